@@ -1,0 +1,64 @@
+/**
+ * The configuration file's shape (BUILDFIX_CONFIG, YAML). Later features
+ * extend it; keys are never renamed.
+ */
+import { z } from 'zod';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*(\/[A-Za-z0-9][A-Za-z0-9._ -]*)*$/;
+const PARAM = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+export const RepoConfigSchema = z.strictObject({
+  url: z.string().min(1, 'must be a git URL or a local path'),
+  job: z.string().regex(JOB_NAME, 'must be a Jenkins job full name like team/payments/main').optional(),
+});
+
+export const AgentConfigSchema = z.strictObject({
+  node: z.string().min(1).optional(),
+  restart: z
+    .array(z.string().min(1, 'argv entries must not be empty'))
+    .min(1, 'must be an argv array like ["systemctl", "restart", "jenkins-agent"]')
+    .optional(),
+});
+
+export const JobConfigSchema = z.strictObject({
+  cleanParam: z.string().regex(PARAM, 'must be a Jenkins parameter name').optional(),
+  revisionParam: z.string().regex(PARAM, 'must be a Jenkins parameter name').optional(),
+  goflagsParam: z.string().regex(PARAM, 'must be a Jenkins parameter name').optional(),
+  goproxyParam: z.string().regex(PARAM, 'must be a Jenkins parameter name').optional(),
+});
+
+const PrincipalList = z.array(z.string().regex(/^(\*|[UWS][A-Z0-9]{2,})$/, 'must be a Slack user id (U…/W…), user-group id (S…) or "*"'));
+
+export const PermissionsSchema = z.strictObject({
+  restart: PrincipalList.default([]),
+  rebuild: PrincipalList.default([]),
+  rollback: PrincipalList.default([]),
+  cache: PrincipalList.default([]),
+});
+
+export const ThresholdsSchema = z.strictObject({
+  /** Fail when a volume has less free space than this percentage. */
+  minFreePercent: z.number().min(0).max(100).default(10),
+  /** Fail when a volume has fewer free bytes than this. */
+  minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+  /** Fail when a volume has less free inodes than this percentage. */
+  minFreeInodesPercent: z.number().min(0).max(100).default(5),
+});
+
+export const FileConfigSchema = z.strictObject({
+  repoUrlTemplate: z
+    .string()
+    .refine((v) => v.includes('{repo}'), 'must contain {repo}, e.g. "https://github.com/{repo}.git"')
+    .default('https://github.com/{repo}.git'),
+  repos: z.record(z.string().regex(NAME, 'repo names are letters, digits, . _ -'), RepoConfigSchema).default({}),
+  agents: z.record(z.string().regex(NAME, 'agent names are letters, digits, . _ -'), AgentConfigSchema).default({}),
+  jobs: z.record(z.string().regex(JOB_NAME, 'job names are Jenkins full names like team/payments/main'), JobConfigSchema).default({}),
+  permissions: PermissionsSchema.default({ restart: [], rebuild: [], rollback: [], cache: [] }),
+  thresholds: ThresholdsSchema.default({ minFreePercent: 10, minFreeBytes: 2 * 1024 ** 3, minFreeInodesPercent: 5 }),
+  /** Parallel requests to each module proxy. */
+  concurrency: z.number().int().min(1).max(512).default(64),
+  /** Per-request timeout for GOPROXY / probe requests, in ms. */
+  requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+});
+export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -1,0 +1,101 @@
+/**
+ * The diagnosis report as data. Renderers (terminal, JSON, Slack Block Kit)
+ * read this model and nothing else, so new front ends need no engine change.
+ */
+
+/** Root-cause categories shared by the log classifier and the live checks. */
+export const CATEGORIES = [
+  'proxy-unreachable',
+  'corporate-proxy',
+  'tls-interception',
+  'version-not-found',
+  'module-path-mismatch',
+  'private-module-auth',
+  'checksum-mismatch',
+  'sumdb-unreachable',
+  'missing-go-sum',
+  'proxy-disabled',
+  'toolchain-mismatch',
+  'disk-full',
+  'rate-limited',
+  'replace-directive',
+  'unknown',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * Extra finding kinds that only live checks can produce (the classifier
+ * never emits them): they describe configuration risks rather than a
+ * failure seen in a log.
+ */
+export const CHECK_CATEGORIES = [
+  'retracted-version',
+  'private-module-routing',
+  'proxy-config',
+  'vendor-missing',
+  'sumdb-disabled',
+  'git-credentials',
+  'host-environment',
+] as const;
+export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
+
+export type FindingCategory = Category | CheckCategory;
+
+/** error: breaks the build now; warning: will break it or weakens it; info: context. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  category: FindingCategory;
+  severity: Severity;
+  /** One sentence a person can read at 02:10. */
+  message: string;
+  module?: string;
+  version?: string;
+  /** The line(s) or wire facts that prove it (proxy URL + status, log line…). */
+  evidence?: string;
+  /** What to do, from the playbook. */
+  fix?: string;
+  /** Where in a file, when known: "go.mod:14". */
+  location?: string;
+  /** Which check produced it. */
+  check?: string;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+
+export interface CheckResult {
+  /** Stable id: "modules", "probe:https://proxy.golang.org", "disk:/work" … */
+  id: string;
+  /** Human title: "proxy.golang.org reachable". */
+  title: string;
+  status: CheckStatus;
+  durationMs: number;
+  /** Short human detail: "38 ms, HTTP 200" or the error. */
+  detail?: string;
+  findings: Finding[];
+}
+
+export interface DiagnosisReport {
+  target: string;
+  host: string;
+  startedAt: string;
+  durationMs: number;
+  /** True when no finding has severity "error". */
+  ok: boolean;
+  /** Findings ranked: most likely root cause first. */
+  findings: Finding[];
+  checks: CheckResult[];
+  /** Summary facts: module counts, go version, GOPROXY in effect. */
+  facts: Record<string, string | number | boolean>;
+}
+
+/** Progress from a running diagnosis: drives the TTY spinner, job progress, chat status edits. */
+export interface ProgressEvent {
+  check: string;
+  phase: 'start' | 'done' | 'info';
+  message: string;
+  status?: CheckStatus;
+  durationMs?: number;
+}
+
+export type ProgressListener = (event: ProgressEvent) => void;
