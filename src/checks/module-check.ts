@@ -1,0 +1,418 @@
+/**
+ * Checks every requirement of a go.mod against the proxy chain this host's go
+ * command would use, with one request per module on the critical path (the
+ * .mod file answers "does it exist" and "which path does it declare" at once).
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { GoEnv } from '../config/env.ts';
+import { compareGoVersions, isRetracted, parseGoVersion, compareModuleVersions, isPseudoVersion } from '../gomod/go-version.ts';
+import { parseGoMod } from '../gomod/parse-go-mod.ts';
+import { goSumHas } from '../gomod/parse-go-sum.ts';
+import type { GoMod, GoSum, Replacement, Requirement } from '../gomod/types.ts';
+import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
+import type { GitRemote } from '../goproxy/git-ls-remote.ts';
+import { lookupVersion } from '../goproxy/lookup-version.ts';
+import type { PrivacyRules } from '../goproxy/module-patterns.ts';
+import type { ProxyEntry, SourceAttempt, VersionLookup } from '../goproxy/types.ts';
+import type { CheckResult, Finding, FindingCategory, ProgressListener } from '../report/model.ts';
+import { mapLimit } from '../util/map-limit.ts';
+
+export interface ModuleCheckOptions {
+  repoDir: string;
+  goEnv: GoEnv;
+  chain: ProxyEntry[];
+  privacy: PrivacyRules;
+  sumDbEnabled: boolean;
+  client: GoProxyClient;
+  git: GitRemote;
+  /** Hosts known to be private (from the config's repo URLs). */
+  privateHosts: readonly string[];
+  /** The host's `go version`, e.g. "1.19.8"; undefined when go is missing. */
+  hostGoVersion: string | undefined;
+  concurrency: number;
+  checkRetractions: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+/** What to look up for one requirement once replace directives are applied. */
+interface Target {
+  req: Requirement;
+  replacement?: Replacement;
+  path: string;
+  version: string;
+}
+
+const PRIVATE_TLDS = /\.(corp|internal|intranet|intra|local|lan|private|home\.arpa|localdomain)$/i;
+
+function hostOf(modulePath: string): string {
+  return (modulePath.split('/')[0] ?? '').toLowerCase();
+}
+
+export function looksPrivate(modulePath: string, privateHosts: readonly string[]): boolean {
+  const host = hostOf(modulePath);
+  if (!host.includes('.')) return true;
+  if (PRIVATE_TLDS.test(host)) return true;
+  return privateHosts.some((h) => host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`));
+}
+
+function findReplacement(goMod: GoMod, req: Requirement): Replacement | undefined {
+  let generic: Replacement | undefined;
+  for (const r of goMod.replace) {
+    if (r.from.path !== req.path) continue;
+    if (r.from.version === req.version) return r;
+    if (r.from.version === undefined) generic = r;
+  }
+  return generic;
+}
+
+function describeAttempt(a: SourceAttempt): string {
+  const status = a.status !== undefined ? `${a.status}` : a.outcome;
+  return `${a.source}: ${status}${a.message ? ` ${JSON.stringify(a.message)}` : ''} (${a.durationMs} ms)`;
+}
+
+/** Maps a failed attempt to the category a person would act on. */
+export function categoryForAttempt(a: SourceAttempt | undefined): FindingCategory {
+  if (!a) return 'unknown';
+  const m = (a.message ?? '').toLowerCase();
+  if (a.outcome === 'disabled') return 'proxy-disabled';
+  if (a.status === 407 || /proxy authentication|proxyconnect|proxy .*refused|tunnel/.test(m)) return 'corporate-proxy';
+  if (a.status === 429 || /rate limit|too many requests/.test(m)) return 'rate-limited';
+  if (/x509|certificate|self.signed|unable to get issuer|tls/.test(m)) return 'tls-interception';
+  if (a.source === 'direct' && /auth|terminal prompts|permission denied|401|403|could not read username/.test(m)) return 'private-module-auth';
+  if (a.status === 401 || a.status === 403) return 'private-module-auth';
+  return 'proxy-unreachable';
+}
+
+async function localReplaceProblem(repoDir: string, r: Replacement): Promise<string | undefined> {
+  const dir = isAbsolute(r.to.path) ? r.to.path : join(repoDir, r.to.path);
+  try {
+    if (!(await stat(dir)).isDirectory()) return `${r.to.path} is not a directory`;
+  } catch {
+    return `${r.to.path} does not exist in the checkout`;
+  }
+  try {
+    await stat(join(dir, 'go.mod'));
+  } catch {
+    return `${r.to.path} has no go.mod`;
+  }
+  return undefined;
+}
+
+function firstAnsweringProxy(lookup: VersionLookup): string | undefined {
+  return lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off')?.source;
+}
+
+/** Suggests the newest published release below the missing one ("pin v1.9.8"). */
+async function suggestVersion(client: GoProxyClient, base: string | undefined, module: string, missing: string): Promise<string | undefined> {
+  if (!base) return undefined;
+  try {
+    const versions = await client.list(base, module);
+    const candidates = versions.filter((v) => !isPseudoVersion(v) && compareModuleVersions(v, missing) < 0).sort(compareModuleVersions);
+    return candidates.at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+async function retractionFor(client: GoProxyClient, base: string, module: string, version: string): Promise<{ latest: string; rationale?: string } | undefined> {
+  const versions = (await client.list(base, module)).filter((v) => !isPseudoVersion(v));
+  if (versions.length === 0) return undefined;
+  const releases = versions.filter((v) => !v.includes('-'));
+  const latest = (releases.length > 0 ? releases : versions).sort(compareModuleVersions).at(-1);
+  if (!latest) return undefined;
+  const modText = await client.mod(base, module, latest);
+  const mod = parseGoMod(modText, `${module}@${latest}/go.mod`);
+  const hit = isRetracted(version, mod.retract);
+  return hit ? { latest, ...(hit.rationale ? { rationale: hit.rationale } : {}) } : undefined;
+}
+
+export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, options: ModuleCheckOptions): Promise<CheckResult[]> {
+  const started = performance.now();
+  const findings: Finding[] = [];
+  const targets: Target[] = [];
+  const replaceFindings: Finding[] = [];
+  options.onProgress?.({ check: 'modules', phase: 'start', message: `checking ${goMod.require.length} modules` });
+
+  for (const req of goMod.require) {
+    const replacement = findReplacement(goMod, req);
+    if (replacement?.local) {
+      const problem = await localReplaceProblem(options.repoDir, replacement);
+      if (problem) {
+        replaceFindings.push({
+          category: 'replace-directive',
+          severity: 'error',
+          message: `${req.path} is replaced by a local path, but ${problem}`,
+          module: req.path,
+          version: req.version,
+          location: `${goMod.file}:${replacement.line}`,
+          evidence: `replace ${replacement.from.path}${replacement.from.version ? ` ${replacement.from.version}` : ''} => ${replacement.to.path}`,
+          fix: `Commit ${replacement.to.path} to the repository (or check it out next to it in CI), or remove the replace directive at ${goMod.file}:${replacement.line} before building in CI.`,
+        });
+      }
+      continue;
+    }
+    targets.push({ req, ...(replacement ? { replacement } : {}), path: replacement ? replacement.to.path : req.path, version: replacement?.to.version ?? req.version });
+  }
+  // Local replaces that no requirement uses still break `go mod download` if their path is missing.
+  for (const r of goMod.replace) {
+    if (!r.local || goMod.require.some((q) => q.path === r.from.path)) continue;
+    const problem = await localReplaceProblem(options.repoDir, r);
+    if (problem) {
+      replaceFindings.push({
+        category: 'replace-directive',
+        severity: 'warning',
+        message: `replace for ${r.from.path} points at a local path, but ${problem}`,
+        module: r.from.path,
+        location: `${goMod.file}:${r.line}`,
+        fix: `Remove the unused replace at ${goMod.file}:${r.line} or add the directory.`,
+      });
+    }
+  }
+
+  let done = 0;
+  const lookups = await mapLimit(targets, options.concurrency, async (t) => {
+    const lookup = await lookupVersion(t.path, t.version, {
+      chain: options.chain,
+      privacy: options.privacy,
+      client: options.client,
+      git: options.git,
+      fetchMod: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    done++;
+    if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
+    return { t, lookup };
+  });
+
+  const errorGroups = new Map<string, { category: FindingCategory; attempt: SourceAttempt | undefined; modules: string[] }>();
+  const notFound: Array<{ t: Target; lookup: VersionLookup }> = [];
+  for (const { t, lookup } of lookups) {
+    if (lookup.outcome === 'not-found') {
+      notFound.push({ t, lookup });
+    } else if (lookup.outcome === 'error' || lookup.outcome === 'disabled') {
+      const category = lookup.outcome === 'disabled' ? 'proxy-disabled' : categoryForAttempt(lookup.decidedBy);
+      const key = `${category}|${lookup.decidedBy?.source ?? ''}`;
+      const group = errorGroups.get(key) ?? { category, attempt: lookup.decidedBy, modules: [] };
+      group.modules.push(`${t.path}@${t.version}`);
+      errorGroups.set(key, group);
+    } else if (lookup.declaredPath !== undefined && !t.replacement && lookup.declaredPath !== t.path) {
+      const caseOnly = lookup.declaredPath.toLowerCase() === t.path.toLowerCase();
+      findings.push({
+        category: 'module-path-mismatch',
+        severity: 'error',
+        message: `${t.path}@${t.version} declares its path as ${lookup.declaredPath}${caseOnly ? ' (letter case differs)' : ''}`,
+        module: t.path,
+        version: t.version,
+        location: `${goMod.file}:${t.req.line}`,
+        evidence: `${lookup.decidedBy?.source ?? 'proxy'}: go.mod says "module ${lookup.declaredPath}" but go.mod requires ${t.path}`,
+        fix: `Require ${lookup.declaredPath} instead of ${t.path} (go.mod line ${t.req.line} and every import), then run go mod tidy.`,
+      });
+    }
+  }
+
+  for (const { t, lookup } of notFound) {
+    const isPrivate = looksPrivate(t.path, options.privateHosts);
+    const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
+    const evidence = lookup.attempts.map(describeAttempt).join('\n');
+    if (isPrivate && wentToPublicProxy) {
+      findings.push({
+        category: 'private-module-auth',
+        severity: 'error',
+        message: `${t.path} looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks ${lookup.attempts[0]?.source ?? 'the proxy'}, which cannot see it`,
+        module: t.path,
+        version: t.version,
+        location: `${goMod.file}:${t.req.line}`,
+        evidence,
+        fix: `Set GOPRIVATE=${hostOf(t.path)}/* on the build agents (it also sets GONOPROXY and GONOSUMDB) and give git credentials for ${hostOf(t.path)} (.netrc or a credential helper).`,
+      });
+      continue;
+    }
+    const suggestion = await suggestVersion(options.client, firstAnsweringProxy(lookup), t.path, t.version);
+    findings.push({
+      category: 'version-not-found',
+      severity: 'error',
+      message: `${t.path} ${t.version} does not exist on any source in GOPROXY=${options.goEnv.GOPROXY || 'https://proxy.golang.org,direct'}`,
+      module: t.path,
+      version: t.version,
+      location: `${goMod.file}:${t.req.line}`,
+      evidence,
+      fix: suggestion
+        ? `Pin the last published version ${suggestion} (${goMod.file} line ${t.req.line}: require ${t.path} ${suggestion}), or push the tag ${t.version} to the module's repository.`
+        : `Push the tag ${t.version} to ${t.path}'s repository, or require a version that exists (go list -m -versions ${t.path}).`,
+    });
+  }
+
+  for (const group of errorGroups.values()) {
+    const a = group.attempt;
+    const n = group.modules.length;
+    findings.push({
+      category: group.category,
+      severity: 'error',
+      message: group.category === 'proxy-disabled'
+        ? `GOPROXY=off forbids downloading ${n} module${n === 1 ? '' : 's'}`
+        : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
+      evidence: `${a ? describeAttempt(a) : ''}\nmodules: ${group.modules.slice(0, 5).join(', ')}${n > 5 ? ` … and ${n - 5} more` : ''}`.trim(),
+      ...(n === 1 ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '' } : {}),
+      fix: fixForLookupError(group.category, a?.source),
+    });
+  }
+
+  // Retractions only matter for what this module chose directly.
+  if (options.checkRetractions) {
+    const direct = lookups.filter(({ t, lookup }) => lookup.outcome === 'found' && !t.req.indirect && !isPseudoVersion(t.version));
+    const retracted = await mapLimit(direct, options.concurrency, async ({ t, lookup }) => {
+      const base = lookup.decidedBy?.source;
+      if (!base || base === 'direct' || base === 'off') return undefined;
+      try {
+        const hit = await retractionFor(options.client, base, t.path, t.version);
+        return hit ? { t, hit, base } : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    for (const r of retracted) {
+      if (!r) continue;
+      findings.push({
+        category: 'retracted-version',
+        severity: 'warning',
+        message: `${r.t.path} ${r.t.version} is retracted by its authors${r.hit.rationale ? `: ${r.hit.rationale}` : ''}`,
+        module: r.t.path,
+        version: r.t.version,
+        location: `${goMod.file}:${r.t.req.line}`,
+        evidence: `${r.base}: retract in ${r.t.path}@${r.hit.latest}/go.mod`,
+        fix: `Upgrade to ${r.hit.latest} (go get ${r.t.path}@${r.hit.latest}).`,
+      });
+    }
+  }
+
+  const moduleFindings = [...replaceFindings, ...findings];
+  const missingCount = notFound.length;
+  const durationMs = Math.round(performance.now() - started);
+  const errorCount = moduleFindings.filter((f) => f.severity === 'error').length;
+  const detail = `${goMod.require.length} modules checked in ${(durationMs / 1000).toFixed(1)} s${missingCount ? `, ${missingCount} missing` : ''}${errorGroups.size ? `, ${[...errorGroups.values()].reduce((n, g) => n + g.modules.length, 0)} not checkable` : ''}`;
+  options.onProgress?.({ check: 'modules', phase: 'done', message: detail, status: errorCount > 0 ? 'fail' : 'pass', durationMs });
+  const results: CheckResult[] = [
+    {
+      id: 'modules',
+      title: 'module versions exist on the proxy chain',
+      status: errorCount > 0 ? 'fail' : moduleFindings.length > 0 ? 'warn' : 'pass',
+      durationMs,
+      detail,
+      findings: moduleFindings,
+    },
+  ];
+  results.push(checkGoSum(goMod, goSum, targets, options));
+  results.push(checkToolchain(goMod, options.hostGoVersion));
+  return results;
+}
+
+function fixForLookupError(category: FindingCategory, source: string | undefined): string {
+  switch (category) {
+    case 'corporate-proxy':
+      return 'Check HTTPS_PROXY/HTTP_PROXY on the agent (scheme, host, port, credentials) and that the proxy allows CONNECT to the module proxy; run buildfix probe from the agent.';
+    case 'tls-interception':
+      return 'A proxy is intercepting TLS: install the corporate CA in the agent\'s system trust store, or add the module proxy to NO_PROXY.';
+    case 'rate-limited':
+      return 'The module proxy is rate-limiting this agent: retry later, use a caching proxy (Athens/goproxy) or warm the module cache.';
+    case 'private-module-auth':
+      return 'Give the agent git credentials for the private host (.netrc entry or credential helper) and set GOPRIVATE for it.';
+    case 'proxy-disabled':
+      return 'Unset GOPROXY=off (or vendor the dependencies with go mod vendor and build with -mod=vendor).';
+    default:
+      return `${source ?? 'The module proxy'} is unreachable from this host: check DNS, firewall and proxy settings (buildfix probe), or retry through another GOPROXY (e.g. GOPROXY=https://goproxy.io,direct).`;
+  }
+}
+
+function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], options: ModuleCheckOptions): CheckResult {
+  const started = performance.now();
+  const findings: Finding[] = [];
+  if (targets.length > 0) {
+    const missing = goSum ? targets.filter((t) => !goSumHas(goSum, t.path, t.version, 'mod')) : targets;
+    if (!goSum) {
+      findings.push({
+        category: 'missing-go-sum',
+        severity: 'error',
+        message: `go.sum is missing but go.mod requires ${targets.length} module${targets.length === 1 ? '' : 's'}`,
+        evidence: `${goMod.file} has ${targets.length} requirements; no go.sum next to it`,
+        fix: 'Run go mod tidy and commit go.sum.',
+      });
+    } else if (missing.length > 0) {
+      findings.push({
+        category: 'missing-go-sum',
+        severity: 'error',
+        message: `go.sum lacks lines for ${missing.length} required module${missing.length === 1 ? '' : 's'}`,
+        ...(missing.length === 1 ? { module: missing[0]?.path ?? '', version: missing[0]?.version ?? '' } : {}),
+        evidence: missing.slice(0, 8).map((t) => `${t.path} ${t.version}/go.mod (${goMod.file}:${t.req.line})`).join('\n') + (missing.length > 8 ? `\n… and ${missing.length - 8} more` : ''),
+        fix: 'Run go mod tidy (or go mod download) with the same Go version as CI and commit go.sum.',
+      });
+    }
+    // Private modules whose sums go would ask sum.golang.org for.
+    if (options.sumDbEnabled) {
+      const leaking = targets.filter((t) => looksPrivate(t.path, options.privateHosts) && !options.privacy.bypassSumDb(t.path));
+      for (const t of leaking) {
+        const hasSum = goSum !== undefined && goSumHas(goSum, t.path, t.version, 'mod');
+        findings.push({
+          category: 'private-module-routing',
+          severity: hasSum ? 'warning' : 'error',
+          message: `${t.path} looks private but is not in GONOSUMDB/GOPRIVATE: go would ask the public checksum database about it${hasSum ? ' (go.sum has it now; the next version bump will fail)' : ''}`,
+          module: t.path,
+          version: t.version,
+          location: `${goMod.file}:${t.req.line}`,
+          fix: `Set GOPRIVATE=${hostOf(t.path)}/* (or GONOSUMDB) on every agent.`,
+        });
+      }
+    }
+  }
+  const errors = findings.some((f) => f.severity === 'error');
+  return {
+    id: 'go-sum',
+    title: 'go.sum covers every requirement',
+    status: errors ? 'fail' : findings.length > 0 ? 'warn' : 'pass',
+    durationMs: Math.round(performance.now() - started),
+    detail: goSum ? `${goSum.entries.length} lines` : 'no go.sum',
+    findings,
+  };
+}
+
+function checkToolchain(goMod: GoMod, hostGoVersion: string | undefined): CheckResult {
+  const findings: Finding[] = [];
+  let detail = hostGoVersion ? `host go ${hostGoVersion}` : 'go not installed on this host';
+  const host = hostGoVersion ? parseGoVersion(hostGoVersion) : undefined;
+  if (host && goMod.go) {
+    const need = parseGoVersion(goMod.go.version);
+    detail += `, go.mod needs go ${goMod.go.version}`;
+    if (need && compareGoVersions(need, host) > 0) {
+      findings.push({
+        category: 'toolchain-mismatch',
+        severity: 'error',
+        message: `go.mod requires go ${goMod.go.version} but this host runs go ${hostGoVersion}`,
+        location: `${goMod.file}:${goMod.go.line}`,
+        evidence: `go ${goMod.go.version} (${goMod.file}:${goMod.go.line}) > go version ${hostGoVersion}`,
+        fix: `Install Go ${goMod.go.version} or newer on the agent (or set GOTOOLCHAIN=auto with Go ≥ 1.21 so go fetches it), or lower the go directive if the code allows.`,
+      });
+    }
+  }
+  if (host && goMod.toolchain) {
+    const legacy = compareGoVersions(host, parseGoVersion('1.21') ?? host) < 0;
+    if (legacy) {
+      findings.push({
+        category: 'toolchain-mismatch',
+        severity: 'error',
+        message: `go ${hostGoVersion} does not understand the toolchain directive (needs Go ≥ 1.21)`,
+        location: `${goMod.file}:${goMod.toolchain.line}`,
+        evidence: `toolchain ${goMod.toolchain.name} (${goMod.file}:${goMod.toolchain.line})`,
+        fix: 'Upgrade Go on the agent to 1.21 or newer.',
+      });
+    }
+  }
+  return {
+    id: 'toolchain',
+    title: 'host Go version satisfies go.mod',
+    status: findings.length > 0 ? 'fail' : host ? 'pass' : 'skip',
+    durationMs: 0,
+    detail,
+    findings,
+  };
+}

@@ -1,0 +1,43 @@
+/** What a CLI command gets: its streams, environment and a lazily loaded config/logger. */
+import { loadConfig, type Config } from '../config/load-config.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { registerSecret } from '../util/redact.ts';
+
+export interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CliContext extends CliIo {
+  debug: boolean;
+  config(): Config;
+  logger(defaultLevel?: string): Logger;
+}
+
+export function createCliContext(io: CliIo, debug: boolean): CliContext {
+  let config: Config | undefined;
+  let logger: Logger | undefined;
+  const ctx: CliContext = {
+    ...io,
+    debug,
+    config() {
+      if (!config) {
+        config = loadConfig(io.env);
+        for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN]) {
+          registerSecret(secret);
+        }
+      }
+      return config;
+    },
+    logger(defaultLevel = 'warn') {
+      if (!logger) {
+        const level = debug ? 'debug' : io.env.LOG_LEVEL || defaultLevel;
+        logger = createLogger({ level });
+      }
+      return logger;
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,57 @@
+/** `buildfix diagnose <target>`: exit 0 nothing wrong, 1 problems found, 2 could not run. */
+import { UsageError } from '../../errors.ts';
+import { diagnose } from '../../engine/diagnose.ts';
+import { createProgressDisplay } from '../../render/progress-display.ts';
+import { renderTerminalReport } from '../../render/terminal-report.ts';
+import { wantsColor } from '../../render/terminal-style.ts';
+import type { DiagnosisReport } from '../../report/model.ts';
+import type { CliContext } from '../cli-context.ts';
+import { intOption, parseArgs } from '../parse-args.ts';
+
+const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions]';
+const SKIPPABLE = ['probe', 'host', 'lint', 'retractions'] as const;
+
+/** The --json shape: stable keys for scripts. */
+export function reportToJson(report: DiagnosisReport): object {
+  return {
+    ok: report.ok,
+    target: report.target,
+    host: report.host,
+    durationMs: report.durationMs,
+    findings: report.findings,
+    checks: report.checks.map(({ findings, ...rest }) => ({ ...rest, findings: findings.length })),
+    facts: report.facts,
+  };
+}
+
+export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json', 'verbose'], options: ['concurrency', 'timeout', 'skip'], minPositionals: 1, maxPositionals: 1, usage: USAGE });
+  const skip = new Set((args.options.get('skip') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  for (const s of skip) if (!(SKIPPABLE as readonly string[]).includes(s)) throw new UsageError(`--skip: unknown part "${s}" (known: ${SKIPPABLE.join(', ')})`);
+  const config = ctx.config();
+  const concurrency = intOption(args, 'concurrency', 1, 512) ?? config.concurrency;
+  const timeout = intOption(args, 'timeout', 100, 120_000) ?? config.requestTimeoutMs;
+  const json = args.flags.has('json');
+  const progress = json ? undefined : createProgressDisplay(ctx.stderr);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  let report: DiagnosisReport;
+  try {
+    report = await diagnose(args.positionals[0] ?? '', {
+      config: { ...config, concurrency, requestTimeoutMs: timeout },
+      goEnv: config.goEnv,
+      host: config.host,
+      signal: controller.signal,
+      parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint') },
+      checkRetractions: !skip.has('retractions'),
+      ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
+    });
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSignal);
+  }
+  if (json) ctx.stdout.write(`${JSON.stringify(reportToJson(report))}\n`);
+  else ctx.stdout.write(renderTerminalReport(report, { color: wantsColor(ctx.stdout, ctx.env), verbose: args.flags.has('verbose') }));
+  return report.ok ? 0 : 1;
+}

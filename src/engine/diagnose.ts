@@ -1,0 +1,186 @@
+/**
+ * The diagnosis engine: resolves the target, reads go.mod/go.sum, then runs
+ * the module check, the network probe, the proxy lint and the host checks
+ * concurrently, and returns a ranked DiagnosisReport. Pure data out: the
+ * renderers (terminal, JSON, Slack) live elsewhere.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
+import { checkModules } from '../checks/module-check.ts';
+import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
+import { lintProxyEnv } from '../checks/proxy-lint.ts';
+import type { GoEnv } from '../config/env.ts';
+import type { FileConfig } from '../config/schema.ts';
+import { BuildfixError } from '../errors.ts';
+import { parseGoMod } from '../gomod/parse-go-mod.ts';
+import { parseGoSum } from '../gomod/parse-go-sum.ts';
+import type { GoSum } from '../gomod/types.ts';
+import { GitRemote } from '../goproxy/git-ls-remote.ts';
+import { GoProxyClient } from '../goproxy/goproxy-client.ts';
+import { createPrivacyRules } from '../goproxy/module-patterns.ts';
+import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
+import type { CheckResult, DiagnosisReport, Finding, ProgressListener } from '../report/model.ts';
+import { rankFindings } from '../report/rank-findings.ts';
+import { resolveTarget } from './resolve-target.ts';
+
+export interface DiagnoseOptions {
+  config: Pick<FileConfig, 'repoUrlTemplate' | 'repos' | 'thresholds' | 'concurrency' | 'requestTimeoutMs'>;
+  /** The go command's variables as the host's build sees them (process env). */
+  goEnv: GoEnv;
+  host: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** Skip parts (jobs like `modules` and `probe` run one part only). */
+  parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean };
+  checkRetractions?: boolean;
+  /** Reuse a client (keep-alive pools) across diagnoses, e.g. in a worker. */
+  client?: GoProxyClient;
+}
+
+const GO_ENV_FROM_GO = ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOMODCACHE', 'GOINSECURE', 'GOTOOLCHAIN'] as const;
+
+/** `go env -json` knows values set with `go env -w`; the process env wins where set, as for go itself. */
+export function effectiveGoEnv(processEnv: GoEnv, fromGo: Record<string, string> | undefined): GoEnv {
+  const out: GoEnv = { ...processEnv };
+  if (fromGo) {
+    for (const key of GO_ENV_FROM_GO) {
+      if ((out[key] === undefined || out[key] === '') && fromGo[key]) out[key] = fromGo[key];
+    }
+  }
+  return out;
+}
+
+/** Hosts of the configured repos: modules under them are private. */
+export function privateHostsFromConfig(config: Pick<FileConfig, 'repos' | 'repoUrlTemplate'>): string[] {
+  const hosts = new Set<string>();
+  for (const { url } of Object.values(config.repos)) {
+    const m = /^(?:[a-z+]+:\/\/(?:[^@/]+@)?|[^@/\s]+@)([^/:]+)/i.exec(url);
+    if (m?.[1]) hosts.add(m[1].toLowerCase());
+  }
+  hosts.delete('github.com');
+  hosts.delete('gitlab.com');
+  hosts.delete('bitbucket.org');
+  return [...hosts];
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function timed(id: string, title: string, fn: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  const started = performance.now();
+  try {
+    return await fn();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return [{ id, title, status: 'error', durationMs: Math.round(performance.now() - started), detail: `could not run: ${message}`, findings: [] }];
+  }
+}
+
+export async function diagnose(targetInput: string, options: DiagnoseOptions): Promise<DiagnosisReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const parts = { modules: true, probe: true, host: true, lint: true, ...options.parts };
+  const emit = options.onProgress ?? (() => {});
+
+  emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
+  const target = await resolveTarget(targetInput, options.config, options.signal ? { signal: options.signal } : {});
+  try {
+    emit({ check: 'target', phase: 'done', message: target.cloned ? `cloned ${target.origin} in ${target.cloneMs} ms` : `using ${target.dir}`, status: 'pass' });
+    const goModPath = join(target.dir, 'go.mod');
+    const goModText = await readFile(goModPath, 'utf8');
+    const goMod = parseGoMod(goModText, 'go.mod');
+    const goSumText = await readOptional(join(target.dir, 'go.sum'));
+    const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
+    emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
+
+    const goInfo = await readGoEnvironment({ timeoutMs: 15_000 }).catch(() => undefined);
+    const goEnv = effectiveGoEnv(options.goEnv, goInfo?.env);
+    const chain = parseGoproxy(goEnv.GOPROXY);
+    const sumDb = parseGoSumDb(goEnv.GOSUMDB);
+    const privacy = createPrivacyRules(goEnv);
+    const privateHosts = privateHostsFromConfig(options.config);
+    const ownClient = options.client === undefined;
+    const client = options.client ?? new GoProxyClient({ goEnv, timeoutMs: options.config.requestTimeoutMs, concurrency: options.config.concurrency });
+
+    try {
+      const tasks: Array<Promise<CheckResult[]>> = [];
+      if (parts.modules) {
+        tasks.push(
+          timed('modules', 'module versions exist on the proxy chain', () =>
+            checkModules(goMod, goSum, {
+              repoDir: target.dir,
+              goEnv,
+              chain,
+              privacy,
+              sumDbEnabled: sumDb !== undefined,
+              client,
+              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3 }),
+              privateHosts,
+              hostGoVersion: goInfo?.version,
+              concurrency: options.config.concurrency,
+              checkRetractions: options.checkRetractions ?? true,
+              ...(options.signal ? { signal: options.signal } : {}),
+              onProgress: emit,
+            }),
+          ),
+        );
+      }
+      if (parts.probe) {
+        const endpoints: ProbeTarget[] = [];
+        for (const entry of chain) if (entry.kind === 'url' && /^https?:/.test(entry.url)) endpoints.push({ kind: 'goproxy', url: entry.url });
+        if (sumDb) endpoints.push({ kind: 'sumdb', url: sumDb.url });
+        tasks.push(timed('probe', 'network probe', () => probeEndpoints(endpoints, { goEnv, timeoutMs: options.config.requestTimeoutMs, onProgress: emit, ...(options.signal ? { signal: options.signal } : {}) })));
+      }
+      if (parts.host) {
+        tasks.push(
+          timed('host', 'host checks', () =>
+            checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, goInfo }),
+          ),
+        );
+      }
+      if (parts.lint) {
+        tasks.push(
+          (async (): Promise<CheckResult[]> => {
+            const t0 = performance.now();
+            const findings: Finding[] = lintProxyEnv(goEnv, { repoDir: target.dir, goModPaths: goMod.require.map((r) => r.path) });
+            const bad = findings.some((f) => f.severity === 'error');
+            return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
+          })(),
+        );
+      }
+      const checks = (await Promise.all(tasks)).flat();
+      const findings = rankFindings(checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
+      const report: DiagnosisReport = {
+        target: target.origin,
+        host: options.host,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round(performance.now() - started),
+        ok: !findings.some((f) => f.severity === 'error'),
+        findings,
+        checks,
+        facts: {
+          module: goMod.module?.path ?? '(none)',
+          requirements: goMod.require.length,
+          goproxy: goEnv.GOPROXY || 'https://proxy.golang.org,direct',
+          ...(goInfo?.version ? { goVersion: goInfo.version } : {}),
+          ...(target.cloned ? { cloneMs: target.cloneMs } : {}),
+        },
+      };
+      return report;
+    } finally {
+      if (ownClient) await client.close();
+    }
+  } catch (err) {
+    if (err instanceof BuildfixError) throw err;
+    throw new BuildfixError('BF_INTERNAL', `diagnosis of ${targetInput} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  } finally {
+    await target.cleanup();
+  }
+}
