@@ -123,7 +123,7 @@ async function retractionFor(client: GoProxyClient, base: string, module: string
   const latest = (releases.length > 0 ? releases : versions).sort(compareModuleVersions).at(-1);
   if (!latest) return undefined;
   const modText = await client.mod(base, module, latest);
-  const mod = parseGoMod(modText, `${module}@${latest}/go.mod`);
+  const mod = parseGoMod(modText, `${module}@${latest}/go.mod`, { lax: true });
   const hit = isRetracted(version, mod.retract);
   return hit ? { latest, ...(hit.rationale ? { rationale: hit.rationale } : {}) } : undefined;
 }
