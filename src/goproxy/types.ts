@@ -7,8 +7,10 @@ export type ProxyEntry =
 
 /** One attempt at one source in the chain. */
 export interface SourceAttempt {
-  /** Proxy base URL, "direct" or "off". */
+  /** Proxy base URL (credentials masked), "direct" or "off". */
   source: string;
+  /** Index of the GOPROXY entry in the chain (absent for a GONOPROXY module going direct); use chain[i] for the unmasked URL. */
+  chainIndex?: number;
   /** HTTP status from the proxy, when one answered. */
   status?: number;
   /** not-found: 404/410 (or tag missing in git); error: anything else; ok: found. */
@@ -16,6 +18,14 @@ export interface SourceAttempt {
   /** First line of the proxy's body or the error text; never credentials. */
   message?: string;
   durationMs: number;
+  /** Which request this was: a proxy's .info or .mod, or git for direct. */
+  file?: 'info' | 'mod' | 'git';
+  /** The URL requested (proxy file or git repository), credentials masked. */
+  url?: string;
+  /** Machine-readable cause of a failure: an HttpFailureKind ("timeout", "dns", "tls", "proxy-auth", …) or a git reason ("tag-missing", "auth", …). */
+  failure?: string;
+  /** Retry-After from a 429/503 answer. */
+  retryAfter?: string;
 }
 
 export interface VersionLookup {
@@ -32,4 +42,6 @@ export interface VersionLookup {
   modFile?: string;
   /** Whether this module bypassed the proxy (GONOPROXY/GOPRIVATE) and went direct. */
   private: boolean;
+  /** Commit time from the .info answer, when fetched. */
+  time?: string;
 }
