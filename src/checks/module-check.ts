@@ -100,8 +100,15 @@ async function localReplaceProblem(repoDir: string, r: Replacement): Promise<str
   return undefined;
 }
 
-function firstAnsweringProxy(lookup: VersionLookup): string | undefined {
-  return lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off')?.source;
+/** The real (unmasked) base URL of a chain entry an attempt came from. */
+function baseUrlOf(chain: ProxyEntry[], attempt: SourceAttempt | undefined): string | undefined {
+  if (!attempt || attempt.chainIndex === undefined) return undefined;
+  const entry = chain[attempt.chainIndex];
+  return entry?.kind === 'url' ? entry.url : undefined;
+}
+
+function firstAnsweringProxy(chain: ProxyEntry[], lookup: VersionLookup): string | undefined {
+  return baseUrlOf(chain, lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off'));
 }
 
 /** Suggests the newest published release below the missing one ("pin v1.9.8"). */
@@ -229,7 +236,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       });
       continue;
     }
-    const suggestion = await suggestVersion(options.client, firstAnsweringProxy(lookup), t.path, t.version);
+    const suggestion = await suggestVersion(options.client, firstAnsweringProxy(options.chain, lookup), t.path, t.version);
     findings.push({
       category: 'version-not-found',
       severity: 'error',
@@ -263,8 +270,8 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
   if (options.checkRetractions) {
     const direct = lookups.filter(({ t, lookup }) => lookup.outcome === 'found' && !t.req.indirect && !isPseudoVersion(t.version));
     const retracted = await mapLimit(direct, options.concurrency, async ({ t, lookup }) => {
-      const base = lookup.decidedBy?.source;
-      if (!base || base === 'direct' || base === 'off') return undefined;
+      const base = baseUrlOf(options.chain, lookup.decidedBy);
+      if (!base) return undefined;
       try {
         const hit = await retractionFor(options.client, base, t.path, t.version);
         return hit ? { t, hit, base } : undefined;
@@ -281,7 +288,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
         module: r.t.path,
         version: r.t.version,
         location: `${goMod.file}:${r.t.req.line}`,
-        evidence: `${r.base}: retract in ${r.t.path}@${r.hit.latest}/go.mod`,
+        evidence: `${r.t.path}: retract in ${r.t.path}@${r.hit.latest}/go.mod`,
         fix: `Upgrade to ${r.hit.latest} (go get ${r.t.path}@${r.hit.latest}).`,
       });
     }
@@ -328,12 +335,15 @@ function fixForLookupError(category: FindingCategory, source: string | undefined
 function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], options: ModuleCheckOptions): CheckResult {
   const started = performance.now();
   const findings: Finding[] = [];
+  // With -mod=mod go adds missing go.sum lines itself (verifying them against the checksum DB); otherwise builds stop.
+  const modMode = /(^|\s)-mod=mod(\s|$)/.test(options.goEnv.GOFLAGS ?? '');
+  const severity = modMode ? 'warning' : 'error';
   if (targets.length > 0) {
     const missing = goSum ? targets.filter((t) => !goSumHas(goSum, t.path, t.version, 'mod')) : targets;
     if (!goSum) {
       findings.push({
         category: 'missing-go-sum',
-        severity: 'error',
+        severity,
         message: `go.sum is missing but go.mod requires ${targets.length} module${targets.length === 1 ? '' : 's'}`,
         evidence: `${goMod.file} has ${targets.length} requirements; no go.sum next to it`,
         fix: 'Run go mod tidy and commit go.sum.',
@@ -341,7 +351,7 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
     } else if (missing.length > 0) {
       findings.push({
         category: 'missing-go-sum',
-        severity: 'error',
+        severity,
         message: `go.sum lacks lines for ${missing.length} required module${missing.length === 1 ? '' : 's'}`,
         ...(missing.length === 1 ? { module: missing[0]?.path ?? '', version: missing[0]?.version ?? '' } : {}),
         evidence: missing.slice(0, 8).map((t) => `${t.path} ${t.version}/go.mod (${goMod.file}:${t.req.line})`).join('\n') + (missing.length > 8 ? `\n… and ${missing.length - 8} more` : ''),

@@ -121,7 +121,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               privacy,
               sumDbEnabled: sumDb !== undefined,
               client,
-              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3 }),
+              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
               privateHosts,
               hostGoVersion: goInfo?.version,
               concurrency: options.config.concurrency,
