@@ -28,8 +28,8 @@ export interface ModuleCheckOptions {
   git: GitRemote;
   /** Hosts known to be private (from the config's repo URLs). */
   privateHosts: readonly string[];
-  /** The host's `go version`, e.g. "1.19.8"; undefined when go is missing. */
-  hostGoVersion: string | undefined;
+  /** The host's `go version`, e.g. "1.19.8" (or a promise of it); undefined when go is missing. */
+  hostGoVersion: string | undefined | Promise<string | undefined>;
   concurrency: number;
   checkRetractions: boolean;
   signal?: AbortSignal;
@@ -178,8 +178,10 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     }
   }
 
+  // Direct requirements first: their retraction check adds two requests, so they start early.
+  const ordered = [...targets].sort((a, b) => Number(a.req.indirect) - Number(b.req.indirect));
   let done = 0;
-  const lookups = await mapLimit(targets, options.concurrency, async (t) => {
+  const lookups = await mapLimit(ordered, options.concurrency, async (t) => {
     const lookup = await lookupVersion(t.path, t.version, {
       chain: options.chain,
       privacy: options.privacy,
@@ -190,14 +192,23 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     });
     done++;
     if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
-    return { t, lookup };
+    // Follow-ups run inside the same slot so they overlap with the remaining lookups.
+    let suggestion: string | undefined;
+    let retraction: { latest: string; rationale?: string } | undefined;
+    if (lookup.outcome === 'not-found') {
+      suggestion = await suggestVersion(options.client, firstAnsweringProxy(options.chain, lookup), t.path, t.version);
+    } else if (options.checkRetractions && lookup.outcome === 'found' && !t.req.indirect && !isPseudoVersion(t.version)) {
+      const base = baseUrlOf(options.chain, lookup.decidedBy);
+      if (base) retraction = await retractionFor(options.client, base, t.path, t.version).catch(() => undefined);
+    }
+    return { t, lookup, suggestion, retraction };
   });
 
   const errorGroups = new Map<string, { category: FindingCategory; attempt: SourceAttempt | undefined; modules: string[] }>();
-  const notFound: Array<{ t: Target; lookup: VersionLookup }> = [];
-  for (const { t, lookup } of lookups) {
+  const notFound: Array<{ t: Target; lookup: VersionLookup; suggestion: string | undefined }> = [];
+  for (const { t, lookup, suggestion } of lookups) {
     if (lookup.outcome === 'not-found') {
-      notFound.push({ t, lookup });
+      notFound.push({ t, lookup, suggestion });
     } else if (lookup.outcome === 'error' || lookup.outcome === 'disabled') {
       const category = lookup.outcome === 'disabled' ? 'proxy-disabled' : categoryForAttempt(lookup.decidedBy);
       const key = `${category}|${lookup.decidedBy?.source ?? ''}`;
@@ -219,7 +230,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     }
   }
 
-  for (const { t, lookup } of notFound) {
+  for (const { t, lookup, suggestion } of notFound) {
     const isPrivate = looksPrivate(t.path, options.privateHosts);
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
@@ -236,7 +247,6 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       });
       continue;
     }
-    const suggestion = await suggestVersion(options.client, firstAnsweringProxy(options.chain, lookup), t.path, t.version);
     findings.push({
       category: 'version-not-found',
       severity: 'error',
@@ -266,32 +276,19 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     });
   }
 
-  // Retractions only matter for what this module chose directly.
-  if (options.checkRetractions) {
-    const direct = lookups.filter(({ t, lookup }) => lookup.outcome === 'found' && !t.req.indirect && !isPseudoVersion(t.version));
-    const retracted = await mapLimit(direct, options.concurrency, async ({ t, lookup }) => {
-      const base = baseUrlOf(options.chain, lookup.decidedBy);
-      if (!base) return undefined;
-      try {
-        const hit = await retractionFor(options.client, base, t.path, t.version);
-        return hit ? { t, hit, base } : undefined;
-      } catch {
-        return undefined;
-      }
+  // Retractions only matter for what this module chose directly (checked above, in the lookup slot).
+  for (const { t, retraction } of lookups) {
+    if (!retraction) continue;
+    findings.push({
+      category: 'retracted-version',
+      severity: 'warning',
+      message: `${t.path} ${t.version} is retracted by its authors${retraction.rationale ? `: ${retraction.rationale}` : ''}`,
+      module: t.path,
+      version: t.version,
+      location: `${goMod.file}:${t.req.line}`,
+      evidence: `retract in ${t.path}@${retraction.latest}/go.mod`,
+      fix: `Upgrade to ${retraction.latest} (go get ${t.path}@${retraction.latest}).`,
     });
-    for (const r of retracted) {
-      if (!r) continue;
-      findings.push({
-        category: 'retracted-version',
-        severity: 'warning',
-        message: `${r.t.path} ${r.t.version} is retracted by its authors${r.hit.rationale ? `: ${r.hit.rationale}` : ''}`,
-        module: r.t.path,
-        version: r.t.version,
-        location: `${goMod.file}:${r.t.req.line}`,
-        evidence: `${r.t.path}: retract in ${r.t.path}@${r.hit.latest}/go.mod`,
-        fix: `Upgrade to ${r.hit.latest} (go get ${r.t.path}@${r.hit.latest}).`,
-      });
-    }
   }
 
   const moduleFindings = [...replaceFindings, ...findings];
@@ -311,7 +308,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     },
   ];
   results.push(checkGoSum(goMod, goSum, targets, options));
-  results.push(checkToolchain(goMod, options.hostGoVersion));
+  results.push(checkToolchain(goMod, await options.hostGoVersion));
   return results;
 }
 

@@ -342,7 +342,8 @@ interface RouteOutcome {
 
 interface Ctx {
   budget: Budget;
-  secureContext: SecureContext;
+  /** Built on first use: loading the system CA store costs ~50 ms of blocked event loop. */
+  secureContext: () => SecureContext;
 }
 
 interface TargetInfo {
@@ -611,7 +612,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
       steps.push(`proxy TCP ${since(stageStarted)} ms`);
       if (proxy.protocol === 'https:') {
         begin('proxy-tls');
-        const h = await handshake(budget, sockets, socket, proxyHost, ctx.secureContext);
+        const h = await handshake(budget, sockets, socket, proxyHost, ctx.secureContext());
         if (!h.authorized) throw stepError(h.authorizationError ?? 'UNTRUSTED', `the proxy's certificate (issuer ${formatName(h.cert?.issuer)}) is not trusted: ${h.authorizationError ?? 'untrusted'}`);
         steps.push(`proxy TLS ${since(stageStarted)} ms`);
         socket = h.socket;
@@ -642,7 +643,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
     }
     if (t.url.protocol === 'https:') {
       begin('tls');
-      const h = await handshake(budget, sockets, socket, bareHost(t.url), ctx.secureContext);
+      const h = await handshake(budget, sockets, socket, bareHost(t.url), ctx.secureContext());
       steps.push(`TLS ${since(stageStarted)} ms`);
       if (!h.authorized) {
         // Any verification failure (unknown issuer, expired, wrong name) is reported with the presented certificate.
@@ -749,7 +750,7 @@ async function sumdbRelay(goEnv: GoEnv, name: string, ctx: Ctx): Promise<string 
  * the other route are informative (severity info).
  */
 export async function probeEndpoints(endpoints: ProbeTarget[], opts: ProbeOptions): Promise<CheckResult[]> {
-  const secureContext = trustContext(opts.extraCaPem);
+  const secureContext = (): SecureContext => trustContext(opts.extraCaPem);
   const emit = opts.onProgress ?? (() => {});
   let sumDbName: string | undefined;
   try {

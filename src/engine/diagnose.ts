@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readGoEnvFile } from '../checks/go-env-file.ts';
 import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
 import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
@@ -34,6 +35,8 @@ export interface DiagnoseOptions {
   /** Skip parts (jobs like `modules` and `probe` run one part only). */
   parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean };
   checkRetractions?: boolean;
+  /** HOME/XDG_CONFIG_HOME/GOENV for finding go's settings file (default: process.env). */
+  processEnv?: Record<string, string | undefined>;
   /** Reuse a client (keep-alive pools) across diagnoses, e.g. in a worker. */
   client?: GoProxyClient;
 }
@@ -100,8 +103,9 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
 
-    const goInfo = await readGoEnvironment({ timeoutMs: 15_000 }).catch(() => undefined);
-    const goEnv = effectiveGoEnv(options.goEnv, goInfo?.env);
+    // `go version`/`go env` take ~100 ms: start them now, await them only where their answer is needed.
+    const goInfoPromise = readGoEnvironment({ timeoutMs: 15_000 }).catch(() => undefined);
+    const goEnv = effectiveGoEnv(options.goEnv, await readGoEnvFile({ ...options.goEnv, ...(options.processEnv ?? process.env) }));
     const chain = parseGoproxy(goEnv.GOPROXY);
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);
     const privacy = createPrivacyRules(goEnv);
@@ -123,7 +127,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               client,
               git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
               privateHosts,
-              hostGoVersion: goInfo?.version,
+              hostGoVersion: goInfoPromise.then((g) => g?.version),
               concurrency: options.config.concurrency,
               checkRetractions: options.checkRetractions ?? true,
               ...(options.signal ? { signal: options.signal } : {}),
@@ -140,9 +144,10 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       }
       if (parts.host) {
         tasks.push(
-          timed('host', 'host checks', () =>
-            checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, goInfo }),
-          ),
+          timed('host', 'host checks', async () => {
+            const goInfo = await goInfoPromise;
+            return checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, ...(goInfo ? { goInfo } : {}) });
+          }),
         );
       }
       if (parts.lint) {
@@ -169,7 +174,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           module: goMod.module?.path ?? '(none)',
           requirements: goMod.require.length,
           goproxy: goEnv.GOPROXY || 'https://proxy.golang.org,direct',
-          ...(goInfo?.version ? { goVersion: goInfo.version } : {}),
+          ...((await goInfoPromise)?.version ? { goVersion: (await goInfoPromise)?.version ?? '' } : {}),
           ...(target.cloned ? { cloneMs: target.cloneMs } : {}),
         },
       };

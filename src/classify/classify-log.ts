@@ -1,0 +1,446 @@
+/**
+ * Names the root cause of a failed `go mod download` / `npm install` from a CI
+ * log (Jenkins, GitHub Actions, GitLab or plain output).
+ *
+ * One pass over the text: a keyword prefilter (prefilter.ts) picks candidate
+ * lines, each candidate is cleaned (normalize-log.ts) and matched against the
+ * rules (rules.ts). Then the matches are ranked: the most "root" rank wins
+ * (disk, proxy, TLS before network, before auth, before 404s), and among equal
+ * ranks the earliest line wins, because later errors are usually fallout.
+ * Line numbers always refer to the original text.
+ */
+import type { Category } from '../report/model.ts';
+import { extractGoModule, extractGoPackage, extractHost, extractOrigin, extractNpmPackage, looksPrivateModule, npmRegistryFromLine, type ModuleRef } from './extract.ts';
+import { fixFor, type Ecosystem } from './fixes.ts';
+import { normalizeLineDetailed, toEvidence } from './normalize-log.ts';
+import { createPrefilter } from './prefilter.ts';
+import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
+import { redactText } from '../util/redact.ts';
+
+export type { Ecosystem } from './fixes.ts';
+export { isProbablyBinary } from './is-probably-binary.ts';
+
+export interface Classification {
+  category: Category;
+  /** 0..1 */
+  confidence: number;
+  /** The log line(s) that prove it, cleaned (no ANSI, no CI timestamps), at most 5, each ≤ 300 chars. */
+  evidence: string[];
+  /** 1-based line numbers in the original text, parallel to `evidence`. */
+  evidenceLines: number[];
+  /** What to do, from the playbook. */
+  fix: string;
+  module?: string;
+  version?: string;
+  ecosystem: Ecosystem;
+  /** Other causes seen in the log, ranked, without duplicates of the main one. */
+  secondary: Array<{ category: Category; evidence: string; line: number }>;
+}
+
+interface Hit {
+  rule: Rule;
+  category: Category;
+  rank: number;
+  confidence: number;
+  line: number;
+  text: string;
+  warning: boolean;
+  ecosystem: Ecosystem;
+  module?: string;
+  version?: string;
+  /** The earlier line that named the module, when this line did not. */
+  anchorLine?: number;
+  anchorText?: string;
+  /** The line sits in (or opens) a `server response:` block from the public proxy / checksum DB. */
+  response?: 'proxy' | 'sumdb';
+  publicProxy: boolean;
+}
+
+interface ContextRef extends ModuleRef {
+  /** The first line that named the module. */
+  line: number;
+  text: string;
+  /** The last line that named it (the window is measured from here). */
+  seen: number;
+}
+
+const MAX_EVIDENCE = 5;
+/** Matches kept per rule; the root cause is among the first errors, and this bounds memory on huge logs. */
+const MAX_HITS_PER_RULE = 64;
+/** How far back (lines) a line may borrow the module named by an earlier line. */
+const CONTEXT_WINDOW = 12;
+/** Longest line the rules look at; longer lines are cut (keeps regex cost bounded). */
+const MAX_LINE = 8192;
+
+const PUBLIC_PROXY = /proxy\.golang\.org|goproxy\.io|goproxy\.cn|sum\.golang\.org/i;
+const LOOKUP_URL = /\/lookup\//;
+const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
+const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?https?:\/\/\S+/i;
+const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
+const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
+
+class Scanner {
+  readonly hitsByRule = new Map<string, Hit[]>();
+  goCtx: ContextRef | undefined;
+  npmCtx: ContextRef | undefined;
+  goprivate: string | undefined;
+  goprivateShownEmpty = false;
+  proxyConfigured = false;
+  /** `ENOSPC: System limit for number of file watchers reached`: inotify, not the disk. */
+  inotifyLimit = false;
+  goSignals = 0;
+  npmSignals = 0;
+  lastError: { line: number; text: string } | undefined;
+  /** Last tool-level symptom (make, exit status, npm lifecycle) and last CI-runner verdict line. */
+  lastSymptom: { line: number; text: string } | undefined;
+  lastVerdict: { line: number; text: string } | undefined;
+  /** Open `server response:` block: who answered, and whether it was a public proxy. */
+  block: { source: 'proxy' | 'sumdb'; publicProxy: boolean } | undefined;
+  prevText = '';
+
+  scanLine(raw: string, lineNo: number): void {
+    const { text, warningMarker, errorMarker } = normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+    if (text.trim() === '') return;
+    this.noteContext(text);
+
+    // Split the line into what happened here and what a proxy answered.
+    let local = text;
+    let response = '';
+    const sr = text.indexOf('server response:');
+    if (sr >= 0) {
+      const opener = `${this.prevText}\n${text}`;
+      this.block = { source: LOOKUP_URL.test(opener) ? 'sumdb' : 'proxy', publicProxy: PUBLIC_PROXY.test(opener) };
+      local = text.slice(0, sr);
+      response = text.slice(sr + 'server response:'.length);
+    } else if (this.block && /^\s/.test(text)) {
+      local = '';
+      response = text;
+    } else {
+      this.block = undefined;
+    }
+
+    const warning = warningMarker || WARNING_LINE.test(text.trimStart());
+    const localRule = local.trim() ? matchRule(LOCAL_RULES, local) : undefined;
+    const responseRule = response.trim() ? matchRule(RESPONSE_RULES, response) : undefined;
+    let rule = localRule;
+    let inResponse = false;
+    if (responseRule && (!localRule || responseRule.rank < localRule.rank)) {
+      rule = responseRule;
+      inResponse = true;
+    }
+
+    const isNpmLine = NPM_LINE.test(text.trimStart()) || /registry\.npmjs\.org|package-lock\.json/.test(text);
+    if (isNpmLine) this.npmSignals++;
+    else if (/^go: |go\.(?:mod|sum)\b|proxy\.golang\.org|@v\d/.test(text)) this.goSignals++;
+
+    // The module this line names, if any (also the context for the next lines).
+    let own: ModuleRef | undefined;
+    if (isNpmLine) own = extractNpmPackage(text);
+    else {
+      if (text.includes('@')) own = extractGoModule(text);
+      if (!own && text.includes('package ')) own = extractGoPackage(text);
+    }
+    if (own) {
+      // Keep the first line that named this module as the anchor; later mentions only extend the window.
+      const current = isNpmLine ? this.npmCtx : this.goCtx;
+      const same = current && current.module === own.module && current.version === own.version && lineNo - current.seen <= CONTEXT_WINDOW;
+      const ref: ContextRef = same && current ? { ...current, seen: lineNo } : { ...own, line: lineNo, text, seen: lineNo };
+      if (isNpmLine) this.npmCtx = ref;
+      else this.goCtx = ref;
+    }
+
+    if (rule) {
+      const ecosystem: Ecosystem =
+        rule.ecosystem === 'go' ? 'go' : rule.ecosystem === 'npm' || isNpmLine ? 'npm' : 'unknown';
+      const hit: Hit = {
+        rule,
+        category: rule.category,
+        rank: rule.rank,
+        confidence: rule.confidence,
+        line: lineNo,
+        text,
+        warning,
+        ecosystem,
+        publicProxy: PUBLIC_PROXY.test(text) || (inResponse && this.block?.publicProxy === true),
+      };
+      if (inResponse && this.block) hit.response = this.block.source;
+      const ctx = ecosystem === 'npm' || isNpmLine ? this.npmCtx : this.goCtx;
+      if (own) {
+        hit.module = own.module;
+        if (own.version) hit.version = own.version;
+      } else if (ctx && lineNo - ctx.seen <= CONTEXT_WINDOW) {
+        hit.module = ctx.module;
+        if (ctx.version) hit.version = ctx.version;
+        hit.anchorLine = ctx.line;
+        hit.anchorText = ctx.text;
+      }
+      this.addHit(hit);
+    } else if (!warning) {
+      if (CI_VERDICT.test(text)) this.lastVerdict = { line: lineNo, text };
+      else if (SYMPTOM.test(text)) this.lastSymptom = { line: lineNo, text };
+      else if (errorMarker || ERROR_LOOKING.test(text)) this.lastError = { line: lineNo, text };
+    }
+    this.prevText = text;
+  }
+
+  private noteContext(text: string): void {
+    if (text.includes('GOPRIVATE')) {
+      const m = GOPRIVATE_VALUE.exec(text);
+      if (m) {
+        const value = m[1] ?? m[2] ?? m[3] ?? '';
+        this.goprivate = value || undefined;
+        this.goprivateShownEmpty = value === '';
+      }
+    }
+    if (PROXY_CONFIG.test(text)) this.proxyConfigured = true;
+    if (text.includes('file watchers')) this.inotifyLimit = true;
+  }
+
+  private addHit(hit: Hit): void {
+    let list = this.hitsByRule.get(hit.rule.id);
+    if (!list) {
+      list = [];
+      this.hitsByRule.set(hit.rule.id, list);
+    }
+    if (list.length < MAX_HITS_PER_RULE) list.push(hit);
+  }
+
+  /** Close a `server response:` block if a skipped (non-candidate) line ended it. */
+  skippedLine(raw: string): void {
+    if (!this.block) return;
+    const { text } = normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+    if (text.trim() !== '' && !/^\s/.test(text)) this.block = undefined;
+  }
+}
+
+interface LogFacts {
+  hasGitAuthHit: boolean;
+  /** npm network errors here went through a proxy: configured in the log, or an address on a proxy port. */
+  npmViaProxy: boolean;
+}
+
+/** Re-reads each match with what the whole log showed (GOPRIVATE, proxy settings, hosts); false drops it. */
+function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
+  const id = hit.rule.id;
+  const isPrivate = hit.module !== undefined && looksPrivateModule(hit.module, scan.goprivate);
+  const privateEvidence = isPrivate || scan.goprivateShownEmpty || facts.hasGitAuthHit;
+  if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
+  if (id === 'go-sumdb-not-found') {
+    // The public checksum DB was asked about a module it cannot see: GOPRIVATE/GONOSUMDB is missing.
+    if (privateEvidence) hit.confidence = 0.92;
+    return true;
+  }
+  if (hit.response === 'sumdb') {
+    // What the checksum DB could not find is the same private module; as sure as the lookup line itself.
+    hit.category = 'private-module-auth';
+    hit.rank = 2;
+    hit.confidence = privateEvidence ? 0.9 : 0.65;
+    return true;
+  }
+  const publicProxy404 =
+    id === 'go-proxy-not-found' || id === 'go-unknown-revision' || id === 'go-ls-remote' || id.startsWith('response-');
+  if (publicProxy404 && hit.category === 'version-not-found' && isPrivate && hit.publicProxy) {
+    // A company module asked of the public proxy: it is private and GOPRIVATE does not cover it.
+    hit.category = 'private-module-auth';
+    hit.rank = 2;
+    hit.confidence = scan.goprivateShownEmpty ? 0.93 : 0.85;
+    return true;
+  }
+  if ((id === 'net-specific' || id === 'net-generic') && hit.ecosystem === 'npm' && facts.npmViaProxy) {
+    hit.category = 'corporate-proxy';
+    hit.rank = 2;
+    hit.confidence = 0.75;
+  }
+  return true;
+}
+
+function detailsFor(category: Category, lines: string[]): Record<string, string | undefined> {
+  const details: Record<string, string | undefined> = {};
+  for (const text of lines) {
+    details['host'] ??= extractHost(text);
+    details['origin'] ??= extractOrigin(text);
+    details['registry'] ??= npmRegistryFromLine(text);
+    switch (category) {
+      case 'toolchain-mismatch': {
+        const req = /requires go >= ?(\d[\w.]*) \(running go (\d[\w.]*)/i.exec(text);
+        if (req) {
+          details['goRequired'] ??= req[1];
+          details['goRunning'] ??= req[2]?.replace(/;$/, '');
+        }
+        const note = /module requires Go (\d[\w.]*)/i.exec(text) ?? /invalid go version '([^']+)'/.exec(text);
+        if (note) details['goRequired'] ??= note[1];
+        const wanted = /(?:wanted|Required): \{[^}]*"node":\s*"([^"]+)"/.exec(text);
+        if (wanted) details['nodeWanted'] ??= wanted[1];
+        const current = /(?:current|Actual):\s*\{[^}]*"node":\s*"([^"]+)"/.exec(text);
+        if (current) details['nodeCurrent'] ??= current[1];
+        break;
+      }
+      case 'module-path-mismatch': {
+        const declared = /module declares its path as: (\S+)/.exec(text) ?? /has (?:non-\.\.\.\/v\d+|post-v\d+) module path "([^"]+)"/.exec(text);
+        if (declared) details['declared'] ??= declared[1];
+        const required = /but was required as: (\S+)/.exec(text);
+        if (required) details['required'] ??= required[1];
+        break;
+      }
+      case 'replace-directive': {
+        const target = /\(replaced by ([^)]+)\)/.exec(text) ?? /replacement directory (\S+)/.exec(text);
+        if (target) details['target'] ??= target[1];
+        break;
+      }
+      case 'disk-full': {
+        const path = /(?:write|mkdir|open|create|rename|copy)\s+([^\s:]+):/i.exec(text) ?? /ENOSPC: no space left on device, \w+ '([^']+)'/.exec(text);
+        if (path) details['path'] ??= path[1];
+        break;
+      }
+      case 'missing-go-sum':
+        if (/inconsistent vendoring|vendor\/modules\.txt/.test(text)) details['vendor'] = 'yes';
+        break;
+      default:
+        break;
+    }
+  }
+  return details;
+}
+
+function better(a: Hit, b: Hit): boolean {
+  if (a.warning !== b.warning) return !a.warning;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  return a.line < b.line;
+}
+
+/** Root cause, evidence and fix for one CI log. */
+export function classifyLog(text: string): Classification {
+  const scan = new Scanner();
+  const lower = text.toLowerCase();
+  // toLowerCase keeps offsets for all but a few exotic characters; fall back to per-line lowering then.
+  const aligned = lower.length === text.length;
+  const prefilter = createPrefilter();
+
+  let lineNo = 1; // line number of the line starting at `cursor`
+  let cursor = 0;
+  if (aligned) {
+    let m: RegExpExecArray | null;
+    while ((m = prefilter.exec(lower)) !== null) {
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      // Count (and, inside a server-response block, look at) the lines skipped since the cursor.
+      while (cursor < lineStart) {
+        const nl = text.indexOf('\n', cursor);
+        if (scan.block) scan.skippedLine(text.slice(cursor, nl));
+        cursor = nl + 1;
+        lineNo++;
+      }
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      scan.scanLine(text.slice(lineStart, lineEnd), lineNo);
+      if (lineEnd >= text.length) break;
+      cursor = lineEnd + 1;
+      lineNo++;
+      prefilter.lastIndex = cursor;
+    }
+  } else {
+    const lines = text.split('\n');
+    const single = new RegExp(prefilter.source);
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i] ?? '';
+      if (single.test(raw.toLowerCase())) scan.scanLine(raw, i + 1);
+      else if (scan.block) scan.skippedLine(raw);
+    }
+  }
+
+  return decide(scan);
+}
+
+function decide(scan: Scanner): Classification {
+  const found: Hit[] = [];
+  for (const list of scan.hitsByRule.values()) found.push(...list);
+  const facts: LogFacts = {
+    hasGitAuthHit: found.some((h) => h.rule.id === 'git-auth' || h.rule.id === 'response-auth'),
+    npmViaProxy:
+      scan.proxyConfigured ||
+      found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
+  };
+  const all = found.filter((hit) => refine(hit, scan, facts));
+  all.sort((a, b) => a.line - b.line);
+
+  const logEcosystem: Ecosystem =
+    scan.goSignals === 0 && scan.npmSignals === 0 ? 'unknown' : scan.npmSignals > scan.goSignals ? 'npm' : 'go';
+
+  // Best hit per category; the best of those that is not a warning is the root cause.
+  const bestByCategory = new Map<Category, Hit>();
+  for (const hit of all) {
+    const current = bestByCategory.get(hit.category);
+    if (!current || better(hit, current)) bestByCategory.set(hit.category, hit);
+  }
+  const ranked = [...bestByCategory.values()].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  const main = ranked.find((h) => !h.warning);
+
+  if (!main) {
+    const fallback = scan.lastError ?? scan.lastSymptom ?? scan.lastVerdict;
+    return {
+      category: 'unknown',
+      confidence: fallback ? 0.15 : 0.05,
+      evidence: fallback ? [clean(fallback.text)] : [],
+      evidenceLines: fallback ? [fallback.line] : [],
+      fix: fixFor({ category: 'unknown', ecosystem: logEcosystem, details: {} }),
+      ecosystem: logEcosystem,
+      secondary: ranked.map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
+    };
+  }
+
+  const mainHits = all.filter((h) => h.category === main.category && !h.warning);
+  const ecosystem: Ecosystem = main.ecosystem !== 'unknown' ? main.ecosystem : logEcosystem;
+
+  // Module/version: the root-cause line's, else the first line of the same category that names one.
+  let module = main.module;
+  let version = main.version;
+  if (!module) {
+    const named = mainHits.find((h) => h.module);
+    module = named?.module;
+    version = named?.version;
+  }
+  if (module && !version) version = mainHits.find((h) => h.module === module && h.version)?.version;
+
+  // Evidence: the root-cause line first, the line that named its module, then corroborating lines.
+  const picked = new Map<number, string>();
+  const add = (line: number, text: string): void => {
+    if (picked.size >= MAX_EVIDENCE || picked.has(line)) return;
+    const cleaned = clean(text);
+    for (const existing of picked.values()) if (existing === cleaned) return;
+    picked.set(line, cleaned);
+  };
+  if (main.anchorLine !== undefined && main.anchorText !== undefined) add(main.anchorLine, main.anchorText);
+  add(main.line, main.text);
+  for (const hit of mainHits) {
+    if (hit.line < main.line && hit.rank > main.rank) continue; // earlier fallout-looking lines only confuse
+    add(hit.line, hit.text);
+  }
+  const evidenceLines = [...picked.keys()].sort((a, b) => a - b);
+  const evidence = evidenceLines.map((l) => picked.get(l) ?? '');
+
+  let confidence = Math.max(...mainHits.filter((h) => h.rank === main.rank).map((h) => h.confidence));
+  if (module && version) confidence += 0.05;
+  if (new Set(mainHits.map((h) => h.rule.id)).size > 1) confidence += 0.04;
+  confidence = Math.min(0.98, Math.round(confidence * 100) / 100);
+
+  const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+  const fix = fixFor({ category: main.category, ecosystem, module, version, ruleId: main.rule.id, details });
+
+  const result: Classification = {
+    category: main.category,
+    confidence,
+    evidence,
+    evidenceLines,
+    fix,
+    ecosystem,
+    secondary: ranked
+      .filter((h) => h.category !== main.category)
+      .map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
+  };
+  if (module) result.module = module;
+  if (version) result.version = version;
+  return result;
+}
+
+function clean(text: string): string {
+  return toEvidence(redactText(text));
+}

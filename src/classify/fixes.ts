@@ -1,0 +1,276 @@
+/**
+ * What to do about each category, in English, from the go mod download
+ * playbook (reference/playbook-go-mod-download.zh.md, chapters 2–5) and the
+ * proxy protocol notes (docs/protocols.md §5–6). Texts name the module,
+ * version and host found in the log so the reader can act without re-reading it.
+ */
+import type { Category } from '../report/model.ts';
+
+export type Ecosystem = 'go' | 'npm' | 'unknown';
+
+export interface FixInput {
+  category: Category;
+  ecosystem: Ecosystem;
+  module?: string;
+  version?: string;
+  ruleId?: string;
+  /** Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent. */
+  details: Record<string, string | undefined>;
+}
+
+const PUBLIC_GO_PROXIES = new Set(['proxy.golang.org', 'goproxy.io', 'goproxy.cn', 'sum.golang.org']);
+
+function code(s: string): string {
+  return `\`${s}\``;
+}
+
+/** GOPRIVATE pattern for a module: the whole host for company servers, the org for shared forges. */
+export function goPrivatePattern(module: string): string {
+  const parts = module.split('/');
+  const host = parts[0] ?? module;
+  if (['github.com', 'gitlab.com', 'bitbucket.org'].includes(host) && parts[1]) return `${host}/${parts[1]}/*`;
+  return host;
+}
+
+function goFix(input: FixInput): string {
+  const { module, version, details } = input;
+  const mv = module ? (version ? `${module}@${version}` : module) : undefined;
+  const host = details['host'];
+  switch (input.category) {
+    case 'proxy-unreachable': {
+      const target = host ?? 'proxy.golang.org';
+      const origin = details['origin'] ?? `https://${target}`;
+      const probe = module && target === 'proxy.golang.org' ? `https://proxy.golang.org/${module}/@v/list` : `${origin}/`;
+      const port = /:(\d+)$/.exec(origin)?.[1] ?? (origin.startsWith('http:') ? '80' : '443');
+      return (
+        `The build agent cannot reach ${target} (DNS, firewall or an outage). From the agent run ${code(`curl -v ${probe}`)} ` +
+        `to see where it stops (DNS, TCP connect, TLS) and open egress to ${target}:${port} or fix the agent's resolver; ` +
+        `if this network needs a mirror, set ${code('GOPROXY=https://goproxy.cn,direct')} or your internal proxy in the CI environment. ` +
+        `Retry the job to rule out a transient outage, and cache $GOMODCACHE keyed on go.sum so a short outage does not break builds.`
+      );
+    }
+    case 'corporate-proxy':
+      return (
+        `The HTTP(S) proxy between the agent and ${host ?? 'the module proxy'} refuses the connection or wants credentials (proxyconnect / 407). ` +
+        `Check HTTPS_PROXY and HTTP_PROXY on the agent: the form is http://host:port, with credentials as http://user:password@host:port from a CI secret, and watch for typos such as "htp://". ` +
+        `Test it with ${code('curl -v -x "$HTTPS_PROXY" https://proxy.golang.org/')} and make sure the proxy host and port are reachable. ` +
+        `Put internal hosts in NO_PROXY (e.g. NO_PROXY=.corp.example.com,10.0.0.0/8) so private module and git traffic skips the proxy.`
+      );
+    case 'tls-interception':
+      return (
+        `A TLS-inspecting proxy or firewall re-signs HTTPS traffic to ${host ?? 'the module proxy'} with a certificate the agent does not trust. ` +
+        `Install the corporate root CA in the agent image (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/ and run ${code('update-ca-certificates')}, or point SSL_CERT_FILE at a bundle that contains it), ` +
+        `or ask for ${host ?? 'proxy.golang.org and sum.golang.org'} to be exempted from inspection. ` +
+        `Do not work around it with GOINSECURE or GOSUMDB=off: they turn off the checks that detect tampering.`
+      );
+    case 'version-not-found': {
+      const m = module ?? '<module>';
+      const onProxy = host ? ` on ${host}` : '';
+      return (
+        `${mv ?? 'The required module version'} does not exist${onProxy}. Check the module path for typos or a moved repository (case matters: github.com/Foo is not github.com/foo), ` +
+        `list the published versions with ${code(`go list -m -versions ${m}`)} (or ${code(`curl https://proxy.golang.org/${m}/@v/list`)}), ` +
+        `pin one that exists with ${code(`go get ${m}@<existing version>`)} and run ${code('go mod tidy')}, then commit go.mod and go.sum. ` +
+        `If the repository moved, add ${code(`replace ${m} => <new path> <version>`)}.`
+      );
+    }
+    case 'module-path-mismatch': {
+      const declared = details['declared'];
+      const m = module ?? details['required'] ?? '<module>';
+      return (
+        `${mv ?? m} declares a different module path in its own go.mod${declared ? ` (${declared})` : ''} than the path it is required as (letter case, a fork, or a missing /vN major-version suffix). ` +
+        `Require it by the path it declares: change the require line and the imports to ${declared ?? 'the declared path'} and run ${code('go mod tidy')}. ` +
+        `For a fork, keep the original path and add ${code(`replace ${declared ?? '<declared path>'} => ${m} ${version ?? '<version>'}`)}.`
+      );
+    }
+    case 'private-module-auth': {
+      const m = module ?? '<private module>';
+      const pattern = module ? goPrivatePattern(module) : '<your.git.host>/*';
+      const gitHost = module ? (module.split('/')[0] ?? 'git.example.com') : (host && !PUBLIC_GO_PROXIES.has(host) ? host : '<git host>');
+      return (
+        `${mv ?? 'A private module'} is private: the public proxy and checksum database cannot see it, and git on the agent has no credentials for it. ` +
+        `Set ${code(`GOPRIVATE=${pattern}`)} in the CI environment (it also sets GONOPROXY and GONOSUMDB, so ${m} is fetched directly and not looked up in sum.golang.org), ` +
+        `and give git a token from a CI secret, e.g. ${code(`git config --global url."https://oauth2:\${GIT_TOKEN}@${gitHost}/".insteadOf "https://${gitHost}/"`)} or a ~/.netrc entry; ` +
+        `for SSH-only hosts add the deploy key and known_hosts. Use a short-lived, read-only token.`
+      );
+    }
+    case 'checksum-mismatch': {
+      const m = module ?? '<module>';
+      return (
+        `The content downloaded for ${mv ?? 'a module'} does not match go.sum or the checksum database: either the local module cache is corrupted, or the tag was re-published upstream, or something between the agent and the proxy altered the download. ` +
+        `Do not just delete the go.sum line. Run ${code('go clean -modcache && go mod download')} and ${code('go mod verify')} to rule out a corrupted cache; ` +
+        `if it persists, compare with ${code(`curl https://sum.golang.org/lookup/${m}@${version ?? '<version>'}`)} and, if upstream moved the tag, upgrade to a new version instead of trusting the changed one.`
+      );
+    }
+    case 'sumdb-unreachable':
+      return (
+        `The checksum database (${host ?? 'sum.golang.org'}) cannot be reached from the agent, so go refuses to verify ${mv ?? 'new modules'}. ` +
+        `Allow egress to sum.golang.org:443, or use a GOPROXY that relays the checksum database (go then fetches it via $GOPROXY/sumdb/sum.golang.org), or point GOSUMDB at your internal mirror. ` +
+        `Exclude only private modules with GOPRIVATE/GONOSUMDB; do not set GOSUMDB=off for everything.`
+      );
+    case 'missing-go-sum':
+      if (details['vendor'] === 'yes') {
+        return (
+          `vendor/modules.txt is out of sync with go.mod. Run ${code('go mod vendor')} locally and commit vendor/, ` +
+          `or build with -mod=readonly (or -mod=mod) if the project no longer vendors.`
+        );
+      }
+      return (
+        `go.mod/go.sum are out of sync with the code${mv ? ` (${mv})` : ''}, and CI builds with -mod=readonly, so go will not add the missing entries. ` +
+        `Run ${code('go mod tidy')}${module ? ` (or ${code(`go get ${module}`)})` : ''} locally, commit go.mod and go.sum, and keep them committed together; ` +
+        `a CI check that ${code('go mod tidy')} leaves no diff catches this before merge.`
+      );
+    case 'proxy-disabled':
+      if (input.ruleId === 'go-mod-vendor') {
+        return (
+          `The build runs with -mod=vendor but ${mv ?? 'a required package'} is not in vendor/. Run ${code('go mod vendor')} and commit vendor/, ` +
+          `or drop -mod=vendor (GOFLAGS) so go downloads modules through GOPROXY.`
+        );
+      }
+      return (
+        `GOPROXY=off forbids downloads, and ${mv ?? 'a required module'} is not in the module cache. ` +
+        `Set ${code('GOPROXY=https://proxy.golang.org,direct')} (or your internal proxy) for this step, ` +
+        `or fill the cache before the offline step (a ${code('go mod download')} step with network, a restored $GOMODCACHE cache, or ${code('go mod vendor')} with -mod=vendor).`
+      );
+    case 'toolchain-mismatch': {
+      const required = details['goRequired'];
+      const running = details['goRunning'];
+      const needs = required ? `Go ${required}` : 'a newer Go';
+      const runs = running ? `Go ${running}` : 'an older Go';
+      const who = mv ?? 'go.mod';
+      return (
+        `${who} needs ${needs} but the agent runs ${runs} (older go versions also reject "go 1.N.P" and "toolchain" lines in go.mod). ` +
+        `Upgrade Go in the CI image or setup step to ${required ? `>= ${required}` : 'the version go.mod names'} (actions/setup-go: ${code('go-version-file: go.mod')}), ` +
+        `or allow go to fetch the toolchain with ${code('GOTOOLCHAIN=auto')}` +
+        (module ? `, or pin ${module} to an older version that supports ${runs}.` : '.')
+      );
+    }
+    case 'disk-full':
+      return diskFix(details['path'], 'go');
+    case 'rate-limited':
+      return (
+        `${host ?? 'The registry or git host'} is throttling the agent (HTTP 429 / rate limit). ` +
+        `Fetch through a caching proxy instead of direct VCS (GOPROXY=https://proxy.golang.org,direct or your internal Athens/Artifactory), ` +
+        `authenticate git to GitHub with a token (authenticated limits are much higher), cache $GOMODCACHE between builds, and retry with backoff.`
+      );
+    case 'replace-directive': {
+      const target = details['target'];
+      if (target && !/^[./]/.test(target) && !/^[A-Za-z]:\\/.test(target)) {
+        // The replacement is a module version that cannot be fetched.
+        const [targetModule, targetVersion] = target.split(/[@ ]/);
+        return (
+          `A replace directive in go.mod points ${module ?? 'a module'} at ${target}, which cannot be downloaded. ` +
+          `Check that ${targetVersion ? `version ${targetVersion} of ` : ''}${targetModule ?? target} exists (${code(`go list -m -versions ${targetModule ?? target}`)}) and that CI can read it, ` +
+          `fix the version in the replace line (${code(`replace ${module ?? '<module>'} => ${targetModule ?? '<module>'} <existing version>`)}) or remove the replace, then run ${code('go mod tidy')}.`
+        );
+      }
+      return (
+        `A replace directive in go.mod points ${module ?? 'a module'} at a local directory that is not there${target ? `: ${target}` : ''}. ` +
+        `The path must exist inside the CI checkout: check out the sibling repository or submodule at ${target ?? 'that path'}, ` +
+        `or replace ${module ?? 'the module'} with a published version (${code(`replace ${module ?? '<module>'} => <module> <version>`)}) or remove the replace before merging, then run ${code('go mod tidy')}.`
+      );
+    }
+    case 'unknown':
+      return UNKNOWN_FIX;
+  }
+}
+
+function npmFix(input: FixInput): string {
+  const { module, version, details } = input;
+  const spec = module ? (version ? `${module}@${version}` : module) : undefined;
+  const registry = details['host'] ?? 'registry.npmjs.org';
+  const registryUrl = details['registry'] ? `https:${details['registry']}` : `https://${registry}/`;
+  const scope = module && module.startsWith('@') ? module.split('/')[0] : undefined;
+  switch (input.category) {
+    case 'proxy-unreachable':
+      return (
+        `The agent cannot reach the npm registry (${registry}). Check DNS and firewall egress from the agent with ${code(`curl -v https://${registry}/${module ?? ''}`)}, ` +
+        `check ${code('npm config get registry')}, and if this network needs a mirror set registry= in .npmrc. Retry to rule out an outage, and cache ~/.npm between builds.`
+      );
+    case 'corporate-proxy':
+      return (
+        `The HTTP(S) proxy between the agent and ${registry} refuses the connection or wants credentials. ` +
+        `Check proxy and https-proxy in .npmrc (or HTTPS_PROXY): http://user:password@host:port with the password from a CI secret, ` +
+        `test with ${code(`curl -v -x "$HTTPS_PROXY" https://${registry}/`)}, and list internal registries in noproxy / NO_PROXY.`
+      );
+    case 'tls-interception':
+      return (
+        `A TLS-inspecting proxy re-signs traffic to ${registry} with a certificate Node does not trust. ` +
+        `Give Node the corporate root CA: ${code('npm config set cafile /path/to/corp-root-ca.pem')} or NODE_EXTRA_CA_CERTS=/path/to/corp-root-ca.pem in the CI environment. ` +
+        `Do not set strict-ssl=false: it disables the check that detects tampering.`
+      );
+    case 'version-not-found':
+      return (
+        `${spec ?? 'The requested package'} is not published on ${registry}. Check the name and scope for typos, list what exists with ${code(`npm view ${module ?? '<package>'} versions --registry ${registryUrl}`)}, ` +
+        `pin an existing version in package.json and regenerate package-lock.json. ` +
+        (scope
+          ? `If ${scope} is a private scope, map it in .npmrc (${code(`${scope}:registry=https://<your registry>/`)}) so npm does not ask the public registry.`
+          : `If the package is private, point .npmrc at the registry that hosts it.`)
+      );
+    case 'private-module-auth': {
+      // .npmrc keys credentials by registry URL without the scheme ("nerf dart").
+      const nerf = details['registry'] ?? (details['host'] ? `//${details['host']}/` : '//<registry host>/');
+      return (
+        `${details['host'] ?? 'The registry'} refused the request for ${spec ?? 'a package'}: missing or expired credentials. ` +
+        `Add the registry token to .npmrc from a CI secret: ${code(`${nerf}:_authToken=\${NPM_TOKEN}`)}` +
+        (scope ? ` and ${code(`${scope}:registry=https:${nerf}`)}` : '') +
+        `; check that the token has read access to the package and has not expired (prefer short-lived, least-privilege tokens and rotate them).`
+      );
+    }
+    case 'checksum-mismatch':
+      return (
+        `The tarball downloaded for ${spec ?? 'a package'} does not match the integrity hash in package-lock.json. ` +
+        `Run ${code('npm cache verify')} (or ${code('npm cache clean --force')}) and reinstall to rule out a corrupted cache or a truncating proxy; ` +
+        `if the registry really serves different content, regenerate the lockfile entry from a trusted registry and find out why it changed.`
+      );
+    case 'missing-go-sum':
+      return (
+        `The lockfile is out of sync: package-lock.json does not match package.json${spec ? ` (${spec})` : ''} (this category covers Go's go.sum and npm's lockfile). ` +
+        `${code('npm ci')} never updates the lockfile: run ${code('npm install')} locally, commit package-lock.json together with package.json, and keep using ${code('npm ci')} in CI.`
+      );
+    case 'proxy-disabled':
+      return (
+        `npm runs in offline / cache-only mode (--offline or cache mode 'only-if-cached') and ${spec ?? 'a package'} is not in the cache. ` +
+        `Drop --offline for this step or restore a complete ~/.npm cache before it.`
+      );
+    case 'toolchain-mismatch': {
+      const wanted = details['nodeWanted'];
+      const current = details['nodeCurrent'];
+      return (
+        `${spec ?? 'A package'} needs Node ${wanted ?? 'of another version'} but the agent runs ${current ? `Node ${current}` : 'another version'}. ` +
+        `Set up the required Node in CI (actions/setup-node node-version, .nvmrc, or the image tag), or pin ${module ?? 'the package'} to a version whose engines field accepts the current Node.`
+      );
+    }
+    case 'disk-full':
+      return diskFix(details['path'], 'npm');
+    case 'rate-limited':
+      return (
+        `${registry} is throttling the agent (HTTP 429). Authenticate to the registry (authenticated limits are higher), ` +
+        `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache ~/.npm between builds, and retry with backoff.`
+      );
+    case 'module-path-mismatch':
+    case 'sumdb-unreachable':
+    case 'replace-directive':
+      return goFix({ ...input, ecosystem: 'go' });
+    case 'unknown':
+      return UNKNOWN_FIX;
+  }
+}
+
+function diskFix(path: string | undefined, ecosystem: 'go' | 'npm'): string {
+  const clean = ecosystem === 'go' ? code('go clean -modcache') : code('npm cache clean --force');
+  return (
+    `The agent ran out of disk space (or inodes / quota)${path ? ` while writing ${path}` : ''}. ` +
+    `Check with ${code('df -h && df -i')} on the agent, then free space: ${clean}, old workspaces and build artefacts, ${code('docker system prune')}, or enlarge the volume. ` +
+    `Errors after this one in the log (unzip, checksum, unexpected EOF) are fallout from the truncated writes: re-run once space is free.`
+  );
+}
+
+export const UNKNOWN_FIX =
+  'No known dependency-download failure pattern was found in this log. Run `buildfix diagnose` on the repository ' +
+  'to run the live checks (proxy and registry reachability, go.mod/go.sum, credentials, disk), and look at the first error in the log rather than the last.';
+
+/** The fix text for a classified log. */
+export function fixFor(input: FixInput): string {
+  if (input.category === 'unknown') return UNKNOWN_FIX;
+  return input.ecosystem === 'npm' ? npmFix(input) : goFix(input);
+}

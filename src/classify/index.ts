@@ -1,0 +1,4 @@
+/** The log classifier's public surface. */
+export { classifyLog, type Classification, type Ecosystem } from './classify-log.ts';
+export { isProbablyBinary } from './is-probably-binary.ts';
+export { normalizeLine } from './normalize-log.ts';

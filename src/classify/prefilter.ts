@@ -1,0 +1,87 @@
+/**
+ * A cheap first pass over the whole log. Running every rule on every line of
+ * a 50 MB log takes seconds; one regex of lower-case keywords over the
+ * lower-cased text finds the few lines worth a closer look in a fraction of
+ * that. Every rule pattern in rules.ts must contain at least one of these
+ * keywords (test/unit/classify/prefilter.test.ts checks this on the fixtures).
+ */
+
+export const TRIGGERS: readonly string[] = [
+  // disk
+  'space left', 'space on the disk', 'quota', 'enospc', 'edquot',
+  // proxies and TLS
+  'proxy', '407', 'tunneling', 'x509', 'tls: ', 'tls handshake', 'ssl certificate', 'certificate verif',
+  'signed certificate', 'issuer certificate', 'first certificate', 'self_signed', 'cert_in_chain',
+  'issuer_cert', 'leaf_signature', 'cert_untrusted',
+  // toolchain
+  'requires go', 'invalid go version', 'directive', 'toolchain', 'go tool version', 'ebadengine',
+  'unsupported engine', 'engine "node"', 'notsup',
+  // GOPROXY=off, -mod=vendor, offline npm
+  'disabled by', 'enotcached', 'only-if-cached',
+  // rate limits
+  '429', 'rate limit', 'rate-limit', 'toomanyrequests',
+  // HTTP statuses
+  '401 unauthorized', '403 forbidden', 'e401', 'e403', 'fetch_40', '404 not found', '410 gone', 'e404',
+  'internal server error', 'bad gateway', 'service unavailable', 'gateway timeout', 'e500', 'e502', 'e503', 'e504',
+  // network
+  'dial', 'timeout', 'timed out', 'no such host', 'resolve', 'resolution', 'misbehaving', 'refused',
+  'reset', 'unreachable', 'no route', 'deadline', 'eof', 'failed to connect', 'enotfound',
+  'etimedout', 'econnrefused', 'eai_again', 'enetunreach', 'ehostunreach', 'esockettimedout', 'getaddrinfo',
+  'hang up', 'goaway', 'stream error',
+  // auth
+  'prompts', 'could not read', 'denied', 'host key', 'authenticat', 'username', 'password', 'repository',
+  'eneedauth', 'need auth', 'logged in', 'private',
+  // integrity
+  'checksum', 'security error', 'does not match', 'integrity', 'corrupted',
+  // module path, replace, go.sum, lockfiles
+  'declares its path', 'required as', 'module path', 'major version', 'go.mod file', 'replace',
+  'go.sum', 'go.mod', 'vendoring', 'no required module', 'lock file', 'lockfile', 'package-lock', 'yn0028',
+  // not found
+  'revision', 'no matching', 'invalid version', 'does not contain', 'cannot find module', 'malformed',
+  'no such file', 'ls-remote', 'unrecognized import', 'is not in', 'etarget', "couldn't find", 'not found',
+  'exit status', 'exit code', 'server response',
+  // context (GOPRIVATE, module names) and the unknown fallback
+  'goprivate', '@v', '.go:', 'error', 'err!', 'fatal', 'fail', 'panic', '***',
+];
+
+type Trie = Map<string, Trie>;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// A trie-shaped alternation: irregexp rejects most positions on the first character.
+function trieSource(words: readonly string[]): string {
+  const root: Trie = new Map();
+  for (const word of words) {
+    let node = root;
+    for (const ch of word) {
+      let next = node.get(ch);
+      if (!next) {
+        next = new Map();
+        node.set(ch, next);
+      }
+      node = next;
+    }
+    node.set('', new Map());
+  }
+  const emit = (node: Trie): string => {
+    if (node.has('')) return ''; // a shorter keyword already matches here
+    const alternatives = [...node.entries()].map(([ch, child]) => escapeRegExp(ch) + emit(child));
+    return alternatives.length === 1 ? (alternatives[0] ?? '') : `(?:${alternatives.join('|')})`;
+  };
+  return emit(root);
+}
+
+const SOURCE = trieSource(TRIGGERS);
+const SINGLE = new RegExp(SOURCE);
+
+/** A fresh global regex over lower-cased text (global regexes carry state, so one per scan). */
+export function createPrefilter(): RegExp {
+  return new RegExp(SOURCE, 'g');
+}
+
+/** Does a lower-cased line contain any trigger keyword? */
+export function passesPrefilter(lowerLine: string): boolean {
+  return SINGLE.test(lowerLine);
+}

@@ -1,0 +1,366 @@
+/**
+ * The error texts the classifier knows, as data. Each rule maps one family of
+ * real go / git / npm messages to a category. Order matters within a line: the
+ * first rule that matches a line names it, so more specific or more "root"
+ * rules come first (a sumdb URL with an i/o timeout is sumdb-unreachable, not
+ * proxy-unreachable; a `(replaced by …)` line with a 404 is replace-directive).
+ * Across lines, `rank` decides the root cause before line order does.
+ */
+import type { Category } from '../report/model.ts';
+
+export type RuleEcosystem = 'go' | 'npm' | 'any';
+
+/**
+ * Where a rule applies. `local`: the build agent's own errors. `response`: the
+ * text a module proxy or checksum DB sent back (the go command's `server
+ * response:` block): a "no such host" there happened on the proxy, not here.
+ */
+export type RuleScope = 'local' | 'response';
+
+export interface Rule {
+  id: string;
+  category: Category;
+  ecosystem: RuleEcosystem;
+  /**
+   * How "root" a match is: 1 breaks everything after it (disk, proxy, TLS,
+   * toolchain, GOPROXY=off, rate limits); 2 a specific cause; 3 a surface
+   * error that is often fallout (404, missing package); 4 a generic network
+   * blip (EOF, connection reset, 5xx).
+   */
+  rank: 1 | 2 | 3 | 4;
+  confidence: number;
+  pattern: RegExp;
+  /** The line must also match this. */
+  requires?: RegExp;
+  /** The line must not match this. */
+  exclude?: RegExp;
+  scope: RuleScope;
+}
+
+const SUMDB_URL = /sum\.golang\.org|\/sumdb\/|\/lookup\/|\/tile\/\d|verifying (?:module|go\.mod)/i;
+const NET_ERROR =
+  /dial tcp|i\/o timeout|no such host|connection refused|connection reset|TLS handshake timeout|network is unreachable|deadline exceeded|Client\.Timeout|server misbehaving|Temporary failure in name resolution|\bEOF\b|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway Timeout)/i;
+
+export const RULES: readonly Rule[] = [
+  // ── 1: environment-wide causes ────────────────────────────────────────────
+  {
+    id: 'disk-full',
+    category: 'disk-full',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.95,
+    pattern: /no space left on device|disk quota exceeded|not enough space on the disk|\bENOSPC\b|\bEDQUOT\b/i,
+    exclude: /file watchers/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-proxyconnect',
+    category: 'corporate-proxy',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.93,
+    pattern: /proxyconnect tcp/i,
+    scope: 'local',
+  },
+  {
+    id: 'proxy-auth',
+    category: 'corporate-proxy',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.92,
+    pattern:
+      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy/i,
+    scope: 'local',
+  },
+  {
+    id: 'tls-untrusted',
+    category: 'tls-interception',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.93,
+    pattern:
+      /\bx509: |tls: failed to verify certificate|SSL certificate problem|certificate verification failed|SELF_SIGNED_CERT_IN_CHAIN|self[- ]signed certificate|UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to verify the first certificate|DEPTH_ZERO_SELF_SIGNED_CERT|\bCERT_UNTRUSTED\b/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-toolchain',
+    category: 'toolchain-mismatch',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.92,
+    pattern:
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|toolchain not available|does not match go tool version/i,
+    scope: 'local',
+  },
+  {
+    id: 'npm-engine',
+    category: 'toolchain-mismatch',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.9,
+    pattern: /\bEBADENGINE\b|Unsupported engine|\bnotsup\b|ERR_PNPM_UNSUPPORTED_ENGINE|The engine "node" is incompatible/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-proxy-off',
+    category: 'proxy-disabled',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.93,
+    pattern: /disabled by GOPROXY=off/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-mod-vendor',
+    category: 'proxy-disabled',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.8,
+    pattern: /lookup disabled by -mod=vendor/i,
+    scope: 'local',
+  },
+  {
+    id: 'npm-offline',
+    category: 'proxy-disabled',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.85,
+    pattern: /\bENOTCACHED\b|cache mode is 'only-if-cached'/i,
+    scope: 'local',
+  },
+  {
+    id: 'rate-limit',
+    category: 'rate-limited',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.9,
+    pattern:
+      /429 Too Many Requests|\bE429\b|rate[- ]limit(?:ed| exceeded)|secondary rate limit|toomanyrequests|(?:status|code|error:?) 429\b|: 429\b/i,
+    scope: 'local',
+  },
+
+  // ── 2: specific causes ────────────────────────────────────────────────────
+  {
+    // The public checksum DB cannot see a private module: GOPRIVATE/GONOSUMDB missing.
+    id: 'go-sumdb-not-found',
+    category: 'private-module-auth',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.7,
+    pattern: /\b(?:404 Not Found|410 Gone)\b/i,
+    requires: /\/lookup\/\S+@/,
+    scope: 'local',
+  },
+  {
+    id: 'go-sumdb-unreachable',
+    category: 'sumdb-unreachable',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.9,
+    pattern: NET_ERROR,
+    requires: SUMDB_URL,
+    scope: 'local',
+  },
+  {
+    id: 'git-auth',
+    category: 'private-module-auth',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.9,
+    pattern:
+      /terminal prompts disabled|could not read (?:Username|Password) for|Permission denied \(publickey|Host key verification failed|Authentication failed for|HTTP Basic: Access denied|Invalid username or (?:password|token)|Support for password authentication was removed|remote: Repository not found|fatal: repository '[^']*' not found|could not read from remote repository/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-proxy-auth',
+    category: 'private-module-auth',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.82,
+    pattern: /\b(?:401 Unauthorized|403 Forbidden)\b/i,
+    exclude: /^npm |registry\.npmjs|\.tgz/i,
+    scope: 'local',
+  },
+  {
+    id: 'npm-auth',
+    category: 'private-module-auth',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.88,
+    pattern:
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b/i,
+    scope: 'local',
+  },
+  {
+    id: 'net-specific',
+    category: 'proxy-unreachable',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.85,
+    pattern:
+      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout/i,
+    scope: 'local',
+  },
+  {
+    id: 'checksum',
+    category: 'checksum-mismatch',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.9,
+    pattern:
+      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-module-path',
+    category: 'module-path-mismatch',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.92,
+    pattern:
+      /module declares its path as|but was required as|has non-\.\.\.\/v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-replace',
+    category: 'replace-directive',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.9,
+    pattern: /\(replaced by |replacement directory|replacement module without version|replacement module must/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-sum-missing',
+    category: 'missing-go-sum',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.92,
+    pattern: /missing go\.sum entry|updates to go\.(?:sum|mod) needed|inconsistent vendoring|no required module provides package/i,
+    scope: 'local',
+  },
+  {
+    id: 'npm-lockfile',
+    category: 'missing-go-sum',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.92,
+    pattern:
+      /package\.json and package-lock\.json or npm-shrinkwrap\.json are in sync|can only install (?:packages|with an existing package-lock)|Missing: \S+ from lock file|Invalid: lock file's|lockfile needs to be updated|ERR_PNPM_OUTDATED_LOCKFILE|ERR_PNPM_LOCKFILE_MISSING|YN0028|lockfile would have been modified/i,
+    scope: 'local',
+  },
+
+  // ── 3: surface errors ─────────────────────────────────────────────────────
+  {
+    id: 'go-unknown-revision',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.88,
+    pattern: /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found, but does not contain package|cannot find module providing package|malformed module path/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-proxy-not-found',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.8,
+    pattern: /\b(?:404 Not Found|410 Gone)\b|@v\/\S+: no such file or directory/i,
+    exclude: /^npm /i,
+    scope: 'local',
+  },
+  {
+    id: 'go-ls-remote',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.6,
+    pattern: /invalid version: git ls-remote|unrecognized import path/i,
+    scope: 'local',
+  },
+  {
+    id: 'npm-not-found',
+    category: 'version-not-found',
+    ecosystem: 'npm',
+    rank: 3,
+    confidence: 0.88,
+    pattern:
+      /\bE404\b|404 Not Found - GET|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package/i,
+    scope: 'local',
+  },
+
+  // ── 4: generic network blips ──────────────────────────────────────────────
+  {
+    id: 'net-generic',
+    category: 'proxy-unreachable',
+    ecosystem: 'any',
+    rank: 4,
+    confidence: 0.55,
+    pattern:
+      /connection reset by peer|unexpected EOF|: EOF$|\bECONNRESET\b|socket hang up|\b50[0234] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|\bE50[0234]\b|http2: server sent GOAWAY|stream error/i,
+    scope: 'local',
+  },
+
+  // ── what a proxy / checksum DB answered (`server response:` blocks) ───────
+  {
+    id: 'response-auth',
+    category: 'private-module-auth',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.88,
+    pattern:
+      /terminal prompts disabled|could not read (?:Username|Password)|Repository not found|Authentication failed|Permission denied|invalid username|If this is a private repository/i,
+    scope: 'response',
+  },
+  {
+    // Refined by host: a company host behind the public proxy is a private module.
+    id: 'response-unrecognized-import',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.75,
+    pattern: /unrecognized import path|invalid version: git ls-remote|exit status 128/i,
+    scope: 'response',
+  },
+  {
+    id: 'response-not-found',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.9,
+    pattern: /unknown revision|no matching versions|invalid version|not found:|does not contain package/i,
+    scope: 'response',
+  },
+];
+
+/** Rules for each scope, in line-priority order. */
+export const LOCAL_RULES: readonly Rule[] = RULES.filter((r) => r.scope === 'local');
+export const RESPONSE_RULES: readonly Rule[] = RULES.filter((r) => r.scope === 'response');
+
+/** First rule of `rules` that matches `text`. */
+export function matchRule(rules: readonly Rule[], text: string): Rule | undefined {
+  for (const rule of rules) {
+    if (!rule.pattern.test(text)) continue;
+    if (rule.requires && !rule.requires.test(text)) continue;
+    if (rule.exclude && rule.exclude.test(text)) continue;
+    return rule;
+  }
+  return undefined;
+}
+
+/**
+ * Symptoms: lines that say a step failed without saying why. They are never
+ * a cause; the unknown fallback quotes them only when nothing better exists.
+ * CI_VERDICT are the runner's own closing lines, the least informative of all.
+ */
+export const CI_VERDICT =
+  /marked build as failure|script returned exit code|Process completed with exit code|Job failed: exit code|^Finished: FAILURE|^ERROR: Job failed|^Error: Process completed/i;
+export const SYMPTOM =
+  /exit status \d+|make(?:\[\d+\])?: \*\*\*|A complete log of this run can be found|^npm (?:ERR!|error)\s*(?:\S*[/\\]\S*)?$|npm (?:ERR!|error) (?:code (?:1|ELIFECYCLE)|errno \d|Failed at the|command failed|Exit status|\S+@\S+ [\w:-]+: `)|Command failed with exit code|errors parsing go\.mod|error loading module requirements/i;
+
+/** Lines that look like an error at all (for the unknown fallback): error words, Go compiler and tsc diagnostics. */
+export const ERROR_LOOKING = /\berror\b|\bERR!|\bfatal\b|\bfailed\b|\bfailure\b|\bpanic:|\*\*\*|\.go:\d+:\d+: |\berror TS\d+/i;
+
+/** Warning lines: their matches are reported as secondary causes only. */
+export const WARNING_LINE = /^(?:npm (?:WARN|warn)\b|warning:|WARNING:|go: warning:|\[WARN(?:ING)?\])/;

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { normalizeLine } from '../../../src/classify/normalize-log.ts';
+import { passesPrefilter } from '../../../src/classify/prefilter.ts';
+import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, RULES, SYMPTOM, matchRule } from '../../../src/classify/rules.ts';
+
+const LOG_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/logs');
+
+function allLogs(dir = LOG_DIR): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? allLogs(path) : [path];
+  });
+}
+
+/** Real lines for every rule: each must match its rule first and pass the prefilter. */
+const SAMPLES: Record<string, string[]> = {
+  'disk-full': [
+    'write /root/go/pkg/mod/cache/download/x.zip: no space left on device',
+    'mkdir /home/runner/go/pkg/mod/cache: disk quota exceeded',
+    'npm ERR! code ENOSPC',
+    'There is not enough space on the disk.',
+  ],
+  'go-proxyconnect': ['Get "https://proxy.golang.org/x/@v/list": proxyconnect tcp: dial tcp 10.1.1.1:3128: connect: connection refused'],
+  'proxy-auth': [
+    'Get "https://proxy.golang.org/x/@v/list": Proxy Authentication Required',
+    'npm ERR! code E407',
+    "fatal: unable to access 'https://github.com/x/y/': Received HTTP code 407 from proxy after CONNECT",
+    'npm ERR! network tunneling socket could not be established, cause=connect ECONNREFUSED 10.0.0.1:8080',
+    "fatal: unable to access 'https://github.com/x/y/': Could not resolve proxy: proxy.corp",
+  ],
+  'tls-untrusted': [
+    'Get "https://proxy.golang.org/x/@v/list": x509: certificate signed by unknown authority',
+    'tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
+    "fatal: unable to access 'https://git.corp/x/': SSL certificate problem: self-signed certificate in certificate chain",
+    "fatal: unable to access 'https://git.corp/x/': server certificate verification failed. CAfile: none CRLfile: none",
+    'npm ERR! code SELF_SIGNED_CERT_IN_CHAIN',
+    'npm error code UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'npm ERR! code UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'npm ERR! code DEPTH_ZERO_SELF_SIGNED_CERT',
+  ],
+  'go-toolchain': [
+    'go: go.mod requires go >= 1.22.0 (running go 1.19.8; GOTOOLCHAIN=local)',
+    'note: module requires Go 1.22',
+    "go.mod:3: invalid go version '1.22.0': must match format 1.23",
+    'go.mod:5: unknown directive: toolchain',
+    'go: download go1.22.3 for linux/amd64: toolchain not available',
+    'compile: version "go1.22.0" does not match go tool version "go1.21.5"',
+  ],
+  'npm-engine': ['npm ERR! code EBADENGINE', 'npm ERR! notsup Unsupported engine for vite@6.0.1: wanted: {"node":">=18"}', 'error vite@6.0.1: The engine "node" is incompatible with this module.'],
+  'go-proxy-off': ['go: github.com/x/y@v1.0.0: module lookup disabled by GOPROXY=off'],
+  'go-mod-vendor': ['main.go:3:2: cannot find module providing package github.com/x/y: import lookup disabled by -mod=vendor'],
+  'npm-offline': ['npm ERR! code ENOTCACHED', "npm ERR! request to https://registry.npmjs.org/x failed: cache mode is 'only-if-cached' but no cached response is available."],
+  'rate-limit': [
+    'reading https://proxy.golang.org/x/@v/list: 429 Too Many Requests',
+    'npm ERR! code E429',
+    'remote: API rate limit exceeded for 203.0.113.7.',
+    'You have exceeded a secondary rate limit.',
+    'toomanyrequests: You have reached your pull rate limit.',
+    "fatal: unable to access 'https://github.com/x/y/': The requested URL returned error: 429",
+  ],
+  'go-sumdb-not-found': ['verifying git.corp/x@v1.0.0: reading https://sum.golang.org/lookup/git.corp/x@v1.0.0: 410 Gone'],
+  'go-sumdb-unreachable': [
+    'go: x.org/y@v1.0.0: verifying module: x.org/y@v1.0.0: Get "https://sum.golang.org/lookup/x.org/y@v1.0.0": dial tcp 1.2.3.4:443: i/o timeout',
+    'verifying go.mod: x.org/y@v1.0.0/go.mod: Get "https://sum.golang.org/tile/8/0/x105/372": dial tcp: lookup sum.golang.org on 127.0.0.11:53: no such host',
+    'reading https://sum.golang.org/tile/8/1/000.p/123: 502 Bad Gateway',
+  ],
+  'git-auth': [
+    "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    'git@github.com: Permission denied (publickey).',
+    'Host key verification failed.',
+    "fatal: Authentication failed for 'https://gitlab.corp/x.git/'",
+    'remote: HTTP Basic: Access denied',
+    'remote: Repository not found.',
+    "fatal: repository 'https://github.com/acme/x/' not found",
+  ],
+  'go-proxy-auth': ['reading https://goproxy.corp/github.com/x/y/@v/list: 401 Unauthorized', 'reading https://goproxy.corp/x.org/y/@v/list: 403 Forbidden'],
+  'npm-auth': ['npm ERR! code E401', 'npm ERR! code E403', 'npm error code ENEEDAUTH', 'npm ERR! Unable to authenticate, need: Basic realm="Artifactory Realm"', 'npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@a%2fb - authentication token not provided'],
+  'net-specific': [
+    'dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host',
+    'dial tcp 142.250.0.1:443: i/o timeout',
+    'dial tcp 10.0.0.5:3000: connect: connection refused',
+    'net/http: TLS handshake timeout',
+    'dial tcp: lookup proxy.golang.org: Temporary failure in name resolution',
+    "fatal: unable to access 'https://github.com/x/y/': Could not resolve host: github.com",
+    'npm ERR! code ENOTFOUND',
+    'npm error code ETIMEDOUT',
+    'npm ERR! code ECONNREFUSED',
+    'npm ERR! code EAI_AGAIN',
+  ],
+  checksum: ['verifying github.com/x/y@v1.2.3: checksum mismatch', 'SECURITY ERROR', 'npm ERR! code EINTEGRITY', 'npm ERR! sha512-abc integrity checksum failed when using sha512: wanted sha512-abc but got sha512-def.'],
+  'go-module-path': [
+    '\tmodule declares its path as: github.com/foo/bar',
+    '\t        but was required as: github.com/Foo/bar',
+    'go: github.com/x/y/v2@v2.0.0: go.mod has non-.../v2 module path "github.com/x/y" (and .../v2/go.mod does not exist) at revision v2.0.0',
+    'go: github.com/x/y@v2.0.0: invalid version: module contains a go.mod file, so module path must match major version ("github.com/x/y/v2")',
+  ],
+  'go-replace': ['go: example.com/y@v0.0.0 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory'],
+  'go-sum-missing': ['missing go.sum entry for module providing package github.com/x/y', 'go: updates to go.sum needed, disabled by -mod=readonly', 'go: updates to go.mod needed; to update it:', 'go: inconsistent vendoring in /src:'],
+  'npm-lockfile': [
+    'npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync.',
+    'npm error Missing: left-pad@1.3.0 from lock file',
+    "npm error Invalid: lock file's foo@1.0.0 does not satisfy foo@2.0.0",
+    ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile"',
+    '➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.',
+  ],
+  'go-unknown-revision': [
+    'go: github.com/x/y@v1.9.9: invalid version: unknown revision v1.9.9',
+    'go: module github.com/x/y: no matching versions for query "latest"',
+    'go: module github.com/x/y@v1.2.0 found, but does not contain package github.com/x/y/z',
+    'main.go:3:2: cannot find module providing package github.com/x/y',
+  ],
+  'go-proxy-not-found': ['go: x.org/y@v1.9.9: reading https://proxy.golang.org/x.org/y/@v/v1.9.9.info: 404 Not Found', 'go: x.org/y@v1.9.9: reading file:///tmp/gp/x.org/y/@v/v1.9.9.mod: no such file or directory'],
+  'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:', 'go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
+  'npm-not-found': ['npm ERR! code E404', 'npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@9.9.9.', "npm error 404  '@acme/ledger@^2.0.0' is not in this registry.", ' ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/x: Not Found - 404'],
+  'net-generic': [
+    'Get "https://proxy.golang.org/x/@v/list": read tcp 10.0.0.1:1234->1.2.3.4:443: read: connection reset by peer',
+    'go: x.org/y@v1.0.0: unexpected EOF',
+    'Get "https://proxy.golang.org/x/@v/list": EOF',
+    'npm ERR! code ECONNRESET',
+    'reading https://goproxy.corp/x/@v/list: 502 Bad Gateway',
+    'npm ERR! code E503',
+  ],
+  'response-auth': ["\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled", '\tIf this is a private repository, see https://golang.org/doc/faq#git_https for additional information.'],
+  'response-unrecognized-import': ['\tnot found: git.corp/x@v1.0.0: unrecognized import path "git.corp/x": https fetch: Get "https://git.corp/x?go-get=1": dial tcp: lookup git.corp: no such host'],
+  'response-not-found': ['\tnot found: github.com/x/y@v1.9.9: invalid version: unknown revision v1.9.9'],
+};
+
+describe('rules and prefilter', () => {
+  it('every rule has samples', () => {
+    for (const rule of RULES) assert.ok((SAMPLES[rule.id] ?? []).length > 0, `samples for ${rule.id}`);
+    for (const id of Object.keys(SAMPLES)) assert.ok(RULES.some((r) => r.id === id), `${id} is a rule`);
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: samples match it first and pass the prefilter`, () => {
+      const rules = rule.scope === 'local' ? LOCAL_RULES : RESPONSE_RULES;
+      for (const sample of SAMPLES[rule.id] ?? []) {
+        assert.equal(matchRule(rules, sample)?.id, rule.id, sample);
+        assert.ok(passesPrefilter(sample.toLowerCase()), `prefilter passes: ${sample}`);
+      }
+    });
+  }
+
+  it('every fixture line a rule, the symptom or the error fallback would look at passes the prefilter', () => {
+    let checked = 0;
+    for (const file of allLogs()) {
+      for (const raw of readFileSync(file, 'utf8').split('\n')) {
+        const text = normalizeLine(raw);
+        const interesting =
+          matchRule(LOCAL_RULES, text) || matchRule(RESPONSE_RULES, text) || SYMPTOM.test(text) || CI_VERDICT.test(text) || ERROR_LOOKING.test(text) || text.includes('GOPRIVATE');
+        if (!interesting) continue;
+        checked++;
+        assert.ok(passesPrefilter(raw.toLowerCase()), `${file}: ${JSON.stringify(raw)}`);
+      }
+    }
+    assert.ok(checked > 100, `checked ${checked} lines`);
+  });
+
+  it('lets ordinary build noise through without a closer look', () => {
+    for (const line of ['go: downloading github.com/google/uuid v1.6.0', '=== RUN   TestLedger', '--- PASS: TestLedger (0.00s)', 'ok  \tgithub.com/acme/api\t0.012s', '[Pipeline] sh']) {
+      assert.equal(passesPrefilter(line.toLowerCase()), false, line);
+    }
+  });
+});
