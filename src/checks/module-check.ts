@@ -17,6 +17,7 @@ import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, SourceAttempt, VersionLookup } from '../goproxy/types.ts';
 import type { CheckResult, Finding, FindingCategory, ProgressListener } from '../report/model.ts';
 import { mapLimit } from '../util/map-limit.ts';
+import { looksPrivateModule } from './private-hosts.ts';
 
 export interface ModuleCheckOptions {
   repoDir: string;
@@ -44,17 +45,8 @@ interface Target {
   version: string;
 }
 
-const PRIVATE_TLDS = /\.(corp|internal|intranet|intra|local|lan|private|home\.arpa|localdomain)$/i;
-
 function hostOf(modulePath: string): string {
   return (modulePath.split('/')[0] ?? '').toLowerCase();
-}
-
-export function looksPrivate(modulePath: string, privateHosts: readonly string[]): boolean {
-  const host = hostOf(modulePath);
-  if (!host.includes('.')) return true;
-  if (PRIVATE_TLDS.test(host)) return true;
-  return privateHosts.some((h) => host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`));
 }
 
 function findReplacement(goMod: GoMod, req: Requirement): Replacement | undefined {
@@ -231,7 +223,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
   }
 
   for (const { t, lookup, suggestion } of notFound) {
-    const isPrivate = looksPrivate(t.path, options.privateHosts);
+    const isPrivate = looksPrivateModule(t.path, options.privateHosts);
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
     if (isPrivate && wentToPublicProxy) {
@@ -357,7 +349,7 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
     }
     // Private modules whose sums go would ask sum.golang.org for.
     if (options.sumDbEnabled) {
-      const leaking = targets.filter((t) => looksPrivate(t.path, options.privateHosts) && !options.privacy.bypassSumDb(t.path));
+      const leaking = targets.filter((t) => looksPrivateModule(t.path, options.privateHosts) && !options.privacy.bypassSumDb(t.path));
       for (const t of leaking) {
         const hasSum = goSum !== undefined && goSumHas(goSum, t.path, t.version, 'mod');
         findings.push({

@@ -7,6 +7,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPublicModuleHost, looksPrivateHost } from './private-hosts.ts';
+
+export { isPublicModuleHost };
 import type { GoEnv, GoEnvKey } from '../config/env.ts';
 import { createPrivacyRules, matchPrefixPatterns } from '../goproxy/module-patterns.ts';
 import { parseGoproxy } from '../goproxy/parse-goproxy.ts';
@@ -18,6 +21,8 @@ export interface LintOptions {
   repoDir?: string;
   /** Module paths go.mod requires (for the private-module routing check). */
   goModPaths?: string[];
+  /** Hosts known to be private (the config's repo URL hosts). */
+  privateHosts?: readonly string[];
 }
 
 /** Masks credentials in URL-ish values and lists of them: "http://user:pw@h" → "http://user:***@h"; a token-only user becomes "***@". */
@@ -38,25 +43,6 @@ export function showVar(goEnv: GoEnv, key: GoEnvKey): string {
 }
 
 // Hosts (and their subdomains) that serve public modules; anything else in a module path looks private.
-const PUBLIC_MODULE_DOMAINS = [
-  'github.com', 'gitlab.com', 'bitbucket.org', 'golang.org', 'google.golang.org', 'gopkg.in', 'go.uber.org', 'k8s.io',
-  'cloud.google.com', 'googlesource.com', 'go.opentelemetry.io', 'go.opencensus.io', 'etcd.io', 'honnef.co', 'gotest.tools',
-  'go.mongodb.org', 'gorm.io', 'mvdan.cc', 'rsc.io', 'filippo.io', 'go.yaml.in', 'dario.cat', 'gocloud.dev', 'golang.zx2c4.com',
-  'modernc.org', 'lukechampine.com', 'nhooyr.io', 'cuelang.org', 'cel.dev', 'go.starlark.net', 'go.temporal.io', 'tailscale.com',
-  'connectrpc.com', 'buf.build', 'entgo.io', 'go.mozilla.org', 'go.elastic.co', 'go.step.sm', 'helm.sh', 'oras.land', 'istio.io',
-  'knative.dev', 'sourcegraph.com', 'code.gitea.io', 'gitea.com', 'codeberg.org', 'sr.ht', 'launchpad.net', 'gonum.org', 'gioui.org',
-  'fyne.io', 'go4.org', 'inet.af', 'storj.io', 'gvisor.dev', 'tags.cncf.io', 'ariga.io', 'bou.ke', 'howett.net', 'pgregory.net',
-  'zombiezen.com', 'go.etcd.io', 'sigs.k8s.io', 'go.podman.io', 'go.mau.fi', 'golang.design', 'gocv.io', 'aead.dev', 'layeh.com',
-  'go.lsp.dev', 'go.bug.st', 'go.einride.tech', 'go.jetify.com', 'go.abhg.dev', 'go.nhat.io', 'go.pennock.tech', 'chainguard.dev',
-  'sigstore.dev', 'hashicorp.com', 'docker.com', 'opencensus.io', 'apache.org', 'microsoft.com', 'azure.com', 'amazon.com', 'aws.dev',
-];
-
-/** True for hosts that serve public Go modules (github.com, golang.org, gopkg.in, k8s.io and friends). */
-export function isPublicModuleHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return PUBLIC_MODULE_DOMAINS.some((d) => h === d || h.endsWith(`.${d}`));
-}
-
 interface UrlProblem {
   severity: Severity;
   problem: string;
@@ -319,7 +305,7 @@ function lintSumdbAndInsecure(goEnv: GoEnv): Finding[] {
   return findings;
 }
 
-function lintPrivateModules(goEnv: GoEnv, modulePaths: string[]): Finding[] {
+function lintPrivateModules(goEnv: GoEnv, modulePaths: string[], privateHosts: readonly string[]): Finding[] {
   const sumDbOff = (goEnv.GOSUMDB ?? '').trim() === 'off';
   const privacy = createPrivacyRules(goEnv);
   let publicProxyFirst = false;
@@ -332,7 +318,7 @@ function lintPrivateModules(goEnv: GoEnv, modulePaths: string[]): Finding[] {
   const byHost = new Map<string, { paths: string[]; sumdb: boolean; proxy: boolean }>();
   for (const path of modulePaths) {
     const host = (path.split('/')[0] ?? '').toLowerCase();
-    if (!host.includes('.') || isPublicModuleHost(host)) continue;
+    if (!looksPrivateHost(host, privateHosts)) continue;
     const sumdbAsked = !sumDbOff && !privacy.bypassSumDb(path);
     const proxyAsked = publicProxyFirst && !privacy.bypassProxy(path);
     if (!sumdbAsked && !proxyAsked) continue;
@@ -368,6 +354,6 @@ export function lintProxyEnv(goEnv: GoEnv, opts: LintOptions = {}): Finding[] {
     ...lintPrivateHostsBehindProxy(goEnv),
     ...lintGoflags(goEnv, opts),
     ...lintSumdbAndInsecure(goEnv),
-    ...lintPrivateModules(goEnv, opts.goModPaths ?? []),
+    ...lintPrivateModules(goEnv, opts.goModPaths ?? [], opts.privateHosts ?? []),
   ].map((f) => ({ ...f, check: f.check ?? 'proxy-env' }));
 }

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { createCachingLookup } from './dns-cache.ts';
 import type { GoEnv } from '../config/env.ts';
 import { UpstreamError } from '../errors.ts';
 import { proxyForUrl } from './proxy-env.ts';
@@ -195,6 +196,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+const BREAKER_WINDOW_MS = 15_000;
+const BREAKING_KINDS = new Set<HttpFailureKind>(['dns', 'connect-refused', 'tls', 'proxy', 'proxy-auth', 'timeout']);
+
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|EPROTO|HOSTNAME_MISMATCH/;
 
 export interface HttpClientStats {
@@ -216,6 +220,10 @@ export class HttpClient {
   #semaphore: Semaphore;
   #options: HttpClientOptions;
   #closed = false;
+  /** One DNS answer (or failure) shared by every connection to a host. */
+  #lookup: ReturnType<typeof createCachingLookup>;
+  /** Origins whose last request failed in transport: later requests fail fast instead of waiting again. */
+  #broken = new Map<string, { error: HttpRequestError; at: number; timeouts: number }>();
 
   constructor(options: HttpClientOptions = {}) {
     const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
@@ -228,6 +236,14 @@ export class HttpClient {
     this.#goEnv = options.goEnv ?? {};
     this.#options = options;
     this.#semaphore = new Semaphore(maxConcurrent);
+    const hosts = options.hosts;
+    const hostsLookup = hosts ? createHostsLookup(hosts) : undefined;
+    this.#lookup = createCachingLookup({
+      timeoutMs,
+      ...(hostsLookup
+        ? { resolve: (h: string) => new Promise<LookupAddress[]>((res, rej) => hostsLookup(h, { all: true }, ((e: Error | null, a: LookupAddress[]) => (e ? rej(e) : res(a))) as never)) }
+        : {}),
+    });
     this.#direct = new Agent(this.#agentOptions());
   }
 
@@ -243,11 +259,10 @@ export class HttpClient {
 
   // Socket options for every connection we open (to origins and to proxies).
   #connectOptions(): Record<string, unknown> & { timeout: number } {
-    const hosts = this.#options.hosts;
     return {
       timeout: this.timeoutMs,
       ...(this.#options.ca ? { ca: this.#options.ca } : {}),
-      ...(hosts ? { lookup: createHostsLookup(hosts) } : {}),
+      lookup: this.#lookup,
     };
   }
 
@@ -285,13 +300,28 @@ export class HttpClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new HttpRequestError(`unsupported URL scheme ${url.protocol} in ${redactUrl(url)}`, { kind: 'network', url: redactUrl(url), durationMs: 0 });
     }
+    const broken = this.#broken.get(url.origin);
+    if (broken && broken.timeouts !== 1 && broken.timeouts !== 2 && Date.now() - broken.at < BREAKER_WINDOW_MS) {
+      const e = broken.error;
+      throw new HttpRequestError(`${e.message} (failed ${Date.now() - broken.at} ms ago; not retried)`, { kind: e.kind, url: redactUrl(url), durationMs: 0, ...(e.via ? { via: e.via } : {}), cause: e });
+    }
     try {
       await this.#semaphore.acquire(options.signal);
     } catch (err) {
       throw new HttpRequestError(`GET ${redactUrl(url)}: cancelled while waiting for a free request slot`, { kind: 'aborted', url: redactUrl(url), durationMs: 0, cause: err });
     }
     try {
-      return await this.#getHttp(url, options);
+      const response = await this.#getHttp(url, options);
+      this.#broken.delete(url.origin);
+      return response;
+    } catch (err) {
+      if (err instanceof HttpRequestError && BREAKING_KINDS.has(err.kind)) {
+        // Timeouts can be one slow answer: trip only after three in a row. The rest fail fast at once.
+        const prev = this.#broken.get(url.origin);
+        const timeouts = err.kind === 'timeout' ? (prev?.timeouts ?? 0) + 1 : 0;
+        this.#broken.set(url.origin, { error: err, at: Date.now(), timeouts });
+      }
+      throw err;
     } finally {
       this.#semaphore.release();
     }
