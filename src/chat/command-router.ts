@@ -1,0 +1,312 @@
+/**
+ * The command router shared by every chat front (Slack, the terminal shell):
+ * parse → check names against the config → check permission → confirm
+ * anything with side effects → run it as a job → stream progress into one
+ * status message → post the result. It never runs a process itself.
+ */
+import type { Config } from '../config/load-config.ts';
+import { BuildfixError, isBuildfixError, userMessage } from '../errors.ts';
+import type { Dispatcher } from '../jobs/dispatcher.ts';
+import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
+import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
+import type { JobOutcome } from '../jobs/job-types.ts';
+import { findAgent, classifyRepoRef } from '../jobs/validate-names.ts';
+import type { Logger } from '../logger.ts';
+import type { ChatMessage, ChatSurface, MessageHandle, ProgressLine, Requester } from './chat-surface.ts';
+import { diffEnvironments } from './env-diff.ts';
+import { parseCommand, renderHelp, type Command } from './parse-command.ts';
+import { describeAllowed, guardedActionOf, isAllowed, needsConfirmation } from './permissions.ts';
+
+export interface CommandRouterOptions {
+  config: Config;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Extra command handlers plugged in by later features (Jenkins, incidents). */
+  extensions?: Partial<Record<Command['kind'], CommandExtension>>;
+  /** Max wait for one job's outcome before the router reports it still running. */
+  jobWaitMs?: number;
+}
+
+export type CommandExtension = (command: Command, requester: Requester, surface: ChatSurface, router: CommandRouter) => Promise<void>;
+
+interface JobPlan {
+  name: JobName;
+  payload: Record<string, unknown>;
+  host?: string;
+  title: string;
+}
+
+export class CommandRouter {
+  readonly config: Config;
+  readonly dispatcher: Dispatcher;
+  readonly logger: Logger;
+  #extensions: Partial<Record<Command['kind'], CommandExtension>>;
+  #jobWaitMs: number;
+
+  constructor(options: CommandRouterOptions) {
+    this.config = options.config;
+    this.dispatcher = options.dispatcher;
+    this.logger = options.logger;
+    this.#extensions = options.extensions ?? {};
+    this.#jobWaitMs = options.jobWaitMs ?? 30 * 60_000;
+  }
+
+  /** Entry point for typed text ("/buildfix diagnose payments", "diagnose payments"). */
+  async handle(text: string, requester: Requester, surface: ChatSurface): Promise<void> {
+    let command: Command;
+    try {
+      command = parseCommand(text);
+    } catch (err) {
+      await surface.whisper({ kind: 'help', text: userMessage(err) });
+      return;
+    }
+    await this.dispatch(command, requester, surface, { confirmed: false });
+  }
+
+  /** Runs a parsed command; `confirmed` is true when it comes from a confirm button or prompt. */
+  async dispatch(command: Command, requester: Requester, surface: ChatSurface, options: { confirmed: boolean }): Promise<void> {
+    const log = this.logger.child({ command: command.kind, user: requester.userId });
+    try {
+      this.checkNames(command, surface);
+      const action = guardedActionOf(command);
+      if (action && !isAllowed(this.config, action, requester)) {
+        log.info({ action }, 'command refused: no permission');
+        await surface.whisper({ kind: 'text', tone: 'error', text: `You may not ${action} here. Who may: ${describeAllowed(this.config, action)}.` });
+        return;
+      }
+      if (needsConfirmation(command) && !options.confirmed) {
+        const prompt = confirmPrompt(command);
+        const answer = await surface.askConfirmation(prompt);
+        if (answer === undefined) {
+          await surface.post({ kind: 'confirm', command, prompt, actionLabel: actionLabel(command), requestedBy: requester.userId });
+          return;
+        }
+        if (!answer) {
+          await surface.whisper({ kind: 'text', tone: 'info', text: 'Cancelled; nothing was done.' });
+          return;
+        }
+      }
+      log.info({ confirmed: options.confirmed }, 'running command');
+      await this.run(command, requester, surface);
+    } catch (err) {
+      if (isBuildfixError(err) && (err.code === 'BF_USAGE' || err.code === 'BF_PERMISSION' || err.code === 'BF_TARGET' || err.code === 'BF_INPUT')) {
+        await surface.whisper({ kind: 'text', tone: 'error', text: userMessage(err) });
+        return;
+      }
+      log.error({ err }, 'command failed');
+      await surface.post({ kind: 'text', tone: 'error', text: `${command.kind} failed: ${userMessage(err)}` }).catch(() => undefined);
+    }
+  }
+
+  /** Names must be ones the config knows (or, in a terminal, local paths and URLs). */
+  checkNames(command: Command, surface: ChatSurface): void {
+    const agents = Object.keys(this.config.agents);
+    const agent = (name: string | undefined): void => {
+      if (name === undefined) return;
+      if (agents.length > 0 && !findAgent(this.config, name)) {
+        throw new BuildfixError('BF_USAGE', `"${name}" is not a configured agent. Known agents: ${agents.join(', ')}`);
+      }
+      if (agents.length === 0 && this.dispatcher.kind === 'in-process' && name !== this.config.host) {
+        throw new BuildfixError('BF_USAGE', `no agents are configured; jobs run on this machine ("${this.config.host}") only`);
+      }
+    };
+    const repo = (name: string): void => {
+      const kind = classifyRepoRef(name, this.config);
+      const ok = surface.localFiles ? kind !== undefined : kind === 'repo-name' || kind === 'owner-repo';
+      if (!ok) {
+        const known = Object.keys(this.config.repos);
+        throw new BuildfixError('BF_USAGE', `"${name}" is not a configured repo${surface.localFiles ? ', a path or a git URL' : ' or owner/repo'}. Known repos: ${known.length ? known.join(', ') : '(none configured)'}`);
+      }
+    };
+    switch (command.kind) {
+      case 'diagnose':
+        repo(command.repo);
+        agent(command.host);
+        break;
+      case 'modules':
+        repo(command.repo);
+        agent(command.host);
+        break;
+      case 'probe':
+        agent(command.host);
+        break;
+      case 'hostcheck':
+        agent(command.host);
+        break;
+      case 'envdiff':
+        command.hosts.forEach(agent);
+        break;
+      case 'cache-clear':
+        agent(command.agent);
+        break;
+      case 'cache-warm':
+        agent(command.agent);
+        repo(command.repo);
+        break;
+      case 'explain':
+        if (!surface.localFiles) throw new BuildfixError('BF_USAGE', '`explain` reads a local log file: use it in `buildfix shell` or as `buildfix explain <file>`');
+        break;
+      default:
+        break;
+    }
+  }
+
+  async run(command: Command, requester: Requester, surface: ChatSurface): Promise<void> {
+    const extension = this.#extensions[command.kind];
+    if (extension) return extension(command, requester, surface, this);
+    switch (command.kind) {
+      case 'help':
+        await surface.whisper({ kind: 'help', text: renderHelp(command.topic) });
+        return;
+      case 'status':
+        await surface.post({ kind: 'cluster-status', status: await this.dispatcher.status() });
+        return;
+      case 'envdiff':
+        await this.runEnvDiff(command.hosts, requester, surface);
+        return;
+      case 'explain': {
+        const { readFile } = await import('node:fs/promises');
+        const { classifyLog, isProbablyBinary } = await import('../classify/classify-log.ts');
+        let buf: Buffer;
+        try {
+          buf = await readFile(command.file);
+        } catch (err) {
+          throw new BuildfixError('BF_INPUT', `${command.file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        }
+        if (isProbablyBinary(buf)) throw new BuildfixError('BF_INPUT', `${command.file} looks like a binary file, not a build log`);
+        await surface.post({ kind: 'explanation', classification: classifyLog(buf.toString('utf8')), source: command.file });
+        return;
+      }
+      case 'restart':
+      case 'rebuild':
+      case 'rollback':
+      case 'incident':
+        if (command.kind === 'restart' && !this.config.env.JENKINS_URL) {
+          await this.runJob(command, { name: 'restart-agent', payload: { agent: command.agent, reason: `requested by ${requester.label ?? requester.userId}` }, title: `restart ${command.agent}` }, requester, surface);
+          return;
+        }
+        await surface.whisper({ kind: 'text', tone: 'warning', text: `\`${command.kind}\` needs ${command.kind === 'incident' ? 'incident support' : 'Jenkins (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN)'}, which is not configured here.` });
+        return;
+      default: {
+        const plan = this.planJob(command);
+        await this.runJob(command, plan, requester, surface);
+      }
+    }
+  }
+
+  planJob(command: Command): JobPlan {
+    switch (command.kind) {
+      case 'diagnose':
+        return { name: 'diagnose', payload: { repo: command.repo }, ...(command.host ? { host: command.host } : {}), title: `diagnose ${command.repo}${command.host ? ` on ${command.host}` : ''}` };
+      case 'modules':
+        return { name: 'modules', payload: { repo: command.repo }, ...(command.host ? { host: command.host } : {}), title: `modules ${command.repo}${command.host ? ` on ${command.host}` : ''}` };
+      case 'probe':
+        return { name: 'probe', payload: {}, ...(command.host ? { host: command.host } : {}), title: `probe${command.host ? ` from ${command.host}` : ''}` };
+      case 'hostcheck':
+        return { name: 'host-check', payload: {}, host: command.host, title: `hostcheck ${command.host}` };
+      case 'cache-clear':
+        return { name: 'clear-modcache', payload: { agent: command.agent }, title: `clear the module cache on ${command.agent}` };
+      case 'cache-warm':
+        return { name: 'warm-modcache', payload: { agent: command.agent, repo: command.repo }, title: `warm the module cache on ${command.agent} for ${command.repo}` };
+      default:
+        throw new BuildfixError('BF_INTERNAL', `no job for ${command.kind}`);
+    }
+  }
+
+  /** Submits, streams progress into one status message, posts the result. */
+  async runJob(command: Command, plan: JobPlan, requester: Requester, surface: ChatSurface): Promise<JobOutcome> {
+    const handle = await this.dispatcher.submit(plan.name, plan.payload as JobPayloadInput<typeof plan.name>, {
+      ...(plan.host ? { host: plan.host } : {}),
+      ...(surface.replyTo ? { replyTo: surface.replyTo } : {}),
+      requestedBy: requester.userId,
+    });
+    const started = Date.now();
+    const lines: ProgressLine[] = [];
+    const statusMessage = (state: 'queued' | 'running' | 'done' | 'failed'): ChatMessage => ({
+      kind: 'status',
+      title: `${plan.title}${handle.deduplicated ? ' (already running: following it)' : ''}`,
+      state,
+      lines: [...lines],
+      jobId: handle.id,
+      ...(handle.host ? { host: handle.host } : {}),
+      requestedBy: requester.userId,
+    });
+    const status: MessageHandle = await surface.post(statusMessage('queued'));
+    let lastUpdate = 0;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    let updating = Promise.resolve();
+    const flush = (): void => {
+      pending = undefined;
+      lastUpdate = Date.now();
+      updating = updating.then(() => surface.update(status, statusMessage('running'))).catch((err: unknown) => this.logger.warn({ err }, 'status update failed'));
+    };
+    const outcome = await this.dispatcher.waitFor(handle.id, {
+      timeoutMs: this.#jobWaitMs,
+      onProgress: (event) => {
+        lines.push({ ...event, atMs: Date.now() - started });
+        const wait = surface.updateIntervalMs - (Date.now() - lastUpdate);
+        if (wait <= 0 && !pending) flush();
+        else pending ??= setTimeout(flush, Math.max(0, wait));
+      },
+    });
+    if (pending) clearTimeout(pending);
+    await updating;
+    await surface.update(status, statusMessage(outcome.ok ? 'done' : 'failed'));
+    await surface.post({ kind: 'result', command, outcome, requestedBy: requester.userId });
+    return outcome;
+  }
+
+  async runEnvDiff(hosts: string[], requester: Requester, surface: ChatSurface): Promise<void> {
+    const handles = await Promise.all(
+      hosts.map((host) => this.dispatcher.submit('env-snapshot', {}, { host, requestedBy: requester.userId, ...(surface.replyTo ? { replyTo: surface.replyTo } : {}) })),
+    );
+    const status = await surface.post({ kind: 'status', title: `envdiff ${hosts.join(' ')}`, state: 'running', lines: [] });
+    const outcomes = await Promise.all(handles.map((h) => this.dispatcher.waitFor(h.id, { timeoutMs: 120_000 }).catch((err: unknown) => err)));
+    const snapshots: Record<string, EnvSnapshotJobResult> = {};
+    const failed: Record<string, string> = {};
+    outcomes.forEach((o, i) => {
+      const host = hosts[i] ?? '?';
+      if (o && typeof o === 'object' && 'ok' in o) {
+        const outcome = o as JobOutcome;
+        if (outcome.ok) snapshots[host] = outcome.result as EnvSnapshotJobResult;
+        else failed[host] = outcome.error.message;
+      } else failed[host] = userMessage(o);
+    });
+    await surface.update(status, { kind: 'status', title: `envdiff ${hosts.join(' ')}`, state: Object.keys(failed).length ? 'failed' : 'done', lines: [] });
+    await surface.post({ kind: 'envdiff', diff: diffEnvironments(snapshots, failed) });
+  }
+}
+
+export function actionLabel(command: Command): string {
+  switch (command.kind) {
+    case 'restart':
+      return `Restart ${command.agent}`;
+    case 'rebuild':
+      return command.clean ? `Clean rebuild ${command.job}` : `Rebuild ${command.job}`;
+    case 'rollback':
+      return `Roll back ${command.job}`;
+    case 'cache-clear':
+      return `Clear cache on ${command.agent}`;
+    case 'cache-warm':
+      return `Warm cache on ${command.agent}`;
+    default:
+      return 'Run';
+  }
+}
+
+export function confirmPrompt(command: Command): string {
+  switch (command.kind) {
+    case 'restart':
+      return `Restart the build agent ${command.agent}?${command.force ? ' --force: running builds are not drained.' : ' It is drained first (running builds finish).'}`;
+    case 'rebuild':
+      return `Trigger a ${command.clean ? 'clean ' : ''}build of ${command.job}?${command.clean ? ' The workspace is wiped.' : ''}`;
+    case 'rollback':
+      return `Build ${command.job} at the revision of its last successful build?`;
+    case 'cache-clear':
+      return `Delete the whole Go module cache on ${command.agent} (go clean -modcache)? The next builds download every module again.`;
+    case 'cache-warm':
+      return `Run go mod download for ${command.repo} on ${command.agent}?`;
+    default:
+      return 'Run it?';
+  }
+}
