@@ -19,11 +19,30 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'diagnose <path|git-url|owner/repo|repo-name> [--json]   why go mod download fails, and the fix',
     load: async () => (await import('./commands/diagnose-command.ts')).runDiagnoseCommand,
   },
+  shell: {
+    summary: 'shell                                                     terminal chat: the same commands as /buildfix in Slack',
+    load: async () => (await import('./commands/shell-command.ts')).runShellCommand,
+  },
+  start: {
+    summary: 'start                                                     `serve` when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set, else `shell`',
+    load: async () => (await import('./commands/shell-command.ts')).runStartCommand,
+  },
   explain: {
     summary: 'explain <log-file|-> [--json]                            name the root cause of a saved build log',
     load: async () => (await import('./commands/explain-command.ts')).runExplainCommand,
   },
+  worker: {
+    summary: 'worker [--host NAME] [--concurrency N]                   run jobs for this host from Redis (REDIS_URL) until SIGTERM',
+    load: async () => (await import('./commands/worker-command.ts')).runWorkerCommand,
+  },
+  status: {
+    summary: 'status [--json]                                          live workers and queue depths',
+    load: async () => (await import('./commands/status-command.ts')).runStatusCommand,
+  },
 };
+
+/** Lazy loaders by command name (used by `start` to reach `serve`). */
+export const COMMAND_LOADERS: Record<string, () => Promise<CommandRunner>> = Object.fromEntries(Object.entries(COMMANDS).map(([k, v]) => [k, v.load]));
 
 export function helpText(): string {
   const lines = ['usage: buildfix <command> [options]', '', 'commands:'];

@@ -1,0 +1,29 @@
+/** `buildfix shell`: the terminal chat. */
+import { createDispatcher } from '../../jobs/create-dispatcher.ts';
+import { wantsColor } from '../../render/terminal-style.ts';
+import { runShell } from '../../shell/run-shell.ts';
+import type { CliContext } from '../cli-context.ts';
+import { parseArgs } from '../parse-args.ts';
+
+export async function runShellCommand(argv: string[], ctx: CliContext): Promise<number> {
+  parseArgs(argv, { maxPositionals: 0, usage: 'buildfix shell' });
+  const config = ctx.config();
+  const logger = ctx.logger('warn');
+  const dispatcher = createDispatcher(config, logger);
+  try {
+    return await runShell({ config, dispatcher, logger, input: ctx.stdin, output: ctx.stdout, color: wantsColor(ctx.stdout, ctx.env) });
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+/** `buildfix start` (npm start): the Slack app when Slack is configured, the terminal chat otherwise. */
+export async function runStartCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const config = ctx.config();
+  if (config.env.SLACK_BOT_TOKEN && config.env.SLACK_SIGNING_SECRET) {
+    const { COMMAND_LOADERS } = await import('../main.ts');
+    const serve = COMMAND_LOADERS.serve;
+    if (serve) return (await serve())(argv, ctx);
+  }
+  return runShellCommand(argv, ctx);
+}

@@ -1,0 +1,87 @@
+/** `buildfix status [--json]`: live workers (host, version, running jobs, last seen) and queue depths. */
+import { Queue } from 'bullmq';
+import { BuildfixError } from '../../errors.ts';
+import type { JobSystemStatus, WorkerInfo } from '../../jobs/job-types.ts';
+import { readJobStatus } from '../../jobs/read-job-status.ts';
+import { closeRedisConnection, createRedisConnection } from '../../redis/create-redis-connection.ts';
+import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
+import { describeRedisUrl } from '../../redis/redis-options.ts';
+import type { CliContext } from '../cli-context.ts';
+import { parseArgs } from '../parse-args.ts';
+
+const USAGE = 'buildfix status [--json]';
+
+function ago(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  return `${Math.round(s / 3600)} h ago`;
+}
+
+function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd()).join('\n');
+}
+
+function runningText(w: WorkerInfo): string {
+  if (w.running.length === 0) return '0';
+  const names = w.running.slice(0, 3).map((j) => j.name);
+  return `${w.running.length} (${names.join(', ')}${w.running.length > 3 ? ', …' : ''})`;
+}
+
+export function renderStatus(status: JobSystemStatus, now = Date.now()): string {
+  const lines: string[] = [];
+  if (status.redis) lines.push(`Redis ${status.redis.url} · prefix ${status.redis.prefix}`, '');
+  lines.push(`workers: ${status.workers.length} live`);
+  if (status.workers.length > 0) {
+    lines.push(table([['HOST', 'VERSION', 'RUNNING', 'LAST SEEN', 'STATE'], ...status.workers.map((w) => [w.host, w.version, runningText(w), ago(w.lastSeen, now), w.state])]));
+  }
+  lines.push('', 'queues:');
+  lines.push(table([['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'COMPLETED'], ...status.queues.map((q) => [q.queue, String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)])]));
+  const orphaned = status.queues.filter((q) => q.host !== undefined && q.waiting > 0 && !status.workers.some((w) => w.host === q.host));
+  for (const q of orphaned) lines.push(`! ${q.waiting} job(s) wait for host ${q.host}, which has no live worker`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runStatusCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'], maxPositionals: 0, usage: USAGE });
+  const config = ctx.config();
+  const url = config.env.REDIS_URL;
+  const json = args.flags.has('json');
+  if (!url) {
+    if (json) ctx.stdout.write(`${JSON.stringify({ mode: 'in-process', workers: [], queues: [], note: 'REDIS_URL is not set: jobs run in-process; there are no remote workers' })}\n`);
+    else ctx.stdout.write('jobs run in-process (REDIS_URL is not set): there are no remote workers.\n');
+    return 0;
+  }
+  const prefix = normalizeKeyPrefix(config.env.REDIS_PREFIX);
+  const redis = createRedisConnection(url, { role: 'producer', name: 'buildfix-status' });
+  const queues = new Map<string, Queue>();
+  try {
+    const deadline = Date.now() + 5000;
+    while (redis.status !== 'ready') {
+      if (Date.now() > deadline) throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(url)} is not reachable (${redis.status})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const status = await readJobStatus({
+      redis,
+      redisUrl: url,
+      prefix,
+      knownHosts: Object.keys(config.agents),
+      queue: (name) => {
+        let q = queues.get(name);
+        if (!q) {
+          q = new Queue(name, { connection: redis, prefix, skipMetasUpdate: true });
+          q.on('error', () => {});
+          queues.set(name, q);
+        }
+        return q;
+      },
+    });
+    ctx.stdout.write(json ? `${JSON.stringify(status)}\n` : renderStatus(status));
+    return 0;
+  } finally {
+    await Promise.allSettled([...queues.values()].map((q) => q.close()));
+    await closeRedisConnection(redis);
+  }
+}
