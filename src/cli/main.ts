@@ -31,6 +31,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'explain <log-file|-> [--json]                            name the root cause of a saved build log',
     load: async () => (await import('./commands/explain-command.ts')).runExplainCommand,
   },
+  serve: {
+    summary: 'serve [--listen ADDR] [--port N]                        the Slack app: POST /slack/events, GET /healthz (needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
+    load: async () => (await import('./commands/serve-command.ts')).runServeCommand,
+  },
   worker: {
     summary: 'worker [--host NAME] [--concurrency N]                   run jobs for this host from Redis (REDIS_URL) until SIGTERM',
     load: async () => (await import('./commands/worker-command.ts')).runWorkerCommand,
@@ -38,6 +42,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   status: {
     summary: 'status [--json]                                          live workers and queue depths',
     load: async () => (await import('./commands/status-command.ts')).runStatusCommand,
+  },
+  incidents: {
+    summary: 'incidents list [--all] | export <id> [--format md|json]  incidents in Redis; export prints the archive report',
+    load: async () => (await import('./commands/incidents-command.ts')).runIncidentsCommand,
   },
 };
 

@@ -17,6 +17,11 @@ const optionalUrl = (what: string) =>
 export const EnvSchema = z.object({
   BUILDFIX_CONFIG: optionalString,
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/.+/.test(v), 'must start with redis:// or rediss://'),
+  /** Key prefix for every buildfix key in Redis; wrapped in a {hash tag} for Redis Cluster (default {buildfix}). */
+  REDIS_PREFIX: optionalString.refine(
+    (v) => v === undefined || /^[A-Za-z0-9._-]{1,64}$/.test(v) || /^[A-Za-z0-9._:-]*\{[A-Za-z0-9._-]{1,64}\}[A-Za-z0-9._:-]*$/.test(v),
+    'must be letters, digits, . _ - (e.g. buildfix-prod), optionally with one {hash tag}',
+  ),
   BUILDFIX_HOST: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v), 'must be a host name (letters, digits, . _ -)'),
   PORT: optionalString
     .refine((v) => v === undefined || (/^\d+$/.test(v) && Number(v) > 0 && Number(v) < 65536), 'must be a TCP port 1-65535')

@@ -1,0 +1,156 @@
+/**
+ * The job catalogue: every job buildfix can run, in one place. An entry gives
+ * the payload schema, the result type, routing, retry/timeout/dedup options
+ * and a lazy loader for its handler (so the chat side, which only submits,
+ * never loads engine or process-running code). To add a job (Jenkins
+ * rebuild, rollback …): write its schema, its result type and a handler file
+ * under handlers/, then add one entry here; both dispatchers, the worker and
+ * the types pick it up from this table.
+ */
+import type { z } from 'zod';
+import type * as R from './job-results.ts';
+import type { JobHandler } from './job-types.ts';
+import * as S from './payload-schemas.ts';
+import { checkAgent, checkRepo, type NameCheckContext } from './validate-names.ts';
+
+export interface JobOptions {
+  /** Total tries (1 = no retry). Only idempotent jobs retry. */
+  attempts: number;
+  /** Delay before retry n: exponential = delayMs · 2^(n-1). */
+  backoff?: { type: 'exponential' | 'fixed'; delayMs: number };
+  /** The run is aborted (signal) and failed with BF_TIMEOUT after this long. */
+  timeoutMs: number;
+  /** The same job for the same host and payload within this window returns the first job (0 = no dedup). */
+  dedupWindowMs: number;
+}
+
+export interface JobSpec<P extends z.ZodType = z.ZodType, Res = unknown> {
+  summary: string;
+  payload: P;
+  /**
+   * "host": must be addressed to one host (host actions); "any": may be
+   * addressed to a host or left for any worker.
+   */
+  routing: 'host' | 'any';
+  /** A host implied by the payload (restart-agent's agent): the job is routed there. */
+  hostFromPayload?: (payload: z.output<P>) => string | undefined;
+  /** Safe to run twice: retried with backoff, handed back on shutdown, re-run after a crash. */
+  idempotent: boolean;
+  options: JobOptions;
+  /** Name checks against the config; throw a BuildfixError to refuse. Run on submit and on run. */
+  check?: (payload: z.output<P>, ctx: NameCheckContext) => void;
+  load: () => Promise<JobHandler<z.output<P>, Res>>;
+}
+
+// Keeps each entry's payload and result types for JobPayload<N> / JobResult<N>.
+function defineJob<P extends z.ZodType, Res>(spec: JobSpec<P, Res>): JobSpec<P, Res> {
+  return spec;
+}
+
+const MINUTE = 60_000;
+
+export const JOB_CATALOGUE = {
+  diagnose: defineJob<typeof S.DiagnosePayloadSchema, R.DiagnoseJobResult>({
+    summary: "the engine's full diagnosis of a repo, as seen from that host",
+    payload: S.DiagnosePayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 3, backoff: { type: 'exponential', delayMs: 2000 }, timeoutMs: 5 * MINUTE, dedupWindowMs: 30_000 },
+    check: (p, ctx) => void checkRepo(p.repo, ctx),
+    load: async () => (await import('./handlers/diagnose-job.ts')).runDiagnoseJob,
+  }),
+  modules: defineJob<typeof S.ModulesPayloadSchema, R.ModulesJobResult>({
+    summary: 'the module check only: every requirement exists on the proxy chain',
+    payload: S.ModulesPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 3, backoff: { type: 'exponential', delayMs: 2000 }, timeoutMs: 5 * MINUTE, dedupWindowMs: 30_000 },
+    check: (p, ctx) => void checkRepo(p.repo, ctx),
+    load: async () => (await import('./handlers/modules-job.ts')).runModulesJob,
+  }),
+  probe: defineJob<typeof S.ProbePayloadSchema, R.ProbeJobResult>({
+    summary: "network/proxy probe of the host's GOPROXY chain and checksum DB",
+    payload: S.ProbePayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 }, timeoutMs: 2 * MINUTE, dedupWindowMs: 15_000 },
+    load: async () => (await import('./handlers/probe-job.ts')).runProbeJob,
+  }),
+  'host-check': defineJob<typeof S.HostCheckPayloadSchema, R.HostCheckJobResult>({
+    summary: 'disk and inodes, go toolchain and go env, git credentials of the host',
+    payload: S.HostCheckPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 }, timeoutMs: 1 * MINUTE, dedupWindowMs: 15_000 },
+    load: async () => (await import('./handlers/host-check-job.ts')).runHostCheckJob,
+  }),
+  'env-snapshot': defineJob<typeof S.EnvSnapshotPayloadSchema, R.EnvSnapshotJobResult>({
+    summary: 'go version, GOPROXY/GOFLAGS/GOPRIVATE/proxy variables (masked), lockfiles: for comparing agents',
+    payload: S.EnvSnapshotPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 3, backoff: { type: 'exponential', delayMs: 1000 }, timeoutMs: 30_000, dedupWindowMs: 10_000 },
+    check: (p, ctx) => void (p.repo === undefined ? undefined : checkRepo(p.repo, ctx)),
+    load: async () => (await import('./handlers/env-snapshot-job.ts')).runEnvSnapshotJob,
+  }),
+  'restart-agent': defineJob<typeof S.RestartAgentPayloadSchema, R.RestartAgentJobResult>({
+    summary: "run the agent's configured restart command (default: systemctl restart jenkins-agent)",
+    payload: S.RestartAgentPayloadSchema,
+    routing: 'host',
+    hostFromPayload: (p) => p.agent,
+    idempotent: false,
+    options: { attempts: 1, timeoutMs: 3 * MINUTE, dedupWindowMs: 60_000 },
+    check: (p, ctx) => checkAgent(p.agent, ctx),
+    load: async () => (await import('./handlers/restart-agent-job.ts')).runRestartAgentJob,
+  }),
+  'clear-modcache': defineJob<typeof S.ClearModcachePayloadSchema, R.ClearModcacheJobResult>({
+    summary: 'go clean -modcache on the agent',
+    payload: S.ClearModcachePayloadSchema,
+    routing: 'host',
+    hostFromPayload: (p) => p.agent,
+    idempotent: false,
+    options: { attempts: 1, timeoutMs: 10 * MINUTE, dedupWindowMs: 60_000 },
+    check: (p, ctx) => checkAgent(p.agent, ctx),
+    load: async () => (await import('./handlers/clear-modcache-job.ts')).runClearModcacheJob,
+  }),
+  'warm-modcache': defineJob<typeof S.WarmModcachePayloadSchema, R.WarmModcacheJobResult>({
+    summary: 'go mod download in a checkout of a repo on the agent (pre-cache modules)',
+    payload: S.WarmModcachePayloadSchema,
+    routing: 'host',
+    hostFromPayload: (p) => p.agent,
+    idempotent: true,
+    options: { attempts: 2, backoff: { type: 'exponential', delayMs: 5000 }, timeoutMs: 15 * MINUTE, dedupWindowMs: 60_000 },
+    check: (p, ctx) => {
+      checkAgent(p.agent, ctx);
+      checkRepo(p.repo, ctx);
+    },
+    load: async () => (await import('./handlers/warm-modcache-job.ts')).runWarmModcacheJob,
+  }),
+  noop: defineJob<typeof S.NoopPayloadSchema, R.NoopJobResult>({
+    summary: 'does nothing (optionally waits): tests and the queue benchmark',
+    payload: S.NoopPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 1, timeoutMs: 65_000, dedupWindowMs: 0 },
+    load: async () => (await import('./handlers/noop-job.ts')).runNoopJob,
+  }),
+} satisfies Record<string, JobSpec>;
+
+export type JobCatalogue = typeof JOB_CATALOGUE;
+export type JobName = keyof JobCatalogue;
+/** The payload a handler receives (defaults applied). */
+export type JobPayload<N extends JobName> = z.output<JobCatalogue[N]['payload']>;
+/** What a caller may pass to submit. */
+export type JobPayloadInput<N extends JobName> = z.input<JobCatalogue[N]['payload']>;
+export type JobResult<N extends JobName> = JobCatalogue[N] extends JobSpec<z.ZodType, infer Res> ? Res : never;
+
+export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_CATALOGUE, name);
+}
+
+/** The spec of a job by name, untyped (for code that routes any job). */
+export function getJobSpec(name: string): JobSpec | undefined {
+  return isJobName(name) ? (JOB_CATALOGUE[name] as unknown as JobSpec) : undefined;
+}

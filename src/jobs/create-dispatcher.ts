@@ -1,0 +1,18 @@
+/** Picks the dispatcher: BullMQ when REDIS_URL is set, in-process otherwise. */
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../logger.ts';
+import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
+import { BullmqDispatcher } from './bullmq-dispatcher.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import { InProcessDispatcher } from './in-process-dispatcher.ts';
+
+export interface CreateDispatcherOptions {
+  /** In-process only: jobs at once (default 4). */
+  concurrency?: number;
+}
+
+export function createDispatcher(config: Config, logger: Logger, options: CreateDispatcherOptions = {}): Dispatcher {
+  const url = config.env.REDIS_URL;
+  if (url) return new BullmqDispatcher({ config, logger, redisUrl: url, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX) });
+  return new InProcessDispatcher({ config, logger, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+}

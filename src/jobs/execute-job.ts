@@ -1,0 +1,266 @@
+/**
+ * Runs one attempt of one job, the same way for both dispatchers: validate
+ * the envelope and payload again (never trust the queue), check names against
+ * this host's config, load the handler, run it under the job's timeout, and
+ * turn whatever happened into a typed outcome plus a retry decision.
+ */
+import { z } from 'zod';
+import type { Config } from '../config/load-config.ts';
+import { BuildfixError, CommandFailedError, isBuildfixError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ProgressEvent } from '../report/model.ts';
+import { redactText } from '../util/redact.ts';
+import { getJobSpec, JOB_NAMES, type JobSpec } from './catalogue.ts';
+import { JobEnvelopeSchema, type JobContext, type JobEnvelope, type JobError, type JobErrorCode, type JobOutcome, type JobProgress, type JobStep, type StepStatus } from './job-types.ts';
+import { JobLayerError } from './job-errors.ts';
+import { describeZodError } from './payload-schemas.ts';
+import { normalizeHost } from './queue-names.ts';
+
+export interface ExecuteJobInput {
+  jobId: string;
+  name: string;
+  /** The raw envelope as stored (validated here). */
+  data: unknown;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Host of the worker running this attempt (lower case). */
+  workerHost: string;
+  config: Config;
+  logger: Logger;
+  onProgress: (event: JobProgress) => void;
+  /** Aborted when the worker shuts down and cannot wait for the job. */
+  shutdownSignal?: AbortSignal;
+  /** Attempts already started before this one were cut off (crash, kill -9). */
+  interruptedBefore?: boolean;
+}
+
+export interface ExecuteJobResult {
+  outcome: JobOutcome;
+  /** Try again later (idempotent job, transient error, attempts left). */
+  retry: boolean;
+  /** The worker is shutting down: give the job back to the queue instead of failing it. */
+  handBack: boolean;
+}
+
+/** Error codes that will not change by trying again. */
+const PERMANENT: ReadonlySet<JobErrorCode> = new Set<JobErrorCode>(['BF_CONFIG', 'BF_USAGE', 'BF_INPUT', 'BF_GOMOD_PARSE', 'BF_TARGET', 'BF_PERMISSION', 'BF_TIMEOUT', 'BF_JOB_INTERRUPTED', 'BF_JOB_LOST']);
+
+export function isRetryableCode(code: JobErrorCode): boolean {
+  return !PERMANENT.has(code);
+}
+
+/** Any thrown value → {code, message, details}: one line, redacted, no stack. */
+export function toJobError(err: unknown): JobError {
+  if (err instanceof JobLayerError) return { code: err.code, message: err.message };
+  if (err instanceof z.ZodError) return { code: 'BF_INPUT', message: `invalid payload: ${describeZodError(err)}` };
+  if (isBuildfixError(err)) {
+    const details: Record<string, unknown> = {};
+    if (err instanceof CommandFailedError) {
+      details.command = err.command;
+      if (err.exitCode !== undefined) details.exitCode = err.exitCode;
+      if (err.timedOut) details.timedOut = true;
+      if (err.stderrTail) details.stderrTail = redactText(err.stderrTail);
+    } else {
+      for (const [k, v] of Object.entries(err.details)) {
+        if (v === undefined) continue;
+        details[k] = typeof v === 'string' ? redactText(v) : v;
+      }
+    }
+    const out: JobError = { code: err.code as JobErrorCode, message: redactText(firstLines(err.message)) };
+    if (Object.keys(details).length > 0) out.details = details;
+    return out;
+  }
+  if (err instanceof Error) return { code: 'BF_INTERNAL', message: redactText(`unexpected error: ${firstLines(err.message)}`) };
+  return { code: 'BF_INTERNAL', message: redactText(`unexpected error: ${String(err)}`) };
+}
+
+// Messages stay short: the first few lines, never a stack.
+function firstLines(text: string): string {
+  const lines = text.split('\n').filter((l) => !/^\s+at /.test(l));
+  const kept = lines.slice(0, 6).join('\n');
+  return kept.length > 2000 ? `${kept.slice(0, 2000)}…` : kept;
+}
+
+const MAX_STEPS = 100;
+
+// Collects progress into the finished-step list the outcome carries.
+function createStepLog(): { record(e: JobProgress): void; steps: JobStep[] } {
+  const steps: JobStep[] = [];
+  return {
+    steps,
+    record(e) {
+      if (e.status === 'running' || e.status === undefined) return;
+      if (steps.length >= MAX_STEPS) steps.shift();
+      steps.push({ step: e.step, message: e.message, status: e.status, ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }) });
+    },
+  };
+}
+
+/** Engine progress ({check, phase}) → job progress ({step, status}). */
+export function fromEngineProgress(e: ProgressEvent): JobProgress {
+  const status: StepStatus = e.phase === 'start' ? 'running' : e.phase === 'info' ? 'info' : (e.status ?? 'pass');
+  return { step: e.check, message: e.message, status, ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }) };
+}
+
+function failure(input: ExecuteJobInput, started: number, steps: JobStep[], error: JobError, host: string | undefined): JobOutcome {
+  return {
+    ok: false,
+    jobId: input.jobId,
+    name: input.name,
+    error,
+    durationMs: Math.round(performance.now() - started),
+    attempts: input.attempt,
+    steps,
+    finishedAt: new Date().toISOString(),
+    ...(host === undefined ? {} : { host }),
+  };
+}
+
+/** Parses envelope and payload; throws a BF_INPUT BuildfixError naming every problem. */
+export function parseJobData(name: string, data: unknown): { spec: JobSpec; envelope: JobEnvelope; payload: unknown } {
+  const spec = getJobSpec(name);
+  if (!spec) throw new BuildfixError('BF_INPUT', `unknown job "${name}" (known jobs: ${JOB_NAMES.join(', ')})`);
+  const envelope = JobEnvelopeSchema.safeParse(data);
+  if (!envelope.success) throw new BuildfixError('BF_INPUT', `invalid ${name} job data: ${describeZodError(envelope.error)}`);
+  const payload = spec.payload.safeParse(envelope.data.payload);
+  if (!payload.success) throw new BuildfixError('BF_INPUT', `invalid ${name} payload: ${describeZodError(payload.error)}`);
+  return { spec, envelope: envelope.data, payload: payload.data };
+}
+
+export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResult> {
+  const started = performance.now();
+  const log = createStepLog();
+  const emit = (e: JobProgress): void => {
+    log.record(e);
+    try {
+      input.onProgress(e);
+    } catch (err) {
+      input.logger.warn({ err, jobId: input.jobId }, 'progress listener failed');
+    }
+  };
+
+  let spec: JobSpec;
+  let payload: unknown;
+  try {
+    const parsed = parseJobData(input.name, input.data);
+    spec = parsed.spec;
+    payload = parsed.payload;
+    const addressed = parsed.envelope.host;
+    if (addressed !== undefined && normalizeHost(addressed) !== input.workerHost) {
+      throw new BuildfixError('BF_PERMISSION', `refused: job addressed to host "${addressed}" reached the worker of "${input.workerHost}"`);
+    }
+    spec.check?.(payload as never, { config: input.config, localHost: input.workerHost });
+    if (!spec.idempotent && input.interruptedBefore) {
+      throw new JobLayerError(
+        'BF_JOB_INTERRUPTED',
+        `${input.name} was interrupted on ${input.workerHost} (its worker stopped mid-run) and is not re-run automatically: check the host, then run it again if needed`,
+      );
+    }
+  } catch (err) {
+    const error = toJobError(err);
+    return { outcome: failure(input, started, log.steps, error, input.workerHost), retry: false, handBack: false };
+  }
+
+  const controller = new AbortController();
+  const timeoutMs = spec.options.timeoutMs;
+  let timedOut = false;
+  let abortReject: (err: unknown) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    abortReject = reject;
+  });
+  aborted.catch(() => {});
+  const timer = setTimeout(() => {
+    timedOut = true;
+    const err = new BuildfixError('BF_TIMEOUT', `${input.name} timed out after ${Math.round(timeoutMs / 1000)} s on ${input.workerHost}`);
+    controller.abort(err);
+    abortReject(err);
+  }, timeoutMs);
+  timer.unref();
+  const onShutdown = (): void => {
+    const err = new JobLayerError('BF_JOB_INTERRUPTED', `${input.name} was interrupted: the worker on ${input.workerHost} shut down before it finished`);
+    controller.abort(err);
+    abortReject(err);
+  };
+  if (input.shutdownSignal?.aborted) onShutdown();
+  else input.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+
+  let jobLogger: Logger | undefined;
+  const ctx: JobContext = {
+    jobId: input.jobId,
+    name: input.name,
+    host: input.workerHost,
+    attempt: input.attempt,
+    config: input.config,
+    // A pino child per job is costly (redaction set-up); made only when a handler logs.
+    get logger() {
+      jobLogger ??= input.logger.child({ jobId: input.jobId });
+      return jobLogger;
+    },
+    signal: controller.signal,
+    progress: emit,
+    engineProgress: (e) => emit(fromEngineProgress(e)),
+    async timed(step, message, fn, verdict) {
+      const t0 = performance.now();
+      emit({ step, message, status: 'running' });
+      try {
+        const value = await fn();
+        emit({ step, message, status: verdict ? verdict(value) : 'pass', durationMs: Math.round(performance.now() - t0) });
+        return value;
+      } catch (err) {
+        emit({ step, message: `${message}: ${toJobError(err).message}`, status: 'error', durationMs: Math.round(performance.now() - t0) });
+        throw err;
+      }
+    },
+  };
+
+  try {
+    const handler = await loadHandler(input.name, spec);
+    const result = await Promise.race([handler(payload as never, ctx), aborted]);
+    return {
+      outcome: {
+        ok: true,
+        jobId: input.jobId,
+        name: input.name,
+        result,
+        host: input.workerHost,
+        durationMs: Math.round(performance.now() - started),
+        attempts: input.attempt,
+        steps: log.steps,
+        finishedAt: new Date().toISOString(),
+      },
+      retry: false,
+      handBack: false,
+    };
+  } catch (err) {
+    const shuttingDown = input.shutdownSignal?.aborted === true && !timedOut;
+    const error = toJobError(err);
+    if (shuttingDown && spec.idempotent) {
+      return { outcome: failure(input, started, log.steps, error, input.workerHost), retry: false, handBack: true };
+    }
+    const retry = spec.idempotent && !shuttingDown && input.attempt < spec.options.attempts && isRetryableCode(error.code);
+    return { outcome: failure(input, started, log.steps, error, input.workerHost), retry, handBack: false };
+  } finally {
+    clearTimeout(timer);
+    input.shutdownSignal?.removeEventListener('abort', onShutdown);
+  }
+}
+
+const handlers = new Map<string, Promise<JobSpec['load'] extends () => Promise<infer H> ? H : never>>();
+
+// A dynamic import per job costs more than the job itself for small jobs: load each handler once.
+function loadHandler(name: string, spec: JobSpec): ReturnType<JobSpec['load']> {
+  let p = handlers.get(name);
+  if (!p) {
+    p = spec.load();
+    p.catch(() => handlers.delete(name));
+    handlers.set(name, p);
+  }
+  return p;
+}
+
+/** Delay before the next attempt, as BullMQ computes it (exponential: delay · 2^(attempt-1)). */
+export function backoffDelayMs(spec: Pick<JobSpec, 'options'>, attemptsMade: number): number {
+  const b = spec.options.backoff;
+  if (!b) return 0;
+  return b.type === 'fixed' ? b.delayMs : Math.round(2 ** Math.max(0, attemptsMade - 1) * b.delayMs);
+}

@@ -1,0 +1,72 @@
+/**
+ * The typed result of each job (the `result` of a successful outcome). Types
+ * only, so the chat side can render results without loading engine code.
+ */
+import type { EnvironmentSnapshot } from '../checks/host-check.ts';
+import type { CheckResult, DiagnosisReport } from '../report/model.ts';
+
+export interface DiagnoseJobResult {
+  report: DiagnosisReport;
+}
+
+export interface ModulesJobResult {
+  report: DiagnosisReport;
+}
+
+export interface ProbeJobResult {
+  /** True when no check failed. */
+  ok: boolean;
+  /** The GOPROXY / GOSUMDB that were probed (credentials masked). */
+  goproxy: string;
+  gosumdb: string;
+  checks: CheckResult[];
+}
+
+export interface HostCheckJobResult {
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+/** A host action that ran one command. Tails are redacted and bounded. */
+export interface CommandJobResult {
+  /** The argv joined for display (redacted). */
+  command: string;
+  exitCode: number;
+  durationMs: number;
+  /** Last lines of stdout and stderr together. */
+  outputTail: string;
+}
+
+export interface RestartAgentJobResult extends CommandJobResult {
+  agent: string;
+}
+
+export interface ClearModcacheJobResult extends CommandJobResult {
+  /** GOMODCACHE on that host. */
+  modCacheDir?: string;
+  /** Free bytes on the module cache's volume after minus before, when measurable. */
+  freedBytes?: number;
+}
+
+export interface WarmModcacheJobResult extends CommandJobResult {
+  /** Where the repo came from (credentials masked). */
+  repo: string;
+}
+
+export interface Lockfiles {
+  goMod: boolean;
+  goSum: boolean;
+  goWorkSum: boolean;
+  vendorModulesTxt: boolean;
+}
+
+export interface EnvSnapshotJobResult extends EnvironmentSnapshot {
+  /** Present when a repo was given: which lockfiles its checkout on that host has. */
+  lockfiles?: Lockfiles;
+  /** Where the repo came from when one was given. */
+  repo?: string;
+}
+
+export interface NoopJobResult {
+  sleptMs: number;
+}

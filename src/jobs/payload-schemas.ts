@@ -1,0 +1,110 @@
+/**
+ * Payload schemas, one per job, validated on submit (chat side) and again on
+ * run (worker side): strict objects, so an unknown key is an error, and no
+ * transforms, so a parsed payload parses again unchanged on the worker.
+ * Secrets never belong in a payload; values that look like credentials are
+ * refused.
+ */
+import { z } from 'zod';
+import { maskUrlCredentials, redactText } from '../util/redact.ts';
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const noSecrets = (v: string): boolean => redactText(v) === v && maskUrlCredentials(v) === v;
+
+/** A configured repo name, a path to a checkout on the worker's host, a git URL or owner/repo. */
+export const RepoRefSchema = z
+  .string()
+  .min(1, 'repo is empty')
+  .max(512, 'repo is longer than 512 characters')
+  .refine((v) => !CONTROL.test(v), 'repo contains control characters')
+  .refine((v) => !v.startsWith('-'), 'repo must not start with "-"')
+  .refine(noSecrets, 'repo must not carry credentials (configure them on the agent, e.g. in ~/.netrc)');
+
+/** An agent (build host) name as the config file spells them. */
+export const AgentNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'agent names are letters, digits, . _ - (at most 64)');
+
+/** A GOPROXY / GOSUMDB value to probe instead of the host's own. */
+const GoEnvValueSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((v) => !/[\s\u0000-\u001f\u007f]/.test(v), 'must not contain spaces or control characters')
+  .refine(noSecrets, 'must not carry credentials');
+
+const Concurrency = z.number().int().min(1).max(512);
+const RequestTimeout = z.number().int().min(100).max(120_000);
+
+export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retractions'] as const;
+
+export const DiagnosePayloadSchema = z.strictObject({
+  repo: RepoRefSchema,
+  skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
+  concurrency: Concurrency.optional(),
+  requestTimeoutMs: RequestTimeout.optional(),
+});
+export type DiagnosePayload = z.infer<typeof DiagnosePayloadSchema>;
+
+export const ModulesPayloadSchema = z.strictObject({
+  repo: RepoRefSchema,
+  checkRetractions: z.boolean().optional(),
+  concurrency: Concurrency.optional(),
+  requestTimeoutMs: RequestTimeout.optional(),
+});
+export type ModulesPayload = z.infer<typeof ModulesPayloadSchema>;
+
+export const ProbePayloadSchema = z.strictObject({
+  goproxy: GoEnvValueSchema.optional(),
+  gosumdb: GoEnvValueSchema.optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+});
+export type ProbePayload = z.infer<typeof ProbePayloadSchema>;
+
+export const HostCheckPayloadSchema = z.strictObject({
+  /** Where builds run on that host (the Jenkins workspace root); default: the worker's directory. */
+  workspaceDir: z
+    .string()
+    .max(1024)
+    .refine((v) => v.startsWith('/') && !CONTROL.test(v), 'workspaceDir must be an absolute path')
+    .optional(),
+});
+export type HostCheckPayload = z.infer<typeof HostCheckPayloadSchema>;
+
+export const RestartAgentPayloadSchema = z.strictObject({
+  agent: AgentNameSchema,
+  /** Shown in logs and progress; free text, short. */
+  reason: z.string().max(200).refine((v) => !CONTROL.test(v) && noSecrets(v), 'reason must be plain text').optional(),
+});
+export type RestartAgentPayload = z.infer<typeof RestartAgentPayloadSchema>;
+
+export const ClearModcachePayloadSchema = z.strictObject({
+  agent: AgentNameSchema,
+});
+export type ClearModcachePayload = z.infer<typeof ClearModcachePayloadSchema>;
+
+export const WarmModcachePayloadSchema = z.strictObject({
+  agent: AgentNameSchema,
+  repo: RepoRefSchema,
+});
+export type WarmModcachePayload = z.infer<typeof WarmModcachePayloadSchema>;
+
+export const EnvSnapshotPayloadSchema = z.strictObject({
+  /** A checkout on that host whose lockfiles (go.sum, vendor/modules.txt, go.work.sum) are reported. */
+  repo: RepoRefSchema.optional(),
+});
+export type EnvSnapshotPayload = z.infer<typeof EnvSnapshotPayloadSchema>;
+
+export const NoopPayloadSchema = z.strictObject({
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+});
+export type NoopPayload = z.infer<typeof NoopPayloadSchema>;
+
+/** "repo: too long; delayMs: must be ≤ 60000": every problem, one line. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

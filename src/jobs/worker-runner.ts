@@ -1,0 +1,224 @@
+/**
+ * The worker side of the BullMQ mode: consumes this host's queue and the
+ * any-host queue, runs each job through executeJob, publishes progress and
+ * outcomes on the event stream, announces itself with a heartbeat, and shuts
+ * down gracefully: stop taking jobs, let running ones finish within a grace
+ * period, then hand idempotent ones back to the queue and fail the others
+ * as interrupted, close connections.
+ *
+ * Crash safety: a kill -9'd worker stops renewing its job locks; after
+ * lockDurationMs another worker of the same queue (or the restarted one)
+ * finds the job stalled within stalledIntervalMs and runs it again (once;
+ * a second stall fails it). Non-idempotent jobs are not re-run: they fail as
+ * BF_JOB_INTERRUPTED.
+ */
+import { hostname as osHostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../logger.ts';
+import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
+import { describeRedisUrl } from '../redis/redis-options.ts';
+import { buildfixVersion } from './buildfix-version.ts';
+import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
+import { executeJob } from './execute-job.ts';
+import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
+import { ANY_QUEUE, buildfixKeys, hostQueueName, normalizeHost } from './queue-names.ts';
+import { removeWorker, writeHeartbeat } from './worker-registry.ts';
+
+export interface WorkerRunnerOptions {
+  config: Config;
+  logger: Logger;
+  redisUrl: string;
+  prefix: string;
+  /** Routing host name (BUILDFIX_HOST, else the hostname). */
+  host: string;
+  /** Jobs run at once per queue (host queue and any-host queue each). Default 2. */
+  concurrency?: number;
+  /** Job lock; a crashed worker's job is recovered after this (default 10 s). */
+  lockDurationMs?: number;
+  /** How often stalled jobs are looked for (default 5 s). */
+  stalledIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long shutdown waits for running jobs before handing them back (default 25 s). */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningWorker {
+  readonly id: string;
+  readonly host: string;
+  readonly queues: readonly string[];
+  /** Resolves when both queues are consumed and the first heartbeat is written. */
+  readonly ready: Promise<void>;
+  running(): RunningJob[];
+  /** Graceful shutdown; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export const WORKER_DEFAULTS = {
+  concurrency: 2,
+  lockDurationMs: 10_000,
+  stalledIntervalMs: 5_000,
+  heartbeatIntervalMs: 5_000,
+  shutdownGraceMs: 25_000,
+} as const;
+
+export function startWorker(options: WorkerRunnerOptions): RunningWorker {
+  const host = normalizeHost(options.host);
+  const concurrency = options.concurrency ?? WORKER_DEFAULTS.concurrency;
+  const heartbeatMs = options.heartbeatIntervalMs ?? WORKER_DEFAULTS.heartbeatIntervalMs;
+  const graceMs = options.shutdownGraceMs ?? WORKER_DEFAULTS.shutdownGraceMs;
+  const keys = buildfixKeys(options.prefix);
+  const id = `${host}#${process.pid}-${randomBytes(3).toString('hex')}`;
+  const log = options.logger.child({ worker: id });
+  const queues = [hostQueueName(host), ANY_QUEUE];
+  const startedAt = new Date().toISOString();
+  const runningJobs = new Map<string, RunningJob>();
+  const shutdown = new AbortController();
+  let state: WorkerInfo['state'] = 'running';
+
+  let lastErrorLog = 0;
+  const onRedisError = (err: Error): void => {
+    if (Date.now() - lastErrorLog < 10_000) return;
+    lastErrorLog = Date.now();
+    log.warn({ err: { message: err.message }, redis: describeRedisUrl(options.redisUrl) }, 'Redis connection problem; retrying');
+  };
+  // One non-blocking connection for both Workers, the event stream and heartbeats;
+  // commands wait through a Redis restart instead of failing.
+  const client: Redis = createRedisConnection(options.redisUrl, { role: 'blocking', name: `buildfix-worker:${host}`, onError: onRedisError });
+
+  const info = (): WorkerInfo => ({
+    id,
+    host,
+    version: buildfixVersion(),
+    pid: process.pid,
+    hostname: osHostname(),
+    startedAt,
+    lastSeen: new Date().toISOString(),
+    concurrency,
+    queues,
+    running: [...runningJobs.values()],
+    state,
+  });
+  const beat = (): Promise<void> =>
+    writeHeartbeat(client, keys, info(), heartbeatMs * 3).catch((err: unknown) => {
+      log.debug({ err }, 'heartbeat failed');
+    });
+  let soon: NodeJS.Timeout | undefined;
+  // Job start/finish shows up in `status` within ~200 ms without a write per job.
+  const beatSoon = (): void => {
+    if (soon || state === 'stopping') return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      void beat();
+    }, 200);
+    soon.unref();
+  };
+
+  const processor = async (job: Job, token?: string): Promise<JobOutcome | OutcomeStub> => {
+    const jobId = job.id ?? '';
+    runningJobs.set(jobId, { id: jobId, name: job.name, startedAt: new Date().toISOString() });
+    beatSoon();
+    try {
+      const result = await executeJob({
+        jobId,
+        name: job.name,
+        data: job.data,
+        attempt: job.attemptsMade + 1,
+        workerHost: host,
+        config: options.config,
+        logger: log,
+        shutdownSignal: shutdown.signal,
+        interruptedBefore: (job.attemptsStarted ?? 1) > job.attemptsMade + 1,
+        // BullMQ's own progress event is what dispatchers read: one write per step.
+        onProgress: (event) => {
+          job.updateProgress(event).catch(() => {});
+        },
+      });
+      if (result.handBack && token) {
+        await job.moveToDelayed(Date.now(), token);
+        log.info({ jobId, name: job.name }, 'handed the job back to the queue (shutdown)');
+        throw new DelayedError();
+      }
+      const outcome = result.outcome;
+      if (outcome.ok) {
+        // The outcome is the job's return value (BullMQ's "completed" event carries it);
+        // a large one is stored under its own key and the event carries a stub.
+        if (JSON.stringify(outcome).length <= INLINE_OUTCOME_BYTES) return outcome;
+        await storeOutcome(client, keys, outcome);
+        return { ok: true, stored: true, jobId };
+      }
+      const reason = `${outcome.error.code}: ${outcome.error.message}`;
+      if (result.retry) {
+        job.updateProgress({ step: 'retry', message: `attempt ${job.attemptsMade + 1} failed (${outcome.error.message}); it will be retried`, status: 'info' }).catch(() => {});
+        throw new Error(reason);
+      }
+      // Details (exit code, stderr tail) live in the stored outcome; sent before
+      // BullMQ's failure on the same connection, so it exists when "failed" is read.
+      storeOutcome(client, keys, outcome).catch((err: unknown) => log.warn({ err, jobId }, 'could not store the outcome'));
+      throw new UnrecoverableError(reason);
+    } finally {
+      runningJobs.delete(jobId);
+      beatSoon();
+    }
+  };
+
+  const workers = queues.map((queue) => {
+    const w = new Worker(queue, processor, {
+      connection: client,
+      prefix: options.prefix,
+      concurrency,
+      lockDuration: options.lockDurationMs ?? WORKER_DEFAULTS.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs ?? WORKER_DEFAULTS.stalledIntervalMs,
+      maxStalledCount: 1,
+      autorun: true,
+    });
+    w.on('error', onRedisError);
+    w.on('completed', (job: Job) => log.info({ jobId: job.id, name: job.name }, 'job done'));
+    w.on('failed', (job: Job | undefined, err: Error) => {
+      if (job?.id && err.name !== 'DelayedError') log.info({ jobId: job.id, name: job.name, reason: err.message.slice(0, 200), attemptsMade: job.attemptsMade }, 'job attempt failed');
+    });
+    w.on('stalled', (jobId: string) => log.warn({ jobId }, 'recovered a stalled job (its worker stopped mid-run)'));
+    return w;
+  });
+
+  let heartbeat: NodeJS.Timeout | undefined;
+  const ready = (async () => {
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    await beat();
+    heartbeat = setInterval(() => void beat(), heartbeatMs);
+    heartbeat.unref();
+    log.info({ host, queues, prefix: options.prefix, concurrency, redis: describeRedisUrl(options.redisUrl) }, 'worker ready');
+  })();
+  ready.catch(() => {});
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      state = 'stopping';
+      if (heartbeat) clearInterval(heartbeat);
+      if (soon) clearTimeout(soon);
+      await withTimeout(beat(), 1000);
+      log.info({ running: runningJobs.size, graceMs }, 'shutting down: no new jobs; waiting for running jobs');
+      const closed = Promise.allSettled(workers.map((w) => w.close()));
+      const grace = setTimeout(() => {
+        if (runningJobs.size > 0) log.warn({ running: [...runningJobs.keys()] }, 'grace period over: handing running jobs back');
+        shutdown.abort();
+      }, graceMs);
+      grace.unref();
+      await withTimeout(closed, graceMs + 10_000);
+      clearTimeout(grace);
+      await withTimeout(removeWorker(client, keys, id).catch(() => {}), 1000);
+      await closeRedisConnection(client);
+      log.info('worker stopped');
+    })();
+    return closing;
+  };
+
+  return { id, host, queues, ready, running: () => [...runningJobs.values()], close };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([p, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
+}
