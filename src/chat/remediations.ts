@@ -1,0 +1,157 @@
+/**
+ * Which remediations a finished command recommends, as Commands a person can
+ * run with one button (Slack) or copy from the terminal. Pure: the command,
+ * its outcome and the config in; offers out. Nothing is checked against the
+ * person here: a button checks whoever presses it, when they press it.
+ *
+ *   restart the agent        proxy/environment problems on a configured agent
+ *   clean rebuild            corrupt or partial module downloads, when a Jenkins job is known for the repo
+ *   clear the module cache   checksum mismatch, full disk, on a configured agent
+ *   retry through another    proxy unreachable / TLS interception / rate limits, when the job
+ *   GOPROXY                  takes a GOPROXY parameter (rebuild with an override)
+ *   roll back                the code asks for something that does not exist, when a job is known
+ */
+import type { Config } from '../config/load-config.ts';
+import type { JobOutcome } from '../jobs/job-types.ts';
+import type { DiagnoseJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
+import { findAgent } from '../jobs/validate-names.ts';
+import type { CheckResult, Finding, FindingCategory } from '../report/model.ts';
+import type { Command } from './parse-command.ts';
+
+export interface Remediation {
+  /** What the button runs (the same command a person could type). */
+  command: Command;
+  /** Short button label (Slack allows 75 characters). */
+  label: string;
+  /** Why it is offered: the finding it answers, one line. */
+  reason: string;
+  /**
+   * Retry through another GOPROXY: the rebuild passes this as the job's
+   * GOPROXY parameter (jobs.<job>.goproxyParam). The grammar has no flag
+   * for it, so it travels beside the command.
+   */
+  goproxy?: string;
+  /** danger: destroys state (cache, restart); primary: the recommended next step. */
+  style?: 'primary' | 'danger';
+}
+
+export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'>;
+
+const MAX_OFFERS = 5;
+
+// Finding categories → what helps, most useful first.
+const RESTART_FOR: ReadonlySet<FindingCategory> = new Set(['corporate-proxy', 'proxy-config', 'host-environment', 'tls-interception']);
+const CACHE_CLEAR_FOR: ReadonlySet<FindingCategory> = new Set(['checksum-mismatch', 'disk-full']);
+const CLEAN_REBUILD_FOR: ReadonlySet<FindingCategory> = new Set(['checksum-mismatch', 'disk-full', 'missing-go-sum', 'vendor-missing']);
+const OTHER_PROXY_FOR: ReadonlySet<FindingCategory> = new Set(['proxy-unreachable', 'tls-interception', 'rate-limited']);
+const ROLLBACK_FOR: ReadonlySet<FindingCategory> = new Set(['version-not-found', 'module-path-mismatch', 'replace-directive', 'retracted-version', 'toolchain-mismatch']);
+
+/** The command as the grammar spells it, so it can be re-parsed (button values, "run this" hints). */
+export function formatCommand(command: Command): string {
+  const q = (s: string): string => (/[\s"']/.test(s) ? `"${s.replace(/"/g, '')}"` : s);
+  switch (command.kind) {
+    case 'help':
+      return command.topic ? `help ${q(command.topic)}` : 'help';
+    case 'diagnose':
+      return ['diagnose', q(command.repo), ...(command.host ? ['--host', command.host] : []), ...(command.job ? ['--job', q(command.job)] : [])].join(' ');
+    case 'probe':
+      return command.host ? `probe ${command.host}` : 'probe';
+    case 'modules':
+      return ['modules', q(command.repo), ...(command.host ? ['--host', command.host] : [])].join(' ');
+    case 'hostcheck':
+      return `hostcheck ${command.host}`;
+    case 'envdiff':
+      return `envdiff ${command.hosts.join(' ')}`;
+    case 'restart':
+      return `restart ${command.agent}${command.force ? ' --force' : ''}`;
+    case 'rebuild':
+      return `rebuild ${q(command.job)}${command.clean ? ' --clean' : ''}`;
+    case 'rollback':
+      return `rollback ${q(command.job)}`;
+    case 'cache-clear':
+      return `cache clear ${command.agent}`;
+    case 'cache-warm':
+      return `cache warm ${command.agent} ${q(command.repo)}`;
+    case 'status':
+      return 'status';
+    case 'explain':
+      return `explain ${q(command.file)}`;
+    case 'incident':
+      return 'incident list';
+  }
+}
+
+/** The Jenkins job that builds this command's repo: --job, else repos.<name>.job. */
+export function jobForCommand(command: Command, config: RemediationConfig): string | undefined {
+  if (command.kind === 'diagnose' && command.job) return command.job;
+  if ((command.kind === 'diagnose' || command.kind === 'modules') && Object.hasOwn(config.repos, command.repo)) return config.repos[command.repo]?.job;
+  return undefined;
+}
+
+/** A GOPROXY to retry through: skip the first entry of the list that failed. */
+export function alternativeGoproxy(current: string | undefined): string {
+  const entries = (current || 'https://proxy.golang.org,direct').split(/[,|]/).map((e) => e.trim()).filter(Boolean);
+  const rest = entries.slice(1).filter((e) => e !== 'off');
+  if (rest.length > 0) return rest.join(',');
+  return entries[0] === 'https://proxy.golang.org' ? 'direct' : 'https://proxy.golang.org,direct';
+}
+
+function findingsOf(outcome: JobOutcome): { findings: Finding[]; host: string | undefined; goproxy: string | undefined } {
+  if (!outcome.ok) return { findings: [], host: outcome.host, goproxy: undefined };
+  const result = outcome.result as Partial<DiagnoseJobResult & ProbeJobResult & HostCheckJobResult> | undefined;
+  if (result?.report) {
+    const facts = result.report.facts;
+    return { findings: result.report.findings, host: result.report.host || outcome.host, goproxy: typeof facts.goproxy === 'string' ? facts.goproxy : undefined };
+  }
+  if (Array.isArray(result?.checks)) {
+    const checks = result.checks as CheckResult[];
+    return { findings: checks.flatMap((c) => c.findings), host: outcome.host, goproxy: typeof result.goproxy === 'string' ? result.goproxy : undefined };
+  }
+  return { findings: [], host: outcome.host, goproxy: undefined };
+}
+
+function describe(f: Finding): string {
+  const subject = [f.module, f.version].filter(Boolean).join(' ');
+  return `${f.category}${subject ? ` (${subject})` : ''}`;
+}
+
+/**
+ * The remediations to offer for a finished command, most useful first, at
+ * most five. Only blocking findings (severity error) count, and only names
+ * the config knows are offered (an agent must be configured to restart it).
+ */
+export function suggestRemediations(command: Command, outcome: JobOutcome, config: RemediationConfig): Remediation[] {
+  if (!['diagnose', 'modules', 'probe', 'hostcheck'].includes(command.kind)) return [];
+  const { findings, host, goproxy } = findingsOf(outcome);
+  const blocking = findings.filter((f) => f.severity === 'error');
+  if (blocking.length === 0) return [];
+  const agent = host === undefined ? undefined : findAgent(config, host);
+  const job = jobForCommand(command, config);
+  const offers: Remediation[] = [];
+  const seen = new Set<string>();
+  const offer = (r: Remediation): void => {
+    const key = `${formatCommand(r.command)}|${r.goproxy ?? ''}`;
+    if (seen.has(key) || offers.length >= MAX_OFFERS) return;
+    seen.add(key);
+    offers.push(r);
+  };
+  for (const f of blocking) {
+    if (agent && RESTART_FOR.has(f.category)) {
+      offer({ command: { kind: 'restart', agent, force: false }, label: `Restart ${agent} after fixing the environment`, reason: describe(f), style: 'danger' });
+    }
+    if (agent && CACHE_CLEAR_FOR.has(f.category)) {
+      offer({ command: { kind: 'cache-clear', agent }, label: `Clear the module cache on ${agent}`, reason: describe(f), style: 'danger' });
+    }
+    if (job && CLEAN_REBUILD_FOR.has(f.category)) {
+      offer({ command: { kind: 'rebuild', job, clean: true }, label: `Clean rebuild ${job}`, reason: describe(f), style: 'primary' });
+    }
+    if (job && OTHER_PROXY_FOR.has(f.category) && config.jobs[job]?.goproxyParam) {
+      const other = alternativeGoproxy(goproxy);
+      offer({ command: { kind: 'rebuild', job, clean: false }, label: `Rebuild ${job} with GOPROXY=${other}`, reason: describe(f), goproxy: other, style: 'primary' });
+    }
+    if (job && ROLLBACK_FOR.has(f.category)) {
+      offer({ command: { kind: 'rollback', job }, label: `Roll back ${job}`, reason: describe(f) });
+    }
+  }
+  return offers;
+}

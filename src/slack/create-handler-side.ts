@@ -1,0 +1,49 @@
+/**
+ * Builds everything that runs after an ack, from the environment alone (so
+ * it can be built inside the handler thread): config, logger, the job
+ * dispatcher, the shared state store, the Slack API client, the command
+ * router and the SlackFront, wrapped in an InlineTaskSink that owns them.
+ */
+import { CommandRouter } from '../chat/command-router.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { ConfigError } from '../errors.ts';
+import { createDispatcher } from '../jobs/create-dispatcher.ts';
+import { createLogger } from '../logger.ts';
+import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
+import { registerSecret } from '../util/redact.ts';
+import { SlackApi } from './slack-api.ts';
+import { SlackFront } from './slack-front.ts';
+import { MemoryStateStore, RedisStateStore, type SlackStateStore } from './state-store.ts';
+import { InlineTaskSink } from './task-sink.ts';
+import { UserGroupResolver } from './user-groups.ts';
+
+export interface HandlerSideOptions {
+  env: Record<string, string | undefined>;
+  logLevel: string;
+  replicaId: string;
+  leaseMs?: number;
+  updateIntervalMs?: number;
+}
+
+export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
+  const config = loadConfig(options.env);
+  for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN]) registerSecret(secret);
+  const token = config.env.SLACK_BOT_TOKEN;
+  if (!token) throw new ConfigError(['SLACK_BOT_TOKEN: required for the Slack app']);
+  const logger = createLogger({ level: options.logLevel });
+  const dispatcher = createDispatcher(config, logger);
+  const store: SlackStateStore = config.env.REDIS_URL ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger }) : new MemoryStateStore();
+  const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
+  const router = new CommandRouter({ config, dispatcher, logger });
+  const front = new SlackFront({
+    config,
+    router,
+    api,
+    store,
+    groups: new UserGroupResolver(api, config, logger),
+    logger: logger.child({ component: 'slack', replica: options.replicaId }),
+    replicaId: options.replicaId,
+    ...(options.updateIntervalMs !== undefined ? { updateIntervalMs: options.updateIntervalMs } : {}),
+  });
+  return new InlineTaskSink({ front, dispatcher, owns: true, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
+}

@@ -1,0 +1,224 @@
+/**
+ * The Slack Web API as buildfix uses it: one WebClient with the SDK's own
+ * retries off, and a retry policy here that can tell "Slack never saw it"
+ * from "Slack may have done it":
+ * - 429 → wait Retry-After (bounded), then resend: a rate-limited call was not carried out.
+ * - HTTP 5xx / network errors → resend only idempotent calls (chat.update, lookups)
+ *   or requests that certainly never left (connection refused). chat.postMessage is
+ *   never resent after an ambiguous failure, so a retry can never post a message twice.
+ * - ok:false → no retry; a SlackCallError carrying Slack's error code.
+ * After a 429 the method waits out Retry-After for every caller in this process.
+ */
+import { webApi } from '@slack/bolt';
+import type { Logger } from '../logger.ts';
+import type { KnownBlock } from './blocks/block-kit.ts';
+import { classifySlackError, SlackCallError, type SlackFailure } from './slack-errors.ts';
+import { toSlackLogger } from './slack-logger.ts';
+
+export interface SlackApiOptions {
+  token: string;
+  /** SLACK_API_URL (Enterprise Grid, the tests' fake); default https://slack.com/api/. */
+  apiUrl?: string | undefined;
+  logger: Logger;
+  /** Tries per call, the first included (default 4). */
+  maxAttempts?: number;
+  /** A Retry-After longer than this is not waited for: the call fails (default 60 s). */
+  maxRetryAfterMs?: number;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+  /** First backoff for retryable failures (default 300 ms, doubling). */
+  backoffMs?: number;
+}
+
+export interface PostArgs {
+  channel: string;
+  text: string;
+  blocks?: KnownBlock[];
+  threadTs?: string;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+export interface AuthIdentity {
+  userId: string;
+  botId: string;
+  teamId: string;
+}
+
+const IDEMPOTENT = new Set(['chat.update', 'auth.test', 'usergroups.users.list', 'conversations.info', 'conversations.replies', 'conversations.history', 'files.getUploadURLExternal']);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SlackApi {
+  readonly client: InstanceType<typeof webApi.WebClient>;
+  readonly apiUrl: string;
+  readonly #logger: Logger;
+  readonly #maxAttempts: number;
+  readonly #maxRetryAfterMs: number;
+  readonly #backoffMs: number;
+  readonly #timeoutMs: number;
+  /** method → epoch ms before which it must not be called (Retry-After). */
+  readonly #notBefore = new Map<string, number>();
+
+  constructor(options: SlackApiOptions) {
+    this.#logger = options.logger.child({ component: 'slack-api' });
+    this.#maxAttempts = options.maxAttempts ?? 4;
+    this.#maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
+    this.#backoffMs = options.backoffMs ?? 300;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.apiUrl = options.apiUrl ? (options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`) : 'https://slack.com/api/';
+    this.client = new webApi.WebClient(options.token, {
+      slackApiUrl: this.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: this.#timeoutMs,
+      logger: toSlackLogger(options.logger, 'slack-web-api'),
+      logLevel: webApi.LogLevel.WARN,
+    });
+  }
+
+  /** Calls a Web API method under the retry policy above. */
+  async call<T extends Record<string, unknown> = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T> {
+    const idempotent = IDEMPOTENT.has(method);
+    for (let attempt = 1; ; attempt++) {
+      const wait = (this.#notBefore.get(method) ?? 0) - Date.now();
+      if (wait > 0) await sleep(wait);
+      try {
+        return (await this.client.apiCall(method, args)) as unknown as T;
+      } catch (err) {
+        const failure = classifySlackError(err);
+        const delay = this.#retryDelay(failure, idempotent, attempt);
+        if (failure.kind === 'rate-limited') this.#notBefore.set(method, Date.now() + (failure.retryAfterMs ?? 1000));
+        if (delay === undefined) {
+          const error = new SlackCallError(method, failure, err);
+          this.#logger.warn({ method, slackError: failure.error, kind: failure.kind, status: failure.status, attempt }, `Slack ${method} failed: ${error.message}`);
+          throw error;
+        }
+        this.#logger.info({ method, kind: failure.kind, status: failure.status, attempt, delayMs: delay }, `Slack ${method}: retrying`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  // undefined: give up; else wait this long and try again.
+  #retryDelay(f: SlackFailure, idempotent: boolean, attempt: number): number | undefined {
+    if (attempt >= this.#maxAttempts) return undefined;
+    if (f.kind === 'rate-limited') {
+      const ms = f.retryAfterMs ?? 1000;
+      return ms > this.#maxRetryAfterMs ? undefined : ms;
+    }
+    const transient = (f.kind === 'http' && (f.status ?? 0) >= 500) || f.kind === 'request';
+    if (transient && (idempotent || f.notSent)) return this.#backoffMs * 2 ** (attempt - 1);
+    return undefined;
+  }
+
+  async postMessage(args: PostArgs): Promise<PostedMessage> {
+    const res = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', {
+      channel: args.channel,
+      text: args.text,
+      ...(args.blocks ? { blocks: args.blocks } : {}),
+      ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return { channel: res.channel ?? args.channel, ts: String(res.ts ?? '') };
+  }
+
+  async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<void> {
+    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
+  }
+
+  async postEphemeral(args: PostArgs & { user: string }): Promise<void> {
+    await this.call('chat.postEphemeral', {
+      channel: args.channel,
+      user: args.user,
+      text: args.text,
+      ...(args.blocks ? { blocks: args.blocks } : {}),
+      ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+    });
+  }
+
+  async authTest(): Promise<AuthIdentity> {
+    const res = await this.call<{ user_id?: string; bot_id?: string; team_id?: string }>('auth.test', {});
+    return { userId: String(res.user_id ?? ''), botId: String(res.bot_id ?? ''), teamId: String(res.team_id ?? '') };
+  }
+
+  async usergroupUsers(usergroup: string): Promise<string[]> {
+    const res = await this.call<{ users?: unknown }>('usergroups.users.list', { usergroup });
+    return Array.isArray(res.users) ? res.users.filter((u): u is string => typeof u === 'string') : [];
+  }
+
+  /**
+   * Uploads a text file into a channel or thread (files.getUploadURLExternal,
+   * the upload, files.completeUploadExternal). Nothing is shared until the
+   * last step, so the first two may be retried freely.
+   */
+  async uploadFile(args: { channel: string; threadTs?: string; filename: string; title: string; content: string; comment?: string }): Promise<void> {
+    const bytes = Buffer.from(args.content, 'utf8');
+    const target = await this.call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', { filename: args.filename, length: bytes.length });
+    if (!target.upload_url || !target.file_id) throw new SlackCallError('files.getUploadURLExternal', { kind: 'other', notSent: false }, new Error('no upload_url in the answer'));
+    for (let attempt = 1; ; attempt++) {
+      const form = new FormData();
+      form.append('body', new Blob([bytes], { type: 'text/plain' }), args.filename);
+      let status = 0;
+      try {
+        const res = await fetch(target.upload_url, { method: 'POST', body: form, redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs * 3) });
+        status = res.status;
+        await res.arrayBuffer();
+        if (res.ok) break;
+      } catch {
+        status = 0;
+      }
+      if (attempt >= this.#maxAttempts || (status !== 0 && status < 500 && status !== 429)) {
+        throw new SlackCallError('file upload', { kind: status ? 'http' : 'request', status, notSent: false }, new Error(`upload failed (HTTP ${status || 'network error'})`));
+      }
+      await sleep(this.#backoffMs * 2 ** (attempt - 1));
+    }
+    await this.call('files.completeUploadExternal', {
+      files: [{ id: target.file_id, title: args.title }],
+      channel_id: args.channel,
+      ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+      ...(args.comment ? { initial_comment: args.comment } : {}),
+    });
+  }
+
+  /**
+   * POSTs to a response_url (ephemeral replies to a slash command or a
+   * button). Only Slack's hosts and SLACK_API_URL's origin are accepted.
+   * Rate limits are honoured; anything else fails at once (a response_url
+   * answer is not idempotent either).
+   */
+  async respond(responseUrl: string, body: { text: string; blocks?: KnownBlock[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; thread_ts?: string }): Promise<void> {
+    if (!this.isTrustedResponseUrl(responseUrl)) throw new SlackCallError('response_url', { kind: 'other', error: 'untrusted_response_url', notSent: true }, new Error('response_url is not a Slack URL'));
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs) });
+      } catch (err) {
+        throw new SlackCallError('response_url', { kind: 'request', notSent: false }, err);
+      }
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) return;
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (res.status === 429 && attempt < this.#maxAttempts && Number.isFinite(retryAfter) && retryAfter * 1000 <= this.#maxRetryAfterMs) {
+        await sleep(Math.max(0, retryAfter) * 1000);
+        continue;
+      }
+      throw new SlackCallError('response_url', res.status === 429 ? { kind: 'rate-limited', retryAfterMs: retryAfter * 1000, notSent: true } : { kind: 'http', status: res.status, notSent: false }, new Error(`HTTP ${res.status}`));
+    }
+  }
+
+  isTrustedResponseUrl(url: string): boolean {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return false;
+    }
+    if (u.origin === new URL(this.apiUrl).origin) return true;
+    return u.protocol === 'https:' && /(^|\.)(slack\.com|slack-gov\.com)$/.test(u.hostname);
+  }
+}

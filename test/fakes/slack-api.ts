@@ -1,0 +1,302 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 that records every call, for tests that
+ * run the real app (and the real @slack/web-api client) against it:
+ * - POST /api/<method> with form or JSON bodies, Bearer token checked
+ *   (anything else → ok:false invalid_auth): auth.test, chat.postMessage,
+ *   chat.update, chat.postEphemeral, files.getUploadURLExternal,
+ *   files.completeUploadExternal, conversations.info/history/replies,
+ *   usergroups.users.list;
+ * - POST /upload/<file_id>: the upload step (multipart, field "body");
+ * - POST /response/<id>: response_url endpoints (JSON bodies).
+ * Failures are scripted per method, consumed in order: HTTP 429 with
+ * Retry-After, HTTP 500, or an ok:false error code.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedSlackCall {
+  /** "chat.postMessage", "upload", "response" … */
+  method: string;
+  /** Form fields with JSON-looking values (blocks, files) parsed. */
+  args: Record<string, unknown>;
+  /** What the fake answered. */
+  status: number;
+  ok: boolean;
+  error?: string;
+  path: string;
+  at: number;
+}
+
+export type ScriptedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string } | { delayMs: number };
+
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  user: string;
+  edits: number;
+}
+
+export interface SlackApiFakeOptions {
+  /** Accepted bot token (default xoxb-test-token). */
+  token?: string;
+  /** Channels where chat.postMessage answers not_in_channel. */
+  notInChannel?: string[];
+  /** user-group id → member user ids. */
+  usergroups?: Record<string, string[]>;
+}
+
+export interface SlackApiFake {
+  /** Base URL for SLACK_API_URL: http://127.0.0.1:PORT/api/ */
+  apiUrl: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  calls: RecordedSlackCall[];
+  messages: FakeMessage[];
+  uploads: Array<{ fileId: string; filename: string; content: string }>;
+  /** A fresh response_url on this fake. */
+  responseUrl(id?: string): string;
+  /** Queue failures for a method, consumed one per call in order. */
+  fail(method: string, ...failures: ScriptedFailure[]): void;
+  callsTo(method: string): RecordedSlackCall[];
+  /** Successful calls to a method. */
+  okCalls(method: string): RecordedSlackCall[];
+  /** Messages in a thread (the root's ts), root first. */
+  thread(channel: string, threadTs: string): FakeMessage[];
+  /** Resolves with the first recorded call matching; rejects after timeoutMs. */
+  waitFor(predicate: (call: RecordedSlackCall) => boolean, timeoutMs?: number): Promise<RecordedSlackCall>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function parseForm(body: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    if (/^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        /* plain string */
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Promise<SlackApiFake> {
+  const token = options.token ?? 'xoxb-test-token';
+  const calls: RecordedSlackCall[] = [];
+  const messages: FakeMessage[] = [];
+  const uploads: SlackApiFake['uploads'] = [];
+  const scripts = new Map<string, ScriptedFailure[]>();
+  const pendingFiles = new Map<string, { filename: string }>();
+  const waiters = new Set<{ predicate: (c: RecordedSlackCall) => boolean; resolve: (c: RecordedSlackCall) => void }>();
+  let tsCounter = 0;
+  let fileCounter = 0;
+  let origin = '';
+
+  const record = (call: RecordedSlackCall): void => {
+    calls.push(call);
+    for (const w of [...waiters]) {
+      if (w.predicate(call)) {
+        waiters.delete(w);
+        w.resolve(call);
+      }
+    }
+  };
+  const nextTs = (): string => `${1700000000 + Math.floor(tsCounter / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  async function handleApi(method: string, req: IncomingMessage, res: ServerResponse, raw: Buffer, path: string): Promise<void> {
+    const ct = String(req.headers['content-type'] ?? '');
+    const args: Record<string, unknown> = ct.includes('application/json') ? (JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>) : parseForm(raw.toString('utf8'));
+    const base = { method, args, path, at: Date.now() };
+    const script = scripts.get(method);
+    const failure = script?.shift();
+    if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
+    else if (failure && 'status' in failure) {
+      record({ ...base, status: failure.status, ok: false });
+      if (failure.status === 429) json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      else {
+        res.writeHead(failure.status, { 'content-type': 'text/plain' });
+        res.end('upstream failure');
+      }
+      return;
+    } else if (failure && 'error' in failure) {
+      record({ ...base, status: 200, ok: false, error: failure.error });
+      json(res, 200, { ok: false, error: failure.error });
+      return;
+    }
+    const auth = String(req.headers.authorization ?? '');
+    const given = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : '';
+    if (given !== token) {
+      record({ ...base, status: 200, ok: false, error: 'invalid_auth' });
+      json(res, 200, { ok: false, error: 'invalid_auth' });
+      return;
+    }
+    const fail = (error: string): void => {
+      record({ ...base, status: 200, ok: false, error });
+      json(res, 200, { ok: false, error });
+    };
+    const ok = (body: Record<string, unknown>): void => {
+      record({ ...base, status: 200, ok: true });
+      json(res, 200, { ok: true, ...body });
+    };
+    const channel = String(args.channel ?? args.channel_id ?? '');
+    switch (method) {
+      case 'auth.test':
+        return ok({ url: 'https://acme.slack.com/', team: 'Acme', user: 'buildfix', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
+      case 'chat.postMessage': {
+        if (!channel) return fail('channel_not_found');
+        if (options.notInChannel?.includes(channel)) return fail('not_in_channel');
+        if (!args.text && !args.blocks) return fail('no_text');
+        if (Array.isArray(args.blocks) && args.blocks.length > 50) return fail('invalid_blocks');
+        const ts = nextTs();
+        const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+        const m: FakeMessage = { channel, ts, text: String(args.text ?? ''), user: 'UBOT', edits: 0, ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}), ...(threadTs ? { threadTs } : {}) };
+        messages.push(m);
+        return ok({ channel, ts, message: { type: 'message', text: m.text, ts, user: 'UBOT', ...(threadTs ? { thread_ts: threadTs } : {}) } });
+      }
+      case 'chat.update': {
+        const m = messages.find((x) => x.channel === channel && x.ts === args.ts);
+        if (!m) return fail('message_not_found');
+        m.text = String(args.text ?? m.text);
+        if (Array.isArray(args.blocks)) m.blocks = args.blocks;
+        m.edits++;
+        return ok({ channel, ts: m.ts, text: m.text });
+      }
+      case 'chat.postEphemeral':
+        if (!channel || !args.user) return fail('user_not_in_channel');
+        return ok({ message_ts: nextTs() });
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++fileCounter).padStart(6, '0')}`;
+        pendingFiles.set(fileId, { filename: String(args.filename ?? 'file') });
+        return ok({ upload_url: `${origin}/upload/${fileId}`, file_id: fileId });
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(args.files) ? (args.files as Array<{ id: string; title?: string }>) : [];
+        if (files.some((f) => !uploads.some((u) => u.fileId === f.id))) return fail('file_not_found');
+        return ok({ files: files.map((f) => ({ id: f.id, title: f.title })) });
+      }
+      case 'conversations.info':
+        return ok({ channel: { id: channel, name: 'incident-build-failure', is_member: !options.notInChannel?.includes(channel) } });
+      case 'conversations.history':
+        return ok({ messages: messages.filter((m) => m.channel === channel && !m.threadTs).reverse().slice(0, 15), has_more: false });
+      case 'conversations.replies': {
+        const root = String(args.ts ?? '');
+        return ok({ messages: messages.filter((m) => m.channel === channel && (m.ts === root || m.threadTs === root)), has_more: false });
+      }
+      case 'usergroups.users.list': {
+        const users = options.usergroups?.[String(args.usergroup ?? '')];
+        if (!users) return fail('no_such_subteam');
+        return ok({ users });
+      }
+      default:
+        return fail('unknown_method');
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      const api = /^\/api\/([A-Za-z.]+)$/.exec(url.pathname);
+      if (req.method === 'POST' && api?.[1]) return handleApi(api[1], req, res, raw, url.pathname);
+      const upload = /^\/upload\/(F\d+)$/.exec(url.pathname);
+      if (req.method === 'POST' && upload?.[1]) {
+        const fileId = upload[1];
+        const failure = scripts.get('upload')?.shift();
+        if (failure && 'status' in failure) {
+          record({ method: 'upload', args: { fileId }, status: failure.status, ok: false, path: url.pathname, at: Date.now() });
+          res.writeHead(failure.status);
+          res.end();
+          return;
+        }
+        const form = await new Response(raw, { headers: { 'content-type': String(req.headers['content-type'] ?? '') } }).formData();
+        const body = form.get('body');
+        const content = body instanceof Blob ? await body.text() : String(body ?? '');
+        uploads.push({ fileId, filename: pendingFiles.get(fileId)?.filename ?? '', content });
+        record({ method: 'upload', args: { fileId, bytes: Buffer.byteLength(content) }, status: 200, ok: true, path: url.pathname, at: Date.now() });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(`OK - ${Buffer.byteLength(content)}`);
+        return;
+      }
+      const response = /^\/response\/([\w-]+)$/.exec(url.pathname);
+      if (req.method === 'POST' && response?.[1]) {
+        const failure = scripts.get('response')?.shift();
+        if (failure && 'status' in failure) {
+          record({ method: 'response', args: { id: response[1] }, status: failure.status, ok: false, path: url.pathname, at: Date.now() });
+          res.writeHead(failure.status, failure.status === 429 ? { 'retry-after': String(failure.retryAfter) } : {});
+          res.end();
+          return;
+        }
+        const args = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+        record({ method: 'response', args: { ...args, id: response[1] }, status: 200, ok: true, path: url.pathname, at: Date.now() });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    })().catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  let responseCounter = 0;
+
+  return {
+    apiUrl: `${origin}/api/`,
+    origin,
+    calls,
+    messages,
+    uploads,
+    responseUrl: (id) => `${origin}/response/${id ?? `r${++responseCounter}`}`,
+    fail(method, ...failures) {
+      scripts.set(method, [...(scripts.get(method) ?? []), ...failures]);
+    },
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    okCalls: (method) => calls.filter((c) => c.method === method && c.ok),
+    thread: (channel, threadTs) => messages.filter((m) => m.channel === channel && (m.ts === threadTs || m.threadTs === threadTs)),
+    waitFor(predicate, timeoutMs = 10_000) {
+      const found = calls.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const w = { predicate, resolve: (c: RecordedSlackCall) => (clearTimeout(timer), resolve(c)) };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`no matching Slack call within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}${c.ok ? '' : `!${c.error ?? c.status}`}`).join(', ')}`));
+        }, timeoutMs);
+        waiters.add(w);
+      });
+    },
+    reset() {
+      calls.length = 0;
+      messages.length = 0;
+      uploads.length = 0;
+      scripts.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

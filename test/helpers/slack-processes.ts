@@ -1,0 +1,103 @@
+/**
+ * Real processes for the Slack tests: `buildfix serve` and `buildfix worker`
+ * started from bin/buildfix.js on the pinned Node, with a clean environment
+ * (only what the test passes, plus PATH/HOME), and Redis key prefixes that
+ * are unique per test and deleted afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { BIN, NODE } from './run-cli.ts';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface ChildHandle {
+  child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, then the exit code (SIGKILL after timeoutMs). */
+  stop(timeoutMs?: number): Promise<number | null>;
+  kill(): void;
+  readonly exited: boolean;
+}
+
+function startChild(args: string[], env: Record<string, string>, readyPattern: RegExp, readyTimeoutMs: number): Promise<ChildHandle> {
+  const child = spawn(NODE, [BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => ((exited = true), resolve(code))));
+  const handle: ChildHandle = {
+    child,
+    output: () => out,
+    get exited() {
+      return exited;
+    },
+    async stop(timeoutMs = 15_000) {
+      if (exited) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+    kill() {
+      if (!exited) child.kill('SIGKILL');
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      handle.kill();
+      reject(new Error(`${args.join(' ')} not ready within ${readyTimeoutMs} ms:\n${out}`));
+    }, readyTimeoutMs);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      if (readyPattern.test(out)) {
+        clearTimeout(timer);
+        resolve(handle);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+}
+
+export interface ServeHandle extends ChildHandle {
+  port: number;
+  url: string;
+  eventsUrl: string;
+}
+
+export async function startServe(env: Record<string, string>, port: number, extraArgs: string[] = []): Promise<ServeHandle> {
+  const handle = await startChild(['serve', '--listen', '127.0.0.1', '--port', String(port), ...extraArgs], env, /buildfix serve listening on/, 20_000);
+  const url = `http://127.0.0.1:${port}`;
+  return Object.assign(handle, { port, url, eventsUrl: `${url}/slack/events` });
+}
+
+export function startWorkerProcess(host: string, env: Record<string, string>): Promise<ChildHandle> {
+  return startChild(['worker', '--host', host], env, /"msg":"worker ready"/, 20_000);
+}
+
+/** A REDIS_PREFIX of its own for one test file. */
+export function uniquePrefix(): string {
+  return `bf-test-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes every key under a prefix ({prefix}… as normalizeKeyPrefix wraps it). */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
