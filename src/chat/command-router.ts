@@ -9,7 +9,7 @@ import { BuildfixError, isBuildfixError, userMessage } from '../errors.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
 import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
-import type { JobOutcome } from '../jobs/job-types.ts';
+import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
 import { findAgent, classifyRepoRef } from '../jobs/validate-names.ts';
 import type { Logger } from '../logger.ts';
 import type { ChatMessage, ChatSurface, MessageHandle, ProgressLine, Requester } from './chat-surface.ts';
@@ -25,9 +25,17 @@ export interface CommandRouterOptions {
   extensions?: Partial<Record<Command['kind'], CommandExtension>>;
   /** Max wait for one job's outcome before the router reports it still running. */
   jobWaitMs?: number;
+  observers?: RouterObserver[];
 }
 
 export type CommandExtension = (command: Command, requester: Requester, surface: ChatSurface, router: CommandRouter) => Promise<void>;
+
+/** Hooks for features that watch commands (the incident timeline). Errors in observers are logged, never surfaced. */
+export interface RouterObserver {
+  onCommand?(command: Command, requester: Requester, surface: ChatSurface): Promise<void> | void;
+  onJobProgress?(command: Command, jobId: string, event: JobProgress, surface: ChatSurface): Promise<void> | void;
+  onJobOutcome?(command: Command, outcome: JobOutcome, requester: Requester, surface: ChatSurface): Promise<void> | void;
+}
 
 interface JobPlan {
   name: JobName;
@@ -42,6 +50,7 @@ export class CommandRouter {
   readonly logger: Logger;
   #extensions: Partial<Record<Command['kind'], CommandExtension>>;
   #jobWaitMs: number;
+  #observers: RouterObserver[];
 
   constructor(options: CommandRouterOptions) {
     this.config = options.config;
@@ -49,6 +58,20 @@ export class CommandRouter {
     this.logger = options.logger;
     this.#extensions = options.extensions ?? {};
     this.#jobWaitMs = options.jobWaitMs ?? 30 * 60_000;
+    this.#observers = options.observers ?? [];
+  }
+
+  /** Tells every observer; an observer's failure never breaks the command. */
+  async notify<K extends keyof RouterObserver>(hook: K, ...args: Parameters<NonNullable<RouterObserver[K]>>): Promise<void> {
+    for (const o of this.#observers) {
+      const fn = o[hook] as ((...a: unknown[]) => Promise<void> | void) | undefined;
+      if (!fn) continue;
+      try {
+        await fn.apply(o, args);
+      } catch (err) {
+        this.logger.warn({ err, hook }, 'router observer failed');
+      }
+    }
   }
 
   /** Entry point for typed text ("/buildfix diagnose payments", "diagnose payments"). */
@@ -87,6 +110,7 @@ export class CommandRouter {
         }
       }
       log.info({ confirmed: options.confirmed }, 'running command');
+      await this.notify('onCommand', command, requester, surface);
       await this.run(command, requester, surface);
     } catch (err) {
       if (isBuildfixError(err) && (err.code === 'BF_USAGE' || err.code === 'BF_PERMISSION' || err.code === 'BF_TARGET' || err.code === 'BF_INPUT')) {
@@ -244,6 +268,7 @@ export class CommandRouter {
       timeoutMs: this.#jobWaitMs,
       onProgress: (event) => {
         lines.push({ ...event, atMs: Date.now() - started });
+        void this.notify('onJobProgress', command, handle.id, event, surface);
         const wait = surface.updateIntervalMs - (Date.now() - lastUpdate);
         if (wait <= 0 && !pending) flush();
         else pending ??= setTimeout(flush, Math.max(0, wait));
@@ -253,6 +278,7 @@ export class CommandRouter {
     await updating;
     await surface.update(status, statusMessage(outcome.ok ? 'done' : 'failed'));
     await surface.post({ kind: 'result', command, outcome, requestedBy: requester.userId });
+    await this.notify('onJobOutcome', command, outcome, requester, surface);
     return outcome;
   }
 

@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import { CommandRouter } from '../chat/command-router.ts';
+import { createRouter } from '../chat/create-router.ts';
 import type { Requester } from '../chat/chat-surface.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
@@ -38,7 +38,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     return next.done ? undefined : next.value;
   };
   const surface = new TerminalSurface({ out: options.output, color: options.color, ask: (prompt) => readLine(prompt, true) });
-  const router = new CommandRouter({ config: options.config, dispatcher: options.dispatcher, logger: options.logger });
+  const router = createRouter({ config: options.config, dispatcher: options.dispatcher, logger: options.logger });
   let username = 'local';
   try {
     username = userInfo().username;

@@ -4,7 +4,7 @@
  * dispatcher, the shared state store, the Slack API client, the command
  * router and the SlackFront, wrapped in an InlineTaskSink that owns them.
  */
-import { CommandRouter } from '../chat/command-router.ts';
+import { createRouter } from '../chat/create-router.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import { createDispatcher } from '../jobs/create-dispatcher.ts';
@@ -34,7 +34,7 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const dispatcher = createDispatcher(config, logger);
   const store: SlackStateStore = config.env.REDIS_URL ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger }) : new MemoryStateStore();
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
-  const router = new CommandRouter({ config, dispatcher, logger });
+  const router = createRouter({ config, dispatcher, logger, services: { slackApi: api } });
   const front = new SlackFront({
     config,
     router,
