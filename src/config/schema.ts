@@ -46,6 +46,11 @@ export const ThresholdsSchema = z.strictObject({
   minFreeInodesPercent: z.number().min(0).max(100).default(5),
 });
 
+export const IncidentsConfigSchema = z.strictObject({
+  /** On a CI failure alert: fetch the build's log, classify it and run the diagnosis of its repo, in the alert's thread. */
+  autoDiagnose: z.boolean().default(true),
+});
+
 export const FileConfigSchema = z.strictObject({
   repoUrlTemplate: z
     .string()
@@ -60,5 +65,6 @@ export const FileConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(512).default(64),
   /** Per-request timeout for GOPROXY / probe requests, in ms. */
   requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  incidents: IncidentsConfigSchema.default({ autoDiagnose: true }),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -9,9 +9,14 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { createRouter } from '../chat/create-router.ts';
 import type { Requester } from '../chat/chat-surface.ts';
+import { INCIDENT_STORE_SERVICE } from '../chat/extensions/incident-commands.ts';
 import type { Config } from '../config/load-config.ts';
+import { createIncidentStore } from '../incidents/create-incident-store.ts';
+import type { IncidentStore } from '../incidents/incident-store.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { Logger } from '../logger.ts';
+import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
+import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { TerminalSurface } from './terminal-surface.ts';
 
 export interface ShellOptions {
@@ -21,6 +26,8 @@ export interface ShellOptions {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };
   color: boolean;
+  /** Where `incident …` keeps its records; default: Redis when REDIS_URL is set, else this process's memory (said at start). */
+  incidentStore?: IncidentStore;
 }
 
 const PROMPT = 'buildfix> ';
@@ -38,7 +45,13 @@ export async function runShell(options: ShellOptions): Promise<number> {
     return next.done ? undefined : next.value;
   };
   const surface = new TerminalSurface({ out: options.output, color: options.color, ask: (prompt) => readLine(prompt, true) });
-  const router = createRouter({ config: options.config, dispatcher: options.dispatcher, logger: options.logger });
+  const redisUrl = options.incidentStore ? undefined : options.config.env.REDIS_URL;
+  const redis = redisUrl ? createRedisConnection(redisUrl, { role: 'producer', name: 'buildfix-shell-incidents' }) : undefined;
+  const created = options.incidentStore ? { store: options.incidentStore } : createIncidentStore(redis ? { redis, prefix: normalizeKeyPrefix(options.config.env.REDIS_PREFIX) } : {});
+  const incidents = created.store;
+  // The producer connection queues nothing while connecting: give it a moment before the first command.
+  if (redis) await waitForRedis(redis, 3000);
+  const router = createRouter({ config: options.config, dispatcher: options.dispatcher, logger: options.logger, services: { [INCIDENT_STORE_SERVICE]: incidents } });
   let username = 'local';
   try {
     username = userInfo().username;
@@ -51,6 +64,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
     options.output.write(
       `buildfix shell — ${options.dispatcher.kind === 'in-process' ? 'jobs run on this machine' : 'jobs go to the BullMQ workers'}. Type \`help\`, or \`/buildfix diagnose <path|repo>\`; \`exit\` to leave.\n`,
     );
+    if (created.notice) options.output.write(`note: ${created.notice}\n`);
   }
   for (;;) {
     const line = await readLine(PROMPT);
@@ -61,6 +75,12 @@ export async function runShell(options: ShellOptions): Promise<number> {
     await router.handle(text, requester, surface);
   }
   rl.close();
+  if (redis) await closeRedisConnection(redis);
   if (interactive) options.output.write('\n');
   return 0;
+}
+
+async function waitForRedis(redis: { status: string }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (redis.status !== 'ready' && redis.status !== 'end' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
 }

@@ -1,8 +1,9 @@
 /**
  * Builds everything that runs after an ack, from the environment alone (so
  * it can be built inside the handler thread): config, logger, the job
- * dispatcher, the shared state store, the Slack API client, the command
- * router and the SlackFront, wrapped in an InlineTaskSink that owns them.
+ * dispatcher, the shared state store, the Slack API client, incidents
+ * (store, alerts, CI webhooks: slack-incidents.ts), the command router and
+ * the SlackFront, wrapped in an InlineTaskSink that owns them.
  */
 import { createRouter } from '../chat/create-router.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -13,8 +14,9 @@ import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackApi } from './slack-api.ts';
 import { SlackFront } from './slack-front.ts';
+import { createSlackIncidents } from './slack-incidents.ts';
 import { MemoryStateStore, RedisStateStore, type SlackStateStore } from './state-store.ts';
-import { InlineTaskSink } from './task-sink.ts';
+import type { InlineTaskSink } from './task-sink.ts';
 import { UserGroupResolver } from './user-groups.ts';
 
 export interface HandlerSideOptions {
@@ -34,7 +36,8 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const dispatcher = createDispatcher(config, logger);
   const store: SlackStateStore = config.env.REDIS_URL ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger }) : new MemoryStateStore();
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
-  const router = createRouter({ config, dispatcher, logger, services: { slackApi: api } });
+  const incidents = createSlackIncidents({ config, api, logger, replicaId: options.replicaId });
+  const router = createRouter({ config, dispatcher, logger, services: { slackApi: api, ...incidents.services } });
   const front = new SlackFront({
     config,
     router,
@@ -45,5 +48,5 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     replicaId: options.replicaId,
     ...(options.updateIntervalMs !== undefined ? { updateIntervalMs: options.updateIntervalMs } : {}),
   });
-  return new InlineTaskSink({ front, dispatcher, owns: true, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
+  return incidents.sink({ front, dispatcher, owns: true, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
 }

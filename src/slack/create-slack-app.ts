@@ -6,7 +6,9 @@
  * /healthz answers load balancers. This side only verifies, parses and
  * acks: `authorize` never calls Slack, and everything after the ack goes to
  * a TaskSink (in production a handler thread), so every ack depends on this
- * thread alone and start-up never waits for auth.test.
+ * thread alone and start-up never waits for auth.test. CI webhooks
+ * (POST /webhooks/{jenkins,github,gitlab}) share the server: their bodies
+ * are read here and handed to the handler side (webhook-bridge.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,7 @@ import type { Logger } from '../logger.ts';
 import { registerListeners } from './listeners/register.ts';
 import { toSlackLogger } from './slack-logger.ts';
 import type { TaskSink } from './task-sink.ts';
+import { isWebhookPath, WebhookForwarder } from './webhook-bridge.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const HEALTH_PATH = '/healthz';
@@ -71,8 +74,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     authorize: async () => ({ botToken: options.botToken }),
   });
   registerListeners(app, (task) => options.sink.handle(task), options.logger);
+  const webhooks = new WebhookForwarder({ replicaId: options.replicaId, logger: options.logger });
 
   const server = createServer((req, res) => {
+    if (isWebhookPath(req.url)) {
+      webhooks.handle(req, res);
+      return;
+    }
     // Bolt only rejects stale timestamps; a request dated far in the future is a replay-in-waiting.
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (req.method === 'POST' && Number.isFinite(ts) && ts - now() / 1000 > MAX_CLOCK_SKEW_S) {
@@ -110,6 +118,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      webhooks.close();
       await options.sink.close(graceMs);
       server.closeAllConnections();
       await closed;

@@ -6,7 +6,9 @@ import { suggestRemediations } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
 import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../../jobs/job-results.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
+import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-jobs.ts';
 import { clip, codeBlock, context, escapeMrkdwn, fitBlocks, formatMs, LIMITS, mentionUser, section, tail, type KnownBlock } from './block-kit.ts';
+import { jenkinsExplainBlocks, jenkinsRebuildBlocks, jenkinsRestartBlocks, jenkinsRollbackBlocks } from './jenkins-result-blocks.ts';
 import { remediationBlocks } from './remediation-blocks.ts';
 import { checkLine, listSections, renderReportBlocks } from './report-blocks.ts';
 import type { RenderContext, SlackFile, SlackMessage } from './slack-message.ts';
@@ -83,6 +85,18 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
       text = `Environment of ${r.host}`;
       break;
     }
+    case 'jenkins-rebuild':
+      ({ blocks, text } = jenkinsRebuildBlocks(outcome.result as JenkinsRebuildJobResult, where));
+      break;
+    case 'jenkins-rollback':
+      ({ blocks, text } = jenkinsRollbackBlocks(outcome.result as JenkinsRollbackJobResult, where));
+      break;
+    case 'jenkins-restart-agent':
+      ({ blocks, text } = jenkinsRestartBlocks(outcome.result as JenkinsRestartAgentJobResult, where));
+      break;
+    case 'jenkins-explain':
+      ({ blocks, text } = jenkinsExplainBlocks(outcome.result as JenkinsExplainJobResult, where));
+      break;
     default:
       blocks = [section(`✅ *${escapeMrkdwn(outcome.name)}* done ${where}`)];
       text = `${outcome.name} done on ${outcome.host}`;

@@ -1,0 +1,215 @@
+/**
+ * Incidents as Block Kit: the CI alert (what failed, where, link, first
+ * error line, a failure counter that chat.update keeps current, Diagnose and
+ * Take commander), the "who takes command?" ask under a new incident, the
+ * recovery offer (Resolve), thread notes, and the archive report.
+ *
+ * Incident buttons carry only the incident id; the listener turns a press
+ * into the command the presser could have typed in the thread.
+ */
+import { formatCommand } from '../../chat/remediations.ts';
+import type { Command } from '../../chat/parse-command.ts';
+import { formatDuration, type IncidentReport } from '../../incidents/render-incident-report.ts';
+import { INCIDENT_ROLES, type Incident, type IncidentRole, type TimelineEntry } from '../../incidents/incident-types.ts';
+import { actions, button, clip, context, escapeMrkdwn, header, LIMITS, section, type Button, type KnownBlock } from './block-kit.ts';
+import { ACTION_RUN, encodeButtonValue } from './button-value.ts';
+import type { SlackMessage } from './slack-message.ts';
+
+export const ACTION_INCIDENT_COMMANDER = 'bf-incident-commander';
+export const ACTION_INCIDENT_RESOLVE = 'bf-incident-resolve';
+export const INCIDENT_ACTION_PATTERN = /^bf-incident-(commander|resolve)$/;
+
+export function encodeIncidentButton(incidentId: number): string {
+  return JSON.stringify({ v: 1, i: incidentId });
+}
+
+/** The incident id a button carries, or undefined for anything else. */
+export function decodeIncidentButton(raw: string | undefined): number | undefined {
+  if (!raw || raw.length > 100) return undefined;
+  try {
+    const value = JSON.parse(raw) as { v?: unknown; i?: unknown };
+    return value.v === 1 && Number.isInteger(value.i) && (value.i as number) > 0 ? (value.i as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// User mentions and channel links stay live; everything else is escaped.
+const MENTION = /<(?:@[UW][A-Z0-9]{2,}|#C[A-Z0-9]{2,})>/g;
+
+/** mrkdwn-escapes text but keeps Slack user mentions (<@U…>) and channel links (<#C…>). */
+export function escapeKeepingMentions(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(MENTION)) {
+    out += escapeMrkdwn(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapeMrkdwn(text.slice(last));
+}
+
+/** A Slack link when the URL is a plain http(s) URL, else the label alone. */
+export function link(url: string | undefined, label: string): string {
+  if (!url || !/^https?:\/\/[^\s<>|]+$/.test(url)) return escapeMrkdwn(label);
+  return `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+}
+
+function inlineCode(text: string, max: number): string {
+  return `\`${escapeMrkdwn(clip(text.replace(/`/g, 'ʼ').replace(/\s+/g, ' '), max, '…'))}\``;
+}
+
+export function mention(userId: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+function takeCommanderButton(incident: Incident): Button {
+  return button({ text: incident.roles.commander ? 'Take over as commander' : 'Take commander', actionId: ACTION_INCIDENT_COMMANDER, value: encodeIncidentButton(incident.id), ...(incident.roles.commander ? {} : { style: 'primary' as const }) });
+}
+
+function resolveButton(incident: Incident): Button {
+  return button({
+    text: 'Resolve',
+    actionId: ACTION_INCIDENT_RESOLVE,
+    value: encodeIncidentButton(incident.id),
+    style: 'primary',
+    confirm: { title: `Resolve incident #${incident.id}?`, text: 'Its report and timeline are archived.', confirm: 'Resolve', deny: 'Not yet' },
+  });
+}
+
+/** The facts of a CI alert that live in the timeline (the first failure's error line and log, the latest failure). */
+export interface AlertFacts {
+  firstErrorLine?: string;
+  logUrl?: string;
+  latestBuild?: number;
+  latestAt?: string;
+  latestUrl?: string;
+}
+
+export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
+  const failures = timeline.filter((e) => e.kind === 'ci-event' && typeof e.data?.failureCount === 'number');
+  const first = failures[0]?.data ?? {};
+  const latest = failures.at(-1);
+  const facts: AlertFacts = {};
+  if (typeof first.firstErrorLine === 'string') facts.firstErrorLine = first.firstErrorLine;
+  if (typeof first.logUrl === 'string') facts.logUrl = first.logUrl;
+  if (latest) {
+    facts.latestAt = latest.at;
+    if (typeof latest.data?.buildNumber === 'number') facts.latestBuild = latest.data.buildNumber;
+    if (typeof latest.data?.url === 'string') facts.latestUrl = latest.data.url;
+  }
+  return facts;
+}
+
+function clock(iso: string | undefined): string {
+  return iso ? `${iso.slice(11, 16)} UTC` : '';
+}
+
+function failures(n: number): string {
+  return `${n} failure${n === 1 ? '' : 's'}`;
+}
+
+/** The alert in INCIDENT_CHANNEL; re-rendered in place (chat.update) as failures group in, roles change, the build recovers. */
+export function renderIncidentAlert(incident: Incident, facts: AlertFacts, options: { diagnose?: Command } = {}): SlackMessage {
+  const resolved = incident.status === 'resolved';
+  const recovered = !resolved && incident.lastRecoveryAt !== undefined && (incident.lastFailureAt === undefined || incident.lastRecoveryAt >= incident.lastFailureAt);
+  const mark = resolved ? '✅' : recovered ? '🟢' : '🔴';
+  const s = incident.source;
+  const where: string[] = [];
+  if (s.branch) where.push(`branch \`${escapeMrkdwn(s.branch)}\``);
+  if (s.commit) where.push(`commit \`${escapeMrkdwn(s.commit.slice(0, 7))}\``);
+  if (facts.logUrl) where.push(link(facts.logUrl, 'build log'));
+  const blocks: KnownBlock[] = [section(`${mark} *${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`)];
+  if (facts.firstErrorLine) blocks.push(section(`First error: ${inlineCode(facts.firstErrorLine, 600)}`));
+  const counter = `*${failures(incident.failureCount)}*${incident.failureCount > 1 && facts.latestBuild !== undefined ? ` · latest ${link(facts.latestUrl, `#${facts.latestBuild}`)} at ${clock(facts.latestAt)}` : ''}`;
+  const state = resolved ? `resolved ${clock(incident.resolvedAt)}` : recovered ? `green again ${clock(incident.lastRecoveryAt)}` : incident.status;
+  const parts = [`Incident #${incident.id}`, counter, `${state} · ${incident.severity}`, incident.roles.commander ? `commander ${mention(incident.roles.commander)}` : 'no commander yet'];
+  if (incident.rootCause) parts.push(`root cause \`${escapeMrkdwn(incident.rootCause.category)}\``);
+  blocks.push(context(parts));
+  if (!resolved) {
+    const buttons: Button[] = [];
+    if (options.diagnose) {
+      const text = formatCommand(options.diagnose);
+      buttons.push(button({ text: 'Diagnose', actionId: `${ACTION_RUN}-0`, value: encodeButtonValue({ k: 'remedy', c: text }) }));
+    }
+    buttons.push(takeCommanderButton(incident));
+    if (recovered) buttons.push(resolveButton(incident));
+    blocks.push(actions(buttons, 'bf-incident-alert'));
+  }
+  const text = `${mark} ${incident.title} — ${failures(incident.failureCount)} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
+  return { text: clip(text, LIMITS.fallbackText), blocks };
+}
+
+/** Under a new incident: who takes command? */
+export function renderCommanderAsk(incident: Incident): SlackMessage {
+  const blocks: KnownBlock[] = [
+    section(`🚨 *Incident #${incident.id} opened:* ${escapeKeepingMentions(incident.title)}\n${incident.roles.commander ? `Commander: ${mention(incident.roles.commander)}` : 'No commander yet. Who takes it?'}`),
+    context(['Commands here attach to this incident: `@buildfix incident status identified`, `… note <text>`, `… role engineer @someone`, `… resolve`']),
+    actions([takeCommanderButton(incident)], 'bf-incident-ask'),
+  ];
+  return { text: `Incident #${incident.id} opened: ${incident.title}`, blocks };
+}
+
+/** A plain line in an incident's thread (mentions stay live). */
+export function renderThreadNote(text: string): SlackMessage {
+  return { text: clip(text, LIMITS.fallbackText), blocks: [section(escapeKeepingMentions(text))] };
+}
+
+/** A success of the pipeline while its incident is open: offer to resolve. */
+export function renderRecovery(incident: Incident, what: string): SlackMessage {
+  return {
+    text: clip(`${what}. Resolve incident #${incident.id}?`, LIMITS.fallbackText),
+    blocks: [section(`✅ ${escapeKeepingMentions(what)}.\nResolve incident #${incident.id}? Its report and timeline go to the archive.`), actions([resolveButton(incident)], 'bf-incident-recovery')],
+  };
+}
+
+const ROLE_LABEL: Record<IncidentRole, string> = { commander: 'Commander', engineer: 'Engineer', communicator: 'Communicator' };
+
+function actor(by: string): string {
+  return by === 'buildfix' || by === 'ci' ? by : mention(by);
+}
+
+/** One timeline entry as an mrkdwn line. */
+export function timelineLine(e: TimelineEntry): string {
+  return `\`${e.at.replace(/\.\d+Z$/, 'Z')}\` ${actor(e.by)} · ${e.kind} — ${escapeKeepingMentions(e.text)}`;
+}
+
+/** Lines in as few sections as fit, within `maxBlocks`; says how many did not. */
+function sections(title: string, lines: string[], maxBlocks: number): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  let current = title;
+  for (let i = 0; i < lines.length; i++) {
+    const line = clip(lines[i] ?? '', LIMITS.sectionText - 300);
+    if (current.length + line.length + 1 <= LIMITS.sectionText - 100) {
+      current = `${current}\n${line}`;
+      continue;
+    }
+    if (out.length + 1 >= maxBlocks) {
+      out.push(section(`${current}\n… ${lines.length - i} more in the attached file`));
+      return out;
+    }
+    out.push(section(current));
+    current = line;
+  }
+  out.push(section(current));
+  return out;
+}
+
+/** The archive message: the post-mortem at a glance, every timeline entry while they fit (the file has them all). */
+export function renderIncidentArchive(report: IncidentReport, options: { fileName: string }): SlackMessage {
+  const roles = INCIDENT_ROLES.map((r) => `${ROLE_LABEL[r]}: ${report.roles[r] ? mention(report.roles[r]) : '_unassigned_'}`).join(' · ');
+  const source = [report.source.ci, report.source.job, report.source.branch ? `branch ${report.source.branch}` : '', report.source.commit ? `commit ${report.source.commit.slice(0, 7)}` : ''].filter(Boolean).map((p) => escapeMrkdwn(p ?? '')).join(' · ');
+  const facts = [
+    `*Summary:* ${report.summary ? escapeKeepingMentions(report.summary) : '_none given_'}`,
+    `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeKeepingMentions(report.rootCause.text)}` : '_not recorded_'}`,
+    `*Roles:* ${roles}`,
+    `*Time to diagnose:* ${report.timeToDiagnoseMs !== undefined ? formatDuration(report.timeToDiagnoseMs) : 'not recorded'} · *Time to recover:* ${report.timeToRecoverMs !== undefined ? formatDuration(report.timeToRecoverMs) : 'not recorded'}`,
+    `*Source:* ${source || 'manual'}${report.failureCount > 0 ? ` · ${failures(report.failureCount)} grouped` : ''}${report.channel ? ` · thread in <#${report.channel}>` : ''}`,
+  ];
+  const blocks: KnownBlock[] = [header(`📁 Incident #${report.id} resolved: ${report.title}`), section(facts.join('\n'))];
+  const actionLines = report.actions.map((e, i) => `${i + 1}. ${timelineLine(e)}`);
+  blocks.push(...(actionLines.length ? sections(`*Actions taken (${actionLines.length})*`, actionLines, 8) : [section('*Actions taken:* _no buildfix commands or job results were recorded_')]));
+  const room = LIMITS.blocksPerMessage - blocks.length - 1;
+  blocks.push(...sections(`*Timeline (${report.timeline.length} entries)*`, report.timeline.map(timelineLine), room));
+  blocks.push(context([`Full report and timeline attached: \`${escapeMrkdwn(options.fileName)}\``]));
+  return { text: clip(`Incident #${report.id} resolved: ${report.title}`, LIMITS.fallbackText), blocks };
+}

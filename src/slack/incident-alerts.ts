@@ -1,0 +1,268 @@
+/**
+ * Incidents in Slack: acting on CI webhook outcomes and announcing what the
+ * `incident` commands do.
+ *
+ *   opened     → one alert in INCIDENT_CHANNEL (what failed, where, link,
+ *                first error line; Diagnose and Take commander); it becomes
+ *                the incident's thread. Then, when incidents.autoDiagnose is
+ *                on (default), the build's log is read and classified and the
+ *                repo's diagnosis job runs, all posted in that thread.
+ *   grouped    → the alert's counter is updated in place (chat.update; bursts
+ *                are coalesced into as few edits as it takes), never a new alert.
+ *   recovered  → a thread message offering Resolve.
+ *   resolved   → the report goes to ARCHIVE_CHANNEL with the full timeline as
+ *                a Markdown file, and the thread says where.
+ *
+ * Each edit re-reads the incident, so an edit that lands late still shows
+ * the latest count.
+ */
+import type { ChatSurface } from '../chat/chat-surface.ts';
+import type { Command } from '../chat/parse-command.ts';
+import { classifyLog, type Classification } from '../classify/classify-log.ts';
+import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
+import type { Config } from '../config/load-config.ts';
+import { fetchBuildLog, repoForPipeline } from '../incidents/ci-diagnosis.ts';
+import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
+import type { IncidentStore } from '../incidents/incident-store.ts';
+import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/incident-types.ts';
+import { buildIncidentReport, incidentReportFileName, renderIncidentReport } from '../incidents/render-incident-report.ts';
+import type { Logger } from '../logger.ts';
+import { redactText } from '../util/redact.ts';
+import type { CiEvent } from '../webhooks/ci-event.ts';
+import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
+import { fitBlocks } from './blocks/block-kit.ts';
+import { alertFactsFrom, mention, renderCommanderAsk, renderIncidentAlert, renderIncidentArchive, renderRecovery, renderThreadNote, type AlertFacts } from './blocks/incident-blocks.ts';
+import type { SlackMessage } from './blocks/slack-message.ts';
+import type { PostedMessage, SlackApi } from './slack-api.ts';
+import type { SlackFront } from './slack-front.ts';
+
+export interface SlackIncidentAlertsOptions {
+  api: SlackApi;
+  config: Config;
+  store: IncidentStore;
+  logger: Logger;
+}
+
+interface PendingEdit {
+  again: boolean;
+  done: Promise<void>;
+}
+
+/** A CI incident's thread is its alert; a manual one's is wherever it was opened. */
+function hasAlert(incident: Incident): incident is Incident & { channel: string; threadTs: string } {
+  return incident.source.ci !== 'manual' && incident.channel !== undefined && incident.threadTs !== undefined;
+}
+
+export class SlackIncidentAlerts implements IncidentAnnouncer {
+  readonly #api: SlackApi;
+  readonly #config: Config;
+  readonly #store: IncidentStore;
+  readonly #log: Logger;
+  #front: SlackFront | undefined;
+  #jenkins: JenkinsClient | undefined;
+  readonly #edits = new Map<number, PendingEdit>();
+  #warnedNoChannel = false;
+
+  constructor(options: SlackIncidentAlertsOptions) {
+    this.#api = options.api;
+    this.#config = options.config;
+    this.#store = options.store;
+    this.#log = options.logger.child({ component: 'incident-alerts' });
+  }
+
+  /** The front runs the automatic diagnosis through its router (set once both exist). */
+  bindFront(front: SlackFront): void {
+    this.#front = front;
+  }
+
+  // ── IncidentAnnouncer ───────────────────────────────────────────────────
+
+  async announceOpened(incident: Incident, where: { channel: string; threadTs?: string }): Promise<IncidentPlace> {
+    const posted = await this.#post(where.channel, renderCommanderAsk(incident), where.threadTs);
+    return { channel: where.channel, threadTs: where.threadTs ?? posted.ts };
+  }
+
+  async postInThread(incident: Incident, text: string): Promise<void> {
+    if (!incident.channel || !incident.threadTs) return;
+    await this.#post(incident.channel, renderThreadNote(text), incident.threadTs);
+  }
+
+  async refresh(incident: Incident): Promise<void> {
+    if (hasAlert(incident)) await this.updateAlert(incident.id);
+  }
+
+  async archive(incident: Incident, timeline: TimelineEntry[], by: string): Promise<void> {
+    const archiveChannel = this.#config.env.ARCHIVE_CHANNEL;
+    const fileName = incidentReportFileName(incident, 'md');
+    const message = renderIncidentArchive(buildIncidentReport(incident, timeline), { fileName });
+    const markdown = renderIncidentReport(incident, timeline, 'md');
+    // Without ARCHIVE_CHANNEL the report stays in the incident's own thread.
+    const target = archiveChannel ?? incident.channel;
+    const targetThread = archiveChannel ? undefined : incident.threadTs;
+    if (!target) {
+      this.#log.warn({ incident: incident.id }, 'incident resolved, but neither ARCHIVE_CHANNEL nor an incident thread exists: nothing archived in Slack');
+      return;
+    }
+    let line: string;
+    try {
+      const posted = await this.#post(target, message, targetThread);
+      let uploaded = true;
+      try {
+        await this.#api.uploadFile({ channel: posted.channel, threadTs: targetThread ?? posted.ts, filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown });
+      } catch (err) {
+        uploaded = false;
+        this.#log.warn({ err, incident: incident.id }, 'could not upload the incident timeline file');
+      }
+      const file = uploaded ? ' with its timeline file' : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
+      line = archiveChannel
+        ? `✅ Incident #${incident.id} resolved by ${mention(by)}; archived to <#${posted.channel}>${file}.`
+        : `✅ Incident #${incident.id} resolved by ${mention(by)}. ARCHIVE_CHANNEL is not set, so the report is here in the thread${file}.`;
+    } catch (err) {
+      this.#log.warn({ err, incident: incident.id, channel: target }, 'could not post the incident report to the archive channel');
+      line = `✅ Incident #${incident.id} resolved by ${mention(by)}, but the report could not be posted to the archive channel (is the bot a member?): \`buildfix incidents export ${incident.id}\` prints it.`;
+    }
+    if (incident.channel && incident.threadTs) await this.#post(incident.channel, renderThreadNote(line), incident.threadTs);
+    if (hasAlert(incident)) await this.updateAlert(incident.id);
+    this.#log.info({ incident: incident.id, archive: target }, 'incident archived');
+  }
+
+  // ── CI webhook outcomes ─────────────────────────────────────────────────
+
+  async onWebhookOutcome(outcome: WebhookOutcome): Promise<void> {
+    switch (outcome.kind) {
+      case 'opened':
+        await this.#alert(outcome.incident, outcome.event);
+        return;
+      case 'grouped':
+        // Not posted yet: the alert's poster reads the latest count once it has posted.
+        if (hasAlert(outcome.incident)) await this.updateAlert(outcome.incident.id);
+        return;
+      case 'recovered':
+        await this.#recovered(outcome.incident, outcome.event);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #alert(incident: Incident, event: CiEvent): Promise<void> {
+    const channel = this.#config.env.INCIDENT_CHANNEL;
+    if (!channel) {
+      if (!this.#warnedNoChannel) this.#log.warn({ incident: incident.id }, 'INCIDENT_CHANNEL is not set: CI failures are recorded as incidents, but no alert is posted');
+      this.#warnedNoChannel = true;
+      return;
+    }
+    const facts: AlertFacts = {};
+    if (event.firstErrorLine) facts.firstErrorLine = event.firstErrorLine;
+    if (event.logUrl) facts.logUrl = event.logUrl;
+    const diagnose = this.#diagnoseCommand(incident);
+    let posted: PostedMessage;
+    try {
+      posted = await this.#post(channel, renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}));
+    } catch (err) {
+      this.#log.warn({ err, incident: incident.id, channel }, 'could not post the CI alert to INCIDENT_CHANNEL (is the bot a member? /invite @buildfix); the incident is recorded');
+      return;
+    }
+    // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
+    const channelId = posted.channel;
+    const attached = await this.#store.attachThread(incident.id, channelId, posted.ts);
+    await this.#store.appendTimeline(incident.id, { by: ACTOR_BUILDFIX, kind: 'alert', text: `alert posted in <#${channelId}>`, data: { channel: channelId, ts: posted.ts } });
+    this.#log.info({ incident: incident.id, channel: channelId, pipeline: incident.pipelineKey }, 'CI failure alert posted');
+    // Failures grouped (or a commander taken) while the alert was being posted.
+    if (attached.failureCount !== incident.failureCount || attached.roles.commander !== incident.roles.commander || attached.lastRecoveryAt !== incident.lastRecoveryAt) await this.updateAlert(incident.id);
+    if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts);
+  }
+
+  async #recovered(incident: Incident, event: CiEvent): Promise<void> {
+    if (!incident.channel || !incident.threadTs) return;
+    await this.#post(incident.channel, renderRecovery(incident, `${event.label} ${event.status}: the pipeline is green again`), incident.threadTs);
+    if (hasAlert(incident)) await this.updateAlert(incident.id);
+  }
+
+  /** Log → classifier → explanation in the thread (and the root cause), then the repo's diagnosis job through the router. */
+  async #autoDiagnose(incident: Incident, event: CiEvent, channel: string, threadTs: string): Promise<void> {
+    const front = this.#front;
+    if (!front) return;
+    const surface: ChatSurface = front.surface({ channel, threadTs, userId: ACTOR_BUILDFIX });
+    const jenkins = this.#jenkinsClient();
+    const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), signal: AbortSignal.timeout(60_000) });
+    if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
+    if (log.text) {
+      const classification = redactClassification(classifyLog(log.text));
+      await surface.post({ kind: 'explanation', classification, source: log.origin });
+      const subject = [classification.module, classification.version].filter(Boolean).join(' ');
+      await this.#store.appendTimeline(incident.id, {
+        by: ACTOR_BUILDFIX,
+        kind: 'job-result',
+        text: `classified ${log.origin}: ${classification.category}${subject ? ` (${subject})` : ''}${classification.evidence[0] ? ` — ${classification.evidence[0]}` : ''}`,
+        data: { category: classification.category, confidence: classification.confidence },
+      });
+      if (classification.category !== 'unknown') {
+        const current = await this.#store.get(incident.id);
+        if (current && !current.rootCause) {
+          await this.#store.setRootCause(incident.id, { category: classification.category, text: `${subject ? `${subject}: ` : ''}${classification.evidence[0] ?? classification.fix}` }, ACTOR_BUILDFIX);
+          await this.updateAlert(incident.id);
+        }
+      }
+    }
+    const command = this.#diagnoseCommand(incident);
+    if (command) await front.router.dispatch(command, { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' }, surface, { confirmed: true });
+    else if (!log.text) await surface.post({ kind: 'text', tone: 'info', text: 'Nothing to diagnose automatically: map this pipeline to a repo in the buildfix config (repos.<name>.job for Jenkins) so buildfix can run its diagnosis.' });
+  }
+
+  #diagnoseCommand(incident: Incident): Extract<Command, { kind: 'diagnose' }> | undefined {
+    const repo = repoForPipeline(incident.pipelineKey, this.#config);
+    return repo ? { kind: 'diagnose', repo } : undefined;
+  }
+
+  #jenkinsClient(): JenkinsClient | undefined {
+    const e = this.#config.env;
+    if (!e.JENKINS_URL || !e.JENKINS_USER || !e.JENKINS_API_TOKEN) return undefined;
+    this.#jenkins ??= createJenkinsClient({ baseUrl: e.JENKINS_URL, user: e.JENKINS_USER, apiToken: e.JENKINS_API_TOKEN, timeoutMs: 20_000 });
+    return this.#jenkins;
+  }
+
+  /** Re-renders the alert from the store; concurrent requests for one incident share one edit loop. */
+  updateAlert(id: number): Promise<void> {
+    const pending = this.#edits.get(id);
+    if (pending) {
+      pending.again = true;
+      return pending.done;
+    }
+    const edit: PendingEdit = { again: true, done: Promise.resolve() };
+    this.#edits.set(id, edit);
+    edit.done = (async () => {
+      try {
+        while (edit.again) {
+          edit.again = false;
+          await this.#renderAlert(id).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not update the incident alert'));
+        }
+      } finally {
+        this.#edits.delete(id);
+      }
+    })();
+    return edit.done;
+  }
+
+  async #renderAlert(id: number): Promise<void> {
+    const incident = await this.#store.get(id);
+    if (!incident || !hasAlert(incident)) return;
+    const diagnose = this.#diagnoseCommand(incident);
+    const message = renderIncidentAlert(incident, alertFactsFrom(await this.#store.timeline(id)), diagnose ? { diagnose } : {});
+    await this.#api.update({ channel: incident.channel, ts: incident.threadTs, text: message.text, blocks: fitBlocks(message.blocks).blocks });
+  }
+
+  #post(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
+    return this.#api.postMessage({ channel, text: message.text, blocks: fitBlocks(message.blocks).blocks, ...(threadTs ? { threadTs } : {}) });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#edits.values()].map((e) => e.done));
+    await this.#jenkins?.close();
+  }
+}
+
+// Log lines go to Slack: pass them through the secret filter first.
+function redactClassification(c: Classification): Classification {
+  return { ...c, evidence: c.evidence.map(redactText), secondary: c.secondary.map((s) => ({ ...s, evidence: redactText(s.evidence) })) };
+}

@@ -1,0 +1,157 @@
+/**
+ * What the incident-flow tests share: a real `buildfix serve` on real Redis
+ * (a prefix of its own, removed afterwards) against the fake Slack Web API,
+ * signed webhook deliveries from the real payload fixtures, button presses
+ * and mentions signed like Slack's, and a direct read of the incident store.
+ */
+import { request } from 'node:http';
+import type { Redis } from 'ioredis';
+import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
+import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
+import { createRedisConnection } from '../../../src/redis/create-redis-connection.ts';
+import type { FakeMessage, SlackApiFake } from '../../fakes/slack-api.ts';
+import { REDIS_URL, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { appMentionBody, blockActionsBody, postSigned, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
+import { GITHUB_SECRET, GITLAB_TOKEN, JENKINS_TOKEN } from '../../unit/webhooks/payloads.ts';
+
+export const INCIDENT_CHANNEL = 'CINCIDENTS';
+export const ARCHIVE_CHANNEL = 'CARCHIVE';
+export const JENKINS_WEBHOOK_TOKEN = JENKINS_TOKEN;
+
+/** The webhook secrets of the payload fixtures (test/unit/webhooks/payloads.ts) and the two channels. */
+export const WEBHOOK_ENV = { JENKINS_WEBHOOK_TOKEN: JENKINS_TOKEN, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN, INCIDENT_CHANNEL, ARCHIVE_CHANNEL };
+
+export interface HttpReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** POSTs raw bytes to a path of the serve process. */
+export function postRaw(base: string, path: string, body: Buffer | string, headers: Record<string, string>): Promise<HttpReply> {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: 'POST', headers: { ...headers, 'content-length': bytes.length }, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: Record<string, unknown> = {};
+        try {
+          parsed = JSON.parse(text || '{}') as Record<string, unknown>;
+        } catch {
+          parsed = { raw: text };
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
+/** A Jenkins Notification plugin delivery with the shared token in the X-Buildfix-Token header. */
+export function postJenkins(serve: ServeHandle, body: Buffer, token = JENKINS_WEBHOOK_TOKEN): Promise<HttpReply> {
+  return postRaw(serve.url, '/webhooks/jenkins', body, { 'content-type': 'application/json', 'x-buildfix-token': token });
+}
+
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  value: string;
+  text: { text: string };
+}
+
+export function buttonsOf(m: FakeMessage | undefined): ButtonElement[] {
+  const blocks = (m?.blocks ?? []) as Array<{ type: string; elements?: ButtonElement[] }>;
+  return blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+}
+
+/** Every text a message shows (fallback text and every block's text), joined. */
+export function shownText(m: { text: string; blocks?: unknown[] } | undefined): string {
+  const out: string[] = [m?.text ?? ''];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'text' && typeof x === 'string') out.push(x);
+        else walk(x);
+      }
+    }
+  };
+  walk(m?.blocks ?? []);
+  return out.join('\n');
+}
+
+/** Slack's mrkdwn escaping, as the app applies it to shown text. */
+export function mrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+let clicks = 0;
+
+/** Presses a button of a message as `userId`, signed like Slack. */
+export function click(serve: ServeHandle, slack: SlackApiFake, message: FakeMessage, button: ButtonElement, userId: string): Promise<SlackHttpResponse> {
+  const n = ++clicks;
+  return postSigned(
+    serve.eventsUrl,
+    blockActionsBody({
+      type: 'block_actions',
+      user: { id: userId, username: userId.toLowerCase(), team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      api_app_id: 'A1',
+      token: 'legacy',
+      trigger_id: `incident-click.${n}.${Date.now()}`,
+      response_url: slack.responseUrl(`incident-click-${n}`),
+      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+      channel: { id: message.channel, name: 'incident-build-failure' },
+      message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, user: 'UBOT', ...(message.threadTs ? { thread_ts: message.threadTs } : {}) },
+      state: { values: {} },
+      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, text: { type: 'plain_text', text: button.text.text }, action_ts: `${Date.now() / 1000}` }],
+    }),
+  );
+}
+
+let mentions = 0;
+
+/** `@buildfix <text>` typed in a thread by `userId`. */
+export function mentionInThread(serve: ServeHandle, channel: string, threadTs: string, text: string, userId: string): Promise<SlackHttpResponse> {
+  const n = ++mentions;
+  return postSigned(serve.eventsUrl, appMentionBody({ text: `<@UBOT> ${text}`, ts: `1800000000.${String(n).padStart(6, '0')}`, threadTs, channel, user: userId, eventId: `EvIncident${n}${Date.now()}` }));
+}
+
+/** The incident store the serve process writes, read directly. */
+export async function openStore(prefix: string): Promise<{ store: RedisIncidentStore; redis: Redis }> {
+  const redis = createRedisConnection(REDIS_URL, { role: 'producer', name: 'buildfix-incident-flow-test' });
+  const deadline = Date.now() + 5000;
+  while (redis.status !== 'ready') {
+    if (Date.now() > deadline) throw new Error('Redis at 127.0.0.1:6379 is not reachable (the tests need a real Redis)');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { store: new RedisIncidentStore({ redis, prefix: normalizeKeyPrefix(prefix) }), redis };
+}
+
+/** Keys under the test's prefix that belong to incidents or webhook dedup (nothing else the app writes). */
+export async function incidentKeys(redis: Redis, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${normalizeKeyPrefix(prefix)}*`, 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys.filter((k) => /incident|webhook|delivery/i.test(k)));
+  } while (cursor !== '0');
+  return out;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` returns a value (not undefined/false), or fails after timeoutMs. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
