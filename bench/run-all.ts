@@ -16,6 +16,7 @@ const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'bench/queue-roundtrip.ts', title: 'Job queue round trip' },
   { file: 'bench/slack-ack.ts', title: 'Slack slash-command ack latency' },
   { file: 'bench/webhook-ingest.ts', title: 'CI webhook ingestion' },
+  { file: 'bench/peak-rss.ts', title: 'Peak memory of serve and a worker under load' },
 ];
 
 function run(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
