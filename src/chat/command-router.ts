@@ -12,6 +12,7 @@ import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
 import { findAgent, classifyRepoRef } from '../jobs/validate-names.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics/metrics.ts';
 import type { ChatMessage, ChatSurface, MessageHandle, ProgressLine, Requester } from './chat-surface.ts';
 import { diffEnvironments } from './env-diff.ts';
 import { parseCommand, renderHelp, type Command } from './parse-command.ts';
@@ -80,6 +81,7 @@ export class CommandRouter {
     try {
       command = parseCommand(text);
     } catch (err) {
+      metrics.commandFinished('unparsed', 'usage');
       await surface.whisper({ kind: 'help', text: userMessage(err) });
       return;
     }
@@ -94,6 +96,7 @@ export class CommandRouter {
       const action = guardedActionOf(command);
       if (action && !isAllowed(this.config, action, requester)) {
         log.info({ action }, 'command refused: no permission');
+        metrics.commandFinished(command.kind, 'refused');
         await surface.whisper({ kind: 'text', tone: 'error', text: `You may not ${action} here. Who may: ${describeAllowed(this.config, action)}.` });
         return;
       }
@@ -102,9 +105,11 @@ export class CommandRouter {
         const answer = await surface.askConfirmation(prompt);
         if (answer === undefined) {
           await surface.post({ kind: 'confirm', command, prompt, actionLabel: actionLabel(command), requestedBy: requester.userId });
+          metrics.commandFinished(command.kind, 'confirm_requested');
           return;
         }
         if (!answer) {
+          metrics.commandFinished(command.kind, 'cancelled');
           await surface.whisper({ kind: 'text', tone: 'info', text: 'Cancelled; nothing was done.' });
           return;
         }
@@ -112,11 +117,14 @@ export class CommandRouter {
       log.info({ confirmed: options.confirmed }, 'running command');
       await this.notify('onCommand', command, requester, surface);
       await this.run(command, requester, surface);
+      metrics.commandFinished(command.kind, 'ok');
     } catch (err) {
       if (isBuildfixError(err) && (err.code === 'BF_USAGE' || err.code === 'BF_PERMISSION' || err.code === 'BF_TARGET' || err.code === 'BF_INPUT')) {
+        metrics.commandFinished(command.kind, 'rejected');
         await surface.whisper({ kind: 'text', tone: 'error', text: userMessage(err) });
         return;
       }
+      metrics.commandFinished(command.kind, 'failed');
       log.error({ err }, 'command failed');
       await surface.post({ kind: 'text', tone: 'error', text: `${command.kind} failed: ${userMessage(err)}` }).catch(() => undefined);
     }
@@ -161,6 +169,7 @@ export class CommandRouter {
         command.hosts.forEach(agent);
         break;
       case 'cache-clear':
+      case 'restart':
         agent(command.agent);
         break;
       case 'cache-warm':

@@ -10,6 +10,7 @@ import { CommandRouter, type CommandExtension, type RouterObserver } from './com
 import type { Command } from './parse-command.ts';
 import { incidentPlugin } from './extensions/incident-commands.ts';
 import { jenkinsPlugin } from './extensions/jenkins-commands.ts';
+import { metricsRouterPlugin } from '../metrics/router-metrics.ts';
 
 export interface RouterDeps {
   config: Config;
@@ -25,7 +26,7 @@ export interface RouterPlugin {
 }
 
 export function createRouter(deps: RouterDeps): CommandRouter {
-  const plugins = [jenkinsPlugin(deps), incidentPlugin(deps)];
+  const plugins = [jenkinsPlugin(deps), incidentPlugin(deps), metricsRouterPlugin()];
   const extensions: Partial<Record<Command['kind'], CommandExtension>> = {};
   const observers: RouterObserver[] = [];
   for (const p of plugins) {

@@ -32,6 +32,8 @@ export interface SlackAppOptions {
   replicaId: string;
   /** Extra facts for /healthz (job mode, state store). */
   health?: Record<string, string>;
+  /** GET /healthz with Redis and worker checks (replaces the simple one) and GET /metrics. */
+  observability?: { healthHandler: (req: IncomingMessage, res: ServerResponse) => void; metricsHandler: (req: IncomingMessage, res: ServerResponse) => void };
   /** Clock for the future-timestamp check (tests). */
   now?: () => number;
 }
@@ -63,7 +65,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const receiver = new HTTPReceiver({
     signingSecret: options.signingSecret,
     endpoints: [SLACK_EVENTS_PATH],
-    customRoutes: [{ path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: health }],
+    customRoutes: [
+      { path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: options.observability?.healthHandler ?? health },
+      ...(options.observability ? [{ path: '/metrics', method: ['GET', 'HEAD'], handler: options.observability.metricsHandler }] : []),
+    ],
     logger: boltLogger,
     processBeforeResponse: false,
   });

@@ -10,6 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UsageError } from '../../errors.ts';
+import { createObservability } from '../../metrics/observability.ts';
+import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import { createSlackApp } from '../../slack/create-slack-app.ts';
 import { ThreadTaskSink } from '../../slack/thread-task-sink.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -32,6 +34,15 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
   const logger = ctx.logger('info');
   const replicaId = `${hostname()}#${process.pid}-${randomBytes(3).toString('hex')}`;
 
+  let stopping = false;
+  // Before the handler thread starts: it reports its counts to this thread's registry.
+  const obs = createObservability({
+    redisUrl: config.env.REDIS_URL,
+    prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX),
+    knownHosts: Object.keys(config.agents),
+    isClosing: () => stopping,
+    facts: { replica: replicaId, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', state: config.env.REDIS_URL ? 'redis' : 'memory' },
+  });
   const sink = new ThreadTaskSink({ env: { ...ctx.env }, logLevel: ctx.debug ? 'debug' : ctx.env.LOG_LEVEL || 'info', replicaId, ...(leaseMs !== undefined ? { leaseMs } : {}) }, logger);
   await sink.start();
   const slack = createSlackApp({
@@ -41,13 +52,13 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
     logger,
     replicaId,
     health: { jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', state: config.env.REDIS_URL ? 'redis' : 'memory' },
+    observability: obs,
   });
 
   let signalled: (signal: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     signalled = resolve;
   });
-  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
@@ -60,12 +71,13 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
   process.on('SIGINT', onSignal);
 
   const address = await slack.listen(port, host);
-  logger.info({ port: address.port, address: address.address, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', replica: replicaId }, 'buildfix serve listening (POST /slack/events, GET /healthz)');
+  logger.info({ port: address.port, address: address.address, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', replica: replicaId }, 'buildfix serve listening (POST /slack/events, POST /webhooks/*, GET /healthz, GET /metrics)');
   ctx.stdout.write(`buildfix serve listening on ${address.address}:${address.port}\n`);
 
   const signal = await stopped;
   logger.info({ signal }, 'signal received: shutting down');
   await slack.close(graceMs);
+  await obs.close().catch(() => undefined);
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   setTimeout(() => process.exit(0), 3000).unref();
