@@ -3,8 +3,10 @@ import type { ChatMessage } from '../chat/chat-surface.ts';
 import type { Command } from '../chat/parse-command.ts';
 import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
+import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-jobs.ts';
 import type { CheckResult } from '../report/model.ts';
 import { renderExplanation } from './terminal-explanation.ts';
+import { renderJenkinsExplain, renderJenkinsRebuild, renderJenkinsRestart, renderJenkinsRollback } from './terminal-jenkins.ts';
 import { renderTerminalReport } from './terminal-report.ts';
 import { createStyle, type Style } from './terminal-style.ts';
 
@@ -61,6 +63,14 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
       const r = outcome.result as EnvSnapshotJobResult;
       return `${r.host}: go ${r.goVersion ?? '(missing)'}\n${Object.entries(r.variables).map(([k, v]) => `  ${k}=${v}`).join('\n')}\n`;
     }
+    case 'jenkins-rebuild':
+      return renderJenkinsRebuild(outcome.result as JenkinsRebuildJobResult, where, s);
+    case 'jenkins-rollback':
+      return renderJenkinsRollback(outcome.result as JenkinsRollbackJobResult, where, s);
+    case 'jenkins-restart-agent':
+      return renderJenkinsRestart(outcome.result as JenkinsRestartAgentJobResult, where, s);
+    case 'jenkins-explain':
+      return renderJenkinsExplain(outcome.result as JenkinsExplainJobResult, where, s);
     default:
       return `${s.green('✓')} ${outcome.name} done ${where}\n`;
   }

@@ -1,6 +1,105 @@
-/** Router extensions for the Jenkins commands (restart, rebuild, rollback). Filled in with the Jenkins integration. */
+/**
+ * Router extensions for the Jenkins commands. The router has already checked
+ * permission and asked for confirmation; these check the names against the
+ * config, then run the Jenkins jobs through `runJob` (progress streamed into
+ * the chat, result posted):
+ *
+ *   restart <agent> [--force]   jenkins-restart-agent (drain, restart, back online)
+ *   rebuild <job> [--clean]     jenkins-rebuild; a remediation button's `goproxy` rides along as the GOPROXY override
+ *   rollback <job>              jenkins-rollback
+ *   diagnose <repo> --job <j>   the diagnosis, then jenkins-explain of the job's last failed build
+ *
+ * Without JENKINS_URL none of these are registered, so the router's own
+ * answers stand: restart runs the host worker's restart-agent job and
+ * rebuild/rollback say Jenkins is not configured; `diagnose --job` runs the
+ * diagnosis and says why the build log was not read.
+ */
+import type { Config } from '../../config/load-config.ts';
+import { UsageError } from '../../errors.ts';
+import { findAgent } from '../../jobs/validate-names.ts';
+import type { Requester } from '../chat-surface.ts';
+import type { CommandExtension } from '../command-router.ts';
 import type { RouterDeps, RouterPlugin } from '../create-router.ts';
+import type { Command } from '../parse-command.ts';
 
-export function jenkinsPlugin(_deps: RouterDeps): RouterPlugin {
-  return {};
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/** "Ann (U012ABC)": who asked, as Jenkins shows it in the offline message. */
+export function describeRequester(requester: Requester): string {
+  const label = requester.label?.replace(CONTROL, ' ').trim();
+  const text = label && label !== requester.userId ? `${label} (${requester.userId})` : requester.userId;
+  return text.slice(0, 100);
+}
+
+/** With jobs configured only those; with none, any job name the grammar accepted. */
+export function checkConfiguredJob(job: string, config: Pick<Config, 'jobs'>): void {
+  const known = Object.keys(config.jobs);
+  if (known.length > 0 && !Object.hasOwn(config.jobs, job)) {
+    throw new UsageError(`"${job}" is not a configured Jenkins job. Known jobs: ${known.join(', ')}`);
+  }
+}
+
+function checkConfiguredAgent(agent: string, config: Pick<Config, 'agents'>): string {
+  const known = Object.keys(config.agents);
+  if (known.length === 0) return agent;
+  const found = findAgent(config, agent);
+  if (found === undefined) throw new UsageError(`"${agent}" is not a configured agent. Known agents: ${known.join(', ')}`);
+  return found;
+}
+
+/** The GOPROXY a "retry through another proxy" button attached to a rebuild command. */
+function goproxyOf(command: Command): string | undefined {
+  const value = (command as { goproxy?: unknown }).goproxy;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
+  const config = deps.config;
+
+  const diagnoseWithoutJenkins: CommandExtension = async (command, requester, surface, router) => {
+    await router.runJob(command, router.planJob(command), requester, surface);
+    if (command.kind === 'diagnose' && command.job) {
+      await surface.whisper({ kind: 'text', tone: 'warning', text: `--job ${command.job}: Jenkins is not configured here (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN), so its last failed build was not read.` });
+    }
+  };
+  if (!config.env.JENKINS_URL) return { commands: { diagnose: diagnoseWithoutJenkins } };
+
+  const restart: CommandExtension = async (command, requester, surface, router) => {
+    if (command.kind !== 'restart') return;
+    const agent = checkConfiguredAgent(command.agent, config);
+    const payload = { agent, force: command.force, requestedBy: describeRequester(requester), reason: `buildfix restart${command.force ? ' --force' : ''} from chat` };
+    await router.runJob(command, { name: 'jenkins-restart-agent', payload, title: `restart ${agent}${command.force ? ' (force)' : ''}` }, requester, surface);
+  };
+
+  const rebuild: CommandExtension = async (command, requester, surface, router) => {
+    if (command.kind !== 'rebuild') return;
+    checkConfiguredJob(command.job, config);
+    const goproxy = goproxyOf(command);
+    if (goproxy !== undefined && !config.jobs[command.job]?.goproxyParam) {
+      throw new UsageError(`cannot rebuild ${command.job} through GOPROXY=${goproxy}: set jobs.${command.job}.goproxyParam in the buildfix config to the job's GOPROXY parameter`);
+    }
+    const payload = { job: command.job, clean: command.clean, ...(goproxy === undefined ? {} : { overrides: { GOPROXY: goproxy } }) };
+    const title = `${command.clean ? 'clean rebuild' : 'rebuild'} ${command.job}${goproxy === undefined ? '' : ` with GOPROXY=${goproxy}`}`;
+    await router.runJob(command, { name: 'jenkins-rebuild', payload, title }, requester, surface);
+  };
+
+  const rollback: CommandExtension = async (command, requester, surface, router) => {
+    if (command.kind !== 'rollback') return;
+    checkConfiguredJob(command.job, config);
+    if (!config.jobs[command.job]?.revisionParam) {
+      throw new UsageError(`rollback of ${command.job} needs the job's revision parameter: set jobs.${command.job}.revisionParam in the buildfix config (a string parameter the job checks out)`);
+    }
+    await router.runJob(command, { name: 'jenkins-rollback', payload: { job: command.job }, title: `roll back ${command.job}` }, requester, surface);
+  };
+
+  const diagnose: CommandExtension = async (command, requester, surface, router) => {
+    if (command.kind !== 'diagnose') return;
+    if (command.job) checkConfiguredJob(command.job, config);
+    await router.runJob(command, router.planJob(command), requester, surface);
+    if (command.job) {
+      await router.runJob(command, { name: 'jenkins-explain', payload: { job: command.job }, title: `explain the last failed build of ${command.job}` }, requester, surface);
+    }
+  };
+
+  return { commands: { restart, rebuild, rollback, diagnose } };
 }

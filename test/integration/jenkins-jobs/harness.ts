@@ -1,0 +1,146 @@
+/**
+ * What the Jenkins job tests share: a unique Redis key prefix (deleted after),
+ * real `buildfix worker` processes with the Jenkins fake in their
+ * environment, config files, the restart fixture, and a chat surface that
+ * records what the router posts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import type { ChatMessage, ChatSurface, MessageHandle } from '../../../src/chat/chat-surface.ts';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const NODE = join(ROOT, 'node_modules/.bin/node');
+export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+export const RESTART_FIXTURE = fileURLToPath(new URL('./fixtures/record-restart.sh', import.meta.url));
+
+export function uniquePrefix(label: string): string {
+  return `bft-jj-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes every key containing the test's prefix. */
+export async function deleteKeys(fragment: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${fragment}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The environment a buildfix process gets: PATH and HOME only, plus what the test says. */
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', NO_COLOR: '1', ...extra };
+}
+
+export interface WorkerProcess {
+  host: string;
+  child: ChildProcess;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** `node bin/buildfix.js worker --host <host>`, resolved once it announced itself (the caller waits on status). */
+export function spawnWorker(host: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(NODE, ['bin/buildfix.js', 'worker', '--host', host], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: cleanEnv(env) });
+  let logs = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    logs = (logs + d.toString()).slice(-100_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    host,
+    child,
+    logs: () => logs,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface TempDir {
+  dir: string;
+  path(name: string): string;
+  writeConfig(config: Record<string, unknown>): Promise<string>;
+  /** Lines the restart fixture wrote to this marker (empty when it never ran). */
+  markerLines(name: string): Promise<string[]>;
+  cleanup(): Promise<void>;
+}
+
+export async function createTempDir(label: string): Promise<TempDir> {
+  const dir = await mkdtemp(join(tmpdir(), `buildfix-jj-${label}-`));
+  const path = (name: string): string => join(dir, name);
+  return {
+    dir,
+    path,
+    async writeConfig(config) {
+      const file = path(`config-${randomUUID().slice(0, 6)}.yaml`);
+      await writeFile(file, JSON.stringify(config, null, 2));
+      return file;
+    },
+    async markerLines(name) {
+      try {
+        return (await readFile(path(name), 'utf8')).split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The agent restart argv for the config: the fixture writing to `marker`. */
+export function restartArgv(marker: string, exitCode = 0, seconds = 0): string[] {
+  return ['/bin/sh', RESTART_FIXTURE, marker, String(exitCode), String(seconds)];
+}
+
+/** A chat surface that records every message (confirmations are answered by the test through dispatch). */
+export class RecordingSurface implements ChatSurface {
+  readonly replyTo = undefined;
+  readonly updateIntervalMs = 0;
+  readonly localFiles = false;
+  readonly posted: ChatMessage[] = [];
+  readonly whispered: ChatMessage[] = [];
+  readonly updates: ChatMessage[] = [];
+  #next = 0;
+
+  async post(message: ChatMessage): Promise<MessageHandle> {
+    this.posted.push(message);
+    return { id: String(++this.#next) };
+  }
+  async update(_handle: MessageHandle, message: ChatMessage): Promise<void> {
+    this.updates.push(message);
+  }
+  async whisper(message: ChatMessage): Promise<void> {
+    this.whispered.push(message);
+  }
+  async askConfirmation(): Promise<boolean> {
+    return true;
+  }
+  results(): Array<Extract<ChatMessage, { kind: 'result' }>> {
+    return this.posted.filter((m): m is Extract<ChatMessage, { kind: 'result' }> => m.kind === 'result');
+  }
+}
