@@ -168,8 +168,11 @@ export class CommandRouter {
       case 'envdiff':
         command.hosts.forEach(agent);
         break;
-      case 'cache-clear':
       case 'restart':
+        // With Jenkins and no agent list, any Jenkins node may be restarted (Jenkins checks it exists).
+        if (!(this.config.env.JENKINS_URL && agents.length === 0)) agent(command.agent);
+        break;
+      case 'cache-clear':
         agent(command.agent);
         break;
       case 'cache-warm':
