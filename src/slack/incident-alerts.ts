@@ -167,7 +167,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const channelId = posted.channel;
     const attached = await this.#store.attachThread(incident.id, channelId, posted.ts);
     await this.#store.appendTimeline(incident.id, { by: ACTOR_BUILDFIX, kind: 'alert', text: `alert posted in <#${channelId}>`, data: { channel: channelId, ts: posted.ts } });
-    this.#log.info({ incident: incident.id, channel: channelId, pipeline: incident.pipelineKey }, 'CI failure alert posted');
+    this.#log.info({ incident: incident.id, channel: channelId, pipeline: incident.pipelineKey && redactText(incident.pipelineKey) }, 'CI failure alert posted');
     // Failures grouped (or a commander taken) while the alert was being posted.
     if (attached.failureCount !== incident.failureCount || attached.roles.commander !== incident.roles.commander || attached.lastRecoveryAt !== incident.lastRecoveryAt) await this.updateAlert(incident.id);
     if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts);

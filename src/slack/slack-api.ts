@@ -5,13 +5,23 @@
  * - 429 → wait Retry-After (bounded), then resend: a rate-limited call was not carried out.
  * - HTTP 5xx / network errors → resend only idempotent calls (chat.update, lookups)
  *   or requests that certainly never left (connection refused). chat.postMessage is
- *   never resent after an ambiguous failure, so a retry can never post a message twice.
+ *   reconciled instead: every post carries a unique marker in its message metadata,
+ *   and after an ambiguous failure the channel (or thread) is searched for it; found →
+ *   that message is the answer, not found → the same post is sent again. If the search
+ *   itself fails, the post is not resent (see #reconcile), so it is never posted twice.
  * - ok:false → no retry; a SlackCallError carrying Slack's error code.
  * After a 429 the method waits out Retry-After for every caller in this process.
+ *
+ * Every text and block that leaves through here (posts, edits, ephemerals,
+ * response_url answers, uploads) goes through redactText first: this is the
+ * one place all of buildfix's Slack output passes, so a secret someone typed
+ * into chat or a CI payload carried is masked wherever it would be echoed.
  */
+import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
 import type { KnownBlock } from './blocks/block-kit.ts';
+import { redactDeep, redactText } from '../util/redact.ts';
 import { classifySlackError, SlackCallError, type SlackFailure } from './slack-errors.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
@@ -50,7 +60,21 @@ export interface AuthIdentity {
 
 const IDEMPOTENT = new Set(['chat.update', 'auth.test', 'usergroups.users.list', 'conversations.info', 'conversations.replies', 'conversations.history', 'files.getUploadURLExternal']);
 
+/** metadata.event_type of the marker every chat.postMessage carries (reconciliation after an ambiguous failure). */
+export const POST_MARKER_EVENT = 'buildfix_msg';
+/** How far before the first attempt the history search starts (clock skew between here and Slack). */
+const RECONCILE_SKEW_MS = 10_000;
+/** Messages read per reconciliation search: only what was posted since the first attempt is asked for. */
+const RECONCILE_LIMIT = 50;
+
+type SlackHistoryMessage = { ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { id?: unknown } } };
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A failure after which Slack may or may not have carried the call out (HTTP 5xx, a request that may have arrived). */
+function isAmbiguous(f: SlackFailure): boolean {
+  return (f.kind === 'http' && (f.status ?? 0) >= 500) || (f.kind === 'request' && !f.notSent);
+}
 
 export class SlackApi {
   readonly client: InstanceType<typeof webApi.WebClient>;
@@ -110,33 +134,87 @@ export class SlackApi {
       const ms = f.retryAfterMs ?? 1000;
       return ms > this.#maxRetryAfterMs ? undefined : ms;
     }
-    const transient = (f.kind === 'http' && (f.status ?? 0) >= 500) || f.kind === 'request';
-    if (transient && (idempotent || f.notSent)) return this.#backoffMs * 2 ** (attempt - 1);
+    if ((isAmbiguous(f) && idempotent) || (f.kind === 'request' && f.notSent)) return this.#backoffMs * 2 ** (attempt - 1);
     return undefined;
   }
 
+  /**
+   * Posts exactly once as far as Slack lets us tell: a 429 is waited out and
+   * resent (by call); after an ambiguous failure (5xx, a request that may have
+   * reached Slack) the marker is looked up and the post resent only if Slack
+   * does not have it.
+   */
   async postMessage(args: PostArgs): Promise<PostedMessage> {
-    const res = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', {
+    const id = randomUUID();
+    const since = Date.now() - RECONCILE_SKEW_MS;
+    const body = {
       channel: args.channel,
-      text: args.text,
-      ...(args.blocks ? { blocks: args.blocks } : {}),
+      text: redactText(args.text),
+      ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}),
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
+      metadata: { event_type: POST_MARKER_EVENT, event_payload: { id } },
       unfurl_links: false,
       unfurl_media: false,
-    });
-    return { channel: res.channel ?? args.channel, ts: String(res.ts ?? '') };
+    };
+    for (let round = 1; ; round++) {
+      try {
+        const res = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', body);
+        return { channel: res.channel ?? args.channel, ts: String(res.ts ?? '') };
+      } catch (err) {
+        if (!(err instanceof SlackCallError) || !isAmbiguous(err.failure)) throw err;
+        await sleep(this.#backoffMs * 2 ** (round - 1));
+        const found = await this.#reconcile(args, id, since, err);
+        if (found) return found;
+        if (round >= this.#maxAttempts) throw err;
+        this.#logger.info({ method: 'chat.postMessage', status: err.failure.status, kind: err.failure.kind, round }, 'Slack chat.postMessage: not delivered, posting again');
+      }
+    }
+  }
+
+  /**
+   * Looks for the post carrying marker `id`: conversations.replies in a
+   * thread, else conversations.history since the first attempt (both with
+   * include_all_metadata; both idempotent, so call() waits out a 429's
+   * Retry-After and retries a 5xx, within maxAttempts). Returns the message
+   * when Slack has it, undefined when it certainly does not.
+   *
+   * When the search itself fails (rate limited too long, missing
+   * channels:history scope, Slack down) we cannot tell whether the first post
+   * landed: the original error is logged and thrown and nothing is resent,
+   * because a message lost is reported to the user (SlackSurface) while a
+   * message posted twice is not undoable.
+   */
+  async #reconcile(args: PostArgs, id: string, since: number, original: SlackCallError): Promise<PostedMessage | undefined> {
+    const oldest = (since / 1000).toFixed(6);
+    let messages: SlackHistoryMessage[];
+    try {
+      const res = args.threadTs
+        ? await this.call<{ messages?: unknown }>('conversations.replies', { channel: args.channel, ts: args.threadTs, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT })
+        : await this.call<{ messages?: unknown }>('conversations.history', { channel: args.channel, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT });
+      messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+    } catch (err) {
+      this.#logger.warn(
+        { method: 'chat.postMessage', status: original.failure.status, lookupError: err instanceof SlackCallError ? (err.slackError ?? err.failure.kind) : 'unknown' },
+        'Slack chat.postMessage failed ambiguously and the channel could not be searched for it: not resending (it may have been posted)',
+      );
+      throw original;
+    }
+    const hit = messages.find((m) => m.metadata?.event_type === POST_MARKER_EVENT && m.metadata.event_payload?.id === id);
+    if (!hit || typeof hit.ts !== 'string') return undefined;
+    this.#logger.info({ method: 'chat.postMessage', status: original.failure.status, ts: hit.ts }, 'Slack chat.postMessage: the ambiguous attempt was delivered; not resending');
+    return { channel: args.channel, ts: hit.ts };
   }
 
   async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<void> {
-    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: args.text, ...(args.blocks ? { blocks: args.blocks } : {}) });
+    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: redactText(args.text), ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}) });
   }
 
   async postEphemeral(args: PostArgs & { user: string }): Promise<void> {
     await this.call('chat.postEphemeral', {
       channel: args.channel,
       user: args.user,
-      text: args.text,
-      ...(args.blocks ? { blocks: args.blocks } : {}),
+      text: redactText(args.text),
+      ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}),
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
     });
   }
@@ -157,7 +235,7 @@ export class SlackApi {
    * last step, so the first two may be retried freely.
    */
   async uploadFile(args: { channel: string; threadTs?: string; filename: string; title: string; content: string; comment?: string }): Promise<void> {
-    const bytes = Buffer.from(args.content, 'utf8');
+    const bytes = Buffer.from(redactText(args.content), 'utf8');
     const target = await this.call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', { filename: args.filename, length: bytes.length });
     if (!target.upload_url || !target.file_id) throw new SlackCallError('files.getUploadURLExternal', { kind: 'other', notSent: false }, new Error('no upload_url in the answer'));
     for (let attempt = 1; ; attempt++) {
@@ -181,7 +259,7 @@ export class SlackApi {
       files: [{ id: target.file_id, title: args.title }],
       channel_id: args.channel,
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-      ...(args.comment ? { initial_comment: args.comment } : {}),
+      ...(args.comment ? { initial_comment: redactText(args.comment) } : {}),
     });
   }
 
@@ -193,10 +271,11 @@ export class SlackApi {
    */
   async respond(responseUrl: string, body: { text: string; blocks?: KnownBlock[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; thread_ts?: string }): Promise<void> {
     if (!this.isTrustedResponseUrl(responseUrl)) throw new SlackCallError('response_url', { kind: 'other', error: 'untrusted_response_url', notSent: true }, new Error('response_url is not a Slack URL'));
+    const payload = JSON.stringify(redactDeep(body));
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs) });
+        res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs) });
       } catch (err) {
         throw new SlackCallError('response_url', { kind: 'request', notSent: false }, err);
       }

@@ -31,6 +31,7 @@ import { parseGithubEvent } from './parse-github-event.ts';
 import { parseGitlabPipeline } from './parse-gitlab-pipeline.ts';
 import { parseJenkinsNotification } from './parse-jenkins-notification.ts';
 import type { ParsedDelivery } from './parsed-delivery.ts';
+import { redactText } from '../util/redact.ts';
 import { basicAuthPassword, tokensEqual, verifyGithubSignature } from './verify-credentials.ts';
 import { DELIVERY_DEDUP_TTL_SECONDS, MAX_WEBHOOK_BODY_BYTES } from './webhook-limits.ts';
 
@@ -156,7 +157,7 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
 
   const parsed = parse(source, request);
   if (parsed.kind === 'invalid') {
-    deps.logger?.info({ source, error: parsed.error }, 'webhook refused: malformed body');
+    deps.logger?.info({ source, error: redactText(parsed.error) }, 'webhook refused: malformed body');
     return fail(parsed.status, parsed.error);
   }
   if (parsed.kind === 'ping') return { status: 200, body: { ok: true, result: 'ping', message: parsed.message } };
@@ -164,6 +165,8 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
 
   const event = parsed.event;
   const keys = dedupKeysFor(event);
+  // The pipeline key is built from payload fields (branch, job name): logged only redacted.
+  const pipeline = redactText(event.pipelineKey);
   let claimed = false;
   try {
     if (!(await deps.dedup.claim(keys, deps.dedupTtlSeconds ?? DELIVERY_DEDUP_TTL_SECONDS))) {
@@ -179,22 +182,22 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
         data: timelineData(event),
       });
       const { incident } = result;
-      if (result.kind === 'opened') deps.logger?.info({ source, incident: incident.id, pipeline: event.pipelineKey }, 'CI failure opened an incident');
+      if (result.kind === 'opened') deps.logger?.info({ source, incident: incident.id, pipeline }, 'CI failure opened an incident');
       else deps.logger?.debug({ source, incident: incident.id, failures: incident.failureCount }, 'CI failure grouped into its open incident');
       return {
         status: 200,
-        body: { ok: true, result: result.kind, incident: incident.id, failureCount: incident.failureCount, pipeline: event.pipelineKey },
+        body: { ok: true, result: result.kind, incident: incident.id, failureCount: incident.failureCount, pipeline },
         event,
         outcome: { kind: result.kind, incident, event },
       };
     }
     const incident = await deps.store.recordCiRecovery({ pipelineKey: event.pipelineKey, text: timelineText(event), data: timelineData(event) });
     if (!incident) return ignored(`no open incident for ${event.pipelineKey}`, event);
-    deps.logger?.info({ source, incident: incident.id, pipeline: event.pipelineKey }, 'CI recovery recorded');
-    return { status: 200, body: { ok: true, result: 'recovered', incident: incident.id, pipeline: event.pipelineKey }, event, outcome: { kind: 'recovered', incident, event } };
+    deps.logger?.info({ source, incident: incident.id, pipeline }, 'CI recovery recorded');
+    return { status: 200, body: { ok: true, result: 'recovered', incident: incident.id, pipeline }, event, outcome: { kind: 'recovered', incident, event } };
   } catch (err) {
     if (claimed) await deps.dedup.release(keys).catch(() => {});
-    deps.logger?.error({ err, source, pipeline: event.pipelineKey }, 'webhook could not be stored');
+    deps.logger?.error({ err, source, pipeline }, 'webhook could not be stored');
     return fail(503, 'the incident store is unavailable; retry the delivery later');
   }
 }

@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CiEventSource } from './ci-event.ts';
 import { handleWebhook, type WebhookDeps, type WebhookOutcome } from './handle-webhook.ts';
+import { redactDeep } from '../util/redact.ts';
 import { MAX_WEBHOOK_BODY_BYTES } from './webhook-limits.ts';
 
 export const WEBHOOK_PATHS: Readonly<Record<string, CiEventSource>> = {
@@ -60,8 +61,9 @@ function queryOf(url: string | undefined): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(url.slice(q + 1)));
 }
 
+// Every answer goes through here: what it quotes from the payload (pipeline key, reasons, parse errors) is redacted.
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(redactDeep(body));
   const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
   if (close) headers.connection = 'close';
   res.writeHead(status, headers);

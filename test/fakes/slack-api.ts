@@ -9,7 +9,13 @@
  * - POST /upload/<file_id>: the upload step (multipart, field "body");
  * - POST /response/<id>: response_url endpoints (JSON bodies).
  * Failures are scripted per method, consumed in order: HTTP 429 with
- * Retry-After, HTTP 500, or an ok:false error code.
+ * Retry-After, HTTP 500, or an ok:false error code. `{ status: 500, applied: true }`
+ * carries the call out first and then answers 500 (Slack stored the message but
+ * the answer was lost).
+ * chat.postMessage keeps `metadata`; conversations.history/replies return it with
+ * include_all_metadata, newest first (history) or oldest first (replies), and honour
+ * `oldest` (compared with the real time the fake stored the message: the fake's ts
+ * values are not wall-clock times) and `limit`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +33,7 @@ export interface RecordedSlackCall {
   at: number;
 }
 
-export type ScriptedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string } | { delayMs: number };
+export type ScriptedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503; applied?: boolean } | { error: string } | { delayMs: number };
 
 export interface FakeMessage {
   channel: string;
@@ -37,6 +43,9 @@ export interface FakeMessage {
   threadTs?: string;
   user: string;
   edits: number;
+  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
+  /** Epoch ms when the fake stored it (conversations.* `oldest`). */
+  postedAt: number;
 }
 
 export interface SlackApiFakeOptions {
@@ -127,7 +136,9 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     const base = { method, args, path, at: Date.now() };
     const script = scripts.get(method);
     const failure = script?.shift();
+    let appliedFailure: number | undefined;
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
+    else if (failure && 'status' in failure && failure.status !== 429 && failure.applied) appliedFailure = failure.status;
     else if (failure && 'status' in failure) {
       record({ ...base, status: failure.status, ok: false });
       if (failure.status === 429) json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
@@ -153,10 +164,26 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       json(res, 200, { ok: false, error });
     };
     const ok = (body: Record<string, unknown>): void => {
+      if (appliedFailure !== undefined) {
+        record({ ...base, status: appliedFailure, ok: false });
+        res.writeHead(appliedFailure, { 'content-type': 'text/plain' });
+        res.end('upstream failure');
+        return;
+      }
       record({ ...base, status: 200, ok: true });
       json(res, 200, { ok: true, ...body });
     };
     const channel = String(args.channel ?? args.channel_id ?? '');
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true' || args.include_all_metadata === '1';
+    const oldestMs = args.oldest !== undefined ? Number(args.oldest) * 1000 : undefined;
+    const after = (m: FakeMessage): boolean => oldestMs === undefined || !Number.isFinite(oldestMs) || m.postedAt >= oldestMs;
+    const limitOf = (fallback: number): number => (Number(args.limit) > 0 ? Number(args.limit) : fallback);
+    const asHistory = (m: FakeMessage): Record<string, unknown> => ({
+      ...m,
+      type: 'message',
+      ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+      ...(!withMetadata ? { metadata: undefined } : {}),
+    });
     switch (method) {
       case 'auth.test':
         return ok({ url: 'https://acme.slack.com/', team: 'Acme', user: 'buildfix', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
@@ -167,7 +194,18 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
         if (Array.isArray(args.blocks) && args.blocks.length > 50) return fail('invalid_blocks');
         const ts = nextTs();
         const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
-        const m: FakeMessage = { channel, ts, text: String(args.text ?? ''), user: 'UBOT', edits: 0, ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}), ...(threadTs ? { threadTs } : {}) };
+        const metadata = args.metadata && typeof args.metadata === 'object' ? (args.metadata as FakeMessage['metadata']) : undefined;
+        const m: FakeMessage = {
+          channel,
+          ts,
+          text: String(args.text ?? ''),
+          user: 'UBOT',
+          edits: 0,
+          postedAt: Date.now(),
+          ...(Array.isArray(args.blocks) ? { blocks: args.blocks } : {}),
+          ...(threadTs ? { threadTs } : {}),
+          ...(metadata ? { metadata } : {}),
+        };
         messages.push(m);
         return ok({ channel, ts, message: { type: 'message', text: m.text, ts, user: 'UBOT', ...(threadTs ? { thread_ts: threadTs } : {}) } });
       }
@@ -194,11 +232,16 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       }
       case 'conversations.info':
         return ok({ channel: { id: channel, name: 'incident-build-failure', is_member: !options.notInChannel?.includes(channel) } });
-      case 'conversations.history':
-        return ok({ messages: messages.filter((m) => m.channel === channel && !m.threadTs).reverse().slice(0, 15), has_more: false });
+      case 'conversations.history': {
+        const found = messages.filter((m) => m.channel === channel && !m.threadTs && after(m)).reverse();
+        const limit = limitOf(15);
+        return ok({ messages: found.slice(0, limit).map(asHistory), has_more: found.length > limit });
+      }
       case 'conversations.replies': {
         const root = String(args.ts ?? '');
-        return ok({ messages: messages.filter((m) => m.channel === channel && (m.ts === root || m.threadTs === root)), has_more: false });
+        const found = messages.filter((m) => m.channel === channel && (m.ts === root || (m.threadTs === root && after(m))));
+        const limit = limitOf(1000);
+        return ok({ messages: found.slice(0, limit).map(asHistory), has_more: found.length > limit });
       }
       case 'usergroups.users.list': {
         const users = options.usergroups?.[String(args.usergroup ?? '')];

@@ -231,10 +231,10 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     assert.deepEqual(leaksSince(from), [], 'secret values found');
   });
 
-  // TODO(lead): secrets someone types into chat or a CI payload carries are echoed unmasked today
-  // (command-router/parse errors, the ack's usage text, confirmation prompts, webhook answers and
-  // alert blocks, the webhook log line's pipeline key). Drop `todo` once those paths run redactText.
-  it('secrets typed into chat or carried in CI payloads are masked before they are echoed', { todo: 'echoed input is not yet passed through redactText' }, async () => {
+  // Echo paths: router errors, the ack's usage text, confirmation prompts, alert blocks (all Slack
+  // output goes through SlackApi, which runs redactText), webhook answers (webhook-http send) and
+  // the pipeline key in log lines.
+  it('secrets typed into chat or carried in CI payloads are masked before they are echoed', async () => {
     const from = mark();
     for (const text of [
       `diagnose ${SECRET.SLACK_BOT_TOKEN}`,

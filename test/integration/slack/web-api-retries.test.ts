@@ -1,8 +1,9 @@
 /**
  * SlackApi (the real @slack/web-api client underneath) against the fake
  * Slack: Retry-After honoured and the message delivered exactly once; an
- * ambiguous failure of chat.postMessage never resent (no double post), while
- * idempotent calls are; ok:false errors surface with Slack's code; the
+ * ambiguous failure of chat.postMessage reconciled through its metadata marker
+ * (found → not resent; not found → resent; lookup failed → not resent), while
+ * idempotent calls are simply retried; ok:false errors surface with Slack's code; the
  * three-step file upload; response_url replies.
  */
 import assert from 'node:assert/strict';
@@ -54,10 +55,32 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
     assert.equal(slack.messages.length, 0);
   });
 
-  it('never resends chat.postMessage after an HTTP 500 (it may have been posted), but retries chat.update', async () => {
+  it('after an HTTP 500 on chat.postMessage, looks for its marker and resends only when Slack does not have it; retries chat.update', async () => {
+    // Slack stored the message, then the answer was lost: found by its marker, not resent.
+    slack.fail('chat.postMessage', { status: 500, applied: true });
+    const stored = await api.postMessage({ channel: 'C1', text: 'once' });
+    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [500]);
+    assert.equal(slack.messages.filter((m) => m.text === 'once').length, 1);
+    assert.equal(stored.ts, slack.messages.find((m) => m.text === 'once')?.ts);
+    const lookup = slack.okCalls('conversations.history')[0];
+    assert.equal(lookup?.args.channel, 'C1');
+    assert.ok(['true', true].includes(lookup?.args.include_all_metadata as string | boolean), 'include_all_metadata');
+    assert.equal((slack.messages.find((m) => m.text === 'once')?.metadata as { event_type?: string } | undefined)?.event_type, 'buildfix_msg');
+
+    // Slack did not store it: not found, posted again with the same marker.
     slack.fail('chat.postMessage', { status: 500 });
-    await assert.rejects(api.postMessage({ channel: 'C1', text: 'once' }), (err: unknown) => isSlackCallError(err) && err.failure.status === 500);
-    assert.equal(slack.callsTo('chat.postMessage').length, 1);
+    await api.postMessage({ channel: 'C1', text: 'twice?' });
+    assert.deepEqual(slack.callsTo('chat.postMessage').slice(1).map((c) => c.status), [500, 200]);
+    const [first, second] = slack.callsTo('chat.postMessage').slice(1).map((c) => JSON.stringify(c.args.metadata));
+    assert.equal(first, second, 'the same marker');
+    assert.equal(slack.messages.filter((m) => m.text === 'twice?').length, 1);
+
+    // In a thread the lookup is conversations.replies on that thread.
+    const root = await api.postMessage({ channel: 'C1', text: 'root' });
+    slack.fail('chat.postMessage', { status: 502, applied: true });
+    await api.postMessage({ channel: 'C1', text: 'reply', threadTs: root.ts });
+    assert.equal(slack.okCalls('conversations.replies')[0]?.args.ts, root.ts);
+    assert.equal(slack.thread('C1', root.ts).filter((m) => m.text === 'reply').length, 1);
 
     const posted = await api.postMessage({ channel: 'C1', text: 'v1' });
     slack.fail('chat.update', { status: 503 }, { status: 500 });

@@ -8,6 +8,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { parseCommand, renderHelp, type Command } from '../../../chat/parse-command.ts';
 import { formatCommand } from '../../../chat/remediations.ts';
 import { userMessage } from '../../../errors.ts';
+import { redactDeep, redactText } from '../../../util/redact.ts';
 import { renderHelpText } from '../../blocks/misc-blocks.ts';
 import { DEDUP_SECONDS, type SlackFront } from '../../slack-front.ts';
 import type { SlackTask } from '../../slack-task.ts';
@@ -18,8 +19,9 @@ export function buildfixCommandListener(handle: (task: SlackTask) => void) {
     try {
       parsed = parseCommand(command.text ?? '');
     } catch (err) {
-      const help = renderHelpText(userMessage(err));
-      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+      // The usage error quotes what was typed: mask secrets before it is echoed.
+      const help = renderHelpText(redactText(userMessage(err)));
+      await ack({ response_type: 'ephemeral', text: redactText(help.text), blocks: redactDeep(help.blocks) });
       return;
     }
     if (parsed.kind === 'help') {
