@@ -16,13 +16,12 @@ import { describeRedisUrl } from '../redis/redis-options.ts';
 import type { JobName, JobPayloadInput } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { EventReader, isOutcomeStub, QUEUE_EVENTS_MAXLEN, readStoredOutcome, type ChannelEvent } from './event-channel.ts';
-import { lostOutcome, waitForOutcome } from './in-process-dispatcher.ts';
 import { bullmqJobOptions } from './job-options.ts';
 import { JobEnvelopeSchema, type JobErrorCode, type JobFailure, type JobOutcome, type JobProgress, type JobSnapshot, type JobState, type JobSystemStatus } from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
 import { buildfixKeys, parseJobId, type BuildfixKeys } from './queue-names.ts';
 import { readJobStatus } from './read-job-status.ts';
-import { createSubscription, type SubscriptionControl } from './subscription.ts';
+import { createSubscription, lostOutcome, waitForOutcome, type SubscriptionControl } from './subscription.ts';
 
 export interface BullmqDispatcherOptions {
   config: Config;
@@ -156,7 +155,13 @@ export class BullmqDispatcher implements Dispatcher {
       job = await this.queue(prepared.queue).add(name, prepared.envelope, bullmqJobOptions(prepared));
     } catch (err) {
       this.fresh.delete(prepared.jobId);
-      throw new BuildfixError('BF_UPSTREAM', `could not queue ${name}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+      const reason = err instanceof Error ? err.message : String(err);
+      const down = this.producer.status !== 'ready' || /writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/i.test(reason);
+      throw new BuildfixError(
+        'BF_UPSTREAM',
+        down ? `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${reason}): nothing was queued` : `could not queue ${name}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`,
+        { cause: err },
+      );
     }
     const id = job.id ?? prepared.jobId;
     const deduplicated = id !== prepared.jobId;
@@ -245,7 +250,8 @@ export class BullmqDispatcher implements Dispatcher {
     }
     this.watches.clear();
     await this.reader.close();
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    // BullMQ's Queue.close() waits for Redis; with Redis away, do not hang the caller's shutdown.
+    await Promise.race([Promise.allSettled([...this.queues.values()].map((q) => q.close())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await closeRedisConnection(this.producer);
   }
 

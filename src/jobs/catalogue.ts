@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type * as R from './job-results.ts';
 import type { JobHandler } from './job-types.ts';
+import { JENKINS_JOBS } from './jenkins-jobs.ts';
 import * as S from './payload-schemas.ts';
 import { checkAgent, checkRepo, type NameCheckContext } from './validate-names.ts';
 
@@ -42,8 +43,8 @@ export interface JobSpec<P extends z.ZodType = z.ZodType, Res = unknown> {
   load: () => Promise<JobHandler<z.output<P>, Res>>;
 }
 
-// Keeps each entry's payload and result types for JobPayload<N> / JobResult<N>.
-function defineJob<P extends z.ZodType, Res>(spec: JobSpec<P, Res>): JobSpec<P, Res> {
+/** Keeps an entry's payload and result types for JobPayload<N> / JobResult<N>. */
+export function defineJob<P extends z.ZodType, Res>(spec: JobSpec<P, Res>): JobSpec<P, Res> {
   return spec;
 }
 
@@ -134,6 +135,8 @@ export const JOB_CATALOGUE = {
     options: { attempts: 1, timeoutMs: 65_000, dedupWindowMs: 0 },
     load: async () => (await import('./handlers/noop-job.ts')).runNoopJob,
   }),
+  // Jenkins: clean rebuild, rollback, safe agent restart, build-log explanation (src/jobs/jenkins-jobs.ts).
+  ...JENKINS_JOBS,
 } satisfies Record<string, JobSpec>;
 
 export type JobCatalogue = typeof JOB_CATALOGUE;

@@ -83,6 +83,55 @@ function firstLines(text: string): string {
 
 const MAX_STEPS = 100;
 
+// Job timeouts (30 s … 30 min) need no millisecond precision: one ticker checks
+// every running job's deadline each 250 ms instead of a timer per job.
+const deadlines = new Set<{ at: number; fire: () => void }>();
+let ticker: NodeJS.Timeout | undefined;
+
+function watchDeadline(at: number, fire: () => void): () => void {
+  const entry = { at, fire };
+  deadlines.add(entry);
+  if (!ticker) {
+    ticker = setInterval(() => {
+      const now = Date.now();
+      for (const d of deadlines) {
+        if (d.at <= now) {
+          deadlines.delete(d);
+          d.fire();
+        }
+      }
+      if (deadlines.size === 0 && ticker) {
+        clearInterval(ticker);
+        ticker = undefined;
+      }
+    }, 250);
+    ticker.unref();
+  }
+  return () => deadlines.delete(entry);
+}
+
+const abortWatchers = new WeakMap<AbortSignal, Set<() => void>>();
+
+// One 'abort' listener per shutdown signal, not one per job (EventTarget listeners cost more than the job).
+function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  let set = abortWatchers.get(signal);
+  if (!set) {
+    const watchers = new Set<() => void>();
+    signal.addEventListener('abort', () => {
+      for (const f of [...watchers]) f();
+    }, { once: true });
+    abortWatchers.set(signal, watchers);
+    set = watchers;
+  }
+  set.add(fn);
+  const watchers = set;
+  return () => watchers.delete(fn);
+}
+
 // Collects progress into the finished-step list the outcome carries.
 function createStepLog(): { record(e: JobProgress): void; steps: JobStep[] } {
   const steps: JobStep[] = [];
@@ -110,21 +159,34 @@ function failure(input: ExecuteJobInput, started: number, steps: JobStep[], erro
     error,
     durationMs: Math.round(performance.now() - started),
     attempts: input.attempt,
-    steps,
+    steps: steps.slice(),
     finishedAt: new Date().toISOString(),
     ...(host === undefined ? {} : { host }),
   };
+}
+
+// The common envelope (no replyTo/requestedBy, nothing extra) checked by hand; anything else goes through the schema.
+function isPlainEnvelope(data: unknown): data is JobEnvelope {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  for (const k in d) if (k !== 'v' && k !== 'payload' && k !== 'host' && k !== 'submittedAt') return false;
+  return d.v === 1 && Number.isInteger(d.submittedAt) && (d.submittedAt as number) >= 0 && (d.host === undefined || typeof d.host === 'string');
 }
 
 /** Parses envelope and payload; throws a BF_INPUT BuildfixError naming every problem. */
 export function parseJobData(name: string, data: unknown): { spec: JobSpec; envelope: JobEnvelope; payload: unknown } {
   const spec = getJobSpec(name);
   if (!spec) throw new BuildfixError('BF_INPUT', `unknown job "${name}" (known jobs: ${JOB_NAMES.join(', ')})`);
-  const envelope = JobEnvelopeSchema.safeParse(data);
-  if (!envelope.success) throw new BuildfixError('BF_INPUT', `invalid ${name} job data: ${describeZodError(envelope.error)}`);
-  const payload = spec.payload.safeParse(envelope.data.payload);
+  let envelopeData: JobEnvelope;
+  if (isPlainEnvelope(data)) envelopeData = data;
+  else {
+    const envelope = JobEnvelopeSchema.safeParse(data);
+    if (!envelope.success) throw new BuildfixError('BF_INPUT', `invalid ${name} job data: ${describeZodError(envelope.error)}`);
+    envelopeData = envelope.data;
+  }
+  const payload = spec.payload.safeParse(envelopeData.payload);
   if (!payload.success) throw new BuildfixError('BF_INPUT', `invalid ${name} payload: ${describeZodError(payload.error)}`);
-  return { spec, envelope: envelope.data, payload: payload.data };
+  return { spec, envelope: envelopeData, payload: payload.data };
 }
 
 export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResult> {
@@ -161,7 +223,9 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     return { outcome: failure(input, started, log.steps, error, input.workerHost), retry: false, handBack: false };
   }
 
-  const controller = new AbortController();
+  // The handler's AbortSignal is made on first use (most small jobs never touch it).
+  let controller: AbortController | undefined;
+  let abortReason: unknown;
   const timeoutMs = spec.options.timeoutMs;
   let timedOut = false;
   let abortReject: (err: unknown) => void = () => {};
@@ -169,20 +233,17 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     abortReject = reject;
   });
   aborted.catch(() => {});
-  const timer = setTimeout(() => {
-    timedOut = true;
-    const err = new BuildfixError('BF_TIMEOUT', `${input.name} timed out after ${Math.round(timeoutMs / 1000)} s on ${input.workerHost}`);
-    controller.abort(err);
-    abortReject(err);
-  }, timeoutMs);
-  timer.unref();
-  const onShutdown = (): void => {
-    const err = new JobLayerError('BF_JOB_INTERRUPTED', `${input.name} was interrupted: the worker on ${input.workerHost} shut down before it finished`);
-    controller.abort(err);
+  const abort = (err: unknown): void => {
+    abortReason ??= err;
+    controller?.abort(err);
     abortReject(err);
   };
-  if (input.shutdownSignal?.aborted) onShutdown();
-  else input.shutdownSignal?.addEventListener('abort', onShutdown, { once: true });
+  const stopDeadline = watchDeadline(Date.now() + timeoutMs, () => {
+    timedOut = true;
+    abort(new BuildfixError('BF_TIMEOUT', `${input.name} timed out after ${Math.round(timeoutMs / 1000)} s on ${input.workerHost}`));
+  });
+  const onShutdown = (): void => abort(new JobLayerError('BF_JOB_INTERRUPTED', `${input.name} was interrupted: the worker on ${input.workerHost} shut down before it finished`));
+  const stopWatchingShutdown = input.shutdownSignal ? onAbort(input.shutdownSignal, onShutdown) : () => {};
 
   let jobLogger: Logger | undefined;
   const ctx: JobContext = {
@@ -196,7 +257,13 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
       jobLogger ??= input.logger.child({ jobId: input.jobId });
       return jobLogger;
     },
-    signal: controller.signal,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (abortReason !== undefined) controller.abort(abortReason);
+      }
+      return controller.signal;
+    },
     progress: emit,
     engineProgress: (e) => emit(fromEngineProgress(e)),
     async timed(step, message, fn, verdict) {
@@ -225,7 +292,7 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
         host: input.workerHost,
         durationMs: Math.round(performance.now() - started),
         attempts: input.attempt,
-        steps: log.steps,
+        steps: log.steps.slice(),
         finishedAt: new Date().toISOString(),
       },
       retry: false,
@@ -240,8 +307,8 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     const retry = spec.idempotent && !shuttingDown && input.attempt < spec.options.attempts && isRetryableCode(error.code);
     return { outcome: failure(input, started, log.steps, error, input.workerHost), retry, handBack: false };
   } finally {
-    clearTimeout(timer);
-    input.shutdownSignal?.removeEventListener('abort', onShutdown);
+    stopDeadline();
+    stopWatchingShutdown();
   }
 }
 
@@ -256,6 +323,16 @@ function loadHandler(name: string, spec: JobSpec): ReturnType<JobSpec['load']> {
     handlers.set(name, p);
   }
   return p;
+}
+
+/** Loads every handler now (a worker does this at start, so the first job does not pay for module loading). */
+export async function preloadHandlers(): Promise<void> {
+  await Promise.all(
+    JOB_NAMES.map(async (name) => {
+      const spec = getJobSpec(name);
+      if (spec) await loadHandler(name, spec);
+    }),
+  );
 }
 
 /** Delay before the next attempt, as BullMQ computes it (exponential: delay · 2^(attempt-1)). */

@@ -13,10 +13,10 @@ import { buildfixVersion } from './buildfix-version.ts';
 import { getJobSpec, type JobName, type JobPayloadInput, type JobSpec } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { backoffDelayMs, executeJob } from './execute-job.ts';
-import type { JobEnvelope, JobFailure, JobOutcome, JobProgress, JobSnapshot, JobState, JobSystemStatus } from './job-types.ts';
+import type { JobEnvelope, JobOutcome, JobProgress, JobSnapshot, JobState, JobSystemStatus } from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
-import { defaultHostName, parseJobId } from './queue-names.ts';
-import { createSubscription, type SubscriptionControl } from './subscription.ts';
+import { defaultHostName } from './queue-names.ts';
+import { createSubscription, lostOutcome, waitForOutcome, type SubscriptionControl } from './subscription.ts';
 
 export interface InProcessDispatcherOptions {
   config: Config;
@@ -238,42 +238,5 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
     signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** The outcome for an id nobody knows (never submitted here, or already forgotten). */
-export function lostOutcome(jobId: string, message?: string): JobFailure {
-  return {
-    ok: false,
-    jobId,
-    name: parseJobId(jobId)?.name ?? jobId,
-    error: { code: 'BF_JOB_LOST', message: message ?? `no job "${jobId}" is known here (finished in-process jobs are kept only while the process runs)` },
-    durationMs: 0,
-    attempts: 0,
-    steps: [],
-    finishedAt: new Date().toISOString(),
-  };
-}
-
-/** waitFor on top of subscribe, shared by both dispatchers. */
-export function waitForOutcome(dispatcher: Pick<Dispatcher, 'subscribe'>, jobId: string, options: { timeoutMs?: number; onProgress?: (event: JobProgress) => void }): Promise<JobOutcome> {
-  const sub = dispatcher.subscribe(jobId, options.onProgress ? { onProgress: options.onProgress } : {});
-  if (options.timeoutMs === undefined) return sub.outcome;
-  const timeoutMs = options.timeoutMs;
-  return new Promise<JobOutcome>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.unsubscribe();
-      reject(new BuildfixError('BF_TIMEOUT', `no outcome for job ${jobId} after ${timeoutMs} ms (it may still be queued: is a worker for its host running?)`));
-    }, timeoutMs);
-    sub.outcome.then(
-      (o) => {
-        clearTimeout(timer);
-        resolve(o);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
   });
 }

@@ -22,7 +22,7 @@ import { closeRedisConnection, createRedisConnection } from '../redis/create-red
 import { describeRedisUrl } from '../redis/redis-options.ts';
 import { buildfixVersion } from './buildfix-version.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
-import { executeJob } from './execute-job.ts';
+import { executeJob, preloadHandlers } from './execute-job.ts';
 import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
 import { ANY_QUEUE, buildfixKeys, hostQueueName, normalizeHost } from './queue-names.ts';
 import { removeWorker, writeHeartbeat } from './worker-registry.ts';
@@ -184,11 +184,13 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   });
 
   let heartbeat: NodeJS.Timeout | undefined;
+  let isReady = false;
   const ready = (async () => {
-    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    await Promise.all([...workers.map((w) => w.waitUntilReady()), preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers'))]);
     await beat();
     heartbeat = setInterval(() => void beat(), heartbeatMs);
     heartbeat.unref();
+    isReady = true;
     log.info({ host, queues, prefix: options.prefix, concurrency, redis: describeRedisUrl(options.redisUrl) }, 'worker ready');
   })();
   ready.catch(() => {});
@@ -199,7 +201,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       state = 'stopping';
       if (heartbeat) clearInterval(heartbeat);
       if (soon) clearTimeout(soon);
-      await withTimeout(beat(), 1000);
+      if (isReady) await withTimeout(beat(), 1000);
       log.info({ running: runningJobs.size, graceMs }, 'shutting down: no new jobs; waiting for running jobs');
       const closed = Promise.allSettled(workers.map((w) => w.close()));
       const grace = setTimeout(() => {
@@ -207,9 +209,11 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
         shutdown.abort();
       }, graceMs);
       grace.unref();
-      await withTimeout(closed, graceMs + 10_000);
+      // Wait for BullMQ's close while jobs run; once none runs (or none ever could,
+      // Redis never answered), give it a few seconds, not the whole grace period.
+      await Promise.race([closed, idleFor(() => runningJobs.size, isReady ? 5000 : 2000, graceMs + 10_000)]);
       clearTimeout(grace);
-      await withTimeout(removeWorker(client, keys, id).catch(() => {}), 1000);
+      if (isReady) await withTimeout(removeWorker(client, keys, id).catch(() => {}), 1000);
       await closeRedisConnection(client);
       log.info('worker stopped');
     })();
@@ -217,6 +221,19 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   };
 
   return { id, host, queues, ready, running: () => [...runningJobs.values()], close };
+}
+
+// Resolves once count() has been 0 for idleMs, or after maxMs.
+async function idleFor(count: () => number, idleMs: number, maxMs: number): Promise<void> {
+  const end = Date.now() + maxMs;
+  let emptySince: number | undefined;
+  while (Date.now() < end) {
+    if (count() === 0) {
+      emptySince ??= Date.now();
+      if (Date.now() - emptySince >= idleMs) return;
+    } else emptySince = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100).unref());
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

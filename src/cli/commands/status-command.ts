@@ -81,7 +81,7 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
     ctx.stdout.write(json ? `${JSON.stringify(status)}\n` : renderStatus(status));
     return 0;
   } finally {
-    await Promise.allSettled([...queues.values()].map((q) => q.close()));
+    await Promise.race([Promise.allSettled([...queues.values()].map((q) => q.close())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await closeRedisConnection(redis);
   }
 }
