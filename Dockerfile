@@ -26,6 +26,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
+COPY vendor ./vendor
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -35,6 +36,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY vendor ./vendor
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # ---- app: what both images run; owned by root, run as the unprivileged "node" user ----
@@ -44,6 +46,7 @@ ENV NODE_ENV=production
 # under 200 MB under load instead of letting garbage pile up (bench/peak-rss.ts, docs/benchmarks.md).
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=128"
 WORKDIR /app
+COPY --from=deps /app/vendor ./vendor
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY package.json ./

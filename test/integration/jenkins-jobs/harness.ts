@@ -10,42 +10,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import type { ChatMessage, ChatSurface, MessageHandle } from '../../../src/chat/chat-surface.ts';
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const NODE = join(ROOT, 'node_modules/.bin/node');
-export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+import { deleteKeys as deleteKeysAt, NODE, ROOT, SHARED_REDIS_URL, uniquePrefix as sharedUniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
+
+export { NODE, ROOT, waitUntil };
+export const REDIS_URL = SHARED_REDIS_URL;
 export const RESTART_FIXTURE = fileURLToPath(new URL('./fixtures/record-restart.sh', import.meta.url));
 
 export function uniquePrefix(label: string): string {
-  return `bft-jj-${label}-${randomUUID().slice(0, 8)}`;
+  return sharedUniquePrefix(`jj-${label}`);
 }
 
 /** Deletes every key containing the test's prefix. */
-export async function deleteKeys(fragment: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${fragment}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function deleteKeys(fragment: string): Promise<void> {
+  return deleteKeysAt(REDIS_URL, fragment);
 }
 
 /** The environment a buildfix process gets: PATH and HOME only, plus what the test says. */

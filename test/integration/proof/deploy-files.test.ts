@@ -272,7 +272,7 @@ describe('deployment files', () => {
   it('.dockerignore keeps secrets, dependencies, builds and tests out of the context', async () => {
     const lines = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim());
     for (const p of ['.git', '.env', 'node_modules', 'dist', 'test']) assert.ok(lines.includes(p), `.dockerignore lists ${p}`);
-    for (const needed of ['src', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) assert.ok(!lines.includes(needed), `${needed} is in the context`);
+    for (const needed of ['src', 'bin', 'vendor', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) assert.ok(!lines.includes(needed), `${needed} is in the context`);
   });
 
   describe('the build steps as plain commands', () => {
