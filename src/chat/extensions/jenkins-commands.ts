@@ -15,7 +15,8 @@
  * diagnosis and says why the build log was not read.
  */
 import type { Config } from '../../config/load-config.ts';
-import { UsageError } from '../../errors.ts';
+import { UsageError, userMessage } from '../../errors.ts';
+import { JenkinsClient } from '../../clients/jenkins/jenkins-client.ts';
 import { findAgent } from '../../jobs/validate-names.ts';
 import type { Requester } from '../chat-surface.ts';
 import type { CommandExtension } from '../command-router.ts';
@@ -101,5 +102,24 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
     }
   };
 
-  return { commands: { restart, rebuild, rollback, diagnose } };
+  // `status` also shows the Jenkins agents (online, drained, busy executors), read directly: it changes nothing.
+  const status: CommandExtension = async (command, _requester, surface, router) => {
+    if (command.kind !== 'status') return;
+    await surface.post({ kind: 'cluster-status', status: await router.dispatcher.status() });
+    const client = new JenkinsClient({ baseUrl: config.env.JENKINS_URL ?? '', user: config.env.JENKINS_USER ?? '', apiToken: config.env.JENKINS_API_TOKEN ?? '', timeoutMs: 10_000 });
+    try {
+      const nodes = await client.listNodes();
+      const lines = nodes.map((n) => {
+        const state = n.offline ? (n.temporarilyOffline ? `temporarily offline${n.offlineCauseReason ? ` (${n.offlineCauseReason})` : ''}` : 'offline') : 'online';
+        return `• ${n.name}: ${state}, ${n.busyExecutors}/${n.numExecutors} executors busy${n.idle ? ', idle' : ''}`;
+      });
+      await surface.post({ kind: 'text', tone: 'info', text: `Jenkins agents (${nodes.length}):\n${lines.join('\n') || '(none)'}` });
+    } catch (err) {
+      await surface.post({ kind: 'text', tone: 'warning', text: `Jenkins agents could not be read: ${userMessage(err)}` });
+    } finally {
+      await client.close();
+    }
+  };
+
+  return { commands: { restart, rebuild, rollback, diagnose, status } };
 }
