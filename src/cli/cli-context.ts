@@ -25,7 +25,7 @@ export function createCliContext(io: CliIo, debug: boolean): CliContext {
     config() {
       if (!config) {
         config = loadConfig(io.env);
-        for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN]) {
+        for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN, config.env.GITHUB_TOKEN, config.env.GITLAB_TOKEN]) {
           registerSecret(secret);
         }
       }

@@ -40,6 +40,10 @@ export const EnvSchema = z.object({
   JENKINS_WEBHOOK_TOKEN: optionalString,
   GITHUB_WEBHOOK_SECRET: optionalString,
   GITLAB_WEBHOOK_TOKEN: optionalString,
+  /** GitHub API token that can read Actions logs of the watched repos (fine-grained: Actions read); unset: GitHub logs are not read. */
+  GITHUB_TOKEN: optionalString,
+  /** GitLab API token that can read job traces (read_api); unset: GitLab logs are not read. */
+  GITLAB_TOKEN: optionalString,
 });
 export type EnvConfig = z.output<typeof EnvSchema>;
 

@@ -1,8 +1,9 @@
 /**
  * What an automatic diagnosis of a failed CI build needs, transport-free:
  * the build's log (Jenkins console text through the REST client; GitHub and
- * GitLab logs need an API token buildfix is not configured with, so it says
- * so and falls back to the event's first error line) and the configured
+ * GitLab failed-job logs with GITHUB_TOKEN / GITLAB_TOKEN, see
+ * ci-log-sources.ts; without a token it says so and falls back to the
+ * event's first error line) and the configured
  * repo a pipeline builds, so its diagnosis job can run.
  */
 import type { JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
@@ -10,6 +11,7 @@ import { getConsoleText } from '../clients/jenkins/builds.ts';
 import type { Config } from '../config/load-config.ts';
 import { userMessage } from '../errors.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
+import { fetchGithubJobLogs, fetchGitlabJobTraces } from './ci-log-sources.ts';
 
 /** The log is cut to its last bytes: the failure is at the end. */
 const MAX_LOG_BYTES = 2 * 1024 * 1024;
@@ -26,6 +28,10 @@ export interface BuildLog {
 export interface FetchBuildLogDeps {
   /** Present when JENKINS_URL (with user and token) is configured. */
   jenkins?: JenkinsClient;
+  /** GITHUB_TOKEN: reads the failed jobs' logs of a workflow run. */
+  githubToken?: string;
+  /** GITLAB_TOKEN: reads the failed jobs' traces of a pipeline. */
+  gitlabToken?: string;
   signal?: AbortSignal;
 }
 
@@ -45,9 +51,17 @@ export async function fetchBuildLog(event: CiEvent, deps: FetchBuildLogDeps): Pr
       return firstLineOnly(event, `could not read the console log from Jenkins: ${userMessage(err)}`);
     }
   }
-  const where = event.logUrl ? ` (${event.logUrl})` : event.url ? ` (${event.url})` : '';
+  const token = event.source === 'github' ? deps.githubToken : deps.gitlabToken;
   const name = event.source === 'github' ? 'GitHub' : 'GitLab';
-  return firstLineOnly(event, `buildfix reads ${name} logs only with an API token, and none is configured; the log is on ${name}${where}`);
+  if (!token) {
+    const where = event.logUrl ? ` (${event.logUrl})` : event.url ? ` (${event.url})` : '';
+    const variable = event.source === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN';
+    return firstLineOnly(event, `buildfix reads ${name} logs only with an API token, and none is configured; the log is on ${name}${where} (set ${variable} so buildfix reads it)`);
+  }
+  const opts = { maxBytes: MAX_LOG_BYTES, ...(deps.signal ? { signal: deps.signal } : {}) };
+  const read = event.source === 'github' ? await fetchGithubJobLogs(event, token, opts) : await fetchGitlabJobTraces(event, token, opts);
+  if (read.text === undefined) return firstLineOnly(event, `${read.note ?? `no ${name} log was read`}${event.firstErrorLine ? '; classifying the first error line the event carried instead' : ''}`);
+  return read.note ? { text: read.text, origin: read.origin, note: read.note } : { text: read.text, origin: read.origin };
 }
 
 /** The configured repo a pipeline builds: repos.<name>.job for Jenkins; a repo whose URL names the project for GitHub/GitLab. */

@@ -29,7 +29,7 @@ export interface HandlerSideOptions {
 
 export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const config = loadConfig(options.env);
-  for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN]) registerSecret(secret);
+  for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN, config.env.GITHUB_TOKEN, config.env.GITLAB_TOKEN]) registerSecret(secret);
   const token = config.env.SLACK_BOT_TOKEN;
   if (!token) throw new ConfigError(['SLACK_BOT_TOKEN: required for the Slack app']);
   const logger = createLogger({ level: options.logLevel });

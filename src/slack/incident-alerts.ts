@@ -185,7 +185,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (!front) return;
     const surface: ChatSurface = front.surface({ channel, threadTs, userId: ACTOR_BUILDFIX });
     const jenkins = this.#jenkinsClient();
-    const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), signal: AbortSignal.timeout(60_000) });
+    const { GITHUB_TOKEN: githubToken, GITLAB_TOKEN: gitlabToken } = this.#config.env;
+    const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), ...(githubToken ? { githubToken } : {}), ...(gitlabToken ? { gitlabToken } : {}), signal: AbortSignal.timeout(60_000) });
     if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
     if (log.text) {
       const classification = redactClassification(classifyLog(log.text));

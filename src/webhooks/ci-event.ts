@@ -55,6 +55,8 @@ export interface CiEvent {
   /** Where the log can be fetched: Jenkins consoleText; GitHub logs_url (API, needs a token); GitLab job trace API (needs a token). */
   logUrl?: string;
   failedJobs?: CiFailedJob[];
+  /** GitHub workflow_run jobs_url (API, needs a token): lists the run's jobs, whose logs are read one by one. */
+  jobsUrl?: string;
   /** X-GitHub-Delivery or GitLab Idempotency-Key, when the sender gave one. */
   deliveryId?: string;
   /** SHA-256 of the canonical event (source, pipeline, run id, attempt, outcome): equal for retries of one event. */

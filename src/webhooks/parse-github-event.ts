@@ -38,6 +38,7 @@ export const GithubWorkflowRunSchema = z.object({
     conclusion: str(60).nullish(),
     html_url: str(2000),
     logs_url: str(2000).nullish(),
+    jobs_url: str(2000).nullish(),
   }),
   repository: Repository,
 });
@@ -128,6 +129,7 @@ export function parseGithubEvent(eventName: string | undefined, rawBody: Buffer,
     if (run.run_number != null) event.buildNumber = run.run_number;
     if (attempt !== undefined) event.attempt = attempt;
     if (run.logs_url) event.logUrl = run.logs_url;
+    if (run.jobs_url) event.jobsUrl = run.jobs_url;
     if (deliveryId) event.deliveryId = deliveryId;
     return ignoredUnlessDone(event, action, run.conclusion ?? run.status);
   }
