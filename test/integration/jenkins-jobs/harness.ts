@@ -5,14 +5,11 @@
  * records what the router posts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, ChatSurface, MessageHandle } from '../../../src/chat/chat-surface.ts';
 
-import { deleteKeys as deleteKeysAt, NODE, ROOT, SHARED_REDIS_URL, uniquePrefix as sharedUniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
+import { createTempFiles, type TempFiles, deleteKeys as deleteKeysAt, NODE, ROOT, SHARED_REDIS_URL, uniquePrefix as sharedUniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
 
 export { NODE, ROOT, waitUntil };
 export const REDIS_URL = SHARED_REDIS_URL;
@@ -60,34 +57,22 @@ export function spawnWorker(host: string, env: Record<string, string>): WorkerPr
   };
 }
 
-export interface TempDir {
-  dir: string;
-  path(name: string): string;
-  writeConfig(config: Record<string, unknown>): Promise<string>;
+export interface TempDir extends TempFiles {
   /** Lines the restart fixture wrote to this marker (empty when it never ran). */
   markerLines(name: string): Promise<string[]>;
-  cleanup(): Promise<void>;
 }
 
 export async function createTempDir(label: string): Promise<TempDir> {
-  const dir = await mkdtemp(join(tmpdir(), `buildfix-jj-${label}-`));
-  const path = (name: string): string => join(dir, name);
+  const files = await createTempFiles(`jj-${label}`);
   return {
-    dir,
-    path,
-    async writeConfig(config) {
-      const file = path(`config-${randomUUID().slice(0, 6)}.yaml`);
-      await writeFile(file, JSON.stringify(config, null, 2));
-      return file;
-    },
+    ...files,
     async markerLines(name) {
       try {
-        return (await readFile(path(name), 'utf8')).split('\n').filter(Boolean);
+        return (await readFile(files.path(name), 'utf8')).split('\n').filter(Boolean);
       } catch {
         return [];
       }
     },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
