@@ -17,18 +17,21 @@
 # from bookworm-backports.
 #
 # The runtime stages hold production dependencies only (npm ci --omit=dev),
-# the compiled dist/, bin/ and package.json; never src/ (bin/buildfix.js runs
-# src/ when it exists, dist/ otherwise) and never the tests.
+# the bundled dist/ (scripts/build.ts: esbuild, one ESM bundle split per
+# command; packages that load their own files stay in node_modules), bin/ and
+# package.json; never src/ (bin/buildfix.js runs src/ when it exists, dist/
+# otherwise) and never the tests.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# ---- build: compile TypeScript to dist/ (dev dependencies: typescript, @types/node) ----
+# ---- build: bundle the TypeScript sources into dist/ (dev dependency: esbuild) ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 COPY vendor ./vendor
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 

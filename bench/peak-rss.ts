@@ -8,7 +8,7 @@
  * under 200 MB each.
  *
  * Two runs: from the TypeScript sources (what `npm start` runs), and
- * compiled as in the Docker image (dist/ from `npm run build`, no src/, with
+ * bundled as in the Docker image (dist/ from `npm run build`, no src/, with
  * the NODE_OPTIONS the Dockerfile sets).
  *
  *   node_modules/.bin/node bench/peak-rss.ts
@@ -20,7 +20,7 @@
  * process died).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, cp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import { freePort, startGoProxyFake } from '../test/fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../test/fakes/slack-api.ts';
 import { deletePrefix, uniquePrefix } from '../test/helpers/slack-processes.ts';
 import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../test/helpers/slack-sign.ts';
+import { buildShippedApp } from './lib/build-app.ts';
 import { fmt, percentile } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -105,21 +106,6 @@ async function clearDedup(redis: Redis, prefix: string): Promise<void> {
 async function imageNodeOptions(): Promise<string> {
   const text = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
   return /^ENV\s+NODE_OPTIONS=("?)([^"\n]*)\1\s*$/m.exec(text)?.[2] ?? '';
-}
-
-/** dist/ (the build script with --outDir), bin/, package.json and node_modules in a temp dir: the image's /app. */
-async function buildImageApp(dir: string): Promise<string> {
-  const app = join(dir, 'app');
-  await mkdir(app, { recursive: true });
-  const build = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(app, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  build.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((resolve) => build.once('exit', resolve));
-  if (code !== 0) process.stderr.write(`tsc reported problems (the emitted dist/ is used anyway):\n${out.slice(0, 2000)}\n`);
-  await cp(join(ROOT, 'bin'), join(app, 'bin'), { recursive: true });
-  await cp(join(ROOT, 'package.json'), join(app, 'package.json'));
-  await symlink(join(ROOT, 'node_modules'), join(app, 'node_modules'));
-  return join(app, 'bin/buildfix.js');
 }
 
 interface RunResult {
@@ -215,8 +201,8 @@ async function main(): Promise<number> {
     if (which.includes('sources')) results.push(await loadRun('from the sources (`npm start`)', join(ROOT, 'bin/buildfix.js'), {}, ctx));
     if (which.includes('image')) {
       const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? (await imageNodeOptions());
-      const bin = await buildImageApp(work);
-      results.push(await loadRun(`compiled, as in the Docker image${nodeOptions ? ` (NODE_OPTIONS=${nodeOptions})` : ''}`, bin, { NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, ctx));
+      const bin = await buildShippedApp(work);
+      results.push(await loadRun(`bundled (npm run build), as in the Docker image${nodeOptions ? ` (NODE_OPTIONS=${nodeOptions})` : ''}`, bin, { NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, ctx));
     }
   } finally {
     await Promise.all([slack.close(), goproxy.close()]);

@@ -1,5 +1,16 @@
-import pino, { type Logger, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, DestinationStream } from 'pino';
 import { redactText } from './util/redact.ts';
+
+type Pino = typeof import('pino').default;
+let pinoModule: Pino | undefined;
+
+// pino (and its dependencies) load on the first createLogger(): one-shot commands
+// that never log (`diagnose --json`, `explain`) do not pay for it at start-up.
+function loadPino(): Pino {
+  pinoModule ??= createRequire(import.meta.url)('pino') as Pino;
+  return pinoModule;
+}
 
 export type { Logger };
 
@@ -68,6 +79,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       },
     },
   };
+  const pino = loadPino();
   if (options.destination) return pino(base, options.destination);
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'HH:MM:ss' } } });

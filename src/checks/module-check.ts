@@ -103,28 +103,44 @@ function firstAnsweringProxy(chain: ProxyEntry[], lookup: VersionLookup): string
   return baseUrlOf(chain, lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off'));
 }
 
-/** Suggests the newest published release below the missing one ("pin v1.9.8"). */
-async function suggestVersion(client: GoProxyClient, base: string | undefined, module: string, missing: string): Promise<string | undefined> {
+/** The newest published release below the missing one ("pin v1.9.8"), from a version list. */
+function suggestVersion(versions: readonly string[] | undefined, missing: string): string | undefined {
+  if (!versions) return undefined;
+  const candidates = versions.filter((v) => !isPseudoVersion(v) && compareModuleVersions(v, missing) < 0).sort(compareModuleVersions);
+  return candidates.at(-1);
+}
+
+/** The version list from `base`, or undefined when the proxy cannot give one. */
+async function listVersions(client: GoProxyClient, base: string | undefined, module: string, signal: AbortSignal | undefined): Promise<string[] | undefined> {
   if (!base) return undefined;
   try {
-    const versions = await client.list(base, module);
-    const candidates = versions.filter((v) => !isPseudoVersion(v) && compareModuleVersions(v, missing) < 0).sort(compareModuleVersions);
-    return candidates.at(-1);
+    return await client.list(base, module, signal ? { signal } : {});
   } catch {
     return undefined;
   }
 }
 
-async function retractionFor(client: GoProxyClient, base: string, module: string, version: string): Promise<{ latest: string; rationale?: string } | undefined> {
-  const versions = (await client.list(base, module)).filter((v) => !isPseudoVersion(v));
-  if (versions.length === 0) return undefined;
-  const releases = versions.filter((v) => !v.includes('-'));
-  const latest = (releases.length > 0 ? releases : versions).sort(compareModuleVersions).at(-1);
+/**
+ * Whether `version` is retracted: retract directives live in the go.mod of the
+ * module's latest release. When the requirement is that release, the .mod the
+ * lookup already fetched answers it without another request.
+ */
+async function retractionFor(client: GoProxyClient, base: string, module: string, version: string, versions: string[] | undefined, requiredMod: string | undefined, signal: AbortSignal | undefined): Promise<{ latest: string; rationale?: string } | undefined> {
+  const published = (versions ?? []).filter((v) => !isPseudoVersion(v));
+  if (published.length === 0) return undefined;
+  const releases = published.filter((v) => !v.includes('-'));
+  const latest = (releases.length > 0 ? releases : published).sort(compareModuleVersions).at(-1);
   if (!latest) return undefined;
-  const modText = await client.mod(base, module, latest);
+  const modText = latest === version && requiredMod !== undefined ? requiredMod : await client.mod(base, module, latest, signal ? { signal } : {});
   const mod = parseGoMod(modText, `${module}@${latest}/go.mod`, { lax: true });
   const hit = isRetracted(version, mod.retract);
   return hit ? { latest, ...(hit.rationale ? { rationale: hit.rationale } : {}) } : undefined;
+}
+
+/** The proxy a non-private module is asked first: where its version list most likely comes from. */
+function firstProxyBase(chain: ProxyEntry[]): string | undefined {
+  const first = chain[0];
+  return first?.kind === 'url' ? first.url : undefined;
 }
 
 export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, options: ModuleCheckOptions): Promise<CheckResult[]> {
@@ -170,28 +186,35 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     }
   }
 
-  // Direct requirements first: their retraction check adds two requests, so they start early.
+  // Direct requirements first: their retraction check needs the version list too.
   const ordered = [...targets].sort((a, b) => Number(a.req.indirect) - Number(b.req.indirect));
+  const speculativeBase = firstProxyBase(options.chain);
+  const signal = options.signal;
   let done = 0;
   const lookups = await mapLimit(ordered, options.concurrency, async (t) => {
+    const wantsRetraction = options.checkRetractions && !t.req.indirect && !isPseudoVersion(t.version) && !options.privacy.bypassProxy(t.path);
+    // The list goes out with the .mod request instead of after it: one round trip, not two.
+    // The client's own limit still caps the requests in flight.
+    const earlyList = wantsRetraction && speculativeBase ? listVersions(options.client, speculativeBase, t.path, signal) : undefined;
     const lookup = await lookupVersion(t.path, t.version, {
       chain: options.chain,
       privacy: options.privacy,
       client: options.client,
       git: options.git,
       fetchMod: true,
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(signal ? { signal } : {}),
     });
     done++;
     if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
+    const listFrom = async (base: string | undefined): Promise<string[] | undefined> => (earlyList && base === speculativeBase ? earlyList : listVersions(options.client, base, t.path, signal));
     // Follow-ups run inside the same slot so they overlap with the remaining lookups.
     let suggestion: string | undefined;
     let retraction: { latest: string; rationale?: string } | undefined;
     if (lookup.outcome === 'not-found') {
-      suggestion = await suggestVersion(options.client, firstAnsweringProxy(options.chain, lookup), t.path, t.version);
-    } else if (options.checkRetractions && lookup.outcome === 'found' && !t.req.indirect && !isPseudoVersion(t.version)) {
+      suggestion = suggestVersion(await listFrom(firstAnsweringProxy(options.chain, lookup)), t.version);
+    } else if (wantsRetraction && lookup.outcome === 'found') {
       const base = baseUrlOf(options.chain, lookup.decidedBy);
-      if (base) retraction = await retractionFor(options.client, base, t.path, t.version).catch(() => undefined);
+      if (base) retraction = await retractionFor(options.client, base, t.path, t.version, await listFrom(base), lookup.modFile, signal).catch(() => undefined);
     }
     return { t, lookup, suggestion, retraction };
   });

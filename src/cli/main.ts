@@ -73,9 +73,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === 'version') {
-    const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    io.stdout.write(`buildfix ${pkg.version}\n`);
+    const { packageVersion } = await import('../util/package-root.ts');
+    io.stdout.write(`buildfix ${packageVersion()}\n`);
     return 0;
   }
   const ctx = createCliContext(io, debug);

@@ -2,7 +2,7 @@
  * Environment variables buildfix reads. Everything else in the program takes
  * the parsed Config; nothing outside src/config reads process.env.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { EnvSchema, pickGoEnv, type EnvConfig, type GoEnv } from './env.ts';
@@ -14,6 +14,15 @@ export interface Config extends FileConfig {
   host: string;
   /** Where the file config came from, if anywhere. */
   configPath: string | undefined;
+}
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+
+// The YAML parser loads only when BUILDFIX_CONFIG names a file: most one-shot runs have none.
+function loadYaml(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
 }
 
 function describeIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string[] {
@@ -42,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   let raw: unknown = {};
   const configPath = env.BUILDFIX_CONFIG?.trim() || undefined;
   if (configPath) {
+    const { parse: parseYaml, YAMLParseError } = loadYaml();
     try {
       raw = parseYaml(readFile(configPath)) ?? {};
     } catch (err) {

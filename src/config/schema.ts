@@ -2,7 +2,7 @@
  * The configuration file's shape (BUILDFIX_CONFIG, YAML). Later features
  * extend it; keys are never renamed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*(\/[A-Za-z0-9][A-Za-z0-9._ -]*)*$/;

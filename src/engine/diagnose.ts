@@ -41,6 +41,9 @@ export interface DiagnoseOptions {
   client?: GoProxyClient;
 }
 
+/** How long the `go version`/`go env` spawn waits for the module check to put its first requests on the wire. */
+const GO_SPAWN_DELAY_MS = 10;
+
 const GO_ENV_FROM_GO = ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOMODCACHE', 'GOINSECURE', 'GOTOOLCHAIN'] as const;
 
 /** `go env -json` knows values set with `go env -w`; the process env wins where set, as for go itself. */
@@ -103,8 +106,12 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
 
-    // `go version`/`go env` take ~100 ms: start them now, await them only where their answer is needed.
-    const goInfoPromise = readGoEnvironment({ timeoutMs: 15_000 }).catch(() => undefined);
+    // `go version`/`go env` take ~100 ms, ~20 ms of it this thread's CPU to spawn them. They start once the
+    // module check's first requests are on the wire (so they overlap the proxy's answers instead of delaying
+    // them) and are awaited only where their answer is needed.
+    const goInfoPromise = new Promise((resolve) => setTimeout(resolve, parts.modules ? GO_SPAWN_DELAY_MS : 0))
+      .then(() => readGoEnvironment({ timeoutMs: 15_000 }))
+      .catch(() => undefined);
     const goEnv = effectiveGoEnv(options.goEnv, await readGoEnvFile({ ...options.goEnv, ...(options.processEnv ?? process.env) }));
     const chain = parseGoproxy(goEnv.GOPROXY);
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);

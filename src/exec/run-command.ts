@@ -3,7 +3,6 @@
  * string), a timeout, an optional AbortSignal, an allow-listed environment and
  * redacted output tails.
  */
-import { execa } from 'execa';
 import { CommandFailedError } from '../errors.ts';
 import { redactText } from '../util/redact.ts';
 
@@ -71,6 +70,8 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
   const display = redactText(argv.join(' '));
   const tailBytes = options.tailBytes ?? 4096;
   const started = performance.now();
+  // execa loads with the first command, not at start-up: a diagnosis sends its first proxy requests before it spawns anything.
+  const { execa } = await import('execa');
   const result = await execa(file, args, {
     cwd: options.cwd,
     timeout: options.timeoutMs ?? 60_000,

@@ -4,7 +4,7 @@
  * case-encoding and its reading of statuses (404/410 = not found, anything
  * else = a real error). Works for http(s) and file:// bases alike.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UpstreamError } from '../errors.ts';
 import { compareModuleVersions, isPseudoVersion, isValidModuleVersion } from '../gomod/go-version.ts';
 import { escapePath, escapeVersion } from './escape-path.ts';

@@ -4,7 +4,7 @@
  * this host's config, load the handler, run it under the job's timeout, and
  * turn whatever happened into a typed outcome plus a retry decision.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config/load-config.ts';
 import { BuildfixError, CommandFailedError, isBuildfixError } from '../errors.ts';
 import type { Logger } from '../logger.ts';

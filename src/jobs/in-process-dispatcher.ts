@@ -9,7 +9,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Config } from '../config/load-config.ts';
 import { BuildfixError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { buildfixVersion } from './buildfix-version.ts';
+import { packageVersion } from '../util/package-root.ts';
 import { getJobSpec, type JobName, type JobPayloadInput, type JobSpec } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { backoffDelayMs, executeJob } from './execute-job.ts';
@@ -128,7 +128,7 @@ export class InProcessDispatcher implements Dispatcher {
         {
           id: `in-process:${process.pid}`,
           host: this.host,
-          version: buildfixVersion(),
+          version: packageVersion(),
           pid: process.pid,
           hostname: osHostname(),
           startedAt: this.startedAt,

@@ -11,7 +11,7 @@
  * explanation is idempotent: a build trigger or a restart is never run twice
  * automatically (one attempt, a dedup window against double clicks).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Classification } from '../classify/classify-log.ts';
 import type { AgentStateAfterFailure, RestartStep, RestartStepEvent } from '../clients/jenkins/restart-agent.ts';
 import type { BuildResult } from '../clients/jenkins/schema.ts';

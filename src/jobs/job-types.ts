@@ -4,7 +4,7 @@
  * receives. Pure types plus small zod schemas; no Redis, no engine code, so
  * the chat side can import this freely.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config/load-config.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';

@@ -5,7 +5,7 @@
  * Secrets never belong in a payload; values that look like credentials are
  * refused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { maskUrlCredentials, redactText } from '../util/redact.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;

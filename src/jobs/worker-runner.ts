@@ -20,7 +20,7 @@ import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { describeRedisUrl } from '../redis/redis-options.ts';
-import { buildfixVersion } from './buildfix-version.ts';
+import { packageVersion } from '../util/package-root.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
 import { executeJob, preloadHandlers } from './execute-job.ts';
 import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
@@ -91,7 +91,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   const info = (): WorkerInfo => ({
     id,
     host,
-    version: buildfixVersion(),
+    version: packageVersion(),
     pid: process.pid,
     hostname: osHostname(),
     startedAt,

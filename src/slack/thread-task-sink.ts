@@ -5,10 +5,10 @@
  * cannot delay the next ack. If the thread dies it is started again; tasks
  * that arrive meanwhile wait in a bounded queue.
  */
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
+import { packageRoot, runningFromSources } from '../util/package-root.ts';
 import type { HandlerSideOptions } from './create-handler-side.ts';
 import type { SlackTask } from './slack-task.ts';
 import type { TaskSink } from './task-sink.ts';
@@ -17,8 +17,10 @@ export type ThreadMessage = { type: 'task'; task: SlackTask } | { type: 'close';
 type ThreadReply = { type: 'ready' } | { type: 'closed' };
 
 const MAX_QUEUED = 1000;
-// Sources run as .ts (type stripping); the build emits .js beside the others.
-const ENTRY = new URL(`./handler-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+// Sources run as .ts (type stripping); the build bundles the thread as its own entry point (scripts/build.ts).
+function threadEntry(): string {
+  return runningFromSources() ? join(packageRoot(), 'src/slack/handler-thread.ts') : join(packageRoot(), 'dist/slack/handler-thread.js');
+}
 
 export class ThreadTaskSink implements TaskSink {
   readonly #options: HandlerSideOptions;
@@ -37,7 +39,7 @@ export class ThreadTaskSink implements TaskSink {
   /** Starts the thread; resolves once it is ready, rejects if it fails to start (bad config). */
   start(timeoutMs = 20_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(ENTRY, { workerData: this.#options });
+      const worker = new Worker(threadEntry(), { workerData: this.#options });
       this.#worker = worker;
       const timer = setTimeout(() => reject(new Error(`the Slack handler thread did not start within ${timeoutMs} ms`)), timeoutMs);
       worker.on('message', (m: ThreadReply) => {

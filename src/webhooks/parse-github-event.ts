@@ -14,7 +14,7 @@
  * Both content types GitHub offers are accepted: application/json and
  * application/x-www-form-urlencoded (`payload=<json>`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalEventKey, type CiEvent, type CiOutcome } from './ci-event.ts';
 import { describeZodError, invalid, parseJsonBody, type ParsedDelivery } from './parsed-delivery.ts';
 

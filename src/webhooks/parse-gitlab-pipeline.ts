@@ -6,7 +6,7 @@
  * attempt per name (the hook lists retried jobs too); their log URL is the
  * job trace API (it needs a token).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalEventKey, type CiEvent, type CiFailedJob, type CiOutcome } from './ci-event.ts';
 import { describeZodError, invalid, parseJsonBody, type ParsedDelivery } from './parsed-delivery.ts';
 

@@ -7,7 +7,7 @@
  * SUCCESS → recovery; UNSTABLE (tests), ABORTED and NOT_BUILT are ignored —
  * they are not a broken build. QUEUED/STARTED are ignored. XML → 415.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeLine } from '../classify/normalize-log.ts';
 import { canonicalEventKey, pickFirstErrorLine, shortBranch, type CiEvent, type CiOutcome } from './ci-event.ts';
 import { describeZodError, invalid, parseJsonBody, type ParsedDelivery } from './parsed-delivery.ts';

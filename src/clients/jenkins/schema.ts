@@ -4,7 +4,7 @@
  * that vary between cores and plugins are optional/nullable, so a newer or
  * older Jenkins still parses. Each schema shares its name with its type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BUILD_RESULTS = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED'] as const;
 export type BuildResult = (typeof BUILD_RESULTS)[number];

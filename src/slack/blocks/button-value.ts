@@ -4,7 +4,7 @@
  * asked for a confirmation and a GOPROXY override for "retry through another
  * proxy". Kept well under Slack's 2000-character value limit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIMITS } from './block-kit.ts';
 
 /** action_id prefixes: every buildfix button starts with "bf-". */
