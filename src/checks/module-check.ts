@@ -35,6 +35,8 @@ export interface ModuleCheckOptions {
   checkRetractions: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Called once, when the first lookup has its answer (or when there is nothing to look up). */
+  onFirstAnswer?: () => void;
 }
 
 /** What to look up for one requirement once replace directives are applied. */
@@ -205,6 +207,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       ...(signal ? { signal } : {}),
     });
     done++;
+    if (done === 1) options.onFirstAnswer?.();
     if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
     const listFrom = async (base: string | undefined): Promise<string[] | undefined> => (earlyList && base === speculativeBase ? earlyList : listVersions(options.client, base, t.path, signal));
     // Follow-ups run inside the same slot so they overlap with the remaining lookups.
@@ -219,6 +222,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     return { t, lookup, suggestion, retraction };
   });
 
+  if (done === 0) options.onFirstAnswer?.();
   const errorGroups = new Map<string, { category: FindingCategory; attempt: SourceAttempt | undefined; modules: string[] }>();
   const notFound: Array<{ t: Target; lookup: VersionLookup; suggestion: string | undefined }> = [];
   for (const { t, lookup, suggestion } of lookups) {

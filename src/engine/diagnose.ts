@@ -41,8 +41,8 @@ export interface DiagnoseOptions {
   client?: GoProxyClient;
 }
 
-/** How long the `go version`/`go env` spawn waits for the module check to put its first requests on the wire. */
-const GO_SPAWN_DELAY_MS = 10;
+/** The longest the `go version`/`go env` spawn waits for the module check's first answer. */
+const GO_SPAWN_MAX_WAIT_MS = 250;
 
 const GO_ENV_FROM_GO = ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOMODCACHE', 'GOINSECURE', 'GOTOOLCHAIN'] as const;
 
@@ -106,12 +106,19 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
 
-    // `go version`/`go env` take ~100 ms, ~20 ms of it this thread's CPU to spawn them. They start once the
-    // module check's first requests are on the wire (so they overlap the proxy's answers instead of delaying
-    // them) and are awaited only where their answer is needed.
-    const goInfoPromise = new Promise((resolve) => setTimeout(resolve, parts.modules ? GO_SPAWN_DELAY_MS : 0))
-      .then(() => readGoEnvironment({ timeoutMs: 15_000 }))
-      .catch(() => undefined);
+    // `go version`/`go env` take ~100 ms, ~25 ms of it this thread's CPU to spawn them. Spawned while the
+    // module check opens its connections, they delay its first requests; so they start once the first
+    // module answer is in (every first-wave request is on the wire by then), or after GO_SPAWN_MAX_WAIT_MS.
+    // Their answer is awaited only where it is needed (host checks, toolchain check, facts).
+    let startGo: () => void = () => {};
+    const goMayStart = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, parts.modules ? GO_SPAWN_MAX_WAIT_MS : 0);
+      startGo = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    const goInfoPromise = goMayStart.then(() => readGoEnvironment({ timeoutMs: 15_000 })).catch(() => undefined);
     const goEnv = effectiveGoEnv(options.goEnv, await readGoEnvFile({ ...options.goEnv, ...(options.processEnv ?? process.env) }));
     const chain = parseGoproxy(goEnv.GOPROXY);
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);
@@ -159,6 +166,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
               privateHosts,
               hostGoVersion: goInfoPromise.then((g) => g?.version),
+              onFirstAnswer: startGo,
               concurrency: options.config.concurrency,
               checkRetractions: options.checkRetractions ?? true,
               ...(options.signal ? { signal: options.signal } : {}),
