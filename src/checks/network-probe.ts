@@ -8,11 +8,11 @@
  * come out as different findings instead of one opaque fetch error.
  */
 import { X509Certificate } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, getCACertificates, rootCertificates, type DetailedPeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import type { GoEnv } from '../config/env.ts';
 import { BuildfixError } from '../errors.ts';
+import { lookupAll, type HostsTable } from '../goproxy/hosts-lookup.ts';
 import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import { proxyForUrl } from '../goproxy/proxy-env.ts';
 import type { CheckResult, CheckStatus, Finding, FindingCategory, ProgressListener, Severity } from '../report/model.ts';
@@ -34,6 +34,8 @@ export interface ProbeOptions {
   onProgress?: ProgressListener;
   /** Extra trusted root certificates (PEM), as SSL_CERT_FILE adds them for go on this host. */
   extraCaPem?: string[];
+  /** Static name → address entries answered before DNS ("" = no such host), as HttpClient's `hosts`. */
+  hosts?: HostsTable;
 }
 
 /** GOPROXY http(s) entries (up to direct/off) and the checksum DB unless GOSUMDB=off. */
@@ -134,9 +136,9 @@ function runStep<T>(budget: Budget, start: (resolve: (v: T) => void, reject: (e:
   });
 }
 
-function resolveHost(budget: Budget, host: string): Promise<string[]> {
+function resolveHost(budget: Budget, host: string, hosts: HostsTable | undefined): Promise<string[]> {
   return runStep<string[]>(budget, (resolve, reject) => {
-    lookup(host, { all: true }).then(
+    lookupAll(host, hosts).then(
       (addrs) => (addrs.length > 0 ? resolve(addrs.map((a) => a.address)) : reject(stepError('ENOTFOUND', `${host} has no addresses`))),
       reject,
     );
@@ -344,6 +346,7 @@ interface Ctx {
   budget: Budget;
   /** Built on first use: loading the system CA store costs ~50 ms of blocked event loop. */
   secureContext: () => SecureContext;
+  hosts: HostsTable | undefined;
 }
 
 interface TargetInfo {
@@ -605,7 +608,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
       const proxy = route.proxy;
       const proxyHost = bareHost(proxy);
       begin('proxy-dns');
-      const addrs = isIP(proxyHost) ? [proxyHost] : await resolveHost(budget, proxyHost);
+      const addrs = isIP(proxyHost) ? [proxyHost] : await resolveHost(budget, proxyHost, ctx.hosts);
       if (!isIP(proxyHost)) steps.push(`proxy DNS ${since(stageStarted)} ms`);
       begin('proxy-tcp');
       socket = await connectAny(budget, sockets, addrs, defaultPort(proxy));
@@ -635,7 +638,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
     } else {
       const host = bareHost(t.url);
       begin('dns');
-      const addrs = isIP(host) ? [host] : await resolveHost(budget, host);
+      const addrs = isIP(host) ? [host] : await resolveHost(budget, host, ctx.hosts);
       steps.push(isIP(host) ? 'DNS n/a (IP)' : `DNS ${since(stageStarted)} ms`);
       begin('tcp');
       socket = await connectAny(budget, sockets, addrs, defaultPort(t.url));
@@ -816,11 +819,11 @@ export async function probeEndpoints(endpoints: ProbeTarget[], opts: ProbeOption
             ],
           };
         } else {
-          const ctx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext };
+          const ctx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext, hosts: opts.hosts };
           outcome = await probeRoute(info, route, ctx);
           // The go command reaches the checksum DB through GOPROXY when the proxy relays it.
           if (used && info.kind === 'sumdb' && sumDbName && outcome.findings.some((f) => f.severity === 'error' && f.category !== 'tls-interception')) {
-            const relayCtx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext };
+            const relayCtx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext, hosts: opts.hosts };
             const relay = await sumdbRelay(opts.goEnv, sumDbName, relayCtx);
             if (relay) {
               outcome.findings = outcome.findings.map((f) => ({ ...f, severity: 'info' as const, message: `${f.message} The go command reaches it through ${relay} instead, so this does not block downloads.` }));

@@ -8,12 +8,11 @@
  * Failures become HttpRequestError with a kind a person can act on; URLs in
  * messages never carry credentials.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { createCachingLookup } from './dns-cache.ts';
+import { lookupAll, type HostsTable } from './hosts-lookup.ts';
 import type { GoEnv } from '../config/env.ts';
 import { UpstreamError } from '../errors.ts';
 import { proxyForUrl } from './proxy-env.ts';
@@ -48,7 +47,7 @@ export interface HttpClientOptions {
    * test with names the go command does not treat as loopback). An empty
    * address makes the lookup fail with ENOTFOUND.
    */
-  hosts?: Record<string, string>;
+  hosts?: HostsTable;
 }
 
 export interface HttpGetOptions {
@@ -110,28 +109,6 @@ export function redactUrl(url: URL | string): string {
   });
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** dns.lookup with static entries first (net.connect's `lookup` hook). */
-function createHostsLookup(hosts: Record<string, string>) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    const address = Object.hasOwn(hosts, hostname) ? hosts[hostname] : undefined;
-    if (address === undefined) {
-      dnsLookup(hostname, { ...options, all: options.all === true }, callback as never);
-      return;
-    }
-    if (address === '') {
-      const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
-      err.code = 'ENOTFOUND';
-      err.syscall = 'getaddrinfo';
-      process.nextTick(callback, err, options.all ? [] : '', 0);
-      return;
-    }
-    const family = isIP(address) || 4;
-    if (options.all) process.nextTick(callback, null, [{ address, family }]);
-    else process.nextTick(callback, null, address, family);
-  };
-}
 
 /** A counting semaphore: at most `limit` holders, FIFO waiters. */
 class Semaphore {
@@ -237,12 +214,9 @@ export class HttpClient {
     this.#options = options;
     this.#semaphore = new Semaphore(maxConcurrent);
     const hosts = options.hosts;
-    const hostsLookup = hosts ? createHostsLookup(hosts) : undefined;
     this.#lookup = createCachingLookup({
       timeoutMs,
-      ...(hostsLookup
-        ? { resolve: (h: string) => new Promise<LookupAddress[]>((res, rej) => hostsLookup(h, { all: true }, ((e: Error | null, a: LookupAddress[]) => (e ? rej(e) : res(a))) as never)) }
-        : {}),
+      ...(hosts ? { resolve: (h: string) => lookupAll(h, hosts) } : {}),
     });
     this.#direct = new Agent(this.#agentOptions());
   }

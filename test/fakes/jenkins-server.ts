@@ -286,6 +286,69 @@ interface Ctx {
   session: string | undefined;
 }
 
+/** A parsed `tree=` selector: field → its own selector (null: none given), with an optional {from,to} range for arrays. */
+export interface TreeSpec {
+  fields: Map<string, { sub: TreeSpec | null; range?: [number, number | undefined] }>;
+}
+
+/** Parses Jenkins' `tree=` syntax: `a,b[c,d[e]]{0,10},f`. Throws on unbalanced brackets, as Jenkins answers 400/500 for them. */
+export function parseTree(text: string): TreeSpec {
+  let i = 0;
+  const list = (): TreeSpec => {
+    const spec: TreeSpec = { fields: new Map() };
+    for (;;) {
+      const start = i;
+      while (i < text.length && !',[]{}'.includes(text[i] ?? '')) i++;
+      const name = text.slice(start, i).trim();
+      let sub: TreeSpec | null = null;
+      let range: [number, number | undefined] | undefined;
+      if (text[i] === '[') {
+        i++;
+        sub = list();
+        if (text[i] !== ']') throw new Error(`tree: missing ] at ${i}`);
+        i++;
+      }
+      if (text[i] === '{') {
+        const end = text.indexOf('}', i);
+        if (end < 0) throw new Error(`tree: missing } at ${i}`);
+        const [from, to] = text.slice(i + 1, end).split(',');
+        range = to === undefined ? [Number(from), Number(from) + 1] : [Number(from || 0), to === '' ? undefined : Number(to)];
+        i = end + 1;
+      }
+      if (name) spec.fields.set(name, { sub, ...(range ? { range } : {}) });
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      return spec;
+    }
+  };
+  const spec = list();
+  if (i !== text.length) throw new Error(`tree: unexpected ${text[i]} at ${i}`);
+  return spec;
+}
+
+/**
+ * Keeps what the selector names (and _class, which Jenkins always sends); arrays are
+ * filtered element by element. A field named without [...] keeps its value when that is
+ * a primitive, but an object under it keeps only its _class: Jenkins prunes every level.
+ */
+export function applyTree(value: unknown, spec: TreeSpec | null): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => applyTree(v, spec));
+  spec ??= { fields: new Map() };
+  const out: Record<string, unknown> = {};
+  const obj = value as Record<string, unknown>;
+  if ('_class' in obj) out._class = obj._class;
+  for (const [name, { sub, range }] of spec.fields) {
+    if (!(name in obj)) continue;
+    let v = obj[name];
+    if (range && Array.isArray(v)) v = v.slice(range[0], range[1]);
+    out[name] = applyTree(v, sub);
+  }
+  return out;
+}
+
 function fakeSha(seed: string): string {
   return createHash('sha1').update(seed).digest('hex');
 }
@@ -616,7 +679,12 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     }
     throw new Answered();
   }
-  const json = (ctx: Ctx, value: unknown): never => send(ctx, 200, JSON.stringify(value), { 'content-type': 'application/json;charset=utf-8' });
+  // Jenkins answers only what `tree=` selects, so a selector that misses a field the client reads shows up in tests.
+  const json = (ctx: Ctx, value: unknown): never => {
+    const tree = ctx.rec.query.tree;
+    const body = tree === undefined ? value : applyTree(value, parseTree(tree));
+    return send(ctx, 200, JSON.stringify(body), { 'content-type': 'application/json;charset=utf-8' });
+  };
   const errorPage = (status: number, message: string): string =>
     `<html><head><meta http-equiv="Content-Type" content="text/html;charset=utf-8"/><title>Error ${status} ${message}</title></head><body><h2>HTTP ERROR ${status} ${message}</h2><table><tr><th>URI:</th><td>/</td></tr><tr><th>STATUS:</th><td>${status}</td></tr><tr><th>MESSAGE:</th><td>${message}</td></tr></table></body></html>`;
   const notFound = (ctx: Ctx): never => send(ctx, 404, errorPage(404, 'Not Found'));

@@ -7,6 +7,13 @@ import { startConnectProxy, type ConnectProxy } from '../../fakes/connect-proxy.
 import { createTestCa, startTlsServer, type TestCa, type TlsTestServer } from '../../fakes/tls-server.ts';
 import { closedPort, startHttpServer, startSilentServer, type LoopbackServer } from '../../helpers/checks-servers.ts';
 
+/**
+ * The names these tests use, answered without the system resolver (no DNS query
+ * leaves the machine): none of them exists on this host. The fake CONNECT proxy
+ * resolves goproxy.test and sum.test itself, as a corporate proxy would.
+ */
+const NO_DNS = { 'nonexistent.invalid': '', 'goproxy.test': '', 'sum.test': '' };
+
 function byId(results: CheckResult[], prefix: string): CheckResult {
   const found = results.find((r) => r.id.startsWith(prefix));
   assert.ok(found, `no result with id ${prefix}…; got ${results.map((r) => r.id).join(', ')}`);
@@ -27,7 +34,7 @@ describe('probeEndpoints (direct)', () => {
 
   it('passes for a reachable GOPROXY and reports timings', async () => {
     const events: ProgressEvent[] = [];
-    const results = await probeEndpoints([{ kind: 'goproxy', url: http.url }], { goEnv: {}, timeoutMs: 2000, onProgress: (e) => events.push(e) });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: http.url }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS, onProgress: (e) => events.push(e) });
     assert.equal(results.length, 1, 'no proxy configured: only the direct route');
     const r = byId(results, `probe:direct:${http.url}`);
     assert.equal(r.status, 'pass');
@@ -41,14 +48,14 @@ describe('probeEndpoints (direct)', () => {
   });
 
   it('asks a checksum DB for /latest', async () => {
-    const results = await probeEndpoints([{ kind: 'sumdb', url: http.url }], { goEnv: {}, timeoutMs: 2000 });
+    const results = await probeEndpoints([{ kind: 'sumdb', url: http.url }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS });
     assert.equal(results[0]?.status, 'pass');
     assert.deepEqual(http.seen.slice(-1), ['GET /latest']);
   });
 
   it('reports a closed port as proxy-unreachable with "connection refused"', async () => {
     const port = await closedPort();
-    const [r] = await probeEndpoints([{ kind: 'goproxy', url: `http://127.0.0.1:${port}` }], { goEnv: {}, timeoutMs: 2000 });
+    const [r] = await probeEndpoints([{ kind: 'goproxy', url: `http://127.0.0.1:${port}` }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS });
     assert.equal(r?.status, 'fail');
     assert.equal(r?.findings[0]?.category, 'proxy-unreachable');
     assert.equal(r?.findings[0]?.severity, 'error');
@@ -58,13 +65,13 @@ describe('probeEndpoints (direct)', () => {
 
   it('reports a closed checksum DB port as sumdb-unreachable', async () => {
     const port = await closedPort();
-    const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOSUMDB: 'sum.golang.org http://127.0.0.1:1' }, timeoutMs: 2000 });
+    const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOSUMDB: 'sum.golang.org http://127.0.0.1:1' }, timeoutMs: 2000, hosts: NO_DNS });
     assert.equal(r?.findings[0]?.category, 'sumdb-unreachable');
     assert.equal(r?.status, 'fail');
   });
 
   it('reports a name that does not resolve as a DNS failure', async () => {
-    const [r] = await probeEndpoints([{ kind: 'goproxy', url: 'https://nonexistent.invalid' }], { goEnv: {}, timeoutMs: 5000 });
+    const [r] = await probeEndpoints([{ kind: 'goproxy', url: 'https://nonexistent.invalid' }], { goEnv: {}, timeoutMs: 5000, hosts: NO_DNS });
     assert.equal(r?.status, 'fail');
     assert.equal(r?.id, 'probe:direct:https://nonexistent.invalid');
     assert.equal(r?.findings[0]?.category, 'proxy-unreachable');
@@ -77,7 +84,7 @@ describe('probeEndpoints (direct)', () => {
     try {
       const timeoutMs = 400;
       const t0 = performance.now();
-      const [r] = await probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs });
+      const [r] = await probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs, hosts: NO_DNS });
       const elapsed = performance.now() - t0;
       assert.ok(elapsed < timeoutMs + 300, `took ${elapsed} ms`);
       assert.ok(elapsed >= timeoutMs - 50, `gave up early: ${elapsed} ms`);
@@ -91,18 +98,18 @@ describe('probeEndpoints (direct)', () => {
   });
 
   it('turns HTTP 5xx into an error and 429 into rate-limited', async () => {
-    const [busy] = await probeEndpoints([{ kind: 'goproxy', url: `${http.url}/busy` }], { goEnv: {}, timeoutMs: 2000 });
+    const [busy] = await probeEndpoints([{ kind: 'goproxy', url: `${http.url}/busy` }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS });
     assert.equal(busy?.status, 'fail');
     assert.equal(busy?.findings[0]?.category, 'proxy-unreachable');
     assert.match(busy?.findings[0]?.message ?? '', /HTTP 503/);
-    const [limited] = await probeEndpoints([{ kind: 'goproxy', url: `${http.url}/limited` }], { goEnv: {}, timeoutMs: 2000 });
+    const [limited] = await probeEndpoints([{ kind: 'goproxy', url: `${http.url}/limited` }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS });
     assert.equal(limited?.status, 'warn');
     assert.equal(limited?.findings[0]?.category, 'rate-limited');
     assert.match(limited?.findings[0]?.evidence ?? '', /Retry-After: 30/);
   });
 
   it('skips entries that are not http(s) URLs', async () => {
-    const [r] = await probeEndpoints([{ kind: 'goproxy', url: 'file:///srv/goproxy' }], { goEnv: {}, timeoutMs: 1000 });
+    const [r] = await probeEndpoints([{ kind: 'goproxy', url: 'file:///srv/goproxy' }], { goEnv: {}, timeoutMs: 1000, hosts: NO_DNS });
     assert.equal(r?.status, 'skip');
   });
 
@@ -111,7 +118,7 @@ describe('probeEndpoints (direct)', () => {
     try {
       const ac = new AbortController();
       setTimeout(() => ac.abort(new Error('job cancelled')), 100);
-      await assert.rejects(probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs: 5000, signal: ac.signal }), /job cancelled/);
+      await assert.rejects(probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs: 5000, hosts: NO_DNS, signal: ac.signal }), /job cancelled/);
     } finally {
       await silent.close();
     }
@@ -131,7 +138,7 @@ describe('probeEndpoints (TLS)', () => {
   });
 
   it('reports an untrusted CA as tls-interception naming the issuer', async () => {
-    const [r] = await probeEndpoints([{ kind: 'goproxy', url: tls.url }], { goEnv: {}, timeoutMs: 3000 });
+    const [r] = await probeEndpoints([{ kind: 'goproxy', url: tls.url }], { goEnv: {}, timeoutMs: 3000, hosts: NO_DNS });
     assert.equal(r?.status, 'fail');
     const f = r?.findings[0];
     assert.equal(f?.category, 'tls-interception');
@@ -147,7 +154,7 @@ describe('probeEndpoints (TLS)', () => {
   it('names the issuer when the server sends the whole chain (SELF_SIGNED_CERT_IN_CHAIN)', async () => {
     const chained = await startTlsServer({ ca, sendChain: true });
     try {
-      const [r] = await probeEndpoints([{ kind: 'sumdb', url: chained.url }], { goEnv: { GOSUMDB: `sum.golang.org ${chained.url}` }, timeoutMs: 3000 });
+      const [r] = await probeEndpoints([{ kind: 'sumdb', url: chained.url }], { goEnv: { GOSUMDB: `sum.golang.org ${chained.url}` }, timeoutMs: 3000, hosts: NO_DNS });
       assert.equal(r?.findings[0]?.category, 'tls-interception');
       assert.match(r?.findings[0]?.message ?? '', /SELF_SIGNED_CERT_IN_CHAIN/);
       assert.match(r?.findings[0]?.message ?? '', /Corp Inspection CA/);
@@ -157,7 +164,7 @@ describe('probeEndpoints (TLS)', () => {
   });
 
   it('passes with TLS timing once the CA is trusted', async () => {
-    const [r] = await probeEndpoints([{ kind: 'goproxy', url: tls.url }], { goEnv: {}, timeoutMs: 3000, extraCaPem: [ca.certPem] });
+    const [r] = await probeEndpoints([{ kind: 'goproxy', url: tls.url }], { goEnv: {}, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
     assert.equal(r?.status, 'pass', JSON.stringify(r));
     assert.match(r?.detail ?? '', /TCP \d+ ms · TLS \d+ ms · HTTP 200 in \d+ ms/);
   });
@@ -177,7 +184,7 @@ describe('probeEndpoints (TLS)', () => {
   it('reports a certificate for another name as tls-interception', async () => {
     const other = await startTlsServer({ ca, names: ['elsewhere.test'] });
     try {
-      const [r] = await probeEndpoints([{ kind: 'goproxy', url: other.url }], { goEnv: {}, timeoutMs: 3000, extraCaPem: [ca.certPem] });
+      const [r] = await probeEndpoints([{ kind: 'goproxy', url: other.url }], { goEnv: {}, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
       assert.equal(r?.findings[0]?.category, 'tls-interception');
       assert.match(r?.findings[0]?.message ?? '', /does not name that host/);
     } finally {
@@ -207,7 +214,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('tunnels with CONNECT, then TLS, and marks the proxy route as the one go uses', async () => {
     const seenBefore = proxy.seen.length;
     const target = `https://goproxy.test:${tls.port}`;
-    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000, extraCaPem: [ca.certPem] });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
     assert.equal(results.length, 2);
     const via = byId(results, `probe:via-proxy:${target}`);
     assert.equal(via.status, 'pass', JSON.stringify(via));
@@ -225,13 +232,13 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('sends plain-http targets to the proxy in absolute form, as go does', async () => {
     const seenBefore = proxy.seen.length;
     const target = `http://goproxy.test:${http.port}`;
-    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], { goEnv: { HTTP_PROXY: proxy.url }, timeoutMs: 3000 });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], { goEnv: { HTTP_PROXY: proxy.url }, timeoutMs: 3000, hosts: NO_DNS });
     assert.equal(byId(results, 'probe:via-proxy:').status, 'pass');
     assert.deepEqual(proxy.seen.slice(seenBefore), [`GET ${target}/`]);
   });
 
   it('does not use the proxy for hosts in NO_PROXY', async () => {
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url, NO_PROXY: 'goproxy.test' }, timeoutMs: 3000 });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url, NO_PROXY: 'goproxy.test' }, timeoutMs: 3000, hosts: NO_DNS });
     assert.deepEqual(results.map((r) => r.id.split(':')[1]), ['direct']);
     assert.match(results[0]?.title ?? '', /go's route/);
   });
@@ -239,7 +246,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('reports a proxy that needs auth as corporate-proxy (407)', async () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: authProxy.url }, timeoutMs: 3000 });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: authProxy.url }, timeoutMs: 3000, hosts: NO_DNS });
       const via = byId(results, 'probe:via-proxy:');
       assert.equal(via.status, 'fail');
       assert.equal(via.findings[0]?.category, 'corporate-proxy');
@@ -255,7 +262,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
       const proxyUrl = `http://builder:s3cret-pass@127.0.0.1:${authProxy.port}`;
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxyUrl }, timeoutMs: 3000, extraCaPem: [ca.certPem] });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxyUrl }, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
       assert.equal(byId(results, 'probe:via-proxy:').status, 'pass');
       assert.ok(!JSON.stringify(results).includes('s3cret-pass'));
       assert.match(byId(results, 'probe:via-proxy:').title, /builder:\*\*\*@/);
@@ -267,7 +274,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('reports wrong proxy credentials as rejected', async () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://builder:wrong@127.0.0.1:${authProxy.port}` }, timeoutMs: 3000 });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://builder:wrong@127.0.0.1:${authProxy.port}` }, timeoutMs: 3000, hosts: NO_DNS });
       const f = byId(results, 'probe:via-proxy:').findings[0];
       assert.equal(f?.category, 'corporate-proxy');
       assert.match(f?.message ?? '', /rejects the credentials/);
@@ -279,7 +286,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
 
   it('reports a proxy that is down as corporate-proxy, not as the target being down', async () => {
     const port = await closedPort();
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://127.0.0.1:${port}` }, timeoutMs: 3000 });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://127.0.0.1:${port}` }, timeoutMs: 3000, hosts: NO_DNS });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.status, 'fail');
     assert.equal(via.findings[0]?.category, 'corporate-proxy');
@@ -287,7 +294,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   });
 
   it('reports a proxy whose host does not resolve as corporate-proxy', async () => {
-    const results = await probeEndpoints([{ kind: 'sumdb', url: `https://sum.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: 'http://nonexistent.invalid:3128', GOSUMDB: `sum.golang.org https://sum.test:${tls.port}` }, timeoutMs: 5000 });
+    const results = await probeEndpoints([{ kind: 'sumdb', url: `https://sum.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: 'http://nonexistent.invalid:3128', GOSUMDB: `sum.golang.org https://sum.test:${tls.port}` }, timeoutMs: 5000, hosts: NO_DNS });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.findings[0]?.category, 'corporate-proxy');
     assert.match(via.findings[0]?.message ?? '', /does not resolve/);
@@ -296,7 +303,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('reports a refused CONNECT as corporate-proxy', async () => {
     const strict = await startConnectProxy({ refuseWith: 403 });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: strict.url }, timeoutMs: 3000 });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: strict.url }, timeoutMs: 3000, hosts: NO_DNS });
       const f = byId(results, 'probe:via-proxy:').findings[0];
       assert.equal(f?.category, 'corporate-proxy');
       assert.match(f?.message ?? '', /refuses to tunnel .*403/);
@@ -312,7 +319,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
         { kind: 'goproxy', url: `https://goproxy.test:${port}` },
         { kind: 'sumdb', url: `https://sum.test:${port}` },
       ],
-      { goEnv: { HTTPS_PROXY: proxy.url, GOSUMDB: `sum.golang.org https://sum.test:${port}` }, timeoutMs: 3000 },
+      { goEnv: { HTTPS_PROXY: proxy.url, GOSUMDB: `sum.golang.org https://sum.test:${port}` }, timeoutMs: 3000, hosts: NO_DNS },
     );
     const goproxy = byId(results, `probe:via-proxy:https://goproxy.test:${port}`);
     assert.equal(goproxy.findings[0]?.category, 'proxy-unreachable');
@@ -323,7 +330,7 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   });
 
   it('finds TLS interception inside the tunnel', async () => {
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000 });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000, hosts: NO_DNS });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.findings[0]?.category, 'tls-interception');
     assert.match(via.findings[0]?.message ?? '', /through the proxy.*Corp Inspection CA/);
@@ -338,7 +345,7 @@ describe('probeEndpoints (checksum DB relayed by GOPROXY)', () => {
     });
     try {
       const port = await closedPort();
-      const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOPROXY: `${goproxy.url},direct` }, timeoutMs: 2000 });
+      const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOPROXY: `${goproxy.url},direct` }, timeoutMs: 2000, hosts: NO_DNS });
       assert.equal(r?.findings[0]?.category, 'sumdb-unreachable');
       assert.equal(r?.findings[0]?.severity, 'info');
       assert.match(r?.findings[0]?.message ?? '', /reaches it through http:\/\/127\.0\.0\.1:\d+\/sumdb\/sum\.golang\.org/);
