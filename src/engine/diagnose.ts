@@ -128,34 +128,11 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const client = options.client ?? new GoProxyClient({ goEnv, timeoutMs: options.config.requestTimeoutMs, concurrency: options.config.concurrency });
 
     try {
-      const tasks: Array<Promise<CheckResult[]>> = [];
-      if (parts.probe) {
-        const endpoints: ProbeTarget[] = [];
-        for (const entry of chain) if (entry.kind === 'url' && /^https?:/.test(entry.url)) endpoints.push({ kind: 'goproxy', url: entry.url });
-        if (sumDb) endpoints.push({ kind: 'sumdb', url: sumDb.url });
-        tasks.push(timed('probe', 'network probe', () => probeEndpoints(endpoints, { goEnv, timeoutMs: options.config.requestTimeoutMs, onProgress: emit, ...(options.signal ? { signal: options.signal } : {}) })));
-      }
-      if (parts.host) {
-        tasks.push(
-          timed('host', 'host checks', async () => {
-            const goInfo = await goInfoPromise;
-            return checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, ...(goInfo ? { goInfo } : {}) });
-          }),
-        );
-      }
-      if (parts.lint) {
-        tasks.push(
-          (async (): Promise<CheckResult[]> => {
-            const t0 = performance.now();
-            const findings: Finding[] = lintProxyEnv(goEnv, { repoDir: target.dir, goModPaths: goMod.require.map((r) => r.path), privateHosts });
-            const bad = findings.some((f) => f.severity === 'error');
-            return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
-          })(),
-        );
-      }
-      if (parts.modules) {
-        tasks.push(
-          timed('modules', 'module versions exist on the proxy chain', () =>
+      // The module check is the critical path: its requests go out first. The rest starts after it
+      // (the lint, plain CPU, once the first requests are dispatched); the report keeps the order
+      // probe, host, lint, modules.
+      const modulesTask = parts.modules
+        ? timed('modules', 'module versions exist on the proxy chain', () =>
             checkModules(goMod, goSum, {
               repoDir: target.dir,
               goEnv,
@@ -172,9 +149,30 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               ...(options.signal ? { signal: options.signal } : {}),
               onProgress: emit,
             }),
-          ),
-        );
+          )
+        : undefined;
+      let probeTask: Promise<CheckResult[]> | undefined;
+      if (parts.probe) {
+        const endpoints: ProbeTarget[] = [];
+        for (const entry of chain) if (entry.kind === 'url' && /^https?:/.test(entry.url)) endpoints.push({ kind: 'goproxy', url: entry.url });
+        if (sumDb) endpoints.push({ kind: 'sumdb', url: sumDb.url });
+        probeTask = timed('probe', 'network probe', () => probeEndpoints(endpoints, { goEnv, timeoutMs: options.config.requestTimeoutMs, onProgress: emit, ...(options.signal ? { signal: options.signal } : {}) }));
       }
+      const hostTask = parts.host
+        ? timed('host', 'host checks', async () => {
+            const goInfo = await goInfoPromise;
+            return checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, ...(goInfo ? { goInfo } : {}) });
+          })
+        : undefined;
+      const lintTask = parts.lint
+        ? new Promise<void>((resolve) => setImmediate(resolve)).then((): CheckResult[] => {
+            const t0 = performance.now();
+            const findings: Finding[] = lintProxyEnv(goEnv, { repoDir: target.dir, goModPaths: goMod.require.map((r) => r.path), privateHosts });
+            const bad = findings.some((f) => f.severity === 'error');
+            return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
+          })
+        : undefined;
+      const tasks = [probeTask, hostTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const checks = (await Promise.all(tasks)).flat();
       const findings = rankFindings(checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
       const report: DiagnosisReport = {

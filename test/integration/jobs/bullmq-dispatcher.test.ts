@@ -140,7 +140,8 @@ describe('BullmqDispatcher with a worker', () => {
   it('lets another dispatcher (a restarted or second chat process) follow any job by id', async () => {
     const other = new BullmqDispatcher({ config, logger, redisUrl: SHARED_REDIS_URL, prefix, pollIntervalMs: 1000 });
     try {
-      const running = await dispatcher.submit('noop', { delayMs: 400 }, { replyTo: { channel: 'C123', threadTs: '1.5' }, requestedBy: 'U42' });
+      // Long enough that the job is still running when the other dispatcher has positioned its reader, even on a loaded machine.
+      const running = await dispatcher.submit('noop', { delayMs: 1500 }, { replyTo: { channel: 'C123', threadTs: '1.5' }, requestedBy: 'U42' });
       const progress: JobProgress[] = [];
       const outcome = await other.waitFor(running.id, { timeoutMs: 10_000, onProgress: (e) => progress.push(e) });
       assert.ok(outcome.ok);
