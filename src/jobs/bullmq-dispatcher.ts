@@ -65,10 +65,13 @@ function outcomeFromJob(job: Job): JobOutcome | undefined {
   if (rv && typeof rv === 'object' && (rv as { ok?: unknown }).ok === true) return rv as JobOutcome;
   if (job.failedReason === undefined || job.failedReason === '') return undefined;
   const error = parseFailedReason(job.failedReason);
+  // The host the job was routed to, as the worker's own outcome carries it (whichever path delivers the outcome).
+  const host = (job.data as { host?: unknown } | undefined)?.host;
   const failed: JobFailure = {
     ok: false,
     jobId: job.id,
     name: job.name,
+    ...(typeof host === 'string' && host !== '' ? { host } : {}),
     error,
     durationMs: job.processedOn ? Math.max(0, job.finishedOn - job.processedOn) : 0,
     attempts: Math.max(1, job.attemptsMade),
