@@ -43,6 +43,9 @@ export interface SlackIncidentAlertsOptions {
   logger: Logger;
 }
 
+/** Edits of one alert in a row before giving up on a store that keeps changing (the next change starts a new loop). */
+const MAX_EDIT_ROUNDS = 10;
+
 interface PendingEdit {
   again: boolean;
   done: Promise<void>;
@@ -223,7 +226,13 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return this.#jenkins;
   }
 
-  /** Re-renders the alert from the store; concurrent requests for one incident share one edit loop. */
+  /**
+   * Re-renders the alert from the store; concurrent requests for one incident share one edit loop.
+   * Several serve replicas edit the same alert, and Slack applies their edits in whatever order
+   * they arrive: after each edit the alert is rendered again from the store, and if that differs
+   * from what was sent (another replica's newer edit may have landed first and been overwritten by
+   * this older one), it is sent again. The last edit to land therefore always shows the latest state.
+   */
   updateAlert(id: number): Promise<void> {
     const pending = this.#edits.get(id);
     if (pending) {
@@ -234,9 +243,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     this.#edits.set(id, edit);
     edit.done = (async () => {
       try {
-        while (edit.again) {
+        for (let round = 0; edit.again && round < MAX_EDIT_ROUNDS; round++) {
           edit.again = false;
-          await this.#renderAlert(id).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not update the incident alert'));
+          try {
+            const sent = await this.#renderAlert(id);
+            if (sent !== undefined && !edit.again && (await this.#alertMessage(id))?.key !== sent) edit.again = true;
+          } catch (err) {
+            this.#log.warn({ err, incident: id }, 'could not update the incident alert');
+          }
         }
       } finally {
         this.#edits.delete(id);
@@ -245,12 +259,22 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return edit.done;
   }
 
-  async #renderAlert(id: number): Promise<void> {
+  /** The alert as the store says it should look now, with a key to compare renderings by. */
+  async #alertMessage(id: number): Promise<{ incident: Incident & { channel: string; threadTs: string }; message: SlackMessage; key: string } | undefined> {
     const incident = await this.#store.get(id);
-    if (!incident || !hasAlert(incident)) return;
+    if (!incident || !hasAlert(incident)) return undefined;
     const diagnose = this.#diagnoseCommand(incident);
     const message = renderIncidentAlert(incident, alertFactsFrom(await this.#store.timeline(id)), diagnose ? { diagnose } : {});
+    return { incident, message, key: JSON.stringify([message.text, message.blocks]) };
+  }
+
+  /** Edits the alert to what the store says now; returns the rendering's key (undefined: nothing to edit). */
+  async #renderAlert(id: number): Promise<string | undefined> {
+    const current = await this.#alertMessage(id);
+    if (!current) return undefined;
+    const { incident, message } = current;
     await this.#api.update({ channel: incident.channel, ts: incident.threadTs, text: message.text, blocks: fitBlocks(message.blocks).blocks });
+    return current.key;
   }
 
   #post(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
