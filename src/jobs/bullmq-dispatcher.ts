@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { BuildfixError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
+import { closeRedisConnection, createRedisConnection, lastRedisError } from '../redis/create-redis-connection.ts';
 import { describeRedisUrl } from '../redis/redis-options.ts';
 import type { JobName, JobPayloadInput } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
@@ -269,7 +269,7 @@ export class BullmqDispatcher implements Dispatcher {
     const deadline = Date.now() + this.connectWaitMs;
     while (this.producer.status !== 'ready') {
       if (this.producer.status === 'end' || Date.now() >= deadline) {
-        throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${this.producer.status}): nothing was queued`);
+        throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${lastRedisError(this.producer) ?? this.producer.status}): nothing was queued`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

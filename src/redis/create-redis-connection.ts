@@ -8,7 +8,43 @@
  *   one retry) so a user hears "Redis is unreachable" at once, not a hang.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { redisOptionsFromUrl } from './redis-options.ts';
+import { BuildfixError } from '../errors.ts';
+import { redactText } from '../util/redact.ts';
+import { describeRedisUrl, redisOptionsFromUrl } from './redis-options.ts';
+
+/** The last connection error of each client, so "not reachable" can say why. */
+const lastErrors = new WeakMap<Redis, Error>();
+
+const TLS_TRUST_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED)$/;
+
+/** Why a client cannot connect, in words a person can act on (TLS trust problems say how to fix them). */
+export function describeRedisError(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const message = redactText(err.message);
+  if (TLS_TRUST_CODES.test(code)) return `TLS: ${message} (${code}); if Redis's certificate comes from a private CA, point NODE_EXTRA_CA_CERTS at that CA's PEM file`;
+  if (/CERT|TLS|SSL/.test(code)) return `TLS: ${message} (${code})`;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name does not resolve (${code})`;
+  if (/NOAUTH|WRONGPASS|invalid (username-)?password/i.test(message)) return `authentication failed: ${message}`;
+  return message;
+}
+
+/** The last connection error seen on this client, described (undefined when there was none). */
+export function lastRedisError(client: Redis): string | undefined {
+  const err = lastErrors.get(client);
+  return err ? describeRedisError(err) : undefined;
+}
+
+/** Waits until the client is ready; otherwise a BF_UPSTREAM error naming the URL (password masked) and the reason. */
+export async function waitUntilReady(client: Redis, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (client.status !== 'ready') {
+    if (Date.now() > deadline || client.status === 'end') {
+      throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(url)} is not reachable (${lastRedisError(client) ?? client.status})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 export type RedisRole = 'blocking' | 'producer';
 
@@ -44,7 +80,11 @@ export function redisConnectionOptions(url: string, options: CreateRedisConnecti
 export function createRedisConnection(url: string, options: CreateRedisConnectionOptions): Redis {
   const client = new Redis(redisConnectionOptions(url, options));
   // An ioredis client without an 'error' listener crashes the process on the first refused reconnect.
-  client.on('error', options.onError ?? (() => {}));
+  client.on('error', (err: Error) => {
+    lastErrors.set(client, err);
+    options.onError?.(err);
+  });
+  client.on('ready', () => lastErrors.delete(client));
   return client;
 }
 

@@ -1,8 +1,9 @@
 /**
  * REDIS_URL → explicit ioredis options. redis:// is plain TCP, rediss:// is
- * TLS (SNI set to the host). Parsed here rather than by ioredis so the result
+ * TLS (SNI set to the host name; none for an IP). Parsed here rather than by ioredis so the result
  * is testable, survives `duplicate()` unchanged, and never logs a password.
  */
+import { isIP } from 'node:net';
 import type { RedisOptions } from 'ioredis';
 import { ConfigError } from '../errors.ts';
 
@@ -51,6 +52,7 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
   const options: RedisOptions = { host: p.host, port: p.port, db: p.db };
   if (p.username !== undefined) options.username = p.username;
   if (p.password !== undefined) options.password = p.password;
-  if (p.tls) options.tls = { servername: p.host };
+  // SNI carries host names only (RFC 6066); for an IP the certificate is checked against its IP SANs.
+  if (p.tls) options.tls = isIP(p.host) ? {} : { servername: p.host };
   return options;
 }

@@ -10,20 +10,15 @@ import { parseIncidentRef, requireIncident } from '../../incidents/incident-stor
 import type { Incident } from '../../incidents/incident-types.ts';
 import { RedisIncidentStore } from '../../incidents/redis-incident-store.ts';
 import { INCIDENT_REPORT_FORMATS, renderIncidentReport, type IncidentReportFormat } from '../../incidents/render-incident-report.ts';
-import { closeRedisConnection, createRedisConnection } from '../../redis/create-redis-connection.ts';
+import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
-import { describeRedisUrl } from '../../redis/redis-options.ts';
 import type { CliContext } from '../cli-context.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
 const USAGE = 'buildfix incidents list [--all] [--limit N] [--json] | incidents export <id> [--format md|json]';
 
-async function waitReady(redis: Redis, url: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (redis.status !== 'ready') {
-    if (Date.now() > deadline || redis.status === 'end') throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(url)} is not reachable (${redis.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitReady(redis: Redis, url: string): Promise<void> {
+  return waitUntilReady(redis, url, 5000);
 }
 
 function table(rows: string[][]): string {

@@ -1,11 +1,9 @@
 /** `buildfix status [--json]`: live workers (host, version, running jobs, last seen) and queue depths. */
 import { Queue } from 'bullmq';
-import { BuildfixError } from '../../errors.ts';
 import type { JobSystemStatus, WorkerInfo } from '../../jobs/job-types.ts';
 import { readJobStatus } from '../../jobs/read-job-status.ts';
-import { closeRedisConnection, createRedisConnection } from '../../redis/create-redis-connection.ts';
+import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
-import { describeRedisUrl } from '../../redis/redis-options.ts';
 import type { CliContext } from '../cli-context.ts';
 import { parseArgs } from '../parse-args.ts';
 
@@ -58,11 +56,7 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
   const redis = createRedisConnection(url, { role: 'producer', name: 'buildfix-status' });
   const queues = new Map<string, Queue>();
   try {
-    const deadline = Date.now() + 5000;
-    while (redis.status !== 'ready') {
-      if (Date.now() > deadline) throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(url)} is not reachable (${redis.status})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntilReady(redis, url, 5000);
     const status = await readJobStatus({
       redis,
       redisUrl: url,

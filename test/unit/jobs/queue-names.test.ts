@@ -64,6 +64,7 @@ describe('REDIS_URL', () => {
     assert.deepEqual(parseRedisUrl('redis://127.0.0.1:6380/2'), { host: '127.0.0.1', port: 6380, db: 2, tls: false });
     const tls = redisOptionsFromUrl('rediss://default:p%40ss@redis.corp');
     assert.deepEqual(tls.tls, { servername: 'redis.corp' });
+    assert.deepEqual(redisOptionsFromUrl('rediss://10.0.0.7:6380').tls, {}, 'no SNI for an IP address (RFC 6066)');
     assert.equal(tls.port, 6379);
     assert.equal(tls.username, 'default');
     assert.equal(tls.password, 'p@ss');
