@@ -97,6 +97,8 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
 
   emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
   const target = await resolveTarget(targetInput, options.config, options.signal ? { signal: options.signal } : {});
+  // Cancels the `go version`/`go env` spawn if it has not started yet (a no-op once it has).
+  let goSpawnGate: () => void = () => {};
   try {
     emit({ check: 'target', phase: 'done', message: target.cloned ? `cloned ${target.origin} in ${target.cloneMs} ms` : `using ${target.dir}`, status: 'pass' });
     const goModPath = join(target.dir, 'go.mod');
@@ -110,15 +112,18 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     // module check opens its connections, they delay its first requests; so they start once the first
     // module answer is in (every first-wave request is on the wire by then), or after GO_SPAWN_MAX_WAIT_MS.
     // Their answer is awaited only where it is needed (host checks, toolchain check, facts).
+    // A diagnosis that fails before anyone asked for them never spawns them (goSpawnGate in the finally below).
     let startGo: () => void = () => {};
-    const goMayStart = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, parts.modules ? GO_SPAWN_MAX_WAIT_MS : 0);
-      startGo = () => {
+    const goMayStart = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), parts.modules ? GO_SPAWN_MAX_WAIT_MS : 0);
+      const settle = (start: boolean): void => {
         clearTimeout(timer);
-        resolve();
+        resolve(start);
       };
+      startGo = () => settle(true);
+      goSpawnGate = () => settle(false);
     });
-    const goInfoPromise = goMayStart.then(() => readGoEnvironment({ timeoutMs: 15_000 })).catch(() => undefined);
+    const goInfoPromise = goMayStart.then((start) => (start ? readGoEnvironment({ timeoutMs: 15_000 }) : undefined)).catch(() => undefined);
     const goEnv = effectiveGoEnv(options.goEnv, await readGoEnvFile({ ...options.goEnv, ...(options.processEnv ?? process.env) }));
     const chain = parseGoproxy(goEnv.GOPROXY);
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);
@@ -199,6 +204,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     if (err instanceof BuildfixError) throw err;
     throw new BuildfixError('BF_INTERNAL', `diagnosis of ${targetInput} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   } finally {
+    goSpawnGate();
     await target.cleanup();
   }
 }

@@ -4,11 +4,12 @@
  * there is nothing to look up, and when the module check is skipped.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diagnose, type DiagnoseOptions } from '../../../src/engine/diagnose.ts';
+import { runCommand } from '../../../src/exec/run-command.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 
 const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
@@ -55,4 +56,37 @@ describe('go version and go env in the report', () => {
     assert.match(String(hostOnly.facts.goVersion ?? ''), /^1\.\d+/);
     assert.equal(hostOnly.checks.find((c) => c.id === 'host:go')?.status, 'pass');
   });
+
+  it('never spawns go when the diagnosis stops before it needs it (GOPROXY=",")', async () => {
+    // A `go` on PATH that records each call, then runs the real one.
+    const realGo = (await runCommand(['sh', '-c', 'command -v go'])).stdout.trim();
+    const bin = join(work, 'bin');
+    await mkdir(bin, { recursive: true });
+    const calls = join(work, 'go-calls.log');
+    await writeFile(join(bin, 'go'), `#!/bin/sh\necho "$@" >> '${calls}'\nexec '${realGo}' "$@"\n`);
+    await chmod(join(bin, 'go'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath ?? ''}`;
+    try {
+      const dir = await mkdtemp(join(work, 'repo-'));
+      await writeFile(join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.19\n\nrequire example.com/slow v1.0.0\n');
+      const options = (goproxy: string): DiagnoseOptions => ({
+        config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: THRESHOLDS, concurrency: 8, requestTimeoutMs: 5_000 },
+        goEnv: { GOPROXY: goproxy, GOSUMDB: 'off' },
+        host: 'test',
+        parts: { probe: false, lint: false },
+        processEnv: { HOME: work },
+      });
+      await assert.rejects(diagnose(dir, options(',')), /GOPROXY list .* contains no entries/);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(await readFile(calls, 'utf8').catch(() => ''), '', 'go was not run');
+      // The wrapper does record calls: a diagnosis that gets going runs go version and go env.
+      const report = await diagnose(dir, options(slow.url));
+      assert.match(String(report.facts.goVersion ?? ''), /^1\.\d+/);
+      assert.match(await readFile(calls, 'utf8'), /^version$/m);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
 });
+
