@@ -46,6 +46,19 @@ interface FreshJob {
 interface Watch {
   control: SubscriptionControl;
   timer: NodeJS.Timeout | undefined;
+  /** Whether this subscriber has had any progress event yet. */
+  sawProgress: boolean;
+}
+
+function deliverProgress(watch: Watch, event: JobProgress): void {
+  watch.sawProgress = true;
+  watch.control.deliverProgress(event);
+}
+
+/** The progress event BullMQ keeps on the job (the latest one the worker reported). */
+function storedProgress(job: Job): JobProgress | undefined {
+  const p = job.progress as unknown;
+  return p && typeof p === 'object' && 'step' in p ? (p as JobProgress) : undefined;
 }
 
 /** A stored BullMQ failedReason "BF_CODE: message" → {code, message}. */
@@ -173,7 +186,7 @@ export class BullmqDispatcher implements Dispatcher {
   }
 
   subscribe(jobId: string, listener: JobListener = {}): Subscription {
-    const watch: Watch = { control: undefined as unknown as SubscriptionControl, timer: undefined };
+    const watch: Watch = { control: undefined as unknown as SubscriptionControl, timer: undefined, sawProgress: false };
     const { subscription, control } = createSubscription(listener, () => this.unwatch(jobId, watch));
     watch.control = control;
     if (this.closed) {
@@ -189,7 +202,7 @@ export class BullmqDispatcher implements Dispatcher {
     const fresh = this.fresh.get(jobId);
     if (fresh) {
       this.fresh.delete(jobId);
-      for (const p of fresh.progress) control.deliverProgress(p);
+      for (const p of fresh.progress) deliverProgress(watch, p);
       if (fresh.outcome) {
         control.deliverOutcome(fresh.outcome);
         return subscription;
@@ -341,7 +354,7 @@ export class BullmqDispatcher implements Dispatcher {
       return;
     }
     if (event.kind === 'progress') {
-      for (const w of set) w.control.deliverProgress(event.progress);
+      for (const w of set) deliverProgress(w, event.progress);
       return;
     }
     if (event.kind === 'completed' && event.outcome) {
@@ -367,8 +380,11 @@ export class BullmqDispatcher implements Dispatcher {
         return watch.control.deliverOutcome(late ?? lostOutcome(jobId, `job ${jobId} does not exist in Redis (it was never queued, was removed, or Redis lost its data) and left no outcome`));
       }
       const outcome = outcomeFromJob(job);
+      // A subscriber that came late (another chat process following the job) gets the latest step the
+      // worker reported before the outcome, even when the job finished before its reader was in place.
+      const last = storedProgress(job);
+      if (last && !watch.sawProgress && (initial || outcome)) deliverProgress(watch, last);
       if (outcome) return watch.control.deliverOutcome(outcome);
-      if (initial && job.progress && typeof job.progress === 'object' && 'step' in job.progress) watch.control.deliverProgress(job.progress as JobProgress);
     } catch (err) {
       // Redis away: the next poll tries again.
       this.logger.debug({ err, jobId }, 'job state check failed');

@@ -92,8 +92,12 @@ export class InProcessDispatcher implements Dispatcher {
     if (!entry) {
       queueMicrotask(() => control.deliverOutcome(lostOutcome(jobId)));
     } else if (entry.outcome) {
-      const outcome = entry.outcome;
-      queueMicrotask(() => control.deliverOutcome(outcome));
+      // A late subscriber gets the last step reported, then the outcome (as with BullMQ).
+      const { outcome, progress } = entry;
+      queueMicrotask(() => {
+        if (progress) control.deliverProgress(progress);
+        control.deliverOutcome(outcome);
+      });
     } else {
       entry.watchers.add(control);
       if (entry.progress) {

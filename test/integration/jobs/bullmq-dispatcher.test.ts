@@ -150,9 +150,12 @@ describe('BullmqDispatcher with a worker', () => {
       assert.equal(snap?.state, 'completed');
       assert.deepEqual(snap?.replyTo, { channel: 'C123', threadTs: '1.5' });
       assert.equal(snap?.requestedBy, 'U42');
-      // Long finished: delivered from stored state.
-      const late: JobOutcome = await other.subscribe(running.id).outcome;
+      // Long finished: delivered from stored state, after the last step the worker reported.
+      const lateProgress: JobProgress[] = [];
+      const late: JobOutcome = await other.subscribe(running.id, { onProgress: (e) => lateProgress.push(e) }).outcome;
       assert.deepEqual(late, outcome);
+      assert.equal(lateProgress.length, 1, JSON.stringify(lateProgress));
+      assert.equal(lateProgress[0]?.step, 'sleep');
       const failed = await dispatcher.submit('env-snapshot', { repo: '/no/such/checkout' }, { host: HOST, dedup: false });
       await dispatcher.waitFor(failed.id, { timeoutMs: 10_000 });
       const lateFailure = await other.subscribe(failed.id).outcome;

@@ -46,11 +46,13 @@ describe('InProcessDispatcher', () => {
     assert.deepEqual(snap?.replyTo, { channel: 'C1' });
   });
 
-  it('delivers the outcome to a late subscriber, and a lost outcome for an unknown id', async () => {
-    const handle = await dispatcher.submit('noop', {});
+  it('delivers the last step and the outcome to a late subscriber, and a lost outcome for an unknown id', async () => {
+    const handle = await dispatcher.submit('noop', { delayMs: 20 });
     await dispatcher.waitFor(handle.id);
-    const late = await dispatcher.subscribe(handle.id).outcome;
+    const steps: string[] = [];
+    const late = await dispatcher.subscribe(handle.id, { onProgress: (e) => steps.push(e.step) }).outcome;
     assert.ok(late.ok);
+    assert.deepEqual(steps, ['sleep'], 'the last step reported, as the BullMQ dispatcher gives it');
     const unknown = await dispatcher.subscribe('noop-0000000000000000').outcome;
     assert.equal(unknown.ok, false);
     assert.equal(!unknown.ok && unknown.error.code, 'BF_JOB_LOST');
