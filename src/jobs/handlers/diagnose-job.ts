@@ -1,12 +1,17 @@
 /** `diagnose`: the engine's full diagnosis of a repo, run on this host. */
-import { diagnose } from '../../engine/diagnose.ts';
+import { diagnose, type DiagnoseOptions } from '../../engine/diagnose.ts';
+import type { DiagnosisReport } from '../../report/model.ts';
 import type { DiagnoseJobResult } from '../job-results.ts';
 import type { JobContext } from '../job-types.ts';
 import type { DiagnosePayload } from '../payload-schemas.ts';
 
-export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext): Promise<DiagnoseJobResult> {
-  const skip = new Set(payload.skip ?? []);
-  const report = await diagnose(payload.repo, {
+/** The engine on this host with the job's overrides; shared by the `diagnose` and `modules` jobs. */
+export function runEngine(
+  payload: { repo: string; concurrency?: number | undefined; requestTimeoutMs?: number | undefined },
+  ctx: JobContext,
+  what: Pick<DiagnoseOptions, 'parts' | 'checkRetractions'>,
+): Promise<DiagnosisReport> {
+  return diagnose(payload.repo, {
     config: {
       ...ctx.config,
       concurrency: payload.concurrency ?? ctx.config.concurrency,
@@ -15,9 +20,16 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
     goEnv: ctx.config.goEnv,
     host: ctx.host,
     signal: ctx.signal,
+    onProgress: ctx.engineProgress,
+    ...what,
+  });
+}
+
+export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext): Promise<DiagnoseJobResult> {
+  const skip = new Set(payload.skip ?? []);
+  const report = await runEngine(payload, ctx, {
     parts: { modules: !skip.has('modules'), probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint') },
     checkRetractions: !skip.has('retractions'),
-    onProgress: ctx.engineProgress,
   });
   return { report };
 }
