@@ -83,7 +83,11 @@ describe('go version and go env in the report', () => {
       // The wrapper does record calls: a diagnosis that gets going runs go version and go env.
       const report = await diagnose(dir, options(slow.url));
       assert.match(String(report.facts.goVersion ?? ''), /^1\.\d+/);
-      assert.match(await readFile(calls, 'utf8'), /^version$/m);
+      const logged = await readFile(calls, 'utf8');
+      assert.match(logged, /^version$/m);
+      // go env names its variables: a bare `go env -json` also runs the C compiler for the cgo flags.
+      assert.match(logged, /^env -json GOVERSION .*GOMODCACHE/m);
+      assert.doesNotMatch(logged, /^env -json$/m);
     } finally {
       process.env.PATH = savedPath;
     }

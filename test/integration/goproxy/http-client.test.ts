@@ -222,6 +222,77 @@ describe('HttpClient against the GOPROXY fake', () => {
     }
   });
 
+  // A server that sends the head at once, then the body the test asks for.
+  async function bodyServer(send: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createHttpServer((_req, res) => send(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  }
+
+  it('a body that stalls after the head times out in the body phase', async () => {
+    const server = await bodyServer((res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('module example.test/stall\n');
+    });
+    const client = new HttpClient({ timeoutMs: 300 });
+    try {
+      await rejectsWith(client.get(`${server.url}/x/@v/v1.0.0.mod`), (err) => {
+        assert.equal(err.kind, 'timeout');
+        assert.equal(err.phase, 'body');
+        assert.match(err.message, /reading the response body/);
+      });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('a body cut short by the server is an error, never a short success', async () => {
+    const server = await bodyServer((res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('module example.test/cut\n', () => res.socket?.destroy());
+    });
+    const client = new HttpClient({ timeoutMs: 5_000 });
+    try {
+      await rejectsWith(client.get(`${server.url}/x/@v/v1.0.0.mod`), (err) => {
+        assert.notEqual(err.kind, 'timeout');
+        assert.match(err.message, /GET http:\/\/127\.0\.0\.1:\d+\/x\/@v\/v1\.0\.0\.mod: /);
+      });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('a caller abort while the request is in flight is "cancelled", not a timeout', async () => {
+    let arrived = 0;
+    const server = await bodyServer(() => {
+      arrived++; // and never answers
+    });
+    const client = new HttpClient({ timeoutMs: 10_000 });
+    try {
+      const controller = new AbortController();
+      const pending = client.get(`${server.url}/x/@v/list`, { signal: controller.signal });
+      while (arrived === 0) await tick();
+      const started = performance.now();
+      controller.abort();
+      await rejectsWith(pending, (err) => {
+        assert.equal(err.kind, 'aborted');
+        assert.match(err.message, /: cancelled$/);
+      });
+      assert.ok(performance.now() - started < 1_000, 'the abort did not end the request');
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('reports a refused connection with its code', async () => {
     const port = await closedPort();
     const client = new HttpClient();
