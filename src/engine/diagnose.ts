@@ -108,9 +108,11 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
 
-    // `go version`/`go env` take ~100 ms, ~25 ms of it this thread's CPU to spawn them. Spawned while the
-    // module check opens its connections, they delay its first requests; so they start once the first
-    // module answer is in (every first-wave request is on the wire by then), or after GO_SPAWN_MAX_WAIT_MS.
+    // Spawning `go version`/`go env` costs this thread ~25 ms of CPU (execa's first load, two spawns).
+    // Spawned while the module check opens its connections, they delay its first requests; spawned when
+    // the answers arrive, they delay reading them. So they start in the quiet between the two: once every
+    // first-wave request is on the wire (HttpClient.sends), else at the first module answer, else after
+    // GO_SPAWN_MAX_WAIT_MS.
     // Their answer is awaited only where it is needed (host checks, toolchain check, facts).
     // A diagnosis that fails before anyone asked for them never spawns them (goSpawnGate in the finally below).
     let startGo: () => void = () => {};
@@ -156,6 +158,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             }),
           )
         : undefined;
+      if (modulesTask) void client.http.sends.whenAllSent().then(startGo);
       let probeTask: Promise<CheckResult[]> | undefined;
       if (parts.probe) {
         const endpoints: ProbeTarget[] = [];

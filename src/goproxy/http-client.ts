@@ -10,12 +10,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, type AgentOptions, type Dispatcher } from '../util/undici-dispatchers.ts';
 import { createCachingLookup } from './dns-cache.ts';
 import { lookupAll, type HostsTable } from './hosts-lookup.ts';
 import type { GoEnv } from '../config/env.ts';
 import { UpstreamError } from '../errors.ts';
 import { proxyForUrl } from './proxy-env.ts';
+import { SendTracker } from './send-tracker.ts';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_CONCURRENT = 64;
@@ -192,6 +193,8 @@ export class HttpClient {
   readonly timeoutMs: number;
   readonly maxConcurrent: number;
   readonly maxBodyBytes: number;
+  /** When this client's requests are all on the wire (see SendTracker). */
+  readonly sends = new SendTracker();
   #goEnv: GoEnv;
   #direct: Agent;
   #proxies = new Map<string, ProxyAgent>();
@@ -222,7 +225,7 @@ export class HttpClient {
     this.#direct = new Agent(this.#agentOptions());
   }
 
-  #agentOptions(): Agent.Options {
+  #agentOptions(): AgentOptions {
     return {
       connections: this.#options.connectionsPerOrigin ?? this.maxConcurrent,
       keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? 30_000,
@@ -333,15 +336,14 @@ export class HttpClient {
           bare.password = '';
         }
         phase = 'headers';
-        const res = await route.dispatcher.request({
-          origin: bare.origin,
-          path: `${bare.pathname}${bare.search}`,
-          method: 'GET',
-          headers,
-          signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
+        const path = `${bare.pathname}${bare.search}`;
+        const settled = this.sends.start(path);
+        let res: Dispatcher.ResponseData;
+        try {
+          res = await route.dispatcher.request({ origin: bare.origin, path, method: 'GET', headers, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        } finally {
+          settled();
+        }
         if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && res.headers.location && redirects < 10) {
           await res.body.dump();
           const next = new URL(String(res.headers.location), bare);
@@ -476,6 +478,7 @@ export class HttpClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.sends.dispose();
     await Promise.all([this.#direct.close(), ...[...this.#proxies.values()].map((p) => p.close())]);
   }
 }

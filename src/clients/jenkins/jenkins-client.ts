@@ -10,7 +10,7 @@
  * callers can write `jenkins.triggerBuild('team/payments/main')`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from '../../util/undici-dispatchers.ts';
 import type { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
 import { redactText, registerSecret } from '../../util/redact.ts';
