@@ -316,9 +316,13 @@ function lintPrivateModules(goEnv: GoEnv, modulePaths: string[], privateHosts: r
     publicProxyFirst = false;
   }
   const byHost = new Map<string, { paths: string[]; sumdb: boolean; proxy: boolean }>();
+  // Hundreds of requirements share a few hosts: judge each host once.
+  const privateHost = new Map<string, boolean>();
   for (const path of modulePaths) {
     const host = (path.split('/')[0] ?? '').toLowerCase();
-    if (!looksPrivateHost(host, privateHosts)) continue;
+    let isPrivate = privateHost.get(host);
+    if (isPrivate === undefined) privateHost.set(host, (isPrivate = looksPrivateHost(host, privateHosts)));
+    if (!isPrivate) continue;
     const sumdbAsked = !sumDbOff && !privacy.bypassSumDb(path);
     const proxyAsked = publicProxyFirst && !privacy.bypassProxy(path);
     if (!sumdbAsked && !proxyAsked) continue;
