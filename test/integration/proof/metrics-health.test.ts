@@ -103,7 +103,8 @@ metrics.jobFinished('probe', 'agent-09', 250, 'ok');`;
     let text = '';
     for (let i = 0; i < 50; i++) {
       text = await registry.render();
-      if (sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}') === 2) break;
+      // The thread's three calls arrive as three messages: wait for the last one, not the first.
+      if (sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}') === 2 && sample(text, 'buildfix_job_duration_seconds_count{job="probe",host="agent-09",outcome="ok"}') === 1) break;
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.equal(sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}'), 2, 'one from the thread, one from here');

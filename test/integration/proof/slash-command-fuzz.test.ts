@@ -162,7 +162,7 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
     // Every start: a fixed argv, or git clone of the configured URL into a temp dir.
     const allowed: RegExp[] = [
       /^go\x1fversion$/,
-      /^go\x1fenv\x1f-json$/,
+      /^go\x1fenv\x1f-json(\x1f[A-Z][A-Z0-9_]*)+$/,
       /^go\x1fclean\x1f-modcache$/,
       /^go\x1fmod\x1fdownload$/,
       /^git\x1fconfig\x1f--get-all\x1fcredential\.helper$/,
