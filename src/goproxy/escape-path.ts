@@ -156,10 +156,20 @@ function unescapeString(s: string): string | undefined {
 }
 
 /** "github.com/BurntSushi/toml" → "github.com/!burnt!sushi/toml"; throws on an invalid path. */
+// A diagnosis escapes each requirement's path for every request it makes (.mod, list, retraction):
+// remember valid paths. Bounded, so a long-running worker cannot grow it without end.
+const ESCAPED_PATHS = new Map<string, string>();
+const ESCAPED_PATHS_MAX = 10_000;
+
 export function escapePath(path: string): string {
+  const known = ESCAPED_PATHS.get(path);
+  if (known !== undefined) return known;
   const err = checkModulePath(path);
   if (err) throw new InvalidModulePathError('module path', path, err);
-  return escapeString(path);
+  const escaped = escapeString(path);
+  if (ESCAPED_PATHS.size >= ESCAPED_PATHS_MAX) ESCAPED_PATHS.clear();
+  ESCAPED_PATHS.set(path, escaped);
+  return escaped;
 }
 
 /** "v1.0.0-RC1" → "v1.0.0-!r!c1"; throws on a version the cache could not store. */

@@ -68,6 +68,11 @@ export function firstLine(body: string): string | undefined {
 
 /** `<base>/<escaped module>/@v/<escaped version>.info` and friends; throws on an invalid path or version. */
 export function proxyFileUrl(base: string, module: string, file: ProxyFile): string {
+  return proxyFileURL(base, module, file).href;
+}
+
+/** proxyFileUrl as a URL object (what HttpClient.get takes without parsing it again). */
+export function proxyFileURL(base: string, module: string, file: ProxyFile): URL {
   const url = new URL(base);
   const prefix = url.pathname.replace(/\/+$/, '');
   let rel: string;
@@ -82,7 +87,7 @@ export function proxyFileUrl(base: string, module: string, file: ProxyFile): str
       rel = `@v/${escapeVersion(file.version)}.${file.kind}`;
   }
   url.pathname = `${prefix}/${escapePath(module)}/${rel}`;
-  return url.href;
+  return url;
 }
 
 /** Parses @v/list as the go command does: first field of each line, valid non-pseudo versions, semver order. */
@@ -134,7 +139,7 @@ export class GoProxyClient {
 
   /** One raw request: any HTTP status is returned; only transport failures throw (HttpRequestError). */
   async fetch(base: string, module: string, file: ProxyFile, options: HttpGetOptions = {}): Promise<ProxyResponse> {
-    const res = await this.http.get(proxyFileUrl(base, module, file), options);
+    const res = await this.http.get(proxyFileURL(base, module, file), options);
     const retryAfter = res.headers['retry-after'];
     return {
       ...res,

@@ -265,12 +265,12 @@ export class HttpClient {
     return { inFlight: this.#semaphore.active, queued: this.#semaphore.queued, maxInFlight: this.#semaphore.maxActive, proxyAgents: this.#proxies.size };
   }
 
-  /** GET a URL (http, https or file); follows up to 10 redirects like Go's http.Client. */
+  /** GET a URL (http, https or file); follows up to 10 redirects like Go's http.Client. A URL object is used as given, not copied. */
   async get(target: string | URL, options: HttpGetOptions = {}): Promise<HttpResponse> {
     if (this.#closed) throw new TypeError('HttpClient is closed');
     let url: URL;
     try {
-      url = new URL(String(target));
+      url = target instanceof URL ? target : new URL(target);
     } catch {
       throw new HttpRequestError(`invalid URL ${redactUrl(String(target))}`, { kind: 'network', url: redactUrl(String(target)), durationMs: 0 });
     }

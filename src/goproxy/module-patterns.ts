@@ -205,7 +205,7 @@ export function createPrivacyRules(goEnv: GoEnv): PrivacyRules {
   return {
     noProxy,
     noSumDb,
-    bypassProxy: (modulePath) => matchPrefixPatterns(noProxy, modulePath),
-    bypassSumDb: (modulePath) => matchPrefixPatterns(noSumDb, modulePath),
+    bypassProxy: noProxy === '' ? () => false : (modulePath) => matchPrefixPatterns(noProxy, modulePath),
+    bypassSumDb: noSumDb === '' ? () => false : (modulePath) => matchPrefixPatterns(noSumDb, modulePath),
   };
 }
