@@ -15,6 +15,7 @@ import { createCachingLookup } from './dns-cache.ts';
 import { lookupAll, type HostsTable } from './hosts-lookup.ts';
 import type { GoEnv } from '../config/env.ts';
 import { UpstreamError } from '../errors.ts';
+import { dispatchGet, type DispatchGetResult } from './dispatch-get.ts';
 import { proxyForUrl } from './proxy-env.ts';
 import { SendTracker } from './send-tracker.ts';
 
@@ -338,15 +339,25 @@ export class HttpClient {
         phase = 'headers';
         const path = `${bare.pathname}${bare.search}`;
         const settled = this.sends.start(path);
-        let res: Dispatcher.ResponseData;
+        let res: DispatchGetResult;
         try {
-          res = await route.dispatcher.request({ origin: bare.origin, path, method: 'GET', headers, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+          res = await dispatchGet(route.dispatcher, {
+            origin: bare.origin,
+            path,
+            headers,
+            signal,
+            timeoutMs,
+            maxBodyBytes: maxBody,
+            onHead: () => {
+              phase = 'body';
+              settled();
+            },
+          });
         } finally {
           settled();
         }
-        if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && res.headers.location && redirects < 10) {
-          await res.body.dump();
-          const next = new URL(String(res.headers.location), bare);
+        if (res.status >= 300 && res.status < 400 && res.status !== 304 && res.headers.location && redirects < 10) {
+          const next = new URL(res.headers.location, bare);
           // Go's client keeps basic auth only for the same host.
           if (next.host === url.host && !next.username) {
             next.username = url.username;
@@ -355,8 +366,7 @@ export class HttpClient {
           url = next;
           continue;
         }
-        if (res.statusCode === 407 && via) {
-          await res.body.dump();
+        if (res.status === 407 && via) {
           throw new HttpRequestError(`GET ${redactUrl(url)}: proxy ${via} requires authentication (407 Proxy Authentication Required)`, {
             kind: 'proxy-auth',
             url: redactUrl(url),
@@ -365,15 +375,11 @@ export class HttpClient {
             via,
           });
         }
-        phase = 'body';
-        const { text, truncated } = await readCapped(res.body, maxBody);
-        const flatHeaders: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flatHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
         return {
-          status: res.statusCode,
-          body: text,
-          truncated,
-          headers: flatHeaders,
+          status: res.status,
+          body: res.body,
+          truncated: res.truncated,
+          headers: res.headers,
           durationMs: Math.round(performance.now() - started),
           url: redactUrl(url),
           ...(via ? { via } : {}),
@@ -481,41 +487,6 @@ export class HttpClient {
     this.sends.dispose();
     await Promise.all([this.#direct.close(), ...[...this.#proxies.values()].map((p) => p.close())]);
   }
-}
-
-// Reads at most `cap` bytes, then drops the connection's remaining body.
-// Reads a body up to `cap` bytes with plain stream events (an async iterator costs several times more per response).
-function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<{ text: string; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (truncated: boolean): void => {
-      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      resolve({ text: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8'), truncated });
-    };
-    const onData = (chunk: Buffer | Uint8Array): void => {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-      if (size + buf.length > cap) {
-        chunks.push(buf.subarray(0, cap - size));
-        size = cap;
-        finish(true);
-        body.destroy();
-        return;
-      }
-      chunks.push(buf);
-      size += buf.length;
-    };
-    const onEnd = (): void => finish(false);
-    const onError = (err: Error): void => {
-      body.off('data', onData).off('end', onEnd).off('close', onClose);
-      reject(err);
-    };
-    // Closed without 'end' or 'error': the body was cut short.
-    const onClose = (): void => onError(Object.assign(new Error('response body ended early'), { code: 'UND_ERR_SOCKET' }));
-    // A late error (after the caller has the text) must not crash the process.
-    body.on('error', () => {});
-    body.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
-  });
 }
 
 /** Convenience factory, so callers need not `new`. */
