@@ -15,7 +15,7 @@ import { createCachingLookup } from './dns-cache.ts';
 import { lookupAll, type HostsTable } from './hosts-lookup.ts';
 import type { GoEnv } from '../config/env.ts';
 import { UpstreamError } from '../errors.ts';
-import { dispatchGet, type DispatchGetResult } from './dispatch-get.ts';
+import { dispatchGet, RequestCancel, type DispatchGetResult } from './dispatch-get.ts';
 import { proxyForUrl } from './proxy-env.ts';
 import { SendTracker } from './send-tracker.ts';
 
@@ -310,15 +310,13 @@ export class HttpClient {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const maxBody = options.maxBodyBytes ?? this.maxBodyBytes;
     const started = performance.now();
-    // One controller per request: our deadline and the caller's abort both end it. (A listener on the
-    // caller's signal costs far less per request than AbortSignal.any.) Its reason tells them apart.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DeadlineExceeded(timeoutMs)), timeoutMs);
+    // Our deadline and the caller's abort both end the request; the reason tells them apart.
+    const cancel = new RequestCancel();
+    const timer = setTimeout(() => cancel.cancel(new DeadlineExceeded(timeoutMs)), timeoutMs);
     const callerSignal = options.signal;
-    const onCallerAbort = (): void => deadline.abort(callerSignal?.reason);
+    const onCallerAbort = (): void => cancel.cancel(callerSignal?.reason);
     if (callerSignal?.aborted) onCallerAbort();
     else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    const signal = deadline.signal;
     let url = start;
     let phase: 'connect' | 'headers' | 'body' = 'headers';
     let via: string | undefined;
@@ -345,7 +343,7 @@ export class HttpClient {
             origin: bare.origin,
             path,
             headers,
-            signal,
+            cancel,
             timeoutMs,
             maxBodyBytes: maxBody,
             onHead: () => {
@@ -387,7 +385,7 @@ export class HttpClient {
       }
     } catch (err) {
       if (err instanceof HttpRequestError) throw err;
-      throw this.#describe(err, { url, via, phase, started, timeoutMs, timedOut: deadline.signal.reason instanceof DeadlineExceeded, callerSignal });
+      throw this.#describe(err, { url, via, phase, started, timeoutMs, timedOut: cancel.reason instanceof DeadlineExceeded, callerSignal });
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);
