@@ -92,6 +92,7 @@ export function dispatchGet(dispatcher: Dispatcher, options: DispatchGetOptions)
         if (cancel.cancelled) onCancel(cancel.reason);
       },
       onResponseStart(_c, statusCode, head) {
+        if (statusCode < 200) return; // 1xx (103 Early Hints …): the final head follows.
         status = statusCode;
         headers = {};
         for (const [name, value] of Object.entries(head)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
