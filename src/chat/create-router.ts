@@ -3,27 +3,14 @@
  * core commands plus plugins for Jenkins and incidents, each contributing
  * command handlers and observers.
  */
-import type { Config } from '../config/load-config.ts';
-import type { Dispatcher } from '../jobs/dispatcher.ts';
-import type { Logger } from '../logger.ts';
 import { CommandRouter, type CommandExtension, type RouterObserver } from './command-router.ts';
 import type { Command } from './parse-command.ts';
 import { incidentPlugin } from './extensions/incident-commands.ts';
 import { jenkinsPlugin } from './extensions/jenkins-commands.ts';
 import { metricsRouterPlugin } from '../metrics/router-metrics.ts';
+import type { RouterDeps } from './router-plugin.ts';
 
-export interface RouterDeps {
-  config: Config;
-  dispatcher: Dispatcher;
-  logger: Logger;
-  /** Services a front can offer plugins (an incident store, a Slack poster…), by name. */
-  services?: Record<string, unknown>;
-}
-
-export interface RouterPlugin {
-  commands?: Partial<Record<Command['kind'], CommandExtension>>;
-  observer?: RouterObserver;
-}
+export type { RouterDeps, RouterPlugin } from './router-plugin.ts';
 
 export function createRouter(deps: RouterDeps): CommandRouter {
   const plugins = [jenkinsPlugin(deps), incidentPlugin(deps), metricsRouterPlugin()];

@@ -14,5 +14,7 @@ export interface CreateDispatcherOptions {
 export function createDispatcher(config: Config, logger: Logger, options: CreateDispatcherOptions = {}): Dispatcher {
   const url = config.env.REDIS_URL;
   if (url) return new BullmqDispatcher({ config, logger, redisUrl: url, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX) });
-  return new InProcessDispatcher({ config, logger, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+  // A handler that hands a step to another worker gets a dispatcher of its own (restart-agent).
+  const openJobs = (): Dispatcher => createDispatcher(config, logger);
+  return new InProcessDispatcher({ config, logger, openJobs, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
 }

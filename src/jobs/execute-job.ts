@@ -11,7 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { ProgressEvent } from '../report/model.ts';
 import { redactText } from '../util/redact.ts';
 import { getJobSpec, JOB_NAMES, type JobSpec } from './catalogue.ts';
-import { JobEnvelopeSchema, type JobContext, type JobEnvelope, type JobError, type JobErrorCode, type JobOutcome, type JobProgress, type JobStep, type StepStatus } from './job-types.ts';
+import { JobEnvelopeSchema, type JobContext, type JobEnvelope, type JobError, type JobErrorCode, type HandlerJobAccess, type JobOutcome, type JobProgress, type JobStep, type StepStatus } from './job-types.ts';
 import { JobLayerError } from './job-errors.ts';
 import { describeZodError } from './payload-schemas.ts';
 import { normalizeHost } from './queue-names.ts';
@@ -32,6 +32,8 @@ export interface ExecuteJobInput {
   shutdownSignal?: AbortSignal;
   /** Attempts already started before this one were cut off (crash, kill -9). */
   interruptedBefore?: boolean;
+  /** Opens the job system for handlers that hand a step to another worker (ctx.openJobs). */
+  openJobs?: () => HandlerJobAccess;
 }
 
 export interface ExecuteJobResult {
@@ -265,6 +267,10 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
       return controller.signal;
     },
     progress: emit,
+    openJobs() {
+      if (!input.openJobs) throw new BuildfixError('BF_INTERNAL', `${input.name} needs the job system, which this runner does not provide`);
+      return input.openJobs();
+    },
     engineProgress: (e) => emit(fromEngineProgress(e)),
     async timed(step, message, fn, verdict) {
       const t0 = performance.now();

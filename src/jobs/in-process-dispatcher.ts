@@ -13,7 +13,7 @@ import { packageVersion } from '../util/package-root.ts';
 import { getJobSpec, type JobName, type JobPayloadInput, type JobSpec } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { backoffDelayMs, executeJob } from './execute-job.ts';
-import type { JobEnvelope, JobOutcome, JobProgress, JobSnapshot, JobState, JobSystemStatus } from './job-types.ts';
+import type { HandlerJobAccess, JobEnvelope, JobOutcome, JobProgress, JobSnapshot, JobState, JobSystemStatus } from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
 import { defaultHostName } from './queue-names.ts';
 import { createSubscription, lostOutcome, waitForOutcome, type SubscriptionControl } from './subscription.ts';
@@ -25,6 +25,8 @@ export interface InProcessDispatcherOptions {
   concurrency?: number;
   /** Finished jobs kept for getJob/subscribe (default 1000). */
   retainFinished?: number;
+  /** The job system handed to handlers that need one (ctx.openJobs). */
+  openJobs?: () => HandlerJobAccess;
 }
 
 interface Entry {
@@ -46,6 +48,7 @@ export class InProcessDispatcher implements Dispatcher {
   private readonly logger: Logger;
   private readonly concurrency: number;
   private readonly retainFinished: number;
+  private readonly openJobs: (() => HandlerJobAccess) | undefined;
   private readonly jobs = new Map<string, Entry>();
   private readonly finishedOrder: string[] = [];
   private readonly waiting: Entry[] = [];
@@ -61,6 +64,7 @@ export class InProcessDispatcher implements Dispatcher {
     this.logger = options.logger;
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.retainFinished = options.retainFinished ?? 1000;
+    this.openJobs = options.openJobs;
     this.host = defaultHostName(options.config.host);
   }
 
@@ -187,6 +191,7 @@ export class InProcessDispatcher implements Dispatcher {
         config: this.config,
         logger: this.logger,
         shutdownSignal: this.shutdown.signal,
+        ...(this.openJobs ? { openJobs: this.openJobs } : {}),
         onProgress: (event) => {
           entry.progress = event;
           for (const w of entry.watchers) w.deliverProgress(event);

@@ -119,6 +119,22 @@ export interface JobContext {
   engineProgress: ProgressListener;
   /** Run fn as one step: "start" then "done" with its duration and status. */
   timed<T>(step: string, message: string, fn: () => Promise<T>, verdict?: (value: T) => StepStatus): Promise<T>;
+  /** Opens the job system this job runs in (the caller closes it). */
+  openJobs(): HandlerJobAccess;
+}
+
+/**
+ * The job system as a handler sees it: enough to hand a step to another
+ * host's worker (restart-agent through the agent host's worker). The runner
+ * provides it, so handlers never build a dispatcher (the catalogue loads the
+ * handlers; a handler importing a dispatcher would be an import cycle).
+ * Payloads are validated against the catalogue by submit.
+ */
+export interface HandlerJobAccess {
+  status(): Promise<JobSystemStatus>;
+  submit(name: string, payload: unknown, options?: { dedup?: boolean }): Promise<{ id: string }>;
+  waitFor(jobId: string, options?: { timeoutMs?: number; onProgress?: (event: JobProgress) => void }): Promise<JobOutcome>;
+  close(): Promise<void>;
 }
 
 export type JobHandler<P, R> = (payload: P, ctx: JobContext) => Promise<R>;

@@ -22,6 +22,7 @@ import { closeRedisConnection, createRedisConnection } from '../redis/create-red
 import { describeRedisUrl } from '../redis/redis-options.ts';
 import { packageVersion } from '../util/package-root.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
+import { BullmqDispatcher } from './bullmq-dispatcher.ts';
 import { executeJob, preloadHandlers } from './execute-job.ts';
 import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
 import { ANY_QUEUE, buildfixKeys, hostQueueName, normalizeHost } from './queue-names.ts';
@@ -131,6 +132,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
         logger: log,
         shutdownSignal: shutdown.signal,
         interruptedBefore: (job.attemptsStarted ?? 1) > job.attemptsMade + 1,
+        openJobs: () => new BullmqDispatcher({ config: options.config, logger: log, redisUrl: options.redisUrl, prefix: options.prefix }),
         // BullMQ's own progress event is what dispatchers read: one write per step.
         onProgress: (event) => {
           job.updateProgress(event).catch(() => {});

@@ -4,7 +4,7 @@
  * thread) that waited for it; thread-side calls reach the registry through
  * the relay in metrics.ts.
  */
-import type { RouterPlugin } from '../chat/create-router.ts';
+import type { RouterPlugin } from '../chat/router-plugin.ts';
 import { metrics } from './metrics.ts';
 
 export function metricsRouterPlugin(): RouterPlugin {

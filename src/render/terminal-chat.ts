@@ -3,7 +3,7 @@ import type { ChatMessage } from '../chat/chat-surface.ts';
 import type { Command } from '../chat/parse-command.ts';
 import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
-import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-jobs.ts';
+import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import type { CheckResult } from '../report/model.ts';
 import { renderExplanation } from './terminal-explanation.ts';
 import { renderJenkinsExplain, renderJenkinsRebuild, renderJenkinsRestart, renderJenkinsRollback } from './terminal-jenkins.ts';

@@ -1,6 +1,6 @@
 /** Terminal rendering of the Jenkins job results (rebuild, rollback, agent restart, build log explanation). */
 import { formatDuration } from '../clients/jenkins/wait.ts';
-import type { BuildLogDiagnosis, JenkinsBuildSummary, JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-jobs.ts';
+import type { BuildLogDiagnosis, JenkinsBuildSummary, JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import { renderExplanation } from './terminal-explanation.ts';
 import type { Style } from './terminal-style.ts';
 

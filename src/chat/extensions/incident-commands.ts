@@ -7,7 +7,7 @@
  */
 import { IncidentService, type IncidentAnnouncer } from '../../incidents/incident-service.ts';
 import type { IncidentStore } from '../../incidents/incident-store.ts';
-import type { RouterDeps, RouterPlugin } from '../create-router.ts';
+import type { RouterDeps, RouterPlugin } from '../router-plugin.ts';
 
 /** Names under which a front passes incident services to the router (RouterDeps.services). */
 export const INCIDENT_STORE_SERVICE = 'incidentStore';

@@ -20,7 +20,7 @@ import { JenkinsClient } from '../../clients/jenkins/jenkins-client.ts';
 import { findAgent } from '../../jobs/validate-names.ts';
 import type { Requester } from '../chat-surface.ts';
 import type { CommandExtension } from '../command-router.ts';
-import type { RouterDeps, RouterPlugin } from '../create-router.ts';
+import type { RouterDeps, RouterPlugin } from '../router-plugin.ts';
 import type { Command } from '../parse-command.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/g;

@@ -11,7 +11,7 @@
  * elsewhere (a public name, another scheme), and our credentials must not
  * follow it there.
  */
-import type { JenkinsClient } from './jenkins-client.ts';
+import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsError, JenkinsJobError, JenkinsWaitTimeoutError, QueuedBuildCancelledError } from './jenkins-errors.ts';
 import { buildPath, jobPath, normalizeJobName } from './job-path.ts';
 import { BUILD_RESULTS, BuildJson, JobJson, QueueItemJson, TREE, type BuildResult } from './schema.ts';
@@ -119,7 +119,7 @@ export interface BuildRun {
   durationMs: number | null;
 }
 
-function toBuildRef(ref: { number: number; url?: string | undefined } | null | undefined, client: JenkinsClient, job: string): BuildRef | null {
+function toBuildRef(ref: { number: number; url?: string | undefined } | null | undefined, client: JenkinsTransport, job: string): BuildRef | null {
   if (!ref) return null;
   return { number: ref.number, url: ref.url || client.urlFor(`${buildPath(job, ref.number)}/`) };
 }
@@ -134,7 +134,7 @@ export function describeBuild(job: string, build: number | string): string {
 }
 
 /** The job's definition: folder or job, buildable, declared parameters, permalinks. */
-export async function getJob(client: JenkinsClient, job: string, opts: { signal?: AbortSignal } = {}): Promise<JobInfo> {
+export async function getJob(client: JenkinsTransport, job: string, opts: { signal?: AbortSignal } = {}): Promise<JobInfo> {
   const name = normalizeJobName(job);
   const json = await client.getJson(`${jobPath(name)}/api/json`, JobJson, { query: { tree: TREE.job }, subject: `job '${name}'`, ...opts });
   const className = json._class ?? '';
@@ -168,13 +168,13 @@ export async function getJob(client: JenkinsClient, job: string, opts: { signal?
 }
 
 /** One build by number or permalink (lastBuild, lastSuccessfulBuild, …). */
-export async function getBuild(client: JenkinsClient, job: string, build: number | string, opts: { signal?: AbortSignal } = {}): Promise<BuildInfo> {
+export async function getBuild(client: JenkinsTransport, job: string, build: number | string, opts: { signal?: AbortSignal } = {}): Promise<BuildInfo> {
   const name = normalizeJobName(job);
   const json = await client.getJson(`${buildPath(name, build)}/api/json`, BuildJson, { query: { tree: TREE.build }, subject: describeBuild(name, build), ...opts });
   return toBuildInfo(client, name, json);
 }
 
-export function toBuildInfo(client: JenkinsClient, job: string, json: BuildJson): BuildInfo {
+export function toBuildInfo(client: JenkinsTransport, job: string, json: BuildJson): BuildInfo {
   return {
     job,
     number: json.number,
@@ -189,24 +189,24 @@ export function toBuildInfo(client: JenkinsClient, job: string, json: BuildJson)
 }
 
 // A permalink via the job's JSON, so "no such build" (null) and "no such job" (404) stay distinct.
-async function permalink(client: JenkinsClient, job: string, which: 'lastBuild' | 'lastSuccessfulBuild' | 'lastFailedBuild'): Promise<BuildInfo | null> {
+async function permalink(client: JenkinsTransport, job: string, which: 'lastBuild' | 'lastSuccessfulBuild' | 'lastFailedBuild'): Promise<BuildInfo | null> {
   const info = await getJob(client, job);
   const ref = info[which];
   return ref ? getBuild(client, info.name, ref.number) : null;
 }
 
 /** The most recent build, or null when the job never ran. */
-export function lastBuild(client: JenkinsClient, job: string): Promise<BuildInfo | null> {
+export function lastBuild(client: JenkinsTransport, job: string): Promise<BuildInfo | null> {
   return permalink(client, job, 'lastBuild');
 }
 
 /** The most recent SUCCESS build, or null. */
-export function lastSuccessfulBuild(client: JenkinsClient, job: string): Promise<BuildInfo | null> {
+export function lastSuccessfulBuild(client: JenkinsTransport, job: string): Promise<BuildInfo | null> {
   return permalink(client, job, 'lastSuccessfulBuild');
 }
 
 /** The most recent FAILURE build, or null. */
-export function lastFailedBuild(client: JenkinsClient, job: string): Promise<BuildInfo | null> {
+export function lastFailedBuild(client: JenkinsTransport, job: string): Promise<BuildInfo | null> {
   return permalink(client, job, 'lastFailedBuild');
 }
 
@@ -241,7 +241,7 @@ export function checkBuildable(info: JobInfo, params: BuildParams | undefined): 
 
 /** Puts a build in the queue and returns the queue item (does not wait). */
 export async function queueBuild(
-  client: JenkinsClient,
+  client: JenkinsTransport,
   job: string,
   params?: BuildParams,
   opts: { signal?: AbortSignal; jobInfo?: JobInfo; quietPeriod?: boolean } = {},
@@ -275,7 +275,7 @@ export async function queueBuild(
 }
 
 /** Polls the queue item until a build has its number; cancelled items and time limits become typed errors. */
-export async function waitForQueueItem(client: JenkinsClient, queued: QueuedBuild, opts: WaitOptions = {}): Promise<{ number: number; url: string }> {
+export async function waitForQueueItem(client: JenkinsTransport, queued: QueuedBuild, opts: WaitOptions = {}): Promise<{ number: number; url: string }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS;
   let lastWhy: string | undefined | null = null;
   return pollUntil(
@@ -313,7 +313,7 @@ export async function waitForQueueItem(client: JenkinsClient, queued: QueuedBuil
 }
 
 /** Polls a build until `building` is false and reports `finished`. */
-export async function waitForBuild(client: JenkinsClient, job: string, number: number, opts: WaitOptions & { queueId?: number } = {}): Promise<BuildRun> {
+export async function waitForBuild(client: JenkinsTransport, job: string, number: number, opts: WaitOptions & { queueId?: number } = {}): Promise<BuildRun> {
   const name = normalizeJobName(job);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS;
   let url = client.urlFor(`${buildPath(name, number)}/`);
@@ -340,14 +340,14 @@ export async function waitForBuild(client: JenkinsClient, job: string, number: n
  * Trigger → queued → started → finished, reporting each phase through
  * onProgress. Returns at "started" or "finished" (default) as asked.
  */
-export async function triggerBuild(client: JenkinsClient, job: string, params?: BuildParams, opts: TriggerOptions = {}): Promise<BuildRun> {
+export async function triggerBuild(client: JenkinsTransport, job: string, params?: BuildParams, opts: TriggerOptions = {}): Promise<BuildRun> {
   const signal = opts.signal ? { signal: opts.signal } : {};
   const queued = await queueBuild(client, job, params, { ...signal, ...(opts.jobInfo ? { jobInfo: opts.jobInfo } : {}), ...(opts.quietPeriod ? { quietPeriod: true } : {}) });
   return followQueuedBuild(client, queued, opts);
 }
 
 /** The waiting half of triggerBuild, for callers that queued the build themselves. */
-export async function followQueuedBuild(client: JenkinsClient, queued: QueuedBuild, opts: TriggerOptions = {}): Promise<BuildRun> {
+export async function followQueuedBuild(client: JenkinsTransport, queued: QueuedBuild, opts: TriggerOptions = {}): Promise<BuildRun> {
   const common = { ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   const started = await waitForQueueItem(client, queued, { ...common, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), timeoutMs: opts.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS });
   notify(opts.onProgress, { phase: 'started', job: queued.job, queueId: queued.queueId, number: started.number, url: started.url });
@@ -369,7 +369,7 @@ export interface ConsoleTextOptions {
 }
 
 /** The whole console log as text (the tail when it is larger than maxBytes). */
-export async function getConsoleText(client: JenkinsClient, job: string, number: number | string, opts: ConsoleTextOptions = {}): Promise<string> {
+export async function getConsoleText(client: JenkinsTransport, job: string, number: number | string, opts: ConsoleTextOptions = {}): Promise<string> {
   const name = normalizeJobName(job);
   const maxBytes = opts.maxBytes ?? DEFAULT_CONSOLE_MAX_BYTES;
   const res = await client.get(`${buildPath(name, number)}/consoleText`, {
@@ -397,7 +397,7 @@ export interface ProgressiveTextOptions {
  * is sent while the log can still grow. Returns the final size.
  */
 export async function streamProgressiveText(
-  client: JenkinsClient,
+  client: JenkinsTransport,
   job: string,
   number: number | string,
   onChunk: (text: string) => void | Promise<void>,

@@ -10,7 +10,7 @@
  * never dropped silently.
  */
 import { checkBuildable, getJob, triggerBuild, type BuildParams, type BuildRun, type JobInfo, type TriggerOptions } from './builds.ts';
-import type { JenkinsClient } from './jenkins-client.ts';
+import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsJobError } from './jenkins-errors.ts';
 import { jobPath, normalizeJobName } from './job-path.ts';
 
@@ -49,7 +49,7 @@ function declares(info: JobInfo, name: string): boolean {
 }
 
 /** Wipes the workspace (or sets the clean parameter), applies the overrides, and runs the build. */
-export async function cleanBuild(client: JenkinsClient, job: string, opts: CleanBuildOptions = {}): Promise<CleanBuildResult> {
+export async function cleanBuild(client: JenkinsTransport, job: string, opts: CleanBuildOptions = {}): Promise<CleanBuildResult> {
   const name = normalizeJobName(job);
   const signal = opts.signal ? { signal: opts.signal } : {};
   const info = await getJob(client, name, signal);

@@ -42,6 +42,9 @@ import { getNode, listNodes, type JenkinsNode } from './nodes.ts';
 import { restartAgent, type RestartAgentOptions, type RestartAgentResult } from './restart-agent.ts';
 import { rollback, type RollbackOptions, type RollbackResult } from './rollback.ts';
 import { CrumbResponse, WhoAmI } from './schema.ts';
+import type { JenkinsRequestOptions, JenkinsResponse, JenkinsTransport, QueryValue } from './jenkins-transport.ts';
+
+export type { JenkinsRequestOptions, JenkinsResponse, JenkinsTransport, QueryValue } from './jenkins-transport.ts';
 
 export const DEFAULT_JENKINS_TIMEOUT_MS = 30_000;
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -65,36 +68,6 @@ export interface JenkinsClientOptions {
   /** Default interval for queue/build/agent polling (default 2 s). */
   pollIntervalMs?: number;
   userAgent?: string;
-}
-
-export type QueryValue = string | number | boolean | undefined;
-
-export interface JenkinsRequestOptions {
-  query?: Record<string, QueryValue>;
-  /** Sent as application/x-www-form-urlencoded (POST only). */
-  form?: Record<string, string>;
-  /** What the request is about, named in 404 messages: "job 'team/payments/main'". */
-  subject?: string;
-  /** Replaces the 404 sentence. */
-  notFound?: string;
-  /** Overrides the client's deadline for this call. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /** Statuses handed back instead of thrown (default: 2xx; for POST 2xx and 3xx). */
-  accept?: (status: number) => boolean;
-  /** Body cap (default 8 MiB); "tail" keeps the end (logs), "head" the start. */
-  maxBodyBytes?: number;
-  keep?: 'head' | 'tail';
-}
-
-export interface JenkinsResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** True when the body was cut at maxBodyBytes. */
-  truncated: boolean;
-  /** Path + query that was requested (relative to the Jenkins root). */
-  path: string;
 }
 
 interface Crumb {
@@ -137,7 +110,7 @@ function shownPath(target: string): string {
 /** A marker for our own deadline, so it is never confused with the caller's abort. */
 class Deadline extends Error {}
 
-export class JenkinsClient {
+export class JenkinsClient implements JenkinsTransport {
   readonly baseUrl: string;
   readonly user: string;
   readonly timeoutMs: number;

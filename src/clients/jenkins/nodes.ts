@@ -5,7 +5,7 @@
  * `absoluteRemotePath` (non-null while connected), which we surface as
  * `connected`.
  */
-import type { JenkinsClient } from './jenkins-client.ts';
+import type { JenkinsTransport } from './jenkins-transport.ts';
 import { BUILT_IN_NODE, nodePath } from './job-path.ts';
 import { ComputerJson, ComputerSetJson, TREE } from './schema.ts';
 
@@ -65,13 +65,13 @@ export function toNode(json: ComputerJson): JenkinsNode {
 }
 
 /** Every node with its state and busy executor count. */
-export async function listNodes(client: JenkinsClient, opts: { signal?: AbortSignal } = {}): Promise<JenkinsNode[]> {
+export async function listNodes(client: JenkinsTransport, opts: { signal?: AbortSignal } = {}): Promise<JenkinsNode[]> {
   const json = await client.getJson('/computer/api/json', ComputerSetJson, { query: { tree: `busyExecutors,totalExecutors,computer[${TREE.computerFields}]` }, subject: 'node list', ...opts });
   return json.computer.map(toNode);
 }
 
 /** One node by name; 404 names the agent. */
-export async function getNode(client: JenkinsClient, name: string, opts: { signal?: AbortSignal } = {}): Promise<JenkinsNode> {
+export async function getNode(client: JenkinsTransport, name: string, opts: { signal?: AbortSignal } = {}): Promise<JenkinsNode> {
   const json = await client.getJson(`${nodePath(name)}/api/json`, ComputerJson, {
     query: { tree: TREE.computerFields },
     subject: `agent '${name}'`,

@@ -17,7 +17,7 @@
  * error states exactly what state the agent is in afterwards.
  */
 import { BuildfixError } from '../../errors.ts';
-import type { JenkinsClient } from './jenkins-client.ts';
+import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsWaitTimeoutError } from './jenkins-errors.ts';
 import { nodePath } from './job-path.ts';
 import { getNode, type JenkinsNode } from './nodes.ts';
@@ -134,7 +134,7 @@ function errorText(err: unknown): string {
 }
 
 /** Drain, restart and bring back one agent; see the file comment for the steps. */
-export async function restartAgent(client: JenkinsClient, name: string, opts: RestartAgentOptions): Promise<RestartAgentResult> {
+export async function restartAgent(client: JenkinsTransport, name: string, opts: RestartAgentOptions): Promise<RestartAgentResult> {
   const started = performance.now();
   const path = nodePath(name);
   const subject = { subject: `agent '${name}'` };

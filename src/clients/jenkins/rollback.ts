@@ -6,7 +6,7 @@
  * before the build is triggered, so a refusal changes nothing.
  */
 import { describeBuild, getJob, toBuildInfo, triggerBuild, type BuildParams, type BuildRun, type TriggerOptions } from './builds.ts';
-import type { JenkinsClient } from './jenkins-client.ts';
+import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsJobError } from './jenkins-errors.ts';
 import { buildPath, normalizeJobName } from './job-path.ts';
 import { BuildJson, TREE, type BuildAction } from './schema.ts';
@@ -91,7 +91,7 @@ export function pickRevision(job: string, build: number, revisions: GitRevision[
 }
 
 /** Rebuilds the last successful build's commit through the job's revision parameter. */
-export async function rollback(client: JenkinsClient, job: string, opts: RollbackOptions): Promise<RollbackResult> {
+export async function rollback(client: JenkinsTransport, job: string, opts: RollbackOptions): Promise<RollbackResult> {
   const name = normalizeJobName(job);
   const signal = opts.signal ? { signal: opts.signal } : {};
   const info = await getJob(client, name, signal);

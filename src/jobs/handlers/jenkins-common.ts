@@ -7,7 +7,7 @@
 import { classifyLog } from '../../classify/classify-log.ts';
 import { formatDuration, JenkinsClient, type BuildProgress, type BuildRun } from '../../clients/jenkins/index.ts';
 import { BuildfixError, userMessage } from '../../errors.ts';
-import type { BuildLogDiagnosis, JenkinsBuildSummary } from '../jenkins-jobs.ts';
+import type { BuildLogDiagnosis, JenkinsBuildSummary } from '../jenkins-job-types.ts';
 import type { JobContext, StepStatus } from '../job-types.ts';
 
 /** The Jenkins client of this worker (JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN); close it when done. */

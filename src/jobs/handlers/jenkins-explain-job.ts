@@ -1,6 +1,6 @@
 /** `jenkins-explain`: the classifier's verdict on the log of a job's last failed build (or a given build). */
 import { classifyLog } from '../../classify/classify-log.ts';
-import type { JenkinsExplainJobResult, JenkinsExplainPayload } from '../jenkins-jobs.ts';
+import type { JenkinsExplainJobResult, JenkinsExplainPayload } from '../jenkins-job-types.ts';
 import type { JobContext } from '../job-types.ts';
 import { jenkinsClientFor } from './jenkins-common.ts';
 

@@ -8,7 +8,7 @@
  */
 import { JenkinsJobError, type BuildParams, type BuildRun, type GoOverrides } from '../../clients/jenkins/index.ts';
 import { BuildfixError } from '../../errors.ts';
-import { BUILD_WAIT, type JenkinsRebuildJobResult, type JenkinsRebuildPayload } from '../jenkins-jobs.ts';
+import { BUILD_WAIT, type JenkinsRebuildJobResult, type JenkinsRebuildPayload } from '../jenkins-job-types.ts';
 import type { JobContext } from '../job-types.ts';
 import { diagnoseBuildLog, jenkinsClientFor, reportBuildProgress, summarizeBuild } from './jenkins-common.ts';
 

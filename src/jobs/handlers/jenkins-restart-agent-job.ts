@@ -9,11 +9,9 @@
  */
 import type { JenkinsNode, RestartStep, RestartStepEvent } from '../../clients/jenkins/index.ts';
 import { BuildfixError, userMessage, type ErrorCode } from '../../errors.ts';
-import { createDispatcher } from '../create-dispatcher.ts';
-import type { Dispatcher } from '../dispatcher.ts';
-import { jenkinsNodeFor, type JenkinsRestartAgentJobResult, type JenkinsRestartAgentPayload, type WorkerRestartRun } from '../jenkins-jobs.ts';
+import { jenkinsNodeFor, type JenkinsRestartAgentJobResult, type JenkinsRestartAgentPayload, type WorkerRestartRun } from '../jenkins-job-types.ts';
 import type { RestartAgentJobResult } from '../job-results.ts';
-import type { JobContext, StepStatus } from '../job-types.ts';
+import type { HandlerJobAccess, JobContext, StepStatus } from '../job-types.ts';
 import { normalizeHost } from '../queue-names.ts';
 import { jenkinsClientFor } from './jenkins-common.ts';
 
@@ -37,7 +35,7 @@ function programCode(code: string): ErrorCode {
 }
 
 /** Whether a buildfix worker for `host` is live; undefined when the job system cannot tell. */
-async function liveWorkerFor(dispatcher: Dispatcher, host: string, ctx: JobContext): Promise<boolean | undefined> {
+async function liveWorkerFor(dispatcher: HandlerJobAccess, host: string, ctx: JobContext): Promise<boolean | undefined> {
   try {
     const status = await dispatcher.status();
     return status.workers.some((w) => w.host === host && w.state === 'running');
@@ -56,9 +54,9 @@ export async function runJenkinsRestartAgentJob(payload: JenkinsRestartAgentPayl
   const { agent, node } = jenkinsNodeFor(payload.agent, ctx.config);
   const host = normalizeHost(agent);
   const client = jenkinsClientFor(ctx);
-  let dispatcher: Dispatcher | undefined;
+  let dispatcher: HandlerJobAccess | undefined;
   try {
-    dispatcher = createDispatcher(ctx.config, ctx.logger);
+    dispatcher = ctx.openJobs();
     const viaWorker = (await liveWorkerFor(dispatcher, host, ctx)) === true;
     ctx.progress({
       step: 'route',

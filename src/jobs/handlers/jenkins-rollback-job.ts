@@ -7,7 +7,7 @@
  */
 import { JenkinsJobError, type RollbackResult } from '../../clients/jenkins/index.ts';
 import type { Config } from '../../config/load-config.ts';
-import { BUILD_WAIT, type JenkinsRollbackJobResult, type JenkinsRollbackPayload } from '../jenkins-jobs.ts';
+import { BUILD_WAIT, type JenkinsRollbackJobResult, type JenkinsRollbackPayload } from '../jenkins-job-types.ts';
 import type { JobContext } from '../job-types.ts';
 import { diagnoseBuildLog, jenkinsClientFor, reportBuildProgress, summarizeBuild } from './jenkins-common.ts';
 

@@ -1,6 +1,6 @@
 /** Block Kit for the Jenkins job results: rebuild, rollback, agent restart and a failed build's log explained. */
 import { formatDuration } from '../../clients/jenkins/wait.ts';
-import type { BuildLogDiagnosis, JenkinsBuildSummary, JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-jobs.ts';
+import type { BuildLogDiagnosis, JenkinsBuildSummary, JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
 import { codeBlock, escapeMrkdwn, section, type KnownBlock } from './block-kit.ts';
 import { renderExplanationBlocks } from './misc-blocks.ts';
 

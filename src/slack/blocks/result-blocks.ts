@@ -6,7 +6,7 @@ import { suggestRemediations } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
 import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../../jobs/job-results.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
-import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-jobs.ts';
+import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
 import { clip, codeBlock, context, escapeMrkdwn, fitBlocks, formatMs, LIMITS, mentionUser, section, tail, type KnownBlock } from './block-kit.ts';
 import { jenkinsExplainBlocks, jenkinsRebuildBlocks, jenkinsRestartBlocks, jenkinsRollbackBlocks } from './jenkins-result-blocks.ts';
 import { remediationBlocks } from './remediation-blocks.ts';

@@ -1,7 +1,8 @@
 /** The Jenkins job definitions: never run a trigger twice, any worker, bounded, and every handler loads. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkJenkinsAgent, checkJenkinsJob, JENKINS_JOBS, jenkinsNodeFor, JenkinsRebuildPayloadSchema, JenkinsRestartAgentPayloadSchema } from '../../../src/jobs/jenkins-jobs.ts';
+import { checkJenkinsAgent, checkJenkinsJob, jenkinsNodeFor, JenkinsRebuildPayloadSchema, JenkinsRestartAgentPayloadSchema } from '../../../src/jobs/jenkins-job-types.ts';
+import { JENKINS_JOBS } from '../../../src/jobs/jenkins-jobs.ts';
 
 describe('JENKINS_JOBS', () => {
   it('build triggers and restarts run once (no retry, a dedup window against double clicks); only the log explanation retries', () => {

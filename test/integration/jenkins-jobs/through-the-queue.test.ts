@@ -16,7 +16,7 @@ import type { CommandRouter } from '../../../src/chat/command-router.ts';
 import type { Command } from '../../../src/chat/parse-command.ts';
 import { loadConfig, type Config } from '../../../src/config/load-config.ts';
 import { BullmqDispatcher } from '../../../src/jobs/bullmq-dispatcher.ts';
-import type { JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../../src/jobs/jenkins-jobs.ts';
+import type { JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../../src/jobs/jenkins-job-types.ts';
 import type { JobOutcome, JobProgress } from '../../../src/jobs/job-types.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { renderChatMessage } from '../../../src/render/terminal-chat.ts';

@@ -1,0 +1,23 @@
+/**
+ * What a router plugin is and what it gets: the contract between
+ * create-router.ts (which assembles the router) and the plugins it assembles
+ * it from (Jenkins, incidents, metrics).
+ */
+import type { Config } from '../config/load-config.ts';
+import type { Dispatcher } from '../jobs/dispatcher.ts';
+import type { Logger } from '../logger.ts';
+import type { CommandExtension, RouterObserver } from './command-router.ts';
+import type { Command } from './parse-command.ts';
+
+export interface RouterDeps {
+  config: Config;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /** Services a front can offer plugins (an incident store, a Slack poster…), by name. */
+  services?: Record<string, unknown>;
+}
+
+export interface RouterPlugin {
+  commands?: Partial<Record<Command['kind'], CommandExtension>>;
+  observer?: RouterObserver;
+}
