@@ -169,6 +169,35 @@ function goFix(input: FixInput): string {
         `or replace ${module ?? 'the module'} with a published version (${code(`replace ${module ?? '<module>'} => <module> <version>`)}) or remove the replace before merging, then run ${code('go mod tidy')}.`
       );
     }
+    case 'vendor-inconsistent':
+      return (
+        `vendor/modules.txt does not match go.mod (the build uses -mod=vendor). ` +
+        `Run ${code('go mod vendor')} and commit vendor/, or build with ${code('-mod=mod')} if the repository is not meant to vendor.`
+      );
+    case 'invalid-go-mod':
+      return (
+        `go.mod itself is invalid${mv ? ` at ${mv}` : ''}: go stops before downloading anything. ` +
+        `Fix the line go names (module paths are lower-case host/path, versions are full semver like v1.2.3), then run ${code('go mod tidy')}.`
+      );
+    case 'toolchain-unavailable':
+      return (
+        `go.mod asks for a newer Go toolchain and the switch failed: the toolchain could not be downloaded through GOPROXY. ` +
+        `Install that Go version on the agent (or use a matching image), or make golang.org/toolchain reachable through GOPROXY; ${code('GOTOOLCHAIN=local')} only helps if the local go is new enough.`
+      );
+    case 'vanity-import': {
+      const target = host ?? module ?? 'the import path';
+      return (
+        `go could not resolve ${target} through its ?go-get=1 meta tag. ` +
+        `Check ${code(`curl -s 'https://${target}?go-get=1'`)} from the agent (DNS, TLS and the go-import meta tag), or fetch the module through a GOPROXY that already has it.`
+      );
+    }
+    case 'proxy-server-error':
+      return (
+        `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx / server response): the agent is not the problem. ` +
+        `Retry later or fall through to the next entry (${code('GOPROXY=<proxy>,https://proxy.golang.org,direct')}, for public modules only); for a private module, give the shared proxy (Athens/Artifactory) credentials for the repository or list it in GOPRIVATE.`
+      );
+    case 'registry-auth':
+      return npmFix({ ...input, ecosystem: 'npm' });
     case 'unknown':
       return UNKNOWN_FIX;
   }
@@ -247,9 +276,22 @@ function npmFix(input: FixInput): string {
         `${registry} is throttling the agent (HTTP 429). Authenticate to the registry (authenticated limits are higher), ` +
         `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache ~/.npm between builds, and retry with backoff.`
       );
+    case 'registry-auth':
+      return (
+        `${registry} refused the agent's credentials (E401/E403, or an integrity error caused by an auth or mirror page served instead of the tarball). ` +
+        `Check the token in .npmrc (${code(`npm whoami --registry ${registryUrl}`)}), that it has not expired and can read ${scope ?? spec ?? 'the package'}, then delete the lockfile entries that point at the wrong registry and reinstall.`
+      );
+    case 'proxy-server-error':
+      return (
+        `${registry} failed on its side (HTTP 5xx): the agent is not the problem. Retry later, or install from another registry mirror configured for the team.`
+      );
     case 'module-path-mismatch':
     case 'sumdb-unreachable':
     case 'replace-directive':
+    case 'vendor-inconsistent':
+    case 'invalid-go-mod':
+    case 'toolchain-unavailable':
+    case 'vanity-import':
       return goFix({ ...input, ecosystem: 'go' });
     case 'unknown':
       return UNKNOWN_FIX;

@@ -19,6 +19,12 @@ export const CATEGORIES = [
   'disk-full',
   'rate-limited',
   'replace-directive',
+  'vendor-inconsistent',
+  'invalid-go-mod',
+  'toolchain-unavailable',
+  'vanity-import',
+  'proxy-server-error',
+  'registry-auth',
   'unknown',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -36,6 +42,8 @@ export const CHECK_CATEGORIES = [
   'sumdb-disabled',
   'git-credentials',
   'host-environment',
+  'excluded-version',
+  'invalid-module-zip',
 ] as const;
 export type CheckCategory = (typeof CHECK_CATEGORIES)[number];
 
@@ -59,7 +67,18 @@ export interface Finding {
   location?: string;
   /** Which check produced it. */
   check?: string;
+  /**
+   * Stable identity ("version-not-found:example.com/a@v1.2.0"): a later stage
+   * of the same diagnosis (module graph, --deep) replaces the finding with the
+   * same key instead of adding a second one.
+   */
+  key?: string;
+  /** How the module is reached from the main module: ["app", "a@v1.1.0", "c@v1.1.0"]. */
+  chain?: string[];
 }
+
+/** How far a diagnosis has got: first pass (one request per requirement), full module graph, --deep (zips, checksum DB). */
+export type ReportStage = 'first-pass' | 'graph' | 'deep';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 
@@ -87,6 +106,8 @@ export interface DiagnosisReport {
   checks: CheckResult[];
   /** Summary facts: module counts, go version, GOPROXY in effect. */
   facts: Record<string, string | number | boolean>;
+  /** The last stage that contributed to this report (absent: first pass only). */
+  stage?: ReportStage;
 }
 
 /** Progress from a running diagnosis: drives the TTY spinner, job progress, chat status edits. */

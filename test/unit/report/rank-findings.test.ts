@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../../src/report/model.ts';
-import { rankFindings } from '../../../src/report/rank-findings.ts';
+import { CATEGORIES, CHECK_CATEGORIES, type Finding } from '../../../src/report/model.ts';
+import { CATEGORY_PRIORITY, rankFindings } from '../../../src/report/rank-findings.ts';
 
 const f = (category: Finding['category'], severity: Finding['severity']): Finding => ({ category, severity, message: category });
 
@@ -14,5 +14,13 @@ describe('rankFindings', () => {
     const a = { ...f('version-not-found', 'error'), module: 'a' };
     const b = { ...f('version-not-found', 'error'), module: 'b' };
     assert.deepEqual(rankFindings([a, b]).map((x) => x.module), ['a', 'b']);
+  });
+});
+
+describe('CATEGORY_PRIORITY', () => {
+  it('ranks every category exactly once', () => {
+    const all = [...CATEGORIES, ...CHECK_CATEGORIES];
+    for (const category of all) assert.equal(CATEGORY_PRIORITY.filter((c) => c === category).length, 1, category);
+    assert.equal(CATEGORY_PRIORITY.length, all.length);
   });
 });
