@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import type { Logger, DestinationStream } from 'pino';
+import type { Logger, DestinationStream, default as pino } from 'pino';
 import { redactText } from './util/redact.ts';
 
-type Pino = typeof import('pino').default;
+type Pino = typeof pino;
 let pinoModule: Pino | undefined;
 
 // pino (and its dependencies) load on the first createLogger(): one-shot commands

@@ -196,7 +196,6 @@ function parseIncident(tokens: string[], rawAfter: (n: number) => string): Incid
  */
 export function parseCommand(input: string): Command {
   if (input.length > MAX_TEXT) throw new UsageError(`command too long (${input.length} characters; the limit is ${MAX_TEXT})`);
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(input)) throw new UsageError('command contains control characters');
   const text = input.trim().replace(/^(?:\/buildfix|buildfix|<@[UW][A-Z0-9]+(?:\|[^>]*)?>|@buildfix)\s*/i, '');
   const tokens = tokenize(text);

@@ -1,3 +1,4 @@
+import type * as YamlNamespace from 'yaml';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
@@ -16,7 +17,7 @@ export interface Config extends FileConfig {
   configPath: string | undefined;
 }
 
-type YamlModule = typeof import('yaml');
+type YamlModule = typeof YamlNamespace;
 let yamlModule: YamlModule | undefined;
 
 // The YAML parser loads only when BUILDFIX_CONFIG names a file: most one-shot runs have none.

@@ -5,7 +5,7 @@
  * the exact type), or JSON for Events API envelopes.
  */
 import { createHmac } from 'node:crypto';
-import { request as httpRequest, Agent } from 'node:http';
+import { request as httpRequest, type Agent } from 'node:http';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-8f14e45fceea167a';
 

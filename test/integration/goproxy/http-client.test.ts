@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,7 +223,7 @@ describe('HttpClient against the GOPROXY fake', () => {
   });
 
   // A server that sends the head at once, then the body the test asks for.
-  async function bodyServer(send: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  async function bodyServer(send: (res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
     const server = createHttpServer((_req, res) => send(res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fetchBuildLog } from '../../../src/incidents/ci-diagnosis.ts';
@@ -30,7 +30,7 @@ interface Fake {
   seen: Seen[];
 }
 
-async function fake(handler: (path: string, headers: IncomingHttpHeaders, res: import('node:http').ServerResponse) => void): Promise<Fake> {
+async function fake(handler: (path: string, headers: IncomingHttpHeaders, res: ServerResponse) => void): Promise<Fake> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
