@@ -13,7 +13,7 @@ import type { Category } from '../report/model.ts';
 import { extractGoModule, extractGoPackage, extractHost, extractOrigin, extractNpmPackage, looksPrivateModule, npmRegistryFromLine, type ModuleRef } from './extract.ts';
 import { fixFor, type Ecosystem } from './fixes.ts';
 import { normalizeLineDetailed, toEvidence } from './normalize-log.ts';
-import { createPrefilter } from './prefilter.ts';
+import { createPrefilter, passesPrefilter } from './prefilter.ts';
 import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
 import { redactText } from '../util/redact.ts';
 
@@ -35,6 +35,8 @@ export interface Classification {
   ecosystem: Ecosystem;
   /** Other causes seen in the log, ranked, without duplicates of the main one. */
   secondary: Array<{ category: Category; evidence: string; line: number }>;
+  /** Only with `unknown`: the two most likely categories, best first, and what to check to tell them apart. */
+  candidates?: Array<{ category: Category; confidence: number; check: string }>;
 }
 
 interface Hit {
@@ -348,6 +350,32 @@ export function classifyLog(text: string): Classification {
   }
 
   return decide(scan);
+}
+
+/** Line-at-a-time classifier for streamed logs (classify-stream.ts): bounded state, same answer as classifyLog. */
+export interface LogClassifier {
+  /** One raw line, without its newline. */
+  push(raw: string): void;
+  /** Lines pushed so far. */
+  readonly lines: number;
+  finish(): Classification;
+}
+
+export function createLogClassifier(): LogClassifier {
+  const scan = new Scanner();
+  let lineNo = 0;
+  return {
+    push(raw: string): void {
+      lineNo++;
+      const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+      if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, lineNo);
+      else if (scan.block) scan.skippedLine(line);
+    },
+    get lines(): number {
+      return lineNo;
+    },
+    finish: () => decide(scan),
+  };
 }
 
 function decide(scan: Scanner): Classification {

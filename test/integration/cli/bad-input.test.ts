@@ -75,6 +75,14 @@ describe('buildfix CLI bad input', () => {
     assertOneCleanLine(r.stderr, /looks like a binary file/);
   });
 
+  it('explain: an empty file', async () => {
+    const empty = join(work, 'empty.log');
+    await writeFile(empty, '\n\n');
+    const r = await runCli(['explain', empty]);
+    assert.equal(r.exitCode, 2);
+    assertOneCleanLine(r.stderr, /empty\.log is empty/);
+  });
+
   it('explain: a missing file', async () => {
     const r = await runCli(['explain', join(work, 'missing.log')]);
     assert.equal(r.exitCode, 2);
