@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { GoEnv } from '../config/env.ts';
-import { compareGoVersions, isRetracted, parseGoVersion, compareModuleVersions, isPseudoVersion } from '../gomod/go-version.ts';
+import { isRetracted, compareModuleVersions, isPseudoVersion } from '../gomod/go-version.ts';
 import { parseGoMod } from '../gomod/parse-go-mod.ts';
 import { goSumHas } from '../gomod/parse-go-sum.ts';
 import type { GoMod, GoSum, Replacement, Requirement } from '../gomod/types.ts';
@@ -327,7 +327,6 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     },
   ];
   results.push(checkGoSum(goMod, goSum, targets, options));
-  results.push(checkToolchain(goMod, await options.hostGoVersion));
   return results;
 }
 
@@ -398,47 +397,6 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
     status: errors ? 'fail' : findings.length > 0 ? 'warn' : 'pass',
     durationMs: Math.round(performance.now() - started),
     detail: goSum ? `${goSum.entries.length} lines` : 'no go.sum',
-    findings,
-  };
-}
-
-function checkToolchain(goMod: GoMod, hostGoVersion: string | undefined): CheckResult {
-  const findings: Finding[] = [];
-  let detail = hostGoVersion ? `host go ${hostGoVersion}` : 'go not installed on this host';
-  const host = hostGoVersion ? parseGoVersion(hostGoVersion) : undefined;
-  if (host && goMod.go) {
-    const need = parseGoVersion(goMod.go.version);
-    detail += `, go.mod needs go ${goMod.go.version}`;
-    if (need && compareGoVersions(need, host) > 0) {
-      findings.push({
-        category: 'toolchain-mismatch',
-        severity: 'error',
-        message: `go.mod requires go ${goMod.go.version} but this host runs go ${hostGoVersion}`,
-        location: `${goMod.file}:${goMod.go.line}`,
-        evidence: `go ${goMod.go.version} (${goMod.file}:${goMod.go.line}) > go version ${hostGoVersion}`,
-        fix: `Install Go ${goMod.go.version} or newer on the agent (or set GOTOOLCHAIN=auto with Go ≥ 1.21 so go fetches it), or lower the go directive if the code allows.`,
-      });
-    }
-  }
-  if (host && goMod.toolchain) {
-    const legacy = compareGoVersions(host, parseGoVersion('1.21') ?? host) < 0;
-    if (legacy) {
-      findings.push({
-        category: 'toolchain-mismatch',
-        severity: 'error',
-        message: `go ${hostGoVersion} does not understand the toolchain directive (needs Go ≥ 1.21)`,
-        location: `${goMod.file}:${goMod.toolchain.line}`,
-        evidence: `toolchain ${goMod.toolchain.name} (${goMod.file}:${goMod.toolchain.line})`,
-        fix: 'Upgrade Go on the agent to 1.21 or newer.',
-      });
-    }
-  }
-  return {
-    id: 'toolchain',
-    title: 'host Go version satisfies go.mod',
-    status: findings.length > 0 ? 'fail' : host ? 'pass' : 'skip',
-    durationMs: 0,
-    detail,
     findings,
   };
 }

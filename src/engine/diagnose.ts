@@ -11,6 +11,8 @@ import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
 import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
 import { lintProxyEnv } from '../checks/proxy-lint.ts';
+import { httpChecksumDbLookup } from '../checks/checksum-db-lookup.ts';
+import { checkToolchain, type ChecksumDbLookup } from '../checks/toolchain-check.ts';
 import type { GoEnv } from '../config/env.ts';
 import type { FileConfig } from '../config/schema.ts';
 import { BuildfixError } from '../errors.ts';
@@ -33,12 +35,14 @@ export interface DiagnoseOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Skip parts (jobs like `modules` and `probe` run one part only). */
-  parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean };
+  parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean; toolchain?: boolean };
   checkRetractions?: boolean;
   /** HOME/XDG_CONFIG_HOME/GOENV for finding go's settings file (default: process.env). */
   processEnv?: Record<string, string | undefined>;
   /** Reuse a client (keep-alive pools) across diagnoses, e.g. in a worker. */
   client?: GoProxyClient;
+  /** Checksum DB lookups for the toolchain check (default: the GOSUMDB lookup endpoint over HTTP). */
+  checksumDb?: ChecksumDbLookup;
 }
 
 /** The longest the `go version`/`go env` spawn waits for the module check's first answer. */
@@ -92,7 +96,8 @@ async function timed(id: string, title: string, fn: () => Promise<CheckResult[]>
 export async function diagnose(targetInput: string, options: DiagnoseOptions): Promise<DiagnosisReport> {
   const startedAt = new Date();
   const started = performance.now();
-  const parts = { modules: true, probe: true, host: true, lint: true, ...options.parts };
+  // The toolchain check ran inside the module check before it had its own part: it follows `modules` unless named.
+  const parts = { modules: true, probe: true, host: true, lint: true, ...options.parts, toolchain: options.parts?.toolchain ?? options.parts?.modules ?? true };
   const emit = options.onProgress ?? (() => {});
 
   emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
@@ -172,6 +177,23 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             return checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, ...(goInfo ? { goInfo } : {}) });
           })
         : undefined;
+      const toolchainTask = parts.toolchain
+        ? timed('toolchain', 'go toolchain selection', async () => [
+            await checkToolchain({
+              goMod,
+              goInfo: await goInfoPromise,
+              goEnv,
+              processGoEnv: options.goEnv,
+              chain,
+              privacy,
+              client,
+              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
+              sumDb,
+              ...(sumDb ? { checksumDb: options.checksumDb ?? httpChecksumDbLookup(client.http, sumDb) } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+            }),
+          ])
+        : undefined;
       const lintTask = parts.lint
         ? new Promise<void>((resolve) => setImmediate(resolve)).then((): CheckResult[] => {
             const t0 = performance.now();
@@ -180,7 +202,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
           })
         : undefined;
-      const tasks = [probeTask, hostTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
+      const tasks = [probeTask, hostTask, toolchainTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const checks = (await Promise.all(tasks)).flat();
       const findings = rankFindings(checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
       const report: DiagnosisReport = {

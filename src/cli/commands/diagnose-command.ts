@@ -9,7 +9,7 @@ import type { CliContext } from '../cli-context.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
 const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions]';
-const SKIPPABLE = ['probe', 'host', 'lint', 'retractions'] as const;
+const SKIPPABLE = ['probe', 'host', 'lint', 'retractions', 'toolchain'] as const;
 
 /** The --json shape: stable keys for scripts. */
 export function reportToJson(report: DiagnosisReport): object {
@@ -43,7 +43,7 @@ export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promi
       goEnv: config.goEnv,
       host: config.host,
       signal: controller.signal,
-      parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint') },
+      parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), toolchain: !skip.has('toolchain') },
       checkRetractions: !skip.has('retractions'),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
     });

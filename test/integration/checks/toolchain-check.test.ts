@@ -1,0 +1,183 @@
+/**
+ * The toolchain check against real parts: the installed go (1.19 here) as the
+ * oracle for what a go before 1.21 accepts, and for a go ≥ 1.21 host the
+ * availability of golang.org/toolchain through a fake GOPROXY and a
+ * checksum DB lookup endpoint on 127.0.0.1 (never a download).
+ */
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readGoEnvironment } from '../../../src/checks/host-check.ts';
+import { httpChecksumDbLookup } from '../../../src/checks/checksum-db-lookup.ts';
+import { checkToolchain, type ToolchainCheckOptions } from '../../../src/checks/toolchain-check.ts';
+import { diagnose } from '../../../src/engine/diagnose.ts';
+import { runCommand } from '../../../src/exec/run-command.ts';
+import { parseGoMod } from '../../../src/gomod/parse-go-mod.ts';
+import { GitRemote } from '../../../src/goproxy/git-ls-remote.ts';
+import { GoProxyClient } from '../../../src/goproxy/goproxy-client.ts';
+import { createPrivacyRules } from '../../../src/goproxy/module-patterns.ts';
+import { parseGoproxy, parseGoSumDb } from '../../../src/goproxy/parse-goproxy.ts';
+import { fakePath, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startHttpServer, type LoopbackServer } from '../../helpers/checks-servers.ts';
+
+const TOOLCHAIN = 'golang.org/toolchain';
+const AVAILABLE = 'v0.0.1-go1.22.1.linux-amd64';
+const NOT_IN_SUMDB = 'v0.0.1-go1.22.2.linux-amd64';
+// A syntactically valid verifier key for a test database (the lookup here does not verify notes).
+const SUMDB_KEY = 'sumdb.test+788a3680+AQcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH';
+
+describe('toolchain check', () => {
+  let proxy: GoProxyFake;
+  let sumdb: LoopbackServer;
+  let work: string;
+  let client: GoProxyClient;
+
+  before(async () => {
+    proxy = await startGoProxyFake({ modules: [{ path: TOOLCHAIN, versions: [{ version: AVAILABLE }, { version: NOT_IN_SUMDB }] }] });
+    sumdb = await startHttpServer((req, res) => {
+      if (req.url === `/lookup/golang.org/toolchain@${AVAILABLE}`) res.writeHead(200, { 'content-type': 'text/plain' }).end('1234\ngolang.org/toolchain v0.0.1 h1:x\n\n— sumdb.test sig\n');
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    });
+    work = await mkdtemp(join(tmpdir(), 'buildfix-toolchain-'));
+    client = new GoProxyClient({ timeoutMs: 5_000 });
+  });
+  after(async () => {
+    await client.close();
+    await proxy.close();
+    await sumdb.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  function options(goModText: string, localGo: string, env: Record<string, string>, extra: Partial<ToolchainCheckOptions> = {}): ToolchainCheckOptions {
+    const goEnv = { GOPROXY: proxy.url, GOSUMDB: `${SUMDB_KEY} ${sumdb.url}`, ...env };
+    const sumDb = parseGoSumDb(goEnv.GOSUMDB);
+    return {
+      goMod: parseGoMod(goModText, 'go.mod'),
+      goInfo: { version: localGo, env: { GOOS: 'linux', GOARCH: 'amd64' } },
+      goEnv,
+      processGoEnv: goEnv,
+      chain: parseGoproxy(goEnv.GOPROXY),
+      privacy: createPrivacyRules(goEnv),
+      client,
+      git: new GitRemote({ timeoutMs: 5_000 }),
+      sumDb,
+      ...(sumDb ? { checksumDb: httpChecksumDbLookup(client.http, sumDb) } : {}),
+      pathEnv: join(work, 'empty-path'),
+      ...extra,
+    };
+  }
+
+  describe('a go 1.21.5 host switching toolchains', () => {
+    it('finds the toolchain on the proxy (.info only) and in the checksum DB', async () => {
+      proxy.resetStats();
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
+      assert.equal(r.status, 'pass', JSON.stringify(r));
+      assert.deepEqual(r.findings.map((f) => [f.category, f.severity]), [['toolchain-mismatch', 'info']]);
+      assert.match(r.findings[0]?.message ?? '', /switches to go1\.22\.1/);
+      assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'info' })), 1);
+      assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'zip' })), 0);
+      assert.ok(sumdb.seen.includes(`GET /lookup/golang.org/toolchain@${AVAILABLE}`));
+    });
+
+    it('reports toolchain-unavailable when no proxy has it (with go\'s message)', async () => {
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.21.0\n\ntoolchain go1.22.9\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
+      assert.equal(r.status, 'fail');
+      const f = r.findings.find((x) => x.severity === 'error');
+      assert.equal(f?.category, 'toolchain-unavailable');
+      assert.equal(f?.version, 'v0.0.1-go1.22.9.linux-amd64');
+      assert.match(f?.evidence ?? '', /download go1\.22\.9 for linux\/amd64: toolchain not available/);
+    });
+
+    it('reports toolchain-unavailable when the checksum DB does not know the proxy\'s toolchain', async () => {
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.2\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
+      const f = r.findings.find((x) => x.severity === 'error');
+      assert.equal(f?.category, 'toolchain-unavailable');
+      assert.match(f?.message ?? '', /checksum database sumdb\.test does not know it/);
+    });
+
+    it('GOSUMDB=off makes any toolchain download fail', async () => {
+      proxy.resetStats();
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto', GOSUMDB: 'off' }));
+      assert.equal(r.findings.find((x) => x.severity === 'error')?.category, 'toolchain-unavailable');
+      assert.match(r.findings[0]?.evidence ?? '', /checksum database disabled by GOSUMDB=off/);
+      assert.equal(proxy.requests.length, 0);
+    });
+
+    it('a bare "go 1.22" line asks for go1.22, which is no release: unavailable without asking anyone', async () => {
+      proxy.resetStats();
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
+      const f = r.findings.find((x) => x.severity === 'error');
+      assert.equal(f?.category, 'toolchain-unavailable');
+      assert.match(f?.evidence ?? '', /download go1\.22 for linux\/amd64: toolchain not available/);
+      assert.match(f?.fix ?? '', /go 1\.22\.0/);
+      assert.equal(proxy.requests.length, 0);
+    });
+
+    it('GOTOOLCHAIN=path: the toolchain must be on PATH; found there, nothing is asked', async () => {
+      const missing = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'path' }));
+      assert.equal(missing.findings.find((x) => x.severity === 'error')?.category, 'toolchain-unavailable');
+      assert.match(missing.findings[0]?.evidence ?? '', /cannot find "go1\.22\.1" in PATH/);
+      const bin = join(work, 'bin');
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(bin, 'go1.22.1'), '#!/bin/sh\nexit 0\n');
+      await chmod(join(bin, 'go1.22.1'), 0o755);
+      proxy.resetStats();
+      const found = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'path' }, { pathEnv: bin }));
+      assert.equal(found.status, 'pass');
+      assert.equal(proxy.requests.length, 0);
+    });
+
+    it('GOTOOLCHAIN=local with a newer go line is go\'s "requires go >=" error', async () => {
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'local' }));
+      assert.equal(r.status, 'fail');
+      assert.equal(r.findings[0]?.category, 'toolchain-mismatch');
+      assert.equal(r.findings[0]?.evidence, 'go: go.mod requires go >= 1.22.1 (running go 1.21.5; GOTOOLCHAIN=local)');
+    });
+  });
+
+  describe('the installed go (go < 1.21) as the oracle', () => {
+    let goVersion: string | undefined;
+    before(async () => {
+      goVersion = (await readGoEnvironment({ timeoutMs: 10_000 })).version;
+    });
+
+    const goMods = [
+      'module example.com/app\n\ngo 1.19\n',
+      'module example.com/app\n\ngo 1.30\n',
+      'module example.com/app\n\ngo 1.21.0\n',
+      'module example.com/app\n\ngo 1.22rc1\n',
+      'module example.com/app\n\ngo 1.19\n\ntoolchain go1.21.3\n',
+      'module example.com/app\n\ngo 1.22.0\n\ntoolchain go1.22.1\n',
+    ];
+    for (const text of goMods) {
+      it(`agrees with go mod download on ${JSON.stringify(text.split('\n').slice(2).join(' ').trim())}`, async () => {
+        assert.ok(goVersion, 'go must be installed for this test');
+        const dir = await mkdtemp(join(work, 'oracle-'));
+        await writeFile(join(dir, 'go.mod'), text);
+        const go = await runCommand(['go', 'mod', 'download'], { cwd: dir, reject: false, timeoutMs: 20_000, env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'auto', HOME: dir } });
+        const r = await checkToolchain(options(text, goVersion, { GOTOOLCHAIN: 'auto' }));
+        const errors = r.findings.filter((f) => f.severity === 'error');
+        assert.equal(errors.length > 0, go.exitCode !== 0, `go said: ${go.stderr}\nbuildfix: ${JSON.stringify(r.findings)}`);
+        for (const f of errors) assert.ok(go.stderr.includes((f.evidence ?? '').replace(/^go\.mod/, join(dir, 'go.mod'))), `go said: ${go.stderr}\nbuildfix evidence: ${f.evidence}`);
+      });
+    }
+
+    it('diagnose reports the toolchain line as a toolchain-mismatch root cause', async () => {
+      const dir = await mkdtemp(join(work, 'diag-'));
+      await writeFile(join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.19\n\ntoolchain go1.21.3\n');
+      const report = await diagnose(dir, {
+        config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 }, concurrency: 4, requestTimeoutMs: 5_000 },
+        goEnv: { GOPROXY: proxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
+        host: 'test',
+        parts: { probe: false, lint: false, host: false },
+        processEnv: { HOME: dir },
+      });
+      assert.equal(report.ok, false);
+      assert.equal(report.findings[0]?.category, 'toolchain-mismatch');
+      assert.equal(report.findings[0]?.location, 'go.mod:5');
+      assert.equal(report.checks.find((c) => c.id === 'toolchain')?.status, 'fail');
+    });
+  });
+});
