@@ -25,7 +25,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   start: {
     summary: 'start                                                     `serve` when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set, else `shell`',
-    load: async () => (await import('./commands/shell-command.ts')).runStartCommand,
+    load: async () => (await import('./commands/start-command.ts')).runStartCommand,
   },
   explain: {
     summary: 'explain <log-file|-> [--json]                            name the root cause of a saved build log',
@@ -48,9 +48,6 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/incidents-command.ts')).runIncidentsCommand,
   },
 };
-
-/** Lazy loaders by command name (used by `start` to reach `serve`). */
-export const COMMAND_LOADERS: Record<string, () => Promise<CommandRunner>> = Object.fromEntries(Object.entries(COMMANDS).map(([k, v]) => [k, v.load]));
 
 export function helpText(): string {
   const lines = ['usage: buildfix <command> [options]', '', 'commands:'];

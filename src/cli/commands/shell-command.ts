@@ -16,14 +16,3 @@ export async function runShellCommand(argv: string[], ctx: CliContext): Promise<
     await dispatcher.close();
   }
 }
-
-/** `buildfix start` (npm start): the Slack app when Slack is configured, the terminal chat otherwise. */
-export async function runStartCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const config = ctx.config();
-  if (config.env.SLACK_BOT_TOKEN && config.env.SLACK_SIGNING_SECRET) {
-    const { COMMAND_LOADERS } = await import('../main.ts');
-    const serve = COMMAND_LOADERS.serve;
-    if (serve) return (await serve())(argv, ctx);
-  }
-  return runShellCommand(argv, ctx);
-}
