@@ -32,7 +32,8 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/explain-command.ts')).runExplainCommand,
   },
   serve: {
-    summary: 'serve [--listen ADDR] [--port N]                        the Slack app: POST /slack/events, GET /healthz (needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
+    summary:
+      'serve [--listen ADDR] [--port N]                        the Slack app: POST /slack/events, GET /healthz (needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
     load: async () => (await import('./commands/serve-command.ts')).runServeCommand,
   },
   worker: {

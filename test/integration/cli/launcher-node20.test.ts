@@ -16,7 +16,8 @@ import { ROOT } from '../../helpers/run-cli.ts';
 /** The machine's own Node (Debian's 20 here), not the pinned one. */
 const STOCK_NODE = process.env.BUILDFIX_STOCK_NODE ?? '/usr/bin/node';
 const STOCK_PATH = '/usr/local/bin:/usr/bin:/bin';
-const LOG = 'go: downloading example.com/private v1.2.0\ngo: example.com/private@v1.2.0: reading https://proxy.golang.org/example.com/private/@v/v1.2.0.mod: 404 Not Found\n\tserver response: not found\n';
+const LOG =
+  'go: downloading example.com/private v1.2.0\ngo: example.com/private@v1.2.0: reading https://proxy.golang.org/example.com/private/@v/v1.2.0.mod: 404 Not Found\n\tserver response: not found\n';
 
 let dir = '';
 let pkg = '';
@@ -36,7 +37,10 @@ function run(argv: string[], options: RunOptions = {}): ReturnType<typeof runCom
 before(async () => {
   const version = await run([STOCK_NODE, '--version']);
   const [major = 0, minor = 0] = version.stdout.replace(/^v/, '').split('.').map(Number);
-  assert.ok(major < 22 || (major === 22 && minor < 18), `${STOCK_NODE} is ${version.stdout}: this test needs a Node older than 22.18 (set BUILDFIX_STOCK_NODE)`);
+  assert.ok(
+    major < 22 || (major === 22 && minor < 18),
+    `${STOCK_NODE} is ${version.stdout}: this test needs a Node older than 22.18 (set BUILDFIX_STOCK_NODE)`,
+  );
   dir = await mkdtemp(join(tmpdir(), 'buildfix-launcher-'));
   const packed = await run(['npm', 'pack', '--pack-destination', dir, ROOT], { cwd: dir });
   assert.equal(packed.exitCode, 0, packed.stderr);
@@ -86,7 +90,11 @@ test('`npx buildfix` inside the install uses the local bin, not the registry', a
 test('the esbuild bundle (a package without src/) runs under stock Node 20 too', async () => {
   const app = join(dir, 'bundle-app');
   await mkdir(app);
-  const built = await runCommand([process.execPath, join(ROOT, 'scripts/build.ts'), '--outdir', join(app, 'dist')], { reject: false, timeoutMs: 120_000, cwd: ROOT });
+  const built = await runCommand([process.execPath, join(ROOT, 'scripts/build.ts'), '--outdir', join(app, 'dist')], {
+    reject: false,
+    timeoutMs: 120_000,
+    cwd: ROOT,
+  });
   assert.equal(built.exitCode, 0, built.stderr);
   await cp(join(pkg, 'bin'), join(app, 'bin'), { recursive: true });
   await cp(join(pkg, 'package.json'), join(app, 'package.json'));
