@@ -108,6 +108,59 @@ export interface DiagnosisReport {
   facts: Record<string, string | number | boolean>;
   /** The last stage that contributed to this report (absent: first pass only). */
   stage?: ReportStage;
+  /** What changed since the last green build (diagnoses given a green revision). */
+  sinceGreen?: SinceGreen;
+  /** Agent or code: whose change broke the build, with the evidence. */
+  origin?: OriginVerdict;
+}
+
+/** One commit that changed a dependency file since the last green build. */
+export interface ChangeCommit {
+  sha: string;
+  shortSha: string;
+  author: string;
+  subject: string;
+  date: string;
+  files: string[];
+}
+
+/** One go.mod change since green, attributed to its commit when git can tell. */
+export interface GoModLineChange {
+  file: string;
+  /** Line in the failing revision's go.mod (absent for a removal). */
+  line?: number;
+  kind: 'require' | 'replace' | 'exclude' | 'go' | 'toolchain';
+  subject: string;
+  before?: string;
+  after?: string;
+  commit?: { sha: string; shortSha: string; author: string; subject: string };
+  /** The line that undoes it; absent when the fix is deleting the line. */
+  revert?: string;
+  /** `go.mod:14 example.com/ledger v1.9.8 → v1.9.9 in 9f3c2e1 by ann, "bump ledger"`. */
+  text: string;
+}
+
+export interface SinceGreen {
+  /** Full shas: the last green revision and the failing one. */
+  green: string;
+  failing: string;
+  /** Where the green revision came from: "--since", "Jenkins build #41", … */
+  source: string;
+  /** False when green is not an ancestor of the failing revision (rewritten branch). */
+  linear: boolean;
+  files: Array<{ path: string; status: string; kind: string }>;
+  commits: ChangeCommit[];
+  goMod: GoModLineChange[];
+  /** The change that introduced what the root cause names, when one did. */
+  blamed?: GoModLineChange;
+}
+
+export interface OriginVerdict {
+  verdict: 'code' | 'agent' | 'environment/upstream' | 'unknown';
+  /** One line for the top of the thread. */
+  summary: string;
+  /** The evidence, one fact per entry. */
+  reasons: string[];
 }
 
 /** Progress from a running diagnosis: drives the TTY spinner, job progress, chat status edits. */

@@ -1,0 +1,158 @@
+/**
+ * "Agent or code" on real git history: a bare repository with a green
+ * commit, an unrelated commit and a commit that bumps a module to a version
+ * the proxy does not have, cloned shallowly over file:// as a worker does.
+ * The real go command confirms the premise of each case (green downloads,
+ * the failing revision does not) before buildfix is asked.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { diagnoseSinceGreen } from '../../../src/engine/diagnose-since-green.ts';
+import { runCommand } from '../../../src/exec/run-command.ts';
+import type { DiagnosisReport } from '../../../src/report/model.ts';
+import { isolatedGitEnv, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+
+const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
+const goModWith = (reqs: string[]): string => `module example.com/app\n\ngo 1.19\n\nrequire (\n${reqs.map((r) => `\t${r}\n`).join('')})\n`;
+
+interface History {
+  bare: string;
+  shas: string[];
+}
+
+/** A bare repository whose commits are made by the given authors, oldest first. */
+async function makeHistory(root: string, name: string, commits: Array<{ author: string; subject: string; files: Record<string, string> }>): Promise<History> {
+  const work = join(root, `${name}-work`);
+  await mkdir(work, { recursive: true });
+  const env = isolatedGitEnv(root);
+  const git = (args: string[], extra: Record<string, string> = {}) => runCommand(['git', '-c', 'init.defaultBranch=main', ...args], { cwd: work, env: { ...env, ...extra }, timeoutMs: 30_000 });
+  await git(['init', '-q']);
+  const shas: string[] = [];
+  for (const c of commits) {
+    for (const [path, content] of Object.entries(c.files)) {
+      await mkdir(join(work, path, '..'), { recursive: true });
+      await writeFile(join(work, path), content);
+    }
+    await git(['add', '-A']);
+    await git(['commit', '-q', '-m', c.subject], { GIT_AUTHOR_NAME: c.author, GIT_AUTHOR_EMAIL: `${c.author}@example.test` });
+    shas.push((await git(['rev-parse', 'HEAD'])).stdout.trim());
+  }
+  const bare = join(root, `${name}.git`);
+  await runCommand(['git', 'clone', '-q', '--bare', work, bare], { env, timeoutMs: 30_000 });
+  return { bare, shas };
+}
+
+describe('diagnose since the last green build', () => {
+  let fake: GoProxyFake;
+  let root: string;
+  let goEnv: Record<string, string>;
+  let bump: History;
+  let upstream: History;
+
+  const run = (target: string, green: string): Promise<DiagnosisReport> =>
+    diagnoseSinceGreen(target, {
+      green,
+      greenSource: '--since',
+      config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: THRESHOLDS, concurrency: 8, requestTimeoutMs: 5_000 },
+      goEnv,
+      host: 'agent-03',
+      parts: { host: false, probe: false },
+      processEnv: { HOME: join(root, 'home') },
+    });
+
+  /** The real go command's verdict on one revision of a repository. */
+  async function goDownloads(history: History, sha: string, tag: string): Promise<{ ok: boolean; output: string }> {
+    const dir = join(root, `go-${tag}`);
+    await runCommand(['git', 'clone', '-q', history.bare, dir], { env: isolatedGitEnv(root), timeoutMs: 30_000 });
+    await runCommand(['git', '-C', dir, 'checkout', '-q', sha], { env: isolatedGitEnv(root), timeoutMs: 30_000 });
+    const r = await runCommand(['go', 'mod', 'download'], {
+      cwd: dir,
+      env: { ...goEnv, HOME: join(root, 'home'), GOMODCACHE: join(root, `cache-${tag}`), GOPATH: join(root, `gopath-${tag}`), GOFLAGS: '-mod=mod -modcacherw' },
+      reject: false,
+      timeoutMs: 60_000,
+    });
+    return { ok: r.exitCode === 0, output: r.stderr };
+  }
+
+  before(async () => {
+    fake = await startGoProxyFake({
+      modules: [
+        { path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] },
+        { path: 'example.com/util', versions: [{ version: 'v1.1.0' }] },
+        { path: 'example.com/vanishing', versions: [{ version: 'v1.0.0' }] },
+      ],
+    });
+    root = await mkdtemp(join(tmpdir(), 'buildfix-since-green-'));
+    await mkdir(join(root, 'home'), { recursive: true });
+    goEnv = { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GONOSUMDB: '', GOPRIVATE: '', GONOPROXY: '' };
+    bump = await makeHistory(root, 'payments', [
+      { author: 'bob', subject: 'green build', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8', 'example.com/util v1.1.0']), 'README.md': 'payments\n' } },
+      { author: 'carol', subject: 'docs: setup', files: { 'README.md': 'payments service\n' } },
+      { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9', 'example.com/util v1.1.0']) } },
+      { author: 'dave', subject: 'handler tweak', files: { 'main.go': 'package main\n\nfunc main() {}\n' } },
+    ]);
+    upstream = await makeHistory(root, 'billing', [
+      { author: 'bob', subject: 'green build', files: { 'go.mod': goModWith(['example.com/vanishing v1.0.0']) } },
+      { author: 'carol', subject: 'docs', files: { 'README.md': 'billing\n' } },
+    ]);
+  });
+  after(async () => {
+    await fake.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('names the commit and the go.mod line that broke it: verdict code', async () => {
+    const [green, , bumpSha] = bump.shas as [string, string, string, string];
+    assert.equal((await goDownloads(bump, green, 'bump-green')).ok, true, 'go downloads the green revision');
+    const failingGo = await goDownloads(bump, bump.shas[3] as string, 'bump-red');
+    assert.equal(failingGo.ok, false);
+    assert.match(failingGo.output, /example\.com\/ledger@v1\.9\.9/);
+
+    const report = await run(`file://${bump.bare}`, green.slice(0, 10));
+    assert.equal(report.ok, false);
+    assert.equal(report.origin?.verdict, 'code', JSON.stringify(report.origin));
+    assert.equal(report.sinceGreen?.green, green);
+    assert.deepEqual(report.sinceGreen?.commits.map((c) => c.subject), ['bump ledger'], 'only the commit that changed a dependency file');
+    assert.deepEqual(report.sinceGreen?.files, [{ path: 'go.mod', status: 'M', kind: 'go' }]);
+    const blamed = report.sinceGreen?.blamed;
+    assert.ok(blamed, JSON.stringify(report.sinceGreen));
+    assert.equal(blamed.text, `go.mod:6 example.com/ledger v1.9.8 → v1.9.9 in ${bumpSha.slice(0, 7)} by ann, "bump ledger"`);
+    assert.equal(blamed.revert, 'require example.com/ledger v1.9.8');
+    assert.match(report.origin?.summary ?? '', /^Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9 in [0-9a-f]{7} by ann/);
+    assert.ok(report.origin?.reasons.some((r) => /still resolves from this agent/.test(r)), JSON.stringify(report.origin?.reasons));
+  });
+
+  it('the green revision fails now too: verdict environment/upstream', async () => {
+    const [green, red] = upstream.shas as [string, string];
+    fake.updateVersion('example.com/vanishing', 'v1.0.0', { fail: { status: 410 } });
+    try {
+      const goRed = await goDownloads(upstream, red, 'up-red');
+      assert.equal(goRed.ok, false, 'go fails on the failing revision');
+      assert.equal((await goDownloads(upstream, green, 'up-green')).ok, false, 'and on the green one: the module left the proxy');
+      const report = await run(`file://${upstream.bare}`, green);
+      assert.equal(report.origin?.verdict, 'environment/upstream', JSON.stringify(report.origin));
+      assert.deepEqual(report.sinceGreen?.files, []);
+      assert.ok(report.origin?.reasons.some((r) => r.startsWith(`the green revision ${green.slice(0, 7)} fails now too: version-not-found (example.com/vanishing@v1.0.0)`)), JSON.stringify(report.origin?.reasons));
+    } finally {
+      fake.updateVersion('example.com/vanishing', 'v1.0.0', { fail: undefined });
+    }
+  });
+
+  it('a revision the repository does not have is a clear input error', async () => {
+    await assert.rejects(run(`file://${bump.bare}`, 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef'), (err: Error & { code?: string }) => {
+      assert.match(err.message, /cannot fetch deadbeef|not in the repository/);
+      return true;
+    });
+    await assert.rejects(run(`file://${bump.bare}`, '--upload-pack=evil'), /is not a git revision/);
+  });
+
+  it('a checkout without git history is refused with the reason', async () => {
+    const dir = join(root, 'plain');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'go.mod'), goModWith(['example.com/util v1.1.0']));
+    await assert.rejects(run(dir, 'HEAD~1'), /is not a git checkout: comparing with the last green build needs its history/);
+  });
+});
