@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readGoEnvFile } from '../checks/go-env-file.ts';
+import { checkModulePaths, goModCheckResult, readMainGoMod, resolveGoModQueries } from '../checks/go-mod-check.ts';
 import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
 import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
@@ -16,9 +17,8 @@ import { checkToolchain, type ChecksumDbLookup } from '../checks/toolchain-check
 import type { GoEnv } from '../config/env.ts';
 import type { FileConfig } from '../config/schema.ts';
 import { BuildfixError } from '../errors.ts';
-import { parseGoMod } from '../gomod/parse-go-mod.ts';
 import { parseGoSum } from '../gomod/parse-go-sum.ts';
-import type { GoSum } from '../gomod/types.ts';
+import type { GoMod, GoSum } from '../gomod/types.ts';
 import { GitRemote } from '../goproxy/git-ls-remote.ts';
 import { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import { createPrivacyRules } from '../goproxy/module-patterns.ts';
@@ -108,7 +108,9 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     emit({ check: 'target', phase: 'done', message: target.cloned ? `cloned ${target.origin} in ${target.cloneMs} ms` : `using ${target.dir}`, status: 'pass' });
     const goModPath = join(target.dir, 'go.mod');
     const goModText = await readFile(goModPath, 'utf8');
-    const goMod = parseGoMod(goModText, 'go.mod');
+    const goModStarted = performance.now();
+    const mainGoMod = readMainGoMod(goModText, 'go.mod');
+    const goMod = mainGoMod.goMod;
     const goSumText = await readOptional(join(target.dir, 'go.sum'));
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
@@ -144,8 +146,20 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       // (the lint, plain CPU, once the first requests are dispatched); the report keeps the order
       // probe, host, lint, modules.
       const modulesTask = parts.modules
-        ? timed('modules', 'module versions exist on the proxy chain', () =>
-            checkModules(goMod, goSum, {
+        ? timed('modules', 'module versions exist on the proxy chain', async () => {
+            // go stops on a go.mod it cannot parse before any download: so does the module check.
+            const goModFindings: Finding[] = mainGoMod.finding ? [mainGoMod.finding] : [];
+            const queried = await resolveGoModQueries(goMod, { chain, privacy, client, concurrency: options.config.concurrency, ...(options.signal ? { signal: options.signal } : {}) });
+            goModFindings.push(...queried.findings);
+            const paths = checkModulePaths(queried.goMod);
+            goModFindings.push(...paths.findings);
+            const checked: GoMod = { ...queried.goMod, require: queried.goMod.require.filter((r) => !paths.invalid.has(r.path)) };
+            const goModResult = goModCheckResult(goModFindings, Math.round(performance.now() - goModStarted));
+            if (mainGoMod.finding) {
+              startGo();
+              return [goModResult];
+            }
+            const moduleResults = await checkModules(checked, goSum, {
               repoDir: target.dir,
               goEnv,
               chain,
@@ -160,8 +174,9 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               checkRetractions: options.checkRetractions ?? true,
               ...(options.signal ? { signal: options.signal } : {}),
               onProgress: emit,
-            }),
-          )
+            });
+            return [goModResult, ...moduleResults];
+          })
         : undefined;
       if (modulesTask) void client.http.sends.whenAllSent().then(startGo);
       let probeTask: Promise<CheckResult[]> | undefined;
@@ -204,6 +219,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
         : undefined;
       const tasks = [probeTask, hostTask, toolchainTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const checks = (await Promise.all(tasks)).flat();
+      if (!parts.modules && mainGoMod.finding) checks.push(goModCheckResult([mainGoMod.finding], 0));
       const findings = rankFindings(checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
       const report: DiagnosisReport = {
         target: target.origin,

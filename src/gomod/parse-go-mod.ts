@@ -10,7 +10,7 @@
  */
 import { ParseError } from '../errors.ts';
 import { canonicalModuleVersion, invalidModuleVersionReason, modulePathMajor, pathMajorMismatch } from './go-version.ts';
-import type { Exclusion, GoMod, ModuleVersion, Replacement, Requirement, Retraction } from './types.ts';
+import type { Exclusion, GoMod, ModuleVersion, Replacement, Requirement, Retraction, VersionQuery } from './types.ts';
 
 type TokenKind = 'ident' | 'string' | 'punct';
 
@@ -224,16 +224,26 @@ export interface ParseGoModOptions {
    * trimmed, and "v1.2" shorthands are canonicalized. Syntax errors still throw.
    */
   lax?: boolean;
+  /**
+   * Read the main module's go.mod the way cmd/go's version fixer does: a
+   * version that is not canonical ("v1.9", "master", "1.2.3") is a query the
+   * go command resolves through GOPROXY (and then rewrites go.mod). Such
+   * versions are kept as written and listed in GoMod.versionQueries instead
+   * of failing the parse.
+   */
+  versionQueries?: boolean;
 }
 
 class GoModReader {
   readonly file: string;
   readonly lax: boolean;
   readonly mod: GoMod;
+  readonly queries: boolean;
 
-  constructor(file: string, lax: boolean) {
+  constructor(file: string, lax: boolean, queries = false) {
     this.file = file;
     this.lax = lax;
+    this.queries = queries;
     this.mod = { file, require: [], replace: [], exclude: [], retract: [] };
   }
 
@@ -260,6 +270,10 @@ class GoModReader {
     // Dependencies are parsed without cmd/go's version fixer, so shorthands are canonicalized as modfile does.
     const canonical = this.lax ? canonicalModuleVersion(v) : undefined;
     if (canonical !== undefined) return canonical;
+    if (this.queries && verb !== 'retract' && invalidModuleVersionReason(v) !== undefined) {
+      (this.mod.versionQueries ??= []).push({ verb: verb as VersionQuery['verb'], path, query: v, line });
+      return v;
+    }
     const why = invalidModuleVersionReason(v);
     if (why !== undefined) this.fail(line, `${path === '' ? verb : `${verb} ${path}`}: version "${v}" invalid: ${why}`);
     return v;
@@ -271,7 +285,7 @@ class GoModReader {
     if (major === undefined) {
       this.fail(line, `${verb} ${path}: malformed module path "${path}" (bad major version suffix)`);
     }
-    if (version === undefined) return;
+    if (version === undefined || this.mod.versionQueries?.some((q) => q.query === version && q.path === path && q.line === line)) return;
     const mismatch = pathMajorMismatch(version, major);
     if (mismatch !== undefined) this.fail(line, `${verb} ${path}: version "${version}" invalid: ${mismatch}`);
   }
@@ -463,7 +477,7 @@ export function isDirectoryPath(p: string): boolean {
 
 export function parseGoMod(text: string, file = 'go.mod', options: ParseGoModOptions = {}): GoMod {
   const stmts = parseStatements(text, file);
-  const reader = new GoModReader(file, options.lax === true);
+  const reader = new GoModReader(file, options.lax === true, options.versionQueries === true && options.lax !== true);
   for (const stmt of stmts) {
     if (stmt.kind === 'line') {
       const [verb, ...args] = stmt.entry.tokens;

@@ -45,6 +45,16 @@ export interface GoMod {
   replace: Replacement[];
   exclude: Exclusion[];
   retract: Retraction[];
+  /** Versions that are queries, not canonical versions (only with parseGoMod's versionQueries option). */
+  versionQueries?: VersionQuery[];
+}
+
+/** A non-canonical version in the main go.mod ("v1.9", "master"): go resolves it through GOPROXY. */
+export interface VersionQuery {
+  verb: 'require' | 'exclude' | 'replace';
+  path: string;
+  query: string;
+  line: number;
 }
 
 export interface GoSumEntry {

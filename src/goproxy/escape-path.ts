@@ -22,6 +22,14 @@ type PathKind = 'module' | 'file';
 
 const BAD_WINDOWS_NAMES = ['CON', 'PRN', 'AUX', 'NUL', 'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9', 'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9'];
 
+// Go's %q for a rune: 'E', '\'', '\x00'-style escapes for control characters.
+function quoteRune(c: string): string {
+  if (c === "'" || c === '\\') return `'\\${c}'`;
+  const code = c.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f) return `'\\x${code.toString(16).padStart(2, '0')}'`;
+  return `'${c}'`;
+}
+
 function isAsciiAlnum(c: string): boolean {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -45,7 +53,7 @@ function checkElem(elem: string, kind: PathKind): string | undefined {
   if (elem.endsWith('.')) return 'trailing dot in path element';
   for (const c of elem) {
     const ok = kind === 'module' ? modPathOK(c) : fileNameOK(c);
-    if (!ok) return `invalid char ${JSON.stringify(c)}`;
+    if (!ok) return `invalid char ${quoteRune(c)}`;
   }
   const dot = elem.indexOf('.');
   const short = dot >= 0 ? elem.slice(0, dot) : elem;
@@ -111,7 +119,7 @@ export function checkModulePath(path: string): string | undefined {
   if (!first.includes('.')) return 'missing dot in first path element';
   if (path.startsWith('-')) return 'leading dash in first path element';
   for (const c of first) {
-    if (!(c === '-' || c === '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return `invalid char ${JSON.stringify(c)} in first path element`;
+    if (!(c === '-' || c === '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return `invalid char ${quoteRune(c)} in first path element`;
   }
   if (!splitPathVersion(path).ok) return 'invalid version';
   return undefined;

@@ -1,11 +1,12 @@
 /** `buildfix diagnose <target>`: exit 0 nothing wrong, 1 problems found, 2 could not run. */
-import { UsageError } from '../../errors.ts';
+import { isBuildfixError, userMessage, UsageError, type ErrorCode } from '../../errors.ts';
 import { diagnose } from '../../engine/diagnose.ts';
 import { createProgressDisplay } from '../../render/progress-display.ts';
 import { renderTerminalReport } from '../../render/terminal-report.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
 import type { CliContext } from '../cli-context.ts';
+import { redactText } from '../../util/redact.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
 const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions]';
@@ -24,7 +25,46 @@ export function reportToJson(report: DiagnosisReport): object {
   };
 }
 
+/**
+ * The --json document when the diagnosis could not run (exit 2): the same
+ * top-level keys as a report, `ok: false`, no findings, and `error`.
+ */
+export function errorToJson(err: unknown, target: string | undefined): object {
+  const code: ErrorCode = isBuildfixError(err) ? err.code : 'BF_INTERNAL';
+  return {
+    ok: false,
+    error: { code, message: redactText(userMessage(err)) },
+    target: target ?? null,
+    findings: [],
+    checks: [],
+    facts: {},
+  };
+}
+
+// The target as typed, for the error document (parseArgs may be what failed).
+function targetArg(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return argv[i + 1];
+    if (['--concurrency', '--timeout', '--skip'].includes(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promise<number> {
+  // --json promises one JSON document on stdout for every outcome, exit 2 included.
+  if (!argv.includes('--json')) return runDiagnose(argv, ctx);
+  try {
+    return await runDiagnose(argv, ctx);
+  } catch (err) {
+    ctx.stderr.write(`buildfix: ${redactText(userMessage(err))}\n`);
+    ctx.stdout.write(`${JSON.stringify(errorToJson(err, targetArg(argv)))}\n`);
+    return 2;
+  }
+}
+
+async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
   const args = parseArgs(argv, { flags: ['json', 'verbose'], options: ['concurrency', 'timeout', 'skip'], minPositionals: 1, maxPositionals: 1, usage: USAGE });
   const skip = new Set((args.options.get('skip') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   for (const s of skip) if (!(SKIPPABLE as readonly string[]).includes(s)) throw new UsageError(`--skip: unknown part "${s}" (known: ${SKIPPABLE.join(', ')})`);

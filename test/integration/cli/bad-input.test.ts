@@ -43,13 +43,15 @@ describe('buildfix CLI bad input', () => {
     assertOneCleanLine(r.stderr, /no go\.mod here/);
   });
 
-  it('diagnose: an unparsable go.mod names file:line', async () => {
+  it('diagnose: an unparsable go.mod is the root cause, at file:line (go fails on it too)', async () => {
     await mkdir(join(work, 'broken'));
     await writeFile(join(work, 'broken', 'go.mod'), 'module example.com/x\n\ngo 1.19\n\nrequire example.com/y\n');
-    const r = await runCli(['diagnose', join(work, 'broken'), '--json']);
-    assert.equal(r.exitCode, 2);
-    assertOneCleanLine(r.stderr, /^buildfix: go\.mod:5: /);
-    assert.equal(r.stdout, '', 'no half report on stdout');
+    const r = await runCli(['diagnose', join(work, 'broken'), '--json', '--skip', 'host,probe'], { GOPROXY: 'off' });
+    assert.equal(r.exitCode, 1, r.stderr);
+    const report = r.json<{ ok: boolean; findings: Array<{ category: string; location?: string; evidence?: string }> }>();
+    assert.equal(report.findings[0]?.category, 'invalid-go-mod');
+    assert.equal(report.findings[0]?.location, 'go.mod:5');
+    assert.match(report.findings[0]?.evidence ?? '', /^go: errors parsing go\.mod:\ngo\.mod:5: /);
   });
 
   it('diagnose: an unreachable git URL', async () => {
