@@ -59,7 +59,8 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
 
 const MAX_TEXT = 4000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const REPO = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400})$/;
+// a config name, owner/repo, a path, or a git URL (https://…, git@host:path), as Slack delivers a pasted link
+const REPO = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400}|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s;|&`$<>'"\\]{1,400}|git@[A-Za-z0-9.-]+:[^\s;|&`$<>'"\\]{1,400})$/;
 const JOB = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,9}$/;
 
 export function levenshtein(a: string, b: string): number {
@@ -168,7 +169,8 @@ function parseIncident(tokens: string[], rawAfter: (n: number) => string): Incid
     case 'role': {
       const role = (args[0] ?? '').toLowerCase();
       if (!(INCIDENT_ROLES as readonly string[]).includes(role)) throw usageError('incident', `role must be one of ${INCIDENT_ROLES.join(', ')}`);
-      const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(args[1] ?? '')?.[1] ?? /^@?([UW][A-Z0-9]{2,})$/.exec(args[1] ?? '')?.[1];
+      // <@U…> from Slack, a bare id, or @name (the shell, where people have names, not ids)
+      const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(args[1] ?? '')?.[1] ?? /^@?([UW][A-Z0-9]{2,})$/.exec(args[1] ?? '')?.[1] ?? /^@([A-Za-z0-9][A-Za-z0-9._-]{0,79})$/.exec(args[1] ?? '')?.[1];
       if (!user) throw usageError('incident', 'name the person as @user');
       return withRef({ op: 'role', role: role as IncidentRole, user });
     }

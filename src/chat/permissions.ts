@@ -8,6 +8,7 @@
 import type { FileConfig } from '../config/schema.ts';
 import type { Command } from './parse-command.ts';
 import type { Requester } from './chat-surface.ts';
+import { mentionGroup, mentionUser } from './mentions.ts';
 
 export type GuardedAction = keyof FileConfig['permissions'];
 
@@ -33,12 +34,12 @@ export function isAllowed(config: Pick<FileConfig, 'permissions'>, action: Guard
   return allowed.includes('*') || allowed.includes(requester.userId) || (requester.groups ?? []).some((g) => allowed.includes(g));
 }
 
-/** "<@U1>, <!subteam^S2>" — Slack mention syntax; plain ids render as mentions in Slack. */
+/** Who may, as mentions built from the configured ids (src/chat/mentions.ts): live in Slack, "@U1" in a terminal. */
 export function describeAllowed(config: Pick<FileConfig, 'permissions'>, action: GuardedAction): string {
   const allowed = config.permissions[action];
   if (allowed.length === 0) return `nobody yet: add Slack user or user-group ids to permissions.${action} in the config file`;
   if (allowed.includes('*')) return 'everyone';
-  return allowed.map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`)).join(', ');
+  return allowed.map((id) => (id.startsWith('S') ? mentionGroup(id) : mentionUser(id))).join(', ');
 }
 
 /** Commands that change something: they are confirmed before they run. */

@@ -22,6 +22,7 @@
  */
 import type { ChatSurface, Requester } from '../chat/chat-surface.ts';
 import type { Command, IncidentAction } from '../chat/parse-command.ts';
+import { mentionUser } from '../chat/mentions.ts';
 import { formatCommand } from '../chat/remediations.ts';
 import type { Config } from '../config/load-config.ts';
 import { BuildfixError } from '../errors.ts';
@@ -116,7 +117,7 @@ export class IncidentService {
       case 'role': {
         const incident = await this.#target(action.ref, where);
         const updated = await this.store.setRole(incident.id, action.role, action.user, requester.userId);
-        await this.#say(updated, surface, where, `<@${action.user}> is now the ${ROLE_LABEL[action.role]} of incident #${updated.id}.`);
+        await this.#say(updated, surface, where, `${mentionUser(action.user)} is now the ${ROLE_LABEL[action.role]} of incident #${updated.id}.`);
         await this.#refresh(updated);
         return;
       }
@@ -363,13 +364,14 @@ export function describeJobOutcome(command: Command, outcome: JobOutcome): strin
 
 export function renderOpenList(open: readonly Incident[]): string {
   if (open.length === 0) return 'No open incidents.';
-  const lines = open.map((i) => `#${i.id} ${i.status} · ${i.severity} · ${i.title}${i.roles.commander ? ` · commander <@${i.roles.commander}>` : ' · no commander'}`);
+  const lines = open.map((i) => `#${i.id} ${i.status} · ${i.severity} · ${i.title}${i.roles.commander ? ` · commander ${mentionUser(i.roles.commander)}` : ' · no commander'}`);
   return `Open incidents (${open.length}):\n${lines.join('\n')}`;
 }
 
 /** `incident log`: the timeline as lines (the first line says what it is). */
 export function renderTimelineText(incident: Incident, timeline: readonly TimelineEntry[]): string {
-  const who = (by: string): string => (by === 'buildfix' || by === 'ci' || by.startsWith('local:') ? by : `<@${by}>`);
-  const lines = timeline.map((e) => `${e.at.replace(/\.\d+Z$/, 'Z')}  ${who(e.by)}  ${e.kind}  ${e.text}`);
+  // Mentions only from stored user ids (src/chat/mentions.ts); the entry texts are shown as text.
+  const text = (e: TimelineEntry): string => (e.kind === 'role' && typeof e.data?.user === 'string' && typeof e.data.role === 'string' ? `${e.data.role}: ${mentionUser(e.data.user)}` : e.text);
+  const lines = timeline.map((e) => `${e.at.replace(/\.\d+Z$/, 'Z')}  ${mentionUser(e.by)}  ${e.kind}  ${text(e)}`);
   return [`Incident #${incident.id} (${incident.status}) timeline, ${timeline.length} entries:`, ...lines].join('\n');
 }

@@ -5,6 +5,7 @@ import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSn
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import type { CheckResult } from '../report/model.ts';
+import { plainMentions } from '../chat/mentions.ts';
 import { renderExplanation } from './terminal-explanation.ts';
 import { renderJenkinsExplain, renderJenkinsRebuild, renderJenkinsRestart, renderJenkinsRollback } from './terminal-jenkins.ts';
 import { renderTerminalReport } from './terminal-report.ts';
@@ -94,10 +95,10 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
   switch (message.kind) {
     case 'text': {
       const tone = message.tone === 'error' ? s.red('✗ ') : message.tone === 'warning' ? s.yellow('! ') : message.tone === 'success' ? s.green('✓ ') : '';
-      return `${tone}${message.text}\n`;
+      return `${tone}${plainMentions(message.text)}\n`;
     }
     case 'help':
-      return `${message.text}\n`;
+      return `${plainMentions(message.text)}\n`;
     case 'status': {
       const head = message.state === 'queued' ? `⏳ ${message.title}${message.host ? ` (on ${message.host})` : ''} — queued` : '';
       return head ? `${head}\n` : '';
@@ -116,7 +117,7 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
     case 'cluster-status':
       return renderClusterStatus(message.status, s);
     case 'confirm':
-      return `${message.prompt}\n`;
+      return `${plainMentions(message.prompt)}\n`;
     case 'explanation':
       return renderExplanation(message.classification, { color: options.color, source: message.source });
   }

@@ -17,6 +17,7 @@
  * the latest count.
  */
 import type { ChatSurface } from '../chat/chat-surface.ts';
+import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
@@ -31,7 +32,7 @@ import { redactText } from '../util/redact.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
 import { fitBlocks } from './blocks/block-kit.ts';
-import { alertFactsFrom, mention, renderCommanderAsk, renderIncidentAlert, renderIncidentArchive, renderRecovery, renderThreadNote, type AlertFacts } from './blocks/incident-blocks.ts';
+import { alertFactsFrom, renderCommanderAsk, renderIncidentAlert, renderIncidentArchive, renderRecovery, renderThreadNote, type AlertFacts } from './blocks/incident-blocks.ts';
 import type { SlackMessage } from './blocks/slack-message.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
@@ -118,11 +119,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       }
       const file = uploaded ? ' with its timeline file' : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
       line = archiveChannel
-        ? `✅ Incident #${incident.id} resolved by ${mention(by)}; archived to <#${posted.channel}>${file}.`
-        : `✅ Incident #${incident.id} resolved by ${mention(by)}. ARCHIVE_CHANNEL is not set, so the report is here in the thread${file}.`;
+        ? `✅ Incident #${incident.id} resolved by ${mentionUser(by)}; archived to ${mentionChannel(posted.channel)}${file}.`
+        : `✅ Incident #${incident.id} resolved by ${mentionUser(by)}. ARCHIVE_CHANNEL is not set, so the report is here in the thread${file}.`;
     } catch (err) {
       this.#log.warn({ err, incident: incident.id, channel: target }, 'could not post the incident report to the archive channel');
-      line = `✅ Incident #${incident.id} resolved by ${mention(by)}, but the report could not be posted to the archive channel (is the bot a member?): \`buildfix incidents export ${incident.id}\` prints it.`;
+      line = `✅ Incident #${incident.id} resolved by ${mentionUser(by)}, but the report could not be posted to the archive channel (is the bot a member?): \`buildfix incidents export ${incident.id}\` prints it.`;
     }
     if (incident.channel && incident.threadTs) await this.#post(incident.channel, renderThreadNote(line), incident.threadTs);
     if (hasAlert(incident)) await this.updateAlert(incident.id);

@@ -21,7 +21,8 @@ import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
 import type { KnownBlock } from './blocks/block-kit.ts';
-import { redactDeep, redactText } from '../util/redact.ts';
+import { redactText } from '../util/redact.ts';
+import { finalPlainText, outgoingBlocks, outgoingText } from './blocks/slack-escape.ts';
 import { classifySlackError, SlackCallError, type SlackFailure } from './slack-errors.ts';
 import { toSlackLogger } from './slack-logger.ts';
 
@@ -149,12 +150,14 @@ export class SlackApi {
     const since = Date.now() - RECONCILE_SKEW_MS;
     const body = {
       channel: args.channel,
-      text: redactText(args.text),
-      ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}),
+      text: outgoingText(args.text),
+      ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}),
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
       metadata: { event_type: POST_MARKER_EVENT, event_payload: { id } },
       unfurl_links: false,
       unfurl_media: false,
+      // plain @channel / #name in the fallback text stay text
+      link_names: false,
     };
     for (let round = 1; ; round++) {
       try {
@@ -206,15 +209,15 @@ export class SlackApi {
   }
 
   async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<void> {
-    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: redactText(args.text), ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}) });
+    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: outgoingText(args.text), ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}) });
   }
 
   async postEphemeral(args: PostArgs & { user: string }): Promise<void> {
     await this.call('chat.postEphemeral', {
       channel: args.channel,
       user: args.user,
-      text: redactText(args.text),
-      ...(args.blocks ? { blocks: redactDeep(args.blocks) } : {}),
+      text: outgoingText(args.text),
+      ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}),
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
     });
   }
@@ -235,7 +238,7 @@ export class SlackApi {
    * last step, so the first two may be retried freely.
    */
   async uploadFile(args: { channel: string; threadTs?: string; filename: string; title: string; content: string; comment?: string }): Promise<void> {
-    const bytes = Buffer.from(redactText(args.content), 'utf8');
+    const bytes = Buffer.from(finalPlainText(redactText(args.content)), 'utf8');
     const target = await this.call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', { filename: args.filename, length: bytes.length });
     if (!target.upload_url || !target.file_id) throw new SlackCallError('files.getUploadURLExternal', { kind: 'other', notSent: false }, new Error('no upload_url in the answer'));
     for (let attempt = 1; ; attempt++) {
@@ -259,7 +262,7 @@ export class SlackApi {
       files: [{ id: target.file_id, title: args.title }],
       channel_id: args.channel,
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-      ...(args.comment ? { initial_comment: redactText(args.comment) } : {}),
+      ...(args.comment ? { initial_comment: outgoingText(args.comment) } : {}),
     });
   }
 
@@ -271,7 +274,7 @@ export class SlackApi {
    */
   async respond(responseUrl: string, body: { text: string; blocks?: KnownBlock[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; thread_ts?: string }): Promise<void> {
     if (!this.isTrustedResponseUrl(responseUrl)) throw new SlackCallError('response_url', { kind: 'other', error: 'untrusted_response_url', notSent: true }, new Error('response_url is not a Slack URL'));
-    const payload = JSON.stringify(redactDeep(body));
+    const payload = JSON.stringify({ ...body, text: outgoingText(body.text), ...(body.blocks ? { blocks: outgoingBlocks(body.blocks) } : {}) });
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {

@@ -343,3 +343,27 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       }),
   };
 }
+
+/**
+ * What Slack delivers for text a person typed, for a slash command with
+ * `should_escape: true` (and app_mention events): `&`, `<`, `>` as entities,
+ * links, e-mail addresses, known users, channels and @here/@channel wrapped
+ * in angle brackets with their ids.
+ */
+export function escapeLikeSlack(typed: string, directory: { users?: Record<string, string>; channels?: Record<string, string> } = {}): string {
+  const escaped = typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped.replace(/(https?:\/\/[^\s]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|(^|\s)@(here|channel|everyone)\b|(^|\s)@([a-z0-9._-]+)|(^|\s)#([a-z0-9._-]+)/g, (whole, url?: string, email?: string, sp1?: string, special?: string, sp2?: string, user?: string, sp3?: string, channel?: string) => {
+    if (url) return `<${url}>`;
+    if (email) return `<mailto:${email}|${email}>`;
+    if (special) return `${sp1 ?? ''}<!${special}>`;
+    if (user) {
+      const id = directory.users?.[user];
+      return id ? `${sp2 ?? ''}<@${id}|${user}>` : whole;
+    }
+    if (channel) {
+      const id = directory.channels?.[channel];
+      return id ? `${sp3 ?? ''}<#${id}|${channel}>` : whole;
+    }
+    return whole;
+  });
+}

@@ -5,6 +5,7 @@
  * msg_too_long). Limits are from @slack/types and Slack's block reference.
  */
 import type { types as SlackTypes } from '@slack/bolt';
+import { escapeMrkdwn, finalPlainText } from './slack-escape.ts';
 
 export type KnownBlock = SlackTypes.KnownBlock;
 export type Button = SlackTypes.Button;
@@ -29,10 +30,7 @@ export const LIMITS = {
 
 export const TRUNCATED_NOTE = '… (truncated)';
 
-/** Slack mrkdwn control characters: &, < and > must be escaped in user-supplied text. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn };
 
 /** Clips to max characters (code points), ending with a note that says so. */
 export function clip(text: string, max: number, note: string = TRUNCATED_NOTE): string {
@@ -46,7 +44,8 @@ export function clip(text: string, max: number, note: string = TRUNCATED_NOTE): 
 
 /** A fenced code block whose content is escaped and clipped so the fences survive. */
 export function codeBlock(text: string, max: number = LIMITS.sectionText): string {
-  const body = escapeMrkdwn(text.replace(/```/g, 'ʼʼʼ')).replace(/\s+$/, '');
+  // Inside code nothing is live: buildfix's own mention tokens are shown as @U… too.
+  const body = escapeMrkdwn(finalPlainText(text).replace(/```/g, 'ʼʼʼ')).replace(/\s+$/, '');
   const fenced = (s: string): string => `\`\`\`\n${s}\n\`\`\``;
   if (fenced(body).length <= max) return fenced(body);
   return fenced(clip(body, max - 8, `\n${TRUNCATED_NOTE}`));

@@ -34,24 +34,24 @@ export function decodeIncidentButton(raw: string | undefined): number | undefine
   }
 }
 
-// User mentions and channel links stay live; everything else is escaped.
-const MENTION = /<(?:@[UW][A-Z0-9]{2,}|#C[A-Z0-9]{2,})>/g;
-
-/** mrkdwn-escapes text but keeps Slack user mentions (<@U…>) and channel links (<#C…>). */
-export function escapeKeepingMentions(text: string): string {
-  let out = '';
-  let last = 0;
-  for (const m of text.matchAll(MENTION)) {
-    out += escapeMrkdwn(text.slice(last, m.index)) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + escapeMrkdwn(text.slice(last));
+/**
+ * A timeline entry's text as mrkdwn: escaped whole (titles, notes and CI
+ * fields are outside text). The only live parts are rebuilt from what the
+ * entry stored: the user of a role change, the channel of a posted alert.
+ */
+export function timelineText(e: TimelineEntry): string {
+  let text = escapeMrkdwn(e.text);
+  const user = e.data?.user;
+  if (e.kind === 'role' && typeof user === 'string' && /^[UW][A-Z0-9]{2,}$/.test(user)) text = text.replaceAll(`&lt;@${user}&gt;`, `<@${user}>`);
+  const channel = e.data?.channel;
+  if (e.kind === 'alert' && typeof channel === 'string' && /^[CG][A-Z0-9]{2,}$/.test(channel)) text = text.replaceAll(`&lt;#${channel}&gt;`, `<#${channel}>`);
+  return text;
 }
 
 /** A Slack link when the URL is a plain http(s) URL, else the label alone. */
 export function link(url: string | undefined, label: string): string {
   if (!url || !/^https?:\/\/[^\s<>|]+$/.test(url)) return escapeMrkdwn(label);
-  return `<${url}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+  return `<${url.replace(/&/g, '&amp;')}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
 }
 
 function inlineCode(text: string, max: number): string {
@@ -142,23 +142,23 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
 /** Under a new incident: who takes command? */
 export function renderCommanderAsk(incident: Incident): SlackMessage {
   const blocks: KnownBlock[] = [
-    section(`🚨 *Incident #${incident.id} opened:* ${escapeKeepingMentions(incident.title)}\n${incident.roles.commander ? `Commander: ${mention(incident.roles.commander)}` : 'No commander yet. Who takes it?'}`),
+    section(`🚨 *Incident #${incident.id} opened:* ${escapeMrkdwn(incident.title)}\n${incident.roles.commander ? `Commander: ${mention(incident.roles.commander)}` : 'No commander yet. Who takes it?'}`),
     context(['Commands here attach to this incident: `@buildfix incident status identified`, `… note <text>`, `… role engineer @someone`, `… resolve`']),
     actions([takeCommanderButton(incident)], 'bf-incident-ask'),
   ];
   return { text: `Incident #${incident.id} opened: ${incident.title}`, blocks };
 }
 
-/** A plain line in an incident's thread (mentions stay live). */
+/** A plain line in an incident's thread: escaped whole; only buildfix's own mention tokens (src/chat/mentions.ts) go live. */
 export function renderThreadNote(text: string): SlackMessage {
-  return { text: clip(text, LIMITS.fallbackText), blocks: [section(escapeKeepingMentions(text))] };
+  return { text: clip(text, LIMITS.fallbackText), blocks: [section(escapeMrkdwn(text))] };
 }
 
 /** A success of the pipeline while its incident is open: offer to resolve. */
 export function renderRecovery(incident: Incident, what: string): SlackMessage {
   return {
     text: clip(`${what}. Resolve incident #${incident.id}?`, LIMITS.fallbackText),
-    blocks: [section(`✅ ${escapeKeepingMentions(what)}.\nResolve incident #${incident.id}? Its report and timeline go to the archive.`), actions([resolveButton(incident)], 'bf-incident-recovery')],
+    blocks: [section(`✅ ${escapeMrkdwn(what)}.\nResolve incident #${incident.id}? Its report and timeline go to the archive.`), actions([resolveButton(incident)], 'bf-incident-recovery')],
   };
 }
 
@@ -170,7 +170,7 @@ function actor(by: string): string {
 
 /** One timeline entry as an mrkdwn line. */
 export function timelineLine(e: TimelineEntry): string {
-  return `\`${e.at.replace(/\.\d+Z$/, 'Z')}\` ${actor(e.by)} · ${e.kind} — ${escapeKeepingMentions(e.text)}`;
+  return `\`${e.at.replace(/\.\d+Z$/, 'Z')}\` ${actor(e.by)} · ${e.kind} — ${timelineText(e)}`;
 }
 
 /** Lines in as few sections as fit, within `maxBlocks`; says how many did not. */
@@ -199,8 +199,8 @@ export function renderIncidentArchive(report: IncidentReport, options: { fileNam
   const roles = INCIDENT_ROLES.map((r) => `${ROLE_LABEL[r]}: ${report.roles[r] ? mention(report.roles[r]) : '_unassigned_'}`).join(' · ');
   const source = [report.source.ci, report.source.job, report.source.branch ? `branch ${report.source.branch}` : '', report.source.commit ? `commit ${report.source.commit.slice(0, 7)}` : ''].filter(Boolean).map((p) => escapeMrkdwn(p ?? '')).join(' · ');
   const facts = [
-    `*Summary:* ${report.summary ? escapeKeepingMentions(report.summary) : '_none given_'}`,
-    `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeKeepingMentions(report.rootCause.text)}` : '_not recorded_'}`,
+    `*Summary:* ${report.summary ? escapeMrkdwn(report.summary) : '_none given_'}`,
+    `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeMrkdwn(report.rootCause.text)}` : '_not recorded_'}`,
     `*Roles:* ${roles}`,
     `*Time to diagnose:* ${report.timeToDiagnoseMs !== undefined ? formatDuration(report.timeToDiagnoseMs) : 'not recorded'} · *Time to recover:* ${report.timeToRecoverMs !== undefined ? formatDuration(report.timeToRecoverMs) : 'not recorded'}`,
     `*Source:* ${source || 'manual'}${report.failureCount > 0 ? ` · ${failures(report.failureCount)} grouped` : ''}${report.channel ? ` · thread in <#${report.channel}>` : ''}`,

@@ -73,7 +73,8 @@ describe('buildfix serve: request verification and robustness', () => {
     assert.match(body.text, /did you mean `diagnose`\?/);
     const help = JSON.parse((await postSigned(serve.eventsUrl, slashCommandBody({ text: '' }))).body) as { text: string };
     assert.match(help.text, /\/buildfix commands:/);
-    assert.match(help.text, /envdiff <agent> <agent>/);
+    // the fallback text is escaped mrkdwn: Slack shows it as envdiff <agent> <agent>, never as markup
+    assert.match(help.text, /envdiff &lt;agent&gt; &lt;agent&gt;/);
   });
 
   it('acknowledges 1,000 random command texts in time, never 5xx, and stays up', async () => {

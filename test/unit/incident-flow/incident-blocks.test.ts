@@ -14,12 +14,12 @@ import {
   alertFactsFrom,
   decodeIncidentButton,
   encodeIncidentButton,
-  escapeKeepingMentions,
   INCIDENT_ACTION_PATTERN,
   renderCommanderAsk,
   renderIncidentAlert,
   renderIncidentArchive,
   timelineLine,
+  timelineText,
 } from '../../../src/slack/blocks/incident-blocks.ts';
 import { incidentActionTask } from '../../../src/slack/listeners/actions/incident-actions.ts';
 import { playJourneyOne } from '../incidents/journey.ts';
@@ -177,8 +177,13 @@ describe('the archive message', () => {
     assert.match(texts(message.blocks), /more in the attached file/);
   });
 
-  it('keeps user mentions and channel links live and escapes the rest', () => {
-    assert.equal(escapeKeepingMentions('commander: <@UANN0001> in <#CINC> & <b>'), 'commander: <@UANN0001> in <#CINC> &amp; &lt;b&gt;');
-    assert.equal(escapeKeepingMentions('<!channel> <@U1|x>'), '&lt;!channel&gt; &lt;@U1|x&gt;');
+  it('escapes timeline text whole; only the stored user of a role change and the channel of an alert stay live', () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    assert.equal(timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001>', data: { role: 'commander', user: 'UANN0001' } }), 'commander: <@UANN0001>');
+    assert.equal(timelineText({ at, by: 'ci', kind: 'alert', text: 'alert posted in <#CINC>', data: { channel: 'CINC' } }), 'alert posted in <#CINC>');
+    // A note (or a CI field) naming someone is text, not a ping.
+    assert.equal(timelineText({ at, by: 'U1', kind: 'note', text: 'ping <@UANN0001> <#CINC> & <b> <!channel> <https://evil|docs>' }), 'ping &lt;@UANN0001&gt; &lt;#CINC&gt; &amp; &lt;b&gt; &lt;!channel&gt; &lt;https://evil|docs&gt;');
+    // A role entry only revives its own stored user, not another one smuggled into the text.
+    assert.equal(timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001> <@UEVIL0001>', data: { role: 'commander', user: 'UANN0001' } }), 'commander: <@UANN0001> &lt;@UEVIL0001&gt;');
   });
 });

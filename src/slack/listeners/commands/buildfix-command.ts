@@ -8,25 +8,28 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { parseCommand, renderHelp, type Command } from '../../../chat/parse-command.ts';
 import { formatCommand } from '../../../chat/remediations.ts';
 import { userMessage } from '../../../errors.ts';
-import { redactDeep, redactText } from '../../../util/redact.ts';
+import { redactText } from '../../../util/redact.ts';
 import { renderHelpText } from '../../blocks/misc-blocks.ts';
+import { outgoingBlocks, outgoingText } from '../../blocks/slack-escape.ts';
 import { DEDUP_SECONDS, type SlackFront } from '../../slack-front.ts';
+import { slackInputText } from '../../slack-input.ts';
 import type { SlackTask } from '../../slack-task.ts';
 
 export function buildfixCommandListener(handle: (task: SlackTask) => void) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     let parsed: Command;
     try {
-      parsed = parseCommand(command.text ?? '');
+      // Slack sends the text escaped (should_escape: true): read it as the person typed it.
+      parsed = parseCommand(slackInputText(command.text ?? ''));
     } catch (err) {
       // The usage error quotes what was typed: mask secrets before it is echoed.
       const help = renderHelpText(redactText(userMessage(err)));
-      await ack({ response_type: 'ephemeral', text: redactText(help.text), blocks: redactDeep(help.blocks) });
+      await ack({ response_type: 'ephemeral', text: outgoingText(help.text), blocks: outgoingBlocks(help.blocks) });
       return;
     }
     if (parsed.kind === 'help') {
       const help = renderHelpText(renderHelp(parsed.topic));
-      await ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+      await ack({ response_type: 'ephemeral', text: outgoingText(help.text), blocks: outgoingBlocks(help.blocks) });
       return;
     }
     await ack();

@@ -8,6 +8,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { parseCommand, type Command } from '../../../chat/parse-command.ts';
 import { DEDUP_SECONDS, type SlackFront } from '../../slack-front.ts';
+import { slackInputText } from '../../slack-input.ts';
 import type { SlackTask } from '../../slack-task.ts';
 
 /** The text after the bot's mention ("<@UBOT> diagnose x" → "diagnose x"); the first mention when the bot's id is unknown. */
@@ -40,7 +41,7 @@ export async function handleMention(front: SlackFront, task: Extract<SlackTask, 
     return;
   }
   if (!task.user) return;
-  const text = stripMention(task.text, task.botUserId ?? front.identity?.userId);
+  const text = slackInputText(stripMention(task.text, task.botUserId ?? front.identity?.userId));
   const threadTs = task.threadTs ?? task.ts;
   const surface = front.surface({ channel: task.channel, threadTs, userId: task.user, commandText: text });
   let parsed: Command | undefined;
