@@ -43,6 +43,8 @@ export interface DispatchGetOptions {
   cancel: RequestCancel;
   /** Called once the response head is in (the body phase begins). */
   onHead?: () => void;
+  /** Keep the body as bytes only (`body` is then ""): zips, sumdb tiles. */
+  binary?: boolean;
 }
 
 export interface DispatchGetResult {
@@ -50,6 +52,8 @@ export interface DispatchGetResult {
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes, when `binary` was asked for. */
+  bytes?: Buffer;
   truncated: boolean;
 }
 
@@ -83,7 +87,9 @@ export function dispatchGet(dispatcher: Dispatcher, options: DispatchGetOptions)
       if (settle()) reject(err);
     };
     const finish = (truncated: boolean): void => {
-      if (settle()) resolve({ status, headers, body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8'), truncated });
+      if (!settle()) return;
+      const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      resolve(options.binary ? { status, headers, body: '', bytes: data, truncated } : { status, headers, body: data.toString('utf8'), truncated });
     };
     cancel.listen(onCancel);
     const handler: Dispatcher.DispatchHandler = {

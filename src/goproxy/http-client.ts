@@ -58,12 +58,16 @@ export interface HttpGetOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   maxBodyBytes?: number;
+  /** Return the body as `bytes` (and `body` ""): for zips and checksum-DB tiles. */
+  binary?: boolean;
 }
 
 export interface HttpResponse {
   status: number;
-  /** UTF-8 body, at most maxBodyBytes. */
+  /** UTF-8 body, at most maxBodyBytes ("" when `binary` was asked for). */
   body: string;
+  /** The body's bytes, when the request asked for `binary`. */
+  bytes?: Buffer;
   truncated: boolean;
   headers: Record<string, string>;
   durationMs: number;
@@ -346,6 +350,7 @@ export class HttpClient {
             cancel,
             timeoutMs,
             maxBodyBytes: maxBody,
+            ...(options.binary ? { binary: true } : {}),
             onHead: () => {
               phase = 'body';
               settled();
@@ -376,6 +381,7 @@ export class HttpClient {
         return {
           status: res.status,
           body: res.body,
+          ...(res.bytes ? { bytes: res.bytes } : {}),
           truncated: res.truncated,
           headers: res.headers,
           durationMs: Math.round(performance.now() - started),
@@ -458,9 +464,9 @@ export class HttpClient {
     } catch (err) {
       throw new HttpRequestError(`invalid file URL ${redactUrl(url)}: ${errorText(err)}`, { kind: 'file', url: redactUrl(url), durationMs: 0, cause: err });
     }
-    const done = (status: number, body: string, truncated = false): HttpResponse => ({
+    const done = (status: number, body: string | Buffer, truncated = false): HttpResponse => ({
       status,
-      body,
+      ...(typeof body !== 'string' && options.binary ? { body: '', bytes: body } : { body: body.toString('utf8') }),
       truncated,
       headers: {},
       durationMs: Math.round(performance.now() - started),
@@ -469,7 +475,7 @@ export class HttpClient {
     try {
       const data = await readFile(path, options.signal ? { signal: options.signal } : {});
       const truncated = data.length > maxBody;
-      return done(200, data.subarray(0, maxBody).toString('utf8'), truncated);
+      return done(200, data.subarray(0, maxBody), truncated);
     } catch (err) {
       const code = errorCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') return done(404, `open ${path}: no such file or directory`);

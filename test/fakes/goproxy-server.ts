@@ -49,6 +49,12 @@ export interface FakeVersion {
   listed?: boolean;
   /** Answer .info with this Version instead (a misbehaving proxy). */
   infoVersion?: string;
+  /**
+   * Serve exactly these zip entries (full names, prefix included) instead of
+   * the zip built from goMod + files: for zips that break go's rules
+   * (malformed names, case collisions, files outside `<module>@<version>/`).
+   */
+  zipEntries?: Array<{ name: string; data: string | Buffer }>;
 }
 
 export interface FakeModule {
@@ -70,6 +76,8 @@ export interface GoProxyFakeOptions {
   goImports?: Record<string, { vcs: string; url: string }>;
   /** Host to bind (default 127.0.0.1). */
   host?: string;
+  /** Proxy a checksum database: `/sumdb/<name>/supported` answers 200 and `/sumdb/<name>/<rest>` goes to handle("/<rest>") (see sumdb-server.ts). */
+  sumdb?: { name: string; handle(path: string): { status: number; body: string | Buffer; type: string } };
 }
 
 export interface RecordedRequest {
@@ -103,7 +111,7 @@ export interface GoProxyFake {
   /** Change one version in place (run-time change). */
   updateVersion(path: string, version: string, patch: Partial<FakeVersion>): void;
   /** Change global behaviour (delayMs). */
-  configure(patch: Partial<Pick<GoProxyFakeOptions, 'delayMs' | 'goImports'>>): void;
+  configure(patch: Partial<Pick<GoProxyFakeOptions, 'delayMs' | 'goImports' | 'sumdb'>>): void;
   /** Forget recorded requests and counters. */
   resetStats(): void;
   close(): Promise<void>;
@@ -176,6 +184,7 @@ export function goModFor(module: FakeModule, v: FakeVersion): string {
 
 /** The zip a fake version serves: go.mod plus its files under <module>@<version>/. */
 export function zipFor(module: FakeModule, v: FakeVersion): Buffer {
+  if (v.zipEntries) return createStoredZip(v.zipEntries);
   const prefix = `${module.path}@${v.version}/`;
   const files: Array<{ name: string; data: string }> = [{ name: `${prefix}go.mod`, data: goModFor(module, v) }];
   for (const [name, data] of Object.entries(v.files ?? {})) files.push({ name: `${prefix}${name}`, data });
@@ -195,6 +204,7 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
   for (const m of options.modules) modules.set(m.path, structuredClone(m));
   let delayMs = options.delayMs ?? 0;
   let goImports = options.goImports ?? {};
+  let sumdb = options.sumdb;
   const requests: RecordedRequest[] = [];
   const counts = new Map<string, number>();
   let inFlight = 0;
@@ -236,6 +246,11 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
     if (url.searchParams.get('go-get') === '1') {
       const page = goImportPage(path.replace(/^\//, ''));
       return page ? send(res, 200, page, 'text/html; charset=utf-8') : send(res, 404, 'no go-import meta here\n');
+    }
+
+    if (sumdb && path.startsWith(`/sumdb/${sumdb.name}/`)) {
+      const out = sumdb.handle(path.slice(`/sumdb/${sumdb.name}`.length));
+      return send(res, out.status, out.body, out.type);
     }
 
     let escapedModule: string;
@@ -369,6 +384,7 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
     configure(patch) {
       if (patch.delayMs !== undefined) delayMs = patch.delayMs;
       if (patch.goImports !== undefined) goImports = patch.goImports;
+      if (patch.sumdb !== undefined) sumdb = patch.sumdb;
     },
     resetStats() {
       requests.length = 0;
