@@ -46,10 +46,10 @@ function md(text: string): string {
 }
 
 function buildfixSummary(r: ProjectResult): string {
-  if (r.buildfix.error) return `exit 2: ${r.buildfix.error.code}: ${r.buildfix.error.message}`;
+  if (r.buildfix.error) return normalizeGoOutput(`exit 2: ${r.buildfix.error.code}: ${r.buildfix.error.message}`);
   const top = r.buildfix.report?.findings[0];
   if (!top) return 'no findings';
-  return `${top.severity} ${top.category}${top.module ? ` (${top.module}${top.version ? `@${top.version}` : ''})` : ''}: ${top.message}`;
+  return normalizeGoOutput(`${top.severity} ${top.category}${top.module ? ` (${top.module}${top.version ? `@${top.version}` : ''})` : ''}: ${top.message}`);
 }
 
 async function main(): Promise<void> {
@@ -82,14 +82,18 @@ async function main(): Promise<void> {
     `Produced by \`npm run accuracy:go\` (scripts/accuracy-go.ts): ${results.length} projects from the seeded generator in test/oracle/generate.ts (seed ${seed}; every variant of every family before any repeats), each run with go ${'1.19'} \`go mod download\` (fresh GOMODCACHE, GOFLAGS=-modcacherw, GOTOOLCHAIN=local, GOENV=off) and with buildfix's diagnose engine in-process (\`diagnose <dir> --skip host\`, \`--deep\` for the families that need zips), both against the same fakes on 127.0.0.1: one GOPROXY fake serving the project's module universe with real zips (entries that fail with 404/410/500, a refused port, a server that drops connections after 1 s unanswered, HTTPS with an untrusted CA) and a checksum DB that refuses connections. ${seconds.toFixed(0)} s at concurrency ${concurrency}.`,
   );
   lines.push('');
-  lines.push('A project agrees when buildfix reports an error-severity finding exactly when go exits non-zero, an error finding names a module@version that go\'s first error names (when it names one), and the top finding\'s category fits go\'s message (table below).');
+  lines.push(
+    "A project agrees when buildfix reports an error-severity finding exactly when go exits non-zero, an error finding names a module@version that go's first error names (when it names one), and the top finding's category fits go's message (table below).",
+  );
   lines.push('');
   lines.push('| family | projects | go fails | agree | agreement |');
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   for (const s of summary) lines.push(`| ${s.family} | ${s.projects} | ${s.goFailed} | ${s.agree} | ${pct(s.agree, s.projects)} |`);
   lines.push(`| **all** | ${results.length} | ${results.filter((r) => r.verdict.goFailed).length} | ${agree} | **${pct(agree, results.length)}** |`);
   lines.push('');
-  lines.push(`Disagreements: ${disagreements.length} (${excepted.length} listed with their cause in test/oracle/exceptions.ts). Per variant, with go's own output (first error, temp dirs and ports replaced) and buildfix's top finding:`);
+  lines.push(
+    `Disagreements: ${disagreements.length} (${excepted.length} listed with their cause in test/oracle/exceptions.ts). Per variant, with go's own output (first error, temp dirs and ports replaced) and buildfix's top finding:`,
+  );
   lines.push('');
   const byVariant = new Map<string, ProjectResult[]>();
   for (const r of disagreements) {
@@ -104,11 +108,13 @@ async function main(): Promise<void> {
       const go = r.go.exitCode === 0 ? 'exit 0' : `exit ${r.go.exitCode}: ${excerpt(r.go.output, 260)}`;
       const cause = ORACLE_EXCEPTIONS[key]?.cause ?? 'not yet diagnosed';
       const pending = r.project.deep && !r.buildfix.deepRan ? ' (needs --deep: the engine did not run a deep stage)' : '';
-      lines.push(`| ${key} | ${rs.length} | ${md(go)} | ${md(buildfixSummary(r).slice(0, 200))} | ${md(r.verdict.reasons.join('; ').slice(0, 200))} | ${md(cause)}${pending} |`);
+      lines.push(
+        `| ${key} | ${rs.length} | ${md(go)} | ${md(buildfixSummary(r).slice(0, 200))} | ${md(r.verdict.reasons.join('; ').slice(0, 200))} | ${md(cause)}${pending} |`,
+      );
     }
     lines.push('');
   }
-  lines.push('How go\'s message is read (first matching pattern wins; test/oracle/judge.ts):');
+  lines.push("How go's message is read (first matching pattern wins; test/oracle/judge.ts):");
   lines.push('');
   lines.push('| go says | meaning | categories that fit |');
   lines.push('| --- | --- | --- |');
@@ -132,7 +138,9 @@ async function main(): Promise<void> {
       const r = rs[0]!;
       const cause = ORACLE_EXCEPTIONS[key]?.cause ?? 'not yet diagnosed';
       const go = r.go.exitCode === 0 ? 'exit 0 (no output)' : `exit ${r.go.exitCode}: ${excerpt(r.go.output, 600)}`;
-      entries.push(`  ${JSON.stringify(key)}: {\n    go: ${JSON.stringify(go)},\n    buildfix: ${JSON.stringify(buildfixSummary(r).slice(0, 300))},\n    cause: ${JSON.stringify(cause)},\n  },`);
+      entries.push(
+        `  ${JSON.stringify(key)}: {\n    go: ${JSON.stringify(go)},\n    buildfix: ${JSON.stringify(buildfixSummary(r).slice(0, 300))},\n    cause: ${JSON.stringify(cause)},\n  },`,
+      );
     }
     const text = await readFile(EXCEPTIONS_FILE, 'utf8');
     const begin = text.indexOf('export const ORACLE_EXCEPTIONS');

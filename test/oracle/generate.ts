@@ -83,14 +83,10 @@ function names(rng: Rng): Names {
     host,
     p: (name) => `${host}/${org}/${name}`,
     lib: () => {
-      for (;;) {
-        const l = rng.pick(LIBS);
-        if (!used.has(l)) {
-          used.add(l);
-          return l;
-        }
-        if (used.size >= LIBS.length) return `${l}${used.size++}`;
-      }
+      let l = rng.pick(LIBS);
+      for (let n = 2; used.has(l); n++) l = `${rng.pick(LIBS)}${used.size >= LIBS.length ? n : ''}`;
+      used.add(l);
+      return l;
     },
   };
 }
@@ -137,7 +133,10 @@ function goSumFor(modules: UniverseModule[], opts: { zip?: boolean; skip?: (path
       if (!opts.skip?.(m.path, v.version, 'mod')) lines.push(`${m.path} ${v.version}/go.mod ${modHash(m.path, v)}`);
     }
   }
-  return lines.sort().map((l) => `${l}\n`).join('');
+  return lines
+    .sort()
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 function randomHash(rng: Rng): string {
@@ -181,7 +180,10 @@ const healthy: Record<string, VariantFn> = {
     const base = n.p(n.lib());
     const a = { path: base, version: `${semver(rng)}-rc.${rng.int(1, 3)}` };
     const b = { path: `${n.p(n.lib())}/v2`, version: `v2.0.0-beta.${rng.int(1, 5)}` };
-    const modules = [{ path: a.path, versions: [{ version: a.version }] }, { path: b.path, versions: [{ version: b.version }] }];
+    const modules = [
+      { path: a.path, versions: [{ version: a.version }] },
+      { path: b.path, versions: [{ version: b.version }] },
+    ];
     return simple(mainGoMod({ require: [a, b] }), modules, { goSum: goSumFor(modules) });
   },
   incompatible: (rng, n) => {
@@ -192,7 +194,10 @@ const healthy: Record<string, VariantFn> = {
   major: (rng, n) => {
     const a = { path: `${n.p(n.lib())}/v2`, version: semver(rng, 2) };
     const b = { path: `${n.p(n.lib())}/v3`, version: semver(rng, 3) };
-    const modules = [{ path: a.path, versions: [{ version: a.version }] }, { path: b.path, versions: [{ version: b.version }] }];
+    const modules = [
+      { path: a.path, versions: [{ version: a.version }] },
+      { path: b.path, versions: [{ version: b.version }] },
+    ];
     return simple(mainGoMod({ require: [a, b] }), modules, rng.chance(0.5) ? { goSum: goSumFor(modules) } : {});
   },
   'case-encoded': (rng, n) => {
@@ -295,19 +300,35 @@ const retracted: Record<string, VariantFn> = {
   'required-retracted': (rng, n) => {
     const path = n.p(n.lib());
     const f = fillers(rng, n);
-    const modules: UniverseModule[] = [{ path, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.1' }, { version: 'v1.1.0', retract: ['v1.0.1 // data race in Parse'] }] }, ...f.modules];
+    const modules: UniverseModule[] = [
+      { path, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.1' }, { version: 'v1.1.0', retract: ['v1.0.1 // data race in Parse'] }] },
+      ...f.modules,
+    ];
     return simple(mainGoMod({ require: [{ path, version: 'v1.0.1' }, ...f.require] }), modules, rng.chance(0.5) ? { goSum: goSumFor(modules) } : {});
   },
   'range-retracted': (rng, n) => {
     const path = n.p(n.lib());
-    const modules: UniverseModule[] = [{ path, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.2' }, { version: 'v1.2.0', retract: ['[v1.0.0, v1.0.2] // leaked credentials'] }] }];
+    const modules: UniverseModule[] = [
+      { path, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.2' }, { version: 'v1.2.0', retract: ['[v1.0.0, v1.0.2] // leaked credentials'] }] },
+    ];
     return simple(mainGoMod({ require: [{ path, version: rng.pick(['v1.0.0', 'v1.0.2']) }] }), modules);
   },
   'retracted-and-missing': (rng, n) => {
     const path = n.p(n.lib());
     const other = n.p(n.lib());
-    const modules: UniverseModule[] = [{ path, versions: [{ version: 'v1.0.1' }, { version: 'v1.1.0', retract: ['v1.0.1'] }] }, { path: other, versions: [{ version: 'v0.3.0' }] }];
-    return simple(mainGoMod({ require: [{ path, version: 'v1.0.1' }, { path: other, version: 'v0.4.0' }] }), modules);
+    const modules: UniverseModule[] = [
+      { path, versions: [{ version: 'v1.0.1' }, { version: 'v1.1.0', retract: ['v1.0.1'] }] },
+      { path: other, versions: [{ version: 'v0.3.0' }] },
+    ];
+    return simple(
+      mainGoMod({
+        require: [
+          { path, version: 'v1.0.1' },
+          { path: other, version: 'v0.4.0' },
+        ],
+      }),
+      modules,
+    );
   },
 };
 
@@ -328,12 +349,16 @@ const pathMismatch: Record<string, VariantFn> = {
   'replace-target-declares-original': (rng, n) => {
     const a = n.p(n.lib());
     const b = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${b} v1.2.0`] }), [{ path: b, versions: [{ version: 'v1.2.0', declaredPath: a }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${b} v1.2.0`] }), [
+      { path: b, versions: [{ version: 'v1.2.0', declaredPath: a }] },
+    ]);
   },
   'replace-target-declares-own': (rng, n) => {
     const a = n.p(n.lib());
     const b = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${b} v1.2.0`] }), [{ path: b, versions: [{ version: 'v1.2.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${b} v1.2.0`] }), [
+      { path: b, versions: [{ version: 'v1.2.0' }] },
+    ]);
   },
   'transitive-go116': (rng, n) => {
     const a = { path: n.p(n.lib()), version: semver(rng) };
@@ -361,11 +386,15 @@ const pathMismatch: Record<string, VariantFn> = {
 const excluded: Record<string, VariantFn> = {
   'required-excluded-higher': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.1.0' }], lines: [`exclude ${a} v1.1.0`] }), [{ path: a, versions: [{ version: 'v1.0.0' }, { version: 'v1.1.0' }, { version: 'v1.2.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.1.0' }], lines: [`exclude ${a} v1.1.0`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }, { version: 'v1.1.0' }, { version: 'v1.2.0' }] },
+    ]);
   },
   'required-excluded-none-higher': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.1.0' }], lines: [`exclude ${a} v1.1.0`] }), [{ path: a, versions: [{ version: 'v1.0.0' }, { version: 'v1.1.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.1.0' }], lines: [`exclude ${a} v1.1.0`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }, { version: 'v1.1.0' }] },
+    ]);
   },
   'unrelated-exclude': (rng, n) => {
     const a = n.p(n.lib());
@@ -385,35 +414,49 @@ const excluded: Record<string, VariantFn> = {
 const replaceDir: Record<string, VariantFn> = {
   'missing-dir': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ../${a.split('/').at(-1)}-fork`] }), [{ path: a, versions: [{ version: 'v1.0.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ../${a.split('/').at(-1)}-fork`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }] },
+    ]);
   },
   'existing-dir': (rng, n) => {
     const a = n.p(n.lib());
     const f = fillers(rng, n);
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }, ...f.require], lines: [`replace ${a} => ./third_party/fork`] }), f.modules, { files: { 'third_party/fork/go.mod': `module ${a}\n\ngo 1.19\n` } });
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }, ...f.require], lines: [`replace ${a} => ./third_party/fork`] }), f.modules, {
+      files: { 'third_party/fork/go.mod': `module ${a}\n\ngo 1.19\n` },
+    });
   },
   'dir-without-go-mod': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ../fork`] }), [], { files: { '../fork/lib.go': 'package lib\n' } });
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ../fork`] }), [], {
+      files: { '../fork/lib.go': 'package lib\n' },
+    });
   },
   'dir-declares-other': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ./fork`] }), [], { files: { 'fork/go.mod': `module ${n.p(n.lib())}\n\ngo 1.19\n` } });
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ./fork`] }), [], {
+      files: { 'fork/go.mod': `module ${n.p(n.lib())}\n\ngo 1.19\n` },
+    });
   },
   'versioned-left-dir': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v1.0.0 => ./local/${a.split('/').at(-1)}`] }), [], { files: { [`local/${a.split('/').at(-1)}/go.mod`]: `module ${a}\n` } });
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v1.0.0 => ./local/${a.split('/').at(-1)}`] }), [], {
+      files: { [`local/${a.split('/').at(-1)}/go.mod`]: `module ${a}\n` },
+    });
   },
 };
 
 const replaceVersion: Record<string, VariantFn> = {
   'to-existing-version': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v1.0.0 => ${a} v1.1.0`] }), [{ path: a, versions: [{ version: 'v1.1.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v1.0.0 => ${a} v1.1.0`] }), [
+      { path: a, versions: [{ version: 'v1.1.0' }] },
+    ]);
   },
   'to-missing-version': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${a} v1.9.9`] }), [{ path: a, versions: [{ version: 'v1.0.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${a} v1.9.9`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }] },
+    ]);
   },
   'to-other-module': (rng, n) => {
     const a = n.p(n.lib());
@@ -423,11 +466,15 @@ const replaceVersion: Record<string, VariantFn> = {
   },
   'to-other-module-missing': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${a}-fork v1.0.3`] }), [{ path: a, versions: [{ version: 'v1.0.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} => ${a}-fork v1.0.3`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }] },
+    ]);
   },
   'non-matching-left': (rng, n) => {
     const a = n.p(n.lib());
-    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v0.9.0 => ${a}-fork v1.0.3`] }), [{ path: a, versions: [{ version: 'v1.0.0' }] }]);
+    return simple(mainGoMod({ require: [{ path: a, version: 'v1.0.0' }], lines: [`replace ${a} v0.9.0 => ${a}-fork v1.0.3`] }), [
+      { path: a, versions: [{ version: 'v1.0.0' }] },
+    ]);
   },
 };
 
@@ -510,15 +557,21 @@ function badZipProject(rng: Rng, n: Names, entries: (prefix: string) => Array<{ 
   const path = n.p(n.lib());
   const v = semver(rng);
   const prefix = `${path}@${v}/`;
-  return simple(mainGoMod({ require: [{ path, version: v }] }), [{ path, versions: [{ version: v, rawEntries: [{ name: `${prefix}go.mod`, data: `module ${path}\n\ngo 1.19\n` }, ...entries(prefix)] }] }], { deep: true });
+  return simple(
+    mainGoMod({ require: [{ path, version: v }] }),
+    [{ path, versions: [{ version: v, rawEntries: [{ name: `${prefix}go.mod`, data: `module ${path}\n\ngo 1.19\n` }, ...entries(prefix)] }] }],
+    { deep: true },
+  );
 }
 
 const badZip: Record<string, VariantFn> = {
-  'malformed-name': (rng, n) => badZipProject(rng, n, (p) => [{ name: `${p}${rng.pick(['bad"quote.go', 'what?.go', 'pipe|name.go'])}`, data: 'package lib\n' }]),
-  'case-collision': (rng, n) => badZipProject(rng, n, (p) => [
-    { name: `${p}README.md`, data: 'one\n' },
-    { name: `${p}readme.md`, data: 'two\n' },
-  ]),
+  'malformed-name': (rng, n) =>
+    badZipProject(rng, n, (p) => [{ name: `${p}${rng.pick(['bad"quote.go', 'what?.go', 'pipe|name.go'])}`, data: 'package lib\n' }]),
+  'case-collision': (rng, n) =>
+    badZipProject(rng, n, (p) => [
+      { name: `${p}README.md`, data: 'one\n' },
+      { name: `${p}readme.md`, data: 'two\n' },
+    ]),
   'outside-prefix': (rng, n) => badZipProject(rng, n, () => [{ name: `${n.p('elsewhere')}@v1.0.0/x.go`, data: 'package x\n' }]),
   'dot-dot': (rng, n) => badZipProject(rng, n, (p) => [{ name: `${p}../escape.go`, data: 'package x\n' }]),
   oversized: (rng, n) => {
@@ -569,7 +622,9 @@ const toolchain: Record<string, VariantFn> = {
   'dep-toolchain-line': (rng, n) => {
     const path = n.p(n.lib());
     const v = semver(rng);
-    return simple(mainGoMod({ require: [{ path, version: v }] }), [{ path, versions: [{ version: v, goMod: `module ${path}\n\ngo 1.21.0\n\ntoolchain go1.22.1\n` }] }]);
+    return simple(mainGoMod({ require: [{ path, version: v }] }), [
+      { path, versions: [{ version: v, goMod: `module ${path}\n\ngo 1.21.0\n\ntoolchain go1.22.1\n` }] },
+    ]);
   },
   'dep-newer-go': (rng, n) => {
     const path = n.p(n.lib());
@@ -667,7 +722,13 @@ function vendorProject(rng: Rng, n: Names, mutate: (reqs: Req[]) => { txt?: stri
 
 const vendor: Record<string, VariantFn> = {
   consistent: (rng, n) => vendorProject(rng, n, (reqs) => ({ txt: modulesTxt(reqs, '1.19') })),
-  'version-differs': (rng, n) => vendorProject(rng, n, (reqs) => ({ txt: modulesTxt(reqs.map((r, i) => (i === 0 ? { ...r, version: bump(r.version) } : r)), '1.19') })),
+  'version-differs': (rng, n) =>
+    vendorProject(rng, n, (reqs) => ({
+      txt: modulesTxt(
+        reqs.map((r, i) => (i === 0 ? { ...r, version: bump(r.version) } : r)),
+        '1.19',
+      ),
+    })),
   'module-missing': (rng, n) => vendorProject(rng, n, (reqs) => ({ txt: modulesTxt(reqs.slice(1), '1.19') })),
   'extra-module': (rng, n) => vendorProject(rng, n, (reqs) => ({ txt: modulesTxt([...reqs, { path: n.p('extra'), version: 'v0.1.0' }], '1.19') })),
   'no-vendor-dir': (rng, n) => {
@@ -675,7 +736,10 @@ const vendor: Record<string, VariantFn> = {
     return { ...d, files: {} };
   },
   'go116-no-annotations': (rng, n) =>
-    vendorProject(rng, n, (reqs) => ({ txt: reqs.map((r) => `# ${r.path} ${r.version}\n${r.path}\n`).join(''), goMod: mainGoMod({ go: '1.16', require: reqs }) })),
+    vendorProject(rng, n, (reqs) => ({
+      txt: reqs.map((r) => `# ${r.path} ${r.version}\n${r.path}\n`).join(''),
+      goMod: mainGoMod({ go: '1.16', require: reqs }),
+    })),
 };
 
 export const VARIANTS: Record<Family, Record<string, VariantFn>> = {

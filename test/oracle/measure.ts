@@ -24,7 +24,10 @@ export interface FamilySummary {
   goFailed: number;
 }
 
-export async function measureAgreement(projects: OracleProject[], options: { concurrency?: number; onResult?: (r: ProjectResult) => void; hangMs?: number } = {}): Promise<ProjectResult[]> {
+export async function measureAgreement(
+  projects: OracleProject[],
+  options: { concurrency?: number; onResult?: (r: ProjectResult) => void; hangMs?: number } = {},
+): Promise<ProjectResult[]> {
   const base = await mkdtemp(join(tmpdir(), 'buildfix-oracle-'));
   const goCache = join(base, 'gocache');
   await mkdir(goCache, { recursive: true });

@@ -74,7 +74,12 @@ export async function runGo(dirs: ProjectDirs, env: Record<string, string>, opti
     timeoutMs: options.timeoutMs ?? 30_000,
     tailBytes: 64 << 10,
   });
-  return { exitCode: result.exitCode, output: `${result.stderr}${result.stdout ? `\n${result.stdout}` : ''}`.trim(), durationMs: result.durationMs, timedOut: result.timedOut };
+  return {
+    exitCode: result.exitCode,
+    output: `${result.stderr}${result.stdout ? `\n${result.stdout}` : ''}`.trim(),
+    durationMs: result.durationMs,
+    timedOut: result.timedOut,
+  };
 }
 
 const CONFIG = FileConfigSchema.parse({ requestTimeoutMs: 800, concurrency: 16 });

@@ -104,12 +104,10 @@ function zerosZip(path: string, v: UniverseVersion, size: number): Promise<Buffe
   return cached.then((blob) => {
     const nl = blob.indexOf(10);
     const meta = JSON.parse(blob.subarray(0, nl).toString()) as { crc: number; size: number };
-    return deflatedZip(
-      [
-        { name: `${path}@${v.version}/go.mod`, data: Buffer.from(goModText(path, v)) },
-        { name: `${path}@${v.version}/big.bin`, deflated: blob.subarray(nl + 1), crc: meta.crc, size: meta.size },
-      ],
-    );
+    return deflatedZip([
+      { name: `${path}@${v.version}/go.mod`, data: Buffer.from(goModText(path, v)) },
+      { name: `${path}@${v.version}/big.bin`, deflated: blob.subarray(nl + 1), crc: meta.crc, size: meta.size },
+    ]);
   });
 }
 
