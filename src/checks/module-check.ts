@@ -37,6 +37,8 @@ export interface ModuleCheckOptions {
   onProgress?: ProgressListener;
   /** Called once, when the first lookup has its answer (or when there is nothing to look up). */
   onFirstAnswer?: () => void;
+  /** Every finished lookup (the module graph stage reuses their `.mod` answers). */
+  onLookup?: (lookup: VersionLookup) => void;
 }
 
 /** What to look up for one requirement once replace directives are applied. */
@@ -160,6 +162,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
         replaceFindings.push({
           category: 'replace-directive',
           severity: 'error',
+          key: `replace-directive:${req.path}`,
           message: `${req.path} is replaced by a local path, but ${problem}`,
           module: req.path,
           version: req.version,
@@ -207,6 +210,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       ...(signal ? { signal } : {}),
     });
     done++;
+    options.onLookup?.(lookup);
     if (done === 1) options.onFirstAnswer?.();
     if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
     const listFrom = async (base: string | undefined): Promise<string[] | undefined> => (earlyList && base === speculativeBase ? earlyList : listVersions(options.client, base, t.path, signal));
@@ -239,6 +243,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       findings.push({
         category: 'module-path-mismatch',
         severity: 'error',
+        key: `module-path-mismatch:${t.path}@${t.version}`,
         message: `${t.path}@${t.version} declares its path as ${lookup.declaredPath}${caseOnly ? ' (letter case differs)' : ''}`,
         module: t.path,
         version: t.version,
@@ -269,6 +274,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     findings.push({
       category: 'version-not-found',
       severity: 'error',
+      key: `version-not-found:${t.path}@${t.version}`,
       message: `${t.path} ${t.version} does not exist on any source in GOPROXY=${options.goEnv.GOPROXY || 'https://proxy.golang.org,direct'}`,
       module: t.path,
       version: t.version,

@@ -25,6 +25,8 @@ import { createPrivacyRules } from '../goproxy/module-patterns.ts';
 import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { CheckResult, DiagnosisReport, Finding, ProgressListener } from '../report/model.ts';
 import { rankFindings } from '../report/rank-findings.ts';
+import type { VersionLookup } from '../goproxy/types.ts';
+import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
 import { resolveTarget } from './resolve-target.ts';
 
 export interface DiagnoseOptions {
@@ -35,7 +37,15 @@ export interface DiagnoseOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Skip parts (jobs like `modules` and `probe` run one part only). */
-  parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean; toolchain?: boolean };
+  parts?: { modules?: boolean; probe?: boolean; host?: boolean; lint?: boolean; toolchain?: boolean; graph?: boolean };
+  /**
+   * The first pass's verdict (report.stage "first-pass"), delivered before the
+   * module graph stage refines it; the returned report is the refined one
+   * (stage "graph"). Not called when the graph stage is skipped.
+   */
+  onFirstVerdict?: (report: DiagnosisReport) => void;
+  /** Budget of the module graph stage (default: 20 × requestTimeoutMs). */
+  graphTimeoutMs?: number;
   checkRetractions?: boolean;
   /** HOME/XDG_CONFIG_HOME/GOENV for finding go's settings file (default: process.env). */
   processEnv?: Record<string, string | undefined>;
@@ -145,6 +155,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       // The module check is the critical path: its requests go out first. The rest starts after it
       // (the lint, plain CPU, once the first requests are dispatched); the report keeps the order
       // probe, host, lint, modules.
+      const firstPassLookups: VersionLookup[] = [];
       const modulesTask = parts.modules
         ? timed('modules', 'module versions exist on the proxy chain', async () => {
             // go stops on a go.mod it cannot parse before any download: so does the module check.
@@ -170,6 +181,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               privateHosts,
               hostGoVersion: goInfoPromise.then((g) => g?.version),
               onFirstAnswer: startGo,
+              onLookup: (l) => firstPassLookups.push(l),
               concurrency: options.config.concurrency,
               checkRetractions: options.checkRetractions ?? true,
               ...(options.signal ? { signal: options.signal } : {}),
@@ -218,25 +230,55 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           })
         : undefined;
       const tasks = [probeTask, hostTask, toolchainTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
+      const graphGit = new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv });
+      // The graph stage starts as soon as the module check is done, while the other checks may still run.
+      const graphTask =
+        modulesTask && parts.graph && !mainGoMod.finding
+          ? modulesTask.then(() =>
+              runGraphStage(goMod, goSum, {
+                mainDir: target.dir,
+                chain,
+                privacy,
+                client,
+                git: graphGit,
+                seed: firstPassLookups,
+                concurrency: options.config.concurrency,
+                timeoutMs: options.graphTimeoutMs ?? options.config.requestTimeoutMs * 20,
+                ...(options.signal ? { signal: options.signal } : {}),
+                onProgress: emit,
+              }),
+            )
+          : undefined;
       const checks = (await Promise.all(tasks)).flat();
       if (!parts.modules && mainGoMod.finding) checks.push(goModCheckResult([mainGoMod.finding], 0));
-      const findings = rankFindings(checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
-      const report: DiagnosisReport = {
-        target: target.origin,
-        host: options.host,
-        startedAt: startedAt.toISOString(),
-        durationMs: Math.round(performance.now() - started),
-        ok: !findings.some((f) => f.severity === 'error'),
-        findings,
-        checks,
-        facts: {
-          module: goMod.module?.path ?? '(none)',
-          requirements: goMod.require.length,
-          goproxy: goEnv.GOPROXY || 'https://proxy.golang.org,direct',
-          ...((await goInfoPromise)?.version ? { goVersion: (await goInfoPromise)?.version ?? '' } : {}),
-          ...(target.cloned ? { cloneMs: target.cloneMs } : {}),
-        },
+      const goVersion = (await goInfoPromise)?.version;
+      const reportFrom = (reportChecks: CheckResult[], extraFacts: Record<string, number>): DiagnosisReport => {
+        const findings = rankFindings(reportChecks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
+        return {
+          target: target.origin,
+          host: options.host,
+          startedAt: startedAt.toISOString(),
+          durationMs: Math.round(performance.now() - started),
+          ok: !findings.some((f) => f.severity === 'error'),
+          findings,
+          checks: reportChecks,
+          facts: {
+            module: goMod.module?.path ?? '(none)',
+            requirements: goMod.require.length,
+            goproxy: goEnv.GOPROXY || 'https://proxy.golang.org,direct',
+            ...(goVersion ? { goVersion } : {}),
+            ...(target.cloned ? { cloneMs: target.cloneMs } : {}),
+            ...extraFacts,
+          },
+        };
       };
+      const firstPass = reportFrom(checks, {});
+      if (!graphTask) return firstPass;
+      firstPass.stage = 'first-pass';
+      options.onFirstVerdict?.(firstPass);
+      const graph = await graphTask;
+      const report = reportFrom(mergeStageCheck(checks, graph.check), { ...graph.facts, firstVerdictMs: firstPass.durationMs });
+      report.stage = 'graph';
       return report;
     } finally {
       if (ownClient) await client.close();

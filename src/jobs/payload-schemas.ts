@@ -35,7 +35,7 @@ const GoEnvValueSchema = z
 const Concurrency = z.number().int().min(1).max(512);
 const RequestTimeout = z.number().int().min(100).max(120_000);
 
-export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retractions'] as const;
+export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retractions', 'graph'] as const;
 
 export const DiagnosePayloadSchema = z.strictObject({
   repo: RepoRefSchema,

@@ -19,7 +19,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { goModHash } from '../gomod/dirhash.ts';
-import { compareModuleVersions } from '../gomod/go-version.ts';
+import { compareModuleVersions, isValidModuleVersion } from '../gomod/go-version.ts';
 import { parseGoMod } from '../gomod/parse-go-mod.ts';
 import type { GoMod, GoSum } from '../gomod/types.ts';
 import { WorkQueue } from '../util/work-queue.ts';
@@ -91,14 +91,16 @@ export async function loadModuleGraph(goMod: GoMod, options: LoadGraphOptions): 
 
   const excludedRoots: ModVer[] = [];
   let roots: ModVer[] = [];
+  const opaque = new Map<string, ModVer>();
   for (const r of goMod.require) {
     const m = { path: r.path, version: r.version };
-    if (excluded.has(modKey(m))) excludedRoots.push(m);
+    // A version query ("latest", a branch) is resolved by go before the graph exists; the first pass reports on it.
+    if (!isValidModuleVersion(m.version)) opaque.set(modKey(m), m);
+    else if (excluded.has(modKey(m))) excludedRoots.push(m);
     else roots.push(m);
   }
 
   const missingGoSum = new Map<string, ModVer>();
-  const opaque = new Map<string, ModVer>();
   const cache = new Map<string, Promise<Loaded>>();
   let goModsRead = 0;
 

@@ -23,6 +23,7 @@ function statusMark(status: CheckStatus, s: Style): string {
 function renderFinding(f: Finding, s: Style, indent: string): string[] {
   const sev = f.severity === 'error' ? s.red('✗') : f.severity === 'warning' ? s.yellow('!') : s.dim('i');
   const lines = [`${indent}${sev} ${s.bold(f.category)}  ${subject(f) ? `${subject(f)}  ` : ''}${f.message}`];
+  if (f.chain && f.chain.length > 2) lines.push(`${indent}    via ${f.chain.join(' → ')}`);
   if (f.location) lines.push(`${indent}    at ${f.location}`);
   if (f.evidence) for (const e of f.evidence.split('\n').slice(0, 6)) lines.push(`${indent}    ${s.dim(e)}`);
   if (f.fix) lines.push(`${indent}    ${s.cyan('fix:')} ${f.fix}`);
@@ -33,12 +34,21 @@ function renderCheck(c: CheckResult, s: Style): string {
   return `  ${statusMark(c.status, s)} ${c.title}${c.detail ? `  ${s.dim(c.detail)}` : ''}  ${s.dim(formatMs(c.durationMs))}`;
 }
 
+/** One line for a verdict: the root cause (or none), for streaming the first pass before the refined report. */
+export function verdictLine(report: DiagnosisReport): string {
+  const root = report.findings.find((f) => f.severity === 'error');
+  const stage = report.stage === 'first-pass' ? 'first pass' : report.stage === 'graph' ? 'module graph' : report.stage === 'deep' ? 'deep' : 'verdict';
+  const what = root ? `✗ root cause: ${root.category}${subject(root) ? ` — ${subject(root)}` : ''}` : '✓ no blocking problem';
+  return `${stage} (${formatMs(report.durationMs)}): ${what}`;
+}
+
 export function renderTerminalReport(report: DiagnosisReport, options: { color?: boolean; verbose?: boolean } = {}): string {
   const s = createStyle(options.color ?? false);
   const out: string[] = [];
   const errors = report.findings.filter((f) => f.severity === 'error');
   const others = report.findings.filter((f) => f.severity !== 'error');
-  out.push(s.bold(`buildfix diagnose ${report.target}`) + s.dim(`  (host ${report.host}, ${formatMs(report.durationMs)})`));
+  const stage = report.stage === 'graph' ? ', module graph checked' : report.stage === 'first-pass' ? ', first pass only' : report.stage === 'deep' ? ', deep' : '';
+  out.push(s.bold(`buildfix diagnose ${report.target}`) + s.dim(`  (host ${report.host}, ${formatMs(report.durationMs)}${stage})`));
   out.push('');
   const [root, ...rest] = errors;
   if (root) {

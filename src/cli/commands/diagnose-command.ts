@@ -2,15 +2,15 @@
 import { isBuildfixError, userMessage, UsageError, type ErrorCode } from '../../errors.ts';
 import { diagnose } from '../../engine/diagnose.ts';
 import { createProgressDisplay } from '../../render/progress-display.ts';
-import { renderTerminalReport } from '../../render/terminal-report.ts';
+import { renderTerminalReport, verdictLine } from '../../render/terminal-report.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { redactText } from '../../util/redact.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
-const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions]';
-const SKIPPABLE = ['probe', 'host', 'lint', 'retractions', 'toolchain'] as const;
+const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions,toolchain,graph]';
+const SKIPPABLE = ['probe', 'host', 'lint', 'retractions', 'toolchain', 'graph'] as const;
 
 /** The --json shape: stable keys for scripts. */
 export function reportToJson(report: DiagnosisReport): object {
@@ -22,6 +22,7 @@ export function reportToJson(report: DiagnosisReport): object {
     findings: report.findings,
     checks: report.checks.map(({ findings, ...rest }) => ({ ...rest, findings: findings.length })),
     facts: report.facts,
+    ...(report.stage ? { stage: report.stage } : {}),
   };
 }
 
@@ -83,7 +84,9 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
       goEnv: config.goEnv,
       host: config.host,
       signal: controller.signal,
-      parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), toolchain: !skip.has('toolchain') },
+      parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), toolchain: !skip.has('toolchain'), graph: !skip.has('graph') },
+      // The first pass's verdict streams first (one line on stderr); the module graph's refined report follows on stdout.
+      ...(json ? {} : { onFirstVerdict: (first: DiagnosisReport) => void ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`) }),
       checkRetractions: !skip.has('retractions'),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
     });

@@ -1,5 +1,6 @@
 /** `diagnose`: the engine's full diagnosis of a repo, run on this host. */
 import { diagnose, type DiagnoseOptions } from '../../engine/diagnose.ts';
+import { verdictLine } from '../../render/terminal-report.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
 import type { DiagnoseJobResult } from '../job-results.ts';
 import type { JobContext } from '../job-types.ts';
@@ -21,6 +22,8 @@ export function runEngine(
     host: ctx.host,
     signal: ctx.signal,
     onProgress: ctx.engineProgress,
+    // The first pass's verdict goes out as a step of the job (the Slack thread's status message shows it) while the graph refines it.
+    onFirstVerdict: (first) => ctx.engineProgress({ check: 'verdict', phase: 'done', message: `${verdictLine(first)} · checking the module graph…`, status: first.ok ? 'pass' : 'fail' }),
     ...what,
   });
 }
@@ -28,7 +31,7 @@ export function runEngine(
 export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext): Promise<DiagnoseJobResult> {
   const skip = new Set(payload.skip ?? []);
   const report = await runEngine(payload, ctx, {
-    parts: { modules: !skip.has('modules'), probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint') },
+    parts: { modules: !skip.has('modules'), probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), graph: !skip.has('graph') },
     checkRetractions: !skip.has('retractions'),
   });
   return { report };

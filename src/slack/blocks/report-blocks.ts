@@ -19,7 +19,7 @@ function subject(f: Finding): string {
 function findingLine(f: Finding): string {
   const s = subject(f);
   const mark = f.severity === 'error' ? '❌' : f.severity === 'warning' ? '⚠️' : 'ℹ️';
-  return `${mark} \`${f.category}\`${s ? ` *${escapeMrkdwn(s)}*` : ''} — ${escapeMrkdwn(f.message)}${f.fix ? `\n      _Fix:_ ${escapeMrkdwn(f.fix)}` : ''}`;
+  return `${mark} \`${f.category}\`${s ? ` *${escapeMrkdwn(s)}*` : ''} — ${escapeMrkdwn(f.message)}${f.chain && f.chain.length > 2 ? `\n      _via_ ${escapeMrkdwn(f.chain.join(' → '))}` : ''}${f.fix ? `\n      _Fix:_ ${escapeMrkdwn(f.fix)}` : ''}`;
 }
 
 export function checkLine(c: CheckResult): string {
@@ -50,6 +50,7 @@ export function listSections(title: string, lines: string[], maxBlocks: number):
 export function rootCauseBlocks(root: Finding): KnownBlock[] {
   const s = subject(root);
   const parts = [`*${escapeMrkdwn(root.message)}*`];
+  if (root.chain && root.chain.length > 2) parts.push(`_via ${escapeMrkdwn(root.chain.join(' → '))}_`);
   if (root.location) parts.push(`_at ${escapeMrkdwn(root.location)}_`);
   if (root.evidence) {
     const lines = root.evidence.split('\n');
