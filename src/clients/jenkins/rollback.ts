@@ -5,7 +5,7 @@
  * commit in the job's revision parameter. Every precondition is checked
  * before the build is triggered, so a refusal changes nothing.
  */
-import { describeBuild, getJob, toBuildInfo, triggerBuild, type BuildParams, type BuildRun, type TriggerOptions } from './builds.ts';
+import { describeBuild, getJob, toBuildInfo, triggerBuild, type BuildInfo, type BuildParams, type BuildRun, type TriggerOptions } from './builds.ts';
 import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsJobError } from './jenkins-errors.ts';
 import { buildPath, normalizeJobName } from './job-path.ts';
@@ -90,6 +90,35 @@ export function pickRevision(job: string, build: number, revisions: GitRevision[
   });
 }
 
+/** The commit a build checked out (the application's, when it checked out several). */
+export async function buildRevision(
+  client: JenkinsTransport,
+  job: string,
+  number: number,
+  opts: { repoUrl?: string; signal?: AbortSignal } = {},
+): Promise<{ from: BuildInfo; revision: GitRevision }> {
+  const name = normalizeJobName(job);
+  const json = await client.getJson(`${buildPath(name, number)}/api/json`, BuildJson, {
+    query: { tree: TREE.buildWithActions },
+    subject: describeBuild(name, number),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const from = toBuildInfo(client, name, json);
+  return { from, revision: pickRevision(name, from.number, gitRevisions(json.actions), opts.repoUrl) };
+}
+
+/** The job's last successful build and its commit, or undefined when it never succeeded. */
+export async function lastSuccessfulRevision(
+  client: JenkinsTransport,
+  job: string,
+  opts: { repoUrl?: string; signal?: AbortSignal } = {},
+): Promise<{ from: BuildInfo; revision: GitRevision } | undefined> {
+  const name = normalizeJobName(job);
+  const info = await getJob(client, name, opts.signal ? { signal: opts.signal } : {});
+  if (!info.lastSuccessfulBuild) return undefined;
+  return buildRevision(client, name, info.lastSuccessfulBuild.number, opts);
+}
+
 /** Rebuilds the last successful build's commit through the job's revision parameter. */
 export async function rollback(client: JenkinsTransport, job: string, opts: RollbackOptions): Promise<RollbackResult> {
   const name = normalizeJobName(job);
@@ -111,13 +140,7 @@ export async function rollback(client: JenkinsTransport, job: string, opts: Roll
   if (!ref) {
     throw new JenkinsJobError(name, 'no-successful-build', `job '${name}' has no successful build to roll back to. Nothing was triggered.`);
   }
-  const json = await client.getJson(`${buildPath(name, ref.number)}/api/json`, BuildJson, {
-    query: { tree: TREE.buildWithActions },
-    subject: describeBuild(name, ref.number),
-    ...signal,
-  });
-  const from = toBuildInfo(client, name, json);
-  const revision = pickRevision(name, from.number, gitRevisions(json.actions), opts.repoUrl);
+  const { from, revision } = await buildRevision(client, name, ref.number, { ...(opts.repoUrl ? { repoUrl: opts.repoUrl } : {}), ...signal });
   const build = await triggerBuild(client, name, { ...opts.params, [opts.revisionParam]: revision.sha }, { ...opts, jobInfo: info });
   const shortSha = revision.sha.slice(0, 7);
   return {

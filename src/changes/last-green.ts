@@ -1,0 +1,158 @@
+/**
+ * The last green build of the same job and branch, and the commit it built:
+ * - Jenkins: the job's last successful build and its git revision (the Git
+ *   plugin's BuildData, as the rollback reads it);
+ * - GitHub: the newest successful run of the same workflow on the branch
+ *   (GET /repos/{owner}/{repo}/actions/runs?branch=…&status=success);
+ * - GitLab: the newest successful pipeline of the ref
+ *   (GET /projects/:id/pipelines?ref=…&status=success).
+ * A CI system that is not configured, or that has no green build, gives a
+ * reason instead, in words a person can act on.
+ */
+import { lastSuccessfulRevision } from '../clients/jenkins/rollback.ts';
+import type { JenkinsTransport } from '../clients/jenkins/jenkins-transport.ts';
+import { redactText } from '../util/redact.ts';
+import type { CiEvent } from '../webhooks/ci-event.ts';
+
+export interface LastGreen {
+  sha: string;
+  /** "Jenkins build #41", "GitHub run #76 of CI on main", "GitLab pipeline #30 on main". */
+  source: string;
+  url?: string;
+}
+
+export type LastGreenResult = { ok: true; green: LastGreen } | { ok: false; reason: string };
+
+export interface LastGreenOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+
+async function getJson(url: URL, headers: Record<string, string>, what: string, opts: LastGreenOptions): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, redirect: 'error', signal });
+  } catch (err) {
+    const name = (err as { name?: string }).name;
+    return { ok: false, reason: name === 'TimeoutError' ? `${what} timed out after ${Math.round(timeoutMs / 1000)} s (${url.host})` : `${url.host} is unreachable while reading ${what}` };
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    const why = res.status === 401 || res.status === 403 ? `the token cannot read ${what} (HTTP ${res.status})` : `${what} failed with HTTP ${res.status}`;
+    return { ok: false, reason: why };
+  }
+  try {
+    return { ok: true, value: await res.json() };
+  } catch {
+    return { ok: false, reason: `${what} answered with invalid JSON` };
+  }
+}
+
+/** The GitHub API base and repository from the run's jobs_url (works for GitHub Enterprise Server's /api/v3 too). */
+function githubRepoApi(event: CiEvent): URL | undefined {
+  if (!event.jobsUrl) return undefined;
+  try {
+    const u = new URL(event.jobsUrl);
+    const m = /^(.*\/repos\/[^/]+\/[^/]+)\//.exec(u.pathname);
+    return m?.[1] && /^https?:$/.test(u.protocol) ? new URL(`${u.origin}${m[1]}`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The GitLab project API from a job trace URL (<instance>/api/v4/projects/<id>/jobs/<id>/trace). */
+function gitlabProjectApi(event: CiEvent): URL | undefined {
+  const logUrl = event.logUrl ?? event.failedJobs?.find((j) => j.logUrl)?.logUrl;
+  if (!logUrl) return undefined;
+  try {
+    const u = new URL(logUrl);
+    const m = /^(.*\/api\/v4\/projects\/\d+)\//.exec(u.pathname);
+    return m?.[1] && /^https?:$/.test(u.protocol) ? new URL(`${u.origin}${m[1]}`) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function lastGreenOnGithub(event: CiEvent, token: string | undefined, opts: LastGreenOptions = {}): Promise<LastGreenResult> {
+  if (!token) return { ok: false, reason: 'no last green build known: GITHUB_TOKEN is not set, so buildfix cannot ask GitHub for the last successful run' };
+  if (!event.branch || !event.workflow) return { ok: false, reason: 'no last green build known: the GitHub event names no branch or workflow' };
+  const api = githubRepoApi(event);
+  if (!api) return { ok: false, reason: 'no last green build known: the GitHub event carries no API address for its repository' };
+  const url = new URL(`${api.pathname}/actions/runs`, api);
+  url.searchParams.set('branch', event.branch);
+  url.searchParams.set('status', 'success');
+  url.searchParams.set('per_page', '30');
+  const got = await getJson(url, { accept: 'application/vnd.github+json', 'user-agent': 'buildfix', 'x-github-api-version': '2022-11-28', authorization: `Bearer ${token}` }, 'the list of successful workflow runs', opts);
+  if (!got.ok) return { ok: false, reason: `no last green build known: ${redactText(got.reason)}` };
+  const runs = (got.value as { workflow_runs?: unknown }).workflow_runs;
+  if (!Array.isArray(runs)) return { ok: false, reason: 'no last green build known: GitHub answered without workflow_runs' };
+  for (const r of runs) {
+    const run = r as { name?: unknown; head_sha?: unknown; run_number?: unknown; html_url?: unknown; conclusion?: unknown; id?: unknown };
+    if (run.name !== event.workflow || run.conclusion !== 'success' || typeof run.head_sha !== 'string' || !SHA.test(run.head_sha)) continue;
+    if (String(run.id) === event.runId) continue;
+    return {
+      ok: true,
+      green: {
+        sha: run.head_sha.toLowerCase(),
+        source: `GitHub run${typeof run.run_number === 'number' ? ` #${run.run_number}` : ''} of ${event.workflow} on ${event.branch}`,
+        ...(typeof run.html_url === 'string' ? { url: run.html_url } : {}),
+      },
+    };
+  }
+  return { ok: false, reason: `no last green build known: no successful run of ${event.workflow} on ${event.branch} among the latest ${runs.length}` };
+}
+
+export async function lastGreenOnGitlab(event: CiEvent, token: string | undefined, opts: LastGreenOptions = {}): Promise<LastGreenResult> {
+  if (!token) return { ok: false, reason: 'no last green build known: GITLAB_TOKEN is not set, so buildfix cannot ask GitLab for the last successful pipeline' };
+  if (!event.branch) return { ok: false, reason: 'no last green build known: the GitLab event names no ref' };
+  const api = gitlabProjectApi(event);
+  if (!api) return { ok: false, reason: 'no last green build known: the GitLab event carries no project API address' };
+  const url = new URL(`${api.pathname}/pipelines`, api);
+  url.searchParams.set('ref', event.branch);
+  url.searchParams.set('status', 'success');
+  url.searchParams.set('order_by', 'id');
+  url.searchParams.set('sort', 'desc');
+  url.searchParams.set('per_page', '1');
+  const got = await getJson(url, { accept: 'application/json', 'user-agent': 'buildfix', 'private-token': token }, 'the list of successful pipelines', opts);
+  if (!got.ok) return { ok: false, reason: `no last green build known: ${redactText(got.reason)}` };
+  const first = Array.isArray(got.value) ? (got.value[0] as { sha?: unknown; id?: unknown; iid?: unknown; web_url?: unknown } | undefined) : undefined;
+  if (!first || typeof first.sha !== 'string' || !SHA.test(first.sha)) return { ok: false, reason: `no last green build known: ${event.job} has no successful pipeline on ${event.branch}` };
+  const number = typeof first.iid === 'number' ? first.iid : first.id;
+  return {
+    ok: true,
+    green: { sha: first.sha.toLowerCase(), source: `GitLab pipeline #${String(number)} on ${event.branch}`, ...(typeof first.web_url === 'string' ? { url: first.web_url } : {}) },
+  };
+}
+
+export async function lastGreenOnJenkins(client: JenkinsTransport | undefined, job: string | undefined, repoUrl: string | undefined, opts: LastGreenOptions = {}): Promise<LastGreenResult> {
+  if (!client) return { ok: false, reason: 'no last green build known: Jenkins not configured (JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN)' };
+  if (!job) return { ok: false, reason: 'no last green build known: no Jenkins job for this repo (set repos.<name>.job in the config file)' };
+  try {
+    const found = await lastSuccessfulRevision(client, job, { ...(repoUrl ? { repoUrl } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (!found) return { ok: false, reason: `no last green build known: Jenkins job ${job} has never succeeded` };
+    return { ok: true, green: { sha: found.revision.sha, source: `Jenkins build #${found.from.number} of ${job}`, url: found.from.url } };
+  } catch (err) {
+    return { ok: false, reason: `no last green build known: ${redactText(err instanceof Error ? err.message : String(err))}` };
+  }
+}
+
+/** The last green build for a failed CI event, whichever CI sent it. */
+export function lastGreenForEvent(
+  event: CiEvent,
+  deps: { githubToken?: string | undefined; gitlabToken?: string | undefined; jenkins?: JenkinsTransport | undefined; repoUrl?: string | undefined },
+  opts: LastGreenOptions = {},
+): Promise<LastGreenResult> {
+  switch (event.source) {
+    case 'github':
+      return lastGreenOnGithub(event, deps.githubToken, opts);
+    case 'gitlab':
+      return lastGreenOnGitlab(event, deps.gitlabToken, opts);
+    case 'jenkins':
+      return lastGreenOnJenkins(deps.jenkins, event.job, deps.repoUrl, opts);
+  }
+}
