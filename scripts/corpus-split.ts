@@ -77,7 +77,8 @@ export function readSplit(path = SPLIT_PATH): CorpusSplit {
 /** Which part an entry belongs to; throws for an entry the split does not know (run --extend). */
 export function partOf(split: CorpusSplit, entry: CorpusEntry): 'dev' | 'test' {
   const part = split.units[splitUnit(entry)];
-  if (part === undefined) throw new Error(`${entry.file}: unit "${splitUnit(entry)}" is not in corpus-split.json; run node scripts/corpus-split.ts --write --extend`);
+  if (part === undefined)
+    throw new Error(`${entry.file}: unit "${splitUnit(entry)}" is not in corpus-split.json; run node scripts/corpus-split.ts --write --extend`);
   return part;
 }
 

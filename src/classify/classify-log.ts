@@ -16,6 +16,7 @@ import { normalizeLineDetailed, toEvidence } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
 import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
 import { redactText } from '../util/redact.ts';
+import { whatToCheck } from './what-to-check.ts';
 
 export type { Ecosystem } from './fixes.ts';
 export { isProbablyBinary } from './is-probably-binary.ts';
@@ -56,6 +57,8 @@ interface Hit {
   /** The line sits in (or opens) a `server response:` block from the public proxy / checksum DB. */
   response?: 'proxy' | 'sumdb';
   publicProxy: boolean;
+  /** The other cause the same message is known to have (opposite causes, issue 13). */
+  alternative?: Category;
 }
 
 interface ContextRef extends ModuleRef {
@@ -79,6 +82,9 @@ const LOOKUP_URL = /\/lookup\//;
 const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
 const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?https?:\/\/\S+/i;
 const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
+/** GOPROXY set to a mirror that is not the public default. */
+const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|direct|off)https?:\/\/\S+/i;
+const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
 
 class Scanner {
@@ -90,6 +96,11 @@ class Scanner {
   proxyConfigured = false;
   /** `ENOSPC: System limit for number of file watchers reached`: inotify, not the disk. */
   inotifyLimit = false;
+  /** GOPROXY names a mirror other than proxy.golang.org (goproxy.io/.cn, Athens, Artifactory…). */
+  mirrorConfigured = false;
+  /** A `sum.golang.org: h1:` line: downloaded bits were compared with the checksum DB (not go.sum). */
+  sumdbComparison = false;
+
   goSignals = 0;
   npmSignals = 0;
   lastError: { line: number; text: string } | undefined;
@@ -196,6 +207,8 @@ class Scanner {
     }
     if (PROXY_CONFIG.test(text)) this.proxyConfigured = true;
     if (text.includes('file watchers')) this.inotifyLimit = true;
+    if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
+    if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
   }
 
   private addHit(hit: Hit): void {
@@ -217,6 +230,8 @@ class Scanner {
 
 interface LogFacts {
   hasGitAuthHit: boolean;
+  /** A `server response:` block said why the version is missing (unknown revision, not found: …). */
+  proxyExplained: boolean;
   /** npm network errors here went through a proxy: configured in the log, or an address on a proxy port. */
   npmViaProxy: boolean;
 }
@@ -227,9 +242,75 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   const isPrivate = hit.module !== undefined && looksPrivateModule(hit.module, scan.goprivate);
   const privateEvidence = isPrivate || scan.goprivateShownEmpty || facts.hasGitAuthHit;
   if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
+  // A full disk breaks the build even when the tool only warns about it (npm WARN tar ENOSPC).
+  if (hit.category === 'disk-full') hit.warning = false;
+  if (hit.ecosystem === 'npm' && hit.category === 'private-module-auth') {
+    // npm/yarn/pnpm: the registry refused the request (token, scope registry, lockfile pinned to a private registry).
+    hit.category = 'registry-auth';
+  }
+  if (id === 'git-auth' && /terminal prompts disabled|could not read Username|Repository not found|repository '[^']*' not found/i.test(hit.text) && /github\.com|^remote: Repository not found/i.test(hit.text.trim()) && !isPrivate && !scan.goprivateShownEmpty && !scan.goprivate) {
+    // GitHub answers a repository that does not exist (typo, deleted, renamed) with an auth prompt;
+    // without any sign of a private module that is the likelier cause.
+    hit.category = 'version-not-found';
+    hit.rank = 3;
+    hit.confidence = 0.55;
+    hit.alternative = 'private-module-auth';
+    return true;
+  }
+  if (id === 'go-sumdb-not-found' || hit.response === 'sumdb' || (id === 'go-proxy-not-found' && SUMDB_HOST.test(hit.text))) {
+    const host = SUMDB_HOST.exec(hit.text)?.[1];
+    if (host && host !== 'sum.golang.org' && !privateEvidence) {
+      // A mirror of the checksum DB (or a third-party GOSUMDB) that cannot serve a lookup or tile is failing itself.
+      hit.category = 'proxy-server-error';
+      hit.rank = 2;
+      hit.confidence = 0.75;
+      return true;
+    }
+    if (!privateEvidence && hit.module && /^(?:github\.com|gitlab\.com|bitbucket\.org)\//.test(hit.module)) {
+      // A public module the checksum DB has no record of: the version was never published, retagged or is +incompatible.
+      hit.category = 'version-not-found';
+      hit.rank = 3;
+      hit.confidence = 0.55;
+      hit.alternative = 'private-module-auth';
+      return true;
+    }
+  }
+  if (id === 'proxy-5xx' && SUMDB_HOST.exec(hit.text)?.[1] === 'sum.golang.org') {
+    // The checksum DB itself failing: same remedy as not reaching it.
+    hit.category = 'sumdb-unreachable';
+    return true;
+  }
+  if (id === 'go-unknown-revision' && isPrivate && /unknown revision/.test(hit.text)) {
+    // go reports a failed ls-remote on a company host (no credentials, https not served) as an unknown revision.
+    hit.category = 'private-module-auth';
+    hit.rank = 2;
+    hit.confidence = 0.7;
+    hit.alternative = 'version-not-found';
+    return true;
+  }
+  if (id === 'go-proxy-not-found' && !facts.proxyExplained && !isPrivate && hit.module && /^(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|gopkg\.in)\//.test(hit.module)) {
+    const host = extractHost(hit.text);
+    if (host && !PUBLIC_PROXY.test(host) && /\/@v\/|\/@latest/.test(hit.text)) {
+      // A mirror (CDN node, Artifactory remote) answering 404 for a public module, without the
+      // `server response: … unknown revision` a real miss carries: the mirror is failing.
+      hit.category = 'proxy-server-error';
+      hit.rank = 2;
+      hit.confidence = 0.6;
+      hit.alternative = 'version-not-found';
+      return true;
+    }
+  }
   if (id === 'go-sumdb-not-found') {
     // The public checksum DB was asked about a module it cannot see: GOPRIVATE/GONOSUMDB is missing.
     if (privateEvidence) hit.confidence = 0.92;
+    return true;
+  }
+  if (id === 'checksum' && hit.ecosystem !== 'npm' && scan.mirrorConfigured && scan.sumdbComparison) {
+    // The configured mirror served bits that differ from what the checksum DB recorded.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'checksum-mismatch';
     return true;
   }
   if (hit.response === 'sumdb') {
@@ -292,6 +373,11 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
       case 'disk-full': {
         const path = /(?:write|mkdir|open|create|rename|copy)\s+([^\s:]+):/i.exec(text) ?? /ENOSPC: no space left on device, \w+ '([^']+)'/.exec(text);
         if (path) details['path'] ??= path[1];
+        break;
+      }
+      case 'toolchain-unavailable': {
+        const want = /download go(\d[\w.]*) for|toolchain go(\d[\w.]*)|go(\d+\.\d+(?:\.\d+)?) (?:is not|toolchain)/.exec(text);
+        if (want) details['goRequired'] ??= want[1] ?? want[2] ?? want[3];
         break;
       }
       case 'missing-go-sum':
@@ -383,6 +469,7 @@ function decide(scan: Scanner): Classification {
   for (const list of scan.hitsByRule.values()) found.push(...list);
   const facts: LogFacts = {
     hasGitAuthHit: found.some((h) => h.rule.id === 'git-auth' || h.rule.id === 'response-auth'),
+    proxyExplained: found.some((h) => h.response !== undefined),
     npmViaProxy:
       scan.proxyConfigured ||
       found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
@@ -412,6 +499,7 @@ function decide(scan: Scanner): Classification {
       fix: fixFor({ category: 'unknown', ecosystem: logEcosystem, details: {} }),
       ecosystem: logEcosystem,
       secondary: ranked.map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
+      candidates: candidatesFrom(ranked.map((h) => ({ category: h.category, confidence: Math.min(0.45, h.confidence / 2) }))),
     };
   }
 
@@ -446,8 +534,9 @@ function decide(scan: Scanner): Classification {
   const evidence = evidenceLines.map((l) => picked.get(l) ?? '');
 
   let confidence = Math.max(...mainHits.filter((h) => h.rank === main.rank).map((h) => h.confidence));
-  if (module && version) confidence += 0.05;
-  if (new Set(mainHits.map((h) => h.rule.id)).size > 1) confidence += 0.04;
+  // A message with a known opposite cause stays unsure however often it repeats.
+  if (module && version && !main.alternative) confidence += 0.05;
+  if (new Set(mainHits.map((h) => h.rule.id)).size > 1 && !main.alternative) confidence += 0.04;
   confidence = Math.min(0.98, Math.round(confidence * 100) / 100);
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
@@ -466,7 +555,27 @@ function decide(scan: Scanner): Classification {
   };
   if (module) result.module = module;
   if (version) result.version = version;
+  if (confidence < UNSURE) {
+    // Weak evidence: name the runner-up (the message's known other cause, else the next cause in the log).
+    const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
+    const rest = runnerUp ? [{ category: runnerUp, confidence: Math.round((1 - confidence) * 100) / 100 }] : [];
+    result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest]);
+  }
   return result;
+}
+
+/** Below this confidence the answer carries its two most likely categories and what to check. */
+const UNSURE = 0.6;
+
+function candidatesFrom(list: Array<{ category: Category; confidence: number }>): Array<{ category: Category; confidence: number; check: string }> {
+  const seen = new Set<Category>();
+  const out: Array<{ category: Category; confidence: number; check: string }> = [];
+  for (const c of list) {
+    if (seen.has(c.category) || out.length >= 2) continue;
+    seen.add(c.category);
+    out.push({ ...c, check: whatToCheck(c.category) });
+  }
+  return out;
 }
 
 function clean(text: string): string {

@@ -171,30 +171,39 @@ function goFix(input: FixInput): string {
     }
     case 'vendor-inconsistent':
       return (
-        `vendor/modules.txt does not match go.mod (the build uses -mod=vendor). ` +
-        `Run ${code('go mod vendor')} and commit vendor/, or build with ${code('-mod=mod')} if the repository is not meant to vendor.`
+        `The build uses the vendor directory (-mod=vendor, the default when vendor/ exists) and vendor/modules.txt no longer matches go.mod${mv ? ` (${mv})` : ''}: ` +
+        `a requirement was added, removed or bumped without re-vendoring, or the vendored path differs in letter case. ` +
+        `Run ${code('go mod tidy && go mod vendor')} with the same Go version as CI and commit vendor/ together with go.mod and go.sum ` +
+        `(for Nix/gomod2nix or distro packaging, regenerate the vendored module set too); build with ${code('-mod=mod')} only if the repository is not meant to vendor.`
       );
     case 'invalid-go-mod':
       return (
-        `go.mod itself is invalid${mv ? ` at ${mv}` : ''}: go stops before downloading anything. ` +
-        `Fix the line go names (module paths are lower-case host/path, versions are full semver like v1.2.3), then run ${code('go mod tidy')}.`
+        `A module path or version is malformed${mv ? ` (${mv})` : ''}, or go.mod has a line this Go cannot parse: go stops before downloading anything. ` +
+        `Module paths start with a host that has a dot (${code('github.com/owner/repo')}, not ${code('owner/repo')} or a bare name), are not files (.proto, .go), and versions are full semver (v1.2.3). ` +
+        `Fix the import or the go.mod line go names, then run ${code('go mod tidy')}.`
       );
-    case 'toolchain-unavailable':
+    case 'toolchain-unavailable': {
+      const wanted = details['goRequired'];
       return (
-        `go.mod asks for a newer Go toolchain and the switch failed: the toolchain could not be downloaded through GOPROXY. ` +
-        `Install that Go version on the agent (or use a matching image), or make golang.org/toolchain reachable through GOPROXY; ${code('GOTOOLCHAIN=local')} only helps if the local go is new enough.`
+        `go.mod asks for a Go toolchain${wanted ? ` go${wanted}` : ''} that could not be fetched: either the name is not a release (${code('go 1.22')} means go1.22.0; ${code('toolchain go1.22')} does not exist) ` +
+        `or golang.org/toolchain could not be downloaded through GOPROXY. ` +
+        `Write a full release in go.mod (${code('go 1.22.0')} / ${code('toolchain go1.22.5')}), install that Go on the agent (setup-go, a matching image), ` +
+        `or make golang.org/toolchain reachable through GOPROXY; ${code('GOTOOLCHAIN=local')} only helps when the local go is new enough.`
       );
+    }
     case 'vanity-import': {
-      const target = host ?? module ?? 'the import path';
+      const target = module ?? host ?? 'the import path';
       return (
-        `go could not resolve ${target} through its ?go-get=1 meta tag. ` +
-        `Check ${code(`curl -s 'https://${target}?go-get=1'`)} from the agent (DNS, TLS and the go-import meta tag), or fetch the module through a GOPROXY that already has it.`
+        `go could not resolve ${target} through its vanity-import lookup (${code('?go-get=1')} meta tag): the host answers with an expired or wrong certificate, an error page, no go-import meta tag, or has stopped serving the path (git.apache.org, gopkgs.com). ` +
+        `Check ${code(`curl -sv 'https://${target}?go-get=1'`)} from the agent; fetch the module through a GOPROXY that has it cached (${code('GOPROXY=https://proxy.golang.org,direct')}), ` +
+        `or point the import at the real repository with ${code(`replace ${module ?? '<vanity path>'} => github.com/<owner>/<repo> <version>`)} (git.apache.org/thrift.git → github.com/apache/thrift).`
       );
     }
     case 'proxy-server-error':
       return (
-        `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx / server response): the agent is not the problem. ` +
-        `Retry later or fall through to the next entry (${code('GOPROXY=<proxy>,https://proxy.golang.org,direct')}, for public modules only); for a private module, give the shared proxy (Athens/Artifactory) credentials for the repository or list it in GOPRIVATE.`
+        `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx, a 400/404 it should not give, a truncated or corrupt zip, a checksum-DB path it does not serve): the agent is not the problem. ` +
+        `Confirm with ${code(`curl -sI ${details['origin'] ?? `https://${host ?? 'proxy.golang.org'}`}/`)}; retry later, or add a fallback (${code('GOPROXY=<mirror>,https://proxy.golang.org,direct')}, public modules only). ` +
+        `For a self-hosted Athens/Artifactory/goproxy: check its log for the upstream error, delete the bad cached file, and give it credentials for private repositories (or list them in GOPRIVATE so go fetches them directly).`
       );
     case 'registry-auth':
       return npmFix({ ...input, ecosystem: 'npm' });
@@ -276,11 +285,17 @@ function npmFix(input: FixInput): string {
         `${registry} is throttling the agent (HTTP 429). Authenticate to the registry (authenticated limits are higher), ` +
         `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache ~/.npm between builds, and retry with backoff.`
       );
-    case 'registry-auth':
+    case 'registry-auth': {
+      const nerf = details['registry'] ?? (details['host'] ? `//${details['host']}/` : '//<registry host>/');
       return (
-        `${registry} refused the agent's credentials (E401/E403, or an integrity error caused by an auth or mirror page served instead of the tarball). ` +
-        `Check the token in .npmrc (${code(`npm whoami --registry ${registryUrl}`)}), that it has not expired and can read ${scope ?? spec ?? 'the package'}, then delete the lockfile entries that point at the wrong registry and reinstall.`
+        `${registry} refused the request${spec ? ` for ${spec}` : ''} (E401/E403, or an integrity error because an auth or error page came back instead of the tarball): missing, expired or wrong-scope credentials, ` +
+        `or a lockfile whose resolved URLs point at a private registry this agent has no token for. ` +
+        `Add the token to .npmrc from a CI secret: ${code(`${nerf}:_authToken=\${NPM_TOKEN}`)}` +
+        (scope ? ` and ${code(`${scope}:registry=https:${nerf}`)}` : '') +
+        `; check it with ${code(`npm whoami --registry ${registryUrl}`)} and that it can read ${scope ?? spec ?? 'the package'}. ` +
+        `If the lockfile pins another registry's URLs, regenerate it against the registry CI uses.`
       );
+    }
     case 'proxy-server-error':
       return (
         `${registry} failed on its side (HTTP 5xx): the agent is not the problem. Retry later, or install from another registry mirror configured for the team.`

@@ -42,6 +42,13 @@ export const TRIGGERS: readonly string[] = [
   'exit status', 'exit code', 'server response',
   // context (GOPRIVATE, module names) and the unknown fallback
   'goprivate', '@v', '.go:', 'error', 'err!', 'fatal', 'fail', 'panic', '***',
+  // issue 13 families: vanity hosts, vendoring, toolchain downloads, proxy answers, registries
+  'go-get=1', 'go-import', 'meta tag', 'apache.org', 'gopkgs.com', 'marked as explicit', 'vendor/modules.txt',
+  'mod=vendor', 'not available', 'download go', 'downloading go', 'yarnpkg.com', 'corepack', 'urlsearchparams',
+  'err_invalid_this', 'security policy', 'package firewall', 'zip', 'bad request', 'unexpected status',
+  'response code', 'registry returned', 'trouble with your network', 'connaborted', 'early eof',
+  'unexpected disconnect', 'expected sum', 'resulting module', 'z4phnx7', '2jmj7l5', 'behind a proxy',
+  'sum.golang.org:', 'goproxy', 'returned error',
 ];
 
 type Trie = Map<string, Trie>;

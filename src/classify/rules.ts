@@ -39,10 +39,101 @@ export interface Rule {
 
 const SUMDB_URL = /sum\.golang\.org|\/sumdb\/|\/lookup\/|\/tile\/\d|verifying (?:module|go\.mod)/i;
 const NET_ERROR =
-  /dial tcp|i\/o timeout|no such host|connection refused|connection reset|TLS handshake timeout|network is unreachable|deadline exceeded|Client\.Timeout|server misbehaving|Temporary failure in name resolution|\bEOF\b|\b50[0234] (?:Internal|Bad Gateway|Service Unavailable|Gateway Timeout)/i;
+  /dial tcp|i\/o timeout|no such host|connection refused|connection reset|TLS handshake timeout|network is unreachable|deadline exceeded|Client\.Timeout|server misbehaving|Temporary failure in name resolution|\bEOF\b/i;
+/** Standard-library packages added since Go 1.16: an old Go takes them for modules. */
+const NEWER_STD =
+  'embed|io/fs|testing/fstest|runtime/metrics|net/netip|go/build/constraint|crypto/ecdh|slices|maps|cmp|log/slog|iter|unique|structs|weak|math/rand/v2|crypto/mlkem|crypto/hkdf|crypto/pbkdf2|crypto/sha3|os/root|testing/synctest';
+/** Hosts run by the Go team / big forges: an unrecognized import path there is not a vanity-host problem. */
+const FORGE_IMPORT = /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
 
 export const RULES: readonly Rule[] = [
   // ── 1: environment-wide causes ────────────────────────────────────────────
+  {
+    // The go-get=1 meta lookup at a vanity host got a bad answer (expired or wrong certificate,
+    // 4xx/5xx, no meta tags). Network failures on the same lookup are proxy-unreachable (net-specific).
+    id: 'vanity-meta',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.88,
+    pattern: /\?go-get=1\b/i,
+    requires: /x509|tls: |certificate|\b[45]\d\d\b|go-import|meta tag/i,
+    exclude: /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority/i,
+    scope: 'local',
+  },
+  {
+    // The same lookup failing on the network: the host (or the path to it) is unreachable.
+    id: 'vanity-net',
+    category: 'proxy-unreachable',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.8,
+    pattern: /\?go-get=1\b/i,
+    requires: NET_ERROR,
+    exclude: /x509|certificate|proxyconnect/i,
+    scope: 'local',
+  },
+  {
+    id: 'vanity-no-meta',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.9,
+    pattern: /no go-import meta tags|parse \S+\?go-get=1|go-import meta tag|meta tag for \S+ did not match/i,
+    scope: 'local',
+  },
+  {
+    // Import hosts that stopped serving Go code (git.apache.org moved to GitHub, gopkgs.com went away).
+    id: 'vanity-retired-host',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.85,
+    pattern: /\bgit\.apache\.org\b|\bgopkgs\.com\//i,
+    requires: /fatal|unable to access|unknown revision|unrecognized import path|timed out|refused|error|fetch/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-vendor',
+    category: 'vendor-inconsistent',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.93,
+    pattern:
+      /inconsistent vendoring|is marked as explicit in vendor\/modules\.txt|is (?:replaced|required) in go\.mod, but not marked as|but vendor\/modules\.txt (?:indicates|does not)|is not in vendor\/modules\.txt|lookup disabled by -mod=vendor|vendor\/modules\.txt.*(?:but|missing|not)|run .?go mod vendor.? to sync/i,
+    scope: 'local',
+  },
+  {
+    id: 'go-toolchain-download',
+    category: 'toolchain-unavailable',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.93,
+    pattern: /toolchain not available|download go\d[\w.]* for [\w/]+:|go: downloading go\d[\w.]* .*(?:error|failed|not found)|invalid toolchain|GOTOOLCHAIN=local/i,
+    exclude: /requires go >= ?\d[\w.]* \(running go [\w.]+; GOTOOLCHAIN=local\)/i,
+    scope: 'local',
+  },
+  {
+    // The package manager itself could not be fetched (yarn set version, corepack, pnpm self-install).
+    id: 'pm-self-download',
+    category: 'toolchain-unavailable',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.75,
+    pattern: /(?:Retrieving|Request URL:) https:\/\/(?:nightly|repo)\.yarnpkg\.com\/|corepack.*(?:failed|error)|Error when performing the request to https:\/\/repo\.yarnpkg/i,
+    scope: 'local',
+  },
+  {
+    // A checksum mismatch whose "computed" hash is the hash of an empty body: the registry answered
+    // an auth challenge or an error page instead of the tarball.
+    id: 'integrity-empty-body',
+    category: 'registry-auth',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.85,
+    pattern: /z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg\/SpIdNs6c5H0NE8XYXysP\+DGNKHfuwvY7kxvUdBeoGlODJ6\+SfaPg==|2jmj7l5rSw0yVb\/vlWAYkK\/YBwk=/,
+    scope: 'local',
+  },
   {
     id: 'disk-full',
     category: 'disk-full',
@@ -89,7 +180,17 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|toolchain not available|does not match go tool version/i,
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+    scope: 'local',
+  },
+  {
+    // `malformed module path "embed"`: a standard-library package the running Go is too old to know.
+    id: 'go-std-too-new',
+    category: 'toolchain-mismatch',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.85,
+    pattern: new RegExp(`malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)`, 'i'),
     scope: 'local',
   },
   {
@@ -111,15 +212,6 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
-    id: 'go-mod-vendor',
-    category: 'proxy-disabled',
-    ecosystem: 'go',
-    rank: 1,
-    confidence: 0.8,
-    pattern: /lookup disabled by -mod=vendor/i,
-    scope: 'local',
-  },
-  {
     id: 'npm-offline',
     category: 'proxy-disabled',
     ecosystem: 'npm',
@@ -135,7 +227,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.9,
     pattern:
-      /429 Too Many Requests|\bE429\b|rate[- ]limit(?:ed| exceeded)|secondary rate limit|toomanyrequests|(?:status|code|error:?) 429\b|: 429\b/i,
+      /429 Too Many Requests|\bE429\b|rate[- ]limit(?:ed| exceeded)|secondary rate limit|toomanyrequests|(?:status|code|error:?) 429\b|: 429\b|error \(429\)|Response Code: 429/i,
     scope: 'local',
   },
 
@@ -178,7 +270,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.82,
     pattern: /\b(?:401 Unauthorized|403 Forbidden)\b/i,
-    exclude: /^npm |registry\.npmjs|\.tgz/i,
+    exclude: /^npm |registry\.npmjs|\.tgz|npm\.pkg\.github\.com|\/api\/npm\/|Request failed/i,
     scope: 'local',
   },
   {
@@ -198,7 +290,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.85,
     pattern:
-      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout/i,
+      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|trouble with your network connection|\bE ?CONNABORTED\b/i,
     scope: 'local',
   },
   {
@@ -208,7 +300,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY/i,
+      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY|Integrity check failed|computed integrity doesn't match|resulting module with sum h1:|expected sum h1:/i,
     scope: 'local',
   },
   {
@@ -218,7 +310,18 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.92,
     pattern:
-      /module declares its path as|but was required as|has non-\.\.\.\/v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so/i,
+      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so/i,
+    scope: 'local',
+  },
+  {
+    // v0.0.0 and the zero pseudo-version are placeholders that only work with a replace directive
+    // (Kubernetes staging repos, local modules): the replace is missing or not applied.
+    id: 'go-replace-placeholder',
+    category: 'replace-directive',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.8,
+    pattern: /(?:unknown revision|invalid version: unknown revision|at revision) (?:v0\.0\.0\b(?!-[1-9])|0{12}\b)|@v0\.0\.0-00010101000000-000000000000: (?:invalid|unknown|reading)/i,
     scope: 'local',
   },
   {
@@ -236,7 +339,7 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.92,
-    pattern: /missing go\.sum entry|updates to go\.(?:sum|mod) needed|inconsistent vendoring|no required module provides package/i,
+    pattern: /missing go\.sum entry|updates to go\.(?:sum|mod) needed|no required module provides package/i,
     scope: 'local',
   },
   {
@@ -250,6 +353,38 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
 
+  {
+    id: 'go-invalid-mod',
+    category: 'invalid-go-mod',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern:
+      /malformed module path "[^"]*": (?:missing dot|invalid char|leading|trailing|empty)|go\.mod:\d+: (?:unknown directive|usage:|invalid|malformed|unexpected)|invalid module path|errors parsing go\.mod:\s*\S+go\.mod:\d+|invalid go\.mod|go\.mod: invalid/i,
+    exclude: /unknown directive: (?:toolchain|godebug|tool)\b/i,
+    scope: 'local',
+  },
+  {
+    // A proxy or registry that answered with a server error: it is reachable, and failing itself.
+    id: 'proxy-5xx',
+    category: 'proxy-server-error',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.85,
+    pattern:
+      /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|unexpected status \([^)]*\): 5\d\d|\bE50[0-4]\b|Response Code: 5\d\d|Request failed \\?"5\d\d|(?:status|code) 5\d\d\b|returned error: 5\d\d/i,
+    scope: 'local',
+  },
+  {
+    id: 'proxy-bad-answer',
+    category: 'proxy-server-error',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.8,
+    pattern: /: 400 Bad Request|unexpected status \([^)]*\): 400|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)/i,
+    scope: 'local',
+  },
+
   // ── 3: surface errors ─────────────────────────────────────────────────────
   {
     id: 'go-unknown-revision',
@@ -257,7 +392,7 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 3,
     confidence: 0.88,
-    pattern: /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found, but does not contain package|cannot find module providing package|malformed module path/i,
+    pattern: /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
     scope: 'local',
   },
   {
@@ -268,6 +403,16 @@ export const RULES: readonly Rule[] = [
     confidence: 0.8,
     pattern: /\b(?:404 Not Found|410 Gone)\b|@v\/\S+: no such file or directory/i,
     exclude: /^npm /i,
+    scope: 'local',
+  },
+  {
+    id: 'vanity-unrecognized',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.65,
+    pattern: /unrecognized import path "[^"]+\.[^"]+"/i,
+    exclude: FORGE_IMPORT,
     scope: 'local',
   },
   {
@@ -286,7 +431,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.88,
     pattern:
-      /\bE404\b|404 Not Found - GET|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package/i,
+      /\bE404\b|404 Not Found - GET|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 
@@ -298,7 +443,7 @@ export const RULES: readonly Rule[] = [
     rank: 4,
     confidence: 0.55,
     pattern:
-      /connection reset by peer|unexpected EOF|: EOF$|\bECONNRESET\b|socket hang up|\b50[0234] (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|\bE50[0234]\b|http2: server sent GOAWAY|stream error/i,
+      /connection reset by peer|unexpected EOF|: EOF$|\bECONNRESET\b|socket hang up|http2: server sent GOAWAY|stream error|early EOF|unexpected disconnect while reading/i,
     scope: 'local',
   },
 

@@ -30,7 +30,10 @@ describe('classifier accuracy on the real-log corpus', () => {
     assert.ok(recorded, 'docs/accuracy.md records the classifier figure (npm run accuracy)');
     assert.equal(recorded.total, test.total, 'the recorded figure is for this test part');
     const misses = test.scored.filter((s) => !s.correct).map((s) => `${s.entry.file}: want ${s.entry.category}, got ${s.result.category}`);
-    assert.ok(test.correct >= recorded.correct, `test top-1 ${test.correct}/${test.total} < recorded ${recorded.correct}/${recorded.total}\n${misses.join('\n')}`);
+    assert.ok(
+      test.correct >= recorded.correct,
+      `test top-1 ${test.correct}/${test.total} < recorded ${recorded.correct}/${recorded.total}\n${misses.join('\n')}`,
+    );
   });
 
   it('docs/accuracy.md is what npm run accuracy writes now (re-run it after changing rules)', () => {
