@@ -17,6 +17,7 @@ import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, SourceAttempt, VersionLookup } from '../goproxy/types.ts';
 import type { CheckResult, Finding, FindingCategory, ProgressListener } from '../report/model.ts';
 import { mapLimit } from '../util/map-limit.ts';
+import { categoryForDirectFailure, fixForDirectFailure } from './direct-fixes.ts';
 import { looksPrivateModule } from './private-hosts.ts';
 
 export interface ModuleCheckOptions {
@@ -73,6 +74,8 @@ export function categoryForAttempt(a: SourceAttempt | undefined): FindingCategor
   if (!a) return 'unknown';
   const m = (a.message ?? '').toLowerCase();
   if (a.outcome === 'disabled') return 'proxy-disabled';
+  const direct = a.source === 'direct' ? categoryForDirectFailure(a.failure) : undefined;
+  if (direct) return direct;
   if (a.status === 407 || /proxy authentication|proxyconnect|proxy .*refused|tunnel/.test(m)) return 'corporate-proxy';
   if (a.status === 429 || /rate limit|too many requests/.test(m)) return 'rate-limited';
   if (/x509|certificate|self.signed|unable to get issuer|tls/.test(m)) return 'tls-interception';
@@ -234,7 +237,8 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       notFound.push({ t, lookup, suggestion });
     } else if (lookup.outcome === 'error' || lookup.outcome === 'disabled') {
       const category = lookup.outcome === 'disabled' ? 'proxy-disabled' : categoryForAttempt(lookup.decidedBy);
-      const key = `${category}|${lookup.decidedBy?.source ?? ''}`;
+      // Direct-mode failures keep their step apart (a dead vanity host and a missing meta tag have different fixes).
+      const key = `${category}|${lookup.decidedBy?.source ?? ''}|${lookup.decidedBy?.source === 'direct' ? (lookup.decidedBy.failure ?? '') : ''}`;
       const group = errorGroups.get(key) ?? { category, attempt: lookup.decidedBy, modules: [] };
       group.modules.push(`${t.path}@${t.version}`);
       errorGroups.set(key, group);
@@ -294,10 +298,12 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       severity: 'error',
       message: group.category === 'proxy-disabled'
         ? `GOPROXY=off forbids downloading ${n} module${n === 1 ? '' : 's'}`
-        : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
+        : a?.source === 'direct'
+          ? `${n === 1 ? (group.modules[0] ?? '1 module') : `${n} modules`} cannot be fetched direct: ${a.message ?? a.failure ?? 'git failed'}`
+          : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
       evidence: `${a ? describeAttempt(a) : ''}\nmodules: ${group.modules.slice(0, 5).join(', ')}${n > 5 ? ` … and ${n - 5} more` : ''}`.trim(),
       ...(n === 1 ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '' } : {}),
-      fix: fixForLookupError(group.category, a?.source),
+      fix: (a?.source === 'direct' ? fixForDirectFailure(a.failure, { module: group.modules[0]?.split('@')[0] ?? '', ...(a.url ? { repoUrl: a.url } : {}) }) : undefined) ?? fixForLookupError(group.category, a?.source),
     });
   }
 

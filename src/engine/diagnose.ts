@@ -47,12 +47,29 @@ export interface DiagnoseOptions {
   /** Budget of the module graph stage (default: 20 × requestTimeoutMs). */
   graphTimeoutMs?: number;
   checkRetractions?: boolean;
-  /** HOME/XDG_CONFIG_HOME/GOENV for finding go's settings file (default: process.env). */
+  /**
+   * HOME/XDG_CONFIG_HOME/GOENV for finding go's settings file, and the git set-up direct mode uses
+   * (HOME's .gitconfig and .netrc, NETRC, GIT_CONFIG_GLOBAL, GIT_SSH_COMMAND…); default: process.env.
+   */
   processEnv?: Record<string, string | undefined>;
   /** Reuse a client (keep-alive pools) across diagnoses, e.g. in a worker. */
   client?: GoProxyClient;
   /** Checksum DB lookups for the toolchain check (default: the GOSUMDB lookup endpoint over HTTP). */
   checksumDb?: ChecksumDbLookup;
+}
+
+/** The variables of the agent's environment that decide how git reaches a repository (direct mode). */
+const GIT_SETUP_KEYS = ['HOME', 'XDG_CONFIG_HOME', 'NETRC', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_SSH_COMMAND', 'GIT_SSH', 'SSH_AUTH_SOCK'] as const;
+
+/** git's environment from an explicit agent environment (undefined: git inherits this process's). */
+export function gitSetupEnv(processEnv: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  if (!processEnv) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of GIT_SETUP_KEYS) {
+    const v = processEnv[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 /** The longest the `go version`/`go env` spawn waits for the module check's first answer. */
@@ -148,8 +165,10 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);
     const privacy = createPrivacyRules(goEnv);
     const privateHosts = privateHostsFromConfig(options.config);
+    const gitEnv = gitSetupEnv(options.processEnv);
     const ownClient = options.client === undefined;
     const client = options.client ?? new GoProxyClient({ goEnv, timeoutMs: options.config.requestTimeoutMs, concurrency: options.config.concurrency });
+    const newGit = (): GitRemote => new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv, ...(gitEnv ? { env: gitEnv } : {}) });
 
     try {
       // The module check is the critical path: its requests go out first. The rest starts after it
@@ -177,7 +196,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               privacy,
               sumDbEnabled: sumDb !== undefined,
               client,
-              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
+              git: newGit(),
               privateHosts,
               hostGoVersion: goInfoPromise.then((g) => g?.version),
               onFirstAnswer: startGo,
@@ -214,7 +233,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               chain,
               privacy,
               client,
-              git: new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv }),
+              git: newGit(),
               sumDb,
               ...(sumDb ? { checksumDb: options.checksumDb ?? httpChecksumDbLookup(client.http, sumDb) } : {}),
               ...(options.signal ? { signal: options.signal } : {}),

@@ -7,12 +7,12 @@
  * authentication required, unreachable and timeout.
  */
 import type { GoEnv } from '../config/env.ts';
-import { CommandFailedError } from '../errors.ts';
-import { runCommand } from '../exec/run-command.ts';
 import { isPseudoVersion } from '../gomod/go-version.ts';
-import { redactText } from '../util/redact.ts';
+import { DirectGit, transportOf, type DirectGitReason, type GitSetup, type LsRemoteResult } from './direct-git.ts';
 import { splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
+import { resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
+import { matchPrefixPatterns } from './module-patterns.ts';
 
 /** Where a module's code lives: the repository URL and the import path of its root. */
 export interface RepoLocation {
@@ -25,7 +25,8 @@ export interface RepoLocation {
   note?: string;
 }
 
-export type GitCheckReason = 'found' | 'tag-missing' | 'repo-missing' | 'auth' | 'unreachable' | 'timeout' | 'tls' | 'git-missing' | 'unsupported-vcs' | 'error';
+/** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
+export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -38,6 +39,12 @@ export interface GitCheckResult {
   repoUrl?: string;
   /** The tag looked for (undefined for pseudo-versions). */
   tag?: string;
+  /** The repository URL came from a go-import meta tag. */
+  fromMeta?: boolean;
+  /** For vanity failures: the host whose go-get page failed. */
+  vanityHost?: string;
+  /** How the agent's git reached the repository, when it failed. */
+  setup?: GitSetup;
 }
 
 export interface GitRemoteOptions {
@@ -47,7 +54,7 @@ export interface GitRemoteOptions {
   repoFor?: (modulePath: string) => RepoLocation | string | undefined | Promise<RepoLocation | string | undefined>;
   /** Used for `?go-get=1` meta lookups; without it only the static rules and a guess are used. */
   http?: HttpClient;
-  /** The go-get URL for an import path (default https://<path>?go-get=1). */
+  /** The go-get URL for an import path (default https://<path>?go-get=1, http after https with GOINSECURE). */
   goGetUrl?: (importPath: string) => string;
   /** Proxy variables to give git; when set they replace the inherited ones. */
   goEnv?: GoEnv;
@@ -58,7 +65,6 @@ export interface GitRemoteOptions {
 /** Hosts whose repository root is always the first three path elements. */
 const KNOWN_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org']);
 
-const PROXY_KEYS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
 
 /** True when `prefix` is `path` or a leading run of its slash-separated elements. */
 function hasPathPrefix(path: string, prefix: string): boolean {
@@ -97,124 +103,99 @@ export function tagForVersion(modulePath: string, root: string, version: string)
 export class GitRemote {
   readonly timeoutMs: number;
   #options: GitRemoteOptions;
+  #git: DirectGit;
+  #insecure: (modulePath: string) => boolean;
 
   constructor(options: GitRemoteOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.#options = options;
+    this.#git = new DirectGit({ timeoutMs: this.timeoutMs, ...(options.goEnv ? { goEnv: options.goEnv } : {}), ...(options.env ? { env: options.env } : {}) });
+    const insecure = options.goEnv?.GOINSECURE ?? '';
+    this.#insecure = (path) => insecure !== '' && matchPrefixPatterns(insecure, path);
   }
 
-  /** Module path → repository, with the go command's simple rules. */
-  async resolveRepo(modulePath: string, signal?: AbortSignal): Promise<RepoLocation> {
+  /**
+   * Module path → repository as go resolves it (known hosts, `.vcs` qualifiers,
+   * `?go-get=1` meta tags), or why that failed. Without an HTTP client only the
+   * static rules apply and anything else is guessed as https://<path>.
+   */
+  async locate(modulePath: string, signal?: AbortSignal): Promise<{ ok: true; repo: RepoLocation } | { ok: false; failure: ImportResolveFailure; message: string; host: string }> {
     const override = await this.#options.repoFor?.(modulePath);
-    if (typeof override === 'string') return { url: override, root: splitPathVersion(modulePath).prefix, via: 'override' };
-    if (override) return override;
-    const elems = modulePath.split('/');
-    if (KNOWN_HOSTS.has(elems[0] ?? '') && elems.length >= 3) {
-      const root = elems.slice(0, 3).join('/');
-      return { url: `https://${root}`, root, via: 'known-host' };
+    if (typeof override === 'string') return { ok: true, repo: { url: override, root: splitPathVersion(modulePath).prefix, via: 'override' } };
+    if (override) return { ok: true, repo: override };
+    const http = this.#options.http;
+    if (!http) {
+      const elems = modulePath.split('/');
+      if (KNOWN_HOSTS.has(elems[0] ?? '') && elems.length >= 3) {
+        const root = elems.slice(0, 3).join('/');
+        return { ok: true, repo: { url: `https://${root}`, root, via: 'known-host' } };
+      }
+      const qualified = /^(.+?\.git)(?:\/|$)/.exec(modulePath);
+      if (qualified) return { ok: true, repo: { url: `https://${qualified[1]}`, root: qualified[1]!, via: 'vcs-qualifier' } };
+      const guess = splitPathVersion(modulePath).prefix;
+      return { ok: true, repo: { url: `https://${guess}`, root: guess, via: 'guess' } };
     }
-    const qualified = /^(.+?\.git)(?:\/|$)/.exec(modulePath);
-    if (qualified) return { url: `https://${qualified[1]}`, root: qualified[1]!, via: 'vcs-qualifier' };
-    const guess = splitPathVersion(modulePath).prefix;
-    if (!this.#options.http) return { url: `https://${guess}`, root: guess, via: 'guess' };
-    const goGetUrl = this.#options.goGetUrl?.(modulePath) ?? `https://${modulePath}?go-get=1`;
-    let note: string;
-    try {
-      const res = await this.#options.http.get(goGetUrl, signal ? { signal } : {});
-      const metas = parseGoImportMeta(res.body).filter((m) => hasPathPrefix(modulePath, m.root));
-      const meta = metas.sort((a, b) => b.root.length - a.root.length)[0];
-      if (meta) return { url: meta.url, root: meta.root, via: 'go-get', ...(meta.vcs === 'git' ? {} : { note: `go-import meta names vcs "${meta.vcs}"` }) };
-      note = `no go-import meta tag for ${modulePath} at ${redactUrl(goGetUrl)} (HTTP ${res.status})`;
-    } catch (err) {
-      note = `go-get lookup failed: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    return { url: `https://${guess}`, root: guess, via: 'guess', note };
+    const r = await resolveImportPath(modulePath, {
+      http,
+      insecure: this.#insecure(modulePath),
+      timeoutMs: this.timeoutMs,
+      ...(this.#options.goGetUrl ? { pageUrl: this.#options.goGetUrl } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    if (!r.ok) return r;
+    const via = r.repo.via;
+    return { ok: true, repo: { url: r.repo.repoUrl, root: r.repo.root, via, ...(r.repo.vcs === 'git' ? {} : { note: `go-import meta names vcs "${r.repo.vcs}"` }) } };
   }
 
-  /** Does the tag for `version` exist in the module's repository? */
+  /** Module path → repository; where go would fail to resolve it, a guess with the reason in `note`. */
+  async resolveRepo(modulePath: string, signal?: AbortSignal): Promise<RepoLocation> {
+    const r = await this.locate(modulePath, signal);
+    if (r.ok) return r.repo;
+    const guess = splitPathVersion(modulePath).prefix;
+    return { url: `https://${guess}`, root: guess, via: 'guess', note: r.message };
+  }
+
+  /** Does the tag for `version` exist in the module's repository, reached as the agent's git reaches it? */
   async checkVersion(modulePath: string, version: string, options: { signal?: AbortSignal } = {}): Promise<GitCheckResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const repo = await this.resolveRepo(modulePath, options.signal);
+    const located = await this.locate(modulePath, options.signal);
+    if (!located.ok) {
+      return { outcome: 'error', reason: `vanity:${located.failure}`, message: located.message, durationMs: elapsed(), vanityHost: located.host };
+    }
+    const repo = located.repo;
     const repoUrl = redactUrl(repo.url);
     if (repo.note?.startsWith('go-import meta names vcs')) {
       return { outcome: 'error', reason: 'unsupported-vcs', message: `${modulePath}: ${repo.note}; only git is checked`, durationMs: elapsed(), repoUrl };
     }
     const tag = tagForVersion(modulePath, repo.root, version);
-    const result = await this.lsRemote(repo.url, tag === undefined ? ['HEAD'] : [`refs/tags/${tag}`], options.signal);
+    const result = await this.#git.lsRemote(repo.url, tag === undefined ? ['HEAD'] : [`refs/tags/${tag}`], options.signal);
     const durationMs = elapsed();
-    const base = { durationMs, repoUrl, ...(tag !== undefined ? { tag } : {}) };
+    const base = { durationMs, repoUrl, ...(tag !== undefined ? { tag } : {}), ...(repo.via === 'go-get' ? { fromMeta: true } : {}) };
     if (result.ok) {
       if (tag === undefined) return { ...base, outcome: 'ok', reason: 'found', message: `${repoUrl} answers (pseudo-version ${version}: commit not checked)` };
       const found = result.refs.some((r) => r === `refs/tags/${tag}` || r === `refs/tags/${tag}^{}`);
       if (found) return { ...base, outcome: 'ok', reason: 'found', message: `tag ${tag} exists in ${repoUrl}` };
       return { ...base, outcome: 'not-found', reason: 'tag-missing', message: `unknown revision ${version}: tag ${tag} not found in ${repoUrl}` };
     }
-    const hint = repo.note ? ` (${repo.note})` : '';
-    return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}` };
-  }
-
-  /**
-   * `git ls-remote -q <url> <patterns…>` with prompts off. ok lists the ref
-   * names; otherwise the failure is classified from git's stderr.
-   */
-  async lsRemote(
-    url: string,
-    patterns: string[] = [],
-    signal?: AbortSignal,
-  ): Promise<{ ok: true; refs: string[] } | { ok: false; reason: Exclude<GitCheckReason, 'found' | 'tag-missing'>; message: string }> {
-    const env: Record<string, string | undefined> = {
-      GIT_TERMINAL_PROMPT: '0',
-      GCM_INTERACTIVE: 'never',
-      GIT_ASKPASS: undefined,
-      SSH_ASKPASS: undefined,
-    };
-    // As the go command does: ssh must never ask either (pass env.GIT_SSH_COMMAND to use your own).
-    env.GIT_SSH_COMMAND = 'ssh -o ControlMaster=no -o BatchMode=yes';
-    if (this.#options.goEnv) for (const key of PROXY_KEYS) env[key] = this.#options.goEnv[key];
-    Object.assign(env, this.#options.env);
-    const shown = redactUrl(url);
-    try {
-      const res = await runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], {
-        timeoutMs: this.timeoutMs,
-        env,
-        ...(signal ? { signal } : {}),
-      });
-      const refs = res.stdout
-        .split('\n')
-        .map((line) => line.split('\t')[1]?.trim())
-        .filter((r): r is string => !!r);
-      return { ok: true, refs };
-    } catch (err) {
-      if (!(err instanceof CommandFailedError)) throw err;
-      const stderr = redactText(err.stderrTail).split(url).join(shown);
-      const last = stderr.trim().split('\n').filter(Boolean).slice(-2).join('; ');
-      return { ok: false, ...classifyGitFailure(err, stderr, shown, this.timeoutMs, last) };
+    const setup = result.setup;
+    // A go-import tag that sends the agent to ssh:// when it has no ssh access is the vanity server's doing.
+    if (repo.via === 'go-get' && transportOf(repo.url) === 'ssh' && (result.reason === 'ssh-auth' || result.reason === 'unreachable') && setup?.transport === 'ssh') {
+      return {
+        ...base,
+        outcome: 'error',
+        reason: 'vanity:ssh-meta',
+        message: `the go-import meta tag for ${repo.root} points at ${repoUrl}, and this agent cannot use ssh there: ${result.message}`,
+        vanityHost: repo.root.split('/')[0] ?? repo.root,
+        ...(setup ? { setup } : {}),
+      };
     }
+    const hint = repo.note ? ` (${repo.note})` : '';
+    return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };
   }
-}
 
-// Sorts a failed ls-remote by what a person has to do about it.
-function classifyGitFailure(
-  err: CommandFailedError,
-  stderr: string,
-  shown: string,
-  timeoutMs: number,
-  last: string,
-): { reason: Exclude<GitCheckReason, 'found' | 'tag-missing'>; message: string } {
-  const s = stderr.toLowerCase();
-  const detail = last ? `: ${last}` : '';
-  if (err.timedOut) return { reason: 'timeout', message: `git ls-remote ${shown} timed out after ${timeoutMs} ms` };
-  if (/not installed or not on path/.test(err.message)) return { reason: 'git-missing', message: 'git is not installed on this host (needed for GOPROXY=direct and private modules)' };
-  if (/repository not found|not exported|does not appear to be a git repository|no such repository|repository .* does not exist|project you were looking for could not be found/.test(s)) {
-    return { reason: 'repo-missing', message: `repository ${shown} not found${detail}` };
+  /** `git ls-remote -q <url> <patterns…>` with prompts off, through the agent's git set-up. */
+  async lsRemote(url: string, patterns: string[] = [], signal?: AbortSignal): Promise<LsRemoteResult> {
+    return this.#git.lsRemote(url, patterns, signal);
   }
-  if (/terminal prompts disabled|could not read (username|password)|authentication failed|invalid username or password|http basic: access denied|permission denied \(publickey|host key verification failed|requested url returned error: 40[13]|\b40[13]\b/.test(s)) {
-    return { reason: 'auth', message: `authentication required for ${shown} (git prompts are disabled, as in go)${detail}` };
-  }
-  if (/ssl|certificate|tls/.test(s)) return { reason: 'tls', message: `TLS failure talking to ${shown}${detail}` };
-  if (/could not resolve host|name or service not known|temporary failure in name resolution|unable to look up|connection refused|failed to connect|couldn't connect|connection timed out|network is unreachable|no route to host|unable to connect|could not connect|proxy/.test(s)) {
-    return { reason: 'unreachable', message: `cannot reach ${shown}${detail}` };
-  }
-  return { reason: 'error', message: `git ls-remote ${shown} failed (exit ${err.exitCode ?? '?'})${detail}` };
 }

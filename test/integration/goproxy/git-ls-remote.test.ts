@@ -117,11 +117,14 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
     assert.equal(r.reason, 'unsupported-vcs');
   });
 
-  it('falls back to https://<path> when there is no meta tag, and says why', async () => {
+  it('says why the go-get lookup failed, in go\'s words (resolveRepo falls back to a guess)', async () => {
     const repo = await git.resolveRepo('example.test/nometa/x');
     assert.equal(repo.url, 'https://example.test/nometa/x');
     assert.equal(repo.via, 'guess');
-    assert.match(repo.note ?? '', /no go-import meta tag .* \(HTTP 404\)/);
+    assert.match(repo.note ?? '', /^unrecognized import path "example\.test\/nometa\/x": reading http:\/\/127\.0\.0\.1:\d+\/example\.test\/nometa\/x\?go-get=1: 404 Not Found$/);
+    const r = await git.checkVersion('example.test/nometa/x', 'v1.0.0');
+    assert.equal(r.outcome, 'error');
+    assert.equal(r.reason, 'vanity:http-status');
   });
 
   it('reports authentication required when the server asks for credentials (prompts disabled)', async () => {
@@ -152,7 +155,8 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
     const privateGit = new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: isolatedGitEnv(base), repoFor: () => `http://deploy:tok3n-value@127.0.0.1:${port}/private.git` });
     try {
       const r = await privateGit.checkVersion('git.corp.example/private', 'v1.0.0');
-      assert.equal(r.reason, 'auth');
+      // The URL carries credentials and the server refuses them.
+      assert.equal(r.reason, 'credentials-rejected');
       assert.ok(!JSON.stringify(r).includes('tok3n-value'), JSON.stringify(r));
     } finally {
       server.closeAllConnections();

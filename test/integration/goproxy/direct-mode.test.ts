@@ -1,0 +1,178 @@
+/**
+ * Direct mode with the real go command as the oracle: a vanity import
+ * server (go-get meta tags, plain http on port 80 of a private loopback
+ * address, allowed by GOINSECURE), real git repositories over smart HTTP
+ * (`git http-backend`, optionally behind basic auth) and file://, and a
+ * HOME with its own .gitconfig and .netrc. For each set-up, `go mod
+ * download` (fresh module cache) and `buildfix diagnose` must agree: an
+ * error-severity finding exactly when go fails, for the module go names, in
+ * a category that fits go's message.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { diagnose } from '../../../src/engine/diagnose.ts';
+import { runCommand } from '../../../src/exec/run-command.ts';
+import type { DiagnosisReport } from '../../../src/report/model.ts';
+import { startGitHttpServer, type GitHttpServer } from '../../fakes/git-http-server.ts';
+import { createGitRepo, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startVanityServer, type VanityServer } from '../../fakes/vanity-server.ts';
+
+const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
+// go-get URLs carry no port: the vanity server takes port 80 on an address of its own.
+const V = `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
+
+interface Agent {
+  home: string;
+  gitconfig?: string;
+  netrc?: string;
+}
+
+describe('direct mode: buildfix agrees with go mod download', () => {
+  let work: string;
+  let repos: string;
+  let git: GitHttpServer;
+  let gitAuth: GitHttpServer;
+  let vanity: VanityServer;
+  let proxy: GoProxyFake;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'buildfix-direct-'));
+    repos = join(work, 'repos');
+    const mod = (path: string): Record<string, string> => ({ 'go.mod': `module ${path}\n\ngo 1.19\n`, 'x.go': `package ${path.split('/').at(-1)}\n` });
+    await createGitRepo(repos, 'lib', { 'v1.0.0': mod(`${V}/lib`), 'v1.1.0': mod(`${V}/lib`) });
+    await createGitRepo(repos, 'private', { 'v1.0.0': mod(`${V}/private`) });
+    await createGitRepo(repos, 'acme/widget', { 'v1.0.0': mod('github.com/acme/widget') });
+    git = await startGitHttpServer({ root: repos });
+    gitAuth = await startGitHttpServer({ root: repos, auth: { user: 'ci-bot', pass: 'right-token' } });
+    vanity = await startVanityServer({
+      host: V,
+      port: 80,
+      imports: [
+        { prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` },
+        { prefix: `${V}/private`, vcs: 'git', repo: `${gitAuth.url}/private.git` },
+        { prefix: `${V}/sshlib`, vcs: 'git', repo: 'ssh://git@127.0.0.1:1/lib.git' },
+      ],
+      rules: [{ path: '/nometa', noMeta: true }],
+    });
+    // GOPRIVATE modules must never reach this proxy.
+    proxy = await startGoProxyFake({ modules: [] });
+  });
+  after(async () => {
+    await vanity.close();
+    await git.close();
+    await gitAuth.close();
+    await proxy.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function agent(setup: Omit<Agent, 'home'> = {}): Promise<Agent> {
+    const home = await mkdtemp(join(work, 'home-'));
+    if (setup.gitconfig) await writeFile(join(home, '.gitconfig'), setup.gitconfig);
+    if (setup.netrc) await writeFile(join(home, '.netrc'), setup.netrc, { mode: 0o600 });
+    return { home, ...setup };
+  }
+
+  async function both(module: string, version: string, who: Agent, goEnv: Record<string, string>): Promise<{ go: { exitCode: number; stderr: string }; report: DiagnosisReport }> {
+    const dir = await mkdtemp(join(work, 'app-'));
+    await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${module} ${version}\n`);
+    await mkdir(join(dir, 'mc'));
+    const env = { HOME: who.home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GOFLAGS: '-mod=mod', GOINSECURE: V, ...goEnv };
+    const go = await runCommand(['go', 'mod', 'download'], { cwd: dir, reject: false, timeoutMs: 30_000, env: { ...env, GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'local' } });
+    const report = await diagnose(dir, {
+      config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: THRESHOLDS, concurrency: 4, requestTimeoutMs: 5_000 },
+      goEnv: { GOFLAGS: env.GOFLAGS, GOINSECURE: env.GOINSECURE, ...goEnv },
+      host: 'test',
+      parts: { probe: false, lint: false, host: false, toolchain: false },
+      processEnv: { HOME: who.home, GIT_CONFIG_NOSYSTEM: '1' },
+    });
+    return { go, report };
+  }
+
+  function errors(report: DiagnosisReport) {
+    return report.findings.filter((f) => f.severity === 'error');
+  }
+
+  const privateEnv = (): Record<string, string> => ({ GOPROXY: proxy.url, GOPRIVATE: `${V},vanity.invalid,github.com/acme` });
+
+  it('vanity import resolved through its meta tag (GOPROXY=direct): both succeed', async () => {
+    const { go, report } = await both(`${V}/lib`, 'v1.1.0', await agent(), { GOPROXY: 'direct', GOSUMDB: 'off' });
+    assert.equal(go.exitCode, 0, go.stderr);
+    assert.deepEqual(errors(report), []);
+    assert.ok(vanity.seen.some((l) => l.startsWith('GET /lib?go-get=1')));
+  });
+
+  it('tag missing: go says unknown revision, buildfix version-not-found', async () => {
+    proxy.resetStats();
+    const { go, report } = await both(`${V}/lib`, 'v1.2.0', await agent(), privateEnv());
+    assert.notEqual(go.exitCode, 0);
+    assert.match(go.stderr, /unknown revision v1\.2\.0/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'version-not-found');
+    assert.equal(f?.module, `${V}/lib`);
+    assert.equal(proxy.requests.length, 0, 'a GOPRIVATE module reached the proxy');
+  });
+
+  it('no go-import meta tag: vanity-import', async () => {
+    const { go, report } = await both(`${V}/nometa`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(go.stderr, /unrecognized import path .*no go-import meta tags/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'vanity-import');
+    assert.match(f?.message ?? '', /no go-import meta tags/);
+    assert.match(f?.fix ?? '', /go-import/);
+  });
+
+  it('the vanity host does not resolve: vanity-import with a DNS fix', async () => {
+    const { go, report } = await both('vanity.invalid/lib', 'v1.0.0', await agent(), privateEnv());
+    assert.match(go.stderr, /unrecognized import path "vanity\.invalid\/lib": https fetch: .*no such host/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'vanity-import');
+    assert.match(f?.message ?? '', /unrecognized import path "vanity\.invalid\/lib": https fetch/);
+    assert.match(f?.fix ?? '', /does not resolve/);
+  });
+
+  it('private repository without credentials: private-module-auth', async () => {
+    const { go, report } = await both(`${V}/private`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(go.stderr, /terminal prompts disabled/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'private-module-auth');
+    assert.match(f?.message ?? '', /no credentials/);
+    assert.match(f?.fix ?? '', /\.netrc/);
+  });
+
+  it('.netrc credentials: both succeed; a wrong token: git-credentials', async () => {
+    const ok = await both(`${V}/private`, 'v1.0.0', await agent({ netrc: 'machine 127.0.0.1 login ci-bot password right-token\n' }), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    const bad = await both(`${V}/private`, 'v1.0.0', await agent({ netrc: 'machine 127.0.0.1 login ci-bot password stale-token\n' }), privateEnv());
+    assert.notEqual(bad.go.exitCode, 0);
+    assert.match(bad.go.stderr, /terminal prompts disabled|Authentication failed/);
+    const [f] = errors(bad.report);
+    assert.equal(f?.category, 'git-credentials');
+    assert.ok(!JSON.stringify(bad.report).includes('stale-token'));
+  });
+
+  it('url.insteadOf rewrites (to smart HTTP and to file://) are honoured like go does', async () => {
+    const http = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    assert.equal(http.go.exitCode, 0, http.go.stderr);
+    assert.deepEqual(errors(http.report), []);
+    const file = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: `[url "file://${repos}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    // go clones through git, which follows the rewrite; the repository is at acme/widget.git.
+    assert.equal(file.go.exitCode === 0, errors(file.report).length === 0, `go: ${file.go.stderr}\nbuildfix: ${JSON.stringify(errors(file.report))}`);
+    const missing = await both('github.com/acme/widget', 'v1.5.0', await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    assert.match(missing.go.stderr, /unknown revision v1\.5\.0/);
+    assert.equal(errors(missing.report)[0]?.category, 'version-not-found');
+  });
+
+  it('a meta tag pointing at ssh:// on an https-only agent: vanity-import with the https rewrite as fix', async () => {
+    const { go, report } = await both(`${V}/sshlib`, 'v1.0.0', await agent(), privateEnv());
+    assert.notEqual(go.exitCode, 0);
+    assert.match(go.stderr, /ssh: connect to host 127\.0\.0\.1 port 1/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'vanity-import');
+    assert.match(f?.message ?? '', /points at ssh:\/\/\S*127\.0\.0\.1:1\/lib\.git/);
+    assert.match(f?.fix ?? '', /url\."https:\/\/127\.0\.0\.1\/"\.insteadOf "ssh:\/\/git@127\.0\.0\.1:1\/"/);
+  });
+});
