@@ -124,7 +124,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
   const startedAt = new Date();
   const started = performance.now();
   // The toolchain check ran inside the module check before it had its own part: it follows `modules` unless named.
-  const parts = { modules: true, probe: true, host: true, lint: true, ...options.parts, toolchain: options.parts?.toolchain ?? options.parts?.modules ?? true };
+  const parts = { modules: true, probe: true, host: true, lint: true, graph: true, ...options.parts, toolchain: options.parts?.toolchain ?? options.parts?.modules ?? true };
   const emit = options.onProgress ?? (() => {});
 
   emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
