@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'BF_COMMAND_FAILED'
   | 'BF_PERMISSION'
   | 'BF_TIMEOUT'
+  | 'BF_CANCELLED'
   | 'BF_INTERNAL';
 
 export class BuildfixError extends Error {
@@ -85,6 +86,21 @@ export class CommandFailedError extends BuildfixError {
     this.timedOut = fields.timedOut ?? false;
     this.stderrTail = fields.stderrTail ?? '';
   }
+}
+
+/** The user stopped the work (Ctrl-C, a cancel): said as "cancelled", never reported as a failure of what was running. */
+export class CancelledError extends BuildfixError {
+  constructor(message = 'cancelled', options: { cause?: unknown } = {}) {
+    super('BF_CANCELLED', message, options);
+    this.name = 'CancelledError';
+  }
+}
+
+/** A CancelledError, or the AbortError of a signal the user aborted. */
+export function isCancelled(err: unknown): boolean {
+  return (
+    err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError' && (err.cause === undefined || err.cause instanceof CancelledError))
+  );
 }
 
 export function isBuildfixError(err: unknown): err is BuildfixError {

@@ -12,20 +12,32 @@ export interface CliIo {
 
 export interface CliContext extends CliIo {
   debug: boolean;
+  /** Aborted (reason: CancelledError) when the user presses Ctrl-C during a one-shot command. */
+  signal: AbortSignal;
   config(): Config;
   logger(defaultLevel?: string): Logger;
 }
 
-export function createCliContext(io: CliIo, debug: boolean): CliContext {
+export function createCliContext(io: CliIo, debug: boolean, signal: AbortSignal = new AbortController().signal): CliContext {
   let config: Config | undefined;
   let logger: Logger | undefined;
   const ctx: CliContext = {
     ...io,
     debug,
+    signal,
     config() {
       if (!config) {
         config = loadConfig(io.env);
-        for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN, config.env.GITHUB_TOKEN, config.env.GITLAB_TOKEN]) {
+        for (const secret of [
+          config.env.SLACK_BOT_TOKEN,
+          config.env.SLACK_SIGNING_SECRET,
+          config.env.JENKINS_API_TOKEN,
+          config.env.JENKINS_WEBHOOK_TOKEN,
+          config.env.GITHUB_WEBHOOK_SECRET,
+          config.env.GITLAB_WEBHOOK_TOKEN,
+          config.env.GITHUB_TOKEN,
+          config.env.GITLAB_TOKEN,
+        ]) {
           registerSecret(secret);
         }
       }

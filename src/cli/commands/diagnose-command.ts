@@ -1,5 +1,5 @@
 /** `buildfix diagnose <target>`: exit 0 nothing wrong, 1 problems found, 2 could not run. */
-import { isBuildfixError, userMessage, UsageError, type ErrorCode } from '../../errors.ts';
+import { CancelledError, isBuildfixError, isCancelled, userMessage, UsageError, type ErrorCode } from '../../errors.ts';
 import { diagnose } from '../../engine/diagnose.ts';
 import { createProgressDisplay } from '../../render/progress-display.ts';
 import { renderTerminalReport, verdictLine } from '../../render/terminal-report.ts';
@@ -7,9 +7,9 @@ import { wantsColor } from '../../render/terminal-style.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { redactText } from '../../util/redact.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
-const USAGE = 'buildfix diagnose <path|git-url|owner/repo|repo-name> [--json] [--verbose] [--concurrency N] [--timeout MS] [--skip probe,host,lint,retractions,toolchain,graph]';
 const SKIPPABLE = ['probe', 'host', 'lint', 'retractions', 'toolchain', 'graph'] as const;
 
 /** The --json shape: stable keys for scripts. */
@@ -59,6 +59,7 @@ export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promi
   try {
     return await runDiagnose(argv, ctx);
   } catch (err) {
+    if (isCancelled(err) || ctx.signal.aborted) throw err;
     ctx.stderr.write(`buildfix: ${redactText(userMessage(err))}\n`);
     ctx.stdout.write(`${JSON.stringify(errorToJson(err, targetArg(argv)))}\n`);
     return 2;
@@ -66,34 +67,45 @@ export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promi
 }
 
 async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json', 'verbose'], options: ['concurrency', 'timeout', 'skip'], minPositionals: 1, maxPositionals: 1, usage: USAGE });
-  const skip = new Set((args.options.get('skip') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const args = parseArgs(argv, COMMAND_SPECS.diagnose);
+  const skip = new Set(
+    (args.options.get('skip') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   for (const s of skip) if (!(SKIPPABLE as readonly string[]).includes(s)) throw new UsageError(`--skip: unknown part "${s}" (known: ${SKIPPABLE.join(', ')})`);
   const config = ctx.config();
   const concurrency = intOption(args, 'concurrency', 1, 512) ?? config.concurrency;
   const timeout = intOption(args, 'timeout', 100, 120_000) ?? config.requestTimeoutMs;
   const json = args.flags.has('json');
   const progress = json ? undefined : createProgressDisplay(ctx.stderr);
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
   let report: DiagnosisReport;
   try {
     report = await diagnose(args.positionals[0] ?? '', {
       config: { ...config, concurrency, requestTimeoutMs: timeout },
       goEnv: config.goEnv,
       host: config.host,
-      signal: controller.signal,
+      signal: ctx.signal,
       parts: { probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), toolchain: !skip.has('toolchain'), graph: !skip.has('graph') },
       // The first pass's verdict streams first (one line on stderr); the module graph's refined report follows on stdout.
-      ...(json ? {} : { onFirstVerdict: (first: DiagnosisReport) => void ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`) }),
+      ...(json
+        ? {}
+        : {
+            onFirstVerdict: (first: DiagnosisReport) =>
+              void ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`),
+          }),
       checkRetractions: !skip.has('retractions'),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
     });
+  } catch (err) {
+    // A request that failed because the user cancelled is not a finding about the network.
+    if (ctx.signal.aborted) throw new CancelledError('cancelled', { cause: err });
+    throw err;
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSignal);
   }
+  if (ctx.signal.aborted) throw new CancelledError();
   if (json) ctx.stdout.write(`${JSON.stringify(reportToJson(report))}\n`);
   else ctx.stdout.write(renderTerminalReport(report, { color: wantsColor(ctx.stdout, ctx.env), verbose: args.flags.has('verbose') }));
   return report.ok ? 0 : 1;

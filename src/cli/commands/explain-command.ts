@@ -6,9 +6,8 @@ import { classifyLogStream } from '../../classify/classify-stream.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { CliContext } from '../cli-context.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
-
-const USAGE = 'buildfix explain <log-file|-> [--json]';
 
 /** The log as a stream: logs of any size are read in bounded memory (classify-stream.ts). */
 async function openLog(source: string, ctx: CliContext): Promise<AsyncIterable<Buffer | string>> {
@@ -31,15 +30,17 @@ async function openLog(source: string, ctx: CliContext): Promise<AsyncIterable<B
 }
 
 export async function runExplainCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'], minPositionals: 1, maxPositionals: 1, usage: USAGE });
+  const args = parseArgs(argv, COMMAND_SPECS.explain);
   const source = args.positionals[0] ?? '-';
   const label = source === '-' ? 'standard input' : source;
   const result = await classifyLogStream(await openLog(source, ctx), { label });
   if (args.flags.has('json')) {
     const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary } = result;
-    ctx.stdout.write(`${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary })}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary })}\n`,
+    );
   } else {
     ctx.stdout.write(renderExplanation(result, { color: wantsColor(ctx.stdout, ctx.env), source: label }));
   }
-  return 0;
+  return result.category === 'unknown' ? 1 : 0;
 }

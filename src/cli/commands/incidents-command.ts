@@ -13,9 +13,13 @@ import { INCIDENT_REPORT_FORMATS, renderIncidentReport, type IncidentReportForma
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import type { CliContext } from '../cli-context.ts';
+import { nearestWord } from '../../util/edit-distance.ts';
+import { commandUsage } from '../command-help.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
-const USAGE = 'buildfix incidents list [--all] [--limit N] [--json] | incidents export <id> [--format md|json]';
+const SPEC = COMMAND_SPECS.incidents;
+const USAGE = commandUsage(SPEC);
 
 function waitReady(redis: Redis, url: string): Promise<void> {
   return waitUntilReady(redis, url, 5000);
@@ -24,7 +28,14 @@ function waitReady(redis: Redis, url: string): Promise<void> {
 function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderIncidentList(incidents: readonly Incident[]): string {
@@ -58,7 +69,7 @@ async function withStore<T>(ctx: CliContext, run: (store: RedisIncidentStore) =>
 export async function runIncidentsCommand(argv: string[], ctx: CliContext): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'list') {
-    const args = parseArgs(rest, { flags: ['all', 'json'], options: ['limit'], maxPositionals: 0, usage: USAGE });
+    const args = parseArgs(rest, SPEC.subcommands.list);
     const limit = intOption(args, 'limit', 1, 1000) ?? 20;
     const all = args.flags.has('all');
     const incidents = await withStore(ctx, (store) => (all ? store.listRecent(limit) : store.listOpen()));
@@ -68,15 +79,20 @@ export async function runIncidentsCommand(argv: string[], ctx: CliContext): Prom
     return 0;
   }
   if (sub === 'export') {
-    const args = parseArgs(rest, { options: ['format'], minPositionals: 1, maxPositionals: 1, usage: USAGE });
+    const args = parseArgs(rest, SPEC.subcommands.export);
     const ref = args.positionals[0] ?? '';
     const id = parseIncidentRef(ref);
-    if (id === undefined) throw new UsageError(`"${ref.slice(0, 40)}" is not an incident id (e.g. 12 or #12)\nusage: ${USAGE}`);
+    if (id === undefined) throw new UsageError(`"${ref.slice(0, 40)}" is not an incident id (e.g. 12 or #12)\nusage: ${commandUsage(SPEC.subcommands.export)}`);
     const format = (args.options.get('format') ?? 'md') as IncidentReportFormat;
-    if (!INCIDENT_REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be md or json\nusage: ${USAGE}`);
+    if (!INCIDENT_REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be md or json\nusage: ${commandUsage(SPEC.subcommands.export)}`);
     const text = await withStore(ctx, async (store) => renderIncidentReport(await requireIncident(store, id), await store.timeline(id), format));
     ctx.stdout.write(text);
     return 0;
   }
-  throw new UsageError(sub ? `unknown incidents command "${sub.slice(0, 40)}"\nusage: ${USAGE}` : `missing incidents command\nusage: ${USAGE}`);
+  const near = sub ? nearestWord(sub, Object.keys(SPEC.subcommands)) : undefined;
+  throw new UsageError(
+    sub
+      ? `unknown incidents command "${sub.slice(0, 40)}"${near ? ` (did you mean \`${near}\`?)` : ''}\nusage: ${USAGE}`
+      : `missing incidents command\nusage: ${USAGE}`,
+  );
 }

@@ -15,17 +15,18 @@ import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import { createSlackApp } from '../../slack/create-slack-app.ts';
 import { ThreadTaskSink } from '../../slack/thread-task-sink.ts';
 import type { CliContext } from '../cli-context.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
-const USAGE = 'buildfix serve [--listen ADDR] [--port N] [--lease-ms N] [--grace-ms N]';
-
 export async function runServeCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { options: ['listen', 'port', 'lease-ms', 'grace-ms'], maxPositionals: 0, usage: USAGE });
+  const args = parseArgs(argv, COMMAND_SPECS.serve);
   const config = ctx.config();
   const token = config.env.SLACK_BOT_TOKEN;
   const signingSecret = config.env.SLACK_SIGNING_SECRET;
   if (!token || !signingSecret) {
-    throw new UsageError('buildfix serve needs SLACK_BOT_TOKEN (xoxb-…) and SLACK_SIGNING_SECRET from the Slack app (see docs/slack.md); without Slack, use `buildfix shell`');
+    throw new UsageError(
+      'buildfix serve needs SLACK_BOT_TOKEN (xoxb-…) and SLACK_SIGNING_SECRET from the Slack app (see docs/slack.md); without Slack, use `buildfix shell`',
+    );
   }
   const port = intOption(args, 'port', 1, 65535) ?? config.env.PORT;
   const leaseMs = intOption(args, 'lease-ms', 1000, 600_000);
@@ -43,7 +44,10 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
     isClosing: () => stopping,
     facts: { replica: replicaId, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', state: config.env.REDIS_URL ? 'redis' : 'memory' },
   });
-  const sink = new ThreadTaskSink({ env: { ...ctx.env }, logLevel: ctx.debug ? 'debug' : ctx.env.LOG_LEVEL || 'info', replicaId, ...(leaseMs !== undefined ? { leaseMs } : {}) }, logger);
+  const sink = new ThreadTaskSink(
+    { env: { ...ctx.env }, logLevel: ctx.debug ? 'debug' : ctx.env.LOG_LEVEL || 'info', replicaId, ...(leaseMs !== undefined ? { leaseMs } : {}) },
+    logger,
+  );
   await sink.start();
   const slack = createSlackApp({
     signingSecret,
@@ -71,7 +75,10 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
   process.on('SIGINT', onSignal);
 
   const address = await slack.listen(port, host);
-  logger.info({ port: address.port, address: address.address, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', replica: replicaId }, 'buildfix serve listening (POST /slack/events, POST /webhooks/*, GET /healthz, GET /metrics)');
+  logger.info(
+    { port: address.port, address: address.address, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', replica: replicaId },
+    'buildfix serve listening (POST /slack/events, POST /webhooks/*, GET /healthz, GET /metrics)',
+  );
   ctx.stdout.write(`buildfix serve listening on ${address.address}:${address.port}\n`);
 
   const signal = await stopped;

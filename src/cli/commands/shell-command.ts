@@ -3,10 +3,11 @@ import { createDispatcher } from '../../jobs/create-dispatcher.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import { runShell } from '../../shell/run-shell.ts';
 import type { CliContext } from '../cli-context.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
 
 export async function runShellCommand(argv: string[], ctx: CliContext): Promise<number> {
-  parseArgs(argv, { maxPositionals: 0, usage: 'buildfix shell' });
+  parseArgs(argv, COMMAND_SPECS.shell);
   const config = ctx.config();
   const logger = ctx.logger('warn');
   const dispatcher = createDispatcher(config, logger);

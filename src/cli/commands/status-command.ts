@@ -5,9 +5,8 @@ import { readJobStatus } from '../../jobs/read-job-status.ts';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import type { CliContext } from '../cli-context.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
-
-const USAGE = 'buildfix status [--json]';
 
 function ago(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
@@ -33,22 +32,35 @@ export function renderStatus(status: JobSystemStatus, now = Date.now()): string 
   if (status.redis) lines.push(`Redis ${status.redis.url} · prefix ${status.redis.prefix}`, '');
   lines.push(`workers: ${status.workers.length} live`);
   if (status.workers.length > 0) {
-    lines.push(table([['HOST', 'VERSION', 'RUNNING', 'LAST SEEN', 'STATE'], ...status.workers.map((w) => [w.host, w.version, runningText(w), ago(w.lastSeen, now), w.state])]));
+    lines.push(
+      table([
+        ['HOST', 'VERSION', 'RUNNING', 'LAST SEEN', 'STATE'],
+        ...status.workers.map((w) => [w.host, w.version, runningText(w), ago(w.lastSeen, now), w.state]),
+      ]),
+    );
   }
   lines.push('', 'queues:');
-  lines.push(table([['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'COMPLETED'], ...status.queues.map((q) => [q.queue, String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)])]));
+  lines.push(
+    table([
+      ['QUEUE', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'COMPLETED'],
+      ...status.queues.map((q) => [q.queue, String(q.waiting), String(q.active), String(q.delayed), String(q.failed), String(q.completed)]),
+    ]),
+  );
   const orphaned = status.queues.filter((q) => q.host !== undefined && q.waiting > 0 && !status.workers.some((w) => w.host === q.host));
   for (const q of orphaned) lines.push(`! ${q.waiting} job(s) wait for host ${q.host}, which has no live worker`);
   return `${lines.join('\n')}\n`;
 }
 
 export async function runStatusCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'], maxPositionals: 0, usage: USAGE });
+  const args = parseArgs(argv, COMMAND_SPECS.status);
   const config = ctx.config();
   const url = config.env.REDIS_URL;
   const json = args.flags.has('json');
   if (!url) {
-    if (json) ctx.stdout.write(`${JSON.stringify({ mode: 'in-process', workers: [], queues: [], note: 'REDIS_URL is not set: jobs run in-process; there are no remote workers' })}\n`);
+    if (json)
+      ctx.stdout.write(
+        `${JSON.stringify({ mode: 'in-process', workers: [], queues: [], note: 'REDIS_URL is not set: jobs run in-process; there are no remote workers' })}\n`,
+      );
     else ctx.stdout.write('jobs run in-process (REDIS_URL is not set): there are no remote workers.\n');
     return 0;
   }

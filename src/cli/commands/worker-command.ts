@@ -9,16 +9,17 @@ import { startWorker, WORKER_DEFAULTS } from '../../jobs/worker-runner.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import { describeRedisUrl } from '../../redis/redis-options.ts';
 import type { CliContext } from '../cli-context.ts';
+import { COMMAND_SPECS } from '../command-specs.ts';
 import { intOption, parseArgs } from '../parse-args.ts';
 
-const USAGE = 'buildfix worker [--host NAME] [--concurrency N]';
-
 export async function runWorkerCommand(argv: string[], ctx: CliContext): Promise<number> {
-  const args = parseArgs(argv, { options: ['host', 'concurrency'], maxPositionals: 0, usage: USAGE });
+  const args = parseArgs(argv, COMMAND_SPECS.worker);
   const config = ctx.config();
   const url = config.env.REDIS_URL;
   if (!url) {
-    throw new UsageError('buildfix worker needs REDIS_URL (redis://host:6379 or rediss://…). Without Redis, jobs run in-process in the chat process and no worker is needed.');
+    throw new UsageError(
+      'buildfix worker needs REDIS_URL (redis://host:6379 or rediss://…). Without Redis, jobs run in-process in the chat process and no worker is needed.',
+    );
   }
   const hostArg = args.options.get('host');
   const host = hostArg === undefined ? defaultHostName(config.host) : normalizeHost(hostArg);

@@ -85,6 +85,18 @@ describe('buildfix CLI bad input', () => {
     assertOneCleanLine(r.stderr, /empty\.log is empty/);
   });
 
+  it('explain exit codes: 0 when a cause is found, 1 when none is known', async () => {
+    const found = await runCli(
+      ['explain', '-'],
+      {},
+      { input: 'go: example.com/x@v1.2.0: reading https://proxy.golang.org/example.com/x/@v/v1.2.0.mod: 404 Not Found\n' },
+    );
+    assert.equal(found.exitCode, 0, found.stderr);
+    const unknown = await runCli(['explain', '-'], {}, { input: 'compiling widgets\nall good until the power went out\n' });
+    assert.equal(unknown.exitCode, 1, unknown.stdout);
+    assert.match(unknown.stdout, /No known cause/);
+  });
+
   it('explain: a missing file', async () => {
     const r = await runCli(['explain', join(work, 'missing.log')]);
     assert.equal(r.exitCode, 2);
@@ -94,10 +106,13 @@ describe('buildfix CLI bad input', () => {
   it('unknown options and commands are usage errors, exit 2', async () => {
     const r = await runCli(['diagnose', '.', '--jsn']);
     assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /unknown option --jsn \(known: --json/);
+    assert.match(r.stderr, /unknown option --jsn \(did you mean --json\?\)/);
     const u = await runCli(['diagnoze', '.']);
     assert.equal(u.exitCode, 2);
-    assert.match(u.stderr, /unknown command "diagnoze"/);
+    assert.match(u.stderr, /unknown command "diagnoze": did you mean `buildfix diagnose`\?/);
+    const far = await runCli(['--jsn']);
+    assert.equal(far.exitCode, 2);
+    assert.match(far.stderr, /unknown command "--jsn": run `buildfix --help`/);
   });
 
   it('a bad configuration lists every bad key in one message', async () => {
