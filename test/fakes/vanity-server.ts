@@ -29,6 +29,8 @@ export interface VanityRule {
   status?: number;
   /** Redirect (302) to this URL instead. */
   redirectTo?: string;
+  /** Serve the tags of this import path (a landing page after a redirect). */
+  metaFor?: string;
 }
 
 export interface VanityServerOptions {
@@ -79,7 +81,7 @@ export async function startVanityServer(options: VanityServerOptions): Promise<V
       res.writeHead(rule.status, { 'content-type': 'text/plain' }).end(`${rule.status} scripted\n`);
       return;
     }
-    const importPath = `${req.headers.host?.replace(/:80$/, '') ?? host}${path === '/' ? '' : path}`;
+    const importPath = rule?.metaFor ?? `${req.headers.host?.replace(/:80$/, '') ?? host}${path === '/' ? '' : path}`;
     const tags = rule?.noMeta || url.searchParams.get('go-get') !== '1' ? [] : imports.filter((i) => hasPathPrefix(importPath, i.prefix));
     const metas = tags.map((t) => `<meta name="go-import" content="${escapeHtml(`${t.prefix} ${t.vcs} ${t.repo}`)}">`).join('\n');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!DOCTYPE html>\n<html><head>\n${metas}\n</head><body>${escapeHtml(importPath)}</body></html>\n`);

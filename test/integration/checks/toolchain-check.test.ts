@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readGoEnvironment } from '../../../src/checks/host-check.ts';
 import { httpChecksumDbLookup } from '../../../src/checks/checksum-db-lookup.ts';
-import { checkToolchain, type ToolchainCheckOptions } from '../../../src/checks/toolchain-check.ts';
+import { checkToolchain, resolveGotoolchain, type ToolchainCheckOptions } from '../../../src/checks/toolchain-check.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import { runCommand } from '../../../src/exec/run-command.ts';
 import { parseGoMod } from '../../../src/gomod/parse-go-mod.ts';
@@ -127,6 +127,16 @@ describe('toolchain check', () => {
       const found = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'path' }, { pathEnv: bin }));
       assert.equal(found.status, 'pass');
       assert.equal(proxy.requests.length, 0);
+    });
+
+    it('reads GOTOOLCHAIN as go does: environment, then the go env -w file, then $GOROOT/go.env', async () => {
+      const goroot = join(work, 'goroot');
+      await mkdir(goroot, { recursive: true });
+      await writeFile(join(goroot, 'go.env'), '# defaults\nGOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n');
+      assert.deepEqual(await resolveGotoolchain({ GOTOOLCHAIN: 'local' }, { GOTOOLCHAIN: 'local' }, goroot), { value: 'local', source: 'GOTOOLCHAIN in the environment' });
+      assert.deepEqual(await resolveGotoolchain({ GOTOOLCHAIN: 'go1.22.0+auto' }, {}, goroot), { value: 'go1.22.0+auto', source: 'set with go env -w' });
+      assert.deepEqual(await resolveGotoolchain({}, {}, goroot), { value: 'auto', source: join(goroot, 'go.env') });
+      assert.deepEqual(await resolveGotoolchain({}, {}, join(work, 'no-such-goroot')), { source: 'unset' });
     });
 
     it('GOTOOLCHAIN=local with a newer go line is go\'s "requires go >=" error', async () => {

@@ -45,6 +45,7 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     await createGitRepo(repos, 'lib', { 'v1.0.0': mod(`${V}/lib`), 'v1.1.0': mod(`${V}/lib`) });
     await createGitRepo(repos, 'private', { 'v1.0.0': mod(`${V}/private`) });
     await createGitRepo(repos, 'acme/widget', { 'v1.0.0': mod('github.com/acme/widget') });
+    await createGitRepo(repos, 'moved', { 'v1.0.0': mod(`${V}/moved`) });
     git = await startGitHttpServer({ root: repos });
     gitAuth = await startGitHttpServer({ root: repos, auth: { user: 'ci-bot', pass: 'right-token' } });
     vanity = await startVanityServer({
@@ -54,8 +55,16 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/private`, vcs: 'git', repo: `${gitAuth.url}/private.git` },
         { prefix: `${V}/sshlib`, vcs: 'git', repo: 'ssh://git@127.0.0.1:1/lib.git' },
+        { prefix: `${V}/moved`, vcs: 'git', repo: `${git.url}/moved.git` },
+        { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
+        { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/moved.git` },
       ],
-      rules: [{ path: '/nometa', noMeta: true }],
+      rules: [
+        { path: '/nometa', noMeta: true },
+        { path: '/gone', status: 404 },
+        { path: '/moved', redirectTo: `http://${V}/landing/moved?go-get=1` },
+        { path: '/landing/moved', metaFor: `${V}/moved` },
+      ],
     });
     // GOPRIVATE modules must never reach this proxy.
     proxy = await startGoProxyFake({ modules: [] });
@@ -159,8 +168,9 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.equal(http.go.exitCode, 0, http.go.stderr);
     assert.deepEqual(errors(http.report), []);
     const file = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: `[url "file://${repos}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
-    // go clones through git, which follows the rewrite; the repository is at acme/widget.git.
-    assert.equal(file.go.exitCode === 0, errors(file.report).length === 0, `go: ${file.go.stderr}\nbuildfix: ${JSON.stringify(errors(file.report))}`);
+    // go clones through git, which follows the rewrite to the local bare repository acme/widget.git.
+    assert.equal(file.go.exitCode, 0, file.go.stderr);
+    assert.deepEqual(errors(file.report), []);
     const missing = await both('github.com/acme/widget', 'v1.5.0', await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
     assert.match(missing.go.stderr, /unknown revision v1\.5\.0/);
     assert.equal(errors(missing.report)[0]?.category, 'version-not-found');
@@ -174,5 +184,23 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.equal(f?.category, 'vanity-import');
     assert.match(f?.message ?? '', /points at ssh:\/\/\S*127\.0\.0\.1:1\/lib\.git/);
     assert.match(f?.fix ?? '', /url\."https:\/\/127\.0\.0\.1\/"\.insteadOf "ssh:\/\/git@127\.0\.0\.1:1\/"/);
+  });
+
+  it('a redirected go-get page is followed, as go follows it', async () => {
+    const { go, report } = await both(`${V}/moved`, 'v1.0.0', await agent(), privateEnv());
+    assert.equal(go.exitCode, 0, go.stderr);
+    assert.deepEqual(errors(report), []);
+    assert.ok(vanity.seen.some((l) => l.startsWith('GET /landing/moved?go-get=1')));
+  });
+
+  it('a go-get page answering 404, and two tags for one prefix: vanity-import, as go fails', async () => {
+    const gone = await both(`${V}/gone`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(gone.go.stderr, /unrecognized import path .*404 Not Found/);
+    assert.equal(errors(gone.report)[0]?.category, 'vanity-import');
+    assert.match(errors(gone.report)[0]?.message ?? '', /reading http:\/\/\S+\/gone\?go-get=1: 404 Not Found/);
+    const twice = await both(`${V}/twice`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(twice.go.stderr, /multiple meta tags match import path/);
+    assert.equal(errors(twice.report)[0]?.category, 'vanity-import');
+    assert.match(errors(twice.report)[0]?.message ?? '', /multiple meta tags match import path/);
   });
 });
