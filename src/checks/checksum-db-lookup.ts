@@ -1,30 +1,31 @@
 /**
- * A plain checksum database lookup for the toolchain check: GET
- * <sumdb>/lookup/<module>@<version> (the GOSUMDB protocol's lookup endpoint)
- * and read the status. It answers "does the database know this version",
- * not "is the signed note valid": that is src/sumdb's verifying client,
- * which fits the same ChecksumDbLookup seam.
+ * The toolchain check's checksum database question ("does the database
+ * vouch for golang.org/toolchain@v0.0.1-go1.X.Y.<goos>-<goarch>?") answered
+ * by the verifying client in src/sumdb: lookup through GOPROXY's /sumdb/ or
+ * GOSUMDB's URL, signed note and tile proof checked. go verifies every
+ * downloaded toolchain, whatever GONOSUMDB/GOPRIVATE say, so the client for
+ * it ignores those.
  */
-import { escapePath, escapeVersion } from '../goproxy/escape-path.ts';
-import { HttpRequestError, redactUrl, type HttpClient } from '../goproxy/http-client.ts';
-import type { GoSumDb } from '../goproxy/parse-goproxy.ts';
+import type { GoEnv } from '../config/env.ts';
+import type { HttpClient } from '../goproxy/http-client.ts';
+import { SumDbClient, SumDbError } from '../sumdb/index.ts';
 import type { ChecksumDbAnswer, ChecksumDbLookup } from './toolchain-check.ts';
 
-export function httpChecksumDbLookup(http: HttpClient, sumDb: GoSumDb): ChecksumDbLookup {
+export function sumDbChecksumLookup(client: Pick<SumDbClient, 'lookup'>): ChecksumDbLookup {
   return {
-    async lookup(module: string, version: string, options: { signal?: AbortSignal } = {}): Promise<ChecksumDbAnswer> {
-      const url = `${sumDb.url.replace(/\/+$/, '')}/lookup/${escapePath(module)}@${escapeVersion(version)}`;
-      const shown = redactUrl(url);
+    async lookup(module: string, version: string): Promise<ChecksumDbAnswer> {
       try {
-        const res = await http.get(url, options.signal ? { signal: options.signal } : {});
-        const first = res.body.split('\n')[0]?.trim() ?? '';
-        if (res.status === 200) return { outcome: 'found', message: `${shown}: 200 (record ${first})` };
-        if (res.status === 404 || res.status === 410) return { outcome: 'not-found', message: `${shown}: ${res.status}${first ? ` ${JSON.stringify(first.slice(0, 200))}` : ''}` };
-        return { outcome: 'error', message: `${shown}: HTTP ${res.status}` };
+        const r = await client.lookup(module, version);
+        return { outcome: 'found', message: `${r.url}: record ${r.recordId} in the signed tree of size ${r.tree.size} (${r.via})` };
       } catch (err) {
-        if (!(err instanceof HttpRequestError)) throw err;
-        return { outcome: 'error', message: `${shown}: ${err.message}` };
+        if (!(err instanceof SumDbError)) throw err;
+        return { outcome: err.kind === 'not-found' ? 'not-found' : 'error', message: err.message };
       }
     },
   };
+}
+
+/** A verifying client for toolchain lookups: GONOSUMDB/GOPRIVATE do not exempt golang.org/toolchain. */
+export function toolchainSumDbClient(goEnv: GoEnv, http: HttpClient, timeoutMs?: number): SumDbClient {
+  return new SumDbClient({ goEnv: { ...goEnv, GONOSUMDB: '', GOPRIVATE: '' }, http, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
 }

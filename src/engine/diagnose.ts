@@ -12,7 +12,7 @@ import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
 import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
 import { lintProxyEnv } from '../checks/proxy-lint.ts';
-import { httpChecksumDbLookup } from '../checks/checksum-db-lookup.ts';
+import { sumDbChecksumLookup, toolchainSumDbClient } from '../checks/checksum-db-lookup.ts';
 import { checkToolchain, type ChecksumDbLookup } from '../checks/toolchain-check.ts';
 import type { GoEnv } from '../config/env.ts';
 import type { FileConfig } from '../config/schema.ts';
@@ -54,7 +54,7 @@ export interface DiagnoseOptions {
   processEnv?: Record<string, string | undefined>;
   /** Reuse a client (keep-alive pools) across diagnoses, e.g. in a worker. */
   client?: GoProxyClient;
-  /** Checksum DB lookups for the toolchain check (default: the GOSUMDB lookup endpoint over HTTP). */
+  /** Checksum DB lookups for the toolchain check (default: the verifying GOSUMDB client of src/sumdb). */
   checksumDb?: ChecksumDbLookup;
 }
 
@@ -235,7 +235,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               client,
               git: newGit(),
               sumDb,
-              ...(sumDb ? { checksumDb: options.checksumDb ?? httpChecksumDbLookup(client.http, sumDb) } : {}),
+              ...(sumDb ? { checksumDb: options.checksumDb ?? sumDbChecksumLookup(toolchainSumDbClient(goEnv, client.http, options.config.requestTimeoutMs)) } : {}),
               ...(options.signal ? { signal: options.signal } : {}),
             }),
           ])

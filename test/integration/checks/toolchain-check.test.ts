@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readGoEnvironment } from '../../../src/checks/host-check.ts';
-import { httpChecksumDbLookup } from '../../../src/checks/checksum-db-lookup.ts';
+import { sumDbChecksumLookup, toolchainSumDbClient } from '../../../src/checks/checksum-db-lookup.ts';
 import { checkToolchain, resolveGotoolchain, type ToolchainCheckOptions } from '../../../src/checks/toolchain-check.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import { runCommand } from '../../../src/exec/run-command.ts';
@@ -20,26 +20,23 @@ import { GoProxyClient } from '../../../src/goproxy/goproxy-client.ts';
 import { createPrivacyRules } from '../../../src/goproxy/module-patterns.ts';
 import { parseGoproxy, parseGoSumDb } from '../../../src/goproxy/parse-goproxy.ts';
 import { fakePath, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
-import { startHttpServer, type LoopbackServer } from '../../helpers/checks-servers.ts';
+import { startSumDbFake, type SumDbFake } from '../../fakes/sumdb-server.ts';
 
 const TOOLCHAIN = 'golang.org/toolchain';
 const AVAILABLE = 'v0.0.1-go1.22.1.linux-amd64';
 const NOT_IN_SUMDB = 'v0.0.1-go1.22.2.linux-amd64';
-// A syntactically valid verifier key for a test database (the lookup here does not verify notes).
-const SUMDB_KEY = 'sumdb.test+788a3680+AQcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH';
 
 describe('toolchain check', () => {
   let proxy: GoProxyFake;
-  let sumdb: LoopbackServer;
+  let sumdb: SumDbFake;
   let work: string;
   let client: GoProxyClient;
 
   before(async () => {
     proxy = await startGoProxyFake({ modules: [{ path: TOOLCHAIN, versions: [{ version: AVAILABLE }, { version: NOT_IN_SUMDB }] }] });
-    sumdb = await startHttpServer((req, res) => {
-      if (req.url === `/lookup/golang.org/toolchain@${AVAILABLE}`) res.writeHead(200, { 'content-type': 'text/plain' }).end('1234\ngolang.org/toolchain v0.0.1 h1:x\n\n— sumdb.test sig\n');
-      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-    });
+    // A signing checksum DB that vouches for one of the two toolchains the proxy serves.
+    sumdb = await startSumDbFake({ name: 'sumdb.test' });
+    sumdb.add({ module: TOOLCHAIN, version: AVAILABLE, zipHash: 'h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', modHash: 'h1:xm+4Y6YPKqhG0sJEJ12VWoCcWr2lF3nCWPrWhOn/zxc=' });
     work = await mkdtemp(join(tmpdir(), 'buildfix-toolchain-'));
     client = new GoProxyClient({ timeoutMs: 5_000 });
   });
@@ -51,7 +48,7 @@ describe('toolchain check', () => {
   });
 
   function options(goModText: string, localGo: string, env: Record<string, string>, extra: Partial<ToolchainCheckOptions> = {}): ToolchainCheckOptions {
-    const goEnv = { GOPROXY: proxy.url, GOSUMDB: `${SUMDB_KEY} ${sumdb.url}`, ...env };
+    const goEnv = { GOPROXY: proxy.url, GOSUMDB: `${sumdb.verifierKey} ${sumdb.url}`, ...env };
     const sumDb = parseGoSumDb(goEnv.GOSUMDB);
     return {
       goMod: parseGoMod(goModText, 'go.mod'),
@@ -63,7 +60,7 @@ describe('toolchain check', () => {
       client,
       git: new GitRemote({ timeoutMs: 5_000 }),
       sumDb,
-      ...(sumDb ? { checksumDb: httpChecksumDbLookup(client.http, sumDb) } : {}),
+      ...(sumDb ? { checksumDb: sumDbChecksumLookup(toolchainSumDbClient(goEnv, client.http, 5_000)) } : {}),
       pathEnv: join(work, 'empty-path'),
       ...extra,
     };
@@ -78,7 +75,7 @@ describe('toolchain check', () => {
       assert.match(r.findings[0]?.message ?? '', /switches to go1\.22\.1/);
       assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'info' })), 1);
       assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'zip' })), 0);
-      assert.ok(sumdb.seen.includes(`GET /lookup/golang.org/toolchain@${AVAILABLE}`));
+      assert.ok(sumdb.requests.includes(`/lookup/golang.org/toolchain@${AVAILABLE}`), JSON.stringify(sumdb.requests));
     });
 
     it('reports toolchain-unavailable when no proxy has it (with go\'s message)', async () => {
@@ -95,6 +92,18 @@ describe('toolchain check', () => {
       const f = r.findings.find((x) => x.severity === 'error');
       assert.equal(f?.category, 'toolchain-unavailable');
       assert.match(f?.message ?? '', /checksum database sumdb\.test does not know it/);
+    });
+
+    it('a checksum DB whose note does not verify cannot vouch for the toolchain, even with GONOSUMDB=golang.org', async () => {
+      sumdb.configure({ signWithOtherKey: true });
+      try {
+        const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto', GONOSUMDB: 'golang.org' }));
+        const f = r.findings.find((x) => x.severity === 'error');
+        assert.equal(f?.category, 'toolchain-unavailable');
+        assert.match(f?.evidence ?? '', /cannot be trusted/);
+      } finally {
+        sumdb.configure({ signWithOtherKey: false });
+      }
     });
 
     it('GOSUMDB=off makes any toolchain download fail', async () => {
