@@ -249,7 +249,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           })
         : undefined;
       const tasks = [probeTask, hostTask, toolchainTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
-      const graphGit = new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv });
+      const graphGit = newGit();
       // The graph stage starts as soon as the module check is done, while the other checks may still run.
       const graphTask =
         modulesTask && parts.graph && !mainGoMod.finding

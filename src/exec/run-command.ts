@@ -29,6 +29,8 @@ export interface RunOptions {
   /** Bytes of stdout/stderr kept in the tails (default 4 KiB). */
   tailBytes?: number;
   maxBuffer?: number;
+  /** Keep stdout/stderr byte-exact (by default one final newline is stripped). */
+  keepFinalNewline?: boolean;
 }
 
 export interface RunResult {
@@ -79,7 +81,7 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
     env: buildEnv(options),
     extendEnv: false,
     reject: false,
-    stripFinalNewline: true,
+    stripFinalNewline: options.keepFinalNewline !== true,
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,

@@ -8,7 +8,7 @@
  * only) so the failure can be told apart: no credentials, credentials
  * rejected, no ssh access, host unreachable, repository missing.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseNetrc } from '../checks/host-check.ts';
@@ -130,6 +130,28 @@ export class DirectGit {
       }
     }
     return { effectiveUrl: redactUrl(effective), rewritten: effective !== url, transport, credentialHelper, netrc, urlCredentials };
+  }
+
+  /**
+   * The text of files at one ref, fetched as go fetches a version (`git fetch --depth=1` of that ref
+   * into a scratch repository; blobs filtered where the server allows), first existing path wins.
+   * undefined: the fetch failed; { path: undefined }: none of the paths exists at the ref.
+   */
+  async readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
+    const dir = await mkdtemp(join(tmpdir(), 'buildfix-gitmod-'));
+    try {
+      const git = (args: string[]) => runCommand(['git', ...args], { cwd: dir, timeoutMs: this.timeoutMs, env: { ...this.env(), GIT_DIR: dir }, reject: false, keepFinalNewline: true, ...(signal ? { signal } : {}) });
+      if ((await git(['init', '--bare', '-q', dir])).exitCode !== 0) return undefined;
+      const fetched = await git(['fetch', '-q', '--depth=1', '--filter=blob:none', '--no-tags', '--', url, ref]);
+      if (fetched.exitCode !== 0) return undefined;
+      for (const path of paths) {
+        const blob = await git(['cat-file', 'blob', `FETCH_HEAD:${path}`]);
+        if (blob.exitCode === 0) return { path, text: blob.stdout };
+      }
+      return {};
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** `git ls-remote -q <url> <patterns…>`; a failure comes with the set-up that explains it. */

@@ -45,6 +45,8 @@ export interface GitCheckResult {
   vanityHost?: string;
   /** How the agent's git reached the repository, when it failed. */
   setup?: GitSetup;
+  /** The version's go.mod as go would read it (asked with `mod: true`; synthesized when the tag has none). */
+  modFile?: string;
 }
 
 export interface GitRemoteOptions {
@@ -156,7 +158,7 @@ export class GitRemote {
   }
 
   /** Does the tag for `version` exist in the module's repository, reached as the agent's git reaches it? */
-  async checkVersion(modulePath: string, version: string, options: { signal?: AbortSignal } = {}): Promise<GitCheckResult> {
+  async checkVersion(modulePath: string, version: string, options: { signal?: AbortSignal; mod?: boolean } = {}): Promise<GitCheckResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     const located = await this.locate(modulePath, options.signal);
@@ -175,7 +177,10 @@ export class GitRemote {
     if (result.ok) {
       if (tag === undefined) return { ...base, outcome: 'ok', reason: 'found', message: `${repoUrl} answers (pseudo-version ${version}: commit not checked)` };
       const found = result.refs.some((r) => r === `refs/tags/${tag}` || r === `refs/tags/${tag}^{}`);
-      if (found) return { ...base, outcome: 'ok', reason: 'found', message: `tag ${tag} exists in ${repoUrl}` };
+      if (found) {
+        const modFile = options.mod ? await this.#goModAt(repo, modulePath, tag, options.signal) : undefined;
+        return { ...base, outcome: 'ok', reason: 'found', message: `tag ${tag} exists in ${repoUrl}`, ...(modFile !== undefined ? { modFile } : {}) };
+      }
       return { ...base, outcome: 'not-found', reason: 'tag-missing', message: `unknown revision ${version}: tag ${tag} not found in ${repoUrl}` };
     }
     const setup = result.setup;
@@ -192,6 +197,17 @@ export class GitRemote {
     }
     const hint = repo.note ? ` (${repo.note})` : '';
     return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };
+  }
+
+  // go reads <dir>/go.mod at the tag (a major-version subdirectory first); without one it synthesizes "module <path>".
+  async #goModAt(repo: RepoLocation, modulePath: string, tag: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+    const { prefix, pathMajor } = splitPathVersion(modulePath);
+    const codeDir = hasPathPrefix(prefix, repo.root) ? prefix.slice(repo.root.length).replace(/^\/+|\/+$/g, '') : '';
+    const join = (...parts: string[]): string => parts.filter(Boolean).join('/');
+    const paths = pathMajor.startsWith('/') ? [join(codeDir, pathMajor.slice(1), 'go.mod'), join(codeDir, 'go.mod')] : [join(codeDir, 'go.mod')];
+    const r = await this.#git.readFileAt(repo.url, `refs/tags/${tag}`, paths, signal);
+    if (!r) return undefined;
+    return r.text ?? `module ${modulePath}\n`;
   }
 
   /** `git ls-remote -q <url> <patterns…>` with prompts off, through the agent's git set-up. */

@@ -93,7 +93,7 @@ async function askProxy(base: string, chainIndex: number, module: string, versio
 }
 
 async function askGit(module: string, version: string, chainIndex: number | undefined, options: LookupVersionOptions): Promise<SourceResult> {
-  const r = await options.git.checkVersion(module, version, options.signal ? { signal: options.signal } : {});
+  const r = await options.git.checkVersion(module, version, { mod: options.fetchMod, ...(options.signal ? { signal: options.signal } : {}) });
   const attempt: SourceAttempt = {
     source: 'direct',
     ...(chainIndex !== undefined ? { chainIndex } : {}),
@@ -104,7 +104,8 @@ async function askGit(module: string, version: string, chainIndex: number | unde
     ...(r.repoUrl ? { url: r.repoUrl } : {}),
     ...(r.outcome === 'ok' ? {} : { failure: r.reason }),
   };
-  return { outcome: r.outcome, attempts: [attempt] };
+  const declared = r.modFile !== undefined ? declaredModulePath(r.modFile) : undefined;
+  return { outcome: r.outcome, attempts: [attempt], ...(r.modFile !== undefined ? { modFile: r.modFile } : {}), ...(declared !== undefined ? { declaredPath: declared } : {}) };
 }
 
 // TryProxies' ranking of the error to report: direct beats a proxy error beats not-found.

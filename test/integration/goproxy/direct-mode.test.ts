@@ -46,6 +46,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     await createGitRepo(repos, 'private', { 'v1.0.0': mod(`${V}/private`) });
     await createGitRepo(repos, 'acme/widget', { 'v1.0.0': mod('github.com/acme/widget') });
     await createGitRepo(repos, 'moved', { 'v1.0.0': mod(`${V}/moved`) });
+    await createGitRepo(repos, 'renamed', { 'v1.0.0': mod('example.com/renamed') });
+    await createGitRepo(repos, 'withdep', { 'v1.0.0': { 'go.mod': `module ${V}/withdep\n\ngo 1.16\n\nrequire ${V}/lib v1.9.0\n`, 'x.go': 'package withdep\n' } });
     git = await startGitHttpServer({ root: repos });
     gitAuth = await startGitHttpServer({ root: repos, auth: { user: 'ci-bot', pass: 'right-token' } });
     vanity = await startVanityServer({
@@ -56,6 +58,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/private`, vcs: 'git', repo: `${gitAuth.url}/private.git` },
         { prefix: `${V}/sshlib`, vcs: 'git', repo: 'ssh://git@127.0.0.1:1/lib.git' },
         { prefix: `${V}/moved`, vcs: 'git', repo: `${git.url}/moved.git` },
+        { prefix: `${V}/renamed`, vcs: 'git', repo: `${git.url}/renamed.git` },
+        { prefix: `${V}/withdep`, vcs: 'git', repo: `${git.url}/withdep.git` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/moved.git` },
       ],
@@ -202,5 +206,21 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.match(twice.go.stderr, /multiple meta tags match import path/);
     assert.equal(errors(twice.report)[0]?.category, 'vanity-import');
     assert.match(errors(twice.report)[0]?.message ?? '', /multiple meta tags match import path/);
+  });
+
+  it('a go.mod fetched direct that declares another path: module-path-mismatch, as go refuses it', async () => {
+    const { go, report } = await both(`${V}/renamed`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(go.stderr, /module declares its path as: example\.com\/renamed/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'module-path-mismatch');
+    assert.equal(f?.module, `${V}/renamed`);
+  });
+
+  it('the graph is followed through go.mod files read with git: a missing tag below an unpruned (go 1.16) module fails both', async () => {
+    const { go, report } = await both(`${V}/withdep`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(go.stderr, /lib@v1\.9\.0.*unknown revision v1\.9\.0/);
+    const found = errors(report).find((f) => f.module === `${V}/lib`);
+    assert.equal(found?.category, 'version-not-found', JSON.stringify(errors(report)));
+    assert.equal(found?.version, 'v1.9.0');
   });
 });
