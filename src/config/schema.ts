@@ -51,6 +51,22 @@ export const IncidentsConfigSchema = z.strictObject({
   autoDiagnose: z.boolean().default(true),
 });
 
+/** What buildfix keeps within when it talks to Slack (docs/slack.md, "Limits buildfix keeps"). */
+export const SlackConfigSchema = z.strictObject({
+  /**
+   * Characters a message's blocks may take, measured on the JSON that is sent.
+   * Slack refuses blocks with more than about 12,000 characters of text
+   * (msg_blocks_too_long, seen at 11.3k); what does not fit is summarised and attached as a file.
+   */
+  textBudget: z.number().int().min(2000).max(12_000).default(11_000),
+  /**
+   * chat.update calls per minute this process allows itself for progress edits, across
+   * the workspace (Slack's Tier 3: about 50 per minute, shared with alert edits). A progress
+   * edit over the budget is skipped, not queued; final states and alert edits always go.
+   */
+  progressEditsPerMinute: z.number().int().min(1).max(50).default(30),
+});
+
 export const FileConfigSchema = z.strictObject({
   repoUrlTemplate: z
     .string()
@@ -66,5 +82,6 @@ export const FileConfigSchema = z.strictObject({
   /** Per-request timeout for GOPROXY / probe requests, in ms. */
   requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   incidents: IncidentsConfigSchema.default({ autoDiagnose: true }),
+  slack: SlackConfigSchema.default({ textBudget: 11_000, progressEditsPerMinute: 30 }),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -12,6 +12,7 @@ import { createDispatcher } from '../jobs/create-dispatcher.ts';
 import { createLogger } from '../logger.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
+import { SlackOutbox } from './outbox/slack-outbox.ts';
 import { SlackApi } from './slack-api.ts';
 import { SlackFront } from './slack-front.ts';
 import { createSlackIncidents } from './slack-incidents.ts';
@@ -36,12 +37,14 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const dispatcher = createDispatcher(config, logger);
   const store: SlackStateStore = config.env.REDIS_URL ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger }) : new MemoryStateStore();
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
-  const incidents = createSlackIncidents({ config, api, logger, replicaId: options.replicaId });
+  const outbox = new SlackOutbox({ api, logger, textBudget: config.slack.textBudget, progressEditsPerMinute: config.slack.progressEditsPerMinute });
+  const incidents = createSlackIncidents({ config, api, outbox, logger, replicaId: options.replicaId });
   const router = createRouter({ config, dispatcher, logger, services: { slackApi: api, ...incidents.services } });
   const front = new SlackFront({
     config,
     router,
     api,
+    outbox,
     store,
     groups: new UserGroupResolver(api, config, logger),
     logger: logger.child({ component: 'slack', replica: options.replicaId }),

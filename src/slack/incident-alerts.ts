@@ -31,14 +31,16 @@ import type { Logger } from '../logger.ts';
 import { redactText } from '../util/redact.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
-import { fitBlocks } from './blocks/block-kit.ts';
 import { alertFactsFrom, renderCommanderAsk, renderIncidentAlert, renderIncidentArchive, renderRecovery, renderThreadNote, type AlertFacts } from './blocks/incident-blocks.ts';
 import type { SlackMessage } from './blocks/slack-message.ts';
+import { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
 
 export interface SlackIncidentAlertsOptions {
   api: SlackApi;
+  /** Posts and edits go through it (message budget, files, refusals); one over `api` by default. */
+  outbox?: SlackOutbox;
   config: Config;
   store: IncidentStore;
   logger: Logger;
@@ -58,7 +60,7 @@ function hasAlert(incident: Incident): incident is Incident & { channel: string;
 }
 
 export class SlackIncidentAlerts implements IncidentAnnouncer {
-  readonly #api: SlackApi;
+  readonly #outbox: SlackOutbox;
   readonly #config: Config;
   readonly #store: IncidentStore;
   readonly #log: Logger;
@@ -68,7 +70,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   #warnedNoChannel = false;
 
   constructor(options: SlackIncidentAlertsOptions) {
-    this.#api = options.api;
+    this.#outbox = options.outbox ?? new SlackOutbox({ api: options.api, logger: options.logger, textBudget: options.config.slack.textBudget, progressEditsPerMinute: options.config.slack.progressEditsPerMinute });
     this.#config = options.config;
     this.#store = options.store;
     this.#log = options.logger.child({ component: 'incident-alerts' });
@@ -107,23 +109,18 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       this.#log.warn({ incident: incident.id }, 'incident resolved, but neither ARCHIVE_CHANNEL nor an incident thread exists: nothing archived in Slack');
       return;
     }
+    // The Markdown file goes up whether or not the archive post does (the outbox uploads it either way).
+    const res = await this.#outbox.post({ channel: target, threadTs: targetThread, message: { ...message, file: { filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown } }, alwaysAttach: true });
+    const file = res.file === 'uploaded' ? ' with its timeline file' : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
     let line: string;
-    try {
-      const posted = await this.#post(target, message, targetThread);
-      let uploaded = true;
-      try {
-        await this.#api.uploadFile({ channel: posted.channel, threadTs: targetThread ?? posted.ts, filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown });
-      } catch (err) {
-        uploaded = false;
-        this.#log.warn({ err, incident: incident.id }, 'could not upload the incident timeline file');
-      }
-      const file = uploaded ? ' with its timeline file' : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
+    if (res.posted) {
       line = archiveChannel
-        ? `✅ Incident #${incident.id} resolved by ${mentionUser(by)}; archived to ${mentionChannel(posted.channel)}${file}.`
+        ? `✅ Incident #${incident.id} resolved by ${mentionUser(by)}; archived to ${mentionChannel(res.posted.channel)}${file}.`
         : `✅ Incident #${incident.id} resolved by ${mentionUser(by)}. ARCHIVE_CHANNEL is not set, so the report is here in the thread${file}.`;
-    } catch (err) {
-      this.#log.warn({ err, incident: incident.id, channel: target }, 'could not post the incident report to the archive channel');
-      line = `✅ Incident #${incident.id} resolved by ${mentionUser(by)}, but the report could not be posted to the archive channel (is the bot a member?): \`buildfix incidents export ${incident.id}\` prints it.`;
+    } else {
+      const why = res.error instanceof Error ? res.error.message : 'Slack did not answer';
+      this.#log.warn({ err: res.error, incident: incident.id, channel: target }, 'could not post the incident report to the archive channel');
+      line = `✅ Incident #${incident.id} resolved by ${mentionUser(by)}, but the report could not be posted to the archive channel: ${why}.${res.file === 'uploaded' ? ' Its report and timeline file were uploaded there.' : ` \`buildfix incidents export ${incident.id}\` prints it.`}`;
     }
     if (incident.channel && incident.threadTs) await this.#post(incident.channel, renderThreadNote(line), incident.threadTs);
     if (hasAlert(incident)) await this.updateAlert(incident.id);
@@ -274,12 +271,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const current = await this.#alertMessage(id);
     if (!current) return undefined;
     const { incident, message } = current;
-    await this.#api.update({ channel: incident.channel, ts: incident.threadTs, text: message.text, blocks: fitBlocks(message.blocks).blocks });
+    await this.#outbox.update({ channel: incident.channel, ts: incident.threadTs, message });
     return current.key;
   }
 
-  #post(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
-    return this.#api.postMessage({ channel, text: message.text, blocks: fitBlocks(message.blocks).blocks, ...(threadTs ? { threadTs } : {}) });
+  async #post(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
+    const res = await this.#outbox.post({ channel, threadTs, message });
+    if (!res.posted) throw res.error;
+    return res.posted;
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,11 @@ export interface SlackApiOptions {
   backoffMs?: number;
 }
 
+export interface CallOptions {
+  /** false: a 429 throws a rate-limited SlackCallError at once (the caller decides when to try again). Default true. */
+  waitOnRateLimit?: boolean;
+}
+
 export interface PostArgs {
   channel: string;
   text: string;
@@ -106,17 +111,21 @@ export class SlackApi {
   }
 
   /** Calls a Web API method under the retry policy above. */
-  async call<T extends Record<string, unknown> = Record<string, unknown>>(method: string, args: Record<string, unknown>): Promise<T> {
+  async call<T extends Record<string, unknown> = Record<string, unknown>>(method: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<T> {
     const idempotent = IDEMPOTENT.has(method);
     for (let attempt = 1; ; attempt++) {
-      const wait = (this.#notBefore.get(method) ?? 0) - Date.now();
-      if (wait > 0) await sleep(wait);
+      const wait = this.rateLimitedFor(method);
+      if (wait > 0) {
+        if (options.waitOnRateLimit === false) throw new SlackCallError(method, { kind: 'rate-limited', retryAfterMs: wait, notSent: true }, new Error(`rate limited for ${wait} ms more`));
+        await sleep(wait);
+      }
       try {
         return (await this.client.apiCall(method, args)) as unknown as T;
       } catch (err) {
         const failure = classifySlackError(err);
-        const delay = this.#retryDelay(failure, idempotent, attempt);
         if (failure.kind === 'rate-limited') this.#notBefore.set(method, Date.now() + (failure.retryAfterMs ?? 1000));
+        if (failure.kind === 'rate-limited' && options.waitOnRateLimit === false) throw new SlackCallError(method, failure, err);
+        const delay = this.#retryDelay(failure, idempotent, attempt);
         if (delay === undefined) {
           const error = new SlackCallError(method, failure, err);
           this.#logger.warn({ method, slackError: failure.error, kind: failure.kind, status: failure.status, attempt }, `Slack ${method} failed: ${error.message}`);
@@ -126,6 +135,11 @@ export class SlackApi {
         await sleep(delay);
       }
     }
+  }
+
+  /** ms until `method` may be called again after a 429 (0: now). */
+  rateLimitedFor(method: string): number {
+    return Math.max(0, (this.#notBefore.get(method) ?? 0) - Date.now());
   }
 
   // undefined: give up; else wait this long and try again.
@@ -208,8 +222,9 @@ export class SlackApi {
     return { channel: args.channel, ts: hit.ts };
   }
 
-  async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }): Promise<void> {
-    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: outgoingText(args.text), ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}) });
+  /** chat.update; with waitOnRateLimit:false a 429 (or one still running) throws at once instead of waiting (the edit scheduler waits). */
+  async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }, options: CallOptions = {}): Promise<void> {
+    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: outgoingText(args.text), ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}) }, options);
   }
 
   async postEphemeral(args: PostArgs & { user: string }): Promise<void> {

@@ -10,6 +10,7 @@ import { guardedActionOf } from '../chat/permissions.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
 import type { RenderContext } from './blocks/slack-message.ts';
+import type { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { AuthIdentity, SlackApi } from './slack-api.ts';
 import { SlackSurface, type SlackSurfaceOptions } from './slack-surface.ts';
 import type { SlackStateStore } from './state-store.ts';
@@ -22,6 +23,7 @@ export interface SlackFrontOptions {
   config: Config;
   router: CommandRouter;
   api: SlackApi;
+  outbox: SlackOutbox;
   store: SlackStateStore;
   groups: UserGroupResolver;
   logger: Logger;
@@ -35,6 +37,7 @@ export class SlackFront {
   readonly config: Config;
   readonly router: CommandRouter;
   readonly api: SlackApi;
+  readonly outbox: SlackOutbox;
   readonly store: SlackStateStore;
   readonly groups: UserGroupResolver;
   readonly logger: Logger;
@@ -49,6 +52,7 @@ export class SlackFront {
     this.config = options.config;
     this.router = options.router;
     this.api = options.api;
+    this.outbox = options.outbox;
     this.store = options.store;
     this.groups = options.groups;
     this.logger = options.logger;
@@ -70,6 +74,7 @@ export class SlackFront {
     return new SlackSurface({
       ...spec,
       api: this.api,
+      outbox: this.outbox,
       store: this.store,
       logger: this.logger,
       render: this.render,

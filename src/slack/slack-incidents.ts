@@ -16,6 +16,7 @@ import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { createWebhookDeps } from '../webhooks/create-webhook-deps.ts';
 import { SlackIncidentAlerts } from './incident-alerts.ts';
 import { IncidentTaskSink } from './incident-task-sink.ts';
+import type { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { SlackApi } from './slack-api.ts';
 import type { InlineTaskSink, InlineTaskSinkOptions } from './task-sink.ts';
 import { WebhookReceiver } from './webhook-bridge.ts';
@@ -23,6 +24,7 @@ import { WebhookReceiver } from './webhook-bridge.ts';
 export interface SlackIncidentsOptions {
   config: Config;
   api: SlackApi;
+  outbox: SlackOutbox;
   logger: Logger;
   replicaId: string;
 }
@@ -37,7 +39,7 @@ export interface SlackIncidents {
 }
 
 export function createSlackIncidents(options: SlackIncidentsOptions): SlackIncidents {
-  const { config, api, logger } = options;
+  const { config, api, outbox, logger } = options;
   const prefix = normalizeKeyPrefix(config.env.REDIS_PREFIX);
   let lastWarning = 0;
   const redis = config.env.REDIS_URL
@@ -54,7 +56,7 @@ export function createSlackIncidents(options: SlackIncidentsOptions): SlackIncid
   const created = createIncidentStore(redis ? { redis, prefix } : {});
   if (created.notice) logger.warn(created.notice);
   const store = redis ? waitingForConnection(created.store, redis) : created.store;
-  const alerts = new SlackIncidentAlerts({ api, config, store, logger });
+  const alerts = new SlackIncidentAlerts({ api, outbox, config, store, logger });
   return {
     store,
     alerts,

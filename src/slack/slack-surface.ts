@@ -15,7 +15,8 @@ import { BuildfixError } from '../errors.ts';
 import type { ReplyTo } from '../jobs/job-types.ts';
 import type { Logger } from '../logger.ts';
 import { renderSlackMessage } from './blocks/render-slack-message.ts';
-import type { RenderContext, SlackFile, SlackMessage } from './blocks/slack-message.ts';
+import type { RenderContext } from './blocks/slack-message.ts';
+import type { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { SlackApi } from './slack-api.ts';
 import { AUTH_ERRORS, CHANNEL_ERRORS, isSlackCallError } from './slack-errors.ts';
 import { replyKey, type SlackStateStore } from './state-store.ts';
@@ -25,6 +26,8 @@ export const RESULT_CLAIM_SECONDS = 24 * 3600;
 
 export interface SlackSurfaceOptions {
   api: SlackApi;
+  /** Every post and edit goes through it (message budget, files, refusals). */
+  outbox: SlackOutbox;
   store: SlackStateStore;
   logger: Logger;
   render: RenderContext;
@@ -90,9 +93,14 @@ export class SlackSurface implements ChatSurface {
       }
     }
     const rendered = renderSlackMessage(message, this.#o.render);
-    const posted = await this.#postVisible(rendered);
+    // The outbox fits the message, retries it smaller if Slack refuses it, and uploads what was cut (even if the post failed).
+    const res = await this.#o.outbox.post({ channel: this.channel, threadTs: this.#threadTs, message: rendered });
+    if (!res.posted) {
+      await this.#reportPostFailure(res.error);
+      throw res.error;
+    }
+    const posted = res.posted.ts;
     if (!this.#threadTs) this.#threadTs = posted;
-    if (rendered.file) await this.#upload(rendered.file);
     if (message.kind === 'status' && message.jobId) {
       this.#statusTitles.set(posted, message.title);
       await this.#o.store.trackReply({
@@ -111,16 +119,6 @@ export class SlackSurface implements ChatSurface {
     return { id: posted };
   }
 
-  async #postVisible(rendered: SlackMessage): Promise<string> {
-    try {
-      const res = await this.#o.api.postMessage({ channel: this.channel, text: rendered.text, blocks: rendered.blocks, ...(this.#threadTs ? { threadTs: this.#threadTs } : {}) });
-      return res.ts;
-    } catch (err) {
-      await this.#reportPostFailure(err);
-      throw err;
-    }
-  }
-
   // Where the bot cannot post, tell the person through the response_url, which needs no membership.
   async #reportPostFailure(err: unknown): Promise<void> {
     if (!isSlackCallError(err)) return;
@@ -134,28 +132,19 @@ export class SlackSurface implements ChatSurface {
     await this.#o.api.respond(this.#o.responseUrl, { response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) => this.#log.warn({ err: e }, 'could not report the failure through response_url'));
   }
 
-  async #upload(file: SlackFile): Promise<void> {
-    try {
-      await this.#o.api.uploadFile({ channel: this.channel, ...(this.#threadTs ? { threadTs: this.#threadTs } : {}), filename: file.filename, title: file.title, content: file.content });
-    } catch (err) {
-      this.#log.warn({ err }, 'could not upload the full output; the message shows a truncated version');
-    }
-  }
-
   /** Edits never throw: a lost progress edit must not turn a finished job into a failure. */
   async update(handle: MessageHandle, message: ChatMessage): Promise<void> {
     if (!handle.id || this.#o.isFrozen?.()) return;
     const rendered = renderSlackMessage(message, this.#o.render);
-    try {
-      await this.#o.api.update({ channel: this.channel, ts: handle.id, text: rendered.text, blocks: rendered.blocks });
-    } catch (err) {
-      this.#log.warn({ err, ts: handle.id }, 'status update failed');
-    }
+    // Progress may be skipped or coalesced by the edit scheduler; a final state is always sent, but nobody waits out a 429 for it.
+    const kind = message.kind === 'status' && (message.state === 'queued' || message.state === 'running') ? 'progress' : 'final';
+    await this.#o.outbox.update({ channel: this.channel, ts: handle.id, message: rendered }, kind);
   }
 
   async whisper(message: ChatMessage): Promise<void> {
     this.#checkFrozen();
-    const rendered = renderSlackMessage(message, this.#o.render);
+    // Ephemeral answers cannot carry a file: fitted to the budget, with the note saying what was left out.
+    const rendered = this.#o.outbox.fit(renderSlackMessage(message, this.#o.render));
     if (this.#o.responseUrl) {
       try {
         await this.#o.api.respond(this.#o.responseUrl, { response_type: 'ephemeral', replace_original: false, text: rendered.text, blocks: rendered.blocks });

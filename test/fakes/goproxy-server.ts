@@ -90,6 +90,8 @@ export interface RecordedRequest {
   host: string;
   /** Authorization header, when one was sent. */
   authorization?: string;
+  /** Epoch ms when the answer was sent. */
+  at: number;
 }
 
 export interface GoProxyFake {
@@ -327,7 +329,7 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
         // keep the raw path
       }
       const authorization = req.headers.authorization;
-      requests.push({ method: req.method ?? 'GET', path, query: url.search, status: res.statusCode, host: req.headers.host ?? '', ...(authorization ? { authorization } : {}) });
+      requests.push({ method: req.method ?? 'GET', path, query: url.search, status: res.statusCode, host: req.headers.host ?? '', ...(authorization ? { authorization } : {}), at: Date.now() });
       counts.set(path, (counts.get(path) ?? 0) + 1);
     };
     res.on('finish', finish);

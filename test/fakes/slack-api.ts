@@ -12,6 +12,11 @@
  * Retry-After, HTTP 500, or an ok:false error code. `{ status: 500, applied: true }`
  * carries the call out first and then answers 500 (Slack stored the message but
  * the answer was lost).
+ * Strict like Slack: messages are checked against Block Kit's per-block limits and the
+ * total text of their blocks (msg_blocks_too_long, invalid_blocks, msg_too_long, also on
+ * response_url), methods are rate limited per their tier (429 + Retry-After, and 429 again
+ * until Retry-After has passed), chat.update of an unknown message is message_not_found,
+ * and escapeLikeSlack() gives the text Slack sends for what a person typed.
  * chat.postMessage keeps `metadata`; conversations.history/replies return it with
  * include_all_metadata, newest first (history) or oldest first (replies), and honour
  * `oldest` (compared with the real time the fake stored the message: the fake's ts
@@ -55,6 +60,98 @@ export interface SlackApiFakeOptions {
   notInChannel?: string[];
   /** user-group id → member user ids. */
   usergroups?: Record<string, string[]>;
+  /** Per-method rate limits replacing the defaults (RATE_LIMITS); a method mapped to null is not limited. */
+  rateLimits?: Record<string, RateLimit | null>;
+}
+
+/** At most `limit` calls per `windowMs`, per workspace or per channel; more get HTTP 429 with Retry-After. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+  perChannel?: boolean;
+}
+
+/**
+ * Slack's tiers for the methods buildfix calls (api.slack.com/apis/rate-limits): Tier 2 ≈ 20/min,
+ * Tier 3 ≈ 50/min, Tier 4 ≈ 100/min; chat.postMessage ≈ 1/s per channel with short bursts allowed.
+ */
+export const RATE_LIMITS: Record<string, RateLimit> = {
+  'chat.postMessage': { limit: 20, windowMs: 10_000, perChannel: true },
+  'chat.update': { limit: 50, windowMs: 60_000 },
+  'chat.postEphemeral': { limit: 100, windowMs: 60_000 },
+  'files.getUploadURLExternal': { limit: 20, windowMs: 60_000 },
+  'files.completeUploadExternal': { limit: 20, windowMs: 60_000 },
+  'conversations.history': { limit: 50, windowMs: 60_000 },
+  'conversations.replies': { limit: 50, windowMs: 60_000 },
+  'usergroups.users.list': { limit: 20, windowMs: 60_000 },
+};
+
+/** Block Kit limits Slack enforces (the Block Kit reference; @slack/types). */
+export const BLOCK_LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, headerText: 150, contextElements: 10, elementText: 3000, actionsElements: 25, buttonText: 75, buttonValue: 2000, id: 255, url: 3000 } as const;
+/** Characters of text across a message's blocks beyond which Slack answers msg_blocks_too_long (bolt-js #2509/#2867: refused at 11.3k–13.2k). */
+export const BLOCKS_TEXT_LIMIT = 12_000;
+/** The top-level text Slack accepts (msg_too_long past it). */
+export const TEXT_LIMIT = 40_000;
+
+type Json = Record<string, any>;
+
+function textLength(o: Json | undefined): number {
+  return typeof o?.text === 'string' ? o.text.length : 0;
+}
+
+/** What Slack would answer to these blocks and text: undefined when acceptable, else its error code. */
+export function checkMessage(args: Record<string, unknown>): string | undefined {
+  if (typeof args.text === 'string' && args.text.length > TEXT_LIMIT) return 'msg_too_long';
+  if (args.blocks === undefined) return undefined;
+  if (!Array.isArray(args.blocks)) return 'invalid_blocks_format';
+  const blocks = args.blocks as Json[];
+  if (blocks.length > BLOCK_LIMITS.blocks) return 'invalid_blocks';
+  let total = 0;
+  const texts = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(texts);
+    else if (v && typeof v === 'object') {
+      const o = v as Json;
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') total += o.text.length;
+      else Object.values(o).forEach(texts);
+    }
+  };
+  for (const b of blocks) {
+    if (!b || typeof b !== 'object') return 'invalid_blocks';
+    if (typeof b.block_id === 'string' && b.block_id.length > BLOCK_LIMITS.id) return 'invalid_blocks';
+    switch (b.type) {
+      case 'section': {
+        const n = textLength(b.text);
+        if (b.text && (n < 1 || n > BLOCK_LIMITS.sectionText)) return 'invalid_blocks';
+        if (!b.text && !Array.isArray(b.fields)) return 'invalid_blocks';
+        if (Array.isArray(b.fields) && (b.fields.length > BLOCK_LIMITS.fields || b.fields.some((f: Json) => textLength(f) > BLOCK_LIMITS.fieldText))) return 'invalid_blocks';
+        break;
+      }
+      case 'header':
+        if (b.text?.type !== 'plain_text' || textLength(b.text) < 1 || textLength(b.text) > BLOCK_LIMITS.headerText) return 'invalid_blocks';
+        break;
+      case 'context':
+        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > BLOCK_LIMITS.contextElements) return 'invalid_blocks';
+        if (b.elements.some((e: Json) => textLength(e) > BLOCK_LIMITS.elementText)) return 'invalid_blocks';
+        break;
+      case 'actions':
+        if (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > BLOCK_LIMITS.actionsElements) return 'invalid_blocks';
+        for (const e of b.elements as Json[]) {
+          if (e.type === 'button' && (textLength(e.text) < 1 || textLength(e.text) > BLOCK_LIMITS.buttonText)) return 'invalid_blocks';
+          if (typeof e.value === 'string' && e.value.length > BLOCK_LIMITS.buttonValue) return 'invalid_blocks';
+          if (typeof e.action_id === 'string' && e.action_id.length > BLOCK_LIMITS.id) return 'invalid_blocks';
+          if (typeof e.url === 'string' && e.url.length > BLOCK_LIMITS.url) return 'invalid_blocks';
+        }
+        break;
+      case 'divider':
+      case 'image':
+      case 'rich_text':
+        break;
+      default:
+        return 'invalid_blocks';
+    }
+  }
+  texts(blocks);
+  return total > BLOCKS_TEXT_LIMIT ? 'msg_blocks_too_long' : undefined;
 }
 
 export interface SlackApiFake {
@@ -112,6 +209,29 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
   const waiters = new Set<{ predicate: (c: RecordedSlackCall) => boolean; resolve: (c: RecordedSlackCall) => void }>();
   let tsCounter = 0;
   let fileCounter = 0;
+  const limits: Record<string, RateLimit | null> = { ...RATE_LIMITS, ...options.rateLimits };
+  /** Calls counted per limit key (method, or method:channel) within the window. */
+  const windows = new Map<string, number[]>();
+  /** After a 429, the key answers 429 until then (epoch ms), as Slack does. */
+  const blockedUntil = new Map<string, number>();
+  const limitKey = (method: string, args: Record<string, unknown>): string => (limits[method]?.perChannel ? `${method}:${String(args.channel ?? args.channel_id ?? '')}` : method);
+  const rateLimited = (method: string, args: Record<string, unknown>): number | undefined => {
+    const key = limitKey(method, args);
+    const now = Date.now();
+    const until = blockedUntil.get(key) ?? 0;
+    if (now < until) return Math.ceil((until - now) / 1000);
+    const rl = limits[method];
+    if (!rl) return undefined;
+    const w = (windows.get(key) ?? []).filter((t) => t > now - rl.windowMs);
+    windows.set(key, w);
+    if (w.length >= rl.limit) {
+      const retryAfter = Math.max(1, Math.ceil(((w[0] ?? now) + rl.windowMs - now) / 1000));
+      blockedUntil.set(key, now + retryAfter * 1000);
+      return retryAfter;
+    }
+    w.push(now);
+    return undefined;
+  };
   let origin = '';
 
   const record = (call: RecordedSlackCall): void => {
@@ -141,7 +261,11 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     else if (failure && 'status' in failure && failure.status !== 429 && failure.applied) appliedFailure = failure.status;
     else if (failure && 'status' in failure) {
       record({ ...base, status: failure.status, ok: false });
-      if (failure.status === 429) json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      if (failure.status === 429) {
+        // Slack keeps answering 429 until Retry-After has passed.
+        blockedUntil.set(limitKey(method, args), Date.now() + failure.retryAfter * 1000);
+        json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+      }
       else {
         res.writeHead(failure.status, { 'content-type': 'text/plain' });
         res.end('upstream failure');
@@ -163,6 +287,16 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       record({ ...base, status: 200, ok: false, error });
       json(res, 200, { ok: false, error });
     };
+    const retryAfter = rateLimited(method, args);
+    if (retryAfter !== undefined) {
+      record({ ...base, status: 429, ok: false, error: 'ratelimited' });
+      json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+      return;
+    }
+    if (method === 'chat.postMessage' || method === 'chat.update' || method === 'chat.postEphemeral') {
+      const refused = checkMessage(args);
+      if (refused) return fail(refused);
+    }
     const ok = (body: Record<string, unknown>): void => {
       if (appliedFailure !== undefined) {
         record({ ...base, status: appliedFailure, ok: false });
@@ -191,7 +325,6 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
         if (!channel) return fail('channel_not_found');
         if (options.notInChannel?.includes(channel)) return fail('not_in_channel');
         if (!args.text && !args.blocks) return fail('no_text');
-        if (Array.isArray(args.blocks) && args.blocks.length > 50) return fail('invalid_blocks');
         const ts = nextTs();
         const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
         const metadata = args.metadata && typeof args.metadata === 'object' ? (args.metadata as FakeMessage['metadata']) : undefined;
@@ -288,6 +421,13 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
           return;
         }
         const args = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+        const refused = checkMessage(args);
+        if (refused) {
+          record({ method: 'response', args: { ...args, id: response[1] }, status: 400, ok: false, error: refused, path: url.pathname, at: Date.now() });
+          res.writeHead(400, { 'content-type': 'text/plain' });
+          res.end(refused);
+          return;
+        }
         record({ method: 'response', args: { ...args, id: response[1] }, status: 200, ok: true, path: url.pathname, at: Date.now() });
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('ok');
@@ -331,6 +471,8 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       });
     },
     reset() {
+      windows.clear();
+      blockedUntil.clear();
       calls.length = 0;
       messages.length = 0;
       uploads.length = 0;

@@ -211,5 +211,5 @@ export function renderIncidentArchive(report: IncidentReport, options: { fileNam
   const room = LIMITS.blocksPerMessage - blocks.length - 1;
   blocks.push(...sections(`*Timeline (${report.timeline.length} entries)*`, report.timeline.map(timelineLine), room));
   blocks.push(context([`Full report and timeline attached: \`${escapeMrkdwn(options.fileName)}\``]));
-  return { text: clip(`Incident #${report.id} resolved: ${report.title}`, LIMITS.fallbackText), blocks };
+  return { text: clip(`Incident #${report.id} resolved: ${report.title}`, LIMITS.fallbackText), blocks, overflowUnit: 'events' };
 }

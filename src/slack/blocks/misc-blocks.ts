@@ -48,10 +48,11 @@ export function renderClusterStatus(status: JobSystemStatus): SlackMessage {
   if (status.mode === 'bullmq' && status.workers.length === 0) blocks.push(section('⚠️ No live workers: queued jobs wait until a `buildfix worker` starts.'));
   const now = Date.now();
   const workers = status.workers.map((w) => `• \`${escapeMrkdwn(w.host)}\` v${escapeMrkdwn(w.version)} ${w.state} · running ${w.running.length}${w.running.length ? ` (${w.running.map((r) => escapeMrkdwn(r.name)).join(', ')})` : ''} · seen ${formatMs(Math.max(0, now - Date.parse(w.lastSeen)))} ago`);
-  if (workers.length > 0) blocks.push(...listSections(`*Workers (${workers.length}):*`, workers, 4).blocks);
+  // Every worker and queue is listed; the outbox cuts what exceeds the message budget and attaches it all as a file.
+  if (workers.length > 0) blocks.push(...listSections(`*Workers (${workers.length}):*`, workers, 40).blocks);
   const queues = status.queues.map((q) => `• \`${escapeMrkdwn(q.queue)}\` waiting ${q.waiting} · active ${q.active} · delayed ${q.delayed} · failed ${q.failed}`);
-  if (queues.length > 0) blocks.push(...listSections(`*Queues (${queues.length}):*`, queues, 4).blocks);
-  return { text: `buildfix status: ${status.workers.length} workers`, blocks };
+  if (queues.length > 0) blocks.push(...listSections(`*Queues (${queues.length}):*`, queues, 8).blocks);
+  return { text: `buildfix status: ${status.workers.length} workers`, blocks, overflowUnit: 'lines' };
 }
 
 export function renderExplanationBlocks(c: Classification, source: string): SlackMessage {

@@ -4,6 +4,7 @@ import { clip, fitBlocks, LIMITS } from './block-kit.ts';
 import { renderConfirm } from './confirm-blocks.ts';
 import { renderClusterStatus, renderEnvDiff, renderExplanationBlocks, renderHelpText, renderText } from './misc-blocks.ts';
 import { renderResult } from './result-blocks.ts';
+import { blocksAsText } from '../outbox/message-budget.ts';
 import type { RenderContext, SlackMessage } from './slack-message.ts';
 import { renderStatus } from './status-blocks.ts';
 
@@ -36,6 +37,8 @@ export function renderSlackMessage(message: ChatMessage, ctx: RenderContext): Sl
       break;
   }
   const fitted = fitBlocks(out.blocks);
+  // Blocks left out are not lost: without a file of the renderer's own, their text becomes the file.
+  const file = out.file ?? (fitted.truncated ? { filename: `buildfix-${message.kind}.txt`, title: `Full ${message.kind}`, content: blocksAsText(out.text, out.blocks) } : undefined);
   // The fallback text is what notifications show: never empty, never over the limit.
-  return { ...out, text: clip(out.text.trim() || message.kind, LIMITS.fallbackText), blocks: fitted.blocks };
+  return { ...out, text: clip(out.text.trim() || message.kind, LIMITS.fallbackText), blocks: fitted.blocks, ...(file ? { file } : {}) };
 }

@@ -14,6 +14,8 @@ export interface SlackMessage {
   blocks: KnownBlock[];
   /** The full output, uploaded into the thread when blocks had to be truncated. */
   file?: SlackFile;
+  /** What the lines of this message are, for the note when it is cut: "… and 143 more events" (default "lines"). */
+  overflowUnit?: string;
 }
 
 export interface RenderContext {

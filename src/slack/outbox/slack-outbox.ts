@@ -1,0 +1,143 @@
+/**
+ * Every message buildfix posts or edits goes through here, on its way to
+ * SlackApi (which retries and masks secrets):
+ *
+ * - it is fitted to Slack's limits and the text budget (message-budget.ts);
+ *   what is cut is summarised in the message and attached as a file;
+ * - the file is uploaded whether or not the post went through (into the
+ *   post's thread, else the thread asked for, else the channel), so a refused
+ *   or failed post never takes the full content with it;
+ * - when Slack refuses a message for its size or shape (msg_blocks_too_long,
+ *   invalid_blocks, msg_too_long) that is logged for what it is and the
+ *   message is sent again smaller: half the budget, then a minimal form
+ *   (headline, note, buttons) with the content in the file.
+ */
+import type { Logger } from '../../logger.ts';
+import type { SlackFile, SlackMessage } from '../blocks/slack-message.ts';
+import type { PostedMessage, SlackApi } from '../slack-api.ts';
+import { isSlackCallError } from '../slack-errors.ts';
+import { EditScheduler, type EditKind } from './edit-scheduler.ts';
+import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './message-budget.ts';
+
+/** Slack's answers that mean "this message, as built, is not acceptable": smaller may go through. */
+export const REFUSED_MESSAGE_ERRORS = new Set(['msg_blocks_too_long', 'invalid_blocks', 'msg_too_long', 'invalid_blocks_format']);
+
+export interface OutboxOptions {
+  api: SlackApi;
+  logger: Logger;
+  /** Characters of blocks per message (config slack.textBudget). */
+  textBudget: number;
+  /** Progress edits per minute (config slack.progressEditsPerMinute; default 30). */
+  progressEditsPerMinute?: number;
+}
+
+export interface OutboxPost {
+  channel: string;
+  threadTs?: string | undefined;
+  message: SlackMessage;
+  /** Upload message.file even when the message fit (the archive's Markdown report). */
+  alwaysAttach?: boolean;
+  /** Title of the file, when the default (the renderer's) is not wanted. */
+  fileComment?: string;
+}
+
+export interface OutboxPostResult {
+  /** The message as posted; undefined when the post failed (see error). */
+  posted?: PostedMessage;
+  /** Why the post failed (a SlackCallError, usually), after every smaller form was tried where that could help. */
+  error?: unknown;
+  /** 'uploaded' / 'failed' when a file was due; 'none' when everything fit and no file was asked for. */
+  file: 'uploaded' | 'failed' | 'none';
+}
+
+function refusal(err: unknown): string | undefined {
+  const code = isSlackCallError(err) ? err.slackError : undefined;
+  return code && REFUSED_MESSAGE_ERRORS.has(code) ? code : undefined;
+}
+
+export class SlackOutbox {
+  readonly api: SlackApi;
+  readonly textBudget: number;
+  readonly edits: EditScheduler;
+  readonly #log: Logger;
+
+  constructor(options: OutboxOptions) {
+    this.api = options.api;
+    this.textBudget = options.textBudget;
+    this.#log = options.logger.child({ component: 'slack-outbox' });
+    this.edits = new EditScheduler({ logger: options.logger, progressEditsPerMinute: options.progressEditsPerMinute ?? 30, rateLimitedFor: () => options.api.rateLimitedFor('chat.update') });
+  }
+
+  /** The message as it will be sent within the budget (also for ephemeral answers, which cannot carry a file). */
+  fit(message: SlackMessage, budget = this.textBudget): FittedMessage {
+    return fitMessage(message, budget);
+  }
+
+  /** Smaller and smaller forms of one message: the budget, half of it, the minimal form. */
+  *#forms(message: SlackMessage): Generator<FittedMessage> {
+    yield this.fit(message);
+    yield this.fit(message, Math.max(MIN_BUDGET, Math.floor(this.textBudget / 2)));
+    yield minimalMessage(message);
+  }
+
+  async #send<T>(what: string, message: SlackMessage, send: (form: FittedMessage) => Promise<T>): Promise<{ result: T; form: FittedMessage }> {
+    let last: unknown;
+    for (const form of this.#forms(message)) {
+      try {
+        return { result: await send(form), form };
+      } catch (err) {
+        const code = refusal(err);
+        if (!code) throw err;
+        last = err;
+        this.#log.warn({ slackError: code, blocks: form.blocks.length, omitted: form.omitted }, `Slack refused the ${what} (${code}): sending it again in a smaller form; the full content goes in a file`);
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * Posts (fitted, retried smaller on a refusal) and uploads the full content when it was cut or
+   * the post failed; the upload does not depend on the post. Never throws: the result says what happened.
+   */
+  async post(p: OutboxPost): Promise<OutboxPostResult> {
+    let posted: PostedMessage | undefined;
+    let failure: unknown;
+    let form: FittedMessage | undefined;
+    try {
+      const sent = await this.#send('message', p.message, (f) => this.api.postMessage({ channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) }));
+      posted = sent.result;
+      form = sent.form;
+    } catch (err) {
+      failure = err;
+    }
+    const due: SlackFile | undefined = form?.cut || failure !== undefined || p.alwaysAttach ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined)) : p.message.file;
+    let file: OutboxPostResult['file'] = 'none';
+    if (due) {
+      const thread = p.threadTs ?? posted?.ts;
+      try {
+        await this.api.uploadFile({ channel: posted?.channel ?? p.channel, ...(thread ? { threadTs: thread } : {}), filename: due.filename, title: due.title, content: due.content, ...(p.fileComment ? { comment: p.fileComment } : {}) });
+        file = 'uploaded';
+      } catch (err) {
+        file = 'failed';
+        this.#log.warn({ err, channel: p.channel }, 'could not upload the full content as a file');
+      }
+    }
+    return posted && failure === undefined ? { posted, file } : { error: failure ?? new Error('no answer from Slack'), file };
+  }
+
+  /**
+   * Edits a message through the edit scheduler (edit-scheduler.ts): only its latest state is pending,
+   * a 429 is waited out there and not by the caller, progress edits over the budget are skipped.
+   * Fitted and retried smaller on a refusal like a post; a cut edit carries no file (edits are
+   * status and alerts, whose full content is posted elsewhere). Never rejects: failures are logged.
+   */
+  update(args: { channel: string; ts: string; message: SlackMessage }, kind: EditKind = 'final'): Promise<void> {
+    return this.edits.submit(`${args.channel}:${args.ts}`, kind, async () => {
+      await this.#send('edit', args.message, (f) => this.api.update({ channel: args.channel, ts: args.ts, text: f.text, blocks: f.blocks }, { waitOnRateLimit: false }));
+    });
+  }
+
+  close(): void {
+    this.edits.close();
+  }
+}
