@@ -11,12 +11,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { parseNetrc } from '../checks/host-check.ts';
 import type { GoEnv } from '../config/env.ts';
 import { CommandFailedError } from '../errors.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { redactText } from '../util/redact.ts';
 import { redactUrl } from './http-client.ts';
+import { netrcHasPasswordFor, netrcPath } from './netrc.ts';
 
 export type DirectGitReason =
   | 'repo-missing'
@@ -119,11 +119,11 @@ export class DirectGit {
         urlCredentials = false;
       }
       const host = hostOf(effective);
-      const env = { ...process.env, ...this.#options.env };
-      const netrcPath = env.NETRC || (env.HOME ? join(env.HOME, '.netrc') : undefined);
-      if (host && netrcPath) {
+      // curl (git) also honours a "default" entry, which go's own parser ignores.
+      const path = netrcPath({ ...process.env, ...this.#options.env });
+      if (host && path) {
         try {
-          netrc = parseNetrc(await readFile(netrcPath, 'utf8')).some((e) => (e.machine === host || e.machine === 'default') && e.hasPassword);
+          netrc = netrcHasPasswordFor(await readFile(path, 'utf8'), host);
         } catch {
           netrc = false;
         }

@@ -13,6 +13,7 @@ import { splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
 import { resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
 import { matchPrefixPatterns } from './module-patterns.ts';
+import { basicAuthFor, readNetrcLines, type NetrcLine } from './netrc.ts';
 
 /** Where a module's code lives: the repository URL and the import path of its root. */
 export interface RepoLocation {
@@ -107,6 +108,7 @@ export class GitRemote {
   #options: GitRemoteOptions;
   #git: DirectGit;
   #insecure: (modulePath: string) => boolean;
+  #netrc: Promise<NetrcLine[]> | undefined;
 
   constructor(options: GitRemoteOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -137,8 +139,12 @@ export class GitRemote {
       const guess = splitPathVersion(modulePath).prefix;
       return { ok: true, repo: { url: `https://${guess}`, root: guess, via: 'guess' } };
     }
+    // go sends the agent's ~/.netrc credentials with its https go-get requests.
+    this.#netrc ??= readNetrcLines({ ...process.env, ...this.#options.env });
+    const netrc = await this.#netrc;
     const r = await resolveImportPath(modulePath, {
       http,
+      authorization: (host) => basicAuthFor(netrc, host),
       insecure: this.#insecure(modulePath),
       timeoutMs: this.timeoutMs,
       ...(this.#options.goGetUrl ? { pageUrl: this.#options.goGetUrl } : {}),

@@ -59,6 +59,8 @@ export interface ResolveImportOptions {
   signal?: AbortSignal;
   /** The go-get page URL for an import path instead of https://<path>?go-get=1 (tests, mirrors). */
   pageUrl?: (importPath: string) => string;
+  /** The Authorization header for an https request to a host (go sends ~/.netrc credentials). */
+  authorization?: (host: string) => string | undefined;
 }
 
 interface StaticSite {
@@ -164,8 +166,14 @@ async function getMetaPage(importPath: string, options: ResolveImportOptions): P
   const path = slash < 0 ? '/' : importPath.slice(slash);
   const httpsUrl = options.pageUrl?.(importPath) ?? `https://${host}${path}?go-get=1`;
   const req = { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  let auth: string | undefined;
   try {
-    const res = await options.http.get(httpsUrl, req);
+    auth = httpsUrl.startsWith('https:') ? options.authorization?.(new URL(httpsUrl).hostname) : undefined;
+  } catch {
+    auth = undefined;
+  }
+  try {
+    const res = await options.http.get(httpsUrl, { ...req, ...(auth ? { headers: { authorization: auth } } : {}) });
     if (!options.insecure && !options.pageUrl && res.url.startsWith('http:')) return { ok: false, failure: 'insecure-redirect', detail: `redirected from secure URL ${httpsUrl} to insecure URL ${res.url}`, url: httpsUrl };
     return { ok: true, res, url: httpsUrl };
   } catch (err) {

@@ -41,6 +41,8 @@ export interface VanityServerOptions {
   /** Port (default: any free one). */
   port?: number;
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Answer 401 (WWW-Authenticate: Basic) unless the request carries these credentials. */
+  auth?: { user: string; pass: string };
 }
 
 export interface VanityServer {
@@ -70,6 +72,10 @@ export async function startVanityServer(options: VanityServerOptions): Promise<V
   const host = options.host ?? '127.0.0.1';
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     seen.push(`${req.method} ${req.url}`);
+    if (options.auth && req.headers.authorization !== `Basic ${Buffer.from(`${options.auth.user}:${options.auth.pass}`).toString('base64')}`) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="vanity"', 'content-type': 'text/plain' }).end('401 Unauthorized\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://vanity');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const rule = rules.find((r) => hasPathPrefix(path, r.path));

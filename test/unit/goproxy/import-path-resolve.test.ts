@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { categoryForDirectFailure, fixForDirectFailure } from '../../../src/checks/direct-fixes.ts';
 import { transportOf } from '../../../src/goproxy/direct-git.ts';
 import { hasPathPrefix, parseGoImportMeta, resolveImportPath } from '../../../src/goproxy/import-path-resolve.ts';
+import { basicAuthFor, netrcHasPasswordFor, parseNetrcLines } from '../../../src/goproxy/netrc.ts';
 
 // Static rules never touch the network: any request fails the test.
 const noNetwork = {
@@ -82,5 +83,19 @@ describe('direct-mode categories and fixes', () => {
     assert.equal(transportOf('git@h:x.git'), 'ssh');
     assert.equal(transportOf('file:///srv/x.git'), 'file');
     assert.equal(transportOf('git://h/x.git'), 'git');
+  });
+});
+
+describe('.netrc as go and git read it', () => {
+  const text = 'machine a.test login u1 password p1\nmachine b.test\n  login u2\n  password p2\nmacdef init\nmachine c.test login x password y\n\ndefault login d password dp\nmachine after.test login z password zz\n';
+  it('keeps go\'s complete machine entries and skips macros (a "default" only ends parsing as a line\'s last token)', () => {
+    assert.deepEqual(parseNetrcLines(text).map((l) => l.machine), ['a.test', 'b.test', 'after.test']);
+    assert.equal(basicAuthFor(parseNetrcLines(text), 'b.test'), `Basic ${Buffer.from('u2:p2').toString('base64')}`);
+    assert.deepEqual(parseNetrcLines('machine a.test login u password p\ndefault\nmachine b.test login v password q\n').map((l) => l.machine), ['a.test']);
+  });
+  it('answers presence for git (which also uses the default entry)', () => {
+    assert.equal(netrcHasPasswordFor('machine a.test login u password p\n', 'a.test'), true);
+    assert.equal(netrcHasPasswordFor('machine a.test login u\nmachine b.test password p\n', 'a.test'), false);
+    assert.equal(netrcHasPasswordFor('default login u password p\n', 'any.test'), true);
   });
 });
