@@ -9,8 +9,10 @@ import type { FindingCategory } from '../report/model.ts';
 /** The category a direct-mode failure reason (GitCheckReason / SourceAttempt.failure) belongs to, if it is one. */
 export function categoryForDirectFailure(failure: string | undefined): FindingCategory | undefined {
   if (failure === undefined) return undefined;
+  if (failure === 'vanity:govcs') return 'proxy-config';
   if (failure.startsWith('vanity:')) return 'vanity-import';
   if (failure === 'credentials-rejected' || failure === 'ssh-auth') return 'git-credentials';
+  if (failure === 'vcs-missing') return 'host-environment';
   if (failure === 'auth') return 'private-module-auth';
   return undefined;
 }
@@ -62,10 +64,14 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
     case 'vanity:invalid-repo-root':
     case 'vanity:unknown-vcs':
       return `${page} must carry exactly one <meta name="go-import" content="<prefix> git <https repository URL>"> whose prefix starts the module path: fix the vanity server's configuration, or point go.mod at the repository with a replace directive.`;
+    case 'vanity:govcs':
+      return `GOVCS forbids the version control tool this module's repository needs: allow it for the module, e.g. GOVCS=${host}:git|hg|svn (go env -w GOVCS=… or the agent's environment), or fetch the module through a GOPROXY that has it.`;
     case 'vanity:bad-path':
       return `The module path ${ctx.module} is not one go can resolve: correct it in go.mod and in every import.`;
     case 'vanity:ssh-meta':
       return `The go-import tag sends go to ${ctx.repoUrl ?? 'an ssh:// URL'}, and this agent has no ssh access there. Either make git use https for it: git config --global url."https://${repoHost}/".insteadOf "${sshBase(ctx.repoUrl, repoHost)}" (with an https token in ~/.netrc or a credential helper), or give the build user an ssh key for ${repoHost} (and its host key in ~/.ssh/known_hosts), or change the meta tag to an https URL.`;
+    case 'vcs-missing':
+      return `Install the version control tool the module's go-import tag names on the agent (and on the build user's PATH), or fetch the module through a GOPROXY that has it.`;
     case 'credentials-rejected':
       return `The agent's git credentials for ${repoHost} were rejected: renew the token in ~/.netrc or the credential helper of the build user, and check it may read ${ctx.repoUrl ?? 'the repository'}.`;
     case 'ssh-auth':

@@ -6,8 +6,8 @@
  * host's GOPROXY chain (`.info` only, never the zip) and in the checksum
  * database, which go always consults for toolchains.
  */
-import { access, constants, readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { GoEnv } from '../config/env.ts';
 import { parseGoEnvFile } from './go-env-file.ts';
 import { compareGoVersions } from '../gomod/go-version.ts';
@@ -20,6 +20,9 @@ import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { GoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { ProxyEntry, SourceAttempt } from '../goproxy/types.ts';
 import type { CheckResult, Finding } from '../report/model.ts';
+import { findOnPath } from '../util/find-on-path.ts';
+
+export { findOnPath };
 
 /** The answer of a checksum database lookup for one module version. */
 export interface ChecksumDbAnswer {
@@ -70,21 +73,6 @@ export async function resolveGotoolchain(goEnv: GoEnv, processGoEnv: GoEnv | und
     }
   }
   return { source: 'unset' };
-}
-
-/** The first executable file called `name` on PATH, as exec.LookPath finds it. */
-export async function findOnPath(name: string, pathEnv: string | undefined): Promise<string | undefined> {
-  for (const dir of (pathEnv ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 function platformOf(env: Record<string, string> | undefined): { goos: string; goarch: string } {

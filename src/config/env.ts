@@ -59,6 +59,7 @@ export const GO_ENV_KEYS = [
   'GOPATH',
   'GOINSECURE',
   'GOTOOLCHAIN',
+  'GOVCS',
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',

@@ -75,7 +75,7 @@ export function gitSetupEnv(processEnv: Record<string, string | undefined> | und
 /** The longest the `go version`/`go env` spawn waits for the module check's first answer. */
 const GO_SPAWN_MAX_WAIT_MS = 250;
 
-const GO_ENV_FROM_GO = ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOMODCACHE', 'GOINSECURE', 'GOTOOLCHAIN'] as const;
+const GO_ENV_FROM_GO = ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOMODCACHE', 'GOINSECURE', 'GOTOOLCHAIN', 'GOVCS'] as const;
 
 /** `go env -json` knows values set with `go env -w`; the process env wins where set, as for go itself. */
 export function effectiveGoEnv(processEnv: GoEnv, fromGo: Record<string, string> | undefined): GoEnv {

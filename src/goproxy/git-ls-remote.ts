@@ -12,6 +12,8 @@ import { DirectGit, transportOf, type DirectGitReason, type GitSetup, type LsRem
 import { splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
 import { resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
+import { findOnPath } from '../util/find-on-path.ts';
+import { govcsDenial } from './govcs.ts';
 import { matchPrefixPatterns } from './module-patterns.ts';
 import { basicAuthFor, readNetrcLines, type NetrcLine } from './netrc.ts';
 
@@ -27,7 +29,7 @@ export interface RepoLocation {
 }
 
 /** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
-export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
+export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | 'vcs-missing' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -145,6 +147,7 @@ export class GitRemote {
     const r = await resolveImportPath(modulePath, {
       http,
       authorization: (host) => basicAuthFor(netrc, host),
+      govcs: (root, vcs) => govcsDenial(root, vcs, this.#options.goEnv ?? {}),
       insecure: this.#insecure(modulePath),
       timeoutMs: this.timeoutMs,
       ...(this.#options.goGetUrl ? { pageUrl: this.#options.goGetUrl } : {}),
@@ -173,8 +176,14 @@ export class GitRemote {
     }
     const repo = located.repo;
     const repoUrl = redactUrl(repo.url);
-    if (repo.note?.startsWith('go-import meta names vcs')) {
-      return { outcome: 'error', reason: 'unsupported-vcs', message: `${modulePath}: ${repo.note}; only git is checked`, durationMs: elapsed(), repoUrl };
+    const vcs = /go-import meta names vcs "([^"]+)"/.exec(repo.note ?? '')?.[1];
+    if (vcs !== undefined) {
+      // go runs that tool itself; buildfix only checks git. A missing tool fails go for sure; otherwise no verdict.
+      const envPath = this.#options.env?.PATH ?? process.env.PATH;
+      if (vcs !== 'mod' && !(await findOnPath(vcs, envPath))) {
+        return { outcome: 'error', reason: 'vcs-missing', message: `${modulePath}: the go-import tag names ${vcs}, and go fails with exec: "${vcs}": executable file not found in $PATH`, durationMs: elapsed(), repoUrl };
+      }
+      return { outcome: 'ok', reason: 'unsupported-vcs', message: `${modulePath}: ${repo.note}; only git repositories are checked, so this one is assumed to answer`, durationMs: elapsed(), repoUrl };
     }
     const tag = tagForVersion(modulePath, repo.root, version);
     const result = await this.#git.lsRemote(repo.url, tag === undefined ? ['HEAD'] : [`refs/tags/${tag}`], options.signal);

@@ -36,7 +36,8 @@ export type ImportResolveFailure =
   | 'disagree'
   | 'invalid-repo-root'
   | 'unknown-vcs'
-  | 'insecure-redirect';
+  | 'insecure-redirect'
+  | 'govcs';
 
 export type ImportResolution =
   | { ok: true; repo: ResolvedRepo }
@@ -59,6 +60,8 @@ export interface ResolveImportOptions {
   signal?: AbortSignal;
   /** The go-get page URL for an import path instead of https://<path>?go-get=1 (tests, mirrors). */
   pageUrl?: (importPath: string) => string;
+  /** GOVCS check: go's error when it may not run `vcs` for `root` (govcs.ts govcsDenial). */
+  govcs?: (root: string, vcs: string) => string | undefined;
   /** The Authorization header for an https request to a host (go sends ~/.netrc credentials). */
   authorization?: (host: string) => string | undefined;
 }
@@ -132,20 +135,24 @@ function matchGoImport(imports: Array<{ prefix: string; vcs: string; repo: strin
   return meta ? { ok: true, meta } : { ok: false, multiple: false, mismatches };
 }
 
-function staticRoot(importPath: string): ImportResolution | undefined {
+function staticRoot(importPath: string, govcs: ResolveImportOptions['govcs']): ImportResolution | undefined {
   const host = importPath.split('/')[0] ?? importPath;
+  const denied = (root: string, vcs: string): ImportResolution | undefined => {
+    const why = govcs?.(root, vcs);
+    return why ? { ok: false, failure: 'govcs', host, message: why } : undefined;
+  };
   for (const site of STATIC_SITES) {
     if (!hasPathPrefix(importPath, site.prefix)) continue;
     const m = site.re.exec(importPath);
     if (!m) return { ok: false, failure: 'bad-path', host, message: `invalid ${site.prefix} import path "${importPath}"` };
     const root = m[1]!;
     if (site.noVcsSuffix && VCS_NAMES.some((v) => root.endsWith(`.${v}`))) return { ok: false, failure: 'bad-path', host, message: `invalid version control suffix in ${site.prefix}/ path` };
-    return { ok: true, repo: { root, vcs: site.vcs, repoUrl: `https://${root}`, via: 'known-host' } };
+    return denied(root, site.vcs) ?? { ok: true, repo: { root, vcs: site.vcs, repoUrl: `https://${root}`, via: 'known-host' } };
   }
   const q = VCS_QUALIFIED.exec(importPath);
   if (q && q.index === 0) {
     // go pings the VCS's secure schemes to pick one; https is the one an agent uses.
-    return { ok: true, repo: { root: q[1]!, vcs: q[6]!, repoUrl: `https://${q[2]!}.${q[6]!}`, via: 'vcs-qualifier' } };
+    return denied(q[1]!, q[6]!) ?? { ok: true, repo: { root: q[1]!, vcs: q[6]!, repoUrl: `https://${q[2]!}.${q[6]!}`, via: 'vcs-qualifier' } };
   }
   return undefined;
 }
@@ -200,7 +207,7 @@ async function confirmPrefix(prefix: string, importPath: string, meta: { prefix:
 export async function resolveImportPath(importPath: string, options: ResolveImportOptions): Promise<ImportResolution> {
   const host = importPath.split('/')[0] ?? importPath;
   if (/^https?:/.test(importPath)) return { ok: false, failure: 'bad-path', host, message: `"${importPath.slice(0, importPath.indexOf(':') + 1)}//" not allowed in import path` };
-  const known = staticRoot(importPath);
+  const known = staticRoot(importPath, options.govcs);
   if (known) return known;
   const unrecognized = (failure: ImportResolveFailure, detail: string, url?: string): ImportResolution => ({
     ok: false,
@@ -237,5 +244,7 @@ export async function resolveImportPath(importPath: string, options: ResolveImpo
   if (scheme === '') return unrecognized('invalid-repo-root', `${shownUrl}: invalid repo root "${meta.repo}": no scheme`, page.url);
   if (scheme === 'file') return unrecognized('invalid-repo-root', `${shownUrl}: invalid repo root "${meta.repo}": file scheme disallowed`, page.url);
   if (meta.vcs !== 'mod' && !VCS_NAMES.includes(meta.vcs)) return unrecognized('unknown-vcs', `${shownUrl}: unknown vcs "${meta.vcs}"`, page.url);
+  const denied = options.govcs?.(meta.prefix, meta.vcs);
+  if (denied) return unrecognized('govcs', denied, page.url);
   return { ok: true, repo: { root: meta.prefix, vcs: meta.vcs, repoUrl: meta.repo, via: 'go-get', metaUrl: shownUrl } };
 }

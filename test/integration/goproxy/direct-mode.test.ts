@@ -60,6 +60,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/moved`, vcs: 'git', repo: `${git.url}/moved.git` },
         { prefix: `${V}/renamed`, vcs: 'git', repo: `${git.url}/renamed.git` },
         { prefix: `${V}/withdep`, vcs: 'git', repo: `${git.url}/withdep.git` },
+        { prefix: `${V}/svnlib`, vcs: 'svn', repo: `${git.url}/svnlib` },
+        { prefix: `${V}/hglib`, vcs: 'hg', repo: `${git.url}/hglib` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/moved.git` },
       ],
@@ -222,5 +224,23 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     const found = errors(report).find((f) => f.module === `${V}/lib`);
     assert.equal(found?.category, 'version-not-found', JSON.stringify(errors(report)));
     assert.equal(found?.version, 'v1.9.0');
+  });
+
+  it('GOVCS forbidding git for the module: proxy-config, as go refuses to run git', async () => {
+    const { go, report } = await both(`${V}/lib`, 'v1.0.0', await agent(), { ...privateEnv(), GOVCS: `${V}:hg` });
+    assert.match(go.stderr, /GOVCS disallows using git for private/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'proxy-config');
+    assert.match(f?.message ?? '', /GOVCS disallows using git for private/);
+  });
+
+  it('a go-import tag naming hg or svn on an agent without them: host-environment, as go cannot run the tool', async () => {
+    const hg = await both(`${V}/hglib`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(hg.go.stderr, /exec: "hg": executable file not found/);
+    assert.equal(errors(hg.report)[0]?.category, 'host-environment');
+    // go 1.19 words a missing svn as "unknown revision" (its svn support only lists and exports); the cause is the same.
+    const svn = await both(`${V}/svnlib`, 'v1.0.0', await agent(), privateEnv());
+    assert.match(svn.go.stderr, /svnlib@v1\.0\.0: .*unknown revision v1\.0\.0/);
+    assert.equal(errors(svn.report)[0]?.category, 'host-environment');
   });
 });

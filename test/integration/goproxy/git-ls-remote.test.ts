@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,10 +111,17 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
     assert.equal(missing.reason, 'tag-missing');
   });
 
-  it('refuses a non-git go-import vcs', async () => {
-    const r = await git.checkVersion('example.test/hg/x', 'v1.0.0');
-    assert.equal(r.outcome, 'error');
-    assert.equal(r.reason, 'unsupported-vcs');
+  it('a non-git go-import vcs: an error only when the tool is missing (go would fail), else no verdict', async () => {
+    const missing = await new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: { ...isolatedGitEnv(base), PATH: join(base, 'no-bin') }, http, goGetUrl: (path) => `${fake.url}/${path}?go-get=1` }).checkVersion('example.test/hg/x', 'v1.0.0');
+    assert.equal(missing.outcome, 'error');
+    assert.equal(missing.reason, 'vcs-missing');
+    const bin = join(base, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'hg'), '#!/bin/sh\nexit 0\n');
+    await chmod(join(bin, 'hg'), 0o755);
+    const present = await new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: { ...isolatedGitEnv(base), PATH: `${bin}:${process.env.PATH ?? ''}` }, http, goGetUrl: (path) => `${fake.url}/${path}?go-get=1` }).checkVersion('example.test/hg/x', 'v1.0.0');
+    assert.equal(present.outcome, 'ok');
+    assert.equal(present.reason, 'unsupported-vcs');
   });
 
   it('says why the go-get lookup failed, in go\'s words (resolveRepo falls back to a guess)', async () => {

@@ -4,6 +4,7 @@ import { categoryForDirectFailure, fixForDirectFailure } from '../../../src/chec
 import { transportOf } from '../../../src/goproxy/direct-git.ts';
 import { hasPathPrefix, parseGoImportMeta, resolveImportPath } from '../../../src/goproxy/import-path-resolve.ts';
 import { basicAuthFor, netrcHasPasswordFor, parseNetrcLines } from '../../../src/goproxy/netrc.ts';
+import { govcsDenial, parseGovcs } from '../../../src/goproxy/govcs.ts';
 
 // Static rules never touch the network: any request fails the test.
 const noNetwork = {
@@ -97,5 +98,23 @@ describe('.netrc as go and git read it', () => {
     assert.equal(netrcHasPasswordFor('machine a.test login u password p\n', 'a.test'), true);
     assert.equal(netrcHasPasswordFor('machine a.test login u\nmachine b.test password p\n', 'a.test'), false);
     assert.equal(netrcHasPasswordFor('default login u password p\n', 'any.test'), true);
+  });
+});
+
+describe('GOVCS (vcs.go CheckGOVCS)', () => {
+  it('defaults to private:all,public:git|hg with GOPRIVATE deciding private', () => {
+    assert.equal(govcsDenial('example.com/x', 'git', {}), undefined);
+    assert.equal(govcsDenial('example.com/x', 'svn', {}), "GOVCS disallows using svn for public example.com/x; see 'go help vcs'");
+    assert.equal(govcsDenial('corp.test/x', 'svn', { GOPRIVATE: 'corp.test' }), undefined);
+    assert.equal(govcsDenial('example.com/x', 'mod', { GOVCS: 'public:off' }), undefined);
+  });
+  it('puts the user\'s rules first; the first matching rule decides', () => {
+    assert.equal(govcsDenial('corp.test/x', 'git', { GOPRIVATE: 'corp.test', GOVCS: 'corp.test:hg' }), "GOVCS disallows using git for private corp.test/x; see 'go help vcs'");
+    assert.equal(govcsDenial('example.com/x', 'bzr', { GOVCS: 'example.com:bzr' }), undefined);
+    assert.equal(govcsDenial('example.com/x', 'git', { GOVCS: 'public:off' }), "GOVCS disallows using git for public example.com/x; see 'go help vcs'");
+  });
+  it('reports a malformed GOVCS with go\'s message', () => {
+    assert.equal(govcsDenial('example.com/x', 'git', { GOVCS: 'example.com' }), 'malformed entry in GOVCS (missing colon): "example.com"');
+    assert.throws(() => parseGovcs('a:git,a:hg'), /unreachable pattern in GOVCS/);
   });
 });
