@@ -7,10 +7,11 @@
  * database, which go always consults for toolchains.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { GoEnv } from '../config/env.ts';
 import { parseGoEnvFile } from './go-env-file.ts';
 import { compareGoVersions } from '../gomod/go-version.ts';
+import { findGoWork, readGoWork } from '../gomod/go-work.ts';
 import { selectToolchain, TOOLCHAIN_MODULE, toolchainModuleVersion, type ToolchainProblem, type ToolchainSelection } from '../gomod/toolchain-select.ts';
 import type { GoMod } from '../gomod/types.ts';
 import type { GitRemote } from '../goproxy/git-ls-remote.ts';
@@ -55,6 +56,8 @@ export interface ToolchainCheckOptions {
   sumDb: GoSumDb | undefined;
   /** Asks the checksum DB; without it the database is not consulted (the check says so). */
   checksumDb?: ChecksumDbLookup;
+  /** The directory go runs in (the checkout): a go.work there or above takes over the go/toolchain lines. */
+  workspaceDir?: string;
   /** PATH to search for go1.X.Y binaries (default: process PATH). */
   pathEnv?: string;
   signal?: AbortSignal;
@@ -89,7 +92,7 @@ function describeAttempt(a: SourceAttempt): string {
 function problemFinding(p: ToolchainProblem, sel: ToolchainSelection, local: string): Finding {
   const running = sel.switched ? `${sel.toolchain} (switched to from go ${local})` : `go ${local}`;
   const legacy = !sel.switching || compareGoVersions(sel.version, '1.21') < 0;
-  const base = { category: 'toolchain-mismatch' as const, key: `toolchain:${p.kind}`, evidence: p.goMessage, ...(p.location ? { location: p.location } : {}) };
+  const base = { category: 'toolchain-mismatch' as const, key: `toolchain:${p.kind}:${p.location ?? ''}`, evidence: p.goMessage, ...(p.location ? { location: p.location } : {}) };
   switch (p.kind) {
     case 'invalid-go-version':
       return { ...base, severity: 'error', message: `${running} cannot parse the go line: it predates Go 1.21, which introduced patch and rc versions there`, fix: `Upgrade Go on the agent to 1.21 or newer, or write the go line as "go 1.N" (${p.location}).` };
@@ -129,14 +132,23 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
   if (!local) return done('skip', 'go is not installed on this host: no toolchain to select', []);
   const { goMod } = options;
   const gotoolchain = await resolveGotoolchain(options.goEnv, options.processGoEnv, options.goInfo?.env?.GOROOT);
+  // In workspace mode go.work's go/toolchain lines decide (modGoToolchain); go < 1.21 parses both files with its old grammar.
+  const workPath = options.workspaceDir ? await findGoWork(options.workspaceDir, options.goEnv.GOWORK) : undefined;
+  const work = workPath ? await readGoWork(workPath) : undefined;
+  const workFile = workPath && options.workspaceDir && relative(options.workspaceDir, workPath) === 'go.work' ? 'go.work' : workPath;
   const sel = selectToolchain({
     localVersion: local,
     gotoolchain: gotoolchain.value,
     gotoolchainSource: gotoolchain.source,
-    file: goMod.file,
-    ...(goMod.go ? { goLine: goMod.go } : {}),
-    ...(goMod.toolchain ? { toolchainLine: goMod.toolchain } : {}),
+    ...(work && workFile
+      ? { file: workFile, ...(work.go ? { goLine: work.go } : {}), ...(work.toolchain ? { toolchainLine: work.toolchain } : {}) }
+      : { file: goMod.file, ...(goMod.go ? { goLine: goMod.go } : {}), ...(goMod.toolchain ? { toolchainLine: goMod.toolchain } : {}) }),
   });
+  if (work && !sel.switching) {
+    // go 1.19/1.20 read go.mod too: its old-grammar errors count as well.
+    const modSel = selectToolchain({ localVersion: local, gotoolchain: undefined, file: goMod.file, ...(goMod.go ? { goLine: goMod.go } : {}), ...(goMod.toolchain ? { toolchainLine: goMod.toolchain } : {}) });
+    sel.problems.push(...modSel.problems.filter((p) => !p.downloadOk));
+  }
   const findings: Finding[] = sel.problems.map((p) => problemFinding(p, sel, local));
   const blocking = sel.problems.some((p) => !p.downloadOk && (p.kind === 'invalid-gotoolchain' || p.kind === 'invalid-toolchain-line'));
   if (!sel.switched || blocking) {

@@ -60,6 +60,7 @@ export const GO_ENV_KEYS = [
   'GOINSECURE',
   'GOTOOLCHAIN',
   'GOVCS',
+  'GOWORK',
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',

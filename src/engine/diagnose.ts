@@ -230,6 +230,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               goInfo: await goInfoPromise,
               goEnv,
               processGoEnv: options.goEnv,
+              workspaceDir: target.dir,
               chain,
               privacy,
               client,

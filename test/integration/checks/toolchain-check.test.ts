@@ -148,6 +148,17 @@ describe('toolchain check', () => {
       assert.deepEqual(await resolveGotoolchain({}, {}, join(work, 'no-such-goroot')), { source: 'unset' });
     });
 
+    it('a go.work takes over the go line for selection (GOWORK=off turns it off)', async () => {
+      const dir = await mkdtemp(join(work, 'ws-'));
+      await writeFile(join(dir, 'go.work'), 'go 1.22.1\n\nuse .\n');
+      const text = 'module example.com/app\n\ngo 1.21.0\n';
+      const r = await checkToolchain(options(text, '1.21.5', { GOTOOLCHAIN: 'auto' }, { workspaceDir: dir }));
+      assert.equal(r.status, 'pass', JSON.stringify(r));
+      assert.match(r.detail ?? '', /raised to go1\.22\.1 by the go line \(go\.work:1\)/);
+      const off = await checkToolchain(options(text, '1.21.5', { GOTOOLCHAIN: 'auto', GOWORK: 'off' }, { workspaceDir: dir }));
+      assert.match(off.detail ?? '', /runs \(no switch\)/);
+    });
+
     it('GOTOOLCHAIN=local with a newer go line is go\'s "requires go >=" error', async () => {
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'local' }));
       assert.equal(r.status, 'fail');
@@ -170,18 +181,34 @@ describe('toolchain check', () => {
       'module example.com/app\n\ngo 1.19\n\ntoolchain go1.21.3\n',
       'module example.com/app\n\ngo 1.22.0\n\ntoolchain go1.22.1\n',
     ];
+    async function agree(files: Record<string, string>): Promise<void> {
+      assert.ok(goVersion, 'go must be installed for this test');
+      const dir = await mkdtemp(join(work, 'oracle-'));
+      for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+      const go = await runCommand(['go', 'mod', 'download'], { cwd: dir, reject: false, timeoutMs: 20_000, env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'auto', HOME: dir } });
+      const r = await checkToolchain(options(files['go.mod'] ?? '', goVersion, { GOTOOLCHAIN: 'auto' }, { workspaceDir: dir }));
+      const errors = r.findings.filter((f) => f.severity === 'error');
+      assert.equal(errors.length > 0, go.exitCode !== 0, `go said: ${go.stderr}\nbuildfix: ${JSON.stringify(r.findings)}`);
+      // go stops at the first file it cannot parse (go.work before go.mod): that one must be among buildfix's.
+      if (go.exitCode !== 0) {
+        const said = errors.map((f) => (f.evidence ?? '').replace(/^(go\.mod|go\.work)/, (m) => join(dir, m)));
+        assert.ok(said.some((e) => go.stderr.includes(e)), `go said: ${go.stderr}\nbuildfix evidence: ${said.join(' | ')}`);
+      }
+    }
+
     for (const text of goMods) {
       it(`agrees with go mod download on ${JSON.stringify(text.split('\n').slice(2).join(' ').trim())}`, async () => {
-        assert.ok(goVersion, 'go must be installed for this test');
-        const dir = await mkdtemp(join(work, 'oracle-'));
-        await writeFile(join(dir, 'go.mod'), text);
-        const go = await runCommand(['go', 'mod', 'download'], { cwd: dir, reject: false, timeoutMs: 20_000, env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'auto', HOME: dir } });
-        const r = await checkToolchain(options(text, goVersion, { GOTOOLCHAIN: 'auto' }));
-        const errors = r.findings.filter((f) => f.severity === 'error');
-        assert.equal(errors.length > 0, go.exitCode !== 0, `go said: ${go.stderr}\nbuildfix: ${JSON.stringify(r.findings)}`);
-        for (const f of errors) assert.ok(go.stderr.includes((f.evidence ?? '').replace(/^go\.mod/, join(dir, 'go.mod'))), `go said: ${go.stderr}\nbuildfix evidence: ${f.evidence}`);
+        await agree({ 'go.mod': text });
       });
     }
+
+    it('reads go.work like go: its go/toolchain lines are parsed with the old grammar too', async () => {
+      const mod = 'module example.com/app\n\ngo 1.19\n';
+      await agree({ 'go.mod': mod, 'go.work': 'go 1.19\n\nuse .\n' });
+      await agree({ 'go.mod': mod, 'go.work': 'go 1.21.0\n\nuse .\n' });
+      await agree({ 'go.mod': mod, 'go.work': 'go 1.19\n\ntoolchain go1.21.3\n\nuse .\n' });
+      await agree({ 'go.mod': 'module example.com/app\n\ngo 1.21.0\n', 'go.work': 'go 1.19\n\nuse .\n' });
+    });
 
     it('diagnose reports the toolchain line as a toolchain-mismatch root cause', async () => {
       const dir = await mkdtemp(join(work, 'diag-'));

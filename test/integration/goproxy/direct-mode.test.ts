@@ -243,4 +243,16 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.match(svn.go.stderr, /svnlib@v1\.0\.0: .*unknown revision v1\.0\.0/);
     assert.equal(errors(svn.report)[0]?.category, 'host-environment');
   });
+
+  it('a `direct` fallback after the proxy\'s 404 (GOPROXY=proxy,direct): found there, or the direct error is the verdict', async () => {
+    const env = { GOPROXY: `${proxy.url},direct`, GOSUMDB: 'off' };
+    proxy.resetStats();
+    const ok = await both(`${V}/lib`, 'v1.0.0', await agent(), env);
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    assert.ok(proxy.requests.length > 0, 'the proxy was asked first');
+    const bad = await both(`${V}/nometa`, 'v1.0.0', await agent(), env);
+    assert.match(bad.go.stderr, /no go-import meta tags/);
+    assert.equal(errors(bad.report)[0]?.category, 'vanity-import');
+  });
 });
