@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import type { GoEnv } from '../config/env.ts';
 import { CommandFailedError } from '../errors.ts';
 import { runCommand } from '../exec/run-command.ts';
+import { createLimiter } from '../util/limiter.ts';
 import { redactText } from '../util/redact.ts';
 import { redactUrl } from './http-client.ts';
 import { netrcHasPasswordFor, netrcPath } from './netrc.ts';
@@ -59,6 +60,10 @@ export interface DirectGitOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** git processes this process runs at once for direct mode (a diagnosis may have many private modules; agents have few cores). */
+const MAX_GIT_PROCESSES = 8;
+const gitSlot = createLimiter(MAX_GIT_PROCESSES);
+
 const PROXY_KEYS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
 
 export function transportOf(url: string): Transport {
@@ -103,7 +108,11 @@ export class DirectGit {
   }
 
   /** How the agent's git would reach `url`: rewrites, transport, credentials present. */
-  async setup(url: string, signal?: AbortSignal): Promise<GitSetup> {
+  setup(url: string, signal?: AbortSignal): Promise<GitSetup> {
+    return gitSlot(() => this.#setup(url, signal));
+  }
+
+  async #setup(url: string, signal?: AbortSignal): Promise<GitSetup> {
     const expanded = await this.#git(['ls-remote', '--get-url', '--', url], signal).catch(() => ({ exitCode: 1, stdout: '' }));
     const effective = expanded.exitCode === 0 && expanded.stdout.trim() !== '' ? expanded.stdout.trim() : url;
     const transport = transportOf(effective);
@@ -137,7 +146,11 @@ export class DirectGit {
    * into a scratch repository; blobs filtered where the server allows), first existing path wins.
    * undefined: the fetch failed; { path: undefined }: none of the paths exists at the ref.
    */
-  async readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
+  readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
+    return gitSlot(() => this.#readFileAt(url, ref, paths, signal));
+  }
+
+  async #readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
     const dir = await mkdtemp(join(tmpdir(), 'buildfix-gitmod-'));
     try {
       const git = (args: string[]) => runCommand(['git', ...args], { cwd: dir, timeoutMs: this.timeoutMs, env: { ...this.env(), GIT_DIR: dir }, reject: false, keepFinalNewline: true, ...(signal ? { signal } : {}) });
@@ -159,7 +172,7 @@ export class DirectGit {
     const started = performance.now();
     const shown = redactUrl(url);
     try {
-      const res = await runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], { cwd: tmpdir(), timeoutMs: this.timeoutMs, env: this.env(), ...(signal ? { signal } : {}) });
+      const res = await gitSlot(() => runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], { cwd: tmpdir(), timeoutMs: this.timeoutMs, env: this.env(), ...(signal ? { signal } : {}) }));
       const refs = res.stdout
         .split('\n')
         .map((line) => line.split('\t')[1]?.trim())
