@@ -48,7 +48,7 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
   const repoHost = hostOfUrl(ctx.repoUrl) ?? host;
   switch (failure) {
     case 'vanity:dns':
-      return `The import path's host ${host} does not resolve from this agent, so go cannot read ${page}. Fix DNS for ${host} on the agent (resolver, VPN, /etc/hosts), or fetch the module through a GOPROXY that has it.`;
+      return `The import path's host ${host} does not resolve from this agent, so go cannot read ${page}. Fix DNS for ${host} on the agent (resolver, VPN, /etc/hosts), or serve it from an internal module proxy in GOPROXY (never a public one for a private module).`;
     case 'vanity:connect':
     case 'vanity:timeout':
     case 'vanity:network':
@@ -65,13 +65,13 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
     case 'vanity:unknown-vcs':
       return `${page} must carry exactly one <meta name="go-import" content="<prefix> git <https repository URL>"> whose prefix starts the module path: fix the vanity server's configuration, or point go.mod at the repository with a replace directive.`;
     case 'vanity:govcs':
-      return `GOVCS forbids the version control tool this module's repository needs: allow it for the module, e.g. GOVCS=${host}:git|hg|svn (go env -w GOVCS=… or the agent's environment), or fetch the module through a GOPROXY that has it.`;
+      return `GOVCS forbids the version control tool this module's repository needs: allow it for the module, e.g. GOVCS=${host}:git|hg|svn (go env -w GOVCS=… or the agent's environment), or serve it from an internal module proxy in GOPROXY (never a public one for a private module).`;
     case 'vanity:bad-path':
       return `The module path ${ctx.module} is not one go can resolve: correct it in go.mod and in every import.`;
     case 'vanity:ssh-meta':
       return `The go-import tag sends go to ${ctx.repoUrl ?? 'an ssh:// URL'}, and this agent has no ssh access there. Either make git use https for it: git config --global url."https://${repoHost}/".insteadOf "${sshBase(ctx.repoUrl, repoHost)}" (with an https token in ~/.netrc or a credential helper), or give the build user an ssh key for ${repoHost} (and its host key in ~/.ssh/known_hosts), or change the meta tag to an https URL.`;
     case 'vcs-missing':
-      return `Install the version control tool the module's go-import tag names on the agent (and on the build user's PATH), or fetch the module through a GOPROXY that has it.`;
+      return `Install the version control tool the module's go-import tag names on the agent (and on the build user's PATH), or serve it from an internal module proxy in GOPROXY (never a public one for a private module).`;
     case 'credentials-rejected':
       return `The agent's git credentials for ${repoHost} were rejected: renew the token in ~/.netrc or the credential helper of the build user, and check it may read ${ctx.repoUrl ?? 'the repository'}.`;
     case 'ssh-auth':

@@ -302,7 +302,8 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
           ? `${n === 1 ? (group.modules[0] ?? '1 module') : `${n} modules`} cannot be fetched direct: ${a.message ?? a.failure ?? 'git failed'}`
           : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
       evidence: `${a ? describeAttempt(a) : ''}\nmodules: ${group.modules.slice(0, 5).join(', ')}${n > 5 ? ` … and ${n - 5} more` : ''}`.trim(),
-      ...(n === 1 ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '' } : {}),
+      // One module: the same key as the graph stage's finding for it, which then refines this one instead of repeating it.
+      ...(n === 1 ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '', key: `${group.category}:${group.modules[0] ?? ''}` } : {}),
       fix: (a?.source === 'direct' ? fixForDirectFailure(a.failure, { module: group.modules[0]?.split('@')[0] ?? '', ...(a.url ? { repoUrl: a.url } : {}) }) : undefined) ?? fixForLookupError(group.category, a?.source),
     });
   }

@@ -161,7 +161,8 @@ function fetchFailure(err: unknown): { failure: ImportResolveFailure; detail: st
   if (err instanceof HttpRequestError) {
     const kind = err.kind;
     const failure: ImportResolveFailure = kind === 'dns' ? 'dns' : kind === 'connect-refused' ? 'connect' : kind === 'tls' ? 'tls' : kind === 'timeout' ? 'timeout' : 'network';
-    return { failure, detail: err.message };
+    // Its message starts with "GET <url>: ", which go's wording already has.
+    return { failure, detail: err.message.replace(/^GET \S+: /, '') };
   }
   return { failure: 'network', detail: err instanceof Error ? err.message : String(err) };
 }

@@ -6,6 +6,7 @@
  * first-pass finding about the same module version.
  */
 import type { GoSum } from '../gomod/types.ts';
+import { fixForDirectFailure } from '../checks/direct-fixes.ts';
 import { categoryForAttempt } from '../checks/module-check.ts';
 import type { Finding } from '../report/model.ts';
 import type { LoadedModuleGraph } from './load-graph.ts';
@@ -140,7 +141,9 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
           severity: 'error',
           key: findingKey(category, actual),
           message: `${prefix}${viaReplace}: go.mod could not be fetched: ${p.message}`,
-          fix: `${modKey(actual)} is needed to load the module graph; fix access to ${p.lookup?.decidedBy?.source ?? 'the module proxy'} (buildfix probe), then retry.`,
+          fix:
+            (p.lookup?.decidedBy?.source === 'direct' ? fixForDirectFailure(p.lookup.decidedBy.failure, { module: actual.path, ...(p.lookup.decidedBy.url ? { repoUrl: p.lookup.decidedBy.url } : {}) }) : undefined) ??
+            `${modKey(actual)} is needed to load the module graph; fix access to ${p.lookup?.decidedBy?.source ?? 'the module proxy'} (buildfix probe), then retry.`,
         });
         break;
       }
