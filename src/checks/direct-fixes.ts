@@ -70,6 +70,8 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
       return `The module path ${ctx.module} is not one go can resolve: correct it in go.mod and in every import.`;
     case 'vanity:ssh-meta':
       return `The go-import tag sends go to ${ctx.repoUrl ?? 'an ssh:// URL'}, and this agent has no ssh access there. Either make git use https for it: git config --global url."https://${repoHost}/".insteadOf "${sshBase(ctx.repoUrl, repoHost)}" (with an https token in ~/.netrc or a credential helper), or give the build user an ssh key for ${repoHost} (and its host key in ~/.ssh/known_hosts), or change the meta tag to an https URL.`;
+    case 'tls':
+      return `git does not trust the certificate of ${repoHost}: install the issuing CA in the agent's trust store, or point git at it for that host only: git config --global http.https://${repoHost}/.sslCAInfo /path/to/ca.pem (never http.sslVerify=false).`;
     case 'vcs-missing':
       return `Install the version control tool the module's go-import tag names on the agent (and on the build user's PATH), or serve it from an internal module proxy in GOPROXY (never a public one for a private module).`;
     case 'credentials-rejected':

@@ -7,7 +7,8 @@
  * repositories. Bare repositories come from createGitRepo (goproxy-server.ts).
  */
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { isolatedGitEnv } from './goproxy-server.ts';
 
@@ -19,10 +20,12 @@ export interface GitHttpServerOptions {
   /** Address to bind (default 127.0.0.1). */
   host?: string;
   port?: number;
+  /** Serve HTTPS with this key pair (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface GitHttpServer {
-  /** http://host:port — append "/<name>.git". */
+  /** http(s)://host:port — append "/<name>.git". */
   url: string;
   host: string;
   port: number;
@@ -99,7 +102,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       res.writeHead(status, headers).end(body);
     });
   };
-  const server = createServer(handler);
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -111,7 +114,7 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     host,
     port,
     seen,

@@ -28,6 +28,7 @@ describe('private vanity server over https (.netrc, certificates) against go', (
   let work: string;
   let ca: TestCa;
   let git: GitHttpServer;
+  let gitTls: GitHttpServer;
   let vanity: VanityServer;
   let proxy: GoProxyFake;
 
@@ -35,26 +36,40 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     work = await mkdtemp(join(tmpdir(), 'buildfix-vanity-https-'));
     const repos = join(work, 'repos');
     await createGitRepo(repos, 'lib', { 'v1.0.0': { 'go.mod': `module ${V}/lib\n\ngo 1.19\n`, 'lib.go': 'package lib\n' } });
+    await createGitRepo(repos, 'tlslib', { 'v1.0.0': { 'go.mod': `module ${V}/tlslib\n\ngo 1.19\n`, 'lib.go': 'package tlslib\n' } });
     git = await startGitHttpServer({ root: repos });
     ca = await createTestCa({ commonName: 'Vanity Test CA', organization: 'buildfix tests' });
     const leaf = await issueCertificate(ca, [V]);
-    vanity = await startVanityServer({ host: V, port: 443, tls: { key: leaf.keyPem, cert: leaf.certPem }, auth: { user: 'ci-bot', pass: 'vanity-token' }, imports: [{ prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` }] });
+    const gitLeaf = await issueCertificate(ca, ['127.0.0.1']);
+    gitTls = await startGitHttpServer({ root: repos, tls: { key: gitLeaf.keyPem, cert: gitLeaf.certPem } });
+    vanity = await startVanityServer({
+      host: V,
+      port: 443,
+      tls: { key: leaf.keyPem, cert: leaf.certPem },
+      auth: { user: 'ci-bot', pass: 'vanity-token' },
+      imports: [
+        { prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` },
+        { prefix: `${V}/tlslib`, vcs: 'git', repo: `${gitTls.url}/tlslib.git` },
+      ],
+    });
     proxy = await startGoProxyFake({ modules: [] });
   });
   after(async () => {
     await vanity.close();
     await git.close();
+    await gitTls.close();
     await proxy.close();
     await ca.dispose();
     await rm(work, { recursive: true, force: true });
   });
 
-  async function both(netrc: string | undefined, trustCa: boolean): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
+  async function both(netrc: string | undefined, trustCa: boolean, module = `${V}/lib`, gitconfig?: string): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
     const dir = await mkdtemp(join(work, 'app-'));
     const home = join(dir, 'home');
     await runCommand(['mkdir', '-p', home]);
     if (netrc) await writeFile(join(home, '.netrc'), netrc, { mode: 0o600 });
-    await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${V}/lib v1.0.0\n`);
+    if (gitconfig) await writeFile(join(home, '.gitconfig'), gitconfig);
+    await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${module} v1.0.0\n`);
     const goEnv = { GOPROXY: proxy.url, GOPRIVATE: V, GOFLAGS: '-mod=mod' };
     const go = await runCommand(['go', 'mod', 'download'], {
       cwd: dir,
@@ -97,5 +112,16 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     assert.match(r.go.stderr, /x509: certificate signed by unknown authority/);
     assert.equal(r.errors[0]?.category, 'vanity-import', JSON.stringify(r.errors));
     assert.match(r.errors[0]?.fix ?? '', /certificate/);
+  });
+
+  it('git over https with the corporate CA: trusted through the agent\'s .gitconfig both succeed, untrusted both fail (tls-interception)', async () => {
+    const netrc = `machine ${V} login ci-bot password vanity-token\n`;
+    const trusted = await both(netrc, true, `${V}/tlslib`, `[http]\n\tsslCAInfo = ${ca.certPath}\n`);
+    assert.equal(trusted.go.exitCode, 0, trusted.go.stderr);
+    assert.deepEqual(trusted.errors, []);
+    const untrusted = await both(netrc, true, `${V}/tlslib`);
+    assert.match(untrusted.go.stderr, /SSL certificate problem|server certificate verification failed/);
+    assert.equal(untrusted.errors[0]?.category, 'tls-interception', JSON.stringify(untrusted.errors));
+    assert.match(untrusted.errors[0]?.fix ?? '', /sslCAInfo/);
   });
 });
