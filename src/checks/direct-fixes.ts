@@ -11,7 +11,7 @@ export function categoryForDirectFailure(failure: string | undefined): FindingCa
   if (failure === undefined) return undefined;
   if (failure === 'vanity:govcs') return 'proxy-config';
   if (failure.startsWith('vanity:')) return 'vanity-import';
-  if (failure === 'credentials-rejected' || failure === 'ssh-auth') return 'git-credentials';
+  if (failure === 'credentials-rejected' || failure === 'ssh-auth' || failure === 'ssh-rewrite') return 'git-credentials';
   if (failure === 'vcs-missing') return 'host-environment';
   if (failure === 'auth') return 'private-module-auth';
   return undefined;
@@ -70,6 +70,15 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
       return `The module path ${ctx.module} is not one go can resolve: correct it in go.mod and in every import.`;
     case 'vanity:ssh-meta':
       return `The go-import tag sends go to ${ctx.repoUrl ?? 'an ssh:// URL'}, and this agent has no ssh access there. Either make git use https for it: git config --global url."https://${repoHost}/".insteadOf "${sshBase(ctx.repoUrl, repoHost)}" (with an https token in ~/.netrc or a credential helper), or give the build user an ssh key for ${repoHost} (and its host key in ~/.ssh/known_hosts), or change the meta tag to an https URL.`;
+    case 'ssh-rewrite':
+      return `The build user's ~/.gitconfig rewrites https://${repoHost}/ to ssh (url.<base>.insteadOf), and ssh to ${repoHost} fails: give the build user a key for ${repoHost} (and its host key in ~/.ssh/known_hosts) with port 22 open, or remove the rewrite (git config --global --remove-section url.<base>) and use an https token in ~/.netrc.`;
+    case 'unreachable':
+    case 'timeout':
+      return `git cannot reach ${ctx.repoUrl ?? repoHost} from this agent: check DNS, the firewall and HTTPS_PROXY/NO_PROXY for ${repoHost} (git uses the same proxy variables), or serve the module from an internal module proxy in GOPROXY (never a public one for a private module).`;
+    case 'git-missing':
+      return 'Install git on the agent (on the PATH of the build user): go runs it for every module it fetches direct.';
+    case 'error':
+      return `Run git ls-remote ${ctx.repoUrl ?? `https://${ctx.module}`} as the build user on the agent (GIT_TERMINAL_PROMPT=0) to see why git fails there.`;
     case 'tls':
       return `git does not trust the certificate of ${repoHost}: install the issuing CA in the agent's trust store, or point git at it for that host only: git config --global http.https://${repoHost}/.sslCAInfo /path/to/ca.pem (never http.sslVerify=false).`;
     case 'vcs-missing':

@@ -29,7 +29,7 @@ export interface RepoLocation {
 }
 
 /** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
-export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | 'vcs-missing' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
+export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -209,6 +209,10 @@ export class GitRemote {
         vanityHost: repo.root.split('/')[0] ?? repo.root,
         ...(setup ? { setup } : {}),
       };
+    }
+    // The agent's own insteadOf sends an https URL to ssh, and ssh fails: its git set-up is the cause.
+    if (setup?.rewritten && setup.transport === 'ssh' && transportOf(repo.url) !== 'ssh' && (result.reason === 'ssh-auth' || result.reason === 'unreachable')) {
+      return { ...base, outcome: 'error', reason: 'ssh-rewrite', message: `${result.message}; ~/.gitconfig's url.*.insteadOf sends ${repoUrl} to ssh`, setup };
     }
     const hint = repo.note ? ` (${repo.note})` : '';
     return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };

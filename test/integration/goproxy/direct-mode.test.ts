@@ -255,4 +255,13 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.match(bad.go.stderr, /no go-import meta tags/);
     assert.equal(errors(bad.report)[0]?.category, 'vanity-import');
   });
+
+  it('the agent\'s insteadOf sends https to ssh, and ssh fails: git-credentials naming the rewrite', async () => {
+    const { go, report } = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: '[url "ssh://git@127.0.0.1:1/"]\n\tinsteadOf = https://github.com/\n' }), privateEnv());
+    assert.match(go.stderr, /ssh: connect to host 127\.0\.0\.1 port 1/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'git-credentials', JSON.stringify(errors(report)));
+    assert.match(f?.message ?? '', /insteadOf sends https:\/\/github\.com\/acme\/widget to ssh/);
+    assert.match(f?.fix ?? '', /rewrites https:\/\/github\.com\/ to ssh/);
+  });
 });

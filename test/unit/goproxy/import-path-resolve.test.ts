@@ -73,7 +73,8 @@ describe('direct-mode categories and fixes', () => {
   it('names the exact setting to change and never a public mirror', () => {
     const ssh = fixForDirectFailure('vanity:ssh-meta', { module: 'go.corp.test/lib', repoUrl: 'ssh://***@git.corp.test:2222/lib.git' }) ?? '';
     assert.match(ssh, /url\."https:\/\/git\.corp\.test\/"\.insteadOf "ssh:\/\/git@git\.corp\.test:2222\/"/);
-    for (const f of ['vanity:dns', 'vanity:no-meta', 'auth', 'credentials-rejected', 'ssh-auth', 'vanity:ssh-meta']) {
+    for (const f of ['vanity:dns', 'vanity:connect', 'vanity:no-meta', 'vanity:govcs', 'auth', 'credentials-rejected', 'ssh-auth', 'ssh-rewrite', 'vanity:ssh-meta', 'unreachable', 'timeout', 'tls', 'error', 'git-missing', 'vcs-missing']) {
+      assert.ok(fixForDirectFailure(f, { module: 'go.corp.test/lib' }), `no direct fix for ${f}`);
       assert.doesNotMatch(fixForDirectFailure(f, { module: 'go.corp.test/lib' }) ?? '', /proxy\.golang\.org|goproxy\.(io|cn)/);
     }
   });
