@@ -11,7 +11,7 @@ import { isPseudoVersion } from '../gomod/go-version.ts';
 import { DirectGit, transportOf, type DirectGitReason, type GitSetup, type LsRemoteResult } from './direct-git.ts';
 import { splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
-import { resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
+import { hasPathPrefix, resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
 import { findOnPath } from '../util/find-on-path.ts';
 import { govcsDenial } from './govcs.ts';
 import { matchPrefixPatterns } from './module-patterns.ts';
@@ -69,28 +69,6 @@ export interface GitRemoteOptions {
 
 /** Hosts whose repository root is always the first three path elements. */
 const KNOWN_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org']);
-
-
-/** True when `prefix` is `path` or a leading run of its slash-separated elements. */
-function hasPathPrefix(path: string, prefix: string): boolean {
-  return path === prefix || (path.startsWith(prefix) && (prefix.endsWith('/') || path[prefix.length] === '/'));
-}
-
-/** `<meta name="go-import" content="root vcs url">` entries of a go-get page. */
-export function parseGoImportMeta(html: string): Array<{ root: string; vcs: string; url: string }> {
-  const out: Array<{ root: string; vcs: string; url: string }> = [];
-  const head = html.split(/<\/head>|<body/i)[0] ?? html;
-  for (const tag of head.match(/<meta\s[^>]*>/gi) ?? []) {
-    const attr = (name: string): string | undefined => {
-      const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-      return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-    };
-    if (attr('name') !== 'go-import') continue;
-    const fields = (attr('content') ?? '').trim().split(/\s+/);
-    if (fields.length === 3) out.push({ root: fields[0]!, vcs: fields[1]!, url: fields[2]! });
-  }
-  return out;
-}
 
 /**
  * The git tag for a module version, as the go command derives it: the

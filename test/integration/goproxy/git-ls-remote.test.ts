@@ -5,7 +5,8 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GitRemote, parseGoImportMeta, tagForVersion } from '../../../src/goproxy/git-ls-remote.ts';
+import { GitRemote, tagForVersion } from '../../../src/goproxy/git-ls-remote.ts';
+import { parseGoImportMeta } from '../../../src/goproxy/import-path-resolve.ts';
 import { HttpClient } from '../../../src/goproxy/http-client.ts';
 import { createGitRepo, freePort, isolatedGitEnv, startGitDaemon, startGoProxyFake, type GitDaemon, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 
@@ -25,9 +26,10 @@ describe('tagForVersion and go-import meta (pure)', () => {
       <meta content="example.test/b mod https://proxy.example.test" name='go-import'>
       <meta name="go-source" content="x y z w">
       </head><body><meta name="go-import" content="example.test/late git https://x"></body></html>`;
+    // "mod" entries first, as go's PreferMod parsing orders them.
     assert.deepEqual(parseGoImportMeta(html), [
-      { root: 'example.test/a', vcs: 'git', url: 'https://git.example.test/a.git' },
-      { root: 'example.test/b', vcs: 'mod', url: 'https://proxy.example.test' },
+      { prefix: 'example.test/b', vcs: 'mod', repo: 'https://proxy.example.test' },
+      { prefix: 'example.test/a', vcs: 'git', repo: 'https://git.example.test/a.git' },
     ]);
   });
 
