@@ -262,6 +262,21 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     const isPrivate = looksPrivateModule(t.path, options.privateHosts);
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
+    if (lookup.decidedBy?.failure === 'pseudo-mismatch') {
+      const hash = /([0-9a-f]{12})(?:\+incompatible)?$/.exec(t.version)?.[1] ?? '<commit>';
+      findings.push({
+        category: 'version-not-found',
+        severity: 'error',
+        message: `${t.path} ${t.version} is not the pseudo-version of its commit: ${lookup.decidedBy.message ?? 'the timestamp differs'}`,
+        module: t.path,
+        version: t.version,
+        location: `${goMod.file}:${t.req.line}`,
+        key: `version-not-found:${t.path}@${t.version}`,
+        evidence,
+        fix: `Let go write the version: go get ${t.path}@${hash} (it derives the pseudo-version from the commit), then go mod tidy and commit go.mod/go.sum.`,
+      });
+      continue;
+    }
     if (isPrivate && wentToPublicProxy) {
       findings.push({
         category: 'private-module-auth',

@@ -48,7 +48,7 @@ export interface GitSetup {
 }
 
 export type LsRemoteResult =
-  | { ok: true; refs: string[]; durationMs: number }
+  | { ok: true; refs: string[]; /** Each ref with the commit (or tag object) it points at. */ tips: Array<{ sha: string; ref: string }>; durationMs: number }
   | { ok: false; reason: DirectGitReason; message: string; durationMs: number; setup?: GitSetup };
 
 export interface DirectGitOptions {
@@ -146,22 +146,26 @@ export class DirectGit {
    * into a scratch repository; blobs filtered where the server allows), first existing path wins.
    * undefined: the fetch failed; { path: undefined }: none of the paths exists at the ref.
    */
-  readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
+  readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string; commitTime?: number } | undefined> {
     return gitSlot(() => this.#readFileAt(url, ref, paths, signal));
   }
 
-  async #readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string } | undefined> {
+  async #readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string; commitTime?: number } | undefined> {
     const dir = await mkdtemp(join(tmpdir(), 'buildfix-gitmod-'));
     try {
       const git = (args: string[]) => runCommand(['git', ...args], { cwd: dir, timeoutMs: this.timeoutMs, env: { ...this.env(), GIT_DIR: dir }, reject: false, keepFinalNewline: true, ...(signal ? { signal } : {}) });
       if ((await git(['init', '--bare', '-q', dir])).exitCode !== 0) return undefined;
       const fetched = await git(['fetch', '-q', '--depth=1', '--filter=blob:none', '--no-tags', '--', url, ref]);
       if (fetched.exitCode !== 0) return undefined;
+      // The committer time, which go checks a pseudo-version's timestamp against.
+      const shown = await git(['show', '-s', '--format=%ct', 'FETCH_HEAD']);
+      const seconds = Number.parseInt(shown.stdout.trim(), 10);
+      const time = shown.exitCode === 0 && Number.isFinite(seconds) ? { commitTime: seconds } : {};
       for (const path of paths) {
         const blob = await git(['cat-file', 'blob', `FETCH_HEAD:${path}`]);
-        if (blob.exitCode === 0) return { path, text: blob.stdout };
+        if (blob.exitCode === 0) return { path, text: blob.stdout, ...time };
       }
-      return {};
+      return time;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -173,11 +177,12 @@ export class DirectGit {
     const shown = redactUrl(url);
     try {
       const res = await gitSlot(() => runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], { cwd: tmpdir(), timeoutMs: this.timeoutMs, env: this.env(), ...(signal ? { signal } : {}) }));
-      const refs = res.stdout
+      const tips = res.stdout
         .split('\n')
-        .map((line) => line.split('\t')[1]?.trim())
-        .filter((r): r is string => !!r);
-      return { ok: true, refs, durationMs: Math.round(performance.now() - started) };
+        .map((line) => line.split('\t'))
+        .filter((f): f is [string, string] => f.length >= 2 && !!f[0] && !!f[1])
+        .map(([sha, ref]) => ({ sha: sha.trim(), ref: ref.trim() }));
+      return { ok: true, refs: tips.map((t) => t.ref), tips, durationMs: Math.round(performance.now() - started) };
     } catch (err) {
       if (!(err instanceof CommandFailedError)) throw err;
       const stderr = redactText(err.stderrTail).split(url).join(shown);

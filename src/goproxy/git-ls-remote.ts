@@ -1,10 +1,10 @@
 /**
- * What GOPROXY=direct (and GOPRIVATE modules) run into: the module's git
- * repository, asked with `git ls-remote` whether the version's tag exists.
- * The module → repository mapping follows the go command in its simple
- * forms (known hosts, a ".git" qualifier, a `?go-get=1` meta tag) and can be
- * overridden. Failures are sorted into tag missing, repository missing,
- * authentication required, unreachable and timeout.
+ * What GOPROXY=direct (and GOPRIVATE modules) run into: the import path
+ * resolved as go resolves it (import-path-resolve.ts), then the repository
+ * asked with the agent's own git (direct-git.ts) whether the version's tag
+ * (or a pseudo-version's commit) exists, and its go.mod read as go reads it.
+ * Failures say which step broke (vanity host, meta tag, credentials, ssh,
+ * tag missing).
  */
 import type { GoEnv } from '../config/env.ts';
 import { isPseudoVersion } from '../gomod/go-version.ts';
@@ -29,7 +29,7 @@ export interface RepoLocation {
 }
 
 /** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
-export type GitCheckReason = 'found' | 'tag-missing' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
+export type GitCheckReason = 'found' | 'tag-missing' | 'pseudo-mismatch' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -81,6 +81,12 @@ export function tagForVersion(modulePath: string, root: string, version: string)
   const codeDir = hasPathPrefix(prefix, root) ? prefix.slice(root.length).replace(/^\/+|\/+$/g, '') : '';
   const v = version.replace(/\+incompatible$/, '');
   return codeDir ? `${codeDir}/${v}` : v;
+}
+
+// Where go looks for a module's go.mod in its repository: a major-version subdirectory first.
+function goModPaths(codeDir: string, pathMajor: string): string[] {
+  const join = (...parts: string[]): string => parts.filter(Boolean).join('/');
+  return pathMajor.startsWith('/') ? [join(codeDir, pathMajor.slice(1), 'go.mod'), join(codeDir, 'go.mod')] : [join(codeDir, 'go.mod')];
 }
 
 export class GitRemote {
@@ -164,11 +170,12 @@ export class GitRemote {
       return { outcome: 'ok', reason: 'unsupported-vcs', message: `${modulePath}: ${repo.note}; only git repositories are checked, so this one is assumed to answer`, durationMs: elapsed(), repoUrl };
     }
     const tag = tagForVersion(modulePath, repo.root, version);
-    const result = await this.#git.lsRemote(repo.url, tag === undefined ? ['HEAD'] : [`refs/tags/${tag}`], options.signal);
+    // A pseudo-version names a commit: every branch and tag tip is listed to find it.
+    const result = await this.#git.lsRemote(repo.url, tag === undefined ? [] : [`refs/tags/${tag}`], options.signal);
     const durationMs = elapsed();
     const base = { durationMs, repoUrl, ...(tag !== undefined ? { tag } : {}), ...(repo.via === 'go-get' ? { fromMeta: true } : {}) };
     if (result.ok) {
-      if (tag === undefined) return { ...base, outcome: 'ok', reason: 'found', message: `${repoUrl} answers (pseudo-version ${version}: commit not checked)` };
+      if (tag === undefined) return this.#checkPseudo(repo, modulePath, version, result.tips, base, options);
       const found = result.refs.some((r) => r === `refs/tags/${tag}` || r === `refs/tags/${tag}^{}`);
       if (found) {
         const modFile = options.mod ? await this.#goModAt(repo, modulePath, tag, options.signal) : undefined;
@@ -196,13 +203,37 @@ export class GitRemote {
     return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };
   }
 
+  /**
+   * A pseudo-version's commit, when it is a branch or tag tip: go fetches it, reads its go.mod and
+   * rejects the version when its timestamp is not the commit's time. Deeper commits need the whole
+   * history (go fetches every branch and tag), so they are only known to be plausible.
+   */
+  async #checkPseudo(repo: RepoLocation, modulePath: string, version: string, tips: Array<{ sha: string; ref: string }>, base: { durationMs: number; repoUrl: string; fromMeta?: boolean }, options: { signal?: AbortSignal; mod?: boolean }): Promise<GitCheckResult> {
+    // vX.0.0-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash, vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
+    const m = /[-.](\d{14})-([0-9a-f]{12})(?:\+incompatible)?$/.exec(version);
+    // Annotated tags list their commit on a "^{}" line; fetch by the ref's name either way.
+    const tip = m ? tips.find((t) => t.sha.startsWith(m[2]!)) : undefined;
+    if (!m || !tip) return { ...base, outcome: 'ok', reason: 'found', message: `${base.repoUrl} answers (pseudo-version ${version}: its commit is not a branch or tag tip, so it is not checked)` };
+    const { prefix, pathMajor } = splitPathVersion(modulePath);
+    const codeDir = hasPathPrefix(prefix, repo.root) ? prefix.slice(repo.root.length).replace(/^\/+|\/+$/g, '') : '';
+    const ref = tip.ref.replace(/\^\{\}$/, '');
+    const file = await this.#git.readFileAt(repo.url, ref, goModPaths(codeDir, pathMajor), options.signal);
+    if (!file) return { ...base, outcome: 'ok', reason: 'found', message: `${base.repoUrl}: commit ${m[2]} is the tip of ${ref} (not fetched)` };
+    if (file.commitTime !== undefined) {
+      const expected = new Date(file.commitTime * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+      if (expected !== m[1]) {
+        return { ...base, outcome: 'not-found', reason: 'pseudo-mismatch', message: `invalid pseudo-version: does not match version-control timestamp (expected ${expected})` };
+      }
+    }
+    const modFile = options.mod ? (file.text ?? `module ${modulePath}\n`) : undefined;
+    return { ...base, outcome: 'ok', reason: 'found', message: `commit ${m[2]} (tip of ${ref}) exists in ${base.repoUrl}`, ...(modFile !== undefined ? { modFile } : {}) };
+  }
+
   // go reads <dir>/go.mod at the tag (a major-version subdirectory first); without one it synthesizes "module <path>".
   async #goModAt(repo: RepoLocation, modulePath: string, tag: string, signal: AbortSignal | undefined): Promise<string | undefined> {
     const { prefix, pathMajor } = splitPathVersion(modulePath);
     const codeDir = hasPathPrefix(prefix, repo.root) ? prefix.slice(repo.root.length).replace(/^\/+|\/+$/g, '') : '';
-    const join = (...parts: string[]): string => parts.filter(Boolean).join('/');
-    const paths = pathMajor.startsWith('/') ? [join(codeDir, pathMajor.slice(1), 'go.mod'), join(codeDir, 'go.mod')] : [join(codeDir, 'go.mod')];
-    const r = await this.#git.readFileAt(repo.url, `refs/tags/${tag}`, paths, signal);
+    const r = await this.#git.readFileAt(repo.url, `refs/tags/${tag}`, goModPaths(codeDir, pathMajor), signal);
     if (!r) return undefined;
     return r.text ?? `module ${modulePath}\n`;
   }

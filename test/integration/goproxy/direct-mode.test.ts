@@ -17,12 +17,31 @@ import { diagnose } from '../../../src/engine/diagnose.ts';
 import { runCommand } from '../../../src/exec/run-command.ts';
 import type { DiagnosisReport } from '../../../src/report/model.ts';
 import { startGitHttpServer, type GitHttpServer } from '../../fakes/git-http-server.ts';
-import { createGitRepo, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { createGitRepo, isolatedGitEnv, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startVanityServer, type VanityServer } from '../../fakes/vanity-server.ts';
 
 const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
 // go-get URLs carry no port: the vanity server takes port 80 on an address of its own.
 const V = `127.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
+
+// A repository whose main branch ends one commit after its only tag: the commit a pseudo-version names.
+async function repoWithUntaggedTip(workDir: string, bare: string, modulePath: string): Promise<{ hash: string; time: string }> {
+  await mkdir(workDir, { recursive: true });
+  const env = isolatedGitEnv(workDir);
+  const git = (...args: string[]) => runCommand(['git', '-c', 'init.defaultBranch=main', ...args], { cwd: workDir, env, timeoutMs: 30_000 });
+  await git('init', '-q');
+  await writeFile(join(workDir, 'go.mod'), `module ${modulePath}\n\ngo 1.19\n`);
+  await writeFile(join(workDir, 'p.go'), 'package pseudo\n');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'v1.0.0');
+  await git('tag', 'v1.0.0');
+  await writeFile(join(workDir, 'p.go'), 'package pseudo\n\nconst Next = 1\n');
+  await git('commit', '-q', '-am', 'after v1.0.0');
+  const hash = (await git('rev-parse', 'HEAD')).stdout.trim().slice(0, 12);
+  const seconds = Number((await git('show', '-s', '--format=%ct', 'HEAD')).stdout.trim());
+  await runCommand(['git', 'clone', '-q', '--bare', workDir, bare], { env, timeoutMs: 30_000 });
+  return { hash, time: new Date(seconds * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14) };
+}
 
 interface Agent {
   home: string;
@@ -37,6 +56,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
   let gitAuth: GitHttpServer;
   let vanity: VanityServer;
   let proxy: GoProxyFake;
+  /** A commit on main after the v1.0.0 tag of `pseudo.git`: hash and UTC commit time (yyyymmddhhmmss). */
+  let pseudoTip: { hash: string; time: string };
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'buildfix-direct-'));
@@ -48,6 +69,7 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     await createGitRepo(repos, 'moved', { 'v1.0.0': mod(`${V}/moved`) });
     await createGitRepo(repos, 'renamed', { 'v1.0.0': mod('example.com/renamed') });
     await createGitRepo(repos, 'withdep', { 'v1.0.0': { 'go.mod': `module ${V}/withdep\n\ngo 1.16\n\nrequire ${V}/lib v1.9.0\n`, 'x.go': 'package withdep\n' } });
+    pseudoTip = await repoWithUntaggedTip(join(work, 'pseudo-work'), join(repos, 'pseudo.git'), `${V}/pseudo`);
     git = await startGitHttpServer({ root: repos });
     gitAuth = await startGitHttpServer({ root: repos, auth: { user: 'ci-bot', pass: 'right-token' } });
     vanity = await startVanityServer({
@@ -60,6 +82,7 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/moved`, vcs: 'git', repo: `${git.url}/moved.git` },
         { prefix: `${V}/renamed`, vcs: 'git', repo: `${git.url}/renamed.git` },
         { prefix: `${V}/withdep`, vcs: 'git', repo: `${git.url}/withdep.git` },
+        { prefix: `${V}/pseudo`, vcs: 'git', repo: `${git.url}/pseudo.git` },
         { prefix: `${V}/svnlib`, vcs: 'svn', repo: `${git.url}/svnlib` },
         { prefix: `${V}/hglib`, vcs: 'hg', repo: `${git.url}/hglib` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
@@ -263,5 +286,19 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.equal(f?.category, 'git-credentials', JSON.stringify(errors(report)));
     assert.match(f?.message ?? '', /insteadOf sends https:\/\/github\.com\/acme\/widget to ssh/);
     assert.match(f?.fix ?? '', /rewrites https:\/\/github\.com\/ to ssh/);
+  });
+
+  it('a pseudo-version for a branch tip: found with its go.mod; a wrong timestamp fails both', async () => {
+    const good = `v1.0.1-0.${pseudoTip.time}-${pseudoTip.hash}`;
+    const ok = await both(`${V}/pseudo`, good, await agent(), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    // Its go.mod was read (with git), so the graph did not have to stop at it.
+    assert.ok(!ok.report.findings.some((f) => f.key === 'graph:opaque'), JSON.stringify(ok.report.findings));
+    const bad = await both(`${V}/pseudo`, `v1.0.1-0.20200101000000-${pseudoTip.hash}`, await agent(), privateEnv());
+    assert.match(bad.go.stderr, /does not match version-control timestamp \(expected \d{14}\)/);
+    const [f] = errors(bad.report);
+    assert.equal(f?.category, 'version-not-found');
+    assert.match(f?.evidence ?? '', new RegExp(`does not match version-control timestamp \\(expected ${pseudoTip.time}\\)`));
   });
 });
