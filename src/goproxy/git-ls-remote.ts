@@ -9,7 +9,7 @@
 import type { GoEnv } from '../config/env.ts';
 import { isPseudoVersion } from '../gomod/go-version.ts';
 import { DirectGit, transportOf, type DirectGitReason, type GitSetup, type LsRemoteResult } from './direct-git.ts';
-import { splitPathVersion } from './escape-path.ts';
+import { escapePath, escapeVersion, splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
 import { hasPathPrefix, resolveImportPath, type ImportResolveFailure } from './import-path-resolve.ts';
 import { findOnPath } from '../util/find-on-path.ts';
@@ -161,6 +161,7 @@ export class GitRemote {
     const repo = located.repo;
     const repoUrl = redactUrl(repo.url);
     const vcs = /go-import meta names vcs "([^"]+)"/.exec(repo.note ?? '')?.[1];
+    if (vcs === 'mod' && this.#options.http) return this.#checkModProxy(repo, modulePath, version, options, elapsed);
     if (vcs !== undefined) {
       // go runs that tool itself; buildfix only checks git. A missing tool fails go for sure; otherwise no verdict.
       const envPath = this.#options.env?.PATH ?? process.env.PATH;
@@ -201,6 +202,22 @@ export class GitRemote {
     }
     const hint = repo.note ? ` (${repo.note})` : '';
     return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };
+  }
+
+  /** A go-import "mod" entry names a module proxy for the module: go asks it the proxy protocol's .mod. */
+  async #checkModProxy(repo: RepoLocation, modulePath: string, version: string, options: { signal?: AbortSignal; mod?: boolean }, elapsed: () => number): Promise<GitCheckResult> {
+    const http = this.#options.http as HttpClient;
+    const url = `${repo.url.replace(/\/+$/, '')}/${escapePath(modulePath)}/@v/${escapeVersion(version)}.mod`;
+    const repoUrl = redactUrl(repo.url);
+    try {
+      const res = await http.get(url, { timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      if (res.status === 200) return { outcome: 'ok', reason: 'found', message: `${modulePath}@${version}: .mod from the module proxy ${repoUrl} named by its go-import tag`, durationMs: elapsed(), repoUrl, fromMeta: true, ...(options.mod ? { modFile: res.body } : {}) };
+      const first = res.body.split('\n')[0]?.trim().slice(0, 200) ?? '';
+      const notFound = res.status === 404 || res.status === 410;
+      return { outcome: notFound ? 'not-found' : 'error', reason: notFound ? 'tag-missing' : 'error', message: `${redactUrl(url)}: ${res.status}${first ? ` ${first}` : ''}`, durationMs: elapsed(), repoUrl, fromMeta: true };
+    } catch (err) {
+      return { outcome: 'error', reason: 'unreachable', message: `${repoUrl}: ${err instanceof Error ? err.message : String(err)}`, durationMs: elapsed(), repoUrl, fromMeta: true };
+    }
   }
 
   /**

@@ -18,7 +18,7 @@ import { runCommand } from '../../../src/exec/run-command.ts';
 import type { DiagnosisReport } from '../../../src/report/model.ts';
 import { startGitHttpServer, type GitHttpServer } from '../../fakes/git-http-server.ts';
 import { createGitRepo, isolatedGitEnv, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
-import { startVanityServer, type VanityServer } from '../../fakes/vanity-server.ts';
+import { startVanityServer, type VanityImport, type VanityServer } from '../../fakes/vanity-server.ts';
 
 const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
 // go-get URLs carry no port: the vanity server takes port 80 on an address of its own.
@@ -56,6 +56,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
   let gitAuth: GitHttpServer;
   let vanity: VanityServer;
   let proxy: GoProxyFake;
+  let modProxy: GoProxyFake;
+  let vanityImports: VanityImport[];
   /** A commit on main after the v1.0.0 tag of `pseudo.git`: hash and UTC commit time (yyyymmddhhmmss). */
   let pseudoTip: { hash: string; time: string };
 
@@ -72,10 +74,7 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     pseudoTip = await repoWithUntaggedTip(join(work, 'pseudo-work'), join(repos, 'pseudo.git'), `${V}/pseudo`);
     git = await startGitHttpServer({ root: repos });
     gitAuth = await startGitHttpServer({ root: repos, auth: { user: 'ci-bot', pass: 'right-token' } });
-    vanity = await startVanityServer({
-      host: V,
-      port: 80,
-      imports: [
+    vanityImports = [
         { prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/private`, vcs: 'git', repo: `${gitAuth.url}/private.git` },
         { prefix: `${V}/sshlib`, vcs: 'git', repo: 'ssh://git@127.0.0.1:1/lib.git' },
@@ -87,7 +86,11 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/hglib`, vcs: 'hg', repo: `${git.url}/hglib` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/moved.git` },
-      ],
+    ];
+    vanity = await startVanityServer({
+      host: V,
+      port: 80,
+      imports: vanityImports,
       rules: [
         { path: '/nometa', noMeta: true },
         { path: '/gone', status: 404 },
@@ -97,12 +100,16 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     });
     // GOPRIVATE modules must never reach this proxy.
     proxy = await startGoProxyFake({ modules: [] });
+    // A module proxy that a go-import "mod" tag names.
+    modProxy = await startGoProxyFake({ modules: [{ path: `${V}/modlib`, versions: [{ version: 'v1.0.0' }] }] });
+    vanity.setImports([...vanityImports, { prefix: `${V}/modlib`, vcs: 'mod', repo: modProxy.url }]);
   });
   after(async () => {
     await vanity.close();
     await git.close();
     await gitAuth.close();
     await proxy.close();
+    await modProxy.close();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -300,5 +307,14 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     const [f] = errors(bad.report);
     assert.equal(f?.category, 'version-not-found');
     assert.match(f?.evidence ?? '', new RegExp(`does not match version-control timestamp \\(expected ${pseudoTip.time}\\)`));
+  });
+
+  it('a go-import "mod" tag names a module proxy: asked with the proxy protocol, as go does', async () => {
+    const ok = await both(`${V}/modlib`, 'v1.0.0', await agent(), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    const missing = await both(`${V}/modlib`, 'v1.3.0', await agent(), privateEnv());
+    assert.notEqual(missing.go.exitCode, 0);
+    assert.equal(errors(missing.report)[0]?.category, 'version-not-found');
   });
 });
