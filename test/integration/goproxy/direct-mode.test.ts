@@ -47,6 +47,8 @@ interface Agent {
   home: string;
   gitconfig?: string;
   netrc?: string;
+  /** ~/.git-credentials for `credential.helper = store`. */
+  gitCredentials?: string;
 }
 
 describe('direct mode: buildfix agrees with go mod download', () => {
@@ -117,10 +119,12 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     const home = await mkdtemp(join(work, 'home-'));
     if (setup.gitconfig) await writeFile(join(home, '.gitconfig'), setup.gitconfig);
     if (setup.netrc) await writeFile(join(home, '.netrc'), setup.netrc, { mode: 0o600 });
+    if (setup.gitCredentials) await writeFile(join(home, '.git-credentials'), setup.gitCredentials, { mode: 0o600 });
     return { home, ...setup };
   }
 
-  async function both(module: string, version: string, who: Agent, goEnv: Record<string, string>): Promise<{ go: { exitCode: number; stderr: string }; report: DiagnosisReport }> {
+  // `forBuildfix`: a second copy of the agent, for set-ups that go changes (git erases refused helper credentials).
+  async function both(module: string, version: string, who: Agent, goEnv: Record<string, string>, forBuildfix: Agent = who): Promise<{ go: { exitCode: number; stderr: string }; report: DiagnosisReport }> {
     const dir = await mkdtemp(join(work, 'app-'));
     await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${module} ${version}\n`);
     await mkdir(join(dir, 'mc'));
@@ -131,7 +135,7 @@ describe('direct mode: buildfix agrees with go mod download', () => {
       goEnv: { GOFLAGS: env.GOFLAGS, GOINSECURE: env.GOINSECURE, ...goEnv },
       host: 'test',
       parts: { probe: false, lint: false, host: false, toolchain: false },
-      processEnv: { HOME: who.home, GIT_CONFIG_NOSYSTEM: '1' },
+      processEnv: { HOME: forBuildfix.home, GIT_CONFIG_NOSYSTEM: '1' },
     });
     return { go, report };
   }
@@ -316,5 +320,20 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     const missing = await both(`${V}/modlib`, 'v1.3.0', await agent(), privateEnv());
     assert.notEqual(missing.go.exitCode, 0);
     assert.equal(errors(missing.report)[0]?.category, 'version-not-found');
+  });
+
+  it('a credential helper (store): right token both succeed, a refused token is git-credentials', async () => {
+    const helper = '[credential]\n\thelper = store\n';
+    const host = new URL(gitAuth.url).host;
+    const ok = await both(`${V}/private`, 'v1.0.0', await agent({ gitconfig: helper, gitCredentials: `http://ci-bot:right-token@${host}\n` }), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    const revoked = { gitconfig: helper, gitCredentials: `http://ci-bot:revoked-token@${host}\n` };
+    const bad = await both(`${V}/private`, 'v1.0.0', await agent(revoked), privateEnv(), await agent(revoked));
+    assert.match(bad.go.stderr, /Authentication failed|terminal prompts disabled/);
+    const [f] = errors(bad.report);
+    assert.equal(f?.category, 'git-credentials', JSON.stringify(errors(bad.report)));
+    assert.match(f?.message ?? '', /credential helper/);
+    assert.ok(!JSON.stringify(bad.report).includes('revoked-token'));
   });
 });
