@@ -58,6 +58,8 @@ export interface ToolchainCheckOptions {
   checksumDb?: ChecksumDbLookup;
   /** The directory go runs in (the checkout): a go.work there or above takes over the go/toolchain lines. */
   workspaceDir?: string;
+  /** True when workspaceDir is a temporary clone: go.work is only looked for inside it. */
+  workspaceIsClone?: boolean;
   /** PATH to search for go1.X.Y binaries (default: process PATH). */
   pathEnv?: string;
   signal?: AbortSignal;
@@ -133,7 +135,7 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
   const { goMod } = options;
   const gotoolchain = await resolveGotoolchain(options.goEnv, options.processGoEnv, options.goInfo?.env?.GOROOT);
   // In workspace mode go.work's go/toolchain lines decide (modGoToolchain); go < 1.21 parses both files with its old grammar.
-  const workPath = options.workspaceDir ? await findGoWork(options.workspaceDir, options.goEnv.GOWORK) : undefined;
+  const workPath = options.workspaceDir ? await findGoWork(options.workspaceDir, options.goEnv.GOWORK, options.workspaceIsClone ? options.workspaceDir : undefined) : undefined;
   const work = workPath ? await readGoWork(workPath) : undefined;
   const workFile = workPath && options.workspaceDir && relative(options.workspaceDir, workPath) === 'go.work' ? 'go.work' : workPath;
   const sel = selectToolchain({

@@ -231,6 +231,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               goEnv,
               processGoEnv: options.goEnv,
               workspaceDir: target.dir,
+              workspaceIsClone: target.cloned,
               chain,
               privacy,
               client,

@@ -42,8 +42,11 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** The go.work go would use when run in `dir`, or undefined (none, or GOWORK=off). */
-export async function findGoWork(dir: string, gowork: string | undefined): Promise<string | undefined> {
+/**
+ * The go.work go would use when run in `dir`, or undefined (none, or GOWORK=off).
+ * `stopAt`: search no higher than this directory (a temporary clone is not where the build runs).
+ */
+export async function findGoWork(dir: string, gowork: string | undefined, stopAt?: string): Promise<string | undefined> {
   if (gowork === 'off') return undefined;
   if (gowork) {
     const path = isAbsolute(gowork) ? gowork : resolve(dir, gowork);
@@ -54,7 +57,7 @@ export async function findGoWork(dir: string, gowork: string | undefined): Promi
     const candidate = join(cur, 'go.work');
     if (await isFile(candidate)) return candidate;
     const parent = dirname(cur);
-    if (parent === cur) return undefined;
+    if (parent === cur || (stopAt !== undefined && cur === resolve(stopAt))) return undefined;
     cur = parent;
   }
 }

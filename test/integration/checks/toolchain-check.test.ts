@@ -157,6 +157,13 @@ describe('toolchain check', () => {
       assert.match(r.detail ?? '', /raised to go1\.22\.1 by the go line \(go\.work:1\)/);
       const off = await checkToolchain(options(text, '1.21.5', { GOTOOLCHAIN: 'auto', GOWORK: 'off' }, { workspaceDir: dir }));
       assert.match(off.detail ?? '', /runs \(no switch\)/);
+      // From a subdirectory go finds it upwards; a temporary clone is searched only inside.
+      const sub = join(dir, 'sub');
+      await mkdir(sub, { recursive: true });
+      const up = await checkToolchain(options(text, '1.21.5', { GOTOOLCHAIN: 'auto' }, { workspaceDir: sub }));
+      assert.match(up.detail ?? '', /go1\.22\.1/);
+      const clone = await checkToolchain(options(text, '1.21.5', { GOTOOLCHAIN: 'auto' }, { workspaceDir: sub, workspaceIsClone: true }));
+      assert.match(clone.detail ?? '', /runs \(no switch\)/);
     });
 
     it('GOTOOLCHAIN=local with a newer go line is go\'s "requires go >=" error', async () => {
