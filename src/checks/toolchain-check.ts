@@ -12,7 +12,7 @@ import type { GoEnv } from '../config/env.ts';
 import { parseGoEnvFile } from './go-env-file.ts';
 import { compareGoVersions } from '../gomod/go-version.ts';
 import { findGoWork, readGoWork } from '../gomod/go-work.ts';
-import { selectToolchain, TOOLCHAIN_MODULE, toolchainModuleVersion, type ToolchainProblem, type ToolchainSelection } from '../gomod/toolchain-select.ts';
+import { selectToolchain, switchesToDotZero, TOOLCHAIN_MODULE, toolchainModuleVersion, type ToolchainProblem, type ToolchainSelection } from '../gomod/toolchain-select.ts';
 import type { GoMod } from '../gomod/types.ts';
 import type { GitRemote } from '../goproxy/git-ls-remote.ts';
 import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
@@ -184,7 +184,7 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
     return done('fail', switchLine, findings);
   }
   if (sel.languageVersionOnly) {
-    const newGo = compareGoVersions(local, '1.23') >= 0;
+    const newGo = switchesToDotZero(local);
     const goSays = newGo
       ? `go: invalid toolchain: ${sel.toolchain} is a language version but not a toolchain version (${sel.toolchain}.x)`
       : `go: downloading ${sel.toolchain} (${goos}/${goarch})\ngo: download ${sel.toolchain} for ${goos}/${goarch}: toolchain not available`;

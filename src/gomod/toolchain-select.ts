@@ -49,7 +49,7 @@ export interface ToolchainSelection {
   why: string;
   /**
    * A language version ("go1.22") was chosen as a toolchain name: no release has that name, so the
-   * download fails (go before 1.23 does this for a bare `go 1.22` line; go 1.23+ picks go1.22.0).
+   * download fails (go 1.21.0–1.21.8 and 1.22.0–1.22.3 do this for a bare `go 1.22` line; later go picks go1.22.0).
    */
   languageVersionOnly: boolean;
   /** Problems the selected go raises before any download (parse errors, go line newer than the toolchain). */
@@ -57,8 +57,16 @@ export interface ToolchainSelection {
 }
 
 const GO_MIN_SWITCHING = '1.21';
-/** The first go that turns a bare language version into its .0 release when switching (golang/go#62278). */
-const GO_LANG_DOT_ZERO = '1.23';
+/**
+ * Whether this go turns a bare language version ("go 1.22") into its .0 release when switching
+ * (golang/go#62278): go 1.23 and the backports to 1.22.4 and 1.21.9, as reported in cli/cli#9489
+ * (where the reports disagree on 1.22.4, it counts as fixed: no false root cause).
+ */
+export function switchesToDotZero(local: string): boolean {
+  if (compareGoVersions(local, '1.23') >= 0) return true;
+  if (compareGoVersions(local, '1.22') >= 0) return compareGoVersions(local, '1.22.4') >= 0;
+  return compareGoVersions(local, '1.21.9') >= 0;
+}
 
 /** gover.IsLang: "1.22" but not "1.22.0" or "1.22rc1". */
 export function isLanguageVersion(v: string): boolean {
@@ -186,8 +194,8 @@ export function selectToolchain(input: ToolchainInputs): ToolchainSelection {
       if (goVers !== undefined && compareGoVersions(goVers, minVers) > 0) {
         chosen = `go${goVers}`;
         minVers = goVers;
-        // go 1.23+ switches to the first release of a language version; older go asks for a toolchain named go1.22, which does not exist.
-        if (isLanguageVersion(goVers) && compareGoVersions(goVers, GO_MIN_SWITCHING) >= 0 && compareGoVersions(local, GO_LANG_DOT_ZERO) >= 0) chosen += '.0';
+        // A fixed go switches to the first release of a language version; older go asks for a toolchain named go1.22, which does not exist.
+        if (isLanguageVersion(goVers) && compareGoVersions(goVers, GO_MIN_SWITCHING) >= 0 && switchesToDotZero(local)) chosen += '.0';
         why += `; raised to ${chosen} by the go line (${input.file}:${input.goLine?.line})`;
       }
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isLanguageVersion, selectToolchain, toolchainModuleVersion, type ToolchainInputs } from '../../../src/gomod/toolchain-select.ts';
+import { isLanguageVersion, selectToolchain, switchesToDotZero, toolchainModuleVersion, type ToolchainInputs } from '../../../src/gomod/toolchain-select.ts';
 
 function sel(localVersion: string, gotoolchain: string | undefined, go?: string, toolchain?: string) {
   const input: ToolchainInputs = { localVersion, gotoolchain, file: 'go.mod', ...(go ? { goLine: { version: go, line: 3 } } : {}), ...(toolchain ? { toolchainLine: { name: toolchain, line: 5 } } : {}) };
@@ -30,6 +30,9 @@ describe('toolchain selection (go ≥ 1.21, toolchain.Select)', () => {
     // A bare language version: go before 1.23 asks for "go1.22" (no such release), 1.23+ for go1.22.0.
     ['1.21.5', 'auto', '1.22', undefined, 'go1.22', true, false],
     ['1.23.1', 'auto', '1.24', undefined, 'go1.24.0', true, false],
+    ['1.21.9', 'auto', '1.22', undefined, 'go1.22.0', true, false],
+    ['1.22.3', 'auto', '1.23', undefined, 'go1.23', true, false],
+    ['1.22.4', 'auto', '1.23', undefined, 'go1.23.0', true, false],
     ['1.21.5', 'auto', '1.21', undefined, 'go1.21.5', false, false],
     // Prereleases order below the release.
     ['1.21.5', 'auto', '1.22rc1', undefined, 'go1.22rc1', true, false],
@@ -44,6 +47,10 @@ describe('toolchain selection (go ≥ 1.21, toolchain.Select)', () => {
       assert.equal(s.switching, true);
     });
   }
+
+  it('knows which go versions switch a bare language version to its .0 release', () => {
+    assert.deepEqual(['1.21.0', '1.21.8', '1.21.9', '1.22.0', '1.22.3', '1.22.4', '1.23.0'].map(switchesToDotZero), [false, false, true, false, false, true, true]);
+  });
 
   it('marks a language-version toolchain as one no release is named after', () => {
     assert.equal(sel('1.21.5', 'auto', '1.22').languageVersionOnly, true);
