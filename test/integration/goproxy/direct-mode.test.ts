@@ -336,4 +336,17 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.match(f?.message ?? '', /credential helper/);
     assert.ok(!JSON.stringify(bad.report).includes('revoked-token'));
   });
+
+  it('an insteadOf rewrite that carries a token (the usual CI set-up): right token both succeed, a revoked one is git-credentials, never shown', async () => {
+    const withToken = (token: string): string => `[url "http://ci-bot:${token}@${new URL(gitAuth.url).host}/"]\n\tinsteadOf = https://github.com/\n`;
+    const ok = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: withToken('right-token') }), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    const bad = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: withToken('revoked-token') }), privateEnv());
+    assert.notEqual(bad.go.exitCode, 0);
+    const [f] = errors(bad.report);
+    assert.equal(f?.category, 'git-credentials', JSON.stringify(errors(bad.report)));
+    assert.match(f?.message ?? '', /insteadOf rewrote it/);
+    assert.ok(!JSON.stringify(bad.report).includes('revoked-token'), JSON.stringify(bad.report));
+  });
 });
