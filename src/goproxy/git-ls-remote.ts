@@ -83,6 +83,8 @@ export function tagForVersion(modulePath: string, root: string, version: string)
   return codeDir ? `${codeDir}/${v}` : v;
 }
 
+type Located = { ok: true; repo: RepoLocation } | { ok: false; failure: ImportResolveFailure; message: string; host: string };
+
 // Where go looks for a module's go.mod in its repository: a major-version subdirectory first.
 function goModPaths(codeDir: string, pathMajor: string): string[] {
   const join = (...parts: string[]): string => parts.filter(Boolean).join('/');
@@ -95,6 +97,8 @@ export class GitRemote {
   #git: DirectGit;
   #insecure: (modulePath: string) => boolean;
   #netrc: Promise<NetrcLine[]> | undefined;
+  /** Resolutions by module path: go resolves each path once per command (fetchCache), and so do we. */
+  readonly #located = new Map<string, Promise<Located>>();
 
   constructor(options: GitRemoteOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -109,7 +113,16 @@ export class GitRemote {
    * `?go-get=1` meta tags), or why that failed. Without an HTTP client only the
    * static rules apply and anything else is guessed as https://<path>.
    */
-  async locate(modulePath: string, signal?: AbortSignal): Promise<{ ok: true; repo: RepoLocation } | { ok: false; failure: ImportResolveFailure; message: string; host: string }> {
+  locate(modulePath: string, signal?: AbortSignal): Promise<Located> {
+    let p = this.#located.get(modulePath);
+    if (!p) {
+      p = this.#locate(modulePath, signal);
+      this.#located.set(modulePath, p);
+    }
+    return p;
+  }
+
+  async #locate(modulePath: string, signal?: AbortSignal): Promise<Located> {
     const override = await this.#options.repoFor?.(modulePath);
     if (typeof override === 'string') return { ok: true, repo: { url: override, root: splitPathVersion(modulePath).prefix, via: 'override' } };
     if (override) return { ok: true, repo: override };
