@@ -349,4 +349,13 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.match(f?.message ?? '', /insteadOf rewrote it/);
     assert.ok(!JSON.stringify(bad.report).includes('revoked-token'), JSON.stringify(bad.report));
   });
+
+  it('an http-only vanity host without GOINSECURE: go only tries https, so both fail (vanity-import naming GOINSECURE)', async () => {
+    const { go, report } = await both(`${V}/lib`, 'v1.0.0', await agent(), { ...privateEnv(), GOINSECURE: '' });
+    assert.match(go.stderr, /https fetch: Get "https:\/\/[\d.]+\/lib\?go-get=1": dial tcp [\d.]+:443: connect: connection refused/);
+    const [f] = errors(report);
+    assert.equal(f?.category, 'vanity-import');
+    assert.match(f?.message ?? '', /https fetch: Get "https:\/\/[\d.]+\/lib\?go-get=1"/);
+    assert.match(f?.fix ?? '', /GOINSECURE/);
+  });
 });
