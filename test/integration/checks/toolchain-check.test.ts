@@ -106,6 +106,13 @@ describe('toolchain check', () => {
       }
     });
 
+    it('GOPROXY=off: the switch cannot download anything (go: module lookup disabled by GOPROXY=off)', async () => {
+      const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto', GOPROXY: 'off' }));
+      const f = r.findings.find((x) => x.severity === 'error');
+      assert.equal(f?.category, 'toolchain-unavailable');
+      assert.match(f?.evidence ?? '', /go: download go1\.22\.1: module lookup disabled by GOPROXY=off/);
+    });
+
     it('GOSUMDB=off makes any toolchain download fail', async () => {
       proxy.resetStats();
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto', GOSUMDB: 'off' }));
