@@ -9,6 +9,7 @@
  * from a page without tags.
  */
 import { STATUS_CODES } from 'node:http';
+import { insecureGet } from './insecure-get.ts';
 import { redactUrl, HttpRequestError, type HttpClient, type HttpResponse } from './http-client.ts';
 
 export interface ResolvedRepo {
@@ -168,7 +169,9 @@ function fetchFailure(err: unknown): { failure: ImportResolveFailure; detail: st
 }
 
 /** web.Get with the go-get security mode: https; with GOINSECURE, http after https fails. */
-async function getMetaPage(importPath: string, options: ResolveImportOptions): Promise<{ ok: true; res: HttpResponse; url: string } | { ok: false; failure: ImportResolveFailure; detail: string; url: string }> {
+type PageAnswer = Pick<HttpResponse, 'status' | 'body' | 'url'>;
+
+async function getMetaPage(importPath: string, options: ResolveImportOptions): Promise<{ ok: true; res: PageAnswer; url: string } | { ok: false; failure: ImportResolveFailure; detail: string; url: string }> {
   const slash = importPath.indexOf('/');
   const host = slash < 0 ? importPath : importPath.slice(0, slash);
   const path = slash < 0 ? '/' : importPath.slice(slash);
@@ -186,6 +189,15 @@ async function getMetaPage(importPath: string, options: ResolveImportOptions): P
     return { ok: true, res, url: httpsUrl };
   } catch (err) {
     if (!options.insecure) return { ok: false, ...fetchFailure(err), url: httpsUrl };
+    // GOINSECURE: go asks https again without checking the certificate before it tries http.
+    if (fetchFailure(err).failure === 'tls') {
+      try {
+        const res = await insecureGet(httpsUrl, { timeoutMs: options.timeoutMs ?? 30_000, ...(auth ? { headers: { authorization: auth } } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+        return { ok: true, res, url: httpsUrl };
+      } catch {
+        // fall through to http, as go does
+      }
+    }
   }
   const httpUrl = `http://${host}${path}?go-get=1`;
   try {

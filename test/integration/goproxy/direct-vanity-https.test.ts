@@ -63,14 +63,14 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     await rm(work, { recursive: true, force: true });
   });
 
-  async function both(netrc: string | undefined, trustCa: boolean, module = `${V}/lib`, gitconfig?: string): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
+  async function both(netrc: string | undefined, trustCa: boolean, module = `${V}/lib`, gitconfig?: string, extraEnv: Record<string, string> = {}): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
     const dir = await mkdtemp(join(work, 'app-'));
     const home = join(dir, 'home');
     await runCommand(['mkdir', '-p', home]);
     if (netrc) await writeFile(join(home, '.netrc'), netrc, { mode: 0o600 });
     if (gitconfig) await writeFile(join(home, '.gitconfig'), gitconfig);
     await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${module} v1.0.0\n`);
-    const goEnv = { GOPROXY: proxy.url, GOPRIVATE: V, GOFLAGS: '-mod=mod' };
+    const goEnv = { GOPROXY: proxy.url, GOPRIVATE: V, GOFLAGS: '-mod=mod', ...extraEnv };
     const go = await runCommand(['go', 'mod', 'download'], {
       cwd: dir,
       reject: false,
@@ -123,5 +123,11 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     assert.match(untrusted.go.stderr, /SSL certificate problem|server certificate verification failed/);
     assert.equal(untrusted.errors[0]?.category, 'tls-interception', JSON.stringify(untrusted.errors));
     assert.match(untrusted.errors[0]?.fix ?? '', /sslCAInfo/);
+  });
+
+  it('GOINSECURE: go reads the https page without checking its certificate, and so does buildfix', async () => {
+    const r = await both(`machine ${V} login ci-bot password vanity-token\n`, false, `${V}/lib`, undefined, { GOINSECURE: V });
+    assert.equal(r.go.exitCode, 0, r.go.stderr);
+    assert.deepEqual(r.errors, []);
   });
 });
