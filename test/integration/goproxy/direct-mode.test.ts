@@ -71,6 +71,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     await createGitRepo(repos, 'private', { 'v1.0.0': mod(`${V}/private`) });
     await createGitRepo(repos, 'acme/widget', { 'v1.0.0': mod('github.com/acme/widget') });
     await createGitRepo(repos, 'moved', { 'v1.0.0': mod(`${V}/moved`) });
+    await createGitRepo(repos, 'mono', { 'sub/v1.0.0': { 'sub/go.mod': `module ${V}/mono/sub\n\ngo 1.19\n`, 'sub/x.go': 'package sub\n' } });
+    await createGitRepo(repos, 'major', { 'v2.0.0': { 'v2/go.mod': `module ${V}/major/v2\n\ngo 1.19\n`, 'v2/x.go': 'package major\n', 'go.mod': `module ${V}/major\n\ngo 1.19\n` } });
     await createGitRepo(repos, 'renamed', { 'v1.0.0': mod('example.com/renamed') });
     await createGitRepo(repos, 'withdep', { 'v1.0.0': { 'go.mod': `module ${V}/withdep\n\ngo 1.16\n\nrequire ${V}/lib v1.9.0\n`, 'x.go': 'package withdep\n' } });
     pseudoTip = await repoWithUntaggedTip(join(work, 'pseudo-work'), join(repos, 'pseudo.git'), `${V}/pseudo`);
@@ -84,6 +86,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
         { prefix: `${V}/renamed`, vcs: 'git', repo: `${git.url}/renamed.git` },
         { prefix: `${V}/withdep`, vcs: 'git', repo: `${git.url}/withdep.git` },
         { prefix: `${V}/pseudo`, vcs: 'git', repo: `${git.url}/pseudo.git` },
+        { prefix: `${V}/mono`, vcs: 'git', repo: `${git.url}/mono.git` },
+        { prefix: `${V}/major`, vcs: 'git', repo: `${git.url}/major.git` },
         { prefix: `${V}/svnlib`, vcs: 'svn', repo: `${git.url}/svnlib` },
         { prefix: `${V}/hglib`, vcs: 'hg', repo: `${git.url}/hglib` },
         { prefix: `${V}/twice`, vcs: 'git', repo: `${git.url}/lib.git` },
@@ -357,5 +361,17 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     assert.equal(f?.category, 'vanity-import');
     assert.match(f?.message ?? '', /https fetch: Get "https:\/\/[\d.]+\/lib\?go-get=1"/);
     assert.match(f?.fix ?? '', /GOINSECURE/);
+  });
+
+  it('a module in a subdirectory (tag sub/v1.0.0) and a /v2 major subdirectory, through a prefix meta tag', async () => {
+    const sub = await both(`${V}/mono/sub`, 'v1.0.0', await agent(), privateEnv());
+    assert.equal(sub.go.exitCode, 0, sub.go.stderr);
+    assert.deepEqual(errors(sub.report), []);
+    const subMissing = await both(`${V}/mono/sub`, 'v1.1.0', await agent(), privateEnv());
+    assert.match(subMissing.go.stderr, /unknown revision sub\/v1\.1\.0/);
+    assert.equal(errors(subMissing.report)[0]?.category, 'version-not-found');
+    const major = await both(`${V}/major/v2`, 'v2.0.0', await agent(), privateEnv());
+    assert.equal(major.go.exitCode, 0, major.go.stderr);
+    assert.deepEqual(errors(major.report), []);
   });
 });
