@@ -262,18 +262,24 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     const isPrivate = looksPrivateModule(t.path, options.privateHosts);
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
-    if (lookup.decidedBy?.failure === 'pseudo-mismatch') {
+    // The version exists but go refuses it as written: say why, in go's words, with the line to change.
+    const refused = lookup.decidedBy?.failure === 'pseudo-mismatch' || lookup.decidedBy?.failure === 'incompatible-gomod' ? lookup.decidedBy : undefined;
+    if (refused) {
       const hash = /([0-9a-f]{12})(?:\+incompatible)?$/.exec(t.version)?.[1] ?? '<commit>';
+      const major = /^v(\d+)\./.exec(t.version)?.[1] ?? '2';
       findings.push({
         category: 'version-not-found',
         severity: 'error',
-        message: `${t.path} ${t.version} is not the pseudo-version of its commit: ${lookup.decidedBy.message ?? 'the timestamp differs'}`,
+        message: `go refuses ${t.path} ${t.version}: ${refused.message ?? refused.failure ?? 'invalid version'}`,
         module: t.path,
         version: t.version,
         location: `${goMod.file}:${t.req.line}`,
         key: `version-not-found:${t.path}@${t.version}`,
         evidence,
-        fix: `Let go write the version: go get ${t.path}@${hash} (it derives the pseudo-version from the commit), then go mod tidy and commit go.mod/go.sum.`,
+        fix:
+          refused.failure === 'pseudo-mismatch'
+            ? `Let go write the version: go get ${t.path}@${hash} (it derives the pseudo-version from the commit), then go mod tidy and commit go.mod/go.sum.`
+            : `The module has a go.mod at that version, so it must be required by its major-version path: require ${t.path}/v${major} ${t.version.replace(/\+incompatible$/, '')} (${goMod.file}:${t.req.line} and every import), then go mod tidy.`,
       });
       continue;
     }

@@ -7,7 +7,7 @@
  * tag missing).
  */
 import type { GoEnv } from '../config/env.ts';
-import { isPseudoVersion } from '../gomod/go-version.ts';
+import { isPseudoVersion, moduleVersionMajor } from '../gomod/go-version.ts';
 import { DirectGit, transportOf, type DirectGitReason, type GitSetup, type LsRemoteResult } from './direct-git.ts';
 import { escapePath, escapeVersion, splitPathVersion } from './escape-path.ts';
 import { redactUrl, type HttpClient } from './http-client.ts';
@@ -29,7 +29,7 @@ export interface RepoLocation {
 }
 
 /** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
-export type GitCheckReason = 'found' | 'tag-missing' | 'pseudo-mismatch' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
+export type GitCheckReason = 'found' | 'tag-missing' | 'pseudo-mismatch' | 'incompatible-gomod' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -192,7 +192,14 @@ export class GitRemote {
       if (tag === undefined) return this.#checkPseudo(repo, modulePath, version, result.tips, base, options);
       const found = result.refs.some((r) => r === `refs/tags/${tag}` || r === `refs/tags/${tag}^{}`);
       if (found) {
-        const modFile = options.mod ? await this.#goModAt(repo, modulePath, tag, options.signal) : undefined;
+        const incompatible = version.endsWith('+incompatible');
+        const read = options.mod || incompatible ? await this.#goModAt(repo, modulePath, tag, options.signal) : undefined;
+        // go accepts +incompatible only for a version without a go.mod file.
+        if (incompatible && read?.exists) {
+          const major = moduleVersionMajor(version) ?? 'v2';
+          return { ...base, outcome: 'not-found', reason: 'incompatible-gomod', message: `invalid version: module contains a go.mod file, so module path must match major version ("${modulePath}/${major}")` };
+        }
+        const modFile = options.mod ? read?.text : undefined;
         return { ...base, outcome: 'ok', reason: 'found', message: `tag ${tag} exists in ${repoUrl}`, ...(modFile !== undefined ? { modFile } : {}) };
       }
       return { ...base, outcome: 'not-found', reason: 'tag-missing', message: `unknown revision ${version}: tag ${tag} not found in ${repoUrl}` };
@@ -260,12 +267,12 @@ export class GitRemote {
   }
 
   // go reads <dir>/go.mod at the tag (a major-version subdirectory first); without one it synthesizes "module <path>".
-  async #goModAt(repo: RepoLocation, modulePath: string, tag: string, signal: AbortSignal | undefined): Promise<string | undefined> {
+  async #goModAt(repo: RepoLocation, modulePath: string, tag: string, signal: AbortSignal | undefined): Promise<{ text: string; exists: boolean } | undefined> {
     const { prefix, pathMajor } = splitPathVersion(modulePath);
     const codeDir = hasPathPrefix(prefix, repo.root) ? prefix.slice(repo.root.length).replace(/^\/+|\/+$/g, '') : '';
     const r = await this.#git.readFileAt(repo.url, `refs/tags/${tag}`, goModPaths(codeDir, pathMajor), signal);
     if (!r) return undefined;
-    return r.text ?? `module ${modulePath}\n`;
+    return r.text !== undefined ? { text: r.text, exists: true } : { text: `module ${modulePath}\n`, exists: false };
   }
 
   /** `git ls-remote -q <url> <patterns…>` with prompts off, through the agent's git set-up. */

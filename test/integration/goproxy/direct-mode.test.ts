@@ -70,6 +70,8 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     await createGitRepo(repos, 'lib', { 'v1.0.0': mod(`${V}/lib`), 'v1.1.0': mod(`${V}/lib`) });
     await createGitRepo(repos, 'private', { 'v1.0.0': mod(`${V}/private`) });
     await createGitRepo(repos, 'acme/widget', { 'v1.0.0': mod('github.com/acme/widget') });
+    await createGitRepo(repos, 'acme/withmod', { 'v2.0.0': mod('github.com/acme/withmod') });
+    await createGitRepo(repos, 'acme/nomod', { 'v2.0.0': { 'x.go': 'package nomod\n' } });
     await createGitRepo(repos, 'moved', { 'v1.0.0': mod(`${V}/moved`) });
     await createGitRepo(repos, 'mono', { 'sub/v1.0.0': { 'sub/go.mod': `module ${V}/mono/sub\n\ngo 1.19\n`, 'sub/x.go': 'package sub\n' } });
     await createGitRepo(repos, 'major', { 'v2.0.0': { 'v2/go.mod': `module ${V}/major/v2\n\ngo 1.19\n`, 'v2/x.go': 'package major\n', 'go.mod': `module ${V}/major\n\ngo 1.19\n` } });
@@ -373,5 +375,18 @@ describe('direct mode: buildfix agrees with go mod download', () => {
     const major = await both(`${V}/major/v2`, 'v2.0.0', await agent(), privateEnv());
     assert.equal(major.go.exitCode, 0, major.go.stderr);
     assert.deepEqual(errors(major.report), []);
+  });
+
+  it('+incompatible: accepted for a repository without go.mod, refused (as go refuses it) when the tag has one', async () => {
+    const rewrite = { gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` };
+    const ok = await both('github.com/acme/nomod', 'v2.0.0+incompatible', await agent(rewrite), privateEnv());
+    assert.equal(ok.go.exitCode, 0, ok.go.stderr);
+    assert.deepEqual(errors(ok.report), []);
+    const bad = await both('github.com/acme/withmod', 'v2.0.0+incompatible', await agent(rewrite), privateEnv());
+    assert.match(bad.go.stderr, /module contains a go\.mod file, so module path must match major version \("github\.com\/acme\/withmod\/v2"\)/);
+    const [f] = errors(bad.report);
+    assert.equal(f?.category, 'version-not-found');
+    assert.match(f?.message ?? '', /module contains a go\.mod file, so module path must match major version \("github\.com\/acme\/withmod\/v2"\)/);
+    assert.match(f?.fix ?? '', /require github\.com\/acme\/withmod\/v2 v2\.0\.0/);
   });
 });
