@@ -37,6 +37,7 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     const repos = join(work, 'repos');
     await createGitRepo(repos, 'lib', { 'v1.0.0': { 'go.mod': `module ${V}/lib\n\ngo 1.19\n`, 'lib.go': 'package lib\n' } });
     await createGitRepo(repos, 'tlslib', { 'v1.0.0': { 'go.mod': `module ${V}/tlslib\n\ngo 1.19\n`, 'lib.go': 'package tlslib\n' } });
+    await createGitRepo(repos, 'old', { 'v1.0.0': { 'go.mod': `module ${V}/old\n\ngo 1.19\n`, 'old.go': 'package old\n' } });
     git = await startGitHttpServer({ root: repos });
     ca = await createTestCa({ commonName: 'Vanity Test CA', organization: 'buildfix tests' });
     const leaf = await issueCertificate(ca, [V]);
@@ -50,6 +51,11 @@ describe('private vanity server over https (.netrc, certificates) against go', (
       imports: [
         { prefix: `${V}/lib`, vcs: 'git', repo: `${git.url}/lib.git` },
         { prefix: `${V}/tlslib`, vcs: 'git', repo: `${gitTls.url}/tlslib.git` },
+        { prefix: `${V}/old`, vcs: 'git', repo: `${git.url}/old.git` },
+      ],
+      rules: [
+        { path: '/old', redirectTo: `https://${V}/landing/old?go-get=1` },
+        { path: '/landing/old', metaFor: `${V}/old` },
       ],
     });
     proxy = await startGoProxyFake({ modules: [] });
@@ -125,9 +131,13 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     assert.match(untrusted.errors[0]?.fix ?? '', /sslCAInfo/);
   });
 
-  it('GOINSECURE: go reads the https page without checking its certificate, and so does buildfix', async () => {
+  it('GOINSECURE: go reads the https page without checking its certificate (following redirects), and so does buildfix', async () => {
     const r = await both(`machine ${V} login ci-bot password vanity-token\n`, false, `${V}/lib`, undefined, { GOINSECURE: V });
     assert.equal(r.go.exitCode, 0, r.go.stderr);
     assert.deepEqual(r.errors, []);
+    const moved = await both(`machine ${V} login ci-bot password vanity-token\n`, false, `${V}/old`, undefined, { GOINSECURE: V });
+    assert.equal(moved.go.exitCode, 0, moved.go.stderr);
+    assert.deepEqual(moved.errors, []);
+    assert.ok(vanity.seen.some((l) => l.startsWith('GET /landing/old?go-get=1')));
   });
 });
