@@ -23,6 +23,9 @@ import { classifyLog, type Classification } from '../classify/classify-log.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
 import { fetchBuildLog, repoForPipeline } from '../incidents/ci-diagnosis.ts';
+import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
+import { createHttpClient } from '../goproxy/http-client.ts';
+import { parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/incident-types.ts';
@@ -189,6 +192,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const { GITHUB_TOKEN: githubToken, GITLAB_TOKEN: gitlabToken } = this.#config.env;
     const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), ...(githubToken ? { githubToken } : {}), ...(gitlabToken ? { gitlabToken } : {}), signal: AbortSignal.timeout(60_000) });
     if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
+    let checks: LiveCheck[] = [];
     if (log.text) {
       const classification = redactClassification(classifyLog(log.text));
       await surface.post({ kind: 'explanation', classification, source: log.origin });
@@ -197,19 +201,81 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         by: ACTOR_BUILDFIX,
         kind: 'job-result',
         text: `classified ${log.origin}: ${classification.category}${subject ? ` (${subject})` : ''}${classification.evidence[0] ? ` — ${classification.evidence[0]}` : ''}`,
-        data: { category: classification.category, confidence: classification.confidence },
+        data: {
+          category: classification.category,
+          confidence: classification.confidence,
+          // The alert leads with these (alertFactsFrom): the cause line, not the last error line.
+          classified: true,
+          ...(classification.evidence[0] !== undefined ? { evidence: classification.evidence[0], evidenceLine: classification.evidenceLines[0] } : {}),
+          ...(classification.module ? { module: classification.module } : {}),
+          ...(classification.version ? { version: classification.version } : {}),
+        },
       });
       if (classification.category !== 'unknown') {
         const current = await this.#store.get(incident.id);
         if (current && !current.rootCause) {
           await this.#store.setRootCause(incident.id, { category: classification.category, text: `${subject ? `${subject}: ` : ''}${classification.evidence[0] ?? classification.fix}` }, ACTOR_BUILDFIX);
-          await this.updateAlert(incident.id);
         }
       }
+      await this.updateAlert(incident.id);
+      if (classification.category !== 'unknown') checks = liveChecksFor(classification);
     }
     const command = this.#diagnoseCommand(incident);
+    // Without a repo mapped to the pipeline there is no diagnosis job to run.
+    if (!command) checks = checks.filter((c) => c.kind !== 'diagnose');
+    if (checks.length > 0) {
+      await surface.post({
+        kind: 'text',
+        tone: 'info',
+        text: `Live checks for ${checks.length > 1 ? 'this cause' : 'it'}, in order:\n${checks.map((c, i) => `${i + 1}. ${describeCheck(c)}`).join('\n')}`,
+      });
+      for (const check of checks) {
+        if (check.kind === 'diagnose') continue;
+        await this.#runLiveCheck(check, surface, front);
+      }
+    }
     if (command) await front.router.dispatch(command, { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' }, surface, { confirmed: true });
     else if (!log.text) await surface.post({ kind: 'text', tone: 'info', text: 'Nothing to diagnose automatically: map this pipeline to a repo in the buildfix config (repos.<name>.job for Jenkins) so buildfix can run its diagnosis.' });
+  }
+
+  /** One category check: jobs through the router (probe), direct HTTP checks here (checksum DB, vanity host). */
+  async #runLiveCheck(check: LiveCheck, surface: ChatSurface, front: SlackFront): Promise<void> {
+    const by = { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' };
+    try {
+      switch (check.kind) {
+        case 'probe':
+          await front.router.dispatch({ kind: 'probe' }, by, surface, { confirmed: true });
+          return;
+        case 'hostcheck':
+          await surface.post({ kind: 'text', tone: 'info', text: 'The failing agent is not named by the CI event: run `@buildfix hostcheck <agent>` on it.' });
+          return;
+        case 'sumdb-lookup':
+        case 'vanity-host': {
+          const http = createHttpClient({ goEnv: this.#config.goEnv, timeoutMs: 15_000, maxConcurrent: 2, maxBodyBytes: 256 * 1024 });
+          try {
+            const signal = AbortSignal.timeout(20_000);
+            let result;
+            if (check.kind === 'vanity-host') result = await checkVanityHost(http, check.url, check.importPath, signal);
+            else {
+              const sumDb = parseGoSumDb(this.#config.goEnv.GOSUMDB);
+              if (!sumDb) {
+                await surface.post({ kind: 'text', tone: 'info', text: 'GOSUMDB=off: there is no checksum DB to ask.' });
+                return;
+              }
+              result = await checkSumDbRecord(http, sumDb, check.module, check.version, signal);
+            }
+            await surface.post({ kind: 'text', tone: result.ok ? 'info' : 'warning', text: `${check.kind === 'vanity-host' ? 'Vanity host' : 'Checksum DB'}: ${redactText(result.text)}` });
+          } finally {
+            await http.close();
+          }
+          return;
+        }
+        case 'diagnose':
+          return;
+      }
+    } catch (err) {
+      this.#log.warn({ err, check: check.kind }, 'a live check for the classified cause failed');
+    }
   }
 
   #diagnoseCommand(incident: Incident): Extract<Command, { kind: 'diagnose' }> | undefined {

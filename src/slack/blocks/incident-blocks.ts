@@ -79,6 +79,8 @@ function resolveButton(incident: Incident): Button {
 /** The facts of a CI alert that live in the timeline (the first failure's error line and log, the latest failure). */
 export interface AlertFacts {
   firstErrorLine?: string;
+  /** The classifier's answer for the build log: the alert leads with it once it is known. */
+  classified?: { category: string; confidence: number; evidence?: string; evidenceLine?: number; module?: string; version?: string };
   logUrl?: string;
   latestBuild?: number;
   latestAt?: string;
@@ -92,6 +94,15 @@ export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
   const facts: AlertFacts = {};
   if (typeof first.firstErrorLine === 'string') facts.firstErrorLine = first.firstErrorLine;
   if (typeof first.logUrl === 'string') facts.logUrl = first.logUrl;
+  const classified = timeline.find((e) => e.kind === 'job-result' && e.data?.classified === true)?.data;
+  if (classified && typeof classified.category === 'string') {
+    const c: NonNullable<AlertFacts['classified']> = { category: classified.category, confidence: typeof classified.confidence === 'number' ? classified.confidence : 0 };
+    if (typeof classified.evidence === 'string') c.evidence = classified.evidence;
+    if (typeof classified.evidenceLine === 'number') c.evidenceLine = classified.evidenceLine;
+    if (typeof classified.module === 'string') c.module = classified.module;
+    if (typeof classified.version === 'string') c.version = classified.version;
+    facts.classified = c;
+  }
   if (latest) {
     facts.latestAt = latest.at;
     if (typeof latest.data?.buildNumber === 'number') facts.latestBuild = latest.data.buildNumber;
@@ -118,8 +129,19 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   if (s.branch) where.push(`branch \`${escapeMrkdwn(s.branch)}\``);
   if (s.commit) where.push(`commit \`${escapeMrkdwn(s.commit.slice(0, 7))}\``);
   if (facts.logUrl) where.push(link(facts.logUrl, 'build log'));
-  const blocks: KnownBlock[] = [section(`${mark} *${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`)];
-  if (facts.firstErrorLine) blocks.push(section(`First error: ${inlineCode(facts.firstErrorLine, 600)}`));
+  const blocks: KnownBlock[] = [];
+  const cause = facts.classified && facts.classified.category !== 'unknown' ? facts.classified : undefined;
+  if (cause) {
+    // First line: the classified root cause and the log line that caused it (not the last error line).
+    const subject = [cause.module, cause.version].filter(Boolean).join(' ');
+    const unsure = cause.confidence < 0.6 ? ' (unsure)' : '';
+    const line = cause.evidence ? `\n${cause.evidenceLine !== undefined ? `line ${cause.evidenceLine}: ` : ''}${inlineCode(cause.evidence, 600)}` : '';
+    blocks.push(section(`${mark} *Root cause: ${escapeMrkdwn(cause.category)}*${unsure}${subject ? ` — ${escapeMrkdwn(subject)}` : ''}${line}`));
+    blocks.push(section(`*${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`));
+  } else {
+    blocks.push(section(`${mark} *${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`));
+    if (facts.firstErrorLine) blocks.push(section(`First error: ${inlineCode(facts.firstErrorLine, 600)}`));
+  }
   const counter = `*${failures(incident.failureCount)}*${incident.failureCount > 1 && facts.latestBuild !== undefined ? ` · latest ${link(facts.latestUrl, `#${facts.latestBuild}`)} at ${clock(facts.latestAt)}` : ''}`;
   const state = resolved ? `resolved ${clock(incident.resolvedAt)}` : recovered ? `green again ${clock(incident.lastRecoveryAt)}` : incident.status;
   const parts = [`Incident #${incident.id}`, counter, `${state} · ${incident.severity}`, incident.roles.commander ? `commander ${mention(incident.roles.commander)}` : 'no commander yet'];
@@ -135,7 +157,7 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     if (recovered) buttons.push(resolveButton(incident));
     blocks.push(actions(buttons, 'bf-incident-alert'));
   }
-  const text = `${mark} ${incident.title} — ${failures(incident.failureCount)} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
+  const text = `${mark} ${cause ? `Root cause: ${cause.category} — ` : ''}${incident.title} — ${failures(incident.failureCount)} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
   return { text: clip(text, LIMITS.fallbackText), blocks };
 }
 

@@ -130,9 +130,23 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     assert.match(shownText(alert), /\*10 failures\*/);
     assert.ok(slack.okCalls('chat.update').some((c) => c.args.ts === alert.ts && /10 failures/.test(String(c.args.text))), 'the counter came from chat.update');
     assert.deepEqual(buttonsOf(alert).map((b) => b.text.text), ['Take commander'], 'no repo mapped: no Diagnose button');
-    // The first error line comes from the notification's own log excerpt; the thread's diagnosis from the full console log.
-    assert.match(shownText(alert), /First error: `go: example\.com\/ledger@v1\.9\.9: reading https:\/\/proxy\.golang\.org\/.*404 Not Found`/);
     assert.match(shownText(alert), /branch `main` · commit `9f3c2e1` · <https:\/\/ci\.example\.test\/job\/payments\/job\/main\/4812\/consoleText\|build log>/);
+    // Before the log is read the alert shows the notification's first error line; once the console log is
+    // classified, its first line is the root cause with the line of the log that caused it.
+    const firstPost = slack.okCalls('chat.postMessage').find((c) => c.args.channel === INCIDENT_CHANNEL && /payments\/main/.test(String(c.args.text)));
+    assert.match(JSON.stringify(firstPost?.args.blocks), /First error: `go: example\.com\/ledger@v1\.9\.9: reading https:\/\/proxy\.golang\.org\/.*404 Not Found`/);
+    const led = await eventually('the alert leading with the classified root cause', () => {
+      const update = slack
+        .okCalls('chat.update')
+        .filter((c) => c.args.ts === alert.ts)
+        .at(-1);
+      const blocks = update?.args.blocks as Array<{ text?: { text?: string } }> | undefined;
+      const first = blocks?.[0]?.text?.text ?? '';
+      return /Root cause: version-not-found/.test(first) ? { first, text: String(update?.args.text) } : undefined;
+    });
+    assert.match(led.first, /^🔴 \*Root cause: version-not-found\* — github\.com\/acme\/money v0\.3\.1\nline 23: `# get https:\/\/proxy\.golang\.org\/github\.com\/acme\/money\/@v\/v0\.3\.1\.mod: 404 Not Found/);
+    assert.match(led.text, /^🔴 Root cause: version-not-found — /);
+    assert.doesNotMatch(led.first, /example\.com\/ledger/, 'not the notification\'s last error line');
 
     const incident = (await store.listOpen()).find((i) => i.pipelineKey === 'jenkins:payments/main');
     assert.equal(incident?.failureCount, 10);
