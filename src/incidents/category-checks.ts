@@ -13,10 +13,10 @@
  * and sums) where the category calls for it.
  */
 import type { Classification } from '../classify/classify-log.ts';
-import { httpChecksumDbLookup } from '../checks/checksum-db-lookup.ts';
+import { sumDbChecksumLookup } from '../checks/checksum-db-lookup.ts';
 import { HttpRequestError, redactUrl, type HttpClient } from '../goproxy/http-client.ts';
-import type { GoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { Category } from '../report/model.ts';
+import type { SumDbClient } from '../sumdb/index.ts';
 
 export type LiveCheck =
   | { kind: 'probe'; why: string }
@@ -99,8 +99,8 @@ export async function checkVanityHost(http: HttpClient, url: string, importPath:
   }
 }
 
-/** The checksum DB's record of module@version (GOSUMDB as the agent would use it). */
-export async function checkSumDbRecord(http: HttpClient, sumDb: GoSumDb, module: string, version: string, signal?: AbortSignal): Promise<DirectCheckResult> {
-  const answer = await httpChecksumDbLookup(http, sumDb).lookup(module, version, signal ? { signal } : {});
+/** The checksum DB's record of module@version, through the verifying client (signed note and tile proof, as go checks it). */
+export async function checkSumDbRecord(client: Pick<SumDbClient, 'lookup'>, module: string, version: string): Promise<DirectCheckResult> {
+  const answer = await sumDbChecksumLookup(client).lookup(module, version);
   return { ok: answer.outcome === 'found', text: answer.message };
 }

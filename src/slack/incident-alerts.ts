@@ -25,7 +25,7 @@ import type { Config } from '../config/load-config.ts';
 import { fetchBuildLog, repoForPipeline } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
 import { createHttpClient } from '../goproxy/http-client.ts';
-import { parseGoSumDb } from '../goproxy/parse-goproxy.ts';
+import { SumDbClient } from '../sumdb/index.ts';
 import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/incident-types.ts';
@@ -257,12 +257,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
             let result;
             if (check.kind === 'vanity-host') result = await checkVanityHost(http, check.url, check.importPath, signal);
             else {
-              const sumDb = parseGoSumDb(this.#config.goEnv.GOSUMDB);
-              if (!sumDb) {
+              if (this.#config.goEnv.GOSUMDB === 'off') {
                 await surface.post({ kind: 'text', tone: 'info', text: 'GOSUMDB=off: there is no checksum DB to ask.' });
                 return;
               }
-              result = await checkSumDbRecord(http, sumDb, check.module, check.version, signal);
+              result = await checkSumDbRecord(new SumDbClient({ goEnv: this.#config.goEnv, http, timeoutMs: 15_000, signal }), check.module, check.version);
             }
             await surface.post({ kind: 'text', tone: result.ok ? 'info' : 'warning', text: `${check.kind === 'vanity-host' ? 'Vanity host' : 'Checksum DB'}: ${redactText(result.text)}` });
           } finally {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { classifyLog } from '../../../src/classify/classify-log.ts';
 import { createHttpClient } from '../../../src/goproxy/http-client.ts';
-import { parseGoSumDb } from '../../../src/goproxy/parse-goproxy.ts';
+import { SumDbClient } from '../../../src/sumdb/index.ts';
+import { startSumDbFake } from '../../fakes/sumdb-server.ts';
 import { checkSumDbRecord, checkVanityHost, liveChecksFor } from '../../../src/incidents/category-checks.ts';
 
 describe('live checks per classified category', () => {
@@ -66,10 +67,8 @@ describe('direct checks against local servers', () => {
         res.end('<html><head><meta name="go-import" content="127.0.0.1/good git https://github.com/acme/good"></head></html>');
       } else if (req.url === '/nometa?go-get=1') {
         res.end('<html>nothing here</html>');
-      } else if (req.url === '/lookup/github.com/acme/lib@v1.0.0') {
-        res.end('123\ngithub.com/acme/lib v1.0.0 h1:abc=\n');
       } else {
-        res.statusCode = req.url?.startsWith('/lookup/') ? 404 : 502;
+        res.statusCode = 502;
         res.end('not found: unknown revision');
       }
     });
@@ -91,12 +90,23 @@ describe('direct checks against local servers', () => {
     assert.deepEqual([broken.ok, /HTTP 502/.test(broken.text)], [false, true]);
   });
 
-  it('checksum DB: found and not found', async () => {
-    const sumDb = parseGoSumDb(`sum.golang.org ${base}`);
-    assert.ok(sumDb);
-    assert.equal((await checkSumDbRecord(http, sumDb, 'github.com/acme/lib', 'v1.0.0')).ok, true);
-    const missing = await checkSumDbRecord(http, sumDb, 'github.com/acme/lib', 'v9.9.9');
-    assert.equal(missing.ok, false);
-    assert.match(missing.text, /404/);
+  it('checksum DB: a proven record, and a version the database does not know', async () => {
+    const sumdb = await startSumDbFake({ name: 'sumdb.category.test' });
+    try {
+      sumdb.add({
+        module: 'github.com/acme/lib',
+        version: 'v1.0.0',
+        zipHash: 'h1:Zp0BE2y8Bz9VwzEmShdVx1dk3GZpGC/hwDrVh1mOUvM=',
+        modHash: 'h1:Q2eP7IPQXHB4dKAtlDnEKtBBsaHUdQfGcWAFFKyFKOc=',
+      });
+      const client = new SumDbClient({ goEnv: { GOPROXY: 'direct', GOSUMDB: `${sumdb.verifierKey} ${sumdb.url}` }, http });
+      const found = await checkSumDbRecord(client, 'github.com/acme/lib', 'v1.0.0');
+      assert.equal(found.ok, true, found.text);
+      assert.match(found.text, /record \d+ in the signed tree/);
+      const missing = await checkSumDbRecord(client, 'github.com/acme/lib', 'v9.9.9');
+      assert.equal(missing.ok, false);
+    } finally {
+      await sumdb.close();
+    }
   });
 });
