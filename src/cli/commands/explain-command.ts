@@ -35,9 +35,9 @@ export async function runExplainCommand(argv: string[], ctx: CliContext): Promis
   const label = source === '-' ? 'standard input' : source;
   const result = await classifyLogStream(await openLog(source, ctx), { label });
   if (args.flags.has('json')) {
-    const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary } = result;
+    const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary, candidates } = result;
     ctx.stdout.write(
-      `${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary })}\n`,
+      `${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary, ...(candidates ? { candidates } : {}) })}\n`,
     );
   } else {
     ctx.stdout.write(renderExplanation(result, { color: wantsColor(ctx.stdout, ctx.env), source: label }));
