@@ -83,6 +83,9 @@ export class InlineTaskSink implements TaskSink {
     if (this.#identityTimer) clearTimeout(this.#identityTimer);
     const drained = await this.front.drain(graceMs);
     if (!drained) this.front.logger.info({ running: this.front.inFlight }, 'handing the replies of running jobs to the other replicas');
+    // Edits still pending (a final status held back by a 429) go out if Slack lets them within the grace.
+    await this.front.outbox.edits.flush(Math.min(2000, graceMs));
+    this.front.outbox.close();
     this.front.freeze();
     await this.#recovery?.stop(true);
     if (this.#o.owns) {
