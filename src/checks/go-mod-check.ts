@@ -190,17 +190,21 @@ export async function resolveGoModQueries(goMod: GoMod, options: ResolveQueryOpt
       });
       continue;
     }
-    const goSays = r.reason.startsWith('malformed module path') ? `${location}: ${r.reason}` : `${location}: ${q.verb} ${q.path}: version "${q.query}" invalid: ${r.reason}`;
+    const badPath = r.reason.startsWith('malformed module path') ? checkModulePath(q.path) : undefined;
+    const goSays = badPath !== undefined ? `${location}: ${r.reason}` : `${location}: ${q.verb} ${q.path}: version "${q.query}" invalid: ${r.reason}`;
     findings.push({
       category: 'invalid-go-mod',
       severity: 'error',
       key,
-      message: `${location} writes ${q.path} ${q.query}, which is not a version go can resolve: ${r.reason.split('\n')[0]}`,
+      message:
+        badPath !== undefined
+          ? `go.mod ${q.verb}s ${q.path}, but "${q.path}" is not a valid module path: ${badPath}. go refuses it without asking any proxy.`
+          : `${location} writes ${q.path} ${q.query}, which is not a version go can resolve: ${r.reason.split('\n')[0]}`,
       module: q.path,
       version: q.query,
       location,
       evidence: `go: errors parsing go.mod:\n${goSays}`,
-      fix: `Write a version that exists at ${location} (go list -m -versions ${q.path} lists them), in canonical form v1.2.3.`,
+      fix: badPath !== undefined ? pathFix(q.path, badPath, location) : `Write a version that exists at ${location} (go list -m -versions ${q.path} lists them), in canonical form v1.2.3.`,
     });
   }
   return { goMod: applyResolved(goMod, resolved, drop), findings };

@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { readGoEnvFile } from '../checks/go-env-file.ts';
 import { checkModulePaths, goModCheckResult, readMainGoMod, resolveGoModQueries } from '../checks/go-mod-check.ts';
 import { checkHost, readGoEnvironment } from '../checks/host-check.ts';
+import { applyVerdictRules, orderVerdict, type VerdictContext } from '../checks/go-verdict-rules.ts';
 import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
 import { lintProxyEnv } from '../checks/proxy-lint.ts';
 import { sumDbChecksumLookup, toolchainSumDbClient } from '../checks/checksum-db-lookup.ts';
+import { checkVendor } from '../checks/vendor-check.ts';
 import { checkToolchain, type ChecksumDbLookup } from '../checks/toolchain-check.ts';
 import type { GoEnv } from '../config/env.ts';
 import type { FileConfig } from '../config/schema.ts';
@@ -24,7 +26,6 @@ import { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import { createPrivacyRules } from '../goproxy/module-patterns.ts';
 import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { CheckResult, DiagnosisReport, Finding, ProgressListener } from '../report/model.ts';
-import { rankFindings } from '../report/rank-findings.ts';
 import type { VersionLookup } from '../goproxy/types.ts';
 import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
 import { resolveTarget } from './resolve-target.ts';
@@ -110,6 +111,19 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+/** The checks with their findings judged by the verdict rules; a failed check whose errors all became warnings now warns. */
+function judgeChecks(checks: CheckResult[], ctx: VerdictContext): CheckResult[] {
+  const flat = checks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id })));
+  const judged = applyVerdictRules(flat, ctx);
+  let i = 0;
+  return checks.map((c) => {
+    const findings = judged.slice(i, i + c.findings.length);
+    i += c.findings.length;
+    const status = c.status === 'fail' && !findings.some((f) => f.severity === 'error') ? 'warn' : c.status;
+    return { ...c, status, findings };
+  });
+}
+
 async function timed(id: string, title: string, fn: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
   const started = performance.now();
   try {
@@ -138,6 +152,8 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const goModStarted = performance.now();
     const mainGoMod = readMainGoMod(goModText, 'go.mod');
     const goMod = mainGoMod.goMod;
+    // What the module check looked up: version queries resolved, malformed paths left out.
+    let checkedGoMod: GoMod = goMod;
     const goSumText = await readOptional(join(target.dir, 'go.sum'));
     const goSum: GoSum | undefined = goSumText === undefined ? undefined : parseGoSum(goSumText, 'go.sum');
     emit({ check: 'go.mod', phase: 'info', message: `reading go.mod (${goMod.require.length} requirements)` });
@@ -184,6 +200,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             const paths = checkModulePaths(queried.goMod);
             goModFindings.push(...paths.findings);
             const checked: GoMod = { ...queried.goMod, require: queried.goMod.require.filter((r) => !paths.invalid.has(r.path)) };
+            checkedGoMod = checked;
             const goModResult = goModCheckResult(goModFindings, Math.round(performance.now() - goModStarted));
             if (mainGoMod.finding) {
               startGo();
@@ -250,13 +267,14 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
           })
         : undefined;
-      const tasks = [probeTask, hostTask, toolchainTask, lintTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
+      const vendorTask = parts.lint ? timed('vendor', 'vendor/ matches go.mod', async () => [await checkVendor(target.dir, goMod, goEnv, (await goInfoPromise)?.version)]) : undefined;
+      const tasks = [probeTask, hostTask, toolchainTask, lintTask, vendorTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const graphGit = newGit();
       // The graph stage starts as soon as the module check is done, while the other checks may still run.
       const graphTask =
         modulesTask && parts.graph && !mainGoMod.finding
           ? modulesTask.then(() =>
-              runGraphStage(goMod, goSum, {
+              runGraphStage(checkedGoMod, goSum, {
                 mainDir: target.dir,
                 chain,
                 privacy,
@@ -273,8 +291,18 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       const checks = (await Promise.all(tasks)).flat();
       if (!parts.modules && mainGoMod.finding) checks.push(goModCheckResult([mainGoMod.finding], 0));
       const goVersion = (await goInfoPromise)?.version;
-      const reportFrom = (reportChecks: CheckResult[], extraFacts: Record<string, number>): DiagnosisReport => {
-        const findings = rankFindings(reportChecks.flatMap((c) => c.findings.map((f) => ({ ...f, check: f.check ?? c.id }))));
+      const reportFrom = (rawChecks: CheckResult[], extraFacts: Record<string, number>): DiagnosisReport => {
+        // Only what makes `go mod download` fail here stays an error (go-verdict-rules.ts).
+        const reportChecks = judgeChecks(rawChecks, {
+          goMod: checkedGoMod,
+          goSum,
+          goEnv,
+          chain,
+          privacy,
+          modulesChecked: parts.modules && mainGoMod.finding === undefined,
+          ...(goVersion ? { hostGoVersion: goVersion } : {}),
+        });
+        const findings = orderVerdict(reportChecks.flatMap((c) => c.findings));
         return {
           target: target.origin,
           host: options.host,

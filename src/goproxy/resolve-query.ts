@@ -7,6 +7,7 @@
  * 404/410, "|" after any error). Queries go would send to version control
  * (GONOPROXY, "direct") are not run here: the answer says so.
  */
+import { STATUS_CODES } from 'node:http';
 import { compareModuleVersions, isPseudoVersion } from '../gomod/go-version.ts';
 import { checkModulePath } from './escape-path.ts';
 import { parseRevInfo, parseVersionList, type GoProxyClient, type ProxyFile } from './goproxy-client.ts';
@@ -52,7 +53,7 @@ async function askOne(base: string, module: string, query: string, options: Reso
   try {
     const res = await options.client.fetch(base, module, file, options.signal ? { signal: options.signal } : {});
     if (res.status !== 200) {
-      const reason = `reading ${redactUrl(res.url)}: ${res.status}${res.message ? `\n\tserver response: ${res.message}` : ''}`;
+      const reason = `reading ${redactUrl(res.url)}: ${res.status}${STATUS_CODES[res.status] ? ` ${STATUS_CODES[res.status]}` : ''}${res.message ? `\n\tserver response: ${res.message}` : ''}`;
       return res.notFound ? { kind: 'not-found', reason } : { kind: 'error', reason };
     }
     if (byList) {
