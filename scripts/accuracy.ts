@@ -3,6 +3,7 @@
  *
  *   npm run accuracy                 # score test + dev, rewrite the classifier section of docs/accuracy.md
  *   node scripts/accuracy.ts --check # score only, do not write (exit 1 below the recorded test figure)
+ *   node scripts/accuracy.ts --check --rules  # per-rule precision on the development part (for calibrating confidences)
  *   node scripts/accuracy.ts --misses dev
  *                                    # also list the development-part misses (never use `test` for tuning)
  *
@@ -207,6 +208,21 @@ function main(argv: readonly string[]): number {
       process.stdout.write(
         `MISS ${s.entry.file}: want ${s.entry.category}, got ${s.result.category} (${s.result.confidence}) @${s.result.evidenceLines.join(',')}: ${s.result.evidence[0] ?? ''}\n`,
       );
+    }
+  }
+  if (argv.includes('--rules')) {
+    // Development part only: how often each rule's answer is right, and the confidence it gave.
+    const byRule = new Map<string, { n: number; right: number; conf: number[] }>();
+    for (const x of dev.scored) {
+      const id = x.result.rule ?? '(none)';
+      const r = byRule.get(id) ?? { n: 0, right: 0, conf: [] };
+      r.n++;
+      if (x.correct) r.right++;
+      r.conf.push(x.result.confidence);
+      byRule.set(id, r);
+    }
+    for (const [id, r] of [...byRule].sort((a, b) => b[1].n - a[1].n)) {
+      process.stdout.write(`RULE ${id.padEnd(28)} ${r.right}/${r.n} right, confidence ${Math.min(...r.conf)}–${Math.max(...r.conf)}\n`);
     }
   }
   const doc = existsSync(ACCURACY_DOC) ? readFileSync(ACCURACY_DOC, 'utf8') : '# Accuracy\n\n';

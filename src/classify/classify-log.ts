@@ -36,6 +36,8 @@ export interface Classification {
   ecosystem: Ecosystem;
   /** Other causes seen in the log, ranked, without duplicates of the main one. */
   secondary: Array<{ category: Category; evidence: string; line: number }>;
+  /** Id of the rule (src/classify/rules.ts) that named the cause; for accuracy reports. */
+  rule?: string;
   /** Only with `unknown`: the two most likely categories, best first, and what to check to tell them apart. */
   candidates?: Array<{ category: Category; confidence: number; check: string }>;
 }
@@ -555,6 +557,7 @@ function decide(scan: Scanner): Classification {
   };
   if (module) result.module = module;
   if (version) result.version = version;
+  result.rule = main.rule.id;
   if (confidence < UNSURE) {
     // Weak evidence: name the runner-up (the message's known other cause, else the next cause in the log).
     const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
