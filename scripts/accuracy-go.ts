@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       const cause = ORACLE_EXCEPTIONS[key]?.cause ?? 'not yet diagnosed';
       const pending = r.project.deep && !r.buildfix.deepRan ? ' (needs --deep: the engine did not run a deep stage)' : '';
       lines.push(
-        `| ${key} | ${rs.length} | ${md(go)} | ${md(buildfixSummary(r).slice(0, 200))} | ${md(r.verdict.reasons.join('; ').slice(0, 200))} | ${md(cause)}${pending} |`,
+        `| ${key} | ${rs.length} | ${md(go)} | ${md(buildfixSummary(r).slice(0, 200))} | ${md(normalizeGoOutput(r.verdict.reasons.join('; ')).slice(0, 200))} | ${md(cause)}${pending} |`,
       );
     }
     lines.push('');

@@ -18,10 +18,17 @@ export function parseGoSum(text: string, file = 'go.sum'): GoSum {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
-    const fields = (lines[i] as string).trim().split(/\s+/).filter((f) => f !== '');
+    const fields = (lines[i] as string)
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== '');
     if (fields.length === 0) continue;
     if (fields.length !== 3) {
-      throw new ParseError(file, line, `malformed go.sum line: want "<module> <version>[/go.mod] h1:<hash>", got ${fields.length} field${fields.length === 1 ? '' : 's'}`);
+      throw new ParseError(
+        file,
+        line,
+        `malformed go.sum line: want "<module> <version>[/go.mod] h1:<hash>", got ${fields.length} field${fields.length === 1 ? '' : 's'}`,
+      );
     }
     const [path, rawVersion, hash] = fields as [string, string, string];
     const goMod = rawVersion.endsWith('/go.mod');
@@ -60,4 +67,38 @@ export function goSumHas(sum: GoSum, path: string, version: string, kind: 'zip' 
     indexes.set(sum.entries, index);
   }
   return index.keys.has(sumKey(path, version, kind === 'mod'));
+}
+
+/** What go.sum holds for the host's go, and the line where go stopped reading it. */
+export interface GoSumAsGoReadsIt {
+  goSum: GoSum;
+  /** The first line with the wrong number of fields: go ignores it and every line after it. */
+  malformed?: { line: number; fields: number };
+}
+
+/**
+ * go.sum as the go command reads it (cmd/go/internal/modfetch readGoSum in
+ * go 1.19–1.23): three fields a line, version and hash kept as written (go
+ * compares hashes as text, so a mangled hash is a checksum mismatch, not a
+ * parse error); at the first line with another number of fields readGoSum
+ * returns an error that initGoSum ignores, so that line and all after it are
+ * simply absent and `go mod download` goes on.
+ */
+export function readGoSumAsGo(text: string, file = 'go.sum'): GoSumAsGoReadsIt {
+  const entries: GoSumEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    const fields = (lines[i] as string)
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== '');
+    if (fields.length === 0) continue;
+    if (fields.length !== 3) return { goSum: { file, entries }, malformed: { line, fields: fields.length } };
+    const [path, rawVersion, hash] = fields as [string, string, string];
+    if (hash === EMPTY_GO_MOD_HASH) continue;
+    const goMod = rawVersion.endsWith('/go.mod');
+    entries.push({ path, version: goMod ? rawVersion.slice(0, -'/go.mod'.length) : rawVersion, goMod, hash, line });
+  }
+  return { goSum: { file, entries } };
 }

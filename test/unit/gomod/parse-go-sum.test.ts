@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ParseError } from '../../../src/errors.ts';
-import { goSumHas, parseGoSum } from '../../../src/gomod/parse-go-sum.ts';
+import { goSumHas, parseGoSum, readGoSumAsGo } from '../../../src/gomod/parse-go-sum.ts';
 
 /** A well-formed h1: hash (SHA-256, base64) derived from a seed. */
 function h1(seed: string): string {
@@ -38,10 +38,7 @@ describe('parseGoSum', () => {
   });
 
   it('accepts CRLF, extra spacing, pseudo-versions and +incompatible', () => {
-    const text = [
-      `example.com/a  v0.0.0-20230101000000-abcdefabcdef\t${h1('a')}\r`,
-      `  example.com/b v2.0.0+incompatible/go.mod ${h1('b')}  \r`,
-    ].join('\n');
+    const text = [`example.com/a  v0.0.0-20230101000000-abcdefabcdef\t${h1('a')}\r`, `  example.com/b v2.0.0+incompatible/go.mod ${h1('b')}  \r`].join('\n');
     const sum = parseGoSum(text, 'svc/go.sum');
     assert.equal(sum.file, 'svc/go.sum');
     assert.equal(sum.entries.length, 2);
@@ -82,11 +79,7 @@ describe('parseGoSum', () => {
 
 describe('goSumHas', () => {
   const sum = parseGoSum(
-    [
-      `github.com/google/uuid v1.6.0 ${h1('1')}`,
-      `github.com/google/uuid v1.6.0/go.mod ${h1('2')}`,
-      `golang.org/x/text v0.14.0/go.mod ${h1('3')}`,
-    ].join('\n'),
+    [`github.com/google/uuid v1.6.0 ${h1('1')}`, `github.com/google/uuid v1.6.0/go.mod ${h1('2')}`, `golang.org/x/text v0.14.0/go.mod ${h1('3')}`].join('\n'),
   );
 
   it('distinguishes the zip hash from the go.mod hash', () => {
@@ -127,5 +120,21 @@ describe('goSumHas', () => {
     assert.equal(found, n);
     // A linear scan per lookup would be ~1.6e9 comparisons (many seconds); the index takes milliseconds.
     assert.ok(elapsed < 1500, `40k lookups took ${elapsed.toFixed(0)} ms`);
+  });
+});
+
+describe('readGoSumAsGo (go.sum as go 1.19 reads it)', () => {
+  it('stops at the first line with the wrong number of fields, as readGoSum does (initGoSum ignores the error)', () => {
+    const read = readGoSumAsGo(`example.com/a v1.0.0 ${h1('a')}\nexample.com/b v1.0.0\nexample.com/c v1.0.0 ${h1('c')}\n`);
+    assert.deepEqual(read.malformed, { line: 2, fields: 2 });
+    assert.deepEqual(
+      read.goSum.entries.map((e) => e.path),
+      ['example.com/a'],
+    );
+  });
+  it('keeps any hash and version text (go compares them as text)', () => {
+    const read = readGoSumAsGo('example.com/a v1.0.0/go.mod h1:not-a-hash\n');
+    assert.equal(read.malformed, undefined);
+    assert.deepEqual(read.goSum.entries, [{ path: 'example.com/a', version: 'v1.0.0', goMod: true, hash: 'h1:not-a-hash', line: 1 }]);
   });
 });
