@@ -292,7 +292,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   }
   if (id === 'go-proxy-not-found' && !facts.proxyExplained && !isPrivate && hit.module && /^(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|gopkg\.in)\//.test(hit.module)) {
     const host = extractHost(hit.text);
-    if (host && !PUBLIC_PROXY.test(host) && /\/@v\/|\/@latest/.test(hit.text)) {
+    if (host && host !== 'proxy.golang.org' && /\/@v\/|\/@latest/.test(hit.text)) {
       // A mirror (CDN node, Artifactory remote) answering 404 for a public module, without the
       // `server response: … unknown revision` a real miss carries: the mirror is failing.
       hit.category = 'proxy-server-error';

@@ -49,6 +49,8 @@ export const TRIGGERS: readonly string[] = [
   'response code', 'registry returned', 'trouble with your network', 'connaborted', 'early eof',
   'unexpected disconnect', 'expected sum', 'resulting module', 'z4phnx7', '2jmj7l5', 'behind a proxy',
   'sum.golang.org:', 'goproxy', 'returned error',
+  'wrong version number', 'eproto', 'unexpected module path', 'import collision', 'frozen-lockfile', 'replacement', 'must be replaced',
+  'import path', 'must be of the form', 'looking for beginning', 'in json', 'json response', '/sumdb/', 'err_pnpm_fetch_5',
 ];
 
 type Trie = Map<string, Trie>;

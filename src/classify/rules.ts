@@ -160,7 +160,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy/i,
+      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
     scope: 'local',
   },
   {
@@ -310,7 +310,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.92,
     pattern:
-      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so/i,
+      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so|parsing go\.mod: unexpected module path|case-insensitive import collision/i,
     scope: 'local',
   },
   {
@@ -330,7 +330,7 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.9,
-    pattern: /\(replaced by |replacement directory|replacement module without version|replacement module must/i,
+    pattern: /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced/i,
     scope: 'local',
   },
   {
@@ -349,7 +349,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.92,
     pattern:
-      /package\.json and package-lock\.json or npm-shrinkwrap\.json are in sync|can only install (?:packages|with an existing package-lock)|Missing: \S+ from lock file|Invalid: lock file's|lockfile needs to be updated|ERR_PNPM_OUTDATED_LOCKFILE|ERR_PNPM_LOCKFILE_MISSING|YN0028|lockfile would have been modified/i,
+      /package\.json and package-lock\.json or npm-shrinkwrap\.json are in sync|can only install (?:packages|with an existing package-lock)|Missing: \S+ from lock file|Invalid: lock file's|lockfile needs to be updated|ERR_PNPM_OUTDATED_LOCKFILE|ERR_PNPM_LOCKFILE_MISSING|ERR_PNPM_LOCKFILE_\w+|YN0028|lockfile would have been modified|frozen-lockfile|lock ?file (?:is )?(?:not up to date|out of date)/i,
     scope: 'local',
   },
 
@@ -360,7 +360,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.85,
     pattern:
-      /malformed module path "[^"]*": (?:missing dot|invalid char|leading|trailing|empty)|go\.mod:\d+: (?:unknown directive|usage:|invalid|malformed|unexpected)|invalid module path|errors parsing go\.mod:\s*\S+go\.mod:\d+|invalid go\.mod|go\.mod: invalid/i,
+      /malformed (?:module|import) path "[^"]*": (?:missing dot|invalid char|leading|trailing|empty|double)|go\.mod:\d+: (?:unknown directive|usage:|invalid|malformed|unexpected)|invalid (?:module|import) path|errors parsing go\.mod:\s*\S+go\.mod:\d+|invalid go\.mod|go\.mod: invalid|version "[^"]*" invalid: (?:must be of the form|should be|disallowed)|must be of the form v1\.2\.3|unknown directive: (?!toolchain\b|godebug\b|tool\b)\w+/i,
     exclude: /unknown directive: (?:toolchain|godebug|tool)\b/i,
     scope: 'local',
   },
@@ -372,7 +372,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.85,
     pattern:
-      /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|unexpected status \([^)]*\): 5\d\d|\bE50[0-4]\b|Response Code: 5\d\d|Request failed \\?"5\d\d|(?:status|code) 5\d\d\b|returned error: 5\d\d/i,
+      /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|unexpected status \([^)]*\): 5\d\d|\bE50[0-4]\b|Response Code: 5\d\d|Request failed \\?"5\d\d|(?:status|code) 5\d\d\b|returned error: 5\d\d|ERR_PNPM_FETCH_5\d\d|(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout) - 5\d\d/i,
     scope: 'local',
   },
   {
@@ -381,7 +381,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'any',
     rank: 2,
     confidence: 0.8,
-    pattern: /: 400 Bad Request|unexpected status \([^)]*\): 400|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)/i,
+    pattern:
+      /: 400 Bad Request|unexpected status \([^)]*\): 400|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
     scope: 'local',
   },
 

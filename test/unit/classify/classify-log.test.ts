@@ -924,6 +924,12 @@ describe('single real error lines', () => {
     [' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with package.json', 'missing-go-sum'],
     ['error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.', 'missing-go-sum'],
     ['npm ERR! code ENOSPC\nnpm ERR! ENOSPC: System limit for number of file watchers reached, watch \'/app/src\'', 'unknown'],
+    ['npm ERR! code EPROTO\nnpm ERR! request to https://registry.npmjs.org/chalk failed, reason: write EPROTO 140:error:1408F10B:SSL routines:ssl3_get_record:wrong version number', 'corporate-proxy', 'chalk'],
+    ['go: github.com/x/y@v1.0.0: parsing go.mod: unexpected module path "github.com/X/y"', 'module-path-mismatch', 'github.com/x/y', 'v1.0.0'],
+    ['go: github.com/x/y@v1.0.0: reading https://goproxy.corp/github.com/x/y/@v/v1.0.0.info: invalid character \'<\' looking for beginning of value', 'proxy-server-error', 'github.com/x/y', 'v1.0.0'],
+    [' ERR_PNPM_FETCH_503  GET https://registry.npmjs.org/x: Service Unavailable - 503', 'proxy-server-error'],
+    ['go: errors parsing go.mod:\n/src/go.mod:7: require github.com/x/y: version "v1.2" invalid: must be of the form v1.2.3', 'invalid-go-mod'],
+    ['go: example.com/app: go.mod:9: unknown directive: requre', 'invalid-go-mod'],
   ];
   for (const [text, category, module, version] of cases) {
     it(`${category}: ${text.split('\n').at(-1)?.slice(0, 90)}`, () => {
