@@ -16,6 +16,8 @@ import type { JobOutcome } from '../jobs/job-types.ts';
 import type { DiagnoseJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
 import { findAgent } from '../jobs/validate-names.ts';
 import type { CheckResult, Finding, FindingCategory } from '../report/model.ts';
+import { looksPrivateModule } from '../checks/private-hosts.ts';
+import { privateHostsFromConfig } from '../engine/diagnose.ts';
 import type { Command } from './parse-command.ts';
 
 export interface Remediation {
@@ -35,7 +37,7 @@ export interface Remediation {
   style?: 'primary' | 'danger';
 }
 
-export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'>;
+export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'> & { mirrors?: readonly string[] };
 
 const MAX_OFFERS = 5;
 
@@ -88,12 +90,22 @@ export function jobForCommand(command: Command, config: RemediationConfig): stri
   return undefined;
 }
 
-/** A GOPROXY to retry through: skip the first entry of the list that failed. */
-export function alternativeGoproxy(current: string | undefined): string {
+/**
+ * A GOPROXY to retry through: skip the first entry of the list that failed.
+ * Beyond the agent's own list only the config's mirrors (`mirrors:`) and the
+ * official proxy are suggested, never another public mirror.
+ */
+export function alternativeGoproxy(current: string | undefined, mirrors: readonly string[] = []): string {
   const entries = (current || 'https://proxy.golang.org,direct').split(/[,|]/).map((e) => e.trim()).filter(Boolean);
   const rest = entries.slice(1).filter((e) => e !== 'off');
   if (rest.length > 0) return rest.join(',');
-  return entries[0] === 'https://proxy.golang.org' ? 'direct' : 'https://proxy.golang.org,direct';
+  const next = [...mirrors, 'https://proxy.golang.org'].map((m) => m.replace(/\/+$/, '')).find((m) => m !== entries[0]?.replace(/\/+$/, ''));
+  return next ? `${next},direct` : 'direct';
+}
+
+/** Private modules (on a host of a configured repo) are retried only direct, never through a proxy. */
+function isPrivateFinding(f: Finding, config: RemediationConfig): boolean {
+  return f.module !== undefined && looksPrivateModule(f.module, privateHostsFromConfig({ repos: config.repos, repoUrlTemplate: '' }));
 }
 
 function findingsOf(outcome: JobOutcome): { findings: Finding[]; host: string | undefined; goproxy: string | undefined } {
@@ -146,7 +158,7 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
       offer({ command: { kind: 'rebuild', job, clean: true }, label: `Clean rebuild ${job}`, reason: describe(f), style: 'primary' });
     }
     if (job && OTHER_PROXY_FOR.has(f.category) && config.jobs[job]?.goproxyParam) {
-      const other = alternativeGoproxy(goproxy);
+      const other = isPrivateFinding(f, config) ? 'direct' : alternativeGoproxy(goproxy, config.mirrors ?? []);
       offer({ command: { kind: 'rebuild', job, clean: false }, label: `Rebuild ${job} with GOPROXY=${other}`, reason: describe(f), goproxy: other, style: 'primary' });
     }
     if (job && ROLLBACK_FOR.has(f.category)) {

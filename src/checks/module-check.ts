@@ -377,7 +377,7 @@ function fixForLookupError(category: FindingCategory, source: string | undefined
     case 'proxy-disabled':
       return 'Unset GOPROXY=off (or vendor the dependencies with go mod vendor and build with -mod=vendor).';
     default:
-      return `${source ?? 'The module proxy'} is unreachable from this host: check DNS, firewall and proxy settings (buildfix probe), or retry through another GOPROXY (e.g. GOPROXY=https://goproxy.io,direct).`;
+      return `${source ?? 'The module proxy'} is unreachable from this host: check DNS, firewall and proxy settings (buildfix probe), or retry through another GOPROXY (e.g. GOPROXY=https://proxy.golang.org,direct; other mirrors only from buildfix's mirrors: config).`;
   }
 }
 

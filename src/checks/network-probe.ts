@@ -387,8 +387,8 @@ function describeErrno(code: string, fallback: string): string {
 function targetFix(t: TargetInfo, route: Route, stage: Stage): string {
   if (route.kind === 'via-proxy') {
     return t.kind === 'sumdb'
-      ? `Ask the proxy team to allow ${t.url.host}, or set GOSUMDB to a mirror the proxy can reach (e.g. GOSUMDB="sum.golang.org https://goproxy.cn/sumdb/sum.golang.org"); list private modules in GONOSUMDB.`
-      : `Ask the proxy team why ${t.url.host} is unreachable from the proxy, or point GOPROXY at a mirror it can reach (e.g. the company proxy or https://goproxy.cn,direct).`;
+      ? `Ask the proxy team to allow ${t.url.host}, or set GOSUMDB to a checksum-DB mirror the proxy can reach (GOSUMDB="sum.golang.org <mirror>/sumdb/sum.golang.org", with a mirror from buildfix's mirrors: config); list private modules in GONOSUMDB.`
+      : `Ask the proxy team why ${t.url.host} is unreachable from the proxy, or point GOPROXY at a mirror it can reach (the company proxy, or https://proxy.golang.org,direct).`;
   }
   const how =
     stage === 'dns'
@@ -396,7 +396,7 @@ function targetFix(t: TargetInfo, route: Route, stage: Stage): string {
       : `Check egress firewall rules from this agent to ${t.url.host}; if this network reaches the internet only through a proxy, set HTTPS_PROXY for the build`;
   return t.kind === 'sumdb'
     ? `${how}, or set GOSUMDB to a reachable mirror (GOSUMDB="sum.golang.org https://<mirror>/sumdb/sum.golang.org"); list private modules in GONOSUMDB.`
-    : `${how}, or point GOPROXY at a reachable mirror (the company proxy, or https://goproxy.cn,direct).`;
+    : `${how}, or point GOPROXY at a reachable mirror (the company proxy, or https://proxy.golang.org,direct).`;
 }
 
 function proxyLabel(route: Route): string {

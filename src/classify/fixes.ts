@@ -45,7 +45,7 @@ function goFix(input: FixInput): string {
       return (
         `The build agent cannot reach ${target} (DNS, firewall or an outage). From the agent run ${code(`curl -v ${probe}`)} ` +
         `to see where it stops (DNS, TCP connect, TLS) and open egress to ${target}:${port} or fix the agent's resolver; ` +
-        `if this network needs a mirror, set ${code('GOPROXY=https://goproxy.cn,direct')} or your internal proxy in the CI environment. ` +
+        `if this network needs a mirror, set GOPROXY to your internal proxy (followed by ,direct) in the CI environment. ` +
         `Retry the job to rule out a transient outage, and cache $GOMODCACHE keyed on go.sum so a short outage does not break builds.`
       );
     }

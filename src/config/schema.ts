@@ -82,6 +82,12 @@ export const FileConfigSchema = z.strictObject({
   /** Per-request timeout for GOPROXY / probe requests, in ms. */
   requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   incidents: IncidentsConfigSchema.default({ autoDiagnose: true }),
+  /**
+   * Module mirrors fixes may suggest besides the official proxy and direct
+   * (never for private modules). Without it, fixes name only
+   * https://proxy.golang.org and direct.
+   */
+  mirrors: z.array(z.string().regex(/^https?:\/\/[^\s,|]+$/, 'must be a mirror base URL like https://goproxy.corp.example (no commas or |)')).default([]),
   slack: SlackConfigSchema.default({ textBudget: 11_000, progressEditsPerMinute: 30 }),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -15,6 +15,7 @@ import { checkModules } from '../checks/module-check.ts';
 import { probeEndpoints, type ProbeTarget } from '../checks/network-probe.ts';
 import { lintProxyEnv } from '../checks/proxy-lint.ts';
 import { sumDbChecksumLookup, toolchainSumDbClient } from '../checks/checksum-db-lookup.ts';
+import { applySafeFixes, createMirrorPolicy } from '../checks/safe-fixes.ts';
 import { checkVendor } from '../checks/vendor-check.ts';
 import { checkToolchain, type ChecksumDbLookup } from '../checks/toolchain-check.ts';
 import type { GoEnv } from '../config/env.ts';
@@ -31,7 +32,7 @@ import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
 import { resolveTarget } from './resolve-target.ts';
 
 export interface DiagnoseOptions {
-  config: Pick<FileConfig, 'repoUrlTemplate' | 'repos' | 'thresholds' | 'concurrency' | 'requestTimeoutMs'>;
+  config: Pick<FileConfig, 'repoUrlTemplate' | 'repos' | 'thresholds' | 'concurrency' | 'requestTimeoutMs'> & { mirrors?: readonly string[] };
   /** The go command's variables as the host's build sees them (process env). */
   goEnv: GoEnv;
   host: string;
@@ -294,9 +295,10 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       const checks = (await Promise.all(tasks)).flat();
       if (!parts.modules && mainGoMod.finding) checks.push(goModCheckResult([mainGoMod.finding], 0));
       const goVersion = (await goInfoPromise)?.version;
+      const mirrorPolicy = createMirrorPolicy(options.config.mirrors ?? [], goEnv, privacy, privateHosts);
       const reportFrom = (rawChecks: CheckResult[], extraFacts: Record<string, number>): DiagnosisReport => {
         // Only what makes `go mod download` fail here stays an error (go-verdict-rules.ts).
-        const reportChecks = judgeChecks(rawChecks, {
+        const judged = judgeChecks(rawChecks, {
           goMod: checkedGoMod,
           goSum,
           goEnv,
@@ -305,6 +307,8 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           modulesChecked: parts.modules && mainGoMod.finding === undefined,
           ...(goVersion ? { hostGoVersion: goVersion } : {}),
         });
+        // No fix sends a private module to a public proxy, or names a mirror outside the config (safe-fixes.ts).
+        const reportChecks = judged.map((c) => ({ ...c, findings: applySafeFixes(c.findings, mirrorPolicy) }));
         const findings = orderVerdict(reportChecks.flatMap((c) => c.findings));
         return {
           target: target.origin,

@@ -164,6 +164,12 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     assert.equal(dead?.severity, 'warning');
     const comma = await both(goMod('require example.com/ok v1.0.0\n'), { ...base, GOPROXY: `http://127.0.0.1:${port},${fake.url}` }, 'host');
     assert.equal(comma.report.findings[0]?.category, 'proxy-unreachable');
+    // Safe fixes: no mirror outside the config, the official proxy and the agent's own GOPROXY.
+    for (const f of comma.report.findings) {
+      for (const m of (f.fix ?? '').matchAll(/GOPROXY=([^\s"'`()]+)/g)) {
+        for (const entry of (m[1] ?? '').replace(/[.;:]+$/, '').split(/[,|]/)) assert.ok(['direct', 'off', 'https://proxy.golang.org', fake.url, `http://127.0.0.1:${port}`].includes(entry), `fix names ${entry}: ${f.fix}`);
+      }
+    }
   });
 
   it('a malformed HTTP_PROXY (htp://x) outranks the proxy failures it causes', async () => {
