@@ -151,6 +151,18 @@ export function sectionMarkdown(test: PartScore, dev: PartScore): string {
     );
   }
   lines.push('');
+  lines.push('### By wrapper and ecosystem (top-1)');
+  lines.push('');
+  lines.push('| group | test | dev |');
+  lines.push('| --- | ---: | ---: |');
+  const groups = [...new Set([...test.scored, ...dev.scored].flatMap((x) => [`wrapper ${x.entry.wrapper}`, `ecosystem ${x.entry.ecosystem}`]))].sort();
+  const cell = (p: PartScore, g: string): string => {
+    const inGroup = p.scored.filter((x) => `wrapper ${x.entry.wrapper}` === g || `ecosystem ${x.entry.ecosystem}` === g);
+    const right = inGroup.filter((x) => x.correct).length;
+    return inGroup.length === 0 ? '–' : `${right}/${inGroup.length}`;
+  };
+  for (const g of groups) lines.push(`| ${g} | ${cell(test, g)} | ${cell(dev, g)} |`);
+  lines.push('');
   lines.push('### Calibration (test part)');
   lines.push('');
   lines.push('| confidence | answers | right |');
