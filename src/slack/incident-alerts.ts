@@ -193,6 +193,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), ...(githubToken ? { githubToken } : {}), ...(gitlabToken ? { gitlabToken } : {}), signal: AbortSignal.timeout(60_000) });
     if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
     let checks: LiveCheck[] = [];
+    let classifiedAs = '';
     if (log.text) {
       const classification = redactClassification(classifyLog(log.text));
       await surface.post({ kind: 'explanation', classification, source: log.origin });
@@ -218,7 +219,10 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         }
       }
       await this.updateAlert(incident.id);
-      if (classification.category !== 'unknown') checks = liveChecksFor(classification);
+      if (classification.category !== 'unknown') {
+        checks = liveChecksFor(classification);
+        classifiedAs = classification.category;
+      }
     }
     const command = this.#diagnoseCommand(incident);
     // Without a repo mapped to the pipeline there is no diagnosis job to run.
@@ -227,7 +231,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       await surface.post({
         kind: 'text',
         tone: 'info',
-        text: `Live checks for ${checks.length > 1 ? 'this cause' : 'it'}, in order:\n${checks.map((c, i) => `${i + 1}. ${describeCheck(c)}`).join('\n')}`,
+        text: `Live checks for ${classifiedAs}, in order:\n${checks.map((c, i) => `${i + 1}. ${describeCheck(c)}`).join('\n')}`,
       });
       for (const check of checks) {
         if (check.kind === 'diagnose') continue;

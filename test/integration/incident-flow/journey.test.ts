@@ -95,8 +95,12 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
 
     // The console log, classified …
     await eventually('the log classification', () => replies(alert.ts).find((m) => /Root cause: version-not-found/.test(m.text)), 20_000);
+    // … the live checks its category calls for (version-not-found: the repository diagnosis) …
+    const plan = await eventually('the live-check plan', () => replies(alert.ts).find((m) => /Live checks for version-not-found, in order:/.test(m.text)), 20_000);
+    assert.match(plan.text, /1\. diagnose: the repository diagnosis/);
     // … then the diagnosis job from agent-03's worker, in the same thread.
     const result = await eventually('the diagnosis result', () => replies(alert.ts).find((m) => /example\.com\/ledger v1\.9\.9/.test(m.text) && /asked by/.test(shownText(m))), 60_000);
+    assert.ok(Number(plan.ts) < Number(result.ts), 'the plan comes before the diagnosis');
     assert.match(shownText(result), /v1\.9\.8/);
 
     const timeline = await eventually('the diagnosis in the timeline', async () => {
