@@ -13,6 +13,7 @@
  *     buildfix does not look it up on the network either.
  */
 import { ParseError } from '../errors.ts';
+import { compareGoVersions, parseGoVersion } from '../gomod/go-version.ts';
 import { parseGoMod } from '../gomod/parse-go-mod.ts';
 import type { GoMod, Replacement, Requirement, VersionQuery } from '../gomod/types.ts';
 import { checkModulePath } from '../goproxy/escape-path.ts';
@@ -87,6 +88,9 @@ function pathFix(path: string, reason: string, location: string): string {
 export function checkModulePaths(goMod: GoMod): { findings: Finding[]; invalid: Set<string> } {
   const findings: Finding[] = [];
   const invalid = new Set<string>();
+  const goLine = goMod.go ? parseGoVersion(goMod.go.version) : undefined;
+  const pruning = parseGoVersion('1.17');
+  const unpruned = goLine !== undefined && pruning !== undefined && compareGoVersions(goLine, pruning) < 0;
   for (const req of goMod.require) {
     const replacement = findReplacement(goMod, req);
     const target = replacement && !replacement.local ? replacement.to.path : req.path;
@@ -95,7 +99,8 @@ export function checkModulePaths(goMod: GoMod): { findings: Finding[]; invalid: 
     const bad = checkModulePath(target) ? target : req.path;
     const line = bad === target && replacement && !replacement.local ? replacement.line : req.line;
     const location = `${goMod.file}:${line}`;
-    const goSays = `${req.path}@${req.version}: malformed module path "${bad}": ${reason}`;
+    // go 1.17+ modules load a pruned graph and name the requirement; older go lines (unpruned) do not.
+    const goSays = `${unpruned ? '' : `${req.path}@${req.version}: `}malformed module path "${bad}": ${reason}`;
     invalid.add(req.path);
     findings.push({
       category: 'invalid-go-mod',

@@ -105,6 +105,12 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     assert.ok(!fake.requests.some((r) => r.path.toLowerCase().includes('!example.com') || r.path.startsWith('/Example.com')), 'never looked up on the network');
   });
 
+  it('a malformed path under a go 1.16 line (unpruned graph): go\'s shorter message', async () => {
+    const { go, report } = await both({ 'go.mod': 'module example.com/app\n\ngo 1.16\n\nrequire Example.com/lib v1.0.0\n' }, base);
+    assert.equal(report.findings[0]?.category, 'invalid-go-mod');
+    assert.equal(report.findings[0]?.evidence, go.stderr.trim());
+  });
+
   it('a first path element without a dot', async () => {
     const { go, report } = await both(goMod('require example/lib v1.0.0\n'), base);
     assert.equal(report.findings[0]?.category, 'invalid-go-mod');
