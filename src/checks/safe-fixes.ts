@@ -74,15 +74,22 @@ export function isSafeGoproxyValue(policy: MirrorPolicy, value: string, module?:
  * for the finding's module; mentions of public mirrors outside the policy
  * become the allowed suggestion.
  */
+/** The finding's module, or the first private one of a grouped finding ("modules: a@v1, b@v2 … and 3 more"). */
+function subjectModule(f: Finding, policy: MirrorPolicy): string | undefined {
+  const listed = /^modules: (.*)$/m.exec(f.evidence ?? '')?.[1]?.split(/,\s*|\s+…/).map((m) => m.trim().split('@')[0] ?? '').filter((m) => m !== '' && !m.startsWith('and')) ?? [];
+  return [f.module, ...listed].find((m) => isPrivateModule(policy, m)) ?? f.module;
+}
+
 export function applySafeFixes(findings: readonly Finding[], policy: MirrorPolicy): Finding[] {
   return findings.map((f) => {
     if (!f.fix) return f;
+    const module = subjectModule(f, policy);
     let fix = f.fix.replace(GOPROXY_IN_TEXT, (whole, value: string) => {
-      if (isSafeGoproxyValue(policy, value, f.module)) return whole;
+      if (isSafeGoproxyValue(policy, value, module)) return whole;
       const trail = /[.;:]+$/.exec(value)?.[0] ?? '';
-      return `GOPROXY=${suggestGoproxy(policy, undefined, f.module)}${trail}`;
+      return `GOPROXY=${suggestGoproxy(policy, undefined, module)}${trail}`;
     });
-    if (isPrivateModule(policy, f.module) && /GOSUMDB="?[^\s"]/.test(fix) && !/GOSUMDB="?off/.test(fix)) {
+    if (isPrivateModule(policy, module) && /GOSUMDB="?[^\s"]/.test(fix) && !/GOSUMDB="?off/.test(fix)) {
       fix = fix.replace(/GOSUMDB="[^"]*"|GOSUMDB=\S+/g, 'GONOSUMDB');
     }
     return fix === f.fix ? f : { ...f, fix };

@@ -35,6 +35,10 @@ describe('safe fixes', () => {
     assert.equal(out[1]?.fix, 'Set `GOPROXY=https://mirror.acme.example,direct` in CI.');
     assert.equal(out[2], findings[2], 'unchanged object when safe');
   });
+  it('a grouped finding with a private module among its modules is treated as private', () => {
+    const grouped: Finding = { category: 'proxy-unreachable', severity: 'error', message: '2 modules could not be checked', evidence: 'https://athens.corp.example: error (5 ms)\nmodules: github.com/a/b@v1.0.0, git.acme.example/team/lib@v1.2.0', fix: 'Retry (e.g. GOPROXY=https://proxy.golang.org,direct).' };
+    assert.equal(applySafeFixes([grouped], policy())[0]?.fix, 'Retry (e.g. GOPROXY=direct).');
+  });
   it('chat remediation: retry direct for a module on a configured repo host; the config\'s mirror when the chain is exhausted', () => {
     const config = { agents: { 'agent-03': {} }, repos: { payments: { url: 'https://code.acme.example/payments.git', job: 'payments/main' } }, jobs: { 'payments/main': { goproxyParam: 'GOPROXY' } }, mirrors: ['https://mirror.acme.example'] };
     const outcome = (module: string): JobOutcome =>
