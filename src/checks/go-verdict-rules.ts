@@ -9,6 +9,9 @@
  *   sumdb-covered      the checksum DB is unreachable, but go.sum already has
  *                      both lines (zip h1 and /go.mod) for every module go
  *                      downloads: go never asks it.
+ *   sumdb-names-lookups  the checksum DB is unreachable and go must ask it:
+ *                      the finding names the modules go.sum lacks (go's
+ *                      error names them too).
  *   routed-around      a GOPROXY entry fails, but the module check (which walks
  *                      GOPROXY as go does: "|" after any error, "," after
  *                      404/410) found every module through a later entry.
@@ -117,6 +120,33 @@ export const sumDbCovered: Rule = (findings, ctx) => {
   );
 };
 
+/** Modules whose go.sum lines go lacks and must look up in the checksum DB (outside GONOSUMDB/GOPRIVATE), in go.mod order. */
+export function sumDbLookups(ctx: VerdictContext): Array<{ path: string; version: string }> {
+  const sum = ctx.goSum;
+  return modulesToDownload(ctx.goMod).filter(
+    (m) => !ctx.privacy.bypassSumDb(m.path) && !(sum && goSumHas(sum, m.path, m.version, 'zip') && goSumHas(sum, m.path, m.version, 'mod')),
+  );
+}
+
+/** An unreachable checksum DB that go must ask: name the modules it asks about (go's error names them). */
+export const sumDbNamesLookups: Rule = (findings, ctx) => {
+  const lookups = sumDbLookups(ctx);
+  const first = lookups[0];
+  if (!first) return findings;
+  const listed = lookups.slice(0, 20).map((m) => `${m.path}@${m.version}`);
+  return findings.map((f) =>
+    f.severity === 'error' && f.module === undefined && isSumDbFinding(f, ctx) && (f.check ?? '').startsWith('probe:')
+      ? {
+          ...f,
+          module: first.path,
+          version: first.version,
+          message: `${f.message.replace(/\.$/, '')}: go.sum lacks lines for ${lookups.length === 1 ? `${first.path}@${first.version}` : `${lookups.length} modules (${first.path}@${first.version} first)`}, so go mod download must look ${lookups.length === 1 ? 'it' : 'them'} up there and fails.`,
+          evidence: [f.evidence, `checksum DB lookups go needs: ${listed.join(', ')}${lookups.length > listed.length ? ` … and ${lookups.length - listed.length} more` : ''}`].filter(Boolean).join('\n'),
+        }
+      : f,
+  );
+};
+
 export const routedAround: Rule = (findings, ctx) => {
   if (!ctx.modulesChecked || modulesToDownload(ctx.goMod).length === 0) return findings;
   const moduleNetworkErrors = findings.some((f) => f.severity === 'error' && NETWORK.has(f.category) && !(f.check ?? '').startsWith('probe:') && f.check !== 'proxy-env');
@@ -171,6 +201,7 @@ export const vendorIgnored: Rule = (findings, ctx) =>
 
 export const VERDICT_RULES: ReadonlyArray<readonly [string, Rule]> = [
   ['sumdb-covered', sumDbCovered],
+  ['sumdb-names-lookups', sumDbNamesLookups],
   ['routed-around', routedAround],
   ['nothing-to-fetch', nothingToFetch],
   ['proxy-var-unused', proxyVarUnused],

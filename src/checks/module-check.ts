@@ -220,21 +220,25 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     // Follow-ups run inside the same slot so they overlap with the remaining lookups.
     let suggestion: string | undefined;
     let retraction: { latest: string; rationale?: string } | undefined;
+    // The proxy lists versions of the module: it can see it, so a missing version is just missing.
+    let knownToProxy = false;
     if (lookup.outcome === 'not-found') {
-      suggestion = suggestVersion(await listFrom(firstAnsweringProxy(options.chain, lookup)), t.version);
+      const listed = await listFrom(firstAnsweringProxy(options.chain, lookup));
+      knownToProxy = (listed?.length ?? 0) > 0;
+      suggestion = suggestVersion(listed, t.version);
     } else if (wantsRetraction && lookup.outcome === 'found') {
       const base = baseUrlOf(options.chain, lookup.decidedBy);
       if (base) retraction = await retractionFor(options.client, base, t.path, t.version, await listFrom(base), lookup.modFile, signal).catch(() => undefined);
     }
-    return { t, lookup, suggestion, retraction };
+    return { t, lookup, suggestion, retraction, knownToProxy };
   });
 
   if (done === 0) options.onFirstAnswer?.();
   const errorGroups = new Map<string, { category: FindingCategory; attempt: SourceAttempt | undefined; modules: string[] }>();
-  const notFound: Array<{ t: Target; lookup: VersionLookup; suggestion: string | undefined }> = [];
-  for (const { t, lookup, suggestion } of lookups) {
+  const notFound: Array<{ t: Target; lookup: VersionLookup; suggestion: string | undefined; knownToProxy: boolean }> = [];
+  for (const { t, lookup, suggestion, knownToProxy } of lookups) {
     if (lookup.outcome === 'not-found') {
-      notFound.push({ t, lookup, suggestion });
+      notFound.push({ t, lookup, suggestion, knownToProxy });
     } else if (lookup.outcome === 'error' || lookup.outcome === 'disabled') {
       const category = lookup.outcome === 'disabled' ? 'proxy-disabled' : categoryForAttempt(lookup.decidedBy);
       // Direct-mode failures keep their step apart (a dead vanity host and a missing meta tag have different fixes).
@@ -258,8 +262,9 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     }
   }
 
-  for (const { t, lookup, suggestion } of notFound) {
-    const isPrivate = looksPrivateModule(t.path, options.privateHosts);
+  for (const { t, lookup, suggestion, knownToProxy } of notFound) {
+    // A host that looks private is only "invisible to the proxy" when the proxy knows no version of the module.
+    const isPrivate = looksPrivateModule(t.path, options.privateHosts) && !knownToProxy;
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
     // The version exists but go refuses it as written: say why, in go's words, with the line to change.

@@ -53,8 +53,9 @@ export const GO_MESSAGE_RULES: MessageRule[] = [
   { pattern: /GOPROXY=off|module lookup disabled/, meaning: 'GOPROXY=off', accept: ['proxy-disabled'] },
   {
     pattern: /verifying .*(dial tcp|connection refused|lookup|EOF)/,
-    meaning: 'checksum DB unreachable for a module go.sum lacks',
-    accept: ['sumdb-unreachable'],
+    meaning:
+      'go asks the checksum DB about a module go.sum lacks and cannot reach it (private-module-routing names the same lookup: a private-looking module go sends to the checksum DB)',
+    accept: ['sumdb-unreachable', 'private-module-routing'],
   },
   {
     pattern: /unrecognized import path|go-get=1|no such host/,

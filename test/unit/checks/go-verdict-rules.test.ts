@@ -11,6 +11,7 @@ import {
   proxyVarUnused,
   routedAround,
   sumDbCovered,
+  sumDbNamesLookups,
   vendorIgnored,
   type VerdictContext,
 } from '../../../src/checks/go-verdict-rules.ts';
@@ -123,5 +124,20 @@ describe('orderVerdict', () => {
     const input = [sumdbDown, firstProxyDown, { category: 'missing-go-sum', severity: 'error', message: 'x', check: 'go-sum' } satisfies Finding];
     const out = applyVerdictRules(input, ctx({ goproxy: 'https://goproxy.corp|https://proxy.golang.org' }));
     assert.deepEqual(out.map((f) => f.category), input.map((f) => f.category));
+  });
+});
+
+describe('sumdb-names-lookups', () => {
+  it('names the modules go must look up in the unreachable checksum DB (GOPRIVATE ones excluded)', () => {
+    const [f] = sumDbNamesLookups([sumdbDown], ctx({ sum: `example.com/a v1.0.0/go.mod ${H}\n` }));
+    assert.equal(f?.severity, 'error');
+    assert.equal(f?.module, 'example.com/a');
+    assert.equal(f?.version, 'v1.0.0');
+    assert.match(f?.evidence ?? '', /lookups go needs: example\.com\/a@v1\.0\.0$/);
+    assert.doesNotMatch(f?.evidence ?? '', /git\.corp\.example/);
+  });
+  it('go.sum covers everything: nothing to name, the finding is unchanged', () => {
+    const covered = ctx({ sum: `example.com/a v1.0.0 ${H}\nexample.com/a v1.0.0/go.mod ${H}\n` });
+    assert.deepEqual(sumDbNamesLookups([sumdbDown], covered), [sumdbDown]);
   });
 });

@@ -63,6 +63,6 @@ describe("oracle judge: reading go's output", () => {
     const sumdb =
       'go: example.org/x/yaml@v1.1.7: verifying go.mod: example.org/x/yaml@v1.1.7/go.mod: Get "http://127.0.0.1:34943/lookup/example.org/x/yaml@v1.1.7": dial tcp 127.0.0.1:34943: connect: connection refused';
     assert.deepEqual(goNamedModules(sumdb), [{ path: 'example.org/x/yaml', version: 'v1.1.7' }]);
-    assert.deepEqual(ruleFor(sumdb)?.accept, ['sumdb-unreachable']);
+    assert.deepEqual(ruleFor(sumdb)?.accept, ['sumdb-unreachable', 'private-module-routing']);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * A host that looks private (code.*, git.*) is reported as "private module the
+ * proxy cannot see" only when the proxy knows no version of the module; when
+ * it lists other versions, the version is simply missing, as go says
+ * ("not found: …@v1.9.0: invalid version: unknown revision").
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FileConfigSchema } from '../../../src/config/schema.ts';
+import { diagnose } from '../../../src/engine/diagnose.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+
+describe('not found on a host that looks private', () => {
+  let fake: GoProxyFake;
+  let dir: string;
+  before(async () => {
+    fake = await startGoProxyFake({ modules: [{ path: 'code.example.io/team/lib', versions: [{ version: 'v1.0.0' }] }] });
+    dir = await mkdtemp(join(tmpdir(), 'buildfix-private-looking-'));
+  });
+  after(async () => {
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function topFinding(require: string) {
+    await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${require}\n`);
+    const report = await diagnose(dir, {
+      config: FileConfigSchema.parse({ requestTimeoutMs: 5000 }),
+      goEnv: { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '', GOPRIVATE: '', GONOPROXY: '', GONOSUMDB: '' },
+      host: 'test',
+      parts: { host: false, probe: false },
+      processEnv: { HOME: dir, GOENV: 'off' },
+    });
+    return report.findings.find((f) => f.severity === 'error');
+  }
+
+  it('the proxy lists other versions: version-not-found, with the published version to pin', async () => {
+    const top = await topFinding('code.example.io/team/lib v1.9.0');
+    assert.equal(top?.category, 'version-not-found', JSON.stringify(top));
+    assert.equal(top?.version, 'v1.9.0');
+    assert.match(top?.fix ?? '', /v1\.0\.0/);
+  });
+
+  it('the proxy knows nothing of the module: a private module it cannot see', async () => {
+    const top = await topFinding('code.example.io/team/secret v1.9.0');
+    assert.equal(top?.category, 'private-module-auth', JSON.stringify(top));
+  });
+});
