@@ -17,6 +17,7 @@ const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'bench/slack-ack.ts', title: 'Slack slash-command ack latency' },
   { file: 'bench/webhook-ingest.ts', title: 'CI webhook ingestion' },
   { file: 'bench/peak-rss.ts', title: 'Peak memory of serve and a worker under load' },
+  { file: 'bench/classify-log.ts', title: 'Log classifier: corpus throughput, 100 MB streamed vs held' },
 ];
 
 function run(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
