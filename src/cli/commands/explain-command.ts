@@ -1,13 +1,14 @@
 /** `buildfix explain <file|->`: names the root cause of a saved build log. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { BuildfixError } from '../../errors.ts';
+import { BuildfixError, isBuildfixError, userMessage, type ErrorCode } from '../../errors.ts';
 import { classifyLogStream } from '../../classify/classify-stream.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { CliContext } from '../cli-context.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
+import { redactText } from '../../util/redact.ts';
 
 /** The log as a stream: logs of any size are read in bounded memory (classify-stream.ts). */
 async function openLog(source: string, ctx: CliContext): Promise<AsyncIterable<Buffer | string>> {
@@ -30,6 +31,20 @@ async function openLog(source: string, ctx: CliContext): Promise<AsyncIterable<B
 }
 
 export async function runExplainCommand(argv: string[], ctx: CliContext): Promise<number> {
+  // --json: one JSON document on stdout for every outcome, exit 2 included.
+  if (!argv.includes('--json')) return runExplain(argv, ctx);
+  try {
+    return await runExplain(argv, ctx);
+  } catch (err) {
+    const code: ErrorCode = isBuildfixError(err) ? err.code : 'BF_INTERNAL';
+    const message = redactText(userMessage(err));
+    ctx.stderr.write(`buildfix: ${message}\n`);
+    ctx.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
+    return 2;
+  }
+}
+
+async function runExplain(argv: string[], ctx: CliContext): Promise<number> {
   const args = parseArgs(argv, COMMAND_SPECS.explain);
   const source = args.positionals[0] ?? '-';
   const label = source === '-' ? 'standard input' : source;

@@ -100,4 +100,14 @@ describe('diagnose --json: one document for every outcome', () => {
     assert.equal(run.exitCode, 2);
     assert.equal(doc.error?.code, 'BF_USAGE');
   });
+
+  it('explain --json: a missing log file is one JSON document too (exit 2)', async () => {
+    const run = await runCli(['explain', join(work, 'no-such.log'), '--json'], env);
+    assert.equal(run.exitCode, 2);
+    const doc = JSON.parse(run.stdout.trim()) as { ok: boolean; error?: { code: string; message: string } };
+    assert.equal(run.stdout.trim().split('\n').length, 1);
+    assert.equal(doc.ok, false);
+    assert.equal(doc.error?.code, 'BF_INPUT');
+    assert.match(doc.error?.message ?? '', /no such file/);
+  });
 });
