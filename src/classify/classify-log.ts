@@ -259,6 +259,15 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.alternative = 'private-module-auth';
     return true;
   }
+  if (hit.response === 'proxy' && !hit.publicProxy && hit.category === 'private-module-auth') {
+    // A shared company proxy (Athens, Artifactory, goproxy) that cannot fetch a private repository
+    // reports the git failure it hit: the proxy lacks credentials, the agent's set-up is not the cause.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'private-module-auth';
+    return true;
+  }
   if (id === 'go-sumdb-not-found' || hit.response === 'sumdb' || (id === 'go-proxy-not-found' && SUMDB_HOST.test(hit.text))) {
     const host = SUMDB_HOST.exec(hit.text)?.[1];
     if (host && host !== 'sum.golang.org' && !privateEvidence) {

@@ -50,6 +50,7 @@ export const TRIGGERS: readonly string[] = [
   'unexpected disconnect', 'expected sum', 'resulting module', 'z4phnx7', '2jmj7l5', 'behind a proxy',
   'sum.golang.org:', 'goproxy', 'returned error',
   'wrong version number', 'eproto', 'unexpected module path', 'import collision', 'frozen-lockfile', 'replacement', 'must be replaced',
+  '<!doctype', '<html', '<head>', '<title>', 'directive: <', 'upstream',
   'import path', 'must be of the form', 'looking for beginning', 'in json', 'json response', '/sumdb/', 'err_pnpm_fetch_5',
 ];
 

@@ -354,6 +354,17 @@ export const RULES: readonly Rule[] = [
   },
 
   {
+    // An HTML page where go.mod, JSON or a zip was expected: a login page, a portal or an error page
+    // from a proxy or mirror, not a broken go.mod.
+    id: 'proxy-html-answer',
+    category: 'proxy-server-error',
+    ecosystem: 'any',
+    rank: 2,
+    confidence: 0.7,
+    pattern: /unknown directive: <|: <!DOCTYPE|: <html|<head>|<title>/i,
+    scope: 'local',
+  },
+  {
     id: 'go-invalid-mod',
     category: 'invalid-go-mod',
     ecosystem: 'go',
@@ -467,6 +478,17 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.75,
     pattern: /unrecognized import path|invalid version: git ls-remote|exit status 128/i,
+    scope: 'response',
+  },
+  {
+    // The proxy could not reach the origin itself (its own network, upstream 5xx, timeouts).
+    id: 'response-upstream',
+    category: 'proxy-server-error',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.75,
+    pattern: /dial tcp|i\/o timeout|connection refused|connection reset|no such host|TLS handshake timeout|context deadline exceeded|Client\.Timeout|\b5\d\d\b|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|upstream/i,
+    exclude: /go-get=1/,
     scope: 'response',
   },
   {

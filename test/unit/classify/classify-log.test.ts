@@ -930,6 +930,8 @@ describe('single real error lines', () => {
     [' ERR_PNPM_FETCH_503  GET https://registry.npmjs.org/x: Service Unavailable - 503', 'proxy-server-error'],
     ['go: errors parsing go.mod:\n/src/go.mod:7: require github.com/x/y: version "v1.2" invalid: must be of the form v1.2.3', 'invalid-go-mod'],
     ['go: example.com/app: go.mod:9: unknown directive: requre', 'invalid-go-mod'],
+    ['go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE', 'proxy-server-error'],
+    ['go: git.corp.example.com/team/lib@v1.2.0: reading http://athens.corp.example.com/git.corp.example.com/team/lib/@v/v1.2.0.info: 404 Not Found\n\tserver response: not found: git.corp.example.com/team/lib@v1.2.0: exit status 128:\n\t\tfatal: could not read Username for \'https://git.corp.example.com\': terminal prompts disabled', 'proxy-server-error'],
   ];
   for (const [text, category, module, version] of cases) {
     it(`${category}: ${text.split('\n').at(-1)?.slice(0, 90)}`, () => {

@@ -67,6 +67,8 @@ const SAMPLES: Record<string, string[]> = {
   'go-invalid-mod': ['go: malformed module path "mylib": missing dot in first path element', 'go.mod:7: unknown directive: requires', 'go.mod:3: usage: require module/path v1.2.3'],
   'proxy-5xx': ['reading https://goproxy.corp/x/@v/list: 502 Bad Gateway', 'npm ERR! code E503', 'go: x.org/y@v1.0.0: unexpected status (http://athens:3000/x.org/y/@v/v1.0.0.info): 500 Internal Server Error', 'error An unexpected error occurred: "https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: Request failed \\"500 Internal Server Error\\"".'],
   'proxy-bad-answer': ['go: x.org/y@v1.0.0: unexpected status (https://goproxy.corp/x.org/y/@v/v1.0.0.mod): 400 Bad Request', 'x.org/y@v1.0.0: zip: not a valid zip file', 'x.org/y@v1.0.0: gzip: invalid header'],
+  'proxy-html-answer': ['go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE'.split('\n')[1] ?? '', 'go: x.org/y@v1.0.0: invalid version: go.mod: <html><head><title>Sign in</title>'],
+  'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
   'vanity-meta': [
     'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags','go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1": x509: certificate has expired or is not yet valid', 'unrecognized import path "gopkg.in/y.v1": reading https://gopkg.in/y.v1?go-get=1: 502 Bad Gateway'],
   'vanity-no-meta': ['go: x.org/y/z@v1.0.0: no go-import meta tags (meta tag x.org/w did not match import path x.org/y/z)'],
