@@ -31,7 +31,7 @@ const flag = (name: string): boolean => process.argv.includes(`--${name}`);
 /** go's output without the run's temp dirs and ports (stable across runs). */
 export function normalizeGoOutput(text: string): string {
   return text
-    .replace(/\/tmp\/buildfix-oracle-[^/]+\/[^/]+\//g, '$WORK/')
+    .replace(/\/tmp\/buildfix-oracle-[^/]+\/[^/]+\/(?:go\/)?/g, '$WORK/')
     .replace(/127\.0\.0\.1:\d+\/p\d{3}-[a-z0-9-]+\//g, '127.0.0.1:PORT/$PROJECT/')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
 }

@@ -39,15 +39,16 @@ export async function measureAgreement(
       const i = next++;
       if (i >= projects.length) return;
       const project = projects[i]!;
-      const dirs = await materialize(project, base);
+      const goDirs = await materialize(project, base, 'go');
+      const dirs = await materialize(project, base, 'buildfix');
       const env = fakes.envFor(project);
       try {
-        const [go, buildfix] = await Promise.all([runGo(dirs, env, { goCache }), runBuildfix(dirs, env, { deep: project.deep })]);
+        const [go, buildfix] = await Promise.all([runGo(goDirs, env, { goCache }), runBuildfix(dirs, env, { deep: project.deep })]);
         const result = { project, go, buildfix, verdict: judge(go, buildfix) };
         results[i] = result;
         options.onResult?.(result);
       } finally {
-        await cleanup(dirs);
+        await Promise.all([cleanup(goDirs), cleanup(dirs)]);
       }
     }
   };

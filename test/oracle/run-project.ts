@@ -35,9 +35,14 @@ export interface ProjectDirs {
   app: string;
 }
 
-/** Writes go.mod, go.sum and the other files under `<base>/<id>/app`. */
-export async function materialize(project: OracleProject, base: string): Promise<ProjectDirs> {
-  const root = join(base, project.id);
+/**
+ * Writes go.mod, go.sum and the other files under `<base>/<id>/<copy>/app`.
+ * go and buildfix each get their own copy: `go mod download` may rewrite
+ * go.mod and go.sum (it drops a requirement on an excluded version, for
+ * one), and buildfix must read the files as they were before go ran.
+ */
+export async function materialize(project: OracleProject, base: string, copy: 'go' | 'buildfix'): Promise<ProjectDirs> {
+  const root = join(base, project.id, copy);
   const app = join(root, 'app');
   await mkdir(app, { recursive: true });
   await writeFile(join(app, 'go.mod'), project.goMod);
