@@ -137,6 +137,11 @@ export function sectionMarkdown(test: PartScore, dev: PartScore): string {
     );
   }
   lines.push('');
+  lines.push(
+    'The development part is what the rules were written and their confidences calibrated on (per-rule precision: `node scripts/accuracy.ts --check --rules`), so its figure is optimistic; ' +
+      'the gap to the test part is how far those rules generalise to threads they were not written from. Confidence below 0.6 comes with two candidates and what to check.',
+  );
+  lines.push('');
   lines.push(`Recorded figure (the corpus test fails below it): test top-1: ${test.correct}/${test.total}`);
   lines.push('');
   lines.push('### Per category (test part)');
