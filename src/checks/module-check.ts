@@ -26,6 +26,11 @@ export interface ModuleCheckOptions {
   chain: ProxyEntry[];
   privacy: PrivacyRules;
   sumDbEnabled: boolean;
+  /**
+   * GOSUMDB's name when it is not the public sum.golang.org (a company's own
+   * checksum DB may know private modules: asking it is no failure in itself).
+   */
+  sumDbPrivateName?: string;
   client: GoProxyClient;
   git: GitRemote;
   /** Hosts known to be private (from the config's repo URLs). */
@@ -417,10 +422,13 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
       const leaking = targets.filter((t) => looksPrivateModule(t.path, options.privateHosts) && !options.privacy.bypassSumDb(t.path));
       for (const t of leaking) {
         const hasSum = goSum !== undefined && goSumHas(goSum, t.path, t.version, 'mod');
+        const own = options.sumDbPrivateName;
         findings.push({
           category: 'private-module-routing',
-          severity: hasSum ? 'warning' : 'error',
-          message: `${t.path} looks private but is not in GONOSUMDB/GOPRIVATE: go would ask the public checksum database about it${hasSum ? ' (go.sum has it now; the next version bump will fail)' : ''}`,
+          severity: hasSum || own !== undefined ? 'warning' : 'error',
+          message: own
+            ? `${t.path} looks private but is not in GONOSUMDB/GOPRIVATE: go asks the checksum database ${own} about it (GOSUMDB is not the public one, so it may know the module)`
+            : `${t.path} looks private but is not in GONOSUMDB/GOPRIVATE: go would ask the public checksum database about it${hasSum ? ' (go.sum has it now; the next version bump will fail)' : ''}`,
           module: t.path,
           version: t.version,
           location: `${goMod.file}:${t.req.line}`,

@@ -216,6 +216,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               chain,
               privacy,
               sumDbEnabled: sumDb !== undefined,
+              ...(sumDb && sumDb.name !== 'sum.golang.org' ? { sumDbPrivateName: sumDb.name } : {}),
               client,
               git: newGit(),
               privateHosts,

@@ -39,7 +39,7 @@ export type Family = (typeof FAMILIES)[number];
 export interface OracleEnv {
   /** Template: entries like {ok} {404} … joined with `,` / `|`, or off/direct. */
   GOPROXY: string;
-  /** 'off' or '{sumdb-refused}' (a checksum DB that refuses connections). */
+  /** 'off', '{sumdb-refused}' (a checksum DB that refuses connections) or '{sumdb}' (the project's own signing checksum DB). */
   GOSUMDB: string;
   GOPRIVATE?: string;
   GONOPROXY?: string;
@@ -60,6 +60,12 @@ export interface OracleProject {
   modules: UniverseModule[];
   /** The family needs zip downloads to be seen (buildfix --deep). */
   deep: boolean;
+  /**
+   * With GOSUMDB={sumdb}: the checksum DB (a signing fake of its own) vouches
+   * for every version of the universe, except these hashes it states
+   * differently and these module@versions it does not know.
+   */
+  sumdb?: { differs?: Array<{ path: string; version: string; zip?: boolean; mod?: boolean }>; unknown?: string[] };
 }
 
 type Draft = Omit<OracleProject, 'id' | 'family' | 'variant'>;
@@ -700,6 +706,35 @@ const sumdb: Record<string, VariantFn> = {
   'mod-lines-only-sumdb-down': (rng, n) => {
     const s = sumProject(rng, n);
     return simple(s.goMod, s.modules, { goSum: goSumFor(s.modules, { zip: false }), env: { ...BASE_ENV, GOSUMDB: '{sumdb-refused}' } });
+  },
+  'verified-no-go-sum': (rng, n) => {
+    const s = sumProject(rng, n);
+    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: {} });
+  },
+  'verified-complete-go-sum': (rng, n) => {
+    const s = sumProject(rng, n);
+    return simple(s.goMod, s.modules, { goSum: goSumFor(s.modules), env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: {} });
+  },
+  'proxy-differs-from-sumdb-mod': (rng, n) => {
+    const s = sumProject(rng, n);
+    const victim = s.reqs[rng.int(0, s.reqs.length - 1)]!;
+    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { differs: [{ path: victim.path, version: victim.version, mod: true }] } });
+  },
+  'proxy-differs-from-sumdb-zip': (rng, n) => {
+    const s = sumProject(rng, n);
+    const victim = s.reqs[rng.int(0, s.reqs.length - 1)]!;
+    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { differs: [{ path: victim.path, version: victim.version, zip: true }] }, deep: true });
+  },
+  'unknown-to-sumdb': (rng, n) => {
+    const s = sumProject(rng, n);
+    const victim = s.reqs[0]!;
+    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { unknown: [`${victim.path}@${victim.version}`] } });
+  },
+  'stale-go-sum-sumdb-agrees-with-proxy': (rng, n) => {
+    const s = sumProject(rng, n);
+    const victim = s.modules[rng.int(0, s.modules.length - 1)]!;
+    const old: UniverseVersion = { ...victim.versions[0]!, goMod: `module ${victim.path}\n\ngo 1.18\n` };
+    return simple(s.goMod, s.modules, { goSum: rehash(goSumFor(s.modules), victim.path, 'mod', modHash(victim.path, old)), env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: {} });
   },
   'sumdb-off-no-go-sum': (rng, n) => {
     const s = sumProject(rng, n);

@@ -10,7 +10,10 @@
  * - a server that accepts connections and drops them unanswered after
  *   `hangMs` (timeout: go has no client timeout for GOPROXY requests, so a
  *   truly silent server would hang it forever);
- * - a port nothing listens on (refused).
+ * - a port nothing listens on (refused);
+ * - per project with GOSUMDB={sumdb}, its own checksum DB that signs its
+ *   notes (test/fakes/sumdb-server.ts) and vouches for the project's
+ *   universe, or states other hashes / knows nothing where the project says.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
@@ -18,8 +21,9 @@ import { compareModuleVersions } from '../../src/gomod/go-version.ts';
 import { unescapePath, unescapeVersion } from '../../src/goproxy/escape-path.ts';
 import { freePort } from '../fakes/goproxy-server.ts';
 import { startTlsServer, type TlsTestServer } from '../fakes/tls-server.ts';
+import { startSumDbFake, type SumDbFake } from '../fakes/sumdb-server.ts';
 import type { OracleEnv, OracleProject } from './generate.ts';
-import { buildZip, goModText, type UniverseModule } from './universe.ts';
+import { buildZip, goModText, modHash, zipHash, type UniverseModule } from './universe.ts';
 
 export interface OracleFakes {
   /** GOPROXY / GOSUMDB of a project with the templates filled in. */
@@ -30,7 +34,7 @@ export interface OracleFakes {
 }
 
 export interface OracleFakesOptions {
-  projects: Array<Pick<OracleProject, 'id' | 'modules'>>;
+  projects: Array<Pick<OracleProject, 'id' | 'modules' | 'env' | 'sumdb'>>;
   /** How long the "timeout" entry holds a connection before dropping it (default 1000 ms). */
   hangMs?: number;
 }
@@ -151,6 +155,27 @@ export async function startOracleFakes(options: OracleFakesOptions): Promise<Ora
   const hangPort = (hang.address() as AddressInfo).port;
   const refusedPort = await freePort();
 
+  const sumdbs = new Map<string, SumDbFake>();
+  for (const p of options.projects) {
+    if (!p.env.GOSUMDB.includes('{sumdb}')) continue;
+    const db = await startSumDbFake({ name: 'sum.oracle.test' });
+    sumdbs.set(p.id, db);
+    const differs = p.sumdb?.differs ?? [];
+    const unknown = new Set(p.sumdb?.unknown ?? []);
+    for (const m of p.modules) {
+      for (const v of m.versions) {
+        if (v.gone || unknown.has(`${m.path}@${v.version}`)) continue;
+        const d = differs.find((x) => x.path === m.path && x.version === v.version);
+        db.add({
+          module: m.path,
+          version: v.version,
+          zipHash: d?.zip ? zipHash(m.path, { ...v, files: { 'lib.go': 'package lib\n\n// what the checksum DB saw first\n' } }) : v.zeros !== undefined ? 'h1:' + 'A'.repeat(43) + '=' : zipHash(m.path, v),
+          modHash: d?.mod ? modHash(m.path, { ...v, goMod: `module ${m.path}\n\ngo 1.17\n` }) : modHash(m.path, v),
+        });
+      }
+    }
+  }
+
   const entryUrl = (pid: string, entry: string): string => {
     switch (entry) {
       case 'ok':
@@ -166,6 +191,11 @@ export async function startOracleFakes(options: OracleFakesOptions): Promise<Ora
         return `http://127.0.0.1:${refusedPort}/${pid}/ok`;
       case 'sumdb-refused':
         return `sum.golang.org http://127.0.0.1:${refusedPort}`;
+      case 'sumdb': {
+        const db = sumdbs.get(pid);
+        if (!db) throw new Error(`project ${pid} has no checksum DB fake`);
+        return `${db.verifierKey} ${db.url}`;
+      }
       default:
         throw new Error(`unknown fake entry {${entry}}`);
     }
@@ -188,6 +218,7 @@ export async function startOracleFakes(options: OracleFakesOptions): Promise<Ora
         new Promise<void>((resolve) => http.close(() => resolve())),
         new Promise<void>((resolve) => hang.close(() => resolve())),
         tls.close(),
+        ...[...sumdbs.values()].map((db) => db.close()),
       ]);
     },
   };

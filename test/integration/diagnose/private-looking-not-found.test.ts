@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { FileConfigSchema } from '../../../src/config/schema.ts';
 import { diagnose } from '../../../src/engine/diagnose.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startSumDbFake } from '../../fakes/sumdb-server.ts';
 
 describe('not found on a host that looks private', () => {
   let fake: GoProxyFake;
@@ -25,17 +26,18 @@ describe('not found on a host that looks private', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function topFinding(require: string) {
+  async function findings(require: string, gosumdb = 'off') {
     await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire ${require}\n`);
     const report = await diagnose(dir, {
       config: FileConfigSchema.parse({ requestTimeoutMs: 5000 }),
-      goEnv: { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '', GOPRIVATE: '', GONOPROXY: '', GONOSUMDB: '' },
+      goEnv: { GOPROXY: fake.url, GOSUMDB: gosumdb, GOFLAGS: '', GOPRIVATE: '', GONOPROXY: '', GONOSUMDB: '' },
       host: 'test',
       parts: { host: false, probe: false },
       processEnv: { HOME: dir, GOENV: 'off' },
     });
-    return report.findings.find((f) => f.severity === 'error');
+    return report.findings;
   }
+  const topFinding = async (require: string) => (await findings(require)).find((f) => f.severity === 'error');
 
   it('the proxy lists other versions: version-not-found, with the published version to pin', async () => {
     const top = await topFinding('code.example.io/team/lib v1.9.0');
@@ -47,5 +49,18 @@ describe('not found on a host that looks private', () => {
   it('the proxy knows nothing of the module: a private module it cannot see', async () => {
     const top = await topFinding('code.example.io/team/secret v1.9.0');
     assert.equal(top?.category, 'private-module-auth', JSON.stringify(top));
+  });
+
+  it('GOSUMDB is a company checksum DB, not sum.golang.org: asking it about a private-looking module is a warning, not a failure', async () => {
+    const sumdb = await startSumDbFake({ name: 'sum.corp.test' });
+    try {
+      const all = await findings('code.example.io/team/lib v1.0.0', `${sumdb.verifierKey} ${sumdb.url}`);
+      const routing = all.find((f) => f.category === 'private-module-routing' && f.module === 'code.example.io/team/lib');
+      assert.equal(routing?.severity, 'warning', JSON.stringify(all));
+      assert.match(routing?.message ?? '', /sum\.corp\.test/);
+      assert.equal(all.filter((f) => f.severity === 'error').length, 0, JSON.stringify(all));
+    } finally {
+      await sumdb.close();
+    }
   });
 });
