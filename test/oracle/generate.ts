@@ -718,12 +718,19 @@ const sumdb: Record<string, VariantFn> = {
   'proxy-differs-from-sumdb-mod': (rng, n) => {
     const s = sumProject(rng, n);
     const victim = s.reqs[rng.int(0, s.reqs.length - 1)]!;
-    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { differs: [{ path: victim.path, version: victim.version, mod: true }] } });
+    return simple(s.goMod, s.modules, {
+      env: { ...BASE_ENV, GOSUMDB: '{sumdb}' },
+      sumdb: { differs: [{ path: victim.path, version: victim.version, mod: true }] },
+    });
   },
   'proxy-differs-from-sumdb-zip': (rng, n) => {
     const s = sumProject(rng, n);
     const victim = s.reqs[rng.int(0, s.reqs.length - 1)]!;
-    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { differs: [{ path: victim.path, version: victim.version, zip: true }] }, deep: true });
+    return simple(s.goMod, s.modules, {
+      env: { ...BASE_ENV, GOSUMDB: '{sumdb}' },
+      sumdb: { differs: [{ path: victim.path, version: victim.version, zip: true }] },
+      deep: true,
+    });
   },
   'unknown-to-sumdb': (rng, n) => {
     const s = sumProject(rng, n);
@@ -734,7 +741,11 @@ const sumdb: Record<string, VariantFn> = {
     const s = sumProject(rng, n);
     const victim = s.modules[rng.int(0, s.modules.length - 1)]!;
     const old: UniverseVersion = { ...victim.versions[0]!, goMod: `module ${victim.path}\n\ngo 1.18\n` };
-    return simple(s.goMod, s.modules, { goSum: rehash(goSumFor(s.modules), victim.path, 'mod', modHash(victim.path, old)), env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: {} });
+    return simple(s.goMod, s.modules, {
+      goSum: rehash(goSumFor(s.modules), victim.path, 'mod', modHash(victim.path, old)),
+      env: { ...BASE_ENV, GOSUMDB: '{sumdb}' },
+      sumdb: {},
+    });
   },
   'sumdb-off-no-go-sum': (rng, n) => {
     const s = sumProject(rng, n);

@@ -169,7 +169,11 @@ export async function startOracleFakes(options: OracleFakesOptions): Promise<Ora
         db.add({
           module: m.path,
           version: v.version,
-          zipHash: d?.zip ? zipHash(m.path, { ...v, files: { 'lib.go': 'package lib\n\n// what the checksum DB saw first\n' } }) : v.zeros !== undefined ? 'h1:' + 'A'.repeat(43) + '=' : zipHash(m.path, v),
+          zipHash: d?.zip
+            ? zipHash(m.path, { ...v, files: { 'lib.go': 'package lib\n\n// what the checksum DB saw first\n' } })
+            : v.zeros !== undefined
+              ? 'h1:' + 'A'.repeat(43) + '='
+              : zipHash(m.path, v),
           modHash: d?.mod ? modHash(m.path, { ...v, goMod: `module ${m.path}\n\ngo 1.17\n` }) : modHash(m.path, v),
         });
       }
