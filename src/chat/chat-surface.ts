@@ -46,6 +46,8 @@ export interface ChatSurface {
   readonly updateIntervalMs: number;
   /** Local files (explain, paths as repos) make sense only in a terminal on the same machine. */
   readonly localFiles: boolean;
+  /** Aborted when the requester cancels the command in progress (Ctrl-C in the shell); the router stops its job and says nothing more. */
+  readonly signal?: AbortSignal;
   /** Posts a visible message; the first one of a command starts its thread. */
   post(message: ChatMessage): Promise<MessageHandle>;
   /** Edits a message posted earlier (status progress). */

@@ -5,7 +5,7 @@
  * status message → post the result. It never runs a process itself.
  */
 import type { Config } from '../config/load-config.ts';
-import { BuildfixError, isBuildfixError, userMessage } from '../errors.ts';
+import { BuildfixError, CancelledError, isBuildfixError, isCancelled, userMessage } from '../errors.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
 import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
@@ -119,6 +119,11 @@ export class CommandRouter {
       await this.run(command, requester, surface);
       metrics.commandFinished(command.kind, 'ok');
     } catch (err) {
+      if (isCancelled(err) || surface.signal?.aborted) {
+        // The front that cancelled says so (once); nothing of the stopped command is reported.
+        metrics.commandFinished(command.kind, 'cancelled');
+        return;
+      }
       if (isBuildfixError(err) && (err.code === 'BF_USAGE' || err.code === 'BF_PERMISSION' || err.code === 'BF_TARGET' || err.code === 'BF_INPUT')) {
         metrics.commandFinished(command.kind, 'rejected');
         await surface.whisper({ kind: 'text', tone: 'error', text: userMessage(err) });
@@ -147,7 +152,10 @@ export class CommandRouter {
       const ok = surface.localFiles ? kind !== undefined : kind === 'repo-name' || kind === 'owner-repo';
       if (!ok) {
         const known = Object.keys(this.config.repos);
-        throw new BuildfixError('BF_USAGE', `"${name}" is not a configured repo${surface.localFiles ? ', a path or a git URL' : ' or owner/repo'}. Known repos: ${known.length ? known.join(', ') : '(none configured)'}`);
+        throw new BuildfixError(
+          'BF_USAGE',
+          `"${name}" is not a configured repo${surface.localFiles ? ', a path or a git URL' : ' or owner/repo'}. Known repos: ${known.length ? known.join(', ') : '(none configured)'}`,
+        );
       }
     };
     switch (command.kind) {
@@ -180,7 +188,8 @@ export class CommandRouter {
         repo(command.repo);
         break;
       case 'explain':
-        if (!surface.localFiles) throw new BuildfixError('BF_USAGE', '`explain` reads a local log file: use it in `buildfix shell` or as `buildfix explain <file>`');
+        if (!surface.localFiles)
+          throw new BuildfixError('BF_USAGE', '`explain` reads a local log file: use it in `buildfix shell` or as `buildfix explain <file>`');
         break;
       default:
         break;
@@ -218,10 +227,23 @@ export class CommandRouter {
       case 'rollback':
       case 'incident':
         if (command.kind === 'restart' && !this.config.env.JENKINS_URL) {
-          await this.runJob(command, { name: 'restart-agent', payload: { agent: command.agent, reason: `requested by ${requester.label ?? requester.userId}` }, title: `restart ${command.agent}` }, requester, surface);
+          await this.runJob(
+            command,
+            {
+              name: 'restart-agent',
+              payload: { agent: command.agent, reason: `requested by ${requester.label ?? requester.userId}` },
+              title: `restart ${command.agent}`,
+            },
+            requester,
+            surface,
+          );
           return;
         }
-        await surface.whisper({ kind: 'text', tone: 'warning', text: `\`${command.kind}\` needs ${command.kind === 'incident' ? 'incident support' : 'Jenkins (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN)'}, which is not configured here.` });
+        await surface.whisper({
+          kind: 'text',
+          tone: 'warning',
+          text: `\`${command.kind}\` needs ${command.kind === 'incident' ? 'incident support' : 'Jenkins (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN)'}, which is not configured here.`,
+        });
         return;
       default: {
         const plan = this.planJob(command);
@@ -233,9 +255,19 @@ export class CommandRouter {
   planJob(command: Command): JobPlan {
     switch (command.kind) {
       case 'diagnose':
-        return { name: 'diagnose', payload: { repo: command.repo }, ...(command.host ? { host: command.host } : {}), title: `diagnose ${command.repo}${command.host ? ` on ${command.host}` : ''}` };
+        return {
+          name: 'diagnose',
+          payload: { repo: command.repo },
+          ...(command.host ? { host: command.host } : {}),
+          title: `diagnose ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
+        };
       case 'modules':
-        return { name: 'modules', payload: { repo: command.repo }, ...(command.host ? { host: command.host } : {}), title: `modules ${command.repo}${command.host ? ` on ${command.host}` : ''}` };
+        return {
+          name: 'modules',
+          payload: { repo: command.repo },
+          ...(command.host ? { host: command.host } : {}),
+          title: `modules ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
+        };
       case 'probe':
         return { name: 'probe', payload: {}, ...(command.host ? { host: command.host } : {}), title: `probe${command.host ? ` from ${command.host}` : ''}` };
       case 'hostcheck':
@@ -243,7 +275,11 @@ export class CommandRouter {
       case 'cache-clear':
         return { name: 'clear-modcache', payload: { agent: command.agent }, title: `clear the module cache on ${command.agent}` };
       case 'cache-warm':
-        return { name: 'warm-modcache', payload: { agent: command.agent, repo: command.repo }, title: `warm the module cache on ${command.agent} for ${command.repo}` };
+        return {
+          name: 'warm-modcache',
+          payload: { agent: command.agent, repo: command.repo },
+          title: `warm the module cache on ${command.agent} for ${command.repo}`,
+        };
       default:
         throw new BuildfixError('BF_INTERNAL', `no job for ${command.kind}`);
     }
@@ -274,19 +310,26 @@ export class CommandRouter {
     const flush = (): void => {
       pending = undefined;
       lastUpdate = Date.now();
-      updating = updating.then(() => surface.update(status, statusMessage('running'))).catch((err: unknown) => this.logger.warn({ err }, 'status update failed'));
+      updating = updating
+        .then(() => surface.update(status, statusMessage('running')))
+        .catch((err: unknown) => this.logger.warn({ err }, 'status update failed'));
     };
-    const outcome = await this.dispatcher.waitFor(handle.id, {
-      timeoutMs: this.#jobWaitMs,
-      onProgress: (event) => {
-        lines.push({ ...event, atMs: Date.now() - started });
-        void this.notify('onJobProgress', command, handle.id, event, surface);
-        const wait = surface.updateIntervalMs - (Date.now() - lastUpdate);
-        if (wait <= 0 && !pending) flush();
-        else pending ??= setTimeout(flush, Math.max(0, wait));
-      },
+    const outcome = await this.#untilCancelled(
+      handle.id,
+      surface.signal,
+      this.dispatcher.waitFor(handle.id, {
+        timeoutMs: this.#jobWaitMs,
+        onProgress: (event) => {
+          lines.push({ ...event, atMs: Date.now() - started });
+          void this.notify('onJobProgress', command, handle.id, event, surface);
+          const wait = surface.updateIntervalMs - (Date.now() - lastUpdate);
+          if (wait <= 0 && !pending) flush();
+          else pending ??= setTimeout(flush, Math.max(0, wait));
+        },
+      }),
+    ).finally(() => {
+      if (pending) clearTimeout(pending);
     });
-    if (pending) clearTimeout(pending);
     await updating;
     await surface.update(status, statusMessage(outcome.ok ? 'done' : 'failed'));
     await surface.post({ kind: 'result', command, outcome, requestedBy: requester.userId });
@@ -294,9 +337,33 @@ export class CommandRouter {
     return outcome;
   }
 
+  /** The job's outcome, unless the surface's signal aborts first: then the job is cancelled (where this process can) and CancelledError thrown. */
+  async #untilCancelled(jobId: string, signal: AbortSignal | undefined, outcome: Promise<JobOutcome>): Promise<JobOutcome> {
+    if (!signal) return outcome;
+    if (signal.aborted) throw new CancelledError();
+    let onAbort = (): void => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new CancelledError());
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([outcome, aborted]);
+    } catch (err) {
+      if (signal.aborted) {
+        outcome.catch(() => undefined);
+        await this.dispatcher.cancel?.(jobId).catch((e: unknown) => this.logger.warn({ err: e, jobId }, 'cancel failed'));
+      }
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   async runEnvDiff(hosts: string[], requester: Requester, surface: ChatSurface): Promise<void> {
     const handles = await Promise.all(
-      hosts.map((host) => this.dispatcher.submit('env-snapshot', {}, { host, requestedBy: requester.userId, ...(surface.replyTo ? { replyTo: surface.replyTo } : {}) })),
+      hosts.map((host) =>
+        this.dispatcher.submit('env-snapshot', {}, { host, requestedBy: requester.userId, ...(surface.replyTo ? { replyTo: surface.replyTo } : {}) }),
+      ),
     );
     const status = await surface.post({ kind: 'status', title: `envdiff ${hosts.join(' ')}`, state: 'running', lines: [] });
     const outcomes = await Promise.all(handles.map((h) => this.dispatcher.waitFor(h.id, { timeoutMs: 120_000 }).catch((err: unknown) => err)));

@@ -54,5 +54,12 @@ export interface Dispatcher {
   getJob(jobId: string): Promise<JobSnapshot | undefined>;
   /** Live workers and queue depths. */
   status(): Promise<JobSystemStatus>;
+  /**
+   * Stops a job this process runs (Ctrl-C in the shell): a waiting job never
+   * starts, a running one has its signal aborted; either ends with
+   * BF_CANCELLED. False when the job is unknown, finished, or runs elsewhere.
+   * Absent where jobs run on remote workers.
+   */
+  cancel?(jobId: string): Promise<boolean>;
   close(): Promise<void>;
 }

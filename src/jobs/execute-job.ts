@@ -6,12 +6,23 @@
  */
 import * as z from 'zod';
 import type { Config } from '../config/load-config.ts';
-import { BuildfixError, CommandFailedError, isBuildfixError } from '../errors.ts';
+import { BuildfixError, CancelledError, CommandFailedError, isBuildfixError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ProgressEvent } from '../report/model.ts';
 import { redactText } from '../util/redact.ts';
 import { getJobSpec, JOB_NAMES, type JobSpec } from './catalogue.ts';
-import { JobEnvelopeSchema, type JobContext, type JobEnvelope, type JobError, type JobErrorCode, type HandlerJobAccess, type JobOutcome, type JobProgress, type JobStep, type StepStatus } from './job-types.ts';
+import {
+  JobEnvelopeSchema,
+  type JobContext,
+  type JobEnvelope,
+  type JobError,
+  type JobErrorCode,
+  type HandlerJobAccess,
+  type JobOutcome,
+  type JobProgress,
+  type JobStep,
+  type StepStatus,
+} from './job-types.ts';
 import { JobLayerError } from './job-errors.ts';
 import { describeZodError } from './payload-schemas.ts';
 import { normalizeHost } from './queue-names.ts';
@@ -30,6 +41,8 @@ export interface ExecuteJobInput {
   onProgress: (event: JobProgress) => void;
   /** Aborted when the worker shuts down and cannot wait for the job. */
   shutdownSignal?: AbortSignal;
+  /** Aborted when the requester cancels this job (Ctrl-C in the shell): the handler's signal aborts, the job fails with BF_CANCELLED and is not retried. */
+  cancelSignal?: AbortSignal;
   /** Attempts already started before this one were cut off (crash, kill -9). */
   interruptedBefore?: boolean;
   /** Opens the job system for handlers that hand a step to another worker (ctx.openJobs). */
@@ -45,7 +58,18 @@ export interface ExecuteJobResult {
 }
 
 /** Error codes that will not change by trying again. */
-const PERMANENT: ReadonlySet<JobErrorCode> = new Set<JobErrorCode>(['BF_CONFIG', 'BF_USAGE', 'BF_INPUT', 'BF_GOMOD_PARSE', 'BF_TARGET', 'BF_PERMISSION', 'BF_TIMEOUT', 'BF_JOB_INTERRUPTED', 'BF_JOB_LOST']);
+const PERMANENT: ReadonlySet<JobErrorCode> = new Set<JobErrorCode>([
+  'BF_CONFIG',
+  'BF_USAGE',
+  'BF_INPUT',
+  'BF_GOMOD_PARSE',
+  'BF_TARGET',
+  'BF_PERMISSION',
+  'BF_TIMEOUT',
+  'BF_CANCELLED',
+  'BF_JOB_INTERRUPTED',
+  'BF_JOB_LOST',
+]);
 
 export function isRetryableCode(code: JobErrorCode): boolean {
   return !PERMANENT.has(code);
@@ -123,9 +147,13 @@ function onAbort(signal: AbortSignal, fn: () => void): () => void {
   let set = abortWatchers.get(signal);
   if (!set) {
     const watchers = new Set<() => void>();
-    signal.addEventListener('abort', () => {
-      for (const f of [...watchers]) f();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of [...watchers]) f();
+      },
+      { once: true },
+    );
     abortWatchers.set(signal, watchers);
     set = watchers;
   }
@@ -244,8 +272,15 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     timedOut = true;
     abort(new BuildfixError('BF_TIMEOUT', `${input.name} timed out after ${Math.round(timeoutMs / 1000)} s on ${input.workerHost}`));
   });
-  const onShutdown = (): void => abort(new JobLayerError('BF_JOB_INTERRUPTED', `${input.name} was interrupted: the worker on ${input.workerHost} shut down before it finished`));
+  const onShutdown = (): void =>
+    abort(new JobLayerError('BF_JOB_INTERRUPTED', `${input.name} was interrupted: the worker on ${input.workerHost} shut down before it finished`));
   const stopWatchingShutdown = input.shutdownSignal ? onAbort(input.shutdownSignal, onShutdown) : () => {};
+  let cancelled = false;
+  const onCancel = (): void => {
+    cancelled = true;
+    abort(new CancelledError(`${input.name} was cancelled`));
+  };
+  const stopWatchingCancel = input.cancelSignal ? onAbort(input.cancelSignal, onCancel) : () => {};
 
   let jobLogger: Logger | undefined;
   const ctx: JobContext = {
@@ -310,11 +345,12 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     if (shuttingDown && spec.idempotent) {
       return { outcome: failure(input, started, log.steps, error, input.workerHost), retry: false, handBack: true };
     }
-    const retry = spec.idempotent && !shuttingDown && input.attempt < spec.options.attempts && isRetryableCode(error.code);
+    const retry = spec.idempotent && !shuttingDown && !cancelled && input.attempt < spec.options.attempts && isRetryableCode(error.code);
     return { outcome: failure(input, started, log.steps, error, input.workerHost), retry, handBack: false };
   } finally {
     stopDeadline();
     stopWatchingShutdown();
+    stopWatchingCancel();
   }
 }
 

@@ -39,6 +39,8 @@ interface Entry {
   outcome?: JobOutcome;
   startedAt?: number;
   watchers: Set<SubscriptionControl>;
+  /** Aborted by cancel(). */
+  cancel?: AbortController;
 }
 
 export class InProcessDispatcher implements Dispatcher {
@@ -147,8 +149,36 @@ export class InProcessDispatcher implements Dispatcher {
           state: this.closed ? 'stopping' : 'running',
         },
       ],
-      queues: [{ queue: 'in-process', host: undefined, waiting: count('waiting'), active: count('active'), delayed: count('delayed'), failed: count('failed'), completed: count('completed') }],
+      queues: [
+        {
+          queue: 'in-process',
+          host: undefined,
+          waiting: count('waiting'),
+          active: count('active'),
+          delayed: count('delayed'),
+          failed: count('failed'),
+          completed: count('completed'),
+        },
+      ],
     };
+  }
+
+  async cancel(jobId: string): Promise<boolean> {
+    const entry = this.jobs.get(jobId);
+    if (!entry || entry.outcome) return false;
+    const waitingAt = this.waiting.indexOf(entry);
+    if (waitingAt !== -1) {
+      this.waiting.splice(waitingAt, 1);
+      this.finish(entry, {
+        ...lostOutcome(entry.id),
+        name: entry.name,
+        error: { code: 'BF_CANCELLED', message: `${entry.name} was cancelled before it started` },
+      });
+      return true;
+    }
+    entry.cancel ??= new AbortController();
+    entry.cancel.abort();
+    return true;
   }
 
   async close(): Promise<void> {
@@ -156,7 +186,11 @@ export class InProcessDispatcher implements Dispatcher {
     this.closed = true;
     this.shutdown.abort();
     for (const e of this.waiting.splice(0)) {
-      this.finish(e, { ...lostOutcome(e.id), name: e.name, error: { code: 'BF_JOB_INTERRUPTED', message: `${e.name} did not run: the process shut down first` } });
+      this.finish(e, {
+        ...lostOutcome(e.id),
+        name: e.name,
+        error: { code: 'BF_JOB_INTERRUPTED', message: `${e.name} did not run: the process shut down first` },
+      });
     }
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
@@ -191,13 +225,14 @@ export class InProcessDispatcher implements Dispatcher {
         config: this.config,
         logger: this.logger,
         shutdownSignal: this.shutdown.signal,
+        cancelSignal: (entry.cancel ??= new AbortController()).signal,
         ...(this.openJobs ? { openJobs: this.openJobs } : {}),
         onProgress: (event) => {
           entry.progress = event;
           for (const w of entry.watchers) w.deliverProgress(event);
         },
       });
-      if (result.retry && !this.closed) {
+      if (result.retry && !this.closed && !entry.cancel?.signal.aborted) {
         const delay = backoffDelayMs(specOf(entry.name), entry.attempt);
         const message = result.outcome.ok ? '' : result.outcome.error.message;
         const event: JobProgress = { step: 'retry', message: `attempt ${entry.attempt} failed (${message}); retrying in ${delay} ms`, status: 'info' };
@@ -207,9 +242,13 @@ export class InProcessDispatcher implements Dispatcher {
         await sleepUnlessAborted(delay, this.shutdown.signal);
         if (!this.closed) continue;
       }
-      const outcome = result.handBack && !result.outcome.ok
-        ? { ...result.outcome, error: { code: 'BF_JOB_INTERRUPTED' as const, message: `${entry.name} was interrupted: the process shut down before it finished` } }
-        : result.outcome;
+      const outcome =
+        result.handBack && !result.outcome.ok
+          ? {
+              ...result.outcome,
+              error: { code: 'BF_JOB_INTERRUPTED' as const, message: `${entry.name} was interrupted: the process shut down before it finished` },
+            }
+          : result.outcome;
       this.finish(entry, outcome);
       return;
     }

@@ -92,8 +92,9 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
       ...(json
         ? {}
         : {
+            // After Ctrl-C the first pass is made of cancelled requests: say nothing about it.
             onFirstVerdict: (first: DiagnosisReport) =>
-              void ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`),
+              void (ctx.signal.aborted || ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`)),
           }),
       checkRetractions: !skip.has('retractions'),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),

@@ -12,11 +12,16 @@ describe('buildfix shell (stdin not a TTY)', () => {
   let work: string;
   let env: Record<string, string>;
   before(async () => {
-    fake = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }] });
+    fake = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
+    });
     work = await mkdtemp(join(tmpdir(), 'buildfix-shell-'));
     await mkdir(join(work, 'payments'));
     await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
-    await writeFile(join(work, 'build.log'), 'go: downloading example.com/ledger v1.9.9\ngo: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\n\tserver response: not found: example.com/ledger@v1.9.9: invalid version: unknown revision v1.9.9\n');
+    await writeFile(
+      join(work, 'build.log'),
+      'go: downloading example.com/ledger v1.9.9\ngo: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\n\tserver response: not found: example.com/ledger@v1.9.9: invalid version: unknown revision v1.9.9\n',
+    );
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  payments:\n    url: ${join(work, 'payments')}\n`);
     env = { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', BUILDFIX_CONFIG: join(work, 'buildfix.yaml') };
   });
@@ -37,7 +42,7 @@ describe('buildfix shell (stdin not a TTY)', () => {
 
   it('explains a saved log, refuses unknown names with the known ones, and answers bad input with help', async () => {
     const r = await runCli(['shell'], env, { input: `explain ${join(work, 'build.log')}\ndiagnose paymnts\nrestart\nfrobnicate\n` });
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 1, 'a piped shell exits 1 when a command failed');
     assert.match(r.stdout, /Root cause: version-not-found — example\.com\/ledger v1\.9\.9/);
     assert.match(r.stdout, /"paymnts" is not a configured repo, a path or a git URL\. Known repos: payments/);
     assert.match(r.stdout, /missing agent\nusage: \/buildfix restart <agent> \[--force\]/);
@@ -46,12 +51,13 @@ describe('buildfix shell (stdin not a TTY)', () => {
 
   it('asks before anything with side effects and does nothing on "no"', async () => {
     const r = await runCli(['shell'], env, { input: 'cache clear nosuchhost\ncache clear localhost-not-me\n' });
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 1, r.stderr);
     assert.match(r.stdout, /no agents are configured; jobs run on this machine/);
     const host = hostname();
     const c = await runCli(['shell'], env, { input: `cache clear ${host}\nno\n` });
     assert.match(c.stdout, /Delete the whole Go module cache on .* \[y\/N\]/);
     assert.match(c.stdout, /Cancelled; nothing was done\./);
+    assert.equal(c.exitCode, 0, 'answering no is not a failure');
     assert.doesNotMatch(c.stdout, /module cache cleared/);
   });
 });
