@@ -33,7 +33,7 @@ describe('incidents in buildfix shell (in memory)', { timeout: 60_000 }, () => {
   it('a failing diagnosis opens an incident; the next commands attach to it; resolve prints the report', async () => {
     const script = ['incident status identified', 'diagnose payments', 'incident note pinned the ledger to v1.9.8', 'diagnose payments', 'incident log', 'incident resolve pinned v1.9.8 and asked for the tag', 'incident list', ''].join('\n');
     const r = await runCli(['shell'], env, { input: script });
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 1, 'the first `incident status` fails: no incident is open');
     const out = r.stdout;
     assert.match(out, /No incident is open\. `incident open <title>` starts one\./);
     assert.match(out, /Incident #1 opened: payments: version-not-found example\.com\/ledger v1\.9\.9/);

@@ -99,7 +99,7 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
   it('clean rebuild, rollback and diagnose --job: each answered with the build, its progress and the log explained', async () => {
     const input = [`rebuild team/payments/main --clean`, 'y', 'rollback team/payments/release', 'y', `diagnose ${repo} --job team/payments/broken`, 'rebuild team/other', 'y', ''].join('\n');
     const r = await runCli(['shell'], { ...base, ...jenkins }, { input, timeoutMs: 90_000 });
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 1, 'the refused team/other makes the piped shell exit 1');
     assert.match(r.stdout, /Trigger a clean build of team\/payments\/main\? The workspace is wiped\. \[y\/N\]/);
     assert.match(r.stdout, /team\/payments\/main: queued in Jenkins \(queue item \d+\)/);
     assert.match(r.stdout, /team\/payments\/main: started #1 http:\/\/127\.0\.0\.1:\d+\/job\/team\/job\/payments\/job\/main\/1\//);
