@@ -97,7 +97,8 @@ export async function runBuildfix(dirs: ProjectDirs, env: Record<string, string>
     config: CONFIG,
     goEnv,
     host: 'oracle',
-    parts: { host: false },
+    // The deep stage is asked for both ways a DiagnoseOptions may spell it (deep: true, parts.deep); report.stage says whether it ran.
+    parts: { host: false, ...(options.deep ? { deep: true } : {}) } as Parameters<typeof diagnose>[1]['parts'],
     processEnv: { HOME: join(dirs.root, 'home'), GOENV: 'off' },
     ...(options.deep ? { deep: true } : {}),
   };
