@@ -1,6 +1,6 @@
 /**
  * The go command as the oracle, on a fixed sample of the seeded generator:
- * up to four variants per family (one project each), run through the real
+ * five variants spread over each family's list (one project each), run through the real
  * `go mod download` and buildfix's engine against the same fakes. Fails on
  * any disagreement that test/oracle/exceptions.ts does not list with go's
  * output and its cause. The full measurement (320 projects) is
@@ -11,20 +11,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ORACLE_EXCEPTIONS, exceptionKey } from '../../oracle/exceptions.ts';
-import { FAMILIES, generateProjects, type OracleProject } from '../../oracle/generate.ts';
+import { FAMILIES, VARIANTS, generateProjects, type OracleProject } from '../../oracle/generate.ts';
 import { measureAgreement } from '../../oracle/measure.ts';
 
 const SLOW = /timeout-pipe|oversized/;
+const PER_FAMILY = 5;
 
 function sample(): OracleProject[] {
   const out: OracleProject[] = [];
   const projects = generateProjects();
   for (const family of FAMILIES) {
-    const seen = new Set<string>();
-    for (const p of projects) {
-      if (p.family !== family || seen.has(p.variant) || SLOW.test(p.variant) || seen.size >= 4) continue;
-      seen.add(p.variant);
-      out.push(p);
+    // Five variants spread over the family's list (so GOPROXY lists get 404, 500, refused, TLS… and not five 404s).
+    const variants = Object.keys(VARIANTS[family]).filter((v) => !SLOW.test(v));
+    const picked = new Set(
+      Array.from(
+        { length: Math.min(PER_FAMILY, variants.length) },
+        (_, k) => variants[Math.floor((k * variants.length) / Math.min(PER_FAMILY, variants.length))]!,
+      ),
+    );
+    for (const variant of picked) {
+      const p = projects.find((x) => x.family === family && x.variant === variant);
+      if (p) out.push(p);
     }
   }
   return out;
