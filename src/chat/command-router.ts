@@ -10,6 +10,8 @@ import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
 import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
+import { prepareSubmission } from '../jobs/prepare-submission.ts';
+import { defaultHostName } from '../jobs/queue-names.ts';
 import { findAgent, classifyRepoRef } from '../jobs/validate-names.ts';
 import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics/metrics.ts';
@@ -24,10 +26,15 @@ export interface CommandRouterOptions {
   logger: Logger;
   /** Extra command handlers plugged in by later features (Jenkins, incidents). */
   extensions?: Partial<Record<Command['kind'], CommandExtension>>;
+  /** Checks an extension runs before the confirmation is asked (names, configuration): throw a UsageError to refuse. */
+  validators?: Partial<Record<Command['kind'], CommandValidator>>;
   /** Max wait for one job's outcome before the router reports it still running. */
   jobWaitMs?: number;
   observers?: RouterObserver[];
 }
+
+/** Throws (UsageError) when the command cannot run with this configuration. */
+export type CommandValidator = (command: Command) => void;
 
 export type CommandExtension = (command: Command, requester: Requester, surface: ChatSurface, router: CommandRouter) => Promise<void>;
 
@@ -50,6 +57,7 @@ export class CommandRouter {
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
   #extensions: Partial<Record<Command['kind'], CommandExtension>>;
+  #validators: Partial<Record<Command['kind'], CommandValidator>>;
   #jobWaitMs: number;
   #observers: RouterObserver[];
 
@@ -58,6 +66,7 @@ export class CommandRouter {
     this.dispatcher = options.dispatcher;
     this.logger = options.logger;
     this.#extensions = options.extensions ?? {};
+    this.#validators = options.validators ?? {};
     this.#jobWaitMs = options.jobWaitMs ?? 30 * 60_000;
     this.#observers = options.observers ?? [];
   }
@@ -101,7 +110,9 @@ export class CommandRouter {
         return;
       }
       if (needsConfirmation(command) && !options.confirmed) {
-        const prompt = confirmPrompt(command);
+        // Only what can run is offered: every check that could refuse it happens before the question.
+        this.checkRunnable(command);
+        const prompt = confirmPrompt(command, this.config);
         const answer = await surface.askConfirmation(prompt);
         if (answer === undefined) {
           await surface.post({ kind: 'confirm', command, prompt, actionLabel: actionLabel(command), requestedBy: requester.userId });
@@ -132,6 +143,32 @@ export class CommandRouter {
       metrics.commandFinished(command.kind, 'failed');
       log.error({ err }, 'command failed');
       await surface.post({ kind: 'text', tone: 'error', text: `${command.kind} failed: ${userMessage(err)}` }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Refuses (BF_USAGE) a command with side effects that would be refused after
+   * the confirmation: a missing Jenkins, an unknown job or agent, a job for a
+   * host no worker serves. Buttons and prompts are offered only when this passes.
+   */
+  checkRunnable(command: Command): void {
+    const validate = this.#validators[command.kind];
+    if (validate) return validate(command);
+    if ((command.kind === 'rebuild' || command.kind === 'rollback') && !this.#extensions[command.kind]) {
+      throw new BuildfixError(
+        'BF_USAGE',
+        `\`${command.kind}\` needs Jenkins (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN), which is not configured here.`,
+      );
+    }
+    if (this.#extensions[command.kind]) return;
+    let plan: JobPlan | undefined;
+    if (command.kind === 'restart') plan = { name: 'restart-agent', payload: { agent: command.agent, reason: 'check' }, title: '' };
+    else if (command.kind === 'cache-clear' || command.kind === 'cache-warm') plan = this.planJob(command);
+    if (!plan) return;
+    const localHost = defaultHostName(this.config.host);
+    const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, { config: this.config, localHost });
+    if (this.dispatcher.kind === 'in-process' && prepared.host !== undefined && prepared.host !== localHost) {
+      throw new BuildfixError('BF_USAGE', `jobs run in-process on "${localHost}" (REDIS_URL is not set): there is no worker for "${prepared.host}"`);
     }
   }
 
@@ -399,9 +436,13 @@ export function actionLabel(command: Command): string {
   }
 }
 
-export function confirmPrompt(command: Command): string {
+/** The question asked before a command with side effects: what will really happen with this configuration. */
+export function confirmPrompt(command: Command, config?: Pick<Config, 'env'>): string {
   switch (command.kind) {
     case 'restart':
+      if (config && !config.env.JENKINS_URL) {
+        return `Restart the build agent ${command.agent}? Its worker runs the configured restart command now; running builds are not drained (draining needs Jenkins).`;
+      }
       return `Restart the build agent ${command.agent}?${command.force ? ' --force: running builds are not drained.' : ' It is drained first (running builds finish).'}`;
     case 'rebuild':
       return `Trigger a ${command.clean ? 'clean ' : ''}build of ${command.job}?${command.clean ? ' The workspace is wiped.' : ''}`;

@@ -3,7 +3,7 @@
  * core commands plus plugins for Jenkins and incidents, each contributing
  * command handlers and observers.
  */
-import { CommandRouter, type CommandExtension, type RouterObserver } from './command-router.ts';
+import { CommandRouter, type CommandExtension, type CommandValidator, type RouterObserver } from './command-router.ts';
 import type { Command } from './parse-command.ts';
 import { incidentPlugin } from './extensions/incident-commands.ts';
 import { jenkinsPlugin } from './extensions/jenkins-commands.ts';
@@ -16,9 +16,11 @@ export function createRouter(deps: RouterDeps): CommandRouter {
   const plugins = [jenkinsPlugin(deps), incidentPlugin(deps), metricsRouterPlugin()];
   const extensions: Partial<Record<Command['kind'], CommandExtension>> = {};
   const observers: RouterObserver[] = [];
+  const validators: Partial<Record<Command['kind'], CommandValidator>> = {};
   for (const p of plugins) {
     Object.assign(extensions, p.commands ?? {});
+    Object.assign(validators, p.validators ?? {});
     if (p.observer) observers.push(p.observer);
   }
-  return new CommandRouter({ config: deps.config, dispatcher: deps.dispatcher, logger: deps.logger, extensions, observers });
+  return new CommandRouter({ config: deps.config, dispatcher: deps.dispatcher, logger: deps.logger, extensions, validators, observers });
 }

@@ -37,7 +37,11 @@ export interface Remediation {
   style?: 'primary' | 'danger';
 }
 
-export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'> & { mirrors?: readonly string[] };
+export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'> & {
+  mirrors?: readonly string[];
+  /** When given, rebuild/rollback buttons need JENKINS_URL (a button for an action that cannot run is not shown). */
+  env?: { JENKINS_URL?: string | undefined };
+};
 
 const MAX_OFFERS = 5;
 
@@ -46,7 +50,13 @@ const RESTART_FOR: ReadonlySet<FindingCategory> = new Set(['corporate-proxy', 'p
 const CACHE_CLEAR_FOR: ReadonlySet<FindingCategory> = new Set(['checksum-mismatch', 'disk-full']);
 const CLEAN_REBUILD_FOR: ReadonlySet<FindingCategory> = new Set(['checksum-mismatch', 'disk-full', 'missing-go-sum', 'vendor-missing']);
 const OTHER_PROXY_FOR: ReadonlySet<FindingCategory> = new Set(['proxy-unreachable', 'tls-interception', 'rate-limited']);
-const ROLLBACK_FOR: ReadonlySet<FindingCategory> = new Set(['version-not-found', 'module-path-mismatch', 'replace-directive', 'retracted-version', 'toolchain-mismatch']);
+const ROLLBACK_FOR: ReadonlySet<FindingCategory> = new Set([
+  'version-not-found',
+  'module-path-mismatch',
+  'replace-directive',
+  'retracted-version',
+  'toolchain-mismatch',
+]);
 
 /** The command as the grammar spells it, so it can be re-parsed (button values, "run this" hints). */
 export function formatCommand(command: Command): string {
@@ -96,7 +106,10 @@ export function jobForCommand(command: Command, config: RemediationConfig): stri
  * official proxy are suggested, never another public mirror.
  */
 export function alternativeGoproxy(current: string | undefined, mirrors: readonly string[] = []): string {
-  const entries = (current || 'https://proxy.golang.org,direct').split(/[,|]/).map((e) => e.trim()).filter(Boolean);
+  const entries = (current || 'https://proxy.golang.org,direct')
+    .split(/[,|]/)
+    .map((e) => e.trim())
+    .filter(Boolean);
   const rest = entries.slice(1).filter((e) => e !== 'off');
   if (rest.length > 0) return rest.join(',');
   const next = [...mirrors, 'https://proxy.golang.org'].map((m) => m.replace(/\/+$/, '')).find((m) => m !== entries[0]?.replace(/\/+$/, ''));
@@ -113,7 +126,11 @@ function findingsOf(outcome: JobOutcome): { findings: Finding[]; host: string | 
   const result = outcome.result as Partial<DiagnoseJobResult & ProbeJobResult & HostCheckJobResult> | undefined;
   if (result?.report) {
     const facts = result.report.facts;
-    return { findings: result.report.findings, host: result.report.host || outcome.host, goproxy: typeof facts.goproxy === 'string' ? facts.goproxy : undefined };
+    return {
+      findings: result.report.findings,
+      host: result.report.host || outcome.host,
+      goproxy: typeof facts.goproxy === 'string' ? facts.goproxy : undefined,
+    };
   }
   if (Array.isArray(result?.checks)) {
     const checks = result.checks as CheckResult[];
@@ -138,7 +155,9 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
   const blocking = findings.filter((f) => f.severity === 'error');
   if (blocking.length === 0) return [];
   const agent = host === undefined ? undefined : findAgent(config, host);
-  const job = jobForCommand(command, config);
+  // Rebuild and rollback run through Jenkins: no button when it is not configured, no rollback without the job's revision parameter.
+  const jenkins = config.env === undefined || Boolean(config.env.JENKINS_URL);
+  const job = jenkins ? jobForCommand(command, config) : undefined;
   const offers: Remediation[] = [];
   const seen = new Set<string>();
   const offer = (r: Remediation): void => {
@@ -149,7 +168,12 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
   };
   for (const f of blocking) {
     if (agent && RESTART_FOR.has(f.category)) {
-      offer({ command: { kind: 'restart', agent, force: false }, label: `Restart ${agent} after fixing the environment`, reason: describe(f), style: 'danger' });
+      offer({
+        command: { kind: 'restart', agent, force: false },
+        label: `Restart ${agent} after fixing the environment`,
+        reason: describe(f),
+        style: 'danger',
+      });
     }
     if (agent && CACHE_CLEAR_FOR.has(f.category)) {
       offer({ command: { kind: 'cache-clear', agent }, label: `Clear the module cache on ${agent}`, reason: describe(f), style: 'danger' });
@@ -159,9 +183,15 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
     }
     if (job && OTHER_PROXY_FOR.has(f.category) && config.jobs[job]?.goproxyParam) {
       const other = isPrivateFinding(f, config) ? 'direct' : alternativeGoproxy(goproxy, config.mirrors ?? []);
-      offer({ command: { kind: 'rebuild', job, clean: false }, label: `Rebuild ${job} with GOPROXY=${other}`, reason: describe(f), goproxy: other, style: 'primary' });
+      offer({
+        command: { kind: 'rebuild', job, clean: false },
+        label: `Rebuild ${job} with GOPROXY=${other}`,
+        reason: describe(f),
+        goproxy: other,
+        style: 'primary',
+      });
     }
-    if (job && ROLLBACK_FOR.has(f.category)) {
+    if (job && ROLLBACK_FOR.has(f.category) && (config.env === undefined || config.jobs[job]?.revisionParam)) {
       offer({ command: { kind: 'rollback', job }, label: `Roll back ${job}`, reason: describe(f) });
     }
   }

@@ -6,7 +6,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { Logger } from '../logger.ts';
-import type { CommandExtension, RouterObserver } from './command-router.ts';
+import type { CommandExtension, CommandValidator, RouterObserver } from './command-router.ts';
 import type { Command } from './parse-command.ts';
 
 export interface RouterDeps {
@@ -19,5 +19,7 @@ export interface RouterDeps {
 
 export interface RouterPlugin {
   commands?: Partial<Record<Command['kind'], CommandExtension>>;
+  /** Checks run before the confirmation (see CommandRouter.checkRunnable). */
+  validators?: Partial<Record<Command['kind'], CommandValidator>>;
   observer?: RouterObserver;
 }

@@ -1,7 +1,7 @@
 /**
- * Router extensions for the Jenkins commands. The router has already checked
- * permission and asked for confirmation; these check the names against the
- * config, then run the Jenkins jobs through `runJob` (progress streamed into
+ * Router extensions for the Jenkins commands. Their validators check the
+ * names against the config before the router asks for confirmation; the
+ * handlers check again (a Slack button may be old), then run the Jenkins jobs through `runJob` (progress streamed into
  * the chat, result posted):
  *
  *   restart <agent> [--force]   jenkins-restart-agent (drain, restart, back online)
@@ -60,25 +60,57 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   const diagnoseWithoutJenkins: CommandExtension = async (command, requester, surface, router) => {
     await router.runJob(command, router.planJob(command), requester, surface);
     if (command.kind === 'diagnose' && command.job) {
-      await surface.whisper({ kind: 'text', tone: 'warning', text: `--job ${command.job}: Jenkins is not configured here (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN), so its last failed build was not read.` });
+      await surface.whisper({
+        kind: 'text',
+        tone: 'warning',
+        text: `--job ${command.job}: Jenkins is not configured here (set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN), so its last failed build was not read.`,
+      });
     }
   };
   if (!config.env.JENKINS_URL) return { commands: { diagnose: diagnoseWithoutJenkins } };
 
+  // Checked before the confirmation is asked (CommandRouter.checkRunnable) and again when run (a button may be old).
+  const validators: NonNullable<RouterPlugin['validators']> = {
+    restart: (command) => {
+      if (command.kind === 'restart') checkConfiguredAgent(command.agent, config);
+    },
+    rebuild: (command) => {
+      if (command.kind !== 'rebuild') return;
+      checkConfiguredJob(command.job, config);
+      const goproxy = goproxyOf(command);
+      if (goproxy !== undefined && !config.jobs[command.job]?.goproxyParam) {
+        throw new UsageError(
+          `cannot rebuild ${command.job} through GOPROXY=${goproxy}: set jobs.${command.job}.goproxyParam in the buildfix config to the job's GOPROXY parameter`,
+        );
+      }
+    },
+    rollback: (command) => {
+      if (command.kind !== 'rollback') return;
+      checkConfiguredJob(command.job, config);
+      if (!config.jobs[command.job]?.revisionParam) {
+        throw new UsageError(
+          `rollback of ${command.job} needs the job's revision parameter: set jobs.${command.job}.revisionParam in the buildfix config (a string parameter the job checks out)`,
+        );
+      }
+    },
+  };
+
   const restart: CommandExtension = async (command, requester, surface, router) => {
     if (command.kind !== 'restart') return;
     const agent = checkConfiguredAgent(command.agent, config);
-    const payload = { agent, force: command.force, requestedBy: describeRequester(requester), reason: `buildfix restart${command.force ? ' --force' : ''} from chat` };
+    const payload = {
+      agent,
+      force: command.force,
+      requestedBy: describeRequester(requester),
+      reason: `buildfix restart${command.force ? ' --force' : ''} from chat`,
+    };
     await router.runJob(command, { name: 'jenkins-restart-agent', payload, title: `restart ${agent}${command.force ? ' (force)' : ''}` }, requester, surface);
   };
 
   const rebuild: CommandExtension = async (command, requester, surface, router) => {
     if (command.kind !== 'rebuild') return;
-    checkConfiguredJob(command.job, config);
+    validators.rebuild?.(command);
     const goproxy = goproxyOf(command);
-    if (goproxy !== undefined && !config.jobs[command.job]?.goproxyParam) {
-      throw new UsageError(`cannot rebuild ${command.job} through GOPROXY=${goproxy}: set jobs.${command.job}.goproxyParam in the buildfix config to the job's GOPROXY parameter`);
-    }
     const payload = { job: command.job, clean: command.clean, ...(goproxy === undefined ? {} : { overrides: { GOPROXY: goproxy } }) };
     const title = `${command.clean ? 'clean rebuild' : 'rebuild'} ${command.job}${goproxy === undefined ? '' : ` with GOPROXY=${goproxy}`}`;
     await router.runJob(command, { name: 'jenkins-rebuild', payload, title }, requester, surface);
@@ -86,10 +118,7 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
 
   const rollback: CommandExtension = async (command, requester, surface, router) => {
     if (command.kind !== 'rollback') return;
-    checkConfiguredJob(command.job, config);
-    if (!config.jobs[command.job]?.revisionParam) {
-      throw new UsageError(`rollback of ${command.job} needs the job's revision parameter: set jobs.${command.job}.revisionParam in the buildfix config (a string parameter the job checks out)`);
-    }
+    validators.rollback?.(command);
     await router.runJob(command, { name: 'jenkins-rollback', payload: { job: command.job }, title: `roll back ${command.job}` }, requester, surface);
   };
 
@@ -98,7 +127,12 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
     if (command.job) checkConfiguredJob(command.job, config);
     await router.runJob(command, router.planJob(command), requester, surface);
     if (command.job) {
-      await router.runJob(command, { name: 'jenkins-explain', payload: { job: command.job }, title: `explain the last failed build of ${command.job}` }, requester, surface);
+      await router.runJob(
+        command,
+        { name: 'jenkins-explain', payload: { job: command.job }, title: `explain the last failed build of ${command.job}` },
+        requester,
+        surface,
+      );
     }
   };
 
@@ -106,11 +140,20 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   const status: CommandExtension = async (command, _requester, surface, router) => {
     if (command.kind !== 'status') return;
     await surface.post({ kind: 'cluster-status', status: await router.dispatcher.status() });
-    const client = new JenkinsClient({ baseUrl: config.env.JENKINS_URL ?? '', user: config.env.JENKINS_USER ?? '', apiToken: config.env.JENKINS_API_TOKEN ?? '', timeoutMs: 10_000 });
+    const client = new JenkinsClient({
+      baseUrl: config.env.JENKINS_URL ?? '',
+      user: config.env.JENKINS_USER ?? '',
+      apiToken: config.env.JENKINS_API_TOKEN ?? '',
+      timeoutMs: 10_000,
+    });
     try {
       const nodes = await client.listNodes();
       const lines = nodes.map((n) => {
-        const state = n.offline ? (n.temporarilyOffline ? `temporarily offline${n.offlineCauseReason ? ` (${n.offlineCauseReason})` : ''}` : 'offline') : 'online';
+        const state = n.offline
+          ? n.temporarilyOffline
+            ? `temporarily offline${n.offlineCauseReason ? ` (${n.offlineCauseReason})` : ''}`
+            : 'offline'
+          : 'online';
         return `• ${n.name}: ${state}, ${n.busyExecutors}/${n.numExecutors} executors busy${n.idle ? ', idle' : ''}`;
       });
       await surface.post({ kind: 'text', tone: 'info', text: `Jenkins agents (${nodes.length}):\n${lines.join('\n') || '(none)'}` });
@@ -121,5 +164,5 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
     }
   };
 
-  return { commands: { restart, rebuild, rollback, diagnose, status } };
+  return { commands: { restart, rebuild, rollback, diagnose, status }, validators };
 }

@@ -33,8 +33,18 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
     fake = await startJenkinsFake({
       jobs: [
         { name: 'team/payments/main' },
-        { name: 'team/payments/release', params: [{ name: 'REVISION', type: 'string' }], builds: [{ number: 9, result: 'SUCCESS', git: [{ sha: SHA, branch: 'origin/main' }] }] },
-        { name: 'team/payments/broken', builds: [{ number: 7, result: 'FAILURE', console: await readFile(FAILING_LOG, 'utf8') }, { number: 8, result: 'SUCCESS' }] },
+        {
+          name: 'team/payments/release',
+          params: [{ name: 'REVISION', type: 'string' }],
+          builds: [{ number: 9, result: 'SUCCESS', git: [{ sha: SHA, branch: 'origin/main' }] }],
+        },
+        {
+          name: 'team/payments/broken',
+          builds: [
+            { number: 7, result: 'FAILURE', console: await readFile(FAILING_LOG, 'utf8') },
+            { number: 8, result: 'SUCCESS' },
+          ],
+        },
       ],
       nodes: [{ name: 'agent-01' }, { name: 'jenkins-node-02' }],
     });
@@ -69,7 +79,10 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
     assert.match(r.stdout, /✓ agent-01 restarted in .* \(through Jenkins\)/);
     assert.match(r.stdout, /now: online/);
     assert.deepEqual(nodePosts(fake, 'agent-01'), ['toggleOffline', 'doDisconnect', 'launchSlaveAgent', 'toggleOffline']);
-    assert.match(fake.requestsTo('POST', '/computer/agent-01/toggleOffline')[0]?.params.offlineMessage ?? '', /^buildfix: restart requested by \S+ \(local:\S+\): buildfix restart from chat$/);
+    assert.match(
+      fake.requestsTo('POST', '/computer/agent-01/toggleOffline')[0]?.params.offlineMessage ?? '',
+      /^buildfix: restart requested by \S+ \(local:\S+\): buildfix restart from chat$/,
+    );
     assert.equal(fake.node('agent-01').temporarilyOffline, false);
     assert.deepEqual(await tmp.markerLines('agent-01.marker'), [], 'no restart command ran on this machine');
   });
@@ -84,7 +97,10 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
     assert.match(r.stdout, /✓ agent-01 restarted in .* \(by the buildfix worker\)/);
     assert.match(r.stdout, /\$ \/bin\/sh .*record-restart\.sh .* exit 0 on agent-01/);
     assert.deepEqual(await tmp.markerLines('agent-01.marker'), ['restart ran: exit=0']);
-    const posts = fake.requests.slice(before).filter((q) => q.method === 'POST').map((q) => q.path);
+    const posts = fake.requests
+      .slice(before)
+      .filter((q) => q.method === 'POST')
+      .map((q) => q.path);
     assert.deepEqual(posts, [
       '/computer/agent-01/toggleOffline',
       '/computer/agent-01/toggleOffline',
@@ -97,7 +113,16 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
   });
 
   it('clean rebuild, rollback and diagnose --job: each answered with the build, its progress and the log explained', async () => {
-    const input = [`rebuild team/payments/main --clean`, 'y', 'rollback team/payments/release', 'y', `diagnose ${repo} --job team/payments/broken`, 'rebuild team/other', 'y', ''].join('\n');
+    const input = [
+      `rebuild team/payments/main --clean`,
+      'y',
+      'rollback team/payments/release',
+      'y',
+      `diagnose ${repo} --job team/payments/broken`,
+      'rebuild team/other',
+      'y',
+      '',
+    ].join('\n');
     const r = await runCli(['shell'], { ...base, ...jenkins }, { input, timeoutMs: 90_000 });
     assert.equal(r.exitCode, 1, 'the refused team/other makes the piped shell exit 1');
     assert.match(r.stdout, /Trigger a clean build of team\/payments\/main\? The workspace is wiped\. \[y\/N\]/);
@@ -122,9 +147,19 @@ describe('buildfix shell with Jenkins (in-process jobs)', () => {
 
   it('without JENKINS_URL: rebuild and rollback say Jenkins is not configured, restart runs the local restart command, diagnose --job says why no log was read', async () => {
     const ranBefore = (await tmp.markerLines('agent-01.marker')).length;
-    const input = ['rebuild team/payments/main', 'y', 'rollback team/payments/release', 'y', 'restart agent-01', 'y', `diagnose ${repo} --job team/payments/broken`, ''].join('\n');
+    // Refused before any question: no "y" follows rebuild and rollback.
+    const input = [
+      'rebuild team/payments/main',
+      'rollback team/payments/release',
+      'restart agent-01',
+      'y',
+      `diagnose ${repo} --job team/payments/broken`,
+      '',
+    ].join('\n');
     const r = await runCli(['shell'], { ...base, BUILDFIX_HOST: 'agent-01' }, { input, timeoutMs: 90_000 });
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 1, 'the refused rebuild and rollback make the piped shell exit 1');
+    assert.doesNotMatch(r.stdout, /Trigger a .*build|at the revision of its last successful build\?/);
+    assert.doesNotMatch(r.stdout, /unknown command "y"/);
     assert.match(r.stdout, /`rebuild` needs Jenkins \(set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN\), which is not configured here\./);
     assert.match(r.stdout, /`rollback` needs Jenkins \(set JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN\), which is not configured here\./);
     assert.match(r.stdout, /✓ agent restarted \(from agent-01/);
