@@ -45,6 +45,8 @@ export interface OracleEnv {
   GONOPROXY?: string;
   GONOSUMDB?: string;
   GOFLAGS?: string;
+  HTTP_PROXY?: string;
+  HTTPS_PROXY?: string;
 }
 
 export interface OracleProject {
@@ -661,6 +663,15 @@ goproxyList['404-410-ok'] = proxyListProject('{404},{410},{ok}');
 goproxyList['500-pipe-404-comma-ok'] = proxyListProject('{500}|{404},{ok}');
 goproxyList['404-then-direct'] = proxyListProject('{404},direct');
 goproxyList.off = proxyListProject('off');
+// go never proxies loopback requests (httpproxy: localhost and loopback IPs are exempt), so a malformed proxy variable breaks nothing here.
+goproxyList['malformed-https-proxy-loopback'] = (rng, n) => {
+  const d = proxyListProject('{tls}|{ok}')(rng, n);
+  return { ...d, env: { ...d.env, HTTPS_PROXY: 'htp://proxy.corp.example:3128' } };
+};
+goproxyList['malformed-http-proxy-loopback'] = (rng, n) => {
+  const d = proxyListProject('{ok}')(rng, n);
+  return { ...d, env: { ...d.env, HTTP_PROXY: 'htp://proxy.corp.example:3128' } };
+};
 
 const privateFamily: Record<string, VariantFn> = {
   'goprivate-direct': (rng, n) => {
