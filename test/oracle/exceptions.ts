@@ -71,35 +71,28 @@ export const ORACLE_EXCEPTIONS: Record<string, OracleException> = {
     cause: "needs --deep (zip h1: against go.sum's zip line): not on main yet.",
   },
   'goproxy-list/410-alone': {
-    go: 'exit 1: go: code.example.io/initech/queue@v1.9.4: reading http://127.0.0.1:PORT/$PROJECT/410/code.example.io/initech/queue/@v/v1.9.4.mod: 410 Gone ⏎ server response: not found: code.example.io/initech/queue/@v/v1.9.4.mod: gone',
+    go: 'exit 1: go: code.example.io/globex/httpx@v1.6.7: reading http://127.0.0.1:PORT/$PROJECT/410/code.example.io/globex/httpx/@v/v1.6.7.mod: 410 Gone ⏎ server response: not found: code.example.io/globex/httpx/@v/v1.6.7.mod: gone',
     buildfix:
-      'error private-module-auth (code.example.io/initech/queue@v1.9.4): code.example.io/initech/queue looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/410, which cannot see it',
-    cause:
-      "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
-  },
-  'replace-version/to-other-module-missing': {
-    go: 'exit 1: go: code.example.io/tyrell/yaml@v1.0.0 (replaced by code.example.io/tyrell/yaml-fork@v1.0.3): reading http://127.0.0.1:PORT/$PROJECT/ok/code.example.io/tyrell/yaml-fork/@v/v1.0.3.mod: 404 Not Found ⏎ server response: not found: code.example.io/tyrell/yaml-fork@v1.0.3: invalid version: unknown revision v1.0.3',
-    buildfix:
-      'error private-module-auth (code.example.io/tyrell/yaml-fork@v1.0.3): code.example.io/tyrell/yaml-fork looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/ok, which cannot see it',
+      'error private-module-auth (code.example.io/globex/uuid@v1.4.4): code.example.io/globex/uuid looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/410, which cannot see it',
     cause:
       "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
   },
   'sumdb/proxy-differs-from-sumdb-mod': {
-    go: "exit 1: go: go.example.net/tyrell/cron@v1.3.1: verifying go.mod: checksum mismatch ⏎ downloaded: h1:raPwM3a7Ep9fpfm51ZJhH2u2p+079QbdyFap4W0WE6g= ⏎ sum.oracle.test: h1:Gl5FTXa1purn3bFpKSNtvgyxD6JH35jVy6Vk8xdmvPE= ⏎ SECURITY ERROR ⏎ This download does NOT match the one reported by the checksum server. ⏎ The bits may have been replaced on the origin server, or an attacker may ⏎ have intercepted the download attempt. ⏎ For more information, see 'go help module-auth'.",
+    go: "exit 1: go: example.com/tyrell/yaml@v1.2.1: verifying go.mod: checksum mismatch ⏎ downloaded: h1:MbZGi91a8+uPg6wRJWQvQASLRJQv6SwmZihf+uf9eZY= ⏎ sum.oracle.test: h1:+aWuEYgkLEFycbgUqdvKWTqUlRPROEO1pWsJZqFyDPU= ⏎ SECURITY ERROR ⏎ This download does NOT match the one reported by the checksum server. ⏎ The bits may have been replaced on the origin server, or an attacker may ⏎ have intercepted the download attempt. ⏎ For more information, see 'go help module-auth'.",
     buildfix:
       'warning missing-go-sum: go.sum is missing but go.mod requires 2 modules. Not a cause of failure now: go mod download adds the missing go.sum lines itself (go 1.19.8 on this host; it verifies them with the checksum database unless GONOSUMDB/GOSUMDB=off). go build and go test, which run with -mod=read',
     cause:
       'needs the checksum DB lookup (issue 12 deliverable 2; the --deep stage is not wired into diagnose on main yet): go verifies every module go.sum lacks against GOSUMDB (here a signing fake that go trusts) and fails; the first pass never asks it.',
   },
   'sumdb/proxy-differs-from-sumdb-zip': {
-    go: "exit 1: go: code.example.io/globex/retry@v1.4.8: verifying module: checksum mismatch ⏎ downloaded: h1:LEgb8IMixotho/Lh3iFktvIrw2sDRH0BS1nEoKAMJhU= ⏎ sum.oracle.test: h1:sloaq9HI1yBcjfaSi2CS8peFDjxVHCszVAYHSDRcU2U= ⏎ SECURITY ERROR ⏎ This download does NOT match the one reported by the checksum server. ⏎ The bits may have been replaced on the origin server, or an attacker may ⏎ have intercepted the download attempt. ⏎ For more information, see 'go help module-auth'.",
+    go: "exit 1: go: code.example.io/initech/uuid@v1.9.0: verifying module: checksum mismatch ⏎ downloaded: h1:n6ZHiyiaTqtz6ECmljwzErmmgOaVB8YtkfUVt2IIiZQ= ⏎ sum.oracle.test: h1:ijTsayBMFY66C+hUo0RC5OjMim/vuNADp2+f6GiHV60= ⏎ SECURITY ERROR ⏎ This download does NOT match the one reported by the checksum server. ⏎ The bits may have been replaced on the origin server, or an attacker may ⏎ have intercepted the download attempt. ⏎ For more information, see 'go help module-auth'.",
     buildfix:
       'warning private-module-routing: go.mod requires 2 modules on code.example.io, which looks private, but GOPRIVATE/GONOSUMDB do not cover it: the go command asks the checksum database about them (404/410 "verifying module" errors, and the module names leak).',
     cause:
       'needs the checksum DB lookup (issue 12 deliverable 2; the --deep stage is not wired into diagnose on main yet): go verifies every module go.sum lacks against GOSUMDB (here a signing fake that go trusts) and fails; the first pass never asks it.',
   },
   'sumdb/unknown-to-sumdb': {
-    go: 'exit 1: go: example.com/tyrell/yaml@v1.2.1: verifying go.mod: example.com/tyrell/yaml@v1.2.1/go.mod: reading http://127.0.0.1:PORT/lookup/example.com/tyrell/yaml@v1.2.1: 404 Not Found ⏎ server response: not found: example.com/tyrell/yaml@v1.2.1: unknown module version',
+    go: 'exit 1: go: example.org/tyrell/cron@v1.0.2: verifying go.mod: example.org/tyrell/cron@v1.0.2/go.mod: reading http://127.0.0.1:PORT/lookup/example.org/tyrell/cron@v1.0.2: 404 Not Found ⏎ server response: not found: example.org/tyrell/cron@v1.0.2: unknown module version',
     buildfix:
       'warning missing-go-sum: go.sum is missing but go.mod requires 2 modules. Not a cause of failure now: go mod download adds the missing go.sum lines itself (go 1.19.8 on this host; it verifies them with the checksum database unless GONOSUMDB/GOSUMDB=off). go build and go test, which run with -mod=read',
     cause:
@@ -113,9 +106,9 @@ export const ORACLE_EXCEPTIONS: Record<string, OracleException> = {
       "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
   },
   'wrong-case/uppercase-request': {
-    go: 'exit 1: go: code.example.io/wonka/Uuid@v1.9.9: reading http://127.0.0.1:PORT/$PROJECT/ok/code.example.io/wonka/%21uuid/@v/v1.9.9.mod: 404 Not Found ⏎ server response: not found: code.example.io/wonka/Uuid@v1.9.9: invalid version: unknown revision v1.9.9',
+    go: 'exit 1: go: code.example.io/stark/Metrics@v1.3.6: reading http://127.0.0.1:PORT/$PROJECT/ok/code.example.io/stark/%21metrics/@v/v1.3.6.mod: 404 Not Found ⏎ server response: not found: code.example.io/stark/Metrics@v1.3.6: invalid version: unknown revision v1.3.6',
     buildfix:
-      'error private-module-auth (code.example.io/wonka/Uuid@v1.9.9): code.example.io/wonka/Uuid looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/ok, which cannot see it',
+      'error private-module-auth (code.example.io/stark/Metrics@v1.3.6): code.example.io/stark/Metrics looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/ok, which cannot see it',
     cause:
       "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
   },
