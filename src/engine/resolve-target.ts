@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { BuildfixError, CommandFailedError } from '../errors.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { maskUrlCredentials } from '../util/redact.ts';
+import { describeCloneFailure } from './git-clone-error.ts';
 
 export interface TargetSource {
   repoUrlTemplate: string;
@@ -69,8 +70,7 @@ export async function classifyTarget(input: string, source: TargetSource): Promi
   const known = Object.keys(source.repos);
   throw new BuildfixError(
     'BF_TARGET',
-    `"${text}" is not a configured repo, an existing directory, a git URL or owner/repo` +
-      (known.length > 0 ? ` (configured repos: ${known.join(', ')})` : ''),
+    `"${text}" is not a configured repo, an existing directory, a git URL or owner/repo` + (known.length > 0 ? ` (configured repos: ${known.join(', ')})` : ''),
   );
 }
 
@@ -105,8 +105,14 @@ export async function resolveTarget(input: string, source: TargetSource, options
     });
   } catch (err) {
     await cleanup();
-    const detail = err instanceof CommandFailedError ? err.stderrTail.trim().split('\n').filter(Boolean).slice(-1)[0] : undefined;
-    throw new BuildfixError('BF_TARGET', `cannot clone ${origin}${detail ? `: ${detail}` : ''}`, { cause: err });
+    if (options.signal?.aborted) throw err;
+    // git's own words about the cause (DNS, auth, not found), without its generic trailer.
+    const failure = err instanceof CommandFailedError ? describeCloneFailure(err.stderrTail) : undefined;
+    const detail = failure?.detail || (err instanceof Error ? err.message : '');
+    throw new BuildfixError('BF_TARGET', `cannot clone ${origin}${detail ? `: ${detail}` : ''}${failure ? ` (${failure.hint})` : ''}`, {
+      cause: err,
+      ...(failure ? { details: { cloneFailure: failure.kind } } : {}),
+    });
   }
   const dir = join(tempDir, 'repo');
   if (!(await hasGoMod(dir))) {
