@@ -29,6 +29,8 @@ import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import type { CheckResult, DiagnosisReport, Finding, ProgressListener } from '../report/model.ts';
 import type { VersionLookup } from '../goproxy/types.ts';
 import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
+import { SumDbClient } from '../sumdb/client.ts';
+import { mergeDeepChecks, runDeepStage } from './deep-stage.ts';
 import { resolveTarget } from './resolve-target.ts';
 
 export interface DiagnoseOptions {
@@ -58,6 +60,8 @@ export interface DiagnoseOptions {
   client?: GoProxyClient;
   /** Checksum DB lookups for the toolchain check (default: the verifying GOSUMDB client of src/sumdb). */
   checksumDb?: ChecksumDbLookup;
+  /** --deep: download the module zips, check them against go's zip rules, hash them and ask the checksum DB (src/engine/deep-stage.ts). */
+  deep?: boolean;
 }
 
 /** The variables of the agent's environment that decide how git reaches a repository (direct mode). */
@@ -330,12 +334,44 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
         };
       };
       const firstPass = reportFrom(checks, {});
-      if (!graphTask) return firstPass;
+      const deepWanted = options.deep === true && parts.modules && mainGoMod.finding === undefined;
+      if (!graphTask && !deepWanted) return firstPass;
       firstPass.stage = 'first-pass';
       options.onFirstVerdict?.(firstPass);
-      const graph = await graphTask;
-      const report = reportFrom(mergeStageCheck(checks, graph.check), { ...graph.facts, firstVerdictMs: firstPass.durationMs });
-      report.stage = 'graph';
+      if (!deepWanted) {
+        const graph = await graphTask!;
+        const report = reportFrom(mergeStageCheck(checks, graph.check), { ...graph.facts, firstVerdictMs: firstPass.durationMs });
+        report.stage = 'graph';
+        return report;
+      }
+      // --deep: after the graph (when it ran), the zips and the checksum DB; its findings supersede earlier ones by key.
+      let stageChecks: CheckResult[] = checks;
+      let facts: Record<string, number> = { firstVerdictMs: firstPass.durationMs };
+      const graph = graphTask ? await graphTask : undefined;
+      if (graph) {
+        stageChecks = mergeStageCheck(checks, graph.check);
+        facts = { ...facts, ...graph.facts };
+      }
+      const deepStarted = performance.now();
+      const deepChecks = await timed('deep', 'module zips and checksums (--deep)', () =>
+        runDeepStage({
+          goMod: checkedGoMod,
+          goSum,
+          mainDir: target.dir,
+          chain,
+          privacy,
+          client,
+          git: newGit(),
+          ...(graph?.graph ? { graph: graph.graph } : {}),
+          sumDb: sumDb ? new SumDbClient({ goEnv, http: client.http, timeoutMs: options.config.requestTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) }) : undefined,
+          concurrency: options.config.concurrency,
+          timeoutMs: options.config.requestTimeoutMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: emit,
+        }),
+      );
+      const report = reportFrom(mergeDeepChecks(stageChecks, deepChecks), { ...facts, deepMs: Math.round(performance.now() - deepStarted) });
+      report.stage = 'deep';
       return report;
     } finally {
       if (ownClient) await client.close();

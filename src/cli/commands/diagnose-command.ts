@@ -97,6 +97,7 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
               void (ctx.signal.aborted || ctx.stderr.write(`${ctx.stderr.isTTY ? '\r\u001b[2K' : ''}${verdictLine(first)} · checking the module graph…\n`)),
           }),
       checkRetractions: !skip.has('retractions'),
+      ...(args.flags.has('deep') ? { deep: true } : {}),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
     });
   } catch (err) {
