@@ -96,13 +96,14 @@ export function supersede(earlier: Finding[], later: Finding[]): Finding[] {
   const keys = new Set(later.map((f) => f.key).filter((k): k is string => k !== undefined));
   const sums = new Set(later.filter((f) => f.category === 'checksum-mismatch' && f.module).map((f) => `${f.module}@${f.version ?? ''}`));
   const kept = earlier.filter((f) => !(f.key !== undefined && keys.has(f.key)) && !(f.key === undefined && f.category === 'checksum-mismatch' && f.module && sums.has(`${f.module}@${f.version ?? ''}`)));
+  // Within the later findings the last one for a key wins (the deep check runs after the graph).
   const seen = new Set<string>();
-  const fresh = later.filter((f) => {
+  const fresh = [...later].reverse().filter((f) => {
     if (f.key === undefined) return true;
     if (seen.has(f.key)) return false;
     seen.add(f.key);
     return true;
-  });
+  }).reverse();
   return [...kept, ...fresh];
 }
 
