@@ -9,7 +9,10 @@
  * A CI system that is not configured, or that has no green build, gives a
  * reason instead, in words a person can act on.
  */
+import { createJenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import { lastSuccessfulRevision } from '../clients/jenkins/rollback.ts';
+import type { EnvConfig } from '../config/env.ts';
+import type { FileConfig } from '../config/schema.ts';
 import type { JenkinsTransport } from '../clients/jenkins/jenkins-transport.ts';
 import { redactText } from '../util/redact.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
@@ -154,5 +157,25 @@ export function lastGreenForEvent(
       return lastGreenOnGitlab(event, deps.gitlabToken, opts);
     case 'jenkins':
       return lastGreenOnJenkins(deps.jenkins, event.job, deps.repoUrl, opts);
+  }
+}
+
+/** The last green build of a configured repo's Jenkins job (`diagnose <repo> --since-green`). */
+export async function lastGreenForRepo(
+  target: string,
+  config: Pick<FileConfig, 'repos'> & { env: Pick<EnvConfig, 'JENKINS_URL' | 'JENKINS_USER' | 'JENKINS_API_TOKEN'> },
+  opts: LastGreenOptions = {},
+): Promise<LastGreenResult> {
+  const repo = config.repos[target];
+  if (!repo) {
+    const known = Object.keys(config.repos);
+    return { ok: false, reason: `no last green build known: "${target}" is not a configured repo, so buildfix does not know its CI job (configured: ${known.join(', ') || 'none'}); use --since <revision> instead` };
+  }
+  const { JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN } = config.env;
+  const client = JENKINS_URL && JENKINS_USER && JENKINS_API_TOKEN ? createJenkinsClient({ baseUrl: JENKINS_URL, user: JENKINS_USER, apiToken: JENKINS_API_TOKEN, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }) : undefined;
+  try {
+    return await lastGreenOnJenkins(client, repo.job, /^[a-z+]+:\/\/|@/.test(repo.url) ? repo.url : undefined, opts);
+  } finally {
+    await client?.close();
   }
 }

@@ -47,6 +47,8 @@ export const COMMAND_SPECS = {
       { name: 'concurrency', value: 'N', help: 'parallel module checks (1-512; default: config `concurrency`)' },
       { name: 'timeout', value: 'MS', help: 'per-request timeout in ms (100-120000; default: config `requestTimeoutMs`)' },
       { name: 'skip', value: 'PARTS', help: 'comma-separated parts to skip: probe, host, lint, retractions, toolchain, graph' },
+      { name: 'since', value: 'REV', help: 'agent or code: compare with this last green revision (what changed, and whether it still resolves)' },
+      { name: 'since-green', help: "agent or code against the configured Jenkins job's last successful build (repos.<name>.job)" },
     ],
     exitCodes: { 0: 'nothing wrong found', 1: 'problems found (the report says which)', 2: USAGE_OR_SETUP, 130: CANCELLED },
   },

@@ -34,6 +34,12 @@ async function git(dir: string, args: string[], signal?: AbortSignal): Promise<s
   return result.stdout.trim();
 }
 
+/** The green revision is re-checked quietly: its dependency set only (no probe, host or lint), no streamed verdict. */
+function greenRecheckOptions(options: SinceGreenOptions): DiagnoseOptions {
+  const { onFirstVerdict: _onFirstVerdict, onProgress: _onProgress, green: _green, greenSource: _source, failing: _failing, recheckGreen: _recheck, ...rest } = options;
+  return { ...rest, parts: { ...rest.parts, probe: false, host: false, lint: false } };
+}
+
 export async function diagnoseSinceGreen(targetInput: string, options: SinceGreenOptions): Promise<DiagnosisReport> {
   const emit = options.onProgress ?? (() => {});
   emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
@@ -66,7 +72,7 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
     const [failing, greenReport] = await Promise.all([
       diagnose(failingDir, options),
       greenDir
-        ? diagnose(greenDir, { ...options, parts: { modules: true, probe: false, host: false, lint: false }, onProgress: () => {} }).catch((err: unknown) => {
+        ? diagnose(greenDir, greenRecheckOptions(options)).catch((err: unknown) => {
             emit({ check: 'since-green', phase: 'info', message: `the green revision could not be re-checked: ${err instanceof Error ? err.message : String(err)}` });
             return undefined;
           })

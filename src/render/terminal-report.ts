@@ -1,5 +1,6 @@
 /** Renders a DiagnosisReport for a terminal: root cause and fix first, then every check. */
 import type { CheckResult, CheckStatus, DiagnosisReport, Finding } from '../report/model.ts';
+import { renderOrigin } from './terminal-origin.ts';
 import { createStyle, type Style } from './terminal-style.ts';
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '✗' };
@@ -63,6 +64,8 @@ export function renderTerminalReport(report: DiagnosisReport, options: { color?:
   } else {
     out.push(s.bold(s.green('No blocking problem found.')));
   }
+  const origin = renderOrigin(report, s);
+  if (origin.length > 0) out.push('', ...origin);
   if (others.length > 0) {
     out.push('');
     out.push(s.bold(`Warnings (${others.length}):`));

@@ -1,6 +1,9 @@
 /** `buildfix diagnose <target>`: exit 0 nothing wrong, 1 problems found, 2 could not run. */
 import { CancelledError, isBuildfixError, isCancelled, userMessage, UsageError, type ErrorCode } from '../../errors.ts';
-import { diagnose } from '../../engine/diagnose.ts';
+import { lastGreenForRepo } from '../../changes/last-green.ts';
+import { decideOrigin } from '../../changes/origin-verdict.ts';
+import { diagnose, type DiagnoseOptions } from '../../engine/diagnose.ts';
+import { diagnoseSinceGreen } from '../../engine/diagnose-since-green.ts';
 import { createProgressDisplay } from '../../render/progress-display.ts';
 import { renderTerminalReport, verdictLine } from '../../render/terminal-report.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
@@ -23,6 +26,8 @@ export function reportToJson(report: DiagnosisReport): object {
     checks: report.checks.map(({ findings, ...rest }) => ({ ...rest, findings: findings.length })),
     facts: report.facts,
     ...(report.stage ? { stage: report.stage } : {}),
+    ...(report.origin ? { origin: report.origin } : {}),
+    ...(report.sinceGreen ? { sinceGreen: report.sinceGreen } : {}),
   };
 }
 
@@ -47,7 +52,7 @@ function targetArg(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') return argv[i + 1];
-    if (['--concurrency', '--timeout', '--skip'].includes(a)) i++;
+    if (['--concurrency', '--timeout', '--skip', '--since'].includes(a)) i++;
     else if (!a.startsWith('-')) return a;
   }
   return undefined;
@@ -68,6 +73,8 @@ export async function runDiagnoseCommand(argv: string[], ctx: CliContext): Promi
 
 async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
   const args = parseArgs(argv, COMMAND_SPECS.diagnose);
+  const since = args.options.get('since');
+  if (since !== undefined && args.flags.has('since-green')) throw new UsageError('give either --since <revision> or --since-green, not both');
   const skip = new Set(
     (args.options.get('skip') ?? '')
       .split(',')
@@ -82,7 +89,17 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
   const progress = json ? undefined : createProgressDisplay(ctx.stderr);
   let report: DiagnosisReport;
   try {
-    report = await diagnose(args.positionals[0] ?? '', {
+    const target = args.positionals[0] ?? '';
+    // Agent or code: compare with the last green revision (given, or the configured job's last successful build).
+    let green: { sha: string; source: string } | undefined = since !== undefined ? { sha: since, source: '--since' } : undefined;
+    let noGreenReason: string | undefined;
+    if (args.flags.has('since-green')) {
+      const found = await lastGreenForRepo(target, config, { signal: ctx.signal, timeoutMs: timeout });
+      if (found.ok) green = found.green;
+      else noGreenReason = found.reason;
+    }
+    const run = green ? (t: string, o: DiagnoseOptions) => diagnoseSinceGreen(t, { ...o, green: green.sha, greenSource: green.source }) : diagnose;
+    report = await run(target, {
       config: { ...config, concurrency, requestTimeoutMs: timeout },
       goEnv: config.goEnv,
       host: config.host,
@@ -100,6 +117,7 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
       ...(args.flags.has('deep') ? { deep: true } : {}),
       ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
     });
+    if (noGreenReason !== undefined) report = { ...report, origin: decideOrigin({ failing: report, noGreenReason }) };
   } catch (err) {
     // A request that failed because the user cancelled is not a finding about the network.
     if (ctx.signal.aborted) throw new CancelledError('cancelled', { cause: err });

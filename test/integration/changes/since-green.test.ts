@@ -14,6 +14,8 @@ import { diagnoseSinceGreen } from '../../../src/engine/diagnose-since-green.ts'
 import { runCommand } from '../../../src/exec/run-command.ts';
 import type { DiagnosisReport } from '../../../src/report/model.ts';
 import { isolatedGitEnv, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startJenkinsFake } from '../../fakes/jenkins-server.ts';
+import { runCli } from '../../helpers/run-cli.ts';
 
 const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
 const goModWith = (reqs: string[]): string => `module example.com/app\n\ngo 1.19\n\nrequire (\n${reqs.map((r) => `\t${r}\n`).join('')})\n`;
@@ -139,6 +141,39 @@ describe('diagnose since the last green build', () => {
     } finally {
       fake.updateVersion('example.com/vanishing', 'v1.0.0', { fail: undefined });
     }
+  });
+
+  it('the CLI: --since in the report and --json, --since-green from the Jenkins job, and the reason when there is none', async () => {
+    const [green, , bumpSha] = bump.shas as [string, string, string, string];
+    const env = { ...goEnv, HOME: join(root, 'home') };
+    const cli = await runCli(['diagnose', `file://${bump.bare}`, '--since', green, '--skip', 'host,probe'], env);
+    assert.equal(cli.exitCode, 1, cli.stderr);
+    assert.match(cli.stdout, /Agent or code: code — Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9/);
+    assert.match(cli.stdout, new RegExp(`✗ go\\.mod:6 example\\.com/ledger v1\\.9\\.8 → v1\\.9\\.9 in ${bumpSha.slice(0, 7)} by ann, "bump ledger"  revert: require example\\.com/ledger v1\\.9\\.8`));
+
+    const jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 41, result: 'SUCCESS', git: [{ sha: green, remoteUrls: [`file://${bump.bare}`] }] }] }] });
+    try {
+      const config = join(root, 'buildfix.yaml');
+      await writeFile(config, `repos:\n  payments:\n    url: file://${bump.bare}\n    job: payments/main\n  payments-nojob:\n    url: file://${bump.bare}\n`);
+      const withJenkins = { ...env, BUILDFIX_CONFIG: config, JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token };
+      const json = await runCli(['diagnose', 'payments', '--since-green', '--json', '--skip', 'host,probe'], withJenkins);
+      const doc = json.json<DiagnosisReport>();
+      assert.equal(doc.origin?.verdict, 'code', json.stdout);
+      assert.equal(doc.sinceGreen?.source, 'Jenkins build #41 of payments/main');
+      assert.equal(doc.sinceGreen?.blamed?.commit?.author, 'ann');
+
+      const noJob = await runCli(['diagnose', 'payments-nojob', '--since-green', '--json', '--skip', 'host,probe'], withJenkins);
+      const none = noJob.json<DiagnosisReport>();
+      assert.equal(none.origin?.verdict, 'unknown');
+      assert.match(none.origin?.summary ?? '', /no Jenkins job for this repo \(set repos\.<name>\.job/);
+      const noJenkins = await runCli(['diagnose', 'payments', '--since-green', '--skip', 'host,probe'], { ...env, BUILDFIX_CONFIG: config });
+      assert.match(noJenkins.stdout, /Cannot tell agent from code: no last green build known: Jenkins not configured/);
+    } finally {
+      await jenkins.close();
+    }
+    const both = await runCli(['diagnose', 'payments', '--since', green, '--since-green'], env);
+    assert.equal(both.exitCode, 2);
+    assert.match(both.stderr, /either --since <revision> or --since-green/);
   });
 
   it('a revision the repository does not have is a clear input error', async () => {
