@@ -15,7 +15,8 @@ export interface CliContext extends CliIo {
   /** Aborted (reason: CancelledError) when the user presses Ctrl-C during a one-shot command. */
   signal: AbortSignal;
   config(): Config;
-  logger(defaultLevel?: string): Logger;
+  /** The logger; `destination` (first call only) sends its lines there instead of stderr. */
+  logger(defaultLevel?: string, destination?: NodeJS.WritableStream): Logger;
 }
 
 export function createCliContext(io: CliIo, debug: boolean, signal: AbortSignal = new AbortController().signal): CliContext {
@@ -43,10 +44,13 @@ export function createCliContext(io: CliIo, debug: boolean, signal: AbortSignal 
       }
       return config;
     },
-    logger(defaultLevel = 'warn') {
+    logger(defaultLevel = 'warn', destination?: NodeJS.WritableStream) {
       if (!logger) {
         const level = debug ? 'debug' : io.env.LOG_LEVEL || defaultLevel;
-        logger = createLogger({ level });
+        logger = createLogger({
+          level,
+          ...(destination ? { destination: destination as unknown as NonNullable<Parameters<typeof createLogger>[0]>['destination'] } : {}),
+        });
       }
       return logger;
     },

@@ -19,6 +19,7 @@ import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
+import { maskUrlCredentials } from '../util/redact.ts';
 import { TerminalSurface } from './terminal-surface.ts';
 
 export interface ShellOptions {
@@ -28,6 +29,8 @@ export interface ShellOptions {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };
   color: boolean;
+  /** The file the logger writes to, named when something goes wrong. */
+  logFile?: string;
   /** Where `incident …` keeps its records; default: Redis when REDIS_URL is set, else this process's memory (said at start). */
   incidentStore?: IncidentStore;
 }
@@ -132,6 +135,11 @@ export async function runShell(options: ShellOptions): Promise<number> {
   const inMemory = created.notice !== undefined;
   // The producer connection queues nothing while connecting: give it a moment before the first command.
   if (redis) await waitForRedis(redis, 3000);
+  if (redis && redis.status !== 'ready') {
+    options.output.write(
+      `note: Redis at ${maskUrlCredentials(redisUrl ?? '')} does not answer; commands that need it fail until it does${options.logFile ? ` (details: ${options.logFile})` : ''}.\n`,
+    );
+  }
   const router = createRouter({
     config: options.config,
     dispatcher: options.dispatcher,
