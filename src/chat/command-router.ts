@@ -294,9 +294,9 @@ export class CommandRouter {
       case 'diagnose':
         return {
           name: 'diagnose',
-          payload: { repo: command.repo },
+          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}) },
           ...(command.host ? { host: command.host } : {}),
-          title: `diagnose ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
+          title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}`,
         };
       case 'modules':
         return {

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 
 export type Command =
   | { kind: 'help'; topic?: string }
-  | { kind: 'diagnose'; repo: string; host?: string; job?: string }
+  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }
   | { kind: 'hostcheck'; host: string }
@@ -43,7 +43,7 @@ export interface CommandHelp {
 }
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
-  { name: 'diagnose', usage: 'diagnose <repo> [--host <agent>] [--job <jenkins-job>]', summary: 'full diagnosis of why go mod download fails, from that agent' },
+  { name: 'diagnose', usage: 'diagnose <repo> [--deep] [--host <agent>] [--job <jenkins-job>]', summary: 'full diagnosis of why go mod download fails, from that agent' },
   { name: 'probe', usage: 'probe [<agent>]', summary: 'DNS/TCP/TLS/HTTP probe of GOPROXY and the checksum DB' },
   { name: 'modules', usage: 'modules <repo> [--host <agent>]', summary: 'check every go.mod requirement exists on the proxy chain' },
   { name: 'hostcheck', usage: 'hostcheck <agent>', summary: 'disk, go env, git credentials on an agent' },
@@ -215,11 +215,11 @@ export function parseCommand(input: string): Command {
     case '--help':
       return rest[0] ? { kind: 'help', topic: rest[0].toLowerCase() } : { kind: 'help' };
     case 'diagnose': {
-      const s = split(name, rest, [], ['host', 'job']);
+      const s = split(name, rest, ['deep'], ['host', 'job']);
       noExtra(name, s, 1);
       const host = s.options.get('host');
       const job = s.options.get('job');
-      return { kind: 'diagnose', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}), ...(job ? { job: checkName(name, 'job', job, JOB) } : {}) };
+      return { kind: 'diagnose', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}), ...(job ? { job: checkName(name, 'job', job, JOB) } : {}), ...(s.flags.has('deep') ? { deep: true } : {}) };
     }
     case 'probe': {
       const s = split(name, rest, [], []);

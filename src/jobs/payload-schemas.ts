@@ -40,6 +40,8 @@ export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retracti
 export const DiagnosePayloadSchema = z.strictObject({
   repo: RepoRefSchema,
   skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
+  /** --deep: download the module zips, check them against go's zip rules and hashes, ask the checksum DB. */
+  deep: z.boolean().optional(),
   concurrency: Concurrency.optional(),
   requestTimeoutMs: RequestTimeout.optional(),
 });

@@ -40,6 +40,9 @@ import { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
 
+/** go's words when a download does not match go.sum or the checksum DB. */
+export const CHECKSUM_ERROR_IN_LOG = /SECURITY ERROR|checksum mismatch/i;
+
 export interface SlackIncidentAlertsOptions {
   api: SlackApi;
   /** Posts and edits go through it (message budget, files, refusals); one over `api` by default. */
@@ -224,7 +227,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         classifiedAs = classification.category;
       }
     }
-    const command = this.#diagnoseCommand(incident);
+    // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.
+    const deep = checks.some((c) => c.kind === 'diagnose' && c.deep) || CHECKSUM_ERROR_IN_LOG.test(log.text ?? '');
+    const command = this.#diagnoseCommand(incident, deep);
     // Without a repo mapped to the pipeline there is no diagnosis job to run.
     if (!command) checks = checks.filter((c) => c.kind !== 'diagnose');
     if (checks.length > 0) {
@@ -281,9 +286,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
   }
 
-  #diagnoseCommand(incident: Incident): Extract<Command, { kind: 'diagnose' }> | undefined {
+  #diagnoseCommand(incident: Incident, deep = false): Extract<Command, { kind: 'diagnose' }> | undefined {
     const repo = repoForPipeline(incident.pipelineKey, this.#config);
-    return repo ? { kind: 'diagnose', repo } : undefined;
+    return repo ? { kind: 'diagnose', repo, ...(deep ? { deep: true } : {}) } : undefined;
   }
 
   #jenkinsClient(): JenkinsClient | undefined {

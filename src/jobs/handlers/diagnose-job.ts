@@ -10,7 +10,7 @@ import type { DiagnosePayload } from '../payload-schemas.ts';
 export function runEngine(
   payload: { repo: string; concurrency?: number | undefined; requestTimeoutMs?: number | undefined },
   ctx: JobContext,
-  what: Pick<DiagnoseOptions, 'parts' | 'checkRetractions'>,
+  what: Pick<DiagnoseOptions, 'parts' | 'checkRetractions' | 'deep'>,
 ): Promise<DiagnosisReport> {
   return diagnose(payload.repo, {
     config: {
@@ -33,6 +33,7 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
   const report = await runEngine(payload, ctx, {
     parts: { modules: !skip.has('modules'), probe: !skip.has('probe'), host: !skip.has('host'), lint: !skip.has('lint'), graph: !skip.has('graph') },
     checkRetractions: !skip.has('retractions'),
+    ...(payload.deep ? { deep: true } : {}),
   });
   return { report };
 }
