@@ -279,24 +279,21 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       const vendorTask = parts.lint ? timed('vendor', 'vendor/ matches go.mod', async () => [await checkVendor(target.dir, goMod, goEnv, (await goInfoPromise)?.version)]) : undefined;
       const tasks = [probeTask, hostTask, toolchainTask, lintTask, vendorTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const graphGit = newGit();
-      // The graph stage starts as soon as the module check is done, while the other checks may still run.
-      const graphTask =
-        modulesTask && parts.graph && !mainGoMod.finding
-          ? modulesTask.then(() =>
-              runGraphStage(checkedGoMod, goSum, {
-                mainDir: target.dir,
-                chain,
-                privacy,
-                client,
-                git: graphGit,
-                seed: firstPassLookups,
-                concurrency: options.config.concurrency,
-                timeoutMs: options.graphTimeoutMs ?? options.config.requestTimeoutMs * 20,
-                ...(options.signal ? { signal: options.signal } : {}),
-                onProgress: emit,
-              }),
-            )
-          : undefined;
+      const runGraph = modulesTask !== undefined && parts.graph && !mainGoMod.finding;
+      // The graph stage starts once the first verdict is out, so it never delays it; it reuses the first pass's .mod answers.
+      const startGraph = () =>
+        runGraphStage(checkedGoMod, goSum, {
+          mainDir: target.dir,
+          chain,
+          privacy,
+          client,
+          git: graphGit,
+          seed: firstPassLookups,
+          concurrency: options.config.concurrency,
+          timeoutMs: options.graphTimeoutMs ?? options.config.requestTimeoutMs * 20,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: emit,
+        });
       const checks = (await Promise.all(tasks)).flat();
       if (!parts.modules && mainGoMod.finding) checks.push(goModCheckResult([mainGoMod.finding], 0));
       const goVersion = (await goInfoPromise)?.version;
@@ -335,11 +332,12 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       };
       const firstPass = reportFrom(checks, {});
       const deepWanted = options.deep === true && parts.modules && mainGoMod.finding === undefined;
-      if (!graphTask && !deepWanted) return firstPass;
+      if (!runGraph && !deepWanted) return firstPass;
       firstPass.stage = 'first-pass';
       options.onFirstVerdict?.(firstPass);
+      const graphTask = runGraph ? startGraph() : undefined;
       if (!deepWanted) {
-        const graph = await graphTask!;
+        const graph = await (graphTask ?? startGraph());
         const report = reportFrom(mergeStageCheck(checks, graph.check), { ...graph.facts, firstVerdictMs: firstPass.durationMs });
         report.stage = 'graph';
         return report;
