@@ -294,9 +294,9 @@ export class CommandRouter {
       case 'diagnose':
         return {
           name: 'diagnose',
-          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}) },
+          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}), ...(command.since !== undefined ? { since: command.since } : {}), ...(command.sinceGreen ? { sinceGreen: true } : {}) },
           ...(command.host ? { host: command.host } : {}),
-          title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}`,
+          title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}${command.since !== undefined ? ` since ${command.since}` : command.sinceGreen ? ' since the last green build' : ''}`,
         };
       case 'modules':
         return {

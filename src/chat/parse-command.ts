@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 
 export type Command =
   | { kind: 'help'; topic?: string }
-  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean }
+  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean; since?: string; sinceGreen?: boolean }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }
   | { kind: 'hostcheck'; host: string }
@@ -43,7 +43,7 @@ export interface CommandHelp {
 }
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
-  { name: 'diagnose', usage: 'diagnose <repo> [--deep] [--host <agent>] [--job <jenkins-job>]', summary: 'full diagnosis of why go mod download fails, from that agent' },
+  { name: 'diagnose', usage: 'diagnose <repo> [--deep] [--host <agent>] [--job <jenkins-job>] [--since <revision> | --since-green]', summary: 'full diagnosis of why go mod download fails, from that agent; --since/--since-green: agent or code, and the change that broke it' },
   { name: 'probe', usage: 'probe [<agent>]', summary: 'DNS/TCP/TLS/HTTP probe of GOPROXY and the checksum DB' },
   { name: 'modules', usage: 'modules <repo> [--host <agent>]', summary: 'check every go.mod requirement exists on the proxy chain' },
   { name: 'hostcheck', usage: 'hostcheck <agent>', summary: 'disk, go env, git credentials on an agent' },
@@ -61,6 +61,8 @@ const MAX_TEXT = 4000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // a config name, owner/repo, a path, or a git URL (https://…, git@host:path), as Slack delivers a pasted link
 const REPO = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400}|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s;|&`$<>'"\\]{1,400}|git@[A-Za-z0-9.-]+:[^\s;|&`$<>'"\\]{1,400})$/;
+/** A git revision: a sha, branch or tag; never an option. */
+const REVISION = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/;
 const JOB = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,9}$/;
 
 export function levenshtein(a: string, b: string): number {
@@ -215,11 +217,21 @@ export function parseCommand(input: string): Command {
     case '--help':
       return rest[0] ? { kind: 'help', topic: rest[0].toLowerCase() } : { kind: 'help' };
     case 'diagnose': {
-      const s = split(name, rest, ['deep'], ['host', 'job']);
+      const s = split(name, rest, ['deep', 'since-green'], ['host', 'job', 'since']);
       noExtra(name, s, 1);
       const host = s.options.get('host');
       const job = s.options.get('job');
-      return { kind: 'diagnose', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}), ...(job ? { job: checkName(name, 'job', job, JOB) } : {}), ...(s.flags.has('deep') ? { deep: true } : {}) };
+      const since = s.options.get('since');
+      if (since !== undefined && s.flags.has('since-green')) throw usageError(name, 'give either --since <revision> or --since-green, not both');
+      return {
+        kind: 'diagnose',
+        repo: checkName(name, 'repo', s.positionals[0], REPO),
+        ...(host ? { host: checkName(name, 'agent', host) } : {}),
+        ...(job ? { job: checkName(name, 'job', job, JOB) } : {}),
+        ...(s.flags.has('deep') ? { deep: true } : {}),
+        ...(since !== undefined ? { since: checkName(name, 'revision', since, REVISION) } : {}),
+        ...(s.flags.has('since-green') ? { sinceGreen: true } : {}),
+      };
     }
     case 'probe': {
       const s = split(name, rest, [], []);

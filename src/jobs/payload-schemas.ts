@@ -37,8 +37,15 @@ const RequestTimeout = z.number().int().min(100).max(120_000);
 
 export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retractions', 'graph'] as const;
 
+/** A git revision (sha, branch, tag): never an option, no ranges. */
+const RevisionSchema = z.string().regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/, 'must be a git revision (a commit sha, branch or tag)');
+
 export const DiagnosePayloadSchema = z.strictObject({
   repo: RepoRefSchema,
+  /** Agent or code: compare with this last green revision. */
+  since: RevisionSchema.optional(),
+  /** Agent or code against the repo's Jenkins job's last successful build (found by the worker). */
+  sinceGreen: z.boolean().optional(),
   skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
   /** --deep: download the module zips, check them against go's zip rules and hashes, ask the checksum DB. */
   deep: z.boolean().optional(),

@@ -61,6 +61,19 @@ export function rootCauseBlocks(root: Finding): KnownBlock[] {
   return [header(`🔴 Root cause: ${root.category}${s ? ` — ${s}` : ''}`), section(parts.join('\n'))];
 }
 
+/** Agent or code: the verdict and its evidence, then what changed since the last green build. */
+export function originBlocks(report: DiagnosisReport): KnownBlock[] {
+  const origin = report.origin;
+  if (!origin) return [];
+  const lines = [`*Agent or code:* \`${origin.verdict}\` — ${escapeMrkdwn(origin.summary)}`, ...origin.reasons.slice(0, 8).map((r) => `• ${escapeMrkdwn(r)}`)];
+  const since = report.sinceGreen;
+  if (since) {
+    const changes = since.goMod.slice(0, 6).map((c) => `${c === since.blamed ? '✗' : '•'} ${escapeMrkdwn(c.text)}${c === since.blamed && c.revert ? ` — revert: \`${escapeMrkdwn(c.revert)}\`` : ''}`);
+    lines.push(`*Changed since the last green build* (\`${since.green.slice(0, 7)}\`, ${escapeMrkdwn(since.source)}): ${since.files.length === 0 ? 'no dependency file' : escapeMrkdwn(since.files.map((f) => f.path).slice(0, 8).join(', '))}`, ...changes);
+  }
+  return [section(clip(lines.join('\n'), LIMITS.sectionText))];
+}
+
 export interface ReportBlocks {
   blocks: KnownBlock[];
   text: string;
@@ -76,6 +89,7 @@ export function renderReportBlocks(report: DiagnosisReport, options: { title?: s
   const [root, ...rest] = errors;
   if (root) blocks.push(...rootCauseBlocks(root));
   else blocks.push(header(`✅ No blocking problem found${options.title ? ` — ${options.title}` : ''}`));
+  if (report.origin) blocks.push(...originBlocks(report));
 
   if (rest.length > 0) {
     const listed = listSections(`*Also failing (${rest.length}):*`, rest.slice(0, MAX_LISTED).map(findingLine), 3);

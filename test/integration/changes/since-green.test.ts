@@ -171,6 +171,11 @@ describe('diagnose since the last green build', () => {
     } finally {
       await jenkins.close();
     }
+    // The shell is a chat: the same command runs as an in-process job and renders for the terminal.
+    const config = join(root, 'buildfix.yaml');
+    const shell = await runCli(['shell'], { ...env, BUILDFIX_CONFIG: config }, { input: `diagnose payments --since ${green.slice(0, 12)}\ndiagnose payments --since-green\n` });
+    assert.match(shell.stdout, /Agent or code: code — Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9 in [0-9a-f]{7} by ann/, shell.stdout + shell.stderr);
+    assert.match(shell.stdout, /no last green build known: Jenkins not configured/);
     const both = await runCli(['diagnose', 'payments', '--since', green, '--since-green'], env);
     assert.equal(both.exitCode, 2);
     assert.match(both.stderr, /either --since <revision> or --since-green/);
