@@ -732,6 +732,7 @@ const sumdb: Record<string, VariantFn> = {
     return simple(s.goMod, s.modules, {
       env: { ...BASE_ENV, GOSUMDB: '{sumdb}' },
       sumdb: { differs: [{ path: victim.path, version: victim.version, mod: true }] },
+      deep: true,
     });
   },
   'proxy-differs-from-sumdb-zip': (rng, n) => {
@@ -746,7 +747,7 @@ const sumdb: Record<string, VariantFn> = {
   'unknown-to-sumdb': (rng, n) => {
     const s = sumProject(rng, n);
     const victim = s.reqs[0]!;
-    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { unknown: [`${victim.path}@${victim.version}`] } });
+    return simple(s.goMod, s.modules, { env: { ...BASE_ENV, GOSUMDB: '{sumdb}' }, sumdb: { unknown: [`${victim.path}@${victim.version}`] }, deep: true });
   },
   'stale-go-sum-sumdb-agrees-with-proxy': (rng, n) => {
     const s = sumProject(rng, n);

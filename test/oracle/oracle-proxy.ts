@@ -50,6 +50,13 @@ export async function startOracleFakes(options: OracleFakesOptions): Promise<Ora
   const zips = new Map<string, Promise<Buffer>>();
   const counts = new Map<string, number>();
   const hangMs = options.hangMs ?? 1000;
+  // Oversized zips take seconds to deflate: build them before any client waits on one (its timeout would measure the fake).
+  for (const p of options.projects) {
+    for (const m of p.modules) {
+      for (const v of m.versions) if (v.zeros !== undefined) zips.set(`${p.id} ${m.path}@${v.version}`, buildZip(m.path, v));
+    }
+  }
+  await Promise.all(zips.values());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');

@@ -93,12 +93,11 @@ const CONFIG = FileConfigSchema.parse({ requestTimeoutMs: 800, concurrency: 16 }
 export async function runBuildfix(dirs: ProjectDirs, env: Record<string, string>, options: { deep: boolean }): Promise<BuildfixOutcome> {
   const started = performance.now();
   const goEnv: GoEnv = { GOFLAGS: '', GOPRIVATE: '', GONOPROXY: '', GONOSUMDB: '', ...env, GOTOOLCHAIN: 'local' };
-  const opts: Parameters<typeof diagnose>[1] & { deep?: boolean } = {
+  const opts: Parameters<typeof diagnose>[1] = {
     config: CONFIG,
     goEnv,
     host: 'oracle',
-    // The deep stage is asked for both ways a DiagnoseOptions may spell it (deep: true, parts.deep); report.stage says whether it ran.
-    parts: { host: false, ...(options.deep ? { deep: true } : {}) } as Parameters<typeof diagnose>[1]['parts'],
+    parts: { host: false },
     processEnv: { HOME: join(dirs.root, 'home'), GOENV: 'off' },
     ...(options.deep ? { deep: true } : {}),
   };
