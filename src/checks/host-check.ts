@@ -209,7 +209,7 @@ async function diskResults(paths: Array<{ role: string; path: string }>, thresho
 }
 
 /** GOMODCACHE as go computes it: explicit, else the first GOPATH entry + /pkg/mod, else ~/go/pkg/mod. */
-function moduleCacheDir(explicit: string | undefined, goInfo: GoEnvironment | undefined, goEnv: GoEnv, home: string): string {
+export function moduleCacheDir(explicit: string | undefined, goInfo: GoEnvironment | undefined, goEnv: GoEnv, home: string): string {
   if (explicit) return explicit;
   if (goInfo?.env?.GOMODCACHE) return goInfo.env.GOMODCACHE;
   if (goEnv.GOMODCACHE) return goEnv.GOMODCACHE;

@@ -13,4 +13,6 @@ export const COMMAND_LOADERS: Record<CommandName, () => Promise<CommandRunner>> 
   worker: async () => (await import('./commands/worker-command.ts')).runWorkerCommand,
   status: async () => (await import('./commands/status-command.ts')).runStatusCommand,
   incidents: async () => (await import('./commands/incidents-command.ts')).runIncidentsCommand,
+  cache: async () => (await import('./commands/cache-command.ts')).runCacheCommand,
+  drill: async () => (await import('./commands/drill-command.ts')).runDrillCommand,
 };

@@ -134,6 +134,41 @@ export const COMMAND_SPECS = {
       },
     },
   },
+  cache: {
+    name: 'cache',
+    args: '<status>',
+    summary: "the module cache's readiness for a proxy outage",
+    minPositionals: 1,
+    options: [],
+    exitCodes: { 0: 'done', 1: 'modules missing from the cache', 2: USAGE_OR_SETUP },
+    subcommands: {
+      status: {
+        name: 'cache status',
+        args: '<path|git-url|owner/repo|repo-name>',
+        summary: 'which modules of the build are in the module cache, and whether the build would pass with the proxy down',
+        minPositionals: 1,
+        maxPositionals: 1,
+        options: [
+          { name: 'modcache', value: 'DIR', help: 'the module cache to check (default: go env GOMODCACHE)' },
+          { name: 'json', help: 'print the readiness as JSON' },
+        ],
+        exitCodes: { 0: 'every module is in the cache', 1: 'modules missing (listed)', 2: USAGE_OR_SETUP, 130: CANCELLED },
+      },
+    },
+  },
+  drill: {
+    name: 'drill',
+    args: '<path|git-url|owner/repo|repo-name>',
+    summary: 'outage drill: the real go mod download with GOPROXY=off from the module cache, in a temporary copy',
+    minPositionals: 1,
+    maxPositionals: 1,
+    options: [
+      { name: 'modcache', value: 'DIR', help: 'the module cache to drill against (default: go env GOMODCACHE); never written to' },
+      { name: 'timeout', value: 'MS', help: 'budget for go mod download (1000-1800000; default 120000)' },
+      { name: 'json', help: 'print the result as JSON' },
+    ],
+    exitCodes: { 0: 'the build survives a proxy outage', 1: 'it would fail (the modules are listed)', 2: USAGE_OR_SETUP, 130: CANCELLED },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMAND_SPECS;

@@ -1,0 +1,30 @@
+/** Terminal text for `buildfix cache status` and `buildfix drill`. */
+import type { DrillResult } from './drill.ts';
+import type { ModcacheReadiness } from './readiness.ts';
+
+const LIST_MAX = 50;
+
+export function renderReadiness(r: ModcacheReadiness, origin: string): string {
+  const lines = [`module cache ${r.modcache} for ${origin}: ${r.ready}/${r.total} modules ready (${r.percent}%)`];
+  if (r.wouldPass) lines.push('if the proxy went down now, this build would still pass (go mod download from the cache alone).');
+  else {
+    lines.push(`if the proxy went down now, this build would fail on ${r.missing.length} module${r.missing.length === 1 ? '' : 's'}:`);
+    for (const m of r.missing.slice(0, LIST_MAX)) lines.push(`  ${m.path}@${m.version}  ${m.problems.join('; ')}`);
+    if (r.missing.length > LIST_MAX) lines.push(`  … and ${r.missing.length - LIST_MAX} more (--json lists all)`);
+  }
+  const notes = r.modules.filter((m) => m.notes.length > 0);
+  for (const m of notes.slice(0, 10)) lines.push(`note: ${m.path}@${m.version}: ${m.notes.join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderDrill(d: DrillResult, origin: string, modcache: string): string {
+  const lines: string[] = [];
+  if (d.passed) lines.push(`drill passed: go mod download of ${origin} succeeds with GOPROXY=off from ${modcache} (${d.durationMs} ms)`);
+  else {
+    lines.push(`drill FAILED: go mod download of ${origin} with GOPROXY=off from ${modcache} would fail${d.failures.length > 0 ? ` on ${d.failures.length} module${d.failures.length === 1 ? '' : 's'}:` : ':'}`);
+    for (const f of d.failures.slice(0, LIST_MAX)) lines.push(`  ${f.path}${f.version ? `@${f.version}` : ''}: ${f.message}`);
+    for (const e of d.otherErrors.slice(0, 10)) lines.push(`  ${e}`);
+  }
+  lines.push(`(a temporary copy of the repository and of the cache's download area was used; nothing of the agent's was changed)`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,84 @@
+/**
+ * Module-cache readiness and the outage drill against a cache filled by the
+ * real go command from the fake GOPROXY: a full cache passes both; with one
+ * zip evicted, readiness names that module (N-1/N) and the real go, run by
+ * the drill with GOPROXY=off, fails on that same module. The agent's cache is
+ * byte-for-byte untouched by the drill. Also through the real CLI.
+ */
+import assert from 'node:assert/strict';
+import { copyFile, rm } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { cacheFilePath } from '../../../src/modcache/cache-files.ts';
+import { runModcacheDrill } from '../../../src/modcache/drill.ts';
+import { checkModcacheReadiness } from '../../../src/modcache/readiness.ts';
+import { createModcacheFixture, snapshotTree, type ModcacheFixture } from '../../helpers/modcache-fixture.ts';
+import { runCli } from '../../helpers/run-cli.ts';
+
+const BRAVO = { path: 'example.test/Bravo', version: 'v1.2.0' };
+
+describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 30_000 }, () => {
+  let f: ModcacheFixture;
+  before(async () => {
+    f = await createModcacheFixture();
+  });
+  after(async () => {
+    await f?.close();
+  });
+
+  it('full cache: readiness 100 % and the drill passes, with the proxy down and the agent cache untouched', async () => {
+    assert.deepEqual(f.downloaded.map((d) => `${d.Path}@${d.Version}`).sort(), ['example.test/Bravo@v1.2.0', 'example.test/alpha@v1.0.0', 'example.test/charlie@v1.1.0']);
+    const r = await checkModcacheReadiness(f.repo, f.modcache);
+    assert.equal(r.total, 3);
+    assert.equal(r.ready, 3);
+    assert.equal(r.percent, 100);
+    assert.equal(r.wouldPass, true);
+    assert.deepEqual(r.missing, []);
+    await f.proxy.close(); // the outage: nothing may be asked of the proxy any more
+    const before = await snapshotTree(f.modcache);
+    const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
+    assert.equal(d.passed, true, JSON.stringify(d));
+    assert.deepEqual(d.failures, []);
+    assert.equal(d.env.GOPROXY, 'off');
+    assert.equal(d.env.GOFLAGS, '-mod=mod');
+    assert.deepEqual(await snapshotTree(f.modcache), before, 'the drill wrote nothing into the agent cache');
+  });
+
+  it('one zip evicted: readiness says 2/3 and names it; the real go fails on exactly that module; the CLI says the same', async () => {
+    const zip = cacheFilePath(f.modcache, BRAVO, 'zip');
+    await copyFile(zip, `${zip}.keep`);
+    await rm(zip);
+    try {
+      const r = await checkModcacheReadiness(f.repo, f.modcache);
+      assert.equal(r.total, 3);
+      assert.equal(r.ready, 2);
+      assert.equal(r.percent, 66.6);
+      assert.equal(r.wouldPass, false);
+      assert.deepEqual(r.missing.map((m) => [m.path, m.version, m.problems]), [[BRAVO.path, BRAVO.version, ['.zip missing']]]);
+
+      const before = await snapshotTree(f.modcache);
+      const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
+      assert.equal(d.passed, false);
+      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/Bravo@v1.2.0']);
+      assert.match(d.failures[0]?.message ?? '', /GOPROXY=off/);
+      assert.deepEqual(await snapshotTree(f.modcache), before);
+
+      const env = { GOMODCACHE: f.modcache, GOFLAGS: '-modcacherw', GOPROXY: 'off' };
+      const status = await runCli(['cache', 'status', f.repo, '--json'], env);
+      assert.equal(status.exitCode, 1, status.stderr);
+      const doc = status.json<{ ready: number; total: number; missing: Array<{ path: string }>; modcache: string }>();
+      assert.deepEqual([doc.ready, doc.total, doc.missing.map((m) => m.path), doc.modcache], [2, 3, [BRAVO.path], f.modcache]);
+      const text = await runCli(['cache', 'status', f.repo], env);
+      assert.match(text.stdout, /2\/3 modules ready \(66\.6%\)/);
+      assert.match(text.stdout, /would fail on 1 module:\n {2}example\.test\/Bravo@v1\.2\.0 {2}\.zip missing/);
+      const drill = await runCli(['drill', f.repo, '--modcache', f.modcache], env);
+      assert.equal(drill.exitCode, 1, drill.stderr);
+      assert.match(drill.stdout, /drill FAILED[^\n]*on 1 module:\n {2}example\.test\/Bravo@v1\.2\.0: module lookup disabled by GOPROXY=off/);
+    } finally {
+      await copyFile(`${zip}.keep`, zip);
+      await rm(`${zip}.keep`);
+    }
+    const drill = await runCli(['drill', f.repo, '--json'], { GOMODCACHE: f.modcache });
+    assert.equal(drill.exitCode, 0, drill.stdout + drill.stderr);
+    assert.equal(drill.json<{ passed: boolean }>().passed, true);
+  });
+});
