@@ -294,7 +294,7 @@ export class CommandRouter {
       case 'diagnose':
         return {
           name: 'diagnose',
-          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}), ...(command.since !== undefined ? { since: command.since } : {}), ...(command.sinceGreen ? { sinceGreen: true } : {}) },
+          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}), ...(command.since !== undefined ? { since: command.since } : {}), ...(command.sinceGreen ? { sinceGreen: true } : {}), ...(command.sinceLabel ? { sinceLabel: command.sinceLabel } : {}), ...(command.failing ? { failing: command.failing } : {}) },
           ...(command.host ? { host: command.host } : {}),
           title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}${command.since !== undefined ? ` since ${command.since}` : command.sinceGreen ? ' since the last green build' : ''}`,
         };

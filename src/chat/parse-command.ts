@@ -8,7 +8,7 @@ import { UsageError } from '../errors.ts';
 
 export type Command =
   | { kind: 'help'; topic?: string }
-  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean; since?: string; sinceGreen?: boolean }
+  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean; since?: string; sinceGreen?: boolean; /** Set by CI alerts: where `since` came from, and the failing build's commit. */ sinceLabel?: string; failing?: string }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }
   | { kind: 'hostcheck'; host: string }

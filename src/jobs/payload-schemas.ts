@@ -46,6 +46,10 @@ export const DiagnosePayloadSchema = z.strictObject({
   since: RevisionSchema.optional(),
   /** Agent or code against the repo's Jenkins job's last successful build (found by the worker). */
   sinceGreen: z.boolean().optional(),
+  /** Where `since` came from ("GitHub run #76 of CI on main"), shown in the report. */
+  sinceLabel: z.string().min(1).max(200).refine((v) => !CONTROL.test(v), 'sinceLabel contains control characters').optional(),
+  /** The failing build's commit (default: what the clone checks out). */
+  failing: RevisionSchema.optional(),
   skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
   /** --deep: download the module zips, check them against go's zip rules and hashes, ask the checksum DB. */
   deep: z.boolean().optional(),

@@ -155,6 +155,11 @@ export interface SinceGreen {
   blamed?: GoModLineChange;
 }
 
+/** Whether a go.mod change is the one blamed (reports cross process boundaries as JSON, so not by identity). */
+export function isBlamed(change: GoModLineChange, blamed: GoModLineChange | undefined): boolean {
+  return blamed !== undefined && change.file === blamed.file && change.line === blamed.line && change.kind === blamed.kind && change.subject === blamed.subject;
+}
+
 export interface OriginVerdict {
   verdict: 'code' | 'agent' | 'environment/upstream' | 'unknown';
   /** One line for the top of the thread. */

@@ -20,6 +20,7 @@ import type { ChatSurface } from '../chat/chat-surface.ts';
 import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
+import { lastGreenForEvent } from '../changes/last-green.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
 import { fetchBuildLog, repoForPipeline } from '../incidents/ci-diagnosis.ts';
@@ -39,6 +40,8 @@ import type { SlackMessage } from './blocks/slack-message.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
+
+type DiagnoseCommand = Extract<Command, { kind: 'diagnose' }>;
 
 /** go's words when a download does not match go.sum or the checksum DB. */
 export const CHECKSUM_ERROR_IN_LOG = /SECURITY ERROR|checksum mismatch/i;
@@ -229,7 +232,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
     // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.
     const deep = checks.some((c) => c.kind === 'diagnose' && c.deep) || CHECKSUM_ERROR_IN_LOG.test(log.text ?? '');
-    const command = this.#diagnoseCommand(incident, deep);
+    const command = await this.#withLastGreen(this.#diagnoseCommand(incident, deep), event, surface);
     // Without a repo mapped to the pipeline there is no diagnosis job to run.
     if (!command) checks = checks.filter((c) => c.kind !== 'diagnose');
     if (checks.length > 0) {
@@ -286,9 +289,26 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
   }
 
-  #diagnoseCommand(incident: Incident, deep = false): Extract<Command, { kind: 'diagnose' }> | undefined {
+  #diagnoseCommand(incident: Incident, deep = false): DiagnoseCommand | undefined {
     const repo = repoForPipeline(incident.pipelineKey, this.#config);
     return repo ? { kind: 'diagnose', repo, ...(deep ? { deep: true } : {}) } : undefined;
+  }
+
+  /** Agent or code: the diagnosis compares with the last green build of the same job and branch, when the CI can say which. */
+  async #withLastGreen(command: DiagnoseCommand | undefined, event: CiEvent, surface: ChatSurface): Promise<DiagnoseCommand | undefined> {
+    if (!command) return undefined;
+    const repoUrl = this.#config.repos[command.repo]?.url;
+    const found = await lastGreenForEvent(
+      event,
+      { githubToken: this.#config.env.GITHUB_TOKEN, gitlabToken: this.#config.env.GITLAB_TOKEN, jenkins: this.#jenkinsClient(), repoUrl },
+      { signal: AbortSignal.timeout(20_000) },
+    );
+    if (!found.ok) {
+      await surface.post({ kind: 'text', tone: 'info', text: `Agent or code: ${found.reason}.` });
+      return command;
+    }
+    const failing = event.commit && /^[0-9a-f]{7,64}$/i.test(event.commit) ? event.commit : undefined;
+    return { ...command, since: found.green.sha, sinceLabel: found.green.source.slice(0, 200), ...(failing ? { failing } : {}) };
   }
 
   #jenkinsClient(): JenkinsClient | undefined {

@@ -43,7 +43,7 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
   };
   if (payload.since === undefined && !payload.sinceGreen) return { report: await runEngine(payload, ctx, what) };
   // Agent or code: the green revision is given, or this worker asks the repo's Jenkins job for its last successful build.
-  let green = payload.since !== undefined ? { sha: payload.since, source: 'given' } : undefined;
+  let green = payload.since !== undefined ? { sha: payload.since, source: payload.sinceLabel ?? 'given' } : undefined;
   let noGreenReason: string | undefined;
   if (payload.sinceGreen) {
     ctx.progress({ step: 'since-green', message: 'finding the last green build', status: 'running' });
@@ -55,6 +55,6 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
     const report = await runEngine(payload, ctx, what);
     return { report: { ...report, origin: decideOrigin({ failing: report, ...(noGreenReason ? { noGreenReason } : {}) }) } };
   }
-  const report = await diagnoseSinceGreen(payload.repo, { ...engineOptions(payload, ctx), ...what, green: green.sha, greenSource: green.source });
+  const report = await diagnoseSinceGreen(payload.repo, { ...engineOptions(payload, ctx), ...what, green: green.sha, greenSource: green.source, ...(payload.failing ? { failing: payload.failing } : {}) });
   return { report };
 }

@@ -4,7 +4,7 @@
  * reports are cut to fit Slack's limits and the full text goes in a file.
  */
 import { renderTerminalReport } from '../../render/terminal-report.ts';
-import type { CheckResult, CheckStatus, DiagnosisReport, Finding } from '../../report/model.ts';
+import { isBlamed, type CheckResult, type CheckStatus, type DiagnosisReport, type Finding } from '../../report/model.ts';
 import { clip, codeBlock, context, escapeMrkdwn, formatMs, header, LIMITS, section, type KnownBlock } from './block-kit.ts';
 import type { SlackFile } from './slack-message.ts';
 
@@ -68,7 +68,7 @@ export function originBlocks(report: DiagnosisReport): KnownBlock[] {
   const lines = [`*Agent or code:* \`${origin.verdict}\` — ${escapeMrkdwn(origin.summary)}`, ...origin.reasons.slice(0, 8).map((r) => `• ${escapeMrkdwn(r)}`)];
   const since = report.sinceGreen;
   if (since) {
-    const changes = since.goMod.slice(0, 6).map((c) => `${c === since.blamed ? '✗' : '•'} ${escapeMrkdwn(c.text)}${c === since.blamed && c.revert ? ` — revert: \`${escapeMrkdwn(c.revert)}\`` : ''}`);
+    const changes = since.goMod.slice(0, 6).map((c) => `${isBlamed(c, since.blamed) ? '✗' : '•'} ${escapeMrkdwn(c.text)}${isBlamed(c, since.blamed) && c.revert ? ` — revert: \`${escapeMrkdwn(c.revert)}\`` : ''}`);
     lines.push(`*Changed since the last green build* (\`${since.green.slice(0, 7)}\`, ${escapeMrkdwn(since.source)}): ${since.files.length === 0 ? 'no dependency file' : escapeMrkdwn(since.files.map((f) => f.path).slice(0, 8).join(', '))}`, ...changes);
   }
   return [section(clip(lines.join('\n'), LIMITS.sectionText))];

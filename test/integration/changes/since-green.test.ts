@@ -15,38 +15,10 @@ import { runCommand } from '../../../src/exec/run-command.ts';
 import type { DiagnosisReport } from '../../../src/report/model.ts';
 import { isolatedGitEnv, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake } from '../../fakes/jenkins-server.ts';
+import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 
 const THRESHOLDS = { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 };
-const goModWith = (reqs: string[]): string => `module example.com/app\n\ngo 1.19\n\nrequire (\n${reqs.map((r) => `\t${r}\n`).join('')})\n`;
-
-interface History {
-  bare: string;
-  shas: string[];
-}
-
-/** A bare repository whose commits are made by the given authors, oldest first. */
-async function makeHistory(root: string, name: string, commits: Array<{ author: string; subject: string; files: Record<string, string> }>): Promise<History> {
-  const work = join(root, `${name}-work`);
-  await mkdir(work, { recursive: true });
-  const env = isolatedGitEnv(root);
-  const git = (args: string[], extra: Record<string, string> = {}) => runCommand(['git', '-c', 'init.defaultBranch=main', ...args], { cwd: work, env: { ...env, ...extra }, timeoutMs: 30_000 });
-  await git(['init', '-q']);
-  const shas: string[] = [];
-  for (const c of commits) {
-    for (const [path, content] of Object.entries(c.files)) {
-      await mkdir(join(work, path, '..'), { recursive: true });
-      await writeFile(join(work, path), content);
-    }
-    await git(['add', '-A']);
-    await git(['commit', '-q', '-m', c.subject], { GIT_AUTHOR_NAME: c.author, GIT_AUTHOR_EMAIL: `${c.author}@example.test` });
-    shas.push((await git(['rev-parse', 'HEAD'])).stdout.trim());
-  }
-  const bare = join(root, `${name}.git`);
-  await runCommand(['git', 'clone', '-q', '--bare', work, bare], { env, timeoutMs: 30_000 });
-  return { bare, shas };
-}
-
 describe('diagnose since the last green build', () => {
   let fake: GoProxyFake;
   let root: string;
