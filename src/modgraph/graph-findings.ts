@@ -61,6 +61,10 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
     const m = p.module;
     const actual = p.actual;
     const replaced = modKey(actual) !== modKey(m);
+    // A requirement of the main go.mod as written was looked up by the first pass with the same request:
+    // its not-found, fetch error or declared path is already reported there (with the version to pin).
+    const firstPassCovered = p.chain.length === 2 && graph.goMod.require.some((r) => r.path === m.path && r.version === m.version);
+    if (firstPassCovered && (p.kind === 'not-found' || p.kind === 'fetch-error' || (p.kind === 'path-mismatch' && !replaced))) continue;
     const where = whereRequired(graph, p.chain);
     const chain = chainLabels(p.chain);
     const prefix = shortChain(p.chain);
