@@ -24,6 +24,9 @@ export type Command =
 
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'mitigated', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+/** The same values as the incident store's SEVERITIES (src/incidents/incident-types.ts). */
+export const INCIDENT_SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 export const INCIDENT_ROLES = ['commander', 'engineer', 'communicator'] as const;
 export type IncidentRole = (typeof INCIDENT_ROLES)[number];
 
@@ -32,6 +35,7 @@ export type IncidentAction =
   | { op: 'status'; status: IncidentStatus; note?: string; ref?: number }
   | { op: 'role'; role: IncidentRole; user: string; ref?: number }
   | { op: 'note'; text: string; ref?: number }
+  | { op: 'severity'; severity: IncidentSeverity; ref?: number }
   | { op: 'resolve'; summary?: string; ref?: number }
   | { op: 'log'; ref?: number }
   | { op: 'list' };
@@ -53,7 +57,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { name: 'rollback', usage: 'rollback <job>', summary: 'rebuild the last successful revision (needs permission)' },
   { name: 'cache', usage: 'cache clear <agent> | cache warm <agent> <repo>', summary: 'clear or pre-fill the module cache on an agent (needs permission)' },
   { name: 'status', usage: 'status', summary: 'workers, queues and agents' },
-  { name: 'incident', usage: 'incident open <title> | status <status> [note] | role commander|engineer|communicator @user | note <text> | resolve [summary] | log | list', summary: 'run the incident log' },
+  { name: 'incident', usage: 'incident open <title> | status <status> [note] | severity sev1..sev4 | role commander|engineer|communicator @user | note <text> | resolve [summary] | log | list', summary: 'run the incident log' },
   { name: 'help', usage: 'help [command]', summary: 'this list' },
 ];
 
@@ -175,6 +179,11 @@ function parseIncident(tokens: string[], rawAfter: (n: number) => string): Incid
       const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(args[1] ?? '')?.[1] ?? /^@?([UW][A-Z0-9]{2,})$/.exec(args[1] ?? '')?.[1] ?? /^@([A-Za-z0-9][A-Za-z0-9._-]{0,79})$/.exec(args[1] ?? '')?.[1];
       if (!user) throw usageError('incident', 'name the person as @user');
       return withRef({ op: 'role', role: role as IncidentRole, user });
+    }
+    case 'severity': {
+      const severity = (args[0] ?? '').toLowerCase();
+      if (!(INCIDENT_SEVERITIES as readonly string[]).includes(severity)) throw usageError('incident', `severity must be one of ${INCIDENT_SEVERITIES.join(', ')}`);
+      return withRef({ op: 'severity', severity: severity as IncidentSeverity });
     }
     case 'note': {
       const text = args.join(' ').trim();

@@ -41,7 +41,11 @@ export const ThresholdsSchema = z.strictObject({
   /** Fail when a volume has less free space than this percentage. */
   minFreePercent: z.number().min(0).max(100).default(10),
   /** Fail when a volume has fewer free bytes than this. */
-  minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+  minFreeBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(2 * 1024 ** 3),
   /** Fail when a volume has less free inodes than this percentage. */
   minFreeInodesPercent: z.number().min(0).max(100).default(5),
 });
@@ -49,6 +53,8 @@ export const ThresholdsSchema = z.strictObject({
 export const IncidentsConfigSchema = z.strictObject({
   /** On a CI failure alert: fetch the build's log, classify it and run the diagnosis of its repo, in the alert's thread. */
   autoDiagnose: z.boolean().default(true),
+  /** A diagnosis that finds a problem opens an incident (or joins the open one). Unset: on in Slack, off in \`buildfix shell\`. */
+  autoOpen: z.boolean().optional(),
 });
 
 /** What buildfix keeps within when it talks to Slack (docs/slack.md, "Limits buildfix keeps"). */

@@ -20,6 +20,7 @@
  * IncidentAnnouncer the front provides; without one (the terminal) the
  * answers are plain messages.
  */
+import { markdownToTerminal } from '../render/terminal-markdown.ts';
 import type { ChatSurface, Requester } from '../chat/chat-surface.ts';
 import type { Command, IncidentAction } from '../chat/parse-command.ts';
 import { mentionUser } from '../chat/mentions.ts';
@@ -58,7 +59,7 @@ export interface IncidentAnnouncer {
 
 export interface IncidentServiceOptions {
   store: IncidentStore;
-  config: Pick<Config, 'repos'>;
+  config: Pick<Config, 'repos'> & { incidents?: { autoOpen?: boolean | undefined } };
   logger: Logger;
   announcer?: IncidentAnnouncer;
 }
@@ -84,7 +85,7 @@ const STATUS_MARK: Record<string, string> = { running: '…', pass: '✓', fail:
 export class IncidentService {
   readonly store: IncidentStore;
   readonly announcer: IncidentAnnouncer | undefined;
-  readonly #config: Pick<Config, 'repos'>;
+  readonly #config: Pick<Config, 'repos'> & { incidents?: { autoOpen?: boolean | undefined } };
   readonly #log: Logger;
   readonly #runs = new WeakMap<Command, Run>();
 
@@ -121,6 +122,13 @@ export class IncidentService {
         await this.#refresh(updated);
         return;
       }
+      case 'severity': {
+        const incident = await this.#target(action.ref, where);
+        const updated = await this.store.setSeverity(incident.id, action.severity, requester.userId);
+        await this.#say(updated, surface, where, `Incident #${updated.id} is now ${updated.severity}.`);
+        await this.#refresh(updated);
+        return;
+      }
       case 'note': {
         const incident = await this.#target(action.ref, where);
         await this.store.addNote(incident.id, action.text, requester.userId);
@@ -145,7 +153,8 @@ export class IncidentService {
   async #open(title: string, requester: Requester, surface: ChatSurface, where: Where): Promise<void> {
     if (where.kind === 'chat' && where.threadTs) {
       const existing = await this.store.findByThread(where.channel, where.threadTs);
-      if (existing && existing.status !== 'resolved') throw new BuildfixError('BF_INPUT', `this thread already belongs to incident #${existing.id} (${existing.title})`);
+      if (existing && existing.status !== 'resolved')
+        throw new BuildfixError('BF_INPUT', `this thread already belongs to incident #${existing.id} (${existing.title})`);
     }
     const incident = await this.store.open({
       title,
@@ -164,13 +173,21 @@ export class IncidentService {
       if (incident.channel !== place.channel || incident.threadTs !== place.threadTs) await this.store.attachThread(incident.id, place.channel, place.threadTs);
       return;
     }
-    await surface.post({ kind: 'text', tone: 'warning', text: `Incident #${incident.id} opened: ${incident.title}\nNo commander yet: \`incident role commander @someone\` names one.` });
+    await surface.post({
+      kind: 'text',
+      tone: 'warning',
+      text: `Incident #${incident.id} opened: ${incident.title}\nNo commander yet: \`incident role commander @someone\` names one.`,
+    });
   }
 
   async #resolve(incident: Incident, summary: string | undefined, requester: Requester, surface: ChatSurface, where: Where): Promise<void> {
     const { incident: resolved, alreadyResolved } = await this.store.resolve(incident.id, { by: requester.userId, ...(summary ? { summary } : {}) });
     if (alreadyResolved) {
-      await surface.whisper({ kind: 'text', tone: 'info', text: `Incident #${resolved.id} was already resolved (${resolved.resolvedAt ?? 'earlier'}); open a new one if the problem is back.` });
+      await surface.whisper({
+        kind: 'text',
+        tone: 'info',
+        text: `Incident #${resolved.id} was already resolved (${resolved.resolvedAt ?? 'earlier'}); open a new one if the problem is back.`,
+      });
       return;
     }
     this.#log.info({ incident: resolved.id, by: requester.userId }, 'incident resolved');
@@ -180,7 +197,13 @@ export class IncidentService {
       if (!inThreadOf(resolved, where)) await surface.whisper({ kind: 'text', tone: 'success', text: `Incident #${resolved.id} resolved and archived.` });
       return;
     }
-    await surface.post({ kind: 'text', tone: 'success', text: `Incident #${resolved.id} resolved. Its report:\n${renderIncidentReport(resolved, timeline, 'md')}` });
+    const report = renderIncidentReport(resolved, timeline, 'md');
+    // A terminal gets the report as text; Slack and the archive keep the Markdown.
+    await surface.post({
+      kind: 'text',
+      tone: 'success',
+      text: `Incident #${resolved.id} resolved. Its report:\n${surface.localFiles ? markdownToTerminal(report) : report}`,
+    });
   }
 
   /** Answers where the incident's people look: its thread (posting there if the command came from elsewhere). */
@@ -208,7 +231,11 @@ export class IncidentService {
     const here = await this.store.listOpen(where.kind === 'chat' ? where.channel : undefined);
     const [only] = here;
     if (only && here.length === 1) return only;
-    if (here.length > 1) throw new BuildfixError('BF_INPUT', `${here.length} incidents are open here: name one, e.g. \`incident note #${only?.id ?? 1} …\`.\n${renderOpenList(here)}`);
+    if (here.length > 1)
+      throw new BuildfixError(
+        'BF_INPUT',
+        `${here.length} incidents are open here: name one, e.g. \`incident note #${only?.id ?? 1} …\`.\n${renderOpenList(here)}`,
+      );
     const elsewhere = where.kind === 'chat' ? await this.store.listOpen() : [];
     const none = where.kind === 'chat' ? 'No incident is open in this channel' : 'No incident is open';
     if (elsewhere.length > 0) throw new BuildfixError('BF_INPUT', `${none}: name one with #N.\n${renderOpenList(elsewhere)}`);
@@ -235,7 +262,12 @@ export class IncidentService {
     if (!run || id === undefined || event.status === undefined || event.status === 'info') return Promise.resolve();
     if (++run.milestones > MAX_MILESTONES_PER_JOB) return Promise.resolve();
     const took = event.durationMs !== undefined && event.status !== 'running' ? ` (${formatMs(event.durationMs)})` : '';
-    return this.#enqueue(run, id, { by: ACTOR_BUILDFIX, kind: 'job-progress', text: `${event.step} ${STATUS_MARK[event.status] ?? event.status} ${event.message}${took}`, data: { jobId, step: event.step, status: event.status } });
+    return this.#enqueue(run, id, {
+      by: ACTOR_BUILDFIX,
+      kind: 'job-progress',
+      text: `${event.step} ${STATUS_MARK[event.status] ?? event.status} ${event.message}${took}`,
+      data: { jobId, step: event.step, status: event.status },
+    });
   }
 
   async onJobOutcome(command: Command, outcome: JobOutcome, requester: Requester, surface: ChatSurface): Promise<void> {
@@ -253,13 +285,21 @@ export class IncidentService {
       }
       return;
     }
+    // incidents.autoOpen: unset means on in Slack (a channel's shared log), off in the terminal (one person's shell).
+    if (!(this.#config.incidents?.autoOpen ?? !surface.localFiles)) return;
     const root = run.outside && command.kind === 'diagnose' ? problemOf(command, outcome) : undefined;
     if (!root || command.kind !== 'diagnose') return;
     await this.#openFromProblem(command, root, result, requester, surface);
   }
 
   /** A diagnose outside any thread found a problem: join the incident already open for the repo, or open one in the command's thread. */
-  async #openFromProblem(command: Extract<Command, { kind: 'diagnose' }>, root: Finding, result: NewTimelineEntry, requester: Requester, surface: ChatSurface): Promise<void> {
+  async #openFromProblem(
+    command: Extract<Command, { kind: 'diagnose' }>,
+    root: Finding,
+    result: NewTimelineEntry,
+    requester: Requester,
+    surface: ChatSurface,
+  ): Promise<void> {
     const where = whereOf(surface);
     const keys = this.#pipelineKeys(command);
     for (const key of keys) {
@@ -305,7 +345,9 @@ export class IncidentService {
   }
 
   #enqueue(run: Run, id: number, entry: NewTimelineEntry): Promise<void> {
-    run.queue = run.queue.then(() => this.store.appendTimeline(id, entry)).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not record a job milestone'));
+    run.queue = run.queue
+      .then(() => this.store.appendTimeline(id, entry))
+      .catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not record a job milestone'));
     return run.queue;
   }
 }
@@ -352,11 +394,21 @@ export function describeJobOutcome(command: Command, outcome: JobOutcome): strin
     const subject = [root.module, root.version].filter(Boolean).join(' ');
     return `${what}${where}: root cause ${root.category}${subject ? ` (${subject})` : ''} — ${root.message}${root.fix ? ` Fix: ${root.fix}` : ''}${took}`;
   }
-  const result = (outcome.result ?? {}) as { report?: { ok?: boolean; checks?: unknown[] }; ok?: boolean; checks?: Array<{ status?: string; title?: string }>; exitCode?: number };
+  const result = (outcome.result ?? {}) as {
+    report?: { ok?: boolean; checks?: unknown[] };
+    ok?: boolean;
+    checks?: Array<{ status?: string; title?: string }>;
+    exitCode?: number;
+  };
   if (result.report) return `${what}${where}: no problem found${took}`;
   if (Array.isArray(result.checks)) {
     const failed = result.checks.filter((c) => c.status === 'fail' || c.status === 'error');
-    return failed.length === 0 ? `${what}${where}: all ${result.checks.length} checks passed${took}` : `${what}${where}: ${failed.length} of ${result.checks.length} checks failed (${failed.slice(0, 3).map((c) => c.title ?? '?').join('; ')})${took}`;
+    return failed.length === 0
+      ? `${what}${where}: all ${result.checks.length} checks passed${took}`
+      : `${what}${where}: ${failed.length} of ${result.checks.length} checks failed (${failed
+          .slice(0, 3)
+          .map((c) => c.title ?? '?')
+          .join('; ')})${took}`;
   }
   if (typeof result.exitCode === 'number') return `${what}${where}: exit ${result.exitCode}${took}`;
   return `${what}${where}: done${took}`;
@@ -364,14 +416,17 @@ export function describeJobOutcome(command: Command, outcome: JobOutcome): strin
 
 export function renderOpenList(open: readonly Incident[]): string {
   if (open.length === 0) return 'No open incidents.';
-  const lines = open.map((i) => `#${i.id} ${i.status} · ${i.severity} · ${i.title}${i.roles.commander ? ` · commander ${mentionUser(i.roles.commander)}` : ' · no commander'}`);
+  const lines = open.map(
+    (i) => `#${i.id} ${i.status} · ${i.severity} · ${i.title}${i.roles.commander ? ` · commander ${mentionUser(i.roles.commander)}` : ' · no commander'}`,
+  );
   return `Open incidents (${open.length}):\n${lines.join('\n')}`;
 }
 
 /** `incident log`: the timeline as lines (the first line says what it is). */
 export function renderTimelineText(incident: Incident, timeline: readonly TimelineEntry[]): string {
   // Mentions only from stored user ids (src/chat/mentions.ts); the entry texts are shown as text.
-  const text = (e: TimelineEntry): string => (e.kind === 'role' && typeof e.data?.user === 'string' && typeof e.data.role === 'string' ? `${e.data.role}: ${mentionUser(e.data.user)}` : e.text);
+  const text = (e: TimelineEntry): string =>
+    e.kind === 'role' && typeof e.data?.user === 'string' && typeof e.data.role === 'string' ? `${e.data.role}: ${mentionUser(e.data.user)}` : e.text;
   const lines = timeline.map((e) => `${e.at.replace(/\.\d+Z$/, 'Z')}  ${mentionUser(e.by)}  ${e.kind}  ${text(e)}`);
   return [`Incident #${incident.id} (${incident.status}) timeline, ${timeline.length} entries:`, ...lines].join('\n');
 }
