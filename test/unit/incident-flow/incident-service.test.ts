@@ -82,10 +82,10 @@ describe('which incident a terminal command means', () => {
     const { surface, output } = terminal();
     await service.handle(incidentAction('incident open proxy down'), ME, surface);
     await service.handle(incidentAction('incident resolve proxy restarted'), ME, surface);
-    assert.match(output(), /Incident #1 resolved\. Its report:\n# Incident #1: proxy down/);
+    assert.match(output(), /Incident #1 resolved\. Its report:\nIncident #1: proxy down\n/);
     await service.handle(incidentAction('incident resolve #1'), ME, surface);
     assert.match(output(), /Incident #1 was already resolved/);
-    assert.equal(output().match(/# Incident #1: proxy down/g)?.length, 1);
+    assert.equal(output().match(/\nIncident #1: proxy down\n/g)?.length, 1);
   });
 });
 
@@ -123,7 +123,8 @@ describe('the timeline recorder', () => {
 
   it('a failing diagnosis with no incident open opens one; a passing one does not; with its Jenkins job incident open it joins that', async () => {
     const store = new MemoryIncidentStore();
-    const withJob = loadConfig({ BUILDFIX_CONFIG: 'x.yaml' }, { readFile: () => 'repos:\n  payments:\n    url: /src/payments\n    job: payments/main\n' });
+    // A terminal surface opens incidents by itself only when the config asks (incidents.autoOpen).
+    const withJob = loadConfig({ BUILDFIX_CONFIG: 'x.yaml' }, { readFile: () => 'repos:\n  payments:\n    url: /src/payments\n    job: payments/main\nincidents:\n  autoOpen: true\n' });
     const service = new IncidentService({ store, config: withJob, logger });
     const { surface, output } = terminal();
 
