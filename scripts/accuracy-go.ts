@@ -11,6 +11,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../src/exec/run-command.ts';
 import { DEFAULT_COUNT, DEFAULT_SEED, generateProjects } from '../test/oracle/generate.ts';
 import { ORACLE_EXCEPTIONS, exceptionKey } from '../test/oracle/exceptions.ts';
 import { GO_MESSAGE_RULES, firstGoError } from '../test/oracle/judge.ts';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const family = option('family');
   let projects = generateProjects({ seed, count });
   if (family) projects = projects.filter((p) => p.family === family);
+  const goVersion = (await runCommand(['go', 'env', 'GOVERSION'], { timeoutMs: 15_000 })).stdout.trim().replace(/^go/, 'go ');
   const started = performance.now();
   let done = 0;
   const results = await measureAgreement(projects, {
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   lines.push('## buildfix diagnose vs the real `go mod download` (the go command as oracle)');
   lines.push('');
   lines.push(
-    `Produced by \`npm run accuracy:go\` (scripts/accuracy-go.ts): ${results.length} projects from the seeded generator in test/oracle/generate.ts (seed ${seed}; every variant of every family before any repeats), each run with go ${'1.19'} \`go mod download\` (fresh GOMODCACHE, GOFLAGS=-modcacherw, GOTOOLCHAIN=local, GOENV=off) and with buildfix's diagnose engine in-process (\`diagnose <dir> --skip host\`, \`--deep\` for the families that need zips), both against the same fakes on 127.0.0.1: one GOPROXY fake serving the project's module universe with real zips (entries that fail with 404/410/500, a refused port, a server that drops connections after 1 s unanswered, HTTPS with an untrusted CA) and a checksum DB that refuses connections. ${seconds.toFixed(0)} s at concurrency ${concurrency}.`,
+    `Produced by \`npm run accuracy:go\` (scripts/accuracy-go.ts): ${results.length} projects from the seeded generator in test/oracle/generate.ts (seed ${seed}; every variant of every family before any repeats), each run with ${goVersion} \`go mod download\` (fresh GOMODCACHE, GOFLAGS=-modcacherw, GOTOOLCHAIN=local, GOENV=off) and with buildfix's diagnose engine in-process (\`diagnose <dir> --skip host\`, \`--deep\` for the families that need zips), both against the same fakes on 127.0.0.1: one GOPROXY fake serving the project's module universe with real zips (entries that fail with 404/410/500, a refused port, a server that drops connections after 1 s unanswered, HTTPS with an untrusted CA) a checksum DB that refuses connections, and for the checksum-DB variants a checksum DB of their own that signs its notes with an ed25519 key go trusts (test/fakes/sumdb-server.ts). go and buildfix each get their own copy of the project (go mod download may rewrite go.mod). ${seconds.toFixed(0)} s at concurrency ${concurrency}. A fixed sample (five variants per family) runs as test/integration/diagnose/oracle-agreement.test.ts and fails on any disagreement test/oracle/exceptions.ts does not list.`,
   );
   lines.push('');
   lines.push(
