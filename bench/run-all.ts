@@ -14,6 +14,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'bench/diagnose-vs-go.ts', title: 'Diagnosis engine vs go mod download' },
   { file: 'bench/module-graph.ts', title: 'Module graph stage vs go mod download' },
+  { file: 'bench/deep-vs-go.ts', title: 'diagnose --deep vs go mod download' },
   { file: 'bench/queue-roundtrip.ts', title: 'Job queue round trip' },
   { file: 'bench/slack-ack.ts', title: 'Slack slash-command ack latency' },
   { file: 'bench/webhook-ingest.ts', title: 'CI webhook ingestion' },

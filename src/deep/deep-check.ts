@@ -160,12 +160,14 @@ export async function checkDeep(options: DeepCheckOptions): Promise<CheckResult>
       return f ? { ...f, ...(m.chain ? { chain: m.chain } : {}) } : undefined;
     };
 
+    // Both files are fetched at once (one round trip, not two); they are judged in go's order.
+    const zipPromise = fetchThroughChain(options.client, options.chain, m.path, m.version, 'zip', fetchOptions);
     const mod = await fetchThroughChain(options.client, options.chain, m.path, m.version, 'mod', fetchOptions);
     if (!mod.ok) return { checked: false, zipBytes: 0, sumDbAsked, skipped: mod.message };
     const modFinding = await witness('mod', { hash: goModHash(mod.bytes), source: mod.source, url: mod.url });
     if (modFinding) return { finding: modFinding, checked: true, zipBytes: 0, sumDbAsked };
 
-    const zip = await fetchThroughChain(options.client, options.chain, m.path, m.version, 'zip', fetchOptions);
+    const zip = await zipPromise;
     if (!zip.ok) return { checked: false, zipBytes: 0, sumDbAsked, skipped: zip.message };
     const label = `${m.path}@${m.version}`;
     if (zip.truncated) {

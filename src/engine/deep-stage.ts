@@ -78,7 +78,7 @@ export async function runDeepStage(options: DeepStageOptions): Promise<CheckResu
       privacy: options.privacy,
       client: options.client,
       sumDb: options.sumDb,
-      concurrency: Math.min(options.concurrency, 32),
+      concurrency: options.concurrency,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
