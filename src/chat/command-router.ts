@@ -163,7 +163,7 @@ export class CommandRouter {
     if (this.#extensions[command.kind]) return;
     let plan: JobPlan | undefined;
     if (command.kind === 'restart') plan = { name: 'restart-agent', payload: { agent: command.agent, reason: 'check' }, title: '' };
-    else if (command.kind === 'cache-clear' || command.kind === 'cache-warm') plan = this.planJob(command);
+    else if (command.kind === 'cache-clear' || command.kind === 'cache-warm' || command.kind === 'drill') plan = this.planJob(command);
     if (!plan) return;
     const localHost = defaultHostName(this.config.host);
     const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, { config: this.config, localHost });
@@ -223,6 +223,10 @@ export class CommandRouter {
       case 'cache-warm':
         agent(command.agent);
         repo(command.repo);
+        break;
+      case 'drill':
+        repo(command.repo);
+        agent(command.host);
         break;
       case 'explain':
         if (!surface.localFiles)
@@ -316,6 +320,13 @@ export class CommandRouter {
           name: 'warm-modcache',
           payload: { agent: command.agent, repo: command.repo },
           title: `warm the module cache on ${command.agent} for ${command.repo}`,
+        };
+      case 'drill':
+        return {
+          name: 'modcache-drill',
+          payload: { repo: command.repo },
+          ...(command.host ? { host: command.host } : {}),
+          title: `drill ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
         };
       default:
         throw new BuildfixError('BF_INTERNAL', `no job for ${command.kind}`);
@@ -431,6 +442,8 @@ export function actionLabel(command: Command): string {
       return `Clear cache on ${command.agent}`;
     case 'cache-warm':
       return `Warm cache on ${command.agent}`;
+    case 'drill':
+      return `Drill ${command.repo}`;
     default:
       return 'Run';
   }
@@ -452,6 +465,8 @@ export function confirmPrompt(command: Command, config?: Pick<Config, 'env'>): s
       return `Delete the whole Go module cache on ${command.agent} (go clean -modcache)? The next builds download every module again.`;
     case 'cache-warm':
       return `Run go mod download for ${command.repo} on ${command.agent}?`;
+    case 'drill':
+      return `Run an outage drill for ${command.repo}${command.host ? ` on ${command.host}` : ''}? go mod download runs with GOPROXY=off in a temporary copy against the agent's module cache, which stays read only; it takes the build's module sources in temporary disk space for a moment.`;
     default:
       return 'Run it?';
   }

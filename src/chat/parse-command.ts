@@ -18,6 +18,7 @@ export type Command =
   | { kind: 'rollback'; job: string }
   | { kind: 'cache-clear'; agent: string }
   | { kind: 'cache-warm'; agent: string; repo: string }
+  | { kind: 'drill'; repo: string; host?: string }
   | { kind: 'status' }
   | { kind: 'explain'; file: string }
   | { kind: 'incident'; action: IncidentAction };
@@ -56,6 +57,7 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { name: 'rebuild', usage: 'rebuild <job> [--clean]', summary: 'trigger a (clean) Jenkins build (needs permission)' },
   { name: 'rollback', usage: 'rollback <job>', summary: 'rebuild the last successful revision (needs permission)' },
   { name: 'cache', usage: 'cache clear <agent> | cache warm <agent> <repo>', summary: 'clear or pre-fill the module cache on an agent (needs permission)' },
+  { name: 'drill', usage: 'drill <repo> [--host <agent>]', summary: "outage drill: would go mod download pass from the agent's module cache with the proxy down? (needs permission)" },
   { name: 'status', usage: 'status', summary: 'workers, queues and agents' },
   { name: 'incident', usage: 'incident open <title> | status <status> [note] | severity sev1..sev4 | role commander|engineer|communicator @user | note <text> | resolve [summary] | log | list', summary: 'run the incident log' },
   { name: 'help', usage: 'help [command]', summary: 'this list' },
@@ -291,6 +293,12 @@ export function parseCommand(input: string): Command {
         return { kind: 'cache-warm', agent: checkName(name, 'agent', s.positionals[0]), repo: checkName(name, 'repo', s.positionals[1], REPO) };
       }
       throw usageError(name, sub ? `unknown cache action "${sub.slice(0, 40)}"` : 'say clear or warm');
+    }
+    case 'drill': {
+      const s = split(name, rest, [], ['host']);
+      noExtra(name, s, 1);
+      const host = s.options.get('host');
+      return { kind: 'drill', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}) };
     }
     case 'status': {
       const s = split(name, rest, [], []);

@@ -23,6 +23,8 @@ export function guardedActionOf(command: Command): GuardedAction | undefined {
     case 'cache-clear':
     case 'cache-warm':
       return 'cache';
+    case 'drill':
+      return 'drill';
     default:
       return undefined;
   }

@@ -84,6 +84,8 @@ export function formatCommand(command: Command): string {
       return `cache clear ${command.agent}`;
     case 'cache-warm':
       return `cache warm ${command.agent} ${q(command.repo)}`;
+    case 'drill':
+      return ['drill', q(command.repo), ...(command.host ? ['--host', command.host] : [])].join(' ');
     case 'status':
       return 'status';
     case 'explain':

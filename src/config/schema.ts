@@ -35,6 +35,8 @@ export const PermissionsSchema = z.strictObject({
   rebuild: PrincipalList.default([]),
   rollback: PrincipalList.default([]),
   cache: PrincipalList.default([]),
+  /** `/buildfix drill`: runs go mod download offline on an agent (temporary copies only). */
+  drill: PrincipalList.default([]),
 });
 
 export const ThresholdsSchema = z.strictObject({
@@ -81,7 +83,7 @@ export const FileConfigSchema = z.strictObject({
   repos: z.record(z.string().regex(NAME, 'repo names are letters, digits, . _ -'), RepoConfigSchema).default({}),
   agents: z.record(z.string().regex(NAME, 'agent names are letters, digits, . _ -'), AgentConfigSchema).default({}),
   jobs: z.record(z.string().regex(JOB_NAME, 'job names are Jenkins full names like team/payments/main'), JobConfigSchema).default({}),
-  permissions: PermissionsSchema.default({ restart: [], rebuild: [], rollback: [], cache: [] }),
+  permissions: PermissionsSchema.default({ restart: [], rebuild: [], rollback: [], cache: [], drill: [] }),
   thresholds: ThresholdsSchema.default({ minFreePercent: 10, minFreeBytes: 2 * 1024 ** 3, minFreeInodesPercent: 5 }),
   /** Parallel requests to each module proxy. */
   concurrency: z.number().int().min(1).max(512).default(64),

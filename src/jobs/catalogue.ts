@@ -95,6 +95,15 @@ export const JOB_CATALOGUE = {
     },
     load: async () => (await import('./handlers/warm-modcache-job.ts')).runWarmModcacheJob,
   }),
+  'modcache-drill': defineJob<typeof S.ModcacheDrillPayloadSchema, R.ModcacheDrillJobResult>({
+    summary: "outage drill: module-cache readiness, then the real go mod download with GOPROXY=off from the host's module cache (read only)",
+    payload: S.ModcacheDrillPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 1, timeoutMs: 10 * MINUTE, dedupWindowMs: 30_000 },
+    check: (p, ctx) => void checkRepo(p.repo, ctx),
+    load: async () => (await import('./handlers/modcache-drill-job.ts')).runModcacheDrillJob,
+  }),
   noop: defineJob<typeof S.NoopPayloadSchema, R.NoopJobResult>({
     summary: 'does nothing (optionally waits): tests and the queue benchmark',
     payload: S.NoopPayloadSchema,

@@ -53,6 +53,16 @@ export interface WarmModcacheJobResult extends CommandJobResult {
   repo: string;
 }
 
+/** `drill`: module-cache readiness and the offline `go mod download` on that host. */
+export interface ModcacheDrillJobResult {
+  /** Where the repo came from (credentials masked). */
+  repo: string;
+  /** The host's GOMODCACHE (read only). */
+  modcache: string;
+  readiness: { ready: number; total: number; percent: number; missing: Array<{ path: string; version: string; problems: string[] }> };
+  drill: { passed: boolean; failures: Array<{ path: string; version: string; message: string }>; otherErrors: string[]; durationMs: number };
+}
+
 export interface Lockfiles {
   goMod: boolean;
   goSum: boolean;

@@ -101,6 +101,11 @@ export const WarmModcachePayloadSchema = z.strictObject({
 });
 export type WarmModcachePayload = z.infer<typeof WarmModcachePayloadSchema>;
 
+export const ModcacheDrillPayloadSchema = z.strictObject({
+  repo: RepoRefSchema,
+});
+export type ModcacheDrillPayload = z.infer<typeof ModcacheDrillPayloadSchema>;
+
 export const EnvSnapshotPayloadSchema = z.strictObject({
   /** A checkout on that host whose lockfiles (go.sum, vendor/modules.txt, go.work.sum) are reported. */
   repo: RepoRefSchema.optional(),

@@ -1,4 +1,5 @@
 /** Terminal text for `buildfix cache status` and `buildfix drill`. */
+import type { ModcacheDrillJobResult } from '../jobs/job-results.ts';
 import type { DrillResult } from './drill.ts';
 import type { ModcacheReadiness } from './readiness.ts';
 
@@ -27,4 +28,19 @@ export function renderDrill(d: DrillResult, origin: string, modcache: string): s
   }
   lines.push(`(a temporary copy of the repository and of the cache's download area was used; nothing of the agent's was changed)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The chat job's result as a headline and plain lines (the Slack side escapes them). */
+export function drillSummaryLines(r: ModcacheDrillJobResult, max = 15): { headline: string; lines: string[] } {
+  const headline = r.drill.passed
+    ? `Drill passed: ${r.repo} builds with the proxy down (module cache ${r.readiness.ready}/${r.readiness.total} ready, ${r.readiness.percent}%)`
+    : `Drill FAILED: with the proxy down, ${r.repo} would fail${r.drill.failures.length > 0 ? ` on ${r.drill.failures.length} module${r.drill.failures.length === 1 ? '' : 's'}` : ''} (module cache ${r.readiness.ready}/${r.readiness.total} ready, ${r.readiness.percent}%)`;
+  const lines = [
+    ...r.drill.failures.slice(0, max).map((f) => `${f.path}${f.version ? `@${f.version}` : ''}: ${f.message}`),
+    ...(r.drill.failures.length > max ? [`… and ${r.drill.failures.length - max} more`] : []),
+    ...r.drill.otherErrors.slice(0, 5),
+  ];
+  if (r.drill.passed && r.readiness.missing.length > 0) lines.push(`readiness lists ${r.readiness.missing.length} module(s) go did not need offline: ${r.readiness.missing.slice(0, 5).map((m) => `${m.path}@${m.version}`).join(', ')}`);
+  lines.push(`module cache ${r.modcache} (read only; go ran in temporary copies)`);
+  return { headline, lines };
 }

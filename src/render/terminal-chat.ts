@@ -1,7 +1,8 @@
 /** Renders chat messages for the terminal shell: the same content Slack shows, as text. */
 import type { ChatMessage } from '../chat/chat-surface.ts';
 import type { Command } from '../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
+import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult } from '../jobs/job-results.ts';
+import { drillSummaryLines } from '../modcache/render-modcache.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import type { CheckResult } from '../report/model.ts';
@@ -59,6 +60,11 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
       const r = outcome.result as ClearModcacheJobResult;
       const freed = r.freedBytes !== undefined ? `, ${(r.freedBytes / 1024 / 1024).toFixed(0)} MiB freed` : '';
       return `${s.green('✓')} module cache cleared${r.modCacheDir ? ` (${r.modCacheDir}${freed})` : ''} ${where}\n${renderCommandResult(r, s)}\n`;
+    }
+    case 'modcache-drill': {
+      const { headline, lines } = drillSummaryLines(outcome.result as ModcacheDrillJobResult);
+      const ok = (outcome.result as ModcacheDrillJobResult).drill.passed;
+      return `${ok ? s.green(`✓ ${headline}`) : s.red(`✗ ${headline}`)} ${where}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
     }
     case 'env-snapshot': {
       const r = outcome.result as EnvSnapshotJobResult;

@@ -4,7 +4,8 @@
  */
 import { suggestRemediations } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ProbeJobResult } from '../../jobs/job-results.ts';
+import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult } from '../../jobs/job-results.ts';
+import { drillSummaryLines } from '../../modcache/render-modcache.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
 import { clip, codeBlock, context, escapeMrkdwn, fitBlocks, formatMs, LIMITS, mentionUser, section, tail, type KnownBlock } from './block-kit.ts';
@@ -76,6 +77,13 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
       const freed = r.freedBytes !== undefined ? `, ${(r.freedBytes / 1024 / 1024).toFixed(0)} MiB freed` : '';
       blocks = [section(`✅ *Module cache cleared* ${where}${r.modCacheDir ? ` (\`${escapeMrkdwn(r.modCacheDir)}\`${freed})` : ''}`), ...commandBlocks(r)];
       text = `Module cache cleared on ${outcome.host}`;
+      break;
+    }
+    case 'modcache-drill': {
+      const r = outcome.result as ModcacheDrillJobResult;
+      const { headline, lines } = drillSummaryLines(r);
+      blocks = [section(`${r.drill.passed ? '✅' : '❌'} *${escapeMrkdwn(headline)}* ${where}`), section(codeBlock(lines.join('\n')))];
+      text = headline;
       break;
     }
     case 'env-snapshot': {

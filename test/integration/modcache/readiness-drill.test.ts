@@ -3,7 +3,8 @@
  * real go command from the fake GOPROXY: a full cache passes both; with one
  * zip evicted, readiness names that module (N-1/N) and the real go, run by
  * the drill with GOPROXY=off, fails on that same module. The agent's cache is
- * byte-for-byte untouched by the drill. Also through the real CLI.
+ * byte-for-byte untouched by the drill. Also through the real CLI and the
+ * terminal chat (`drill <repo>`, confirmed, run as the modcache-drill job).
  */
 import assert from 'node:assert/strict';
 import { copyFile, rm } from 'node:fs/promises';
@@ -73,6 +74,12 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       const drill = await runCli(['drill', f.repo, '--modcache', f.modcache], env);
       assert.equal(drill.exitCode, 1, drill.stderr);
       assert.match(drill.stdout, /drill FAILED[^\n]*on 1 module:\n {2}example\.test\/Bravo@v1\.2\.0: module lookup disabled by GOPROXY=off/);
+
+      // The chat command, in the terminal chat: confirmed, then run as the modcache-drill job on this host.
+      const chat = await runCli(['shell'], env, { input: `drill ${f.repo}\ny\n` });
+      assert.match(chat.stdout, /Run an outage drill for .*GOPROXY=off.*\[y\/N\]/);
+      assert.match(chat.stdout, /Drill FAILED: with the proxy down, .* would fail on 1 module \(module cache 2\/3 ready, 66\.6%\)/);
+      assert.match(chat.stdout, /example\.test\/Bravo@v1\.2\.0: module lookup disabled by GOPROXY=off/);
     } finally {
       await copyFile(`${zip}.keep`, zip);
       await rm(`${zip}.keep`);
