@@ -15,6 +15,7 @@ import { runCommand } from '../../../src/exec/run-command.ts';
 import { goModHash } from '../../../src/gomod/dirhash.ts';
 import type { DiagnosisReport, Finding } from '../../../src/report/model.ts';
 import { mapLimit } from '../../../src/util/map-limit.ts';
+import { runCli } from '../../helpers/run-cli.ts';
 import { goModFor, startGoProxyFake, type FakeModule, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 
 const gm = (path: string, go: string | undefined, requires: string[] = [], declared = path): string =>
@@ -143,6 +144,22 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
   after(async () => {
     await fake.close();
     await rm(work, { recursive: true, force: true });
+  });
+
+  it('the CLI streams the first verdict, then prints the refined report with the chain', async () => {
+    const i = SCENARIOS.findIndex((sc) => sc.name === 'deep module declares another path');
+    const dir = join(work, 'cli', 'app');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire example.com/a v1.3.0\n`);
+    const cli = await runCli(['diagnose', dir, '--skip', 'host,probe,lint,toolchain,retractions'], { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', HOME: join(work, 'home') });
+    assert.ok(i >= 0);
+    assert.equal(cli.exitCode, 1, cli.stderr);
+    // The first pass sees nothing wrong with the direct requirement; the graph finds the deep mismatch.
+    assert.match(cli.stderr, /first pass \(\d+ ms\): ✓ no blocking problem · checking the module graph…/);
+    assert.match(cli.stdout, /module graph checked/);
+    assert.match(cli.stdout, /Root cause: module-path-mismatch — example\.com\/d v1\.0\.0/);
+    assert.match(cli.stdout, /via example\.com\/app → example\.com\/a@v1\.3\.0 → example\.com\/d@v1\.0\.0/);
+    assert.match(cli.stdout, /replace example\.com\/d v1\.0\.0 => example\.org\/d v1\.0\.0/);
   });
 
   for (const sc of SCENARIOS) {
