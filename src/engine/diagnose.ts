@@ -290,6 +290,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           git: graphGit,
           seed: firstPassLookups,
           concurrency: options.config.concurrency,
+          checkRetractions: options.checkRetractions ?? true,
           timeoutMs: options.graphTimeoutMs ?? options.config.requestTimeoutMs * 20,
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: emit,

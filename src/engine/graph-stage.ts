@@ -10,6 +10,7 @@ import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, VersionLookup } from '../goproxy/types.ts';
 import { buildList, downloadList, graphFindings, loadModuleGraph, ProxyGoModSource, type LoadedModuleGraph } from '../modgraph/index.ts';
+import { raisedRetractions } from '../modgraph/retractions.ts';
 import type { CheckResult, Finding, ProgressListener } from '../report/model.ts';
 
 export interface GraphStageOptions {
@@ -21,6 +22,8 @@ export interface GraphStageOptions {
   /** The first pass's lookups: their go.mod answers are not fetched again. */
   seed: readonly VersionLookup[];
   concurrency: number;
+  /** Warn when a version MVS raised a direct requirement to is retracted. */
+  checkRetractions?: boolean;
   /** The whole stage's budget; past it the stage reports an error check instead of hanging. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -53,6 +56,7 @@ export async function runGraphStage(goMod: GoMod, goSum: GoSum | undefined, opti
       },
     });
     const findings = graphFindings(graph, goSum);
+    if (options.checkRetractions && graph.problems.length === 0) findings.push(...(await raisedRetractions(graph, { client: options.client, chain: options.chain, privacy: options.privacy, concurrency: options.concurrency, signal })));
     const durationMs = Math.round(performance.now() - started);
     const errors = findings.some((f) => f.severity === 'error');
     const modules = buildList(graph).length - 1;

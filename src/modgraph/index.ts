@@ -5,6 +5,7 @@
  */
 export { buildList, downloadList, loadModuleGraph, mainPruning, pruningForGoVersion, type LoadGraphOptions, type LoadedModuleGraph } from './load-graph.ts';
 export { findingKey, graphFindings } from './graph-findings.ts';
+export { raisedRetractions, type RetractionCheckOptions } from './retractions.ts';
 export { compareMvsVersions, RequirementGraph } from './mvs.ts';
 export { fetchFromLookup, ProxyGoModSource, readLocalGoMod, type ProxySourceOptions } from './proxy-source.ts';
 export { modKey, type GoModFetch, type GoModSource, type GoModSummary, type GraphProblem, type GraphProblemKind, type ModVer, type ModuleGraph, type Pruning } from './types.ts';

@@ -46,6 +46,15 @@ const MODULES: FakeModule[] = [
   { path: 'example.com/c', versions: [{ version: 'v1.0.0', goMod: gm('example.com/c', '1.19') }, { version: 'v1.1.0', fail: { status: 404 } }, { version: 'v1.2.0', goMod: gm('example.com/c', '1.19') }] },
   { path: 'example.com/d', versions: [{ version: 'v1.0.0', goMod: gm('example.com/d', '1.19', [], 'example.org/d') }] },
   { path: 'example.org/d', versions: [{ version: 'v1.0.0', goMod: gm('example.org/d', '1.19') }] },
+  {
+    path: 'example.com/r',
+    versions: [
+      { version: 'v1.0.0', goMod: gm('example.com/r', '1.19') },
+      { version: 'v1.1.0', goMod: gm('example.com/r', '1.19') },
+      { version: 'v1.2.0', goMod: `${gm('example.com/r', '1.19')}\nretract v1.1.0 // corrupts the cache\n` },
+    ],
+  },
+  { path: 'example.com/s', versions: [{ version: 'v1.0.0', goMod: gm('example.com/s', '1.19', ['example.com/r@v1.1.0']) }] },
   { path: 'example.com/e', versions: [{ version: 'v1.0.0', goMod: gm('example.com/e', '1.19') }] },
 ];
 
@@ -67,6 +76,8 @@ interface Scenario {
   localDirs?: Record<string, string>;
   /** The module@version go names and the category buildfix must give it; undefined: go succeeds. */
   fails?: { module: string; category: Finding['category'] };
+  /** A warning buildfix must give (go succeeds): category and module@version. */
+  warn?: { module: string; category: Finding['category']; message: RegExp };
   /** A chain buildfix must show for it. */
   chain?: string[];
 }
@@ -95,6 +106,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'go.sum /go.mod line tampered deep in the graph', go: '1.19', require: ['example.com/a@v1.4.0'], goSum: () => sumLine('example.com/a', 'v1.4.0') + sumLine('example.com/b', 'v1.0.0', TAMPERED), fails: { module: 'example.com/b@v1.0.0', category: 'checksum-mismatch' } },
   { name: 'direct requirement declares another path', go: '1.19', require: ['example.com/d@v1.0.0'], fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' } },
   { name: 'direct requirement missing', go: '1.19', require: ['example.com/c@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
+  { name: 'MVS raises a direct requirement to a retracted version: a warning, go succeeds', go: '1.19', require: ['example.com/r@v1.0.0', 'example.com/s@v1.0.0'], warn: { module: 'example.com/r@v1.1.0', category: 'retracted-version', message: /corrupts the cache/ } },
   { name: 'deep go.mod that does not parse', go: '1.19', require: ['example.com/a@v1.7.0'], fails: { module: 'example.com/b@v1.2.0', category: 'invalid-go-mod' } },
 ];
 
@@ -124,7 +136,6 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
         goEnv,
         host: 'test',
         parts: { probe: false, host: false, lint: false, toolchain: false },
-        checkRetractions: false,
         processEnv: { HOME: join(work, 'home') },
         onFirstVerdict: (r) => {
           first = r;
@@ -173,6 +184,12 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
       // buildfix fails exactly when go does…
       assert.equal(errors.length > 0, r.go.exitCode !== 0, show);
       assert.equal(sc.fails !== undefined, r.go.exitCode !== 0, `scenario expectation vs go: ${show}`);
+      if (sc.warn) {
+        const [wp, wv] = sc.warn.module.split('@');
+        const w = r.report.findings.find((f) => f.category === sc.warn?.category && f.module === wp && f.version === wv);
+        assert.equal(w?.severity, 'warning', show);
+        assert.match(w?.message ?? '', sc.warn.message);
+      }
       if (!sc.fails) return;
       // …and names the module version go names, with a category that fits go's message.
       const [path, version] = sc.fails.module.split('@') as [string, string | undefined];
