@@ -60,7 +60,7 @@ export async function handleButton(front: SlackFront, body: BlockAction<ButtonAc
       return;
     }
     const cancelled = action.action_id.startsWith(ACTION_CANCEL);
-    const answered = renderAnswered(confirmPrompt(command), cancelled ? 'cancelled' : 'confirmed', body.user.id);
+    const answered = renderAnswered(confirmPrompt(command, front.config), cancelled ? 'cancelled' : 'confirmed', body.user.id);
     await front.outbox.update({ channel, ts: messageTs, message: answered }).catch((err: unknown) => log.warn({ err }, 'could not mark the confirmation answered'));
     log.info({ command: value.c, cancelled, requestedBy: value.r }, cancelled ? 'confirmation cancelled' : 'confirmation accepted');
     if (cancelled) return;
