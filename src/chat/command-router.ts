@@ -166,8 +166,10 @@ export class CommandRouter {
     else if (command.kind === 'cache-clear' || command.kind === 'cache-warm' || command.kind === 'drill') plan = this.planJob(command);
     if (!plan) return;
     const localHost = defaultHostName(this.config.host);
-    const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, { config: this.config, localHost });
-    if (this.dispatcher.kind === 'in-process' && prepared.host !== undefined && prepared.host !== localHost) {
+    // As the dispatcher will check it: an in-process one acts on this host only; BullMQ routes to the agent's own worker.
+    const inProcess = this.dispatcher.kind === 'in-process';
+    const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, { config: this.config, localHost: inProcess ? localHost : undefined });
+    if (inProcess && prepared.host !== undefined && prepared.host !== localHost) {
       throw new BuildfixError('BF_USAGE', `jobs run in-process on "${localHost}" (REDIS_URL is not set): there is no worker for "${prepared.host}"`);
     }
   }

@@ -122,10 +122,12 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     const reply = thread.find((m) => m.ts !== root.ts && /ledger/.test(m.text));
     assert.match(allText(reply), /Root cause: version-not-found/);
     assert.match(allText(reply), /v1\.9\.8/, 'the fix names the last published version');
-    // version-not-found with a known job: a roll-back button with a confirm dialog
-    const rollback = buttonsOf(reply).find((b) => /Roll back payments\/main/.test(b.text.text));
-    assert.ok(rollback, `buttons: ${JSON.stringify(buttonsOf(reply))}`);
-    assert.ok(rollback.confirm && rollback.confirm.title.text.length <= 100 && rollback.confirm.text.text.length <= 300);
+    // version-not-found with a known job, but Jenkins is not configured here: no roll-back button for an action that cannot run
+    assert.equal(
+      buttonsOf(reply).filter((b) => /Roll back|[Rr]ebuild/.test(b.text.text)).length,
+      0,
+      `buttons: ${JSON.stringify(buttonsOf(reply))}`,
+    );
   });
 
   it('a mention inside a thread joins that thread, and a redelivery (X-Slack-Retry-Num) is handled once', async () => {
