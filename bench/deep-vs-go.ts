@@ -29,7 +29,11 @@ export async function benchDeepVsGo(): Promise<string> {
   const sums: string[] = [];
   for (let i = 0; i < REQUIREMENTS; i++) {
     const path = `example.com/mod${String(i).padStart(3, '0')}`;
-    const files: Record<string, string> = { 'LICENSE': 'MIT\n', 'lib.go': `package mod${i}\n\n// F returns ${i}.\nfunc F() int { return ${i} }\n`, 'internal/x/x.go': `package x\n\nconst N = ${i}\n`.repeat(20) };
+    const files: Record<string, string> = {
+      LICENSE: 'MIT\n',
+      'lib.go': `package mod${i}\n\n// F returns ${i}.\nfunc F() int { return ${i} }\n`,
+      'internal/x/x.go': `package x\n\nconst N = ${i}\n`.repeat(20),
+    };
     const m: FakeModule = { path, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.1', files }] };
     modules.push(m);
     const v = m.versions[1]!;
@@ -46,7 +50,15 @@ export async function benchDeepVsGo(): Promise<string> {
       await mkdir(repo, { recursive: true });
       await writeFile(join(repo, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire (\n${lines.join('\n')}\n)\n`);
       await writeFile(join(repo, 'go.sum'), `${sums.sort().join('\n')}\n`);
-      const baseEnv = { PATH: process.env.PATH, HOME: join(work, 'home'), GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', NO_COLOR: '1' };
+      const baseEnv = {
+        PATH: process.env.PATH,
+        HOME: join(work, 'home'),
+        GOPROXY: fake.url,
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=mod',
+        GOTOOLCHAIN: 'local',
+        NO_COLOR: '1',
+      };
       await mkdir(baseEnv.HOME, { recursive: true });
       const go: TimedRun[] = [];
       const deep: TimedRun[] = [];

@@ -95,7 +95,13 @@ function zipRuleFinding(m: DeepModule, source: string, z: ZipInspection): Findin
   const label = `${m.path}@${m.version}`;
   const requireWhere = m.location ? ` (${m.location})` : '';
   if (z.sizeError) {
-    return zipFinding(m, `served by ${source}`, `the module zip for ${label} is too large for go: ${z.sizeError}`, z.sizeError, `go refuses this version whatever the proxy: require another version of ${m.path}${requireWhere}, or have its author shrink the module and tag a new version.`);
+    return zipFinding(
+      m,
+      `served by ${source}`,
+      `the module zip for ${label} is too large for go: ${z.sizeError}`,
+      z.sizeError,
+      `go refuses this version whatever the proxy: require another version of ${m.path}${requireWhere}, or have its author shrink the module and tag a new version.`,
+    );
   }
   if (z.invalid.length === 0) return undefined;
   const lines = z.invalid.slice(0, 5).map((p) => `${p.name}: ${p.reason}`);
@@ -134,7 +140,11 @@ export async function checkDeep(options: DeepCheckOptions): Promise<CheckResult>
 
   const checkOne = async (m: DeepModule): Promise<ModuleOutcome> => {
     const bypassProxy = options.privacy.bypassProxy(m.path);
-    const fetchOptions = { bypassProxy, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+    const fetchOptions = {
+      bypassProxy,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    };
     let sumDbAsked = false;
     const witness = async (kind: 'zip' | 'mod', served: SumWitnesses['served']): Promise<Finding | undefined> => {
       const goSum = sums.get(`${m.path} ${m.version}${kind === 'mod' ? '/go.mod' : ''}`);
@@ -172,7 +182,18 @@ export async function checkDeep(options: DeepCheckOptions): Promise<CheckResult>
     const label = `${m.path}@${m.version}`;
     if (zip.truncated) {
       const reason = `module zip file is too large (more than ${MAX_ZIP_FILE} bytes)`;
-      return { finding: zipFinding(m, `served by ${zip.source}`, `the module zip for ${label} is too large for go: ${reason}`, reason, `require another version of ${m.path}`), checked: true, zipBytes: zip.bytes.length, sumDbAsked };
+      return {
+        finding: zipFinding(
+          m,
+          `served by ${zip.source}`,
+          `the module zip for ${label} is too large for go: ${reason}`,
+          reason,
+          `require another version of ${m.path}`,
+        ),
+        checked: true,
+        zipBytes: zip.bytes.length,
+        sumDbAsked,
+      };
     }
     let inspection: ZipInspection;
     try {
@@ -180,7 +201,13 @@ export async function checkDeep(options: DeepCheckOptions): Promise<CheckResult>
     } catch (err) {
       if (!(err instanceof ZipReadError)) throw err;
       return {
-        finding: zipFinding(m, `served by ${zip.source}: ${zip.url}`, `${zip.source} serves a module zip for ${label} that is not a readable zip archive`, err.message, `The proxy ${zip.source} returns a broken file for ${label}: take it out of GOPROXY or have its operator purge its copy.`),
+        finding: zipFinding(
+          m,
+          `served by ${zip.source}: ${zip.url}`,
+          `${zip.source} serves a module zip for ${label} that is not a readable zip archive`,
+          err.message,
+          `The proxy ${zip.source} returns a broken file for ${label}: take it out of GOPROXY or have its operator purge its copy.`,
+        ),
         checked: true,
         zipBytes: zip.bytes.length,
         sumDbAsked,
@@ -193,7 +220,10 @@ export async function checkDeep(options: DeepCheckOptions): Promise<CheckResult>
           m,
           `served by ${zip.source}: ${zip.url}`,
           `${outside.reason}: every file of a module zip must be under ${label}/ (go stops before extracting it)`,
-          inspection.outsidePrefix.slice(0, 5).map((p) => p.name).join('\n'),
+          inspection.outsidePrefix
+            .slice(0, 5)
+            .map((p) => p.name)
+            .join('\n'),
           `Module zips with files outside ${label}/ are built wrongly: if ${zip.source} is a private proxy or mirror, have it rebuild the zip (or take it out of GOPROXY); a zip published that way by the module's author needs a new tag.`,
         ),
         checked: true,

@@ -25,18 +25,36 @@ export async function fetchThroughChain(
   if (options.bypassProxy) return { ok: false, reason: 'direct', message: `${module} matches GONOPROXY/GOPRIVATE: go fetches it direct (from its repository)` };
   let last: ChainFetch = { ok: false, reason: 'not-found', message: `${module}@${version}: no GOPROXY entry` };
   for (const entry of chain) {
-    if (entry.kind === 'direct') return { ok: false, reason: 'direct', message: `${module}@${version} .${kind} is not on the proxies; go would fetch it direct` };
+    if (entry.kind === 'direct')
+      return { ok: false, reason: 'direct', message: `${module}@${version} .${kind} is not on the proxies; go would fetch it direct` };
     if (entry.kind === 'off') return { ok: false, reason: 'off', message: 'GOPROXY=off: module downloads are disabled' };
     const source = redactUrl(entry.url);
     try {
-      const res = await client.fetch(entry.url, module, { kind, version }, {
-        binary: true,
-        maxBodyBytes: kind === 'zip' ? MAX_ZIP_FILE + 1 : 16 * 1024 * 1024 + 1,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      });
-      if (res.status === 200) return { ok: true, bytes: res.bytes ?? Buffer.alloc(0), source, url: redactUrl(proxyFileUrl(entry.url, module, { kind, version })), truncated: res.truncated };
-      last = { ok: false, reason: res.notFound ? 'not-found' : 'error', message: `${source}: ${module}@${version} .${kind}: HTTP ${res.status}${res.message ? ` ${res.message}` : ''}`, source };
+      const res = await client.fetch(
+        entry.url,
+        module,
+        { kind, version },
+        {
+          binary: true,
+          maxBodyBytes: kind === 'zip' ? MAX_ZIP_FILE + 1 : 16 * 1024 * 1024 + 1,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        },
+      );
+      if (res.status === 200)
+        return {
+          ok: true,
+          bytes: res.bytes ?? Buffer.alloc(0),
+          source,
+          url: redactUrl(proxyFileUrl(entry.url, module, { kind, version })),
+          truncated: res.truncated,
+        };
+      last = {
+        ok: false,
+        reason: res.notFound ? 'not-found' : 'error',
+        message: `${source}: ${module}@${version} .${kind}: HTTP ${res.status}${res.message ? ` ${res.message}` : ''}`,
+        source,
+      };
       if (!res.notFound && !entry.fallThroughOnAnyError) return last;
     } catch (err) {
       last = { ok: false, reason: 'error', message: err instanceof Error ? err.message : String(err), source };

@@ -48,7 +48,12 @@ export function sumVerdict(w: SumWitnesses): Finding | undefined {
   const db = 'hash' in w.sumDb ? w.sumDb : undefined;
   const servedLine = `${w.served.source} served ${w.served.url}: ${w.served.hash}`;
   const s = w.sumDb;
-  const dbLine = 'hash' in s ? `checksum DB ${s.db} (${s.url}): ${s.hash}` : 'unavailable' in s ? `checksum DB: not available (${s.unavailable})` : `checksum DB: not consulted (${s.notConsulted})`;
+  const dbLine =
+    'hash' in s
+      ? `checksum DB ${s.db} (${s.url}): ${s.hash}`
+      : 'unavailable' in s
+        ? `checksum DB: not available (${s.unavailable})`
+        : `checksum DB: not consulted (${s.notConsulted})`;
   if (w.goSum) {
     if (w.goSum.hash === w.served.hash) return undefined;
     const gsLine = `go.sum:${w.goSum.line}: ${goSumText(w)} ${w.goSum.hash}`;

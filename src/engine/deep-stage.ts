@@ -51,7 +51,14 @@ export async function runDeepStage(options: DeepStageOptions): Promise<CheckResu
         ...signal,
       });
       const findings = graphFindings(graph, options.goSum);
-      results.push({ id: 'graph', title: 'module graph as go loads it', status: findings.some((f) => f.severity === 'error') ? 'fail' : findings.length ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `${graph.graph.buildList().length} modules in the build list`, findings });
+      results.push({
+        id: 'graph',
+        title: 'module graph as go loads it',
+        status: findings.some((f) => f.severity === 'error') ? 'fail' : findings.length ? 'warn' : 'pass',
+        durationMs: Math.round(performance.now() - t0),
+        detail: `${graph.graph.buildList().length} modules in the build list`,
+        findings,
+      });
     }
     modules = downloadList(graph).map((m) => {
       const location = lines.get(`${m.path}@${m.version}`);
@@ -95,22 +102,37 @@ export async function runDeepStage(options: DeepStageOptions): Promise<CheckResu
 export function supersede(earlier: Finding[], later: Finding[]): Finding[] {
   const keys = new Set(later.map((f) => f.key).filter((k): k is string => k !== undefined));
   const sums = new Set(later.filter((f) => f.category === 'checksum-mismatch' && f.module).map((f) => `${f.module}@${f.version ?? ''}`));
-  const kept = earlier.filter((f) => !(f.key !== undefined && keys.has(f.key)) && !(f.key === undefined && f.category === 'checksum-mismatch' && f.module && sums.has(`${f.module}@${f.version ?? ''}`)));
+  const kept = earlier.filter(
+    (f) =>
+      !(f.key !== undefined && keys.has(f.key)) &&
+      !(f.key === undefined && f.category === 'checksum-mismatch' && f.module && sums.has(`${f.module}@${f.version ?? ''}`)),
+  );
   // Within the later findings the last one for a key wins (the deep check runs after the graph).
   const seen = new Set<string>();
-  const fresh = [...later].reverse().filter((f) => {
-    if (f.key === undefined) return true;
-    if (seen.has(f.key)) return false;
-    seen.add(f.key);
-    return true;
-  }).reverse();
+  const fresh = [...later]
+    .reverse()
+    .filter((f) => {
+      if (f.key === undefined) return true;
+      if (seen.has(f.key)) return false;
+      seen.add(f.key);
+      return true;
+    })
+    .reverse();
   return [...kept, ...fresh];
 }
 
 /** Folds the deep stage's checks into the earlier ones: what they supersede leaves the earlier checks. */
 export function mergeDeepChecks(checks: readonly CheckResult[], deep: CheckResult[]): CheckResult[] {
   const later = deep.flatMap((c) => c.findings);
-  const keep = new Set(supersede(checks.flatMap((c) => c.findings), later));
+  const keep = new Set(
+    supersede(
+      checks.flatMap((c) => c.findings),
+      later,
+    ),
+  );
   const deepKeep = new Set(later.filter((f) => keep.has(f)));
-  return [...checks.map((c) => ({ ...c, findings: c.findings.filter((f) => keep.has(f)) })), ...deep.map((c) => ({ ...c, findings: c.findings.filter((f) => deepKeep.has(f)) }))];
+  return [
+    ...checks.map((c) => ({ ...c, findings: c.findings.filter((f) => keep.has(f)) })),
+    ...deep.map((c) => ({ ...c, findings: c.findings.filter((f) => deepKeep.has(f)) })),
+  ];
 }

@@ -63,7 +63,30 @@ export class ZipReadError extends Error {
 }
 
 const FILE_NAME_PUNCT = new Set('!#$%&()+,-.=@[]^_{}~ ');
-const BAD_WINDOWS_NAMES = new Set(['CON', 'PRN', 'AUX', 'NUL', 'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9', 'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9']);
+const BAD_WINDOWS_NAMES = new Set([
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  'COM1',
+  'COM2',
+  'COM3',
+  'COM4',
+  'COM5',
+  'COM6',
+  'COM7',
+  'COM8',
+  'COM9',
+  'LPT1',
+  'LPT2',
+  'LPT3',
+  'LPT4',
+  'LPT5',
+  'LPT6',
+  'LPT7',
+  'LPT8',
+  'LPT9',
+]);
 
 function fileNameOK(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
@@ -120,7 +143,8 @@ function collisionChecker(): (p: string, isDir: boolean) => { rule: ZipRule; rea
     const key = fold(p);
     const other = seen.get(key);
     if (other) {
-      if (other.path !== p) return { rule: 'case-collision', reason: `case-insensitive file name collision: ${JSON.stringify(other.path)} and ${JSON.stringify(p)}` };
+      if (other.path !== p)
+        return { rule: 'case-collision', reason: `case-insensitive file name collision: ${JSON.stringify(other.path)} and ${JSON.stringify(p)}` };
       if (other.isDir !== isDir) return { rule: 'file-and-directory', reason: `entry ${JSON.stringify(p)} is both a file and a directory` };
       if (!isDir) return { rule: 'duplicate', reason: `multiple entries for file ${JSON.stringify(p)}` };
     } else {

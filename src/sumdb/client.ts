@@ -149,7 +149,10 @@ export class SumDbClient {
         status = (await this.#http.get(supported, this.#getOptions())).status;
       } catch (err) {
         if (entry.fallThroughOnAnyError) continue;
-        throw new SumDbError('transport', `checksum database ${db.name}: ${err instanceof Error ? err.message : String(err)}`, { url: redactUrl(supported), cause: err });
+        throw new SumDbError('transport', `checksum database ${db.name}: ${err instanceof Error ? err.message : String(err)}`, {
+          url: redactUrl(supported),
+          cause: err,
+        });
       }
       if (status === 200) {
         const url = joinUrl(entry.url, `sumdb/${db.name}`);
@@ -190,15 +193,23 @@ export class SumDbClient {
 
   async #lookup(module: string, version: string): Promise<SumDbLookup> {
     const db = this.#requireDb();
-    if (!this.covers(module)) throw new SumDbError('disabled', `${module} matches GONOSUMDB/GOPRIVATE (${this.#privacy.noSumDb}): the checksum database is not consulted for it`);
+    if (!this.covers(module))
+      throw new SumDbError('disabled', `${module} matches GONOSUMDB/GOPRIVATE (${this.#privacy.noSumDb}): the checksum database is not consulted for it`);
     const started = performance.now();
     const base = await this.endpoint();
     const url = joinUrl(base.url, `lookup/${escapePath(module)}@${escapeVersion(version)}`);
     const res = await this.#get(url, false);
     if (res.status !== 200) {
-      const first = res.body.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300);
+      const first = res.body
+        .split('\n')
+        .find((l) => l.trim() !== '')
+        ?.trim()
+        .slice(0, 300);
       const kind = res.status === 404 || res.status === 410 ? 'not-found' : 'http';
-      throw new SumDbError(kind, `${db.name}: lookup ${module}@${version}: HTTP ${res.status}${first ? `: ${first}` : ''}`, { status: res.status, url: redactUrl(url) });
+      throw new SumDbError(kind, `${db.name}: lookup ${module}@${version}: HTTP ${res.status}${first ? `: ${first}` : ''}`, {
+        status: res.status,
+        url: redactUrl(url),
+      });
     }
     const verifyError = (reason: string, cause?: unknown): SumDbError =>
       new SumDbError('verify', `${db.name}: lookup ${module}@${version} cannot be trusted: ${reason}`, { url: redactUrl(url), ...(cause ? { cause } : {}) });
@@ -217,7 +228,9 @@ export class SumDbClient {
     if (id >= tree.n) throw verifyError(`cannot validate record ${id} in tree of size ${tree.n}`);
     let leaf: Buffer;
     try {
-      [leaf] = (await readHashes(tree, SUMDB_TILE_HEIGHT, [storedHashIndex(0, id)], (tiles) => Promise.all(tiles.map((t) => this.#tile(base.url, t))))) as [Buffer];
+      [leaf] = (await readHashes(tree, SUMDB_TILE_HEIGHT, [storedHashIndex(0, id)], (tiles) => Promise.all(tiles.map((t) => this.#tile(base.url, t))))) as [
+        Buffer,
+      ];
     } catch (err) {
       if (err instanceof SumDbError) throw err;
       throw verifyError(err instanceof Error ? err.message : String(err), err);
@@ -240,7 +253,8 @@ export class SumDbClient {
     try {
       return await this.#http.get(url, this.#getOptions(binary));
     } catch (err) {
-      if (err instanceof HttpRequestError) throw new SumDbError('transport', `${this.db?.name ?? 'sumdb'}: ${err.message}`, { url: redactUrl(url), cause: err });
+      if (err instanceof HttpRequestError)
+        throw new SumDbError('transport', `${this.db?.name ?? 'sumdb'}: ${err.message}`, { url: redactUrl(url), cause: err });
       throw err;
     }
   }
@@ -253,7 +267,12 @@ export class SumDbClient {
       p = (async () => {
         const url = joinUrl(base, path);
         const res = await this.#get(url, true);
-        if (res.status !== 200) throw new SumDbError(res.status === 404 || res.status === 410 ? 'not-found' : 'http', `${this.db?.name ?? 'sumdb'}: ${redactUrl(url)}: HTTP ${res.status}`, { status: res.status, url: redactUrl(url) });
+        if (res.status !== 200)
+          throw new SumDbError(
+            res.status === 404 || res.status === 410 ? 'not-found' : 'http',
+            `${this.db?.name ?? 'sumdb'}: ${redactUrl(url)}: HTTP ${res.status}`,
+            { status: res.status, url: redactUrl(url) },
+          );
         return res.bytes ?? Buffer.alloc(0);
       })();
       this.#tiles.set(path, p);

@@ -69,21 +69,37 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'malformed file name in the zip',
-    module: mod('example.test/deep/badname', { zipEntries: [{ name: `example.test/deep/badname@${V}/go.mod`, data: 'module example.test/deep/badname\n' }, { name: `example.test/deep/badname@${V}/a:b.go`, data: 'package a\n' }] }),
+    module: mod('example.test/deep/badname', {
+      zipEntries: [
+        { name: `example.test/deep/badname@${V}/go.mod`, data: 'module example.test/deep/badname\n' },
+        { name: `example.test/deep/badname@${V}/a:b.go`, data: 'package a\n' },
+      ],
+    }),
     goError: /malformed file path "a:b\.go": invalid char ':'/,
     category: 'invalid-module-zip',
     says: /malformed file path "a:b\.go"/,
   },
   {
     name: 'case-insensitive collision in the zip',
-    module: mod('example.test/deep/collide', { zipEntries: [{ name: `example.test/deep/collide@${V}/go.mod`, data: 'module example.test/deep/collide\n' }, { name: `example.test/deep/collide@${V}/README`, data: 'a\n' }, { name: `example.test/deep/collide@${V}/readme`, data: 'b\n' }] }),
+    module: mod('example.test/deep/collide', {
+      zipEntries: [
+        { name: `example.test/deep/collide@${V}/go.mod`, data: 'module example.test/deep/collide\n' },
+        { name: `example.test/deep/collide@${V}/README`, data: 'a\n' },
+        { name: `example.test/deep/collide@${V}/readme`, data: 'b\n' },
+      ],
+    }),
     goError: /case-insensitive file name collision: "README" and "readme"/,
     category: 'invalid-module-zip',
     says: /case-insensitive file name collision/,
   },
   {
     name: 'file outside module@version/ in the zip',
-    module: mod('example.test/deep/outside', { zipEntries: [{ name: `example.test/deep/outside@${V}/go.mod`, data: 'module example.test/deep/outside\n' }, { name: 'example.test/deep/other@v1.0.0/x.go', data: 'package x\n' }] }),
+    module: mod('example.test/deep/outside', {
+      zipEntries: [
+        { name: `example.test/deep/outside@${V}/go.mod`, data: 'module example.test/deep/outside\n' },
+        { name: 'example.test/deep/other@v1.0.0/x.go', data: 'package x\n' },
+      ],
+    }),
     goError: /zip for example\.test\/deep\/outside@v1\.0\.0 has unexpected file example\.test\/deep\/other@v1\.0\.0\/x\.go/,
     category: 'invalid-module-zip',
     says: /has unexpected file example\.test\/deep\/other@v1\.0\.0\/x\.go/,
@@ -114,11 +130,20 @@ describe('diagnose --deep agrees with go mod download (zips, go.sum, checksum DB
       const zipFrom = s.goSumFrom?.zip;
       const zipHash = zipFrom === 'omit' ? undefined : (await servedHashes(s.module, zipFrom ?? served)).zipHash;
       const modHash = (await servedHashes(s.module, s.goSumFrom?.mod ?? served)).modHash;
-      const project = await writeProject(`module example.test/app\n\ngo 1.19\n\nrequire ${s.module.path} ${V}\n`, goSumLines(s.module.path, V, { ...(zipHash ? { zipHash } : {}), modHash }));
+      const project = await writeProject(
+        `module example.test/app\n\ngo 1.19\n\nrequire ${s.module.path} ${V}\n`,
+        goSumLines(s.module.path, V, { ...(zipHash ? { zipHash } : {}), modHash }),
+      );
       try {
         const go = await goModDownload(project.dir, { GOPROXY: proxy.url, GOSUMDB: sumdb.verifierKey });
         const report = await diagnose(project.dir, {
-          config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 }, concurrency: 8, requestTimeoutMs: 5_000 },
+          config: {
+            repoUrlTemplate: 'https://github.com/{repo}.git',
+            repos: {},
+            thresholds: { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 },
+            concurrency: 8,
+            requestTimeoutMs: 5_000,
+          },
           goEnv: { GOPROXY: proxy.url, GOSUMDB: sumdb.verifierKey, GOFLAGS: '-mod=mod' },
           host: 'test',
           parts: { probe: false, lint: false, host: false, toolchain: false },

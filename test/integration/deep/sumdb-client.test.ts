@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sumDbChecksumLookup } from '../../../src/checks/checksum-db-lookup.ts';
 import { HttpClient } from '../../../src/goproxy/http-client.ts';
 import { SumDbClient, SumDbError } from '../../../src/sumdb/index.ts';
 import { startGoProxyFake, type FakeModule, type GoProxyFake } from '../../fakes/goproxy-server.ts';
@@ -25,7 +26,13 @@ describe('sumdb client (GOSUMDB lookup, signed note, tiles) agrees with the go c
     sumdb = await startSumDbFake();
     proxy = await startGoProxyFake({ modules: [A, B], sumdb: { name: sumdb.name, handle: sumdb.handle } });
     // a few unrelated records first, so the proved leaf is not leaf 0 and the tree is not a power of two
-    for (let i = 0; i < 5; i++) sumdb.add({ module: `example.test/filler${i}`, version: 'v1.0.0', zipHash: `h1:${Buffer.alloc(32, i).toString('base64')}`, modHash: `h1:${Buffer.alloc(32, i + 9).toString('base64')}` });
+    for (let i = 0; i < 5; i++)
+      sumdb.add({
+        module: `example.test/filler${i}`,
+        version: 'v1.0.0',
+        zipHash: `h1:${Buffer.alloc(32, i).toString('base64')}`,
+        modHash: `h1:${Buffer.alloc(32, i + 9).toString('base64')}`,
+      });
     sumdb.add({ module: A.path, ...(await servedHashes(A, A.versions[0]!)), version: 'v1.0.0' });
     sumdb.add({ module: B.path, ...(await servedHashes(B, B.versions[0]!)), version: 'v0.2.0' });
     project = await writeProject(`module example.test/app\n\ngo 1.19\n\nrequire (\n\t${A.path} v1.0.0\n\t${B.path} v0.2.0\n)\n`, '');
@@ -68,7 +75,10 @@ describe('sumdb client (GOSUMDB lookup, signed note, tiles) agrees with the go c
     sumdb.configure({ signWithOtherKey: true, corruptTiles: false });
     try {
       const client = new SumDbClient({ goEnv: env(), http });
-      await assert.rejects(client.lookup(A.path, 'v1.0.0'), (err: unknown) => err instanceof SumDbError && err.kind === 'verify' && /no verifiable signatures/.test(err.message));
+      await assert.rejects(
+        client.lookup(A.path, 'v1.0.0'),
+        (err: unknown) => err instanceof SumDbError && err.kind === 'verify' && /no verifiable signatures/.test(err.message),
+      );
       const go = await goModDownload(project.dir, env());
       assert.notEqual(go.exitCode, 0);
       assert.match(go.stderr, /verifiable signatures|verifying module/);
@@ -81,7 +91,10 @@ describe('sumdb client (GOSUMDB lookup, signed note, tiles) agrees with the go c
     sumdb.configure({ corruptTiles: true });
     try {
       const client = new SumDbClient({ goEnv: env(), http });
-      await assert.rejects(client.lookup(A.path, 'v1.0.0'), (err: unknown) => err instanceof SumDbError && err.kind === 'verify' && /inconsistent tile/.test(err.message));
+      await assert.rejects(
+        client.lookup(A.path, 'v1.0.0'),
+        (err: unknown) => err instanceof SumDbError && err.kind === 'verify' && /inconsistent tile/.test(err.message),
+      );
       const go = await goModDownload(project.dir, env());
       assert.notEqual(go.exitCode, 0);
       assert.match(go.stderr, /inconsistent tile/);
@@ -115,7 +128,13 @@ describe('sumdb client (GOSUMDB lookup, signed note, tiles) agrees with the go c
   it('proves records in a tree of several tile levels (600 records: full and partial tiles, level 1)', async () => {
     const big = await startSumDbFake({ name: 'big.sumdb.test' });
     try {
-      for (let i = 0; i < 600; i++) big.add({ module: `example.test/m${i}`, version: 'v1.0.0', zipHash: `h1:${Buffer.alloc(32, i % 251).toString('base64')}`, modHash: `h1:${Buffer.alloc(32, (i + 7) % 251).toString('base64')}` });
+      for (let i = 0; i < 600; i++)
+        big.add({
+          module: `example.test/m${i}`,
+          version: 'v1.0.0',
+          zipHash: `h1:${Buffer.alloc(32, i % 251).toString('base64')}`,
+          modHash: `h1:${Buffer.alloc(32, (i + 7) % 251).toString('base64')}`,
+        });
       const client = new SumDbClient({ goEnv: { GOSUMDB: `${big.verifierKey} ${big.url}` }, http });
       for (const i of [0, 255, 256, 511, 599]) {
         const got = await client.lookup(`example.test/m${i}`, 'v1.0.0');
@@ -123,10 +142,22 @@ describe('sumdb client (GOSUMDB lookup, signed note, tiles) agrees with the go c
         assert.equal(got.tree.size, 600);
         assert.equal(got.zipHash, `h1:${Buffer.alloc(32, i % 251).toString('base64')}`);
       }
-      assert.ok(big.requests.some((p) => p === '/tile/8/1/000.p/2'), big.requests.join(' '));
-      assert.ok(big.requests.some((p) => p === '/tile/8/0/001'), big.requests.join(' '));
+      assert.ok(
+        big.requests.some((p) => p === '/tile/8/1/000.p/2'),
+        big.requests.join(' '),
+      );
+      assert.ok(
+        big.requests.some((p) => p === '/tile/8/0/001'),
+        big.requests.join(' '),
+      );
     } finally {
       await big.close();
     }
+  });
+
+  it("answers the toolchain check's ChecksumDbLookup seam with verified records", async () => {
+    const lookup = sumDbChecksumLookup(new SumDbClient({ goEnv: env(), http }));
+    assert.equal((await lookup.lookup(A.path, 'v1.0.0')).outcome, 'found');
+    assert.equal((await lookup.lookup(A.path, 'v7.0.0')).outcome, 'not-found');
   });
 });

@@ -5,7 +5,14 @@ import { supersede } from '../../../src/engine/deep-stage.ts';
 import { checkFilePath } from '../../../src/modzip/check-zip.ts';
 
 const served = { hash: 'h1:P', source: 'https://proxy.corp', url: 'https://proxy.corp/m/@v/v1.0.0.zip' };
-const w = (patch: Partial<SumWitnesses>): SumWitnesses => ({ module: 'example.com/m', version: 'v1.0.0', kind: 'zip', served, sumDb: { hash: 'h1:P', db: 'sum.golang.org', url: 'u' }, ...patch });
+const w = (patch: Partial<SumWitnesses>): SumWitnesses => ({
+  module: 'example.com/m',
+  version: 'v1.0.0',
+  kind: 'zip',
+  served,
+  sumDb: { hash: 'h1:P', db: 'sum.golang.org', url: 'u' },
+  ...patch,
+});
 
 describe('sumVerdict: which side changed', () => {
   it('go.sum matches the download: go accepts it, no finding', () => {
@@ -45,10 +52,20 @@ describe('supersede', () => {
       { category: 'checksum-mismatch' as const, severity: 'error' as const, message: 'graph', key: 'checksum-mismatch:m@v1/go.mod' },
     ];
     const later = [
-      { category: 'checksum-mismatch' as const, severity: 'error' as const, message: 'graph again', key: 'checksum-mismatch:m@v1/go.mod', module: 'm', version: 'v1' },
+      {
+        category: 'checksum-mismatch' as const,
+        severity: 'error' as const,
+        message: 'graph again',
+        key: 'checksum-mismatch:m@v1/go.mod',
+        module: 'm',
+        version: 'v1',
+      },
       { category: 'checksum-mismatch' as const, severity: 'error' as const, message: 'deep', key: 'checksum-mismatch:m@v1/go.mod', module: 'm', version: 'v1' },
     ];
-    assert.deepEqual(supersede(earlier, later).map((f) => f.message), ['x', 'deep']);
+    assert.deepEqual(
+      supersede(earlier, later).map((f) => f.message),
+      ['x', 'deep'],
+    );
   });
 });
 
