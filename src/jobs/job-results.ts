@@ -48,9 +48,21 @@ export interface ClearModcacheJobResult extends CommandJobResult {
   freedBytes?: number;
 }
 
+/** Module-cache readiness at one moment (src/modcache/readiness.ts), compact. */
+export interface ReadinessSummary {
+  ready: number;
+  total: number;
+  percent: number;
+  /** path@version of the modules not ready (at most 200). */
+  missing: string[];
+}
+
 export interface WarmModcacheJobResult extends CommandJobResult {
   /** Where the repo came from (credentials masked). */
   repo: string;
+  /** Readiness before and after go mod download (absent when it could not be measured): the modules before.missing are what the warm-up fetched. */
+  readinessBefore?: ReadinessSummary;
+  readinessAfter?: ReadinessSummary;
 }
 
 /** `drill`: module-cache readiness and the offline `go mod download` on that host. */

@@ -1,5 +1,5 @@
 /** Terminal text for `buildfix cache status` and `buildfix drill`. */
-import type { ModcacheDrillJobResult } from '../jobs/job-results.ts';
+import type { ModcacheDrillJobResult, ReadinessSummary } from '../jobs/job-results.ts';
 import type { DrillResult } from './drill.ts';
 import type { ModcacheReadiness } from './readiness.ts';
 
@@ -43,4 +43,16 @@ export function drillSummaryLines(r: ModcacheDrillJobResult, max = 15): { headli
   if (r.drill.passed && r.readiness.missing.length > 0) lines.push(`readiness lists ${r.readiness.missing.length} module(s) go did not need offline: ${r.readiness.missing.slice(0, 5).map((m) => `${m.path}@${m.version}`).join(', ')}`);
   lines.push(`module cache ${r.modcache} (read only; go ran in temporary copies)`);
   return { headline, lines };
+}
+
+/** What a cache warm-up fetched and where readiness ended, as plain lines ([] when it was not measured). */
+export function warmSummaryLines(before: ReadinessSummary | undefined, after: ReadinessSummary | undefined, max = 15): string[] {
+  if (!before) return [];
+  const lines: string[] = [];
+  if (before.missing.length === 0) lines.push(`nothing was missing (${before.ready}/${before.total} modules already in the cache)`);
+  else {
+    lines.push(`filled ${before.missing.length} missing module${before.missing.length === 1 ? '' : 's'}: ${before.missing.slice(0, max).join(', ')}${before.missing.length > max ? `, … ${before.missing.length - max} more` : ''}`);
+  }
+  if (after) lines.push(`readiness ${before.percent}% → ${after.percent}% (${after.ready}/${after.total})${after.missing.length > 0 ? `; still missing: ${after.missing.slice(0, max).join(', ')}` : ''}`);
+  return lines;
 }

@@ -1,8 +1,8 @@
 /** Renders chat messages for the terminal shell: the same content Slack shows, as text. */
 import type { ChatMessage } from '../chat/chat-surface.ts';
 import type { Command } from '../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult } from '../jobs/job-results.ts';
-import { drillSummaryLines } from '../modcache/render-modcache.ts';
+import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult, WarmModcacheJobResult } from '../jobs/job-results.ts';
+import { drillSummaryLines, warmSummaryLines } from '../modcache/render-modcache.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import type { CheckResult } from '../report/model.ts';
@@ -54,8 +54,12 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
       return `${r.ok ? s.green('✓ host looks healthy') : s.red('✗ host problems')} ${where}\n${renderChecks(r.checks, s)}\n`;
     }
     case 'restart-agent':
-    case 'warm-modcache':
-      return `${s.green('✓')} ${command.kind === 'restart' ? 'agent restarted' : 'module cache warmed'} ${where}\n${renderCommandResult(outcome.result as CommandJobResult, s)}\n`;
+      return `${s.green('✓')} agent restarted ${where}\n${renderCommandResult(outcome.result as CommandJobResult, s)}\n`;
+    case 'warm-modcache': {
+      const r = outcome.result as WarmModcacheJobResult;
+      const lines = warmSummaryLines(r.readinessBefore, r.readinessAfter);
+      return `${s.green('✓')} module cache warmed ${where}\n${lines.map((l) => `  ${l}\n`).join('')}${renderCommandResult(r, s)}\n`;
+    }
     case 'clear-modcache': {
       const r = outcome.result as ClearModcacheJobResult;
       const freed = r.freedBytes !== undefined ? `, ${(r.freedBytes / 1024 / 1024).toFixed(0)} MiB freed` : '';

@@ -4,8 +4,8 @@
  */
 import { suggestRemediations } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult } from '../../jobs/job-results.ts';
-import { drillSummaryLines } from '../../modcache/render-modcache.ts';
+import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult, WarmModcacheJobResult } from '../../jobs/job-results.ts';
+import { drillSummaryLines, warmSummaryLines } from '../../modcache/render-modcache.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
 import { clip, codeBlock, context, escapeMrkdwn, fitBlocks, formatMs, LIMITS, mentionUser, section, tail, type KnownBlock } from './block-kit.ts';
@@ -68,10 +68,13 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
       blocks = [section(`✅ *Agent restarted* ${where}`), ...commandBlocks(outcome.result as CommandJobResult)];
       text = `Agent ${outcome.host} restarted`;
       break;
-    case 'warm-modcache':
-      blocks = [section(`✅ *Module cache warmed* ${where}`), ...commandBlocks(outcome.result as CommandJobResult)];
+    case 'warm-modcache': {
+      const r = outcome.result as WarmModcacheJobResult;
+      const lines = warmSummaryLines(r.readinessBefore, r.readinessAfter);
+      blocks = [section(`✅ *Module cache warmed* ${where}${lines.length > 0 ? `\n${lines.map(escapeMrkdwn).join('\n')}` : ''}`), ...commandBlocks(r)];
       text = `Module cache warmed on ${outcome.host}`;
       break;
+    }
     case 'clear-modcache': {
       const r = outcome.result as ClearModcacheJobResult;
       const freed = r.freedBytes !== undefined ? `, ${(r.freedBytes / 1024 / 1024).toFixed(0)} MiB freed` : '';

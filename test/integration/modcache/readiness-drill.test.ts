@@ -8,11 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { copyFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { cacheFilePath } from '../../../src/modcache/cache-files.ts';
 import { runModcacheDrill } from '../../../src/modcache/drill.ts';
 import { checkModcacheReadiness } from '../../../src/modcache/readiness.ts';
-import { createModcacheFixture, snapshotTree, type ModcacheFixture } from '../../helpers/modcache-fixture.ts';
+import { startGoProxyFake } from '../../fakes/goproxy-server.ts';
+import { createModcacheFixture, FIXTURE_MODULES, snapshotTree, type ModcacheFixture } from '../../helpers/modcache-fixture.ts';
 import { runCli } from '../../helpers/run-cli.ts';
 
 const BRAVO = { path: 'example.test/Bravo', version: 'v1.2.0' };
@@ -87,5 +89,24 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
     const drill = await runCli(['drill', f.repo, '--json'], { GOMODCACHE: f.modcache });
     assert.equal(drill.exitCode, 0, drill.stdout + drill.stderr);
     assert.equal(drill.json<{ passed: boolean }>().passed, true);
+  });
+
+  it('cache warm fetches exactly the evicted module (one zip request) and readiness is 100 % again; the drill passes', async () => {
+    await rm(cacheFilePath(f.modcache, BRAVO, 'zip'));
+    const proxy = await startGoProxyFake({ modules: FIXTURE_MODULES });
+    try {
+      const env = { GOMODCACHE: f.modcache, GOPROXY: proxy.url, GOSUMDB: 'off', GOFLAGS: '-modcacherw' };
+      const chat = await runCli(['shell'], env, { input: `cache warm ${hostname()} ${f.repo}\ny\n` });
+      assert.equal(chat.exitCode, 0, chat.stdout + chat.stderr);
+      assert.match(chat.stdout, /filled 1 missing module: example\.test\/Bravo@v1\.2\.0/);
+      assert.match(chat.stdout, /readiness 66\.6% → 100% \(3\/3\)/);
+      assert.deepEqual(proxy.requests.map((r) => r.path), ['/example.test/!bravo/@v/v1.2.0.zip']);
+    } finally {
+      await proxy.close();
+    }
+    const r = await checkModcacheReadiness(f.repo, f.modcache);
+    assert.equal(r.percent, 100);
+    const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
+    assert.equal(d.passed, true, JSON.stringify(d.failures));
   });
 });
