@@ -9,7 +9,7 @@ import type { GitRemote } from '../goproxy/git-ls-remote.ts';
 import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, VersionLookup } from '../goproxy/types.ts';
-import { buildList, downloadList, graphFindings, loadModuleGraph, ProxyGoModSource, type LoadedModuleGraph } from '../modgraph/index.ts';
+import { buildList, downloadList, graphFindings, loadModuleGraph, modKey, ProxyGoModSource, suggestReplacement, type LoadedModuleGraph } from '../modgraph/index.ts';
 import { raisedRetractions } from '../modgraph/retractions.ts';
 import type { CheckResult, Finding, ProgressListener } from '../report/model.ts';
 
@@ -36,6 +36,22 @@ export interface GraphStageResult {
   facts: Record<string, number>;
 }
 
+/** For versions missing deep in the graph: a published version to name in the suggested replace (one @v/list each). */
+async function replacementSuggestions(graph: LoadedModuleGraph, options: GraphStageOptions, signal: AbortSignal): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const first = options.chain[0];
+  if (first?.kind !== 'url') return out;
+  const missing = graph.problems.filter((p) => p.kind === 'not-found' && p.chain.length > 2 && !options.privacy.bypassProxy(p.actual.path)).slice(0, 20);
+  await Promise.all(
+    missing.map(async (p) => {
+      const versions = await options.client.list(first.url, p.actual.path, { signal }).catch(() => undefined);
+      const pick = versions ? suggestReplacement(versions, p.actual.version) : undefined;
+      if (pick) out.set(modKey(p.actual), pick);
+    }),
+  );
+  return out;
+}
+
 export async function runGraphStage(goMod: GoMod, goSum: GoSum | undefined, options: GraphStageOptions): Promise<GraphStageResult> {
   const started = performance.now();
   const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs);
@@ -55,7 +71,7 @@ export async function runGraphStage(goMod: GoMod, goSum: GoSum | undefined, opti
         if (n % 100 === 0) emit({ check: 'graph', phase: 'info', message: `read ${n} go.mod files` });
       },
     });
-    const findings = graphFindings(graph, goSum);
+    const findings = graphFindings(graph, goSum, await replacementSuggestions(graph, options, signal));
     if (options.checkRetractions && graph.problems.length === 0) findings.push(...(await raisedRetractions(graph, { client: options.client, chain: options.chain, privacy: options.privacy, concurrency: options.concurrency, signal })));
     const durationMs = Math.round(performance.now() - started);
     const errors = findings.some((f) => f.severity === 'error');

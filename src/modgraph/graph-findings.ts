@@ -5,6 +5,7 @@
  * to add. Keys match the first pass's, so a graph finding replaces the
  * first-pass finding about the same module version.
  */
+import { compareModuleVersions, isPseudoVersion } from '../gomod/go-version.ts';
 import type { GoSum } from '../gomod/types.ts';
 import { fixForDirectFailure } from '../checks/direct-fixes.ts';
 import { categoryForAttempt } from '../checks/module-check.ts';
@@ -54,7 +55,7 @@ function whereRequired(graph: LoadedModuleGraph, chain: readonly ModVer[]): Wher
 }
 
 /** Findings for everything in the graph that makes `go mod download` fail, plus warnings. */
-export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined): Finding[] {
+export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined, suggestions: ReadonlyMap<string, string> = new Map()): Finding[] {
   const findings: Finding[] = [];
   const file = graph.goMod.file;
   for (const p of graph.problems) {
@@ -83,7 +84,7 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
           message: `${prefix}${viaReplace}: ${modKey(actual)} does not exist on any source in GOPROXY`,
           fix: where.direct
             ? `Require a version of ${m.path} that exists (${where.line}; go list -m -versions ${m.path}), or push the tag ${actual.version}.`
-            : `${where.line} names a version that was never published: add "replace ${m.path} ${m.version} => ${m.path} <published version>" to ${file}${otherwise}.`,
+            : `${where.line} names a version that was never published: add "replace ${m.path} ${m.version} => ${m.path} ${suggestions.get(modKey(actual)) ?? '<published version>'}" to ${file}${otherwise}.`,
         });
         break;
       case 'path-mismatch':
@@ -209,4 +210,10 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
     });
   }
   return findings;
+}
+
+/** The published version to put in a replace for a missing one: the next higher release, else the highest below. */
+export function suggestReplacement(published: readonly string[], missing: string): string | undefined {
+  const releases = published.filter((v) => !isPseudoVersion(v)).sort(compareModuleVersions);
+  return releases.find((v) => compareModuleVersions(v, missing) > 0) ?? releases.at(-1);
 }

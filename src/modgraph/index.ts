@@ -4,7 +4,7 @@
  * modules go would download. Used by the engine's graph stage and by --deep.
  */
 export { buildList, downloadList, loadModuleGraph, mainPruning, pruningForGoVersion, type LoadGraphOptions, type LoadedModuleGraph } from './load-graph.ts';
-export { findingKey, graphFindings } from './graph-findings.ts';
+export { findingKey, graphFindings, suggestReplacement } from './graph-findings.ts';
 export { raisedRetractions, type RetractionCheckOptions } from './retractions.ts';
 export { compareMvsVersions, RequirementGraph } from './mvs.ts';
 export { fetchFromLookup, ProxyGoModSource, readLocalGoMod, type ProxySourceOptions } from './proxy-source.ts';

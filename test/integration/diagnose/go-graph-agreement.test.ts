@@ -78,6 +78,8 @@ interface Scenario {
   fails?: { module: string; category: Finding['category'] };
   /** A warning buildfix must give (go succeeds): category and module@version. */
   warn?: { module: string; category: Finding['category']; message: RegExp };
+  /** What the fix must say. */
+  fix?: RegExp;
   /** A chain buildfix must show for it. */
   chain?: string[];
 }
@@ -86,7 +88,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'healthy, pruned', go: '1.19', require: ['example.com/a@v1.0.0'] },
   { name: 'pruned dependency (go 1.19) requires a missing version: go never reads it', go: '1.19', require: ['example.com/a@v1.2.0'] },
   { name: 'the same under a go 1.16 main module: read, and missing', go: '1.16', require: ['example.com/a@v1.2.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
-  { name: 'unpruned dependency (go 1.16) requires a missing version', go: '1.19', require: ['example.com/a@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' }, chain: ['example.com/app', 'example.com/a@v1.1.0', 'example.com/c@v1.1.0'] },
+  { name: 'unpruned dependency (go 1.16) requires a missing version', go: '1.19', require: ['example.com/a@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' }, chain: ['example.com/app', 'example.com/a@v1.1.0', 'example.com/c@v1.1.0'], fix: /replace example\.com\/c v1\.1\.0 => example\.com\/c v1\.2\.0/ },
   { name: 'dependency without a go line reads as unpruned', go: '1.19', require: ['example.com/a@v1.6.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
   { name: 'deep module declares another path', go: '1.19', require: ['example.com/a@v1.3.0'], fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' }, chain: ['example.com/app', 'example.com/a@v1.3.0', 'example.com/d@v1.0.0'] },
   { name: 'deep path mismatch fixed by a replace to the declared path', go: '1.19', require: ['example.com/a@v1.3.0'], extra: 'replace example.com/d v1.0.0 => example.org/d v1.0.0\n' },
@@ -200,6 +202,7 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
       assert.equal(errors[0], hit, `the root cause is ${sc.fails.module}: ${show}`);
       assert.ok(hit.fix, 'a fix is given');
       if (sc.chain) assert.deepEqual(hit.chain, sc.chain);
+      if (sc.fix) assert.match(hit.fix, sc.fix);
       // One finding per module version: the graph updates the first pass's instead of adding a second.
       const keys = r.report.findings.map((f) => f.key).filter(Boolean);
       assert.equal(new Set(keys).size, keys.length, `duplicate keys: ${keys.join(', ')}`);
