@@ -81,20 +81,43 @@ export function parseDownloadJson(stdout: string): DownloadRecord[] {
   return out;
 }
 
-/** `go mod download -json`'s output → the modules it failed on (its Error fields), and its other error lines. */
+// "go: example.test/app@v1 requires" / "\texample.test/c@v1.0.0: module lookup disabled by GOPROXY=off"
+const REQUIRES = /^(?:go: )?(\S+@\S+) requires$/;
+const MODULE_ERROR = /^(?:go: )?(?:verifying )?([^\s@]+)@(v[^\s:]+?)(?:\/go\.mod)?: (.+)$/;
+
+/**
+ * `go mod download -json`'s output → the modules it failed on: the records'
+ * Error fields, and on stderr the module go stopped on while loading the
+ * graph (after its "… requires" chain); other error lines are kept as they are.
+ */
 export function parseDownloadErrors(stdout: string, stderr: string): { failures: DrillFailure[]; otherErrors: string[] } {
   const failures: DrillFailure[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, version: string, message: string): void => {
+    if (seen.has(`${path}@${version}`)) return;
+    seen.add(`${path}@${version}`);
+    failures.push({ path, version, message: redactText(message) });
+  };
   for (const r of parseDownloadJson(stdout)) {
     if (typeof r.Error !== 'string' || r.Error === '' || typeof r.Path !== 'string') continue;
-    failures.push({ path: r.Path, version: typeof r.Version === 'string' ? r.Version : '', message: redactText(r.Error) });
+    add(r.Path, typeof r.Version === 'string' ? r.Version : '', r.Error);
   }
-  const otherErrors = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !/^go: downloading /.test(l))
-    .map((l) => redactText(l.replace(/^go: /, '')))
-    .slice(0, 20);
-  return { failures, otherErrors };
+  const otherErrors: string[] = [];
+  let chain: string[] = [];
+  for (const raw of stderr.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || /^go: downloading /.test(line)) continue;
+    const req = REQUIRES.exec(line);
+    if (req) {
+      chain.push(req[1] as string);
+      continue;
+    }
+    const m = MODULE_ERROR.exec(line);
+    if (m) add(m[1] as string, m[2] as string, `${m[3] as string}${chain.length > 0 ? ` (required by ${chain.join(' → ')})` : ''}`);
+    else otherErrors.push(redactText(line.replace(/^go: /, '')));
+    chain = [];
+  }
+  return { failures, otherErrors: otherErrors.slice(0, 20) };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -6,8 +6,14 @@
  * and .zip there, with a .ziphash that agrees with go.sum; every other module
  * of the graph needs its .mod (checked against go.sum's /go.mod line by the
  * loader). A missing .ziphash is only a note: go recomputes it from the zip.
+ * A go.sum line go lacks (the zip's or a /go.mod's) makes go ask the checksum
+ * database, which fails offline: not ready, unless GOSUMDB=off or
+ * GONOSUMDB/GOPRIVATE covers the module.
  */
 import { readFile, stat } from 'node:fs/promises';
+import type { GoEnv } from '../config/env.ts';
+import { createPrivacyRules } from '../goproxy/module-patterns.ts';
+import { parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import { join } from 'node:path';
 import { parseGoMod } from '../gomod/parse-go-mod.ts';
 import { parseGoSum } from '../gomod/parse-go-sum.ts';
@@ -49,7 +55,23 @@ export interface ReadinessOptions {
   signal?: AbortSignal;
   /** Files checked at once (default 32). */
   concurrency?: number;
+  /** The agent's go variables: GOSUMDB, GONOSUMDB, GOPRIVATE decide whether a missing go.sum line needs the checksum database. */
+  goEnv?: GoEnv;
 }
+
+/** Whether go would ask the checksum database for a module go.sum lacks. */
+function sumDbChecker(goEnv: GoEnv): (path: string) => boolean {
+  let on = true;
+  try {
+    on = parseGoSumDb(goEnv.GOSUMDB) !== undefined;
+  } catch {
+    // a malformed GOSUMDB fails go either way
+  }
+  const privacy = createPrivacyRules(goEnv);
+  return (path) => on && !privacy.bypassSumDb(path);
+}
+
+const ASKS_SUMDB = 'go would ask the checksum database (fails with the proxy down)';
 
 async function readText(file: string): Promise<string | undefined> {
   try {
@@ -72,7 +94,7 @@ function zipSums(goSum: GoSum | undefined, m: ModVer): string[] {
   return (goSum?.entries ?? []).filter((e) => !e.goMod && e.path === m.path && e.version === m.version).map((e) => e.hash);
 }
 
-async function checkDownloaded(modcache: string, m: ModVer, goSum: GoSum | undefined): Promise<ModuleReadiness> {
+async function checkDownloaded(modcache: string, m: ModVer, goSum: GoSum | undefined, asksSumDb: (path: string) => boolean): Promise<ModuleReadiness> {
   const problems: string[] = [];
   const notes: string[] = [];
   const file = (kind: CacheFileKind): string => cacheFilePath(modcache, m, kind);
@@ -96,7 +118,10 @@ async function checkDownloaded(modcache: string, m: ModVer, goSum: GoSum | undef
     if (zipPresent) notes.push('no .ziphash (go recomputes it from the zip)');
   } else if (!ziphash.startsWith('h1:')) problems.push(`.ziphash invalid (${ziphash.slice(0, 20)})`);
   else if (sums.length > 0 && !sums.includes(ziphash)) problems.push(`.ziphash ${ziphash} differs from go.sum ${sums[0]} (go: SECURITY ERROR)`);
-  if (sums.length === 0 && goSum) notes.push('go.sum has no h1: line for the zip (go would ask the checksum database)');
+  if (sums.length === 0) {
+    if (asksSumDb(m.path)) problems.push(`go.sum has no h1: line for the zip: ${ASKS_SUMDB}`);
+    else notes.push('go.sum has no h1: line for the zip (not checked: GOSUMDB=off or GONOSUMDB covers it)');
+  }
   return { path: m.path, version: m.version, needs: 'download', ready: problems.length === 0, problems, notes };
 }
 
@@ -133,8 +158,9 @@ export async function checkModcacheReadiness(dir: string, modcache: string, opti
     goModOnly.push(actual);
   }
   const limit = options.concurrency ?? 32;
+  const asksSumDb = sumDbChecker(options.goEnv ?? {});
   const modules = [
-    ...(await mapLimit(download, limit, (m) => checkDownloaded(modcache, m, goSum))),
+    ...(await mapLimit(download, limit, (m) => checkDownloaded(modcache, m, goSum, asksSumDb))),
     ...(await mapLimit(goModOnly, limit, (m) => checkGoModOnly(modcache, m))),
   ];
   // Graph problems (a .mod missing, or differing from go.sum) belong to the module go read.
@@ -150,6 +176,13 @@ export async function checkModcacheReadiness(dir: string, modcache: string, opti
     }
     const why = p.kind === 'not-found' ? '.mod missing' : p.message;
     if (!r.problems.includes(why)) r.problems.push(why);
+    r.ready = false;
+  }
+  for (const m of graph.missingGoSum) {
+    if (!asksSumDb(m.path)) continue;
+    const r = byKey.get(modKey(m));
+    if (!r) continue;
+    r.problems.push(`go.sum has no /go.mod line: ${ASKS_SUMDB}`);
     r.ready = false;
   }
   const ready = modules.filter((r) => r.ready).length;

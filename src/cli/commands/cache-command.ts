@@ -29,7 +29,7 @@ export async function runCacheCommand(argv: string[], ctx: CliContext): Promise<
   const target = await resolveTarget(args.positionals[0] ?? '', config, { signal: ctx.signal });
   try {
     const modcache = await agentModcache(args.options.get('modcache'), config.goEnv, { signal: ctx.signal });
-    const readiness = await checkModcacheReadiness(target.dir, modcache, { signal: ctx.signal });
+    const readiness = await checkModcacheReadiness(target.dir, modcache, { signal: ctx.signal, goEnv: config.goEnv });
     if (args.flags.has('json')) ctx.stdout.write(`${JSON.stringify({ target: target.origin, ...readiness, dir: target.cloned ? undefined : readiness.dir })}\n`);
     else ctx.stdout.write(renderReadiness(readiness, target.origin));
     return readiness.wouldPass ? 0 : 1;

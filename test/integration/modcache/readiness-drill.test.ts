@@ -7,7 +7,8 @@
  * terminal chat (`drill <repo>`, confirmed, run as the modcache-drill job).
  */
 import assert from 'node:assert/strict';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { cacheFilePath } from '../../../src/modcache/cache-files.ts';
@@ -29,10 +30,17 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
   });
 
   it('full cache: readiness 100 % and the drill passes, with the proxy down and the agent cache untouched', async () => {
-    assert.deepEqual(f.downloaded.map((d) => `${d.Path}@${d.Version}`).sort(), ['example.test/Bravo@v1.2.0', 'example.test/alpha@v1.0.0', 'example.test/charlie@v1.1.0']);
+    assert.deepEqual(f.downloaded.map((d) => `${d.Path}@${d.Version}`).sort(), ['example.test/Bravo@v1.2.0', 'example.test/alpha@v1.0.0', 'example.test/charlie@v1.1.0', 'example.test/delta@v0.3.0']);
     const r = await checkModcacheReadiness(f.repo, f.modcache);
-    assert.equal(r.total, 3);
-    assert.equal(r.ready, 3);
+    // four zips, and charlie v1.0.0's go.mod alone (delta has no go line: go reads its whole graph)
+    assert.deepEqual(r.modules.map((m) => `${m.path}@${m.version} ${m.needs}`).sort(), [
+      'example.test/Bravo@v1.2.0 download',
+      'example.test/alpha@v1.0.0 download',
+      'example.test/charlie@v1.0.0 go.mod',
+      'example.test/charlie@v1.1.0 download',
+      'example.test/delta@v0.3.0 download',
+    ]);
+    assert.equal(r.ready, 5);
     assert.equal(r.percent, 100);
     assert.equal(r.wouldPass, true);
     assert.deepEqual(r.missing, []);
@@ -46,15 +54,15 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
     assert.deepEqual(await snapshotTree(f.modcache), before, 'the drill wrote nothing into the agent cache');
   });
 
-  it('one zip evicted: readiness says 2/3 and names it; the real go fails on exactly that module; the CLI says the same', async () => {
+  it('one zip evicted: readiness says 4/5 and names it; the real go fails on exactly that module; the CLI says the same', async () => {
     const zip = cacheFilePath(f.modcache, BRAVO, 'zip');
     await copyFile(zip, `${zip}.keep`);
     await rm(zip);
     try {
       const r = await checkModcacheReadiness(f.repo, f.modcache);
-      assert.equal(r.total, 3);
-      assert.equal(r.ready, 2);
-      assert.equal(r.percent, 66.6);
+      assert.equal(r.total, 5);
+      assert.equal(r.ready, 4);
+      assert.equal(r.percent, 80);
       assert.equal(r.wouldPass, false);
       assert.deepEqual(r.missing.map((m) => [m.path, m.version, m.problems]), [[BRAVO.path, BRAVO.version, ['.zip missing']]]);
 
@@ -69,9 +77,9 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       const status = await runCli(['cache', 'status', f.repo, '--json'], env);
       assert.equal(status.exitCode, 1, status.stderr);
       const doc = status.json<{ ready: number; total: number; missing: Array<{ path: string }>; modcache: string }>();
-      assert.deepEqual([doc.ready, doc.total, doc.missing.map((m) => m.path), doc.modcache], [2, 3, [BRAVO.path], f.modcache]);
+      assert.deepEqual([doc.ready, doc.total, doc.missing.map((m) => m.path), doc.modcache], [4, 5, [BRAVO.path], f.modcache]);
       const text = await runCli(['cache', 'status', f.repo], env);
-      assert.match(text.stdout, /2\/3 modules ready \(66\.6%\)/);
+      assert.match(text.stdout, /4\/5 modules ready \(80%\)/);
       assert.match(text.stdout, /would fail on 1 module:\n {2}example\.test\/Bravo@v1\.2\.0 {2}\.zip missing/);
       const drill = await runCli(['drill', f.repo, '--modcache', f.modcache], env);
       assert.equal(drill.exitCode, 1, drill.stderr);
@@ -80,7 +88,7 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       // The chat command, in the terminal chat: confirmed, then run as the modcache-drill job on this host.
       const chat = await runCli(['shell'], env, { input: `drill ${f.repo}\ny\n` });
       assert.match(chat.stdout, /Run an outage drill for .*GOPROXY=off.*\[y\/N\]/);
-      assert.match(chat.stdout, /Drill FAILED: with the proxy down, .* would fail on 1 module \(module cache 2\/3 ready, 66\.6%\)/);
+      assert.match(chat.stdout, /Drill FAILED: with the proxy down, .* would fail on 1 module \(module cache 4\/5 ready, 80%\)/);
       assert.match(chat.stdout, /example\.test\/Bravo@v1\.2\.0: module lookup disabled by GOPROXY=off/);
     } finally {
       await copyFile(`${zip}.keep`, zip);
@@ -99,7 +107,7 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       const chat = await runCli(['shell'], env, { input: `cache warm ${hostname()} ${f.repo}\ny\n` });
       assert.equal(chat.exitCode, 0, chat.stdout + chat.stderr);
       assert.match(chat.stdout, /filled 1 missing module: example\.test\/Bravo@v1\.2\.0/);
-      assert.match(chat.stdout, /readiness 66\.6% → 100% \(3\/3\)/);
+      assert.match(chat.stdout, /readiness 80% → 100% \(5\/5\)/);
       assert.deepEqual(proxy.requests.map((r) => r.path), ['/example.test/!bravo/@v/v1.2.0.zip']);
     } finally {
       await proxy.close();
@@ -108,5 +116,38 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
     assert.equal(r.percent, 100);
     const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
     assert.equal(d.passed, true, JSON.stringify(d.failures));
+  });
+
+  it('a go.mod read only for the graph: evicted, or its go.sum line missing, both named by readiness and by the real go', async () => {
+    const charlie = { path: 'example.test/charlie', version: 'v1.0.0' };
+    const mod = cacheFilePath(f.modcache, charlie, 'mod');
+    await copyFile(mod, `${mod}.keep`);
+    await rm(mod);
+    try {
+      const r = await checkModcacheReadiness(f.repo, f.modcache);
+      assert.deepEqual(r.missing.map((m) => [m.path, m.version, m.needs, m.problems]), [[charlie.path, charlie.version, 'go.mod', ['.mod missing']]]);
+      const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
+      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/charlie@v1.0.0']);
+      assert.match(d.failures[0]?.message ?? '', /GOPROXY=off \(required by example\.test\/(Bravo|delta)@/);
+    } finally {
+      await copyFile(`${mod}.keep`, mod);
+      await rm(`${mod}.keep`);
+    }
+    const goSum = join(f.repo, 'go.sum');
+    const full = await readFile(goSum, 'utf8');
+    await writeFile(goSum, full.replace(/^example\.test\/charlie v1\.0\.0\/go\.mod .*\n/m, ''));
+    try {
+      const r = await checkModcacheReadiness(f.repo, f.modcache);
+      assert.deepEqual(r.missing.map((m) => `${m.path}@${m.version}`), ['example.test/charlie@v1.0.0']);
+      assert.match(r.missing[0]?.problems.join() ?? '', /go\.sum has no \/go\.mod line: go would ask the checksum database/);
+      const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
+      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/charlie@v1.0.0']);
+      // With the checksum database off for it, go needs no line: readiness and go agree again.
+      const off = await checkModcacheReadiness(f.repo, f.modcache, { goEnv: { GONOSUMDB: 'example.test' } });
+      assert.equal(off.wouldPass, true);
+      assert.equal((await runModcacheDrill(f.repo, f.modcache, { goEnv: { GONOSUMDB: 'example.test' }, timeoutMs: 20_000 })).passed, true);
+    } finally {
+      await writeFile(goSum, full);
+    }
   });
 });
