@@ -13,6 +13,7 @@ import { BuildfixError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection, lastRedisError } from '../redis/create-redis-connection.ts';
 import { describeRedisUrl } from '../redis/redis-options.ts';
+import { publishCancel } from './cancel-channel.ts';
 import type { JobName, JobPayloadInput } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { EventReader, isOutcomeStub, QUEUE_EVENTS_MAXLEN, readStoredOutcome, type ChannelEvent } from './event-channel.ts';
@@ -256,6 +257,22 @@ export class BullmqDispatcher implements Dispatcher {
   async status(): Promise<JobSystemStatus> {
     await this.whenConnected();
     return readJobStatus({ redis: this.producer, redisUrl: this.redisUrl, prefix: this.prefix, queue: (n) => this.queue(n), knownHosts: Object.keys(this.config.agents) });
+  }
+
+  /**
+   * Asks the workers to cancel a job (pub/sub on the prefix's cancel channel):
+   * the one running it aborts it and it ends with BF_CANCELLED. True when at
+   * least one worker heard the request.
+   */
+  async cancel(jobId: string, by = 'the requester'): Promise<boolean> {
+    if (this.closed) return false;
+    await this.whenConnected();
+    try {
+      return (await publishCancel(this.producer, this.keys, { jobId, by })) > 0;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new BuildfixError('BF_UPSTREAM', `could not ask the workers to cancel ${jobId}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`, { cause: err });
+    }
   }
 
   async close(): Promise<void> {

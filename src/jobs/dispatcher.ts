@@ -55,11 +55,13 @@ export interface Dispatcher {
   /** Live workers and queue depths. */
   status(): Promise<JobSystemStatus>;
   /**
-   * Stops a job this process runs (Ctrl-C in the shell): a waiting job never
-   * starts, a running one has its signal aborted; either ends with
-   * BF_CANCELLED. False when the job is unknown, finished, or runs elsewhere.
-   * Absent where jobs run on remote workers.
+   * Stops a job (Ctrl-C in the shell): in-process, a waiting job never
+   * starts and a running one has its signal aborted; with BullMQ, the worker
+   * running it aborts it. Either way it ends with BF_CANCELLED, not retried.
+   * In-process: false when the job is unknown or finished. BullMQ: true when
+   * at least one worker heard the request (a job not running yet is not
+   * removed from its queue). `by` names who cancelled (for the worker's log).
    */
-  cancel?(jobId: string): Promise<boolean>;
+  cancel?(jobId: string, by?: string): Promise<boolean>;
   close(): Promise<void>;
 }

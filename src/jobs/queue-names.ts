@@ -18,6 +18,7 @@
  *   <prefix>:bf:outcome:<jobId>   a finished job's outcome (JSON, kept 24 h)
  *   <prefix>:bf:workers           sorted set: worker id → last heartbeat (ms)
  *   <prefix>:bf:worker:<id>       a worker's heartbeat record (JSON, expires)
+ *   <prefix>:bf:cancel            pub/sub channel: cancel requests ({jobId, by}) for workers
  * No queue is called "bf", so these never collide with BullMQ's keys.
  *
  * Job ids: "<job-name>-<16 hex chars>" for any-host jobs and
@@ -95,6 +96,8 @@ export interface BuildfixKeys {
   workers: string;
   worker(id: string): string;
   outcome(jobId: string): string;
+  /** Pub/sub channel of cancel requests (not a key: nothing is stored). */
+  cancel: string;
 }
 
 export function buildfixKeys(prefix: string): BuildfixKeys {
@@ -103,5 +106,6 @@ export function buildfixKeys(prefix: string): BuildfixKeys {
     workers: `${prefix}:bf:workers`,
     worker: (id) => `${prefix}:bf:worker:${id}`,
     outcome: (jobId) => `${prefix}:bf:outcome:${jobId}`,
+    cancel: `${prefix}:bf:cancel`,
   };
 }

@@ -11,6 +11,10 @@
  * finds the job stalled within stalledIntervalMs and runs it again (once;
  * a second stall fails it). Non-idempotent jobs are not re-run: they fail as
  * BF_JOB_INTERRUPTED.
+ *
+ * Cancel: a dispatcher's cancel request (cancel-channel.ts, heard on a
+ * subscriber connection of its own) aborts BullMQ's signal of the job if
+ * this worker runs it; executeJob turns that into BF_CANCELLED, not retried.
  */
 import { hostname as osHostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +25,7 @@ import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { describeRedisUrl } from '../redis/redis-options.ts';
 import { packageVersion } from '../util/package-root.ts';
+import { listenForCancels } from './cancel-channel.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
 import { BullmqDispatcher } from './bullmq-dispatcher.ts';
 import { executeJob, preloadHandlers } from './execute-job.ts';
@@ -88,6 +93,8 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   // One non-blocking connection for both Workers, the event stream and heartbeats;
   // commands wait through a Redis restart instead of failing.
   const client: Redis = createRedisConnection(options.redisUrl, { role: 'blocking', name: `buildfix-worker:${host}`, onError: onRedisError });
+  // Pub/sub needs a connection of its own (a subscribed connection runs no other command).
+  const subscriber: Redis = createRedisConnection(options.redisUrl, { role: 'blocking', name: `buildfix-worker-cancel:${host}`, onError: onRedisError });
 
   const info = (): WorkerInfo => ({
     id,
@@ -117,7 +124,8 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
     soon.unref();
   };
 
-  const processor = async (job: Job, token?: string): Promise<JobOutcome | OutcomeStub> => {
+  // BullMQ aborts the signal it passed to the processor when Worker.cancelJob is called (3-argument processor).
+  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<JobOutcome | OutcomeStub> => {
     const jobId = job.id ?? '';
     runningJobs.set(jobId, { id: jobId, name: job.name, startedAt: new Date().toISOString() });
     beatSoon();
@@ -131,6 +139,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
         config: options.config,
         logger: log,
         shutdownSignal: shutdown.signal,
+        ...(signal ? { cancelSignal: signal } : {}),
         interruptedBefore: (job.attemptsStarted ?? 1) > job.attemptsMade + 1,
         openJobs: () => new BullmqDispatcher({ config: options.config, logger: log, redisUrl: options.redisUrl, prefix: options.prefix }),
         // BullMQ's own progress event is what dispatchers read: one write per step.
@@ -185,10 +194,17 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
     return w;
   });
 
+  const cancelling = listenForCancels(subscriber, keys, ({ jobId, by }) => {
+    if (!runningJobs.has(jobId)) return;
+    const hit = workers.map((w) => w.cancelJob(jobId, `cancelled by ${by}`)).some(Boolean);
+    log.info({ jobId, by, cancelled: hit }, hit ? 'cancelling the job on request' : 'cancel request for a job BullMQ no longer tracks');
+  });
+  cancelling.catch((err: unknown) => log.warn({ err }, 'could not subscribe to cancel requests'));
+
   let heartbeat: NodeJS.Timeout | undefined;
   let isReady = false;
   const ready = (async () => {
-    await Promise.all([...workers.map((w) => w.waitUntilReady()), preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers'))]);
+    await Promise.all([...workers.map((w) => w.waitUntilReady()), cancelling.catch(() => {}), preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers'))]);
     await beat();
     heartbeat = setInterval(() => void beat(), heartbeatMs);
     heartbeat.unref();
@@ -216,7 +232,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       await Promise.race([closed, idleFor(() => runningJobs.size, isReady ? 5000 : 2000, graceMs + 10_000)]);
       clearTimeout(grace);
       if (isReady) await withTimeout(removeWorker(client, keys, id).catch(() => {}), 1000);
-      await closeRedisConnection(client);
+      await Promise.all([closeRedisConnection(client), closeRedisConnection(subscriber)]);
       log.info('worker stopped');
     })();
     return closing;
