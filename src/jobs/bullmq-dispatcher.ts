@@ -16,7 +16,7 @@ import { describeRedisUrl } from '../redis/redis-options.ts';
 import { publishCancel } from './cancel-channel.ts';
 import type { JobName, JobPayloadInput } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
-import { EventReader, isOutcomeStub, QUEUE_EVENTS_MAXLEN, readStoredOutcome, type ChannelEvent } from './event-channel.ts';
+import { EventReader, isOutcomeStub, QUEUE_EVENTS_MAXLEN, readStoredOutcome, storeOutcome, type ChannelEvent } from './event-channel.ts';
 import { bullmqJobOptions } from './job-options.ts';
 import { JobEnvelopeSchema, type JobErrorCode, type JobFailure, type JobOutcome, type JobProgress, type JobSnapshot, type JobState, type JobSystemStatus } from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
@@ -260,19 +260,45 @@ export class BullmqDispatcher implements Dispatcher {
   }
 
   /**
-   * Asks the workers to cancel a job (pub/sub on the prefix's cancel channel):
-   * the one running it aborts it and it ends with BF_CANCELLED. True when at
-   * least one worker heard the request.
+   * Cancels a job: one still waiting in its queue is removed and recorded as
+   * BF_CANCELLED; for a running one the workers are asked (pub/sub on the
+   * prefix's cancel channel) and the one running it aborts it, ending it as
+   * BF_CANCELLED. True when the job was removed or at least one worker heard
+   * the request.
    */
   async cancel(jobId: string, by = 'the requester'): Promise<boolean> {
     if (this.closed) return false;
     await this.whenConnected();
     try {
+      if (await this.removeWaiting(jobId, by)) return true;
       return (await publishCancel(this.producer, this.keys, { jobId, by })) > 0;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new BuildfixError('BF_UPSTREAM', `could not ask the workers to cancel ${jobId}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`, { cause: err });
     }
+  }
+
+  // A job not taken by a worker yet: remove it (0 when a worker locked it meanwhile) and store its outcome.
+  private async removeWaiting(jobId: string, by: string): Promise<boolean> {
+    const parsed = parseJobId(jobId);
+    if (!parsed) return false;
+    const queue = this.queue(parsed.queue);
+    const job = await Job.fromId(queue, jobId);
+    if (!job) return false;
+    const state = (await job.getState()) as string;
+    if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') return false;
+    if ((await queue.remove(jobId)) !== 1) return false;
+    const outcome: JobFailure = {
+      ...lostOutcome(jobId),
+      name: job.name,
+      ...(parsed.host ? { host: parsed.host } : {}),
+      error: { code: 'BF_CANCELLED', message: `${job.name} was cancelled by ${by} before it started` },
+    };
+    await storeOutcome(this.producer, this.keys, outcome);
+    const fresh = this.fresh.get(jobId);
+    if (fresh) fresh.outcome = outcome;
+    for (const w of [...(this.watches.get(jobId) ?? [])]) w.control.deliverOutcome(outcome);
+    return true;
   }
 
   async close(): Promise<void> {

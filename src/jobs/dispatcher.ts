@@ -56,11 +56,12 @@ export interface Dispatcher {
   status(): Promise<JobSystemStatus>;
   /**
    * Stops a job (Ctrl-C in the shell): in-process, a waiting job never
-   * starts and a running one has its signal aborted; with BullMQ, the worker
-   * running it aborts it. Either way it ends with BF_CANCELLED, not retried.
+   * starts and a running one has its signal aborted; with BullMQ, a waiting
+   * job is removed from its queue and the worker running a running one
+   * aborts it. Either way it ends with BF_CANCELLED, not retried.
    * In-process: false when the job is unknown or finished. BullMQ: true when
-   * at least one worker heard the request (a job not running yet is not
-   * removed from its queue). `by` names who cancelled (for the worker's log).
+   * the job was removed or at least one worker heard the request. `by` names
+   * who cancelled (in the outcome or the worker's log).
    */
   cancel?(jobId: string, by?: string): Promise<boolean>;
   close(): Promise<void>;

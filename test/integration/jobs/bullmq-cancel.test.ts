@@ -60,6 +60,19 @@ describe('cancelling a job running on a BullMQ worker', () => {
     assert.equal((await dispatcher.status()).workers.filter((w) => w.host === host).length, 1);
   });
 
+  it('a job still waiting (its host has no worker) is removed and ends BF_CANCELLED', { timeout: 10_000 }, async () => {
+    const waiting = await dispatcher.submit('noop', {}, { host: `${host}-idle` });
+    const outcomeP = dispatcher.waitFor(waiting.id, { timeoutMs: 5000 });
+    assert.equal(await dispatcher.cancel(waiting.id, 'test-user'), true);
+    const outcome = await outcomeP;
+    assert.equal(outcome.ok ? '' : outcome.error.code, 'BF_CANCELLED');
+    assert.match(outcome.ok ? '' : outcome.error.message, /cancelled by test-user before it started/);
+    assert.equal(await dispatcher.queue(`buildfix-host-${host}-idle`).getJob(waiting.id), undefined);
+    // Another process asking later gets the stored outcome.
+    const snap = await dispatcher.getJob(waiting.id);
+    assert.equal(snap?.outcome?.ok === false ? snap.outcome.error.code : '', 'BF_CANCELLED');
+  });
+
   it('a request for a job the worker does not run changes nothing', { timeout: 10_000 }, async () => {
     const job = await dispatcher.submit('noop', { delayMs: 300 }, { host });
     const outcomeP = dispatcher.waitFor(job.id, { timeoutMs: 5000 });
