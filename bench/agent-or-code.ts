@@ -28,7 +28,8 @@ const DELAY_MS = 50;
 const DEPS = 199;
 
 const deps = Array.from({ length: DEPS }, (_, i) => `example.com/dep${String(i).padStart(3, '0')}`);
-const goMod = (ledger: string): string => `module example.com/payments\n\ngo 1.19\n\nrequire (\n\texample.com/ledger ${ledger}\n${deps.map((d) => `\t${d} v1.0.0\n`).join('')})\n`;
+const goMod = (ledger: string): string =>
+  `module example.com/payments\n\ngo 1.19\n\nrequire (\n\texample.com/ledger ${ledger}\n${deps.map((d) => `\t${d} v1.0.0\n`).join('')})\n`;
 
 async function until<T>(what: string, check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -69,7 +70,16 @@ await writeFile(join(work, 'buildfix.yaml'), config);
 const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
 const worker = await startWorkerProcess('agent-03', common);
 const serve = await startServe(
-  { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token, ...WEBHOOK_ENV },
+  {
+    ...common,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    JENKINS_URL: jenkins.url,
+    JENKINS_USER: jenkins.user,
+    JENKINS_API_TOKEN: jenkins.token,
+    ...WEBHOOK_ENV,
+  },
   await freePort(),
   ['--grace-ms', '500'],
 );
@@ -78,11 +88,24 @@ const rootMs: number[] = [];
 const verdictMs: number[] = [];
 try {
   for (let i = 0; i < RUNS; i++) {
-    const body = { name: 'main', url: `job/payments-${i}/job/main/`, build: { full_url: `${jenkins.url}/job/payments-${i}/job/main/42/`, number: 42, phase: 'FINALIZED', status: 'FAILURE', url: `job/payments-${i}/job/main/42/`, scm: { url, branch: 'origin/main', commit: red } } };
+    const body = {
+      name: 'main',
+      url: `job/payments-${i}/job/main/`,
+      build: {
+        full_url: `${jenkins.url}/job/payments-${i}/job/main/42/`,
+        number: 42,
+        phase: 'FINALIZED',
+        status: 'FAILURE',
+        url: `job/payments-${i}/job/main/42/`,
+        scm: { url, branch: 'origin/main', commit: red },
+      },
+    };
     const started = performance.now();
     const reply = await postJenkins(serve, Buffer.from(JSON.stringify(body)));
     if (reply.status !== 200) throw new Error(`webhook answered ${reply.status}`);
-    const alert = await until('the alert', () => slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined && m.text.includes(`payments-${i}/main`)));
+    const alert = await until('the alert', () =>
+      slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined && m.text.includes(`payments-${i}/main`)),
+    );
     const inThread = (re: RegExp) => (): FakeMessage | undefined => slack.messages.find((m) => m.threadTs === alert.ts && re.test(shownText(m)));
     await until('the root-cause line', inThread(/Root cause: version-not-found/));
     rootMs.push(performance.now() - started);
@@ -105,7 +128,7 @@ process.stdout.write(
   [
     `${RUNS} Jenkins failure webhooks, one pipeline each, sequential; 200-requirement go.mod; +${DELAY_MS} ms per GOPROXY and Jenkins answer; serve and one worker as real processes, real git over file://.`,
     '',
-    '| from the webhook\'s arrival to | median | p95 | target |',
+    "| from the webhook's arrival to | median | p95 | target |",
     '|---|---|---|---|',
     row('the root-cause line in the thread (classified log)', rootMs, '≤ 3 s'),
     row('the agent-or-code verdict (code, with commit and line)', verdictMs, '≤ 10 s'),

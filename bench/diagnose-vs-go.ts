@@ -42,7 +42,16 @@ export async function benchDiagnoseVsGo(): Promise<string> {
   const repo = join(work, 'repo');
   await mkdir(repo, { recursive: true });
   await writeFile(join(repo, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire (\n${lines.join('\n')}\n)\n`);
-  const baseEnv = { PATH: process.env.PATH, HOME: join(work, 'home'), GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', NO_COLOR: '1', NODE_COMPILE_CACHE: join(work, 'compile-cache') };
+  const baseEnv = {
+    PATH: process.env.PATH,
+    HOME: join(work, 'home'),
+    GOPROXY: fake.url,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: 'local',
+    NO_COLOR: '1',
+    NODE_COMPILE_CACHE: join(work, 'compile-cache'),
+  };
   await mkdir(baseEnv.HOME, { recursive: true });
 
   const node = process.execPath;
@@ -52,7 +61,16 @@ export async function benchDiagnoseVsGo(): Promise<string> {
   const bareClient = join(ROOT, 'bench/lib/bare-undici-client.ts');
   const requirements = modules.map((m) => `${m.path}@v1.0.1`);
   const floorAt = (concurrency: number): number => Math.ceil(REQUIREMENTS / concurrency) * DELAY_MS;
-  const diagnose = (bin: string, concurrency: number, extra: string[] = []): string[] => [node, bin, 'diagnose', repo, '--json', '--concurrency', String(concurrency), ...extra];
+  const diagnose = (bin: string, concurrency: number, extra: string[] = []): string[] => [
+    node,
+    bin,
+    'diagnose',
+    repo,
+    '--json',
+    '--concurrency',
+    String(concurrency),
+    ...extra,
+  ];
 
   interface Variant {
     key: string;
@@ -62,14 +80,35 @@ export async function benchDiagnoseVsGo(): Promise<string> {
     engineOf: (stdout: string) => number;
     check: (r: TimedRun) => void;
   }
-  const reportsMissing = (label: string) => (r: TimedRun): void => {
-    if (r.exitCode !== 1 || !r.stdout.includes(`"module":"${MISSING}"`)) throw new Error(`${label} did not report ${MISSING} (exit ${r.exitCode}): ${r.stderr.slice(0, 400)}`);
-  };
+  const reportsMissing =
+    (label: string) =>
+    (r: TimedRun): void => {
+      if (r.exitCode !== 1 || !r.stdout.includes(`"module":"${MISSING}"`))
+        throw new Error(`${label} did not report ${MISSING} (exit ${r.exitCode}): ${r.stderr.slice(0, 400)}`);
+    };
   const durationOf = (stdout: string): number => (JSON.parse(stdout) as { durationMs: number }).durationMs;
   const variants: Variant[] = [
-    { key: 'shipped', label: 'buildfix diagnose --json (npm run build)', argv: diagnose(shippedBin, DEFAULT_CONCURRENCY), engineOf: durationOf, check: reportsMissing('buildfix') },
-    { key: 'fast', label: '… --skip retractions', argv: diagnose(shippedBin, DEFAULT_CONCURRENCY, ['--skip', 'retractions']), engineOf: durationOf, check: reportsMissing('buildfix --skip retractions') },
-    { key: 'sources', label: 'from the sources (checkout)', argv: diagnose(sourcesBin, DEFAULT_CONCURRENCY), engineOf: durationOf, check: reportsMissing('buildfix from the sources') },
+    {
+      key: 'shipped',
+      label: 'buildfix diagnose --json (npm run build)',
+      argv: diagnose(shippedBin, DEFAULT_CONCURRENCY),
+      engineOf: durationOf,
+      check: reportsMissing('buildfix'),
+    },
+    {
+      key: 'fast',
+      label: '… --skip retractions',
+      argv: diagnose(shippedBin, DEFAULT_CONCURRENCY, ['--skip', 'retractions']),
+      engineOf: durationOf,
+      check: reportsMissing('buildfix --skip retractions'),
+    },
+    {
+      key: 'sources',
+      label: 'from the sources (checkout)',
+      argv: diagnose(sourcesBin, DEFAULT_CONCURRENCY),
+      engineOf: durationOf,
+      check: reportsMissing('buildfix from the sources'),
+    },
     {
       key: 'bare',
       label: 'bare undici client (reference)',
@@ -80,7 +119,13 @@ export async function benchDiagnoseVsGo(): Promise<string> {
       },
     },
   ];
-  const sweep: Variant[] = SWEEP.map((c) => ({ key: `c${c}`, label: String(c), argv: diagnose(shippedBin, c), engineOf: durationOf, check: reportsMissing(`buildfix --concurrency ${c}`) }));
+  const sweep: Variant[] = SWEEP.map((c) => ({
+    key: `c${c}`,
+    label: String(c),
+    argv: diagnose(shippedBin, c),
+    engineOf: durationOf,
+    check: reportsMissing(`buildfix --concurrency ${c}`),
+  }));
   const wall = new Map<string, number[]>();
   const engine = new Map<string, number[]>();
   const rss = new Map<string, number[]>();
@@ -140,9 +185,12 @@ export async function benchDiagnoseVsGo(): Promise<string> {
     '',
     '| --concurrency | floor | wall time | engine time | wall / floor | engine / floor |',
     '|---:|---:|---:|---:|---:|---:|',
-    ...SWEEP.map((c) => `| ${c} | ${fmt(floorAt(c))} | ${fmt(med(wall, `c${c}`))} | ${fmt(med(engine, `c${c}`))} | ${ratio(med(wall, `c${c}`), floorAt(c))} | ${ratio(med(engine, `c${c}`), floorAt(c))} |`),
+    ...SWEEP.map(
+      (c) =>
+        `| ${c} | ${fmt(floorAt(c))} | ${fmt(med(wall, `c${c}`))} | ${fmt(med(engine, `c${c}`))} | ${ratio(med(wall, `c${c}`), floorAt(c))} | ${ratio(med(engine, `c${c}`), floorAt(c))} |`,
+    ),
     '',
-    'Start-up and the first wave\'s connections cost about the same at every concurrency, so the ratio to the floor shrinks as the floor grows.',
+    "Start-up and the first wave's connections cost about the same at every concurrency, so the ratio to the floor shrinks as the floor grows.",
     '',
   ];
   return out.join('\n');

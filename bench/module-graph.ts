@@ -88,7 +88,16 @@ async function measure(work: string, bin: string, label: string, p: Project, exp
   await writeFile(join(dir, 'fake.json'), JSON.stringify({ modules: p.modules, delayMs: p.delayMs }));
   await writeFile(join(dir, 'repo', 'go.mod'), p.goMod);
   const fake: FakeProcess = await startGoProxyFakeProcess(join(dir, 'fake.json'));
-  const env = { PATH: process.env.PATH, HOME: join(dir, 'home'), GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', NO_COLOR: '1', NODE_COMPILE_CACHE: join(work, 'compile-cache') };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: join(dir, 'home'),
+    GOPROXY: fake.url,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: 'local',
+    NO_COLOR: '1',
+    NODE_COMPILE_CACHE: join(work, 'compile-cache'),
+  };
   const argv = [process.execPath, bin, 'diagnose', join(dir, 'repo'), '--json', '--concurrency', String(CONCURRENCY)];
   const out: Measured = { firstPassOnly: [], buildfix: [], go: [], report: [] };
   try {
@@ -97,7 +106,8 @@ async function measure(work: string, bin: string, label: string, p: Project, exp
       const r = await timedRun(argv, { env });
       const report = JSON.parse(r.stdout) as Measured['report'][number];
       if (report.stage !== 'graph') throw new Error(`${label}: the graph stage did not run: ${r.stdout.slice(0, 300)} ${r.stderr.slice(0, 300)}`);
-      if (expectFailure ? !r.stdout.includes(`"module":"${expectFailure}"`) : !report.ok) throw new Error(`${label}: unexpected verdict (exit ${r.exitCode}): ${r.stdout.slice(0, 600)}`);
+      if (expectFailure ? !r.stdout.includes(`"module":"${expectFailure}"`) : !report.ok)
+        throw new Error(`${label}: unexpected verdict (exit ${r.exitCode}): ${r.stdout.slice(0, 600)}`);
       out.buildfix.push(r);
       out.report.push(report);
       const alone = await timedRun([...argv, '--skip', 'graph'], { env });

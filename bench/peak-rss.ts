@@ -44,7 +44,10 @@ interface Proc {
 }
 
 function startProc(bin: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const proc: Proc = {
     child,
     exited: false,
@@ -121,12 +124,31 @@ interface RunResult {
   alive: boolean;
 }
 
-async function loadRun(label: string, bin: string, extraEnv: Record<string, string>, ctx: { redisUrl: string; goproxyUrl: string; slack: SlackApiFake; work: string; rate: number; seconds: number }): Promise<RunResult> {
+async function loadRun(
+  label: string,
+  bin: string,
+  extraEnv: Record<string, string>,
+  ctx: { redisUrl: string; goproxyUrl: string; slack: SlackApiFake; work: string; rate: number; seconds: number },
+): Promise<RunResult> {
   const prefix = uniquePrefix();
-  const common = { ...extraEnv, REDIS_URL: ctx.redisUrl, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(ctx.work, 'buildfix.yaml'), GOPROXY: ctx.goproxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod', LOG_LEVEL: 'warn' };
+  const common = {
+    ...extraEnv,
+    REDIS_URL: ctx.redisUrl,
+    REDIS_PREFIX: prefix,
+    BUILDFIX_CONFIG: join(ctx.work, 'buildfix.yaml'),
+    GOPROXY: ctx.goproxyUrl,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=mod',
+    LOG_LEVEL: 'warn',
+  };
   const port = await freePort();
   const worker = await startProc(bin, ['worker', '--host', 'agent-01'], { ...common, LOG_LEVEL: 'info' }, /"msg":"worker ready"/);
-  const serve = await startProc(bin, ['serve', '--listen', '127.0.0.1', '--port', String(port), '--grace-ms', '500'], { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: ctx.slack.apiUrl }, /buildfix serve listening on/);
+  const serve = await startProc(
+    bin,
+    ['serve', '--listen', '127.0.0.1', '--port', String(port), '--grace-ms', '500'],
+    { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: ctx.slack.apiUrl },
+    /buildfix serve listening on/,
+  );
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   const redis = new Redis(ctx.redisUrl);
   ctx.slack.reset();
@@ -149,7 +171,12 @@ async function loadRun(label: string, bin: string, extraEnv: Record<string, stri
     for (let i = 0; i < total; i++) {
       const wait = started + (i * 1000) / ctx.rate - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const body = slashCommandBody({ text: TEXTS[i % TEXTS.length] ?? 'status', channel_id: `CRSS${i % 50}`, user_id: 'U0BENCH01', response_url: ctx.slack.responseUrl() });
+      const body = slashCommandBody({
+        text: TEXTS[i % TEXTS.length] ?? 'status',
+        channel_id: `CRSS${i % 50}`,
+        user_id: 'U0BENCH01',
+        response_url: ctx.slack.responseUrl(),
+      });
       inflight.push(
         postSigned(eventsUrl, body, { agent, timeoutMs: 10_000 }).then(
           (res) => {
@@ -202,7 +229,14 @@ async function main(): Promise<number> {
     if (which.includes('image')) {
       const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? (await imageNodeOptions());
       const bin = await buildShippedApp(work);
-      results.push(await loadRun(`bundled (npm run build), as in the Docker image${nodeOptions ? ` (NODE_OPTIONS=${nodeOptions})` : ''}`, bin, { NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, ctx));
+      results.push(
+        await loadRun(
+          `bundled (npm run build), as in the Docker image${nodeOptions ? ` (NODE_OPTIONS=${nodeOptions})` : ''}`,
+          bin,
+          { NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+          ctx,
+        ),
+      );
     }
   } finally {
     await Promise.all([slack.close(), goproxy.close()]);
@@ -215,14 +249,23 @@ async function main(): Promise<number> {
     '|---|---|---:|---:|---:|---|',
   ];
   for (const r of results) {
-    out.push(`| ${r.label} | \`buildfix serve\` (HTTP thread + handler thread) | ${mib(r.idle.serve.rssKiB)} | ${mib(r.end.serve.rssKiB)} | **${mib(r.peak.serve)}** | ${verdict(r.peak.serve)} |`);
-    out.push(`| ${r.label} | \`buildfix worker\` (probe, host-check, diagnose jobs) | ${mib(r.idle.worker.rssKiB)} | ${mib(r.end.worker.rssKiB)} | **${mib(r.peak.worker)}** | ${verdict(r.peak.worker)} |`);
+    out.push(
+      `| ${r.label} | \`buildfix serve\` (HTTP thread + handler thread) | ${mib(r.idle.serve.rssKiB)} | ${mib(r.end.serve.rssKiB)} | **${mib(r.peak.serve)}** | ${verdict(r.peak.serve)} |`,
+    );
+    out.push(
+      `| ${r.label} | \`buildfix worker\` (probe, host-check, diagnose jobs) | ${mib(r.idle.worker.rssKiB)} | ${mib(r.end.worker.rssKiB)} | **${mib(r.peak.worker)}** | ${verdict(r.peak.worker)} |`,
+    );
   }
   out.push('');
   for (const r of results) {
-    out.push(`- ${r.label}: ${r.sent} commands at ${r.achieved.toFixed(0)}/s, ack p50 ${fmt(percentile(r.latencies, 50))}, p99 ${fmt(percentile(r.latencies, 99))}, ${r.non200} not 200; ${r.probes} probe results posted; both processes alive afterwards: ${r.alive ? 'yes' : 'NO'}.`);
+    out.push(
+      `- ${r.label}: ${r.sent} commands at ${r.achieved.toFixed(0)}/s, ack p50 ${fmt(percentile(r.latencies, 50))}, p99 ${fmt(percentile(r.latencies, 99))}, ${r.non200} not 200; ${r.probes} probe results posted; both processes alive afterwards: ${r.alive ? 'yes' : 'NO'}.`,
+    );
   }
-  out.push(`- Commands cycle through ${TEXTS.map((t) => `\`${t}\``).join(', ')}; probe dedup keys are cleared every second so the worker keeps running probes. Idle = 1.5 s after start.`, '');
+  out.push(
+    `- Commands cycle through ${TEXTS.map((t) => `\`${t}\``).join(', ')}; probe dedup keys are cleared every second so the worker keeps running probes. Idle = 1.5 s after start.`,
+    '',
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   return results.every((r) => r.alive) ? 0 : 1;
 }

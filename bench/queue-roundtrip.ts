@@ -149,7 +149,9 @@ async function startRaw(workers: number, prefix: string): Promise<Side> {
   const queueName = `raw-${workers}`;
   const url = new URL(REDIS_URL);
   const conn = (): Redis => new Redis({ host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null });
-  const children = Array.from({ length: workers }, () => spawn(NODE, [SELF, '--raw-worker', queueName, prefix, String(CONCURRENCY)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env }));
+  const children = Array.from({ length: workers }, () =>
+    spawn(NODE, [SELF, '--raw-worker', queueName, prefix, String(CONCURRENCY)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env }),
+  );
   await Promise.all(children.map((c) => waitForLine(c, 'ready', 20_000)));
   const producer = conn();
   const queue = new Queue(queueName, { connection: producer, prefix });
@@ -196,7 +198,9 @@ async function startRaw(workers: number, prefix: string): Promise<Side> {
 async function startBuildfix(workers: number, prefix: string): Promise<Side> {
   const env = { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', BUILDFIX_CONFIG: '' };
   const hosts = Array.from({ length: workers }, (_, i) => `bench-${workers}-${i}`);
-  const children = hosts.map((h) => spawn(NODE, ['bin/buildfix.js', 'worker', '--host', h, '--concurrency', String(CONCURRENCY)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env }));
+  const children = hosts.map((h) =>
+    spawn(NODE, ['bin/buildfix.js', 'worker', '--host', h, '--concurrency', String(CONCURRENCY)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env }),
+  );
   const config = loadConfig({ REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_HOST: 'bench-producer' });
   const dispatcher = new BullmqDispatcher({ config, logger: createLogger({ level: 'warn' }), redisUrl: REDIS_URL, prefix: `{${prefix}}` });
   const deadline = Date.now() + 30_000;

@@ -54,7 +54,9 @@ for (const bench of BENCHMARKS) {
     sections.push(`## ${bench.title}\n\n_\`node ${bench.file}\`, ${took} s._\n\n${result.stdout.trim()}\n`);
   } else {
     failed++;
-    sections.push(`## ${bench.title}\n\n**Did not complete** (exit ${result.code}): \n\n\`\`\`\n${result.stderr.trim().split('\n').slice(-10).join('\n')}\n\`\`\`\n`);
+    sections.push(
+      `## ${bench.title}\n\n**Did not complete** (exit ${result.code}): \n\n\`\`\`\n${result.stderr.trim().split('\n').slice(-10).join('\n')}\n\`\`\`\n`,
+    );
   }
 }
 

@@ -37,7 +37,9 @@ interface AckRun {
 }
 
 // A mix of what people type: jobs (deduplicated by the job layer), status, help, a typo, a refused action.
-const TEXTS = process.env.BENCH_TEXTS ? process.env.BENCH_TEXTS.split(',') : ['status', 'probe', 'diagnose payments', 'modules payments', 'hostcheck agent-01', 'help', 'diagnos payments', 'restart agent-01'];
+const TEXTS = process.env.BENCH_TEXTS
+  ? process.env.BENCH_TEXTS.split(',')
+  : ['status', 'probe', 'diagnose payments', 'modules payments', 'hostcheck agent-01', 'help', 'diagnos payments', 'restart agent-01'];
 
 /**
  * Open loop: request i is sent at start + i/rate whatever earlier ones are
@@ -101,7 +103,15 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'buildfix-bench-slack-'));
   await writeFile(join(work, 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.8\n');
   await writeFile(join(work, 'buildfix.yaml'), `repos:\n  payments:\n    url: ${work}\nagents:\n  agent-01: {}\n`);
-  const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', LOG_LEVEL: 'warn' };
+  const common = {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+    GOPROXY: goproxy.url,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=mod',
+    LOG_LEVEL: 'warn',
+  };
   const worker = await startWorkerProcess('agent-01', { ...common, LOG_LEVEL: 'info' });
   const fakeChild = spawn(process.execPath, [SELF, '--fake-slack'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const fakeOrigin = await new Promise<string>((resolve, reject) => {
@@ -144,7 +154,10 @@ async function main(): Promise<void> {
       await clearDedup(prefix);
       const channel = `CPROBE${i}`;
       const t0 = performance.now();
-      const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: 'probe', channel_id: channel, user_id: 'U0BENCH01', response_url: slack.responseUrl() }));
+      const res = await postSigned(
+        serve.eventsUrl,
+        slashCommandBody({ text: 'probe', channel_id: channel, user_id: 'U0BENCH01', response_url: slack.responseUrl() }),
+      );
       if (res.status !== 200) throw new Error(`probe ack ${res.status}`);
       const root = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === channel && c.args.thread_ts === undefined, 15_000);
       firstVisible.push(root.at - (performance.timeOrigin + t0));
@@ -171,7 +184,9 @@ async function main(): Promise<void> {
       row('both at once', '`buildfix serve`', serveBoth),
       '',
       `p99 serve / bare: **${ratio(serveRun, bareRun)}×** one at a time (the bare app then has the machine to itself), **${ratio(serveBoth, bareBoth)}×** under the same load at the same moments (target ≤ 1.2×). Serve alive afterwards: ${alive ? 'yes' : 'NO'}.`,
-      '`buildfix serve` here: real Redis, a real worker, the fake Slack Web API in its own process; commands cycle through ' + TEXTS.map((t) => `\`${t}\``).join(', ') + '.',
+      '`buildfix serve` here: real Redis, a real worker, the fake Slack Web API in its own process; commands cycle through ' +
+        TEXTS.map((t) => `\`${t}\``).join(', ') +
+        '.',
       '',
       `### \`/buildfix probe\` through a real worker (${probes} runs, sequential)`,
       '',

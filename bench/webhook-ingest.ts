@@ -63,7 +63,11 @@ async function connect(name: string): Promise<Redis> {
 if (process.argv[2] === '--serve') {
   const [prefix = '{bench}', secret = ''] = process.argv.slice(3);
   const redis = await connect('buildfix-bench-webhook-server');
-  const deps: WebhookDeps = { secrets: { githubSecret: secret }, store: new RedisIncidentStore({ redis, prefix }), dedup: new RedisDeliveryDedup({ redis, prefix }) };
+  const deps: WebhookDeps = {
+    secrets: { githubSecret: secret },
+    store: new RedisIncidentStore({ redis, prefix }),
+    dedup: new RedisDeliveryDedup({ redis, prefix }),
+  };
   const server = createServer({ keepAliveTimeout: 60_000 }, createWebhookListener(deps));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -194,7 +198,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let server: ChildProcess | undefined;
   try {
-    const deps: WebhookDeps = { secrets: { githubSecret: secret }, store: new RedisIncidentStore({ redis, prefix }), dedup: new RedisDeliveryDedup({ redis, prefix }) };
+    const deps: WebhookDeps = {
+      secrets: { githubSecret: secret },
+      store: new RedisIncidentStore({ redis, prefix }),
+      dedup: new RedisDeliveryDedup({ redis, prefix }),
+    };
     const direct = (d: WebhookDeps) => async (x: Delivery) => (await handleWebhook('github', { rawBody: x.body, headers: x.headers }, d)).status;
 
     // Warm up JIT, script cache and connection.
@@ -203,7 +211,9 @@ async function main(): Promise<void> {
     const fresh = makeDeliveries(N, P, secret, 2_000_000);
     rows.push(await drive('direct (Redis)', 'new failures: verify + dedup + group', fresh, C, direct(deps)));
     rows.push(await drive('direct (Redis)', 'same deliveries again: duplicate', fresh, C, direct(deps)));
-    rows.push(await drive('direct', 'in_progress runs: verify + parse, ignored', makeDeliveries(N, P, secret, 3_000_000, { action: 'in_progress' }), C, direct(deps)));
+    rows.push(
+      await drive('direct', 'in_progress runs: verify + parse, ignored', makeDeliveries(N, P, secret, 3_000_000, { action: 'in_progress' }), C, direct(deps)),
+    );
     rows.push(await drive('direct', 'bad signature: 401', makeDeliveries(N, P, secret, 4_000_000, { badSignature: true }), C, direct(deps)));
     const groupedTotal = (await deps.store.listOpen()).reduce((sum, i) => sum + i.failureCount, 0);
 
@@ -233,10 +243,17 @@ async function main(): Promise<void> {
     }
 
     const out: string[] = [];
-    out.push(`GitHub workflow_run failure deliveries (${fresh[0]?.body.length ?? 0} B body, HMAC-SHA256 verified), ${P} pipelines, concurrency ${C}, ${cpus().length} CPUs, Node ${process.version}, Redis on loopback.`, '');
+    out.push(
+      `GitHub workflow_run failure deliveries (${fresh[0]?.body.length ?? 0} B body, HMAC-SHA256 verified), ${P} pipelines, concurrency ${C}, ${cpus().length} CPUs, Node ${process.version}, Redis on loopback.`,
+      '',
+    );
     out.push('| path | scenario | deliveries | deliveries/s | p50 ms | p99 ms | statuses |', '|---|---|---:|---:|---:|---:|---|');
-    for (const r of rows) out.push(`| ${r.path} | ${r.scenario} | ${r.deliveries} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.statuses} |`);
-    out.push('', `Check: the ${N} new failures (plus ${WARMUP} warm-up) grouped into ${P} open incidents whose counters sum to ${groupedTotal} (expected ${N + WARMUP}); the duplicate rows added nothing.`);
+    for (const r of rows)
+      out.push(`| ${r.path} | ${r.scenario} | ${r.deliveries} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.statuses} |`);
+    out.push(
+      '',
+      `Check: the ${N} new failures (plus ${WARMUP} warm-up) grouped into ${P} open incidents whose counters sum to ${groupedTotal} (expected ${N + WARMUP}); the duplicate rows added nothing.`,
+    );
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     if (server && server.exitCode === null) {

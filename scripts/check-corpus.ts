@@ -222,9 +222,15 @@ export function countsMarkdown(entries: readonly CorpusEntry[]): string {
       `${Math.round(goShare * 100)}% Go; ${entries.filter((e) => e.hard).length} hard; ` +
       `${entries.filter((e) => e.sureness === 'settled').length} settled, ${entries.filter((e) => e.sureness === 'likely').length} likely.`,
     '',
-    table('ecosystem', countBy(entries, (e) => e.ecosystem)),
+    table(
+      'ecosystem',
+      countBy(entries, (e) => e.ecosystem),
+    ),
     '',
-    table('wrapper', countBy(entries, (e) => e.wrapper)),
+    table(
+      'wrapper',
+      countBy(entries, (e) => e.wrapper),
+    ),
     '',
     ['| category | logs | by ecosystem |', '| --- | ---: | --- |', ...byCategoryEcosystem].join('\n'),
   ].join('\n');

@@ -73,7 +73,15 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       log(object: Record<string, unknown>) {
         const err = object.err;
         if (err instanceof Error) {
-          return { ...object, err: { type: err.name, message: redactText(err.message), stack: err.stack ? redactText(err.stack) : undefined, code: (err as { code?: unknown }).code } };
+          return {
+            ...object,
+            err: {
+              type: err.name,
+              message: redactText(err.message),
+              stack: err.stack ? redactText(err.stack) : undefined,
+              code: (err as { code?: unknown }).code,
+            },
+          };
         }
         return object;
       },

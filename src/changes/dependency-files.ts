@@ -35,7 +35,8 @@ export function dependencyFileKind(path: string): DependencyFileKind | undefined
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === 'modules.txt' && (path === 'vendor/modules.txt' || path.endsWith('/vendor/modules.txt'))) return 'vendor';
   if (['go.mod', 'go.sum', 'go.work', 'go.work.sum'].includes(base)) return 'go';
-  if (['.npmrc', 'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', 'pnpm-lock.yaml'].includes(base)) return 'npm';
+  if (['.npmrc', 'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', '.yarnrc', '.yarnrc.yml', 'pnpm-lock.yaml'].includes(base))
+    return 'npm';
   if (base === 'Jenkinsfile' || base.endsWith('.Jenkinsfile') || base === '.gitlab-ci.yml' || path.startsWith('.github/workflows/')) return 'ci';
   if (base === 'Dockerfile' || base.startsWith('Dockerfile.') || base.endsWith('.Dockerfile')) return 'docker';
   return undefined;

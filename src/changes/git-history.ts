@@ -113,7 +113,8 @@ export async function ensureRevisions(dir: string, from: string, to: string, opt
       }
     }
   }
-  if (!fromSha) throw new BuildfixError('BF_INPUT', `revision ${from} is not in the repository (the last green build's commit may have been force-pushed away)`);
+  if (!fromSha)
+    throw new BuildfixError('BF_INPUT', `revision ${from} is not in the repository (the last green build's commit may have been force-pushed away)`);
   if (await isAncestor(dir, fromSha, toSha, options)) return { from: fromSha, to: toSha, linear: true };
   if (shallow) {
     for (const depth of DEEPEN_STEPS) {

@@ -49,7 +49,8 @@ export function diffGoMod(beforeText: string | undefined, afterText: string | un
   for (const [path, r] of newReq) {
     const old = oldReq.get(path);
     if (!old) changes.push({ kind: 'require', subject: path, after: r.version, line: r.line });
-    else if (old.version !== r.version) changes.push({ kind: 'require', subject: path, before: old.version, after: r.version, line: r.line, beforeLine: old.line });
+    else if (old.version !== r.version)
+      changes.push({ kind: 'require', subject: path, before: old.version, after: r.version, line: r.line, beforeLine: old.line });
   }
   for (const [path, old] of oldReq) if (!newReq.has(path)) changes.push({ kind: 'require', subject: path, before: old.version, beforeLine: old.line });
 
@@ -58,7 +59,8 @@ export function diffGoMod(beforeText: string | undefined, afterText: string | un
   for (const [key, r] of newRep) {
     const old = oldRep.get(key);
     if (!old) changes.push({ kind: 'replace', subject: key, after: replaceTarget(r), line: r.line });
-    else if (replaceTarget(old) !== replaceTarget(r)) changes.push({ kind: 'replace', subject: key, before: replaceTarget(old), after: replaceTarget(r), line: r.line, beforeLine: old.line });
+    else if (replaceTarget(old) !== replaceTarget(r))
+      changes.push({ kind: 'replace', subject: key, before: replaceTarget(old), after: replaceTarget(r), line: r.line, beforeLine: old.line });
   }
   for (const [key, old] of oldRep) if (!newRep.has(key)) changes.push({ kind: 'replace', subject: key, before: replaceTarget(old), beforeLine: old.line });
 
@@ -68,7 +70,12 @@ export function diffGoMod(beforeText: string | undefined, afterText: string | un
   }
 
   if (before?.go?.version !== after?.go?.version) {
-    changes.push({ kind: 'go', subject: 'go', ...(before?.go ? { before: before.go.version, beforeLine: before.go.line } : {}), ...(after?.go ? { after: after.go.version, line: after.go.line } : {}) });
+    changes.push({
+      kind: 'go',
+      subject: 'go',
+      ...(before?.go ? { before: before.go.version, beforeLine: before.go.line } : {}),
+      ...(after?.go ? { after: after.go.version, line: after.go.line } : {}),
+    });
   }
   if (before?.toolchain?.name !== after?.toolchain?.name) {
     changes.push({

@@ -34,7 +34,12 @@ export interface LastGreenOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 
-async function getJson(url: URL, headers: Record<string, string>, what: string, opts: LastGreenOptions): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+async function getJson(
+  url: URL,
+  headers: Record<string, string>,
+  what: string,
+  opts: LastGreenOptions,
+): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])]);
   let res: Response;
@@ -42,7 +47,13 @@ async function getJson(url: URL, headers: Record<string, string>, what: string, 
     res = await fetch(url, { headers, redirect: 'error', signal });
   } catch (err) {
     const name = (err as { name?: string }).name;
-    return { ok: false, reason: name === 'TimeoutError' ? `${what} timed out after ${Math.round(timeoutMs / 1000)} s (${url.host})` : `${url.host} is unreachable while reading ${what}` };
+    return {
+      ok: false,
+      reason:
+        name === 'TimeoutError'
+          ? `${what} timed out after ${Math.round(timeoutMs / 1000)} s (${url.host})`
+          : `${url.host} is unreachable while reading ${what}`,
+    };
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => {});
@@ -90,7 +101,12 @@ export async function lastGreenOnGithub(event: CiEvent, token: string | undefine
   url.searchParams.set('branch', event.branch);
   url.searchParams.set('status', 'success');
   url.searchParams.set('per_page', '30');
-  const got = await getJson(url, { accept: 'application/vnd.github+json', 'user-agent': 'buildfix', 'x-github-api-version': '2022-11-28', authorization: `Bearer ${token}` }, 'the list of successful workflow runs', opts);
+  const got = await getJson(
+    url,
+    { accept: 'application/vnd.github+json', 'user-agent': 'buildfix', 'x-github-api-version': '2022-11-28', authorization: `Bearer ${token}` },
+    'the list of successful workflow runs',
+    opts,
+  );
   if (!got.ok) return { ok: false, reason: `no last green build known: ${redactText(got.reason)}` };
   const runs = (got.value as { workflow_runs?: unknown }).workflow_runs;
   if (!Array.isArray(runs)) return { ok: false, reason: 'no last green build known: GitHub answered without workflow_runs' };
@@ -111,7 +127,8 @@ export async function lastGreenOnGithub(event: CiEvent, token: string | undefine
 }
 
 export async function lastGreenOnGitlab(event: CiEvent, token: string | undefined, opts: LastGreenOptions = {}): Promise<LastGreenResult> {
-  if (!token) return { ok: false, reason: 'no last green build known: GITLAB_TOKEN is not set, so buildfix cannot ask GitLab for the last successful pipeline' };
+  if (!token)
+    return { ok: false, reason: 'no last green build known: GITLAB_TOKEN is not set, so buildfix cannot ask GitLab for the last successful pipeline' };
   if (!event.branch) return { ok: false, reason: 'no last green build known: the GitLab event names no ref' };
   const api = gitlabProjectApi(event);
   if (!api) return { ok: false, reason: 'no last green build known: the GitLab event carries no project API address' };
@@ -124,15 +141,25 @@ export async function lastGreenOnGitlab(event: CiEvent, token: string | undefine
   const got = await getJson(url, { accept: 'application/json', 'user-agent': 'buildfix', 'private-token': token }, 'the list of successful pipelines', opts);
   if (!got.ok) return { ok: false, reason: `no last green build known: ${redactText(got.reason)}` };
   const first = Array.isArray(got.value) ? (got.value[0] as { sha?: unknown; id?: unknown; iid?: unknown; web_url?: unknown } | undefined) : undefined;
-  if (!first || typeof first.sha !== 'string' || !SHA.test(first.sha)) return { ok: false, reason: `no last green build known: ${event.job} has no successful pipeline on ${event.branch}` };
+  if (!first || typeof first.sha !== 'string' || !SHA.test(first.sha))
+    return { ok: false, reason: `no last green build known: ${event.job} has no successful pipeline on ${event.branch}` };
   const number = typeof first.iid === 'number' ? first.iid : first.id;
   return {
     ok: true,
-    green: { sha: first.sha.toLowerCase(), source: `GitLab pipeline #${String(number)} on ${event.branch}`, ...(typeof first.web_url === 'string' ? { url: first.web_url } : {}) },
+    green: {
+      sha: first.sha.toLowerCase(),
+      source: `GitLab pipeline #${String(number)} on ${event.branch}`,
+      ...(typeof first.web_url === 'string' ? { url: first.web_url } : {}),
+    },
   };
 }
 
-export async function lastGreenOnJenkins(client: JenkinsTransport | undefined, job: string | undefined, repoUrl: string | undefined, opts: LastGreenOptions = {}): Promise<LastGreenResult> {
+export async function lastGreenOnJenkins(
+  client: JenkinsTransport | undefined,
+  job: string | undefined,
+  repoUrl: string | undefined,
+  opts: LastGreenOptions = {},
+): Promise<LastGreenResult> {
   if (!client) return { ok: false, reason: 'no last green build known: Jenkins not configured (JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN)' };
   if (!job) return { ok: false, reason: 'no last green build known: no Jenkins job for this repo (set repos.<name>.job in the config file)' };
   try {
@@ -169,10 +196,16 @@ export async function lastGreenForRepo(
   const repo = config.repos[target];
   if (!repo) {
     const known = Object.keys(config.repos);
-    return { ok: false, reason: `no last green build known: "${target}" is not a configured repo, so buildfix does not know its CI job (configured: ${known.join(', ') || 'none'}); use --since <revision> instead` };
+    return {
+      ok: false,
+      reason: `no last green build known: "${target}" is not a configured repo, so buildfix does not know its CI job (configured: ${known.join(', ') || 'none'}); use --since <revision> instead`,
+    };
   }
   const { JENKINS_URL, JENKINS_USER, JENKINS_API_TOKEN } = config.env;
-  const client = JENKINS_URL && JENKINS_USER && JENKINS_API_TOKEN ? createJenkinsClient({ baseUrl: JENKINS_URL, user: JENKINS_USER, apiToken: JENKINS_API_TOKEN, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }) : undefined;
+  const client =
+    JENKINS_URL && JENKINS_USER && JENKINS_API_TOKEN
+      ? createJenkinsClient({ baseUrl: JENKINS_URL, user: JENKINS_USER, apiToken: JENKINS_API_TOKEN, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS })
+      : undefined;
   try {
     return await lastGreenOnJenkins(client, repo.job, /^[a-z+]+:\/\/|@/.test(repo.url) ? repo.url : undefined, opts);
   } finally {

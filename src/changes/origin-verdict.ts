@@ -35,7 +35,15 @@ function named(f: Finding): string {
 }
 
 /** Categories that describe this host rather than a module or a proxy. */
-const HOST_CATEGORIES = new Set<string>(['disk-full', 'host-environment', 'git-credentials', 'corporate-proxy', 'tls-interception', 'proxy-config', 'proxy-disabled']);
+const HOST_CATEGORIES = new Set<string>([
+  'disk-full',
+  'host-environment',
+  'git-credentials',
+  'corporate-proxy',
+  'tls-interception',
+  'proxy-config',
+  'proxy-disabled',
+]);
 
 export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   const { failing, sinceGreen, greenRecheck, greenElsewhere } = inputs;
@@ -58,18 +66,32 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   reasons.push(
     depChanges === 0
       ? `no dependency file changed since the last green revision ${green}`
-      : `${depChanges} dependency file${depChanges === 1 ? '' : 's'} changed since ${green}: ${sinceGreen.files.map((f) => f.path).slice(0, 6).join(', ')}${depChanges > 6 ? ', …' : ''}`,
+      : `${depChanges} dependency file${depChanges === 1 ? '' : 's'} changed since ${green}: ${sinceGreen.files
+          .map((f) => f.path)
+          .slice(0, 6)
+          .join(', ')}${depChanges > 6 ? ', …' : ''}`,
   );
 
   const greenCause = greenRecheck ? rootCause(greenRecheck) : undefined;
-  if (greenRecheck) reasons.push(greenCause ? `the green revision ${green} fails now too: ${named(greenCause)}` : `the green revision ${green} still resolves from this agent now`);
+  if (greenRecheck)
+    reasons.push(
+      greenCause ? `the green revision ${green} fails now too: ${named(greenCause)}` : `the green revision ${green} still resolves from this agent now`,
+    );
   if (greenElsewhere) reasons.push(`the same job built green on ${greenElsewhere.agent} since (${greenElsewhere.build})`);
 
   if (greenRecheck && greenCause) {
     if (greenElsewhere || HOST_CATEGORIES.has(greenCause.category)) {
-      return { verdict: 'agent', summary: `Agent: the last green revision ${green} fails on this agent too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent}` : ''}.`, reasons };
+      return {
+        verdict: 'agent',
+        summary: `Agent: the last green revision ${green} fails on this agent too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent}` : ''}.`,
+        reasons,
+      };
     }
-    return { verdict: 'environment/upstream', summary: `Environment/upstream: the last green revision ${green} fails now too (${greenCause.category}); the code did not cause this.`, reasons };
+    return {
+      verdict: 'environment/upstream',
+      summary: `Environment/upstream: the last green revision ${green} fails now too (${greenCause.category}); the code did not cause this.`,
+      reasons,
+    };
   }
   if (greenElsewhere && depChanges === 0) {
     return { verdict: 'agent', summary: `Agent: nothing in the dependency files changed and the same job built green on ${greenElsewhere.agent}.`, reasons };
@@ -91,7 +113,11 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
     };
   }
   if (depChanges === 0 && greenRecheck) {
-    return { verdict: 'unknown', summary: `Unknown: the dependency files did not change and the green revision ${green} resolves now; compare this agent with one that builds green (envdiff).`, reasons };
+    return {
+      verdict: 'unknown',
+      summary: `Unknown: the dependency files did not change and the green revision ${green} resolves now; compare this agent with one that builds green (envdiff).`,
+      reasons,
+    };
   }
   return { verdict: 'unknown', summary: 'Unknown: the green revision could not be re-checked from this agent.', reasons };
 }

@@ -66,7 +66,9 @@ export async function whatChanged(dir: string, from: string, to: string, options
 
 /** The go.mod change that brought in (or moved) a module the diagnosis blames. */
 export function changeForModule(changes: Pick<WhatChanged, 'goMod'>, module: string, goModFile?: string): GoModLineChange | undefined {
-  const candidates = changes.goMod.filter((c) => (c.kind === 'require' || c.kind === 'replace' || c.kind === 'exclude') && (c.subject === module || c.subject.startsWith(`${module}@`)));
+  const candidates = changes.goMod.filter(
+    (c) => (c.kind === 'require' || c.kind === 'replace' || c.kind === 'exclude') && (c.subject === module || c.subject.startsWith(`${module}@`)),
+  );
   return candidates.find((c) => goModFile === undefined || c.file === goModFile) ?? candidates[0];
 }
 

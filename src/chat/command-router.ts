@@ -168,7 +168,10 @@ export class CommandRouter {
     const localHost = defaultHostName(this.config.host);
     // As the dispatcher will check it: an in-process one acts on this host only; BullMQ routes to the agent's own worker.
     const inProcess = this.dispatcher.kind === 'in-process';
-    const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, { config: this.config, localHost: inProcess ? localHost : undefined });
+    const prepared = prepareSubmission(plan.name, plan.payload, plan.host ? { host: plan.host } : {}, {
+      config: this.config,
+      localHost: inProcess ? localHost : undefined,
+    });
     if (inProcess && prepared.host !== undefined && prepared.host !== localHost) {
       throw new BuildfixError('BF_USAGE', `jobs run in-process on "${localHost}" (REDIS_URL is not set): there is no worker for "${prepared.host}"`);
     }
@@ -300,7 +303,14 @@ export class CommandRouter {
       case 'diagnose':
         return {
           name: 'diagnose',
-          payload: { repo: command.repo, ...(command.deep ? { deep: true } : {}), ...(command.since !== undefined ? { since: command.since } : {}), ...(command.sinceGreen ? { sinceGreen: true } : {}), ...(command.sinceLabel ? { sinceLabel: command.sinceLabel } : {}), ...(command.failing ? { failing: command.failing } : {}) },
+          payload: {
+            repo: command.repo,
+            ...(command.deep ? { deep: true } : {}),
+            ...(command.since !== undefined ? { since: command.since } : {}),
+            ...(command.sinceGreen ? { sinceGreen: true } : {}),
+            ...(command.sinceLabel ? { sinceLabel: command.sinceLabel } : {}),
+            ...(command.failing ? { failing: command.failing } : {}),
+          },
           ...(command.host ? { host: command.host } : {}),
           title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}${command.since !== undefined ? ` since ${command.since}` : command.sinceGreen ? ' since the last green build' : ''}`,
         };

@@ -8,7 +8,17 @@ import { UsageError } from '../errors.ts';
 
 export type Command =
   | { kind: 'help'; topic?: string }
-  | { kind: 'diagnose'; repo: string; host?: string; job?: string; /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean; since?: string; sinceGreen?: boolean; /** Set by CI alerts: where `since` came from, and the failing build's commit. */ sinceLabel?: string; failing?: string }
+  | {
+      kind: 'diagnose';
+      repo: string;
+      host?: string;
+      job?: string;
+      /** --deep: download and check the module zips, ask the checksum DB. */ deep?: boolean;
+      since?: string;
+      sinceGreen?: boolean;
+      /** Set by CI alerts: where `since` came from, and the failing build's commit. */ sinceLabel?: string;
+      failing?: string;
+    }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }
   | { kind: 'hostcheck'; host: string }
@@ -48,7 +58,11 @@ export interface CommandHelp {
 }
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
-  { name: 'diagnose', usage: 'diagnose <repo> [--deep] [--host <agent>] [--job <jenkins-job>] [--since <revision> | --since-green]', summary: 'full diagnosis of why go mod download fails, from that agent; --since/--since-green: agent or code, and the change that broke it' },
+  {
+    name: 'diagnose',
+    usage: 'diagnose <repo> [--deep] [--host <agent>] [--job <jenkins-job>] [--since <revision> | --since-green]',
+    summary: 'full diagnosis of why go mod download fails, from that agent; --since/--since-green: agent or code, and the change that broke it',
+  },
   { name: 'probe', usage: 'probe [<agent>]', summary: 'DNS/TCP/TLS/HTTP probe of GOPROXY and the checksum DB' },
   { name: 'modules', usage: 'modules <repo> [--host <agent>]', summary: 'check every go.mod requirement exists on the proxy chain' },
   { name: 'hostcheck', usage: 'hostcheck <agent>', summary: 'disk, go env, git credentials on an agent' },
@@ -57,16 +71,26 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { name: 'rebuild', usage: 'rebuild <job> [--clean]', summary: 'trigger a (clean) Jenkins build (needs permission)' },
   { name: 'rollback', usage: 'rollback <job>', summary: 'rebuild the last successful revision (needs permission)' },
   { name: 'cache', usage: 'cache clear <agent> | cache warm <agent> <repo>', summary: 'clear or pre-fill the module cache on an agent (needs permission)' },
-  { name: 'drill', usage: 'drill <repo> [--host <agent>]', summary: "outage drill: would go mod download pass from the agent's module cache with the proxy down? (needs permission)" },
+  {
+    name: 'drill',
+    usage: 'drill <repo> [--host <agent>]',
+    summary: "outage drill: would go mod download pass from the agent's module cache with the proxy down? (needs permission)",
+  },
   { name: 'status', usage: 'status', summary: 'workers, queues and agents' },
-  { name: 'incident', usage: 'incident open <title> | status <status> [note] | severity sev1..sev4 | role commander|engineer|communicator @user | note <text> | resolve [summary] | log | list', summary: 'run the incident log' },
+  {
+    name: 'incident',
+    usage:
+      'incident open <title> | status <status> [note] | severity sev1..sev4 | role commander|engineer|communicator @user | note <text> | resolve [summary] | log | list',
+    summary: 'run the incident log',
+  },
   { name: 'help', usage: 'help [command]', summary: 'this list' },
 ];
 
 const MAX_TEXT = 4000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // a config name, owner/repo, a path, or a git URL (https://…, git@host:path), as Slack delivers a pasted link
-const REPO = /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400}|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s;|&`$<>'"\\]{1,400}|git@[A-Za-z0-9.-]+:[^\s;|&`$<>'"\\]{1,400})$/;
+const REPO =
+  /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400}|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s;|&`$<>'"\\]{1,400}|git@[A-Za-z0-9.-]+:[^\s;|&`$<>'"\\]{1,400})$/;
 /** A git revision: a sha, branch or tag; never an option. */
 const REVISION = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/;
 const JOB = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,9}$/;
@@ -178,13 +202,17 @@ function parseIncident(tokens: string[], rawAfter: (n: number) => string): Incid
       const role = (args[0] ?? '').toLowerCase();
       if (!(INCIDENT_ROLES as readonly string[]).includes(role)) throw usageError('incident', `role must be one of ${INCIDENT_ROLES.join(', ')}`);
       // <@U…> from Slack, a bare id, or @name (the shell, where people have names, not ids)
-      const user = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(args[1] ?? '')?.[1] ?? /^@?([UW][A-Z0-9]{2,})$/.exec(args[1] ?? '')?.[1] ?? /^@([A-Za-z0-9][A-Za-z0-9._-]{0,79})$/.exec(args[1] ?? '')?.[1];
+      const user =
+        /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(args[1] ?? '')?.[1] ??
+        /^@?([UW][A-Z0-9]{2,})$/.exec(args[1] ?? '')?.[1] ??
+        /^@([A-Za-z0-9][A-Za-z0-9._-]{0,79})$/.exec(args[1] ?? '')?.[1];
       if (!user) throw usageError('incident', 'name the person as @user');
       return withRef({ op: 'role', role: role as IncidentRole, user });
     }
     case 'severity': {
       const severity = (args[0] ?? '').toLowerCase();
-      if (!(INCIDENT_SEVERITIES as readonly string[]).includes(severity)) throw usageError('incident', `severity must be one of ${INCIDENT_SEVERITIES.join(', ')}`);
+      if (!(INCIDENT_SEVERITIES as readonly string[]).includes(severity))
+        throw usageError('incident', `severity must be one of ${INCIDENT_SEVERITIES.join(', ')}`);
       return withRef({ op: 'severity', severity: severity as IncidentSeverity });
     }
     case 'note': {
@@ -324,5 +352,9 @@ export function renderHelp(topic?: string): string {
     const help = helpFor(topic) ?? nearestCommand(topic);
     if (help) return `/buildfix ${help.usage}\n${help.summary}`;
   }
-  return ['/buildfix commands:', ...COMMAND_HELP.map((h) => `  ${h.usage}  — ${h.summary}`), 'In a thread, mention the bot instead: @buildfix diagnose payments'].join('\n');
+  return [
+    '/buildfix commands:',
+    ...COMMAND_HELP.map((h) => `  ${h.usage}  — ${h.summary}`),
+    'In a thread, mention the bot instead: @buildfix diagnose payments',
+  ].join('\n');
 }

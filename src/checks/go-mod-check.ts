@@ -26,8 +26,10 @@ function emptyGoMod(file: string): GoMod {
 }
 
 function parseFix(reason: string, file: string, line: number): string {
-  if (/^unknown directive/.test(reason)) return `Remove or correct line ${line} of ${file}: go.mod knows only module, go, toolchain, godebug, require, exclude, replace, retract (and tool/ignore in newer Go).`;
-  if (/version "[^"]*" invalid: should be v/.test(reason)) return `Make the version at ${file}:${line} match the path's major version suffix (a /v2 path needs v2.x.y; a v2+ version without /vN needs +incompatible).`;
+  if (/^unknown directive/.test(reason))
+    return `Remove or correct line ${line} of ${file}: go.mod knows only module, go, toolchain, godebug, require, exclude, replace, retract (and tool/ignore in newer Go).`;
+  if (/version "[^"]*" invalid: should be v/.test(reason))
+    return `Make the version at ${file}:${line} match the path's major version suffix (a /v2 path needs v2.x.y; a v2+ version without /vN needs +incompatible).`;
   if (/missing version/.test(reason)) return `Add the version at ${file}:${line} (require path v1.2.3), or run go get path@version.`;
   return `Correct line ${line} of ${file} (${reason.split(' (')[0]}); go mod edit -json must accept the file.`;
 }
@@ -123,15 +125,22 @@ function queryKey(q: Pick<VersionQuery, 'path' | 'query' | 'line'>): string {
 
 /** goMod with each resolved query replaced by its version; requirements in `drop` removed. */
 function applyResolved(goMod: GoMod, resolved: Map<string, string>, drop: Set<string>): GoMod {
-  const v = (path: string, version: string | undefined, line: number): string | undefined => (version === undefined ? undefined : resolved.get(queryKey({ path, query: version, line })) ?? version);
+  const v = (path: string, version: string | undefined, line: number): string | undefined =>
+    version === undefined ? undefined : (resolved.get(queryKey({ path, query: version, line })) ?? version);
   return {
     ...goMod,
-    require: goMod.require.filter((r) => !drop.has(queryKey({ path: r.path, query: r.version, line: r.line }))).map((r) => ({ ...r, version: v(r.path, r.version, r.line) ?? r.version })),
+    require: goMod.require
+      .filter((r) => !drop.has(queryKey({ path: r.path, query: r.version, line: r.line })))
+      .map((r) => ({ ...r, version: v(r.path, r.version, r.line) ?? r.version })),
     exclude: goMod.exclude.map((x) => ({ ...x, version: v(x.path, x.version, x.line) ?? x.version })),
     replace: goMod.replace.map((r) => {
       const fromVersion = v(r.from.path, r.from.version, r.line);
       const toVersion = v(r.to.path, r.to.version, r.line);
-      return { ...r, from: { path: r.from.path, ...(fromVersion !== undefined ? { version: fromVersion } : {}) }, to: { path: r.to.path, ...(toVersion !== undefined ? { version: toVersion } : {}) } };
+      return {
+        ...r,
+        from: { path: r.from.path, ...(fromVersion !== undefined ? { version: fromVersion } : {}) },
+        to: { path: r.to.path, ...(toVersion !== undefined ? { version: toVersion } : {}) },
+      };
     }),
     versionQueries: [],
   };
@@ -142,13 +151,19 @@ function applyResolved(goMod: GoMod, resolved: Map<string, string>, drop: Set<st
  * does. Returns the go.mod the rest of the diagnosis should check (resolved
  * versions in place, unresolvable requirements removed) and the findings.
  */
-export async function resolveGoModQueries(goMod: GoMod, options: ResolveQueryOptions & { concurrency: number }): Promise<{ goMod: GoMod; findings: Finding[] }> {
+export async function resolveGoModQueries(
+  goMod: GoMod,
+  options: ResolveQueryOptions & { concurrency: number },
+): Promise<{ goMod: GoMod; findings: Finding[] }> {
   const queries = goMod.versionQueries ?? [];
   if (queries.length === 0) return { goMod, findings: [] };
   const findings: Finding[] = [];
   const resolved = new Map<string, string>();
   const drop = new Set<string>();
-  const answers = await mapLimit(queries, Math.max(1, Math.min(options.concurrency, 16)), async (q) => ({ q, r: await resolveVersionQuery(q.path, q.query, options) }));
+  const answers = await mapLimit(queries, Math.max(1, Math.min(options.concurrency, 16)), async (q) => ({
+    q,
+    r: await resolveVersionQuery(q.path, q.query, options),
+  }));
   for (const { q, r } of answers) {
     const location = `${goMod.file}:${q.line}`;
     const key = `invalid-go-mod:${location}`;
@@ -209,7 +224,10 @@ export async function resolveGoModQueries(goMod: GoMod, options: ResolveQueryOpt
       version: q.query,
       location,
       evidence: `go: errors parsing go.mod:\n${goSays}`,
-      fix: badPath !== undefined ? pathFix(q.path, badPath, location) : `Write a version that exists at ${location} (go list -m -versions ${q.path} lists them), in canonical form v1.2.3.`,
+      fix:
+        badPath !== undefined
+          ? pathFix(q.path, badPath, location)
+          : `Write a version that exists at ${location} (go list -m -versions ${q.path} lists them), in canonical form v1.2.3.`,
     });
   }
   return { goMod: applyResolved(goMod, resolved, drop), findings };

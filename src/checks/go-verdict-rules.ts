@@ -50,7 +50,14 @@ export interface VerdictContext {
 }
 
 /** Categories that describe a failing network path (a symptom when a configuration error explains it). */
-const NETWORK: ReadonlySet<FindingCategory> = new Set(['proxy-unreachable', 'proxy-server-error', 'tls-interception', 'corporate-proxy', 'rate-limited', 'sumdb-unreachable']);
+const NETWORK: ReadonlySet<FindingCategory> = new Set([
+  'proxy-unreachable',
+  'proxy-server-error',
+  'tls-interception',
+  'corporate-proxy',
+  'rate-limited',
+  'sumdb-unreachable',
+]);
 
 type Rule = (findings: Finding[], ctx: VerdictContext) => Finding[];
 
@@ -67,7 +74,9 @@ function hostGo(ctx: VerdictContext): string {
 export function modulesToDownload(goMod: GoMod): Array<{ path: string; version: string }> {
   const out: Array<{ path: string; version: string }> = [];
   for (const r of goMod.require) {
-    const rep = goMod.replace.find((x) => x.from.path === r.path && x.from.version === r.version) ?? goMod.replace.find((x) => x.from.path === r.path && x.from.version === undefined);
+    const rep =
+      goMod.replace.find((x) => x.from.path === r.path && x.from.version === r.version) ??
+      goMod.replace.find((x) => x.from.path === r.path && x.from.version === undefined);
     if (rep?.local) continue;
     out.push(rep?.to.version ? { path: rep.to.path, version: rep.to.version } : { path: r.path, version: r.version });
   }
@@ -115,7 +124,10 @@ export const sumDbCovered: Rule = (findings, ctx) => {
   if (!goSumCoversDownloads(ctx)) return findings;
   return findings.map((f) =>
     f.severity === 'error' && isSumDbFinding(f, ctx) && (f.check ?? '').startsWith('probe:')
-      ? demote(f, `go.sum already has both lines (zip h1: and /go.mod h1:) for every module go downloads, so go mod download never asks the checksum database (${hostGo(ctx)}). It matters the next time a requirement changes.`)
+      ? demote(
+          f,
+          `go.sum already has both lines (zip h1: and /go.mod h1:) for every module go downloads, so go mod download never asks the checksum database (${hostGo(ctx)}). It matters the next time a requirement changes.`,
+        )
       : f,
   );
 };
@@ -141,7 +153,12 @@ export const sumDbNamesLookups: Rule = (findings, ctx) => {
           module: first.path,
           version: first.version,
           message: `${f.message.replace(/\.$/, '')}: go.sum lacks lines for ${lookups.length === 1 ? `${first.path}@${first.version}` : `${lookups.length} modules (${first.path}@${first.version} first)`}, so go mod download must look ${lookups.length === 1 ? 'it' : 'them'} up there and fails.`,
-          evidence: [f.evidence, `checksum DB lookups go needs: ${listed.join(', ')}${lookups.length > listed.length ? ` … and ${lookups.length - listed.length} more` : ''}`].filter(Boolean).join('\n'),
+          evidence: [
+            f.evidence,
+            `checksum DB lookups go needs: ${listed.join(', ')}${lookups.length > listed.length ? ` … and ${lookups.length - listed.length} more` : ''}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
         }
       : f,
   );
@@ -149,18 +166,25 @@ export const sumDbNamesLookups: Rule = (findings, ctx) => {
 
 export const routedAround: Rule = (findings, ctx) => {
   if (!ctx.modulesChecked || modulesToDownload(ctx.goMod).length === 0) return findings;
-  const moduleNetworkErrors = findings.some((f) => f.severity === 'error' && NETWORK.has(f.category) && !(f.check ?? '').startsWith('probe:') && f.check !== 'proxy-env');
+  const moduleNetworkErrors = findings.some(
+    (f) => f.severity === 'error' && NETWORK.has(f.category) && !(f.check ?? '').startsWith('probe:') && f.check !== 'proxy-env',
+  );
   if (moduleNetworkErrors) return findings;
   return findings.map((f) => {
     const url = probeUrl(f);
     if (f.severity !== 'error' || !url || !NETWORK.has(f.category) || !isGoproxyEntry(url, ctx.chain)) return f;
-    return demote(f, `the module check walked GOPROXY=${ctx.goEnv.GOPROXY || 'https://proxy.golang.org,direct'} as go does ("|" falls through after any error, "," only after 404/410) and found every module through another entry.`);
+    return demote(
+      f,
+      `the module check walked GOPROXY=${ctx.goEnv.GOPROXY || 'https://proxy.golang.org,direct'} as go does ("|" falls through after any error, "," only after 404/410) and found every module through another entry.`,
+    );
   });
 };
 
 export const nothingToFetch: Rule = (findings, ctx) => {
   if (!ctx.modulesChecked || modulesToDownload(ctx.goMod).length > 0) return findings;
-  return findings.map((f) => (NETWORK.has(f.category) || f.category === 'proxy-disabled' ? demote(f, 'go.mod requires no module to download, so go mod download makes no request.') : f));
+  return findings.map((f) =>
+    NETWORK.has(f.category) || f.category === 'proxy-disabled' ? demote(f, 'go.mod requires no module to download, so go mod download makes no request.') : f,
+  );
 };
 
 export const proxyVarUnused: Rule = (findings, ctx) => {
@@ -188,7 +212,10 @@ export const proxyVarUnused: Rule = (findings, ctx) => {
 export const goSumAdded: Rule = (findings, ctx) =>
   findings.map((f) =>
     f.category === 'missing-go-sum' && f.severity === 'error'
-      ? demote(f, `go mod download adds the missing go.sum lines itself (${hostGo(ctx)}; it verifies them with the checksum database unless GONOSUMDB/GOSUMDB=off). go build and go test, which run with -mod=readonly, stop with "missing go.sum entry".`)
+      ? demote(
+          f,
+          `go mod download adds the missing go.sum lines itself (${hostGo(ctx)}; it verifies them with the checksum database unless GONOSUMDB/GOSUMDB=off). go build and go test, which run with -mod=readonly, stop with "missing go.sum entry".`,
+        )
       : f,
   );
 

@@ -46,7 +46,24 @@ export interface ReadGoOptions {
  * computes the cgo flags by running the C compiler (~90 ms of CPU on both cores, in
  * the middle of the module check); named variables come back in a few ms.
  */
-export const GO_ENV_QUERY = ['GOVERSION', 'GOROOT', 'GOPATH', 'GOMODCACHE', 'GOCACHE', 'GOENV', 'GOOS', 'GOARCH', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS', 'GOINSECURE', 'GOTOOLCHAIN'] as const;
+export const GO_ENV_QUERY = [
+  'GOVERSION',
+  'GOROOT',
+  'GOPATH',
+  'GOMODCACHE',
+  'GOCACHE',
+  'GOENV',
+  'GOOS',
+  'GOARCH',
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOFLAGS',
+  'GOINSECURE',
+  'GOTOOLCHAIN',
+] as const;
 
 function goVariables(goEnv: GoEnv | undefined): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
@@ -161,7 +178,14 @@ async function diskResult(volume: Volume, thresholds: Thresholds): Promise<Check
   try {
     s = await statfs(volume.measured);
   } catch (err) {
-    return { id, title, status: 'error', durationMs: Math.round(performance.now() - t0), detail: `statfs ${volume.measured} failed: ${err instanceof Error ? err.message : String(err)}`, findings: [] };
+    return {
+      id,
+      title,
+      status: 'error',
+      durationMs: Math.round(performance.now() - t0),
+      detail: `statfs ${volume.measured} failed: ${err instanceof Error ? err.message : String(err)}`,
+      findings: [],
+    };
   }
   const total = s.blocks * s.bsize;
   const free = s.bavail * s.bsize;
@@ -332,7 +356,12 @@ function gitUrlHost(value: string): string | undefined {
 function hostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   if (!p.includes('*')) return p === host;
-  const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]*')}$`);
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^.]*')}$`,
+  );
   return re.test(host);
 }
 
@@ -501,7 +530,9 @@ function goResult(info: GoEnvironment, durationMs: number): CheckResult {
         {
           category: 'host-environment',
           severity: 'error',
-          message: info.missing ? 'go is not installed on this host (or not on the PATH the build uses).' : `Running "go version" failed: ${info.error ?? 'unknown error'}.`,
+          message: info.missing
+            ? 'go is not installed on this host (or not on the PATH the build uses).'
+            : `Running "go version" failed: ${info.error ?? 'unknown error'}.`,
           evidence: info.error ?? 'go: not found',
           fix: info.missing
             ? 'Install Go on the agent (or add it to PATH for the build user), e.g. from https://go.dev/dl/ or the Jenkins Go plugin tool installer.'
@@ -537,7 +568,12 @@ export async function checkHost(opts: HostCheckOptions): Promise<CheckResult[]> 
   const t0 = performance.now();
   const goInfo =
     opts.goInfo ??
-    (await readGoEnvironment({ timeoutMs: opts.timeoutMs, goEnv: opts.goEnv, ...(opts.goBinary ? { goBinary: opts.goBinary } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }));
+    (await readGoEnvironment({
+      timeoutMs: opts.timeoutMs,
+      goEnv: opts.goEnv,
+      ...(opts.goBinary ? { goBinary: opts.goBinary } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }));
   const goCheck = goResult(goInfo, Math.round(performance.now() - t0));
   const modCache = moduleCacheDir(opts.goModCache, goInfo, opts.goEnv, home);
   const [disks, creds] = await Promise.all([
@@ -579,7 +615,10 @@ export interface EnvironmentSnapshot {
 }
 
 /** The facts two agents are compared on (envdiff): go version and the go/proxy variables, masked. */
-export async function snapshotEnvironment(goEnv: GoEnv, opts: { goInfo?: GoEnvironment; timeoutMs?: number; goBinary?: string } = {}): Promise<EnvironmentSnapshot> {
+export async function snapshotEnvironment(
+  goEnv: GoEnv,
+  opts: { goInfo?: GoEnvironment; timeoutMs?: number; goBinary?: string } = {},
+): Promise<EnvironmentSnapshot> {
   const info = opts.goInfo ?? (await readGoEnvironment({ goEnv, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.goBinary ? { goBinary: opts.goBinary } : {}) }));
   const variables: EnvironmentSnapshot['variables'] = {};
   for (const key of SNAPSHOT_KEYS) {

@@ -112,7 +112,10 @@ function baseUrlOf(chain: ProxyEntry[], attempt: SourceAttempt | undefined): str
 }
 
 function firstAnsweringProxy(chain: ProxyEntry[], lookup: VersionLookup): string | undefined {
-  return baseUrlOf(chain, lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off'));
+  return baseUrlOf(
+    chain,
+    lookup.attempts.find((a) => a.status !== undefined && a.source !== 'direct' && a.source !== 'off'),
+  );
 }
 
 /** The newest published release below the missing one ("pin v1.9.8"), from a version list. */
@@ -137,7 +140,15 @@ async function listVersions(client: GoProxyClient, base: string | undefined, mod
  * module's latest release. When the requirement is that release, the .mod the
  * lookup already fetched answers it without another request.
  */
-async function retractionFor(client: GoProxyClient, base: string, module: string, version: string, versions: string[] | undefined, requiredMod: string | undefined, signal: AbortSignal | undefined): Promise<{ latest: string; rationale?: string } | undefined> {
+async function retractionFor(
+  client: GoProxyClient,
+  base: string,
+  module: string,
+  version: string,
+  versions: string[] | undefined,
+  requiredMod: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ latest: string; rationale?: string } | undefined> {
   const published = (versions ?? []).filter((v) => !isPseudoVersion(v));
   if (published.length === 0) return undefined;
   const releases = published.filter((v) => !v.includes('-'));
@@ -181,7 +192,12 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       }
       continue;
     }
-    targets.push({ req, ...(replacement ? { replacement } : {}), path: replacement ? replacement.to.path : req.path, version: replacement?.to.version ?? req.version });
+    targets.push({
+      req,
+      ...(replacement ? { replacement } : {}),
+      path: replacement ? replacement.to.path : req.path,
+      version: replacement?.to.version ?? req.version,
+    });
   }
   // Local replaces that no requirement uses still break `go mod download` if their path is missing.
   for (const r of goMod.replace) {
@@ -221,7 +237,8 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     options.onLookup?.(lookup);
     if (done === 1) options.onFirstAnswer?.();
     if (done % 25 === 0) options.onProgress?.({ check: 'modules', phase: 'info', message: `checked ${done}/${targets.length} modules` });
-    const listFrom = async (base: string | undefined): Promise<string[] | undefined> => (earlyList && base === speculativeBase ? earlyList : listVersions(options.client, base, t.path, signal));
+    const listFrom = async (base: string | undefined): Promise<string[] | undefined> =>
+      earlyList && base === speculativeBase ? earlyList : listVersions(options.client, base, t.path, signal);
     // Follow-ups run inside the same slot so they overlap with the remaining lookups.
     let suggestion: string | undefined;
     let retraction: { latest: string; rationale?: string } | undefined;
@@ -327,15 +344,21 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     findings.push({
       category: group.category,
       severity: 'error',
-      message: group.category === 'proxy-disabled'
-        ? `GOPROXY=off forbids downloading ${n} module${n === 1 ? '' : 's'}`
-        : a?.source === 'direct'
-          ? `${n === 1 ? (group.modules[0] ?? '1 module') : `${n} modules`} cannot be fetched direct: ${a.message ?? a.failure ?? 'git failed'}`
-          : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
+      message:
+        group.category === 'proxy-disabled'
+          ? `GOPROXY=off forbids downloading ${n} module${n === 1 ? '' : 's'}`
+          : a?.source === 'direct'
+            ? `${n === 1 ? (group.modules[0] ?? '1 module') : `${n} modules`} cannot be fetched direct: ${a.message ?? a.failure ?? 'git failed'}`
+            : `${n} module${n === 1 ? '' : 's'} could not be checked: ${a?.source ?? 'the proxy'} failed${a?.message ? ` (${a.message})` : ''}`,
       evidence: `${a ? describeAttempt(a) : ''}\nmodules: ${group.modules.slice(0, 5).join(', ')}${n > 5 ? ` … and ${n - 5} more` : ''}`.trim(),
       // One module: the same key as the graph stage's finding for it, which then refines this one instead of repeating it.
-      ...(n === 1 ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '', key: `${group.category}:${group.modules[0] ?? ''}` } : {}),
-      fix: (a?.source === 'direct' ? fixForDirectFailure(a.failure, { module: group.modules[0]?.split('@')[0] ?? '', ...(a.url ? { repoUrl: a.url } : {}) }) : undefined) ?? fixForLookupError(group.category, a?.source),
+      ...(n === 1
+        ? { module: group.modules[0]?.split('@')[0] ?? '', version: group.modules[0]?.split('@')[1] ?? '', key: `${group.category}:${group.modules[0] ?? ''}` }
+        : {}),
+      fix:
+        (a?.source === 'direct'
+          ? fixForDirectFailure(a.failure, { module: group.modules[0]?.split('@')[0] ?? '', ...(a.url ? { repoUrl: a.url } : {}) })
+          : undefined) ?? fixForLookupError(group.category, a?.source),
     });
   }
 
@@ -379,7 +402,7 @@ function fixForLookupError(category: FindingCategory, source: string | undefined
     case 'corporate-proxy':
       return 'Check HTTPS_PROXY/HTTP_PROXY on the agent (scheme, host, port, credentials) and that the proxy allows CONNECT to the module proxy; run buildfix probe from the agent.';
     case 'tls-interception':
-      return 'A proxy is intercepting TLS: install the corporate CA in the agent\'s system trust store, or add the module proxy to NO_PROXY.';
+      return "A proxy is intercepting TLS: install the corporate CA in the agent's system trust store, or add the module proxy to NO_PROXY.";
     case 'rate-limited':
       return 'The module proxy is rate-limiting this agent: retry later, use a caching proxy (Athens/goproxy) or warm the module cache.';
     case 'private-module-auth':
@@ -413,7 +436,11 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
         severity,
         message: `go.sum lacks lines for ${missing.length} required module${missing.length === 1 ? '' : 's'}`,
         ...(missing.length === 1 ? { module: missing[0]?.path ?? '', version: missing[0]?.version ?? '' } : {}),
-        evidence: missing.slice(0, 8).map((t) => `${t.path} ${t.version}/go.mod (${goMod.file}:${t.req.line})`).join('\n') + (missing.length > 8 ? `\n… and ${missing.length - 8} more` : ''),
+        evidence:
+          missing
+            .slice(0, 8)
+            .map((t) => `${t.path} ${t.version}/go.mod (${goMod.file}:${t.req.line})`)
+            .join('\n') + (missing.length > 8 ? `\n… and ${missing.length - 8} more` : ''),
         fix: 'Run go mod tidy (or go mod download) with the same Go version as CI and commit go.sum.',
       });
     }

@@ -9,7 +9,15 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, getCACertificates, rootCertificates, type DetailedPeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  getCACertificates,
+  rootCertificates,
+  type DetailedPeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type { GoEnv } from '../config/env.ts';
 import { BuildfixError } from '../errors.ts';
 import { lookupAll, type HostsTable } from '../goproxy/hosts-lookup.ts';
@@ -243,7 +251,12 @@ function readHead(budget: Budget, socket: Socket, request: string): Promise<Head
     };
     const onEnd = (): void => {
       detach();
-      reject(stepError('ECLOSED', buffered.length > 0 ? 'closed the connection in the middle of the response head' : 'closed the connection without an HTTP response'));
+      reject(
+        stepError(
+          'ECLOSED',
+          buffered.length > 0 ? 'closed the connection in the middle of the response head' : 'closed the connection without an HTTP response',
+        ),
+      );
     };
     const onError = (err: unknown): void => {
       detach();
@@ -440,7 +453,8 @@ function failureFinding(t: TargetInfo, route: Route, stage: Stage, err: unknown)
   const hostPort = `${bareHost(t.url)}:${defaultPort(t.url)}`;
   let what: string;
   if (stage === 'dns') what = `DNS lookup of ${bareHost(t.url)} failed: ${why}`;
-  else if (stage === 'tcp') what = code === 'ETIMEOUT' ? `TCP connect to ${hostPort} ${why}: a firewall is probably dropping the packets` : `TCP connect to ${hostPort} failed: ${why}`;
+  else if (stage === 'tcp')
+    what = code === 'ETIMEOUT' ? `TCP connect to ${hostPort} ${why}: a firewall is probably dropping the packets` : `TCP connect to ${hostPort} failed: ${why}`;
   else if (stage === 'tls') what = `the TLS handshake with ${hostPort} failed: ${why}${code === 'ECONNRESET' ? ' (a firewall filtering by server name?)' : ''}`;
   else what = code === 'ETIMEOUT' ? `${hostPort} accepted the connection but sent no HTTP response: ${why}` : `${hostPort} ${why}`;
   return {
@@ -539,7 +553,10 @@ function statusFindings(t: TargetInfo, route: Route, head: Head, elapsed: number
         severity: 'error',
         message: `${capitalize(targetNoun(t))} is failing: HTTP ${s} ${head.reason}.`,
         evidence,
-        fix: t.kind === 'sumdb' ? 'Retry later or set GOSUMDB to a mirror; list private modules in GONOSUMDB.' : `Retry later, or put a fallback after it in GOPROXY with "|" (e.g. ${displayUrl(t.url)}|https://proxy.golang.org,direct).`,
+        fix:
+          t.kind === 'sumdb'
+            ? 'Retry later or set GOSUMDB to a mirror; list private modules in GONOSUMDB.'
+            : `Retry later, or put a fallback after it in GOPROXY with "|" (e.g. ${displayUrl(t.url)}|https://proxy.golang.org,direct).`,
       },
     ];
   }
@@ -616,7 +633,11 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
       if (proxy.protocol === 'https:') {
         begin('proxy-tls');
         const h = await handshake(budget, sockets, socket, proxyHost, ctx.secureContext());
-        if (!h.authorized) throw stepError(h.authorizationError ?? 'UNTRUSTED', `the proxy's certificate (issuer ${formatName(h.cert?.issuer)}) is not trusted: ${h.authorizationError ?? 'untrusted'}`);
+        if (!h.authorized)
+          throw stepError(
+            h.authorizationError ?? 'UNTRUSTED',
+            `the proxy's certificate (issuer ${formatName(h.cert?.issuer)}) is not trusted: ${h.authorizationError ?? 'untrusted'}`,
+          );
         steps.push(`proxy TLS ${since(stageStarted)} ms`);
         socket = h.socket;
       }
@@ -624,7 +645,11 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
       if (t.url.protocol === 'https:') {
         begin('connect');
         const hostPort = `${t.url.hostname}:${defaultPort(t.url)}`;
-        const head = await readHead(budget, socket, `CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\nUser-Agent: buildfix-probe\r\n${proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : ''}\r\n`);
+        const head = await readHead(
+          budget,
+          socket,
+          `CONNECT ${hostPort} HTTP/1.1\r\nHost: ${hostPort}\r\nUser-Agent: buildfix-probe\r\n${proxyAuth ? `Proxy-Authorization: ${proxyAuth}\r\n` : ''}\r\n`,
+        );
         steps.push(`CONNECT ${head.status} in ${since(stageStarted)} ms`);
         if (head.status < 200 || head.status > 299) {
           findings.push(connectFinding(t, route, head));
@@ -678,7 +703,11 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
   } catch (err) {
     if (budget.signal?.aborted) throw budget.signal.reason ?? err;
     const code = errCode(err);
-    steps.push(code === 'ETIMEOUT' ? `${STAGE_LABEL[stage]} timed out after ${since(stageStarted)} ms` : `${STAGE_LABEL[stage]} ${describeErrno(code, errText(err).slice(0, 80))}`);
+    steps.push(
+      code === 'ETIMEOUT'
+        ? `${STAGE_LABEL[stage]} timed out after ${since(stageStarted)} ms`
+        : `${STAGE_LABEL[stage]} ${describeErrno(code, errText(err).slice(0, 80))}`,
+    );
     findings.push(failureFinding(t, route, stage, err));
     return { steps, findings };
   } finally {
@@ -738,7 +767,10 @@ async function sumdbRelay(goEnv: GoEnv, name: string, ctx: Ctx): Promise<string 
     const info = toTargetInfo({ kind: 'goproxy', url: entry.url, path: `/sumdb/${name}/supported` });
     if (!info) return undefined;
     const decision = proxyForUrl(info.url, goEnv);
-    const route: Route = decision.proxy && /^https?:$/.test(decision.proxy.protocol) ? { kind: 'via-proxy', proxy: decision.proxy, variable: proxyVariable(goEnv, info.url) } : { kind: 'direct' };
+    const route: Route =
+      decision.proxy && /^https?:$/.test(decision.proxy.protocol)
+        ? { kind: 'via-proxy', proxy: decision.proxy, variable: proxyVariable(goEnv, info.url) }
+        : { kind: 'direct' };
     if (decision.proxy === undefined && decision.reason !== 'none' && decision.reason !== 'NO_PROXY' && decision.reason !== 'loopback') return undefined;
     const outcome = await probeRoute(info, route, ctx);
     if (outcome.status === 200) return `${displayUrl(info.url)}/sumdb/${name}`;
@@ -819,14 +851,26 @@ export async function probeEndpoints(endpoints: ProbeTarget[], opts: ProbeOption
             ],
           };
         } else {
-          const ctx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext, hosts: opts.hosts };
+          const ctx: Ctx = {
+            budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal },
+            secureContext,
+            hosts: opts.hosts,
+          };
           outcome = await probeRoute(info, route, ctx);
           // The go command reaches the checksum DB through GOPROXY when the proxy relays it.
           if (used && info.kind === 'sumdb' && sumDbName && outcome.findings.some((f) => f.severity === 'error' && f.category !== 'tls-interception')) {
-            const relayCtx: Ctx = { budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal }, secureContext, hosts: opts.hosts };
+            const relayCtx: Ctx = {
+              budget: { end: performance.now() + opts.timeoutMs, timeoutMs: opts.timeoutMs, signal: opts.signal },
+              secureContext,
+              hosts: opts.hosts,
+            };
             const relay = await sumdbRelay(opts.goEnv, sumDbName, relayCtx);
             if (relay) {
-              outcome.findings = outcome.findings.map((f) => ({ ...f, severity: 'info' as const, message: `${f.message} The go command reaches it through ${relay} instead, so this does not block downloads.` }));
+              outcome.findings = outcome.findings.map((f) => ({
+                ...f,
+                severity: 'info' as const,
+                message: `${f.message} The go command reaches it through ${relay} instead, so this does not block downloads.`,
+              }));
               outcome.steps.push(`relayed by ${relay}`);
             }
           }

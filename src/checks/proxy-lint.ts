@@ -61,14 +61,22 @@ function checkProxyUrl(value: string): UrlProblem[] {
   if (schemeMatch) {
     const scheme = schemeMatch[1]!.toLowerCase();
     if (!['http', 'https', 'socks5', 'socks5h'].includes(scheme)) {
-      problems.push({ severity: 'error', problem: `has an unknown scheme "${scheme}://"`, fix: 'Use http:// (most corporate proxies), https:// or socks5://.' });
+      problems.push({
+        severity: 'error',
+        problem: `has an unknown scheme "${scheme}://"`,
+        fix: 'Use http:// (most corporate proxies), https:// or socks5://.',
+      });
     }
     rest = v.slice(schemeMatch[0].length);
   } else if (v.includes('://')) {
     problems.push({ severity: 'error', problem: 'has a malformed scheme', fix: 'Write it as http://host:port.' });
     rest = v.slice(v.indexOf('://') + 3);
   } else {
-    problems.push({ severity: 'info', problem: 'has no scheme (go assumes http://, but Node/undici and some tools reject it)', fix: 'Write it as http://host:port.' });
+    problems.push({
+      severity: 'info',
+      problem: 'has no scheme (go assumes http://, but Node/undici and some tools reject it)',
+      fix: 'Write it as http://host:port.',
+    });
   }
   const authority = rest.split(/[/?#]/)[0] ?? '';
   const hostPort = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
@@ -90,7 +98,11 @@ function checkProxyUrl(value: string): UrlProblem[] {
     problems.push({ severity: 'error', problem: `has an invalid host "${host}"`, fix: 'Write it as http://proxy-host:port.' });
   }
   if (port === undefined || port === '') {
-    problems.push({ severity: 'warning', problem: 'has no port (go then uses 80, or 443 for https://; proxies usually listen on 3128 or 8080)', fix: 'Add the proxy port explicitly, e.g. http://proxy.corp:3128.' });
+    problems.push({
+      severity: 'warning',
+      problem: 'has no port (go then uses 80, or 443 for https://; proxies usually listen on 3128 or 8080)',
+      fix: 'Add the proxy port explicitly, e.g. http://proxy.corp:3128.',
+    });
   } else if (!/^\d+$/.test(port)) {
     problems.push({ severity: 'error', problem: `has a non-numeric port "${port}"`, fix: 'Use a numeric port, e.g. http://proxy.corp:3128.' });
   } else if (Number(port) < 1 || Number(port) > 65535) {
@@ -114,21 +126,39 @@ function lintProxyUrls(goEnv: GoEnv): Finding[] {
     const problems = checkProxyUrl(value);
     if (problems.length === 0) continue;
     const goUses = used.has(key);
-    const worst: Severity = problems.some((p) => p.severity === 'error') ? (goUses ? 'error' : 'warning') : problems.some((p) => p.severity === 'warning') ? 'warning' : 'info';
+    const worst: Severity = problems.some((p) => p.severity === 'error')
+      ? goUses
+        ? 'error'
+        : 'warning'
+      : problems.some((p) => p.severity === 'warning')
+        ? 'warning'
+        : 'info';
     const list = problems.map((p) => p.problem).join('; ');
     findings.push({
       category: 'proxy-config',
       severity: worst,
       message: `${key} is malformed: it ${list}.${goUses ? '' : ' The go command reads the other spelling, but git (curl) and Node tools may read this one.'}`,
       evidence: showVar(goEnv, key),
-      fix: problems.map((p) => p.fix).filter((f, i, all) => all.indexOf(f) === i).join(' '),
+      fix: problems
+        .map((p) => p.fix)
+        .filter((f, i, all) => all.indexOf(f) === i)
+        .join(' '),
     });
   }
   return findings;
 }
 
 function normalizeNoProxy(v: string): string {
-  return [...new Set(v.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean))].sort().join(',');
+  return [
+    ...new Set(
+      v
+        .split(/[\s,]+/)
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ]
+    .sort()
+    .join(',');
 }
 
 function lintCaseDisagreement(goEnv: GoEnv): Finding[] {
@@ -276,7 +306,8 @@ function lintSumdbAndInsecure(goEnv: GoEnv): Finding[] {
     findings.push({
       category: 'sumdb-disabled',
       severity: 'warning',
-      message: 'GOSUMDB=off: downloaded modules are not checked against the checksum database, so a tampered or re-tagged module goes unnoticed (go.sum still applies).',
+      message:
+        'GOSUMDB=off: downloaded modules are not checked against the checksum database, so a tampered or re-tagged module goes unnoticed (go.sum still applies).',
       evidence: showVar(goEnv, 'GOSUMDB'),
       fix: 'Unset GOSUMDB (default sum.golang.org) and list only private modules in GOPRIVATE/GONOSUMDB; behind a firewall use a sumdb mirror.',
     });
@@ -297,7 +328,8 @@ function lintSumdbAndInsecure(goEnv: GoEnv): Finding[] {
     findings.push({
       category: 'proxy-config',
       severity: 'warning',
-      message: 'GOINSECURE is set: matching modules are fetched over plain HTTP or without certificate checks. It is often a workaround for TLS interception that hides the real problem.',
+      message:
+        'GOINSECURE is set: matching modules are fetched over plain HTTP or without certificate checks. It is often a workaround for TLS interception that hides the real problem.',
       evidence: showVar(goEnv, 'GOINSECURE'),
       fix: 'Install the missing CA certificate on the agent instead and unset GOINSECURE.',
     });

@@ -27,7 +27,10 @@ export interface MirrorPolicy {
 }
 
 export function createMirrorPolicy(mirrors: readonly string[], goEnv: GoEnv, privacy: MirrorPolicy['privacy'], privateHosts: readonly string[]): MirrorPolicy {
-  const current = (goEnv.GOPROXY || `${OFFICIAL_PROXY},direct`).split(/[,|]/).map((e) => e.trim()).filter((e) => e !== '' && e !== 'direct' && e !== 'off');
+  const current = (goEnv.GOPROXY || `${OFFICIAL_PROXY},direct`)
+    .split(/[,|]/)
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e !== 'direct' && e !== 'off');
   return { mirrors: mirrors.map(normalize), current: current.map(normalize), privacy, privateHosts };
 }
 
@@ -64,7 +67,11 @@ const GOPROXY_IN_TEXT = /GOPROXY=([^\s"'`()]+)/g;
 
 /** Whether a GOPROXY value names only allowed proxies (and direct/off), given the module it is for. */
 export function isSafeGoproxyValue(policy: MirrorPolicy, value: string, module?: string): boolean {
-  const entries = value.replace(/[.;:]+$/, '').split(/[,|]/).map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .replace(/[.;:]+$/, '')
+    .split(/[,|]/)
+    .map((e) => e.trim())
+    .filter(Boolean);
   const priv = isPrivateModule(policy, module);
   return entries.every((e) => e === 'direct' || e === 'off' || (!priv && isAllowedProxy(policy, e)));
 }
@@ -76,7 +83,12 @@ export function isSafeGoproxyValue(policy: MirrorPolicy, value: string, module?:
  */
 /** The finding's module, or the first private one of a grouped finding ("modules: a@v1, b@v2 … and 3 more"). */
 function subjectModule(f: Finding, policy: MirrorPolicy): string | undefined {
-  const listed = /^modules: (.*)$/m.exec(f.evidence ?? '')?.[1]?.split(/,\s*|\s+…/).map((m) => m.trim().split('@')[0] ?? '').filter((m) => m !== '' && !m.startsWith('and')) ?? [];
+  const listed =
+    /^modules: (.*)$/m
+      .exec(f.evidence ?? '')?.[1]
+      ?.split(/,\s*|\s+…/)
+      .map((m) => m.trim().split('@')[0] ?? '')
+      .filter((m) => m !== '' && !m.startsWith('and')) ?? [];
   return [f.module, ...listed].find((m) => isPrivateModule(policy, m)) ?? f.module;
 }
 

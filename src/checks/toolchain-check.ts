@@ -12,7 +12,14 @@ import type { GoEnv } from '../config/env.ts';
 import { parseGoEnvFile } from './go-env-file.ts';
 import { compareGoVersions } from '../gomod/go-version.ts';
 import { findGoWork, readGoWork } from '../gomod/go-work.ts';
-import { selectToolchain, switchesToDotZero, TOOLCHAIN_MODULE, toolchainModuleVersion, type ToolchainProblem, type ToolchainSelection } from '../gomod/toolchain-select.ts';
+import {
+  selectToolchain,
+  switchesToDotZero,
+  TOOLCHAIN_MODULE,
+  toolchainModuleVersion,
+  type ToolchainProblem,
+  type ToolchainSelection,
+} from '../gomod/toolchain-select.ts';
 import type { GoMod } from '../gomod/types.ts';
 import type { GitRemote } from '../goproxy/git-ls-remote.ts';
 import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
@@ -66,7 +73,11 @@ export interface ToolchainCheckOptions {
 }
 
 /** GOTOOLCHAIN as the host's go resolves it: environment, then the `go env -w` file, then $GOROOT/go.env. */
-export async function resolveGotoolchain(goEnv: GoEnv, processGoEnv: GoEnv | undefined, goroot: string | undefined): Promise<{ value?: string; source: string }> {
+export async function resolveGotoolchain(
+  goEnv: GoEnv,
+  processGoEnv: GoEnv | undefined,
+  goroot: string | undefined,
+): Promise<{ value?: string; source: string }> {
   if (processGoEnv?.GOTOOLCHAIN) return { value: processGoEnv.GOTOOLCHAIN, source: 'GOTOOLCHAIN in the environment' };
   if (goEnv.GOTOOLCHAIN) return { value: goEnv.GOTOOLCHAIN, source: processGoEnv ? 'set with go env -w' : 'GOTOOLCHAIN' };
   if (goroot) {
@@ -82,7 +93,16 @@ export async function resolveGotoolchain(goEnv: GoEnv, processGoEnv: GoEnv | und
 
 function platformOf(env: Record<string, string> | undefined): { goos: string; goarch: string } {
   const goos = env?.GOOS ?? (process.platform === 'win32' ? 'windows' : process.platform);
-  const archMap: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+  const archMap: Record<string, string> = {
+    x64: 'amd64',
+    ia32: '386',
+    arm64: 'arm64',
+    arm: 'arm',
+    ppc64: 'ppc64le',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+    loong64: 'loong64',
+  };
   const goarch = env?.GOARCH ?? archMap[process.arch] ?? process.arch;
   return { goos, goarch };
 }
@@ -94,15 +114,35 @@ function describeAttempt(a: SourceAttempt): string {
 function problemFinding(p: ToolchainProblem, sel: ToolchainSelection, local: string): Finding {
   const running = sel.switched ? `${sel.toolchain} (switched to from go ${local})` : `go ${local}`;
   const legacy = !sel.switching || compareGoVersions(sel.version, '1.21') < 0;
-  const base = { category: 'toolchain-mismatch' as const, key: `toolchain:${p.kind}:${p.location ?? ''}`, evidence: p.goMessage, ...(p.location ? { location: p.location } : {}) };
+  const base = {
+    category: 'toolchain-mismatch' as const,
+    key: `toolchain:${p.kind}:${p.location ?? ''}`,
+    evidence: p.goMessage,
+    ...(p.location ? { location: p.location } : {}),
+  };
   switch (p.kind) {
     case 'invalid-go-version':
-      return { ...base, severity: 'error', message: `${running} cannot parse the go line: it predates Go 1.21, which introduced patch and rc versions there`, fix: `Upgrade Go on the agent to 1.21 or newer, or write the go line as "go 1.N" (${p.location}).` };
+      return {
+        ...base,
+        severity: 'error',
+        message: `${running} cannot parse the go line: it predates Go 1.21, which introduced patch and rc versions there`,
+        fix: `Upgrade Go on the agent to 1.21 or newer, or write the go line as "go 1.N" (${p.location}).`,
+      };
     case 'unknown-toolchain-directive':
-      return { ...base, severity: 'error', message: `${running} does not know the toolchain directive (added in Go 1.21) and rejects go.mod`, fix: `Upgrade Go on the agent to 1.21 or newer, or delete the toolchain line (${p.location}).` };
+      return {
+        ...base,
+        severity: 'error',
+        message: `${running} does not know the toolchain directive (added in Go 1.21) and rejects go.mod`,
+        fix: `Upgrade Go on the agent to 1.21 or newer, or delete the toolchain line (${p.location}).`,
+      };
     case 'go-too-new':
       if (p.downloadOk) {
-        return { ...base, severity: 'warning', message: `go.mod asks for a newer Go than ${running}; go before 1.21 downloads anyway, but compiling may fail`, fix: `Install the Go version of the go line on the agent (${p.location}).` };
+        return {
+          ...base,
+          severity: 'warning',
+          message: `go.mod asks for a newer Go than ${running}; go before 1.21 downloads anyway, but compiling may fail`,
+          fix: `Install the Go version of the go line on the agent (${p.location}).`,
+        };
       }
       return {
         ...base,
@@ -113,9 +153,20 @@ function problemFinding(p: ToolchainProblem, sel: ToolchainSelection, local: str
           : `Set GOTOOLCHAIN=auto (or unset it) so go downloads the toolchain, or install that Go on the agent, or lower the go line (${p.location}).`,
       };
     case 'invalid-gotoolchain':
-      return { ...base, category: 'toolchain-mismatch', severity: 'error', message: `GOTOOLCHAIN is invalid, so every go command fails`, fix: 'Set GOTOOLCHAIN to local, auto, path, go1.X.Y, or go1.X.Y+auto / go1.X.Y+path (environment or go env -w).' };
+      return {
+        ...base,
+        category: 'toolchain-mismatch',
+        severity: 'error',
+        message: `GOTOOLCHAIN is invalid, so every go command fails`,
+        fix: 'Set GOTOOLCHAIN to local, auto, path, go1.X.Y, or go1.X.Y+auto / go1.X.Y+path (environment or go env -w).',
+      };
     case 'invalid-toolchain-line':
-      return { ...base, severity: 'error', message: 'The toolchain line of go.mod names no Go toolchain', fix: `Write it as "toolchain go1.X.Y" or delete it (${p.location}).` };
+      return {
+        ...base,
+        severity: 'error',
+        message: 'The toolchain line of go.mod names no Go toolchain',
+        fix: `Write it as "toolchain go1.X.Y" or delete it (${p.location}).`,
+      };
   }
 }
 
@@ -135,7 +186,9 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
   const { goMod } = options;
   const gotoolchain = await resolveGotoolchain(options.goEnv, options.processGoEnv, options.goInfo?.env?.GOROOT);
   // In workspace mode go.work's go/toolchain lines decide (modGoToolchain); go < 1.21 parses both files with its old grammar.
-  const workPath = options.workspaceDir ? await findGoWork(options.workspaceDir, options.goEnv.GOWORK, options.workspaceIsClone ? options.workspaceDir : undefined) : undefined;
+  const workPath = options.workspaceDir
+    ? await findGoWork(options.workspaceDir, options.goEnv.GOWORK, options.workspaceIsClone ? options.workspaceDir : undefined)
+    : undefined;
   const work = workPath ? await readGoWork(workPath) : undefined;
   const workFile = workPath && options.workspaceDir && relative(options.workspaceDir, workPath) === 'go.work' ? 'go.work' : workPath;
   const sel = selectToolchain({
@@ -148,7 +201,13 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
   });
   if (work && !sel.switching) {
     // go 1.19/1.20 read go.mod too: its old-grammar errors count as well.
-    const modSel = selectToolchain({ localVersion: local, gotoolchain: undefined, file: goMod.file, ...(goMod.go ? { goLine: goMod.go } : {}), ...(goMod.toolchain ? { toolchainLine: goMod.toolchain } : {}) });
+    const modSel = selectToolchain({
+      localVersion: local,
+      gotoolchain: undefined,
+      file: goMod.file,
+      ...(goMod.go ? { goLine: goMod.go } : {}),
+      ...(goMod.toolchain ? { toolchainLine: goMod.toolchain } : {}),
+    });
     sel.problems.push(...modSel.problems.filter((p) => !p.downloadOk));
   }
   const findings: Finding[] = sel.problems.map((p) => problemFinding(p, sel, local));
@@ -176,11 +235,23 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
 
   const onPath = await findOnPath(sel.toolchain, options.pathEnv ?? process.env.PATH);
   if (onPath) {
-    findings.push({ category: 'toolchain-mismatch', severity: 'info', key: `toolchain-switch:${sel.toolchain}`, message: `go ${local} switches to ${sel.toolchain}, found on PATH at ${onPath} (nothing is downloaded)`, evidence: switchLine });
+    findings.push({
+      category: 'toolchain-mismatch',
+      severity: 'info',
+      key: `toolchain-switch:${sel.toolchain}`,
+      message: `go ${local} switches to ${sel.toolchain}, found on PATH at ${onPath} (nothing is downloaded)`,
+      evidence: switchLine,
+    });
     return done(findings.some((f) => f.severity === 'error') ? 'fail' : 'pass', `${switchLine}; ${onPath}`, findings);
   }
   if (sel.pathOnly) {
-    findings.push(unavailable(`go ${local} must switch to ${sel.toolchain}, but GOTOOLCHAIN=${gotoolchain.value ?? ''} only searches PATH and it is not there`, `go: cannot find "${sel.toolchain}" in PATH\n${switchLine}`, `Install ${sel.toolchain} on PATH (go install golang.org/dl/${sel.toolchain}@latest && ${sel.toolchain} download), or set GOTOOLCHAIN=auto to let go download it.`));
+    findings.push(
+      unavailable(
+        `go ${local} must switch to ${sel.toolchain}, but GOTOOLCHAIN=${gotoolchain.value ?? ''} only searches PATH and it is not there`,
+        `go: cannot find "${sel.toolchain}" in PATH\n${switchLine}`,
+        `Install ${sel.toolchain} on PATH (go install golang.org/dl/${sel.toolchain}@latest && ${sel.toolchain} download), or set GOTOOLCHAIN=auto to let go download it.`,
+      ),
+    );
     return done('fail', switchLine, findings);
   }
   if (sel.languageVersionOnly) {
@@ -192,7 +263,9 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
       unavailable(
         `go ${local} would switch to ${sel.toolchain}, a language version that no Go release is named after, so the download fails`,
         `${goSays}\n${switchLine}`,
-        goMod.go ? `Write the go line as "go ${sel.version}.0" (${goMod.file}:${goMod.go.line}), or add "toolchain ${sel.toolchain}.0" below it, or upgrade Go on the agent to ${sel.version}.0 or newer.` : `Set GOTOOLCHAIN to a release such as ${sel.toolchain}.0.`,
+        goMod.go
+          ? `Write the go line as "go ${sel.version}.0" (${goMod.file}:${goMod.go.line}), or add "toolchain ${sel.toolchain}.0" below it, or upgrade Go on the agent to ${sel.version}.0 or newer.`
+          : `Set GOTOOLCHAIN to a release such as ${sel.toolchain}.0.`,
       ),
     );
     return done('fail', switchLine, findings);
@@ -200,11 +273,25 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
 
   // go always verifies a downloaded toolchain with the checksum database.
   if (!options.sumDb) {
-    findings.push(unavailable(`go ${local} would download ${sel.toolchain}, but GOSUMDB=off: go refuses a toolchain it cannot verify`, `go: ${target}: verifying module: checksum database disabled by GOSUMDB=off\n${switchLine}`, `Unset GOSUMDB=off (use GONOSUMDB/GOPRIVATE for private modules instead), or install ${sel.toolchain} on the agent's PATH.`));
+    findings.push(
+      unavailable(
+        `go ${local} would download ${sel.toolchain}, but GOSUMDB=off: go refuses a toolchain it cannot verify`,
+        `go: ${target}: verifying module: checksum database disabled by GOSUMDB=off\n${switchLine}`,
+        `Unset GOSUMDB=off (use GONOSUMDB/GOPRIVATE for private modules instead), or install ${sel.toolchain} on the agent's PATH.`,
+      ),
+    );
     return done('fail', switchLine, findings);
   }
 
-  const lookup = await lookupVersion(TOOLCHAIN_MODULE, version, { chain: options.chain, privacy: options.privacy, client: options.client, git: options.git, fetchMod: false, fetchInfo: true, ...(options.signal ? { signal: options.signal } : {}) });
+  const lookup = await lookupVersion(TOOLCHAIN_MODULE, version, {
+    chain: options.chain,
+    privacy: options.privacy,
+    client: options.client,
+    git: options.git,
+    fetchMod: false,
+    fetchInfo: true,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const evidence = [switchLine, ...lookup.attempts.map(describeAttempt)].join('\n');
   if (lookup.outcome !== 'found') {
     const notFound = lookup.outcome === 'not-found';
@@ -237,9 +324,21 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
       );
       return done('fail', switchLine, findings);
     }
-    findings.push({ category: 'toolchain-mismatch', severity: 'info', key: `toolchain-switch:${sel.toolchain}`, message: `go ${local} switches to ${sel.toolchain}: ${target} is on the proxy and in ${options.sumDb.name}`, evidence: `${evidence}\n${options.sumDb.name}: ${known.message}` });
+    findings.push({
+      category: 'toolchain-mismatch',
+      severity: 'info',
+      key: `toolchain-switch:${sel.toolchain}`,
+      message: `go ${local} switches to ${sel.toolchain}: ${target} is on the proxy and in ${options.sumDb.name}`,
+      evidence: `${evidence}\n${options.sumDb.name}: ${known.message}`,
+    });
   } else {
-    findings.push({ category: 'toolchain-mismatch', severity: 'info', key: `toolchain-switch:${sel.toolchain}`, message: `go ${local} switches to ${sel.toolchain}: ${target} is on the proxy (checksum database not asked)`, evidence });
+    findings.push({
+      category: 'toolchain-mismatch',
+      severity: 'info',
+      key: `toolchain-switch:${sel.toolchain}`,
+      message: `go ${local} switches to ${sel.toolchain}: ${target} is on the proxy (checksum database not asked)`,
+      evidence,
+    });
   }
   return done(findings.some((f) => f.severity === 'error') ? 'fail' : 'pass', `${switchLine}; ${target} available`, findings);
 }

@@ -21,7 +21,10 @@ export type VendorMode = { use: false } | { use: true; why: string; explicit: bo
 /** cfg.BuildMod for build commands (modload.setDefaultBuildMod), from GOFLAGS and go.mod. */
 export function vendorMode(goEnv: GoEnv, goMod: GoMod, vendorDirExists: boolean): VendorMode {
   const flags = (goEnv.GOFLAGS ?? '').split(/\s+/).filter(Boolean);
-  const mod = flags.map((f) => /^--?mod=(.*)$/.exec(f)?.[1]).filter((v): v is string => v !== undefined).at(-1);
+  const mod = flags
+    .map((f) => /^--?mod=(.*)$/.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .at(-1);
   if (mod === 'vendor') return { use: true, explicit: true, why: `GOFLAGS=${goEnv.GOFLAGS ?? ''} sets -mod=vendor` };
   if (mod !== undefined) return { use: false };
   const v = goMod.go ? parseGoVersion(goMod.go.version) : undefined;

@@ -10,7 +10,16 @@
  * Line numbers always refer to the original text.
  */
 import type { Category } from '../report/model.ts';
-import { extractGoModule, extractGoPackage, extractHost, extractOrigin, extractNpmPackage, looksPrivateModule, npmRegistryFromLine, type ModuleRef } from './extract.ts';
+import {
+  extractGoModule,
+  extractGoPackage,
+  extractHost,
+  extractOrigin,
+  extractNpmPackage,
+  looksPrivateModule,
+  npmRegistryFromLine,
+  type ModuleRef,
+} from './extract.ts';
 import { fixFor, type Ecosystem } from './fixes.ts';
 import { normalizeLineDetailed, toEvidence } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
@@ -165,8 +174,7 @@ class Scanner {
     }
 
     if (rule) {
-      const ecosystem: Ecosystem =
-        rule.ecosystem === 'go' ? 'go' : rule.ecosystem === 'npm' || isNpmLine ? 'npm' : 'unknown';
+      const ecosystem: Ecosystem = rule.ecosystem === 'go' ? 'go' : rule.ecosystem === 'npm' || isNpmLine ? 'npm' : 'unknown';
       const hit: Hit = {
         rule,
         category: rule.category,
@@ -250,7 +258,14 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // npm/yarn/pnpm: the registry refused the request (token, scope registry, lockfile pinned to a private registry).
     hit.category = 'registry-auth';
   }
-  if (id === 'git-auth' && /terminal prompts disabled|could not read Username|Repository not found|repository '[^']*' not found/i.test(hit.text) && /github\.com|^remote: Repository not found/i.test(hit.text.trim()) && !isPrivate && !scan.goprivateShownEmpty && !scan.goprivate) {
+  if (
+    id === 'git-auth' &&
+    /terminal prompts disabled|could not read Username|Repository not found|repository '[^']*' not found/i.test(hit.text) &&
+    /github\.com|^remote: Repository not found/i.test(hit.text.trim()) &&
+    !isPrivate &&
+    !scan.goprivateShownEmpty &&
+    !scan.goprivate
+  ) {
     // GitHub answers a repository that does not exist (typo, deleted, renamed) with an auth prompt;
     // without any sign of a private module that is the likelier cause.
     hit.category = 'version-not-found';
@@ -299,7 +314,13 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.alternative = 'version-not-found';
     return true;
   }
-  if (id === 'go-proxy-not-found' && !facts.proxyExplained && !isPrivate && hit.module && /^(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|gopkg\.in)\//.test(hit.module)) {
+  if (
+    id === 'go-proxy-not-found' &&
+    !facts.proxyExplained &&
+    !isPrivate &&
+    hit.module &&
+    /^(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|gopkg\.in)\//.test(hit.module)
+  ) {
     const host = extractHost(hit.text);
     if (host && host !== 'proxy.golang.org' && /\/@v\/|\/@latest/.test(hit.text)) {
       // A mirror (CDN node, Artifactory remote) answering 404 for a public module, without the
@@ -331,8 +352,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.confidence = privateEvidence ? 0.9 : 0.65;
     return true;
   }
-  const publicProxy404 =
-    id === 'go-proxy-not-found' || id === 'go-unknown-revision' || id === 'go-ls-remote' || id.startsWith('response-');
+  const publicProxy404 = id === 'go-proxy-not-found' || id === 'go-unknown-revision' || id === 'go-ls-remote' || id.startsWith('response-');
   if (publicProxy404 && hit.category === 'version-not-found' && isPrivate && hit.publicProxy) {
     // A company module asked of the public proxy: it is private and GOPRIVATE does not cover it.
     hit.category = 'private-module-auth';
@@ -488,8 +508,7 @@ function decide(scan: Scanner): Classification {
   const all = found.filter((hit) => refine(hit, scan, facts));
   all.sort((a, b) => a.line - b.line);
 
-  const logEcosystem: Ecosystem =
-    scan.goSignals === 0 && scan.npmSignals === 0 ? 'unknown' : scan.npmSignals > scan.goSignals ? 'npm' : 'go';
+  const logEcosystem: Ecosystem = scan.goSignals === 0 && scan.npmSignals === 0 ? 'unknown' : scan.npmSignals > scan.goSignals ? 'npm' : 'go';
 
   // Best hit per category; the best of those that is not a warning is the root cause.
   const bestByCategory = new Map<Category, Hit>();
@@ -560,9 +579,7 @@ function decide(scan: Scanner): Classification {
     evidenceLines,
     fix,
     ecosystem,
-    secondary: ranked
-      .filter((h) => h.category !== main.category)
-      .map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
+    secondary: ranked.filter((h) => h.category !== main.category).map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
   };
   if (module) result.module = module;
   if (version) result.version = version;

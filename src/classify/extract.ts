@@ -11,7 +11,8 @@ export interface ModuleRef {
 
 // <module>@<version> as the go command prints it: the version is a semver
 // (v1.2.3, pseudo-versions, +incompatible), a query word or a commit hash.
-const GO_MOD_AT = /([A-Za-z0-9][\w.~-]*(?:\/[\w.~+-]+)*)@(v\d+(?:\.\d+)*(?:-[\w.-]+)?(?:\+incompatible)?|latest|upgrade|patch|master|main|HEAD|[0-9a-f]{7,40}\b)/;
+const GO_MOD_AT =
+  /([A-Za-z0-9][\w.~-]*(?:\/[\w.~+-]+)*)@(v\d+(?:\.\d+)*(?:-[\w.-]+)?(?:\+incompatible)?|latest|upgrade|patch|master|main|HEAD|[0-9a-f]{7,40}\b)/;
 const URL_TEXT = /https?:\/\/[^\s"'<>]+/g;
 // Checksum database lookups: <sumdb>/lookup/<module>@<version>.
 const SUMDB_LOOKUP = /\/lookup\/([\w.~!/-]+)@(v[\w.+-]+?)(?:\/go\.mod)?(?=[\s":]|$)/;
@@ -175,12 +176,45 @@ export function extractHost(line: string): string | undefined {
 
 /** Hosts whose modules are public: a 404 from the public proxy for them is a real "not found". */
 const PUBLIC_MODULE_HOSTS = new Set([
-  'github.com', 'gitlab.com', 'bitbucket.org', 'golang.org', 'google.golang.org', 'gopkg.in',
-  'go.uber.org', 'k8s.io', 'sigs.k8s.io', 'cloud.google.com', 'go.opentelemetry.io', 'go.etcd.io',
-  'gotest.tools', 'honnef.co', 'go.mongodb.org', 'gorm.io', 'gocloud.dev', 'go.temporal.io',
-  'connectrpc.com', 'buf.build', 'mvdan.cc', 'filippo.io', 'modernc.org', 'rsc.io', 'gonum.org',
-  'cuelang.org', 'helm.sh', 'istio.io', 'knative.dev', 'tailscale.com', 'codeberg.org', 'gitee.com',
-  'git.sr.ht', 'launchpad.net', 'dario.cat', 'nhooyr.io', 'go4.org', 'example.com', 'example.org',
+  'github.com',
+  'gitlab.com',
+  'bitbucket.org',
+  'golang.org',
+  'google.golang.org',
+  'gopkg.in',
+  'go.uber.org',
+  'k8s.io',
+  'sigs.k8s.io',
+  'cloud.google.com',
+  'go.opentelemetry.io',
+  'go.etcd.io',
+  'gotest.tools',
+  'honnef.co',
+  'go.mongodb.org',
+  'gorm.io',
+  'gocloud.dev',
+  'go.temporal.io',
+  'connectrpc.com',
+  'buf.build',
+  'mvdan.cc',
+  'filippo.io',
+  'modernc.org',
+  'rsc.io',
+  'gonum.org',
+  'cuelang.org',
+  'helm.sh',
+  'istio.io',
+  'knative.dev',
+  'tailscale.com',
+  'codeberg.org',
+  'gitee.com',
+  'git.sr.ht',
+  'launchpad.net',
+  'dario.cat',
+  'nhooyr.io',
+  'go4.org',
+  'example.com',
+  'example.org',
 ]);
 const PRIVATE_LABEL = /(?:^|[.-])(?:corp|corporate|internal|intranet|intra|private|priv|local|lan|office|company|enterprise|onprem)(?:[.-]|$)/;
 const SCM_PREFIX = /^(?:git|gitlab|github|bitbucket|gitea|gogs|scm|stash|code|source|src|repo|repos|vcs|ghe)\./;

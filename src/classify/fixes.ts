@@ -85,7 +85,7 @@ function goFix(input: FixInput): string {
     case 'private-module-auth': {
       const m = module ?? '<private module>';
       const pattern = module ? goPrivatePattern(module) : '<your.git.host>/*';
-      const gitHost = module ? (module.split('/')[0] ?? 'git.example.com') : (host && !PUBLIC_GO_PROXIES.has(host) ? host : '<git host>');
+      const gitHost = module ? (module.split('/')[0] ?? 'git.example.com') : host && !PUBLIC_GO_PROXIES.has(host) ? host : '<git host>';
       return (
         `${mv ?? 'A private module'} is private: the public proxy and checksum database cannot see it, and git on the agent has no credentials for it. ` +
         `Set ${code(`GOPRIVATE=${pattern}`)} in the CI environment (it also sets GONOPROXY and GONOSUMDB, so ${m} is fetched directly and not looked up in sum.golang.org), ` +
@@ -297,9 +297,7 @@ function npmFix(input: FixInput): string {
       );
     }
     case 'proxy-server-error':
-      return (
-        `${registry} failed on its side (HTTP 5xx): the agent is not the problem. Retry later, or install from another registry mirror configured for the team.`
-      );
+      return `${registry} failed on its side (HTTP 5xx): the agent is not the problem. Retry later, or install from another registry mirror configured for the team.`;
     case 'module-path-mismatch':
     case 'sumdb-unreachable':
     case 'replace-directive':

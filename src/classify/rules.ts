@@ -44,7 +44,8 @@ const NET_ERROR =
 const NEWER_STD =
   'embed|io/fs|testing/fstest|runtime/metrics|net/netip|go/build/constraint|crypto/ecdh|slices|maps|cmp|log/slog|iter|unique|structs|weak|math/rand/v2|crypto/mlkem|crypto/hkdf|crypto/pbkdf2|crypto/sha3|os/root|testing/synctest';
 /** Hosts run by the Go team / big forges: an unrecognized import path there is not a vanity-host problem. */
-const FORGE_IMPORT = /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
+const FORGE_IMPORT =
+  /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
 
 export const RULES: readonly Rule[] = [
   // ── 1: environment-wide causes ────────────────────────────────────────────
@@ -109,7 +110,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 1,
     confidence: 0.93,
-    pattern: /toolchain not available|download go\d[\w.]* for [\w/]+:|go: downloading go\d[\w.]* .*(?:error|failed|not found)|invalid toolchain|GOTOOLCHAIN=local/i,
+    pattern:
+      /toolchain not available|download go\d[\w.]* for [\w/]+:|go: downloading go\d[\w.]* .*(?:error|failed|not found)|invalid toolchain|GOTOOLCHAIN=local/i,
     exclude: /requires go >= ?\d[\w.]* \(running go [\w.]+; GOTOOLCHAIN=local\)/i,
     scope: 'local',
   },
@@ -120,7 +122,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'npm',
     rank: 1,
     confidence: 0.75,
-    pattern: /(?:Retrieving|Request URL:) https:\/\/(?:nightly|repo)\.yarnpkg\.com\/|corepack.*(?:failed|error)|Error when performing the request to https:\/\/repo\.yarnpkg/i,
+    pattern:
+      /(?:Retrieving|Request URL:) https:\/\/(?:nightly|repo)\.yarnpkg\.com\/|corepack.*(?:failed|error)|Error when performing the request to https:\/\/repo\.yarnpkg/i,
     scope: 'local',
   },
   {
@@ -321,7 +324,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.8,
-    pattern: /(?:unknown revision|invalid version: unknown revision|at revision) (?:v0\.0\.0\b(?!-[1-9])|0{12}\b)|@v0\.0\.0-00010101000000-000000000000: (?:invalid|unknown|reading)/i,
+    pattern:
+      /(?:unknown revision|invalid version: unknown revision|at revision) (?:v0\.0\.0\b(?!-[1-9])|0{12}\b)|@v0\.0\.0-00010101000000-000000000000: (?:invalid|unknown|reading)/i,
     scope: 'local',
   },
   {
@@ -330,7 +334,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.9,
-    pattern: /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced/i,
+    pattern:
+      /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced/i,
     scope: 'local',
   },
   {
@@ -404,7 +409,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 3,
     confidence: 0.8,
-    pattern: /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
+    pattern:
+      /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
     scope: 'local',
   },
   {
@@ -487,7 +493,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.75,
-    pattern: /dial tcp|i\/o timeout|connection refused|connection reset|no such host|TLS handshake timeout|context deadline exceeded|Client\.Timeout|\b5\d\d\b|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|upstream/i,
+    pattern:
+      /dial tcp|i\/o timeout|connection refused|connection reset|no such host|TLS handshake timeout|context deadline exceeded|Client\.Timeout|\b5\d\d\b|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout|upstream/i,
     exclude: /go-get=1/,
     scope: 'response',
   },

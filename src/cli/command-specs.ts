@@ -43,7 +43,7 @@ export const COMMAND_SPECS = {
     options: [
       { name: 'json', help: 'print the report as JSON (stable keys for scripts)' },
       { name: 'verbose', short: 'v', help: 'show passing checks and every finding in full' },
-      { name: 'deep', help: 'also download the module zips: check them against go\'s zip rules, hash them and compare with go.sum and the checksum DB' },
+      { name: 'deep', help: "also download the module zips: check them against go's zip rules, hash them and compare with go.sum and the checksum DB" },
       { name: 'concurrency', value: 'N', help: 'parallel module checks (1-512; default: config `concurrency`)' },
       { name: 'timeout', value: 'MS', help: 'per-request timeout in ms (100-120000; default: config `requestTimeoutMs`)' },
       { name: 'skip', value: 'PARTS', help: 'comma-separated parts to skip: probe, host, lint, retractions, toolchain, graph' },

@@ -11,8 +11,7 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
-const optionalUrl = (what: string) =>
-  optionalString.refine((v) => v === undefined || /^https?:\/\/[^/\s]+/.test(v), `must be an http(s) URL (${what})`);
+const optionalUrl = (what: string) => optionalString.refine((v) => v === undefined || /^https?:\/\/[^/\s]+/.test(v), `must be an http(s) URL (${what})`);
 
 export const EnvSchema = z.object({
   BUILDFIX_CONFIG: optionalString,

@@ -30,13 +30,25 @@ export interface SinceGreenOptions extends DiagnoseOptions {
 }
 
 async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
-  const result = await runCommand(['git', '-C', dir, ...args], { timeoutMs: 60_000, ...(signal ? { signal } : {}), env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } });
+  const result = await runCommand(['git', '-C', dir, ...args], {
+    timeoutMs: 60_000,
+    ...(signal ? { signal } : {}),
+    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+  });
   return result.stdout.trim();
 }
 
 /** The green revision is re-checked quietly: its dependency set only (no probe, host or lint), no streamed verdict. */
 function greenRecheckOptions(options: SinceGreenOptions): DiagnoseOptions {
-  const { onFirstVerdict: _onFirstVerdict, onProgress: _onProgress, green: _green, greenSource: _source, failing: _failing, recheckGreen: _recheck, ...rest } = options;
+  const {
+    onFirstVerdict: _onFirstVerdict,
+    onProgress: _onProgress,
+    green: _green,
+    greenSource: _source,
+    failing: _failing,
+    recheckGreen: _recheck,
+    ...rest
+  } = options;
   return { ...rest, parts: { ...rest.parts, probe: false, host: false, lint: false } };
 }
 
@@ -56,7 +68,12 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
     const prefix = await repoPrefix(target.dir, options.signal ? { signal: options.signal } : {});
     emit({ check: 'since-green', phase: 'start', message: `comparing with the last green revision ${options.green}` });
     const changes = await whatChanged(top, options.green, options.failing ?? 'HEAD', options.signal ? { signal: options.signal } : {});
-    emit({ check: 'since-green', phase: 'done', message: `${changes.files.length} dependency file(s) changed in ${changes.commits.length} commit(s)`, status: changes.files.length > 0 ? 'warn' : 'pass' });
+    emit({
+      check: 'since-green',
+      phase: 'done',
+      message: `${changes.files.length} dependency file(s) changed in ${changes.commits.length} commit(s)`,
+      status: changes.files.length > 0 ? 'warn' : 'pass',
+    });
 
     const checkout = async (name: string, sha: string): Promise<string> => {
       const dir = join(scratch, name);
@@ -73,7 +90,11 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
       diagnose(failingDir, options),
       greenDir
         ? diagnose(greenDir, greenRecheckOptions(options)).catch((err: unknown) => {
-            emit({ check: 'since-green', phase: 'info', message: `the green revision could not be re-checked: ${err instanceof Error ? err.message : String(err)}` });
+            emit({
+              check: 'since-green',
+              phase: 'info',
+              message: `the green revision could not be re-checked: ${err instanceof Error ? err.message : String(err)}`,
+            });
             return undefined;
           })
         : Promise.resolve(undefined),

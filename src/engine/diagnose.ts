@@ -65,7 +65,17 @@ export interface DiagnoseOptions {
 }
 
 /** The variables of the agent's environment that decide how git reaches a repository (direct mode). */
-const GIT_SETUP_KEYS = ['HOME', 'XDG_CONFIG_HOME', 'NETRC', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_SSH_COMMAND', 'GIT_SSH', 'SSH_AUTH_SOCK'] as const;
+const GIT_SETUP_KEYS = [
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'NETRC',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_SSH_COMMAND',
+  'GIT_SSH',
+  'SSH_AUTH_SOCK',
+] as const;
 
 /** git's environment from an explicit agent environment (undefined: git inherits this process's). */
 export function gitSetupEnv(processEnv: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
@@ -143,7 +153,15 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
   const startedAt = new Date();
   const started = performance.now();
   // The toolchain check ran inside the module check before it had its own part: it follows `modules` unless named.
-  const parts = { modules: true, probe: true, host: true, lint: true, graph: true, ...options.parts, toolchain: options.parts?.toolchain ?? options.parts?.modules ?? true };
+  const parts = {
+    modules: true,
+    probe: true,
+    host: true,
+    lint: true,
+    graph: true,
+    ...options.parts,
+    toolchain: options.parts?.toolchain ?? options.parts?.modules ?? true,
+  };
   const emit = options.onProgress ?? (() => {});
 
   emit({ check: 'target', phase: 'start', message: `resolving ${targetInput}` });
@@ -151,7 +169,12 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
   // Cancels the `go version`/`go env` spawn if it has not started yet (a no-op once it has).
   let goSpawnGate: () => void = () => {};
   try {
-    emit({ check: 'target', phase: 'done', message: target.cloned ? `cloned ${target.origin} in ${target.cloneMs} ms` : `using ${target.dir}`, status: 'pass' });
+    emit({
+      check: 'target',
+      phase: 'done',
+      message: target.cloned ? `cloned ${target.origin} in ${target.cloneMs} ms` : `using ${target.dir}`,
+      status: 'pass',
+    });
     const goModPath = join(target.dir, 'go.mod');
     const goModText = await readFile(goModPath, 'utf8');
     const goModStarted = performance.now();
@@ -191,7 +214,8 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     const gitEnv = gitSetupEnv(options.processEnv);
     const ownClient = options.client === undefined;
     const client = options.client ?? new GoProxyClient({ goEnv, timeoutMs: options.config.requestTimeoutMs, concurrency: options.config.concurrency });
-    const newGit = (): GitRemote => new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv, ...(gitEnv ? { env: gitEnv } : {}) });
+    const newGit = (): GitRemote =>
+      new GitRemote({ timeoutMs: options.config.requestTimeoutMs * 3, http: client.http, goEnv, ...(gitEnv ? { env: gitEnv } : {}) });
 
     try {
       // The module check is the critical path: its requests go out first. The rest starts after it
@@ -203,7 +227,13 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             // go stops on a go.mod it cannot parse before any download: so does the module check.
             const goModFindings: Finding[] = mainGoMod.finding ? [mainGoMod.finding] : [];
             if (goSumRead?.finding) goModFindings.push(goSumRead.finding);
-            const queried = await resolveGoModQueries(goMod, { chain, privacy, client, concurrency: options.config.concurrency, ...(options.signal ? { signal: options.signal } : {}) });
+            const queried = await resolveGoModQueries(goMod, {
+              chain,
+              privacy,
+              client,
+              concurrency: options.config.concurrency,
+              ...(options.signal ? { signal: options.signal } : {}),
+            });
             goModFindings.push(...queried.findings);
             const paths = checkModulePaths(queried.goMod);
             goModFindings.push(...paths.findings);
@@ -241,12 +271,29 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
         const endpoints: ProbeTarget[] = [];
         for (const entry of chain) if (entry.kind === 'url' && /^https?:/.test(entry.url)) endpoints.push({ kind: 'goproxy', url: entry.url });
         if (sumDb) endpoints.push({ kind: 'sumdb', url: sumDb.url });
-        probeTask = timed('probe', 'network probe', () => probeEndpoints(endpoints, { goEnv, timeoutMs: options.config.requestTimeoutMs, onProgress: emit, ...(options.signal ? { signal: options.signal } : {}) }));
+        probeTask = timed('probe', 'network probe', () =>
+          probeEndpoints(endpoints, {
+            goEnv,
+            timeoutMs: options.config.requestTimeoutMs,
+            onProgress: emit,
+            ...(options.signal ? { signal: options.signal } : {}),
+          }),
+        );
       }
       const hostTask = parts.host
         ? timed('host', 'host checks', async () => {
             const goInfo = await goInfoPromise;
-            return checkHost({ workspaceDir: target.cloned ? process.cwd() : target.dir, ...(goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}), thresholds: options.config.thresholds, goEnv, privateHosts: [...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')])].filter(Boolean), timeoutMs: 15_000, ...(goInfo ? { goInfo } : {}) });
+            return checkHost({
+              workspaceDir: target.cloned ? process.cwd() : target.dir,
+              ...((goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE) ? { goModCache: goEnv.GOMODCACHE ?? goInfo?.env?.GOMODCACHE } : {}),
+              thresholds: options.config.thresholds,
+              goEnv,
+              privateHosts: [
+                ...new Set([...privateHosts, ...goMod.require.filter((r) => privacy.bypassProxy(r.path)).map((r) => r.path.split('/')[0] ?? '')]),
+              ].filter(Boolean),
+              timeoutMs: 15_000,
+              ...(goInfo ? { goInfo } : {}),
+            });
           })
         : undefined;
       const toolchainTask = parts.toolchain
@@ -263,7 +310,9 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
               client,
               git: newGit(),
               sumDb,
-              ...(sumDb ? { checksumDb: options.checksumDb ?? sumDbChecksumLookup(toolchainSumDbClient(goEnv, client.http, options.config.requestTimeoutMs)) } : {}),
+              ...(sumDb
+                ? { checksumDb: options.checksumDb ?? sumDbChecksumLookup(toolchainSumDbClient(goEnv, client.http, options.config.requestTimeoutMs)) }
+                : {}),
               ...(options.signal ? { signal: options.signal } : {}),
             }),
           ])
@@ -273,10 +322,21 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
             const t0 = performance.now();
             const findings: Finding[] = lintProxyEnv(goEnv, { repoDir: target.dir, goModPaths: goMod.require.map((r) => r.path), privateHosts });
             const bad = findings.some((f) => f.severity === 'error');
-            return [{ id: 'proxy-env', title: 'proxy environment is well-formed', status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass', durationMs: Math.round(performance.now() - t0), detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`, findings }];
+            return [
+              {
+                id: 'proxy-env',
+                title: 'proxy environment is well-formed',
+                status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass',
+                durationMs: Math.round(performance.now() - t0),
+                detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`,
+                findings,
+              },
+            ];
           })
         : undefined;
-      const vendorTask = parts.lint ? timed('vendor', 'vendor/ matches go.mod', async () => [await checkVendor(target.dir, goMod, goEnv, (await goInfoPromise)?.version)]) : undefined;
+      const vendorTask = parts.lint
+        ? timed('vendor', 'vendor/ matches go.mod', async () => [await checkVendor(target.dir, goMod, goEnv, (await goInfoPromise)?.version)])
+        : undefined;
       const tasks = [probeTask, hostTask, toolchainTask, lintTask, vendorTask, modulesTask].filter((t): t is Promise<CheckResult[]> => t !== undefined);
       const graphGit = newGit();
       const runGraph = modulesTask !== undefined && parts.graph && !mainGoMod.finding;
@@ -362,7 +422,9 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           client,
           git: newGit(),
           ...(graph?.graph ? { graph: graph.graph } : {}),
-          sumDb: sumDb ? new SumDbClient({ goEnv, http: client.http, timeoutMs: options.config.requestTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) }) : undefined,
+          sumDb: sumDb
+            ? new SumDbClient({ goEnv, http: client.http, timeoutMs: options.config.requestTimeoutMs, ...(options.signal ? { signal: options.signal } : {}) })
+            : undefined,
           concurrency: options.config.concurrency,
           timeoutMs: options.config.requestTimeoutMs,
           ...(options.signal ? { signal: options.signal } : {}),

@@ -9,7 +9,16 @@ import type { GitRemote } from '../goproxy/git-ls-remote.ts';
 import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, VersionLookup } from '../goproxy/types.ts';
-import { buildList, downloadList, graphFindings, loadModuleGraph, modKey, ProxyGoModSource, suggestReplacement, type LoadedModuleGraph } from '../modgraph/index.ts';
+import {
+  buildList,
+  downloadList,
+  graphFindings,
+  loadModuleGraph,
+  modKey,
+  ProxyGoModSource,
+  suggestReplacement,
+  type LoadedModuleGraph,
+} from '../modgraph/index.ts';
 import { raisedRetractions } from '../modgraph/retractions.ts';
 import type { CheckResult, Finding, ProgressListener } from '../report/model.ts';
 
@@ -72,7 +81,16 @@ export async function runGraphStage(goMod: GoMod, goSum: GoSum | undefined, opti
       },
     });
     const findings = graphFindings(graph, goSum, await replacementSuggestions(graph, options, signal));
-    if (options.checkRetractions && graph.problems.length === 0) findings.push(...(await raisedRetractions(graph, { client: options.client, chain: options.chain, privacy: options.privacy, concurrency: options.concurrency, signal })));
+    if (options.checkRetractions && graph.problems.length === 0)
+      findings.push(
+        ...(await raisedRetractions(graph, {
+          client: options.client,
+          chain: options.chain,
+          privacy: options.privacy,
+          concurrency: options.concurrency,
+          signal,
+        })),
+      );
     const durationMs = Math.round(performance.now() - started);
     const errors = findings.some((f) => f.severity === 'error');
     const modules = buildList(graph).length - 1;

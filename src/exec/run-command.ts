@@ -8,11 +8,42 @@ import { redactText } from '../util/redact.ts';
 
 /** Variables a child may inherit (renovate's allow-list idea). */
 const BASE_ENV_KEYS = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TMPDIR', 'TZ', 'SHELL',
-  'GOPATH', 'GOROOT', 'GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GONOSUMDB', 'GOSUMDB', 'GOFLAGS',
-  'GOMODCACHE', 'GOCACHE', 'GOINSECURE', 'GOTOOLCHAIN', 'GOVCS', 'GOWORK', 'GOENV', 'GOAUTH', 'GIT_TERMINAL_PROMPT',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy',
-  'GIT_SSH_COMMAND', 'SSH_AUTH_SOCK', 'XDG_CONFIG_HOME', 'NETRC',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'TZ',
+  'SHELL',
+  'GOPATH',
+  'GOROOT',
+  'GOPROXY',
+  'GOPRIVATE',
+  'GONOPROXY',
+  'GONOSUMDB',
+  'GOSUMDB',
+  'GOFLAGS',
+  'GOMODCACHE',
+  'GOCACHE',
+  'GOINSECURE',
+  'GOTOOLCHAIN',
+  'GOVCS',
+  'GOWORK',
+  'GOENV',
+  'GOAUTH',
+  'GIT_TERMINAL_PROMPT',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'GIT_SSH_COMMAND',
+  'SSH_AUTH_SOCK',
+  'XDG_CONFIG_HOME',
+  'NETRC',
 ];
 
 export interface RunOptions {
@@ -104,7 +135,8 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
     let reason: string;
     if (result.timedOut) reason = `timed out after ${options.timeoutMs ?? 60_000} ms`;
     else if (result.isCanceled) reason = 'was cancelled';
-    else if ((result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(result.message ?? '')) reason = `not found: ${file} is not installed or not on PATH`;
+    else if ((result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(result.message ?? ''))
+      reason = `not found: ${file} is not installed or not on PATH`;
     else if (result.signal) reason = `was killed by ${result.signal}`;
     else reason = `exited with code ${result.exitCode}`;
     const firstErr = out.stderrTail.trim().split('\n').slice(-1)[0];

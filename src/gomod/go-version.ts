@@ -79,12 +79,7 @@ export function compareModuleVersions(a: string, b: string): number {
   const x = parseSemver(a);
   const y = parseSemver(b);
   if (!x || !y) return x ? 1 : y ? -1 : 0;
-  return (
-    compareDigits(x.major, y.major) ||
-    compareDigits(x.minor, y.minor) ||
-    compareDigits(x.patch, y.patch) ||
-    comparePrerelease(x.prerelease, y.prerelease)
-  );
+  return compareDigits(x.major, y.major) || compareDigits(x.minor, y.minor) || compareDigits(x.patch, y.patch) || comparePrerelease(x.prerelease, y.prerelease);
 }
 
 /**

@@ -36,9 +36,7 @@ interface Entry {
   before: string[];
 }
 
-type Stmt =
-  | { kind: 'line'; entry: Entry }
-  | { kind: 'block'; line: number; head: Token[]; before: string[]; entries: Entry[] };
+type Stmt = { kind: 'line'; entry: Entry } | { kind: 'block'; line: number; head: Token[]; before: string[]; entries: Entry[] };
 
 const PUNCT = new Set(['(', ')', '[', ']', '{', '}', ',']);
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
@@ -212,7 +210,11 @@ function unquote(raw: string): string | undefined {
 /** modfile's isIndirect: the trailing comment is exactly "indirect" or starts with "indirect;". */
 function isIndirect(suffix: string | undefined): boolean {
   if (suffix === undefined) return false;
-  const f = suffix.replace(/^\/\//, '').trim().split(/\s+/).filter((w) => w !== '');
+  const f = suffix
+    .replace(/^\/\//, '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   return (f.length === 1 && f[0] === 'indirect') || (f.length > 1 && f[0] === 'indirect;');
 }
 
@@ -259,7 +261,10 @@ class GoModReader {
       return s;
     }
     if (tok.text.startsWith('`')) {
-      this.fail(line, `invalid quoted string ${tok.text}: the go command accepts only "double-quoted" strings in go.mod (it reports "unquoted string cannot contain quote")`);
+      this.fail(
+        line,
+        `invalid quoted string ${tok.text}: the go command accepts only "double-quoted" strings in go.mod (it reports "unquoted string cannot contain quote")`,
+      );
     }
     if (/["'`]/.test(tok.text)) this.fail(line, `invalid quoted string: unquoted string ${tok.text} cannot contain a quote`);
     return tok.text;
@@ -391,7 +396,10 @@ class GoModReader {
     if (args.length === arrow + 2) {
       if (!local) {
         if (to.path.includes('@')) this.fail(line, `replace ${from.path}: replacement module must match format 'path version', not 'path@version'`);
-        this.fail(line, `replace ${from.path}: replacement module ${to.path} has no version; without a version the target must be a directory path (rooted or starting with ./ or ../)`);
+        this.fail(
+          line,
+          `replace ${from.path}: replacement module ${to.path} has no version; without a version the target must be a directory path (rooted or starting with ./ or ../)`,
+        );
       }
     } else {
       const tok = args[arrow + 2] as Token;

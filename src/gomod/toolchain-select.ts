@@ -135,12 +135,21 @@ export function selectToolchain(input: ToolchainInputs): ToolchainSelection {
   const localToolchain = `go${local}`;
   const base = { switching: false, toolchain: localToolchain, version: local, switched: false, pathOnly: false, languageVersionOnly: false };
   if (compareGoVersions(local, GO_MIN_SWITCHING) < 0) {
-    return { ...base, why: `go ${local} predates toolchain switching (Go 1.21): GOTOOLCHAIN and the toolchain line are ignored`, problems: legacyProblems(local, input) };
+    return {
+      ...base,
+      why: `go ${local} predates toolchain switching (Go 1.21): GOTOOLCHAIN and the toolchain line are ignored`,
+      problems: legacyProblems(local, input),
+    };
   }
   const setting = input.gotoolchain ?? '';
   const from = input.gotoolchainSource ? ` (${input.gotoolchainSource})` : '';
   if (setting === '') {
-    return { ...base, switching: true, why: `GOTOOLCHAIN is not set anywhere (no $GOROOT/go.env line): go ${local} runs as is`, problems: tooNewProblem(local, 'local', input) };
+    return {
+      ...base,
+      switching: true,
+      why: `GOTOOLCHAIN is not set anywhere (no $GOROOT/go.env line): go ${local} runs as is`,
+      problems: tooNewProblem(local, 'local', input),
+    };
   }
   const invalid = (message: string): ToolchainSelection => ({
     ...base,
@@ -159,7 +168,8 @@ export function selectToolchain(input: ToolchainInputs): ToolchainSelection {
     const suffix = plus < 0 ? '' : setting.slice(plus + 1);
     if (min !== 'local') {
       const v = toolchainVersion(min);
-      if (v === undefined) return invalid(plus >= 0 ? `invalid GOTOOLCHAIN "${setting}": invalid minimum toolchain "${min}"` : `invalid GOTOOLCHAIN "${setting}"`);
+      if (v === undefined)
+        return invalid(plus >= 0 ? `invalid GOTOOLCHAIN "${setting}": invalid minimum toolchain "${min}"` : `invalid GOTOOLCHAIN "${setting}"`);
       minToolchain = min;
       minVers = v;
     }
@@ -168,7 +178,10 @@ export function selectToolchain(input: ToolchainInputs): ToolchainSelection {
   }
 
   let chosen = minToolchain;
-  let why = mode === '' ? `GOTOOLCHAIN=${setting}${from} names the toolchain` : `GOTOOLCHAIN=${setting}${from}: starts from ${minToolchain === localToolchain ? `the local go ${local}` : minToolchain}`;
+  let why =
+    mode === ''
+      ? `GOTOOLCHAIN=${setting}${from} names the toolchain`
+      : `GOTOOLCHAIN=${setting}${from}: starts from ${minToolchain === localToolchain ? `the local go ${local}` : minToolchain}`;
   if (mode === 'auto' || mode === 'path') {
     const tc = input.toolchainLine?.name;
     if (tc === 'default') {
@@ -181,7 +194,14 @@ export function selectToolchain(input: ToolchainInputs): ToolchainSelection {
             ...base,
             switching: true,
             why,
-            problems: [{ kind: 'invalid-toolchain-line', goMessage: `go: invalid toolchain "${tc}" in ${input.file}`, location: `${input.file}:${input.toolchainLine?.line}`, downloadOk: false }],
+            problems: [
+              {
+                kind: 'invalid-toolchain-line',
+                goMessage: `go: invalid toolchain "${tc}" in ${input.file}`,
+                location: `${input.file}:${input.toolchainLine?.line}`,
+                downloadOk: false,
+              },
+            ],
           };
         }
         if (compareGoVersions(tv, minVers) > 0) {

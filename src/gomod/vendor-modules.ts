@@ -128,7 +128,8 @@ export function checkVendorConsistency(goMod: GoMod, list: VendorList): VendorPr
     const now = { path: r.to.path, version: r.to.version ?? '' };
     const vr = list.meta.get(key(old))?.replacement;
     if (vr === undefined) {
-      if (!(pre114 && (old.version === '' || vendorVersion.get(old.path) !== old.version))) add(old, 'is replaced in go.mod, but not marked as replaced in vendor/modules.txt');
+      if (!(pre114 && (old.version === '' || vendorVersion.get(old.path) !== old.version)))
+        add(old, 'is replaced in go.mod, but not marked as replaced in vendor/modules.txt');
     } else if (vr.path !== now.path || vr.version !== now.version) {
       add(old, `is replaced by ${describe(now)} in go.mod, but marked as replaced by ${describe(vr)} in vendor/modules.txt`);
     }
@@ -143,7 +144,8 @@ export function checkVendorConsistency(goMod: GoMod, list: VendorList): VendorPr
     const r = replacementOf(m);
     const vr = list.meta.get(key(m))?.replacement;
     if (r === undefined) add(m, 'is marked as replaced in vendor/modules.txt, but not replaced in go.mod');
-    else if (vr && (vr.path !== r.path || vr.version !== r.version)) add(m, `is marked as replaced by ${describe(vr)} in vendor/modules.txt, but replaced by ${describe(r)} in go.mod`);
+    else if (vr && (vr.path !== r.path || vr.version !== r.version))
+      add(m, `is marked as replaced by ${describe(vr)} in vendor/modules.txt, but replaced by ${describe(r)} in go.mod`);
   }
   return problems;
 }

@@ -19,16 +19,7 @@ import { redactText } from '../util/redact.ts';
 import { redactUrl } from './http-client.ts';
 import { netrcHasPasswordFor, netrcPath } from './netrc.ts';
 
-export type DirectGitReason =
-  | 'repo-missing'
-  | 'auth'
-  | 'credentials-rejected'
-  | 'ssh-auth'
-  | 'unreachable'
-  | 'timeout'
-  | 'tls'
-  | 'git-missing'
-  | 'error';
+export type DirectGitReason = 'repo-missing' | 'auth' | 'credentials-rejected' | 'ssh-auth' | 'unreachable' | 'timeout' | 'tls' | 'git-missing' | 'error';
 
 export type Transport = 'https' | 'http' | 'ssh' | 'git' | 'file' | 'other';
 
@@ -98,7 +89,8 @@ export class DirectGit {
     if (this.#options.goEnv) for (const key of PROXY_KEYS) env[key] = this.#options.goEnv[key];
     Object.assign(env, this.#options.env);
     const own = this.#options.env ?? {};
-    if (!own.GIT_SSH_COMMAND && !own.GIT_SSH && !process.env.GIT_SSH_COMMAND && !process.env.GIT_SSH) env.GIT_SSH_COMMAND = 'ssh -o ControlMaster=no -o BatchMode=yes';
+    if (!own.GIT_SSH_COMMAND && !own.GIT_SSH && !process.env.GIT_SSH_COMMAND && !process.env.GIT_SSH)
+      env.GIT_SSH_COMMAND = 'ssh -o ControlMaster=no -o BatchMode=yes';
     return env;
   }
 
@@ -150,10 +142,23 @@ export class DirectGit {
     return gitSlot(() => this.#readFileAt(url, ref, paths, signal));
   }
 
-  async #readFileAt(url: string, ref: string, paths: string[], signal?: AbortSignal): Promise<{ path?: string; text?: string; commitTime?: number } | undefined> {
+  async #readFileAt(
+    url: string,
+    ref: string,
+    paths: string[],
+    signal?: AbortSignal,
+  ): Promise<{ path?: string; text?: string; commitTime?: number } | undefined> {
     const dir = await mkdtemp(join(tmpdir(), 'buildfix-gitmod-'));
     try {
-      const git = (args: string[]) => runCommand(['git', ...args], { cwd: dir, timeoutMs: this.timeoutMs, env: { ...this.env(), GIT_DIR: dir }, reject: false, keepFinalNewline: true, ...(signal ? { signal } : {}) });
+      const git = (args: string[]) =>
+        runCommand(['git', ...args], {
+          cwd: dir,
+          timeoutMs: this.timeoutMs,
+          env: { ...this.env(), GIT_DIR: dir },
+          reject: false,
+          keepFinalNewline: true,
+          ...(signal ? { signal } : {}),
+        });
       if ((await git(['init', '--bare', '-q', dir])).exitCode !== 0) return undefined;
       const fetched = await git(['fetch', '-q', '--depth=1', '--filter=blob:none', '--no-tags', '--', url, ref]);
       if (fetched.exitCode !== 0) return undefined;
@@ -176,7 +181,14 @@ export class DirectGit {
     const started = performance.now();
     const shown = redactUrl(url);
     try {
-      const res = await gitSlot(() => runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], { cwd: tmpdir(), timeoutMs: this.timeoutMs, env: this.env(), ...(signal ? { signal } : {}) }));
+      const res = await gitSlot(() =>
+        runCommand(['git', 'ls-remote', '-q', '--', url, ...patterns], {
+          cwd: tmpdir(),
+          timeoutMs: this.timeoutMs,
+          env: this.env(),
+          ...(signal ? { signal } : {}),
+        }),
+      );
       const tips = res.stdout
         .split('\n')
         .map((line) => line.split('\t'))
@@ -196,22 +208,41 @@ export class DirectGit {
 }
 
 /** Sorts a failed ls-remote by what a person has to do about it (from git's stderr alone). */
-export function classifyGitFailure(err: CommandFailedError, stderr: string, shown: string, timeoutMs: number, last: string): { reason: DirectGitReason; message: string } {
+export function classifyGitFailure(
+  err: CommandFailedError,
+  stderr: string,
+  shown: string,
+  timeoutMs: number,
+  last: string,
+): { reason: DirectGitReason; message: string } {
   const s = stderr.toLowerCase();
   const detail = last ? `: ${last}` : '';
   if (err.timedOut) return { reason: 'timeout', message: `git ls-remote ${shown} timed out after ${timeoutMs} ms` };
-  if (/not installed or not on path/.test(err.message)) return { reason: 'git-missing', message: 'git is not installed on this host (needed for GOPROXY=direct and private modules)' };
-  if (/repository not found|not exported|does not appear to be a git repository|no such repository|repository .* does not exist|project you were looking for could not be found|requested url returned error: 404/.test(s)) {
+  if (/not installed or not on path/.test(err.message))
+    return { reason: 'git-missing', message: 'git is not installed on this host (needed for GOPROXY=direct and private modules)' };
+  if (
+    /repository not found|not exported|does not appear to be a git repository|no such repository|repository .* does not exist|project you were looking for could not be found|requested url returned error: 404/.test(
+      s,
+    )
+  ) {
     return { reason: 'repo-missing', message: `repository ${shown} not found${detail}` };
   }
   if (/permission denied \(publickey|host key verification failed|no matching host key|too many authentication failures/.test(s)) {
     return { reason: 'ssh-auth', message: `ssh access to ${shown} refused (git runs ssh in batch mode, as go does)${detail}` };
   }
-  if (/terminal prompts disabled|could not read (username|password)|authentication failed|invalid username or password|http basic: access denied|requested url returned error: 40[13]|\b40[13]\b/.test(s)) {
+  if (
+    /terminal prompts disabled|could not read (username|password)|authentication failed|invalid username or password|http basic: access denied|requested url returned error: 40[13]|\b40[13]\b/.test(
+      s,
+    )
+  ) {
     return { reason: 'auth', message: `authentication required for ${shown} (git prompts are disabled, as in go)${detail}` };
   }
   if (/ssl|certificate|tls/.test(s)) return { reason: 'tls', message: `TLS failure talking to ${shown}${detail}` };
-  if (/could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution|unable to look up|connection refused|failed to connect|couldn't connect|connection timed out|network is unreachable|no route to host|unable to connect|could not connect|proxy|could not read from remote repository/.test(s)) {
+  if (
+    /could not resolve host|could not resolve hostname|name or service not known|temporary failure in name resolution|unable to look up|connection refused|failed to connect|couldn't connect|connection timed out|network is unreachable|no route to host|unable to connect|could not connect|proxy|could not read from remote repository/.test(
+      s,
+    )
+  ) {
     return { reason: 'unreachable', message: `cannot reach ${shown}${detail}` };
   }
   return { reason: 'error', message: `git ls-remote ${shown} failed (exit ${err.exitCode ?? '?'})${detail}` };
@@ -221,11 +252,16 @@ export function classifyGitFailure(err: CommandFailedError, stderr: string, show
 function refineWithSetup(first: { reason: DirectGitReason; message: string }, setup: GitSetup, stderr: string): { reason: DirectGitReason; message: string } {
   const via = setup.rewritten ? ` (insteadOf rewrote it to ${setup.effectiveUrl})` : '';
   if (first.reason === 'auth') {
-    const has = [setup.credentialHelper ? 'a credential helper' : '', setup.netrc ? 'a .netrc entry' : '', setup.urlCredentials ? 'credentials in the URL' : ''].filter(Boolean);
+    const has = [
+      setup.credentialHelper ? 'a credential helper' : '',
+      setup.netrc ? 'a .netrc entry' : '',
+      setup.urlCredentials ? 'credentials in the URL' : '',
+    ].filter(Boolean);
     const prompted = /terminal prompts disabled|could not read (username|password)/i.test(stderr);
     // curl sends .netrc credentials itself: a prompt after them means the server refused them. A helper's refused
     // credentials end in "Authentication failed"; a prompt despite a helper means it had none for this URL.
-    if (setup.netrc || setup.urlCredentials || (has.length > 0 && !prompted)) return { reason: 'credentials-rejected', message: `${first.message}${via}; the agent has ${has.join(' and ')} for it, but the server rejected them` };
+    if (setup.netrc || setup.urlCredentials || (has.length > 0 && !prompted))
+      return { reason: 'credentials-rejected', message: `${first.message}${via}; the agent has ${has.join(' and ')} for it, but the server rejected them` };
     if (has.length > 0) return { reason: 'auth', message: `${first.message}${via}; ${has.join(' and ')} is configured but gave git nothing for this URL` };
     return { reason: 'auth', message: `${first.message}${via}; the agent has no credentials for it (no credential helper, no .netrc entry)` };
   }

@@ -124,7 +124,17 @@ export function dispatchGet(dispatcher: Dispatcher, options: DispatchGetOptions)
       },
     };
     try {
-      dispatcher.dispatch({ origin: options.origin, path: options.path, method: 'GET', headers: options.headers, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }, handler);
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: 'GET',
+          headers: options.headers,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
+        handler,
+      );
     } catch (err) {
       fail(err);
     }

@@ -20,7 +20,30 @@ export class InvalidModulePathError extends BuildfixError {
 
 type PathKind = 'module' | 'file';
 
-const BAD_WINDOWS_NAMES = ['CON', 'PRN', 'AUX', 'NUL', 'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9', 'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9'];
+const BAD_WINDOWS_NAMES = [
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  'COM1',
+  'COM2',
+  'COM3',
+  'COM4',
+  'COM5',
+  'COM6',
+  'COM7',
+  'COM8',
+  'COM9',
+  'LPT1',
+  'LPT2',
+  'LPT3',
+  'LPT4',
+  'LPT5',
+  'LPT6',
+  'LPT7',
+  'LPT8',
+  'LPT9',
+];
 
 // Go's %q for a rune: 'E', '\'', '\x00'-style escapes for control characters.
 function quoteRune(c: string): string {
@@ -41,7 +64,7 @@ function modPathOK(c: string): boolean {
 
 // module.fileNameOK: what a version may contain (it becomes a file name in the cache).
 function fileNameOK(c: string): boolean {
-  if (c.codePointAt(0)! < 0x80) return isAsciiAlnum(c) || "!#$%&()+,-.=@[]^_{}~ ".includes(c);
+  if (c.codePointAt(0)! < 0x80) return isAsciiAlnum(c) || '!#$%&()+,-.=@[]^_{}~ '.includes(c);
   return /\p{L}/u.test(c);
 }
 

@@ -29,7 +29,17 @@ export interface RepoLocation {
 }
 
 /** found/tag-missing, a git failure (direct-git.ts), or where resolving the import path broke ("vanity:dns", "vanity:no-meta", "vanity:ssh-meta"…). */
-export type GitCheckReason = 'found' | 'tag-missing' | 'pseudo-mismatch' | 'incompatible-gomod' | 'unsupported-vcs' | 'vcs-missing' | 'ssh-rewrite' | DirectGitReason | `vanity:${ImportResolveFailure}` | 'vanity:ssh-meta';
+export type GitCheckReason =
+  | 'found'
+  | 'tag-missing'
+  | 'pseudo-mismatch'
+  | 'incompatible-gomod'
+  | 'unsupported-vcs'
+  | 'vcs-missing'
+  | 'ssh-rewrite'
+  | DirectGitReason
+  | `vanity:${ImportResolveFailure}`
+  | 'vanity:ssh-meta';
 
 export interface GitCheckResult {
   /** ok: the tag (or, for a pseudo-version, the repository) exists; not-found: tag or repository missing; error: anything else. */
@@ -152,7 +162,10 @@ export class GitRemote {
     });
     if (!r.ok) return r;
     const via = r.repo.via;
-    return { ok: true, repo: { url: r.repo.repoUrl, root: r.repo.root, via, ...(r.repo.vcs === 'git' ? {} : { note: `go-import meta names vcs "${r.repo.vcs}"` }) } };
+    return {
+      ok: true,
+      repo: { url: r.repo.repoUrl, root: r.repo.root, via, ...(r.repo.vcs === 'git' ? {} : { note: `go-import meta names vcs "${r.repo.vcs}"` }) },
+    };
   }
 
   /** Module path → repository; where go would fail to resolve it, a guess with the reason in `note`. */
@@ -179,9 +192,21 @@ export class GitRemote {
       // go runs that tool itself; buildfix only checks git. A missing tool fails go for sure; otherwise no verdict.
       const envPath = this.#options.env?.PATH ?? process.env.PATH;
       if (vcs !== 'mod' && !(await findOnPath(vcs, envPath))) {
-        return { outcome: 'error', reason: 'vcs-missing', message: `${modulePath}: the go-import tag names ${vcs}, and go fails with exec: "${vcs}": executable file not found in $PATH`, durationMs: elapsed(), repoUrl };
+        return {
+          outcome: 'error',
+          reason: 'vcs-missing',
+          message: `${modulePath}: the go-import tag names ${vcs}, and go fails with exec: "${vcs}": executable file not found in $PATH`,
+          durationMs: elapsed(),
+          repoUrl,
+        };
       }
-      return { outcome: 'ok', reason: 'unsupported-vcs', message: `${modulePath}: ${repo.note}; only git repositories are checked, so this one is assumed to answer`, durationMs: elapsed(), repoUrl };
+      return {
+        outcome: 'ok',
+        reason: 'unsupported-vcs',
+        message: `${modulePath}: ${repo.note}; only git repositories are checked, so this one is assumed to answer`,
+        durationMs: elapsed(),
+        repoUrl,
+      };
     }
     const tag = tagForVersion(modulePath, repo.root, version);
     // A pseudo-version names a commit: every branch and tag tip is listed to find it.
@@ -197,7 +222,12 @@ export class GitRemote {
         // go accepts +incompatible only for a version without a go.mod file.
         if (incompatible && read?.exists) {
           const major = moduleVersionMajor(version) ?? 'v2';
-          return { ...base, outcome: 'not-found', reason: 'incompatible-gomod', message: `invalid version: module contains a go.mod file, so module path must match major version ("${modulePath}/${major}")` };
+          return {
+            ...base,
+            outcome: 'not-found',
+            reason: 'incompatible-gomod',
+            message: `invalid version: module contains a go.mod file, so module path must match major version ("${modulePath}/${major}")`,
+          };
         }
         const modFile = options.mod ? read?.text : undefined;
         return { ...base, outcome: 'ok', reason: 'found', message: `tag ${tag} exists in ${repoUrl}`, ...(modFile !== undefined ? { modFile } : {}) };
@@ -206,7 +236,12 @@ export class GitRemote {
     }
     const setup = result.setup;
     // A go-import tag that sends the agent to ssh:// when it has no ssh access is the vanity server's doing.
-    if (repo.via === 'go-get' && transportOf(repo.url) === 'ssh' && (result.reason === 'ssh-auth' || result.reason === 'unreachable') && setup?.transport === 'ssh') {
+    if (
+      repo.via === 'go-get' &&
+      transportOf(repo.url) === 'ssh' &&
+      (result.reason === 'ssh-auth' || result.reason === 'unreachable') &&
+      setup?.transport === 'ssh'
+    ) {
       return {
         ...base,
         outcome: 'error',
@@ -221,22 +256,57 @@ export class GitRemote {
       return { ...base, outcome: 'error', reason: 'ssh-rewrite', message: `${result.message}; ~/.gitconfig's url.*.insteadOf sends ${repoUrl} to ssh`, setup };
     }
     const hint = repo.note ? ` (${repo.note})` : '';
-    return { ...base, outcome: result.reason === 'repo-missing' ? 'not-found' : 'error', reason: result.reason, message: `${result.message}${hint}`, ...(setup ? { setup } : {}) };
+    return {
+      ...base,
+      outcome: result.reason === 'repo-missing' ? 'not-found' : 'error',
+      reason: result.reason,
+      message: `${result.message}${hint}`,
+      ...(setup ? { setup } : {}),
+    };
   }
 
   /** A go-import "mod" entry names a module proxy for the module: go asks it the proxy protocol's .mod. */
-  async #checkModProxy(repo: RepoLocation, modulePath: string, version: string, options: { signal?: AbortSignal; mod?: boolean }, elapsed: () => number): Promise<GitCheckResult> {
+  async #checkModProxy(
+    repo: RepoLocation,
+    modulePath: string,
+    version: string,
+    options: { signal?: AbortSignal; mod?: boolean },
+    elapsed: () => number,
+  ): Promise<GitCheckResult> {
     const http = this.#options.http as HttpClient;
     const url = `${repo.url.replace(/\/+$/, '')}/${escapePath(modulePath)}/@v/${escapeVersion(version)}.mod`;
     const repoUrl = redactUrl(repo.url);
     try {
       const res = await http.get(url, { timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-      if (res.status === 200) return { outcome: 'ok', reason: 'found', message: `${modulePath}@${version}: .mod from the module proxy ${repoUrl} named by its go-import tag`, durationMs: elapsed(), repoUrl, fromMeta: true, ...(options.mod ? { modFile: res.body } : {}) };
+      if (res.status === 200)
+        return {
+          outcome: 'ok',
+          reason: 'found',
+          message: `${modulePath}@${version}: .mod from the module proxy ${repoUrl} named by its go-import tag`,
+          durationMs: elapsed(),
+          repoUrl,
+          fromMeta: true,
+          ...(options.mod ? { modFile: res.body } : {}),
+        };
       const first = res.body.split('\n')[0]?.trim().slice(0, 200) ?? '';
       const notFound = res.status === 404 || res.status === 410;
-      return { outcome: notFound ? 'not-found' : 'error', reason: notFound ? 'tag-missing' : 'error', message: `${redactUrl(url)}: ${res.status}${first ? ` ${first}` : ''}`, durationMs: elapsed(), repoUrl, fromMeta: true };
+      return {
+        outcome: notFound ? 'not-found' : 'error',
+        reason: notFound ? 'tag-missing' : 'error',
+        message: `${redactUrl(url)}: ${res.status}${first ? ` ${first}` : ''}`,
+        durationMs: elapsed(),
+        repoUrl,
+        fromMeta: true,
+      };
     } catch (err) {
-      return { outcome: 'error', reason: 'unreachable', message: `${repoUrl}: ${err instanceof Error ? err.message : String(err)}`, durationMs: elapsed(), repoUrl, fromMeta: true };
+      return {
+        outcome: 'error',
+        reason: 'unreachable',
+        message: `${repoUrl}: ${err instanceof Error ? err.message : String(err)}`,
+        durationMs: elapsed(),
+        repoUrl,
+        fromMeta: true,
+      };
     }
   }
 
@@ -245,12 +315,25 @@ export class GitRemote {
    * rejects the version when its timestamp is not the commit's time. Deeper commits need the whole
    * history (go fetches every branch and tag), so they are only known to be plausible.
    */
-  async #checkPseudo(repo: RepoLocation, modulePath: string, version: string, tips: Array<{ sha: string; ref: string }>, base: { durationMs: number; repoUrl: string; fromMeta?: boolean }, options: { signal?: AbortSignal; mod?: boolean }): Promise<GitCheckResult> {
+  async #checkPseudo(
+    repo: RepoLocation,
+    modulePath: string,
+    version: string,
+    tips: Array<{ sha: string; ref: string }>,
+    base: { durationMs: number; repoUrl: string; fromMeta?: boolean },
+    options: { signal?: AbortSignal; mod?: boolean },
+  ): Promise<GitCheckResult> {
     // vX.0.0-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash, vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
     const m = /[-.](\d{14})-([0-9a-f]{12})(?:\+incompatible)?$/.exec(version);
     // Annotated tags list their commit on a "^{}" line; fetch by the ref's name either way.
     const tip = m ? tips.find((t) => t.sha.startsWith(m[2]!)) : undefined;
-    if (!m || !tip) return { ...base, outcome: 'ok', reason: 'found', message: `${base.repoUrl} answers (pseudo-version ${version}: its commit is not a branch or tag tip, so it is not checked)` };
+    if (!m || !tip)
+      return {
+        ...base,
+        outcome: 'ok',
+        reason: 'found',
+        message: `${base.repoUrl} answers (pseudo-version ${version}: its commit is not a branch or tag tip, so it is not checked)`,
+      };
     const { prefix, pathMajor } = splitPathVersion(modulePath);
     const codeDir = hasPathPrefix(prefix, repo.root) ? prefix.slice(repo.root.length).replace(/^\/+|\/+$/g, '') : '';
     const ref = tip.ref.replace(/\^\{\}$/, '');
@@ -259,11 +342,22 @@ export class GitRemote {
     if (file.commitTime !== undefined) {
       const expected = new Date(file.commitTime * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
       if (expected !== m[1]) {
-        return { ...base, outcome: 'not-found', reason: 'pseudo-mismatch', message: `invalid pseudo-version: does not match version-control timestamp (expected ${expected})` };
+        return {
+          ...base,
+          outcome: 'not-found',
+          reason: 'pseudo-mismatch',
+          message: `invalid pseudo-version: does not match version-control timestamp (expected ${expected})`,
+        };
       }
     }
     const modFile = options.mod ? (file.text ?? `module ${modulePath}\n`) : undefined;
-    return { ...base, outcome: 'ok', reason: 'found', message: `commit ${m[2]} (tip of ${ref}) exists in ${base.repoUrl}`, ...(modFile !== undefined ? { modFile } : {}) };
+    return {
+      ...base,
+      outcome: 'ok',
+      reason: 'found',
+      message: `commit ${m[2]} (tip of ${ref}) exists in ${base.repoUrl}`,
+      ...(modFile !== undefined ? { modFile } : {}),
+    };
   }
 
   // go reads <dir>/go.mod at the tag (a major-version subdirectory first); without one it synthesizes "module <path>".

@@ -47,7 +47,10 @@ export class GoProxyError extends UpstreamError {
   readonly detail: string | undefined;
   readonly durationMs: number;
   readonly retryAfter: string | undefined;
-  constructor(message: string, fields: { url: string; status?: number; notFound: boolean; detail?: string; durationMs: number; retryAfter?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: { url: string; status?: number; notFound: boolean; detail?: string; durationMs: number; retryAfter?: string; cause?: unknown },
+  ) {
     super('goproxy', message, { url: fields.url, status: fields.status, cause: fields.cause });
     this.name = 'GoProxyError';
     this.notFound = fields.notFound;
@@ -134,7 +137,9 @@ export class GoProxyClient {
   constructor(options: GoProxyClientOptions = {}) {
     const { http, concurrency, ...httpOptions } = options;
     this.#ownsHttp = http === undefined;
-    this.http = http ?? new HttpClient({ ...httpOptions, ...(concurrency !== undefined && httpOptions.maxConcurrent === undefined ? { maxConcurrent: concurrency } : {}) });
+    this.http =
+      http ??
+      new HttpClient({ ...httpOptions, ...(concurrency !== undefined && httpOptions.maxConcurrent === undefined ? { maxConcurrent: concurrency } : {}) });
   }
 
   /** One raw request: any HTTP status is returned; only transport failures throw (HttpRequestError). */
@@ -179,7 +184,13 @@ export class GoProxyClient {
   /** The go.mod text of one version. */
   async mod(base: string, module: string, version: string, options: HttpGetOptions = {}): Promise<string> {
     const res = await this.#ok(base, module, { kind: 'mod', version }, options);
-    if (res.truncated) throw new GoProxyError(`${redactUrl(base)}: ${module}@${version} .mod is larger than ${this.http.maxBodyBytes} bytes`, { url: res.url, status: res.status, notFound: false, durationMs: res.durationMs });
+    if (res.truncated)
+      throw new GoProxyError(`${redactUrl(base)}: ${module}@${version} .mod is larger than ${this.http.maxBodyBytes} bytes`, {
+        url: res.url,
+        status: res.status,
+        notFound: false,
+        durationMs: res.durationMs,
+      });
     return res.body;
   }
 
@@ -191,7 +202,14 @@ export class GoProxyClient {
 
   #revInfo(res: ProxyResponse, requested: string | undefined): RevInfo {
     const parsed = parseRevInfo(res.body, requested);
-    if ('problem' in parsed) throw new GoProxyError(`${res.url}: ${parsed.problem}`, { url: res.url, status: res.status, notFound: false, detail: parsed.problem, durationMs: res.durationMs });
+    if ('problem' in parsed)
+      throw new GoProxyError(`${res.url}: ${parsed.problem}`, {
+        url: res.url,
+        status: res.status,
+        notFound: false,
+        detail: parsed.problem,
+        durationMs: res.durationMs,
+      });
     return parsed.info;
   }
 

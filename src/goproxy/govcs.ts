@@ -32,7 +32,8 @@ export function parseGovcs(value: string | undefined): GovcsRule[] {
     const list = item.slice(i + 1).trim();
     if (pattern === '') throw new Error(`empty pattern in GOVCS: "${item}"`);
     if (list === '') throw new Error(`empty VCS list in GOVCS: "${item}"`);
-    if (pattern.startsWith('./') || pattern.startsWith('../') || pattern === '.' || pattern === '..') throw new Error(`relative pattern not allowed in GOVCS: "${pattern}"`);
+    if (pattern.startsWith('./') || pattern.startsWith('../') || pattern === '.' || pattern === '..')
+      throw new Error(`relative pattern not allowed in GOVCS: "${pattern}"`);
     const old = have.get(pattern);
     if (old !== undefined) throw new Error(`unreachable pattern in GOVCS: "${item}" after "${old}"`);
     have.set(pattern, item);

@@ -91,7 +91,16 @@ export class HttpRequestError extends UpstreamError {
   readonly via: string | undefined;
   constructor(
     message: string,
-    fields: { kind: HttpFailureKind; url: string; undiciCode?: string; phase?: 'connect' | 'headers' | 'body'; durationMs: number; via?: string; status?: number; cause?: unknown },
+    fields: {
+      kind: HttpFailureKind;
+      url: string;
+      undiciCode?: string;
+      phase?: 'connect' | 'headers' | 'body';
+      durationMs: number;
+      via?: string;
+      status?: number;
+      cause?: unknown;
+    },
   ) {
     super('goproxy', message, { url: fields.url, status: fields.status, cause: fields.cause });
     this.name = 'HttpRequestError';
@@ -115,7 +124,6 @@ export function redactUrl(url: URL | string): string {
     return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:***@` : `${scheme}***@`;
   });
 }
-
 
 /** A counting semaphore: at most `limit` holders, FIFO waiters. */
 class Semaphore {
@@ -286,12 +294,23 @@ export class HttpClient {
     const broken = this.#broken.get(url.origin);
     if (broken && broken.timeouts !== 1 && broken.timeouts !== 2 && Date.now() - broken.at < BREAKER_WINDOW_MS) {
       const e = broken.error;
-      throw new HttpRequestError(`${e.message} (failed ${Date.now() - broken.at} ms ago; not retried)`, { kind: e.kind, url: redactUrl(url), durationMs: 0, ...(e.via ? { via: e.via } : {}), cause: e });
+      throw new HttpRequestError(`${e.message} (failed ${Date.now() - broken.at} ms ago; not retried)`, {
+        kind: e.kind,
+        url: redactUrl(url),
+        durationMs: 0,
+        ...(e.via ? { via: e.via } : {}),
+        cause: e,
+      });
     }
     try {
       await this.#semaphore.acquire(options.signal);
     } catch (err) {
-      throw new HttpRequestError(`GET ${redactUrl(url)}: cancelled while waiting for a free request slot`, { kind: 'aborted', url: redactUrl(url), durationMs: 0, cause: err });
+      throw new HttpRequestError(`GET ${redactUrl(url)}: cancelled while waiting for a free request slot`, {
+        kind: 'aborted',
+        url: redactUrl(url),
+        durationMs: 0,
+        cause: err,
+      });
     }
     try {
       const response = await this.#getHttp(url, options);
@@ -415,7 +434,15 @@ export class HttpClient {
   // Turns whatever undici threw into an HttpRequestError with a kind and a readable message.
   #describe(
     err: unknown,
-    ctx: { url: URL; via: string | undefined; phase: 'connect' | 'headers' | 'body'; started: number; timeoutMs: number; timedOut: boolean; callerSignal: AbortSignal | undefined },
+    ctx: {
+      url: URL;
+      via: string | undefined;
+      phase: 'connect' | 'headers' | 'body';
+      started: number;
+      timeoutMs: number;
+      timedOut: boolean;
+      callerSignal: AbortSignal | undefined;
+    },
   ): HttpRequestError {
     const durationMs = Math.round(performance.now() - ctx.started);
     const code = errorCode(err);
@@ -423,18 +450,36 @@ export class HttpClient {
     const where = `GET ${redactUrl(ctx.url)}`;
     const viaText = ctx.via ? ` via proxy ${ctx.via}` : '';
     const base = { url: redactUrl(ctx.url), durationMs, via: ctx.via, cause: err, ...(code ? { undiciCode: code } : {}) };
-    if (err instanceof DeadlineExceeded || ctx.timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    if (
+      err instanceof DeadlineExceeded ||
+      ctx.timedOut ||
+      code === 'UND_ERR_CONNECT_TIMEOUT' ||
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT'
+    ) {
       const phase = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect' : code === 'UND_ERR_BODY_TIMEOUT' ? 'body' : ctx.phase;
       const waiting = phase === 'connect' ? 'connecting' : phase === 'headers' ? 'waiting for a response' : 'reading the response body';
-      return new HttpRequestError(`${where}: timed out after ${durationMs} ms ${waiting}${viaText} (limit ${ctx.timeoutMs} ms)`, { ...base, kind: 'timeout', phase });
+      return new HttpRequestError(`${where}: timed out after ${durationMs} ms ${waiting}${viaText} (limit ${ctx.timeoutMs} ms)`, {
+        ...base,
+        kind: 'timeout',
+        phase,
+      });
     }
     if (ctx.callerSignal?.aborted) return new HttpRequestError(`${where}: cancelled`, { ...base, kind: 'aborted' });
     const proxyStatus = /Proxy response \((\d{3})\)/.exec(text)?.[1] ?? (/Proxy Authentication Required \((\d{3})\)/.exec(text) ? '407' : undefined);
     if (proxyStatus === '407') {
-      return new HttpRequestError(`${where}: proxy ${ctx.via ?? ''} requires authentication (407 Proxy Authentication Required)`, { ...base, kind: 'proxy-auth', status: 407 });
+      return new HttpRequestError(`${where}: proxy ${ctx.via ?? ''} requires authentication (407 Proxy Authentication Required)`, {
+        ...base,
+        kind: 'proxy-auth',
+        status: 407,
+      });
     }
     if (proxyStatus) {
-      return new HttpRequestError(`${where}: proxy ${ctx.via ?? ''} refused the tunnel with HTTP ${proxyStatus}`, { ...base, kind: 'proxy', status: Number(proxyStatus) });
+      return new HttpRequestError(`${where}: proxy ${ctx.via ?? ''} refused the tunnel with HTTP ${proxyStatus}`, {
+        ...base,
+        kind: 'proxy',
+        status: Number(proxyStatus),
+      });
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
       const host = ctx.via ? new URL(ctx.via).hostname : ctx.url.hostname;
@@ -480,7 +525,13 @@ export class HttpClient {
       const code = errorCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') return done(404, `open ${path}: no such file or directory`);
       if (code === 'EACCES' || code === 'EPERM') return done(403, `open ${path}: permission denied`);
-      throw new HttpRequestError(`read ${url.href}: ${errorText(err)}`, { kind: 'file', url: url.href, durationMs: Math.round(performance.now() - started), cause: err, ...(code ? { undiciCode: code } : {}) });
+      throw new HttpRequestError(`read ${url.href}: ${errorText(err)}`, {
+        kind: 'file',
+        url: url.href,
+        durationMs: Math.round(performance.now() - started),
+        cause: err,
+        ...(code ? { undiciCode: code } : {}),
+      });
     }
   }
 

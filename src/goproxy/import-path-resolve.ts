@@ -106,7 +106,11 @@ export function parseGoImportMeta(html: string): Array<{ prefix: string; vcs: st
       return m ? (m[1] ?? m[2] ?? m[3] ?? '') : '';
     };
     if (attr('name') !== 'go-import') continue;
-    const decoded = attr('content').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const decoded = attr('content')
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     const f = decoded.trim().split(/\s+/);
     if (f.length === 3) found.push({ prefix: f[0]!, vcs: f[1]!, repo: f[2]! });
   }
@@ -147,7 +151,8 @@ function staticRoot(importPath: string, govcs: ResolveImportOptions['govcs']): I
     const m = site.re.exec(importPath);
     if (!m) return { ok: false, failure: 'bad-path', host, message: `invalid ${site.prefix} import path "${importPath}"` };
     const root = m[1]!;
-    if (site.noVcsSuffix && VCS_NAMES.some((v) => root.endsWith(`.${v}`))) return { ok: false, failure: 'bad-path', host, message: `invalid version control suffix in ${site.prefix}/ path` };
+    if (site.noVcsSuffix && VCS_NAMES.some((v) => root.endsWith(`.${v}`)))
+      return { ok: false, failure: 'bad-path', host, message: `invalid version control suffix in ${site.prefix}/ path` };
     return denied(root, site.vcs) ?? { ok: true, repo: { root, vcs: site.vcs, repoUrl: `https://${root}`, via: 'known-host' } };
   }
   const q = VCS_QUALIFIED.exec(importPath);
@@ -161,7 +166,8 @@ function staticRoot(importPath: string, govcs: ResolveImportOptions['govcs']): I
 function fetchFailure(err: unknown): { failure: ImportResolveFailure; detail: string } {
   if (err instanceof HttpRequestError) {
     const kind = err.kind;
-    const failure: ImportResolveFailure = kind === 'dns' ? 'dns' : kind === 'connect-refused' ? 'connect' : kind === 'tls' ? 'tls' : kind === 'timeout' ? 'timeout' : 'network';
+    const failure: ImportResolveFailure =
+      kind === 'dns' ? 'dns' : kind === 'connect-refused' ? 'connect' : kind === 'tls' ? 'tls' : kind === 'timeout' ? 'timeout' : 'network';
     // Its message starts with "GET <url>: ", which go's wording already has.
     return { failure, detail: err.message.replace(/^GET \S+: /, '') };
   }
@@ -171,7 +177,10 @@ function fetchFailure(err: unknown): { failure: ImportResolveFailure; detail: st
 /** web.Get with the go-get security mode: https; with GOINSECURE, http after https fails. */
 type PageAnswer = Pick<HttpResponse, 'status' | 'body' | 'url'>;
 
-async function getMetaPage(importPath: string, options: ResolveImportOptions): Promise<{ ok: true; res: PageAnswer; url: string } | { ok: false; failure: ImportResolveFailure; detail: string; url: string }> {
+async function getMetaPage(
+  importPath: string,
+  options: ResolveImportOptions,
+): Promise<{ ok: true; res: PageAnswer; url: string } | { ok: false; failure: ImportResolveFailure; detail: string; url: string }> {
   const slash = importPath.indexOf('/');
   const host = slash < 0 ? importPath : importPath.slice(0, slash);
   const path = slash < 0 ? '/' : importPath.slice(slash);
@@ -185,14 +194,19 @@ async function getMetaPage(importPath: string, options: ResolveImportOptions): P
   }
   try {
     const res = await options.http.get(httpsUrl, { ...req, ...(auth ? { headers: { authorization: auth } } : {}) });
-    if (!options.insecure && !options.pageUrl && res.url.startsWith('http:')) return { ok: false, failure: 'insecure-redirect', detail: `redirected from secure URL ${httpsUrl} to insecure URL ${res.url}`, url: httpsUrl };
+    if (!options.insecure && !options.pageUrl && res.url.startsWith('http:'))
+      return { ok: false, failure: 'insecure-redirect', detail: `redirected from secure URL ${httpsUrl} to insecure URL ${res.url}`, url: httpsUrl };
     return { ok: true, res, url: httpsUrl };
   } catch (err) {
     if (!options.insecure) return { ok: false, ...fetchFailure(err), url: httpsUrl };
     // GOINSECURE: go asks https again without checking the certificate before it tries http.
     if (fetchFailure(err).failure === 'tls') {
       try {
-        const res = await insecureGet(httpsUrl, { timeoutMs: options.timeoutMs ?? 30_000, ...(auth ? { headers: { authorization: auth } } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+        const res = await insecureGet(httpsUrl, {
+          timeoutMs: options.timeoutMs ?? 30_000,
+          ...(auth ? { headers: { authorization: auth } } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         return { ok: true, res, url: httpsUrl };
       } catch {
         // fall through to http, as go does
@@ -208,18 +222,25 @@ async function getMetaPage(importPath: string, options: ResolveImportOptions): P
 }
 
 /** metaImportsForPrefix for the non-authoritative check: the prefix's own page must name the same tag. */
-async function confirmPrefix(prefix: string, importPath: string, meta: { prefix: string; vcs: string; repo: string }, options: ResolveImportOptions): Promise<string | undefined> {
+async function confirmPrefix(
+  prefix: string,
+  importPath: string,
+  meta: { prefix: string; vcs: string; repo: string },
+  options: ResolveImportOptions,
+): Promise<string | undefined> {
   const page = await getMetaPage(prefix, options);
   if (!page.ok) return `fetching ${prefix}: ${page.detail}`;
   const again = matchGoImport(parseGoImportMeta(page.res.body), importPath);
-  if (!again.ok || again.meta.prefix !== meta.prefix || again.meta.vcs !== meta.vcs || again.meta.repo !== meta.repo) return `${redactUrl(page.url)} and the page for ${importPath} disagree about go-import for ${prefix}`;
+  if (!again.ok || again.meta.prefix !== meta.prefix || again.meta.vcs !== meta.vcs || again.meta.repo !== meta.repo)
+    return `${redactUrl(page.url)} and the page for ${importPath} disagree about go-import for ${prefix}`;
   return undefined;
 }
 
 /** RepoRootForImportPath for module mode. */
 export async function resolveImportPath(importPath: string, options: ResolveImportOptions): Promise<ImportResolution> {
   const host = importPath.split('/')[0] ?? importPath;
-  if (/^https?:/.test(importPath)) return { ok: false, failure: 'bad-path', host, message: `"${importPath.slice(0, importPath.indexOf(':') + 1)}//" not allowed in import path` };
+  if (/^https?:/.test(importPath))
+    return { ok: false, failure: 'bad-path', host, message: `"${importPath.slice(0, importPath.indexOf(':') + 1)}//" not allowed in import path` };
   const known = staticRoot(importPath, options.govcs);
   if (known) return known;
   const unrecognized = (failure: ImportResolveFailure, detail: string, url?: string): ImportResolution => ({
@@ -232,11 +253,17 @@ export async function resolveImportPath(importPath: string, options: ResolveImpo
   if (!host.includes('.')) return unrecognized('bad-path', 'import path does not begin with hostname');
   const page = await getMetaPage(importPath, options);
   const fetchWord = options.insecure ? 'http/https fetch' : 'https fetch';
-  if (!page.ok) return unrecognized(page.failure, page.failure === 'insecure-redirect' ? page.detail : `${fetchWord}: Get "${redactUrl(page.url)}": ${page.detail}`, page.url);
+  if (!page.ok)
+    return unrecognized(
+      page.failure,
+      page.failure === 'insecure-redirect' ? page.detail : `${fetchWord}: Get "${redactUrl(page.url)}": ${page.detail}`,
+      page.url,
+    );
   const { res } = page;
   const shownUrl = redactUrl(res.url);
   const imports = parseGoImportMeta(res.body);
-  if (imports.length === 0 && res.status !== 200) return unrecognized('http-status', `reading ${shownUrl}: ${res.status}${STATUS_CODES[res.status] ? ` ${STATUS_CODES[res.status]}` : ''}`, page.url);
+  if (imports.length === 0 && res.status !== 200)
+    return unrecognized('http-status', `reading ${shownUrl}: ${res.status}${STATUS_CODES[res.status] ? ` ${STATUS_CODES[res.status]}` : ''}`, page.url);
   const matched = matchGoImport(imports, importPath);
   if (!matched.ok) {
     if (matched.multiple) return unrecognized('multiple-meta', `parse ${shownUrl}: multiple meta tags match import path "${importPath}"`, page.url);

@@ -29,16 +29,26 @@ function once(url: string, options: InsecureOptions): Promise<{ res: IncomingMes
   const max = options.maxBodyBytes ?? 1024 * 1024;
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', rejectUnauthorized: false, headers: { 'user-agent': 'buildfix (go-get)', ...options.headers }, timeout: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < max) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, max).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'GET',
+        rejectUnauthorized: false,
+        headers: { 'user-agent': 'buildfix (go-get)', ...options.headers },
+        timeout: options.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < max) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () => resolve({ res, body: Buffer.concat(chunks).subarray(0, max).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
@@ -56,7 +66,8 @@ export async function insecureGet(url: string, options: InsecureOptions): Promis
       // Credentials stay with the host they were meant for, as Go's client does.
       const sameHost = next.host === new URL(current).host;
       current = next.toString();
-      if (!sameHost && options.headers?.authorization) options = { ...options, headers: Object.fromEntries(Object.entries(options.headers).filter(([k]) => k.toLowerCase() !== 'authorization')) };
+      if (!sameHost && options.headers?.authorization)
+        options = { ...options, headers: Object.fromEntries(Object.entries(options.headers).filter(([k]) => k.toLowerCase() !== 'authorization')) };
       continue;
     }
     return { status, body, url: current };

@@ -33,7 +33,14 @@ export interface LookupVersionOptions {
 type SourceResult = { outcome: 'ok' | 'not-found' | 'error'; attempts: SourceAttempt[]; declaredPath?: string; modFile?: string; time?: string };
 
 // Asks one proxy for .info and/or .mod; stops at the first answer that is not 200.
-async function askProxy(base: string, chainIndex: number, module: string, version: string, files: Array<'info' | 'mod'>, options: LookupVersionOptions): Promise<SourceResult> {
+async function askProxy(
+  base: string,
+  chainIndex: number,
+  module: string,
+  version: string,
+  files: Array<'info' | 'mod'>,
+  options: LookupVersionOptions,
+): Promise<SourceResult> {
   const attempts: SourceAttempt[] = [];
   // Reports show the base without credentials; chainIndex leads back to the real entry.
   const source = redactUrl(base);
@@ -105,7 +112,12 @@ async function askGit(module: string, version: string, chainIndex: number | unde
     ...(r.outcome === 'ok' ? {} : { failure: r.reason }),
   };
   const declared = r.modFile !== undefined ? declaredModulePath(r.modFile) : undefined;
-  return { outcome: r.outcome, attempts: [attempt], ...(r.modFile !== undefined ? { modFile: r.modFile } : {}), ...(declared !== undefined ? { declaredPath: declared } : {}) };
+  return {
+    outcome: r.outcome,
+    attempts: [attempt],
+    ...(r.modFile !== undefined ? { modFile: r.modFile } : {}),
+    ...(declared !== undefined ? { declaredPath: declared } : {}),
+  };
 }
 
 // TryProxies' ranking of the error to report: direct beats a proxy error beats not-found.
@@ -158,7 +170,8 @@ export async function lookupVersion(module: string, version: string, options: Lo
       };
     }
     const decidedBy = pickReported(attempts);
-    const outcome = decidedBy === undefined ? 'error' : decidedBy.outcome === 'disabled' ? 'disabled' : decidedBy.outcome === 'not-found' ? 'not-found' : 'error';
+    const outcome =
+      decidedBy === undefined ? 'error' : decidedBy.outcome === 'disabled' ? 'disabled' : decidedBy.outcome === 'not-found' ? 'not-found' : 'error';
     return { ...base, outcome, attempts, ...(decidedBy ? { decidedBy } : {}) };
   };
 

@@ -71,12 +71,16 @@ async function askOne(base: string, module: string, query: string, options: Reso
 export async function resolveVersionQuery(module: string, query: string, options: ResolveQueryOptions): Promise<QueryResolution> {
   const bad = checkModulePath(module);
   if (bad) return { outcome: 'invalid', reason: `malformed module path "${module}": ${bad}` };
-  if (options.privacy.bypassProxy(module)) return { outcome: 'unchecked', reason: `${module} matches GONOPROXY/GOPRIVATE: go resolves "${query}" with version control` };
+  if (options.privacy.bypassProxy(module))
+    return { outcome: 'unchecked', reason: `${module} matches GONOPROXY/GOPRIVATE: go resolves "${query}" with version control` };
   let lastNotFound: string | undefined;
   let lastError: { reason: string; source: string } | undefined;
   for (const entry of options.chain) {
     if (entry.kind === 'off') return { outcome: 'invalid', reason: 'module lookup disabled by GOPROXY=off' };
-    if (entry.kind === 'direct') return lastNotFound === undefined ? { outcome: 'unchecked', reason: `GOPROXY reaches "direct": go resolves "${query}" with version control` } : { outcome: 'unchecked', reason: `${lastNotFound}; then go asks version control` };
+    if (entry.kind === 'direct')
+      return lastNotFound === undefined
+        ? { outcome: 'unchecked', reason: `GOPROXY reaches "direct": go resolves "${query}" with version control` }
+        : { outcome: 'unchecked', reason: `${lastNotFound}; then go asks version control` };
     const step = await askOne(entry.url, module, query, options);
     if (step.kind === 'found') return { outcome: 'resolved', version: step.version, source: redactUrl(entry.url) };
     if (step.kind === 'error') {

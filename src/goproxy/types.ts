@@ -1,9 +1,7 @@
 /** How the go command walks GOPROXY for one module version, as data. */
 
 export type ProxyEntry =
-  | { kind: 'url'; url: string; /** true when the separator after it was "|" */ fallThroughOnAnyError: boolean }
-  | { kind: 'direct' }
-  | { kind: 'off' };
+  { kind: 'url'; url: string; /** true when the separator after it was "|" */ fallThroughOnAnyError: boolean } | { kind: 'direct' } | { kind: 'off' };
 
 /** One attempt at one source in the chain. */
 export interface SourceAttempt {

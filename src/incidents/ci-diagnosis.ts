@@ -42,10 +42,14 @@ function firstLineOnly(event: CiEvent, note: string): BuildLog {
 
 export async function fetchBuildLog(event: CiEvent, deps: FetchBuildLogDeps): Promise<BuildLog> {
   if (event.source === 'jenkins') {
-    if (!deps.jenkins) return firstLineOnly(event, 'JENKINS_URL is not set, so buildfix cannot read the console log; classifying the first error line the notification carried');
+    if (!deps.jenkins)
+      return firstLineOnly(event, 'JENKINS_URL is not set, so buildfix cannot read the console log; classifying the first error line the notification carried');
     if (event.buildNumber === undefined) return firstLineOnly(event, 'the notification named no build number, so the console log cannot be read');
     try {
-      const text = await getConsoleText(deps.jenkins, event.job, event.buildNumber, { maxBytes: MAX_LOG_BYTES, ...(deps.signal ? { signal: deps.signal } : {}) });
+      const text = await getConsoleText(deps.jenkins, event.job, event.buildNumber, {
+        maxBytes: MAX_LOG_BYTES,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
       return { text, origin: `${event.label} console log` };
     } catch (err) {
       return firstLineOnly(event, `could not read the console log from Jenkins: ${userMessage(err)}`);
@@ -56,11 +60,18 @@ export async function fetchBuildLog(event: CiEvent, deps: FetchBuildLogDeps): Pr
   if (!token) {
     const where = event.logUrl ? ` (${event.logUrl})` : event.url ? ` (${event.url})` : '';
     const variable = event.source === 'github' ? 'GITHUB_TOKEN' : 'GITLAB_TOKEN';
-    return firstLineOnly(event, `buildfix reads ${name} logs only with an API token, and none is configured; the log is on ${name}${where} (set ${variable} so buildfix reads it)`);
+    return firstLineOnly(
+      event,
+      `buildfix reads ${name} logs only with an API token, and none is configured; the log is on ${name}${where} (set ${variable} so buildfix reads it)`,
+    );
   }
   const opts = { maxBytes: MAX_LOG_BYTES, ...(deps.signal ? { signal: deps.signal } : {}) };
   const read = event.source === 'github' ? await fetchGithubJobLogs(event, token, opts) : await fetchGitlabJobTraces(event, token, opts);
-  if (read.text === undefined) return firstLineOnly(event, `${read.note ?? `no ${name} log was read`}${event.firstErrorLine ? '; classifying the first error line the event carried instead' : ''}`);
+  if (read.text === undefined)
+    return firstLineOnly(
+      event,
+      `${read.note ?? `no ${name} log was read`}${event.firstErrorLine ? '; classifying the first error line the event carried instead' : ''}`,
+    );
   return read.note ? { text: read.text, origin: read.origin, note: read.note } : { text: read.text, origin: read.origin };
 }
 
@@ -76,7 +87,10 @@ export function repoForPipeline(pipelineKey: string | undefined, config: Pick<Co
   const project = (rest.split(':')[0] ?? '').toLowerCase();
   if (!project.includes('/')) return undefined;
   const names = (url: string): boolean => {
-    const u = url.toLowerCase().replace(/\.git$/, '').replace(/\/+$/, '');
+    const u = url
+      .toLowerCase()
+      .replace(/\.git$/, '')
+      .replace(/\/+$/, '');
     return u.endsWith(`/${project}`) || u.endsWith(`:${project}`);
   };
   return repos.find(([, r]) => names(r.url))?.[0];

@@ -44,7 +44,8 @@ const GITHUB_FAILED = new Set(['failure', 'timed_out']);
 class LogReadError extends Error {}
 
 function describeStatus(status: number, what: string, variable: string): string {
-  if (status === 401 || status === 403) return `${variable} cannot read ${what} (HTTP ${status}): check that the token is valid and may read this project's CI logs`;
+  if (status === 401 || status === 403)
+    return `${variable} cannot read ${what} (HTTP ${status}): check that the token is valid and may read this project's CI logs`;
   if (status === 404) return `${what} was not found (HTTP 404): the job or its log is gone, or ${variable} cannot see the project`;
   if (status === 410) return `${what} has expired (HTTP 410)`;
   return `reading ${what} failed with HTTP ${status}`;
@@ -101,7 +102,8 @@ async function get(url: URL, o: GetOptions): Promise<Response> {
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
       // A redirect target's own refusal is not the token's fault.
-      if (current.origin !== origin && (res.status === 401 || res.status === 403)) throw new LogReadError(`${hostOf(current)} refused the log download of ${o.what} (HTTP ${res.status}); the link may have expired`);
+      if (current.origin !== origin && (res.status === 401 || res.status === 403))
+        throw new LogReadError(`${hostOf(current)} refused the log download of ${o.what} (HTTP ${res.status}); the link may have expired`);
       throw new LogReadError(describeStatus(res.status, o.what, o.variable));
     }
     return res;
@@ -154,7 +156,9 @@ function combine(event: CiEvent, ci: string, logs: JobLog[], extraNote?: string)
   const read = logs.filter((l) => l.text !== undefined);
   const problems = logs.filter((l) => l.problem).map((l) => `job ${l.name}: ${l.problem}`);
   if (extraNote) problems.push(extraNote);
-  const result: LogSourceResult = { origin: `${event.label}: ${ci} log${read.length === 1 ? '' : 's'} of failed job${read.length === 1 ? '' : 's'} ${read.map((l) => l.name).join(', ')}` };
+  const result: LogSourceResult = {
+    origin: `${event.label}: ${ci} log${read.length === 1 ? '' : 's'} of failed job${read.length === 1 ? '' : 's'} ${read.map((l) => l.name).join(', ')}`,
+  };
   if (read.length > 0) result.text = read.map((l) => `===== job ${l.name} =====\n${l.text ?? ''}`).join('\n');
   if (problems.length > 0) result.note = `could not read every failed job's log from ${ci}: ${problems.join('; ')}`;
   return result;
@@ -173,7 +177,11 @@ function parseGithubJobs(value: unknown): GithubJob[] | undefined {
   for (const j of jobs) {
     const job = j as { id?: unknown; name?: unknown; conclusion?: unknown };
     if (typeof job.id !== 'number' || !Number.isSafeInteger(job.id)) continue;
-    out.push({ id: job.id, name: typeof job.name === 'string' ? job.name.slice(0, 300) : `job ${job.id}`, conclusion: typeof job.conclusion === 'string' ? job.conclusion : null });
+    out.push({
+      id: job.id,
+      name: typeof job.name === 'string' ? job.name.slice(0, 300) : `job ${job.id}`,
+      conclusion: typeof job.conclusion === 'string' ? job.conclusion : null,
+    });
   }
   return out;
 }

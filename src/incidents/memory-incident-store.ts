@@ -3,20 +3,8 @@
  * store, kept in this process's memory. Every operation runs to completion
  * without awaiting, so grouping is atomic here for free. Callers get copies.
  */
-import {
-  cleanSummary,
-  cleanText,
-  cleanTitle,
-  milestonesFor,
-  TIMELINE_TEXT,
-} from './incident-codec.ts';
-import {
-  IncidentNotFoundError,
-  IncidentResolvedError,
-  type IncidentStore,
-  type NewTimelineEntry,
-  type ResolveResult,
-} from './incident-store.ts';
+import { cleanSummary, cleanText, cleanTitle, milestonesFor, TIMELINE_TEXT } from './incident-codec.ts';
+import { IncidentNotFoundError, IncidentResolvedError, type IncidentStore, type NewTimelineEntry, type ResolveResult } from './incident-store.ts';
 import {
   DEFAULT_CI_SEVERITY,
   type CiFailureInput,

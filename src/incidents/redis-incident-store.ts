@@ -18,13 +18,7 @@ import {
 } from './incident-codec.ts';
 import { incidentKeys, type IncidentKeys } from './incident-keys.ts';
 import { CI_FAILURE_SCRIPT, CI_RECOVERY_SCRIPT, OPEN_SCRIPT, RESOLVE_SCRIPT, UPDATE_SCRIPT } from './incident-scripts.ts';
-import {
-  IncidentNotFoundError,
-  IncidentResolvedError,
-  type IncidentStore,
-  type NewTimelineEntry,
-  type ResolveResult,
-} from './incident-store.ts';
+import { IncidentNotFoundError, IncidentResolvedError, type IncidentStore, type NewTimelineEntry, type ResolveResult } from './incident-store.ts';
 import {
   DEFAULT_CI_SEVERITY,
   type CiFailureInput,
@@ -222,7 +216,11 @@ export class RedisIncidentStore implements IncidentStore {
       set: { rootCause: JSON.stringify(rc) },
       setNx: { identifiedAt: at },
       entries: [this.entry({ by, kind: 'note', text: TIMELINE_TEXT.rootCause(rc), data: { rootCause: rc } }, at)],
-      promote: { from: 'investigating', to: 'identified', entry: this.entry({ by, kind: 'status', text: TIMELINE_TEXT.status('identified'), data: { status: 'identified' } }, at) },
+      promote: {
+        from: 'investigating',
+        to: 'identified',
+        entry: this.entry({ by, kind: 'status', text: TIMELINE_TEXT.status('identified'), data: { status: 'identified' } }, at),
+      },
     });
   }
 

@@ -18,7 +18,16 @@ import type { JobName, JobPayloadInput } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
 import { EventReader, isOutcomeStub, QUEUE_EVENTS_MAXLEN, readStoredOutcome, storeOutcome, type ChannelEvent } from './event-channel.ts';
 import { bullmqJobOptions } from './job-options.ts';
-import { JobEnvelopeSchema, type JobErrorCode, type JobFailure, type JobOutcome, type JobProgress, type JobSnapshot, type JobState, type JobSystemStatus } from './job-types.ts';
+import {
+  JobEnvelopeSchema,
+  type JobErrorCode,
+  type JobFailure,
+  type JobOutcome,
+  type JobProgress,
+  type JobSnapshot,
+  type JobState,
+  type JobSystemStatus,
+} from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
 import { buildfixKeys, parseJobId, type BuildfixKeys } from './queue-names.ts';
 import { readJobStatus } from './read-job-status.ts';
@@ -67,7 +76,8 @@ export function parseFailedReason(reason: string | undefined): { code: JobErrorC
   const text = reason ?? 'the job failed';
   const m = /^(BF_[A-Z_]+): ([\s\S]*)$/.exec(text);
   if (m) return { code: m[1] as JobErrorCode, message: m[2] ?? '' };
-  if (/stalled more than allowable limit/.test(text)) return { code: 'BF_JOB_INTERRUPTED', message: 'the job was interrupted repeatedly (its workers stopped mid-run) and was given up' };
+  if (/stalled more than allowable limit/.test(text))
+    return { code: 'BF_JOB_INTERRUPTED', message: 'the job was interrupted repeatedly (its workers stopped mid-run) and was given up' };
   return { code: 'BF_INTERNAL', message: text };
 }
 
@@ -176,7 +186,9 @@ export class BullmqDispatcher implements Dispatcher {
       const down = this.producer.status !== 'ready' || /writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/i.test(reason);
       throw new BuildfixError(
         'BF_UPSTREAM',
-        down ? `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${reason}): nothing was queued` : `could not queue ${name}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`,
+        down
+          ? `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${reason}): nothing was queued`
+          : `could not queue ${name}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`,
         { cause: err },
       );
     }
@@ -256,7 +268,13 @@ export class BullmqDispatcher implements Dispatcher {
 
   async status(): Promise<JobSystemStatus> {
     await this.whenConnected();
-    return readJobStatus({ redis: this.producer, redisUrl: this.redisUrl, prefix: this.prefix, queue: (n) => this.queue(n), knownHosts: Object.keys(this.config.agents) });
+    return readJobStatus({
+      redis: this.producer,
+      redisUrl: this.redisUrl,
+      prefix: this.prefix,
+      queue: (n) => this.queue(n),
+      knownHosts: Object.keys(this.config.agents),
+    });
   }
 
   /**
@@ -274,7 +292,9 @@ export class BullmqDispatcher implements Dispatcher {
       return (await publishCancel(this.producer, this.keys, { jobId, by })) > 0;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new BuildfixError('BF_UPSTREAM', `could not ask the workers to cancel ${jobId}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`, { cause: err });
+      throw new BuildfixError('BF_UPSTREAM', `could not ask the workers to cancel ${jobId}: Redis at ${describeRedisUrl(this.redisUrl)} failed (${reason})`, {
+        cause: err,
+      });
     }
   }
 
@@ -325,7 +345,10 @@ export class BullmqDispatcher implements Dispatcher {
     const deadline = Date.now() + this.connectWaitMs;
     while (this.producer.status !== 'ready') {
       if (this.producer.status === 'end' || Date.now() >= deadline) {
-        throw new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${lastRedisError(this.producer) ?? this.producer.status}): nothing was queued`);
+        throw new BuildfixError(
+          'BF_UPSTREAM',
+          `Redis at ${describeRedisUrl(this.redisUrl)} is not reachable (${lastRedisError(this.producer) ?? this.producer.status}): nothing was queued`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -334,7 +357,10 @@ export class BullmqDispatcher implements Dispatcher {
     await Promise.race([
       this.reader.ready,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} did not answer the event reader`)), this.connectWaitMs);
+        timer = setTimeout(
+          () => reject(new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} did not answer the event reader`)),
+          this.connectWaitMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   }
@@ -348,7 +374,10 @@ export class BullmqDispatcher implements Dispatcher {
     await Promise.race([
       this.reader.watchQueue(queue),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} did not answer in time: nothing was queued`)), this.connectWaitMs);
+        timer = setTimeout(
+          () => reject(new BuildfixError('BF_UPSTREAM', `Redis at ${describeRedisUrl(this.redisUrl)} did not answer in time: nothing was queued`)),
+          this.connectWaitMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     this.watchedQueues.add(queue);
@@ -420,7 +449,9 @@ export class BullmqDispatcher implements Dispatcher {
       const job = await Job.fromId(this.queue(parsed.queue), jobId);
       if (!job) {
         const late = await readStoredOutcome(this.producer, this.keys, jobId);
-        return watch.control.deliverOutcome(late ?? lostOutcome(jobId, `job ${jobId} does not exist in Redis (it was never queued, was removed, or Redis lost its data) and left no outcome`));
+        return watch.control.deliverOutcome(
+          late ?? lostOutcome(jobId, `job ${jobId} does not exist in Redis (it was never queued, was removed, or Redis lost its data) and left no outcome`),
+        );
       }
       const outcome = outcomeFromJob(job);
       // A subscriber that came late (another chat process following the job) gets the latest step the

@@ -161,7 +161,8 @@ export class EventReader {
         reply = (await redis.xread('COUNT', READ_COUNT, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids)) as typeof reply;
       } catch (err) {
         if (this.closed) break;
-        if (Date.now() - lastError > 10_000) logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'job event stream read failed; retrying');
+        if (Date.now() - lastError > 10_000)
+          logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'job event stream read failed; retrying');
         lastError = Date.now();
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;

@@ -43,7 +43,10 @@ const GoOverrideValue = (spaces: boolean) =>
     .string()
     .min(1)
     .max(1024)
-    .refine((v) => !CONTROL.test(v) && (spaces || !/\s/.test(v)), spaces ? 'must not contain control characters' : 'must not contain spaces or control characters')
+    .refine(
+      (v) => !CONTROL.test(v) && (spaces || !/\s/.test(v)),
+      spaces ? 'must not contain control characters' : 'must not contain spaces or control characters',
+    )
     .refine(noSecrets, 'must not carry credentials');
 
 export const JenkinsRebuildPayloadSchema = z.strictObject({
@@ -174,7 +177,9 @@ export type JobsConfig = Partial<Pick<Config, 'jobs'>>;
 export function checkJenkinsJob(job: string, config: JobsConfig): void {
   const configured = Object.keys(config.jobs ?? {});
   if (configured.length > 0 && !Object.hasOwn(config.jobs ?? {}, job)) {
-    throw new BuildfixError('BF_PERMISSION', `refused: "${job}" is not a configured Jenkins job (configured jobs: ${configured.join(', ')})`, { details: { job } });
+    throw new BuildfixError('BF_PERMISSION', `refused: "${job}" is not a configured Jenkins job (configured jobs: ${configured.join(', ')})`, {
+      details: { job },
+    });
   }
 }
 
@@ -182,7 +187,9 @@ export function checkJenkinsJob(job: string, config: JobsConfig): void {
 export function checkJenkinsAgent(agent: string, config: Pick<Config, 'agents'>): void {
   const configured = Object.keys(config.agents);
   if (configured.length > 0 && findAgent(config, agent) === undefined) {
-    throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not a configured agent (configured agents: ${configured.join(', ')})`, { details: { agent } });
+    throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not a configured agent (configured agents: ${configured.join(', ')})`, {
+      details: { agent },
+    });
   }
 }
 

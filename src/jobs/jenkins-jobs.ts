@@ -27,7 +27,6 @@ function jobsOf(ctx: NameCheckContext): JobsConfig {
 
 const MINUTE = 60_000;
 
-
 export const JENKINS_JOBS = {
   'jenkins-rebuild': defineJob<typeof JenkinsRebuildPayloadSchema, JenkinsRebuildJobResult>({
     summary: 'trigger a (clean) Jenkins build, optionally through another GOPROXY, and follow it to its result',

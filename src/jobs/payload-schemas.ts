@@ -47,7 +47,12 @@ export const DiagnosePayloadSchema = z.strictObject({
   /** Agent or code against the repo's Jenkins job's last successful build (found by the worker). */
   sinceGreen: z.boolean().optional(),
   /** Where `since` came from ("GitHub run #76 of CI on main"), shown in the report. */
-  sinceLabel: z.string().min(1).max(200).refine((v) => !CONTROL.test(v), 'sinceLabel contains control characters').optional(),
+  sinceLabel: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((v) => !CONTROL.test(v), 'sinceLabel contains control characters')
+    .optional(),
   /** The failing build's commit (default: what the clone checks out). */
   failing: RevisionSchema.optional(),
   skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
@@ -86,7 +91,11 @@ export type HostCheckPayload = z.infer<typeof HostCheckPayloadSchema>;
 export const RestartAgentPayloadSchema = z.strictObject({
   agent: AgentNameSchema,
   /** Shown in logs and progress; free text, short. */
-  reason: z.string().max(200).refine((v) => !CONTROL.test(v) && noSecrets(v), 'reason must be plain text').optional(),
+  reason: z
+    .string()
+    .max(200)
+    .refine((v) => !CONTROL.test(v) && noSecrets(v), 'reason must be plain text')
+    .optional(),
 });
 export type RestartAgentPayload = z.infer<typeof RestartAgentPayloadSchema>;
 

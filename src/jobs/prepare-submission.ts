@@ -35,7 +35,10 @@ function canonicalJson(value: unknown): string {
 }
 
 export function dedupKeyFor(name: string, host: string | undefined, payload: unknown): string {
-  const digest = createHash('sha256').update(`${name}\n${host ?? '*'}\n${canonicalJson(payload)}`).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(`${name}\n${host ?? '*'}\n${canonicalJson(payload)}`)
+    .digest('hex')
+    .slice(0, 32);
   return `${name}.${digest}`;
 }
 

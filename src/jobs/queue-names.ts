@@ -46,7 +46,11 @@ export function normalizeHost(host: string): string {
 /** This machine's routing name from os.hostname(), with any odd character replaced. */
 export function defaultHostName(configured: string | undefined): string {
   const raw = configured ?? osHostname();
-  const cleaned = raw.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64);
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 64);
   return cleaned || 'localhost';
 }
 

@@ -75,7 +75,11 @@ export function lostOutcome(jobId: string, message?: string): JobFailure {
 }
 
 /** waitFor on top of subscribe, shared by both dispatchers. */
-export function waitForOutcome(dispatcher: Pick<Dispatcher, 'subscribe'>, jobId: string, options: { timeoutMs?: number; onProgress?: (event: JobProgress) => void }): Promise<JobOutcome> {
+export function waitForOutcome(
+  dispatcher: Pick<Dispatcher, 'subscribe'>,
+  jobId: string,
+  options: { timeoutMs?: number; onProgress?: (event: JobProgress) => void },
+): Promise<JobOutcome> {
   const sub = dispatcher.subscribe(jobId, options.onProgress ? { onProgress: options.onProgress } : {});
   if (options.timeoutMs === undefined) return sub.outcome;
   const timeoutMs = options.timeoutMs;

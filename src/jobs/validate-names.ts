@@ -33,13 +33,19 @@ export function checkAgent(agent: string, ctx: NameCheckContext): void {
   const configured = Object.keys(ctx.config.agents);
   if (configured.length > 0) {
     if (findAgent(ctx.config, agent) === undefined) {
-      throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not a configured agent (configured agents: ${configured.join(', ')})`, { details: { agent } });
+      throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not a configured agent (configured agents: ${configured.join(', ')})`, {
+        details: { agent },
+      });
     }
   } else if (ctx.localHost !== undefined && normalizeHost(agent) !== ctx.localHost) {
-    throw new BuildfixError('BF_PERMISSION', `refused: no agents are configured, so only this host ("${ctx.localHost}") may be acted on, not "${agent}"`, { details: { agent } });
+    throw new BuildfixError('BF_PERMISSION', `refused: no agents are configured, so only this host ("${ctx.localHost}") may be acted on, not "${agent}"`, {
+      details: { agent },
+    });
   }
   if (ctx.localHost !== undefined && normalizeHost(agent) !== ctx.localHost) {
-    throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not this host ("${ctx.localHost}"); host actions run only on the agent's own worker`, { details: { agent } });
+    throw new BuildfixError('BF_PERMISSION', `refused: "${agent}" is not this host ("${ctx.localHost}"); host actions run only on the agent's own worker`, {
+      details: { agent },
+    });
   }
 }
 

@@ -162,7 +162,9 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       }
       const reason = `${outcome.error.code}: ${outcome.error.message}`;
       if (result.retry) {
-        job.updateProgress({ step: 'retry', message: `attempt ${job.attemptsMade + 1} failed (${outcome.error.message}); it will be retried`, status: 'info' }).catch(() => {});
+        job
+          .updateProgress({ step: 'retry', message: `attempt ${job.attemptsMade + 1} failed (${outcome.error.message}); it will be retried`, status: 'info' })
+          .catch(() => {});
         throw new Error(reason);
       }
       // Details (exit code, stderr tail) live in the stored outcome; sent before
@@ -188,7 +190,8 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
     w.on('error', onRedisError);
     w.on('completed', (job: Job) => log.info({ jobId: job.id, name: job.name }, 'job done'));
     w.on('failed', (job: Job | undefined, err: Error) => {
-      if (job?.id && err.name !== 'DelayedError') log.info({ jobId: job.id, name: job.name, reason: err.message.slice(0, 200), attemptsMade: job.attemptsMade }, 'job attempt failed');
+      if (job?.id && err.name !== 'DelayedError')
+        log.info({ jobId: job.id, name: job.name, reason: err.message.slice(0, 200), attemptsMade: job.attemptsMade }, 'job attempt failed');
     });
     w.on('stalled', (jobId: string) => log.warn({ jobId }, 'recovered a stalled job (its worker stopped mid-run)'));
     return w;
@@ -204,7 +207,11 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   let heartbeat: NodeJS.Timeout | undefined;
   let isReady = false;
   const ready = (async () => {
-    await Promise.all([...workers.map((w) => w.waitUntilReady()), cancelling.catch(() => {}), preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers'))]);
+    await Promise.all([
+      ...workers.map((w) => w.waitUntilReady()),
+      cancelling.catch(() => {}),
+      preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers')),
+    ]);
     await beat();
     heartbeat = setInterval(() => void beat(), heartbeatMs);
     heartbeat.unref();
@@ -231,7 +238,11 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       // Redis never answered), give it a few seconds, not the whole grace period.
       await Promise.race([closed, idleFor(() => runningJobs.size, isReady ? 5000 : 2000, graceMs + 10_000)]);
       clearTimeout(grace);
-      if (isReady) await withTimeout(removeWorker(client, keys, id).catch(() => {}), 1000);
+      if (isReady)
+        await withTimeout(
+          removeWorker(client, keys, id).catch(() => {}),
+          1000,
+        );
       await Promise.all([closeRedisConnection(client), closeRedisConnection(subscriber)]);
       log.info('worker stopped');
     })();

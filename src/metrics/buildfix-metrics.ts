@@ -71,7 +71,12 @@ export class BuildfixMetrics {
     this.#timeoutMs = options.sourceTimeoutMs ?? 2000;
     this.#now = options.now ?? Date.now;
     const registers = [this.registry];
-    this.#commands = new Counter({ name: 'buildfix_commands_total', help: 'Chat commands handled, by command and outcome', labelNames: ['command', 'outcome'], registers });
+    this.#commands = new Counter({
+      name: 'buildfix_commands_total',
+      help: 'Chat commands handled, by command and outcome',
+      labelNames: ['command', 'outcome'],
+      registers,
+    });
     this.#jobDuration = new Histogram({
       name: 'buildfix_job_duration_seconds',
       help: 'Job run time as reported in its outcome, by job type, the host that ran it and outcome',
@@ -79,15 +84,55 @@ export class BuildfixMetrics {
       buckets: JOB_DURATION_BUCKETS,
       registers,
     });
-    this.#queueJobs = new Gauge({ name: 'buildfix_queue_jobs', help: 'Jobs in each queue by state (read on scrape)', labelNames: ['queue', 'host', 'state'], registers });
-    this.#workersLive = new Gauge({ name: 'buildfix_workers_live', help: 'Workers with a live heartbeat, by host (read on scrape)', labelNames: ['host'], registers });
-    this.#heartbeatAge = new Gauge({ name: 'buildfix_worker_heartbeat_age_seconds', help: "Seconds since the host's most recent worker heartbeat (read on scrape)", labelNames: ['host'], registers });
-    this.#heartbeatAt = new Gauge({ name: 'buildfix_worker_last_heartbeat_timestamp_seconds', help: "Unix time of the host's most recent worker heartbeat (read on scrape)", labelNames: ['host'], registers });
-    this.#webhooks = new Counter({ name: 'buildfix_webhook_deliveries_total', help: 'CI webhook deliveries by source and verdict', labelNames: ['source', 'verdict'], registers });
+    this.#queueJobs = new Gauge({
+      name: 'buildfix_queue_jobs',
+      help: 'Jobs in each queue by state (read on scrape)',
+      labelNames: ['queue', 'host', 'state'],
+      registers,
+    });
+    this.#workersLive = new Gauge({
+      name: 'buildfix_workers_live',
+      help: 'Workers with a live heartbeat, by host (read on scrape)',
+      labelNames: ['host'],
+      registers,
+    });
+    this.#heartbeatAge = new Gauge({
+      name: 'buildfix_worker_heartbeat_age_seconds',
+      help: "Seconds since the host's most recent worker heartbeat (read on scrape)",
+      labelNames: ['host'],
+      registers,
+    });
+    this.#heartbeatAt = new Gauge({
+      name: 'buildfix_worker_last_heartbeat_timestamp_seconds',
+      help: "Unix time of the host's most recent worker heartbeat (read on scrape)",
+      labelNames: ['host'],
+      registers,
+    });
+    this.#webhooks = new Counter({
+      name: 'buildfix_webhook_deliveries_total',
+      help: 'CI webhook deliveries by source and verdict',
+      labelNames: ['source', 'verdict'],
+      registers,
+    });
     this.#openIncidents = new Gauge({ name: 'buildfix_open_incidents', help: 'Incidents not yet resolved (read on scrape)', registers });
-    this.#slackErrors = new Counter({ name: 'buildfix_slack_api_errors_total', help: 'Slack Web API calls that failed after retries, by method and kind', labelNames: ['method', 'kind'], registers });
-    this.#jenkinsErrors = new Counter({ name: 'buildfix_jenkins_api_errors_total', help: 'Jenkins REST requests that failed, by operation and kind', labelNames: ['operation', 'kind'], registers });
-    this.#sourceUp = new Gauge({ name: 'buildfix_metrics_source_up', help: '1 when the source answered during the last scrape (jobs: Redis / dispatcher, incidents: incident store)', labelNames: ['source'], registers });
+    this.#slackErrors = new Counter({
+      name: 'buildfix_slack_api_errors_total',
+      help: 'Slack Web API calls that failed after retries, by method and kind',
+      labelNames: ['method', 'kind'],
+      registers,
+    });
+    this.#jenkinsErrors = new Counter({
+      name: 'buildfix_jenkins_api_errors_total',
+      help: 'Jenkins REST requests that failed, by operation and kind',
+      labelNames: ['operation', 'kind'],
+      registers,
+    });
+    this.#sourceUp = new Gauge({
+      name: 'buildfix_metrics_source_up',
+      help: '1 when the source answered during the last scrape (jobs: Redis / dispatcher, incidents: incident store)',
+      labelNames: ['source'],
+      registers,
+    });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'buildfix_' });
   }
 
@@ -107,7 +152,10 @@ export class BuildfixMetrics {
   /** A finished job; `outcome` is "ok" or an error code such as BF_TIMEOUT. */
   jobFinished(job: string, host: string | undefined, durationMs: number, outcome: string): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
-    this.#jobDuration.observe({ job: this.#label('jobs', 'job', job), host: this.#label('jobs', 'host', host ?? 'none'), outcome: this.#label('jobs', 'outcome', outcome) }, durationMs / 1000);
+    this.#jobDuration.observe(
+      { job: this.#label('jobs', 'job', job), host: this.#label('jobs', 'host', host ?? 'none'), outcome: this.#label('jobs', 'outcome', outcome) },
+      durationMs / 1000,
+    );
   }
 
   /** jobFinished from a job outcome as the dispatchers deliver it. */

@@ -65,12 +65,26 @@ export async function checkHealth(options: HealthOptions): Promise<{ status: 200
   const closing = options.isClosing?.() ?? false;
   const facts = options.facts ?? {};
   if (!options.reader) {
-    const body: HealthReport = { ...facts, ok: !closing, status: closing ? 'shutting-down' : 'ok', mode: 'in-process', redis: { configured: false, note: IN_PROCESS_NOTE }, workers: [] };
+    const body: HealthReport = {
+      ...facts,
+      ok: !closing,
+      status: closing ? 'shutting-down' : 'ok',
+      mode: 'in-process',
+      redis: { configured: false, note: IN_PROCESS_NOTE },
+      workers: [],
+    };
     return { status: closing ? 503 : 200, body };
   }
   const ping = await options.reader.ping(options.pingTimeoutMs ?? 1000);
   if (!ping.up) {
-    const body: HealthReport = { ...facts, ok: false, status: closing ? 'shutting-down' : 'redis-down', mode: 'bullmq', redis: { configured: true, up: false, error: ping.error }, workers: [] };
+    const body: HealthReport = {
+      ...facts,
+      ok: false,
+      status: closing ? 'shutting-down' : 'redis-down',
+      mode: 'bullmq',
+      redis: { configured: true, up: false, error: ping.error },
+      workers: [],
+    };
     return { status: 503, body };
   }
   let workers: SeenWorker[] = [];

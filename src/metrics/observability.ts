@@ -42,7 +42,9 @@ export interface Observability {
 
 export function createObservability(options: ObservabilityOptions): Observability {
   const target = options.metrics ?? processMetrics();
-  const reader = options.redisUrl ? new RedisStatusReader({ redisUrl: options.redisUrl, prefix: options.prefix, knownHosts: options.knownHosts ?? [] }) : undefined;
+  const reader = options.redisUrl
+    ? new RedisStatusReader({ redisUrl: options.redisUrl, prefix: options.prefix, knownHosts: options.knownHosts ?? [] })
+    : undefined;
   let incidents = options.incidents;
   if (reader) {
     target.setSources({

@@ -41,7 +41,11 @@ export class ModcacheGoModSource implements GoModSource {
       return { ok: true, text };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      return { ok: false, kind: 'not-found', message: `${m.path}@${m.version}: go.mod not in the module cache (${code === 'ENOENT' ? 'no such file' : (err as Error).message})` };
+      return {
+        ok: false,
+        kind: 'not-found',
+        message: `${m.path}@${m.version}: go.mod not in the module cache (${code === 'ENOENT' ? 'no such file' : (err as Error).message})`,
+      };
     }
   }
 

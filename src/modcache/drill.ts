@@ -144,7 +144,10 @@ export async function runModcacheDrill(dir: string, modcache: string, options: D
   const started = performance.now();
   const download = join(modcache, 'cache', 'download');
   if (!(await isDirectory(download))) {
-    throw new BuildfixError('BF_TARGET', `${modcache} has no cache/download directory: not a module cache, or an empty one (pass --modcache, or set GOMODCACHE)`);
+    throw new BuildfixError(
+      'BF_TARGET',
+      `${modcache} has no cache/download directory: not a module cache, or an empty one (pass --modcache, or set GOMODCACHE)`,
+    );
   }
   const temp = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'buildfix-drill-'));
   try {

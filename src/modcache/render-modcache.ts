@@ -22,7 +22,9 @@ export function renderDrill(d: DrillResult, origin: string, modcache: string): s
   const lines: string[] = [];
   if (d.passed) lines.push(`drill passed: go mod download of ${origin} succeeds with GOPROXY=off from ${modcache} (${d.durationMs} ms)`);
   else {
-    lines.push(`drill FAILED: go mod download of ${origin} with GOPROXY=off from ${modcache} would fail${d.failures.length > 0 ? ` on ${d.failures.length} module${d.failures.length === 1 ? '' : 's'}:` : ':'}`);
+    lines.push(
+      `drill FAILED: go mod download of ${origin} with GOPROXY=off from ${modcache} would fail${d.failures.length > 0 ? ` on ${d.failures.length} module${d.failures.length === 1 ? '' : 's'}:` : ':'}`,
+    );
     for (const f of d.failures.slice(0, LIST_MAX)) lines.push(`  ${f.path}${f.version ? `@${f.version}` : ''}: ${f.message}`);
     for (const e of d.otherErrors.slice(0, 10)) lines.push(`  ${e}`);
   }
@@ -40,7 +42,13 @@ export function drillSummaryLines(r: ModcacheDrillJobResult, max = 15): { headli
     ...(r.drill.failures.length > max ? [`… and ${r.drill.failures.length - max} more`] : []),
     ...r.drill.otherErrors.slice(0, 5),
   ];
-  if (r.drill.passed && r.readiness.missing.length > 0) lines.push(`readiness lists ${r.readiness.missing.length} module(s) go did not need offline: ${r.readiness.missing.slice(0, 5).map((m) => `${m.path}@${m.version}`).join(', ')}`);
+  if (r.drill.passed && r.readiness.missing.length > 0)
+    lines.push(
+      `readiness lists ${r.readiness.missing.length} module(s) go did not need offline: ${r.readiness.missing
+        .slice(0, 5)
+        .map((m) => `${m.path}@${m.version}`)
+        .join(', ')}`,
+    );
   lines.push(`module cache ${r.modcache} (read only; go ran in temporary copies)`);
   return { headline, lines };
 }
@@ -51,8 +59,13 @@ export function warmSummaryLines(before: ReadinessSummary | undefined, after: Re
   const lines: string[] = [];
   if (before.missing.length === 0) lines.push(`nothing was missing (${before.ready}/${before.total} modules already in the cache)`);
   else {
-    lines.push(`filled ${before.missing.length} missing module${before.missing.length === 1 ? '' : 's'}: ${before.missing.slice(0, max).join(', ')}${before.missing.length > max ? `, … ${before.missing.length - max} more` : ''}`);
+    lines.push(
+      `filled ${before.missing.length} missing module${before.missing.length === 1 ? '' : 's'}: ${before.missing.slice(0, max).join(', ')}${before.missing.length > max ? `, … ${before.missing.length - max} more` : ''}`,
+    );
   }
-  if (after) lines.push(`readiness ${before.percent}% → ${after.percent}% (${after.ready}/${after.total})${after.missing.length > 0 ? `; still missing: ${after.missing.slice(0, max).join(', ')}` : ''}`);
+  if (after)
+    lines.push(
+      `readiness ${before.percent}% → ${after.percent}% (${after.ready}/${after.total})${after.missing.length > 0 ? `; still missing: ${after.missing.slice(0, max).join(', ')}` : ''}`,
+    );
   return lines;
 }

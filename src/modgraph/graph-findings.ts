@@ -27,7 +27,9 @@ function shortChain(chain: readonly ModVer[]): string {
 }
 
 function attemptEvidence(p: GraphProblem): string | undefined {
-  const lines = (p.lookup?.attempts ?? []).map((a) => `${a.source}: ${a.status ?? a.outcome}${a.message ? ` ${JSON.stringify(a.message)}` : ''} (${a.durationMs} ms)`);
+  const lines = (p.lookup?.attempts ?? []).map(
+    (a) => `${a.source}: ${a.status ?? a.outcome}${a.message ? ` ${JSON.stringify(a.message)}` : ''} (${a.durationMs} ms)`,
+  );
   return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
@@ -71,7 +73,14 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
     const prefix = shortChain(p.chain);
     const viaReplace = replaced ? ` (replaced by ${modKey(actual)})` : '';
     const evidence = attemptEvidence(p);
-    const common = { module: actual.path, version: actual.version || m.version, chain, check: 'graph', ...(where.location ? { location: where.location } : {}), ...(evidence ? { evidence } : {}) };
+    const common = {
+      module: actual.path,
+      version: actual.version || m.version,
+      chain,
+      check: 'graph',
+      ...(where.location ? { location: where.location } : {}),
+      ...(evidence ? { evidence } : {}),
+    };
     const parentName = p.chain.length > 2 ? modKey(p.chain.at(-2) as ModVer) : undefined;
     const otherwise = parentName ? ` or upgrade ${(p.chain[1] as ModVer).path} (${file}) to a version that does not need ${modKey(m)}` : '';
     switch (p.kind) {
@@ -147,7 +156,9 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
           key: findingKey(category, actual),
           message: `${prefix}${viaReplace}: go.mod could not be fetched: ${p.message}`,
           fix:
-            (p.lookup?.decidedBy?.source === 'direct' ? fixForDirectFailure(p.lookup.decidedBy.failure, { module: actual.path, ...(p.lookup.decidedBy.url ? { repoUrl: p.lookup.decidedBy.url } : {}) }) : undefined) ??
+            (p.lookup?.decidedBy?.source === 'direct'
+              ? fixForDirectFailure(p.lookup.decidedBy.failure, { module: actual.path, ...(p.lookup.decidedBy.url ? { repoUrl: p.lookup.decidedBy.url } : {}) })
+              : undefined) ??
             `${modKey(actual)} is needed to load the module graph; fix access to ${p.lookup?.decidedBy?.source ?? 'the module proxy'} (buildfix probe), then retry.`,
         });
         break;
@@ -162,7 +173,8 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
           key: findingKey('excluded-version', m),
           ...(req ? { location: `${file}:${req.line}` } : {}),
           message: `${file} requires ${m.path} ${m.version} and also excludes it: go drops the requirement and go mod download stops with "module ${m.path}: not a known dependency"`,
-          evidence: `${req ? `${file}:${req.line}: require ${m.path} ${m.version}\n` : ''}${ex ? `${file}:${ex.line}: exclude ${m.path} ${m.version}` : ''}`.trim(),
+          evidence:
+            `${req ? `${file}:${req.line}: require ${m.path} ${m.version}\n` : ''}${ex ? `${file}:${ex.line}: exclude ${m.path} ${m.version}` : ''}`.trim(),
           fix: `Require a version of ${m.path} that is not excluded (${file}${req ? ` line ${req.line}` : ''}), or delete the exclude${ex ? ` at ${file}:${ex.line}` : ''}.`,
         });
         break;
@@ -194,7 +206,11 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
       check: 'graph',
       key: 'missing-go-sum:graph',
       message: `go.sum lacks the /go.mod lines of ${n} module${n === 1 ? '' : 's'} in the module graph: go mod download adds them (after checking the checksum DB), builds with -mod=readonly stop with "missing go.sum entry for go.mod file"`,
-      evidence: deepMissing.slice(0, 8).map((m) => `${m.path} ${m.version}/go.mod`).join('\n') + (n > 8 ? `\n… and ${n - 8} more` : ''),
+      evidence:
+        deepMissing
+          .slice(0, 8)
+          .map((m) => `${m.path} ${m.version}/go.mod`)
+          .join('\n') + (n > 8 ? `\n… and ${n - 8} more` : ''),
       fix: 'Run go mod tidy with the same Go version as CI and commit go.sum.',
     });
   }
@@ -206,7 +222,10 @@ export function graphFindings(graph: LoadedModuleGraph, goSum: GoSum | undefined
       check: 'graph',
       key: 'graph:opaque',
       message: `${n} module${n === 1 ? '' : 's'} resolved direct (git): their requirements were not followed`,
-      evidence: graph.opaque.slice(0, 8).map((m) => modKey(m)).join('\n'),
+      evidence: graph.opaque
+        .slice(0, 8)
+        .map((m) => modKey(m))
+        .join('\n'),
     });
   }
   return findings;

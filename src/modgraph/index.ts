@@ -8,4 +8,14 @@ export { findingKey, graphFindings, suggestReplacement } from './graph-findings.
 export { raisedRetractions, type RetractionCheckOptions } from './retractions.ts';
 export { compareMvsVersions, RequirementGraph } from './mvs.ts';
 export { fetchFromLookup, ProxyGoModSource, readLocalGoMod, type ProxySourceOptions } from './proxy-source.ts';
-export { modKey, type GoModFetch, type GoModSource, type GoModSummary, type GraphProblem, type GraphProblemKind, type ModVer, type ModuleGraph, type Pruning } from './types.ts';
+export {
+  modKey,
+  type GoModFetch,
+  type GoModSource,
+  type GoModSummary,
+  type GraphProblem,
+  type GraphProblemKind,
+  type ModVer,
+  type ModuleGraph,
+  type Pruning,
+} from './types.ts';

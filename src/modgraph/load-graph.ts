@@ -76,7 +76,9 @@ export async function loadModuleGraph(goMod: GoMod, options: LoadGraphOptions): 
   const replaceExact = new Map<string, ModVer>();
   const replaceAny = new Map<string, ModVer>();
   for (const r of goMod.replace) {
-    const to: ModVer = r.local ? { path: isAbsolute(r.to.path) ? r.to.path : join(options.mainDir, r.to.path), version: '' } : { path: r.to.path, version: r.to.version ?? '' };
+    const to: ModVer = r.local
+      ? { path: isAbsolute(r.to.path) ? r.to.path : join(options.mainDir, r.to.path), version: '' }
+      : { path: r.to.path, version: r.to.version ?? '' };
     if (r.from.version !== undefined) replaceExact.set(modKey({ path: r.from.path, version: r.from.version }), to);
     else replaceAny.set(r.from.path, to);
   }
@@ -113,9 +115,18 @@ export async function loadModuleGraph(goMod: GoMod, options: LoadGraphOptions): 
     }
     if (actual.version !== '') {
       const declared = parsed.module?.path;
-      if (declared === undefined) return { problem: { kind: 'missing-module-line', module: m, actual, message: `${modKey(actual)}: parsing go.mod: missing module line` } };
+      if (declared === undefined)
+        return { problem: { kind: 'missing-module-line', module: m, actual, message: `${modKey(actual)}: parsing go.mod: missing module line` } };
       if (declared !== m.path && declared !== actual.path) {
-        return { problem: { kind: 'path-mismatch', module: m, actual, declaredPath: declared, message: `${modKey(actual)}: parsing go.mod: module declares its path as: ${declared} but was required as: ${m.path}` } };
+        return {
+          problem: {
+            kind: 'path-mismatch',
+            module: m,
+            actual,
+            declaredPath: declared,
+            message: `${modKey(actual)}: parsing go.mod: module declares its path as: ${declared} but was required as: ${m.path}`,
+          },
+        };
       }
     }
     const lines = new Map<string, number>();
@@ -240,7 +251,13 @@ export async function loadModuleGraph(goMod: GoMod, options: LoadGraphOptions): 
   if (pruning === 'pruned') {
     for (const x of excludedRoots) {
       if (graph.selected(x.path) !== 'none' || problems.some((p) => p.kind === 'excluded-root' && p.module.path === x.path)) continue;
-      problems.push({ kind: 'excluded-root', module: x, actual: x, chain: [main, x], message: `module ${x.path}: not a known dependency (go.mod requires ${x.path} ${x.version} and excludes that version)` });
+      problems.push({
+        kind: 'excluded-root',
+        module: x,
+        actual: x,
+        chain: [main, x],
+        message: `module ${x.path}: not a known dependency (go.mod requires ${x.path} ${x.version} and excludes that version)`,
+      });
     }
   }
 
@@ -263,7 +280,8 @@ export async function loadModuleGraph(goMod: GoMod, options: LoadGraphOptions): 
     replacementOf,
     missingGoSum: [...missingGoSum.values()],
     opaque: [...opaque.values()],
-    requirementLine: (parent, req) => (parent.version === '' && parent.path === main.path ? mainLines.get(modKey(req)) : lineOf.get(modKey(parent))?.get(modKey(req))),
+    requirementLine: (parent, req) =>
+      parent.version === '' && parent.path === main.path ? mainLines.get(modKey(req)) : lineOf.get(modKey(parent))?.get(modKey(req)),
     goMod,
     graph,
   };

@@ -57,7 +57,9 @@ export class ProxyGoModSource implements GoModSource {
     if (!p) {
       this.fetched++;
       const { chain, privacy, client, git, signal } = this.#options;
-      p = lookupVersion(m.path, m.version, { chain, privacy, client, git, fetchMod: true, fetchInfo: false, ...(signal ? { signal } : {}) }).then(fetchFromLookup);
+      p = lookupVersion(m.path, m.version, { chain, privacy, client, git, fetchMod: true, fetchInfo: false, ...(signal ? { signal } : {}) }).then(
+        fetchFromLookup,
+      );
       this.#memo.set(k, p);
     }
     return p;
@@ -75,6 +77,10 @@ export async function readLocalGoMod(dir: string): Promise<GoModFetch> {
     return { ok: true, text: await readFile(file, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, kind: 'local-missing', message: `reading ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : (err as Error).message}` };
+    return {
+      ok: false,
+      kind: 'local-missing',
+      message: `reading ${file}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'ENOTDIR' ? 'not a directory' : (err as Error).message}`,
+    };
   }
 }

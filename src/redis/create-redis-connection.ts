@@ -15,13 +15,15 @@ import { describeRedisUrl, redisOptionsFromUrl } from './redis-options.ts';
 /** The last connection error of each client, so "not reachable" can say why. */
 const lastErrors = new WeakMap<Redis, Error>();
 
-const TLS_TRUST_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED)$/;
+const TLS_TRUST_CODES =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED)$/;
 
 /** Why a client cannot connect, in words a person can act on (TLS trust problems say how to fix them). */
 export function describeRedisError(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const message = redactText(err.message);
-  if (TLS_TRUST_CODES.test(code)) return `TLS: ${message} (${code}); if Redis's certificate comes from a private CA, point NODE_EXTRA_CA_CERTS at that CA's PEM file`;
+  if (TLS_TRUST_CODES.test(code))
+    return `TLS: ${message} (${code}); if Redis's certificate comes from a private CA, point NODE_EXTRA_CA_CERTS at that CA's PEM file`;
   if (/CERT|TLS|SSL/.test(code)) return `TLS: ${message} (${code})`;
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name does not resolve (${code})`;

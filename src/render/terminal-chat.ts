@@ -1,7 +1,16 @@
 /** Renders chat messages for the terminal shell: the same content Slack shows, as text. */
 import type { ChatMessage } from '../chat/chat-surface.ts';
 import type { Command } from '../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult, WarmModcacheJobResult } from '../jobs/job-results.ts';
+import type {
+  ClearModcacheJobResult,
+  CommandJobResult,
+  DiagnoseJobResult,
+  EnvSnapshotJobResult,
+  HostCheckJobResult,
+  ModcacheDrillJobResult,
+  ProbeJobResult,
+  WarmModcacheJobResult,
+} from '../jobs/job-results.ts';
 import { drillSummaryLines, warmSummaryLines } from '../modcache/render-modcache.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
@@ -24,7 +33,10 @@ function renderChecks(checks: CheckResult[], s: Style): string {
     .map((c) => {
       const mark = c.status === 'pass' ? s.green('✓') : c.status === 'warn' ? s.yellow('!') : c.status === 'skip' ? s.dim('-') : s.red('✗');
       const lines = [`  ${mark} ${c.title}${c.detail ? `  ${s.dim(c.detail)}` : ''}`];
-      for (const f of c.findings.filter((x) => x.severity !== 'info')) lines.push(`      ${f.severity === 'error' ? s.red(f.category) : s.yellow(f.category)}  ${f.message}${f.fix ? `\n      ${s.cyan('fix:')} ${f.fix}` : ''}`);
+      for (const f of c.findings.filter((x) => x.severity !== 'info'))
+        lines.push(
+          `      ${f.severity === 'error' ? s.red(f.category) : s.yellow(f.category)}  ${f.message}${f.fix ? `\n      ${s.cyan('fix:')} ${f.fix}` : ''}`,
+        );
       return lines.join('\n');
     })
     .join('\n');
@@ -32,7 +44,14 @@ function renderChecks(checks: CheckResult[], s: Style): string {
 
 function renderCommandResult(r: CommandJobResult, s: Style): string {
   const out = [`  ${s.dim('$')} ${r.command}  ${s.dim(`exit ${r.exitCode} · ${ms(r.durationMs)}`)}`];
-  if (r.outputTail.trim()) out.push(...r.outputTail.trimEnd().split('\n').slice(-15).map((l) => `  ${s.dim('│')} ${l}`));
+  if (r.outputTail.trim())
+    out.push(
+      ...r.outputTail
+        .trimEnd()
+        .split('\n')
+        .slice(-15)
+        .map((l) => `  ${s.dim('│')} ${l}`),
+    );
   return out.join('\n');
 }
 
@@ -72,7 +91,9 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
     }
     case 'env-snapshot': {
       const r = outcome.result as EnvSnapshotJobResult;
-      return `${r.host}: go ${r.goVersion ?? '(missing)'}\n${Object.entries(r.variables).map(([k, v]) => `  ${k}=${v}`).join('\n')}\n`;
+      return `${r.host}: go ${r.goVersion ?? '(missing)'}\n${Object.entries(r.variables)
+        .map(([k, v]) => `  ${k}=${v}`)
+        .join('\n')}\n`;
     }
     case 'jenkins-rebuild':
       return renderJenkinsRebuild(outcome.result as JenkinsRebuildJobResult, where, s);
@@ -88,10 +109,13 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
 }
 
 function renderClusterStatus(status: JobSystemStatus, s: Style): string {
-  const out = [s.bold(`jobs: ${status.mode === 'in-process' ? 'in-process (no REDIS_URL): this machine runs every job' : `BullMQ on ${status.redis?.url ?? 'Redis'}`}`)];
+  const out = [
+    s.bold(`jobs: ${status.mode === 'in-process' ? 'in-process (no REDIS_URL): this machine runs every job' : `BullMQ on ${status.redis?.url ?? 'Redis'}`}`),
+  ];
   if (status.workers.length > 0) {
     out.push('workers:');
-    for (const w of status.workers) out.push(`  ${w.host}  v${w.version}  ${w.state}  running ${w.running.length}  last seen ${ms(Math.max(0, Date.now() - Date.parse(w.lastSeen)))} ago`);
+    for (const w of status.workers)
+      out.push(`  ${w.host}  v${w.version}  ${w.state}  running ${w.running.length}  last seen ${ms(Math.max(0, Date.now() - Date.parse(w.lastSeen)))} ago`);
   } else if (status.mode === 'bullmq') out.push(s.yellow('no live workers'));
   if (status.queues.length > 0) {
     out.push('queues:');
@@ -136,7 +160,7 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
 /** One progress line: "probing proxy.golang.org… 120 ms ✓". */
 export function renderProgressLine(line: { step: string; message: string; status?: string; durationMs?: number }, options: { color: boolean }): string {
   const s = createStyle(options.color);
-  const mark = line.status ? MARK[line.status] ?? '' : '…';
+  const mark = line.status ? (MARK[line.status] ?? '') : '…';
   const colored = line.status === 'pass' ? s.green(mark) : line.status === 'fail' || line.status === 'error' ? s.red(mark) : s.dim(mark);
   return `  ${colored} ${line.message}${line.durationMs !== undefined ? s.dim(` ${ms(line.durationMs)}`) : ''}\n`;
 }

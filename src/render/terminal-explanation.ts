@@ -7,7 +7,9 @@ export function renderExplanation(c: Classification, options: { color?: boolean;
   const out: string[] = [];
   const subject = [c.module, c.version].filter(Boolean).join(' ');
   const head = c.category === 'unknown' ? s.yellow('No known cause recognised') : s.red(`Root cause: ${c.category}`);
-  out.push(`${s.bold(head)}${subject ? ` — ${subject}` : ''}  ${s.dim(`(confidence ${Math.round(c.confidence * 100)}%${options.source ? `, ${options.source}` : ''})`)}`);
+  out.push(
+    `${s.bold(head)}${subject ? ` — ${subject}` : ''}  ${s.dim(`(confidence ${Math.round(c.confidence * 100)}%${options.source ? `, ${options.source}` : ''})`)}`,
+  );
   c.evidence.forEach((line, i) => {
     const n = c.evidenceLines[i];
     out.push(`  ${s.dim(n !== undefined ? `line ${n}:` : '')} ${line}`);

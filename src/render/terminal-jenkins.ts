@@ -1,6 +1,13 @@
 /** Terminal rendering of the Jenkins job results (rebuild, rollback, agent restart, build log explanation). */
 import { formatDuration } from '../clients/jenkins/wait.ts';
-import type { BuildLogDiagnosis, JenkinsBuildSummary, JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
+import type {
+  BuildLogDiagnosis,
+  JenkinsBuildSummary,
+  JenkinsExplainJobResult,
+  JenkinsRebuildJobResult,
+  JenkinsRestartAgentJobResult,
+  JenkinsRollbackJobResult,
+} from '../jobs/jenkins-job-types.ts';
 import { renderExplanation } from './terminal-explanation.ts';
 import type { Style } from './terminal-style.ts';
 
@@ -21,7 +28,8 @@ function logSection(log: BuildLogDiagnosis | undefined, number: number, s: Style
 
 export function renderJenkinsRebuild(r: JenkinsRebuildJobResult, where: string, s: Style): string {
   const out = [`${buildLine(r.build, s)}  ${s.bold(r.clean ? 'clean rebuild' : 'rebuild')} ${where}`, `  ${r.build.url}`];
-  if (r.cleanMethod) out.push(`  ${s.dim('workspace:')} ${r.cleanMethod === 'wipe-out' ? 'wiped out before the build' : 'cleaned by the job (clean parameter set)'}`);
+  if (r.cleanMethod)
+    out.push(`  ${s.dim('workspace:')} ${r.cleanMethod === 'wipe-out' ? 'wiped out before the build' : 'cleaned by the job (clean parameter set)'}`);
   const overrides = Object.entries(r.appliedOverrides);
   if (overrides.length > 0) out.push(`  ${s.dim('parameters:')} ${overrides.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   for (const note of r.notes) out.push(`  ${s.dim('note:')} ${note}`);
@@ -39,9 +47,16 @@ export function renderJenkinsRollback(r: JenkinsRollbackJobResult, where: string
 
 export function renderJenkinsRestart(r: JenkinsRestartAgentJobResult, where: string, s: Style): string {
   const out = [`${s.green('✓')} ${r.summary} ${where}`];
-  for (const step of r.steps) out.push(`  ${step.status === 'done' ? s.green(STEP_MARK.done as string) : s.dim(STEP_MARK[step.status] ?? '')} ${step.step.padEnd(12)} ${s.dim(formatDuration(step.durationMs).padStart(8))}  ${step.detail ?? ''}`);
+  for (const step of r.steps)
+    out.push(
+      `  ${step.status === 'done' ? s.green(STEP_MARK.done as string) : s.dim(STEP_MARK[step.status] ?? '')} ${step.step.padEnd(12)} ${s.dim(formatDuration(step.durationMs).padStart(8))}  ${step.detail ?? ''}`,
+    );
   if (r.worker) out.push(`  ${s.dim('$')} ${r.worker.command}  ${s.dim(`exit ${r.worker.exitCode} on ${r.worker.host}`)}`);
-  const state = r.final.temporarilyOffline ? s.yellow(`marked temporarily offline ("${r.final.offlineCauseReason}")`) : r.final.connected === false ? s.yellow('disconnected') : s.green('online');
+  const state = r.final.temporarilyOffline
+    ? s.yellow(`marked temporarily offline ("${r.final.offlineCauseReason}")`)
+    : r.final.connected === false
+      ? s.yellow('disconnected')
+      : s.green('online');
   out.push(`  ${s.dim('now:')} ${state}`);
   return `${out.join('\n')}\n`;
 }

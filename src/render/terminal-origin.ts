@@ -16,9 +16,16 @@ export function renderOrigin(report: DiagnosisReport, s: Style): string[] {
   const since = report.sinceGreen;
   if (since) {
     out.push('');
-    out.push(s.bold(`Changed since the last green build`) + s.dim(` (${since.green.slice(0, 7)}, ${since.source}${since.linear ? '' : '; not an ancestor of the failing revision'})`) + ':');
+    out.push(
+      s.bold(`Changed since the last green build`) +
+        s.dim(` (${since.green.slice(0, 7)}, ${since.source}${since.linear ? '' : '; not an ancestor of the failing revision'})`) +
+        ':',
+    );
     if (since.files.length === 0) out.push(`  ${s.dim('no dependency file changed')}`);
-    for (const c of since.goMod.slice(0, MAX_LINES)) out.push(`  ${isBlamed(c, since.blamed) ? s.red('✗') : '·'} ${c.text}${isBlamed(c, since.blamed) && c.revert ? `  ${s.cyan('revert:')} ${c.revert}` : ''}`);
+    for (const c of since.goMod.slice(0, MAX_LINES))
+      out.push(
+        `  ${isBlamed(c, since.blamed) ? s.red('✗') : '·'} ${c.text}${isBlamed(c, since.blamed) && c.revert ? `  ${s.cyan('revert:')} ${c.revert}` : ''}`,
+      );
     if (since.goMod.length > MAX_LINES) out.push(s.dim(`  … ${since.goMod.length - MAX_LINES} more go.mod changes (use --json)`));
     const other = since.files.filter((f) => !f.path.endsWith('go.mod'));
     if (other.length > 0) out.push(`  · also changed: ${other.map((f) => f.path).join(', ')}`);

@@ -48,7 +48,8 @@ export function renderTerminalReport(report: DiagnosisReport, options: { color?:
   const out: string[] = [];
   const errors = report.findings.filter((f) => f.severity === 'error');
   const others = report.findings.filter((f) => f.severity !== 'error');
-  const stage = report.stage === 'graph' ? ', module graph checked' : report.stage === 'first-pass' ? ', first pass only' : report.stage === 'deep' ? ', deep' : '';
+  const stage =
+    report.stage === 'graph' ? ', module graph checked' : report.stage === 'first-pass' ? ', first pass only' : report.stage === 'deep' ? ', deep' : '';
   out.push(s.bold(`buildfix diagnose ${report.target}`) + s.dim(`  (host ${report.host}, ${formatMs(report.durationMs)}${stage})`));
   out.push('');
   const [root, ...rest] = errors;

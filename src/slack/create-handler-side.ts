@@ -30,12 +30,24 @@ export interface HandlerSideOptions {
 
 export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const config = loadConfig(options.env);
-  for (const secret of [config.env.SLACK_BOT_TOKEN, config.env.SLACK_SIGNING_SECRET, config.env.JENKINS_API_TOKEN, config.env.JENKINS_WEBHOOK_TOKEN, config.env.GITHUB_WEBHOOK_SECRET, config.env.GITLAB_WEBHOOK_TOKEN, config.env.GITHUB_TOKEN, config.env.GITLAB_TOKEN]) registerSecret(secret);
+  for (const secret of [
+    config.env.SLACK_BOT_TOKEN,
+    config.env.SLACK_SIGNING_SECRET,
+    config.env.JENKINS_API_TOKEN,
+    config.env.JENKINS_WEBHOOK_TOKEN,
+    config.env.GITHUB_WEBHOOK_SECRET,
+    config.env.GITLAB_WEBHOOK_TOKEN,
+    config.env.GITHUB_TOKEN,
+    config.env.GITLAB_TOKEN,
+  ])
+    registerSecret(secret);
   const token = config.env.SLACK_BOT_TOKEN;
   if (!token) throw new ConfigError(['SLACK_BOT_TOKEN: required for the Slack app']);
   const logger = createLogger({ level: options.logLevel });
   const dispatcher = createDispatcher(config, logger);
-  const store: SlackStateStore = config.env.REDIS_URL ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger }) : new MemoryStateStore();
+  const store: SlackStateStore = config.env.REDIS_URL
+    ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger })
+    : new MemoryStateStore();
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
   const outbox = new SlackOutbox({ api, logger, textBudget: config.slack.textBudget, progressEditsPerMinute: config.slack.progressEditsPerMinute });
   const incidents = createSlackIncidents({ config, api, outbox, logger, replicaId: options.replicaId });

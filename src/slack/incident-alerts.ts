@@ -35,7 +35,15 @@ import type { Logger } from '../logger.ts';
 import { redactText } from '../util/redact.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
-import { alertFactsFrom, renderCommanderAsk, renderIncidentAlert, renderIncidentArchive, renderRecovery, renderThreadNote, type AlertFacts } from './blocks/incident-blocks.ts';
+import {
+  alertFactsFrom,
+  renderCommanderAsk,
+  renderIncidentAlert,
+  renderIncidentArchive,
+  renderRecovery,
+  renderThreadNote,
+  type AlertFacts,
+} from './blocks/incident-blocks.ts';
 import type { SlackMessage } from './blocks/slack-message.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
@@ -79,7 +87,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   #warnedNoChannel = false;
 
   constructor(options: SlackIncidentAlertsOptions) {
-    this.#outbox = options.outbox ?? new SlackOutbox({ api: options.api, logger: options.logger, textBudget: options.config.slack.textBudget, progressEditsPerMinute: options.config.slack.progressEditsPerMinute });
+    this.#outbox =
+      options.outbox ??
+      new SlackOutbox({
+        api: options.api,
+        logger: options.logger,
+        textBudget: options.config.slack.textBudget,
+        progressEditsPerMinute: options.config.slack.progressEditsPerMinute,
+      });
     this.#config = options.config;
     this.#store = options.store;
     this.#log = options.logger.child({ component: 'incident-alerts' });
@@ -119,8 +134,16 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       return;
     }
     // The Markdown file goes up whether or not the archive post does (the outbox uploads it either way).
-    const res = await this.#outbox.post({ channel: target, threadTs: targetThread, message: { ...message, file: { filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown } }, alwaysAttach: true });
-    const file = res.file === 'uploaded' ? ' with its timeline file' : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
+    const res = await this.#outbox.post({
+      channel: target,
+      threadTs: targetThread,
+      message: { ...message, file: { filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown } },
+      alwaysAttach: true,
+    });
+    const file =
+      res.file === 'uploaded'
+        ? ' with its timeline file'
+        : ` (the timeline file could not be uploaded: \`buildfix incidents export ${incident.id}\` prints it)`;
     let line: string;
     if (res.posted) {
       line = archiveChannel
@@ -158,7 +181,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   async #alert(incident: Incident, event: CiEvent): Promise<void> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) {
-      if (!this.#warnedNoChannel) this.#log.warn({ incident: incident.id }, 'INCIDENT_CHANNEL is not set: CI failures are recorded as incidents, but no alert is posted');
+      if (!this.#warnedNoChannel)
+        this.#log.warn({ incident: incident.id }, 'INCIDENT_CHANNEL is not set: CI failures are recorded as incidents, but no alert is posted');
       this.#warnedNoChannel = true;
       return;
     }
@@ -170,16 +194,32 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     try {
       posted = await this.#post(channel, renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}));
     } catch (err) {
-      this.#log.warn({ err, incident: incident.id, channel }, 'could not post the CI alert to INCIDENT_CHANNEL (is the bot a member? /invite @buildfix); the incident is recorded');
+      this.#log.warn(
+        { err, incident: incident.id, channel },
+        'could not post the CI alert to INCIDENT_CHANNEL (is the bot a member? /invite @buildfix); the incident is recorded',
+      );
       return;
     }
     // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
     const channelId = posted.channel;
     const attached = await this.#store.attachThread(incident.id, channelId, posted.ts);
-    await this.#store.appendTimeline(incident.id, { by: ACTOR_BUILDFIX, kind: 'alert', text: `alert posted in <#${channelId}>`, data: { channel: channelId, ts: posted.ts } });
-    this.#log.info({ incident: incident.id, channel: channelId, pipeline: incident.pipelineKey && redactText(incident.pipelineKey) }, 'CI failure alert posted');
+    await this.#store.appendTimeline(incident.id, {
+      by: ACTOR_BUILDFIX,
+      kind: 'alert',
+      text: `alert posted in <#${channelId}>`,
+      data: { channel: channelId, ts: posted.ts },
+    });
+    this.#log.info(
+      { incident: incident.id, channel: channelId, pipeline: incident.pipelineKey && redactText(incident.pipelineKey) },
+      'CI failure alert posted',
+    );
     // Failures grouped (or a commander taken) while the alert was being posted.
-    if (attached.failureCount !== incident.failureCount || attached.roles.commander !== incident.roles.commander || attached.lastRecoveryAt !== incident.lastRecoveryAt) await this.updateAlert(incident.id);
+    if (
+      attached.failureCount !== incident.failureCount ||
+      attached.roles.commander !== incident.roles.commander ||
+      attached.lastRecoveryAt !== incident.lastRecoveryAt
+    )
+      await this.updateAlert(incident.id);
     if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts);
   }
 
@@ -196,7 +236,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const surface: ChatSurface = front.surface({ channel, threadTs, userId: ACTOR_BUILDFIX });
     const jenkins = this.#jenkinsClient();
     const { GITHUB_TOKEN: githubToken, GITLAB_TOKEN: gitlabToken } = this.#config.env;
-    const log = await fetchBuildLog(event, { ...(jenkins ? { jenkins } : {}), ...(githubToken ? { githubToken } : {}), ...(gitlabToken ? { gitlabToken } : {}), signal: AbortSignal.timeout(60_000) });
+    const log = await fetchBuildLog(event, {
+      ...(jenkins ? { jenkins } : {}),
+      ...(githubToken ? { githubToken } : {}),
+      ...(gitlabToken ? { gitlabToken } : {}),
+      signal: AbortSignal.timeout(60_000),
+    });
     if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
     let checks: LiveCheck[] = [];
     let classifiedAs = '';
@@ -221,7 +266,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       if (classification.category !== 'unknown') {
         const current = await this.#store.get(incident.id);
         if (current && !current.rootCause) {
-          await this.#store.setRootCause(incident.id, { category: classification.category, text: `${subject ? `${subject}: ` : ''}${classification.evidence[0] ?? classification.fix}` }, ACTOR_BUILDFIX);
+          await this.#store.setRootCause(
+            incident.id,
+            { category: classification.category, text: `${subject ? `${subject}: ` : ''}${classification.evidence[0] ?? classification.fix}` },
+            ACTOR_BUILDFIX,
+          );
         }
       }
       await this.updateAlert(incident.id);
@@ -247,7 +296,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       }
     }
     if (command) await front.router.dispatch(command, { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' }, surface, { confirmed: true });
-    else if (!log.text) await surface.post({ kind: 'text', tone: 'info', text: 'Nothing to diagnose automatically: map this pipeline to a repo in the buildfix config (repos.<name>.job for Jenkins) so buildfix can run its diagnosis.' });
+    else if (!log.text)
+      await surface.post({
+        kind: 'text',
+        tone: 'info',
+        text: 'Nothing to diagnose automatically: map this pipeline to a repo in the buildfix config (repos.<name>.job for Jenkins) so buildfix can run its diagnosis.',
+      });
   }
 
   /** One category check: jobs through the router (probe), direct HTTP checks here (checksum DB, vanity host). */
@@ -275,7 +329,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
               }
               result = await checkSumDbRecord(new SumDbClient({ goEnv: this.#config.goEnv, http, timeoutMs: 15_000, signal }), check.module, check.version);
             }
-            await surface.post({ kind: 'text', tone: result.ok ? 'info' : 'warning', text: `${check.kind === 'vanity-host' ? 'Vanity host' : 'Checksum DB'}: ${redactText(result.text)}` });
+            await surface.post({
+              kind: 'text',
+              tone: result.ok ? 'info' : 'warning',
+              text: `${check.kind === 'vanity-host' ? 'Vanity host' : 'Checksum DB'}: ${redactText(result.text)}`,
+            });
           } finally {
             await http.close();
           }

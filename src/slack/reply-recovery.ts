@@ -45,7 +45,14 @@ export function startReplyRecovery(options: ReplyRecoveryOptions): ReplyRecovery
     const surface = front.surface({ channel: r.channel, threadTs: r.threadTs, userId: r.requestedBy ?? '', commandText: r.commandText });
     const handle = { id: r.statusTs };
     const lines: ProgressLine[] = [{ step: 'adopted', message: 'followed by another buildfix replica (the first one stopped)', status: 'info', atMs: 0 }];
-    const status = (state: 'running' | 'done' | 'failed'): ChatMessage => ({ kind: 'status', title: r.title, state, lines: [...lines], jobId: r.jobId, ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}) });
+    const status = (state: 'running' | 'done' | 'failed'): ChatMessage => ({
+      kind: 'status',
+      title: r.title,
+      state,
+      lines: [...lines],
+      jobId: r.jobId,
+      ...(r.requestedBy ? { requestedBy: r.requestedBy } : {}),
+    });
     const started = Date.now();
     let last = 0;
     await surface.update(handle, status('running'));

@@ -64,7 +64,15 @@ export interface AuthIdentity {
   teamId: string;
 }
 
-const IDEMPOTENT = new Set(['chat.update', 'auth.test', 'usergroups.users.list', 'conversations.info', 'conversations.replies', 'conversations.history', 'files.getUploadURLExternal']);
+const IDEMPOTENT = new Set([
+  'chat.update',
+  'auth.test',
+  'usergroups.users.list',
+  'conversations.info',
+  'conversations.replies',
+  'conversations.history',
+  'files.getUploadURLExternal',
+]);
 
 /** metadata.event_type of the marker every chat.postMessage carries (reconciliation after an ambiguous failure). */
 export const POST_MARKER_EVENT = 'buildfix_msg';
@@ -111,12 +119,17 @@ export class SlackApi {
   }
 
   /** Calls a Web API method under the retry policy above. */
-  async call<T extends Record<string, unknown> = Record<string, unknown>>(method: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<T> {
+  async call<T extends Record<string, unknown> = Record<string, unknown>>(
+    method: string,
+    args: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<T> {
     const idempotent = IDEMPOTENT.has(method);
     for (let attempt = 1; ; attempt++) {
       const wait = this.rateLimitedFor(method);
       if (wait > 0) {
-        if (options.waitOnRateLimit === false) throw new SlackCallError(method, { kind: 'rate-limited', retryAfterMs: wait, notSent: true }, new Error(`rate limited for ${wait} ms more`));
+        if (options.waitOnRateLimit === false)
+          throw new SlackCallError(method, { kind: 'rate-limited', retryAfterMs: wait, notSent: true }, new Error(`rate limited for ${wait} ms more`));
         await sleep(wait);
       }
       try {
@@ -128,7 +141,10 @@ export class SlackApi {
         const delay = this.#retryDelay(failure, idempotent, attempt);
         if (delay === undefined) {
           const error = new SlackCallError(method, failure, err);
-          this.#logger.warn({ method, slackError: failure.error, kind: failure.kind, status: failure.status, attempt }, `Slack ${method} failed: ${error.message}`);
+          this.#logger.warn(
+            { method, slackError: failure.error, kind: failure.kind, status: failure.status, attempt },
+            `Slack ${method} failed: ${error.message}`,
+          );
           throw error;
         }
         this.#logger.info({ method, kind: failure.kind, status: failure.status, attempt, delayMs: delay }, `Slack ${method}: retrying`);
@@ -183,7 +199,10 @@ export class SlackApi {
         const found = await this.#reconcile(args, id, since, err);
         if (found) return found;
         if (round >= this.#maxAttempts) throw err;
-        this.#logger.info({ method: 'chat.postMessage', status: err.failure.status, kind: err.failure.kind, round }, 'Slack chat.postMessage: not delivered, posting again');
+        this.#logger.info(
+          { method: 'chat.postMessage', status: err.failure.status, kind: err.failure.kind, round },
+          'Slack chat.postMessage: not delivered, posting again',
+        );
       }
     }
   }
@@ -206,25 +225,47 @@ export class SlackApi {
     let messages: SlackHistoryMessage[];
     try {
       const res = args.threadTs
-        ? await this.call<{ messages?: unknown }>('conversations.replies', { channel: args.channel, ts: args.threadTs, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT })
-        : await this.call<{ messages?: unknown }>('conversations.history', { channel: args.channel, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT });
+        ? await this.call<{ messages?: unknown }>('conversations.replies', {
+            channel: args.channel,
+            ts: args.threadTs,
+            oldest,
+            include_all_metadata: true,
+            limit: RECONCILE_LIMIT,
+          })
+        : await this.call<{ messages?: unknown }>('conversations.history', {
+            channel: args.channel,
+            oldest,
+            include_all_metadata: true,
+            limit: RECONCILE_LIMIT,
+          });
       messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
     } catch (err) {
       this.#logger.warn(
-        { method: 'chat.postMessage', status: original.failure.status, lookupError: err instanceof SlackCallError ? (err.slackError ?? err.failure.kind) : 'unknown' },
+        {
+          method: 'chat.postMessage',
+          status: original.failure.status,
+          lookupError: err instanceof SlackCallError ? (err.slackError ?? err.failure.kind) : 'unknown',
+        },
         'Slack chat.postMessage failed ambiguously and the channel could not be searched for it: not resending (it may have been posted)',
       );
       throw original;
     }
     const hit = messages.find((m) => m.metadata?.event_type === POST_MARKER_EVENT && m.metadata.event_payload?.id === id);
     if (!hit || typeof hit.ts !== 'string') return undefined;
-    this.#logger.info({ method: 'chat.postMessage', status: original.failure.status, ts: hit.ts }, 'Slack chat.postMessage: the ambiguous attempt was delivered; not resending');
+    this.#logger.info(
+      { method: 'chat.postMessage', status: original.failure.status, ts: hit.ts },
+      'Slack chat.postMessage: the ambiguous attempt was delivered; not resending',
+    );
     return { channel: args.channel, ts: hit.ts };
   }
 
   /** chat.update; with waitOnRateLimit:false a 429 (or one still running) throws at once instead of waiting (the edit scheduler waits). */
   async update(args: { channel: string; ts: string; text: string; blocks?: KnownBlock[] }, options: CallOptions = {}): Promise<void> {
-    await this.call('chat.update', { channel: args.channel, ts: args.ts, text: outgoingText(args.text), ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}) }, options);
+    await this.call(
+      'chat.update',
+      { channel: args.channel, ts: args.ts, text: outgoingText(args.text), ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}) },
+      options,
+    );
   }
 
   async postEphemeral(args: PostArgs & { user: string }): Promise<void> {
@@ -255,7 +296,8 @@ export class SlackApi {
   async uploadFile(args: { channel: string; threadTs?: string; filename: string; title: string; content: string; comment?: string }): Promise<void> {
     const bytes = Buffer.from(finalPlainText(redactText(args.content)), 'utf8');
     const target = await this.call<{ upload_url?: string; file_id?: string }>('files.getUploadURLExternal', { filename: args.filename, length: bytes.length });
-    if (!target.upload_url || !target.file_id) throw new SlackCallError('files.getUploadURLExternal', { kind: 'other', notSent: false }, new Error('no upload_url in the answer'));
+    if (!target.upload_url || !target.file_id)
+      throw new SlackCallError('files.getUploadURLExternal', { kind: 'other', notSent: false }, new Error('no upload_url in the answer'));
     for (let attempt = 1; ; attempt++) {
       const form = new FormData();
       form.append('body', new Blob([bytes], { type: 'text/plain' }), args.filename);
@@ -269,7 +311,11 @@ export class SlackApi {
         status = 0;
       }
       if (attempt >= this.#maxAttempts || (status !== 0 && status < 500 && status !== 429)) {
-        throw new SlackCallError('file upload', { kind: status ? 'http' : 'request', status, notSent: false }, new Error(`upload failed (HTTP ${status || 'network error'})`));
+        throw new SlackCallError(
+          'file upload',
+          { kind: status ? 'http' : 'request', status, notSent: false },
+          new Error(`upload failed (HTTP ${status || 'network error'})`),
+        );
       }
       await sleep(this.#backoffMs * 2 ** (attempt - 1));
     }
@@ -287,13 +333,23 @@ export class SlackApi {
    * Rate limits are honoured; anything else fails at once (a response_url
    * answer is not idempotent either).
    */
-  async respond(responseUrl: string, body: { text: string; blocks?: KnownBlock[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; thread_ts?: string }): Promise<void> {
-    if (!this.isTrustedResponseUrl(responseUrl)) throw new SlackCallError('response_url', { kind: 'other', error: 'untrusted_response_url', notSent: true }, new Error('response_url is not a Slack URL'));
+  async respond(
+    responseUrl: string,
+    body: { text: string; blocks?: KnownBlock[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean; thread_ts?: string },
+  ): Promise<void> {
+    if (!this.isTrustedResponseUrl(responseUrl))
+      throw new SlackCallError('response_url', { kind: 'other', error: 'untrusted_response_url', notSent: true }, new Error('response_url is not a Slack URL'));
     const payload = JSON.stringify({ ...body, text: outgoingText(body.text), ...(body.blocks ? { blocks: outgoingBlocks(body.blocks) } : {}) });
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload, redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs) });
+        res = await fetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: payload,
+          redirect: 'error',
+          signal: AbortSignal.timeout(this.#timeoutMs),
+        });
       } catch (err) {
         throw new SlackCallError('response_url', { kind: 'request', notSent: false }, err);
       }
@@ -304,7 +360,11 @@ export class SlackApi {
         await sleep(Math.max(0, retryAfter) * 1000);
         continue;
       }
-      throw new SlackCallError('response_url', res.status === 429 ? { kind: 'rate-limited', retryAfterMs: retryAfter * 1000, notSent: true } : { kind: 'http', status: res.status, notSent: false }, new Error(`HTTP ${res.status}`));
+      throw new SlackCallError(
+        'response_url',
+        res.status === 429 ? { kind: 'rate-limited', retryAfterMs: retryAfter * 1000, notSent: true } : { kind: 'http', status: res.status, notSent: false },
+        new Error(`HTTP ${res.status}`),
+      );
     }
   }
 

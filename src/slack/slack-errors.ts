@@ -49,7 +49,17 @@ export function classifySlackError(err: unknown): SlackFailure {
 }
 
 /** Errors that mean the configuration is wrong, not the moment: no retry helps. */
-export const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission', 'missing_scope', 'org_login_required', 'ekm_access_denied']);
+export const AUTH_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'org_login_required',
+  'ekm_access_denied',
+]);
 /** Errors about where we tried to post. */
 export const CHANNEL_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'team_access_not_granted']);
 
@@ -60,7 +70,7 @@ export function describeSlackFailure(f: SlackFailure, method: string): string {
   if (f.kind === 'request') return `could not reach Slack for ${method}`;
   switch (f.error) {
     case 'not_in_channel':
-      return "buildfix is not a member of this channel: invite it with `/invite @buildfix` and try again";
+      return 'buildfix is not a member of this channel: invite it with `/invite @buildfix` and try again';
     case 'channel_not_found':
       return 'buildfix cannot see this channel (private or a DM without the app): invite it with `/invite @buildfix`';
     case 'is_archived':

@@ -83,7 +83,8 @@ export class SlackSurface implements ChatSurface {
   async post(message: ChatMessage): Promise<MessageHandle> {
     this.#checkFrozen();
     // The thread is known once a status message was posted; a result always follows one.
-    const resultKey = message.kind === 'result' && this.#threadTs ? replyKey({ jobId: message.outcome.jobId, channel: this.channel, threadTs: this.#threadTs }) : undefined;
+    const resultKey =
+      message.kind === 'result' && this.#threadTs ? replyKey({ jobId: message.outcome.jobId, channel: this.channel, threadTs: this.#threadTs }) : undefined;
     if (resultKey) {
       const first = await this.#o.store.claim(`result:${resultKey}`, RESULT_CLAIM_SECONDS);
       if (!first) {
@@ -128,8 +129,14 @@ export class SlackSurface implements ChatSurface {
     if (!this.#o.responseUrl) return;
     const known = code !== undefined && (AUTH_ERRORS.has(code) || CHANNEL_ERRORS.has(code));
     const ambiguous = err.failure.kind === 'http' || (err.failure.kind === 'request' && !err.failure.notSent);
-    const text = known ? `⚠️ ${err.message}` : ambiguous ? `⚠️ ${err.message}; the message may not have been posted, and buildfix did not resend it (that could post it twice)` : `⚠️ ${err.message}`;
-    await this.#o.api.respond(this.#o.responseUrl, { response_type: 'ephemeral', replace_original: false, text }).catch((e: unknown) => this.#log.warn({ err: e }, 'could not report the failure through response_url'));
+    const text = known
+      ? `⚠️ ${err.message}`
+      : ambiguous
+        ? `⚠️ ${err.message}; the message may not have been posted, and buildfix did not resend it (that could post it twice)`
+        : `⚠️ ${err.message}`;
+    await this.#o.api
+      .respond(this.#o.responseUrl, { response_type: 'ephemeral', replace_original: false, text })
+      .catch((e: unknown) => this.#log.warn({ err: e }, 'could not report the failure through response_url'));
   }
 
   /** Edits never throw: a lost progress edit must not turn a finished job into a failure. */
@@ -154,7 +161,13 @@ export class SlackSurface implements ChatSurface {
       }
     }
     try {
-      await this.#o.api.postEphemeral({ channel: this.channel, user: this.userId, text: rendered.text, blocks: rendered.blocks, ...(this.#threadTs ? { threadTs: this.#threadTs } : {}) });
+      await this.#o.api.postEphemeral({
+        channel: this.channel,
+        user: this.userId,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        ...(this.#threadTs ? { threadTs: this.#threadTs } : {}),
+      });
     } catch (err) {
       this.#log.warn({ err }, 'could not whisper to the user');
     }

@@ -8,5 +8,16 @@ import type { Command } from '../chat/parse-command.ts';
 
 export type SlackTask =
   | { kind: 'command'; command: Command; userId: string; userName?: string; channelId: string; responseUrl?: string; triggerId?: string }
-  | { kind: 'mention'; eventId: string; channel: string; user?: string; text: string; ts: string; threadTs?: string; botUserId?: string; retryNum?: number; retryReason?: string }
+  | {
+      kind: 'mention';
+      eventId: string;
+      channel: string;
+      user?: string;
+      text: string;
+      ts: string;
+      threadTs?: string;
+      botUserId?: string;
+      retryNum?: number;
+      retryReason?: string;
+    }
   | { kind: 'button'; body: BlockAction<ButtonAction>; action: ButtonAction };

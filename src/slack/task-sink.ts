@@ -53,7 +53,11 @@ export class InlineTaskSink implements TaskSink {
 
   /** Starts reply recovery and learns the bot's identity in the background (never blocks start-up). */
   start(): void {
-    this.#recovery = startReplyRecovery({ front: this.front, dispatcher: this.#o.dispatcher, ...(this.#o.leaseMs !== undefined ? { leaseMs: this.#o.leaseMs } : {}) });
+    this.#recovery = startReplyRecovery({
+      front: this.front,
+      dispatcher: this.#o.dispatcher,
+      ...(this.#o.leaseMs !== undefined ? { leaseMs: this.#o.leaseMs } : {}),
+    });
     void this.#resolveIdentity();
   }
 
@@ -64,7 +68,8 @@ export class InlineTaskSink implements TaskSink {
       log.info({ botUserId: this.front.identity.userId, teamId: this.front.identity.teamId }, 'Slack bot identity known');
     } catch (err) {
       const code = isSlackCallError(err) ? err.slackError : undefined;
-      if (code && AUTH_ERRORS.has(code)) log.error({ slackError: code }, 'SLACK_BOT_TOKEN is not valid: reinstall the app and update the token; buildfix cannot post until then');
+      if (code && AUTH_ERRORS.has(code))
+        log.error({ slackError: code }, 'SLACK_BOT_TOKEN is not valid: reinstall the app and update the token; buildfix cannot post until then');
       else log.warn({ err }, 'auth.test failed; retrying in 30 s');
       if (!this.#closed) {
         this.#identityTimer = setTimeout(() => void this.#resolveIdentity(), 30_000);

@@ -17,7 +17,13 @@ export class UserGroupResolver {
 
   constructor(api: SlackApi, config: Pick<Config, 'permissions'>, logger: Logger, ttlMs = 5 * 60_000) {
     this.#api = api;
-    this.#groups = [...new Set(Object.values(config.permissions).flat().filter((id) => id.startsWith('S')))];
+    this.#groups = [
+      ...new Set(
+        Object.values(config.permissions)
+          .flat()
+          .filter((id) => id.startsWith('S')),
+      ),
+    ];
     this.#ttlMs = ttlMs;
     this.#log = logger.child({ component: 'slack-usergroups' });
   }

@@ -62,7 +62,11 @@ function unref(channel: BroadcastChannel): void {
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>, close = false): void {
   const text = JSON.stringify(body);
-  const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' };
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  };
   if (close) headers.connection = 'close';
   res.writeHead(status, headers);
   res.end(text);
@@ -146,7 +150,14 @@ export class WebhookForwarder {
         resolve(a);
       });
     });
-    const message: BridgeRequest = { type: 'webhook-request', id, source, body: read.body, headers: req.headers, query: Object.fromEntries(new URLSearchParams(rawQuery)) };
+    const message: BridgeRequest = {
+      type: 'webhook-request',
+      id,
+      source,
+      body: read.body,
+      headers: req.headers,
+      query: Object.fromEntries(new URLSearchParams(rawQuery)),
+    };
     this.#channel.postMessage(message);
     const reply = await answer;
     if (!reply) {

@@ -16,7 +16,17 @@ export function registerSecret(value: string | undefined): void {
  * value someone types into chat or a CI payload carries is masked wherever
  * it is echoed, whether or not anyone called registerSecret.
  */
-const SECRET_ENV = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'JENKINS_API_TOKEN', 'JENKINS_WEBHOOK_TOKEN', 'GITHUB_WEBHOOK_SECRET', 'GITLAB_WEBHOOK_TOKEN', 'GITHUB_TOKEN', 'GITLAB_TOKEN'] as const;
+const SECRET_ENV = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'JENKINS_API_TOKEN',
+  'JENKINS_WEBHOOK_TOKEN',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITLAB_WEBHOOK_TOKEN',
+  'GITHUB_TOKEN',
+  'GITLAB_TOKEN',
+] as const;
 const PROXY_ENV = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'] as const;
 
 function envSecrets(): string[] {

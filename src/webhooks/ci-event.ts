@@ -70,14 +70,26 @@ export function sha256Hex(text: string): string {
 }
 
 /** The canonical-event hash. `revision` separates reruns that keep the run id (GitLab retries keep the pipeline id). */
-export function canonicalEventKey(parts: { source: CiEventSource; pipelineKey: string; runId: string; attempt?: number | undefined; revision?: string | undefined; outcome: CiOutcome }): string {
+export function canonicalEventKey(parts: {
+  source: CiEventSource;
+  pipelineKey: string;
+  runId: string;
+  attempt?: number | undefined;
+  revision?: string | undefined;
+  outcome: CiOutcome;
+}): string {
   return sha256Hex([parts.source, parts.pipelineKey, parts.runId, parts.attempt ?? '', parts.revision ?? '', parts.outcome].join('\n'));
 }
 
 /** "origin/main" / "refs/heads/main" → "main". */
 export function shortBranch(ref: string | null | undefined): string | undefined {
   if (!ref) return undefined;
-  return ref.replace(/^refs\/heads\//, '').replace(/^origin\//, '').replace(/^remotes\/origin\//, '') || undefined;
+  return (
+    ref
+      .replace(/^refs\/heads\//, '')
+      .replace(/^origin\//, '')
+      .replace(/^remotes\/origin\//, '') || undefined
+  );
 }
 
 /** Incident title when this event opens one. */
@@ -87,7 +99,10 @@ export function incidentTitle(event: CiEvent): string {
 
 /** Timeline text for this event. */
 export function timelineText(event: CiEvent): string {
-  const where = [event.branch && !event.label.includes(` on ${event.branch}`) ? `on ${event.branch}` : '', event.commit ? `commit ${event.commit.slice(0, 7)}` : '']
+  const where = [
+    event.branch && !event.label.includes(` on ${event.branch}`) ? `on ${event.branch}` : '',
+    event.commit ? `commit ${event.commit.slice(0, 7)}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const head = `${event.label} ${event.status}${where ? ` (${where})` : ''}`;
@@ -119,7 +134,8 @@ export function timelineData(event: CiEvent): Record<string, unknown> {
 }
 
 // The go command's own errors start with "go: " too, but its progress lines (downloading, finding…) are not errors.
-const ERROR_LINE = /\b(?:error|fatal|failed|failure|panic|denied|refused|not found|timed? ?out)\b|^go: (?!downloading |finding |extracting |found |added |upgraded |to add |creating )/i;
+const ERROR_LINE =
+  /\b(?:error|fatal|failed|failure|panic|denied|refused|not found|timed? ?out)\b|^go: (?!downloading |finding |extracting |found |added |upgraded |to add |creating )/i;
 
 /** First line of a log excerpt that looks like an error (trimmed to 300 characters). */
 export function pickFirstErrorLine(text: string | null | undefined, normalize: (line: string) => string = (l) => l): string | undefined {

@@ -26,7 +26,8 @@ export interface DeliveryDedup {
 export function dedupKeysFor(event: CiEvent): string[] {
   const keys: string[] = [];
   if (event.deliveryId) {
-    const id = event.deliveryId.length <= MAX_DELIVERY_ID_LENGTH && /^[\x21-\x7e]+$/.test(event.deliveryId) ? event.deliveryId : `sha256-${sha256Hex(event.deliveryId)}`;
+    const id =
+      event.deliveryId.length <= MAX_DELIVERY_ID_LENGTH && /^[\x21-\x7e]+$/.test(event.deliveryId) ? event.deliveryId : `sha256-${sha256Hex(event.deliveryId)}`;
     keys.push(`${event.source}:delivery:${id}`);
   }
   keys.push(`${event.source}:event:${event.eventKey}`);

@@ -129,7 +129,8 @@ function authenticated(source: CiEventSource, secret: string, request: WebhookRe
 function parse(source: CiEventSource, request: WebhookRequest): ParsedDelivery {
   const h = request.headers;
   if (source === 'jenkins') return parseJenkinsNotification(request.rawBody, headerValue(h, 'content-type'));
-  if (source === 'github') return parseGithubEvent(headerValue(h, 'x-github-event'), request.rawBody, headerValue(h, 'content-type'), headerValue(h, 'x-github-delivery'));
+  if (source === 'github')
+    return parseGithubEvent(headerValue(h, 'x-github-event'), request.rawBody, headerValue(h, 'content-type'), headerValue(h, 'x-github-delivery'));
   return parseGitlabPipeline(headerValue(h, 'x-gitlab-event'), request.rawBody, headerValue(h, 'idempotency-key'));
 }
 
@@ -151,7 +152,8 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
 
   if (!authenticated(source, secret, request)) {
     deps.logger?.warn({ source }, 'webhook refused: bad or missing credentials');
-    const what = source === 'github' ? 'missing or invalid X-Hub-Signature-256' : source === 'gitlab' ? 'missing or wrong X-Gitlab-Token' : 'missing or wrong token';
+    const what =
+      source === 'github' ? 'missing or invalid X-Hub-Signature-256' : source === 'gitlab' ? 'missing or wrong X-Gitlab-Token' : 'missing or wrong token';
     return fail(401, what);
   }
 

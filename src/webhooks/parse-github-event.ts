@@ -67,7 +67,10 @@ function outcomeOf(conclusion: string | null | undefined): CiOutcome {
 }
 
 function firstLine(text: string | null | undefined): string | undefined {
-  const line = text?.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = text
+    ?.split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   if (!line) return undefined;
   return line.length <= 300 ? line : `${line.slice(0, 299)}…`;
 }
@@ -88,7 +91,12 @@ function ignoredUnlessDone(event: CiEvent, action: string, status: string | null
   return { kind: 'event', event };
 }
 
-export function parseGithubEvent(eventName: string | undefined, rawBody: Buffer, contentType: string | undefined, deliveryId: string | undefined): ParsedDelivery {
+export function parseGithubEvent(
+  eventName: string | undefined,
+  rawBody: Buffer,
+  contentType: string | undefined,
+  deliveryId: string | undefined,
+): ParsedDelivery {
   if (!eventName) return invalid('missing X-GitHub-Event header');
   if (eventName === 'ping') return { kind: 'ping', message: 'pong: buildfix receives this hook' };
   if (eventName !== 'workflow_run' && eventName !== 'check_run') {

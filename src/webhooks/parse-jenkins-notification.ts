@@ -103,7 +103,9 @@ export function parseJenkinsNotification(rawBody: Buffer, contentType: string | 
   const firstError = pickFirstErrorLine(b.log?.slice(-256 * 1024), normalizeLine);
   if (firstError) event.firstErrorLine = firstError;
   if (outcome === 'other') {
-    const reason = ACTED_PHASES.has(phase) ? `build result ${status || 'unknown'} is neither FAILURE nor SUCCESS` : `phase ${phase}: the build has not finished`;
+    const reason = ACTED_PHASES.has(phase)
+      ? `build result ${status || 'unknown'} is neither FAILURE nor SUCCESS`
+      : `phase ${phase}: the build has not finished`;
     return { kind: 'ignored', reason, event };
   }
   return { kind: 'event', event };

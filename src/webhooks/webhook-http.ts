@@ -76,7 +76,13 @@ export interface WebhookHttpOptions {
 }
 
 /** Handles one webhook request for a known source (e.g. from a Bolt custom route). */
-export async function handleWebhookHttp(source: CiEventSource, req: IncomingMessage, res: ServerResponse, deps: WebhookDeps, options: WebhookHttpOptions = {}): Promise<void> {
+export async function handleWebhookHttp(
+  source: CiEventSource,
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: WebhookDeps,
+  options: WebhookHttpOptions = {},
+): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     send(res, 405, { ok: false, error: 'use POST' });

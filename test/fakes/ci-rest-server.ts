@@ -53,7 +53,8 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
     };
     const gh = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs$/.exec(url.pathname);
     if (gh?.[1]) {
-      if (req.headers.authorization !== `Bearer ${options.githubToken}`) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      if (req.headers.authorization !== `Bearer ${options.githubToken}`)
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
       const branch = url.searchParams.get('branch');
       const status = url.searchParams.get('status');
@@ -77,7 +78,10 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         .sort((a, b) => (asc ? a.id - b.id : b.id - a.id))
         .filter((p) => (ref ? p.ref === ref : true))
         .filter((p) => (status ? p.status === status : true));
-      return send(200, list.slice(0, perPage).map((p) => ({ ...p, web_url: `${base}/g/p/-/pipelines/${p.id}`, source: 'push' })));
+      return send(
+        200,
+        list.slice(0, perPage).map((p) => ({ ...p, web_url: `${base}/g/p/-/pipelines/${p.id}`, source: 'push' })),
+      );
     }
     send(404, { message: 'Not Found' });
   });

@@ -49,7 +49,13 @@ export async function startConnectProxy(options: ConnectProxyOptions = {}): Prom
       return;
     }
     const upstream = httpRequest(
-      { host: resolveTo, port: Number(target.port || 80), path: `${target.pathname}${target.search}`, method: req.method, headers: { ...req.headers, host: target.host } },
+      {
+        host: resolveTo,
+        port: Number(target.port || 80),
+        path: `${target.pathname}${target.search}`,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

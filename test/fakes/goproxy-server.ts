@@ -278,9 +278,7 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
     if (module.fail) return fail(res, module.fail, modulePath, undefined);
 
     if (rest === 'list') {
-      const lines = module.versions
-        .filter((v) => v.listed ?? !(v.fail && (v.fail.status === 404 || v.fail.status === 410)))
-        .map((v) => v.version);
+      const lines = module.versions.filter((v) => v.listed ?? !(v.fail && (v.fail.status === 404 || v.fail.status === 410))).map((v) => v.version);
       return send(res, 200, lines.map((l) => `${l}\n`).join(''));
     }
     if (rest === '@latest') {
@@ -329,7 +327,15 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
         // keep the raw path
       }
       const authorization = req.headers.authorization;
-      requests.push({ method: req.method ?? 'GET', path, query: url.search, status: res.statusCode, host: req.headers.host ?? '', ...(authorization ? { authorization } : {}), at: Date.now() });
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        query: url.search,
+        status: res.statusCode,
+        host: req.headers.host ?? '',
+        ...(authorization ? { authorization } : {}),
+        at: Date.now(),
+      });
       counts.set(path, (counts.get(path) ?? 0) + 1);
     };
     res.on('finish', finish);
@@ -348,10 +354,11 @@ export async function startGoProxyFake(options: GoProxyFakeOptions): Promise<GoP
     s.on('close', () => sockets.delete(s));
   });
   // TLS sockets that never finish the handshake still need closing.
-  if (options.tls) server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  if (options.tls)
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
 
   await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

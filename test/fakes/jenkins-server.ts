@@ -273,7 +273,15 @@ const PARAM_CLASSES: Record<NonNullable<FakeParamDef['type']>, string> = {
   password: 'PasswordParameterDefinition',
 };
 
-const PERMALINKS = ['lastBuild', 'lastSuccessfulBuild', 'lastFailedBuild', 'lastCompletedBuild', 'lastStableBuild', 'lastUnstableBuild', 'lastUnsuccessfulBuild'] as const;
+const PERMALINKS = [
+  'lastBuild',
+  'lastSuccessfulBuild',
+  'lastFailedBuild',
+  'lastCompletedBuild',
+  'lastStableBuild',
+  'lastUnstableBuild',
+  'lastUnsuccessfulBuild',
+] as const;
 
 class Answered extends Error {}
 
@@ -359,7 +367,11 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
   const csrf = options.csrf ?? 'required';
   const contextPath = (options.contextPath ?? '').replace(/\/+$/, '');
   const leftTtl = options.leftItemTtlMs ?? 5 * 60_000;
-  const faults: Array<FakeFault & { left: number; skipLeft: number }> = (options.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity, skipLeft: f.skip ?? 0 }));
+  const faults: Array<FakeFault & { left: number; skipLeft: number }> = (options.faults ?? []).map((f) => ({
+    ...f,
+    left: f.times ?? Infinity,
+    skipLeft: f.skip ?? 0,
+  }));
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const startedAt = Date.now();
@@ -409,7 +421,11 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       connected,
       temporarilyOffline: n.temporarilyOffline ?? false,
       offlineCauseReason: n.offlineCauseReason ?? '',
-      offlineCauseClass: n.temporarilyOffline ? 'hudson.slaves.OfflineCause$UserCause' : connected ? undefined : 'hudson.slaves.OfflineCause$ChannelTermination',
+      offlineCauseClass: n.temporarilyOffline
+        ? 'hudson.slaves.OfflineCause$UserCause'
+        : connected
+          ? undefined
+          : 'hudson.slaves.OfflineCause$ChannelTermination',
       launchSupported: n.launchSupported ?? true,
       launchMs: n.launchMs ?? 0,
       launchFails: n.launchFails ?? false,
@@ -449,7 +465,10 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
         pinnedBuilding: false,
         consoleLines: item.plan.console ?? ['+ go mod download', '+ go build ./...'],
         presetConsole: undefined,
-        git: typeof gitPlan === 'function' ? gitPlan(item.params) : (gitPlan ?? [{ sha: fakeSha(`${item.job}#${number}`), remoteUrls: [`https://git.example.test/${item.job}.git`], branch: 'origin/main' }]),
+        git:
+          typeof gitPlan === 'function'
+            ? gitPlan(item.params)
+            : (gitPlan ?? [{ sha: fakeSha(`${item.job}#${number}`), remoteUrls: [`https://git.example.test/${item.job}.git`], branch: 'origin/main' }]),
         user: item.user,
       };
       job.builds.push(build);
@@ -483,7 +502,8 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     }
   }
 
-  const isBuilding = (b: FakeBuildState, now: number): boolean => b.pinnedBuilding || (b.finalResult !== null && now < b.startedAt + b.buildMs) || b.finalResult === null;
+  const isBuilding = (b: FakeBuildState, now: number): boolean =>
+    b.pinnedBuilding || (b.finalResult !== null && now < b.startedAt + b.buildMs) || b.finalResult === null;
 
   function consoleOf(b: FakeBuildState, now: number): string {
     if (b.presetConsole !== undefined) return b.presetConsole;
@@ -497,10 +517,16 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
   }
 
   // ---- JSON shapes ----
-  const jobUrl = (name: string): string => `${root}${name.split('/').map((s) => `job/${encodeURIComponent(s)}/`).join('')}`;
+  const jobUrl = (name: string): string =>
+    `${root}${name
+      .split('/')
+      .map((s) => `job/${encodeURIComponent(s)}/`)
+      .join('')}`;
   const buildUrl = (b: FakeBuildState): string => `${jobUrl(b.job)}${b.number}/`;
-  const jobClass = (j: FakeJobState): string => (j.def.kind === 'pipeline' ? 'org.jenkinsci.plugins.workflow.job.WorkflowJob' : 'hudson.model.FreeStyleProject');
-  const buildClass = (j: FakeJobState): string => (j.def.kind === 'pipeline' ? 'org.jenkinsci.plugins.workflow.job.WorkflowRun' : 'hudson.model.FreeStyleBuild');
+  const jobClass = (j: FakeJobState): string =>
+    j.def.kind === 'pipeline' ? 'org.jenkinsci.plugins.workflow.job.WorkflowJob' : 'hudson.model.FreeStyleProject';
+  const buildClass = (j: FakeJobState): string =>
+    j.def.kind === 'pipeline' ? 'org.jenkinsci.plugins.workflow.job.WorkflowRun' : 'hudson.model.FreeStyleBuild';
   const ref = (j: FakeJobState, b: FakeBuildState | undefined): unknown => (b ? { _class: buildClass(j), number: b.number, url: buildUrl(b) } : null);
 
   function permalink(j: FakeJobState, which: (typeof PERMALINKS)[number], now: number): FakeBuildState | undefined {
@@ -526,7 +552,8 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
 
   function paramDefJson(p: FakeParamDef): unknown {
     const type = PARAM_CLASSES[p.type ?? 'string'];
-    const value = p.type === 'boolean' ? p.default === true || p.default === 'true' : p.type === 'choice' ? (p.default ?? p.choices?.[0] ?? '') : (p.default ?? '');
+    const value =
+      p.type === 'boolean' ? p.default === true || p.default === 'true' : p.type === 'choice' ? (p.default ?? p.choices?.[0] ?? '') : (p.default ?? '');
     return {
       _class: `hudson.model.${type}`,
       defaultParameterValue: { _class: `hudson.model.${type.replace('Definition', 'Value')}`, name: p.name, value: p.type === 'password' ? undefined : value },
@@ -564,9 +591,15 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     const building = isBuilding(b, now);
     const actions: unknown[] = [];
     if (Object.keys(b.params).length > 0) {
-      actions.push({ _class: 'hudson.model.ParametersAction', parameters: Object.entries(b.params).map(([name, value]) => ({ _class: 'hudson.model.StringParameterValue', name, value })) });
+      actions.push({
+        _class: 'hudson.model.ParametersAction',
+        parameters: Object.entries(b.params).map(([name, value]) => ({ _class: 'hudson.model.StringParameterValue', name, value })),
+      });
     }
-    actions.push({ _class: 'hudson.model.CauseAction', causes: [{ _class: 'hudson.model.Cause$UserIdCause', shortDescription: `Started by user ${b.user}`, userId: b.user }] });
+    actions.push({
+      _class: 'hudson.model.CauseAction',
+      causes: [{ _class: 'hudson.model.Cause$UserIdCause', shortDescription: `Started by user ${b.user}`, userId: b.user }],
+    });
     for (const g of b.git) {
       actions.push({
         _class: 'hudson.plugins.git.util.BuildData',
@@ -610,7 +643,9 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
         buildable: false,
         id: item.id,
         inQueueSince: item.createdAt,
-        params: Object.entries(item.params).map(([k, v]) => `\n${k}=${v}`).join(''),
+        params: Object.entries(item.params)
+          .map(([k, v]) => `\n${k}=${v}`)
+          .join(''),
         stuck: false,
         task,
         url: `queue/item/${item.id}/`,
@@ -698,12 +733,17 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     const u = ctx.auth.user;
     if (!u || !(u.denied ?? []).includes(permission)) return;
     const title = PERMISSION_TITLES[permission] ?? permission;
-    send(ctx, 403, `<html><head><title>Access Denied [Jenkins]</title></head><body><h1>Access Denied</h1><p>${u.user} is missing the ${title} permission</p></body></html>`, {
-      'x-you-are-authenticated-as': u.user,
-      'x-you-are-in-group-disabled': 'JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true or use /whoAmI to diagnose',
-      'x-required-permission': permission,
-      'x-permission-implied-by': 'hudson.model.Hudson.Administer',
-    });
+    send(
+      ctx,
+      403,
+      `<html><head><title>Access Denied [Jenkins]</title></head><body><h1>Access Denied</h1><p>${u.user} is missing the ${title} permission</p></body></html>`,
+      {
+        'x-you-are-authenticated-as': u.user,
+        'x-you-are-in-group-disabled': 'JENKINS-39402: use -Dhudson.security.AccessDeniedException2.REPORT_GROUP_HEADERS=true or use /whoAmI to diagnose',
+        'x-required-permission': permission,
+        'x-permission-implied-by': 'hudson.model.Hudson.Administer',
+      },
+    );
   }
 
   function crumbFor(session: string | undefined): string {
@@ -758,7 +798,11 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
           fullName: name,
           name: name.split('/').pop(),
           url: jobUrl(name),
-          jobs: [...children].map((c) => ({ _class: jobs.has(`${name}/${c}`) ? 'hudson.model.FreeStyleProject' : 'com.cloudbees.hudson.plugins.folder.Folder', name: c, url: jobUrl(`${name}/${c}`) })),
+          jobs: [...children].map((c) => ({
+            _class: jobs.has(`${name}/${c}`) ? 'hudson.model.FreeStyleProject' : 'com.cloudbees.hudson.plugins.folder.Folder',
+            name: c,
+            url: jobUrl(`${name}/${c}`),
+          })),
         });
       }
       return notFound(ctx);
@@ -774,7 +818,11 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     }
     if (rest.length >= 2) {
       const sel = rest[0] as string;
-      const b = /^\d+$/.test(sel) ? job.builds.find((x) => x.number === Number(sel)) : (PERMALINKS as readonly string[]).includes(sel) ? permalink(job, sel as (typeof PERMALINKS)[number], now) : undefined;
+      const b = /^\d+$/.test(sel)
+        ? job.builds.find((x) => x.number === Number(sel))
+        : (PERMALINKS as readonly string[]).includes(sel)
+          ? permalink(job, sel as (typeof PERMALINKS)[number], now)
+          : undefined;
       if (!b) return notFound(ctx);
       const what = rest.slice(1).join('/');
       if (what === 'api/json') return json(ctx, buildJson(job, b, now));
@@ -810,7 +858,17 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     const same = [...queue.values()].find((q) => q.job === job.def.name && q.leftAt === undefined && JSON.stringify(q.params) === JSON.stringify(params));
     if (same) return send(ctx, kind === 'buildWithParameters' ? 303 : 201, '', { location: `${root}queue/item/${same.id}/` });
     const id = nextQueueId++;
-    queue.set(id, { id, job: job.def.name, params, createdAt: now, plan: planOf(job), cancelled: false, leftAt: undefined, build: undefined, user: ctx.auth.user?.user ?? 'anonymous' });
+    queue.set(id, {
+      id,
+      job: job.def.name,
+      params,
+      createdAt: now,
+      plan: planOf(job),
+      cancelled: false,
+      leftAt: undefined,
+      build: undefined,
+      user: ctx.auth.user?.user ?? 'anonymous',
+    });
     return send(ctx, 201, '', { location: `${root}queue/item/${id}/` });
   }
 
@@ -820,7 +878,13 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       const list = [...nodes.values()];
       const busy = list.reduce((s, n) => s + (n.connected ? Math.min(n.busy, n.numExecutors) : 0), 0);
       const total = list.reduce((s, n) => s + n.numExecutors, 0);
-      return json(ctx, { _class: 'hudson.model.ComputerSet', busyExecutors: busy, computer: list.map(computerJson), displayName: 'Nodes', totalExecutors: total });
+      return json(ctx, {
+        _class: 'hudson.model.ComputerSet',
+        busyExecutors: busy,
+        computer: list.map(computerJson),
+        displayName: 'Nodes',
+        totalExecutors: total,
+      });
     }
     const name = segs[1] as string;
     const n = nodes.get(name);
@@ -897,15 +961,32 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
         session = `node0${randomBytes(6).toString('hex')}`;
         headers['set-cookie'] = `JSESSIONID.fake=${session}; Path=/; HttpOnly`;
       }
-      return send(ctx, 200, JSON.stringify({ _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: crumbFor(session), crumbRequestField: 'Jenkins-Crumb' }), headers);
+      return send(
+        ctx,
+        200,
+        JSON.stringify({ _class: 'hudson.security.csrf.DefaultCrumbIssuer', crumb: crumbFor(session), crumbRequestField: 'Jenkins-Crumb' }),
+        headers,
+      );
     }
     if (path === 'whoAmI/api/json') {
       const u = ctx.auth.user;
-      return json(ctx, { _class: 'hudson.security.WhoAmI', anonymous: !u, authenticated: true, authorities: u ? ['authenticated'] : ['anonymous'], name: u?.user ?? 'anonymous' });
+      return json(ctx, {
+        _class: 'hudson.security.WhoAmI',
+        anonymous: !u,
+        authenticated: true,
+        authorities: u ? ['authenticated'] : ['anonymous'],
+        name: u?.user ?? 'anonymous',
+      });
     }
     if (path === 'api/json') {
       const top = new Set([...jobs.keys()].map((k) => k.split('/')[0] as string));
-      return json(ctx, { _class: 'hudson.model.Hudson', mode: 'NORMAL', useCrumbs: csrf !== 'off', useSecurity: true, jobs: [...top].map((name) => ({ name, url: jobUrl(name) })) });
+      return json(ctx, {
+        _class: 'hudson.model.Hudson',
+        mode: 'NORMAL',
+        useCrumbs: csrf !== 'off',
+        useSecurity: true,
+        jobs: [...top].map((name) => ({ name, url: jobUrl(name) })),
+      });
     }
     if (segs[0] === 'queue' && segs[1] === 'item' && segs.length === 5 && segs[3] === 'api' && segs[4] === 'json') {
       const item = queue.get(Number(segs[2]));
@@ -989,7 +1070,10 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
         if (fault.status !== undefined) send(ctx, fault.status, fault.body ?? errorPage(fault.status, 'Injected fault'), fault.headers ?? {});
       }
       if (auth.via === 'invalid') {
-        const claimed = Buffer.from(/^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '', 'base64').toString('utf8').split(':')[0] ?? '';
+        const claimed =
+          Buffer.from(/^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '', 'base64')
+            .toString('utf8')
+            .split(':')[0] ?? '';
         send(ctx, 401, errorPage(401, `Invalid password/token for user: ${claimed}`), { 'www-authenticate': 'Basic realm="Jenkins"' });
       }
       if (auth.via === 'anonymous') {

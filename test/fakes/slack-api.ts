@@ -87,7 +87,20 @@ export const RATE_LIMITS: Record<string, RateLimit> = {
 };
 
 /** Block Kit limits Slack enforces (the Block Kit reference; @slack/types). */
-export const BLOCK_LIMITS = { blocks: 50, sectionText: 3000, fields: 10, fieldText: 2000, headerText: 150, contextElements: 10, elementText: 3000, actionsElements: 25, buttonText: 75, buttonValue: 2000, id: 255, url: 3000 } as const;
+export const BLOCK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  headerText: 150,
+  contextElements: 10,
+  elementText: 3000,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  id: 255,
+  url: 3000,
+} as const;
 /** Characters of text across a message's blocks beyond which Slack answers msg_blocks_too_long (bolt-js #2509/#2867: refused at 11.3k–13.2k). */
 export const BLOCKS_TEXT_LIMIT = 12_000;
 /** The top-level text Slack accepts (msg_too_long past it). */
@@ -123,7 +136,8 @@ export function checkMessage(args: Record<string, unknown>): string | undefined 
         const n = textLength(b.text);
         if (b.text && (n < 1 || n > BLOCK_LIMITS.sectionText)) return 'invalid_blocks';
         if (!b.text && !Array.isArray(b.fields)) return 'invalid_blocks';
-        if (Array.isArray(b.fields) && (b.fields.length > BLOCK_LIMITS.fields || b.fields.some((f: Json) => textLength(f) > BLOCK_LIMITS.fieldText))) return 'invalid_blocks';
+        if (Array.isArray(b.fields) && (b.fields.length > BLOCK_LIMITS.fields || b.fields.some((f: Json) => textLength(f) > BLOCK_LIMITS.fieldText)))
+          return 'invalid_blocks';
         break;
       }
       case 'header':
@@ -214,7 +228,8 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
   const windows = new Map<string, number[]>();
   /** After a 429, the key answers 429 until then (epoch ms), as Slack does. */
   const blockedUntil = new Map<string, number>();
-  const limitKey = (method: string, args: Record<string, unknown>): string => (limits[method]?.perChannel ? `${method}:${String(args.channel ?? args.channel_id ?? '')}` : method);
+  const limitKey = (method: string, args: Record<string, unknown>): string =>
+    limits[method]?.perChannel ? `${method}:${String(args.channel ?? args.channel_id ?? '')}` : method;
   const rateLimited = (method: string, args: Record<string, unknown>): number | undefined => {
     const key = limitKey(method, args);
     const now = Date.now();
@@ -252,7 +267,9 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
 
   async function handleApi(method: string, req: IncomingMessage, res: ServerResponse, raw: Buffer, path: string): Promise<void> {
     const ct = String(req.headers['content-type'] ?? '');
-    const args: Record<string, unknown> = ct.includes('application/json') ? (JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>) : parseForm(raw.toString('utf8'));
+    const args: Record<string, unknown> = ct.includes('application/json')
+      ? (JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>)
+      : parseForm(raw.toString('utf8'));
     const base = { method, args, path, at: Date.now() };
     const script = scripts.get(method);
     const failure = script?.shift();
@@ -265,8 +282,7 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
         // Slack keeps answering 429 until Retry-After has passed.
         blockedUntil.set(limitKey(method, args), Date.now() + failure.retryAfter * 1000);
         json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
-      }
-      else {
+      } else {
         res.writeHead(failure.status, { 'content-type': 'text/plain' });
         res.end('upstream failure');
       }
@@ -465,7 +481,11 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
         const w = { predicate, resolve: (c: RecordedSlackCall) => (clearTimeout(timer), resolve(c)) };
         const timer = setTimeout(() => {
           waiters.delete(w);
-          reject(new Error(`no matching Slack call within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}${c.ok ? '' : `!${c.error ?? c.status}`}`).join(', ')}`));
+          reject(
+            new Error(
+              `no matching Slack call within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method}${c.ok ? '' : `!${c.error ?? c.status}`}`).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(w);
       });
@@ -494,18 +514,21 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
  */
 export function escapeLikeSlack(typed: string, directory: { users?: Record<string, string>; channels?: Record<string, string> } = {}): string {
   const escaped = typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return escaped.replace(/(https?:\/\/[^\s]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|(^|\s)@(here|channel|everyone)\b|(^|\s)@([a-z0-9._-]+)|(^|\s)#([a-z0-9._-]+)/g, (whole, url?: string, email?: string, sp1?: string, special?: string, sp2?: string, user?: string, sp3?: string, channel?: string) => {
-    if (url) return `<${url}>`;
-    if (email) return `<mailto:${email}|${email}>`;
-    if (special) return `${sp1 ?? ''}<!${special}>`;
-    if (user) {
-      const id = directory.users?.[user];
-      return id ? `${sp2 ?? ''}<@${id}|${user}>` : whole;
-    }
-    if (channel) {
-      const id = directory.channels?.[channel];
-      return id ? `${sp3 ?? ''}<#${id}|${channel}>` : whole;
-    }
-    return whole;
-  });
+  return escaped.replace(
+    /(https?:\/\/[^\s]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|(^|\s)@(here|channel|everyone)\b|(^|\s)@([a-z0-9._-]+)|(^|\s)#([a-z0-9._-]+)/g,
+    (whole, url?: string, email?: string, sp1?: string, special?: string, sp2?: string, user?: string, sp3?: string, channel?: string) => {
+      if (url) return `<${url}>`;
+      if (email) return `<mailto:${email}|${email}>`;
+      if (special) return `${sp1 ?? ''}<!${special}>`;
+      if (user) {
+        const id = directory.users?.[user];
+        return id ? `${sp2 ?? ''}<@${id}|${user}>` : whole;
+      }
+      if (channel) {
+        const id = directory.channels?.[channel];
+        return id ? `${sp3 ?? ''}<#${id}|${channel}>` : whole;
+      }
+      return whole;
+    },
+  );
 }

@@ -39,11 +39,26 @@ export async function createTestCa(options: { commonName?: string; organization?
   const keyPath = join(dir, 'ca.key');
   await runCommand(
     [
-      'openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPath, '-out', certPath, '-days', '2',
-      '-subj', `/CN=${commonName}/O=${organization}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${commonName}/O=${organization}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ],
     { timeoutMs: 30_000 },
   );
@@ -61,11 +76,44 @@ export async function issueCertificate(ca: TestCa, names: string[]): Promise<Iss
   const san = names.map((n) => (/^[\d.]+$/.test(n) || n.includes(':') ? `IP:${n}` : `DNS:${n}`)).join(',');
   await writeFile(extPath, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n`);
   await runCommand(
-    ['openssl', 'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${names[0] ?? 'localhost'}`],
+    [
+      'openssl',
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      csrPath,
+      '-subj',
+      `/CN=${names[0] ?? 'localhost'}`,
+    ],
     { timeoutMs: 30_000 },
   );
   await runCommand(
-    ['openssl', 'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '2', '-extfile', extPath, '-out', certPath],
+    [
+      'openssl',
+      'x509',
+      '-req',
+      '-in',
+      csrPath,
+      '-CA',
+      ca.certPath,
+      '-CAkey',
+      ca.keyPath,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
+      '-days',
+      '2',
+      '-extfile',
+      extPath,
+      '-out',
+      certPath,
+    ],
     { timeoutMs: 30_000 },
   );
   return { certPem: await readFile(certPath, 'utf8'), keyPem: await readFile(keyPath, 'utf8') };

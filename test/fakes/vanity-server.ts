@@ -90,7 +90,9 @@ export async function startVanityServer(options: VanityServerOptions): Promise<V
     const importPath = rule?.metaFor ?? `${req.headers.host?.replace(/:80$/, '') ?? host}${path === '/' ? '' : path}`;
     const tags = rule?.noMeta || url.searchParams.get('go-get') !== '1' ? [] : imports.filter((i) => hasPathPrefix(importPath, i.prefix));
     const metas = tags.map((t) => `<meta name="go-import" content="${escapeHtml(`${t.prefix} ${t.vcs} ${t.repo}`)}">`).join('\n');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!DOCTYPE html>\n<html><head>\n${metas}\n</head><body>${escapeHtml(importPath)}</body></html>\n`);
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!DOCTYPE html>\n<html><head>\n${metas}\n</head><body>${escapeHtml(importPath)}</body></html>\n`);
   };
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createHttpServer(handler);
   const sockets = new Set<Socket>();

@@ -21,7 +21,8 @@ export async function makeHistory(root: string, name: string, commits: HistoryCo
   const work = join(root, `${name}-work`);
   await mkdir(work, { recursive: true });
   const env = isolatedGitEnv(root);
-  const git = (args: string[], extra: Record<string, string> = {}) => runCommand(['git', '-c', 'init.defaultBranch=main', ...args], { cwd: work, env: { ...env, ...extra }, timeoutMs: 30_000 });
+  const git = (args: string[], extra: Record<string, string> = {}) =>
+    runCommand(['git', '-c', 'init.defaultBranch=main', ...args], { cwd: work, env: { ...env, ...extra }, timeoutMs: 30_000 });
   await git(['init', '-q']);
   const shas: string[] = [];
   for (const c of commits) {

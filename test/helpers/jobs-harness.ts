@@ -38,7 +38,12 @@ export async function deleteKeys(url: string, fragment: string): Promise<void> {
   }
 }
 
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -82,7 +87,24 @@ export async function startOwnRedis(options: { persist: boolean }): Promise<OwnR
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'buildfix-redis-'));
   let child: ChildProcess | undefined;
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--daemonize', 'no', '--appendonly', options.persist ? 'yes' : 'no', '--appendfsync', 'always', '--logfile', ''];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--appendonly',
+    options.persist ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--logfile',
+    '',
+  ];
   const url = `redis://127.0.0.1:${port}`;
   const ping = async (): Promise<boolean> => {
     const r = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });

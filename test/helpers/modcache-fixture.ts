@@ -24,10 +24,23 @@ export interface ModcacheFixture {
 }
 
 export const FIXTURE_MODULES: FakeModule[] = [
-  { path: 'example.test/alpha', versions: [{ version: 'v1.0.0', goMod: 'module example.test/alpha\n\ngo 1.19\n\nrequire example.test/charlie v1.1.0\n', files: { 'a.go': 'package alpha\n' } }] },
-  { path: 'example.test/Bravo', versions: [{ version: 'v1.2.0', goMod: 'module example.test/Bravo\n\ngo 1.19\n\nrequire example.test/charlie v1.0.0\n', files: { 'b.go': 'package bravo\n' } }] },
+  {
+    path: 'example.test/alpha',
+    versions: [
+      { version: 'v1.0.0', goMod: 'module example.test/alpha\n\ngo 1.19\n\nrequire example.test/charlie v1.1.0\n', files: { 'a.go': 'package alpha\n' } },
+    ],
+  },
+  {
+    path: 'example.test/Bravo',
+    versions: [
+      { version: 'v1.2.0', goMod: 'module example.test/Bravo\n\ngo 1.19\n\nrequire example.test/charlie v1.0.0\n', files: { 'b.go': 'package bravo\n' } },
+    ],
+  },
   // No go line: go reads its whole requirement graph (unpruned), so charlie v1.0.0's go.mod is needed without its zip.
-  { path: 'example.test/delta', versions: [{ version: 'v0.3.0', goMod: 'module example.test/delta\n\nrequire example.test/charlie v1.0.0\n', files: { 'd.go': 'package delta\n' } }] },
+  {
+    path: 'example.test/delta',
+    versions: [{ version: 'v0.3.0', goMod: 'module example.test/delta\n\nrequire example.test/charlie v1.0.0\n', files: { 'd.go': 'package delta\n' } }],
+  },
   {
     path: 'example.test/charlie',
     versions: [
@@ -77,7 +90,12 @@ export async function createModcacheFixture(): Promise<ModcacheFixture> {
     const gopath = join(root, 'gopath');
     await mkdir(repo, { recursive: true });
     await writeFile(join(repo, 'go.mod'), FIXTURE_GO_MOD);
-    const res = await runCommand(['go', 'mod', 'download', '-json'], { cwd: repo, timeoutMs: 30_000, inheritEnv: [], env: goEnvFor(gopath, { GOPROXY: proxy.url }) });
+    const res = await runCommand(['go', 'mod', 'download', '-json'], {
+      cwd: repo,
+      timeoutMs: 30_000,
+      inheritEnv: [],
+      env: goEnvFor(gopath, { GOPROXY: proxy.url }),
+    });
     const downloaded = JSON.parse(`[${res.stdout.replace(/}\s*{/g, '},{')}]`) as ModcacheFixture['downloaded'];
     const sum = downloaded.flatMap((d) => [`${d.Path} ${d.Version} ${d.Sum}`, `${d.Path} ${d.Version}/go.mod ${d.GoModSum}`]);
     // go.mod files go read for the graph only (no zip): their /go.mod lines complete go.sum (the drill's go verifies them).
@@ -85,7 +103,9 @@ export async function createModcacheFixture(): Promise<ModcacheFixture> {
     for (const m of FIXTURE_MODULES) {
       for (const v of m.versions) {
         if (have.has(`${m.path} ${v.version}`)) continue;
-        const text = await readFile(join(gopath, 'pkg', 'mod', 'cache', 'download', escapePath(m.path), '@v', `${v.version}.mod`), 'utf8').catch(() => undefined);
+        const text = await readFile(join(gopath, 'pkg', 'mod', 'cache', 'download', escapePath(m.path), '@v', `${v.version}.mod`), 'utf8').catch(
+          () => undefined,
+        );
         if (text !== undefined) sum.push(`${m.path} ${v.version}/go.mod ${goModHash(text)}`);
       }
     }

@@ -11,7 +11,11 @@ export interface CliRun extends RunResult {
 }
 
 /** A clean environment: only what the test passes (plus PATH), so the host's GOPROXY etc. never leak in. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}, options: { input?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { input?: string; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliRun> {
   const result = await runCommand([NODE, BIN, ...args], {
     inheritEnv: ['PATH'],
     env: { HOME: process.env.HOME, LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },

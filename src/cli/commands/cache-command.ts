@@ -21,7 +21,9 @@ export async function runCacheCommand(argv: string[], ctx: CliContext): Promise<
     const near = sub ? nearestWord(sub, Object.keys(SPEC.subcommands)) : undefined;
     const warm = sub === 'warm' ? ' (`cache warm` runs the warm-modcache job from chat: /buildfix cache warm <agent> <repo>)' : '';
     throw new UsageError(
-      sub ? `unknown cache command "${sub.slice(0, 40)}"${near ? ` (did you mean \`${near}\`?)` : ''}${warm}\nusage: ${commandUsage(SPEC)}` : `missing cache command\nusage: ${commandUsage(SPEC)}`,
+      sub
+        ? `unknown cache command "${sub.slice(0, 40)}"${near ? ` (did you mean \`${near}\`?)` : ''}${warm}\nusage: ${commandUsage(SPEC)}`
+        : `missing cache command\nusage: ${commandUsage(SPEC)}`,
     );
   }
   const args = parseArgs(rest, SPEC.subcommands.status);
@@ -30,7 +32,8 @@ export async function runCacheCommand(argv: string[], ctx: CliContext): Promise<
   try {
     const modcache = await agentModcache(args.options.get('modcache'), config.goEnv, { signal: ctx.signal });
     const readiness = await checkModcacheReadiness(target.dir, modcache, { signal: ctx.signal, goEnv: config.goEnv });
-    if (args.flags.has('json')) ctx.stdout.write(`${JSON.stringify({ target: target.origin, ...readiness, dir: target.cloned ? undefined : readiness.dir })}\n`);
+    if (args.flags.has('json'))
+      ctx.stdout.write(`${JSON.stringify({ target: target.origin, ...readiness, dir: target.cloned ? undefined : readiness.dir })}\n`);
     else ctx.stdout.write(renderReadiness(readiness, target.origin));
     return readiness.wouldPass ? 0 : 1;
   } finally {

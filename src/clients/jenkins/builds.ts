@@ -170,7 +170,11 @@ export async function getJob(client: JenkinsTransport, job: string, opts: { sign
 /** One build by number or permalink (lastBuild, lastSuccessfulBuild, …). */
 export async function getBuild(client: JenkinsTransport, job: string, build: number | string, opts: { signal?: AbortSignal } = {}): Promise<BuildInfo> {
   const name = normalizeJobName(job);
-  const json = await client.getJson(`${buildPath(name, build)}/api/json`, BuildJson, { query: { tree: TREE.build }, subject: describeBuild(name, build), ...opts });
+  const json = await client.getJson(`${buildPath(name, build)}/api/json`, BuildJson, {
+    query: { tree: TREE.build },
+    subject: describeBuild(name, build),
+    ...opts,
+  });
   return toBuildInfo(client, name, json);
 }
 
@@ -225,7 +229,12 @@ export function checkBuildable(info: JobInfo, params: BuildParams | undefined): 
   const names = Object.keys(params ?? {});
   if (names.length === 0) return;
   if (info.parameters.length === 0) {
-    throw new JenkinsJobError(info.name, 'not-parameterized', `job '${info.name}' takes no parameters, but ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} given`, { given: names });
+    throw new JenkinsJobError(
+      info.name,
+      'not-parameterized',
+      `job '${info.name}' takes no parameters, but ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} given`,
+      { given: names },
+    );
   }
   const declared = new Set(info.parameters.map((p) => p.name));
   const unknown = names.filter((n) => !declared.has(n));
@@ -328,7 +337,11 @@ export async function waitForBuild(client: JenkinsTransport, job: string, number
       timeoutMs,
       signal: opts.signal,
       onTimeout: (waited) =>
-        new JenkinsWaitTimeoutError('build', `${describeBuild(name, number)} was still running after ${formatDuration(waited)}; it was left running: ${url}`, waited),
+        new JenkinsWaitTimeoutError(
+          'build',
+          `${describeBuild(name, number)} was still running after ${formatDuration(waited)}; it was left running: ${url}`,
+          waited,
+        ),
     },
   );
   const result = info.result as BuildResult;
@@ -342,14 +355,22 @@ export async function waitForBuild(client: JenkinsTransport, job: string, number
  */
 export async function triggerBuild(client: JenkinsTransport, job: string, params?: BuildParams, opts: TriggerOptions = {}): Promise<BuildRun> {
   const signal = opts.signal ? { signal: opts.signal } : {};
-  const queued = await queueBuild(client, job, params, { ...signal, ...(opts.jobInfo ? { jobInfo: opts.jobInfo } : {}), ...(opts.quietPeriod ? { quietPeriod: true } : {}) });
+  const queued = await queueBuild(client, job, params, {
+    ...signal,
+    ...(opts.jobInfo ? { jobInfo: opts.jobInfo } : {}),
+    ...(opts.quietPeriod ? { quietPeriod: true } : {}),
+  });
   return followQueuedBuild(client, queued, opts);
 }
 
 /** The waiting half of triggerBuild, for callers that queued the build themselves. */
 export async function followQueuedBuild(client: JenkinsTransport, queued: QueuedBuild, opts: TriggerOptions = {}): Promise<BuildRun> {
   const common = { ...(opts.pollIntervalMs ? { pollIntervalMs: opts.pollIntervalMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
-  const started = await waitForQueueItem(client, queued, { ...common, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), timeoutMs: opts.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS });
+  const started = await waitForQueueItem(client, queued, {
+    ...common,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    timeoutMs: opts.queueTimeoutMs ?? DEFAULT_QUEUE_TIMEOUT_MS,
+  });
   notify(opts.onProgress, { phase: 'started', job: queued.job, queueId: queued.queueId, number: started.number, url: started.url });
   if (opts.until === 'started') {
     return { job: queued.job, queueId: queued.queueId, number: started.number, url: started.url, building: true, result: null, durationMs: null };
@@ -425,7 +446,12 @@ export async function streamProgressiveText(
       intervalMs: opts.pollIntervalMs ?? client.pollIntervalMs,
       timeoutMs,
       signal: opts.signal,
-      onTimeout: (waited) => new JenkinsWaitTimeoutError('log', `the log of ${describeBuild(name, number)} was still growing after ${formatDuration(waited)}; stopped following it at byte ${offset}`, waited),
+      onTimeout: (waited) =>
+        new JenkinsWaitTimeoutError(
+          'log',
+          `the log of ${describeBuild(name, number)} was still growing after ${formatDuration(waited)}; stopped following it at byte ${offset}`,
+          waited,
+        ),
     },
   );
 }

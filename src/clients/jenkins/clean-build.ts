@@ -75,9 +75,14 @@ export async function cleanBuild(client: JenkinsTransport, job: string, opts: Cl
     const declared = info.parameters.length > 0 ? `it declares ${info.parameters.map((p) => p.name).join(', ')}` : 'it declares no parameters';
     const how = `add a string parameter with that name to the job and use it in the build, or set goflagsParam/goproxyParam in the buildfix config`;
     if (opts.strictOverrides ?? true) {
-      throw new JenkinsJobError(name, 'unsupported-overrides', `job '${name}' does not accept the ${list} override${refusedOverrides.length > 1 ? 's' : ''}: ${declared}; ${how}. Nothing was changed.`, {
-        refused: refusedOverrides,
-      });
+      throw new JenkinsJobError(
+        name,
+        'unsupported-overrides',
+        `job '${name}' does not accept the ${list} override${refusedOverrides.length > 1 ? 's' : ''}: ${declared}; ${how}. Nothing was changed.`,
+        {
+          refused: refusedOverrides,
+        },
+      );
     }
     notes.push(`not applied: ${list}; ${declared}`);
   }

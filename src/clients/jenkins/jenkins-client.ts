@@ -207,7 +207,11 @@ export class JenkinsClient implements JenkinsTransport {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Deadline()), timeoutMs);
     const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
-    const headers: Record<string, string> = { authorization: this.#authHeader, accept: 'application/json, text/plain;q=0.9, */*;q=0.5', 'user-agent': this.#userAgent };
+    const headers: Record<string, string> = {
+      authorization: this.#authHeader,
+      accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
+      'user-agent': this.#userAgent,
+    };
     if (crumb) headers[crumb.field] = crumb.value;
     if (this.#cookies.size > 0) headers.cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
@@ -273,19 +277,28 @@ export class JenkinsClient implements JenkinsTransport {
       data = JSON.parse(res.body.toString('utf8'));
     } catch (err) {
       const type = res.headers['content-type'] ?? 'no content type';
-      throw new JenkinsError(`Jenkins answered GET ${shownPath(res.path)} with ${type}, not JSON: is JENKINS_URL (${this.origin}) the Jenkins root and not a login or proxy page?`, {
-        kind: 'bad-response',
-        method: 'GET',
-        path: shownPath(res.path),
-        status: res.status,
-        cause: err,
-      });
+      throw new JenkinsError(
+        `Jenkins answered GET ${shownPath(res.path)} with ${type}, not JSON: is JENKINS_URL (${this.origin}) the Jenkins root and not a login or proxy page?`,
+        {
+          kind: 'bad-response',
+          method: 'GET',
+          path: shownPath(res.path),
+          status: res.status,
+          cause: err,
+        },
+      );
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
-      throw new JenkinsError(`unexpected JSON from Jenkins for GET ${shownPath(res.path)} (${where})`, { kind: 'bad-response', method: 'GET', path: shownPath(res.path), status: res.status, cause: parsed.error });
+      throw new JenkinsError(`unexpected JSON from Jenkins for GET ${shownPath(res.path)} (${where})`, {
+        kind: 'bad-response',
+        method: 'GET',
+        path: shownPath(res.path),
+        status: res.status,
+        cause: parsed.error,
+      });
     }
     return parsed.data;
   }
@@ -317,7 +330,12 @@ export class JenkinsClient implements JenkinsTransport {
       this.#check(res, 'GET', ctxOpts);
       const parsed = CrumbResponse.safeParse(JSON.parse(res.body.toString('utf8') || 'null'));
       if (!parsed.success) {
-        throw new JenkinsError(`unexpected answer from Jenkins for GET /crumbIssuer/api/json (no crumb / crumbRequestField)`, { kind: 'bad-response', method: 'GET', path: res.path, status: res.status });
+        throw new JenkinsError(`unexpected answer from Jenkins for GET /crumbIssuer/api/json (no crumb / crumbRequestField)`, {
+          kind: 'bad-response',
+          method: 'GET',
+          path: res.path,
+          status: res.status,
+        });
       }
       // The default issuer ties the crumb to the HTTP session: keep its cookie.
       for (const line of (res.headers['set-cookie'] ?? '').split(/,(?=\s*[^;,=\s]+=)/)) {
@@ -333,7 +351,12 @@ export class JenkinsClient implements JenkinsTransport {
       return crumb;
     } catch (err) {
       if (err instanceof SyntaxError) {
-        throw new JenkinsError('Jenkins answered GET /crumbIssuer/api/json with something that is not JSON', { kind: 'bad-response', method: 'GET', path: '/crumbIssuer/api/json', cause: err });
+        throw new JenkinsError('Jenkins answered GET /crumbIssuer/api/json with something that is not JSON', {
+          kind: 'bad-response',
+          method: 'GET',
+          path: '/crumbIssuer/api/json',
+          cause: err,
+        });
       }
       throw err;
     } finally {
@@ -377,7 +400,12 @@ export class JenkinsClient implements JenkinsTransport {
   getConsoleText(job: string, number: number | string, opts?: ConsoleTextOptions): Promise<string> {
     return getConsoleText(this, job, number, opts);
   }
-  streamProgressiveText(job: string, number: number | string, onChunk: (text: string) => void | Promise<void>, opts?: ProgressiveTextOptions): Promise<{ size: number }> {
+  streamProgressiveText(
+    job: string,
+    number: number | string,
+    onChunk: (text: string) => void | Promise<void>,
+    opts?: ProgressiveTextOptions,
+  ): Promise<{ size: number }> {
     return streamProgressiveText(this, job, number, onChunk, opts);
   }
 

@@ -27,7 +27,10 @@ export class JenkinsError extends UpstreamError {
   readonly path: string;
   /** For kind "permission": what Jenkins said is missing, e.g. "Job/Build (hudson.model.Item.Build)". */
   readonly permission: string | undefined;
-  constructor(message: string, fields: { kind: JenkinsErrorKind; method: string; path: string; status?: number; url?: string; permission?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: { kind: JenkinsErrorKind; method: string; path: string; status?: number; url?: string; permission?: string; cause?: unknown },
+  ) {
     super('jenkins', message, { status: fields.status, url: fields.url ?? fields.path, cause: fields.cause });
     this.name = 'JenkinsError';
     this.kind = fields.kind;
@@ -42,9 +45,13 @@ export class QueuedBuildCancelledError extends BuildfixError {
   readonly job: string;
   readonly queueId: number;
   constructor(job: string, queueId: number) {
-    super('BF_UPSTREAM', `the queued build was cancelled: queue item ${queueId} for ${job} left the Jenkins queue without starting (cancelled in the queue, or the job was disabled)`, {
-      details: { job, queueId },
-    });
+    super(
+      'BF_UPSTREAM',
+      `the queued build was cancelled: queue item ${queueId} for ${job} left the Jenkins queue without starting (cancelled in the queue, or the job was disabled)`,
+      {
+        details: { job, queueId },
+      },
+    );
     this.name = 'QueuedBuildCancelledError';
     this.job = job;
     this.queueId = queueId;
@@ -172,21 +179,30 @@ export function describeHttpStatus(status: number, body: string, headers: Record
   const base = { method: ctx.method, path: ctx.path, status };
   const page = ctx.scrub(errorPageText(body));
   if (status === 401) {
-    return new JenkinsError(`Jenkins rejected the credentials of user '${ctx.user}' (${statusText} on ${where}): check JENKINS_USER / JENKINS_API_TOKEN (the token is made under the user's Security settings)`, {
-      ...base,
-      kind: 'auth',
-    });
+    return new JenkinsError(
+      `Jenkins rejected the credentials of user '${ctx.user}' (${statusText} on ${where}): check JENKINS_USER / JENKINS_API_TOKEN (the token is made under the user's Security settings)`,
+      {
+        ...base,
+        kind: 'auth',
+      },
+    );
   }
   if (status === 403) {
     if (isCrumbRejection(status, body)) {
-      return new JenkinsError(`Jenkins rejected the CSRF crumb for ${where} (${statusText}: No valid crumb was included in the request), even after fetching a new one; if Jenkins sits behind a proxy that changes the client IP or drops cookies, fix that or use an API token`, {
-        ...base,
-        kind: 'crumb',
-      });
+      return new JenkinsError(
+        `Jenkins rejected the CSRF crumb for ${where} (${statusText}: No valid crumb was included in the request), even after fetching a new one; if Jenkins sits behind a proxy that changes the client IP or drops cookies, fix that or use an API token`,
+        {
+          ...base,
+          kind: 'crumb',
+        },
+      );
     }
     const perm = parseMissingPermission(body, headers);
     if (perm?.who === 'anonymous') {
-      return new JenkinsError(`Jenkins treated ${where} as anonymous (${statusText}): the credentials were not accepted; check JENKINS_USER / JENKINS_API_TOKEN`, { ...base, kind: 'auth' });
+      return new JenkinsError(
+        `Jenkins treated ${where} as anonymous (${statusText}): the credentials were not accepted; check JENKINS_USER / JENKINS_API_TOKEN`,
+        { ...base, kind: 'auth' },
+      );
     }
     if (perm) {
       const name = perm.title && perm.id ? `${perm.title} (${perm.id})` : (perm.title ?? perm.id ?? '');
@@ -196,10 +212,13 @@ export function describeHttpStatus(status: number, body: string, headers: Record
         permission: name,
       });
     }
-    return new JenkinsError(`Jenkins user '${ctx.user}' is not allowed to ${where} (${statusText}${page ? `: ${page}` : ''}); ask a Jenkins admin for the needed permission`, {
-      ...base,
-      kind: 'permission',
-    });
+    return new JenkinsError(
+      `Jenkins user '${ctx.user}' is not allowed to ${where} (${statusText}${page ? `: ${page}` : ''}); ask a Jenkins admin for the needed permission`,
+      {
+        ...base,
+        kind: 'permission',
+      },
+    );
   }
   if (status === 404) {
     const sentence = ctx.notFound ?? (ctx.subject ? `Jenkins has no ${ctx.subject}` : 'Jenkins has nothing at this address');
@@ -207,14 +226,20 @@ export function describeHttpStatus(status: number, body: string, headers: Record
     return new JenkinsError(`${sentence} (${statusText} on ${where})${hint}`, { ...base, kind: 'not-found' });
   }
   if (status === 409) {
-    return new JenkinsError(`Jenkins refused ${where} (${statusText}): the ${ctx.subject ?? 'job'} is disabled or not buildable${page ? ` (${page})` : ''}`, { ...base, kind: 'conflict' });
+    return new JenkinsError(`Jenkins refused ${where} (${statusText}): the ${ctx.subject ?? 'job'} is disabled or not buildable${page ? ` (${page})` : ''}`, {
+      ...base,
+      kind: 'conflict',
+    });
   }
   if (status >= 500) {
     const plain = (headers['content-type'] ?? '').startsWith('text/plain') && page ? ` (${page})` : '';
-    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable or failing: ${statusText} on ${where}${plain}; check that Jenkins (or the proxy in front of it) is up`, {
-      ...base,
-      kind: 'unreachable',
-    });
+    return new JenkinsError(
+      `Jenkins at ${ctx.origin} is unreachable or failing: ${statusText} on ${where}${plain}; check that Jenkins (or the proxy in front of it) is up`,
+      {
+        ...base,
+        kind: 'unreachable',
+      },
+    );
   }
   return new JenkinsError(`Jenkins answered ${statusText} to ${where}${page ? `: ${page}` : ''}`, { ...base, kind: 'http' });
 }
@@ -236,19 +261,31 @@ export function describeRequestFailure(err: unknown, ctx: HttpFailureContext & {
   const code = errorCode(err);
   const base = { method: ctx.method, path: ctx.path, cause: err };
   if (ctx.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new JenkinsError(`Jenkins at ${ctx.origin} did not answer ${where} within ${ctx.timeoutMs} ms: Jenkins unreachable or overloaded`, { ...base, kind: 'timeout' });
+    return new JenkinsError(`Jenkins at ${ctx.origin} did not answer ${where} within ${ctx.timeoutMs} ms: Jenkins unreachable or overloaded`, {
+      ...base,
+      kind: 'timeout',
+    });
   }
   if (code === 'ECONNREFUSED') {
-    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: connection refused for ${where}; check JENKINS_URL and that Jenkins is running`, { ...base, kind: 'unreachable' });
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: DNS lookup failed (${code}) for ${where}; check JENKINS_URL`, { ...base, kind: 'unreachable' });
-  }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
-    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: the connection was closed during ${where} (${code}); check Jenkins and any proxy in front of it`, {
+    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: connection refused for ${where}; check JENKINS_URL and that Jenkins is running`, {
       ...base,
       kind: 'unreachable',
     });
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+    return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: DNS lookup failed (${code}) for ${where}; check JENKINS_URL`, {
+      ...base,
+      kind: 'unreachable',
+    });
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    return new JenkinsError(
+      `Jenkins at ${ctx.origin} is unreachable: the connection was closed during ${where} (${code}); check Jenkins and any proxy in front of it`,
+      {
+        ...base,
+        kind: 'unreachable',
+      },
+    );
   }
   const text = err instanceof Error ? ctx.scrub(err.message) : 'unknown error';
   return new JenkinsError(`Jenkins at ${ctx.origin} is unreachable: ${where} failed: ${text}${code ? ` (${code})` : ''}`, { ...base, kind: 'unreachable' });

@@ -66,7 +66,11 @@ export function toNode(json: ComputerJson): JenkinsNode {
 
 /** Every node with its state and busy executor count. */
 export async function listNodes(client: JenkinsTransport, opts: { signal?: AbortSignal } = {}): Promise<JenkinsNode[]> {
-  const json = await client.getJson('/computer/api/json', ComputerSetJson, { query: { tree: `busyExecutors,totalExecutors,computer[${TREE.computerFields}]` }, subject: 'node list', ...opts });
+  const json = await client.getJson('/computer/api/json', ComputerSetJson, {
+    query: { tree: `busyExecutors,totalExecutors,computer[${TREE.computerFields}]` },
+    subject: 'node list',
+    ...opts,
+  });
   return json.computer.map(toNode);
 }
 

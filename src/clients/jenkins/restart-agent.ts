@@ -199,7 +199,8 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
       if (opts.force) {
         return {
           skipped: true,
-          detail: busyAtStart > 0 ? `force: not waiting for ${busyAtStart} busy executor(s); their builds will be cut off` : 'force: not waiting (no busy executors)',
+          detail:
+            busyAtStart > 0 ? `force: not waiting for ${busyAtStart} busy executor(s); their builds will be cut off` : 'force: not waiting (no busy executors)',
         };
       }
       if (busyAtStart === 0) return { detail: 'no busy executors' };
@@ -243,7 +244,8 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
           intervalMs: interval,
           timeoutMs: opts.disconnectTimeoutMs ?? DEFAULT_DISCONNECT_TIMEOUT_MS,
           signal: opts.signal,
-          onTimeout: (waited) => new JenkinsWaitTimeoutError('disconnect', `Jenkins had not disconnected ${name} ${formatDuration(waited)} after doDisconnect`, waited),
+          onTimeout: (waited) =>
+            new JenkinsWaitTimeoutError('disconnect', `Jenkins had not disconnected ${name} ${formatDuration(waited)} after doDisconnect`, waited),
         },
       );
       if (!node.launchSupported) return { detail: 'disconnected through Jenkins; an inbound agent reconnects by itself' };
@@ -268,7 +270,10 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
           node = n;
           if (n.connected === true || (blind && !n.offline)) return n;
           if (via === 'jenkins' && n.launchSupported && n.offlineCauseClass?.endsWith('LaunchFailed')) {
-            throw new BuildfixError('BF_UPSTREAM', `Jenkins failed to launch ${name}${n.offlineCauseReason ? ` ("${n.offlineCauseReason}")` : ''}; its launch log is at ${logUrl}`);
+            throw new BuildfixError(
+              'BF_UPSTREAM',
+              `Jenkins failed to launch ${name}${n.offlineCauseReason ? ` ("${n.offlineCauseReason}")` : ''}; its launch log is at ${logUrl}`,
+            );
           }
           return undefined;
         },
@@ -293,18 +298,35 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
     }
   } catch (err) {
     const outcome = await restore();
-    throw new AgentRestartError(name, step, outcome.state, `restarting ${name} failed while ${STEP_TITLES[step]}: ${errorText(err)}. ${outcome.sentence}`, [...finished], err);
+    throw new AgentRestartError(
+      name,
+      step,
+      outcome.state,
+      `restarting ${name} failed while ${STEP_TITLES[step]}: ${errorText(err)}. ${outcome.sentence}`,
+      [...finished],
+      err,
+    );
   }
 
   const final = await getNode(client, name).catch(() => node);
   const durationMs = Math.round(performance.now() - started);
   const left = preexisting ? `; left temporarily offline as it was before ("${preexisting}")` : '';
-  return { node: name, via, steps: finished, durationMs, final, summary: `${name} restarted in ${formatDuration(durationMs)} (${via === 'worker' ? 'by the buildfix worker' : 'through Jenkins'})${left}` };
+  return {
+    node: name,
+    via,
+    steps: finished,
+    durationMs,
+    final,
+    summary: `${name} restarted in ${formatDuration(durationMs)} (${via === 'worker' ? 'by the buildfix worker' : 'through Jenkins'})${left}`,
+  };
 
   // Clears buildfix's temporary-offline mark (never someone else's).
   async function clearMark(): Promise<{ detail: string; skipped?: boolean }> {
     if (!markedByUs) {
-      return { skipped: true, detail: preexisting ? `left temporarily offline as it was before buildfix started ("${preexisting}")` : 'not marked offline by buildfix' };
+      return {
+        skipped: true,
+        detail: preexisting ? `left temporarily offline as it was before buildfix started ("${preexisting}")` : 'not marked offline by buildfix',
+      };
     }
     const fresh = await getNode(client, name, withSignal);
     if (fresh.temporarilyOffline) {
@@ -331,9 +353,16 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
     }
     const ours = markedByUs || (fresh !== undefined && fresh.temporarilyOffline && fresh.offlineCauseReason === message);
     if (!ours) {
-      if (preexisting) return { state: 'left-offline', sentence: `${name} was already marked temporarily offline before buildfix started ("${preexisting}") and was left that way.` };
+      if (preexisting)
+        return {
+          state: 'left-offline',
+          sentence: `${name} was already marked temporarily offline before buildfix started ("${preexisting}") and was left that way.`,
+        };
       if (fresh?.connected === false && !fresh.temporarilyOffline) {
-        return { state: 'online-disconnected', sentence: `${name} is not marked offline, but it is disconnected: Jenkins runs nothing on it until it reconnects; see ${logUrl}.` };
+        return {
+          state: 'online-disconnected',
+          sentence: `${name} is not marked offline, but it is disconnected: Jenkins runs nothing on it until it reconnects; see ${logUrl}.`,
+        };
       }
       return { state: step === 'mark-offline' ? 'unchanged' : 'online', sentence: step === 'mark-offline' ? `${name} was not changed.` : `${name} is online.` };
     }
@@ -351,7 +380,13 @@ export async function restartAgent(client: JenkinsTransport, name: string, opts:
       }
       markedByUs = false;
       const disconnected = fresh.connected === false;
-      emit({ node: name, step: 'restore', status: 'done', durationMs: Math.round(performance.now() - t), detail: disconnected ? 'mark cleared; agent disconnected' : 'mark cleared' });
+      emit({
+        node: name,
+        step: 'restore',
+        status: 'done',
+        durationMs: Math.round(performance.now() - t),
+        detail: disconnected ? 'mark cleared; agent disconnected' : 'mark cleared',
+      });
       if (disconnected) {
         return {
           state: 'online-disconnected',

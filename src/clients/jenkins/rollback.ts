@@ -71,23 +71,36 @@ export function gitRevisions(actions: ReadonlyArray<BuildAction> | null | undefi
 /** Picks the application's revision: by repo URL when given, else the only distinct SHA. */
 export function pickRevision(job: string, build: number, revisions: GitRevision[], repoUrl?: string): GitRevision {
   if (revisions.length === 0) {
-    throw new JenkinsJobError(job, 'no-git-data', `build #${build} of job '${job}' has no git revision (no ${GIT_BUILD_DATA_CLASS} action): the job does not check out with the Git plugin, so buildfix cannot tell which commit to roll back to. Nothing was triggered.`);
+    throw new JenkinsJobError(
+      job,
+      'no-git-data',
+      `build #${build} of job '${job}' has no git revision (no ${GIT_BUILD_DATA_CLASS} action): the job does not check out with the Git plugin, so buildfix cannot tell which commit to roll back to. Nothing was triggered.`,
+    );
   }
   if (repoUrl) {
     const want = normalizeRepo(repoUrl);
     const match = revisions.find((r) => r.remoteUrls.some((u) => normalizeRepo(u) === want));
     if (!match) {
       const seen = [...new Set(revisions.flatMap((r) => r.remoteUrls))].join(', ') || 'none';
-      throw new JenkinsJobError(job, 'no-git-data', `build #${build} of job '${job}' has no git revision for ${repoUrl} (it checked out: ${seen}). Nothing was triggered.`);
+      throw new JenkinsJobError(
+        job,
+        'no-git-data',
+        `build #${build} of job '${job}' has no git revision for ${repoUrl} (it checked out: ${seen}). Nothing was triggered.`,
+      );
     }
     return match;
   }
   const distinct = new Map(revisions.map((r) => [r.sha, r]));
   if (distinct.size === 1) return revisions[0] as GitRevision;
   const list = [...distinct.values()].map((r) => `${r.sha.slice(0, 7)} from ${r.remoteUrls.join(' ') || 'an unnamed remote'}`).join('; ');
-  throw new JenkinsJobError(job, 'ambiguous-revision', `build #${build} of job '${job}' checked out several repositories (${list}); say which one is the application (repoUrl / the repo's url in the buildfix config). Nothing was triggered.`, {
-    revisions: [...distinct.keys()],
-  });
+  throw new JenkinsJobError(
+    job,
+    'ambiguous-revision',
+    `build #${build} of job '${job}' checked out several repositories (${list}); say which one is the application (repoUrl / the repo's url in the buildfix config). Nothing was triggered.`,
+    {
+      revisions: [...distinct.keys()],
+    },
+  );
 }
 
 /** The commit a build checked out (the application's, when it checked out several). */
@@ -125,7 +138,11 @@ export async function rollback(client: JenkinsTransport, job: string, opts: Roll
   const signal = opts.signal ? { signal: opts.signal } : {};
   const info = await getJob(client, name, signal);
   if (!opts.revisionParam) {
-    throw new JenkinsJobError(name, 'missing-parameter', `no revision parameter configured for job '${name}': set revisionParam for it in the buildfix config. Nothing was triggered.`);
+    throw new JenkinsJobError(
+      name,
+      'missing-parameter',
+      `no revision parameter configured for job '${name}': set revisionParam for it in the buildfix config. Nothing was triggered.`,
+    );
   }
   if (!info.parameters.some((p) => p.name === opts.revisionParam)) {
     const declared = info.parameters.length > 0 ? `it declares ${info.parameters.map((p) => p.name).join(', ')}` : 'it declares no parameters';

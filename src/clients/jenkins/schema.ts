@@ -47,7 +47,10 @@ export const JobJson = z.object({
   nextBuildNumber: z.number().int().optional(),
   /** Present for folders (and multibranch projects). */
   jobs: z.array(z.object({ name: z.string().optional() })).optional(),
-  property: z.array(z.object({ _class: z.string().optional(), parameterDefinitions: z.array(ParameterDefinition).nullable().optional() })).nullable().optional(),
+  property: z
+    .array(z.object({ _class: z.string().optional(), parameterDefinitions: z.array(ParameterDefinition).nullable().optional() }))
+    .nullable()
+    .optional(),
   lastBuild: BuildRef,
   lastSuccessfulBuild: BuildRef,
   lastFailedBuild: BuildRef,
@@ -75,10 +78,16 @@ const GitBranch = z.object({ SHA1: z.string().optional(), name: z.string().optio
 export const BuildAction = z
   .object({
     _class: z.string().optional(),
-    lastBuiltRevision: z.object({ SHA1: z.string().optional(), branch: z.array(GitBranch).nullable().optional() }).nullable().optional(),
+    lastBuiltRevision: z
+      .object({ SHA1: z.string().optional(), branch: z.array(GitBranch).nullable().optional() })
+      .nullable()
+      .optional(),
     remoteUrls: z.array(z.string()).nullable().optional(),
     scmName: z.string().nullable().optional(),
-    parameters: z.array(z.object({ name: z.string().optional(), value: z.unknown().optional() })).nullable().optional(),
+    parameters: z
+      .array(z.object({ name: z.string().optional(), value: z.unknown().optional() }))
+      .nullable()
+      .optional(),
   })
   .nullable();
 export type BuildAction = z.infer<typeof BuildAction>;

@@ -30,7 +30,13 @@ function engineOptions(payload: { concurrency?: number | undefined; requestTimeo
     signal: ctx.signal,
     onProgress: ctx.engineProgress,
     // The first pass's verdict goes out as a step of the job (the Slack thread's status message shows it) while the graph refines it.
-    onFirstVerdict: (first) => ctx.engineProgress({ check: 'verdict', phase: 'done', message: `${verdictLine(first)} · checking the module graph…`, status: first.ok ? 'pass' : 'fail' }),
+    onFirstVerdict: (first) =>
+      ctx.engineProgress({
+        check: 'verdict',
+        phase: 'done',
+        message: `${verdictLine(first)} · checking the module graph…`,
+        status: first.ok ? 'pass' : 'fail',
+      }),
   };
 }
 
@@ -55,6 +61,12 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
     const report = await runEngine(payload, ctx, what);
     return { report: { ...report, origin: decideOrigin({ failing: report, ...(noGreenReason ? { noGreenReason } : {}) }) } };
   }
-  const report = await diagnoseSinceGreen(payload.repo, { ...engineOptions(payload, ctx), ...what, green: green.sha, greenSource: green.source, ...(payload.failing ? { failing: payload.failing } : {}) });
+  const report = await diagnoseSinceGreen(payload.repo, {
+    ...engineOptions(payload, ctx),
+    ...what,
+    green: green.sha,
+    greenSource: green.source,
+    ...(payload.failing ? { failing: payload.failing } : {}),
+  });
   return { report };
 }

@@ -17,7 +17,12 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 export async function runEnvSnapshotJob(payload: EnvSnapshotPayload, ctx: JobContext): Promise<EnvSnapshotJobResult> {
-  const goInfo = await ctx.timed('go', 'reading go version and go env', () => readGoEnvironment({ goEnv: ctx.config.goEnv, timeoutMs: 15_000, signal: ctx.signal }), (i) => (i.missing ? 'warn' : 'pass'));
+  const goInfo = await ctx.timed(
+    'go',
+    'reading go version and go env',
+    () => readGoEnvironment({ goEnv: ctx.config.goEnv, timeoutMs: 15_000, signal: ctx.signal }),
+    (i) => (i.missing ? 'warn' : 'pass'),
+  );
   const snapshot = await snapshotEnvironment(effectiveGoEnv(ctx.config.goEnv, goInfo.env), { goInfo });
   const result: EnvSnapshotJobResult = { ...snapshot, host: ctx.host };
   if (payload.repo !== undefined) {
@@ -32,7 +37,11 @@ export async function runEnvSnapshotJob(payload: EnvSnapshotPayload, ctx: JobCon
       };
       result.lockfiles = lockfiles;
       result.repo = target.origin;
-      ctx.progress({ step: 'lockfiles', message: `go.sum ${lockfiles.goSum ? 'present' : 'missing'}${lockfiles.vendorModulesTxt ? ', vendor/modules.txt present' : ''}`, status: lockfiles.goSum ? 'pass' : 'warn' });
+      ctx.progress({
+        step: 'lockfiles',
+        message: `go.sum ${lockfiles.goSum ? 'present' : 'missing'}${lockfiles.vendorModulesTxt ? ', vendor/modules.txt present' : ''}`,
+        status: lockfiles.goSum ? 'pass' : 'warn',
+      });
     } finally {
       await target.cleanup();
     }

@@ -18,7 +18,8 @@ export async function runHostCheckJob(payload: HostCheckPayload, ctx: JobContext
         timeoutMs: 15_000,
         signal: ctx.signal,
       }),
-    (results): StepStatus => (results.some((r) => r.status === 'fail' || r.status === 'error') ? 'fail' : results.some((r) => r.status === 'warn') ? 'warn' : 'pass'),
+    (results): StepStatus =>
+      results.some((r) => r.status === 'fail' || r.status === 'error') ? 'fail' : results.some((r) => r.status === 'warn') ? 'warn' : 'pass',
   );
   for (const c of checks) ctx.progress({ step: c.id, message: c.detail ? `${c.title}: ${c.detail}` : c.title, status: c.status, durationMs: c.durationMs });
   return { ok: !checks.some((c) => c.status === 'fail' || c.status === 'error'), checks };

@@ -32,7 +32,11 @@ export function reportBuildProgress(ctx: Pick<JobContext, 'progress'>): (event: 
   return (event) => {
     switch (event.phase) {
       case 'queued':
-        ctx.progress({ step: 'queued', message: `${event.job}: queued in Jenkins (queue item ${event.queueId}${event.why ? `: ${event.why}` : ''})`, status: 'info' });
+        ctx.progress({
+          step: 'queued',
+          message: `${event.job}: queued in Jenkins (queue item ${event.queueId}${event.why ? `: ${event.why}` : ''})`,
+          status: 'info',
+        });
         return;
       case 'started':
         ctx.progress({ step: 'started', message: `${event.job}: started #${event.number} ${event.url}`, status: 'info' });
@@ -56,14 +60,23 @@ export function summarizeBuild(run: BuildRun): JenkinsBuildSummary {
  * A FAILURE build's console log through the classifier. Reading the log must
  * not turn a finished build into a failed job: a problem becomes `unavailable`.
  */
-export async function diagnoseBuildLog(client: JenkinsClient, build: BuildRun, ctx: Pick<JobContext, 'timed' | 'progress' | 'signal'>): Promise<BuildLogDiagnosis | undefined> {
+export async function diagnoseBuildLog(
+  client: JenkinsClient,
+  build: BuildRun,
+  ctx: Pick<JobContext, 'timed' | 'progress' | 'signal'>,
+): Promise<BuildLogDiagnosis | undefined> {
   if (build.result !== 'FAILURE') return undefined;
   try {
-    const text = await ctx.timed('read-log', `${build.job}: reading the console log of #${build.number}`, () => client.getConsoleText(build.job, build.number, { signal: ctx.signal }));
+    const text = await ctx.timed('read-log', `${build.job}: reading the console log of #${build.number}`, () =>
+      client.getConsoleText(build.job, build.number, { signal: ctx.signal }),
+    );
     const classification = classifyLog(text);
     ctx.progress({
       step: 'classify',
-      message: classification.category === 'unknown' ? `${build.job} #${build.number}: no known cause recognised in the log` : `${build.job} #${build.number}: root cause ${classification.category}${classification.module ? ` (${classification.module})` : ''}`,
+      message:
+        classification.category === 'unknown'
+          ? `${build.job} #${build.number}: no known cause recognised in the log`
+          : `${build.job} #${build.number}: root cause ${classification.category}${classification.module ? ` (${classification.module})` : ''}`,
       status: classification.category === 'unknown' ? 'warn' : 'info',
     });
     return { classification };

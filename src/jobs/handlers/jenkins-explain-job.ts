@@ -19,11 +19,16 @@ export async function runJenkinsExplainJob(payload: JenkinsExplainPayload, ctx: 
       ctx.progress({ step: 'classify', message: `${job} has no failed build: nothing to explain`, status: 'info' });
       return { job, build: null, logBytes: 0 };
     }
-    const text = await ctx.timed('read-log', `${job}: reading the console log of #${build.number}`, () => client.getConsoleText(job, build.number, { signal: ctx.signal }));
+    const text = await ctx.timed('read-log', `${job}: reading the console log of #${build.number}`, () =>
+      client.getConsoleText(job, build.number, { signal: ctx.signal }),
+    );
     const classification = classifyLog(text);
     ctx.progress({
       step: 'classify',
-      message: classification.category === 'unknown' ? `${job} #${build.number}: no known cause recognised` : `${job} #${build.number}: root cause ${classification.category}`,
+      message:
+        classification.category === 'unknown'
+          ? `${job} #${build.number}: no known cause recognised`
+          : `${job} #${build.number}: root cause ${classification.category}`,
       status: classification.category === 'unknown' ? 'warn' : 'info',
     });
     return { job: build.job, build: { number: build.number, url: build.url, result: build.result }, classification, logBytes: Buffer.byteLength(text) };

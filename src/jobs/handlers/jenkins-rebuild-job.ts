@@ -75,7 +75,11 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
       }
       if (missing.length > 0) {
         const declared = info.parameters.length > 0 ? `it declares ${info.parameters.map((p) => p.name).join(', ')}` : 'it declares no parameters';
-        throw new JenkinsJobError(info.name, 'unsupported-overrides', `job '${info.name}' does not accept the ${missing.join(', ')} override: ${declared}; add that string parameter to the job and use it in the build. Nothing was triggered.`);
+        throw new JenkinsJobError(
+          info.name,
+          'unsupported-overrides',
+          `job '${info.name}' does not accept the ${missing.join(', ')} override: ${declared}; add that string parameter to the job and use it in the build. Nothing was triggered.`,
+        );
       }
       build = await client.triggerBuild(job, params, { jobInfo: info, onProgress, signal: ctx.signal, ...BUILD_WAIT });
     }

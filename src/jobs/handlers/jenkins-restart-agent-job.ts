@@ -73,7 +73,13 @@ export async function runJenkinsRestartAgentJob(payload: JenkinsRestartAgentPayl
       const handle = await jobs.submit('restart-agent', { agent, reason }, { dedup: false });
       const outcome = await jobs.waitFor(handle.id, {
         timeoutMs: WORKER_RESTART_TIMEOUT_MS + 5000,
-        onProgress: (e) => ctx.progress({ step: `worker:${e.step}`, message: `${host}: ${e.message}`, status: e.status ?? 'info', ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }) }),
+        onProgress: (e) =>
+          ctx.progress({
+            step: `worker:${e.step}`,
+            message: `${host}: ${e.message}`,
+            status: e.status ?? 'info',
+            ...(e.durationMs === undefined ? {} : { durationMs: e.durationMs }),
+          }),
       });
       if (!outcome.ok) {
         throw new BuildfixError(programCode(outcome.error.code), `the restart command on ${host}'s worker failed: ${outcome.error.message}`, {
@@ -93,7 +99,10 @@ export async function runJenkinsRestartAgentJob(payload: JenkinsRestartAgentPayl
       onStep: (e) =>
         ctx.progress({
           step: e.step,
-          message: e.status === 'running' ? `${node}: ${TITLES[e.step]}…` : `${node}: ${e.step}${e.status === 'skipped' ? ' (skipped)' : e.status === 'failed' ? ' failed' : ''}${e.detail ? `: ${e.detail}` : ''}`,
+          message:
+            e.status === 'running'
+              ? `${node}: ${TITLES[e.step]}…`
+              : `${node}: ${e.step}${e.status === 'skipped' ? ' (skipped)' : e.status === 'failed' ? ' failed' : ''}${e.detail ? `: ${e.detail}` : ''}`,
           status: STATUS[e.status],
           ...(e.status === 'running' ? {} : { durationMs: e.durationMs }),
         }),

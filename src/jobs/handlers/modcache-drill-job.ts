@@ -11,8 +11,12 @@ export async function runModcacheDrillJob(payload: ModcacheDrillPayload, ctx: Jo
   const target = await ctx.timed('checkout', `locating ${payload.repo}`, () => resolveTarget(payload.repo, ctx.config, { signal: ctx.signal }));
   try {
     const modcache = await agentModcache(undefined, ctx.config.goEnv, { signal: ctx.signal });
-    const readiness = await ctx.timed('readiness', `checking ${modcache}`, () => checkModcacheReadiness(target.dir, modcache, { signal: ctx.signal, goEnv: ctx.config.goEnv }));
-    const drill = await ctx.timed('drill', 'go mod download with GOPROXY=off', () => runModcacheDrill(target.dir, modcache, { goEnv: ctx.config.goEnv, timeoutMs: 8 * 60_000, signal: ctx.signal }));
+    const readiness = await ctx.timed('readiness', `checking ${modcache}`, () =>
+      checkModcacheReadiness(target.dir, modcache, { signal: ctx.signal, goEnv: ctx.config.goEnv }),
+    );
+    const drill = await ctx.timed('drill', 'go mod download with GOPROXY=off', () =>
+      runModcacheDrill(target.dir, modcache, { goEnv: ctx.config.goEnv, timeoutMs: 8 * 60_000, signal: ctx.signal }),
+    );
     return {
       repo: target.origin,
       modcache,

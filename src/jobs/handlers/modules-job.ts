@@ -5,6 +5,9 @@ import type { ModulesPayload } from '../payload-schemas.ts';
 import { runEngine } from './diagnose-job.ts';
 
 export async function runModulesJob(payload: ModulesPayload, ctx: JobContext): Promise<ModulesJobResult> {
-  const report = await runEngine(payload, ctx, { parts: { modules: true, probe: false, host: false, lint: false }, checkRetractions: payload.checkRetractions ?? true });
+  const report = await runEngine(payload, ctx, {
+    parts: { modules: true, probe: false, host: false, lint: false },
+    checkRetractions: payload.checkRetractions ?? true,
+  });
   return { report };
 }

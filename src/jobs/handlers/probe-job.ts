@@ -9,7 +9,12 @@ import type { JobContext } from '../job-types.ts';
 import type { ProbePayload } from '../payload-schemas.ts';
 
 export async function runProbeJob(payload: ProbePayload, ctx: JobContext): Promise<ProbeJobResult> {
-  const goInfo = await ctx.timed('go-env', 'reading go env', () => readGoEnvironment({ goEnv: ctx.config.goEnv, timeoutMs: 15_000, signal: ctx.signal }), (info) => (info.missing ? 'warn' : 'pass'));
+  const goInfo = await ctx.timed(
+    'go-env',
+    'reading go env',
+    () => readGoEnvironment({ goEnv: ctx.config.goEnv, timeoutMs: 15_000, signal: ctx.signal }),
+    (info) => (info.missing ? 'warn' : 'pass'),
+  );
   const goEnv = effectiveGoEnv(ctx.config.goEnv, goInfo.env);
   if (payload.goproxy !== undefined) goEnv.GOPROXY = payload.goproxy;
   if (payload.gosumdb !== undefined) goEnv.GOSUMDB = payload.gosumdb;

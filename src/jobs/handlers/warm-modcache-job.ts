@@ -30,8 +30,10 @@ export async function runWarmModcacheJob(payload: WarmModcachePayload, ctx: JobC
   try {
     const modcache = await agentModcache(undefined, ctx.config.goEnv, { signal: ctx.signal }).catch(() => undefined);
     const before = await measure(target.dir, modcache, ctx.signal, ctx.config.goEnv);
-    const run = await ctx.timed('download', `go mod download in ${target.origin}${before ? ` (${before.missing.length} module${before.missing.length === 1 ? '' : 's'} missing)` : ''}`, () =>
-      runCommand(['go', 'mod', 'download'], { cwd: target.dir, timeoutMs: 14 * 60_000, signal: ctx.signal, env: { GIT_TERMINAL_PROMPT: '0' } }),
+    const run = await ctx.timed(
+      'download',
+      `go mod download in ${target.origin}${before ? ` (${before.missing.length} module${before.missing.length === 1 ? '' : 's'} missing)` : ''}`,
+      () => runCommand(['go', 'mod', 'download'], { cwd: target.dir, timeoutMs: 14 * 60_000, signal: ctx.signal, env: { GIT_TERMINAL_PROMPT: '0' } }),
     );
     const after = before ? await measure(target.dir, modcache, ctx.signal, ctx.config.goEnv) : undefined;
     return {

@@ -35,6 +35,9 @@ export function renderConfirm(message: ConfirmMessage): SlackMessage {
 /** What replaces the confirmation once answered: the question stays, the buttons go. */
 export function renderAnswered(prompt: string, answer: 'confirmed' | 'cancelled', by: string): SlackMessage {
   const mark = answer === 'confirmed' ? '✅' : '🚫';
-  const line = answer === 'confirmed' ? `${mark} Confirmed by ${mentionUser(by)}; running it (progress in the thread).` : `${mark} Cancelled by ${mentionUser(by)}; nothing was done.`;
+  const line =
+    answer === 'confirmed'
+      ? `${mark} Confirmed by ${mentionUser(by)}; running it (progress in the thread).`
+      : `${mark} Cancelled by ${mentionUser(by)}; nothing was done.`;
   return { text: `${prompt} — ${answer}`, blocks: [section(`${escapeMrkdwn(prompt)}\n${line}`)] };
 }

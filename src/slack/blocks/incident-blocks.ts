@@ -63,7 +63,12 @@ export function mention(userId: string): string {
 }
 
 function takeCommanderButton(incident: Incident): Button {
-  return button({ text: incident.roles.commander ? 'Take over as commander' : 'Take commander', actionId: ACTION_INCIDENT_COMMANDER, value: encodeIncidentButton(incident.id), ...(incident.roles.commander ? {} : { style: 'primary' as const }) });
+  return button({
+    text: incident.roles.commander ? 'Take over as commander' : 'Take commander',
+    actionId: ACTION_INCIDENT_COMMANDER,
+    value: encodeIncidentButton(incident.id),
+    ...(incident.roles.commander ? {} : { style: 'primary' as const }),
+  });
 }
 
 function resolveButton(incident: Incident): Button {
@@ -96,7 +101,10 @@ export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
   if (typeof first.logUrl === 'string') facts.logUrl = first.logUrl;
   const classified = timeline.find((e) => e.kind === 'job-result' && e.data?.classified === true)?.data;
   if (classified && typeof classified.category === 'string') {
-    const c: NonNullable<AlertFacts['classified']> = { category: classified.category, confidence: typeof classified.confidence === 'number' ? classified.confidence : 0 };
+    const c: NonNullable<AlertFacts['classified']> = {
+      category: classified.category,
+      confidence: typeof classified.confidence === 'number' ? classified.confidence : 0,
+    };
     if (typeof classified.evidence === 'string') c.evidence = classified.evidence;
     if (typeof classified.evidenceLine === 'number') c.evidenceLine = classified.evidenceLine;
     if (typeof classified.module === 'string') c.module = classified.module;
@@ -122,7 +130,8 @@ function failures(n: number): string {
 /** The alert in INCIDENT_CHANNEL; re-rendered in place (chat.update) as failures group in, roles change, the build recovers. */
 export function renderIncidentAlert(incident: Incident, facts: AlertFacts, options: { diagnose?: Command } = {}): SlackMessage {
   const resolved = incident.status === 'resolved';
-  const recovered = !resolved && incident.lastRecoveryAt !== undefined && (incident.lastFailureAt === undefined || incident.lastRecoveryAt >= incident.lastFailureAt);
+  const recovered =
+    !resolved && incident.lastRecoveryAt !== undefined && (incident.lastFailureAt === undefined || incident.lastRecoveryAt >= incident.lastFailureAt);
   const mark = resolved ? '✅' : recovered ? '🟢' : '🔴';
   const s = incident.source;
   const where: string[] = [];
@@ -144,7 +153,12 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   }
   const counter = `*${failures(incident.failureCount)}*${incident.failureCount > 1 && facts.latestBuild !== undefined ? ` · latest ${link(facts.latestUrl, `#${facts.latestBuild}`)} at ${clock(facts.latestAt)}` : ''}`;
   const state = resolved ? `resolved ${clock(incident.resolvedAt)}` : recovered ? `green again ${clock(incident.lastRecoveryAt)}` : incident.status;
-  const parts = [`Incident #${incident.id}`, counter, `${state} · ${incident.severity}`, incident.roles.commander ? `commander ${mention(incident.roles.commander)}` : 'no commander yet'];
+  const parts = [
+    `Incident #${incident.id}`,
+    counter,
+    `${state} · ${incident.severity}`,
+    incident.roles.commander ? `commander ${mention(incident.roles.commander)}` : 'no commander yet',
+  ];
   if (incident.rootCause) parts.push(`root cause \`${escapeMrkdwn(incident.rootCause.category)}\``);
   blocks.push(context(parts));
   if (!resolved) {
@@ -164,7 +178,9 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
 /** Under a new incident: who takes command? */
 export function renderCommanderAsk(incident: Incident): SlackMessage {
   const blocks: KnownBlock[] = [
-    section(`🚨 *Incident #${incident.id} opened:* ${escapeMrkdwn(incident.title)}\n${incident.roles.commander ? `Commander: ${mention(incident.roles.commander)}` : 'No commander yet. Who takes it?'}`),
+    section(
+      `🚨 *Incident #${incident.id} opened:* ${escapeMrkdwn(incident.title)}\n${incident.roles.commander ? `Commander: ${mention(incident.roles.commander)}` : 'No commander yet. Who takes it?'}`,
+    ),
     context(['Commands here attach to this incident: `@buildfix incident status identified`, `… note <text>`, `… role engineer @someone`, `… resolve`']),
     actions([takeCommanderButton(incident)], 'bf-incident-ask'),
   ];
@@ -180,7 +196,10 @@ export function renderThreadNote(text: string): SlackMessage {
 export function renderRecovery(incident: Incident, what: string): SlackMessage {
   return {
     text: clip(`${what}. Resolve incident #${incident.id}?`, LIMITS.fallbackText),
-    blocks: [section(`✅ ${escapeMrkdwn(what)}.\nResolve incident #${incident.id}? Its report and timeline go to the archive.`), actions([resolveButton(incident)], 'bf-incident-recovery')],
+    blocks: [
+      section(`✅ ${escapeMrkdwn(what)}.\nResolve incident #${incident.id}? Its report and timeline go to the archive.`),
+      actions([resolveButton(incident)], 'bf-incident-recovery'),
+    ],
   };
 }
 
@@ -219,7 +238,15 @@ function sections(title: string, lines: string[], maxBlocks: number): KnownBlock
 /** The archive message: the post-mortem at a glance, every timeline entry while they fit (the file has them all). */
 export function renderIncidentArchive(report: IncidentReport, options: { fileName: string }): SlackMessage {
   const roles = INCIDENT_ROLES.map((r) => `${ROLE_LABEL[r]}: ${report.roles[r] ? mention(report.roles[r]) : '_unassigned_'}`).join(' · ');
-  const source = [report.source.ci, report.source.job, report.source.branch ? `branch ${report.source.branch}` : '', report.source.commit ? `commit ${report.source.commit.slice(0, 7)}` : ''].filter(Boolean).map((p) => escapeMrkdwn(p ?? '')).join(' · ');
+  const source = [
+    report.source.ci,
+    report.source.job,
+    report.source.branch ? `branch ${report.source.branch}` : '',
+    report.source.commit ? `commit ${report.source.commit.slice(0, 7)}` : '',
+  ]
+    .filter(Boolean)
+    .map((p) => escapeMrkdwn(p ?? ''))
+    .join(' · ');
   const facts = [
     `*Summary:* ${report.summary ? escapeMrkdwn(report.summary) : '_none given_'}`,
     `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeMrkdwn(report.rootCause.text)}` : '_not recorded_'}`,
@@ -229,7 +256,11 @@ export function renderIncidentArchive(report: IncidentReport, options: { fileNam
   ];
   const blocks: KnownBlock[] = [header(`📁 Incident #${report.id} resolved: ${report.title}`), section(facts.join('\n'))];
   const actionLines = report.actions.map((e, i) => `${i + 1}. ${timelineLine(e)}`);
-  blocks.push(...(actionLines.length ? sections(`*Actions taken (${actionLines.length})*`, actionLines, 8) : [section('*Actions taken:* _no buildfix commands or job results were recorded_')]));
+  blocks.push(
+    ...(actionLines.length
+      ? sections(`*Actions taken (${actionLines.length})*`, actionLines, 8)
+      : [section('*Actions taken:* _no buildfix commands or job results were recorded_')]),
+  );
   const room = LIMITS.blocksPerMessage - blocks.length - 1;
   blocks.push(...sections(`*Timeline (${report.timeline.length} entries)*`, report.timeline.map(timelineLine), room));
   blocks.push(context([`Full report and timeline attached: \`${escapeMrkdwn(options.fileName)}\``]));

@@ -12,7 +12,9 @@ const TONE: Record<Tone, string> = { info: 'ℹ️', success: '✅', warning: '�
 
 export function renderText(message: Extract<ChatMessage, { kind: 'text' }>): SlackMessage {
   const mark = message.tone ? `${TONE[message.tone]} ` : '';
-  const text = message.text.includes('\n') ? `${mark}${escapeMrkdwn(message.text.split('\n')[0] ?? '')}\n${codeBlock(message.text.split('\n').slice(1).join('\n'), 2800)}` : `${mark}${escapeMrkdwn(message.text)}`;
+  const text = message.text.includes('\n')
+    ? `${mark}${escapeMrkdwn(message.text.split('\n')[0] ?? '')}\n${codeBlock(message.text.split('\n').slice(1).join('\n'), 2800)}`
+    : `${mark}${escapeMrkdwn(message.text)}`;
   return { text: clip(message.text, LIMITS.fallbackText), blocks: [section(text)] };
 }
 
@@ -28,7 +30,8 @@ export function renderEnvDiff(diff: EnvDiff): SlackMessage {
   const differing = diff.rows.filter((r) => r.differs);
   const blocks: KnownBlock[] = [header(`Environment: ${diff.hosts.join(' vs ')}`)];
   let truncated = false;
-  if (differing.length === 0) blocks.push(section(diff.hosts.length > 1 ? '✅ No differences in Go and proxy settings.' : 'Only one agent answered: nothing to compare.'));
+  if (differing.length === 0)
+    blocks.push(section(diff.hosts.length > 1 ? '✅ No differences in Go and proxy settings.' : 'Only one agent answered: nothing to compare.'));
   else {
     const rows = differing.map((r) => `≠ ${r.key}\n${diff.hosts.map((h) => `    ${h}: ${r.values[h] ?? '(unset)'}`).join('\n')}`);
     const text = rows.join('\n');
@@ -39,28 +42,60 @@ export function renderEnvDiff(diff: EnvDiff): SlackMessage {
   if (same > 0) blocks.push(context([`${same} setting${same === 1 ? '' : 's'} identical`]));
   for (const [h, why] of Object.entries(diff.failed)) blocks.push(section(`❌ *${escapeMrkdwn(h)}*: ${escapeMrkdwn(why)}`));
   const out: SlackMessage = { text: `Environment differences: ${differing.length}`, blocks: blocks.slice(0, LIMITS.blocksPerMessage) };
-  if (truncated) out.file = { filename: 'buildfix-envdiff.txt', title: `envdiff ${diff.hosts.join(' ')}`, content: diff.rows.map((r) => `${r.differs ? '≠' : '='} ${r.key}: ${diff.hosts.map((h) => `${h}=${r.values[h]}`).join('  ')}`).join('\n') };
+  if (truncated)
+    out.file = {
+      filename: 'buildfix-envdiff.txt',
+      title: `envdiff ${diff.hosts.join(' ')}`,
+      content: diff.rows.map((r) => `${r.differs ? '≠' : '='} ${r.key}: ${diff.hosts.map((h) => `${h}=${r.values[h]}`).join('  ')}`).join('\n'),
+    };
   return out;
 }
 
 export function renderClusterStatus(status: JobSystemStatus): SlackMessage {
-  const blocks: KnownBlock[] = [section(status.mode === 'in-process' ? '*Jobs run in-process* (no REDIS_URL): this machine runs every job.' : `*Jobs:* BullMQ on \`${escapeMrkdwn(status.redis?.url ?? 'Redis')}\``)];
+  const blocks: KnownBlock[] = [
+    section(
+      status.mode === 'in-process'
+        ? '*Jobs run in-process* (no REDIS_URL): this machine runs every job.'
+        : `*Jobs:* BullMQ on \`${escapeMrkdwn(status.redis?.url ?? 'Redis')}\``,
+    ),
+  ];
   if (status.mode === 'bullmq' && status.workers.length === 0) blocks.push(section('⚠️ No live workers: queued jobs wait until a `buildfix worker` starts.'));
   const now = Date.now();
-  const workers = status.workers.map((w) => `• \`${escapeMrkdwn(w.host)}\` v${escapeMrkdwn(w.version)} ${w.state} · running ${w.running.length}${w.running.length ? ` (${w.running.map((r) => escapeMrkdwn(r.name)).join(', ')})` : ''} · seen ${formatMs(Math.max(0, now - Date.parse(w.lastSeen)))} ago`);
+  const workers = status.workers.map(
+    (w) =>
+      `• \`${escapeMrkdwn(w.host)}\` v${escapeMrkdwn(w.version)} ${w.state} · running ${w.running.length}${w.running.length ? ` (${w.running.map((r) => escapeMrkdwn(r.name)).join(', ')})` : ''} · seen ${formatMs(Math.max(0, now - Date.parse(w.lastSeen)))} ago`,
+  );
   // Every worker and queue is listed; the outbox cuts what exceeds the message budget and attaches it all as a file.
   if (workers.length > 0) blocks.push(...listSections(`*Workers (${workers.length}):*`, workers, 40).blocks);
-  const queues = status.queues.map((q) => `• \`${escapeMrkdwn(q.queue)}\` waiting ${q.waiting} · active ${q.active} · delayed ${q.delayed} · failed ${q.failed}`);
+  const queues = status.queues.map(
+    (q) => `• \`${escapeMrkdwn(q.queue)}\` waiting ${q.waiting} · active ${q.active} · delayed ${q.delayed} · failed ${q.failed}`,
+  );
   if (queues.length > 0) blocks.push(...listSections(`*Queues (${queues.length}):*`, queues, 8).blocks);
   return { text: `buildfix status: ${status.workers.length} workers`, blocks, overflowUnit: 'lines' };
 }
 
 export function renderExplanationBlocks(c: Classification, source: string): SlackMessage {
   const subject = [c.module, c.version].filter(Boolean).join(' ');
-  const blocks: KnownBlock[] = [header(c.category === 'unknown' ? 'No known cause recognised' : `🔴 Root cause: ${c.category}${subject ? ` — ${subject}` : ''}`)];
+  const blocks: KnownBlock[] = [
+    header(c.category === 'unknown' ? 'No known cause recognised' : `🔴 Root cause: ${c.category}${subject ? ` — ${subject}` : ''}`),
+  ];
   const evidence = c.evidence.map((line, i) => `${c.evidenceLines[i] !== undefined ? `${c.evidenceLines[i]}: ` : ''}${line}`).join('\n');
   if (evidence) blocks.push(section(`*Evidence* (${escapeMrkdwn(source)}, confidence ${Math.round(c.confidence * 100)}%)\n${codeBlock(evidence, 2600)}`));
   blocks.push(section(`*Fix:* ${escapeMrkdwn(c.fix)}`));
-  if (c.secondary.length > 0) blocks.push(context([`Also seen: ${c.secondary.slice(0, 5).map((s) => `\`${s.category}\` (line ${s.line})`).join(', ')}`]));
-  return { text: c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${c.category}`, blocks, ...(evidence.length > 2600 ? { file: { filename: 'buildfix-explain.txt', title: `Explanation of ${source}`, content: renderExplanation(c, { source }) } } : {}) };
+  if (c.secondary.length > 0)
+    blocks.push(
+      context([
+        `Also seen: ${c.secondary
+          .slice(0, 5)
+          .map((s) => `\`${s.category}\` (line ${s.line})`)
+          .join(', ')}`,
+      ]),
+    );
+  return {
+    text: c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${c.category}`,
+    blocks,
+    ...(evidence.length > 2600
+      ? { file: { filename: 'buildfix-explain.txt', title: `Explanation of ${source}`, content: renderExplanation(c, { source }) } }
+      : {}),
+  };
 }

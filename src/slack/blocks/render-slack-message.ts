@@ -38,7 +38,9 @@ export function renderSlackMessage(message: ChatMessage, ctx: RenderContext): Sl
   }
   const fitted = fitBlocks(out.blocks);
   // Blocks left out are not lost: without a file of the renderer's own, their text becomes the file.
-  const file = out.file ?? (fitted.truncated ? { filename: `buildfix-${message.kind}.txt`, title: `Full ${message.kind}`, content: blocksAsText(out.text, out.blocks) } : undefined);
+  const file =
+    out.file ??
+    (fitted.truncated ? { filename: `buildfix-${message.kind}.txt`, title: `Full ${message.kind}`, content: blocksAsText(out.text, out.blocks) } : undefined);
   // The fallback text is what notifications show: never empty, never over the limit.
   return { ...out, text: clip(out.text.trim() || message.kind, LIMITS.fallbackText), blocks: fitted.blocks, ...(file ? { file } : {}) };
 }

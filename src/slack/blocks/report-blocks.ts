@@ -54,7 +54,8 @@ export function rootCauseBlocks(root: Finding): KnownBlock[] {
   if (root.location) parts.push(`_at ${escapeMrkdwn(root.location)}_`);
   if (root.evidence) {
     const lines = root.evidence.split('\n');
-    const shown = lines.slice(0, MAX_EVIDENCE_LINES).join('\n') + (lines.length > MAX_EVIDENCE_LINES ? `\n… ${lines.length - MAX_EVIDENCE_LINES} more lines` : '');
+    const shown =
+      lines.slice(0, MAX_EVIDENCE_LINES).join('\n') + (lines.length > MAX_EVIDENCE_LINES ? `\n… ${lines.length - MAX_EVIDENCE_LINES} more lines` : '');
     parts.push(`*Evidence*\n${codeBlock(shown, 1600)}`);
   }
   if (root.fix) parts.push(`*Fix:* ${escapeMrkdwn(root.fix)}`);
@@ -68,8 +69,25 @@ export function originBlocks(report: DiagnosisReport): KnownBlock[] {
   const lines = [`*Agent or code:* \`${origin.verdict}\` — ${escapeMrkdwn(origin.summary)}`, ...origin.reasons.slice(0, 8).map((r) => `• ${escapeMrkdwn(r)}`)];
   const since = report.sinceGreen;
   if (since) {
-    const changes = since.goMod.slice(0, 6).map((c) => `${isBlamed(c, since.blamed) ? '✗' : '•'} ${escapeMrkdwn(c.text)}${isBlamed(c, since.blamed) && c.revert ? ` — revert: \`${escapeMrkdwn(c.revert)}\`` : ''}`);
-    lines.push(`*Changed since the last green build* (\`${since.green.slice(0, 7)}\`, ${escapeMrkdwn(since.source)}): ${since.files.length === 0 ? 'no dependency file' : escapeMrkdwn(since.files.map((f) => f.path).slice(0, 8).join(', '))}`, ...changes);
+    const changes = since.goMod
+      .slice(0, 6)
+      .map(
+        (c) =>
+          `${isBlamed(c, since.blamed) ? '✗' : '•'} ${escapeMrkdwn(c.text)}${isBlamed(c, since.blamed) && c.revert ? ` — revert: \`${escapeMrkdwn(c.revert)}\`` : ''}`,
+      );
+    lines.push(
+      `*Changed since the last green build* (\`${since.green.slice(0, 7)}\`, ${escapeMrkdwn(since.source)}): ${
+        since.files.length === 0
+          ? 'no dependency file'
+          : escapeMrkdwn(
+              since.files
+                .map((f) => f.path)
+                .slice(0, 8)
+                .join(', '),
+            )
+      }`,
+      ...changes,
+    );
   }
   return [section(clip(lines.join('\n'), LIMITS.sectionText))];
 }
@@ -112,12 +130,20 @@ export function renderReportBlocks(report: DiagnosisReport, options: { title?: s
   truncated ||= checks.truncated;
 
   const facts = Object.entries(report.facts).map(([k, v]) => `${k}: \`${escapeMrkdwn(String(v))}\``);
-  blocks.push(context([`${escapeMrkdwn(report.target)} from *${escapeMrkdwn(report.host)}* in ${formatMs(report.durationMs)}`, ...facts].slice(0, LIMITS.contextElements)));
+  blocks.push(
+    context(
+      [`${escapeMrkdwn(report.target)} from *${escapeMrkdwn(report.host)}* in ${formatMs(report.durationMs)}`, ...facts].slice(0, LIMITS.contextElements),
+    ),
+  );
 
   const text = root ? `Root cause: ${root.category}: ${root.message}` : `No blocking problem found in ${report.target} (from ${report.host})`;
   const out: ReportBlocks = { blocks, text: clip(text, LIMITS.fallbackText) };
   if (truncated || JSON.stringify(blocks).length > 12_000) {
-    out.file = { filename: `buildfix-diagnose-${report.host}.txt`, title: `Full report: ${report.target} from ${report.host}`, content: renderTerminalReport(report, { color: false, verbose: true }) };
+    out.file = {
+      filename: `buildfix-diagnose-${report.host}.txt`,
+      title: `Full report: ${report.target} from ${report.host}`,
+      content: renderTerminalReport(report, { color: false, verbose: true }),
+    };
   }
   return out;
 }

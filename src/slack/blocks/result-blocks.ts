@@ -4,7 +4,16 @@
  */
 import { suggestRemediations } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
-import type { ClearModcacheJobResult, CommandJobResult, DiagnoseJobResult, EnvSnapshotJobResult, HostCheckJobResult, ModcacheDrillJobResult, ProbeJobResult, WarmModcacheJobResult } from '../../jobs/job-results.ts';
+import type {
+  ClearModcacheJobResult,
+  CommandJobResult,
+  DiagnoseJobResult,
+  EnvSnapshotJobResult,
+  HostCheckJobResult,
+  ModcacheDrillJobResult,
+  ProbeJobResult,
+  WarmModcacheJobResult,
+} from '../../jobs/job-results.ts';
 import { drillSummaryLines, warmSummaryLines } from '../../modcache/render-modcache.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
@@ -24,15 +33,24 @@ function checksBlocks(title: string, checks: ProbeJobResult['checks']): { blocks
   const lines: string[] = [];
   for (const c of checks) {
     lines.push(checkLine(c));
-    for (const f of c.findings.filter((x) => x.severity !== 'info')) lines.push(`      \`${f.category}\` ${escapeMrkdwn(f.message)}${f.fix ? ` _Fix:_ ${escapeMrkdwn(f.fix)}` : ''}`);
+    for (const f of c.findings.filter((x) => x.severity !== 'info'))
+      lines.push(`      \`${f.category}\` ${escapeMrkdwn(f.message)}${f.fix ? ` _Fix:_ ${escapeMrkdwn(f.fix)}` : ''}`);
   }
   return listSections(title, lines, 6);
 }
 
 export function renderResult(command: Command, outcome: JobOutcome, requestedBy: string | undefined, ctx: RenderContext): SlackMessage {
-  const who = context([`asked by ${mentionUser(requestedBy)}`, `job \`${escapeMrkdwn(outcome.jobId)}\``, `${outcome.attempts > 1 ? `${outcome.attempts} attempts · ` : ''}${formatMs(outcome.durationMs)}`]);
+  const who = context([
+    `asked by ${mentionUser(requestedBy)}`,
+    `job \`${escapeMrkdwn(outcome.jobId)}\``,
+    `${outcome.attempts > 1 ? `${outcome.attempts} attempts · ` : ''}${formatMs(outcome.durationMs)}`,
+  ]);
   if (!outcome.ok) {
-    const blocks = [section(`❌ *${escapeMrkdwn(command.kind)} failed*${outcome.host ? ` on \`${escapeMrkdwn(outcome.host)}\`` : ''}: ${escapeMrkdwn(outcome.error.message)}`)];
+    const blocks = [
+      section(
+        `❌ *${escapeMrkdwn(command.kind)} failed*${outcome.host ? ` on \`${escapeMrkdwn(outcome.host)}\`` : ''}: ${escapeMrkdwn(outcome.error.message)}`,
+      ),
+    ];
     const tailText = typeof outcome.error.details?.stderrTail === 'string' ? outcome.error.details.stderrTail : undefined;
     if (tailText?.trim()) blocks.push(section(codeBlock(tail(tailText, 2500))));
     blocks.push(who);
@@ -53,7 +71,10 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
     }
     case 'probe': {
       const r = outcome.result as ProbeJobResult;
-      const list = checksBlocks(`${r.ok ? '✅ *Network path is fine*' : '❌ *Network problems*'} ${where}\n\`GOPROXY=${escapeMrkdwn(r.goproxy)}\` \`GOSUMDB=${escapeMrkdwn(r.gosumdb)}\``, r.checks);
+      const list = checksBlocks(
+        `${r.ok ? '✅ *Network path is fine*' : '❌ *Network problems*'} ${where}\n\`GOPROXY=${escapeMrkdwn(r.goproxy)}\` \`GOSUMDB=${escapeMrkdwn(r.gosumdb)}\``,
+        r.checks,
+      );
       blocks = list.blocks;
       text = r.ok ? `Network path is fine from ${outcome.host}` : `Network problems from ${outcome.host}`;
       break;
@@ -91,7 +112,9 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
     }
     case 'env-snapshot': {
       const r = outcome.result as EnvSnapshotJobResult;
-      const vars = Object.entries(r.variables).map(([k, v]) => `${k}=${v}`).join('\n');
+      const vars = Object.entries(r.variables)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n');
       blocks = [section(`*${escapeMrkdwn(r.host)}*: go ${escapeMrkdwn(r.goVersion ?? '(missing)')}`), section(codeBlock(vars || '(no variables)'))];
       text = `Environment of ${r.host}`;
       break;
@@ -114,7 +137,7 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
   }
   const buttons = remediationBlocks(suggestRemediations(command, outcome, ctx.config));
   const fitted = fitBlocks([...blocks, who, ...buttons]);
-  if (fitted.truncated && !file) file = { filename: `buildfix-${outcome.name}.json`, title: `Full result of ${outcome.name}`, content: JSON.stringify(outcome.result, null, 2) };
+  if (fitted.truncated && !file)
+    file = { filename: `buildfix-${outcome.name}.json`, title: `Full result of ${outcome.name}`, content: JSON.stringify(outcome.result, null, 2) };
   return { text: clip(text, LIMITS.fallbackText), blocks: fitted.blocks, ...(file ? { file } : {}) };
 }
-

@@ -19,10 +19,18 @@ export function renderStatus(message: StatusMessage): SlackMessage {
   const blocks = [section(`${s.mark} *${escapeMrkdwn(message.title)}* — ${s.word}${message.host ? ` on \`${escapeMrkdwn(message.host)}\`` : ''}`)];
   if (message.lines.length > 0) {
     const shown = message.lines.slice(-MAX_LINES);
-    const text = shown.map((l) => `${l.status ? MARK[l.status] ?? ' ' : '…'} ${l.message}${l.durationMs !== undefined ? ` (${formatMs(l.durationMs)})` : ''}`).join('\n');
+    const text = shown
+      .map((l) => `${l.status ? (MARK[l.status] ?? ' ') : '…'} ${l.message}${l.durationMs !== undefined ? ` (${formatMs(l.durationMs)})` : ''}`)
+      .join('\n');
     const skipped = message.lines.length - shown.length;
     blocks.push(section(codeBlock((skipped > 0 ? `… ${skipped} earlier steps\n` : '') + tail(text, 2500))));
   }
-  blocks.push(context([message.requestedBy ? `asked by ${mentionUser(message.requestedBy)}` : '', ...(message.jobId ? [`job \`${escapeMrkdwn(message.jobId)}\``] : []), message.state === 'done' || message.state === 'failed' ? 'result in the thread' : 'updates here as it runs']));
+  blocks.push(
+    context([
+      message.requestedBy ? `asked by ${mentionUser(message.requestedBy)}` : '',
+      ...(message.jobId ? [`job \`${escapeMrkdwn(message.jobId)}\``] : []),
+      message.state === 'done' || message.state === 'failed' ? 'result in the thread' : 'updates here as it runs',
+    ]),
+  );
   return { text: `${s.mark} ${message.title} — ${s.word}`, blocks };
 }

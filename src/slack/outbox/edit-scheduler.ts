@@ -123,7 +123,10 @@ export class EditScheduler {
           if (slot.pending) edit.settle();
           else slot.pending = edit;
           slot.pending.settle();
-          this.#log.info({ key, retryAfterMs: this.#rateLimitedFor() }, 'chat.update rate-limited: the latest state of each message is sent once Retry-After has passed');
+          this.#log.info(
+            { key, retryAfterMs: this.#rateLimitedFor() },
+            'chat.update rate-limited: the latest state of each message is sent once Retry-After has passed',
+          );
           this.#armTimer();
         } else {
           this.#log.warn({ err, key }, 'message edit failed');

@@ -58,7 +58,8 @@ export function withinBlockLimits(blocks: readonly KnownBlock[]): { blocks: Know
       b.text = clipText(b.text, LIMITS.sectionText);
       if (Array.isArray(b.fields)) b.fields = b.fields.slice(0, 10).map((f: AnyBlock) => clipText(f, 2000));
     } else if (b.type === 'header') b.text = clipText(b.text, LIMITS.headerText);
-    else if (b.type === 'context' && Array.isArray(b.elements)) b.elements = b.elements.slice(0, LIMITS.contextElements).map((e: AnyBlock) => clipText(e, LIMITS.contextText));
+    else if (b.type === 'context' && Array.isArray(b.elements))
+      b.elements = b.elements.slice(0, LIMITS.contextElements).map((e: AnyBlock) => clipText(e, LIMITS.contextText));
     else if (b.type === 'actions' && Array.isArray(b.elements)) b.elements = b.elements.slice(0, LIMITS.actionsElements);
     if (JSON.stringify(b).length !== before) clipped = true;
     return b as KnownBlock;
@@ -94,7 +95,12 @@ function blockItems(b: AnyBlock): number {
   if (typeof b.text?.text === 'string') texts.push(b.text.text);
   for (const e of Array.isArray(b.elements) ? b.elements : []) if (typeof e?.text === 'string') texts.push(e.text);
   for (const f of Array.isArray(b.fields) ? b.fields : []) if (typeof f?.text === 'string') texts.push(f.text);
-  return texts.join('\n').split('\n').reduce((n, l) => n + itemsIn(l), 0) || (b.type === 'divider' ? 0 : 1);
+  return (
+    texts
+      .join('\n')
+      .split('\n')
+      .reduce((n, l) => n + itemsIn(l), 0) || (b.type === 'divider' ? 0 : 1)
+  );
 }
 
 /** The shown text of blocks as plain text, for the file when a renderer gave none. */
@@ -105,7 +111,9 @@ export function blocksAsText(text: string, blocks: readonly KnownBlock[]): strin
     else if (v && typeof v === 'object') {
       const o = v as AnyBlock;
       if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') {
-        const shown = plainMentions(o.text).replace(/<([^<>|]+)\|([^<>]*)>/g, '$2 ($1)').replace(/<([^<>]+)>/g, '$1');
+        const shown = plainMentions(o.text)
+          .replace(/<([^<>|]+)\|([^<>]*)>/g, '$2 ($1)')
+          .replace(/<([^<>]+)>/g, '$1');
         out.push(o.type === 'mrkdwn' ? decodeEntities(shown) : shown);
       } else Object.values(o).forEach(walk);
     }
@@ -123,7 +131,12 @@ export function fitMessage(message: SlackMessage, budget: number, unit = message
   const text = clip(message.text.trim() || ' ', LIMITS.fallbackText);
   const limited = withinBlockLimits(message.blocks);
   const blocks = limited.blocks.map((b) => ({ ...(b as AnyBlock) }));
-  const fullFile = (): SlackFile => message.file ?? { filename: 'buildfix-message.txt', title: clip(text.split('\n')[0] ?? 'buildfix', 200, '…'), content: blocksAsText(message.text, message.blocks) };
+  const fullFile = (): SlackFile =>
+    message.file ?? {
+      filename: 'buildfix-message.txt',
+      title: clip(text.split('\n')[0] ?? 'buildfix', 200, '…'),
+      content: blocksAsText(message.text, message.blocks),
+    };
   if (blocksSize(blocks) <= budget) {
     return { text, blocks: blocks as KnownBlock[], omitted: 0, cut: limited.clipped, ...(limited.clipped || message.file ? { file: fullFile() } : {}) };
   }
@@ -149,7 +162,8 @@ export function fitMessage(message: SlackMessage, budget: number, unit = message
     }
     if (blocks.length === 1) {
       // one block bigger than the whole budget: clip it
-      if (last.text && typeof last.text.text === 'string') last.text = { ...last.text, text: clip(last.text.text, Math.max(200, last.text.text.length - (size - target) - 50)) };
+      if (last.text && typeof last.text.text === 'string')
+        last.text = { ...last.text, text: clip(last.text.text, Math.max(200, last.text.text.length - (size - target) - 50)) };
       omitted = Math.max(omitted, 1);
       break;
     }
@@ -171,5 +185,15 @@ export function minimalMessage(message: SlackMessage): FittedMessage {
     context(['The full message did not fit in Slack: it is in the attached file.']),
     ...trailing,
   ];
-  return { text, blocks, omitted: message.blocks.length, cut: true, file: message.file ?? { filename: 'buildfix-message.txt', title: clip(text.split('\n')[0] ?? 'buildfix', 200, '…'), content: blocksAsText(message.text, message.blocks) } };
+  return {
+    text,
+    blocks,
+    omitted: message.blocks.length,
+    cut: true,
+    file: message.file ?? {
+      filename: 'buildfix-message.txt',
+      title: clip(text.split('\n')[0] ?? 'buildfix', 200, '…'),
+      content: blocksAsText(message.text, message.blocks),
+    },
+  };
 }

@@ -65,7 +65,11 @@ export class SlackOutbox {
     this.api = options.api;
     this.textBudget = options.textBudget;
     this.#log = options.logger.child({ component: 'slack-outbox' });
-    this.edits = new EditScheduler({ logger: options.logger, progressEditsPerMinute: options.progressEditsPerMinute ?? 30, rateLimitedFor: () => options.api.rateLimitedFor('chat.update') });
+    this.edits = new EditScheduler({
+      logger: options.logger,
+      progressEditsPerMinute: options.progressEditsPerMinute ?? 30,
+      rateLimitedFor: () => options.api.rateLimitedFor('chat.update'),
+    });
   }
 
   /** The message as it will be sent within the budget (also for ephemeral answers, which cannot carry a file). */
@@ -89,7 +93,10 @@ export class SlackOutbox {
         const code = refusal(err);
         if (!code) throw err;
         last = err;
-        this.#log.warn({ slackError: code, blocks: form.blocks.length, omitted: form.omitted }, `Slack refused the ${what} (${code}): sending it again in a smaller form; the full content goes in a file`);
+        this.#log.warn(
+          { slackError: code, blocks: form.blocks.length, omitted: form.omitted },
+          `Slack refused the ${what} (${code}): sending it again in a smaller form; the full content goes in a file`,
+        );
       }
     }
     throw last;
@@ -104,18 +111,30 @@ export class SlackOutbox {
     let failure: unknown;
     let form: FittedMessage | undefined;
     try {
-      const sent = await this.#send('message', p.message, (f) => this.api.postMessage({ channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) }));
+      const sent = await this.#send('message', p.message, (f) =>
+        this.api.postMessage({ channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) }),
+      );
       posted = sent.result;
       form = sent.form;
     } catch (err) {
       failure = err;
     }
-    const due: SlackFile | undefined = form?.cut || failure !== undefined || p.alwaysAttach ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined)) : p.message.file;
+    const due: SlackFile | undefined =
+      form?.cut || failure !== undefined || p.alwaysAttach
+        ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined))
+        : p.message.file;
     let file: OutboxPostResult['file'] = 'none';
     if (due) {
       const thread = p.threadTs ?? posted?.ts;
       try {
-        await this.api.uploadFile({ channel: posted?.channel ?? p.channel, ...(thread ? { threadTs: thread } : {}), filename: due.filename, title: due.title, content: due.content, ...(p.fileComment ? { comment: p.fileComment } : {}) });
+        await this.api.uploadFile({
+          channel: posted?.channel ?? p.channel,
+          ...(thread ? { threadTs: thread } : {}),
+          filename: due.filename,
+          title: due.title,
+          content: due.content,
+          ...(p.fileComment ? { comment: p.fileComment } : {}),
+        });
         file = 'uploaded';
       } catch (err) {
         file = 'failed';
@@ -133,7 +152,9 @@ export class SlackOutbox {
    */
   update(args: { channel: string; ts: string; message: SlackMessage }, kind: EditKind = 'final'): Promise<void> {
     return this.edits.submit(`${args.channel}:${args.ts}`, kind, async () => {
-      await this.#send('edit', args.message, (f) => this.api.update({ channel: args.channel, ts: args.ts, text: f.text, blocks: f.blocks }, { waitOnRateLimit: false }));
+      await this.#send('edit', args.message, (f) =>
+        this.api.update({ channel: args.channel, ts: args.ts, text: f.text, blocks: f.blocks }, { waitOnRateLimit: false }),
+      );
     });
   }
 

@@ -31,7 +31,13 @@ describe('last green build', () => {
     ]);
     jenkins = await startJenkinsFake({
       jobs: [
-        { name: 'payments/main', builds: [{ number: 41, result: 'SUCCESS', git: [{ sha: sha('1'), remoteUrls: ['https://git.example.test/acme/payments.git'] }] }, { number: 42, result: 'FAILURE', git: [{ sha: sha('2') }] }] },
+        {
+          name: 'payments/main',
+          builds: [
+            { number: 41, result: 'SUCCESS', git: [{ sha: sha('1'), remoteUrls: ['https://git.example.test/acme/payments.git'] }] },
+            { number: 42, result: 'FAILURE', git: [{ sha: sha('2') }] },
+          ],
+        },
         { name: 'payments/never', builds: [{ number: 1, result: 'FAILURE' }] },
       ],
     });
@@ -42,8 +48,17 @@ describe('last green build', () => {
   });
 
   const github: CiEvent = {
-    source: 'github', eventType: 'workflow_run', pipelineKey: 'github:acme/payments:CI:main', job: 'acme/payments', workflow: 'CI', branch: 'main',
-    runId: '903', status: 'failure', outcome: 'failure', eventKey: 'k', label: 'acme/payments CI #79 on main',
+    source: 'github',
+    eventType: 'workflow_run',
+    pipelineKey: 'github:acme/payments:CI:main',
+    job: 'acme/payments',
+    workflow: 'CI',
+    branch: 'main',
+    runId: '903',
+    status: 'failure',
+    outcome: 'failure',
+    eventKey: 'k',
+    label: 'acme/payments CI #79 on main',
   };
 
   it('GitHub: the newest successful run of the same workflow on the branch', async () => {
@@ -56,7 +71,10 @@ describe('last green build', () => {
   it('GitHub: a missing or refused token is a reason, never an exception', async () => {
     const event = { ...github, jobsUrl: `${rest.url}/repos/acme/payments/actions/runs/903/jobs` };
     const none = await lastGreenForEvent(event, {});
-    assert.deepEqual(none, { ok: false, reason: 'no last green build known: GITHUB_TOKEN is not set, so buildfix cannot ask GitHub for the last successful run' });
+    assert.deepEqual(none, {
+      ok: false,
+      reason: 'no last green build known: GITHUB_TOKEN is not set, so buildfix cannot ask GitHub for the last successful run',
+    });
     const bad = await lastGreenForEvent(event, { githubToken: 'ghp_wrong' });
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.reason : '', /token cannot read the list of successful workflow runs \(HTTP 401\)/);
@@ -65,8 +83,17 @@ describe('last green build', () => {
 
   it('GitLab: the newest successful pipeline of the ref', async () => {
     const event: CiEvent = {
-      source: 'gitlab', eventType: 'pipeline', pipelineKey: 'gitlab:g/p:main', job: 'g/p', branch: 'main', runId: '301', status: 'failed', outcome: 'failure', eventKey: 'k',
-      label: 'g/p pipeline #31 on main', logUrl: `${rest.url}/api/v4/projects/42/jobs/7/trace`,
+      source: 'gitlab',
+      eventType: 'pipeline',
+      pipelineKey: 'gitlab:g/p:main',
+      job: 'g/p',
+      branch: 'main',
+      runId: '301',
+      status: 'failed',
+      outcome: 'failure',
+      eventKey: 'k',
+      label: 'g/p pipeline #31 on main',
+      logUrl: `${rest.url}/api/v4/projects/42/jobs/7/trace`,
     };
     const r = await lastGreenForEvent(event, { gitlabToken: 'glpat-test' });
     assert.deepEqual(r, { ok: true, green: { sha: sha('e'), source: 'GitLab pipeline #30 on main', url: `${rest.url}/g/p/-/pipelines/300` } });

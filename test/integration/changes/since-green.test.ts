@@ -63,7 +63,11 @@ describe('diagnose since the last green build', () => {
     await mkdir(join(root, 'home'), { recursive: true });
     goEnv = { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', GONOSUMDB: '', GOPRIVATE: '', GONOPROXY: '' };
     bump = await makeHistory(root, 'payments', [
-      { author: 'bob', subject: 'green build', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8', 'example.com/util v1.1.0']), 'README.md': 'payments\n' } },
+      {
+        author: 'bob',
+        subject: 'green build',
+        files: { 'go.mod': goModWith(['example.com/ledger v1.9.8', 'example.com/util v1.1.0']), 'README.md': 'payments\n' },
+      },
       { author: 'carol', subject: 'docs: setup', files: { 'README.md': 'payments service\n' } },
       { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9', 'example.com/util v1.1.0']) } },
       { author: 'dave', subject: 'handler tweak', files: { 'main.go': 'package main\n\nfunc main() {}\n' } },
@@ -89,14 +93,21 @@ describe('diagnose since the last green build', () => {
     assert.equal(report.ok, false);
     assert.equal(report.origin?.verdict, 'code', JSON.stringify(report.origin));
     assert.equal(report.sinceGreen?.green, green);
-    assert.deepEqual(report.sinceGreen?.commits.map((c) => c.subject), ['bump ledger'], 'only the commit that changed a dependency file');
+    assert.deepEqual(
+      report.sinceGreen?.commits.map((c) => c.subject),
+      ['bump ledger'],
+      'only the commit that changed a dependency file',
+    );
     assert.deepEqual(report.sinceGreen?.files, [{ path: 'go.mod', status: 'M', kind: 'go' }]);
     const blamed = report.sinceGreen?.blamed;
     assert.ok(blamed, JSON.stringify(report.sinceGreen));
     assert.equal(blamed.text, `go.mod:6 example.com/ledger v1.9.8 → v1.9.9 in ${bumpSha.slice(0, 7)} by ann, "bump ledger"`);
     assert.equal(blamed.revert, 'require example.com/ledger v1.9.8');
     assert.match(report.origin?.summary ?? '', /^Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9 in [0-9a-f]{7} by ann/);
-    assert.ok(report.origin?.reasons.some((r) => /still resolves from this agent/.test(r)), JSON.stringify(report.origin?.reasons));
+    assert.ok(
+      report.origin?.reasons.some((r) => /still resolves from this agent/.test(r)),
+      JSON.stringify(report.origin?.reasons),
+    );
   });
 
   it('the green revision fails now too: verdict environment/upstream', async () => {
@@ -109,7 +120,12 @@ describe('diagnose since the last green build', () => {
       const report = await run(`file://${upstream.bare}`, green);
       assert.equal(report.origin?.verdict, 'environment/upstream', JSON.stringify(report.origin));
       assert.deepEqual(report.sinceGreen?.files, []);
-      assert.ok(report.origin?.reasons.some((r) => r.startsWith(`the green revision ${green.slice(0, 7)} fails now too: version-not-found (example.com/vanishing@v1.0.0)`)), JSON.stringify(report.origin?.reasons));
+      assert.ok(
+        report.origin?.reasons.some((r) =>
+          r.startsWith(`the green revision ${green.slice(0, 7)} fails now too: version-not-found (example.com/vanishing@v1.0.0)`),
+        ),
+        JSON.stringify(report.origin?.reasons),
+      );
     } finally {
       fake.updateVersion('example.com/vanishing', 'v1.0.0', { fail: undefined });
     }
@@ -121,9 +137,16 @@ describe('diagnose since the last green build', () => {
     const cli = await runCli(['diagnose', `file://${bump.bare}`, '--since', green, '--skip', 'host,probe'], env);
     assert.equal(cli.exitCode, 1, cli.stderr);
     assert.match(cli.stdout, /Agent or code: code — Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9/);
-    assert.match(cli.stdout, new RegExp(`✗ go\\.mod:6 example\\.com/ledger v1\\.9\\.8 → v1\\.9\\.9 in ${bumpSha.slice(0, 7)} by ann, "bump ledger"  revert: require example\\.com/ledger v1\\.9\\.8`));
+    assert.match(
+      cli.stdout,
+      new RegExp(
+        `✗ go\\.mod:6 example\\.com/ledger v1\\.9\\.8 → v1\\.9\\.9 in ${bumpSha.slice(0, 7)} by ann, "bump ledger"  revert: require example\\.com/ledger v1\\.9\\.8`,
+      ),
+    );
 
-    const jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 41, result: 'SUCCESS', git: [{ sha: green, remoteUrls: [`file://${bump.bare}`] }] }] }] });
+    const jenkins = await startJenkinsFake({
+      jobs: [{ name: 'payments/main', builds: [{ number: 41, result: 'SUCCESS', git: [{ sha: green, remoteUrls: [`file://${bump.bare}`] }] }] }],
+    });
     try {
       const config = join(root, 'buildfix.yaml');
       await writeFile(config, `repos:\n  payments:\n    url: file://${bump.bare}\n    job: payments/main\n  payments-nojob:\n    url: file://${bump.bare}\n`);
@@ -145,8 +168,16 @@ describe('diagnose since the last green build', () => {
     }
     // The shell is a chat: the same command runs as an in-process job and renders for the terminal.
     const config = join(root, 'buildfix.yaml');
-    const shell = await runCli(['shell'], { ...env, BUILDFIX_CONFIG: config }, { input: `diagnose payments --since ${green.slice(0, 12)}\ndiagnose payments --since-green\n` });
-    assert.match(shell.stdout, /Agent or code: code — Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9 in [0-9a-f]{7} by ann/, shell.stdout + shell.stderr);
+    const shell = await runCli(
+      ['shell'],
+      { ...env, BUILDFIX_CONFIG: config },
+      { input: `diagnose payments --since ${green.slice(0, 12)}\ndiagnose payments --since-green\n` },
+    );
+    assert.match(
+      shell.stdout,
+      /Agent or code: code — Code: go\.mod:6 example\.com\/ledger v1\.9\.8 → v1\.9\.9 in [0-9a-f]{7} by ann/,
+      shell.stdout + shell.stderr,
+    );
     assert.match(shell.stdout, /no last green build known: Jenkins not configured/);
     const both = await runCli(['diagnose', 'payments', '--since', green, '--since-green'], env);
     assert.equal(both.exitCode, 2);

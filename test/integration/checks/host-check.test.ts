@@ -40,7 +40,15 @@ describe('checkHost', () => {
   let root: string;
   let home: string;
   let workspace: string;
-  const base = (): HostCheckOptions => ({ workspaceDir: workspace, thresholds: RELAXED, goEnv: {}, privateHosts: [], homeDir: home, timeoutMs: 30_000, goBinary: '/usr/bin/go' });
+  const base = (): HostCheckOptions => ({
+    workspaceDir: workspace,
+    thresholds: RELAXED,
+    goEnv: {},
+    privateHosts: [],
+    homeDir: home,
+    timeoutMs: 30_000,
+    goBinary: '/usr/bin/go',
+  });
 
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'buildfix-host-'));
@@ -146,13 +154,16 @@ describe('checkHost', () => {
 
 describe('snapshotEnvironment', () => {
   it('captures the go version and the go/proxy variables with secrets masked', async () => {
-    const snap = await snapshotEnvironment({
-      GOPROXY: 'https://deploy:art-TOKEN-1@artifactory.corp.example/api/go/go,direct',
-      HTTPS_PROXY: 'http://bob:hunter2@proxy.corp.example:3128',
-      NO_PROXY: 'localhost,.corp.example',
-      GOFLAGS: '-mod=mod',
-      GOMODCACHE: '/cache',
-    }, { goBinary: '/usr/bin/go' });
+    const snap = await snapshotEnvironment(
+      {
+        GOPROXY: 'https://deploy:art-TOKEN-1@artifactory.corp.example/api/go/go,direct',
+        HTTPS_PROXY: 'http://bob:hunter2@proxy.corp.example:3128',
+        NO_PROXY: 'localhost,.corp.example',
+        GOFLAGS: '-mod=mod',
+        GOMODCACHE: '/cache',
+      },
+      { goBinary: '/usr/bin/go' },
+    );
     assert.match(snap.goVersion ?? '', /^1\.\d+/);
     assert.ok(snap.host.length > 0);
     assert.deepEqual(snap.variables, {

@@ -34,7 +34,12 @@ describe('probeEndpoints (direct)', () => {
 
   it('passes for a reachable GOPROXY and reports timings', async () => {
     const events: ProgressEvent[] = [];
-    const results = await probeEndpoints([{ kind: 'goproxy', url: http.url }], { goEnv: {}, timeoutMs: 2000, hosts: NO_DNS, onProgress: (e) => events.push(e) });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: http.url }], {
+      goEnv: {},
+      timeoutMs: 2000,
+      hosts: NO_DNS,
+      onProgress: (e) => events.push(e),
+    });
     assert.equal(results.length, 1, 'no proxy configured: only the direct route');
     const r = byId(results, `probe:direct:${http.url}`);
     assert.equal(r.status, 'pass');
@@ -42,7 +47,10 @@ describe('probeEndpoints (direct)', () => {
     assert.match(r.detail ?? '', /TCP \d+ ms · HTTP 200 in \d+ ms/);
     assert.match(r.title, /go's route/);
     assert.ok(r.durationMs >= 0 && r.durationMs < 2000);
-    assert.deepEqual(events.map((e) => e.phase), ['start', 'done']);
+    assert.deepEqual(
+      events.map((e) => e.phase),
+      ['start', 'done'],
+    );
     assert.equal(events[1]?.status, 'pass');
     assert.deepEqual(http.seen.slice(-1), ['GET /']);
   });
@@ -65,7 +73,11 @@ describe('probeEndpoints (direct)', () => {
 
   it('reports a closed checksum DB port as sumdb-unreachable', async () => {
     const port = await closedPort();
-    const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOSUMDB: 'sum.golang.org http://127.0.0.1:1' }, timeoutMs: 2000, hosts: NO_DNS });
+    const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], {
+      goEnv: { GOSUMDB: 'sum.golang.org http://127.0.0.1:1' },
+      timeoutMs: 2000,
+      hosts: NO_DNS,
+    });
     assert.equal(r?.findings[0]?.category, 'sumdb-unreachable');
     assert.equal(r?.status, 'fail');
   });
@@ -118,7 +130,10 @@ describe('probeEndpoints (direct)', () => {
     try {
       const ac = new AbortController();
       setTimeout(() => ac.abort(new Error('job cancelled')), 100);
-      await assert.rejects(probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs: 5000, hosts: NO_DNS, signal: ac.signal }), /job cancelled/);
+      await assert.rejects(
+        probeEndpoints([{ kind: 'goproxy', url: silent.url }], { goEnv: {}, timeoutMs: 5000, hosts: NO_DNS, signal: ac.signal }),
+        /job cancelled/,
+      );
     } finally {
       await silent.close();
     }
@@ -154,7 +169,11 @@ describe('probeEndpoints (TLS)', () => {
   it('names the issuer when the server sends the whole chain (SELF_SIGNED_CERT_IN_CHAIN)', async () => {
     const chained = await startTlsServer({ ca, sendChain: true });
     try {
-      const [r] = await probeEndpoints([{ kind: 'sumdb', url: chained.url }], { goEnv: { GOSUMDB: `sum.golang.org ${chained.url}` }, timeoutMs: 3000, hosts: NO_DNS });
+      const [r] = await probeEndpoints([{ kind: 'sumdb', url: chained.url }], {
+        goEnv: { GOSUMDB: `sum.golang.org ${chained.url}` },
+        timeoutMs: 3000,
+        hosts: NO_DNS,
+      });
       assert.equal(r?.findings[0]?.category, 'tls-interception');
       assert.match(r?.findings[0]?.message ?? '', /SELF_SIGNED_CERT_IN_CHAIN/);
       assert.match(r?.findings[0]?.message ?? '', /Corp Inspection CA/);
@@ -214,7 +233,12 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('tunnels with CONNECT, then TLS, and marks the proxy route as the one go uses', async () => {
     const seenBefore = proxy.seen.length;
     const target = `https://goproxy.test:${tls.port}`;
-    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: target }], {
+      goEnv: { HTTPS_PROXY: proxy.url },
+      timeoutMs: 3000,
+      hosts: NO_DNS,
+      extraCaPem: [ca.certPem],
+    });
     assert.equal(results.length, 2);
     const via = byId(results, `probe:via-proxy:${target}`);
     assert.equal(via.status, 'pass', JSON.stringify(via));
@@ -238,15 +262,26 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   });
 
   it('does not use the proxy for hosts in NO_PROXY', async () => {
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url, NO_PROXY: 'goproxy.test' }, timeoutMs: 3000, hosts: NO_DNS });
-    assert.deepEqual(results.map((r) => r.id.split(':')[1]), ['direct']);
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+      goEnv: { HTTPS_PROXY: proxy.url, NO_PROXY: 'goproxy.test' },
+      timeoutMs: 3000,
+      hosts: NO_DNS,
+    });
+    assert.deepEqual(
+      results.map((r) => r.id.split(':')[1]),
+      ['direct'],
+    );
     assert.match(results[0]?.title ?? '', /go's route/);
   });
 
   it('reports a proxy that needs auth as corporate-proxy (407)', async () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: authProxy.url }, timeoutMs: 3000, hosts: NO_DNS });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+        goEnv: { HTTPS_PROXY: authProxy.url },
+        timeoutMs: 3000,
+        hosts: NO_DNS,
+      });
       const via = byId(results, 'probe:via-proxy:');
       assert.equal(via.status, 'fail');
       assert.equal(via.findings[0]?.category, 'corporate-proxy');
@@ -262,7 +297,12 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
       const proxyUrl = `http://builder:s3cret-pass@127.0.0.1:${authProxy.port}`;
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxyUrl }, timeoutMs: 3000, hosts: NO_DNS, extraCaPem: [ca.certPem] });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+        goEnv: { HTTPS_PROXY: proxyUrl },
+        timeoutMs: 3000,
+        hosts: NO_DNS,
+        extraCaPem: [ca.certPem],
+      });
       assert.equal(byId(results, 'probe:via-proxy:').status, 'pass');
       assert.ok(!JSON.stringify(results).includes('s3cret-pass'));
       assert.match(byId(results, 'probe:via-proxy:').title, /builder:\*\*\*@/);
@@ -274,7 +314,11 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('reports wrong proxy credentials as rejected', async () => {
     const authProxy = await startConnectProxy({ auth: { user: 'builder', pass: 's3cret-pass' } });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://builder:wrong@127.0.0.1:${authProxy.port}` }, timeoutMs: 3000, hosts: NO_DNS });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+        goEnv: { HTTPS_PROXY: `http://builder:wrong@127.0.0.1:${authProxy.port}` },
+        timeoutMs: 3000,
+        hosts: NO_DNS,
+      });
       const f = byId(results, 'probe:via-proxy:').findings[0];
       assert.equal(f?.category, 'corporate-proxy');
       assert.match(f?.message ?? '', /rejects the credentials/);
@@ -286,7 +330,11 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
 
   it('reports a proxy that is down as corporate-proxy, not as the target being down', async () => {
     const port = await closedPort();
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: `http://127.0.0.1:${port}` }, timeoutMs: 3000, hosts: NO_DNS });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+      goEnv: { HTTPS_PROXY: `http://127.0.0.1:${port}` },
+      timeoutMs: 3000,
+      hosts: NO_DNS,
+    });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.status, 'fail');
     assert.equal(via.findings[0]?.category, 'corporate-proxy');
@@ -294,7 +342,11 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   });
 
   it('reports a proxy whose host does not resolve as corporate-proxy', async () => {
-    const results = await probeEndpoints([{ kind: 'sumdb', url: `https://sum.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: 'http://nonexistent.invalid:3128', GOSUMDB: `sum.golang.org https://sum.test:${tls.port}` }, timeoutMs: 5000, hosts: NO_DNS });
+    const results = await probeEndpoints([{ kind: 'sumdb', url: `https://sum.test:${tls.port}` }], {
+      goEnv: { HTTPS_PROXY: 'http://nonexistent.invalid:3128', GOSUMDB: `sum.golang.org https://sum.test:${tls.port}` },
+      timeoutMs: 5000,
+      hosts: NO_DNS,
+    });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.findings[0]?.category, 'corporate-proxy');
     assert.match(via.findings[0]?.message ?? '', /does not resolve/);
@@ -303,7 +355,11 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   it('reports a refused CONNECT as corporate-proxy', async () => {
     const strict = await startConnectProxy({ refuseWith: 403 });
     try {
-      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: strict.url }, timeoutMs: 3000, hosts: NO_DNS });
+      const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+        goEnv: { HTTPS_PROXY: strict.url },
+        timeoutMs: 3000,
+        hosts: NO_DNS,
+      });
       const f = byId(results, 'probe:via-proxy:').findings[0];
       assert.equal(f?.category, 'corporate-proxy');
       assert.match(f?.message ?? '', /refuses to tunnel .*403/);
@@ -330,7 +386,11 @@ describe('probeEndpoints (through an HTTP proxy)', () => {
   });
 
   it('finds TLS interception inside the tunnel', async () => {
-    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], { goEnv: { HTTPS_PROXY: proxy.url }, timeoutMs: 3000, hosts: NO_DNS });
+    const results = await probeEndpoints([{ kind: 'goproxy', url: `https://goproxy.test:${tls.port}` }], {
+      goEnv: { HTTPS_PROXY: proxy.url },
+      timeoutMs: 3000,
+      hosts: NO_DNS,
+    });
     const via = byId(results, 'probe:via-proxy:');
     assert.equal(via.findings[0]?.category, 'tls-interception');
     assert.match(via.findings[0]?.message ?? '', /through the proxy.*Corp Inspection CA/);
@@ -345,7 +405,11 @@ describe('probeEndpoints (checksum DB relayed by GOPROXY)', () => {
     });
     try {
       const port = await closedPort();
-      const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], { goEnv: { GOPROXY: `${goproxy.url},direct` }, timeoutMs: 2000, hosts: NO_DNS });
+      const [r] = await probeEndpoints([{ kind: 'sumdb', url: `http://127.0.0.1:${port}` }], {
+        goEnv: { GOPROXY: `${goproxy.url},direct` },
+        timeoutMs: 2000,
+        hosts: NO_DNS,
+      });
       assert.equal(r?.findings[0]?.category, 'sumdb-unreachable');
       assert.equal(r?.findings[0]?.severity, 'info');
       assert.match(r?.findings[0]?.message ?? '', /reaches it through http:\/\/127\.0\.0\.1:\d+\/sumdb\/sum\.golang\.org/);

@@ -36,7 +36,12 @@ describe('toolchain check', () => {
     proxy = await startGoProxyFake({ modules: [{ path: TOOLCHAIN, versions: [{ version: AVAILABLE }, { version: NOT_IN_SUMDB }] }] });
     // A signing checksum DB that vouches for one of the two toolchains the proxy serves.
     sumdb = await startSumDbFake({ name: 'sumdb.test' });
-    sumdb.add({ module: TOOLCHAIN, version: AVAILABLE, zipHash: 'h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', modHash: 'h1:xm+4Y6YPKqhG0sJEJ12VWoCcWr2lF3nCWPrWhOn/zxc=' });
+    sumdb.add({
+      module: TOOLCHAIN,
+      version: AVAILABLE,
+      zipHash: 'h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
+      modHash: 'h1:xm+4Y6YPKqhG0sJEJ12VWoCcWr2lF3nCWPrWhOn/zxc=',
+    });
     work = await mkdtemp(join(tmpdir(), 'buildfix-toolchain-'));
     client = new GoProxyClient({ timeoutMs: 5_000 });
   });
@@ -71,14 +76,17 @@ describe('toolchain check', () => {
       proxy.resetStats();
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
       assert.equal(r.status, 'pass', JSON.stringify(r));
-      assert.deepEqual(r.findings.map((f) => [f.category, f.severity]), [['toolchain-mismatch', 'info']]);
+      assert.deepEqual(
+        r.findings.map((f) => [f.category, f.severity]),
+        [['toolchain-mismatch', 'info']],
+      );
       assert.match(r.findings[0]?.message ?? '', /switches to go1\.22\.1/);
       assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'info' })), 1);
       assert.equal(proxy.count(fakePath(TOOLCHAIN, { version: AVAILABLE, ext: 'zip' })), 0);
       assert.ok(sumdb.requests.includes(`/lookup/golang.org/toolchain@${AVAILABLE}`), JSON.stringify(sumdb.requests));
     });
 
-    it('reports toolchain-unavailable when no proxy has it (with go\'s message)', async () => {
+    it("reports toolchain-unavailable when no proxy has it (with go's message)", async () => {
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.21.0\n\ntoolchain go1.22.9\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
       assert.equal(r.status, 'fail');
       const f = r.findings.find((x) => x.severity === 'error');
@@ -87,7 +95,7 @@ describe('toolchain check', () => {
       assert.match(f?.evidence ?? '', /download go1\.22\.9 for linux\/amd64: toolchain not available/);
     });
 
-    it('reports toolchain-unavailable when the checksum DB does not know the proxy\'s toolchain', async () => {
+    it("reports toolchain-unavailable when the checksum DB does not know the proxy's toolchain", async () => {
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.22.2\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
       const f = r.findings.find((x) => x.severity === 'error');
       assert.equal(f?.category, 'toolchain-unavailable');
@@ -149,7 +157,10 @@ describe('toolchain check', () => {
       const goroot = join(work, 'goroot');
       await mkdir(goroot, { recursive: true });
       await writeFile(join(goroot, 'go.env'), '# defaults\nGOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n');
-      assert.deepEqual(await resolveGotoolchain({ GOTOOLCHAIN: 'local' }, { GOTOOLCHAIN: 'local' }, goroot), { value: 'local', source: 'GOTOOLCHAIN in the environment' });
+      assert.deepEqual(await resolveGotoolchain({ GOTOOLCHAIN: 'local' }, { GOTOOLCHAIN: 'local' }, goroot), {
+        value: 'local',
+        source: 'GOTOOLCHAIN in the environment',
+      });
       assert.deepEqual(await resolveGotoolchain({ GOTOOLCHAIN: 'go1.22.0+auto' }, {}, goroot), { value: 'go1.22.0+auto', source: 'set with go env -w' });
       assert.deepEqual(await resolveGotoolchain({}, {}, goroot), { value: 'auto', source: join(goroot, 'go.env') });
       assert.deepEqual(await resolveGotoolchain({}, {}, join(work, 'no-such-goroot')), { source: 'unset' });
@@ -199,14 +210,22 @@ describe('toolchain check', () => {
       assert.ok(goVersion, 'go must be installed for this test');
       const dir = await mkdtemp(join(work, 'oracle-'));
       for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-      const go = await runCommand(['go', 'mod', 'download'], { cwd: dir, reject: false, timeoutMs: 20_000, env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'auto', HOME: dir } });
+      const go = await runCommand(['go', 'mod', 'download'], {
+        cwd: dir,
+        reject: false,
+        timeoutMs: 20_000,
+        env: { GOPROXY: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(dir, 'mc'), GOTOOLCHAIN: 'auto', HOME: dir },
+      });
       const r = await checkToolchain(options(files['go.mod'] ?? '', goVersion, { GOTOOLCHAIN: 'auto' }, { workspaceDir: dir }));
       const errors = r.findings.filter((f) => f.severity === 'error');
       assert.equal(errors.length > 0, go.exitCode !== 0, `go said: ${go.stderr}\nbuildfix: ${JSON.stringify(r.findings)}`);
       // go stops at the first file it cannot parse (go.work before go.mod): that one must be among buildfix's.
       if (go.exitCode !== 0) {
         const said = errors.map((f) => (f.evidence ?? '').replace(/^(go\.mod|go\.work)/, (m) => join(dir, m)));
-        assert.ok(said.some((e) => go.stderr.includes(e)), `go said: ${go.stderr}\nbuildfix evidence: ${said.join(' | ')}`);
+        assert.ok(
+          said.some((e) => go.stderr.includes(e)),
+          `go said: ${go.stderr}\nbuildfix evidence: ${said.join(' | ')}`,
+        );
       }
     }
 
@@ -228,7 +247,13 @@ describe('toolchain check', () => {
       const dir = await mkdtemp(join(work, 'diag-'));
       await writeFile(join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.19\n\ntoolchain go1.21.3\n');
       const report = await diagnose(dir, {
-        config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 }, concurrency: 4, requestTimeoutMs: 5_000 },
+        config: {
+          repoUrlTemplate: 'https://github.com/{repo}.git',
+          repos: {},
+          thresholds: { minFreePercent: 0, minFreeBytes: 0, minFreeInodesPercent: 0 },
+          concurrency: 4,
+          requestTimeoutMs: 5_000,
+        },
         goEnv: { GOPROXY: proxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
         host: 'test',
         parts: { probe: false, lint: false, host: false },

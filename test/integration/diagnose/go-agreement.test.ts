@@ -51,7 +51,8 @@ const FIXTURES: Fixture[] = [
   },
   {
     name: 'replace to a present local path and a retracted version',
-    goMod: 'module example.com/app\n\ngo 1.19\n\nrequire (\n\texample.com/ledger v1.9.8\n\texample.com/util v1.0.0\n)\n\nreplace example.com/ledger => ./third_party/ledger\n',
+    goMod:
+      'module example.com/app\n\ngo 1.19\n\nrequire (\n\texample.com/ledger v1.9.8\n\texample.com/util v1.0.0\n)\n\nreplace example.com/ledger => ./third_party/ledger\n',
     localDirs: { 'third_party/ledger': 'module example.com/ledger\n\ngo 1.19\n' },
     expect: [],
     warn: [{ module: 'example.com/util', category: 'retracted-version' }],
@@ -63,7 +64,14 @@ const FIXTURES: Fixture[] = [
   },
 ];
 
-const ERROR_CATEGORIES = new Set(['version-not-found', 'module-path-mismatch', 'replace-directive', 'private-module-auth', 'proxy-unreachable', 'corporate-proxy']);
+const ERROR_CATEGORIES = new Set([
+  'version-not-found',
+  'module-path-mismatch',
+  'replace-directive',
+  'private-module-auth',
+  'proxy-unreachable',
+  'corporate-proxy',
+]);
 
 describe('diagnose agrees with go mod download', () => {
   let fake: GoProxyFake;
@@ -74,7 +82,10 @@ describe('diagnose agrees with go mod download', () => {
     fake = await startGoProxyFake({
       modules: [
         { path: 'example.com/ledger', versions: [{ version: 'v1.9.7' }, { version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] },
-        { path: 'example.com/util', versions: [{ version: 'v1.0.0' }, { version: 'v1.0.5', fail: { status: 410 } }, { version: 'v1.1.0', retract: ['v1.0.0 // data race in Parse'] }] },
+        {
+          path: 'example.com/util',
+          versions: [{ version: 'v1.0.0' }, { version: 'v1.0.5', fail: { status: 410 } }, { version: 'v1.1.0', retract: ['v1.0.0 // data race in Parse'] }],
+        },
         { path: 'example.com/Mixed', versions: [{ version: 'v1.0.0', declaredPath: 'example.com/mixed' }] },
       ],
     });
@@ -110,14 +121,21 @@ describe('diagnose agrees with go mod download', () => {
       const failing = report.findings.filter((f) => f.severity === 'error' && ERROR_CATEGORIES.has(f.category));
 
       // The go command and buildfix agree on whether the download succeeds…
-      assert.equal(goRun.exitCode === 0, failing.length === 0, `go exit ${goRun.exitCode}\n${goRun.stderr}\n${goRun.stdout}\nbuildfix: ${JSON.stringify(failing, null, 1)}`);
+      assert.equal(
+        goRun.exitCode === 0,
+        failing.length === 0,
+        `go exit ${goRun.exitCode}\n${goRun.stderr}\n${goRun.stdout}\nbuildfix: ${JSON.stringify(failing, null, 1)}`,
+      );
       assert.equal(cli.exitCode, failing.length === 0 ? 0 : 1);
       // …and on which module breaks it.
       for (const want of fx.expect) {
         const hit = failing.find((f) => f.module === want.module || f.message.includes(want.module));
         assert.ok(hit, `buildfix names ${want.module}: ${JSON.stringify(report.findings, null, 1)}`);
         assert.equal(hit.category, want.category);
-        assert.ok(`${goRun.stdout}\n${goRun.stderr}`.includes(want.module) || want.category === 'replace-directive', `go also names ${want.module}:\n${goRun.stdout}\n${goRun.stderr}`);
+        assert.ok(
+          `${goRun.stdout}\n${goRun.stderr}`.includes(want.module) || want.category === 'replace-directive',
+          `go also names ${want.module}:\n${goRun.stdout}\n${goRun.stderr}`,
+        );
       }
       assert.equal(failing.length, fx.expect.length, JSON.stringify(failing, null, 1));
       for (const want of fx.warn ?? []) {

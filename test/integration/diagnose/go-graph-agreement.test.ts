@@ -43,7 +43,14 @@ const MODULES: FakeModule[] = [
       { version: 'v1.2.0', goMod: 'module example.com/b\n\ngo 1.16\n\nrequire example.com/c v1.0.0 v1.0.1\n' },
     ],
   },
-  { path: 'example.com/c', versions: [{ version: 'v1.0.0', goMod: gm('example.com/c', '1.19') }, { version: 'v1.1.0', fail: { status: 404 } }, { version: 'v1.2.0', goMod: gm('example.com/c', '1.19') }] },
+  {
+    path: 'example.com/c',
+    versions: [
+      { version: 'v1.0.0', goMod: gm('example.com/c', '1.19') },
+      { version: 'v1.1.0', fail: { status: 404 } },
+      { version: 'v1.2.0', goMod: gm('example.com/c', '1.19') },
+    ],
+  },
   { path: 'example.com/d', versions: [{ version: 'v1.0.0', goMod: gm('example.com/d', '1.19', [], 'example.org/d') }] },
   { path: 'example.org/d', versions: [{ version: 'v1.0.0', goMod: gm('example.org/d', '1.19') }] },
   {
@@ -87,29 +94,134 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   { name: 'healthy, pruned', go: '1.19', require: ['example.com/a@v1.0.0'] },
   { name: 'pruned dependency (go 1.19) requires a missing version: go never reads it', go: '1.19', require: ['example.com/a@v1.2.0'] },
-  { name: 'the same under a go 1.16 main module: read, and missing', go: '1.16', require: ['example.com/a@v1.2.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
-  { name: 'unpruned dependency (go 1.16) requires a missing version', go: '1.19', require: ['example.com/a@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' }, chain: ['example.com/app', 'example.com/a@v1.1.0', 'example.com/c@v1.1.0'], fix: /replace example\.com\/c v1\.1\.0 => example\.com\/c v1\.2\.0/ },
-  { name: 'dependency without a go line reads as unpruned', go: '1.19', require: ['example.com/a@v1.6.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
-  { name: 'deep module declares another path', go: '1.19', require: ['example.com/a@v1.3.0'], fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' }, chain: ['example.com/app', 'example.com/a@v1.3.0', 'example.com/d@v1.0.0'] },
-  { name: 'deep path mismatch fixed by a replace to the declared path', go: '1.19', require: ['example.com/a@v1.3.0'], extra: 'replace example.com/d v1.0.0 => example.org/d v1.0.0\n' },
-  { name: 'deep missing version fixed by a versioned replace', go: '1.19', require: ['example.com/a@v1.1.0'], extra: 'replace example.com/c v1.1.0 => example.com/c v1.2.0\n' },
+  {
+    name: 'the same under a go 1.16 main module: read, and missing',
+    go: '1.16',
+    require: ['example.com/a@v1.2.0'],
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+  },
+  {
+    name: 'unpruned dependency (go 1.16) requires a missing version',
+    go: '1.19',
+    require: ['example.com/a@v1.1.0'],
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+    chain: ['example.com/app', 'example.com/a@v1.1.0', 'example.com/c@v1.1.0'],
+    fix: /replace example\.com\/c v1\.1\.0 => example\.com\/c v1\.2\.0/,
+  },
+  {
+    name: 'dependency without a go line reads as unpruned',
+    go: '1.19',
+    require: ['example.com/a@v1.6.0'],
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+  },
+  {
+    name: 'deep module declares another path',
+    go: '1.19',
+    require: ['example.com/a@v1.3.0'],
+    fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' },
+    chain: ['example.com/app', 'example.com/a@v1.3.0', 'example.com/d@v1.0.0'],
+  },
+  {
+    name: 'deep path mismatch fixed by a replace to the declared path',
+    go: '1.19',
+    require: ['example.com/a@v1.3.0'],
+    extra: 'replace example.com/d v1.0.0 => example.org/d v1.0.0\n',
+  },
+  {
+    name: 'deep missing version fixed by a versioned replace',
+    go: '1.19',
+    require: ['example.com/a@v1.1.0'],
+    extra: 'replace example.com/c v1.1.0 => example.com/c v1.2.0\n',
+  },
   { name: 'deep missing version excluded by the main module', go: '1.19', require: ['example.com/a@v1.1.0'], extra: 'exclude example.com/c v1.1.0\n' },
-  { name: 'go 1.19: requiring an excluded version', go: '1.19', require: ['example.com/c@v1.0.0'], extra: 'exclude example.com/c v1.0.0\n', fails: { module: 'example.com/c@v1.0.0', category: 'excluded-version' } },
+  {
+    name: 'go 1.19: requiring an excluded version',
+    go: '1.19',
+    require: ['example.com/c@v1.0.0'],
+    extra: 'exclude example.com/c v1.0.0\n',
+    fails: { module: 'example.com/c@v1.0.0', category: 'excluded-version' },
+  },
   { name: 'go 1.16: requiring an excluded version is only dropped', go: '1.16', require: ['example.com/c@v1.0.0'], extra: 'exclude example.com/c v1.0.0\n' },
-  { name: 'MVS raises a root; the raised version\'s graph is read', go: '1.19', require: ['example.com/a@v1.0.0', 'example.com/b@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
+  {
+    name: "MVS raises a root; the raised version's graph is read",
+    go: '1.19',
+    require: ['example.com/a@v1.0.0', 'example.com/b@v1.1.0'],
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+  },
   { name: 'deep healthy unpruned chain', go: '1.19', require: ['example.com/a@v1.4.0'] },
   { name: 'root raised to a healthy version', go: '1.19', require: ['example.com/c@v1.0.0', 'example.com/a@v1.5.0'] },
-  { name: 'directory replacement whose go.mod needs a missing version', go: '1.19', require: ['example.com/a@v1.0.0'], extra: 'replace example.com/a => ./fork\n', localDirs: { fork: gm('example.com/a', '1.16', ['example.com/c@v1.1.0']) }, fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
-  { name: 'directory replacement without go.mod', go: '1.19', require: ['example.com/a@v1.0.0'], extra: 'replace example.com/a => ./gone\n', fails: { module: 'example.com/a', category: 'replace-directive' } },
-  { name: 'replace target declares a third path', go: '1.19', require: ['example.com/a@v1.0.0'], extra: 'replace example.com/a v1.0.0 => example.com/d v1.0.0\n', fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' } },
-  { name: 'replace to another module that declares its own path', go: '1.19', require: ['example.com/a@v1.0.0'], extra: 'replace example.com/a v1.0.0 => example.com/e v1.0.0\n' },
-  { name: 'go.sum /go.mod lines match (go agrees with our h1:)', go: '1.19', require: ['example.com/a@v1.4.0'], goSum: () => sumLine('example.com/a', 'v1.4.0') + sumLine('example.com/b', 'v1.0.0') + sumLine('example.com/c', 'v1.0.0') },
-  { name: 'go.sum /go.mod line tampered for a direct requirement', go: '1.19', require: ['example.com/a@v1.0.0'], goSum: () => sumLine('example.com/a', 'v1.0.0', TAMPERED), fails: { module: 'example.com/a@v1.0.0', category: 'checksum-mismatch' } },
-  { name: 'go.sum /go.mod line tampered deep in the graph', go: '1.19', require: ['example.com/a@v1.4.0'], goSum: () => sumLine('example.com/a', 'v1.4.0') + sumLine('example.com/b', 'v1.0.0', TAMPERED), fails: { module: 'example.com/b@v1.0.0', category: 'checksum-mismatch' } },
-  { name: 'direct requirement declares another path', go: '1.19', require: ['example.com/d@v1.0.0'], fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' } },
-  { name: 'direct requirement missing', go: '1.19', require: ['example.com/c@v1.1.0'], fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' } },
-  { name: 'MVS raises a direct requirement to a retracted version: a warning, go succeeds', go: '1.19', require: ['example.com/r@v1.0.0', 'example.com/s@v1.0.0'], warn: { module: 'example.com/r@v1.1.0', category: 'retracted-version', message: /corrupts the cache/ } },
-  { name: 'deep go.mod that does not parse', go: '1.19', require: ['example.com/a@v1.7.0'], fails: { module: 'example.com/b@v1.2.0', category: 'invalid-go-mod' } },
+  {
+    name: 'directory replacement whose go.mod needs a missing version',
+    go: '1.19',
+    require: ['example.com/a@v1.0.0'],
+    extra: 'replace example.com/a => ./fork\n',
+    localDirs: { fork: gm('example.com/a', '1.16', ['example.com/c@v1.1.0']) },
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+  },
+  {
+    name: 'directory replacement without go.mod',
+    go: '1.19',
+    require: ['example.com/a@v1.0.0'],
+    extra: 'replace example.com/a => ./gone\n',
+    fails: { module: 'example.com/a', category: 'replace-directive' },
+  },
+  {
+    name: 'replace target declares a third path',
+    go: '1.19',
+    require: ['example.com/a@v1.0.0'],
+    extra: 'replace example.com/a v1.0.0 => example.com/d v1.0.0\n',
+    fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' },
+  },
+  {
+    name: 'replace to another module that declares its own path',
+    go: '1.19',
+    require: ['example.com/a@v1.0.0'],
+    extra: 'replace example.com/a v1.0.0 => example.com/e v1.0.0\n',
+  },
+  {
+    name: 'go.sum /go.mod lines match (go agrees with our h1:)',
+    go: '1.19',
+    require: ['example.com/a@v1.4.0'],
+    goSum: () => sumLine('example.com/a', 'v1.4.0') + sumLine('example.com/b', 'v1.0.0') + sumLine('example.com/c', 'v1.0.0'),
+  },
+  {
+    name: 'go.sum /go.mod line tampered for a direct requirement',
+    go: '1.19',
+    require: ['example.com/a@v1.0.0'],
+    goSum: () => sumLine('example.com/a', 'v1.0.0', TAMPERED),
+    fails: { module: 'example.com/a@v1.0.0', category: 'checksum-mismatch' },
+  },
+  {
+    name: 'go.sum /go.mod line tampered deep in the graph',
+    go: '1.19',
+    require: ['example.com/a@v1.4.0'],
+    goSum: () => sumLine('example.com/a', 'v1.4.0') + sumLine('example.com/b', 'v1.0.0', TAMPERED),
+    fails: { module: 'example.com/b@v1.0.0', category: 'checksum-mismatch' },
+  },
+  {
+    name: 'direct requirement declares another path',
+    go: '1.19',
+    require: ['example.com/d@v1.0.0'],
+    fails: { module: 'example.com/d@v1.0.0', category: 'module-path-mismatch' },
+  },
+  {
+    name: 'direct requirement missing',
+    go: '1.19',
+    require: ['example.com/c@v1.1.0'],
+    fails: { module: 'example.com/c@v1.1.0', category: 'version-not-found' },
+  },
+  {
+    name: 'MVS raises a direct requirement to a retracted version: a warning, go succeeds',
+    go: '1.19',
+    require: ['example.com/r@v1.0.0', 'example.com/s@v1.0.0'],
+    warn: { module: 'example.com/r@v1.1.0', category: 'retracted-version', message: /corrupts the cache/ },
+  },
+  {
+    name: 'deep go.mod that does not parse',
+    go: '1.19',
+    require: ['example.com/a@v1.7.0'],
+    fails: { module: 'example.com/b@v1.2.0', category: 'invalid-go-mod' },
+  },
 ];
 
 describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60_000 }, () => {
@@ -125,7 +237,10 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
       const dir = join(work, `s${i}`, 'app');
       await mkdir(dir, { recursive: true });
       const requires = sc.require.map((r) => `\t${r.replace('@', ' ')}\n`).join('');
-      await writeFile(join(dir, 'go.mod'), `module example.com/app\n${sc.go ? `\ngo ${sc.go}\n` : ''}\nrequire (\n${requires})\n${sc.extra ? `\n${sc.extra}` : ''}`);
+      await writeFile(
+        join(dir, 'go.mod'),
+        `module example.com/app\n${sc.go ? `\ngo ${sc.go}\n` : ''}\nrequire (\n${requires})\n${sc.extra ? `\n${sc.extra}` : ''}`,
+      );
       if (sc.goSum) await writeFile(join(dir, 'go.sum'), sc.goSum());
       for (const [rel, text] of Object.entries(sc.localDirs ?? {})) {
         await mkdir(join(dir, rel), { recursive: true });
@@ -134,7 +249,13 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
       // The engine first: go mod download rewrites go.mod/go.sum in -mod=mod.
       let first: DiagnosisReport | undefined;
       const report = await diagnose(dir, {
-        config: { repoUrlTemplate: 'https://github.com/{repo}.git', repos: {}, thresholds: { minFreePercent: 10, minFreeBytes: 1, minFreeInodesPercent: 5 }, concurrency: 16, requestTimeoutMs: 5_000 },
+        config: {
+          repoUrlTemplate: 'https://github.com/{repo}.git',
+          repos: {},
+          thresholds: { minFreePercent: 10, minFreeBytes: 1, minFreeInodesPercent: 5 },
+          concurrency: 16,
+          requestTimeoutMs: 5_000,
+        },
         goEnv,
         host: 'test',
         parts: { probe: false, host: false, lint: false, toolchain: false },
@@ -164,7 +285,12 @@ describe('the module graph agrees with go mod download (go 1.19)', { timeout: 60
     const dir = join(work, 'cli', 'app');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'go.mod'), `module example.com/app\n\ngo 1.19\n\nrequire example.com/a v1.3.0\n`);
-    const cli = await runCli(['diagnose', dir, '--skip', 'host,probe,lint,toolchain,retractions'], { GOPROXY: fake.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', HOME: join(work, 'home') });
+    const cli = await runCli(['diagnose', dir, '--skip', 'host,probe,lint,toolchain,retractions'], {
+      GOPROXY: fake.url,
+      GOSUMDB: 'off',
+      GOFLAGS: '-mod=mod',
+      HOME: join(work, 'home'),
+    });
     assert.ok(i >= 0);
     assert.equal(cli.exitCode, 1, cli.stderr);
     // The first pass sees nothing wrong with the direct requirement; the graph finds the deep mismatch.

@@ -93,4 +93,3 @@ describe('go version and go env in the report', () => {
     }
   });
 });
-

@@ -78,10 +78,20 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
   }
 
   async function goDownload(dir: string, root: string, env: Record<string, string>): Promise<RunResult> {
-    return runCommand(['go', 'mod', 'download'], { cwd: dir, env: { ...env, GOMODCACHE: join(root, `modcache-${n++}`), GOPATH: join(root, 'gopath') }, reject: false, timeoutMs: 30_000, tailBytes: 1 << 16 });
+    return runCommand(['go', 'mod', 'download'], {
+      cwd: dir,
+      env: { ...env, GOMODCACHE: join(root, `modcache-${n++}`), GOPATH: join(root, 'gopath') },
+      reject: false,
+      timeoutMs: 30_000,
+      tailBytes: 1 << 16,
+    });
   }
 
-  async function both(files: Record<string, string>, env: Record<string, string>, skip = 'host,probe'): Promise<{ go: RunResult; report: Report; exit: number; goDir: string; bfDir: string }> {
+  async function both(
+    files: Record<string, string>,
+    env: Record<string, string>,
+    skip = 'host,probe',
+  ): Promise<{ go: RunResult; report: Report; exit: number; goDir: string; bfDir: string }> {
     const { goDir, bfDir, root } = await project(files);
     const [go, cli] = await Promise.all([goDownload(goDir, root, env), runCli(['diagnose', bfDir, '--json', '--skip', skip, '--timeout', '3000'], env)]);
     assert.notEqual(cli.exitCode, 2, `diagnose could not run: ${cli.stderr}`);
@@ -95,7 +105,7 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
 
   const goMod = (body: string): Record<string, string> => ({ 'go.mod': `module example.com/app\n\ngo 1.19\n\n${body}` });
 
-  it('a malformed module path: invalid-go-mod with go\'s own line, and no request for it', async () => {
+  it("a malformed module path: invalid-go-mod with go's own line, and no request for it", async () => {
     fake.resetStats();
     const { go, report } = await both(goMod('require (\n\texample.com/ok v1.0.0\n\tExample.com/lib v1.0.0\n)\n'), base);
     const first = report.findings[0];
@@ -105,7 +115,7 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     assert.ok(!fake.requests.some((r) => r.path.toLowerCase().includes('!example.com') || r.path.startsWith('/Example.com')), 'never looked up on the network');
   });
 
-  it('a malformed path under a go 1.16 line (unpruned graph): go\'s shorter message', async () => {
+  it("a malformed path under a go 1.16 line (unpruned graph): go's shorter message", async () => {
     const { go, report } = await both({ 'go.mod': 'module example.com/app\n\ngo 1.16\n\nrequire Example.com/lib v1.0.0\n' }, base);
     assert.equal(report.findings[0]?.category, 'invalid-go-mod');
     assert.equal(report.findings[0]?.evidence, go.stderr.trim());
@@ -150,7 +160,13 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     // go.sum as go writes it: the /go.mod line and the zip line (from the module cache's .ziphash).
     const prep = await project(goMod('require example.com/ok v1.0.0\n'));
     const cache = join(prep.root, 'prep-cache');
-    const dl = await runCommand(['go', 'mod', 'download', '-json', 'example.com/ok@v1.0.0'], { cwd: prep.goDir, env: { ...base, GOMODCACHE: cache, GOPATH: join(prep.root, 'gopath') }, reject: false, timeoutMs: 30_000, tailBytes: 1 << 16 });
+    const dl = await runCommand(['go', 'mod', 'download', '-json', 'example.com/ok@v1.0.0'], {
+      cwd: prep.goDir,
+      env: { ...base, GOMODCACHE: cache, GOPATH: join(prep.root, 'gopath') },
+      reject: false,
+      timeoutMs: 30_000,
+      tailBytes: 1 << 16,
+    });
     const info = JSON.parse(dl.stdout) as { Sum: string; GoModSum: string };
     const sum = `example.com/ok v1.0.0 ${info.Sum}\nexample.com/ok v1.0.0/go.mod ${info.GoModSum}\n`;
 
@@ -173,7 +189,8 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     // Safe fixes: no mirror outside the config, the official proxy and the agent's own GOPROXY.
     for (const f of comma.report.findings) {
       for (const m of (f.fix ?? '').matchAll(/GOPROXY=([^\s"'`()]+)/g)) {
-        for (const entry of (m[1] ?? '').replace(/[.;:]+$/, '').split(/[,|]/)) assert.ok(['direct', 'off', 'https://proxy.golang.org', fake.url, `http://127.0.0.1:${port}`].includes(entry), `fix names ${entry}: ${f.fix}`);
+        for (const entry of (m[1] ?? '').replace(/[.;:]+$/, '').split(/[,|]/))
+          assert.ok(['direct', 'off', 'https://proxy.golang.org', fake.url, `http://127.0.0.1:${port}`].includes(entry), `fix names ${entry}: ${f.fix}`);
       }
     }
   });
@@ -183,7 +200,10 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     assert.match(go.stderr, /proxyconnect/);
     assert.equal(report.findings[0]?.category, 'proxy-config');
     assert.match(report.findings[0]?.message ?? '', /HTTP_PROXY is malformed/);
-    assert.ok(report.findings.slice(1).some((f) => f.severity === 'error'), 'the symptom is still listed, after its cause');
+    assert.ok(
+      report.findings.slice(1).some((f) => f.severity === 'error'),
+      'the symptom is still listed, after its cause',
+    );
   });
 
   it('GOPROXY=off: the root cause when there is something to download, nothing when there is not', async () => {
@@ -197,7 +217,13 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
     const auto = await both(files, base);
     const w = auto.report.findings.find((f) => f.category === 'vendor-inconsistent');
     assert.equal(w?.severity, 'warning');
-    const list = await runCommand(['go', 'list', '-m', 'all'], { cwd: auto.goDir, env: { ...base, GOMODCACHE: join(work, 'list-cache'), GOPATH: join(work, 'gopath') }, reject: false, timeoutMs: 30_000, tailBytes: 1 << 16 });
+    const list = await runCommand(['go', 'list', '-m', 'all'], {
+      cwd: auto.goDir,
+      env: { ...base, GOMODCACHE: join(work, 'list-cache'), GOPATH: join(work, 'gopath') },
+      reject: false,
+      timeoutMs: 30_000,
+      tailBytes: 1 << 16,
+    });
     assert.notEqual(list.exitCode, 0);
     assert.equal(list.stderr.trim(), (w?.evidence ?? '').replace(auto.bfDir, auto.goDir));
 

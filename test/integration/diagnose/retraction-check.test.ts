@@ -81,15 +81,24 @@ describe('retraction check of direct requirements', () => {
   });
 
   it('reports nothing for a version nobody retracted, and only checks direct requirements', async () => {
-    const report = await run('module example.com/app\n\ngo 1.19\n\nrequire (\n\texample.com/clean v1.0.0\n\texample.com/deep v1.3.0 // indirect\n)\n', fake.url);
-    assert.deepEqual(report.findings.filter((f) => f.category === 'retracted-version'), []);
+    const report = await run(
+      'module example.com/app\n\ngo 1.19\n\nrequire (\n\texample.com/clean v1.0.0\n\texample.com/deep v1.3.0 // indirect\n)\n',
+      fake.url,
+    );
+    assert.deepEqual(
+      report.findings.filter((f) => f.category === 'retracted-version'),
+      [],
+    );
     assert.equal(fake.count(fakePath('example.com/clean', 'list')), 1);
     assert.equal(fake.count(fakePath('example.com/deep', 'list')), 0, 'indirect requirements are not listed');
   });
 
   it('makes no list requests when retractions are skipped', async () => {
     const report = await run('module example.com/app\n\ngo 1.19\n\nrequire example.com/selfretract v1.2.0\n', fake.url, false);
-    assert.deepEqual(report.findings.filter((f) => f.category === 'retracted-version'), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.category === 'retracted-version'),
+      [],
+    );
     assert.equal(fake.requests.filter((r) => r.path.endsWith('/@v/list')).length, 0);
   });
 

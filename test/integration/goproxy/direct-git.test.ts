@@ -66,14 +66,29 @@ describe("direct mode: reaching repositories with the agent's git, as go mod dow
   });
 
   it('url.insteadOf rewrites (to smart HTTP and to file://) are honoured like go does', async () => {
-    const http = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    const http = await both(
+      'github.com/acme/widget',
+      'v1.0.0',
+      await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }),
+      privateEnv(),
+    );
     assert.equal(http.go.exitCode, 0, http.go.stderr);
     assert.deepEqual(errors(http.report), []);
-    const file = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: `[url "file://${repos}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    const file = await both(
+      'github.com/acme/widget',
+      'v1.0.0',
+      await agent({ gitconfig: `[url "file://${repos}/"]\n\tinsteadOf = https://github.com/\n` }),
+      privateEnv(),
+    );
     // go clones through git, which follows the rewrite to the local bare repository acme/widget.git.
     assert.equal(file.go.exitCode, 0, file.go.stderr);
     assert.deepEqual(errors(file.report), []);
-    const missing = await both('github.com/acme/widget', 'v1.5.0', await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }), privateEnv());
+    const missing = await both(
+      'github.com/acme/widget',
+      'v1.5.0',
+      await agent({ gitconfig: `[url "${git.url}/"]\n\tinsteadOf = https://github.com/\n` }),
+      privateEnv(),
+    );
     assert.match(missing.go.stderr, /unknown revision v1\.5\.0/);
     assert.equal(errors(missing.report)[0]?.category, 'version-not-found');
   });
@@ -94,8 +109,13 @@ describe("direct mode: reaching repositories with the agent's git, as go mod dow
     assert.equal(found?.version, 'v1.9.0');
   });
 
-  it('the agent\'s insteadOf sends https to ssh, and ssh fails: git-credentials naming the rewrite', async () => {
-    const { go, report } = await both('github.com/acme/widget', 'v1.0.0', await agent({ gitconfig: '[url "ssh://git@127.0.0.1:1/"]\n\tinsteadOf = https://github.com/\n' }), privateEnv());
+  it("the agent's insteadOf sends https to ssh, and ssh fails: git-credentials naming the rewrite", async () => {
+    const { go, report } = await both(
+      'github.com/acme/widget',
+      'v1.0.0',
+      await agent({ gitconfig: '[url "ssh://git@127.0.0.1:1/"]\n\tinsteadOf = https://github.com/\n' }),
+      privateEnv(),
+    );
     assert.match(go.stderr, /ssh: connect to host 127\.0\.0\.1 port 1/);
     const [f] = errors(report);
     assert.equal(f?.category, 'git-credentials', JSON.stringify(errors(report)));

@@ -102,7 +102,7 @@ describe('direct mode: resolving import paths, as go mod download does', () => {
     assert.equal(errors(svn.report)[0]?.category, 'host-environment');
   });
 
-  it('a `direct` fallback after the proxy\'s 404 (GOPROXY=proxy,direct): found there, or the direct error is the verdict', async () => {
+  it("a `direct` fallback after the proxy's 404 (GOPROXY=proxy,direct): found there, or the direct error is the verdict", async () => {
     const env = { GOPROXY: `${proxy.url},direct`, GOSUMDB: 'off' };
     proxy.resetStats();
     const ok = await both(`${V}/lib`, 'v1.0.0', await agent(), env);

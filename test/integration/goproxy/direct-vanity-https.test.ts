@@ -69,7 +69,13 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     await rm(work, { recursive: true, force: true });
   });
 
-  async function both(netrc: string | undefined, trustCa: boolean, module = `${V}/lib`, gitconfig?: string, extraEnv: Record<string, string> = {}): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
+  async function both(
+    netrc: string | undefined,
+    trustCa: boolean,
+    module = `${V}/lib`,
+    gitconfig?: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<{ go: { exitCode: number; stderr: string }; errors: Finding[]; report: DiagnosisReport }> {
     const dir = await mkdtemp(join(work, 'app-'));
     const home = join(dir, 'home');
     await runCommand(['mkdir', '-p', home]);
@@ -81,7 +87,13 @@ describe('private vanity server over https (.netrc, certificates) against go', (
       cwd: dir,
       reject: false,
       timeoutMs: 30_000,
-      env: { ...goEnv, HOME: home, GOMODCACHE: join(dir, 'mc'), GIT_CONFIG_NOSYSTEM: '1', ...(trustCa ? { SSL_CERT_FILE: ca.certPath } : { SSL_CERT_FILE: join(dir, 'no-ca.pem') }) },
+      env: {
+        ...goEnv,
+        HOME: home,
+        GOMODCACHE: join(dir, 'mc'),
+        GIT_CONFIG_NOSYSTEM: '1',
+        ...(trustCa ? { SSL_CERT_FILE: ca.certPath } : { SSL_CERT_FILE: join(dir, 'no-ca.pem') }),
+      },
     });
     const client = new GoProxyClient({ timeoutMs: 5_000, ...(trustCa ? { ca: ca.certPem } : {}) });
     try {
@@ -120,7 +132,7 @@ describe('private vanity server over https (.netrc, certificates) against go', (
     assert.match(r.errors[0]?.fix ?? '', /certificate/);
   });
 
-  it('git over https with the corporate CA: trusted through the agent\'s .gitconfig both succeed, untrusted both fail (tls-interception)', async () => {
+  it("git over https with the corporate CA: trusted through the agent's .gitconfig both succeed, untrusted both fail (tls-interception)", async () => {
     const netrc = `machine ${V} login ci-bot password vanity-token\n`;
     const trusted = await both(netrc, true, `${V}/tlslib`, `[http]\n\tsslCAInfo = ${ca.certPath}\n`);
     assert.equal(trusted.go.exitCode, 0, trusted.go.stderr);

@@ -35,9 +35,21 @@ describe('tagForVersion and go-import meta (pure)', () => {
 
   it('maps known hosts and .git qualifiers without the network', async () => {
     const git = new GitRemote();
-    assert.deepEqual(await git.resolveRepo('github.com/acme/lib/sub/v2'), { url: 'https://github.com/acme/lib', root: 'github.com/acme/lib', via: 'known-host' });
-    assert.deepEqual(await git.resolveRepo('bitbucket.org/acme/lib'), { url: 'https://bitbucket.org/acme/lib', root: 'bitbucket.org/acme/lib', via: 'known-host' });
-    assert.deepEqual(await git.resolveRepo('git.corp.example/team/lib.git/sub'), { url: 'https://git.corp.example/team/lib.git', root: 'git.corp.example/team/lib.git', via: 'vcs-qualifier' });
+    assert.deepEqual(await git.resolveRepo('github.com/acme/lib/sub/v2'), {
+      url: 'https://github.com/acme/lib',
+      root: 'github.com/acme/lib',
+      via: 'known-host',
+    });
+    assert.deepEqual(await git.resolveRepo('bitbucket.org/acme/lib'), {
+      url: 'https://bitbucket.org/acme/lib',
+      root: 'bitbucket.org/acme/lib',
+      via: 'known-host',
+    });
+    assert.deepEqual(await git.resolveRepo('git.corp.example/team/lib.git/sub'), {
+      url: 'https://git.corp.example/team/lib.git',
+      root: 'git.corp.example/team/lib.git',
+      via: 'vcs-qualifier',
+    });
     assert.deepEqual(await git.resolveRepo('corp.example/lib/v3'), { url: 'https://corp.example/lib', root: 'corp.example/lib', via: 'guess' });
   });
 });
@@ -57,7 +69,10 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
       'sub/v2.1.0': { 'sub/go.mod': 'module example.test/meta/sub/v2\n\ngo 1.19\n' },
     });
     daemon = await startGitDaemon(base);
-    fake = await startGoProxyFake({ modules: [], goImports: { 'example.test/meta': { vcs: 'git', url: `${daemon.url}/lib.git` }, 'example.test/hg': { vcs: 'hg', url: 'https://hg.example.test/x' } } });
+    fake = await startGoProxyFake({
+      modules: [],
+      goImports: { 'example.test/meta': { vcs: 'git', url: `${daemon.url}/lib.git` }, 'example.test/hg': { vcs: 'hg', url: 'https://hg.example.test/x' } },
+    });
     http = new HttpClient();
     git = new GitRemote({
       timeoutMs: 15_000,
@@ -65,7 +80,12 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
       env: isolatedGitEnv(base),
       http,
       goGetUrl: (path) => `${fake.url}/${path}?go-get=1`,
-      repoFor: (path) => (path.startsWith('example.test/lib') ? { url: `${daemon.url}/lib.git`, root: 'example.test/lib', via: 'override' } : path.startsWith('example.test/missing') ? `${daemon.url}/missing.git` : undefined),
+      repoFor: (path) =>
+        path.startsWith('example.test/lib')
+          ? { url: `${daemon.url}/lib.git`, root: 'example.test/lib', via: 'override' }
+          : path.startsWith('example.test/missing')
+            ? `${daemon.url}/missing.git`
+            : undefined,
     });
   });
   after(async () => {
@@ -114,23 +134,38 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
   });
 
   it('a non-git go-import vcs: an error only when the tool is missing (go would fail), else no verdict', async () => {
-    const missing = await new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: { ...isolatedGitEnv(base), PATH: join(base, 'no-bin') }, http, goGetUrl: (path) => `${fake.url}/${path}?go-get=1` }).checkVersion('example.test/hg/x', 'v1.0.0');
+    const missing = await new GitRemote({
+      timeoutMs: 15_000,
+      goEnv: {},
+      env: { ...isolatedGitEnv(base), PATH: join(base, 'no-bin') },
+      http,
+      goGetUrl: (path) => `${fake.url}/${path}?go-get=1`,
+    }).checkVersion('example.test/hg/x', 'v1.0.0');
     assert.equal(missing.outcome, 'error');
     assert.equal(missing.reason, 'vcs-missing');
     const bin = join(base, 'bin');
     await mkdir(bin, { recursive: true });
     await writeFile(join(bin, 'hg'), '#!/bin/sh\nexit 0\n');
     await chmod(join(bin, 'hg'), 0o755);
-    const present = await new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: { ...isolatedGitEnv(base), PATH: `${bin}:${process.env.PATH ?? ''}` }, http, goGetUrl: (path) => `${fake.url}/${path}?go-get=1` }).checkVersion('example.test/hg/x', 'v1.0.0');
+    const present = await new GitRemote({
+      timeoutMs: 15_000,
+      goEnv: {},
+      env: { ...isolatedGitEnv(base), PATH: `${bin}:${process.env.PATH ?? ''}` },
+      http,
+      goGetUrl: (path) => `${fake.url}/${path}?go-get=1`,
+    }).checkVersion('example.test/hg/x', 'v1.0.0');
     assert.equal(present.outcome, 'ok');
     assert.equal(present.reason, 'unsupported-vcs');
   });
 
-  it('says why the go-get lookup failed, in go\'s words (resolveRepo falls back to a guess)', async () => {
+  it("says why the go-get lookup failed, in go's words (resolveRepo falls back to a guess)", async () => {
     const repo = await git.resolveRepo('example.test/nometa/x');
     assert.equal(repo.url, 'https://example.test/nometa/x');
     assert.equal(repo.via, 'guess');
-    assert.match(repo.note ?? '', /^unrecognized import path "example\.test\/nometa\/x": reading http:\/\/127\.0\.0\.1:\d+\/example\.test\/nometa\/x\?go-get=1: 404 Not Found$/);
+    assert.match(
+      repo.note ?? '',
+      /^unrecognized import path "example\.test\/nometa\/x": reading http:\/\/127\.0\.0\.1:\d+\/example\.test\/nometa\/x\?go-get=1: 404 Not Found$/,
+    );
     const r = await git.checkVersion('example.test/nometa/x', 'v1.0.0');
     assert.equal(r.outcome, 'error');
     assert.equal(r.reason, 'vanity:http-status');
@@ -161,7 +196,12 @@ describe('GitRemote against a real git daemon on 127.0.0.1', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const privateGit = new GitRemote({ timeoutMs: 15_000, goEnv: {}, env: isolatedGitEnv(base), repoFor: () => `http://deploy:tok3n-value@127.0.0.1:${port}/private.git` });
+    const privateGit = new GitRemote({
+      timeoutMs: 15_000,
+      goEnv: {},
+      env: isolatedGitEnv(base),
+      repoFor: () => `http://deploy:tok3n-value@127.0.0.1:${port}/private.git`,
+    });
     try {
       const r = await privateGit.checkVersion('git.corp.example/private', 'v1.0.0');
       // The URL carries credentials and the server refuses them.

@@ -59,7 +59,7 @@ describe('the real go command downloads from the GOPROXY fake', () => {
         {
           path: MOD,
           versions: [
-            { version: 'v1.0.0', files: { 'hello.go': 'package hello\n\nfunc Hello() string { return "hello" }\n', 'LICENSE': 'MIT\n' } },
+            { version: 'v1.0.0', files: { 'hello.go': 'package hello\n\nfunc Hello() string { return "hello" }\n', LICENSE: 'MIT\n' } },
             { version: 'v1.9.9', fail: { status: 404 } },
           ],
         },

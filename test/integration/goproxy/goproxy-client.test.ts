@@ -12,9 +12,15 @@ const MOD = 'example.test/Acme/lib';
 describe('GoProxyClient helpers (pure)', () => {
   it('builds case-encoded URLs under any base path', () => {
     assert.equal(proxyFileUrl('https://proxy.example/', MOD, { kind: 'list' }), 'https://proxy.example/example.test/!acme/lib/@v/list');
-    assert.equal(proxyFileUrl('https://proxy.example/go/', MOD, { kind: 'info', version: 'v1.0.0-RC1' }), 'https://proxy.example/go/example.test/!acme/lib/@v/v1.0.0-!r!c1.info');
+    assert.equal(
+      proxyFileUrl('https://proxy.example/go/', MOD, { kind: 'info', version: 'v1.0.0-RC1' }),
+      'https://proxy.example/go/example.test/!acme/lib/@v/v1.0.0-!r!c1.info',
+    );
     assert.equal(proxyFileUrl('http://127.0.0.1:9/a', MOD, { kind: 'latest' }), 'http://127.0.0.1:9/a/example.test/!acme/lib/@latest');
-    assert.equal(proxyFileUrl('file:///srv/proxy', MOD, { kind: 'zip', version: 'v2.0.0+incompatible' }), 'file:///srv/proxy/example.test/!acme/lib/@v/v2.0.0+incompatible.zip');
+    assert.equal(
+      proxyFileUrl('file:///srv/proxy', MOD, { kind: 'zip', version: 'v2.0.0+incompatible' }),
+      'file:///srv/proxy/example.test/!acme/lib/@v/v2.0.0+incompatible.zip',
+    );
   });
 
   it('parses @v/list like the go command: first field, valid, no pseudo-versions, sorted', () => {
@@ -23,8 +29,13 @@ describe('GoProxyClient helpers (pure)', () => {
   });
 
   it('checks .info bodies', () => {
-    assert.deepEqual(parseRevInfo('{"Version":"v1.0.0","Time":"2024-01-02T03:04:05Z"}', 'v1.0.0'), { info: { Version: 'v1.0.0', Time: '2024-01-02T03:04:05Z' } });
-    assert.match((parseRevInfo('{"Version":"v1.0.1"}', 'v1.0.0') as { problem: string }).problem, /proxy returned info for version v1\.0\.1 instead of requested version v1\.0\.0/);
+    assert.deepEqual(parseRevInfo('{"Version":"v1.0.0","Time":"2024-01-02T03:04:05Z"}', 'v1.0.0'), {
+      info: { Version: 'v1.0.0', Time: '2024-01-02T03:04:05Z' },
+    });
+    assert.match(
+      (parseRevInfo('{"Version":"v1.0.1"}', 'v1.0.0') as { problem: string }).problem,
+      /proxy returned info for version v1\.0\.1 instead of requested version v1\.0\.0/,
+    );
     assert.match((parseRevInfo('<html>', 'v1.0.0') as { problem: string }).problem, /not JSON/);
     assert.match((parseRevInfo('{"Time":"x"}', 'v1.0.0') as { problem: string }).problem, /no "Version"/);
     // a non-canonical query (branch name) may resolve to any version
@@ -92,8 +103,14 @@ describe('GoProxyClient against the fake', () => {
   });
 
   it('429 keeps Retry-After; 500 is not a not-found', async () => {
-    await assert.rejects(client.mod(fake.url, MOD, 'v1.4.0'), (err: unknown) => err instanceof GoProxyError && err.status === 429 && err.retryAfter === '30' && !err.notFound);
-    await assert.rejects(client.list(fake.url, 'example.test/broken'), (err: unknown) => err instanceof GoProxyError && err.status === 500 && err.detail === 'upstream exploded');
+    await assert.rejects(
+      client.mod(fake.url, MOD, 'v1.4.0'),
+      (err: unknown) => err instanceof GoProxyError && err.status === 429 && err.retryAfter === '30' && !err.notFound,
+    );
+    await assert.rejects(
+      client.list(fake.url, 'example.test/broken'),
+      (err: unknown) => err instanceof GoProxyError && err.status === 500 && err.detail === 'upstream exploded',
+    );
   });
 
   it('rejects an .info that names another version', async () => {

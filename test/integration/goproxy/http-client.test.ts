@@ -41,9 +41,24 @@ async function closedPort(): Promise<number> {
 async function selfSignedCert(dir: string): Promise<{ key: string; cert: string }> {
   await runCommand(
     [
-      'openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2',
-      '-subj', '/CN=goproxy.test', '-addext', 'subjectAltName=DNS:goproxy.test,IP:127.0.0.1',
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=goproxy.test',
+      '-addext',
+      'subjectAltName=DNS:goproxy.test,IP:127.0.0.1',
     ],
     { timeoutMs: 30_000 },
   );
@@ -228,10 +243,11 @@ describe('HttpClient against the GOPROXY fake', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
     };
   }
 

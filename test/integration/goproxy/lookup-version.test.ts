@@ -8,7 +8,16 @@ import { GoProxyClient } from '../../../src/goproxy/goproxy-client.ts';
 import { lookupVersion, type LookupVersionOptions } from '../../../src/goproxy/lookup-version.ts';
 import { createPrivacyRules } from '../../../src/goproxy/module-patterns.ts';
 import { parseGoproxy } from '../../../src/goproxy/parse-goproxy.ts';
-import { createGitRepo, fakePath, isolatedGitEnv, startGitDaemon, startGoProxyFake, type FakeModule, type GitDaemon, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import {
+  createGitRepo,
+  fakePath,
+  isolatedGitEnv,
+  startGitDaemon,
+  startGoProxyFake,
+  type FakeModule,
+  type GitDaemon,
+  type GoProxyFake,
+} from '../../fakes/goproxy-server.ts';
 
 const MOD = 'example.test/Acme/lib';
 const PRIVATE = 'git.corp.example/team/lib';
@@ -32,7 +41,12 @@ function onA(): FakeModule[] {
 }
 
 function onB(): FakeModule[] {
-  return [{ path: MOD, versions: ['v1.0.0', 'v1.5.0', 'v1.4.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v2.0.0'].map((version) => ({ version, time: '2024-06-01T00:00:00Z' })) }];
+  return [
+    {
+      path: MOD,
+      versions: ['v1.0.0', 'v1.5.0', 'v1.4.0', 'v1.6.0', 'v1.7.0', 'v1.8.0', 'v2.0.0'].map((version) => ({ version, time: '2024-06-01T00:00:00Z' })),
+    },
+  ];
 }
 
 describe('lookupVersion walks GOPROXY like the go command', () => {
@@ -84,13 +98,19 @@ describe('lookupVersion walks GOPROXY like the go command', () => {
     assert.equal(r.outcome, 'found');
     assert.equal(r.private, false);
     assert.equal(r.attempts.length, 1);
-    assert.deepEqual({ ...r.decidedBy, durationMs: 0 }, { source: a.url, chainIndex: 0, status: 200, durationMs: 0, file: 'info', url: `${a.url}/example.test/!acme/lib/@v/v1.0.0.info`, outcome: 'ok' });
+    assert.deepEqual(
+      { ...r.decidedBy, durationMs: 0 },
+      { source: a.url, chainIndex: 0, status: 200, durationMs: 0, file: 'info', url: `${a.url}/example.test/!acme/lib/@v/v1.0.0.info`, outcome: 'ok' },
+    );
     assert.equal(r.time, '2024-01-02T03:04:05Z');
     assert.equal(a.count(fakePath(MOD, { version: 'v1.0.0', ext: 'info' })), 1);
     assert.equal(b.requests.length, 0);
   });
 
-  for (const [version, status] of [['v1.9.9', 404], ['v1.8.0', 410]] as const) {
+  for (const [version, status] of [
+    ['v1.9.9', 404],
+    ['v1.8.0', 410],
+  ] as const) {
     it(`"," falls through on ${status} and records both attempts`, async () => {
       const r = await lookupVersion(MOD, version, opts(`${a.url},${b.url}`));
       if (version === 'v1.9.9') {
@@ -124,7 +144,13 @@ describe('lookupVersion walks GOPROXY like the go command', () => {
     const r = await lookupVersion(MOD, 'v1.5.0', opts(`${a.url}|${b.url}`));
     assert.equal(r.outcome, 'found');
     assert.equal(r.decidedBy?.source, b.url);
-    assert.deepEqual(r.attempts.map((x) => [x.status, x.outcome]), [[500, 'error'], [200, 'ok']]);
+    assert.deepEqual(
+      r.attempts.map((x) => [x.status, x.outcome]),
+      [
+        [500, 'error'],
+        [200, 'ok'],
+      ],
+    );
   });
 
   it('"," stops on 429 and keeps Retry-After', async () => {
@@ -201,7 +227,10 @@ describe('lookupVersion walks GOPROXY like the go command', () => {
     const r = await lookupVersion(PRIVATE, 'v0.3.0', opts(`${a.url},${b.url}`, {}, 'git.corp.example'));
     assert.equal(r.outcome, 'found');
     assert.equal(r.private, true);
-    assert.deepEqual(r.attempts.map((x) => x.source), ['direct']);
+    assert.deepEqual(
+      r.attempts.map((x) => x.source),
+      ['direct'],
+    );
     assert.equal(a.requests.length + b.requests.length, 0);
     // even GOPROXY=off does not stop the go command from fetching GONOPROXY modules directly
     const off = await lookupVersion(PRIVATE, 'v0.4.0', opts('off', {}, 'git.corp.example'));
@@ -218,11 +247,20 @@ describe('lookupVersion walks GOPROXY like the go command', () => {
     assert.equal(a.count(fakePath(MOD, { version: 'v1.1.0', ext: 'info' })), 0);
 
     const both = await lookupVersion(MOD, 'v1.1.0', opts(a.url, { fetchMod: true, fetchInfo: true }));
-    assert.deepEqual(both.attempts.map((x) => x.file), ['info', 'mod']);
+    assert.deepEqual(
+      both.attempts.map((x) => x.file),
+      ['info', 'mod'],
+    );
 
     const missing = await lookupVersion(MOD, 'v1.9.9', opts(`${a.url},${b.url}`, { fetchMod: true }));
     assert.equal(missing.outcome, 'not-found');
-    assert.deepEqual(missing.attempts.map((x) => [x.file, x.status]), [['mod', 404], ['mod', 404]]);
+    assert.deepEqual(
+      missing.attempts.map((x) => [x.file, x.status]),
+      [
+        ['mod', 404],
+        ['mod', 404],
+      ],
+    );
   });
 
   it('an .info naming another version is an error', async () => {

@@ -38,24 +38,44 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
     ]);
     const [green, , red] = history.shas as [string, string, string];
     const url = `file://${history.bare}`;
-    goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }] });
+    goproxy = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
+    });
     jenkins = await startJenkinsFake({
       jobs: [
         {
           name: 'payments/main',
           builds: [
             { number: 4811, result: 'SUCCESS', timestamp: Date.now() - 7_200_000, git: [{ sha: green, remoteUrls: [url] }] },
-            { number: 4812, result: 'FAILURE', timestamp: Date.now() - 600_000, git: [{ sha: red, remoteUrls: [url] }], console: 'go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\nFinished: FAILURE' },
+            {
+              number: 4812,
+              result: 'FAILURE',
+              timestamp: Date.now() - 600_000,
+              git: [{ sha: red, remoteUrls: [url] }],
+              console: 'go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\nFinished: FAILURE',
+            },
           ],
         },
       ],
     });
     slack = await startSlackApiFake();
-    await writeFile(join(work, 'buildfix.yaml'), ['repos:', '  payments:', `    url: ${url}`, '    job: payments/main', 'agents:', '  agent-03: {}', ''].join('\n'));
+    await writeFile(
+      join(work, 'buildfix.yaml'),
+      ['repos:', '  payments:', `    url: ${url}`, '    job: payments/main', 'agents:', '  agent-03: {}', ''].join('\n'),
+    );
     const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
     worker = await startWorkerProcess('agent-03', common);
     serve = await startServe(
-      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token, ...WEBHOOK_ENV },
+      {
+        ...common,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        JENKINS_URL: jenkins.url,
+        JENKINS_USER: jenkins.user,
+        JENKINS_API_TOKEN: jenkins.token,
+        ...WEBHOOK_ENV,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );

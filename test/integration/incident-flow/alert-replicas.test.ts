@@ -22,7 +22,17 @@ import { INCIDENT_CHANNEL, openStore } from './harness.ts';
 const logger = createLogger({ level: 'silent' });
 
 function event(n: number): CiEvent {
-  return { source: 'jenkins', eventType: 'jenkins-notification', pipelineKey: 'jenkins:payments/main', job: 'payments/main', branch: 'main', buildNumber: n, runId: String(n), status: 'FAILURE', outcome: 'failure' } as CiEvent;
+  return {
+    source: 'jenkins',
+    eventType: 'jenkins-notification',
+    pipelineKey: 'jenkins:payments/main',
+    job: 'payments/main',
+    branch: 'main',
+    buildNumber: n,
+    runId: String(n),
+    status: 'FAILURE',
+    outcome: 'failure',
+  } as CiEvent;
 }
 
 describe('one alert edited by two serve replicas', () => {
@@ -36,7 +46,12 @@ describe('one alert edited by two serve replicas', () => {
     for (let i = 0; i < 2; i++) {
       const { store, redis } = await openStore(prefix);
       const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 20 });
-      replicas.push({ alerts: new SlackIncidentAlerts({ api, config: { ...config, incidents: { ...config.incidents, autoDiagnose: false } }, store, logger }), store, redis, api });
+      replicas.push({
+        alerts: new SlackIncidentAlerts({ api, config: { ...config, incidents: { ...config.incidents, autoDiagnose: false } }, store, logger }),
+        store,
+        redis,
+        api,
+      });
     }
   });
   after(async () => {

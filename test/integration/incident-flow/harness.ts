@@ -19,7 +19,13 @@ export const ARCHIVE_CHANNEL = 'CARCHIVE';
 export const JENKINS_WEBHOOK_TOKEN = JENKINS_TOKEN;
 
 /** The webhook secrets of the payload fixtures (test/unit/webhooks/payloads.ts) and the two channels. */
-export const WEBHOOK_ENV = { JENKINS_WEBHOOK_TOKEN: JENKINS_TOKEN, GITHUB_WEBHOOK_SECRET: GITHUB_SECRET, GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN, INCIDENT_CHANNEL, ARCHIVE_CHANNEL };
+export const WEBHOOK_ENV = {
+  JENKINS_WEBHOOK_TOKEN: JENKINS_TOKEN,
+  GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
+  GITLAB_WEBHOOK_TOKEN: GITLAB_TOKEN,
+  INCIDENT_CHANNEL,
+  ARCHIVE_CHANNEL,
+};
 
 export interface HttpReply {
   status: number;
@@ -105,9 +111,25 @@ export function click(serve: ServeHandle, slack: SlackApiFake, message: FakeMess
       response_url: slack.responseUrl(`incident-click-${n}`),
       container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
       channel: { id: message.channel, name: 'incident-build-failure' },
-      message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, user: 'UBOT', ...(message.threadTs ? { thread_ts: message.threadTs } : {}) },
+      message: {
+        type: 'message',
+        ts: message.ts,
+        text: message.text,
+        blocks: message.blocks,
+        user: 'UBOT',
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      },
       state: { values: {} },
-      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, text: { type: 'plain_text', text: button.text.text }, action_ts: `${Date.now() / 1000}` }],
+      actions: [
+        {
+          type: 'button',
+          action_id: button.action_id,
+          block_id: 'b',
+          value: button.value,
+          text: { type: 'plain_text', text: button.text.text },
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
     }),
   );
 }
@@ -117,7 +139,17 @@ let mentions = 0;
 /** `@buildfix <text>` typed in a thread by `userId`. */
 export function mentionInThread(serve: ServeHandle, channel: string, threadTs: string, text: string, userId: string): Promise<SlackHttpResponse> {
   const n = ++mentions;
-  return postSigned(serve.eventsUrl, appMentionBody({ text: `<@UBOT> ${text}`, ts: `1800000000.${String(n).padStart(6, '0')}`, threadTs, channel, user: userId, eventId: `EvIncident${n}${Date.now()}` }));
+  return postSigned(
+    serve.eventsUrl,
+    appMentionBody({
+      text: `<@UBOT> ${text}`,
+      ts: `1800000000.${String(n).padStart(6, '0')}`,
+      threadTs,
+      channel,
+      user: userId,
+      eventId: `EvIncident${n}${Date.now()}`,
+    }),
+  );
 }
 
 /** The incident store the serve process writes, read directly. */

@@ -41,7 +41,8 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     assert.equal(res.status, 200);
     return id;
   };
-  const ephemeral = (id: string): Promise<string> => eventually(`the ephemeral answer ${id}`, () => slack.calls.find((c) => c.method === 'response' && c.args.id === id)).then((c) => String(c.args.text));
+  const ephemeral = (id: string): Promise<string> =>
+    eventually(`the ephemeral answer ${id}`, () => slack.calls.find((c) => c.method === 'response' && c.args.id === id)).then((c) => String(c.args.text));
 
   before(async () => {
     slack = await startSlackApiFake();
@@ -49,7 +50,15 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     await writeFile(join(work, 'buildfix.yaml'), 'repos: {}\n');
     ({ store, redis } = await openStore(prefix));
     serve = await startServe(
-      { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...WEBHOOK_ENV },
+      {
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        ...WEBHOOK_ENV,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );
@@ -67,7 +76,9 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
 
   it('`incident open` in a channel posts the incident with a Take commander button; its message is the thread', async () => {
     await slash('incident open Payments deploys stuck on go mod download');
-    firstRoot = await eventually('the opened incident', () => slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Incident #\d+ opened/.test(m.text)));
+    firstRoot = await eventually('the opened incident', () =>
+      slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Incident #\d+ opened/.test(m.text)),
+    );
     assert.match(shownText(firstRoot), /Payments deploys stuck on go mod download/);
     assert.match(shownText(firstRoot), /No commander yet/);
     const take = buttonsOf(firstRoot).find((b) => b.text.text === 'Take commander');
@@ -94,7 +105,9 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
 
   it('with two open incidents in the channel, a command must name one, and the open ones are listed', async () => {
     await slash('incident open Second problem: sum.golang.org unreachable', RAJ);
-    const secondRoot = await eventually('the second incident', () => slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Second problem/.test(m.text)));
+    const secondRoot = await eventually('the second incident', () =>
+      slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Second problem/.test(m.text)),
+    );
     const second = await store.findByThread(CHANNEL, secondRoot.ts);
     assert.ok(second);
 
@@ -127,11 +140,15 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     assert.ok(second);
     const id = await slash(`incident resolve #${second.id} firewall rule restored`, RAJ);
     assert.match(await ephemeral(id), new RegExp(`Incident #${second.id} resolved and archived`));
-    const archive = await eventually('the archive post', () => slack.messages.find((m) => m.channel === ARCHIVE_CHANNEL && new RegExp(`Incident #${second.id} resolved`).test(m.text)));
+    const archive = await eventually('the archive post', () =>
+      slack.messages.find((m) => m.channel === ARCHIVE_CHANNEL && new RegExp(`Incident #${second.id} resolved`).test(m.text)),
+    );
     assert.match(shownText(archive), /Summary:\* firewall rule restored/);
     const upload = await eventually('the file', () => slack.uploads.find((u) => u.filename.startsWith(`incident-${second.id}-`)));
     for (const e of await store.timeline(second.id)) assert.ok(upload.content.includes(e.text), `the file holds: ${e.text}`);
-    await eventually('the thread line', () => slack.messages.find((m) => m.threadTs === second.threadTs && new RegExp(`archived to <#${ARCHIVE_CHANNEL}>`).test(shownText(m))));
+    await eventually('the thread line', () =>
+      slack.messages.find((m) => m.threadTs === second.threadTs && new RegExp(`archived to <#${ARCHIVE_CHANNEL}>`).test(shownText(m))),
+    );
     assert.equal((await store.get(second.id))?.status, 'resolved');
 
     // Now the channel has one open incident again: no number needed.

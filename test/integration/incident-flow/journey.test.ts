@@ -22,7 +22,19 @@ import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fa
 import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
-import { ARCHIVE_CHANNEL, buttonsOf, click, eventually, INCIDENT_CHANNEL, mentionInThread, mrkdwn, openStore, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
+import {
+  ARCHIVE_CHANNEL,
+  buttonsOf,
+  click,
+  eventually,
+  INCIDENT_CHANNEL,
+  mentionInThread,
+  mrkdwn,
+  openStore,
+  postJenkins,
+  shownText,
+  WEBHOOK_ENV,
+} from './harness.ts';
 
 const ANN = 'UANN0001';
 const RAJ = 'URAJ0002';
@@ -39,7 +51,10 @@ const CONSOLE = [
 
 /** How an entry's text shows in Slack mrkdwn (user mentions and channel links stay live, the rest is escaped). */
 function shown(e: TimelineEntry): string {
-  return e.text.split(/(<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+>)/).map((part, i) => (i % 2 === 1 ? part : mrkdwn(part))).join('');
+  return e.text
+    .split(/(<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+>)/)
+    .map((part, i) => (i % 2 === 1 ? part : mrkdwn(part)))
+    .join('');
 }
 
 describe('journey 1: a red pipeline becomes an incident, is worked in its thread, and is archived', { timeout: 180_000 }, () => {
@@ -58,18 +73,42 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
   const replies = (ts: string): FakeMessage[] => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === ts);
 
   before(async () => {
-    goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }] });
+    goproxy = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
+    });
     jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 4812, result: 'FAILURE', console: CONSOLE }] }] });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-incident-journey-'));
     await mkdir(join(work, 'payments'));
     await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
-    await writeFile(join(work, 'buildfix.yaml'), ['repos:', '  payments:', `    url: ${join(work, 'payments')}`, '    job: payments/main', 'jobs:', '  payments/main: {}', 'agents:', '  agent-03: {}', ''].join('\n'));
+    await writeFile(
+      join(work, 'buildfix.yaml'),
+      [
+        'repos:',
+        '  payments:',
+        `    url: ${join(work, 'payments')}`,
+        '    job: payments/main',
+        'jobs:',
+        '  payments/main: {}',
+        'agents:',
+        '  agent-03: {}',
+        '',
+      ].join('\n'),
+    );
     ({ store, redis } = await openStore(prefix));
     const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
     worker = await startWorkerProcess('agent-03', common);
     serve = await startServe(
-      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token, ...WEBHOOK_ENV },
+      {
+        ...common,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        JENKINS_URL: jenkins.url,
+        JENKINS_USER: jenkins.user,
+        JENKINS_API_TOKEN: jenkins.token,
+        ...WEBHOOK_ENV,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );
@@ -91,15 +130,26 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     incidentId = Number(reply.body.incident);
     alert = await eventually('the alert', () => slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined));
     assert.match(alert.text, /payments\/main #4812 failed — 1 failure · incident #/);
-    assert.deepEqual(buttonsOf(alert).map((b) => b.text.text), ['Diagnose', 'Take commander']);
+    assert.deepEqual(
+      buttonsOf(alert).map((b) => b.text.text),
+      ['Diagnose', 'Take commander'],
+    );
 
     // The console log, classified …
     await eventually('the log classification', () => replies(alert.ts).find((m) => /Root cause: version-not-found/.test(m.text)), 20_000);
     // … the live checks its category calls for (version-not-found: the repository diagnosis) …
-    const plan = await eventually('the live-check plan', () => replies(alert.ts).find((m) => /Live checks for version-not-found, in order:/.test(m.text)), 20_000);
+    const plan = await eventually(
+      'the live-check plan',
+      () => replies(alert.ts).find((m) => /Live checks for version-not-found, in order:/.test(m.text)),
+      20_000,
+    );
     assert.match(plan.text, /1\. diagnose: the repository diagnosis/);
     // … then the diagnosis job from agent-03's worker, in the same thread.
-    const result = await eventually('the diagnosis result', () => replies(alert.ts).find((m) => /example\.com\/ledger v1\.9\.9/.test(m.text) && /asked by/.test(shownText(m))), 60_000);
+    const result = await eventually(
+      'the diagnosis result',
+      () => replies(alert.ts).find((m) => /example\.com\/ledger v1\.9\.9/.test(m.text) && /asked by/.test(shownText(m))),
+      60_000,
+    );
     assert.ok(Number(plan.ts) < Number(result.ts), 'the plan comes before the diagnosis');
     assert.match(shownText(result), /v1\.9\.8/);
 
@@ -112,7 +162,10 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     assert.equal(command?.by, 'buildfix');
     const progress = timeline.filter((e) => e.kind === 'job-progress');
     assert.ok(progress.length >= 2, `job milestones recorded: ${progress.map((e) => e.text).join(' | ')}`);
-    assert.ok(progress.every((e) => !/^go\.mod /.test(e.text)), 'informational lines are not milestones');
+    assert.ok(
+      progress.every((e) => !/^go\.mod /.test(e.text)),
+      'informational lines are not milestones',
+    );
     const incident = await store.get(incidentId);
     assert.equal(incident?.status, 'identified');
     assert.ok(incident?.identifiedAt, 'time to diagnose is known');
@@ -128,7 +181,9 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     assert.equal(role.by, ANN);
     assert.equal(role.text, `commander: <@${ANN}>`);
     assert.equal((await store.get(incidentId))?.roles.commander, ANN);
-    await eventually('the thread line', () => replies(alert.ts).find((m) => shownText(m).includes(`<@${ANN}> is now the incident commander of incident #${incidentId}`)));
+    await eventually('the thread line', () =>
+      replies(alert.ts).find((m) => shownText(m).includes(`<@${ANN}> is now the incident commander of incident #${incidentId}`)),
+    );
     await eventually('the alert showing the commander', () => shownText(slack.messages.find((m) => m.ts === alert.ts)).includes(`commander <@${ANN}>`));
   });
 
@@ -137,10 +192,14 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'incident note reverting the ledger bump & pinning v1.9.8', RAJ);
     await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'incident status mitigated pinned v1.9.8 on main', ANN);
     await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'modules payments', RAJ);
-    const timeline = await eventually('the thread work in the timeline', async () => {
-      const t = await store.timeline(incidentId);
-      return t.some((e) => e.kind === 'job-result' && e.text.startsWith('modules payments')) ? t : undefined;
-    }, 60_000);
+    const timeline = await eventually(
+      'the thread work in the timeline',
+      async () => {
+        const t = await store.timeline(incidentId);
+        return t.some((e) => e.kind === 'job-result' && e.text.startsWith('modules payments')) ? t : undefined;
+      },
+      60_000,
+    );
     assert.ok(timeline.some((e) => e.kind === 'role' && e.text === `engineer: <@${RAJ}>` && e.by === ANN));
     assert.ok(timeline.some((e) => e.kind === 'note' && e.text === 'reverting the ledger bump & pinning v1.9.8' && e.by === RAJ));
     assert.ok(timeline.some((e) => e.kind === 'status' && /mitigated — pinned v1\.9\.8 on main/.test(e.text) && e.by === ANN));
@@ -190,9 +249,16 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
   });
 
   it('a diagnose typed in a channel that finds a problem opens an incident in its thread; the next one joins it', async () => {
-    const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: 'diagnose payments', channel_id: 'CTEAM', user_id: RAJ, response_url: slack.responseUrl() }));
+    const res = await postSigned(
+      serve.eventsUrl,
+      slashCommandBody({ text: 'diagnose payments', channel_id: 'CTEAM', user_id: RAJ, response_url: slack.responseUrl() }),
+    );
     assert.equal(res.status, 200);
-    const ask = await eventually('the commander ask', () => slack.messages.find((m) => m.channel === 'CTEAM' && m.threadTs !== undefined && /Incident #\d+ opened/.test(m.text)), 60_000);
+    const ask = await eventually(
+      'the commander ask',
+      () => slack.messages.find((m) => m.channel === 'CTEAM' && m.threadTs !== undefined && /Incident #\d+ opened/.test(m.text)),
+      60_000,
+    );
     assert.ok(buttonsOf(ask).some((b) => b.text.text === 'Take commander'));
     const opened = await store.findByThread('CTEAM', ask.threadTs ?? '');
     assert.ok(opened, 'the command thread is the incident thread');
@@ -205,7 +271,11 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     assert.ok(timeline.some((e) => e.kind === 'job-result' && /root cause version-not-found/.test(e.text)));
 
     await postSigned(serve.eventsUrl, slashCommandBody({ text: 'diagnose payments', channel_id: 'CTEAM', user_id: ANN, response_url: slack.responseUrl() }));
-    await eventually('the second run joining', () => slack.messages.find((m) => m.channel === 'CTEAM' && new RegExp(`Recorded in incident #${opened.id}`).test(m.text)), 60_000);
+    await eventually(
+      'the second run joining',
+      () => slack.messages.find((m) => m.channel === 'CTEAM' && new RegExp(`Recorded in incident #${opened.id}`).test(m.text)),
+      60_000,
+    );
     const open = (await store.listOpen()).filter((i) => i.title.startsWith('payments:'));
     assert.equal(open.length, 1, 'no second incident');
     assert.equal((await store.timeline(opened.id)).filter((e) => e.kind === 'command').length, 2);

@@ -34,7 +34,15 @@ describe('buildfix serve restarts mid-incident (real Redis)', { timeout: 120_000
     work = await mkdtemp(join(tmpdir(), 'buildfix-incident-restart-'));
     await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n');
     ({ store, redis } = await openStore(prefix));
-    env = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...WEBHOOK_ENV };
+    env = {
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ...WEBHOOK_ENV,
+    };
   });
 
   after(async () => {
@@ -74,7 +82,9 @@ describe('buildfix serve restarts mid-incident (real Redis)', { timeout: 120_000
     // The thread still means this incident, through the new process.
     const posts = slack.okCalls('chat.postMessage').length;
     await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'incident log', RAJ);
-    const log = await eventually('the log in the thread', () => slack.messages.slice(posts).find((m) => m.threadTs === alert.ts && /timeline, \d+ entries/.test(m.text)));
+    const log = await eventually('the log in the thread', () =>
+      slack.messages.slice(posts).find((m) => m.threadTs === alert.ts && /timeline, \d+ entries/.test(m.text)),
+    );
     for (const e of before) assert.ok(shownText(log).includes(e.kind), `the log lists the ${e.kind} entry`);
     assert.match(shownText(log), /rolled back the ledger bump/);
     await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'incident status identified the ledger tag is missing', ANN);

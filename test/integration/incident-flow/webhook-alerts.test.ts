@@ -37,7 +37,9 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
 
   before(async () => {
     const console = await readFile(LOG, 'utf8');
-    jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) }] });
+    jenkins = await startJenkinsFake({
+      jobs: [{ name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) }],
+    });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-incident-webhooks-'));
     await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: true\n');
@@ -74,7 +76,10 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     const wrongJenkins = await postJenkins(serve, jenkinsNotification({ number: 4700 }), 'not-the-token');
     const noJenkins = await postRaw(serve.url, '/webhooks/jenkins', jenkinsNotification({ number: 4701 }), { 'content-type': 'application/json' });
     const body = workflowRun({ id: 9001 });
-    const badSignature = await postRaw(serve.url, '/webhooks/github', body, { ...githubHeaders(body), 'x-hub-signature-256': signGithubBody('some-other-secret', body) });
+    const badSignature = await postRaw(serve.url, '/webhooks/github', body, {
+      ...githubHeaders(body),
+      'x-hub-signature-256': signGithubBody('some-other-secret', body),
+    });
     const wrongGitlab = await postRaw(serve.url, '/webhooks/gitlab', gitlabPipeline(), gitlabHeaders({ token: 'wrong-token' }));
     assert.deepEqual([wrongJenkins.status, noJenkins.status, badSignature.status, wrongGitlab.status], [401, 401, 401, 401]);
     assert.equal(wrongJenkins.body.ok, false);
@@ -110,7 +115,10 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     await sleep(500);
     assert.equal(alertsIn(INCIDENT_CHANNEL).filter((m) => /octo-org\/octo-repo/.test(m.text)).length, 1, 'one alert');
     const open = (await store.listOpen()).filter((i) => i.pipelineKey?.startsWith('github:'));
-    assert.deepEqual(open.map((i) => i.id), [id]);
+    assert.deepEqual(
+      open.map((i) => i.id),
+      [id],
+    );
     assert.equal(open[0]?.failureCount, 1);
     const incident = await store.get(id);
     assert.equal(incident?.channel, INCIDENT_CHANNEL);
@@ -119,8 +127,22 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
 
   it('ten failures of one job: one alert, its counter updated in place to 10; the console log is classified in its thread', async () => {
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => postJenkins(serve, jenkinsNotification({ number: 4812 + i }))));
-    assert.deepEqual(replies.map((r) => r.status), Array(10).fill(200));
-    assert.deepEqual(replies.map((r) => r.body.result).sort(), ['grouped', 'grouped', 'grouped', 'grouped', 'grouped', 'grouped', 'grouped', 'grouped', 'grouped', 'opened']);
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      Array(10).fill(200),
+    );
+    assert.deepEqual(replies.map((r) => r.body.result).sort(), [
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'grouped',
+      'opened',
+    ]);
     const alert = await eventually('the Jenkins alert reading 10 failures', () => {
       const found = alertsIn(INCIDENT_CHANNEL).filter((m) => /payments\/main/.test(m.text));
       return found.length === 1 && /10 failures/.test(found[0]?.text ?? '') ? found[0] : undefined;
@@ -128,13 +150,23 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     await sleep(500);
     assert.equal(alertsIn(INCIDENT_CHANNEL).filter((m) => /payments\/main/.test(m.text)).length, 1, 'no second alert');
     assert.match(shownText(alert), /\*10 failures\*/);
-    assert.ok(slack.okCalls('chat.update').some((c) => c.args.ts === alert.ts && /10 failures/.test(String(c.args.text))), 'the counter came from chat.update');
-    assert.deepEqual(buttonsOf(alert).map((b) => b.text.text), ['Take commander'], 'no repo mapped: no Diagnose button');
+    assert.ok(
+      slack.okCalls('chat.update').some((c) => c.args.ts === alert.ts && /10 failures/.test(String(c.args.text))),
+      'the counter came from chat.update',
+    );
+    assert.deepEqual(
+      buttonsOf(alert).map((b) => b.text.text),
+      ['Take commander'],
+      'no repo mapped: no Diagnose button',
+    );
     assert.match(shownText(alert), /branch `main` · commit `9f3c2e1` · <https:\/\/ci\.example\.test\/job\/payments\/job\/main\/4812\/consoleText\|build log>/);
     // Before the log is read the alert shows the notification's first error line; once the console log is
     // classified, its first line is the root cause with the line of the log that caused it.
     const firstPost = slack.okCalls('chat.postMessage').find((c) => c.args.channel === INCIDENT_CHANNEL && /payments\/main/.test(String(c.args.text)));
-    assert.match(JSON.stringify(firstPost?.args.blocks), /First error: `go: example\.com\/ledger@v1\.9\.9: reading https:\/\/proxy\.golang\.org\/.*404 Not Found`/);
+    assert.match(
+      JSON.stringify(firstPost?.args.blocks),
+      /First error: `go: example\.com\/ledger@v1\.9\.9: reading https:\/\/proxy\.golang\.org\/.*404 Not Found`/,
+    );
     const led = await eventually('the alert leading with the classified root cause', () => {
       const update = slack
         .okCalls('chat.update')
@@ -144,17 +176,25 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
       const first = blocks?.[0]?.text?.text ?? '';
       return /Root cause: version-not-found/.test(first) ? { first, text: String(update?.args.text) } : undefined;
     });
-    assert.match(led.first, /^🔴 \*Root cause: version-not-found\* — github\.com\/acme\/money v0\.3\.1\nline 23: `# get https:\/\/proxy\.golang\.org\/github\.com\/acme\/money\/@v\/v0\.3\.1\.mod: 404 Not Found/);
+    assert.match(
+      led.first,
+      /^🔴 \*Root cause: version-not-found\* — github\.com\/acme\/money v0\.3\.1\nline 23: `# get https:\/\/proxy\.golang\.org\/github\.com\/acme\/money\/@v\/v0\.3\.1\.mod: 404 Not Found/,
+    );
     assert.match(led.text, /^🔴 Root cause: version-not-found — /);
-    assert.doesNotMatch(led.first, /example\.com\/ledger/, 'not the notification\'s last error line');
+    assert.doesNotMatch(led.first, /example\.com\/ledger/, "not the notification's last error line");
 
     const incident = (await store.listOpen()).find((i) => i.pipelineKey === 'jenkins:payments/main');
     assert.equal(incident?.failureCount, 10);
     assert.equal(incident?.threadTs, alert.ts);
 
-    const explained = await eventually('the classification in the thread', () => slack.thread(INCIDENT_CHANNEL, alert.ts).find((m) => /Root cause: version-not-found/.test(m.text)));
+    const explained = await eventually('the classification in the thread', () =>
+      slack.thread(INCIDENT_CHANNEL, alert.ts).find((m) => /Root cause: version-not-found/.test(m.text)),
+    );
     assert.match(shownText(explained), /github\.com\/acme\/money/);
-    assert.ok(jenkins.requests.some((r) => r.method === 'GET' && /payments\/job\/main\/4812\/consoleText$/.test(r.path.replace(/^\/job\//, '/job/'))), 'the console log of the first failed build was read');
+    assert.ok(
+      jenkins.requests.some((r) => r.method === 'GET' && /payments\/job\/main\/4812\/consoleText$/.test(r.path.replace(/^\/job\//, '/job/'))),
+      'the console log of the first failed build was read',
+    );
     const identified = await eventually('the root cause recorded', async () => {
       const i = await store.get(incident?.id ?? 0);
       return i?.rootCause ? i : undefined;
@@ -173,7 +213,11 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     const reply = await postJenkins(serve, jenkinsNotification({ number: 4822, status: 'SUCCESS' }));
     assert.equal(reply.status, 200);
     assert.equal(reply.body.result, 'recovered');
-    const offer = await eventually('the Resolve offer', () => slack.thread(INCIDENT_CHANNEL, incident.threadTs ?? '').find((m) => m.threadTs !== undefined && /green again/.test(m.text) && buttonsOf(m).some((b) => b.text.text === 'Resolve')));
+    const offer = await eventually('the Resolve offer', () =>
+      slack
+        .thread(INCIDENT_CHANNEL, incident.threadTs ?? '')
+        .find((m) => m.threadTs !== undefined && /green again/.test(m.text) && buttonsOf(m).some((b) => b.text.text === 'Resolve')),
+    );
     assert.match(offer.text, new RegExp(`Resolve incident #${incident.id}\\?`));
     const alert = await eventually('the alert marked green', () => slack.messages.find((m) => m.ts === incident.threadTs && /green again/.test(m.text)));
     assert.ok(buttonsOf(alert).some((b) => b.text.text === 'Resolve'));

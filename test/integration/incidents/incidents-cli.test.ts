@@ -59,10 +59,13 @@ describe('buildfix incidents (CLI)', { timeout: 60_000 }, () => {
     assert.doesNotMatch(open.stdout, /payments\/main/);
     const all = await runCli(['incidents', 'list', '--all', '--json'], env);
     assert.equal(all.exitCode, 0, all.stderr);
-    assert.deepEqual(all.json<Array<{ id: number; status: string }>>().map((i) => [i.id, i.status]), [
-      [openId, 'investigating'],
-      [resolvedId, 'resolved'],
-    ]);
+    assert.deepEqual(
+      all.json<Array<{ id: number; status: string }>>().map((i) => [i.id, i.status]),
+      [
+        [openId, 'investigating'],
+        [resolvedId, 'resolved'],
+      ],
+    );
   });
 
   it('clear errors: unknown id, bad id, bad format, no REDIS_URL', async () => {

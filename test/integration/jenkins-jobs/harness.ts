@@ -9,7 +9,16 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage, ChatSurface, MessageHandle } from '../../../src/chat/chat-surface.ts';
 
-import { createTempFiles, type TempFiles, deleteKeys as deleteKeysAt, NODE, ROOT, SHARED_REDIS_URL, uniquePrefix as sharedUniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
+import {
+  createTempFiles,
+  type TempFiles,
+  deleteKeys as deleteKeysAt,
+  NODE,
+  ROOT,
+  SHARED_REDIS_URL,
+  uniquePrefix as sharedUniquePrefix,
+  waitUntil,
+} from '../../helpers/jobs-harness.ts';
 
 export { NODE, ROOT, waitUntil };
 export const REDIS_URL = SHARED_REDIS_URL;

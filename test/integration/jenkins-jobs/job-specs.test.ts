@@ -1,7 +1,13 @@
 /** The Jenkins job definitions: never run a trigger twice, any worker, bounded, and every handler loads. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkJenkinsAgent, checkJenkinsJob, jenkinsNodeFor, JenkinsRebuildPayloadSchema, JenkinsRestartAgentPayloadSchema } from '../../../src/jobs/jenkins-job-types.ts';
+import {
+  checkJenkinsAgent,
+  checkJenkinsJob,
+  jenkinsNodeFor,
+  JenkinsRebuildPayloadSchema,
+  JenkinsRestartAgentPayloadSchema,
+} from '../../../src/jobs/jenkins-job-types.ts';
 import { JENKINS_JOBS } from '../../../src/jobs/jenkins-jobs.ts';
 
 describe('JENKINS_JOBS', () => {
@@ -26,7 +32,10 @@ describe('JENKINS_JOBS', () => {
 
   it('checks job and agent names against the config only when the config lists them', () => {
     assert.doesNotThrow(() => checkJenkinsJob('team/anything', { jobs: {} }));
-    assert.throws(() => checkJenkinsJob('team/other', { jobs: { 'team/main': {} } }), /refused: "team\/other" is not a configured Jenkins job \(configured jobs: team\/main\)/);
+    assert.throws(
+      () => checkJenkinsJob('team/other', { jobs: { 'team/main': {} } }),
+      /refused: "team\/other" is not a configured Jenkins job \(configured jobs: team\/main\)/,
+    );
     assert.doesNotThrow(() => checkJenkinsAgent('any-agent', { agents: {} }));
     assert.throws(() => checkJenkinsAgent('agent-9', { agents: { 'agent-01': {} } }), /refused: "agent-9" is not a configured agent/);
     assert.deepEqual(jenkinsNodeFor('AGENT-01', { agents: { 'agent-01': { node: 'Build Agent 01' } } }), { agent: 'agent-01', node: 'Build Agent 01' });
@@ -36,7 +45,10 @@ describe('JENKINS_JOBS', () => {
   it('refuses payloads with credentials, control characters or malformed names', () => {
     assert.equal(JenkinsRebuildPayloadSchema.safeParse({ job: 'team/payments/main', clean: true, overrides: { GOFLAGS: '-mod=mod -x' } }).success, true);
     assert.equal(JenkinsRebuildPayloadSchema.safeParse({ job: 'team/../etc', clean: true }).success, false);
-    assert.equal(JenkinsRebuildPayloadSchema.safeParse({ job: 'x', clean: false, overrides: { GOPROXY: 'https://user:s3cret@proxy.internal' } }).success, false);
+    assert.equal(
+      JenkinsRebuildPayloadSchema.safeParse({ job: 'x', clean: false, overrides: { GOPROXY: 'https://user:s3cret@proxy.internal' } }).success,
+      false,
+    );
     assert.equal(JenkinsRebuildPayloadSchema.safeParse({ job: 'x', clean: false, overrides: { GOPROXY: 'a b' } }).success, false);
     assert.equal(JenkinsRebuildPayloadSchema.safeParse({ job: 'x', clean: false, extra: 1 }).success, false);
     assert.equal(JenkinsRestartAgentPayloadSchema.safeParse({ agent: 'agent-01', force: false, requestedBy: 'ann', reason: 'line\nbreak' }).success, false);

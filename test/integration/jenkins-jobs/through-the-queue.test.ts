@@ -22,7 +22,18 @@ import { createLogger } from '../../../src/logger.ts';
 import { renderChatMessage } from '../../../src/render/terminal-chat.ts';
 import { renderResult } from '../../../src/slack/blocks/result-blocks.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
-import { createTempDir, deleteKeys, REDIS_URL, RecordingSurface, restartArgv, spawnWorker, uniquePrefix, waitUntil, type TempDir, type WorkerProcess } from './harness.ts';
+import {
+  createTempDir,
+  deleteKeys,
+  REDIS_URL,
+  RecordingSurface,
+  restartArgv,
+  spawnWorker,
+  uniquePrefix,
+  waitUntil,
+  type TempDir,
+  type WorkerProcess,
+} from './harness.ts';
 
 const GOOD_SHA = '4f2c9e1a7b3d5e6f8091a2b3c4d5e6f708192a3b';
 const FAILING_LOG = new URL('../../fixtures/logs/go/proxy-unreachable.dns.jenkins.log', import.meta.url);
@@ -57,7 +68,13 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     const failingLog = (await readFile(FAILING_LOG, 'utf8')).split('\n');
     fake = await startJenkinsFake({
       jobs: [
-        { name: 'team/payments/main', params: [{ name: 'GOPROXY', type: 'string' }, { name: 'GOFLAGS', type: 'string' }] },
+        {
+          name: 'team/payments/main',
+          params: [
+            { name: 'GOPROXY', type: 'string' },
+            { name: 'GOFLAGS', type: 'string' },
+          ],
+        },
         { name: 'team/api/pipeline', kind: 'pipeline', params: [{ name: 'CLEAN_WORKSPACE', type: 'boolean' }] },
         { name: 'team/payments/broken', plan: { result: 'FAILURE', console: failingLog } },
         {
@@ -65,7 +82,11 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
           params: [{ name: 'REVISION', type: 'string' }],
           builds: [
             { number: 40, result: 'SUCCESS', git: [{ sha: GOOD_SHA, remoteUrls: ['https://git.example.test/payments.git'], branch: 'origin/main' }] },
-            { number: 41, result: 'FAILURE', git: [{ sha: 'bad0000000000000000000000000000000000bad', remoteUrls: ['https://git.example.test/payments.git'] }] },
+            {
+              number: 41,
+              result: 'FAILURE',
+              git: [{ sha: 'bad0000000000000000000000000000000000bad', remoteUrls: ['https://git.example.test/payments.git'] }],
+            },
           ],
         },
       ],
@@ -100,7 +121,13 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     // ci-runner takes any job; agent-01 and agent-05 have their own live workers, agent-02..04 have none.
     workers = ['ci-runner', 'agent-01', 'agent-05'].map((host) => spawnWorker(host, env));
     config = loadConfig(env);
-    dispatcher = new BullmqDispatcher({ config, logger: createLogger({ level: 'silent' }), redisUrl: REDIS_URL, prefix: `{${prefixValue}}`, pollIntervalMs: 1000 });
+    dispatcher = new BullmqDispatcher({
+      config,
+      logger: createLogger({ level: 'silent' }),
+      redisUrl: REDIS_URL,
+      prefix: `{${prefixValue}}`,
+      pollIntervalMs: 1000,
+    });
     router = createRouter({ config, dispatcher, logger: createLogger({ level: 'silent' }) });
     await waitUntil(
       'the three workers to announce themselves',
@@ -121,7 +148,10 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     await tmp?.cleanup();
   });
 
-  async function run(name: 'jenkins-rebuild' | 'jenkins-rollback' | 'jenkins-restart-agent', payload: Record<string, unknown>): Promise<{ outcome: JobOutcome; events: JobProgress[] }> {
+  async function run(
+    name: 'jenkins-rebuild' | 'jenkins-rollback' | 'jenkins-restart-agent',
+    payload: Record<string, unknown>,
+  ): Promise<{ outcome: JobOutcome; events: JobProgress[] }> {
     const events: JobProgress[] = [];
     const handle = await dispatcher.submit(name, payload as never, { requestedBy: ANN.userId });
     const outcome = await dispatcher.waitFor(handle.id, { timeoutMs: 60_000, onProgress: (e) => events.push(e) });
@@ -149,13 +179,22 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
 
     const url = `${fake.url}job/team/job/payments/job/main/1/`;
     const phases = events.filter((e) => ['queued', 'started', 'finished'].includes(e.step));
-    assert.deepEqual(phases.map((e) => e.step), ['queued', 'started', 'finished']);
+    assert.deepEqual(
+      phases.map((e) => e.step),
+      ['queued', 'started', 'finished'],
+    );
     assert.match(phases[0]?.message ?? '', /^team\/payments\/main: queued in Jenkins \(queue item \d+/);
     assert.equal(phases[1]?.message, `team/payments/main: started #1 ${url}`);
-    assert.match(phases[2]?.message ?? '', new RegExp(`^team/payments/main: #1 finished SUCCESS in \\d+(\\.\\d+)? (ms|s): ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.match(
+      phases[2]?.message ?? '',
+      new RegExp(`^team/payments/main: #1 finished SUCCESS in \\d+(\\.\\d+)? (ms|s): ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    );
     assert.equal(phases[2]?.status, 'pass');
     assert.equal(typeof phases[2]?.durationMs, 'number');
-    assert.deepEqual(outcome.steps.map((s) => s.step).filter((s) => ['queued', 'started', 'finished'].includes(s)), ['queued', 'started', 'finished']);
+    assert.deepEqual(
+      outcome.steps.map((s) => s.step).filter((s) => ['queued', 'started', 'finished'].includes(s)),
+      ['queued', 'started', 'finished'],
+    );
   });
 
   it('clean rebuild of a Pipeline job sets its clean parameter instead of wiping', async () => {
@@ -166,9 +205,12 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.equal(fake.job('team/api/pipeline').builds.at(-1)?.params.CLEAN_WORKSPACE, 'true');
   });
 
-  it('rebuild through the chat router with a remediation button\'s GOPROXY: passed as the job\'s GOPROXY parameter, result posted', async () => {
+  it("rebuild through the chat router with a remediation button's GOPROXY: passed as the job's GOPROXY parameter, result posted", async () => {
     const surface = new RecordingSurface();
-    const command = Object.assign<Command, { goproxy: string }>({ kind: 'rebuild', job: 'team/payments/main', clean: false }, { goproxy: 'https://goproxy.io,direct' });
+    const command = Object.assign<Command, { goproxy: string }>(
+      { kind: 'rebuild', job: 'team/payments/main', clean: false },
+      { goproxy: 'https://goproxy.io,direct' },
+    );
     await router.dispatch(command, ANN, surface, { confirmed: true });
     assert.deepEqual(surface.whispered, []);
     const [result] = surface.results();
@@ -180,7 +222,10 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.equal(status.title, 'rebuild team/payments/main with GOPROXY=https://goproxy.io,direct');
     const final = surface.updates.at(-1) as Extract<ChatMessage, { kind: 'status' }>;
     assert.equal(final.state, 'done');
-    assert.deepEqual(final.lines.map((l) => l.step).filter((s) => ['queued', 'started', 'finished'].includes(s)), ['queued', 'started', 'finished']);
+    assert.deepEqual(
+      final.lines.map((l) => l.step).filter((s) => ['queued', 'started', 'finished'].includes(s)),
+      ['queued', 'started', 'finished'],
+    );
 
     const text = renderChatMessage(result, { color: false });
     assert.match(text, /✓ team\/payments\/main #2 SUCCESS in .* rebuild \(from (ci-runner|agent-01|agent-05),/);
@@ -192,7 +237,12 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
 
   it('refuses, before anything runs, an override the job cannot take and a job that is not configured', async () => {
     const surface = new RecordingSurface();
-    await router.dispatch(Object.assign<Command, { goproxy: string }>({ kind: 'rebuild', job: 'team/payments/broken', clean: false }, { goproxy: 'direct' }), ANN, surface, { confirmed: true });
+    await router.dispatch(
+      Object.assign<Command, { goproxy: string }>({ kind: 'rebuild', job: 'team/payments/broken', clean: false }, { goproxy: 'direct' }),
+      ANN,
+      surface,
+      { confirmed: true },
+    );
     await router.dispatch({ kind: 'rebuild', job: 'team/nope', clean: true }, ANN, surface, { confirmed: true });
     await router.dispatch({ kind: 'rollback', job: 'team/payments/main' }, ANN, surface, { confirmed: true });
     const texts = surface.whispered.map((m) => (m.kind === 'text' ? m.text : ''));
@@ -200,11 +250,14 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.match(texts[1] ?? '', /"team\/nope" is not a configured Jenkins job\. Known jobs: team\/payments\/main, team\/api\/pipeline/);
     assert.match(texts[2] ?? '', /rollback of team\/payments\/main needs the job's revision parameter: set jobs\.team\/payments\/main\.revisionParam/);
     assert.deepEqual(surface.posted, [], 'no job was queued');
-    await assert.rejects(dispatcher.submit('jenkins-rebuild', { job: 'team/nope', clean: false }), (e: Error & { code?: string }) => e.code === 'BF_PERMISSION' && /not a configured Jenkins job/.test(e.message));
+    await assert.rejects(
+      dispatcher.submit('jenkins-rebuild', { job: 'team/nope', clean: false }),
+      (e: Error & { code?: string }) => e.code === 'BF_PERMISSION' && /not a configured Jenkins job/.test(e.message),
+    );
     await assert.rejects(dispatcher.submit('jenkins-rebuild', { job: '../etc', clean: false }), (e: Error & { code?: string }) => e.code === 'BF_INPUT');
   });
 
-  it("a build that fails: its console log goes through the classifier and the root cause is in the result", async () => {
+  it('a build that fails: its console log goes through the classifier and the root cause is in the result', async () => {
     const { outcome, events } = await run('jenkins-rebuild', { job: 'team/payments/broken', clean: false });
     const r = okResult<JenkinsRebuildJobResult>(outcome);
     assert.equal(r.build.result, 'FAILURE');
@@ -227,14 +280,24 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.equal(r.build.result, 'SUCCESS');
     assert.equal(fake.job('team/payments/release').builds.at(-1)?.params.REVISION, GOOD_SHA);
     const final = surface.updates.at(-1) as Extract<ChatMessage, { kind: 'status' }>;
-    assert.deepEqual(final.lines.map((l) => l.step).filter((s) => s !== 'trigger'), ['queued', 'started', 'finished', 'revision']);
+    assert.deepEqual(
+      final.lines.map((l) => l.step).filter((s) => s !== 'trigger'),
+      ['queued', 'started', 'finished', 'revision'],
+    );
     assert.match(renderChatMessage(result, { color: false }), /team\/payments\/release #42 SUCCESS .* rolled back to #40 \(4f2c9e1\) on origin\/main/);
   });
 
   it("restart through the agent host's live worker: its restart command runs there; steps with their times; back online", async () => {
     // When the fixture runs, the agent's channel drops for 1.5 s, as a real restart would.
-    const dropped = waitUntil('the restart fixture to run on agent-01', async () => (await tmp.markerLines('agent-01.marker')).length > 0, 60_000).then(() => fake.simulateAgentRestart('agent-01', 1500));
-    const { outcome, events } = await run('jenkins-restart-agent', { agent: 'agent-01', force: false, requestedBy: 'ann (U0ANN)', reason: 'go mod download keeps failing' });
+    const dropped = waitUntil('the restart fixture to run on agent-01', async () => (await tmp.markerLines('agent-01.marker')).length > 0, 60_000).then(() =>
+      fake.simulateAgentRestart('agent-01', 1500),
+    );
+    const { outcome, events } = await run('jenkins-restart-agent', {
+      agent: 'agent-01',
+      force: false,
+      requestedBy: 'ann (U0ANN)',
+      reason: 'go mod download keeps failing',
+    });
     await dropped;
     const r = okResult<JenkinsRestartAgentJobResult>(outcome);
     assert.equal(r.via, 'worker');
@@ -246,9 +309,15 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.ok(outcome.steps.filter((s) => s.step !== 'route').every((s) => typeof s.durationMs === 'number' || s.status === 'info'));
     assert.ok((outcome.steps.find((s) => s.step === 'wait-online')?.durationMs ?? 0) >= 300, 'waited for the agent to reconnect');
     assert.match(events.find((e) => e.step === 'route')?.message ?? '', /a buildfix worker is live on agent-01/);
-    assert.ok(events.some((e) => e.step === 'worker:restart' && /^agent-01: restarting agent-01/.test(e.message)), 'the worker job\'s progress is forwarded');
+    assert.ok(
+      events.some((e) => e.step === 'worker:restart' && /^agent-01: restarting agent-01/.test(e.message)),
+      "the worker job's progress is forwarded",
+    );
     assert.deepEqual(nodePosts(fake, 'agent-01'), ['toggleOffline', 'toggleOffline'], 'no Jenkins disconnect/launch: the worker restarted it');
-    assert.equal(fake.requestsTo('POST', '/computer/agent-01/toggleOffline')[0]?.params.offlineMessage, 'buildfix: restart requested by ann (U0ANN): go mod download keeps failing');
+    assert.equal(
+      fake.requestsTo('POST', '/computer/agent-01/toggleOffline')[0]?.params.offlineMessage,
+      'buildfix: restart requested by ann (U0ANN): go mod download keeps failing',
+    );
     const node = fake.node('agent-01');
     assert.equal(node.connected, true);
     assert.equal(node.temporarilyOffline, false);
@@ -266,7 +335,10 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.deepEqual(nodePosts(fake, 'agent-02'), ['toggleOffline', 'doDisconnect', 'launchSlaveAgent', 'toggleOffline']);
     assert.equal(fake.node('agent-02').launches, 1);
     assert.equal(fake.node('agent-02').temporarilyOffline, false);
-    assert.match(fake.requestsTo('POST', '/computer/agent-02/toggleOffline')[0]?.params.offlineMessage ?? '', /^buildfix: restart requested by ann \(U0ANN\): /);
+    assert.match(
+      fake.requestsTo('POST', '/computer/agent-02/toggleOffline')[0]?.params.offlineMessage ?? '',
+      /^buildfix: restart requested by ann \(U0ANN\): /,
+    );
     const final = surface.updates.at(-1) as Extract<ChatMessage, { kind: 'status' }>;
     assert.equal(final.state, 'done');
     assert.deepEqual(
@@ -287,7 +359,10 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     if (outcome.ok) return;
     assert.equal(outcome.attempts, 1, 'a restart is never retried');
     assert.equal(outcome.error.code, 'BF_COMMAND_FAILED');
-    assert.match(outcome.error.message, /^restarting agent-05 failed while restarting it: the restart command on agent-05's worker failed: .*exit(ed with)? code 7.*agent-05 was put back online\.$/s);
+    assert.match(
+      outcome.error.message,
+      /^restarting agent-05 failed while restarting it: the restart command on agent-05's worker failed: .*exit(ed with)? code 7.*agent-05 was put back online\.$/s,
+    );
     assert.equal(outcome.error.details?.state, 'online');
     assert.equal(outcome.error.details?.step, 'restart');
     assert.deepEqual(restartSteps(outcome), ['mark-offline:pass', 'drain:skip', 'restart:error', 'restore:pass']);
@@ -314,7 +389,10 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     assert.equal(outcome.ok, false);
     if (outcome.ok) return;
     assert.equal(outcome.error.code, 'BF_UPSTREAM');
-    assert.match(outcome.error.message, /^restarting agent-04 failed while waiting for it to come back online: Jenkins at http:\/\/127\.0\.0\.1:\d+ is unreachable or failing: 503 Service Unavailable on GET \/computer\/agent-04\/api\/json/);
+    assert.match(
+      outcome.error.message,
+      /^restarting agent-04 failed while waiting for it to come back online: Jenkins at http:\/\/127\.0\.0\.1:\d+ is unreachable or failing: 503 Service Unavailable on GET \/computer\/agent-04\/api\/json/,
+    );
     assert.match(outcome.error.message, /agent-04 was put back online\.$/);
     assert.equal(outcome.error.details?.state, 'online');
     assert.equal(fake.node('agent-04').temporarilyOffline, false);
@@ -336,8 +414,21 @@ describe('Jenkins jobs when Jenkins is down or not configured on the worker', ()
     const dead = await startJenkinsFake();
     const deadUrl = dead.url;
     await dead.close();
-    env = { REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, JENKINS_URL: deadUrl, JENKINS_USER: 'buildfix', JENKINS_API_TOKEN: '11deadjenkinstoken0123456789ab' };
-    dispatcher = new BullmqDispatcher({ config: loadConfig(env), logger: createLogger({ level: 'silent' }), redisUrl: REDIS_URL, prefix: `{${prefixValue}}`, pollIntervalMs: 1000 });
+    env = {
+      REDIS_URL,
+      REDIS_PREFIX: prefixValue,
+      BUILDFIX_CONFIG: configPath,
+      JENKINS_URL: deadUrl,
+      JENKINS_USER: 'buildfix',
+      JENKINS_API_TOKEN: '11deadjenkinstoken0123456789ab',
+    };
+    dispatcher = new BullmqDispatcher({
+      config: loadConfig(env),
+      logger: createLogger({ level: 'silent' }),
+      redisUrl: REDIS_URL,
+      prefix: `{${prefixValue}}`,
+      pollIntervalMs: 1000,
+    });
   });
 
   after(async () => {
@@ -350,20 +441,33 @@ describe('Jenkins jobs when Jenkins is down or not configured on the worker', ()
   async function startOnly(host: string, workerEnv: Record<string, string>): Promise<void> {
     await worker?.stop();
     worker = spawnWorker(host, workerEnv);
-    await waitUntil(`worker ${host} to announce itself`, async () => (await dispatcher.status()).workers.some((w) => w.host === host && w.pid === worker?.child.pid), 30_000, 200);
+    await waitUntil(
+      `worker ${host} to announce itself`,
+      async () => (await dispatcher.status()).workers.some((w) => w.host === host && w.pid === worker?.child.pid),
+      30_000,
+      200,
+    );
   }
 
   it('Jenkins down: rebuild and restart fail at once with an error naming Jenkins, the path and what to check, never the token', async () => {
     await startOnly('ci-runner', env);
-    const rebuild = await dispatcher.waitFor((await dispatcher.submit('jenkins-rebuild', { job: 'team/payments/main', clean: true })).id, { timeoutMs: 30_000 });
+    const rebuild = await dispatcher.waitFor((await dispatcher.submit('jenkins-rebuild', { job: 'team/payments/main', clean: true })).id, {
+      timeoutMs: 30_000,
+    });
     assert.equal(rebuild.ok, false);
     if (!rebuild.ok) {
       assert.equal(rebuild.error.code, 'BF_UPSTREAM');
-      assert.match(rebuild.error.message, /^Jenkins at http:\/\/127\.0\.0\.1:\d+ is unreachable: connection refused for GET \/job\/team\/job\/payments\/job\/main\/api\/json; check JENKINS_URL and that Jenkins is running$/);
+      assert.match(
+        rebuild.error.message,
+        /^Jenkins at http:\/\/127\.0\.0\.1:\d+ is unreachable: connection refused for GET \/job\/team\/job\/payments\/job\/main\/api\/json; check JENKINS_URL and that Jenkins is running$/,
+      );
       assert.equal(rebuild.attempts, 1, 'a build trigger is never retried automatically');
       assert.ok(!JSON.stringify(rebuild).includes(env.JENKINS_API_TOKEN as string));
     }
-    const restart = await dispatcher.waitFor((await dispatcher.submit('jenkins-restart-agent', { agent: 'agent-01', force: false, requestedBy: 'ann', reason: 'jenkins is down' })).id, { timeoutMs: 30_000 });
+    const restart = await dispatcher.waitFor(
+      (await dispatcher.submit('jenkins-restart-agent', { agent: 'agent-01', force: false, requestedBy: 'ann', reason: 'jenkins is down' })).id,
+      { timeoutMs: 30_000 },
+    );
     assert.equal(restart.ok, false);
     if (!restart.ok) {
       assert.match(restart.error.message, /Jenkins at http:\/\/127\.0\.0\.1:\d+ is unreachable: connection refused for GET \/computer\/agent-01\/api\/json/);

@@ -45,12 +45,62 @@ describe('listNodes', () => {
       async (fake, client) => {
         const nodes = await client.listNodes();
         assert.deepEqual(
-          nodes.map((n) => ({ name: n.name, displayName: n.displayName, offline: n.offline, temporarilyOffline: n.temporarilyOffline, reason: n.offlineCauseReason, idle: n.idle, numExecutors: n.numExecutors, busy: n.busyExecutors, connected: n.connected })),
+          nodes.map((n) => ({
+            name: n.name,
+            displayName: n.displayName,
+            offline: n.offline,
+            temporarilyOffline: n.temporarilyOffline,
+            reason: n.offlineCauseReason,
+            idle: n.idle,
+            numExecutors: n.numExecutors,
+            busy: n.busyExecutors,
+            connected: n.connected,
+          })),
           [
-            { name: '(built-in)', displayName: 'Built-In Node', offline: false, temporarilyOffline: false, reason: '', idle: true, numExecutors: 0, busy: 0, connected: true },
-            { name: 'agent-01', displayName: 'agent-01', offline: false, temporarilyOffline: false, reason: '', idle: false, numExecutors: 4, busy: 3, connected: true },
-            { name: 'agent-02', displayName: 'agent-02', offline: true, temporarilyOffline: true, reason: 'disk full — ops', idle: true, numExecutors: 2, busy: 0, connected: true },
-            { name: 'agent-03', displayName: 'agent-03', offline: true, temporarilyOffline: false, reason: '', idle: true, numExecutors: 2, busy: 0, connected: false },
+            {
+              name: '(built-in)',
+              displayName: 'Built-In Node',
+              offline: false,
+              temporarilyOffline: false,
+              reason: '',
+              idle: true,
+              numExecutors: 0,
+              busy: 0,
+              connected: true,
+            },
+            {
+              name: 'agent-01',
+              displayName: 'agent-01',
+              offline: false,
+              temporarilyOffline: false,
+              reason: '',
+              idle: false,
+              numExecutors: 4,
+              busy: 3,
+              connected: true,
+            },
+            {
+              name: 'agent-02',
+              displayName: 'agent-02',
+              offline: true,
+              temporarilyOffline: true,
+              reason: 'disk full — ops',
+              idle: true,
+              numExecutors: 2,
+              busy: 0,
+              connected: true,
+            },
+            {
+              name: 'agent-03',
+              displayName: 'agent-03',
+              offline: true,
+              temporarilyOffline: false,
+              reason: '',
+              idle: true,
+              numExecutors: 2,
+              busy: 0,
+              connected: false,
+            },
           ],
         );
         assert.equal(nodes[1]?.runningBuilds.length, 3);
@@ -143,7 +193,10 @@ describe('restartAgent', () => {
         assert.equal(e.step, 'drain');
         assert.equal(e.state, 'online');
         assert.equal(e.code, 'BF_TIMEOUT');
-        assert.match(e.message, /^restarting agent-01 failed while waiting for its running builds to finish: agent-01 still had 1 busy executor\(s\) after .*run the restart again with force.* agent-01 was put back online\.$/);
+        assert.match(
+          e.message,
+          /^restarting agent-01 failed while waiting for its running builds to finish: agent-01 still had 1 busy executor\(s\) after .*run the restart again with force.* agent-01 was put back online\.$/,
+        );
         return true;
       });
       assert.deepEqual(rec.finished(), ['mark-offline:done', 'drain:failed', 'restore:done']);
@@ -159,7 +212,10 @@ describe('restartAgent', () => {
         assert.ok(e instanceof AgentRestartError);
         assert.equal(e.step, 'wait-online');
         assert.equal(e.state, 'online-disconnected');
-        assert.match(e.message, /failed while waiting for it to come back online: Jenkins failed to launch agent-01 \("This agent is offline because Jenkins failed to launch the agent process on it\."\)/);
+        assert.match(
+          e.message,
+          /failed while waiting for it to come back online: Jenkins failed to launch agent-01 \("This agent is offline because Jenkins failed to launch the agent process on it\."\)/,
+        );
         assert.match(e.message, /agent-01 was put back online \(no longer marked temporarily offline\), but it is disconnected: .*computer\/agent-01\/log\.$/);
         return true;
       });
@@ -174,7 +230,10 @@ describe('restartAgent', () => {
       await assert.rejects(client.restartAgent('agent-01', WHO), (e: unknown) => {
         assert.ok(e instanceof AgentRestartError);
         assert.equal(e.step, 'restart');
-        assert.match(e.message, /failed while restarting it: Jenkins at .* is unreachable or failing: 500 Internal Server Error on POST \/computer\/agent-01\/launchSlaveAgent/);
+        assert.match(
+          e.message,
+          /failed while restarting it: Jenkins at .* is unreachable or failing: 500 Internal Server Error on POST \/computer\/agent-01\/launchSlaveAgent/,
+        );
         assert.match(e.message, /agent-01 was put back online \(no longer marked temporarily offline\), but it is disconnected/);
         return true;
       });
@@ -189,7 +248,10 @@ describe('restartAgent', () => {
       await assert.rejects(client.restartAgent('agent-01', { ...WHO, drainTimeoutMs: 50 }), (e: unknown) => {
         assert.ok(e instanceof AgentRestartError);
         assert.equal(e.state, 'marked-offline');
-        assert.match(e.message, /agent-01 is still marked temporarily offline by buildfix \(putting it back online failed: .*503.*\); bring it back with "Bring this node back online" at http:\/\/127\.0\.0\.1:\d+\/computer\/agent-01\/ \(or POST \/computer\/agent-01\/toggleOffline\)\.$/);
+        assert.match(
+          e.message,
+          /agent-01 is still marked temporarily offline by buildfix \(putting it back online failed: .*503.*\); bring it back with "Bring this node back online" at http:\/\/127\.0\.0\.1:\d+\/computer\/agent-01\/ \(or POST \/computer\/agent-01\/toggleOffline\)\.$/,
+        );
         return true;
       });
       assert.equal(fake.node('agent-01').temporarilyOffline, true);
@@ -227,14 +289,21 @@ describe('restartAgent', () => {
   });
 
   it('a missing Agent/Connect permission is named and the node restored', async () => {
-    await withAgents([{ name: 'agent-01' }], async (fake, client) => {
-      await assert.rejects(client.restartAgent('agent-01', WHO), (e: unknown) => {
-        assert.ok(e instanceof AgentRestartError);
-        assert.match(e.message, /lacks the Agent\/Connect \(hudson\.model\.Computer\.Connect\) permission needed for POST \/computer\/agent-01\/launchSlaveAgent/);
-        assert.match(e.message, /still marked temporarily offline by buildfix/);
-        return true;
-      });
-      assert.equal(fake.node('agent-01').temporarilyOffline, true);
-    }, { users: [{ user: 'buildfix', token: 'tok-abcdef0123456789', denied: ['hudson.model.Computer.Connect'] }] });
+    await withAgents(
+      [{ name: 'agent-01' }],
+      async (fake, client) => {
+        await assert.rejects(client.restartAgent('agent-01', WHO), (e: unknown) => {
+          assert.ok(e instanceof AgentRestartError);
+          assert.match(
+            e.message,
+            /lacks the Agent\/Connect \(hudson\.model\.Computer\.Connect\) permission needed for POST \/computer\/agent-01\/launchSlaveAgent/,
+          );
+          assert.match(e.message, /still marked temporarily offline by buildfix/);
+          return true;
+        });
+        assert.equal(fake.node('agent-01').temporarilyOffline, true);
+      },
+      { users: [{ user: 'buildfix', token: 'tok-abcdef0123456789', denied: ['hudson.model.Computer.Connect'] }] },
+    );
   });
 });

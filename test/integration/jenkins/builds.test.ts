@@ -14,8 +14,24 @@ describe('builds against the fake', () => {
     fake = await startJenkinsFake({
       contextPath: '/jenkins',
       jobs: [
-        { name: FOLDER_JOB, plan: { queueMs: 250, why: 'Waiting for next available executor on agent-01', buildMs: 120, result: 'FAILURE', console: ['go: downloading example.test/lib v1.0.0', 'go: example.test/lib@v1.0.0: 410 Gone'] } },
-        { name: 'team/params', params: [{ name: 'BRANCH', type: 'string', default: 'main' }, { name: 'CLEAN', type: 'boolean', default: false }], plan: { result: 'SUCCESS' } },
+        {
+          name: FOLDER_JOB,
+          plan: {
+            queueMs: 250,
+            why: 'Waiting for next available executor on agent-01',
+            buildMs: 120,
+            result: 'FAILURE',
+            console: ['go: downloading example.test/lib v1.0.0', 'go: example.test/lib@v1.0.0: 410 Gone'],
+          },
+        },
+        {
+          name: 'team/params',
+          params: [
+            { name: 'BRANCH', type: 'string', default: 'main' },
+            { name: 'CLEAN', type: 'boolean', default: false },
+          ],
+          plan: { result: 'SUCCESS' },
+        },
         { name: 'team/cancelled', plan: { queueMs: 40, cancel: true } },
         { name: 'team/stuck', plan: { queueMs: 60_000, why: 'Waiting for next available executor' } },
         { name: 'team/slow', plan: { buildMs: 60_000 } },
@@ -50,7 +66,10 @@ describe('builds against the fake', () => {
     assert.equal(fake.requests.at(-1)?.rawPath, '/job/team/job/payments/job/main/api/json');
     const folder = await client.getJob('team/payments');
     assert.equal(folder.isFolder, true);
-    await assert.rejects(client.triggerBuild('team/payments'), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'folder' && /is a folder, not a job/.test(e.message));
+    await assert.rejects(
+      client.triggerBuild('team/payments'),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'folder' && /is a folder, not a job/.test(e.message),
+    );
   });
 
   it('trigger → queued → started → finished, in order', async () => {
@@ -65,8 +84,22 @@ describe('builds against the fake', () => {
     );
     const [queued, started, finished] = events;
     assert.deepEqual(queued, { phase: 'queued', job: FOLDER_JOB, queueId: run.queueId, why: 'Waiting for next available executor on agent-01' });
-    assert.deepEqual(started, { phase: 'started', job: FOLDER_JOB, queueId: run.queueId, number: run.number, url: `${fake.url}job/team/job/payments/job/main/${run.number}/` });
-    assert.deepEqual(finished, { phase: 'finished', job: FOLDER_JOB, queueId: run.queueId, number: run.number, url: started?.phase === 'started' ? started.url : '', result: 'FAILURE', durationMs: 120 });
+    assert.deepEqual(started, {
+      phase: 'started',
+      job: FOLDER_JOB,
+      queueId: run.queueId,
+      number: run.number,
+      url: `${fake.url}job/team/job/payments/job/main/${run.number}/`,
+    });
+    assert.deepEqual(finished, {
+      phase: 'finished',
+      job: FOLDER_JOB,
+      queueId: run.queueId,
+      number: run.number,
+      url: started?.phase === 'started' ? started.url : '',
+      result: 'FAILURE',
+      durationMs: 120,
+    });
     const post = fake.requestsTo('POST', '/job/team/job/payments/job/main/build').at(-1);
     assert.equal(post?.query.delay, '0sec');
   });
@@ -89,7 +122,11 @@ describe('builds against the fake', () => {
     assert.deepEqual(fake.job('team/params').builds.at(-1)?.params, { BRANCH: 'main', CLEAN: 'false' });
 
     const before = fake.requests.length;
-    await assert.rejects(client.triggerBuild('team/params', { GOPROXY: 'off' }), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'unknown-parameters' && /does not declare GOPROXY \(it declares BRANCH, CLEAN\)/.test(e.message));
+    await assert.rejects(
+      client.triggerBuild('team/params', { GOPROXY: 'off' }),
+      (e: unknown) =>
+        e instanceof JenkinsJobError && e.problem === 'unknown-parameters' && /does not declare GOPROXY \(it declares BRANCH, CLEAN\)/.test(e.message),
+    );
     await assert.rejects(client.triggerBuild(FOLDER_JOB, { X: '1' }), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'not-parameterized');
     assert.equal(fake.requests.slice(before).filter((r) => r.method === 'POST').length, 0, 'nothing was triggered');
   });
@@ -116,7 +153,10 @@ describe('builds against the fake', () => {
     await assert.rejects(client.triggerBuild('team/stuck', undefined, { queueTimeoutMs: 100 }), (e: unknown) => {
       assert.ok(e instanceof JenkinsWaitTimeoutError);
       assert.equal(e.code, 'BF_TIMEOUT');
-      assert.match(e.message, /still waiting in the Jenkins queue after \d+ ms \(queue item \d+: Waiting for next available executor\); it was left in the queue/);
+      assert.match(
+        e.message,
+        /still waiting in the Jenkins queue after \d+ ms \(queue item \d+: Waiting for next available executor\); it was left in the queue/,
+      );
       return true;
     });
     await assert.rejects(client.triggerBuild('team/slow', undefined, { buildTimeoutMs: 100 }), (e: unknown) => {

@@ -47,7 +47,11 @@ describe('clean build', () => {
     assert.deepEqual(r.appliedOverrides, { GOFLAGS: '-mod=mod', GOPROXY: 'https://proxy.golang.org,direct' });
     assert.deepEqual(r.refusedOverrides, []);
     assert.equal(r.build.result, 'SUCCESS');
-    assert.deepEqual(fake.job('team/with-param').builds.at(-1)?.params, { CLEAN_WORKSPACE: 'true', GOFLAGS: '-mod=mod', GOPROXY: 'https://proxy.golang.org,direct' });
+    assert.deepEqual(fake.job('team/with-param').builds.at(-1)?.params, {
+      CLEAN_WORKSPACE: 'true',
+      GOFLAGS: '-mod=mod',
+      GOPROXY: 'https://proxy.golang.org,direct',
+    });
     assert.equal(fake.job('team/with-param').wipeOuts, 0);
     assert.deepEqual(
       events.map((e) => e.phase),
@@ -70,7 +74,10 @@ describe('clean build', () => {
     await assert.rejects(client.cleanBuild('team/freestyle', { overrides: { GOPROXY: 'off' } }), (e: unknown) => {
       assert.ok(e instanceof JenkinsJobError);
       assert.equal(e.problem, 'unsupported-overrides');
-      assert.match(e.message, /job 'team\/freestyle' does not accept the GOPROXY \(no parameter named GOPROXY\) override: it declares no parameters; .*Nothing was changed\./);
+      assert.match(
+        e.message,
+        /job 'team\/freestyle' does not accept the GOPROXY \(no parameter named GOPROXY\) override: it declares no parameters; .*Nothing was changed\./,
+      );
       return true;
     });
     assert.equal(fake.requests.filter((q) => q.method === 'POST').length, posts);
@@ -78,14 +85,22 @@ describe('clean build', () => {
   });
 
   it('with strictOverrides: false builds anyway and reports what was not applied', async () => {
-    const r = await client.cleanBuild('team/with-param', { cleanParam: 'CLEAN_WORKSPACE', overrides: { GOFLAGS: '-mod=mod' }, paramNames: { GOFLAGS: 'MY_GOFLAGS' }, strictOverrides: false });
+    const r = await client.cleanBuild('team/with-param', {
+      cleanParam: 'CLEAN_WORKSPACE',
+      overrides: { GOFLAGS: '-mod=mod' },
+      paramNames: { GOFLAGS: 'MY_GOFLAGS' },
+      strictOverrides: false,
+    });
     assert.deepEqual(r.refusedOverrides, ['GOFLAGS']);
     assert.match(r.notes[0] ?? '', /not applied: GOFLAGS \(no parameter named MY_GOFLAGS\); it declares CLEAN_WORKSPACE, GOFLAGS, GOPROXY/);
     assert.equal(fake.job('team/with-param').builds.at(-1)?.params.GOFLAGS, '');
   });
 
   it('uses configured parameter names for the overrides', async () => {
-    const r = await client.cleanBuild('team/custom-names', { overrides: { GOFLAGS: '-x', GOPROXY: 'direct' }, paramNames: { GOFLAGS: 'BF_GOFLAGS', GOPROXY: 'BF_GOPROXY' } });
+    const r = await client.cleanBuild('team/custom-names', {
+      overrides: { GOFLAGS: '-x', GOPROXY: 'direct' },
+      paramNames: { GOFLAGS: 'BF_GOFLAGS', GOPROXY: 'BF_GOPROXY' },
+    });
     assert.equal(r.method, 'wipe-out');
     assert.deepEqual(fake.job('team/custom-names').builds.at(-1)?.params, { BF_GOFLAGS: '-x', BF_GOPROXY: 'direct' });
   });
@@ -101,8 +116,17 @@ describe('clean build', () => {
   });
 
   it('a 403 on wipe-out names the permission and nothing is built', async () => {
-    fake.addFault({ method: 'POST', path: '/job/team/job/wipe-denied/doWipeOutWorkspace', status: 403, body: 'buildfix is missing the Job/WipeOut permission', headers: { 'x-required-permission': 'hudson.model.Item.WipeOut' } });
-    await assert.rejects(client.cleanBuild('team/wipe-denied'), (e: unknown) => e instanceof JenkinsError && e.kind === 'permission' && /Job\/WipeOut \(hudson\.model\.Item\.WipeOut\)/.test(e.message));
+    fake.addFault({
+      method: 'POST',
+      path: '/job/team/job/wipe-denied/doWipeOutWorkspace',
+      status: 403,
+      body: 'buildfix is missing the Job/WipeOut permission',
+      headers: { 'x-required-permission': 'hudson.model.Item.WipeOut' },
+    });
+    await assert.rejects(
+      client.cleanBuild('team/wipe-denied'),
+      (e: unknown) => e instanceof JenkinsError && e.kind === 'permission' && /Job\/WipeOut \(hudson\.model\.Item\.WipeOut\)/.test(e.message),
+    );
     assert.equal(fake.requestsTo('POST', '/job/team/job/wipe-denied/build').length, 0);
   });
 });
@@ -129,7 +153,16 @@ describe('rollback', () => {
         {
           name: 'team/with-lib',
           params: [{ name: 'REVISION' }],
-          builds: [{ number: 9, result: 'SUCCESS', git: [{ sha: SHA_LIB, remoteUrls: ['https://git.example.test/shared/pipeline-lib.git'] }, { sha: SHA_GOOD, remoteUrls: [APP] }] }],
+          builds: [
+            {
+              number: 9,
+              result: 'SUCCESS',
+              git: [
+                { sha: SHA_LIB, remoteUrls: ['https://git.example.test/shared/pipeline-lib.git'] },
+                { sha: SHA_GOOD, remoteUrls: [APP] },
+              ],
+            },
+          ],
         },
       ],
     });
@@ -154,11 +187,17 @@ describe('rollback', () => {
   });
 
   it('no successful build', async () => {
-    await assert.rejects(client.rollback('team/never-green', { revisionParam: 'REVISION' }), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-successful-build' && /has no successful build to roll back to/.test(e.message));
+    await assert.rejects(
+      client.rollback('team/never-green', { revisionParam: 'REVISION' }),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-successful-build' && /has no successful build to roll back to/.test(e.message),
+    );
   });
 
   it('no git data on the successful build', async () => {
-    await assert.rejects(client.rollback('team/no-git', { revisionParam: 'REVISION' }), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-git-data' && /build #7 of job 'team\/no-git' has no git revision/.test(e.message));
+    await assert.rejects(
+      client.rollback('team/no-git', { revisionParam: 'REVISION' }),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-git-data' && /build #7 of job 'team\/no-git' has no git revision/.test(e.message),
+    );
   });
 
   it('the job lacks the revision parameter', async () => {
@@ -171,7 +210,10 @@ describe('rollback', () => {
   });
 
   it('several repositories: needs repoUrl, then picks the application', async () => {
-    await assert.rejects(client.rollback('team/with-lib', { revisionParam: 'REVISION' }), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'ambiguous-revision');
+    await assert.rejects(
+      client.rollback('team/with-lib', { revisionParam: 'REVISION' }),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'ambiguous-revision',
+    );
     const r = await client.rollback('team/with-lib', { revisionParam: 'REVISION', repoUrl: 'git@git.example.test:team/payments.git' });
     assert.equal(r.sha, SHA_GOOD);
   });

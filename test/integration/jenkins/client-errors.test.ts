@@ -58,7 +58,10 @@ describe('JenkinsClient error mapping against the fake', () => {
     await expectJenkinsError(bad.getJob('team/payments/main'), (e) => {
       assert.equal(e.kind, 'auth');
       assert.equal(e.status, 401);
-      assert.match(e.message, /rejected the credentials of user 'buildfix' \(401 Unauthorized on GET \/job\/team\/job\/payments\/job\/main\/api\/json\): check/);
+      assert.match(
+        e.message,
+        /rejected the credentials of user 'buildfix' \(401 Unauthorized on GET \/job\/team\/job\/payments\/job\/main\/api\/json\): check/,
+      );
       assert.match(e.message, /check JENKINS_USER \/ JENKINS_API_TOKEN/);
       assert.equal(e.path, '/job/team/job/payments/job/main/api/json');
       assert.ok(!e.message.includes(`${TOKEN}x`));
@@ -73,7 +76,10 @@ describe('JenkinsClient error mapping against the fake', () => {
       assert.equal(e.kind, 'permission');
       assert.equal(e.status, 403);
       assert.equal(e.permission, 'Job/Build (hudson.model.Item.Build)');
-      assert.match(e.message, /user 'viewer' lacks the Job\/Build \(hudson\.model\.Item\.Build\) permission needed for POST \/job\/team\/job\/payments\/job\/main\/build/);
+      assert.match(
+        e.message,
+        /user 'viewer' lacks the Job\/Build \(hudson\.model\.Item\.Build\) permission needed for POST \/job\/team\/job\/payments\/job\/main\/build/,
+      );
     });
     await viewer.close();
   });
@@ -158,7 +164,12 @@ describe('JenkinsClient without a server', () => {
   it('rejects bad options at construction, naming the variables', () => {
     assert.throws(
       () => new JenkinsClient({ baseUrl: 'ftp://x', user: '', apiToken: '' }),
-      (e: unknown) => e instanceof ConfigError && e.problems.length === 3 && /JENKINS_URL/.test(e.message) && /JENKINS_USER/.test(e.message) && /JENKINS_API_TOKEN/.test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.length === 3 &&
+        /JENKINS_URL/.test(e.message) &&
+        /JENKINS_USER/.test(e.message) &&
+        /JENKINS_API_TOKEN/.test(e.message),
     );
   });
 

@@ -7,7 +7,11 @@ import { startJenkinsFake, type JenkinsFakeOptions } from '../../fakes/jenkins-s
 const JOB = 'team/payments/main';
 const BUILD_PATH = '/job/team/job/payments/job/main/build';
 
-async function withFake(options: JenkinsFakeOptions, clientOptions: { crumb?: 'auto' | 'on-demand' | 'off' }, body: (fake: Awaited<ReturnType<typeof startJenkinsFake>>, client: JenkinsClient) => Promise<void>): Promise<void> {
+async function withFake(
+  options: JenkinsFakeOptions,
+  clientOptions: { crumb?: 'auto' | 'on-demand' | 'off' },
+  body: (fake: Awaited<ReturnType<typeof startJenkinsFake>>, client: JenkinsClient) => Promise<void>,
+): Promise<void> {
   const fake = await startJenkinsFake({ jobs: [{ name: JOB }], ...options });
   const client = new JenkinsClient({ baseUrl: fake.url, user: fake.user, apiToken: fake.token, timeoutMs: 2000, pollIntervalMs: 10, ...clientOptions });
   try {
@@ -52,7 +56,11 @@ describe('CSRF crumb', () => {
   it('a crumb that keeps failing gives one clear error, not a loop', async () => {
     await withFake({}, {}, async (fake, client) => {
       fake.addFault({ method: 'POST', path: BUILD_PATH, status: 403, body: '<html>Error 403 No valid crumb was included in the request</html>' });
-      await assert.rejects(client.queueBuild(JOB), (e: unknown) => e instanceof JenkinsError && e.kind === 'crumb' && /rejected the CSRF crumb for POST \/job\/team\/job\/payments\/job\/main\/build/.test(e.message));
+      await assert.rejects(
+        client.queueBuild(JOB),
+        (e: unknown) =>
+          e instanceof JenkinsError && e.kind === 'crumb' && /rejected the CSRF crumb for POST \/job\/team\/job\/payments\/job\/main\/build/.test(e.message),
+      );
       assert.equal(fake.requestsTo('POST', BUILD_PATH).length, 2);
       assert.equal(fake.requestsTo('GET', '/crumbIssuer/api/json').length, 2);
     });

@@ -84,10 +84,16 @@ describe('BullmqDispatcher with a worker', () => {
     const handle = await dispatcher.submit('noop', { delayMs: 200 });
     const outcome = await dispatcher.waitFor(handle.id, { timeoutMs: 10_000, onProgress: (e) => events.push(e) });
     assert.ok(outcome.ok);
-    assert.deepEqual(events.map((e) => e.status), ['running', 'pass']);
+    assert.deepEqual(
+      events.map((e) => e.status),
+      ['running', 'pass'],
+    );
     assert.equal(events[1]?.step, 'sleep');
     assert.ok((events[1]?.durationMs ?? 0) >= 190);
-    assert.deepEqual(outcome.steps.map((s) => s.step), ['sleep']);
+    assert.deepEqual(
+      outcome.steps.map((s) => s.step),
+      ['sleep'],
+    );
   });
 
   it('fails a job whose payload does not validate, and keeps the worker running', async () => {
@@ -109,7 +115,7 @@ describe('BullmqDispatcher with a worker', () => {
       assert.match(!unknown.ok ? unknown.error.message : '', /unknown job "reboot"/);
       const after = await dispatcher.waitFor((await dispatcher.submit('noop', {}, { host: HOST })).id, { timeoutMs: 10_000 });
       assert.ok(after.ok, 'the next job still runs');
-      assert.equal((await (await queue.getJob(badId))?.getState()), 'failed');
+      assert.equal(await (await queue.getJob(badId))?.getState(), 'failed');
     } finally {
       await queue.close();
       (queue.opts.connection as Redis).disconnect();

@@ -11,7 +11,16 @@ import { BuildfixError } from '../../../src/errors.ts';
 import { BullmqDispatcher } from '../../../src/jobs/bullmq-dispatcher.ts';
 import type { JobProgress } from '../../../src/jobs/job-types.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { deleteKeys, SHARED_REDIS_URL, spawnWorker, startOwnRedis, uniquePrefix, waitUntil, type OwnRedis, type WorkerProcess } from '../../helpers/jobs-harness.ts';
+import {
+  deleteKeys,
+  SHARED_REDIS_URL,
+  spawnWorker,
+  startOwnRedis,
+  uniquePrefix,
+  waitUntil,
+  type OwnRedis,
+  type WorkerProcess,
+} from '../../helpers/jobs-harness.ts';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -41,10 +50,15 @@ describe('a worker killed with SIGKILL in the middle of a job', () => {
     const long = await dispatcher.submit('noop', { delayMs: 3000 }, { host });
     const outcomeP = dispatcher.waitFor(long.id, { timeoutMs: 40_000, onProgress: (e) => progress.push(e) });
     // Find the worker process that holds it.
-    const holder = await waitUntil('the job to be running on a worker', async () => {
-      const w = (await dispatcher.status()).workers.find((x) => x.running.some((j) => j.id === long.id));
-      return w ? workers.find((p) => p.child.pid === w.pid) : undefined;
-    }, 10_000, 50);
+    const holder = await waitUntil(
+      'the job to be running on a worker',
+      async () => {
+        const w = (await dispatcher.status()).workers.find((x) => x.running.some((j) => j.id === long.id));
+        return w ? workers.find((p) => p.child.pid === w.pid) : undefined;
+      },
+      10_000,
+      50,
+    );
     const killedAt = Date.now();
     await holder.kill9();
     // More work queued behind it must not be lost either.
@@ -60,7 +74,7 @@ describe('a worker killed with SIGKILL in the middle of a job', () => {
     // What the worker reads to refuse re-running a restart or cache wipe after such a crash.
     const job = await dispatcher.queue(`buildfix-host-${host}`).getJob(long.id);
     assert.equal(job?.attemptsStarted, 2);
-    assert.equal(job?.attemptsMade, 1, "one finished attempt: the stall did not count as a failure");
+    assert.equal(job?.attemptsMade, 1, 'one finished attempt: the stall did not count as a failure');
   });
 });
 
@@ -105,7 +119,10 @@ describe('Redis restarts under a worker', () => {
     await redis.stop('SIGKILL');
     try {
       const t0 = Date.now();
-      await assert.rejects(dispatcher.submit('noop', {}, { host }), (err: unknown) => err instanceof BuildfixError && err.code === 'BF_UPSTREAM' && /not reachable/.test(err.message));
+      await assert.rejects(
+        dispatcher.submit('noop', {}, { host }),
+        (err: unknown) => err instanceof BuildfixError && err.code === 'BF_UPSTREAM' && /not reachable/.test(err.message),
+      );
       assert.ok(Date.now() - t0 < 3000, 'the producer fails fast');
       await new Promise((r) => setTimeout(r, 1000));
     } finally {

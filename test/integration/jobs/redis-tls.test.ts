@@ -34,7 +34,30 @@ describe('Redis over TLS (rediss://)', { timeout: 60_000 }, () => {
     const port = await freePort();
     redis = spawn(
       'redis-server',
-      ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--tls-cert-file', join(ca.dir, 'redis.pem'), '--tls-key-file', join(ca.dir, 'redis.key'), '--tls-ca-cert-file', ca.certPath, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no', '--dir', ca.dir, '--logfile', ''],
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--tls-cert-file',
+        join(ca.dir, 'redis.pem'),
+        '--tls-key-file',
+        join(ca.dir, 'redis.key'),
+        '--tls-ca-cert-file',
+        ca.certPath,
+        '--tls-auth-clients',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        ca.dir,
+        '--logfile',
+        '',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let err = '';

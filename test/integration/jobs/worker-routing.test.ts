@@ -12,7 +12,19 @@ import { loadConfig } from '../../../src/config/load-config.ts';
 import { BullmqDispatcher } from '../../../src/jobs/bullmq-dispatcher.ts';
 import type { JobSystemStatus } from '../../../src/jobs/job-types.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { createTempFiles, deleteKeys, inheritedEnv, NODE, ROOT, SHARED_REDIS_URL, spawnWorker, uniquePrefix, waitUntil, type TempFiles, type WorkerProcess } from '../../helpers/jobs-harness.ts';
+import {
+  createTempFiles,
+  deleteKeys,
+  inheritedEnv,
+  NODE,
+  ROOT,
+  SHARED_REDIS_URL,
+  spawnWorker,
+  uniquePrefix,
+  waitUntil,
+  type TempFiles,
+  type WorkerProcess,
+} from '../../helpers/jobs-harness.ts';
 
 const run = promisify(execFile);
 
@@ -32,11 +44,21 @@ describe('buildfix worker processes: routing by host', () => {
     const configPath = await files.writeConfig({ agents: { [alpha]: { restart: [script, '0'] }, [beta]: { restart: [script, '3'] } } });
     env = { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath };
     workers = [spawnWorker(alpha, env), spawnWorker(beta, env)];
-    dispatcher = new BullmqDispatcher({ config: loadConfig(env), logger: createLogger({ level: 'silent' }), redisUrl: SHARED_REDIS_URL, prefix, pollIntervalMs: 1000 });
-    await waitUntil('both workers to announce themselves', async () => {
-      const hosts = (await dispatcher.status()).workers.map((w) => w.host);
-      return hosts.includes(alpha) && hosts.includes(beta);
-    }, 20_000);
+    dispatcher = new BullmqDispatcher({
+      config: loadConfig(env),
+      logger: createLogger({ level: 'silent' }),
+      redisUrl: SHARED_REDIS_URL,
+      prefix,
+      pollIntervalMs: 1000,
+    });
+    await waitUntil(
+      'both workers to announce themselves',
+      async () => {
+        const hosts = (await dispatcher.status()).workers.map((w) => w.host);
+        return hosts.includes(alpha) && hosts.includes(beta);
+      },
+      20_000,
+    );
   });
 
   after(async () => {
@@ -72,7 +94,9 @@ describe('buildfix worker processes: routing by host', () => {
   });
 
   it("runs the agent's restart command on that agent; a non-zero exit fails with its code and stderr", async () => {
-    const ok = await dispatcher.waitFor((await dispatcher.submit('restart-agent', { agent: alpha, reason: 'routing test' }, { requestedBy: 'U1' })).id, { timeoutMs: 20_000 });
+    const ok = await dispatcher.waitFor((await dispatcher.submit('restart-agent', { agent: alpha, reason: 'routing test' }, { requestedBy: 'U1' })).id, {
+      timeoutMs: 20_000,
+    });
     assert.ok(ok.ok, JSON.stringify(ok));
     assert.equal(ok.host, alpha);
     const result = ok.result as { exitCode: number; outputTail: string; command: string };
@@ -93,7 +117,10 @@ describe('buildfix worker processes: routing by host', () => {
   });
 
   it('refuses a restart of an agent that is not configured, before queueing', async () => {
-    await assert.rejects(dispatcher.submit('restart-agent', { agent: 'gamma' }), (e: Error & { code?: string }) => e.code === 'BF_PERMISSION' && /not a configured agent/.test(e.message));
+    await assert.rejects(
+      dispatcher.submit('restart-agent', { agent: 'gamma' }),
+      (e: Error & { code?: string }) => e.code === 'BF_PERMISSION' && /not a configured agent/.test(e.message),
+    );
     const depths = (await dispatcher.status()).queues.map((q) => q.queue);
     assert.ok(!depths.includes('buildfix-host-gamma'));
   });
@@ -130,6 +157,10 @@ describe('buildfix worker processes: routing by host', () => {
     assert.equal(outcome.host, alpha);
     assert.match(a.logs(), /worker stopped/);
     const status = await dispatcher.status();
-    assert.equal(status.workers.find((w) => w.host === alpha), undefined, 'it removed itself from the registry');
+    assert.equal(
+      status.workers.find((w) => w.host === alpha),
+      undefined,
+      'it removed itself from the registry',
+    );
   });
 });

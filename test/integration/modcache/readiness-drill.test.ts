@@ -30,7 +30,12 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
   });
 
   it('full cache: readiness 100 % and the drill passes, with the proxy down and the agent cache untouched', async () => {
-    assert.deepEqual(f.downloaded.map((d) => `${d.Path}@${d.Version}`).sort(), ['example.test/Bravo@v1.2.0', 'example.test/alpha@v1.0.0', 'example.test/charlie@v1.1.0', 'example.test/delta@v0.3.0']);
+    assert.deepEqual(f.downloaded.map((d) => `${d.Path}@${d.Version}`).sort(), [
+      'example.test/Bravo@v1.2.0',
+      'example.test/alpha@v1.0.0',
+      'example.test/charlie@v1.1.0',
+      'example.test/delta@v0.3.0',
+    ]);
     const r = await checkModcacheReadiness(f.repo, f.modcache);
     // four zips, and charlie v1.0.0's go.mod alone (delta has no go line: go reads its whole graph)
     assert.deepEqual(r.modules.map((m) => `${m.path}@${m.version} ${m.needs}`).sort(), [
@@ -64,12 +69,18 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       assert.equal(r.ready, 4);
       assert.equal(r.percent, 80);
       assert.equal(r.wouldPass, false);
-      assert.deepEqual(r.missing.map((m) => [m.path, m.version, m.problems]), [[BRAVO.path, BRAVO.version, ['.zip missing']]]);
+      assert.deepEqual(
+        r.missing.map((m) => [m.path, m.version, m.problems]),
+        [[BRAVO.path, BRAVO.version, ['.zip missing']]],
+      );
 
       const before = await snapshotTree(f.modcache);
       const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
       assert.equal(d.passed, false);
-      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/Bravo@v1.2.0']);
+      assert.deepEqual(
+        d.failures.map((x) => `${x.path}@${x.version}`),
+        ['example.test/Bravo@v1.2.0'],
+      );
       assert.match(d.failures[0]?.message ?? '', /GOPROXY=off/);
       assert.deepEqual(await snapshotTree(f.modcache), before);
 
@@ -108,7 +119,10 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
       assert.equal(chat.exitCode, 0, chat.stdout + chat.stderr);
       assert.match(chat.stdout, /filled 1 missing module: example\.test\/Bravo@v1\.2\.0/);
       assert.match(chat.stdout, /readiness 80% → 100% \(5\/5\)/);
-      assert.deepEqual(proxy.requests.map((r) => r.path), ['/example.test/!bravo/@v/v1.2.0.zip']);
+      assert.deepEqual(
+        proxy.requests.map((r) => r.path),
+        ['/example.test/!bravo/@v/v1.2.0.zip'],
+      );
     } finally {
       await proxy.close();
     }
@@ -125,9 +139,15 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
     await rm(mod);
     try {
       const r = await checkModcacheReadiness(f.repo, f.modcache);
-      assert.deepEqual(r.missing.map((m) => [m.path, m.version, m.needs, m.problems]), [[charlie.path, charlie.version, 'go.mod', ['.mod missing']]]);
+      assert.deepEqual(
+        r.missing.map((m) => [m.path, m.version, m.needs, m.problems]),
+        [[charlie.path, charlie.version, 'go.mod', ['.mod missing']]],
+      );
       const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
-      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/charlie@v1.0.0']);
+      assert.deepEqual(
+        d.failures.map((x) => `${x.path}@${x.version}`),
+        ['example.test/charlie@v1.0.0'],
+      );
       assert.match(d.failures[0]?.message ?? '', /GOPROXY=off \(required by example\.test\/(Bravo|delta)@/);
     } finally {
       await copyFile(`${mod}.keep`, mod);
@@ -138,10 +158,16 @@ describe('module-cache readiness and drill (real go, fake GOPROXY)', { timeout: 
     await writeFile(goSum, full.replace(/^example\.test\/charlie v1\.0\.0\/go\.mod .*\n/m, ''));
     try {
       const r = await checkModcacheReadiness(f.repo, f.modcache);
-      assert.deepEqual(r.missing.map((m) => `${m.path}@${m.version}`), ['example.test/charlie@v1.0.0']);
+      assert.deepEqual(
+        r.missing.map((m) => `${m.path}@${m.version}`),
+        ['example.test/charlie@v1.0.0'],
+      );
       assert.match(r.missing[0]?.problems.join() ?? '', /go\.sum has no \/go\.mod line: go would ask the checksum database/);
       const d = await runModcacheDrill(f.repo, f.modcache, { timeoutMs: 20_000 });
-      assert.deepEqual(d.failures.map((x) => `${x.path}@${x.version}`), ['example.test/charlie@v1.0.0']);
+      assert.deepEqual(
+        d.failures.map((x) => `${x.path}@${x.version}`),
+        ['example.test/charlie@v1.0.0'],
+      );
       // With the checksum database off for it, go needs no line: readiness and go agree again.
       const off = await checkModcacheReadiness(f.repo, f.modcache, { goEnv: { GONOSUMDB: 'example.test' } });
       assert.equal(off.wouldPass, true);

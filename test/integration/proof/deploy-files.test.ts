@@ -166,11 +166,26 @@ describe('deployment files', () => {
 
   it('.env.example lists every variable the config reads, only those, each once and with a comment', () => {
     const names = env.map((e) => e.name);
-    assert.deepEqual(names.filter((n) => !KNOWN_VARS.has(n)), [], 'variables the config does not know');
-    assert.deepEqual(Object.keys(EnvSchema.shape).filter((k) => !names.includes(k)), [], 'EnvSchema variables missing from .env.example');
-    assert.deepEqual(['GOPROXY', 'GOPRIVATE', 'GOSUMDB', 'GOFLAGS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'].filter((k) => !names.includes(k)), []);
+    assert.deepEqual(
+      names.filter((n) => !KNOWN_VARS.has(n)),
+      [],
+      'variables the config does not know',
+    );
+    assert.deepEqual(
+      Object.keys(EnvSchema.shape).filter((k) => !names.includes(k)),
+      [],
+      'EnvSchema variables missing from .env.example',
+    );
+    assert.deepEqual(
+      ['GOPROXY', 'GOPRIVATE', 'GOSUMDB', 'GOFLAGS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'].filter((k) => !names.includes(k)),
+      [],
+    );
     assert.equal(new Set(names).size, names.length, 'no variable twice');
-    for (const e of env) assert.ok(e.comment.some((c) => c.trim().length > 10), `${e.name} has a comment above it`);
+    for (const e of env)
+      assert.ok(
+        e.comment.some((c) => c.trim().length > 10),
+        `${e.name} has a comment above it`,
+      );
   });
 
   it('docker-compose.yml parses and references only services, build targets, volumes and variables that exist', () => {
@@ -203,10 +218,18 @@ describe('deployment files', () => {
       const envKeys = Array.isArray(svc.environment) ? svc.environment.map((e) => e.split('=')[0] ?? '') : Object.keys(svc.environment ?? {});
       for (const k of envKeys) assert.ok(KNOWN_VARS.has(k), `${name}: environment ${k} is a variable the config knows`);
     }
-    assert.deepEqual([...declaredVolumes].filter((v) => !usedVolumes.has(v)), [], 'no unused volume');
+    assert.deepEqual(
+      [...declaredVolumes].filter((v) => !usedVolumes.has(v)),
+      [],
+      'no unused volume',
+    );
 
     const listed = new Set(env.map((e) => e.name));
-    assert.deepEqual(composeVariables(composeText).filter((v) => !listed.has(v)), [], 'every ${VAR} in compose is in .env.example');
+    assert.deepEqual(
+      composeVariables(composeText).filter((v) => !listed.has(v)),
+      [],
+      'every ${VAR} in compose is in .env.example',
+    );
     assert.ok(composeVariables(composeText).length >= 2);
   });
 
@@ -215,7 +238,10 @@ describe('deployment files', () => {
     const cmd = (redis.command ?? []).join(' ');
     assert.match(cmd, /--appendonly yes/);
     assert.match(cmd, /--maxmemory-policy noeviction/);
-    assert.ok((redis.volumes ?? []).some((v) => /^[a-z][\w-]*:\/data$/.test(v)), 'a named volume at /data');
+    assert.ok(
+      (redis.volumes ?? []).some((v) => /^[a-z][\w-]*:\/data$/.test(v)),
+      'a named volume at /data',
+    );
     assert.deepEqual(bot.command, ['serve']);
     assert.deepEqual(worker.command, ['worker']);
     for (const s of [bot, worker]) {
@@ -231,14 +257,26 @@ describe('deployment files', () => {
     const resolve = (from: string): string => from.replace(/^\$\{?(\w+)\}?$/, (_m, k: string) => args.get(k) ?? from);
     for (const s of stages) {
       const base = resolve(s.from);
-      assert.ok(base === 'node:24-bookworm-slim' || stages.some((o) => o.name === base), `stage ${s.name} builds FROM node:24-bookworm-slim or a stage (${base})`);
+      assert.ok(
+        base === 'node:24-bookworm-slim' || stages.some((o) => o.name === base),
+        `stage ${s.name} builds FROM node:24-bookworm-slim or a stage (${base})`,
+      );
     }
     const build = stages.find((s) => s.name === 'build');
     const runs = (s: Stage | undefined): string[] => (s?.instructions ?? []).filter((i) => i.op === 'RUN').map((i) => i.args);
-    assert.ok(runs(build).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)), 'build: npm ci with dev dependencies');
-    assert.ok(runs(build).some((r) => /\bnpm run build\b/.test(r)), 'build: npm run build');
+    assert.ok(
+      runs(build).some((r) => /\bnpm ci\b/.test(r) && !/--omit=dev/.test(r)),
+      'build: npm ci with dev dependencies',
+    );
+    assert.ok(
+      runs(build).some((r) => /\bnpm run build\b/.test(r)),
+      'build: npm run build',
+    );
     assert.match(pkg.scripts.build ?? '', /^node scripts\/build\.ts$/, 'the build script the test replays');
-    assert.ok(runs(stages.find((s) => s.name === 'deps')).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)), 'deps: npm ci --omit=dev');
+    assert.ok(
+      runs(stages.find((s) => s.name === 'deps')).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)),
+      'deps: npm ci --omit=dev',
+    );
 
     for (const s of stages) {
       for (const i of s.instructions.filter((x) => x.op === 'COPY' || x.op === 'ADD')) {
@@ -246,7 +284,11 @@ describe('deployment files', () => {
         const parts = i.args.split(/\s+/).filter((p) => !p.startsWith('--'));
         const from = /--from=(\S+)/.exec(i.args)?.[1];
         const sources = parts.slice(0, -1);
-        if (from) assert.ok(stages.some((o) => o.name === from), `COPY --from=${from} names a stage`);
+        if (from)
+          assert.ok(
+            stages.some((o) => o.name === from),
+            `COPY --from=${from} names a stage`,
+          );
         else for (const src of sources) assert.ok(existsSync(join(ROOT, src)), `COPY source ${src} exists`);
       }
     }
@@ -257,8 +299,14 @@ describe('deployment files', () => {
       const copies = chain.flatMap((s) => s.instructions.filter((i) => i.op === 'COPY').map((i) => i.args));
       assert.ok(!copies.some((c) => /(^|\s)(\.\/)?src(\/|\s|$)/.test(c) && !/--from=/.test(c)), `${target}: src/ is never copied in`);
       assert.ok(!copies.some((c) => /\/src\b/.test(c) && /--from=build/.test(c) && !/\/dist\b/.test(c)), `${target}: only dist/ comes from the build stage`);
-      assert.ok(copies.some((c) => /--from=deps\s+\/app\/node_modules/.test(c)), `${target}: node_modules from the --omit=dev stage`);
-      assert.ok(copies.some((c) => /--from=build\s+\S*\/dist\s/.test(c)), `${target}: dist/ from the build stage`);
+      assert.ok(
+        copies.some((c) => /--from=deps\s+\/app\/node_modules/.test(c)),
+        `${target}: node_modules from the --omit=dev stage`,
+      );
+      assert.ok(
+        copies.some((c) => /--from=build\s+\S*\/dist\s/.test(c)),
+        `${target}: dist/ from the build stage`,
+      );
       // The effective user: the last USER of the nearest stage that sets one.
       const user = chain.map((s) => s.instructions.filter((i) => i.op === 'USER').at(-1)).find((u) => u !== undefined);
       assert.ok(user && !/^(root|0)(:|$)/.test(user.args), `${target} runs as a non-root user (${user?.args})`);
@@ -266,13 +314,17 @@ describe('deployment files', () => {
     }
     assert.equal(stages.at(-1)?.name, 'serve', 'a plain `docker build` builds serve');
     const worker = lineage(stages, 'worker');
-    assert.ok(worker.some((s) => s.instructions.some((i) => i.op === 'ARG' && /git golang-go/.test(i.args))), 'the worker gets git and golang-go');
+    assert.ok(
+      worker.some((s) => s.instructions.some((i) => i.op === 'ARG' && /git golang-go/.test(i.args))),
+      'the worker gets git and golang-go',
+    );
   });
 
   it('.dockerignore keeps secrets, dependencies, builds and tests out of the context', async () => {
     const lines = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((l) => l.trim());
     for (const p of ['.git', '.env', 'node_modules', 'dist', 'test']) assert.ok(lines.includes(p), `.dockerignore lists ${p}`);
-    for (const needed of ['src', 'bin', 'vendor', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']) assert.ok(!lines.includes(needed), `${needed} is in the context`);
+    for (const needed of ['src', 'bin', 'vendor', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json'])
+      assert.ok(!lines.includes(needed), `${needed} is in the context`);
   });
 
   describe('the build steps as plain commands', () => {
@@ -302,7 +354,11 @@ describe('deployment files', () => {
 
     const run = (argv: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<{ code: number | null; out: string }> =>
       new Promise((resolve) => {
-        const child = spawn(argv[0] ?? '', argv.slice(1), { cwd: options.cwd, env: { PATH: `${pathDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: work, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(argv[0] ?? '', argv.slice(1), {
+          cwd: options.cwd,
+          env: { PATH: `${pathDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: work, ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -318,7 +374,11 @@ describe('deployment files', () => {
 
     const start = (args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string }> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['bin/buildfix.js', ...args], { cwd: app, env: { PATH: `${pathDir}:${process.env.PATH ?? ''}`, HOME: work, NO_COLOR: '1', LOG_LEVEL: 'info', ...imageEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['bin/buildfix.js', ...args], {
+          cwd: app,
+          env: { PATH: `${pathDir}:${process.env.PATH ?? ''}`, HOME: work, NO_COLOR: '1', LOG_LEVEL: 'info', ...imageEnv(), ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         children.push(child);
         let out = '';
         const timer = setTimeout(() => reject(new Error(`${args[0]} from dist/ not ready:\n${out}`)), 20_000);
@@ -338,7 +398,9 @@ describe('deployment files', () => {
       });
 
     const runHealthcheck = (hc: { shell: string } | { exec: string[] }, env: Record<string, string>) =>
-      'exec' in hc ? run(hc.exec, { cwd: app, env: { ...imageEnv(), ...env }, timeoutMs: 15_000 }) : run(['/bin/sh', '-c', hc.shell], { cwd: app, env: { ...imageEnv(), ...env }, timeoutMs: 15_000 });
+      'exec' in hc
+        ? run(hc.exec, { cwd: app, env: { ...imageEnv(), ...env }, timeoutMs: 15_000 })
+        : run(['/bin/sh', '-c', hc.shell], { cwd: app, env: { ...imageEnv(), ...env }, timeoutMs: 15_000 });
 
     it('npm run build (scripts/build.ts, esbuild) bundles into the app directory', async () => {
       const script = (pkg.scripts.build ?? '').split(/\s+/);
@@ -370,7 +432,9 @@ describe('deployment files', () => {
       for (const f of files) {
         const text = await readFile(join(app, 'dist', f), 'utf8');
         // import/export statements, import(), and require() in its bundled forms (__require, createRequire(import.meta.url)(…)).
-        for (const m of text.matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s*['"]([^'"]+)['"]|(?:\brequire\w*|createRequire\w*\(import\.meta\.url\))\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+        for (const m of text.matchAll(
+          /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s*['"]([^'"]+)['"]|(?:\brequire\w*|createRequire\w*\(import\.meta\.url\))\(\s*['"]([^'"]+)['"]\s*\)/gm,
+        )) {
           const spec = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
           if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
           const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
@@ -392,7 +456,11 @@ describe('deployment files', () => {
 
       const port = await freePort();
       const common = { REDIS_URL, REDIS_PREFIX: prefix, GOPROXY: 'off' };
-      const serve = await start(['serve', '--listen', '127.0.0.1', '--grace-ms', '200'], { ...common, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }, /buildfix serve listening on/);
+      const serve = await start(
+        ['serve', '--listen', '127.0.0.1', '--grace-ms', '200'],
+        { ...common, PORT: String(port), SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+        /buildfix serve listening on/,
+      );
       const worker = await start(['worker'], { ...common, BUILDFIX_HOST: 'agent-01' }, /"msg":"worker ready"/);
 
       const chains = { serve: lineage(dockerfile.stages, 'serve'), worker: lineage(dockerfile.stages, 'worker') };

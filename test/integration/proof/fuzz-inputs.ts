@@ -75,9 +75,45 @@ export const UNICODE = [
 ];
 
 const WORDS = [
-  'diagnose', 'probe', 'modules', 'hostcheck', 'envdiff', 'restart', 'rebuild', 'rollback', 'cache', 'clear', 'warm', 'status',
-  'help', 'explain', 'incident', 'open', 'resolve', 'note', 'role', 'severity', '--host', '--job', '--force', '--clean', '--json',
-  'payments', 'ledger', 'agent-01', 'agent-02', 'agent-03', 'payments/main', 'owner/repo', 'sev1', '#1', '-', '--', '"quoted arg"', "'x", '“smart”',
+  'diagnose',
+  'probe',
+  'modules',
+  'hostcheck',
+  'envdiff',
+  'restart',
+  'rebuild',
+  'rollback',
+  'cache',
+  'clear',
+  'warm',
+  'status',
+  'help',
+  'explain',
+  'incident',
+  'open',
+  'resolve',
+  'note',
+  'role',
+  'severity',
+  '--host',
+  '--job',
+  '--force',
+  '--clean',
+  '--json',
+  'payments',
+  'ledger',
+  'agent-01',
+  'agent-02',
+  'agent-03',
+  'payments/main',
+  'owner/repo',
+  'sev1',
+  '#1',
+  '-',
+  '--',
+  '"quoted arg"',
+  "'x",
+  '“smart”',
 ];
 
 /** Commands the config accepts: some of them run jobs on the worker. */
@@ -278,17 +314,30 @@ export function webhookCase(rng: Rng, templates: WebhookTemplates, secrets: Webh
     big[rng.pick(['name', 'build', 'object_attributes', 'workflow_run', 'x'])] = 'y'.repeat(rng.chance(0.5) ? 900_000 + rng.int(200_000) : 100_000);
     body = Buffer.from(JSON.stringify(big));
   } else if (shape === 7) body = Buffer.from(JSON.stringify(wrongValue(rng)) ?? 'undefined');
-  else if (shape === 8) body = Buffer.from(rng.pick(['', 'null', '"string"', '123', '[]', '{}', '{"a":1', '<xml/>', '\u0000\u0000', 'true', '1e999', '{"__proto__":{"x":1}}']));
+  else if (shape === 8)
+    body = Buffer.from(rng.pick(['', 'null', '"string"', '123', '[]', '{}', '{"a":1', '<xml/>', '\u0000\u0000', 'true', '1e999', '{"__proto__":{"x":1}}']));
   else body = Buffer.from(JSON.stringify({ ...(structuredClone(templates[source]) as object), seq }));
 
-  const headers: Record<string, string> = { 'content-type': rng.pick(['application/json', 'application/json', 'application/json;charset=UTF-8', 'text/plain', 'application/xml', 'application/x-www-form-urlencoded', '']) };
+  const headers: Record<string, string> = {
+    'content-type': rng.pick([
+      'application/json',
+      'application/json',
+      'application/json;charset=UTF-8',
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      '',
+    ]),
+  };
   if (headers['content-type'] === '') delete headers['content-type'];
   const auth = rng.chance(0.85);
   let path = `/webhooks/${source}`;
   if (source === 'github') {
     headers['x-github-event'] = githubEvent(rng);
     headers['x-github-delivery'] = rng.chance(0.9) ? `fuzz-${seq}` : rng.pick(INJECTIONS);
-    headers['x-hub-signature-256'] = auth ? signGithubBody(secrets.github, body) : rng.pick(['', 'sha256=00', signGithubBody('wrong-secret', body), 'sha1=abc']);
+    headers['x-hub-signature-256'] = auth
+      ? signGithubBody(secrets.github, body)
+      : rng.pick(['', 'sha256=00', signGithubBody('wrong-secret', body), 'sha1=abc']);
   } else if (source === 'gitlab') {
     headers['x-gitlab-event'] = rng.pick(['Pipeline Hook', 'Pipeline Hook', 'Job Hook', 'Push Hook', '', 'x'.repeat(300)]);
     headers['x-gitlab-token'] = auth ? secrets.gitlab : rng.pick(['', 'wrong', `${secrets.gitlab}x`, secrets.gitlab.slice(0, -1)]);

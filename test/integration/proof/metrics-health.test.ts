@@ -59,8 +59,28 @@ describe('metrics registry', () => {
     m.webhookDelivery('gitlab', webhookVerdict(401));
     m.slackApiError('chat.postMessage', 'rate-limited');
     m.jenkinsApiError('GET /job/x/api/json', 'timeout');
-    m.jobOutcome({ ok: true, jobId: 'probe-1', name: 'probe', host: 'agent-01', durationMs: 1500, attempts: 1, steps: [], finishedAt: new Date().toISOString(), result: {} });
-    m.jobOutcome({ ok: false, jobId: 'diagnose-1', name: 'diagnose', host: 'agent-02', durationMs: 301_000, attempts: 1, steps: [], finishedAt: new Date().toISOString(), error: { code: 'BF_TIMEOUT', message: 'x' } });
+    m.jobOutcome({
+      ok: true,
+      jobId: 'probe-1',
+      name: 'probe',
+      host: 'agent-01',
+      durationMs: 1500,
+      attempts: 1,
+      steps: [],
+      finishedAt: new Date().toISOString(),
+      result: {},
+    });
+    m.jobOutcome({
+      ok: false,
+      jobId: 'diagnose-1',
+      name: 'diagnose',
+      host: 'agent-02',
+      durationMs: 301_000,
+      attempts: 1,
+      steps: [],
+      finishedAt: new Date().toISOString(),
+      error: { code: 'BF_TIMEOUT', message: 'x' },
+    });
     const text = await m.render();
     assert.equal(sample(text, 'buildfix_commands_total{command="diagnose",outcome="ok"}'), 2);
     assert.equal(sample(text, 'buildfix_commands_total{command="restart",outcome="refused"}'), 1);
@@ -104,7 +124,11 @@ metrics.jobFinished('probe', 'agent-09', 250, 'ok');`;
     for (let i = 0; i < 50; i++) {
       text = await registry.render();
       // The thread's three calls arrive as three messages: wait for the last one, not the first.
-      if (sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}') === 2 && sample(text, 'buildfix_job_duration_seconds_count{job="probe",host="agent-09",outcome="ok"}') === 1) break;
+      if (
+        sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}') === 2 &&
+        sample(text, 'buildfix_job_duration_seconds_count{job="probe",host="agent-09",outcome="ok"}') === 1
+      )
+        break;
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.equal(sample(text, 'buildfix_commands_total{command="probe",outcome="ok"}'), 2, 'one from the thread, one from here');
@@ -156,7 +180,11 @@ describe('GET /metrics and GET /healthz with real Redis', () => {
       const text = await res.text();
       assert.equal(sample(text, 'buildfix_queue_jobs{queue="buildfix-any",host="any",state="waiting"}'), 1);
       assert.equal(sample(text, 'buildfix_queue_jobs{queue="buildfix-any",host="any",state="delayed"}'), 1);
-      assert.equal(sample(text, 'buildfix_queue_jobs{queue="buildfix-host-agent-08",host="agent-08",state="waiting"}'), 0, 'a configured agent without a worker is reported');
+      assert.equal(
+        sample(text, 'buildfix_queue_jobs{queue="buildfix-host-agent-08",host="agent-08",state="waiting"}'),
+        0,
+        'a configured agent without a worker is reported',
+      );
       assert.equal(sample(text, 'buildfix_workers_live{host="agent-07"}'), 1);
       const age = sample(text, 'buildfix_worker_heartbeat_age_seconds{host="agent-07"}') ?? -1;
       assert.ok(age >= 1.5 && age < 30, `heartbeat age ${age}`);
@@ -165,12 +193,21 @@ describe('GET /metrics and GET /healthz with real Redis', () => {
 
       const health = await fetch(`${url}/healthz`);
       assert.equal(health.status, 200);
-      const body = (await health.json()) as { ok: boolean; mode: string; replica: string; redis: { up: boolean; latencyMs: number }; workers: Array<{ host: string; ageSeconds: number; state: string }> };
+      const body = (await health.json()) as {
+        ok: boolean;
+        mode: string;
+        replica: string;
+        redis: { up: boolean; latencyMs: number };
+        workers: Array<{ host: string; ageSeconds: number; state: string }>;
+      };
       assert.equal(body.ok, true);
       assert.equal(body.mode, 'bullmq');
       assert.equal(body.replica, 'test-replica');
       assert.equal(body.redis.up, true);
-      assert.deepEqual(body.workers.map((w) => [w.host, w.state]), [['agent-07', 'running']]);
+      assert.deepEqual(
+        body.workers.map((w) => [w.host, w.state]),
+        [['agent-07', 'running']],
+      );
       assert.ok((body.workers[0]?.ageSeconds ?? -1) >= 1.5);
       const head = await fetch(`${url}/healthz`, { method: 'HEAD' });
       assert.equal(head.status, 200);

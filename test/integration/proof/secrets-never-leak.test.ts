@@ -71,10 +71,29 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
     await writeFile(
       join(work, 'buildfix.yaml'),
-      ['repos:', '  payments:', `    url: ${join(work, 'payments')}`, '    job: payments/main', 'jobs:', '  payments/main: {}', 'agents:', '  agent-01:', '    restart: ["/bin/true"]', 'permissions:', `  restart: [${ADMIN}]`, `  rebuild: [${ADMIN}]`, `  rollback: [${ADMIN}]`, `  cache: [${ADMIN}]`, ''].join('\n'),
+      [
+        'repos:',
+        '  payments:',
+        `    url: ${join(work, 'payments')}`,
+        '    job: payments/main',
+        'jobs:',
+        '  payments/main: {}',
+        'agents:',
+        '  agent-01:',
+        '    restart: ["/bin/true"]',
+        'permissions:',
+        `  restart: [${ADMIN}]`,
+        `  rebuild: [${ADMIN}]`,
+        `  rollback: [${ADMIN}]`,
+        `  cache: [${ADMIN}]`,
+        '',
+      ].join('\n'),
     );
     slack = await startSlackApiFake({ token: SECRET.SLACK_BOT_TOKEN });
-    jenkins = await startJenkinsFake({ users: [{ user: JENKINS_USER, token: SECRET.JENKINS_API_TOKEN }], jobs: [{ name: 'payments/main', builds: [{ number: 41, result: 'FAILURE' }] }] });
+    jenkins = await startJenkinsFake({
+      users: [{ user: JENKINS_USER, token: SECRET.JENKINS_API_TOKEN }],
+      jobs: [{ name: 'payments/main', builds: [{ number: 41, result: 'FAILURE' }] }],
+    });
     goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }] }] });
     const deadProxy = `http://proxyuser:${SECRET.PROXY_PASSWORD}@127.0.0.1:${await freePort()}`;
     const env = {
@@ -122,7 +141,8 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     assert.equal(res.status, 200, `${text} → ${res.status}`);
   };
 
-  const fixture = async (p: string): Promise<Record<string, any>> => JSON.parse(await readFile(new URL(`../../fixtures/webhooks/${p}`, import.meta.url), 'utf8')) as Record<string, any>;
+  const fixture = async (p: string): Promise<Record<string, any>> =>
+    JSON.parse(await readFile(new URL(`../../fixtures/webhooks/${p}`, import.meta.url), 'utf8')) as Record<string, any>;
 
   const hook = async (path: string, body: string, headers: Record<string, string>): Promise<void> => {
     const answer = await post(`${target.origin}${path}`, body, headers);
@@ -148,7 +168,14 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     messages: number;
     answers: number;
   }
-  const mark = (): Marks => ({ serve: serve.output().length, worker: worker.output().length, target: target.output().length, calls: slack.calls.length, messages: slack.messages.length, answers: answers.length });
+  const mark = (): Marks => ({
+    serve: serve.output().length,
+    worker: worker.output().length,
+    target: target.output().length,
+    calls: slack.calls.length,
+    messages: slack.messages.length,
+    answers: answers.length,
+  });
 
   /** Every secret found in what was written or sent since `from`, with its context. */
   const leaksSince = (from: Marks): string[] => {
@@ -168,7 +195,8 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     for (const [where, text] of haystacks) {
       for (const [name, value] of needles) {
         const at = text.indexOf(value);
-        if (at >= 0 && !(name.endsWith('(URL-encoded)') && encodeURIComponent(value) === value)) leaks.push(`${name} in ${where}: …${text.slice(Math.max(0, at - 160), at + value.length + 40)}…`);
+        if (at >= 0 && !(name.endsWith('(URL-encoded)') && encodeURIComponent(value) === value))
+          leaks.push(`${name} in ${where}: …${text.slice(Math.max(0, at - 160), at + value.length + 40)}…`);
       }
     }
     return leaks;
@@ -176,7 +204,8 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
 
   it("the process's own secrets never reach a log line, an HTTP answer or Slack (debug logging, failures, Jenkins, webhooks, proxy credentials)", async () => {
     const from = mark();
-    for (const text of ['status', 'probe agent-01', 'hostcheck agent-01', 'diagnose payments', 'diagnos payments', 'restart agent-01', 'rebuild payments/main']) await command(text);
+    for (const text of ['status', 'probe agent-01', 'hostcheck agent-01', 'diagnose payments', 'diagnos payments', 'restart agent-01', 'rebuild payments/main'])
+      await command(text);
     // A request signed with the wrong secret: refused, and the refusal logs nothing secret.
     answers.push(await postSigned(serve.eventsUrl, slashCommandBody({ text: 'status' }), { secret: `${SECRET.SLACK_SIGNING_SECRET}x` }));
 
@@ -200,7 +229,16 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
         channel: { id: confirm.channel, name: 'incident-build-failure' },
         message: { type: 'message', ts: confirm.ts, text: confirm.text, blocks: confirm.blocks, user: 'UBOT' },
         state: { values: {} },
-        actions: [{ type: 'button', action_id: run.action_id, block_id: 'b', value: run.value, text: { type: 'plain_text', text: run.text.text }, action_ts: `${Date.now() / 1000}` }],
+        actions: [
+          {
+            type: 'button',
+            action_id: run.action_id,
+            block_id: 'b',
+            value: run.value,
+            text: { type: 'plain_text', text: run.text.text },
+            action_ts: `${Date.now() / 1000}`,
+          },
+        ],
       }),
       sign,
     );
@@ -214,19 +252,43 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     const gl = await fixture('gitlab/pipeline-hook.example.json');
     gl.object_attributes.status = 'failed';
     const glBody = JSON.stringify(gl);
-    await hook('/webhooks/github', ghBody, { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'own-1', 'x-hub-signature-256': signGithubBody(SECRET.GITHUB_WEBHOOK_SECRET, ghBody) });
-    await hook('/webhooks/github', ghBody, { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'own-2', 'x-hub-signature-256': signGithubBody(`${SECRET.GITHUB_WEBHOOK_SECRET}x`, ghBody) });
+    await hook('/webhooks/github', ghBody, {
+      'content-type': 'application/json',
+      'x-github-event': 'workflow_run',
+      'x-github-delivery': 'own-1',
+      'x-hub-signature-256': signGithubBody(SECRET.GITHUB_WEBHOOK_SECRET, ghBody),
+    });
+    await hook('/webhooks/github', ghBody, {
+      'content-type': 'application/json',
+      'x-github-event': 'workflow_run',
+      'x-github-delivery': 'own-2',
+      'x-hub-signature-256': signGithubBody(`${SECRET.GITHUB_WEBHOOK_SECRET}x`, ghBody),
+    });
     await hook(`/webhooks/jenkins?token=${SECRET.JENKINS_WEBHOOK_TOKEN}`, jkBody, { 'content-type': 'application/json' });
     await hook(`/webhooks/jenkins?token=${SECRET.JENKINS_WEBHOOK_TOKEN}-wrong`, jkBody, { 'content-type': 'application/json' });
-    await hook('/webhooks/jenkins', jkBody, { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`jenkins:${SECRET.JENKINS_WEBHOOK_TOKEN}`).toString('base64')}` });
-    await hook('/webhooks/gitlab', glBody, { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': SECRET.GITLAB_WEBHOOK_TOKEN });
-    await hook('/webhooks/gitlab', glBody, { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': `${SECRET.GITLAB_WEBHOOK_TOKEN}0` });
+    await hook('/webhooks/jenkins', jkBody, {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`jenkins:${SECRET.JENKINS_WEBHOOK_TOKEN}`).toString('base64')}`,
+    });
+    await hook('/webhooks/gitlab', glBody, {
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Pipeline Hook',
+      'x-gitlab-token': SECRET.GITLAB_WEBHOOK_TOKEN,
+    });
+    await hook('/webhooks/gitlab', glBody, {
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Pipeline Hook',
+      'x-gitlab-token': `${SECRET.GITLAB_WEBHOOK_TOKEN}0`,
+    });
 
     await settle();
     answers.push({ status: 0, body: await (await fetch(`${serve.url}/healthz`)).text() });
     assert.ok(serve.output().includes('"level":20'), 'debug logging was on');
     assert.ok(slack.calls.length > 10, 'Slack was called');
-    assert.ok(jenkins.requests.some((r) => r.authVia === 'token'), 'Jenkins was called with the API token');
+    assert.ok(
+      jenkins.requests.some((r) => r.authVia === 'token'),
+      'Jenkins was called with the API token',
+    );
     assert.match(JSON.stringify(slack.calls), /Root cause/, 'the diagnosis (through the proxy settings) was posted');
     assert.deepEqual(leaksSince(from), [], 'secret values found');
   });
@@ -246,7 +308,11 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
       `rebuild ${SECRET.JENKINS_WEBHOOK_TOKEN}`,
     ])
       await command(text);
-    const mention = await postSigned(serve.eventsUrl, appMentionBody({ text: `<@UBOT> diagnose ${SECRET.JENKINS_API_TOKEN}`, ts: '1700020000.000100', eventId: 'Ev0SECRET1', user: ADMIN }), sign);
+    const mention = await postSigned(
+      serve.eventsUrl,
+      appMentionBody({ text: `<@UBOT> diagnose ${SECRET.JENKINS_API_TOKEN}`, ts: '1700020000.000100', eventId: 'Ev0SECRET1', user: ADMIN }),
+      sign,
+    );
     answers.push({ status: mention.status, body: mention.body });
     const gh = await fixture('github/workflow_run.completed.payload.json');
     gh.workflow_run.conclusion = 'failure';
@@ -261,9 +327,18 @@ describe('secrets never appear in logs or messages', { timeout: 120_000 }, () =>
     gl.object_attributes.status = 'failed';
     gl.object_attributes.ref = `fix/${SECRET.GITLAB_WEBHOOK_TOKEN}`;
     const glBody = JSON.stringify(gl);
-    await hook('/webhooks/github', ghBody, { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': 'echo-1', 'x-hub-signature-256': signGithubBody(SECRET.GITHUB_WEBHOOK_SECRET, ghBody) });
+    await hook('/webhooks/github', ghBody, {
+      'content-type': 'application/json',
+      'x-github-event': 'workflow_run',
+      'x-github-delivery': 'echo-1',
+      'x-hub-signature-256': signGithubBody(SECRET.GITHUB_WEBHOOK_SECRET, ghBody),
+    });
     await hook(`/webhooks/jenkins?token=${SECRET.JENKINS_WEBHOOK_TOKEN}`, jkBody, { 'content-type': 'application/json' });
-    await hook('/webhooks/gitlab', glBody, { 'content-type': 'application/json', 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-token': SECRET.GITLAB_WEBHOOK_TOKEN });
+    await hook('/webhooks/gitlab', glBody, {
+      'content-type': 'application/json',
+      'x-gitlab-event': 'Pipeline Hook',
+      'x-gitlab-token': SECRET.GITLAB_WEBHOOK_TOKEN,
+    });
     await settle();
     assert.deepEqual(leaksSince(from), [], 'secret values echoed');
   });

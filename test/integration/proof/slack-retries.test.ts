@@ -34,7 +34,10 @@ describe('Slack Web API: 429 with Retry-After, then 500, then OK', () => {
     const started = Date.now();
     await api.update({ channel: 'C1', ts: posted.ts, text: 'v2' });
     assert.ok(Date.now() - started >= 950, 'waited for Retry-After');
-    assert.deepEqual(slack.callsTo('chat.update').map((c) => c.status), [429, 500, 200]);
+    assert.deepEqual(
+      slack.callsTo('chat.update').map((c) => c.status),
+      [429, 500, 200],
+    );
     const message = slack.messages.find((m) => m.ts === posted.ts);
     assert.equal(message?.text, 'v2');
     assert.equal(message?.edits, 1, 'one edit');
@@ -47,14 +50,20 @@ describe('Slack Web API: 429 with Retry-After, then 500, then OK', () => {
     slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, { status: 500 });
     await api.postMessage({ channel: 'C1', text: 'the result' });
     assert.equal(slack.messages.filter((m) => m.text === 'the result').length, 1);
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [429, 500, 200]);
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.status),
+      [429, 500, 200],
+    );
     assert.equal(slack.okCalls('conversations.history').length, 1, 'looked for the marker before resending');
   });
 
   it('chat.postMessage never posts twice: after 429 → 500 (Slack stored it) it is found by its marker, not resent', async () => {
     slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, { status: 500, applied: true });
     const posted = await api.postMessage({ channel: 'C1', text: 'once' });
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [429, 500]);
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.status),
+      [429, 500],
+    );
     assert.equal(slack.messages.filter((m) => m.text === 'once').length, 1);
     assert.equal(posted.ts, slack.messages.find((m) => m.text === 'once')?.ts);
   });
@@ -65,14 +74,21 @@ describe('Slack Web API: 429 with Retry-After, then 500, then OK', () => {
     const started = Date.now();
     await api.postMessage({ channel: 'C1', text: 'after the wait' });
     assert.ok(Date.now() - started >= 950, 'waited for Retry-After on conversations.history');
-    assert.deepEqual(slack.callsTo('conversations.history').map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      slack.callsTo('conversations.history').map((c) => c.status),
+      [429, 200],
+    );
     assert.equal(slack.messages.filter((m) => m.text === 'after the wait').length, 1);
 
     slack.reset();
     slack.fail('chat.postMessage', { status: 500, applied: true });
     slack.fail('conversations.history', { error: 'missing_scope' });
     await assert.rejects(api.postMessage({ channel: 'C1', text: 'maybe' }), (err: unknown) => err instanceof Error && /500/.test(err.message));
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [500], 'not resent');
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.status),
+      [500],
+      'not resent',
+    );
     assert.equal(slack.messages.filter((m) => m.text === 'maybe').length, 1);
   });
 });

@@ -90,7 +90,11 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
       LOG_LEVEL: 'warn',
     };
     worker = await startWorkerProcess('agent-01', { ...common, LOG_LEVEL: 'info' });
-    serve = await startServe({ ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-signing-secret-8f14e45fceea167a', SLACK_API_URL: slack.apiUrl }, await freePort(), ['--grace-ms', '300']);
+    serve = await startServe(
+      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-signing-secret-8f14e45fceea167a', SLACK_API_URL: slack.apiUrl },
+      await freePort(),
+      ['--grace-ms', '300'],
+    );
   });
 
   after(async () => {
@@ -121,12 +125,21 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
     agent.destroy();
     const sendMs = Date.now() - started;
     assert.deepEqual(bad.slice(0, 5), [], `${bad.length} requests failed`);
-    assert.equal([...statuses.values()].reduce((a, b) => a + b, 0), COUNT);
+    assert.equal(
+      [...statuses.values()].reduce((a, b) => a + b, 0),
+      COUNT,
+    );
     process.stderr.write(`# statuses by variant: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
 
     // Let the jobs the fuzz queued run, then confirm one restart and one cache clear by button.
-    const confirmRestart = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.ok && /Confirm: Restart the build agent agent-01/.test(String(c.args.text)), 20_000);
-    const confirmClear = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.ok && /Confirm: .*(cache|modcache).*agent-01/i.test(String(c.args.text)), 20_000);
+    const confirmRestart = await slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.ok && /Confirm: Restart the build agent agent-01/.test(String(c.args.text)),
+      20_000,
+    );
+    const confirmClear = await slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.ok && /Confirm: .*(cache|modcache).*agent-01/i.test(String(c.args.text)),
+      20_000,
+    );
     let clicks = 0;
     for (const call of [confirmRestart, confirmClear]) {
       const message = slack.messages.find((m) => m.text === call.args.text && m.channel === call.args.channel);
@@ -147,7 +160,16 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
           channel: { id: message.channel, name: 'incident-build-failure' },
           message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, user: 'UBOT' },
           state: { values: {} },
-          actions: [{ type: 'button', action_id: run.action_id, block_id: 'b', value: run.value, text: { type: 'plain_text', text: run.text.text }, action_ts: `${Date.now() / 1000}` }],
+          actions: [
+            {
+              type: 'button',
+              action_id: run.action_id,
+              block_id: 'b',
+              value: run.value,
+              text: { type: 'plain_text', text: run.text.text },
+              action_ts: `${Date.now() / 1000}`,
+            },
+          ],
         }),
       );
       assert.equal(click.status, 200);
@@ -172,9 +194,20 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
       /^systemctl\x1frestart\x1fjenkins-agent$/,
     ];
     const unexpected = calls.map((c) => c.join('\x1f')).filter((line) => !allowed.some((re) => re.test(line)));
-    assert.deepEqual(unexpected.map((l) => l.replaceAll('\x1f', ' ')), [], 'processes started with arguments that are not from the config');
-    assert.ok(calls.some((c) => c.join(' ') === 'go version'), 'host checks ran through the fake go (the recorder works)');
-    assert.deepEqual(calls.filter((c) => c[0] === 'systemctl'), [['systemctl', 'restart', 'jenkins-agent']], 'exactly the confirmed restart, with the configured argv');
+    assert.deepEqual(
+      unexpected.map((l) => l.replaceAll('\x1f', ' ')),
+      [],
+      'processes started with arguments that are not from the config',
+    );
+    assert.ok(
+      calls.some((c) => c.join(' ') === 'go version'),
+      'host checks ran through the fake go (the recorder works)',
+    );
+    assert.deepEqual(
+      calls.filter((c) => c[0] === 'systemctl'),
+      [['systemctl', 'restart', 'jenkins-agent']],
+      'exactly the confirmed restart, with the configured argv',
+    );
     assert.equal(calls.filter((c) => c.join(' ') === 'go clean -modcache').length, 1, 'exactly the confirmed cache clear');
     for (const c of calls) for (const arg of c) assert.doesNotMatch(arg, /rm -rf|reboot|\$\(|`|;|&&|\||\.\.\/|pwned|evil/, `argv ${c.join(' ')}`);
 
@@ -183,6 +216,8 @@ describe('5,000 generated slash commands against serve + worker', { timeout: 150
     assert.equal((await fetch(`${serve.url}/healthz`)).status, 200);
     assert.doesNotMatch(serve.output(), /"level":60|uncaughtException|unhandledRejection/, 'no fatal error in serve');
     assert.doesNotMatch(worker.output(), /"level":60|uncaughtException|unhandledRejection/, 'no fatal error in the worker');
-    process.stderr.write(`# ${COUNT} slash commands in ${(sendMs / 1000).toFixed(1)} s; ${calls.length} process starts recorded; ${slack.calls.length} Slack calls\n`);
+    process.stderr.write(
+      `# ${COUNT} slash commands in ${(sendMs / 1000).toFixed(1)} s; ${calls.length} process starts recorded; ${slack.calls.length} Slack calls\n`,
+    );
   });
 });

@@ -28,7 +28,15 @@ function send(origin: string, c: WebhookCase, agent: Agent): Promise<{ status: n
     const url = new URL(c.path, origin);
     let answered = false;
     const req = request(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'POST', agent, headers: { ...c.headers, 'content-length': c.body.length }, timeout: 20_000 },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        agent,
+        headers: { ...c.headers, 'content-length': c.body.length },
+        timeout: 20_000,
+      },
       (res) => {
         answered = true;
         res.resume();
@@ -53,13 +61,38 @@ describe('5,000 generated webhook deliveries', { timeout: 120_000 }, () => {
   const prefix = uniquePrefix();
 
   before(async () => {
-    const fixture = async (p: string): Promise<unknown> => JSON.parse(await readFile(new URL(`../../fixtures/webhooks/${p}`, import.meta.url), 'utf8')) as unknown;
-    templates = { jenkins: await fixture('jenkins/finalized-failure.json'), github: await fixture('github/workflow_run.completed.payload.json'), gitlab: await fixture('gitlab/pipeline-hook.example.json') };
+    const fixture = async (p: string): Promise<unknown> =>
+      JSON.parse(await readFile(new URL(`../../fixtures/webhooks/${p}`, import.meta.url), 'utf8')) as unknown;
+    templates = {
+      jenkins: await fixture('jenkins/finalized-failure.json'),
+      github: await fixture('github/workflow_run.completed.payload.json'),
+      gitlab: await fixture('gitlab/pipeline-hook.example.json'),
+    };
     slack = await startSlackApiFake();
-    const env = { REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', JENKINS_WEBHOOK_TOKEN: SECRETS.jenkins, GITHUB_WEBHOOK_SECRET: SECRETS.github, GITLAB_WEBHOOK_TOKEN: SECRETS.gitlab, GOPROXY: 'off' };
-    serve = await startServe({ ...env, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: 'test-signing-secret-8f14e45fceea167a', SLACK_API_URL: slack.apiUrl, INCIDENT_CHANNEL: 'C1' }, await freePort(), ['--grace-ms', '200']);
+    const env = {
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      JENKINS_WEBHOOK_TOKEN: SECRETS.jenkins,
+      GITHUB_WEBHOOK_SECRET: SECRETS.github,
+      GITLAB_WEBHOOK_TOKEN: SECRETS.gitlab,
+      GOPROXY: 'off',
+    };
+    serve = await startServe(
+      {
+        ...env,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: 'test-signing-secret-8f14e45fceea167a',
+        SLACK_API_URL: slack.apiUrl,
+        INCIDENT_CHANNEL: 'C1',
+      },
+      await freePort(),
+      ['--grace-ms', '200'],
+    );
     target = await startWebhookTarget(serve.url, env);
-    process.stderr.write(`# webhooks go to ${target.mode === 'serve' ? 'buildfix serve' : 'the src/webhooks listener in its own process (serve does not mount /webhooks yet)'}\n`);
+    process.stderr.write(
+      `# webhooks go to ${target.mode === 'serve' ? 'buildfix serve' : 'the src/webhooks listener in its own process (serve does not mount /webhooks yet)'}\n`,
+    );
   });
   after(async () => {
     await target?.stop();
@@ -90,7 +123,9 @@ describe('5,000 generated webhook deliveries', { timeout: 120_000 }, () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, loop));
     agent.destroy();
-    process.stderr.write(`# ${COUNT} webhook deliveries in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+    process.stderr.write(
+      `# ${COUNT} webhook deliveries in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+    );
     assert.deepEqual(bad.slice(0, 5), [], `${bad.length} bad answers`);
     for (const source of ['jenkins', 'github', 'gitlab']) {
       assert.ok((statuses.get(`${source}:200`) ?? 0) > 0, `some ${source} deliveries were acted on (the generator reaches the store)`);

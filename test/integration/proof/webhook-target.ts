@@ -21,7 +21,11 @@ export interface WebhookTarget {
 }
 
 export async function serveMountsWebhooks(serveUrl: string): Promise<boolean> {
-  const res = await fetch(`${serveUrl}/webhooks/github`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'ping' }, body: '{}' });
+  const res = await fetch(`${serveUrl}/webhooks/github`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'ping' },
+    body: '{}',
+  });
   const text = await res.text();
   return res.status === 401 || (res.status === 404 && /not enabled/.test(text));
 }
@@ -31,7 +35,10 @@ export async function startWebhookTarget(serveUrl: string, env: Record<string, s
     return { origin: serveUrl, mode: 'serve', output: () => '', stop: async () => 0, exited: false };
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [SCRIPT, String(port)], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SCRIPT, String(port)], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let exited = false;
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => ((exited = true), resolve(code))));

@@ -31,15 +31,29 @@ describe('a 429 on chat.update during a running diagnosis', { timeout: 60_000 },
 
   before(async () => {
     // Each answer of the module proxy takes 250 ms: the diagnosis runs a few seconds and reports progress.
-    const modules = Array.from({ length: MODULES }, (_, i) => ({ path: `example.com/slow${i}`, versions: [{ version: 'v1.0.0' }, { version: 'v1.0.1', fail: { status: 404 as const } }] }));
+    const modules = Array.from({ length: MODULES }, (_, i) => ({
+      path: `example.com/slow${i}`,
+      versions: [{ version: 'v1.0.0' }, { version: 'v1.0.1', fail: { status: 404 as const } }],
+    }));
     goproxy = await startGoProxyFake({ modules, delayMs: 250 });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-edit-429-'));
     await mkdir(join(work, 'slow'));
-    await writeFile(join(work, 'slow', 'go.mod'), `module example.com/slowapp\n\ngo 1.19\n\nrequire (\n${modules.map((m) => `\t${m.path} v1.0.1`).join('\n')}\n)\n`);
+    await writeFile(
+      join(work, 'slow', 'go.mod'),
+      `module example.com/slowapp\n\ngo 1.19\n\nrequire (\n${modules.map((m) => `\t${m.path} v1.0.1`).join('\n')}\n)\n`,
+    );
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  slow:\n    url: ${join(work, 'slow')}\nconcurrency: 1\n`);
     serve = await startServe(
-      { BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+      {
+        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+        GOPROXY: goproxy.url,
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=mod',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );
@@ -57,7 +71,10 @@ describe('a 429 on chat.update during a running diagnosis', { timeout: 60_000 },
     const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: 'diagnose slow', channel_id: 'CSLOW001', response_url: slack.responseUrl() }));
     assert.equal(res.status, 200);
     const limited = await slack.waitFor((c) => c.method === 'chat.update' && c.status === 429, 20_000);
-    const answer = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.ok && typeof c.args.thread_ts === 'string' && /Root cause/.test(String(c.args.text)), 30_000);
+    const answer = await slack.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.ok && typeof c.args.thread_ts === 'string' && /Root cause/.test(String(c.args.text)),
+      30_000,
+    );
     // The job ended after the proxy's last answer; the answer followed within a second.
     const lastProxyAnswer = Math.max(...goproxy.requests.map((r) => r.at));
     assert.ok(answer.at - lastProxyAnswer < 1000, `answer ${answer.at - lastProxyAnswer} ms after the job's last network answer`);
@@ -69,7 +86,11 @@ describe('a 429 on chat.update during a running diagnosis', { timeout: 60_000 },
     assert.ok(edit.at >= limited.at + RETRY_AFTER_S * 1000, `the edit waited out Retry-After (${edit.at - limited.at} ms)`);
     await new Promise((r) => setTimeout(r, 1000));
     const updates = slack.callsTo('chat.update');
-    assert.deepEqual(updates.map((c) => (c.ok ? 'ok' : String(c.status))), ['429', 'ok'], 'one 429, then exactly one edit');
+    assert.deepEqual(
+      updates.map((c) => (c.ok ? 'ok' : String(c.status))),
+      ['429', 'ok'],
+      'one 429, then exactly one edit',
+    );
     const status = slack.messages.find((m) => m.ts === edit.args.ts);
     assert.match(shownText(status), /done/, 'the edit carried the latest state');
     assert.ok(status && status.edits === 1);

@@ -63,9 +63,15 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
   const hugeLog: string[] = [];
 
   before(async () => {
-    goproxy = await startGoProxyFake({ modules: Array.from({ length: DEPS }, (_, i) => ({ path: dep(i + 1), versions: [{ version: 'v0.9.0' }, { version: `v1.0.${i + 1}`, fail: { status: 404 as const } }] })) });
+    goproxy = await startGoProxyFake({
+      modules: Array.from({ length: DEPS }, (_, i) => ({
+        path: dep(i + 1),
+        versions: [{ version: 'v0.9.0' }, { version: `v1.0.${i + 1}`, fail: { status: 404 as const } }],
+      })),
+    });
     // A 1 MB console log: go downloads, noise, and the failure near the end.
-    for (let i = 0; Buffer.byteLength(hugeLog.join('\n')) < 1024 * 1024; i++) hugeLog.push(`go: downloading ${dep((i % DEPS) + 1)} v0.9.${i} <@UADMIN01> <!channel> ${'x'.repeat(60)}`);
+    for (let i = 0; Buffer.byteLength(hugeLog.join('\n')) < 1024 * 1024; i++)
+      hugeLog.push(`go: downloading ${dep((i % DEPS) + 1)} v0.9.${i} <@UADMIN01> <!channel> ${'x'.repeat(60)}`);
     hugeLog.push('go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found', 'Finished: FAILURE');
     jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 4812, result: 'FAILURE', console: hugeLog.join('\n') }] }] });
     slack = await startSlackApiFake();
@@ -73,12 +79,24 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
     await mkdir(join(work, 'big'));
     const requires = Array.from({ length: DEPS }, (_, i) => `\t${dep(i + 1)} v1.0.${i + 1}`).join('\n');
     await writeFile(join(work, 'big', 'go.mod'), `module example.com/big\n\ngo 1.19\n\nrequire (\n${requires}\n)\n`);
-    await writeFile(join(work, 'buildfix.yaml'), ['repos:', '  big:', `    url: ${join(work, 'big')}`, 'agents:', '  agent-03: {}', 'incidents:', '  autoDiagnose: true', ''].join('\n'));
+    await writeFile(
+      join(work, 'buildfix.yaml'),
+      ['repos:', '  big:', `    url: ${join(work, 'big')}`, 'agents:', '  agent-03: {}', 'incidents:', '  autoDiagnose: true', ''].join('\n'),
+    );
     ({ store, redis } = await openStore(prefix));
     const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
     worker = await startWorkerProcess('agent-03', common);
     serve = await startServe(
-      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token, ...WEBHOOK_ENV },
+      {
+        ...common,
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        JENKINS_URL: jenkins.url,
+        JENKINS_USER: jenkins.user,
+        JENKINS_API_TOKEN: jenkins.token,
+        ...WEBHOOK_ENV,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );
@@ -92,15 +110,25 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
     await rm(work, { recursive: true, force: true });
     // Every call Slack would have refused would show here; a 429 is waited out and sent again.
     const refused = slack.calls.filter((c) => !c.ok && c.status !== 429);
-    assert.deepEqual(refused.map((c) => `${c.method}: ${c.error ?? c.status}`), []);
+    assert.deepEqual(
+      refused.map((c) => `${c.method}: ${c.error ?? c.status}`),
+      [],
+    );
     for (const m of slack.messages) assert.equal(checkMessage({ text: m.text, blocks: m.blocks }), undefined);
     assert.deepEqual(codes, [0, 0]);
   });
 
   it('a 202-finding diagnosis: the message fits, the file holds every finding', async () => {
-    const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: 'diagnose big --host agent-03', channel_id: 'CDIAG001', response_url: slack.responseUrl() }));
+    const res = await postSigned(
+      serve.eventsUrl,
+      slashCommandBody({ text: 'diagnose big --host agent-03', channel_id: 'CDIAG001', response_url: slack.responseUrl() }),
+    );
     assert.equal(res.status, 200);
-    const result = await eventually('the result', () => slack.messages.find((m) => m.channel === 'CDIAG001' && m.threadTs !== undefined && /Root cause/.test(m.text)), 60_000);
+    const result = await eventually(
+      'the result',
+      () => slack.messages.find((m) => m.channel === 'CDIAG001' && m.threadTs !== undefined && /Root cause/.test(m.text)),
+      60_000,
+    );
     assert.ok(blockTextLength(result) < BLOCKS_TEXT_LIMIT);
     const file = await eventually('the full report', () => slack.uploads.find((u) => u.filename.startsWith('buildfix-diagnose')), 10_000);
     for (let i = 1; i <= DEPS; i++) assert.ok(file.content.includes(dep(i)), `${dep(i)} in the file`);
@@ -111,7 +139,24 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
     const now = new Date().toISOString();
     for (let i = 1; i <= 200; i++) {
       const host = `fleet-agent-${String(i).padStart(3, '0')}`;
-      await writeHeartbeat(redis, keys, { id: `${host}:1`, host, version: '1.0.0', pid: 1000 + i, hostname: host, startedAt: now, lastSeen: now, concurrency: 2, queues: [`buildfix-host-${host}`], running: [], state: 'running' }, 60_000);
+      await writeHeartbeat(
+        redis,
+        keys,
+        {
+          id: `${host}:1`,
+          host,
+          version: '1.0.0',
+          pid: 1000 + i,
+          hostname: host,
+          startedAt: now,
+          lastSeen: now,
+          concurrency: 2,
+          queues: [`buildfix-host-${host}`],
+          running: [],
+          state: 'running',
+        },
+        60_000,
+      );
     }
     await postSigned(serve.eventsUrl, slashCommandBody({ text: 'status', channel_id: 'CSTAT001', response_url: slack.responseUrl() }));
     const message = await eventually('the status', () => slack.messages.find((m) => m.channel === 'CSTAT001' && /status: \d+ workers/.test(m.text)), 20_000);
@@ -132,11 +177,16 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
 
   it('an incident with 500 timeline events: the archive fits, counts what it leaves out, and the file has them all', async () => {
     const incident = await store.open({ title: 'fleet-wide module outage', by: 'UANN0001', channel: 'CWORK001', threadTs: '1700000000.000001' });
-    for (let i = 1; i <= 499; i++) await store.addNote(incident.id, `event ${String(i).padStart(3, '0')}: ${'checked the mirror again and saw the same 404 '.repeat(2)}`, 'UANN0001');
+    for (let i = 1; i <= 499; i++)
+      await store.addNote(incident.id, `event ${String(i).padStart(3, '0')}: ${'checked the mirror again and saw the same 404 '.repeat(2)}`, 'UANN0001');
     const timeline = await store.timeline(incident.id);
     assert.equal(timeline.length, 500);
     await mentionInThread(serve, 'CWORK001', '1700000000.000001', `incident resolve #${incident.id} mirror fixed`, 'UANN0001');
-    const archive = await eventually('the archive', () => slack.messages.find((m) => m.channel === WEBHOOK_ENV.ARCHIVE_CHANNEL && /resolved: fleet-wide/.test(m.text)), 20_000);
+    const archive = await eventually(
+      'the archive',
+      () => slack.messages.find((m) => m.channel === WEBHOOK_ENV.ARCHIVE_CHANNEL && /resolved: fleet-wide/.test(m.text)),
+      20_000,
+    );
     assert.ok(blockTextLength(archive) < BLOCKS_TEXT_LIMIT);
     const file = await eventually('the timeline file', () => slack.uploads.find((u) => u.filename.includes(`incident-${incident.id}`)), 10_000);
     for (let i = 1; i <= 499; i++) assert.ok(file.content.includes(`event ${String(i).padStart(3, '0')}:`), `event ${i} in the file`);
@@ -146,18 +196,26 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
     assert.ok(resolved);
     // the archive lists the actions taken, then the whole timeline
     const lines = buildIncidentReport(resolved, final).actions.length + final.length;
-    const shown = shownText(archive).split('\n').filter((l) => /`\d{4}-\d\d-\d\dT[\d:]+Z`/.test(l)).length;
+    const shown = shownText(archive)
+      .split('\n')
+      .filter((l) => /`\d{4}-\d\d-\d\dT[\d:]+Z`/.test(l)).length;
     const omitted = omittedCount(archive) ?? 0;
     assert.ok(omitted > 0);
     assert.equal(shown + omitted, lines, `${shown} shown + ${omitted} omitted of ${lines}`);
-    await eventually('the archived line in the thread', () => slack.messages.find((m) => m.channel === 'CWORK001' && /archived to/.test(m.text) && /with its timeline file/.test(m.text)));
+    await eventually('the archived line in the thread', () =>
+      slack.messages.find((m) => m.channel === 'CWORK001' && /archived to/.test(m.text) && /with its timeline file/.test(m.text)),
+    );
   });
 
   it('a 1 MB build log explained: accepted, within the budget', async () => {
     const reply = await postJenkins(serve, jenkinsNotification({ number: 4812 }));
     assert.equal(reply.status, 200);
     const alert = await eventually('the alert', () => slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined));
-    const explanation = await eventually('the explanation', () => slack.messages.find((m) => m.threadTs === alert.ts && /Root cause|No known cause/.test(m.text)), 30_000);
+    const explanation = await eventually(
+      'the explanation',
+      () => slack.messages.find((m) => m.threadTs === alert.ts && /Root cause|No known cause/.test(m.text)),
+      30_000,
+    );
     assert.ok(blockTextLength(explanation) < BLOCKS_TEXT_LIMIT);
     assert.match(shownText(explanation), /example\.com\/ledger/);
     // the log's mentions and pings stay text

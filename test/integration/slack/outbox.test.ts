@@ -67,8 +67,14 @@ describe('SlackOutbox against the strict fake', () => {
     slack.fail('chat.postMessage', { error: 'msg_blocks_too_long' });
     const res = await outbox.post({ channel: 'C1', message: bigMessage(100) });
     assert.ok(res.posted);
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.error ?? 'ok'), ['msg_blocks_too_long', 'ok']);
-    assert.ok(logged.some((l) => /Slack refused the message \(msg_blocks_too_long\)/.test(l)), logged.join('\n'));
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.error ?? 'ok'),
+      ['msg_blocks_too_long', 'ok'],
+    );
+    assert.ok(
+      logged.some((l) => /Slack refused the message \(msg_blocks_too_long\)/.test(l)),
+      logged.join('\n'),
+    );
     assert.equal(res.file, 'uploaded');
     assert.ok(slack.uploads[0]?.content.includes('event 100:'));
   });
@@ -110,15 +116,26 @@ describe('SlackOutbox against the strict fake', () => {
     await slack.waitFor((c) => c.method === 'chat.update' && c.ok && c.args.ts === b.posted?.ts, 5000);
     await outbox.edits.flush(3000);
     const sent = slack.callsTo('chat.update');
-    assert.deepEqual(sent.map((c) => (c.ok ? 'ok' : String(c.status))), ['429', 'ok', 'ok']);
-    assert.ok(sent.filter((c) => c.ok).every((c) => c.at - (sent[0]?.at ?? 0) >= 1000), 'nothing before Retry-After');
+    assert.deepEqual(
+      sent.map((c) => (c.ok ? 'ok' : String(c.status))),
+      ['429', 'ok', 'ok'],
+    );
+    assert.ok(
+      sent.filter((c) => c.ok).every((c) => c.at - (sent[0]?.at ?? 0) >= 1000),
+      'nothing before Retry-After',
+    );
     assert.match(JSON.stringify(slack.messages.find((m) => m.ts === a.posted?.ts)?.blocks), /a6/);
     assert.match(JSON.stringify(slack.messages.find((m) => m.ts === b.posted?.ts)?.blocks), /b6/);
   });
 
   it('progress edits over the per-minute budget are skipped, final states still go', async () => {
     const logger = createLogger({ level: 'silent' });
-    const small = new SlackOutbox({ api: new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger }), logger, textBudget: 11_000, progressEditsPerMinute: 3 });
+    const small = new SlackOutbox({
+      api: new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger }),
+      logger,
+      textBudget: 11_000,
+      progressEditsPerMinute: 3,
+    });
     const posted = (await small.post({ channel: 'C2', message: { text: 's', blocks: [section('s0')] } })).posted;
     assert.ok(posted);
     for (let i = 1; i <= 6; i++) await small.update({ channel: 'C2', ts: posted.ts, message: { text: 's', blocks: [section(`s${i}`)] } }, 'progress');

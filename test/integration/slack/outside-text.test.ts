@@ -37,7 +37,9 @@ function evilRun(conclusion: 'failure' | 'success', id: number): Buffer {
  * fallback text, the file comment and every mrkdwn object (plain_text shows no markup).
  */
 function liveMarkup(call: Pick<RecordedSlackCall, 'args'>): string[] {
-  const texts = [call.args.text, call.args.initial_comment, ...mrkdwnObjects(call.args.blocks).map((o) => o.text)].filter((t): t is string => typeof t === 'string');
+  const texts = [call.args.text, call.args.initial_comment, ...mrkdwnObjects(call.args.blocks).map((o) => o.text)].filter(
+    (t): t is string => typeof t === 'string',
+  );
   return texts.flatMap((t) => [...t.matchAll(/<([@#!]|https?:|mailto:)[^>]*>/g)].map((m) => m[0]));
 }
 
@@ -61,7 +63,13 @@ describe('text from outside never becomes a mention, ping or link (buildfix serv
     work = await mkdtemp(join(tmpdir(), 'buildfix-outside-text-'));
     await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: true\n');
     serve = await startServe(
-      { BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, ...WEBHOOK_ENV },
+      {
+        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        ...WEBHOOK_ENV,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );
@@ -91,10 +99,15 @@ describe('text from outside never becomes a mention, ping or link (buildfix serv
     await eventually('the timeline file', () => slack.okCalls('files.completeUploadExternal').length > 0);
     await eventually('the archived line', () => slack.messages.find((m) => m.threadTs === alert.ts && /archived to/.test(m.text)));
 
-    const sent = slack.calls.filter((c) => c.ok && ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.completeUploadExternal', 'response'].includes(c.method));
+    const sent = slack.calls.filter(
+      (c) => c.ok && ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.completeUploadExternal', 'response'].includes(c.method),
+    );
     assert.ok(sent.length >= 8, `${sent.length} calls`);
     // buildfix's own: the stored commander, channel ids Slack gave it, links to the run and its log (URLs from the payload, labels by buildfix)
-    const allowed = (markup: string): boolean => markup === `<@${ANN}>` || /^<#C[A-Z0-9]+>$/.test(markup) || /^<https:\/\/(api\.)?github\.com\/(repos\/)?octo-org\/octo-repo\/actions\/runs\/\d+[^|<>]*\|/.test(markup);
+    const allowed = (markup: string): boolean =>
+      markup === `<@${ANN}>` ||
+      /^<#C[A-Z0-9]+>$/.test(markup) ||
+      /^<https:\/\/(api\.)?github\.com\/(repos\/)?octo-org\/octo-repo\/actions\/runs\/\d+[^|<>]*\|/.test(markup);
     for (const call of sent) {
       const bad = liveMarkup(call).filter((m) => !allowed(m));
       assert.deepEqual(bad, [], `${call.method} sent live markup: ${JSON.stringify(call.args).slice(0, 400)}`);
@@ -113,7 +126,10 @@ describe('text from outside never becomes a mention, ping or link (buildfix serv
   it('slash commands arrive escaped and are read as typed', async () => {
     const responseUrl = slack.responseUrl('typed');
     const typed = 'incident open disk <full> & @here on https://ci.example.test/x?a=1&b=2';
-    const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: escapeLikeSlack(typed), response_url: responseUrl, user_id: ANN, channel_id: 'CTYPED01' }));
+    const res = await postSigned(
+      serve.eventsUrl,
+      slashCommandBody({ text: escapeLikeSlack(typed), response_url: responseUrl, user_id: ANN, channel_id: 'CTYPED01' }),
+    );
     assert.equal(res.status, 200);
     const opened = await eventually('the incident post', () => slack.messages.find((m) => m.channel === 'CTYPED01' && /Incident #\d+ opened/.test(m.text)));
     // The title is what was typed (shown escaped, so no ping and no link).

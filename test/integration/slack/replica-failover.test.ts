@@ -28,7 +28,9 @@ describe('serve replicas: a reply survives the replica that took the command', (
 
   before(async () => {
     // Every lookup of the missing version takes 3 s: long enough to stop a replica mid-job.
-    goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 }, delayMs: 3000 }] }] });
+    goproxy = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 }, delayMs: 3000 }] }],
+    });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-failover-'));
     await mkdir(join(work, 'payments'));

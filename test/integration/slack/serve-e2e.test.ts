@@ -61,14 +61,32 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
         response_url: slack.responseUrl(`click-${clickCounter}`),
         container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
         channel: { id: message.channel, name: 'incident-build-failure' },
-        message: { type: 'message', ts: message.ts, text: message.text, blocks: message.blocks, user: 'UBOT', ...(message.threadTs ? { thread_ts: message.threadTs } : {}) },
+        message: {
+          type: 'message',
+          ts: message.ts,
+          text: message.text,
+          blocks: message.blocks,
+          user: 'UBOT',
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+        },
         state: { values: {} },
-        actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, text: { type: 'plain_text', text: button.text.text }, action_ts: `${Date.now() / 1000}` }],
+        actions: [
+          {
+            type: 'button',
+            action_id: button.action_id,
+            block_id: 'b',
+            value: button.value,
+            text: { type: 'plain_text', text: button.text.text },
+            action_ts: `${Date.now() / 1000}`,
+          },
+        ],
       }),
     );
 
   before(async () => {
-    goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }] });
+    goproxy = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
+    });
     slack = await startSlackApiFake({ notInChannel: ['CPRIVATE'] });
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-e2e-'));
     marker = join(work, 'restarted.txt');
@@ -94,7 +112,11 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     );
     const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
     worker = await startWorkerProcess('agent-03', common);
-    serve = await startServe({ ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl }, await freePort(), ['--grace-ms', '500']);
+    serve = await startServe(
+      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+      await freePort(),
+      ['--grace-ms', '500'],
+    );
   });
 
   after(async () => {
@@ -111,7 +133,10 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     assert.ok(res.ms < 3000, `ack took ${res.ms} ms`);
     assert.equal(res.body, '');
 
-    const result = await slack.waitFor((c) => isPost(c) && typeof c.args.thread_ts === 'string' && /example\.com\/ledger v1\.9\.9/.test(String(c.args.text)), 45_000);
+    const result = await slack.waitFor(
+      (c) => isPost(c) && typeof c.args.thread_ts === 'string' && /example\.com\/ledger v1\.9\.9/.test(String(c.args.text)),
+      45_000,
+    );
     const threadTs = String(result.args.thread_ts);
     const thread = slack.thread('C1', threadTs);
     const root = thread[0];
@@ -123,11 +148,7 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     assert.match(allText(reply), /Root cause: version-not-found/);
     assert.match(allText(reply), /v1\.9\.8/, 'the fix names the last published version');
     // version-not-found with a known job, but Jenkins is not configured here: no roll-back button for an action that cannot run
-    assert.equal(
-      buttonsOf(reply).filter((b) => /Roll back|[Rr]ebuild/.test(b.text.text)).length,
-      0,
-      `buttons: ${JSON.stringify(buttonsOf(reply))}`,
-    );
+    assert.equal(buttonsOf(reply).filter((b) => /Roll back|[Rr]ebuild/.test(b.text.text)).length, 0, `buttons: ${JSON.stringify(buttonsOf(reply))}`);
   });
 
   it('a mention inside a thread joins that thread, and a redelivery (X-Slack-Retry-Num) is handled once', async () => {
@@ -188,14 +209,20 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
   });
 
   it('two threads asking for the same job at once (deduplicated by the job layer) each get the result', async () => {
-    const [r1, r2] = await Promise.all(['C2', 'C3'].map((channel) => postSigned(serve.eventsUrl, slashCommandBody({ text: 'hostcheck agent-03', channel_id: channel, response_url: slack.responseUrl() }))));
+    const [r1, r2] = await Promise.all(
+      ['C2', 'C3'].map((channel) =>
+        postSigned(serve.eventsUrl, slashCommandBody({ text: 'hostcheck agent-03', channel_id: channel, response_url: slack.responseUrl() })),
+      ),
+    );
     assert.equal(r1?.status, 200);
     assert.equal(r2?.status, 200);
     for (const channel of ['C2', 'C3']) {
       const result = await slack.waitFor((c) => isPost(c) && c.args.channel === channel && typeof c.args.thread_ts === 'string', 30_000);
       assert.match(String(result.args.text), /agent-03 (looks healthy|has problems)/);
     }
-    const jobIds = slack.messages.filter((m) => (m.channel === 'C2' || m.channel === 'C3') && !m.threadTs).map((m) => /job `([^`]+)`/.exec(JSON.stringify(m.blocks))?.[1]);
+    const jobIds = slack.messages
+      .filter((m) => (m.channel === 'C2' || m.channel === 'C3') && !m.threadTs)
+      .map((m) => /job `([^`]+)`/.exec(JSON.stringify(m.blocks))?.[1]);
     assert.equal(new Set(jobIds).size, 1, `one job for both threads: ${jobIds.join(', ')}`);
   });
 
@@ -205,7 +232,10 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     assert.equal(res.status, 200);
     const ok = await slack.waitFor((c) => isPost(c) && /buildfix status/.test(String(c.args.text)), 10_000);
     const attempts = slack.callsTo('chat.postMessage').filter((c) => /buildfix status/.test(String(c.args.text)));
-    assert.deepEqual(attempts.map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      attempts.map((c) => c.status),
+      [429, 200],
+    );
     assert.ok(ok.at - (attempts[0]?.at ?? 0) >= 950, 'waited for Retry-After');
     assert.match(allText(slack.messages.find((m) => /buildfix status/.test(m.text))), /agent-03/, 'the live worker is listed');
   });

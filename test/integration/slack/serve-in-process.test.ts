@@ -20,14 +20,24 @@ describe('buildfix serve with in-process jobs (no REDIS_URL)', () => {
   let work: string;
 
   before(async () => {
-    goproxy = await startGoProxyFake({ modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }] });
+    goproxy = await startGoProxyFake({
+      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
+    });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-inproc-'));
     await mkdir(join(work, 'payments'));
     await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  payments:\n    url: ${join(work, 'payments')}\n`);
     serve = await startServe(
-      { BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod', SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
+      {
+        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+        GOPROXY: goproxy.url,
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=mod',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+      },
       await freePort(),
       ['--grace-ms', '500'],
     );

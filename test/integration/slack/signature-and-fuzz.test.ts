@@ -21,7 +21,15 @@ describe('buildfix serve: request verification and robustness', () => {
   before(async () => {
     slack = await startSlackApiFake();
     serve = await startServe(
-      { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, REDIS_URL, REDIS_PREFIX: prefix, GOPROXY: 'off', LOG_LEVEL: 'warn' },
+      {
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        GOPROXY: 'off',
+        LOG_LEVEL: 'warn',
+      },
       await freePort(),
       ['--grace-ms', '200'],
     );
@@ -78,7 +86,47 @@ describe('buildfix serve: request verification and robustness', () => {
   });
 
   it('acknowledges 1,000 random command texts in time, never 5xx, and stays up', async () => {
-    const words = ['diagnose', 'probe', 'modules', 'hostcheck', 'envdiff', 'restart', 'rebuild', 'rollback', 'cache', 'clear', 'warm', 'status', 'help', 'explain', 'incident', 'open', '--host', '--job', '--force', '--clean', 'payments', 'agent-03', '../../etc/passwd', '$(reboot)', '`id`', '; rm -rf /', '"quoted arg"', "'x", '“smart”', '<@U123>', '<!channel>', '&amp;', '\u0000', '\u0007', '🔥', 'ß', '\t', 'owner/repo', 'a'.repeat(70)];
+    const words = [
+      'diagnose',
+      'probe',
+      'modules',
+      'hostcheck',
+      'envdiff',
+      'restart',
+      'rebuild',
+      'rollback',
+      'cache',
+      'clear',
+      'warm',
+      'status',
+      'help',
+      'explain',
+      'incident',
+      'open',
+      '--host',
+      '--job',
+      '--force',
+      '--clean',
+      'payments',
+      'agent-03',
+      '../../etc/passwd',
+      '$(reboot)',
+      '`id`',
+      '; rm -rf /',
+      '"quoted arg"',
+      "'x",
+      '“smart”',
+      '<@U123>',
+      '<!channel>',
+      '&amp;',
+      '\u0000',
+      '\u0007',
+      '🔥',
+      'ß',
+      '\t',
+      'owner/repo',
+      'a'.repeat(70),
+    ];
     let seed = 42;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -32,7 +32,13 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
         cb();
       },
     });
-    api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger: createLogger({ destination: sink, level: 'debug' }), backoffMs: 20, maxAttempts: 3 });
+    api = new SlackApi({
+      token: 'xoxb-test-token',
+      apiUrl: slack.apiUrl,
+      logger: createLogger({ destination: sink, level: 'debug' }),
+      backoffMs: 20,
+      maxAttempts: 3,
+    });
   });
   after(async () => {
     await slack.close();
@@ -43,7 +49,10 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
     const started = Date.now();
     const posted = await api.postMessage({ channel: 'C1', text: 'hello' });
     assert.ok(Date.now() - started >= 950, 'waited about a second');
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.status),
+      [429, 200],
+    );
     assert.equal(slack.messages.length, 1);
     assert.equal(slack.messages[0]?.ts, posted.ts);
   });
@@ -51,7 +60,10 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
   it('does not wait for an unreasonable Retry-After: fails with a rate-limit error instead', async () => {
     const impatient = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger: createLogger({ level: 'silent' }), maxRetryAfterMs: 500 });
     slack.fail('chat.postMessage', { status: 429, retryAfter: 30 });
-    await assert.rejects(impatient.postMessage({ channel: 'C1', text: 'x' }), (err: unknown) => isSlackCallError(err) && err.failure.kind === 'rate-limited' && /retry after 30 s/.test(err.message));
+    await assert.rejects(
+      impatient.postMessage({ channel: 'C1', text: 'x' }),
+      (err: unknown) => isSlackCallError(err) && err.failure.kind === 'rate-limited' && /retry after 30 s/.test(err.message),
+    );
     assert.equal(slack.messages.length, 0);
   });
 
@@ -59,7 +71,10 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
     // Slack stored the message, then the answer was lost: found by its marker, not resent.
     slack.fail('chat.postMessage', { status: 500, applied: true });
     const stored = await api.postMessage({ channel: 'C1', text: 'once' });
-    assert.deepEqual(slack.callsTo('chat.postMessage').map((c) => c.status), [500]);
+    assert.deepEqual(
+      slack.callsTo('chat.postMessage').map((c) => c.status),
+      [500],
+    );
     assert.equal(slack.messages.filter((m) => m.text === 'once').length, 1);
     assert.equal(stored.ts, slack.messages.find((m) => m.text === 'once')?.ts);
     const lookup = slack.okCalls('conversations.history')[0];
@@ -70,8 +85,17 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
     // Slack did not store it: not found, posted again with the same marker.
     slack.fail('chat.postMessage', { status: 500 });
     await api.postMessage({ channel: 'C1', text: 'twice?' });
-    assert.deepEqual(slack.callsTo('chat.postMessage').slice(1).map((c) => c.status), [500, 200]);
-    const [first, second] = slack.callsTo('chat.postMessage').slice(1).map((c) => JSON.stringify(c.args.metadata));
+    assert.deepEqual(
+      slack
+        .callsTo('chat.postMessage')
+        .slice(1)
+        .map((c) => c.status),
+      [500, 200],
+    );
+    const [first, second] = slack
+      .callsTo('chat.postMessage')
+      .slice(1)
+      .map((c) => JSON.stringify(c.args.metadata));
     assert.equal(first, second, 'the same marker');
     assert.equal(slack.messages.filter((m) => m.text === 'twice?').length, 1);
 
@@ -85,13 +109,25 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
     const posted = await api.postMessage({ channel: 'C1', text: 'v1' });
     slack.fail('chat.update', { status: 503 }, { status: 500 });
     await api.update({ channel: 'C1', ts: posted.ts, text: 'v2' });
-    assert.deepEqual(slack.callsTo('chat.update').map((c) => c.status), [503, 500, 200]);
+    assert.deepEqual(
+      slack.callsTo('chat.update').map((c) => c.status),
+      [503, 500, 200],
+    );
     assert.equal(slack.messages.find((m) => m.ts === posted.ts)?.text, 'v2');
   });
 
   it('resends a post whose connection was refused (it never reached Slack)', async () => {
-    const dead = new SlackApi({ token: 'xoxb-test-token', apiUrl: `http://127.0.0.1:${await freePort()}/api/`, logger: createLogger({ level: 'silent' }), backoffMs: 10, maxAttempts: 3 });
-    await assert.rejects(dead.postMessage({ channel: 'C1', text: 'x' }), (err: unknown) => isSlackCallError(err) && err.failure.kind === 'request' && err.failure.notSent);
+    const dead = new SlackApi({
+      token: 'xoxb-test-token',
+      apiUrl: `http://127.0.0.1:${await freePort()}/api/`,
+      logger: createLogger({ level: 'silent' }),
+      backoffMs: 10,
+      maxAttempts: 3,
+    });
+    await assert.rejects(
+      dead.postMessage({ channel: 'C1', text: 'x' }),
+      (err: unknown) => isSlackCallError(err) && err.failure.kind === 'request' && err.failure.notSent,
+    );
   });
 
   it('surfaces ok:false errors with their code and a hint, without retrying', async () => {
@@ -110,7 +146,10 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
   it('uploads a file into a thread in three steps, retrying the upload itself', async () => {
     slack.fail('upload', { status: 500 });
     await api.uploadFile({ channel: 'C1', threadTs: '1700000000.000001', filename: 'report.txt', title: 'Full report', content: 'line 1\nline 2\n' });
-    assert.deepEqual(slack.calls.map((c) => `${c.method}:${c.status}`), ['files.getUploadURLExternal:200', 'upload:500', 'upload:200', 'files.completeUploadExternal:200']);
+    assert.deepEqual(
+      slack.calls.map((c) => `${c.method}:${c.status}`),
+      ['files.getUploadURLExternal:200', 'upload:500', 'upload:200', 'files.completeUploadExternal:200'],
+    );
     assert.equal(slack.uploads[0]?.content, 'line 1\nline 2\n');
     const complete = slack.callsTo('files.completeUploadExternal')[0];
     assert.equal(complete?.args.thread_ts, '1700000000.000001');
@@ -120,7 +159,10 @@ describe('SlackApi retry policy against the fake Slack Web API', () => {
   it('answers through a response_url, honouring 429, and refuses foreign URLs', async () => {
     slack.fail('response', { status: 429, retryAfter: 0 });
     await api.respond(slack.responseUrl('x1'), { response_type: 'ephemeral', text: 'only you' });
-    assert.deepEqual(slack.callsTo('response').map((c) => c.status), [429, 200]);
+    assert.deepEqual(
+      slack.callsTo('response').map((c) => c.status),
+      [429, 200],
+    );
     await assert.rejects(api.respond('http://198.51.100.7/hook', { text: 'x' }), /untrusted_response_url/);
     assert.equal(api.isTrustedResponseUrl('https://hooks.slack.com/commands/T1/1/abc'), true);
     assert.equal(api.isTrustedResponseUrl('https://hooks.slack.com.evil.example/x'), false);

@@ -40,7 +40,10 @@ describe('handleWebhook on real Redis', { timeout: 60_000 }, () => {
     const [a, b] = [await handleWebhook('github', { rawBody: body, headers }, deps), await handleWebhook('github', { rawBody: body, headers }, deps)];
     assert.equal(a.outcome?.kind, 'opened');
     assert.equal(b.outcome?.kind, 'duplicate');
-    assert.deepEqual((await store.listRecent(10)).map((i) => [i.id, i.failureCount]), [[1, 1]]);
+    assert.deepEqual(
+      (await store.listRecent(10)).map((i) => [i.id, i.failureCount]),
+      [[1, 1]],
+    );
     const seen = await keysUnder(redis, `${prefix}:webhooks:seen:`);
     assert.equal(seen.length, 2, seen.join(', '));
     assert.ok(seen.includes(`${prefix}:webhooks:seen:github:delivery:72d3162e-cc78-11e3-81ab-4c9367dc0958`));
@@ -66,7 +69,8 @@ describe('handleWebhook on real Redis', { timeout: 60_000 }, () => {
   it('ten failures of one job in a minute: one incident with a count of ten', async () => {
     const h = { 'x-buildfix-token': JENKINS_TOKEN };
     const kinds: string[] = [];
-    for (let n = 1; n <= 10; n++) kinds.push((await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 4800 + n }), headers: h }, deps)).outcome?.kind ?? '');
+    for (let n = 1; n <= 10; n++)
+      kinds.push((await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 4800 + n }), headers: h }, deps)).outcome?.kind ?? '');
     assert.deepEqual(kinds, ['opened', ...Array(9).fill('grouped')]);
     const [incident] = await store.listOpen();
     assert.equal(incident?.failureCount, 10);
@@ -84,7 +88,10 @@ describe('handleWebhook on real Redis', { timeout: 60_000 }, () => {
     );
     assert.equal(results.filter((r) => r.outcome?.kind === 'opened').length, 1);
     assert.equal(results.filter((r) => r.outcome?.kind === 'grouped').length, 9);
-    assert.deepEqual((await store.listRecent(10)).map((i) => i.failureCount), [10]);
+    assert.deepEqual(
+      (await store.listRecent(10)).map((i) => i.failureCount),
+      [10],
+    );
   });
 
   it('bad signature / wrong token: 401 and Redis holds nothing under the prefix', async () => {
@@ -125,7 +132,10 @@ describe('handleWebhook on real Redis', { timeout: 60_000 }, () => {
       const body = workflowRun();
       const headers = githubHeaders(body, { delivery: 'retry-me' });
       const r = await handleWebhook('github', { rawBody: body, headers }, failing);
-      assert.deepEqual({ status: r.status, body: r.body }, { status: 503, body: { ok: false, error: 'the incident store is unavailable; retry the delivery later' } });
+      assert.deepEqual(
+        { status: r.status, body: r.body },
+        { status: 503, body: { ok: false, error: 'the incident store is unavailable; retry the delivery later' } },
+      );
       assert.deepEqual(await keysUnder(redis, prefix), [], 'no dedup key left behind');
       const retry = await handleWebhook('github', { rawBody: body, headers }, deps);
       assert.equal(retry.outcome?.kind, 'opened');

@@ -21,7 +21,9 @@ function post(port: number, path: string, body: Buffer, headers: Record<string, 
     const req = request({ host: '127.0.0.1', port, path, method, headers: { ...headers, 'content-length': body.length } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown> }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown> }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -98,11 +100,14 @@ describe('webhook HTTP transport', { timeout: 30_000 }, () => {
     const total = 32 * 1024 * 1024;
     let sent = 0;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/webhooks/gitlab', method: 'POST', headers: { ...gitlabHeaders(), 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/webhooks/gitlab', method: 'POST', headers: { ...gitlabHeaders(), 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
       req.on('error', (err) => (sent < total ? undefined : reject(err)));
       const pump = (): void => {
         while (sent < total) {

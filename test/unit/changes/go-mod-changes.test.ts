@@ -43,10 +43,22 @@ describe('diffGoMod', () => {
     );
   });
   it('reports go, toolchain, replace and exclude changes', () => {
-    assert.deepEqual(changes.find((c) => c.kind === 'go'), { kind: 'go', subject: 'go', before: '1.21', beforeLine: 3, after: '1.22.0', line: 3 });
-    assert.deepEqual(changes.find((c) => c.kind === 'toolchain'), { kind: 'toolchain', subject: 'toolchain', after: 'go1.22.4', line: 5 });
-    assert.deepEqual(changes.find((c) => c.kind === 'replace'), { kind: 'replace', subject: 'example.com/fork', before: '=> ../fork', after: '=> example.com/fork v1.2.0', line: 12, beforeLine: 10 });
-    assert.deepEqual(changes.find((c) => c.kind === 'exclude'), { kind: 'exclude', subject: 'example.com/ledger', after: 'v1.9.7', line: 14 });
+    assert.deepEqual(
+      changes.find((c) => c.kind === 'go'),
+      { kind: 'go', subject: 'go', before: '1.21', beforeLine: 3, after: '1.22.0', line: 3 },
+    );
+    assert.deepEqual(
+      changes.find((c) => c.kind === 'toolchain'),
+      { kind: 'toolchain', subject: 'toolchain', after: 'go1.22.4', line: 5 },
+    );
+    assert.deepEqual(
+      changes.find((c) => c.kind === 'replace'),
+      { kind: 'replace', subject: 'example.com/fork', before: '=> ../fork', after: '=> example.com/fork v1.2.0', line: 12, beforeLine: 10 },
+    );
+    assert.deepEqual(
+      changes.find((c) => c.kind === 'exclude'),
+      { kind: 'exclude', subject: 'example.com/ledger', after: 'v1.9.7', line: 14 },
+    );
   });
   it('writes the line that undoes a change, or none when the fix is deleting it', () => {
     const ledger = changes.find((c) => c.subject === 'example.com/ledger' && c.kind === 'require');

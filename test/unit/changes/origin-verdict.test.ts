@@ -13,7 +13,13 @@ const report = (findings: Finding[]): DiagnosisReport => ({
   checks: [],
   facts: {},
 });
-const missing: Finding = { category: 'version-not-found', severity: 'error', message: 'example.com/ledger@v1.9.9: not found', module: 'example.com/ledger', version: 'v1.9.9' };
+const missing: Finding = {
+  category: 'version-not-found',
+  severity: 'error',
+  message: 'example.com/ledger@v1.9.9: not found',
+  module: 'example.com/ledger',
+  version: 'v1.9.9',
+};
 const disk: Finding = { category: 'disk-full', severity: 'error', message: '/var/lib/jenkins has 120 MiB free' };
 const since = (files: SinceGreen['files'], blamed?: SinceGreen['blamed']): SinceGreen => ({
   green: 'a'.repeat(40),
@@ -21,17 +27,35 @@ const since = (files: SinceGreen['files'], blamed?: SinceGreen['blamed']): Since
   source: 'Jenkins build #41',
   linear: true,
   files,
-  commits: files.length ? [{ sha: 'c'.repeat(40), shortSha: 'ccccccc', author: 'ann', subject: 'bump ledger', date: '2026-12-04T18:00:00Z', files: files.map((f) => f.path) }] : [],
+  commits: files.length
+    ? [{ sha: 'c'.repeat(40), shortSha: 'ccccccc', author: 'ann', subject: 'bump ledger', date: '2026-12-04T18:00:00Z', files: files.map((f) => f.path) }]
+    : [],
   goMod: blamed ? [blamed] : [],
   ...(blamed ? { blamed } : {}),
 });
-const goModChange = { file: 'go.mod', line: 14, kind: 'require' as const, subject: 'example.com/ledger', before: 'v1.9.8', after: 'v1.9.9', revert: 'require example.com/ledger v1.9.8', text: 'go.mod:14 example.com/ledger v1.9.8 → v1.9.9 in ccccccc by ann, "bump ledger"' };
+const goModChange = {
+  file: 'go.mod',
+  line: 14,
+  kind: 'require' as const,
+  subject: 'example.com/ledger',
+  before: 'v1.9.8',
+  after: 'v1.9.9',
+  revert: 'require example.com/ledger v1.9.8',
+  text: 'go.mod:14 example.com/ledger v1.9.8 → v1.9.9 in ccccccc by ann, "bump ledger"',
+};
 
 describe('decideOrigin', () => {
   it('code: the blamed change, with the revert line', () => {
-    const v = decideOrigin({ failing: report([missing]), sinceGreen: since([{ path: 'go.mod', status: 'M', kind: 'go' }], goModChange), greenRecheck: report([]) });
+    const v = decideOrigin({
+      failing: report([missing]),
+      sinceGreen: since([{ path: 'go.mod', status: 'M', kind: 'go' }], goModChange),
+      greenRecheck: report([]),
+    });
     assert.equal(v.verdict, 'code');
-    assert.equal(v.summary, 'Code: go.mod:14 example.com/ledger v1.9.8 → v1.9.9 in ccccccc by ann, "bump ledger". Revert to `require example.com/ledger v1.9.8`.');
+    assert.equal(
+      v.summary,
+      'Code: go.mod:14 example.com/ledger v1.9.8 → v1.9.9 in ccccccc by ann, "bump ledger". Revert to `require example.com/ledger v1.9.8`.',
+    );
   });
   it('environment/upstream: the green revision fails now too', () => {
     const v = decideOrigin({ failing: report([missing]), sinceGreen: since([]), greenRecheck: report([missing]) });

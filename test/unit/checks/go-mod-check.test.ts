@@ -7,7 +7,7 @@ import { pickFromList } from '../../../src/goproxy/resolve-query.ts';
 const head = 'module example.com/app\n\ngo 1.19\n\n';
 
 describe('readMainGoMod', () => {
-  it('an unknown directive is an invalid-go-mod error at its line, in go\'s words', () => {
+  it("an unknown directive is an invalid-go-mod error at its line, in go's words", () => {
     const { goMod, finding } = readMainGoMod(`${head}require example.com/lib v1.0.0\nfoo bar\n`);
     assert.equal(goMod.require.length, 0, 'nothing is checked past a go.mod go cannot parse');
     assert.equal(finding?.category, 'invalid-go-mod');
@@ -17,17 +17,25 @@ describe('readMainGoMod', () => {
     assert.match(finding?.fix ?? '', /line 6 of go\.mod/);
   });
 
-  it('a version that does not fit the /vN suffix: go\'s message', () => {
+  it("a version that does not fit the /vN suffix: go's message", () => {
     const { finding } = readMainGoMod(`${head}require example.com/lib/v2 v1.0.0\n`);
     assert.equal(finding?.evidence, 'go: errors parsing go.mod:\ngo.mod:5: require example.com/lib/v2: version "v1.0.0" invalid: should be v2, not v1');
   });
 
   it('non-canonical versions are queries (go 1.19 resolves them), not parse errors', () => {
-    const { goMod, finding } = readMainGoMod(`${head}require (\n\texample.com/lib v1.9\n\texample.com/other master\n)\nexclude example.com/x 1.0.0\nreplace example.com/y v1 => example.com/z v2.0\n`);
+    const { goMod, finding } = readMainGoMod(
+      `${head}require (\n\texample.com/lib v1.9\n\texample.com/other master\n)\nexclude example.com/x 1.0.0\nreplace example.com/y v1 => example.com/z v2.0\n`,
+    );
     assert.equal(finding, undefined);
     assert.deepEqual(
       goMod.versionQueries?.map((q) => `${q.verb} ${q.path} ${q.query} @${q.line}`),
-      ['require example.com/lib v1.9 @6', 'require example.com/other master @7', 'exclude example.com/x 1.0.0 @9', 'replace example.com/y v1 @10', 'replace example.com/z v2.0 @10'],
+      [
+        'require example.com/lib v1.9 @6',
+        'require example.com/other master @7',
+        'exclude example.com/x 1.0.0 @9',
+        'replace example.com/y v1 @10',
+        'replace example.com/z v2.0 @10',
+      ],
     );
     assert.equal(goMod.require[0]?.version, 'v1.9');
   });
@@ -49,7 +57,9 @@ describe('checkModulePaths', () => {
   });
 
   it('a first element without a dot, bad characters, a leading dot or dash', () => {
-    const got = paths('require (\n\texample/lib v1.0.0\n\texample.com/li~b! v1.0.0\n\texample.com/x/.hidden v1.0.0\n\t-example.com/lib v1.0.0\n\tgithub.com/ok/fine v1.0.0\n)\n').findings.map((f) => f.evidence);
+    const got = paths(
+      'require (\n\texample/lib v1.0.0\n\texample.com/li~b! v1.0.0\n\texample.com/x/.hidden v1.0.0\n\t-example.com/lib v1.0.0\n\tgithub.com/ok/fine v1.0.0\n)\n',
+    ).findings.map((f) => f.evidence);
     assert.deepEqual(got, [
       'go: example/lib@v1.0.0: malformed module path "example/lib": missing dot in first path element',
       `go: example.com/li~b!@v1.0.0: malformed module path "example.com/li~b!": invalid char '!'`,
@@ -59,7 +69,9 @@ describe('checkModulePaths', () => {
   });
 
   it('a replace to a malformed path points at the replace line; unused replaces and excludes are ignored as go does', () => {
-    const { findings } = paths('require example.com/ok v1.0.0\nreplace example.com/ok => Example.com/lib v1.0.0\nreplace Example.com/unused => example.com/ok v1.0.0\nexclude Example.com/x v1.0.0\n');
+    const { findings } = paths(
+      'require example.com/ok v1.0.0\nreplace example.com/ok => Example.com/lib v1.0.0\nreplace Example.com/unused => example.com/ok v1.0.0\nexclude Example.com/x v1.0.0\n',
+    );
     assert.equal(findings.length, 1);
     assert.equal(findings[0]?.location, 'go.mod:6');
     assert.equal(findings[0]?.evidence, `go: example.com/ok@v1.0.0: malformed module path "Example.com/lib": invalid char 'E' in first path element`);
@@ -72,7 +84,7 @@ describe('checkModulePaths', () => {
   });
 });
 
-describe('pickFromList (go\'s query matcher for vX.Y and latest)', () => {
+describe("pickFromList (go's query matcher for vX.Y and latest)", () => {
   const list = ['v1.8.0', 'v1.9.0', 'v1.9.2', 'v1.10.0-rc.1', 'v1.10.0', 'v1.11.0-beta', 'v2.0.0+incompatible'];
   it('a prefix picks the newest release with that prefix, never a lower one', () => {
     assert.equal(pickFromList('v1.9', list), 'v1.9.2');

@@ -37,8 +37,18 @@ function ctx(patch: Partial<VerdictContext> & { goproxy?: string; sum?: string; 
   };
 }
 
-const sumdbDown: Finding = { category: 'sumdb-unreachable', severity: 'error', message: 'The checksum database sum.golang.org is unreachable.', check: 'probe:direct:https://sum.golang.org' };
-const firstProxyDown: Finding = { category: 'proxy-unreachable', severity: 'error', message: 'The module proxy goproxy.corp is unreachable.', check: 'probe:direct:https://goproxy.corp' };
+const sumdbDown: Finding = {
+  category: 'sumdb-unreachable',
+  severity: 'error',
+  message: 'The checksum database sum.golang.org is unreachable.',
+  check: 'probe:direct:https://sum.golang.org',
+};
+const firstProxyDown: Finding = {
+  category: 'proxy-unreachable',
+  severity: 'error',
+  message: 'The module proxy goproxy.corp is unreachable.',
+  check: 'probe:direct:https://goproxy.corp',
+};
 
 describe('sumdb-covered', () => {
   it('both lines for every module go verifies (private ones excluded): the unreachable checksum DB is a warning', () => {
@@ -63,7 +73,10 @@ describe('routed-around', () => {
   it('the module check failed on the network too: stays an error', () => {
     const lookupFailed: Finding = { category: 'proxy-unreachable', severity: 'error', message: '2 modules could not be checked', check: 'modules' };
     const out = routedAround([firstProxyDown, lookupFailed], ctx({ goproxy: 'https://goproxy.corp,https://proxy.golang.org' }));
-    assert.deepEqual(out.map((f) => f.severity), ['error', 'error']);
+    assert.deepEqual(
+      out.map((f) => f.severity),
+      ['error', 'error'],
+    );
   });
   it('without a module check (probe only) nothing is known: unchanged', () => {
     assert.equal(routedAround([firstProxyDown], ctx({ modulesChecked: false }))[0]?.severity, 'error');
@@ -74,7 +87,10 @@ describe('nothing-to-fetch', () => {
   it('no requirement (or only local replaces): GOPROXY=off and network failures are warnings', () => {
     const c = ctx({ goModText: 'module example.com/app\n\ngo 1.19\n\nrequire example.com/a v1.0.0\n\nreplace example.com/a => ./a\n' });
     const off: Finding = { category: 'proxy-disabled', severity: 'error', message: 'GOPROXY=off', check: 'proxy-env' };
-    assert.deepEqual(nothingToFetch([off, firstProxyDown], c).map((f) => f.severity), ['warning', 'warning']);
+    assert.deepEqual(
+      nothingToFetch([off, firstProxyDown], c).map((f) => f.severity),
+      ['warning', 'warning'],
+    );
   });
   it('something to download: unchanged', () => {
     const off: Finding = { category: 'proxy-disabled', severity: 'error', message: 'GOPROXY=off', check: 'proxy-env' };
@@ -83,7 +99,12 @@ describe('nothing-to-fetch', () => {
 });
 
 describe('proxy-var-unused', () => {
-  const malformed: Finding = { category: 'proxy-config', severity: 'error', message: 'HTTP_PROXY is malformed: it has an unknown scheme "htp://".', check: 'proxy-env' };
+  const malformed: Finding = {
+    category: 'proxy-config',
+    severity: 'error',
+    message: 'HTTP_PROXY is malformed: it has an unknown scheme "htp://".',
+    check: 'proxy-env',
+  };
   it('go routes no GOPROXY request through it (https entries use HTTPS_PROXY): warning', () => {
     const c = ctx({ goproxy: 'https://proxy.golang.org', goEnv: { HTTP_PROXY: 'htp://x' } });
     assert.equal(proxyVarUnused([malformed], c)[0]?.severity, 'warning');
@@ -105,7 +126,10 @@ describe('go-sum-added and vendor-ignored', () => {
     assert.match(f?.message ?? '', /adds the missing go\.sum lines itself \(go 1\.19\.8 on this host/);
   });
   it('-mod=vendor without vendor/: go mod download ignores -mod (warning)', () => {
-    const [f] = vendorIgnored([{ category: 'vendor-missing', severity: 'error', message: 'GOFLAGS has -mod=vendor but the repository has no vendor/ directory', check: 'proxy-env' }], ctx());
+    const [f] = vendorIgnored(
+      [{ category: 'vendor-missing', severity: 'error', message: 'GOFLAGS has -mod=vendor but the repository has no vendor/ directory', check: 'proxy-env' }],
+      ctx(),
+    );
     assert.equal(f?.severity, 'warning');
     assert.match(f?.message ?? '', /ignores -mod and vendor\//);
   });
@@ -117,13 +141,19 @@ describe('orderVerdict', () => {
     const symptom: Finding = { category: 'proxy-unreachable', severity: 'error', message: '3 modules could not be checked', check: 'modules' };
     const warning: Finding = { category: 'retracted-version', severity: 'warning', message: 'retracted' };
     const ordered = orderVerdict([warning, symptom, goflags]);
-    assert.deepEqual(ordered.map((f) => f.category), ['host-environment', 'proxy-unreachable', 'retracted-version']);
+    assert.deepEqual(
+      ordered.map((f) => f.category),
+      ['host-environment', 'proxy-unreachable', 'retracted-version'],
+    );
     assert.equal(isGlobalConfigError(symptom), false);
   });
   it('applyVerdictRules keeps count and order (the checks map findings back by index)', () => {
     const input = [sumdbDown, firstProxyDown, { category: 'missing-go-sum', severity: 'error', message: 'x', check: 'go-sum' } satisfies Finding];
     const out = applyVerdictRules(input, ctx({ goproxy: 'https://goproxy.corp|https://proxy.golang.org' }));
-    assert.deepEqual(out.map((f) => f.category), input.map((f) => f.category));
+    assert.deepEqual(
+      out.map((f) => f.category),
+      input.map((f) => f.category),
+    );
   });
 });
 

@@ -24,7 +24,13 @@ describe('parseNetrc', () => {
   });
 
   it('skips macdef bodies up to the blank line and comment lines', () => {
-    const text = ['# machine commented.example password x', 'macdef init', 'machine fake.example password y', '', 'machine Real.Example login u password p'].join('\n');
+    const text = [
+      '# machine commented.example password x',
+      'macdef init',
+      'machine fake.example password y',
+      '',
+      'machine Real.Example login u password p',
+    ].join('\n');
     assert.deepEqual(parseNetrc(text), [{ machine: 'real.example', hasLogin: true, hasPassword: true }]);
   });
 

@@ -13,7 +13,10 @@ describe('probeTargetsFromGoEnv', () => {
   });
 
   it('takes every http(s) entry up to direct, skipping file:// entries', () => {
-    const targets = probeTargetsFromGoEnv({ GOPROXY: 'https://goproxy.corp.example|file:///srv/mirror,http://athens.corp.example:3000,direct,https://never.example', GOSUMDB: 'off' });
+    const targets = probeTargetsFromGoEnv({
+      GOPROXY: 'https://goproxy.corp.example|file:///srv/mirror,http://athens.corp.example:3000,direct,https://never.example',
+      GOSUMDB: 'off',
+    });
     assert.deepEqual(targets, [
       { kind: 'goproxy', url: 'https://goproxy.corp.example' },
       { kind: 'goproxy', url: 'http://athens.corp.example:3000' },

@@ -19,16 +19,47 @@ const PROXY = 'http://proxy.corp.example:3128';
 
 const rows: Row[] = [
   { name: 'an empty environment is clean', env: {}, expect: [] },
-  { name: 'a well-formed proxy setup is clean', env: { HTTPS_PROXY: PROXY, https_proxy: PROXY, HTTP_PROXY: PROXY, NO_PROXY: 'localhost,.corp.example' }, expect: [] },
+  {
+    name: 'a well-formed proxy setup is clean',
+    env: { HTTPS_PROXY: PROXY, https_proxy: PROXY, HTTP_PROXY: PROXY, NO_PROXY: 'localhost,.corp.example' },
+    expect: [],
+  },
   // malformed proxy URLs
-  { name: 'htp:// scheme', env: { HTTPS_PROXY: 'htp://proxy.corp:3128' }, expect: [{ category: 'proxy-config', severity: 'error', message: /HTTPS_PROXY is malformed: it unknown scheme "htp:\/\/"|unknown scheme "htp:\/\/"/, evidence: /^HTTPS_PROXY=htp:\/\/proxy\.corp:3128$/ }] },
+  {
+    name: 'htp:// scheme',
+    env: { HTTPS_PROXY: 'htp://proxy.corp:3128' },
+    expect: [
+      {
+        category: 'proxy-config',
+        severity: 'error',
+        message: /HTTPS_PROXY is malformed: it unknown scheme "htp:\/\/"|unknown scheme "htp:\/\/"/,
+        evidence: /^HTTPS_PROXY=htp:\/\/proxy\.corp:3128$/,
+      },
+    ],
+  },
   { name: 'missing host', env: { HTTP_PROXY: 'http://:3128' }, expect: [{ category: 'proxy-config', severity: 'error', message: /has no host/ }] },
   { name: 'missing port', env: { HTTPS_PROXY: 'http://proxy.corp' }, expect: [{ category: 'proxy-config', severity: 'warning', message: /has no port/ }] },
-  { name: 'non-numeric port', env: { HTTPS_PROXY: 'http://proxy.corp:31a8' }, expect: [{ category: 'proxy-config', severity: 'error', message: /non-numeric port "31a8"/ }] },
-  { name: 'port out of range', env: { HTTPS_PROXY: 'http://proxy.corp:99999' }, expect: [{ category: 'proxy-config', severity: 'error', message: /outside 1-65535/ }] },
+  {
+    name: 'non-numeric port',
+    env: { HTTPS_PROXY: 'http://proxy.corp:31a8' },
+    expect: [{ category: 'proxy-config', severity: 'error', message: /non-numeric port "31a8"/ }],
+  },
+  {
+    name: 'port out of range',
+    env: { HTTPS_PROXY: 'http://proxy.corp:99999' },
+    expect: [{ category: 'proxy-config', severity: 'error', message: /outside 1-65535/ }],
+  },
   { name: 'trailing space', env: { HTTPS_PROXY: 'http://proxy.corp:3128 ' }, expect: [{ category: 'proxy-config', severity: 'error', message: /whitespace/ }] },
-  { name: 'space inside the host', env: { HTTPS_PROXY: 'http://proxy .corp:3128' }, expect: [{ category: 'proxy-config', severity: 'error', message: /whitespace/ }] },
-  { name: 'no scheme is only informative', env: { HTTPS_PROXY: 'proxy.corp:3128' }, expect: [{ category: 'proxy-config', severity: 'info', message: /no scheme/ }] },
+  {
+    name: 'space inside the host',
+    env: { HTTPS_PROXY: 'http://proxy .corp:3128' },
+    expect: [{ category: 'proxy-config', severity: 'error', message: /whitespace/ }],
+  },
+  {
+    name: 'no scheme is only informative',
+    env: { HTTPS_PROXY: 'proxy.corp:3128' },
+    expect: [{ category: 'proxy-config', severity: 'info', message: /no scheme/ }],
+  },
   {
     name: 'a password in a malformed URL is masked',
     env: { HTTPS_PROXY: 'htp://bob:hunter2@proxy.corp:3128' },
@@ -46,41 +77,114 @@ const rows: Row[] = [
   {
     name: 'uppercase and lowercase proxies disagree',
     env: { HTTPS_PROXY: PROXY, https_proxy: 'http://other.corp.example:8080' },
-    expect: [{ category: 'proxy-config', severity: 'warning', message: /HTTPS_PROXY and https_proxy disagree/, evidence: /HTTPS_PROXY=http:\/\/proxy\.corp\.example:3128 · https_proxy=http:\/\/other\.corp\.example:8080/ }],
+    expect: [
+      {
+        category: 'proxy-config',
+        severity: 'warning',
+        message: /HTTPS_PROXY and https_proxy disagree/,
+        evidence: /HTTPS_PROXY=http:\/\/proxy\.corp\.example:3128 · https_proxy=http:\/\/other\.corp\.example:8080/,
+      },
+    ],
   },
-  { name: 'NO_PROXY and no_proxy with the same entries in another order agree', env: { NO_PROXY: 'a.example,b.example', no_proxy: 'b.example, a.example' }, expect: [] },
-  { name: 'NO_PROXY and no_proxy disagree', env: { NO_PROXY: 'a.example', no_proxy: 'b.example' }, expect: [{ category: 'proxy-config', severity: 'warning', message: /NO_PROXY and no_proxy disagree/ }] },
-  { name: 'an empty lowercase proxy next to an uppercase one', env: { HTTPS_PROXY: PROXY, https_proxy: '' }, expect: [{ category: 'proxy-config', severity: 'warning', message: /https_proxy is set but empty/ }] },
+  {
+    name: 'NO_PROXY and no_proxy with the same entries in another order agree',
+    env: { NO_PROXY: 'a.example,b.example', no_proxy: 'b.example, a.example' },
+    expect: [],
+  },
+  {
+    name: 'NO_PROXY and no_proxy disagree',
+    env: { NO_PROXY: 'a.example', no_proxy: 'b.example' },
+    expect: [{ category: 'proxy-config', severity: 'warning', message: /NO_PROXY and no_proxy disagree/ }],
+  },
+  {
+    name: 'an empty lowercase proxy next to an uppercase one',
+    env: { HTTPS_PROXY: PROXY, https_proxy: '' },
+    expect: [{ category: 'proxy-config', severity: 'warning', message: /https_proxy is set but empty/ }],
+  },
   // private hosts behind the proxy
   {
     name: 'GOPRIVATE host missing from NO_PROXY',
     env: { HTTPS_PROXY: PROXY, GOPRIVATE: 'git.corp.example/*', NO_PROXY: 'localhost' },
-    expect: [{ category: 'private-module-routing', severity: 'warning', message: /GOPRIVATE names git\.corp\.example but NO_PROXY does not/, evidence: /GOPRIVATE=git\.corp\.example\/\* · NO_PROXY=localhost · HTTPS_PROXY=/ }],
+    expect: [
+      {
+        category: 'private-module-routing',
+        severity: 'warning',
+        message: /GOPRIVATE names git\.corp\.example but NO_PROXY does not/,
+        evidence: /GOPRIVATE=git\.corp\.example\/\* · NO_PROXY=localhost · HTTPS_PROXY=/,
+      },
+    ],
   },
   { name: 'GOPRIVATE host covered by a NO_PROXY suffix', env: { HTTPS_PROXY: PROXY, GOPRIVATE: 'git.corp.example/*', NO_PROXY: '.corp.example' }, expect: [] },
   { name: 'GOPRIVATE host listed in NO_PROXY', env: { HTTPS_PROXY: PROXY, GOPRIVATE: 'git.corp.example', NO_PROXY: 'git.corp.example' }, expect: [] },
-  { name: 'GOPRIVATE glob host missing from NO_PROXY', env: { HTTPS_PROXY: PROXY, GOPRIVATE: '*.internal.example' }, expect: [{ category: 'private-module-routing', severity: 'warning', message: /\*\.internal\.example/ }] },
+  {
+    name: 'GOPRIVATE glob host missing from NO_PROXY',
+    env: { HTTPS_PROXY: PROXY, GOPRIVATE: '*.internal.example' },
+    expect: [{ category: 'private-module-routing', severity: 'warning', message: /\*\.internal\.example/ }],
+  },
   { name: 'GOPRIVATE on a public host needs the proxy and is fine', env: { HTTPS_PROXY: PROXY, GOPRIVATE: 'github.com/acme' }, expect: [] },
   { name: 'GOPRIVATE without any proxy is fine', env: { GOPRIVATE: 'git.corp.example' }, expect: [] },
   // GOPROXY
   { name: 'GOPROXY=off', env: { GOPROXY: 'off' }, expect: [{ category: 'proxy-disabled', severity: 'error', evidence: /^GOPROXY=off$/ }] },
-  { name: 'GOPROXY with an unsupported scheme', env: { GOPROXY: 'htp://goproxy.corp,direct' }, expect: [{ category: 'proxy-config', severity: 'error', message: /GOPROXY is invalid/ }] },
-  { name: 'GOPROXY with a token is masked', env: { GOPROXY: 'ftp://deploy:tok3n@goproxy.corp' }, expect: [{ category: 'proxy-config', severity: 'error', evidence: /deploy:\*\*\*@/ }] },
+  {
+    name: 'GOPROXY with an unsupported scheme',
+    env: { GOPROXY: 'htp://goproxy.corp,direct' },
+    expect: [{ category: 'proxy-config', severity: 'error', message: /GOPROXY is invalid/ }],
+  },
+  {
+    name: 'GOPROXY with a token is masked',
+    env: { GOPROXY: 'ftp://deploy:tok3n@goproxy.corp' },
+    expect: [{ category: 'proxy-config', severity: 'error', evidence: /deploy:\*\*\*@/ }],
+  },
   // GOFLAGS
-  { name: 'GOFLAGS with a non-flag word', env: { GOFLAGS: '-mod vendor' }, expect: [{ category: 'host-environment', severity: 'error', message: /"vendor", which is not a flag/ }] },
+  {
+    name: 'GOFLAGS with a non-flag word',
+    env: { GOFLAGS: '-mod vendor' },
+    expect: [{ category: 'host-environment', severity: 'error', message: /"vendor", which is not a flag/ }],
+  },
   // checksum DB and GOINSECURE
   { name: 'GOSUMDB=off', env: { GOSUMDB: 'off' }, expect: [{ category: 'sumdb-disabled', severity: 'warning', evidence: /^GOSUMDB=off$/ }] },
-  { name: 'GOPRIVATE=* skips the sumdb for public modules', env: { GOPRIVATE: '*' }, expect: [{ category: 'sumdb-disabled', severity: 'warning', message: /GOPRIVATE covers public modules/ }] },
-  { name: 'GOINSECURE', env: { GOINSECURE: 'git.corp.example' }, expect: [{ category: 'proxy-config', severity: 'warning', message: /GOINSECURE is set/, evidence: /^GOINSECURE=git\.corp\.example$/ }] },
+  {
+    name: 'GOPRIVATE=* skips the sumdb for public modules',
+    env: { GOPRIVATE: '*' },
+    expect: [{ category: 'sumdb-disabled', severity: 'warning', message: /GOPRIVATE covers public modules/ }],
+  },
+  {
+    name: 'GOINSECURE',
+    env: { GOINSECURE: 'git.corp.example' },
+    expect: [{ category: 'proxy-config', severity: 'warning', message: /GOINSECURE is set/, evidence: /^GOINSECURE=git\.corp\.example$/ }],
+  },
   // private modules in go.mod
   {
     name: 'private-looking modules with GOPRIVATE empty',
     env: {},
-    opts: { goModPaths: ['github.com/pkg/errors', 'git.corp.example/team/ledger', 'git.corp.example/team/money', 'golang.org/x/text', 'gopkg.in/yaml.v3', 'go.uber.org/zap', 'k8s.io/api', 'google.golang.org/grpc'] },
-    expect: [{ category: 'private-module-routing', severity: 'warning', message: /2 modules on git\.corp\.example/, evidence: /git\.corp\.example\/team\/ledger, git\.corp\.example\/team\/money · GOPRIVATE=\(unset\) · GONOSUMDB=\(unset\)/ }],
+    opts: {
+      goModPaths: [
+        'github.com/pkg/errors',
+        'git.corp.example/team/ledger',
+        'git.corp.example/team/money',
+        'golang.org/x/text',
+        'gopkg.in/yaml.v3',
+        'go.uber.org/zap',
+        'k8s.io/api',
+        'google.golang.org/grpc',
+      ],
+    },
+    expect: [
+      {
+        category: 'private-module-routing',
+        severity: 'warning',
+        message: /2 modules on git\.corp\.example/,
+        evidence: /git\.corp\.example\/team\/ledger, git\.corp\.example\/team\/money · GOPRIVATE=\(unset\) · GONOSUMDB=\(unset\)/,
+      },
+    ],
   },
   { name: 'private modules covered by GOPRIVATE', env: { GOPRIVATE: 'git.corp.example' }, opts: { goModPaths: ['git.corp.example/team/ledger'] }, expect: [] },
-  { name: 'private modules covered by GONOSUMDB and GONOPROXY', env: { GONOSUMDB: 'git.corp.example', GONOPROXY: 'git.corp.example' }, opts: { goModPaths: ['git.corp.example/team/ledger'] }, expect: [] },
+  {
+    name: 'private modules covered by GONOSUMDB and GONOPROXY',
+    env: { GONOSUMDB: 'git.corp.example', GONOPROXY: 'git.corp.example' },
+    opts: { goModPaths: ['git.corp.example/team/ledger'] },
+    expect: [],
+  },
   { name: 'only public modules', env: {}, opts: { goModPaths: ['github.com/pkg/errors', 'sigs.k8s.io/yaml', 'cloud.google.com/go/storage'] }, expect: [] },
 ];
 
@@ -146,7 +250,8 @@ describe('maskSecrets', () => {
 
 describe('isPublicModuleHost', () => {
   it('knows public hosts and their subdomains, not private ones', () => {
-    for (const h of ['github.com', 'golang.org', 'gopkg.in', 'go.uber.org', 'google.golang.org', 'k8s.io', 'sigs.k8s.io', 'go.googlesource.com']) assert.ok(isPublicModuleHost(h), h);
+    for (const h of ['github.com', 'golang.org', 'gopkg.in', 'go.uber.org', 'google.golang.org', 'k8s.io', 'sigs.k8s.io', 'go.googlesource.com'])
+      assert.ok(isPublicModuleHost(h), h);
     for (const h of ['git.corp.example', 'gitlab.acme.internal', 'example.com', 'github.com.evil.example']) assert.ok(!isPublicModuleHost(h), h);
   });
 });

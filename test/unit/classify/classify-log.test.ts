@@ -548,7 +548,10 @@ const NPM: Expectation[] = [
     module: '@payments/ledger-client',
     lines: [20, 21],
     quote: '403 Forbidden - GET https://artifactory.corp.example.com/',
-    fixMentions: ['//artifactory.corp.example.com/artifactory/api/npm/npm-virtual/:_authToken=', '@payments:registry=https://artifactory.corp.example.com/artifactory/api/npm/npm-virtual/'],
+    fixMentions: [
+      '//artifactory.corp.example.com/artifactory/api/npm/npm-virtual/:_authToken=',
+      '@payments:registry=https://artifactory.corp.example.com/artifactory/api/npm/npm-virtual/',
+    ],
   },
   {
     file: 'npm/checksum-mismatch.eintegrity.gitlab.log',
@@ -631,7 +634,10 @@ function checkExpectation(x: Expectation): void {
   assert.equal(result.module, x.module, 'module');
   assert.equal(result.version, x.version, 'version');
   for (const line of x.lines) assert.ok(result.evidenceLines.includes(line), `evidenceLines ${JSON.stringify(result.evidenceLines)} include ${line}`);
-  assert.ok(result.evidence.some((e) => e.includes(x.quote)), `evidence ${JSON.stringify(result.evidence)} quotes ${JSON.stringify(x.quote)}`);
+  assert.ok(
+    result.evidence.some((e) => e.includes(x.quote)),
+    `evidence ${JSON.stringify(result.evidence)} quotes ${JSON.stringify(x.quote)}`,
+  );
   assertEvidencePointsAtLines(result, text);
   assert.ok(result.confidence >= (x.minConfidence ?? 0.5) && result.confidence <= 1, `confidence ${result.confidence}`);
   assert.ok(!result.secondary.some((s) => s.category === result.category), 'secondary never repeats the main category');
@@ -675,7 +681,14 @@ describe('fixture coverage', () => {
       assert.ok(files.filter((f) => f.startsWith('go/') && f.includes(kind)).length >= 3, `go ${kind} fixtures`);
       assert.ok(files.filter((f) => f.startsWith('npm/') && f.includes(kind)).length >= 3, `npm ${kind} fixtures`);
     }
-    const asserted = new Set([...GO, ...NPM].map((x) => x.file).concat(ROOT_CAUSE.map((x) => x.file), SYMPTOM_ONLY.map((x) => x.file)));
+    const asserted = new Set(
+      [...GO, ...NPM]
+        .map((x) => x.file)
+        .concat(
+          ROOT_CAUSE.map((x) => x.file),
+          SYMPTOM_ONLY.map((x) => x.file),
+        ),
+    );
     for (const f of files) assert.ok(asserted.has(f), `${f} is asserted by a test`);
   });
 });
@@ -758,7 +771,11 @@ describe('root cause in logs with several errors', () => {
     it(`${x.file} → ${x.category}`, () => {
       checkExpectation(x);
       const result = classifyLog(readLog(x.file));
-      for (const c of x.secondary ?? []) assert.ok(result.secondary.some((s) => s.category === c), `secondary has ${c}: ${JSON.stringify(result.secondary)}`);
+      for (const c of x.secondary ?? [])
+        assert.ok(
+          result.secondary.some((s) => s.category === c),
+          `secondary has ${c}: ${JSON.stringify(result.secondary)}`,
+        );
     });
   }
 
@@ -766,7 +783,10 @@ describe('root cause in logs with several errors', () => {
     const result = classifyLog(readLog('go/multi/sumdb-410-private-github.gitlab.log'));
     assert.equal(result.category, 'version-not-found');
     assert.ok(result.confidence < 0.6, String(result.confidence));
-    assert.deepEqual(result.candidates?.map((c) => c.category), ['version-not-found', 'private-module-auth']);
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['version-not-found', 'private-module-auth'],
+    );
     assert.match(result.candidates?.[1]?.check ?? '', /GOPRIVATE/);
     const withPrivate = classifyLog(`GOPRIVATE=''\n${readLog('go/multi/sumdb-410-private-github.gitlab.log')}`);
     assert.equal(withPrivate.category, 'private-module-auth');
@@ -812,7 +832,10 @@ describe('root cause in logs with several errors', () => {
       ].join('\n'),
     );
     assert.equal(result.category, 'proxy-unreachable');
-    assert.deepEqual(result.secondary.map((s) => [s.category, s.line]), [['checksum-mismatch', 2]]);
+    assert.deepEqual(
+      result.secondary.map((s) => [s.category, s.line]),
+      [['checksum-mismatch', 2]],
+    );
   });
 
   it('no space left on device beats a later checksum mismatch, unzip and EOF errors', () => {
@@ -829,7 +852,9 @@ describe('root cause in logs with several errors', () => {
   });
 
   it('npm: ECONNRESET with no proxy configured is a network problem, not the corporate proxy', () => {
-    const result = classifyLog(['npm ERR! code ECONNRESET', 'npm ERR! network request to https://registry.npmjs.org/vue failed, reason: socket hang up'].join('\n'));
+    const result = classifyLog(
+      ['npm ERR! code ECONNRESET', 'npm ERR! network request to https://registry.npmjs.org/vue failed, reason: socket hang up'].join('\n'),
+    );
     assert.equal(result.category, 'proxy-unreachable');
     assert.ok(result.confidence < 0.9);
   });
@@ -837,7 +862,10 @@ describe('root cause in logs with several errors', () => {
   it('warnings are reported as secondary, never as the root cause', () => {
     const result = classifyLog(readLog('npm/unknown.lifecycle.jenkins.log'));
     assert.equal(result.category, 'unknown');
-    assert.ok(result.secondary.some((s) => s.category === 'toolchain-mismatch' && s.line === 20), JSON.stringify(result.secondary));
+    assert.ok(
+      result.secondary.some((s) => s.category === 'toolchain-mismatch' && s.line === 20),
+      JSON.stringify(result.secondary),
+    );
   });
 });
 
@@ -899,13 +927,35 @@ describe('symptom-only logs', () => {
 
 describe('single real error lines', () => {
   const cases: Array<[string, Category, string?, string?]> = [
-    ['go: github.com/Foo/bar@v1.0.0: parsing go.mod: module declares its path as: github.com/foo/bar but was required as: github.com/Foo/bar', 'module-path-mismatch', 'github.com/Foo/bar', 'v1.0.0'],
-    ['go: github.com/x/y@v1.2.0: Get "https://proxy.golang.org/github.com/x/y/@v/v1.2.0.mod": dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host', 'proxy-unreachable', 'github.com/x/y', 'v1.2.0'],
-    ['fatal: unable to access \'https://github.com/x/y/\': Received HTTP code 407 from proxy after CONNECT', 'corporate-proxy'],
-    ['go: github.com/x/y@v1.2.0: reading https://goproxy.corp/github.com/x/y/@v/v1.2.0.info: 407 Proxy Authentication Required', 'corporate-proxy', 'github.com/x/y', 'v1.2.0'],
-    ['go: github.com/x/y@v1.2.0: Get "https://proxy.golang.org/github.com/x/y/@v/v1.2.0.mod": x509: certificate signed by unknown authority', 'tls-interception'],
+    [
+      'go: github.com/Foo/bar@v1.0.0: parsing go.mod: module declares its path as: github.com/foo/bar but was required as: github.com/Foo/bar',
+      'module-path-mismatch',
+      'github.com/Foo/bar',
+      'v1.0.0',
+    ],
+    [
+      'go: github.com/x/y@v1.2.0: Get "https://proxy.golang.org/github.com/x/y/@v/v1.2.0.mod": dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host',
+      'proxy-unreachable',
+      'github.com/x/y',
+      'v1.2.0',
+    ],
+    ["fatal: unable to access 'https://github.com/x/y/': Received HTTP code 407 from proxy after CONNECT", 'corporate-proxy'],
+    [
+      'go: github.com/x/y@v1.2.0: reading https://goproxy.corp/github.com/x/y/@v/v1.2.0.info: 407 Proxy Authentication Required',
+      'corporate-proxy',
+      'github.com/x/y',
+      'v1.2.0',
+    ],
+    [
+      'go: github.com/x/y@v1.2.0: Get "https://proxy.golang.org/github.com/x/y/@v/v1.2.0.mod": x509: certificate signed by unknown authority',
+      'tls-interception',
+    ],
     ['git@github.com: Permission denied (publickey).', 'private-module-auth'],
-    ['go: git.corp.example.com/x/y@v1.0.0: reading https://goproxy.corp.example.com/git.corp.example.com/x/y/@v/list: 401 Unauthorized', 'private-module-auth', 'git.corp.example.com/x/y'],
+    [
+      'go: git.corp.example.com/x/y@v1.0.0: reading https://goproxy.corp.example.com/git.corp.example.com/x/y/@v/list: 401 Unauthorized',
+      'private-module-auth',
+      'git.corp.example.com/x/y',
+    ],
     ['verifying github.com/x/y@v1.2.3: checksum mismatch', 'checksum-mismatch', 'github.com/x/y', 'v1.2.3'],
     ['missing go.sum entry for module providing package github.com/x/y', 'missing-go-sum', 'github.com/x/y'],
     ['go: no required module provides package github.com/x/y/z; to add it:', 'missing-go-sum', 'github.com/x/y/z'],
@@ -916,22 +966,53 @@ describe('single real error lines', () => {
     ['go.mod:5: unknown directive: toolchain', 'toolchain-mismatch'],
     ['write /root/go/pkg/mod/cache/download/github.com/x/y/@v/v1.0.0.zip: no space left on device', 'disk-full'],
     ['remote: API rate limit exceeded for 203.0.113.7.', 'rate-limited'],
-    ['go: github.com/x/y@v0.0.0-00010101000000-000000000000 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory', 'replace-directive', 'github.com/x/y', 'v0.0.0-00010101000000-000000000000'],
-    ['go: github.com/x/y@v2.0.0: invalid version: module contains a go.mod file, so module path must match major version ("github.com/x/y/v2")', 'module-path-mismatch', 'github.com/x/y', 'v2.0.0'],
-    ['npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad/-/left-pad-9.9.9.tgz - Not found', 'version-not-found', 'left-pad', '9.9.9'],
+    [
+      'go: github.com/x/y@v0.0.0-00010101000000-000000000000 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory',
+      'replace-directive',
+      'github.com/x/y',
+      'v0.0.0-00010101000000-000000000000',
+    ],
+    [
+      'go: github.com/x/y@v2.0.0: invalid version: module contains a go.mod file, so module path must match major version ("github.com/x/y/v2")',
+      'module-path-mismatch',
+      'github.com/x/y',
+      'v2.0.0',
+    ],
+    [
+      'npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad/-/left-pad-9.9.9.tgz - Not found',
+      'version-not-found',
+      'left-pad',
+      '9.9.9',
+    ],
     ['npm error code ENEEDAUTH\nnpm error need auth This command requires you to be logged in to https://npm.corp.example.com/', 'registry-auth'],
-    ['npm ERR! code ECONNREFUSED\nnpm ERR! errno ECONNREFUSED\nnpm ERR! FetchError: request to https://registry.npmjs.org/chalk failed, reason: connect ECONNREFUSED 10.0.0.9:3128', 'corporate-proxy', 'chalk'],
+    [
+      'npm ERR! code ECONNREFUSED\nnpm ERR! errno ECONNREFUSED\nnpm ERR! FetchError: request to https://registry.npmjs.org/chalk failed, reason: connect ECONNREFUSED 10.0.0.9:3128',
+      'corporate-proxy',
+      'chalk',
+    ],
     [' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with package.json', 'missing-go-sum'],
     ['error Your lockfile needs to be updated, but yarn was run with `--frozen-lockfile`.', 'missing-go-sum'],
-    ['npm ERR! code ENOSPC\nnpm ERR! ENOSPC: System limit for number of file watchers reached, watch \'/app/src\'', 'unknown'],
-    ['npm ERR! code EPROTO\nnpm ERR! request to https://registry.npmjs.org/chalk failed, reason: write EPROTO 140:error:1408F10B:SSL routines:ssl3_get_record:wrong version number', 'corporate-proxy', 'chalk'],
+    ["npm ERR! code ENOSPC\nnpm ERR! ENOSPC: System limit for number of file watchers reached, watch '/app/src'", 'unknown'],
+    [
+      'npm ERR! code EPROTO\nnpm ERR! request to https://registry.npmjs.org/chalk failed, reason: write EPROTO 140:error:1408F10B:SSL routines:ssl3_get_record:wrong version number',
+      'corporate-proxy',
+      'chalk',
+    ],
     ['go: github.com/x/y@v1.0.0: parsing go.mod: unexpected module path "github.com/X/y"', 'module-path-mismatch', 'github.com/x/y', 'v1.0.0'],
-    ['go: github.com/x/y@v1.0.0: reading https://goproxy.corp/github.com/x/y/@v/v1.0.0.info: invalid character \'<\' looking for beginning of value', 'proxy-server-error', 'github.com/x/y', 'v1.0.0'],
+    [
+      "go: github.com/x/y@v1.0.0: reading https://goproxy.corp/github.com/x/y/@v/v1.0.0.info: invalid character '<' looking for beginning of value",
+      'proxy-server-error',
+      'github.com/x/y',
+      'v1.0.0',
+    ],
     [' ERR_PNPM_FETCH_503  GET https://registry.npmjs.org/x: Service Unavailable - 503', 'proxy-server-error'],
     ['go: errors parsing go.mod:\n/src/go.mod:7: require github.com/x/y: version "v1.2" invalid: must be of the form v1.2.3', 'invalid-go-mod'],
     ['go: example.com/app: go.mod:9: unknown directive: requre', 'invalid-go-mod'],
     ['go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE', 'proxy-server-error'],
-    ['go: git.corp.example.com/team/lib@v1.2.0: reading http://athens.corp.example.com/git.corp.example.com/team/lib/@v/v1.2.0.info: 404 Not Found\n\tserver response: not found: git.corp.example.com/team/lib@v1.2.0: exit status 128:\n\t\tfatal: could not read Username for \'https://git.corp.example.com\': terminal prompts disabled', 'proxy-server-error'],
+    [
+      "go: git.corp.example.com/team/lib@v1.2.0: reading http://athens.corp.example.com/git.corp.example.com/team/lib/@v/v1.2.0.info: 404 Not Found\n\tserver response: not found: git.corp.example.com/team/lib@v1.2.0: exit status 128:\n\t\tfatal: could not read Username for 'https://git.corp.example.com': terminal prompts disabled",
+      'proxy-server-error',
+    ],
   ];
   for (const [text, category, module, version] of cases) {
     it(`${category}: ${text.split('\n').at(-1)?.slice(0, 90)}`, () => {

@@ -24,7 +24,11 @@ describe('extractGoModule', () => {
     ['go: github.com/jackc/pgx/v5@v5.5.5: module lookup disabled by GOPROXY=off', 'github.com/jackc/pgx/v5', 'v5.5.5'],
     ['go: example.com/m@master: invalid version: unknown revision master', 'example.com/m', 'master'],
     // from URLs only: case-decoded, proxy path prefixes skipped
-    ['Get "https://proxy.golang.org/github.com/!azure/azure-sdk-for-go/@v/v68.0.0+incompatible.info": EOF', 'github.com/Azure/azure-sdk-for-go', 'v68.0.0+incompatible'],
+    [
+      'Get "https://proxy.golang.org/github.com/!azure/azure-sdk-for-go/@v/v68.0.0+incompatible.info": EOF',
+      'github.com/Azure/azure-sdk-for-go',
+      'v68.0.0+incompatible',
+    ],
     ['reading https://artifactory.corp/api/go/go-remote/github.com/x/y/@v/list: 401 Unauthorized', 'github.com/x/y', undefined],
     ['reading https://sum.golang.org/lookup/git.corp/team/lib@v1.0.0: 410 Gone', 'git.corp/team/lib', 'v1.0.0'],
   ];
@@ -48,7 +52,9 @@ describe('extractGoModule', () => {
   });
 
   it('finds the package named by go.sum / go.mod complaints', () => {
-    assert.deepEqual(extractGoPackage('main.go:3:2: missing go.sum entry for module providing package github.com/x/y (imported by a/b)'), { module: 'github.com/x/y' });
+    assert.deepEqual(extractGoPackage('main.go:3:2: missing go.sum entry for module providing package github.com/x/y (imported by a/b)'), {
+      module: 'github.com/x/y',
+    });
     assert.deepEqual(extractGoPackage('go: no required module provides package github.com/x/y/z; to add it:'), { module: 'github.com/x/y/z' });
   });
 });
@@ -61,7 +67,11 @@ describe('extractNpmPackage', () => {
     ['npm error Missing: @types/node@20.12.7 from lock file', '@types/node', '20.12.7'],
     ['npm ERR! 404 Not Found - GET https://registry.npmjs.org/@acme/ui/-/ui-1.2.3.tgz', '@acme/ui', '1.2.3'],
     ['npm ERR! network request to https://registry.npmjs.org/express failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org', 'express', undefined],
-    ['npm ERR! 403 403 Forbidden - GET https://artifactory.corp/artifactory/api/npm/npm-virtual/@payments%2fledger-client - denied', '@payments/ledger-client', undefined],
+    [
+      'npm ERR! 403 403 Forbidden - GET https://artifactory.corp/artifactory/api/npm/npm-virtual/@payments%2fledger-client - denied',
+      '@payments/ledger-client',
+      undefined,
+    ],
     ['npm warn EBADENGINE Unsupported engine for vite@6.0.1: wanted: {"node":">=18"} (current: {"node":"16.20.2"})', 'vite', '6.0.1'],
   ];
   for (const [line, module, version] of cases) {

@@ -20,8 +20,15 @@ describe('isProbablyBinary', () => {
 
   it('says no to text logs, including ANSI colours, CRs, tabs and UTF-8', () => {
     assert.equal(isProbablyBinary(Buffer.from('')), false);
-    assert.equal(isProbablyBinary(Buffer.from('go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/…: 404 Not Found\n\tserver response: ✓ ünïcödé 日本語\n')), false);
-    for (const file of ['npm/proxy-unreachable.enotfound.gitlab.log', 'go/version-not-found.github-actions.log', 'go/corporate-proxy.proxyconnect.jenkins.log']) {
+    assert.equal(
+      isProbablyBinary(Buffer.from('go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/…: 404 Not Found\n\tserver response: ✓ ünïcödé 日本語\n')),
+      false,
+    );
+    for (const file of [
+      'npm/proxy-unreachable.enotfound.gitlab.log',
+      'go/version-not-found.github-actions.log',
+      'go/corporate-proxy.proxyconnect.jenkins.log',
+    ]) {
       assert.equal(isProbablyBinary(readFileSync(join(LOG_DIR, file))), false, file);
     }
   });

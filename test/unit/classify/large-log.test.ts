@@ -38,12 +38,16 @@ describe('large logs', () => {
     assert.equal(result.version, 'v0.3.1');
     assert.deepEqual(result.evidenceLines, [150_001]);
     assert.equal(result.evidence[0], cause);
-    assert.deepEqual(result.secondary.map((s) => [s.category, s.line]), [['proxy-unreachable', 200_001]]);
+    assert.deepEqual(
+      result.secondary.map((s) => [s.category, s.line]),
+      [['proxy-unreachable', 200_001]],
+    );
     assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   });
 
   it('finds a root cause near the start of a ~50 MB log quickly', () => {
-    const cause = 'go: golang.org/x/text@v0.14.0: Get "https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.mod": tls: failed to verify certificate: x509: certificate signed by unknown authority';
+    const cause =
+      'go: golang.org/x/text@v0.14.0: Get "https://proxy.golang.org/golang.org/x/text/@v/v0.14.0.mod": tls: failed to verify certificate: x509: certificate signed by unknown authority';
     const text = buildLog(700_000, 12, cause);
     assert.ok(text.length > 45_000_000, `${text.length} chars`);
     const started = performance.now();

@@ -61,14 +61,17 @@ describe('normalizeLine', () => {
   });
 
   it('strips Docker BuildKit step prefixes and OBS build times, keeping the indentation after them', () => {
-    assert.equal(normalizeLine('#9 33.83 go: github.com/x/y@v1.0.0: reading https://goproxy.cn/github.com/x/y/@v/v1.0.0.zip: 404 Not Found'), 'go: github.com/x/y@v1.0.0: reading https://goproxy.cn/github.com/x/y/@v/v1.0.0.zip: 404 Not Found');
+    assert.equal(
+      normalizeLine('#9 33.83 go: github.com/x/y@v1.0.0: reading https://goproxy.cn/github.com/x/y/@v/v1.0.0.zip: 404 Not Found'),
+      'go: github.com/x/y@v1.0.0: reading https://goproxy.cn/github.com/x/y/@v/v1.0.0.zip: 404 Not Found',
+    );
     assert.equal(normalizeLine('#0 10.78 \tserver response: not found'), '\tserver response: not found');
     assert.equal(normalizeLine('[   47s] go: inconsistent vendoring in /home/abuild/x:'), 'go: inconsistent vendoring in /home/abuild/x:');
     assert.equal(normalizeLine('#9 [builder 4/6] RUN go mod download'), '#9 [builder 4/6] RUN go mod download');
   });
 
   it('leaves ordinary text alone', () => {
-    const line = "go: github.com/Foo/bar@v1.0.0: parsing go.mod: module declares its path as: github.com/foo/bar";
+    const line = 'go: github.com/Foo/bar@v1.0.0: parsing go.mod: module declares its path as: github.com/foo/bar';
     assert.equal(normalizeLine(line), line);
   });
 });

@@ -51,7 +51,11 @@ const SAMPLES: Record<string, string[]> = {
     'go.mod:5: unknown directive: toolchain',
     'compile: version "go1.22.0" does not match go tool version "go1.21.5"',
   ],
-  'npm-engine': ['npm ERR! code EBADENGINE', 'npm ERR! notsup Unsupported engine for vite@6.0.1: wanted: {"node":">=18"}', 'error vite@6.0.1: The engine "node" is incompatible with this module.'],
+  'npm-engine': [
+    'npm ERR! code EBADENGINE',
+    'npm ERR! notsup Unsupported engine for vite@6.0.1: wanted: {"node":">=18"}',
+    'error vite@6.0.1: The engine "node" is incompatible with this module.',
+  ],
   'go-proxy-off': ['go: github.com/x/y@v1.0.0: module lookup disabled by GOPROXY=off'],
   'go-vendor': [
     'main.go:3:2: cannot find module providing package github.com/x/y: import lookup disabled by -mod=vendor',
@@ -61,21 +65,51 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-toolchain-download': ['go: download go1.22.3 for linux/amd64: toolchain not available', 'go: download go1.22 for darwin/arm64: toolchain not available'],
   'pm-self-download': ['➤ YN0000: Retrieving https://repo.yarnpkg.com/4.1.0/packages/yarnpkg-cli/bin/yarn.js'],
-  'integrity-empty-body': ['error https://npm.corp/x/-/x-1.0.0.tgz: Integrity check failed for "x" (computed integrity doesn\'t match our records, got "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg== sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=")'],
-  'go-std-too-new': ['main.go:4:2: package slices is not in GOROOT (/usr/local/go/src/slices)', 'build x: cannot load embed: malformed module path "embed": missing dot in first path element'],
-  'go-replace-placeholder': ['go: k8s.io/api@v0.0.0: reading k8s.io/api/go.mod at revision v0.0.0: unknown revision v0.0.0', 'go: x.org/y@v0.0.0-00010101000000-000000000000: invalid version: unknown revision 000000000000'],
-  'go-invalid-mod': ['go: malformed module path "mylib": missing dot in first path element', 'go.mod:7: unknown directive: requires', 'go.mod:3: usage: require module/path v1.2.3'],
-  'proxy-5xx': ['reading https://goproxy.corp/x/@v/list: 502 Bad Gateway', 'npm ERR! code E503', 'go: x.org/y@v1.0.0: unexpected status (http://athens:3000/x.org/y/@v/v1.0.0.info): 500 Internal Server Error', 'error An unexpected error occurred: "https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: Request failed \\"500 Internal Server Error\\"".'],
-  'proxy-bad-answer': ['go: x.org/y@v1.0.0: unexpected status (https://goproxy.corp/x.org/y/@v/v1.0.0.mod): 400 Bad Request', 'x.org/y@v1.0.0: zip: not a valid zip file', 'x.org/y@v1.0.0: gzip: invalid header'],
-  'proxy-html-answer': ['go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE'.split('\n')[1] ?? '', 'go: x.org/y@v1.0.0: invalid version: go.mod: <html><head><title>Sign in</title>'],
+  'integrity-empty-body': [
+    'error https://npm.corp/x/-/x-1.0.0.tgz: Integrity check failed for "x" (computed integrity doesn\'t match our records, got "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg== sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=")',
+  ],
+  'go-std-too-new': [
+    'main.go:4:2: package slices is not in GOROOT (/usr/local/go/src/slices)',
+    'build x: cannot load embed: malformed module path "embed": missing dot in first path element',
+  ],
+  'go-replace-placeholder': [
+    'go: k8s.io/api@v0.0.0: reading k8s.io/api/go.mod at revision v0.0.0: unknown revision v0.0.0',
+    'go: x.org/y@v0.0.0-00010101000000-000000000000: invalid version: unknown revision 000000000000',
+  ],
+  'go-invalid-mod': [
+    'go: malformed module path "mylib": missing dot in first path element',
+    'go.mod:7: unknown directive: requires',
+    'go.mod:3: usage: require module/path v1.2.3',
+  ],
+  'proxy-5xx': [
+    'reading https://goproxy.corp/x/@v/list: 502 Bad Gateway',
+    'npm ERR! code E503',
+    'go: x.org/y@v1.0.0: unexpected status (http://athens:3000/x.org/y/@v/v1.0.0.info): 500 Internal Server Error',
+    'error An unexpected error occurred: "https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: Request failed \\"500 Internal Server Error\\"".',
+  ],
+  'proxy-bad-answer': [
+    'go: x.org/y@v1.0.0: unexpected status (https://goproxy.corp/x.org/y/@v/v1.0.0.mod): 400 Bad Request',
+    'x.org/y@v1.0.0: zip: not a valid zip file',
+    'x.org/y@v1.0.0: gzip: invalid header',
+  ],
+  'proxy-html-answer': [
+    'go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE'.split('\n')[1] ?? '',
+    'go: x.org/y@v1.0.0: invalid version: go.mod: <html><head><title>Sign in</title>',
+  ],
   'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
   'vanity-meta': [
-    'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags','go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1": x509: certificate has expired or is not yet valid', 'unrecognized import path "gopkg.in/y.v1": reading https://gopkg.in/y.v1?go-get=1: 502 Bad Gateway'],
+    'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags',
+    'go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1": x509: certificate has expired or is not yet valid',
+    'unrecognized import path "gopkg.in/y.v1": reading https://gopkg.in/y.v1?go-get=1: 502 Bad Gateway',
+  ],
   'vanity-no-meta': ['go: x.org/y/z@v1.0.0: no go-import meta tags (meta tag x.org/w did not match import path x.org/y/z)'],
   'vanity-retired-host': ["fatal: unable to access 'https://git.apache.org/thrift.git/': The requested URL returned error: 502"],
   'vanity-net': ['package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)'],
   'vanity-unrecognized': ['go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
-  'npm-offline': ['npm ERR! code ENOTCACHED', "npm ERR! request to https://registry.npmjs.org/x failed: cache mode is 'only-if-cached' but no cached response is available."],
+  'npm-offline': [
+    'npm ERR! code ENOTCACHED',
+    "npm ERR! request to https://registry.npmjs.org/x failed: cache mode is 'only-if-cached' but no cached response is available.",
+  ],
   'rate-limit': [
     'reading https://proxy.golang.org/x/@v/list: 429 Too Many Requests',
     'npm ERR! code E429',
@@ -99,7 +133,13 @@ const SAMPLES: Record<string, string[]> = {
     "fatal: repository 'https://github.com/acme/x/' not found",
   ],
   'go-proxy-auth': ['reading https://goproxy.corp/github.com/x/y/@v/list: 401 Unauthorized', 'reading https://goproxy.corp/x.org/y/@v/list: 403 Forbidden'],
-  'npm-auth': ['npm ERR! code E401', 'npm ERR! code E403', 'npm error code ENEEDAUTH', 'npm ERR! Unable to authenticate, need: Basic realm="Artifactory Realm"', 'npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@a%2fb - authentication token not provided'],
+  'npm-auth': [
+    'npm ERR! code E401',
+    'npm ERR! code E403',
+    'npm error code ENEEDAUTH',
+    'npm ERR! Unable to authenticate, need: Basic realm="Artifactory Realm"',
+    'npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@a%2fb - authentication token not provided',
+  ],
   'net-specific': [
     'dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host',
     'dial tcp 142.250.0.1:443: i/o timeout',
@@ -112,7 +152,12 @@ const SAMPLES: Record<string, string[]> = {
     'npm ERR! code ECONNREFUSED',
     'npm ERR! code EAI_AGAIN',
   ],
-  checksum: ['verifying github.com/x/y@v1.2.3: checksum mismatch', 'SECURITY ERROR', 'npm ERR! code EINTEGRITY', 'npm ERR! sha512-abc integrity checksum failed when using sha512: wanted sha512-abc but got sha512-def.'],
+  checksum: [
+    'verifying github.com/x/y@v1.2.3: checksum mismatch',
+    'SECURITY ERROR',
+    'npm ERR! code EINTEGRITY',
+    'npm ERR! sha512-abc integrity checksum failed when using sha512: wanted sha512-abc but got sha512-def.',
+  ],
   'go-module-path': [
     '\tmodule declares its path as: github.com/foo/bar',
     '\t        but was required as: github.com/Foo/bar',
@@ -120,7 +165,11 @@ const SAMPLES: Record<string, string[]> = {
     'go: github.com/x/y@v2.0.0: invalid version: module contains a go.mod file, so module path must match major version ("github.com/x/y/v2")',
   ],
   'go-replace': ['go: example.com/y@v0.0.0 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory'],
-  'go-sum-missing': ['missing go.sum entry for module providing package github.com/x/y', 'go: updates to go.sum needed, disabled by -mod=readonly', 'go: updates to go.mod needed; to update it:'],
+  'go-sum-missing': [
+    'missing go.sum entry for module providing package github.com/x/y',
+    'go: updates to go.sum needed, disabled by -mod=readonly',
+    'go: updates to go.mod needed; to update it:',
+  ],
   'npm-lockfile': [
     'npm ERR! `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync.',
     'npm error Missing: left-pad@1.3.0 from lock file',
@@ -134,9 +183,18 @@ const SAMPLES: Record<string, string[]> = {
     'go: module github.com/x/y@v1.2.0 found, but does not contain package github.com/x/y/z',
     'main.go:3:2: cannot find module providing package github.com/x/y',
   ],
-  'go-proxy-not-found': ['go: x.org/y@v1.9.9: reading https://proxy.golang.org/x.org/y/@v/v1.9.9.info: 404 Not Found', 'go: x.org/y@v1.9.9: reading file:///tmp/gp/x.org/y/@v/v1.9.9.mod: no such file or directory'],
+  'go-proxy-not-found': [
+    'go: x.org/y@v1.9.9: reading https://proxy.golang.org/x.org/y/@v/v1.9.9.info: 404 Not Found',
+    'go: x.org/y@v1.9.9: reading file:///tmp/gp/x.org/y/@v/v1.9.9.mod: no such file or directory',
+  ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
-  'npm-not-found': ['npm ERR! code E404', 'npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@9.9.9.', "npm error 404  '@acme/ledger@^2.0.0' is not in this registry.", ' ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/x: Not Found - 404'],
+  'npm-not-found': [
+    'npm ERR! code E404',
+    'npm ERR! code ETARGET',
+    'npm ERR! notarget No matching version found for left-pad@9.9.9.',
+    "npm error 404  '@acme/ledger@^2.0.0' is not in this registry.",
+    ' ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/x: Not Found - 404',
+  ],
   'net-generic': [
     'Get "https://proxy.golang.org/x/@v/list": read tcp 10.0.0.1:1234->1.2.3.4:443: read: connection reset by peer',
     'go: x.org/y@v1.0.0: unexpected EOF',
@@ -144,15 +202,24 @@ const SAMPLES: Record<string, string[]> = {
     'npm ERR! code ECONNRESET',
     'fatal: early EOF',
   ],
-  'response-auth': ["\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled", '\tIf this is a private repository, see https://golang.org/doc/faq#git_https for additional information.'],
-  'response-unrecognized-import': ['\tnot found: git.corp/x@v1.0.0: unrecognized import path "git.corp/x": https fetch: Get "https://git.corp/x?go-get=1": dial tcp: lookup git.corp: no such host'],
+  'response-auth': [
+    "\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    '\tIf this is a private repository, see https://golang.org/doc/faq#git_https for additional information.',
+  ],
+  'response-unrecognized-import': [
+    '\tnot found: git.corp/x@v1.0.0: unrecognized import path "git.corp/x": https fetch: Get "https://git.corp/x?go-get=1": dial tcp: lookup git.corp: no such host',
+  ],
   'response-not-found': ['\tnot found: github.com/x/y@v1.9.9: invalid version: unknown revision v1.9.9'],
 };
 
 describe('rules and prefilter', () => {
   it('every rule has samples', () => {
     for (const rule of RULES) assert.ok((SAMPLES[rule.id] ?? []).length > 0, `samples for ${rule.id}`);
-    for (const id of Object.keys(SAMPLES)) assert.ok(RULES.some((r) => r.id === id), `${id} is a rule`);
+    for (const id of Object.keys(SAMPLES))
+      assert.ok(
+        RULES.some((r) => r.id === id),
+        `${id} is a rule`,
+      );
   });
 
   for (const rule of RULES) {
@@ -171,7 +238,12 @@ describe('rules and prefilter', () => {
       for (const raw of readFileSync(file, 'utf8').split('\n')) {
         const text = normalizeLine(raw);
         const interesting =
-          matchRule(LOCAL_RULES, text) || matchRule(RESPONSE_RULES, text) || SYMPTOM.test(text) || CI_VERDICT.test(text) || ERROR_LOOKING.test(text) || text.includes('GOPRIVATE');
+          matchRule(LOCAL_RULES, text) ||
+          matchRule(RESPONSE_RULES, text) ||
+          SYMPTOM.test(text) ||
+          CI_VERDICT.test(text) ||
+          ERROR_LOOKING.test(text) ||
+          text.includes('GOPRIVATE');
         if (!interesting) continue;
         checked++;
         assert.ok(passesPrefilter(raw.toLowerCase()), `${file}: ${JSON.stringify(raw)}`);
@@ -181,7 +253,13 @@ describe('rules and prefilter', () => {
   });
 
   it('lets ordinary build noise through without a closer look', () => {
-    for (const line of ['go: downloading github.com/google/uuid v1.6.0', '=== RUN   TestLedger', '--- PASS: TestLedger (0.00s)', 'ok  \tgithub.com/acme/api\t0.012s', '[Pipeline] sh']) {
+    for (const line of [
+      'go: downloading github.com/google/uuid v1.6.0',
+      '=== RUN   TestLedger',
+      '--- PASS: TestLedger (0.00s)',
+      'ok  \tgithub.com/acme/api\t0.012s',
+      '[Pipeline] sh',
+    ]) {
       assert.equal(passesPrefilter(line.toLowerCase()), false, line);
     }
   });

@@ -34,7 +34,10 @@ permissions:
 
 describe('loadConfig', () => {
   it('reads the documented file shape and environment', () => {
-    const config = loadConfig({ BUILDFIX_CONFIG: '/etc/buildfix.yaml', PORT: '8080', BUILDFIX_HOST: 'agent-01', GOPROXY: 'https://goproxy.io,direct' }, files({ '/etc/buildfix.yaml': SAMPLE }));
+    const config = loadConfig(
+      { BUILDFIX_CONFIG: '/etc/buildfix.yaml', PORT: '8080', BUILDFIX_HOST: 'agent-01', GOPROXY: 'https://goproxy.io,direct' },
+      files({ '/etc/buildfix.yaml': SAMPLE }),
+    );
     assert.equal(config.repos.payments?.url, 'https://git.example.com/acme/payments.git');
     assert.deepEqual(config.agents['agent-01']?.restart, ['systemctl', 'restart', 'jenkins-agent']);
     assert.equal(config.jobs['payments/main']?.cleanParam, 'CLEAN_WORKSPACE');

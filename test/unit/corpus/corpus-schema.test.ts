@@ -35,14 +35,21 @@ describe('the real-thread corpus', () => {
     assert.ok(entries.length >= MIN_LOGS, `${entries.length} logs`);
     const go = entries.filter((e) => e.ecosystem === 'go').length;
     assert.ok(go / entries.length >= 0.7, `${go}/${entries.length} Go`);
-    for (const eco of ['npm', 'yarn', 'pnpm'] as const) assert.ok(entries.some((e) => e.ecosystem === eco), eco);
+    for (const eco of ['npm', 'yarn', 'pnpm'] as const)
+      assert.ok(
+        entries.some((e) => e.ecosystem === eco),
+        eco,
+      );
   });
 
   // No GitLab log with a settled cause was found in public threads (see the README's gaps);
   // the check covers the wrappers the corpus does have.
   it('covers the common wrappers it has logs for and includes hard cases', () => {
     for (const w of ['plain', 'docker', 'github-actions', 'jenkins', 'bazel'] as const) {
-      assert.ok(entries.some((e) => e.wrapper === w), `a ${w} log`);
+      assert.ok(
+        entries.some((e) => e.wrapper === w),
+        `a ${w} log`,
+      );
     }
     assert.ok(entries.filter((e) => e.hard).length >= 10, 'hard cases');
   });
@@ -87,7 +94,10 @@ describe('checkEntry / checkCorpus', () => {
     for (const [file, doc, expected] of cases) {
       const { entry, problems } = checkEntry(file, doc);
       assert.equal(entry, undefined, `${file} ${JSON.stringify(doc).slice(0, 80)}`);
-      assert.ok(problems.some((p) => expected.test(p)), `${expected}: ${problems.join('; ')}`);
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${expected}: ${problems.join('; ')}`,
+      );
     }
   });
 
@@ -107,10 +117,7 @@ describe('checkEntry / checkCorpus', () => {
     writeFileSync(join(dir, 'go', 'd.yaml'), 'source: [unclosed\n');
     const { entries, problems } = checkCorpus(dir);
     assert.equal(entries.length, 3);
-    assert.deepEqual(
-      problems.map((p) => p.file).sort(),
-      ['go/b.yaml', 'go/d.yaml'],
-    );
+    assert.deepEqual(problems.map((p) => p.file).sort(), ['go/b.yaml', 'go/d.yaml']);
     assert.match(problems.find((p) => p.file === 'go/b.yaml')?.message ?? '', /same source and log as go\/a.yaml/);
   });
 });

@@ -29,7 +29,14 @@ describe('dirhash h1 (go.sum hashes)', () => {
     await writeFile(join(app, 'go.mod'), 'module example.com/app\n\ngo 1.19\n\nrequire example.com/dh v1.0.0\n');
     const go = await runCommand(['go', 'mod', 'download', '-json', 'example.com/dh@v1.0.0'], {
       cwd: app,
-      env: { GOPROXY: `file://${join(work, 'proxy')}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod', GOMODCACHE: join(work, 'cache'), GOPATH: join(work, 'gopath'), HOME: work },
+      env: {
+        GOPROXY: `file://${join(work, 'proxy')}`,
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=mod',
+        GOMODCACHE: join(work, 'cache'),
+        GOPATH: join(work, 'gopath'),
+        HOME: work,
+      },
       reject: false,
       timeoutMs: 60_000,
       tailBytes: 1 << 20,

@@ -200,9 +200,7 @@ describe('parseGoMod: exclude', () => {
 
 describe('parseGoMod: retract', () => {
   it('reads single versions and closed intervals, line and block form', () => {
-    const m = parseGoMod(
-      mod('module example.com/lib', 'retract v1.0.1', 'retract [v1.1.0, v1.1.5]', 'retract (', '\tv1.2.0', '\t[v1.3.0,v1.3.2]', ')'),
-    );
+    const m = parseGoMod(mod('module example.com/lib', 'retract v1.0.1', 'retract [v1.1.0, v1.1.5]', 'retract (', '\tv1.2.0', '\t[v1.3.0,v1.3.2]', ')'));
     assert.deepEqual(
       m.retract.map((r) => [r.low, r.high, r.line]),
       [

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { isLanguageVersion, selectToolchain, switchesToDotZero, toolchainModuleVersion, type ToolchainInputs } from '../../../src/gomod/toolchain-select.ts';
 
 function sel(localVersion: string, gotoolchain: string | undefined, go?: string, toolchain?: string) {
-  const input: ToolchainInputs = { localVersion, gotoolchain, file: 'go.mod', ...(go ? { goLine: { version: go, line: 3 } } : {}), ...(toolchain ? { toolchainLine: { name: toolchain, line: 5 } } : {}) };
+  const input: ToolchainInputs = {
+    localVersion,
+    gotoolchain,
+    file: 'go.mod',
+    ...(go ? { goLine: { version: go, line: 3 } } : {}),
+    ...(toolchain ? { toolchainLine: { name: toolchain, line: 5 } } : {}),
+  };
   return selectToolchain(input);
 }
 
@@ -49,7 +55,15 @@ describe('toolchain selection (go ≥ 1.21, toolchain.Select)', () => {
   }
 
   it('knows which go versions switch a bare language version to its .0 release', () => {
-    assert.deepEqual(['1.21.0', '1.21.8', '1.21.9', '1.22.0', '1.22.3', '1.22.4', '1.23.0'].map(switchesToDotZero), [false, false, true, false, false, true, true]);
+    assert.deepEqual(['1.21.0', '1.21.8', '1.21.9', '1.22.0', '1.22.3', '1.22.4', '1.23.0'].map(switchesToDotZero), [
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('marks a language-version toolchain as one no release is named after', () => {
@@ -73,9 +87,12 @@ describe('toolchain selection (go ≥ 1.21, toolchain.Select)', () => {
     assert.deepEqual(sel('1.21.5', 'auto', '1.22.1').problems, []);
   });
 
-  it('rejects malformed GOTOOLCHAIN values with go\'s messages', () => {
+  it("rejects malformed GOTOOLCHAIN values with go's messages", () => {
     assert.equal(sel('1.21.5', 'bash', '1.21.0').problems[0]?.goMessage, 'go: invalid GOTOOLCHAIN "bash"');
-    assert.equal(sel('1.21.5', 'go1.22.0+always', '1.21.0').problems[0]?.goMessage, 'go: invalid GOTOOLCHAIN "go1.22.0+always": only version suffixes are +auto and +path');
+    assert.equal(
+      sel('1.21.5', 'go1.22.0+always', '1.21.0').problems[0]?.goMessage,
+      'go: invalid GOTOOLCHAIN "go1.22.0+always": only version suffixes are +auto and +path',
+    );
     assert.equal(sel('1.21.5', 'latest+auto', '1.21.0').problems[0]?.goMessage, 'go: invalid GOTOOLCHAIN "latest+auto": invalid minimum toolchain "latest"');
   });
 
@@ -96,9 +113,18 @@ describe('go before 1.21 (no switching, the old go.mod grammar)', () => {
   });
 
   it('matches go 1.19: a patch go line and a toolchain line are parse errors, a newer go line is not', () => {
-    assert.deepEqual(sel('1.19.8', undefined, '1.21.0').problems.map((p) => p.goMessage), ["go.mod:3: invalid go version '1.21.0': must match format 1.23"]);
-    assert.deepEqual(sel('1.20.14', undefined, '1.22rc1').problems.map((p) => p.goMessage), ["go.mod:3: invalid go version '1.22rc1': must match format 1.23"]);
-    assert.deepEqual(sel('1.19.8', undefined, '1.19', 'go1.21.3').problems.map((p) => p.goMessage), ['go.mod:5: unknown directive: toolchain']);
+    assert.deepEqual(
+      sel('1.19.8', undefined, '1.21.0').problems.map((p) => p.goMessage),
+      ["go.mod:3: invalid go version '1.21.0': must match format 1.23"],
+    );
+    assert.deepEqual(
+      sel('1.20.14', undefined, '1.22rc1').problems.map((p) => p.goMessage),
+      ["go.mod:3: invalid go version '1.22rc1': must match format 1.23"],
+    );
+    assert.deepEqual(
+      sel('1.19.8', undefined, '1.19', 'go1.21.3').problems.map((p) => p.goMessage),
+      ['go.mod:5: unknown directive: toolchain'],
+    );
     const newer = sel('1.19.8', undefined, '1.22');
     assert.equal(newer.problems.length, 1);
     assert.equal(newer.problems[0]?.downloadOk, true);
@@ -107,7 +133,10 @@ describe('go before 1.21 (no switching, the old go.mod grammar)', () => {
   it('a go ≥ 1.21 pinned to an old toolchain gets the old grammar from it', () => {
     const s = sel('1.21.5', 'go1.20.14', '1.21.0');
     assert.equal(s.toolchain, 'go1.20.14');
-    assert.deepEqual(s.problems.map((p) => p.kind), ['invalid-go-version']);
+    assert.deepEqual(
+      s.problems.map((p) => p.kind),
+      ['invalid-go-version'],
+    );
   });
 });
 

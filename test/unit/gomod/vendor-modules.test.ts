@@ -6,14 +6,17 @@ import { parseGoMod } from '../../../src/gomod/parse-go-mod.ts';
 import { checkVendorConsistency, inconsistentVendoringMessage, parseVendorModules } from '../../../src/gomod/vendor-modules.ts';
 
 const mod = (body: string, go = '1.19') => parseGoMod(`module example.com/app\n\ngo ${go}\n\n${body}`);
-const problems = (goModBody: string, modulesTxt: string, go?: string) => checkVendorConsistency(mod(goModBody, go), parseVendorModules(modulesTxt)).map((p) => `${p.module}: ${p.detail}`);
+const problems = (goModBody: string, modulesTxt: string, go?: string) =>
+  checkVendorConsistency(mod(goModBody, go), parseVendorModules(modulesTxt)).map((p) => `${p.module}: ${p.detail}`);
 
 describe('checkVendorConsistency', () => {
   it('consistent: nothing', () => {
     assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0\n## explicit; go 1.19\nexample.com/ok\n'), []);
   });
   it('a requirement not marked explicit', () => {
-    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0\nexample.com/ok\n'), ['example.com/ok@v1.0.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt']);
+    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0\nexample.com/ok\n'), [
+      'example.com/ok@v1.0.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt',
+    ]);
   });
   it('another version vendored, explicit in modules.txt but not in go.mod', () => {
     assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.1.0\n## explicit\nexample.com/ok\n'), [
@@ -22,16 +25,27 @@ describe('checkVendorConsistency', () => {
     ]);
   });
   it('replacements on either side', () => {
-    assert.deepEqual(problems('require example.com/ok v1.0.0\nreplace example.com/ok => ../ok\n', '# example.com/ok v1.0.0\n## explicit\nexample.com/ok\n'), ['example.com/ok: is replaced in go.mod, but not marked as replaced in vendor/modules.txt']);
-    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0 => ../ok\n## explicit\nexample.com/ok\n'), ['example.com/ok@v1.0.0: is marked as replaced in vendor/modules.txt, but not replaced in go.mod']);
+    assert.deepEqual(problems('require example.com/ok v1.0.0\nreplace example.com/ok => ../ok\n', '# example.com/ok v1.0.0\n## explicit\nexample.com/ok\n'), [
+      'example.com/ok: is replaced in go.mod, but not marked as replaced in vendor/modules.txt',
+    ]);
+    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0 => ../ok\n## explicit\nexample.com/ok\n'), [
+      'example.com/ok@v1.0.0: is marked as replaced in vendor/modules.txt, but not replaced in go.mod',
+    ]);
   });
   it('go < 1.14: only a version mismatch of vendored packages counts', () => {
     assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.0.0\nexample.com/ok\n', '1.13'), []);
-    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.1.0\nexample.com/ok\n', '1.13'), ['example.com/ok@v1.0.0: is explicitly required in go.mod, but vendor/modules.txt indicates example.com/ok@v1.1.0']);
+    assert.deepEqual(problems('require example.com/ok v1.0.0\n', '# example.com/ok v1.1.0\nexample.com/ok\n', '1.13'), [
+      'example.com/ok@v1.0.0: is explicitly required in go.mod, but vendor/modules.txt indicates example.com/ok@v1.1.0',
+    ]);
   });
-  it('the message is go\'s', () => {
-    const text = inconsistentVendoringMessage('/src/app', [{ module: 'example.com/ok@v1.0.0', detail: 'is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt' }]);
-    assert.equal(text, 'go: inconsistent vendoring in /src/app:\n\texample.com/ok@v1.0.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor');
+  it("the message is go's", () => {
+    const text = inconsistentVendoringMessage('/src/app', [
+      { module: 'example.com/ok@v1.0.0', detail: 'is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt' },
+    ]);
+    assert.equal(
+      text,
+      'go: inconsistent vendoring in /src/app:\n\texample.com/ok@v1.0.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt\n\n\tTo ignore the vendor directory, use -mod=readonly or -mod=mod.\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor',
+    );
   });
 });
 

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidModulePathError, checkModulePath, escapePath, escapeVersion, splitPathVersion, unescapePath, unescapeVersion } from '../../../src/goproxy/escape-path.ts';
+import {
+  InvalidModulePathError,
+  checkModulePath,
+  escapePath,
+  escapeVersion,
+  splitPathVersion,
+  unescapePath,
+  unescapeVersion,
+} from '../../../src/goproxy/escape-path.ts';
 
 describe('escapePath / unescapePath', () => {
   const table: Array<[string, string]> = [
@@ -38,7 +46,10 @@ describe('escapePath / unescapePath', () => {
   ];
   for (const [path, reason] of invalid) {
     it(`rejects ${JSON.stringify(path)}`, () => {
-      assert.throws(() => escapePath(path), (err: unknown) => err instanceof InvalidModulePathError && err.code === 'BF_INPUT' && reason.test(err.message));
+      assert.throws(
+        () => escapePath(path),
+        (err: unknown) => err instanceof InvalidModulePathError && err.code === 'BF_INPUT' && reason.test(err.message),
+      );
       assert.match(checkModulePath(path) ?? '', reason);
     });
   }
@@ -67,7 +78,11 @@ describe('escapeVersion / unescapeVersion', () => {
 
   it('rejects versions the module cache cannot hold', () => {
     for (const bad of ['', 'v1.0.0!', 'v1/2', 'v1.0.0.', '..', 'v1.0.0\n']) {
-      assert.throws(() => escapeVersion(bad), (err: unknown) => err instanceof InvalidModulePathError && /disallowed version string/.test(err.message), JSON.stringify(bad));
+      assert.throws(
+        () => escapeVersion(bad),
+        (err: unknown) => err instanceof InvalidModulePathError && /disallowed version string/.test(err.message),
+        JSON.stringify(bad),
+      );
     }
     assert.throws(() => unescapeVersion('v1.0.0-RC1'), InvalidModulePathError);
   });

@@ -32,7 +32,7 @@ describe('import path → repository without the network (vcs.go vcsPaths)', () 
     });
   }
 
-  it('rejects paths go rejects, with go\'s words', async () => {
+  it("rejects paths go rejects, with go's words", async () => {
     const short = await resolveImportPath('github.com/acme', { http: noNetwork });
     assert.deepEqual(short.ok ? undefined : [short.failure, short.message], ['bad-path', 'invalid github.com import path "github.com/acme"']);
     const suffix = await resolveImportPath('github.com/acme/lib.git', { http: noNetwork });
@@ -73,7 +73,23 @@ describe('direct-mode categories and fixes', () => {
   it('names the exact setting to change and never a public mirror', () => {
     const ssh = fixForDirectFailure('vanity:ssh-meta', { module: 'go.corp.test/lib', repoUrl: 'ssh://***@git.corp.test:2222/lib.git' }) ?? '';
     assert.match(ssh, /url\."https:\/\/git\.corp\.test\/"\.insteadOf "ssh:\/\/git@git\.corp\.test:2222\/"/);
-    for (const f of ['vanity:dns', 'vanity:connect', 'vanity:no-meta', 'vanity:govcs', 'auth', 'credentials-rejected', 'ssh-auth', 'ssh-rewrite', 'vanity:ssh-meta', 'unreachable', 'timeout', 'tls', 'error', 'git-missing', 'vcs-missing']) {
+    for (const f of [
+      'vanity:dns',
+      'vanity:connect',
+      'vanity:no-meta',
+      'vanity:govcs',
+      'auth',
+      'credentials-rejected',
+      'ssh-auth',
+      'ssh-rewrite',
+      'vanity:ssh-meta',
+      'unreachable',
+      'timeout',
+      'tls',
+      'error',
+      'git-missing',
+      'vcs-missing',
+    ]) {
       assert.ok(fixForDirectFailure(f, { module: 'go.corp.test/lib' }), `no direct fix for ${f}`);
       assert.doesNotMatch(fixForDirectFailure(f, { module: 'go.corp.test/lib' }) ?? '', /proxy\.golang\.org|goproxy\.(io|cn)/);
     }
@@ -89,11 +105,18 @@ describe('direct-mode categories and fixes', () => {
 });
 
 describe('.netrc as go and git read it', () => {
-  const text = 'machine a.test login u1 password p1\nmachine b.test\n  login u2\n  password p2\nmacdef init\nmachine c.test login x password y\n\ndefault login d password dp\nmachine after.test login z password zz\n';
+  const text =
+    'machine a.test login u1 password p1\nmachine b.test\n  login u2\n  password p2\nmacdef init\nmachine c.test login x password y\n\ndefault login d password dp\nmachine after.test login z password zz\n';
   it('keeps go\'s complete machine entries and skips macros (a "default" only ends parsing as a line\'s last token)', () => {
-    assert.deepEqual(parseNetrcLines(text).map((l) => l.machine), ['a.test', 'b.test', 'after.test']);
+    assert.deepEqual(
+      parseNetrcLines(text).map((l) => l.machine),
+      ['a.test', 'b.test', 'after.test'],
+    );
     assert.equal(basicAuthFor(parseNetrcLines(text), 'b.test'), `Basic ${Buffer.from('u2:p2').toString('base64')}`);
-    assert.deepEqual(parseNetrcLines('machine a.test login u password p\ndefault\nmachine b.test login v password q\n').map((l) => l.machine), ['a.test']);
+    assert.deepEqual(
+      parseNetrcLines('machine a.test login u password p\ndefault\nmachine b.test login v password q\n').map((l) => l.machine),
+      ['a.test'],
+    );
   });
   it('answers presence for git (which also uses the default entry)', () => {
     assert.equal(netrcHasPasswordFor('machine a.test login u password p\n', 'a.test'), true);
@@ -109,12 +132,15 @@ describe('GOVCS (vcs.go CheckGOVCS)', () => {
     assert.equal(govcsDenial('corp.test/x', 'svn', { GOPRIVATE: 'corp.test' }), undefined);
     assert.equal(govcsDenial('example.com/x', 'mod', { GOVCS: 'public:off' }), undefined);
   });
-  it('puts the user\'s rules first; the first matching rule decides', () => {
-    assert.equal(govcsDenial('corp.test/x', 'git', { GOPRIVATE: 'corp.test', GOVCS: 'corp.test:hg' }), "GOVCS disallows using git for private corp.test/x; see 'go help vcs'");
+  it("puts the user's rules first; the first matching rule decides", () => {
+    assert.equal(
+      govcsDenial('corp.test/x', 'git', { GOPRIVATE: 'corp.test', GOVCS: 'corp.test:hg' }),
+      "GOVCS disallows using git for private corp.test/x; see 'go help vcs'",
+    );
     assert.equal(govcsDenial('example.com/x', 'bzr', { GOVCS: 'example.com:bzr' }), undefined);
     assert.equal(govcsDenial('example.com/x', 'git', { GOVCS: 'public:off' }), "GOVCS disallows using git for public example.com/x; see 'go help vcs'");
   });
-  it('reports a malformed GOVCS with go\'s message', () => {
+  it("reports a malformed GOVCS with go's message", () => {
     assert.equal(govcsDenial('example.com/x', 'git', { GOVCS: 'example.com' }), 'malformed entry in GOVCS (missing colon): "example.com"');
     assert.throws(() => parseGovcs('a:git,a:hg'), /unreachable pattern in GOVCS/);
   });

@@ -68,7 +68,8 @@ describe('parseGoproxy: the go command list semantics', () => {
   it('never shows a password or token from a rejected entry', () => {
     assert.throws(
       () => parseGoproxy('ftp://user:s3cret@mirror.example'),
-      (err: unknown) => err instanceof GoEnvValueError && !err.message.includes('s3cret') && err.message.includes('user:***@') && err.entry === 'ftp://user:***@mirror.example',
+      (err: unknown) =>
+        err instanceof GoEnvValueError && !err.message.includes('s3cret') && err.message.includes('user:***@') && err.entry === 'ftp://user:***@mirror.example',
     );
     assert.throws(
       () => parseGoproxy('ftp://tok3n@mirror.example'),
@@ -101,7 +102,12 @@ describe('parseGoSumDb', () => {
 
   it('accepts "name+hash+key url" and "name+hash+key"', () => {
     const key = 'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8';
-    assert.deepEqual(parseGoSumDb(`${key} https://sumdb.corp.example/go`), { name: 'sum.golang.org', key, url: 'https://sumdb.corp.example/go', explicitUrl: true });
+    assert.deepEqual(parseGoSumDb(`${key} https://sumdb.corp.example/go`), {
+      name: 'sum.golang.org',
+      key,
+      url: 'https://sumdb.corp.example/go',
+      explicitUrl: true,
+    });
     assert.deepEqual(parseGoSumDb(key), { name: 'sum.golang.org', key, url: 'https://sum.golang.org', explicitUrl: false });
     assert.equal(parseGoSumDb('sum.golang.org https://mirror.example')?.url, 'https://mirror.example');
   });
@@ -114,7 +120,10 @@ describe('parseGoSumDb', () => {
   ];
   for (const [value, message] of bad) {
     it(`rejects GOSUMDB=${JSON.stringify(value)}`, () => {
-      assert.throws(() => parseGoSumDb(value), (err: unknown) => err instanceof GoEnvValueError && message.test(err.message));
+      assert.throws(
+        () => parseGoSumDb(value),
+        (err: unknown) => err instanceof GoEnvValueError && message.test(err.message),
+      );
     });
   }
 });

@@ -47,7 +47,10 @@ function close(f: Fake): Promise<void> {
 }
 
 function githubEvent(apiBase: string): CiEvent {
-  const payload = JSON.parse(readFileSync(new URL('github/workflow_run.completed.payload.json', FIXTURES), 'utf8')) as { workflow_run: Record<string, unknown>; repository: { full_name: string } };
+  const payload = JSON.parse(readFileSync(new URL('github/workflow_run.completed.payload.json', FIXTURES), 'utf8')) as {
+    workflow_run: Record<string, unknown>;
+    repository: { full_name: string };
+  };
   const run = payload.workflow_run;
   run.conclusion = 'failure';
   run.jobs_url = `${apiBase}/repos/${payload.repository.full_name}/actions/runs/${String(run.id)}/jobs`;
@@ -88,13 +91,16 @@ describe('CI log sources (GitHub and GitLab with API tokens)', () => {
       if (path.startsWith('/logs/')) {
         const id = path.split('/')[2]?.split('?')[0];
         res.writeHead(200, { 'content-type': 'text/plain' });
-        res.end(`${BIG_PREFIX.repeat(10)}2024-01-01T00:00:00Z job ${id} running\n##[error]go: github.com/acme/lib@v1.2.3: reading https://proxy.golang.org: 410 Gone\n`);
+        res.end(
+          `${BIG_PREFIX.repeat(10)}2024-01-01T00:00:00Z job ${id} running\n##[error]go: github.com/acme/lib@v1.2.3: reading https://proxy.golang.org: 410 Gone\n`,
+        );
         return;
       }
       res.writeHead(404).end();
     });
     github = await fake((path, headers, res) => {
-      if (headers.authorization !== `Bearer ${GH_TOKEN}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
+      if (headers.authorization !== `Bearer ${GH_TOKEN}`)
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad credentials"}');
       if (/\/actions\/runs\/\d+\/jobs/.test(path)) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -117,7 +123,10 @@ describe('CI log sources (GitHub and GitLab with API tokens)', () => {
     gitlab = await fake((path, headers, res) => {
       if (headers['private-token'] !== GL_TOKEN) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"401 Unauthorized"}');
       const m = /^\/api\/v4\/projects\/1\/jobs\/(\d+)\/trace$/.exec(path);
-      if (m) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(`Running with gitlab-runner\n$ go test ./...\nERROR: Job failed: exit code 1 (job ${m[1]})\n`);
+      if (m)
+        return void res
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(`Running with gitlab-runner\n$ go test ./...\nERROR: Job failed: exit code 1 (job ${m[1]})\n`);
       res.writeHead(404).end();
     });
   });

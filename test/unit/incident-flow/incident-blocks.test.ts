@@ -32,7 +32,9 @@ interface AnyBlock {
 }
 
 function texts(blocks: unknown[]): string {
-  return (blocks as AnyBlock[]).map((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : e.text.text))].join('\n')).join('\n');
+  return (blocks as AnyBlock[])
+    .map((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : e.text.text))].join('\n'))
+    .join('\n');
 }
 
 function buttons(blocks: unknown[]): NonNullable<AnyBlock['elements']> {
@@ -46,7 +48,17 @@ async function ciIncident(failures: number): Promise<{ store: MemoryIncidentStor
   for (let n = 0; n < failures; n++) {
     clock.advance(60_000);
     const f = failure(4812 + n);
-    id = (await store.recordCiFailure({ ...f, data: { ...f.data, url: f.source.buildUrl, logUrl: `${f.source.buildUrl}consoleText`, firstErrorLine: 'go: example.com/ledger@v1.9.9: 404 <Not Found> & more' } })).incident.id;
+    id = (
+      await store.recordCiFailure({
+        ...f,
+        data: {
+          ...f.data,
+          url: f.source.buildUrl,
+          logUrl: `${f.source.buildUrl}consoleText`,
+          firstErrorLine: 'go: example.com/ledger@v1.9.9: 404 <Not Found> & more',
+        },
+      })
+    ).incident.id;
   }
   await store.attachThread(id, 'CINC', '1767233402.000100');
   const incident = await store.get(id);
@@ -76,13 +88,19 @@ describe('the CI alert', () => {
     const { store, incident, timeline } = await ciIncident(1);
     const one = renderIncidentAlert(incident, alertFactsFrom(timeline));
     assert.match(one.text, /— 1 failure · incident #1$/);
-    assert.deepEqual(buttons(one.blocks).map((b) => b.action_id), [ACTION_INCIDENT_COMMANDER]);
+    assert.deepEqual(
+      buttons(one.blocks).map((b) => b.action_id),
+      [ACTION_INCIDENT_COMMANDER],
+    );
 
     const green = await store.recordCiRecovery({ pipelineKey: 'jenkins:payments/main', text: 'payments/main #4813 SUCCESS' });
     assert.ok(green);
     const offered = renderIncidentAlert(green, alertFactsFrom(await store.timeline(green.id)));
     assert.match(offered.text, /\(green again\)$/);
-    assert.deepEqual(buttons(offered.blocks).map((b) => b.action_id), [ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_RESOLVE]);
+    assert.deepEqual(
+      buttons(offered.blocks).map((b) => b.action_id),
+      [ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_RESOLVE],
+    );
 
     const { incident: resolved } = await store.resolve(green.id, { by: 'U1' });
     const done = renderIncidentAlert(resolved, alertFactsFrom(await store.timeline(resolved.id)));
@@ -112,7 +130,8 @@ describe('the CI alert', () => {
 describe('incident buttons', () => {
   it('carry the incident id only, and anything else decodes to nothing', () => {
     assert.equal(decodeIncidentButton(encodeIncidentButton(12)), 12);
-    for (const raw of [undefined, '', 'x', '{"v":2,"i":1}', '{"v":1,"i":-1}', '{"v":1,"i":"1"}', `{"v":1,"i":1,"pad":"${'x'.repeat(200)}"}`]) assert.equal(decodeIncidentButton(raw), undefined, String(raw));
+    for (const raw of [undefined, '', 'x', '{"v":2,"i":1}', '{"v":1,"i":-1}', '{"v":1,"i":"1"}', `{"v":1,"i":1,"pad":"${'x'.repeat(200)}"}`])
+      assert.equal(decodeIncidentButton(raw), undefined, String(raw));
     assert.ok(INCIDENT_ACTION_PATTERN.test(ACTION_INCIDENT_COMMANDER) && INCIDENT_ACTION_PATTERN.test(ACTION_INCIDENT_RESOLVE));
     assert.ok(!INCIDENT_ACTION_PATTERN.test('bf-run-0'));
   });
@@ -128,17 +147,33 @@ describe('incident buttons', () => {
         message: { ts: '1700.0002', ...(threadTs ? { thread_ts: threadTs } : {}) },
         actions: [],
       }) as unknown as BlockAction<ButtonAction>;
-    const action = (actionId: string, value: string) => ({ type: 'button', action_id: actionId, value, action_ts: '1', block_id: 'b', text: { type: 'plain_text', text: 'x' } }) as ButtonAction;
+    const action = (actionId: string, value: string) =>
+      ({ type: 'button', action_id: actionId, value, action_ts: '1', block_id: 'b', text: { type: 'plain_text', text: 'x' } }) as ButtonAction;
 
     const take = incidentActionTask(body(ACTION_INCIDENT_COMMANDER, ''), action(ACTION_INCIDENT_COMMANDER, encodeIncidentButton(7)));
-    assert.deepEqual(take, { kind: 'mention', eventId: 'incident-button:trig.1', channel: 'CINC', user: 'UANN0001', text: 'incident role commander UANN0001 #7', ts: '1700.0002', threadTs: '1700.0002' });
-    assert.deepEqual(parseCommand(take?.kind === 'mention' ? take.text : ''), { kind: 'incident', action: { op: 'role', role: 'commander', user: 'UANN0001', ref: 7 } });
+    assert.deepEqual(take, {
+      kind: 'mention',
+      eventId: 'incident-button:trig.1',
+      channel: 'CINC',
+      user: 'UANN0001',
+      text: 'incident role commander UANN0001 #7',
+      ts: '1700.0002',
+      threadTs: '1700.0002',
+    });
+    assert.deepEqual(parseCommand(take?.kind === 'mention' ? take.text : ''), {
+      kind: 'incident',
+      action: { op: 'role', role: 'commander', user: 'UANN0001', ref: 7 },
+    });
 
     const resolve = incidentActionTask(body(ACTION_INCIDENT_RESOLVE, '', 'URAJ0002', '1700.0001'), action(ACTION_INCIDENT_RESOLVE, encodeIncidentButton(7)));
     assert.equal(resolve?.kind === 'mention' ? resolve.threadTs : '', '1700.0001', 'a button inside the thread joins the thread');
     assert.deepEqual(parseCommand(resolve?.kind === 'mention' ? resolve.text : ''), { kind: 'incident', action: { op: 'resolve', ref: 7 } });
 
-    assert.equal(incidentActionTask(body(ACTION_INCIDENT_COMMANDER, ''), action(ACTION_INCIDENT_COMMANDER, '{"v":1,"k":"remedy","c":"restart agent-03"}')), undefined, 'a foreign value does nothing');
+    assert.equal(
+      incidentActionTask(body(ACTION_INCIDENT_COMMANDER, ''), action(ACTION_INCIDENT_COMMANDER, '{"v":1,"k":"remedy","c":"restart agent-03"}')),
+      undefined,
+      'a foreign value does nothing',
+    );
     assert.equal(incidentActionTask(body(ACTION_INCIDENT_COMMANDER, '', 'not a user'), action(ACTION_INCIDENT_COMMANDER, encodeIncidentButton(7))), undefined);
   });
 });
@@ -179,11 +214,20 @@ describe('the archive message', () => {
 
   it('escapes timeline text whole; only the stored user of a role change and the channel of an alert stay live', () => {
     const at = '2026-01-01T00:00:00.000Z';
-    assert.equal(timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001>', data: { role: 'commander', user: 'UANN0001' } }), 'commander: <@UANN0001>');
+    assert.equal(
+      timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001>', data: { role: 'commander', user: 'UANN0001' } }),
+      'commander: <@UANN0001>',
+    );
     assert.equal(timelineText({ at, by: 'ci', kind: 'alert', text: 'alert posted in <#CINC>', data: { channel: 'CINC' } }), 'alert posted in <#CINC>');
     // A note (or a CI field) naming someone is text, not a ping.
-    assert.equal(timelineText({ at, by: 'U1', kind: 'note', text: 'ping <@UANN0001> <#CINC> & <b> <!channel> <https://evil|docs>' }), 'ping &lt;@UANN0001&gt; &lt;#CINC&gt; &amp; &lt;b&gt; &lt;!channel&gt; &lt;https://evil|docs&gt;');
+    assert.equal(
+      timelineText({ at, by: 'U1', kind: 'note', text: 'ping <@UANN0001> <#CINC> & <b> <!channel> <https://evil|docs>' }),
+      'ping &lt;@UANN0001&gt; &lt;#CINC&gt; &amp; &lt;b&gt; &lt;!channel&gt; &lt;https://evil|docs&gt;',
+    );
     // A role entry only revives its own stored user, not another one smuggled into the text.
-    assert.equal(timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001> <@UEVIL0001>', data: { role: 'commander', user: 'UANN0001' } }), 'commander: <@UANN0001> &lt;@UEVIL0001&gt;');
+    assert.equal(
+      timelineText({ at, by: 'U1', kind: 'role', text: 'commander: <@UANN0001> <@UEVIL0001>', data: { role: 'commander', user: 'UANN0001' } }),
+      'commander: <@UANN0001> &lt;@UEVIL0001&gt;',
+    );
   });
 });

@@ -47,14 +47,35 @@ function report(ok: boolean): DiagnosisReport {
     startedAt: '2026-01-01T02:10:00.000Z',
     durationMs: 900,
     ok,
-    findings: ok ? [] : [{ category: 'version-not-found', severity: 'error', message: 'example.com/ledger v1.9.9 does not exist on any proxy', module: 'example.com/ledger', version: 'v1.9.9', fix: 'Pin v1.9.8.' }],
+    findings: ok
+      ? []
+      : [
+          {
+            category: 'version-not-found',
+            severity: 'error',
+            message: 'example.com/ledger v1.9.9 does not exist on any proxy',
+            module: 'example.com/ledger',
+            version: 'v1.9.9',
+            fix: 'Pin v1.9.8.',
+          },
+        ],
     checks: [],
     facts: {},
   };
 }
 
 function outcome(ok: boolean): JobOutcome {
-  return { ok: true, jobId: 'diagnose-1', name: 'diagnose', durationMs: 900, attempts: 1, steps: [], finishedAt: '2026-01-01T02:10:01.000Z', host: 'agent-03', result: { report: report(ok) } };
+  return {
+    ok: true,
+    jobId: 'diagnose-1',
+    name: 'diagnose',
+    durationMs: 900,
+    attempts: 1,
+    steps: [],
+    finishedAt: '2026-01-01T02:10:01.000Z',
+    host: 'agent-03',
+    result: { report: report(ok) },
+  };
 }
 
 describe('which incident a terminal command means', () => {
@@ -62,7 +83,10 @@ describe('which incident a terminal command means', () => {
     const store = new MemoryIncidentStore();
     const service = new IncidentService({ store, config, logger });
     const { surface, output } = terminal();
-    await assert.rejects(service.handle(incidentAction('incident note x'), ME, surface), (err) => isBuildfixError(err) && err.code === 'BF_INPUT' && /No incident is open\. `incident open <title>` starts one/.test(err.message));
+    await assert.rejects(
+      service.handle(incidentAction('incident note x'), ME, surface),
+      (err) => isBuildfixError(err) && err.code === 'BF_INPUT' && /No incident is open\. `incident open <title>` starts one/.test(err.message),
+    );
 
     await service.handle(incidentAction('incident open proxy down'), ME, surface);
     assert.match(output(), /Incident #1 opened: proxy down\nNo commander yet/);
@@ -70,7 +94,14 @@ describe('which incident a terminal command means', () => {
     assert.equal((await store.get(1))?.status, 'identified');
 
     await service.handle(incidentAction('incident open sumdb down'), ME, surface);
-    await assert.rejects(service.handle(incidentAction('incident note y'), ME, surface), (err) => isBuildfixError(err) && /2 incidents are open here: name one/.test(err.message) && /#1 identified · sev2 · proxy down/.test(err.message) && /#2 investigating/.test(err.message));
+    await assert.rejects(
+      service.handle(incidentAction('incident note y'), ME, surface),
+      (err) =>
+        isBuildfixError(err) &&
+        /2 incidents are open here: name one/.test(err.message) &&
+        /#1 identified · sev2 · proxy down/.test(err.message) &&
+        /#2 investigating/.test(err.message),
+    );
     await service.handle(incidentAction('incident note #2 y'), ME, surface);
     assert.ok((await store.timeline(2)).some((e) => e.kind === 'note' && e.text === 'y' && e.by === 'local:ann'));
     await assert.rejects(service.handle(incidentAction('incident note #9 z'), ME, surface), /incident #9 not found/);
@@ -116,7 +147,10 @@ describe('the timeline recorder', () => {
     );
     assert.equal(timeline[2]?.text, 'modules … checking 1 modules');
     assert.equal(timeline[3]?.text, 'modules ✗ 1 missing (33 ms)');
-    assert.match(timeline[4]?.text ?? '', /^diagnose payments on agent-03: root cause version-not-found \(example\.com\/ledger v1\.9\.9\) — .* Fix: Pin v1\.9\.8\. \(900 ms\)$/);
+    assert.match(
+      timeline[4]?.text ?? '',
+      /^diagnose payments on agent-03: root cause version-not-found \(example\.com\/ledger v1\.9\.9\) — .* Fix: Pin v1\.9\.8\. \(900 ms\)$/,
+    );
     assert.deepEqual((await store.get(1))?.rootCause?.category, 'version-not-found');
     assert.equal((await store.get(1))?.status, 'identified');
   });
@@ -124,7 +158,10 @@ describe('the timeline recorder', () => {
   it('a failing diagnosis with no incident open opens one; a passing one does not; with its Jenkins job incident open it joins that', async () => {
     const store = new MemoryIncidentStore();
     // A terminal surface opens incidents by itself only when the config asks (incidents.autoOpen).
-    const withJob = loadConfig({ BUILDFIX_CONFIG: 'x.yaml' }, { readFile: () => 'repos:\n  payments:\n    url: /src/payments\n    job: payments/main\nincidents:\n  autoOpen: true\n' });
+    const withJob = loadConfig(
+      { BUILDFIX_CONFIG: 'x.yaml' },
+      { readFile: () => 'repos:\n  payments:\n    url: /src/payments\n    job: payments/main\nincidents:\n  autoOpen: true\n' },
+    );
     const service = new IncidentService({ store, config: withJob, logger });
     const { surface, output } = terminal();
 
@@ -138,7 +175,10 @@ describe('the timeline recorder', () => {
     await service.onCommand(red, ME, surface);
     await service.onJobOutcome(red, outcome(false), ME, surface);
     // In the terminal the one open incident (the CI one) is attached to from the start.
-    assert.deepEqual((await store.listOpen()).map((i) => i.id), [ci.id]);
+    assert.deepEqual(
+      (await store.listOpen()).map((i) => i.id),
+      [ci.id],
+    );
     assert.ok((await store.timeline(ci.id)).some((e) => e.kind === 'command' && e.text === 'diagnose payments'));
 
     await store.resolve(ci.id, { by: 'local:ann' });
@@ -156,15 +196,47 @@ describe('the timeline recorder', () => {
 
   it('describes failed jobs and check results in one line', () => {
     const cmd = parseCommand('hostcheck agent-03');
-    const failed: JobOutcome = { ok: false, jobId: 'h-1', name: 'host-check', durationMs: 1500, attempts: 1, steps: [], finishedAt: '', host: 'agent-03', error: { code: 'BF_TIMEOUT', message: 'no worker answered' } };
+    const failed: JobOutcome = {
+      ok: false,
+      jobId: 'h-1',
+      name: 'host-check',
+      durationMs: 1500,
+      attempts: 1,
+      steps: [],
+      finishedAt: '',
+      host: 'agent-03',
+      error: { code: 'BF_TIMEOUT', message: 'no worker answered' },
+    };
     assert.equal(describeJobOutcome(cmd, failed), 'hostcheck agent-03 failed on agent-03: no worker answered (2 s)');
-    const checks: JobOutcome = { ok: true, jobId: 'h-2', name: 'host-check', durationMs: 20, attempts: 1, steps: [], finishedAt: '', host: 'agent-03', result: { ok: false, checks: [{ status: 'fail', title: 'disk' }, { status: 'pass', title: 'go' }] } };
+    const checks: JobOutcome = {
+      ok: true,
+      jobId: 'h-2',
+      name: 'host-check',
+      durationMs: 20,
+      attempts: 1,
+      steps: [],
+      finishedAt: '',
+      host: 'agent-03',
+      result: {
+        ok: false,
+        checks: [
+          { status: 'fail', title: 'disk' },
+          { status: 'pass', title: 'go' },
+        ],
+      },
+    };
     assert.equal(describeJobOutcome(cmd, checks), 'hostcheck agent-03 on agent-03: 1 of 2 checks failed (disk) (20 ms)');
   });
 });
 
 describe('CI diagnosis helpers', () => {
-  const repos = loadConfig({ BUILDFIX_CONFIG: 'x.yaml' }, { readFile: () => 'repos:\n  payments:\n    url: https://github.com/acme/payments.git\n    job: team/payments/main\n  ledger:\n    url: git@gitlab.example.com:fin/ledger.git\n' });
+  const repos = loadConfig(
+    { BUILDFIX_CONFIG: 'x.yaml' },
+    {
+      readFile: () =>
+        'repos:\n  payments:\n    url: https://github.com/acme/payments.git\n    job: team/payments/main\n  ledger:\n    url: git@gitlab.example.com:fin/ledger.git\n',
+    },
+  );
 
   it('maps a pipeline to the configured repo it builds', () => {
     assert.equal(repoForPipeline('jenkins:team/payments/main', repos), 'payments');
@@ -177,10 +249,25 @@ describe('CI diagnosis helpers', () => {
   });
 
   it('without a way to read the log, says why and falls back to the first error line', async () => {
-    const event: CiEvent = { source: 'github', eventType: 'workflow_run', pipelineKey: 'github:acme/payments:CI:main', job: 'acme/payments', runId: '1', status: 'failure', outcome: 'failure', eventKey: 'k', label: 'acme/payments CI #7 on main', logUrl: 'https://api.github.com/repos/acme/payments/actions/runs/1/logs', firstErrorLine: 'go: example.com/ledger@v1.9.9: 404 Not Found' };
+    const event: CiEvent = {
+      source: 'github',
+      eventType: 'workflow_run',
+      pipelineKey: 'github:acme/payments:CI:main',
+      job: 'acme/payments',
+      runId: '1',
+      status: 'failure',
+      outcome: 'failure',
+      eventKey: 'k',
+      label: 'acme/payments CI #7 on main',
+      logUrl: 'https://api.github.com/repos/acme/payments/actions/runs/1/logs',
+      firstErrorLine: 'go: example.com/ledger@v1.9.9: 404 Not Found',
+    };
     const gh = await fetchBuildLog(event, {});
     assert.equal(gh.text, 'go: example.com/ledger@v1.9.9: 404 Not Found');
-    assert.match(gh.note ?? '', /reads GitHub logs only with an API token, and none is configured; the log is on GitHub \(https:\/\/api\.github\.com\/repos\/acme\/payments\/actions\/runs\/1\/logs\)/);
+    assert.match(
+      gh.note ?? '',
+      /reads GitHub logs only with an API token, and none is configured; the log is on GitHub \(https:\/\/api\.github\.com\/repos\/acme\/payments\/actions\/runs\/1\/logs\)/,
+    );
     const jenkins = await fetchBuildLog({ ...event, source: 'jenkins', job: 'payments/main', buildNumber: 4812 }, {});
     assert.match(jenkins.note ?? '', /JENKINS_URL is not set/);
     const nothing = await fetchBuildLog({ ...event, firstErrorLine: undefined } as CiEvent, {});

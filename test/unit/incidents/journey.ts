@@ -3,7 +3,10 @@ import type { IncidentStore } from '../../../src/incidents/incident-store.ts';
 import { failure, type TestClock } from './store-contract.ts';
 
 export async function playJourneyOne(store: IncidentStore, clock: TestClock): Promise<number> {
-  const { incident } = await store.recordCiFailure({ ...failure(4812), text: 'payments/main #4812 FAILURE (commit 9f3c2e1) — first error: go: example.com/ledger@v1.9.9: 404 Not Found' });
+  const { incident } = await store.recordCiFailure({
+    ...failure(4812),
+    text: 'payments/main #4812 FAILURE (commit 9f3c2e1) — first error: go: example.com/ledger@v1.9.9: 404 Not Found',
+  });
   const id = incident.id;
   clock.advance(2_000);
   await store.attachThread(id, 'C-INCIDENT', '1767233402.000100');
@@ -13,7 +16,11 @@ export async function playJourneyOne(store: IncidentStore, clock: TestClock): Pr
   clock.advance(4_000);
   await store.appendTimeline(id, { by: 'buildfix', kind: 'job-progress', text: 'agent-03: proxy.golang.org ✓ 38 ms · sum.golang.org ✓ 41 ms' });
   clock.advance(2_000);
-  await store.appendTimeline(id, { by: 'buildfix', kind: 'job-result', text: 'Root cause: version-not-found | example.com/ledger v1.9.9\nFix: pin v1.9.8 (go.mod line 14)' });
+  await store.appendTimeline(id, {
+    by: 'buildfix',
+    kind: 'job-result',
+    text: 'Root cause: version-not-found | example.com/ledger v1.9.9\nFix: pin v1.9.8 (go.mod line 14)',
+  });
   await store.setRootCause(id, { category: 'version-not-found', text: 'example.com/ledger v1.9.9 does not exist on any proxy' }, 'buildfix');
   for (const n of [4813, 4814, 4815]) {
     clock.advance(180_000);

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
-import { buildIncidentReport, formatDuration, incidentReportFileName, renderIncidentReport, type IncidentReport } from '../../../src/incidents/render-incident-report.ts';
+import {
+  buildIncidentReport,
+  formatDuration,
+  incidentReportFileName,
+  renderIncidentReport,
+  type IncidentReport,
+} from '../../../src/incidents/render-incident-report.ts';
 import { playJourneyOne } from './journey.ts';
 import { testClock } from './store-contract.ts';
 
@@ -51,14 +57,30 @@ describe('renderIncidentReport', () => {
     assert.equal(report.timeToRecoverMs, 1_179_000);
     assert.deepEqual(report.roles, { commander: 'U-ANN', engineer: 'U-RAJ' });
     assert.equal(report.timeline.length, timeline.length);
-    assert.deepEqual(report.timeline.map((e) => e.text), timeline.map((e) => e.text));
-    assert.deepEqual(report.actions.map((e) => e.kind), ['command', 'job-result']);
+    assert.deepEqual(
+      report.timeline.map((e) => e.text),
+      timeline.map((e) => e.text),
+    );
+    assert.deepEqual(
+      report.actions.map((e) => e.kind),
+      ['command', 'job-result'],
+    );
     assert.deepEqual(report, JSON.parse(JSON.stringify(buildIncidentReport(incident, timeline))));
   });
 
   it('an open incident: no recovery time yet, "not recorded" diagnosis, table cells escaped', () => {
     const md = renderIncidentReport(
-      { id: 3, title: 'a | b', source: { ci: 'manual' }, status: 'investigating', severity: 'sev3', roles: {}, failureCount: 0, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'U1' },
+      {
+        id: 3,
+        title: 'a | b',
+        source: { ci: 'manual' },
+        status: 'investigating',
+        severity: 'sev3',
+        roles: {},
+        failureCount: 0,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        createdBy: 'U1',
+      },
       [{ at: '2026-01-01T00:00:00.000Z', by: 'U1', kind: 'status', text: 'incident opened: a | b' }],
       'md',
     );
@@ -71,7 +93,17 @@ describe('renderIncidentReport', () => {
 
   it('redacts JSON string by string, keeping it valid JSON', () => {
     const json = renderIncidentReport(
-      { id: 1, title: 't', source: { ci: 'manual' }, status: 'investigating', severity: 'sev2', roles: {}, failureCount: 0, createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'U1' },
+      {
+        id: 1,
+        title: 't',
+        source: { ci: 'manual' },
+        status: 'investigating',
+        severity: 'sev2',
+        roles: {},
+        failureCount: 0,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        createdBy: 'U1',
+      },
       [{ at: '2026-01-01T00:00:00.000Z', by: 'U1', kind: 'note', text: 'password hunter2", "x": "y' }],
       'json',
     );

@@ -27,7 +27,14 @@ export function failure(n: number, pipelineKey = 'jenkins:payments/main'): CiFai
   return {
     pipelineKey,
     title: `payments/main #${n} failed`,
-    source: { ci: 'jenkins', job: 'payments/main', branch: 'main', commit: '9f3c2e1', buildUrl: `https://ci.example.test/job/payments/job/main/${n}/`, buildNumber: n },
+    source: {
+      ci: 'jenkins',
+      job: 'payments/main',
+      branch: 'main',
+      commit: '9f3c2e1',
+      buildUrl: `https://ci.example.test/job/payments/job/main/${n}/`,
+      buildNumber: n,
+    },
     text: `payments/main #${n} FAILURE`,
     data: { buildNumber: n },
   };
@@ -185,7 +192,11 @@ export function describeIncidentStoreContract(name: string, makeHarness: () => P
       const { incident } = await store.recordCiFailure(failure(1));
       await store.attachThread(incident.id, 'C9', '1700.1');
       h.clock.advance(3_600_000);
-      const r = await store.resolve(incident.id, { by: 'U1', summary: 'pinned ledger v1.9.8', rootCause: { category: 'version-not-found', text: 'tag missing' } });
+      const r = await store.resolve(incident.id, {
+        by: 'U1',
+        summary: 'pinned ledger v1.9.8',
+        rootCause: { category: 'version-not-found', text: 'tag missing' },
+      });
       assert.equal(r.alreadyResolved, false);
       assert.equal(r.incident.status, 'resolved');
       assert.equal(r.incident.resolvedAt, '2026-01-01T03:10:00.000Z');
@@ -204,7 +215,10 @@ export function describeIncidentStoreContract(name: string, makeHarness: () => P
       assert.equal(next.kind, 'opened');
       assert.notEqual(next.incident.id, incident.id);
       const t = await store.timeline(incident.id);
-      assert.deepEqual(t.map((e) => e.kind), ['ci-event', 'resolve', 'note']);
+      assert.deepEqual(
+        t.map((e) => e.kind),
+        ['ci-event', 'resolve', 'note'],
+      );
       assert.equal(t[1]?.text, 'resolved: pinned ledger v1.9.8');
     });
 
@@ -223,10 +237,22 @@ export function describeIncidentStoreContract(name: string, makeHarness: () => P
       await store.attachThread(b.id, 'C2', '2');
       const c = await store.open({ title: 'c', by: 'U1', channel: 'C1', threadTs: '3' });
       await store.resolve(c.id, { by: 'U1' });
-      assert.deepEqual((await store.listOpen()).map((i) => i.id), [a.id, b.id]);
-      assert.deepEqual((await store.listOpen('C1')).map((i) => i.id), [a.id]);
-      assert.deepEqual((await store.listOpen('C2')).map((i) => i.id), [b.id]);
-      assert.deepEqual((await store.listRecent(2)).map((i) => i.id), [c.id, b.id]);
+      assert.deepEqual(
+        (await store.listOpen()).map((i) => i.id),
+        [a.id, b.id],
+      );
+      assert.deepEqual(
+        (await store.listOpen('C1')).map((i) => i.id),
+        [a.id],
+      );
+      assert.deepEqual(
+        (await store.listOpen('C2')).map((i) => i.id),
+        [b.id],
+      );
+      assert.deepEqual(
+        (await store.listRecent(2)).map((i) => i.id),
+        [c.id, b.id],
+      );
       assert.equal((await store.findByThread('C2', '2'))?.id, b.id);
       assert.equal(await store.findByThread('C2', 'nope'), undefined);
     });
@@ -238,7 +264,10 @@ export function describeIncidentStoreContract(name: string, makeHarness: () => P
       await assert.rejects(store.setRole(42, 'commander', 'U1', 'U1'), IncidentNotFoundError);
       await assert.rejects(store.addNote(42, 'x', 'U1'), IncidentNotFoundError);
       await assert.rejects(store.resolve(42, { by: 'U1' }), IncidentNotFoundError);
-      await assert.rejects(store.attachThread(42, 'C', '1'), (err: unknown) => err instanceof IncidentNotFoundError && err.message === 'incident #42 not found');
+      await assert.rejects(
+        store.attachThread(42, 'C', '1'),
+        (err: unknown) => err instanceof IncidentNotFoundError && err.message === 'incident #42 not found',
+      );
     });
 
     it('stores timeline text redacted and capped', async () => {

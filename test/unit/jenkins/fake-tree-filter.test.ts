@@ -10,16 +10,43 @@ describe('the Jenkins fake’s tree= filter', () => {
     name: 'main',
     color: 'red',
     lastBuild: { _class: 'WorkflowRun', number: 7, url: 'http://j/job/main/7/', result: 'FAILURE' },
-    builds: [{ _class: 'WorkflowRun', number: 7 }, { _class: 'WorkflowRun', number: 6 }, { _class: 'WorkflowRun', number: 5 }],
-    property: [{ _class: 'ParametersDefinitionProperty', parameterDefinitions: [{ _class: 'BooleanParameterDefinition', name: 'CLEAN', type: 'BooleanParameterDefinition', defaultParameterValue: { _class: 'BooleanParameterValue', name: 'CLEAN', value: false } }] }],
+    builds: [
+      { _class: 'WorkflowRun', number: 7 },
+      { _class: 'WorkflowRun', number: 6 },
+      { _class: 'WorkflowRun', number: 5 },
+    ],
+    property: [
+      {
+        _class: 'ParametersDefinitionProperty',
+        parameterDefinitions: [
+          {
+            _class: 'BooleanParameterDefinition',
+            name: 'CLEAN',
+            type: 'BooleanParameterDefinition',
+            defaultParameterValue: { _class: 'BooleanParameterValue', name: 'CLEAN', value: false },
+          },
+        ],
+      },
+    ],
   };
 
   it('keeps the named fields and _class, at every level', () => {
-    assert.deepEqual(applyTree(job, parseTree('name,lastBuild[number]')), { _class: job._class, name: 'main', lastBuild: { _class: 'WorkflowRun', number: 7 } });
+    assert.deepEqual(applyTree(job, parseTree('name,lastBuild[number]')), {
+      _class: job._class,
+      name: 'main',
+      lastBuild: { _class: 'WorkflowRun', number: 7 },
+    });
   });
 
   it('prunes an object named without [...] down to its _class, and applies {from,to} ranges', () => {
-    assert.deepEqual(applyTree(job, parseTree('lastBuild,builds[number]{0,2}')), { _class: job._class, lastBuild: { _class: 'WorkflowRun' }, builds: [{ _class: 'WorkflowRun', number: 7 }, { _class: 'WorkflowRun', number: 6 }] });
+    assert.deepEqual(applyTree(job, parseTree('lastBuild,builds[number]{0,2}')), {
+      _class: job._class,
+      lastBuild: { _class: 'WorkflowRun' },
+      builds: [
+        { _class: 'WorkflowRun', number: 7 },
+        { _class: 'WorkflowRun', number: 6 },
+      ],
+    });
   });
 
   it('rejects unbalanced selectors', () => {

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeHttpStatus, describeRequestFailure, errorPageText, isCrumbRejection, JenkinsError, parseMissingPermission, type HttpFailureContext } from '../../../src/clients/jenkins/jenkins-errors.ts';
+import {
+  describeHttpStatus,
+  describeRequestFailure,
+  errorPageText,
+  isCrumbRejection,
+  JenkinsError,
+  parseMissingPermission,
+  type HttpFailureContext,
+} from '../../../src/clients/jenkins/jenkins-errors.ts';
 
 const TOKEN = '11secrettokenvalue0123456789abcd';
 const ctx = (over: Partial<HttpFailureContext> = {}): HttpFailureContext => ({

@@ -23,7 +23,11 @@ describe('jobPath', () => {
   });
 
   it('rejects empty and dot segments', () => {
-    for (const bad of ['', 'a//b', 'a/./b', 'a/../b']) assert.throws(() => jobPath(bad), (e: unknown) => e instanceof BuildfixError && e.code === 'BF_INPUT' && /team\/payments\/main/.test(e.message));
+    for (const bad of ['', 'a//b', 'a/./b', 'a/../b'])
+      assert.throws(
+        () => jobPath(bad),
+        (e: unknown) => e instanceof BuildfixError && e.code === 'BF_INPUT' && /team\/payments\/main/.test(e.message),
+      );
   });
 
   it('builds build paths for numbers and permalinks', () => {

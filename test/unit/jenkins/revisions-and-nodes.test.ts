@@ -9,7 +9,11 @@ import { formatDuration } from '../../../src/clients/jenkins/wait.ts';
 
 const SHA_APP = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const SHA_LIB = 'ffffeeee00001111222233334444555566667777';
-const buildData = (sha: string, url: string) => ({ _class: 'hudson.plugins.git.util.BuildData', lastBuiltRevision: { SHA1: sha, branch: [{ SHA1: sha, name: 'origin/main' }] }, remoteUrls: [url] });
+const buildData = (sha: string, url: string) => ({
+  _class: 'hudson.plugins.git.util.BuildData',
+  lastBuiltRevision: { SHA1: sha, branch: [{ SHA1: sha, name: 'origin/main' }] },
+  remoteUrls: [url],
+});
 
 describe('git revisions of a build', () => {
   it('reads BuildData actions and ignores the rest', () => {
@@ -20,8 +24,14 @@ describe('git revisions of a build', () => {
   it('picks by repo URL, loosely matched', () => {
     const revs = gitRevisions([buildData(SHA_LIB, 'https://git.example.test/team/pipeline-lib.git'), buildData(SHA_APP, 'git@git.example.test:team/app.git')]);
     assert.equal(pickRevision('j', 1, revs, 'https://git.example.test/team/app').sha, SHA_APP);
-    assert.throws(() => pickRevision('j', 1, revs), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'ambiguous-revision');
-    assert.throws(() => pickRevision('j', 1, revs, 'https://elsewhere.test/x'), (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-git-data');
+    assert.throws(
+      () => pickRevision('j', 1, revs),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'ambiguous-revision',
+    );
+    assert.throws(
+      () => pickRevision('j', 1, revs, 'https://elsewhere.test/x'),
+      (e: unknown) => e instanceof JenkinsJobError && e.problem === 'no-git-data',
+    );
     assert.throws(() => pickRevision('j', 1, []), /has no git revision/);
   });
 
@@ -34,7 +44,15 @@ describe('git revisions of a build', () => {
 describe('toNode', () => {
   const parse = (o: unknown) => toNode(ComputerJson.parse(o));
   it('separates "marked offline" from "connected"', () => {
-    const marked = parse({ displayName: 'a', offline: true, temporarilyOffline: true, absoluteRemotePath: '/home/j', idle: true, numExecutors: 2, executors: [{ idle: true }, { idle: true }] });
+    const marked = parse({
+      displayName: 'a',
+      offline: true,
+      temporarilyOffline: true,
+      absoluteRemotePath: '/home/j',
+      idle: true,
+      numExecutors: 2,
+      executors: [{ idle: true }, { idle: true }],
+    });
     assert.equal(marked.connected, true);
     assert.equal(marked.offline, true);
     const down = parse({ displayName: 'a', offline: true, temporarilyOffline: true, absoluteRemotePath: null });

@@ -35,7 +35,12 @@ describe('executeJob', () => {
   });
 
   it('does not re-run an interrupted non-idempotent job', async () => {
-    const r = await executeJob({ ...base, name: 'restart-agent', data: { v: 1, payload: { agent: 'exec-host' }, host: 'exec-host', submittedAt: 1 }, interruptedBefore: true });
+    const r = await executeJob({
+      ...base,
+      name: 'restart-agent',
+      data: { v: 1, payload: { agent: 'exec-host' }, host: 'exec-host', submittedAt: 1 },
+      interruptedBefore: true,
+    });
     assert.equal(!r.outcome.ok && r.outcome.error.code, 'BF_JOB_INTERRUPTED');
     assert.equal(r.retry, false);
   });
@@ -43,7 +48,13 @@ describe('executeJob', () => {
   it('hands an idempotent job back when the worker shuts down', async () => {
     const shutdown = new AbortController();
     const events: JobProgress[] = [];
-    const running = executeJob({ ...base, name: 'noop', data: { v: 1, payload: { delayMs: 10_000 }, submittedAt: 1 }, shutdownSignal: shutdown.signal, onProgress: (e) => events.push(e) });
+    const running = executeJob({
+      ...base,
+      name: 'noop',
+      data: { v: 1, payload: { delayMs: 10_000 }, submittedAt: 1 },
+      shutdownSignal: shutdown.signal,
+      onProgress: (e) => events.push(e),
+    });
     await new Promise((r) => setTimeout(r, 50));
     shutdown.abort();
     const r = await running;
@@ -70,13 +81,19 @@ describe('executeJob', () => {
   it('runs a job and records its steps', async () => {
     const r = await executeJob({ ...base, name: 'noop', data: { v: 1, payload: { delayMs: 5 }, submittedAt: 1 } });
     assert.ok(r.outcome.ok);
-    assert.deepEqual(r.outcome.steps.map((s) => s.status), ['pass']);
+    assert.deepEqual(
+      r.outcome.steps.map((s) => s.status),
+      ['pass'],
+    );
   });
 });
 
 describe('errors and retries', () => {
   it('turns errors into one line without a stack, keeping command facts', () => {
-    const err = new CommandFailedError('systemctl restart jenkins-agent', '`systemctl restart jenkins-agent` exited with code 3: unit not found', { exitCode: 3, stderrTail: 'Failed to restart jenkins-agent.service: Unit not found.' });
+    const err = new CommandFailedError('systemctl restart jenkins-agent', '`systemctl restart jenkins-agent` exited with code 3: unit not found', {
+      exitCode: 3,
+      stderrTail: 'Failed to restart jenkins-agent.service: Unit not found.',
+    });
     assert.deepEqual(toJobError(err), {
       code: 'BF_COMMAND_FAILED',
       message: '`systemctl restart jenkins-agent` exited with code 3: unit not found',
@@ -90,18 +107,31 @@ describe('errors and retries', () => {
   it('retries only transient failures, with exponential backoff', () => {
     assert.equal(isRetryableCode('BF_UPSTREAM'), true);
     assert.equal(isRetryableCode('BF_INTERNAL'), true);
-    for (const code of ['BF_INPUT', 'BF_PERMISSION', 'BF_TARGET', 'BF_TIMEOUT', 'BF_JOB_INTERRUPTED'] as const) assert.equal(isRetryableCode(code), false, code);
+    for (const code of ['BF_INPUT', 'BF_PERMISSION', 'BF_TARGET', 'BF_TIMEOUT', 'BF_JOB_INTERRUPTED'] as const)
+      assert.equal(isRetryableCode(code), false, code);
     const spec = { options: { attempts: 3, backoff: { type: 'exponential' as const, delayMs: 1000 }, timeoutMs: 1, dedupWindowMs: 0 } };
-    assert.deepEqual([1, 2, 3].map((n) => backoffDelayMs(spec, n)), [1000, 2000, 4000]);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => backoffDelayMs(spec, n)),
+      [1000, 2000, 4000],
+    );
   });
 
   it('maps engine progress to job progress', () => {
-    assert.deepEqual(fromEngineProgress({ check: 'probe:direct:proxy.golang.org', phase: 'done', message: 'proxy.golang.org direct: 120 ms', status: 'pass', durationMs: 120 }), {
-      step: 'probe:direct:proxy.golang.org',
-      message: 'proxy.golang.org direct: 120 ms',
-      status: 'pass',
-      durationMs: 120,
-    });
+    assert.deepEqual(
+      fromEngineProgress({
+        check: 'probe:direct:proxy.golang.org',
+        phase: 'done',
+        message: 'proxy.golang.org direct: 120 ms',
+        status: 'pass',
+        durationMs: 120,
+      }),
+      {
+        step: 'probe:direct:proxy.golang.org',
+        message: 'proxy.golang.org direct: 120 ms',
+        status: 'pass',
+        durationMs: 120,
+      },
+    );
     assert.equal(fromEngineProgress({ check: 'modules', phase: 'start', message: 'checking' }).status, 'running');
   });
 });

@@ -39,7 +39,13 @@ describe('InProcessDispatcher', () => {
     assert.equal(outcome.jobId, handle.id);
     assert.equal(outcome.attempts, 1);
     assert.ok(outcome.durationMs >= 25);
-    assert.deepEqual(events.map((e) => [e.step, e.status]), [['sleep', 'running'], ['sleep', 'pass']]);
+    assert.deepEqual(
+      events.map((e) => [e.step, e.status]),
+      [
+        ['sleep', 'running'],
+        ['sleep', 'pass'],
+      ],
+    );
     assert.equal(outcome.steps[0]?.step, 'sleep');
     const snap = await dispatcher.getJob(handle.id);
     assert.equal(snap?.state, 'completed');

@@ -16,7 +16,10 @@ describe('prepareSubmission', () => {
 
   it('refuses a host that contradicts the agent, and host actions without a host', () => {
     assert.throws(() => prepareSubmission('restart-agent', { agent: 'agent-03' }, { host: 'agent-07' }, ctx), /runs on that agent's own worker/);
-    assert.throws(() => prepareSubmission('restart-agent', { agent: 'agent-99' }, {}, ctx), (e: Error & { code?: string }) => e.code === 'BF_PERMISSION');
+    assert.throws(
+      () => prepareSubmission('restart-agent', { agent: 'agent-99' }, {}, ctx),
+      (e: Error & { code?: string }) => e.code === 'BF_PERMISSION',
+    );
   });
 
   it('sends checks to a host or to any worker', () => {

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ANY_QUEUE, buildfixKeys, defaultHostName, hostOfQueue, hostQueueName, newJobId, normalizeHost, parseJobId, queueForHost } from '../../../src/jobs/queue-names.ts';
+import {
+  ANY_QUEUE,
+  buildfixKeys,
+  defaultHostName,
+  hostOfQueue,
+  hostQueueName,
+  newJobId,
+  normalizeHost,
+  parseJobId,
+  queueForHost,
+} from '../../../src/jobs/queue-names.ts';
 import { DEFAULT_KEY_PREFIX, hashTagOf, normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
 import { describeRedisUrl, parseRedisUrl, redisOptionsFromUrl } from '../../../src/redis/redis-options.ts';
 import { redisConnectionOptions } from '../../../src/redis/create-redis-connection.ts';

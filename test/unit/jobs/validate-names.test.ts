@@ -24,14 +24,14 @@ describe('agent names', () => {
     );
   });
 
-  it('with no agents configured, allows only the worker\'s own host', () => {
+  it("with no agents configured, allows only the worker's own host", () => {
     checkAgent('build-1', { config: NONE, localHost: 'build-1' });
     assert.throws(() => checkAgent('build-2', { config: NONE, localHost: 'build-1' }), /only this host \("build-1"\)/);
     // A producer cannot know the worker's host; the worker checks again before running.
     checkAgent('build-2', { config: NONE, localHost: undefined });
   });
 
-  it('refuses a configured agent on another agent\'s worker', () => {
+  it("refuses a configured agent on another agent's worker", () => {
     assert.throws(() => checkAgent('agent-03', { config: AGENTS, localHost: 'agent-07' }), /not this host/);
   });
 });
@@ -53,7 +53,20 @@ describe('repo names', () => {
 
   it('classifies like the engine does (for inputs that do not depend on the disk)', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'buildfix-classify-'));
-    const inputs = ['payments', 'https://git.corp/a/b.git', 'ssh://git@git.corp/a/b', 'git@github.com:a/b.git', 'file:///srv/repo', '/abs/path', './rel', '~/home', 'acme/payments', 'nope', 'a b/c', 'https://x/$(id)'];
+    const inputs = [
+      'payments',
+      'https://git.corp/a/b.git',
+      'ssh://git@git.corp/a/b',
+      'git@github.com:a/b.git',
+      'file:///srv/repo',
+      '/abs/path',
+      './rel',
+      '~/home',
+      'acme/payments',
+      'nope',
+      'a b/c',
+      'https://x/$(id)',
+    ];
     const prev = process.cwd();
     process.chdir(cwd);
     try {

@@ -36,7 +36,9 @@ describe('drill output parsing', () => {
 
   it('names the module go stopped on while loading the graph, with the chain that required it', () => {
     const out = parseDownloadErrors('', 'go: example.test/Bravo@v1.2.0 requires\n\texample.test/charlie@v1.0.0: module lookup disabled by GOPROXY=off\n');
-    assert.deepEqual(out.failures, [{ path: 'example.test/charlie', version: 'v1.0.0', message: 'module lookup disabled by GOPROXY=off (required by example.test/Bravo@v1.2.0)' }]);
+    assert.deepEqual(out.failures, [
+      { path: 'example.test/charlie', version: 'v1.0.0', message: 'module lookup disabled by GOPROXY=off (required by example.test/Bravo@v1.2.0)' },
+    ]);
     assert.deepEqual(out.otherErrors, []);
   });
 

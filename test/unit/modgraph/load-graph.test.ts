@@ -6,7 +6,18 @@ import { after, before, describe, it } from 'node:test';
 import { goModHash } from '../../../src/gomod/dirhash.ts';
 import { parseGoMod } from '../../../src/gomod/parse-go-mod.ts';
 import { parseGoSum } from '../../../src/gomod/parse-go-sum.ts';
-import { buildList, downloadList, graphFindings, loadModuleGraph, modKey, readLocalGoMod, RequirementGraph, type GoModFetch, type GoModSource, type ModVer } from '../../../src/modgraph/index.ts';
+import {
+  buildList,
+  downloadList,
+  graphFindings,
+  loadModuleGraph,
+  modKey,
+  readLocalGoMod,
+  RequirementGraph,
+  type GoModFetch,
+  type GoModSource,
+  type ModVer,
+} from '../../../src/modgraph/index.ts';
 
 /** go.mod files by module@version, as a proxy would serve them; anything else is 404. */
 class MapSource implements GoModSource {
@@ -29,7 +40,8 @@ class MapSource implements GoModSource {
 const mod = (path: string, go: string | undefined, requires: string[] = [], declared = path): string =>
   `module ${declared}\n${go ? `\ngo ${go}\n` : ''}${requires.length ? `\nrequire (\n${requires.map((r) => `\t${r.replace('@', ' ')}\n`).join('')})\n` : ''}`;
 
-const app = (go: string, requires: string[], extra = ''): ReturnType<typeof parseGoMod> => parseGoMod(`${mod('example.com/app', go, requires)}${extra}`, 'go.mod');
+const app = (go: string, requires: string[], extra = ''): ReturnType<typeof parseGoMod> =>
+  parseGoMod(`${mod('example.com/app', go, requires)}${extra}`, 'go.mod');
 
 describe('module graph (MVS, pruning, replace, exclude)', () => {
   let dir: string;
@@ -42,8 +54,14 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
 
   it('RequirementGraph selects the highest version and finds the breadth-first chain', () => {
     const top = { path: 'app', version: '' };
-    const g = new RequirementGraph(top, [{ path: 'a', version: 'v1.0.0' }, { path: 'b', version: 'v1.0.0' }]);
-    g.require({ path: 'b', version: 'v1.0.0' }, [{ path: 'a', version: 'v1.2.0' }, { path: 'c', version: 'v0.1.0' }]);
+    const g = new RequirementGraph(top, [
+      { path: 'a', version: 'v1.0.0' },
+      { path: 'b', version: 'v1.0.0' },
+    ]);
+    g.require({ path: 'b', version: 'v1.0.0' }, [
+      { path: 'a', version: 'v1.2.0' },
+      { path: 'c', version: 'v0.1.0' },
+    ]);
     g.require({ path: 'a', version: 'v1.2.0' }, [{ path: 'c', version: 'v0.3.0' }]);
     assert.equal(g.selected('a'), 'v1.2.0');
     assert.equal(g.selected('c'), 'v0.3.0');
@@ -52,7 +70,7 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
     assert.deepEqual(g.findPath((m) => m.path === 'c')?.map(modKey), ['app', 'b@v1.0.0', 'c@v0.1.0']);
   });
 
-  it('pruned main module: a go 1.17+ dependency\'s requirements are recorded but their go.mod files are not read', async () => {
+  it("pruned main module: a go 1.17+ dependency's requirements are recorded but their go.mod files are not read", async () => {
     const source = new MapSource({ 'example.com/a@v1.0.0': mod('example.com/a', '1.19', ['example.com/c@v1.1.0']) });
     const g = await loadModuleGraph(app('1.19', ['example.com/a@v1.0.0']), { mainDir: dir, goSum: undefined, source });
     assert.deepEqual(g.problems, []);
@@ -91,7 +109,7 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
     assert.deepEqual(downloadList(g).map(modKey), ['example.com/a@v1.0.0', 'example.com/b@v1.2.0']);
   });
 
-  it('a root below its selected version is raised and the new version\'s go.mod is read (expandGraph)', async () => {
+  it("a root below its selected version is raised and the new version's go.mod is read (expandGraph)", async () => {
     const source = new MapSource({
       'example.com/a@v1.0.0': mod('example.com/a', '1.19'),
       'example.com/b@v1.0.0': mod('example.com/b', '1.19', ['example.com/a@v1.1.0']),
@@ -113,7 +131,11 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
       'example.com/b2@v1.0.0': mod('example.com/b', '1.19'),
       'example.com/e@v1.0.0': mod('example.com/e', '1.19'),
     });
-    const goMod = app('1.19', ['example.com/a@v1.0.0', 'example.com/b@v1.0.0', 'example.com/l@v1.0.0'], '\nreplace example.com/a v1.0.0 => example.com/fork v1.5.0\nreplace example.com/b => example.com/b2 v1.0.0\nreplace example.com/l => ./fork\n');
+    const goMod = app(
+      '1.19',
+      ['example.com/a@v1.0.0', 'example.com/b@v1.0.0', 'example.com/l@v1.0.0'],
+      '\nreplace example.com/a v1.0.0 => example.com/fork v1.5.0\nreplace example.com/b => example.com/b2 v1.0.0\nreplace example.com/l => ./fork\n',
+    );
     const g = await loadModuleGraph(goMod, { mainDir: dir, goSum: undefined, source });
     assert.deepEqual(g.problems, []);
     assert.deepEqual(downloadList(g).map(modKey), ['example.com/fork@v1.5.0', 'example.com/b2@v1.0.0']);
@@ -123,7 +145,11 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
 
   it('a replace target that declares a third path, and a directory without go.mod, are errors', async () => {
     const source = new MapSource({ 'example.com/other@v1.0.0': mod('example.com/other', '1.19', [], 'example.com/third') });
-    const goMod = app('1.19', ['example.com/a@v1.0.0', 'example.com/l@v1.0.0'], '\nreplace example.com/a => example.com/other v1.0.0\nreplace example.com/l => ./nowhere\n');
+    const goMod = app(
+      '1.19',
+      ['example.com/a@v1.0.0', 'example.com/l@v1.0.0'],
+      '\nreplace example.com/a => example.com/other v1.0.0\nreplace example.com/l => ./nowhere\n',
+    );
     const g = await loadModuleGraph(goMod, { mainDir: dir, goSum: undefined, source });
     const kinds = g.problems.map((p) => `${p.kind} ${modKey(p.module)}`).sort();
     assert.deepEqual(kinds, ['local-missing example.com/l@v1.0.0', 'path-mismatch example.com/a@v1.0.0']);
@@ -139,9 +165,16 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
       'example.com/a@v1.0.0': mod('example.com/a', '1.16', ['example.com/c@v1.1.0']),
       'example.com/x@v1.2.0': mod('example.com/x', '1.19'),
     });
-    const goMod = app('1.19', ['example.com/a@v1.0.0', 'example.com/x@v1.2.0', 'example.com/y@v1.0.0'], '\nexclude (\n\texample.com/c v1.1.0\n\texample.com/y v1.0.0\n)\n');
+    const goMod = app(
+      '1.19',
+      ['example.com/a@v1.0.0', 'example.com/x@v1.2.0', 'example.com/y@v1.0.0'],
+      '\nexclude (\n\texample.com/c v1.1.0\n\texample.com/y v1.0.0\n)\n',
+    );
     const g = await loadModuleGraph(goMod, { mainDir: dir, goSum: undefined, source });
-    assert.deepEqual(g.problems.map((p) => `${p.kind} ${modKey(p.module)}`), ['excluded-root example.com/y@v1.0.0']);
+    assert.deepEqual(
+      g.problems.map((p) => `${p.kind} ${modKey(p.module)}`),
+      ['excluded-root example.com/y@v1.0.0'],
+    );
     assert.ok(!source.asked.includes('example.com/c@v1.1.0'));
     const [f] = graphFindings(g, undefined);
     assert.equal(f?.category, 'excluded-version');
@@ -160,7 +193,10 @@ describe('module graph (MVS, pruning, replace, exclude)', () => {
     const ok = await loadModuleGraph(app('1.19', ['example.com/a@v1.0.0', 'example.com/z@v1.0.0']), { mainDir: dir, goSum: good, source });
     assert.deepEqual(ok.problems, []);
     assert.deepEqual(ok.missingGoSum.map(modKey), ['example.com/z@v1.0.0']);
-    const bad = parseGoSum('example.com/a v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nexample.com/a v1.0.0/go.mod h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n', 'go.sum');
+    const bad = parseGoSum(
+      'example.com/a v1.0.0 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nexample.com/a v1.0.0/go.mod h1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n',
+      'go.sum',
+    );
     const g = await loadModuleGraph(app('1.19', ['example.com/a@v1.0.0']), { mainDir: dir, goSum: bad, source });
     assert.equal(g.problems[0]?.kind, 'checksum-mismatch');
     const [f] = graphFindings(g, bad);

@@ -7,13 +7,25 @@ const f = (category: Finding['category'], severity: Finding['severity']): Findin
 
 describe('rankFindings', () => {
   it('puts errors first and environment causes before their symptoms', () => {
-    const ranked = rankFindings([f('sumdb-disabled', 'warning'), f('version-not-found', 'error'), f('missing-go-sum', 'error'), f('disk-full', 'error'), f('corporate-proxy', 'error')]);
-    assert.deepEqual(ranked.map((x) => x.category), ['disk-full', 'corporate-proxy', 'version-not-found', 'missing-go-sum', 'sumdb-disabled']);
+    const ranked = rankFindings([
+      f('sumdb-disabled', 'warning'),
+      f('version-not-found', 'error'),
+      f('missing-go-sum', 'error'),
+      f('disk-full', 'error'),
+      f('corporate-proxy', 'error'),
+    ]);
+    assert.deepEqual(
+      ranked.map((x) => x.category),
+      ['disk-full', 'corporate-proxy', 'version-not-found', 'missing-go-sum', 'sumdb-disabled'],
+    );
   });
   it('keeps input order within a category', () => {
     const a = { ...f('version-not-found', 'error'), module: 'a' };
     const b = { ...f('version-not-found', 'error'), module: 'b' };
-    assert.deepEqual(rankFindings([a, b]).map((x) => x.module), ['a', 'b']);
+    assert.deepEqual(
+      rankFindings([a, b]).map((x) => x.module),
+      ['a', 'b'],
+    );
   });
 });
 

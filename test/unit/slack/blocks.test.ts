@@ -10,7 +10,11 @@ import { decodeButtonValue, encodeButtonValue } from '../../../src/slack/blocks/
 import { renderSlackMessage } from '../../../src/slack/blocks/render-slack-message.ts';
 import type { SlackMessage } from '../../../src/slack/blocks/slack-message.ts';
 
-const config = { agents: { 'agent-03': {} }, repos: { payments: { url: '/src/payments', job: 'payments/main' } }, jobs: { 'payments/main': { goproxyParam: 'GOPROXY' } } } as unknown as Pick<Config, 'agents' | 'repos' | 'jobs'>;
+const config = {
+  agents: { 'agent-03': {} },
+  repos: { payments: { url: '/src/payments', job: 'payments/main' } },
+  jobs: { 'payments/main': { goproxyParam: 'GOPROXY' } },
+} as unknown as Pick<Config, 'agents' | 'repos' | 'jobs'>;
 const ctx = { config };
 
 /** Walks a message and checks every limit the renderers promise. */
@@ -43,7 +47,15 @@ function assertWithinLimits(m: SlackMessage): void {
 }
 
 function finding(i: number, severity: Finding['severity'], category: Finding['category'] = 'version-not-found'): Finding {
-  return { category, severity, message: `module ${i} <b>&</b> `.repeat(40), module: `example.com/m${i}`, version: 'v1.0.0', evidence: Array.from({ length: 30 }, (_, l) => `line ${l} \`\`\` 404`).join('\n'), fix: 'pin it '.repeat(100) };
+  return {
+    category,
+    severity,
+    message: `module ${i} <b>&</b> `.repeat(40),
+    module: `example.com/m${i}`,
+    version: 'v1.0.0',
+    evidence: Array.from({ length: 30 }, (_, l) => `line ${l} \`\`\` 404`).join('\n'),
+    fix: 'pin it '.repeat(100),
+  };
 }
 
 function report(findings: Finding[], checks = 5): DiagnosisReport {
@@ -54,13 +66,30 @@ function report(findings: Finding[], checks = 5): DiagnosisReport {
     durationMs: 612,
     ok: !findings.some((f) => f.severity === 'error'),
     findings,
-    checks: Array.from({ length: checks }, (_, i) => ({ id: `c${i}`, title: `check ${i} `.repeat(20), status: i % 3 === 0 ? 'fail' : 'pass', durationMs: 38, detail: 'x'.repeat(200), findings: [] })),
+    checks: Array.from({ length: checks }, (_, i) => ({
+      id: `c${i}`,
+      title: `check ${i} `.repeat(20),
+      status: i % 3 === 0 ? 'fail' : 'pass',
+      durationMs: 38,
+      detail: 'x'.repeat(200),
+      findings: [],
+    })),
     facts: { module: 'example.com/payments', requirements: 212, goproxy: 'https://proxy.golang.org,direct' },
   };
 }
 
 function outcome(result: unknown, name = 'diagnose'): JobOutcome {
-  return { ok: true, jobId: `${name}-abcdefabcdef`, name, durationMs: 700, attempts: 1, steps: [], finishedAt: new Date().toISOString(), host: 'agent-03', result };
+  return {
+    ok: true,
+    jobId: `${name}-abcdefabcdef`,
+    name,
+    durationMs: 700,
+    attempts: 1,
+    steps: [],
+    finishedAt: new Date().toISOString(),
+    host: 'agent-03',
+    result,
+  };
 }
 
 describe('Block Kit helpers', () => {
@@ -99,8 +128,22 @@ describe('Block Kit helpers', () => {
 
 describe('renderSlackMessage', () => {
   it('puts the root cause first with its evidence and fix, then the checks', () => {
-    const r = report([{ category: 'version-not-found', severity: 'error', message: 'example.com/ledger v1.9.9 does not exist', module: 'example.com/ledger', version: 'v1.9.9', evidence: 'proxy.golang.org: 404', fix: 'Pin v1.9.8', location: 'go.mod:14' }]);
-    const m = renderSlackMessage({ kind: 'result', command: { kind: 'diagnose', repo: 'payments' }, outcome: outcome({ report: r }), requestedBy: 'U012ABCDEF' }, ctx);
+    const r = report([
+      {
+        category: 'version-not-found',
+        severity: 'error',
+        message: 'example.com/ledger v1.9.9 does not exist',
+        module: 'example.com/ledger',
+        version: 'v1.9.9',
+        evidence: 'proxy.golang.org: 404',
+        fix: 'Pin v1.9.8',
+        location: 'go.mod:14',
+      },
+    ]);
+    const m = renderSlackMessage(
+      { kind: 'result', command: { kind: 'diagnose', repo: 'payments' }, outcome: outcome({ report: r }), requestedBy: 'U012ABCDEF' },
+      ctx,
+    );
     assertWithinLimits(m);
     assert.equal(m.blocks[0]?.type, 'header');
     assert.match(JSON.stringify(m.blocks[0]), /Root cause: version-not-found — example.com\/ledger v1.9.9/);
@@ -111,7 +154,10 @@ describe('renderSlackMessage', () => {
   });
 
   it('cuts a huge report to Slack limits and attaches the full text', () => {
-    const findings = [...Array.from({ length: 120 }, (_, i) => finding(i, 'error', i === 0 ? 'checksum-mismatch' : 'proxy-unreachable')), ...Array.from({ length: 60 }, (_, i) => finding(i, 'warning'))];
+    const findings = [
+      ...Array.from({ length: 120 }, (_, i) => finding(i, 'error', i === 0 ? 'checksum-mismatch' : 'proxy-unreachable')),
+      ...Array.from({ length: 60 }, (_, i) => finding(i, 'warning')),
+    ];
     const m = renderSlackMessage({ kind: 'result', command: { kind: 'diagnose', repo: 'payments' }, outcome: outcome({ report: report(findings, 400) }) }, ctx);
     assertWithinLimits(m);
     assert.ok(m.file, 'the full report is attached');
@@ -126,22 +172,102 @@ describe('renderSlackMessage', () => {
       { kind: 'text', text: long, tone: 'error' },
       { kind: 'text', text: `first\n${long}` },
       { kind: 'help', text: `usage\n${long}` },
-      { kind: 'status', title: long, state: 'running', lines: Array.from({ length: 500 }, (_, i) => ({ step: 's', message: `step ${i} ${'z'.repeat(50)}`, status: 'pass', atMs: i })), jobId: 'diagnose-abcdefabcdef', host: 'agent-03', requestedBy: 'U012ABCDEF' },
+      {
+        kind: 'status',
+        title: long,
+        state: 'running',
+        lines: Array.from({ length: 500 }, (_, i) => ({ step: 's', message: `step ${i} ${'z'.repeat(50)}`, status: 'pass', atMs: i })),
+        jobId: 'diagnose-abcdefabcdef',
+        host: 'agent-03',
+        requestedBy: 'U012ABCDEF',
+      },
       { kind: 'confirm', command: { kind: 'restart', agent: 'agent-03', force: false }, prompt: long, actionLabel: long, requestedBy: 'U012ABCDEF' },
-      { kind: 'envdiff', diff: { hosts: ['a', 'b'], rows: Array.from({ length: 300 }, (_, i) => ({ key: `K${i}`, values: { a: long.slice(0, 100), b: 'x' }, differs: true })), failed: { c: 'down' } } },
-      { kind: 'cluster-status', status: { mode: 'bullmq', redis: { url: 'redis://x', prefix: '{b}' }, workers: Array.from({ length: 200 }, (_, i) => ({ id: `w${i}`, host: `agent-${i}`, version: '0.1.0', pid: i, hostname: 'h', startedAt: '', lastSeen: new Date().toISOString(), concurrency: 2, queues: [], running: [], state: 'running' as const })), queues: [] } },
-      { kind: 'explanation', classification: { category: 'version-not-found', confidence: 0.9, evidence: [long], evidenceLines: [3], fix: long, ecosystem: 'go', secondary: [] } as never, source: 'build.log' },
-      { kind: 'result', command: { kind: 'restart', agent: 'agent-03', force: false }, outcome: outcome({ agent: 'agent-03', command: 'systemctl restart jenkins-agent', exitCode: 0, durationMs: 1200, outputTail: long }, 'restart-agent') },
-      { kind: 'result', command: { kind: 'probe' }, outcome: outcome({ ok: false, goproxy: 'https://proxy.golang.org,direct', gosumdb: 'sum.golang.org', checks: report([], 300).checks }, 'probe') },
-      { kind: 'result', command: { kind: 'diagnose', repo: 'payments' }, outcome: { ok: false, jobId: 'diagnose-x', name: 'diagnose', durationMs: 1, attempts: 3, steps: [], finishedAt: '', error: { code: 'BF_TIMEOUT', message: long, details: { stderrTail: long } } } },
+      {
+        kind: 'envdiff',
+        diff: {
+          hosts: ['a', 'b'],
+          rows: Array.from({ length: 300 }, (_, i) => ({ key: `K${i}`, values: { a: long.slice(0, 100), b: 'x' }, differs: true })),
+          failed: { c: 'down' },
+        },
+      },
+      {
+        kind: 'cluster-status',
+        status: {
+          mode: 'bullmq',
+          redis: { url: 'redis://x', prefix: '{b}' },
+          workers: Array.from({ length: 200 }, (_, i) => ({
+            id: `w${i}`,
+            host: `agent-${i}`,
+            version: '0.1.0',
+            pid: i,
+            hostname: 'h',
+            startedAt: '',
+            lastSeen: new Date().toISOString(),
+            concurrency: 2,
+            queues: [],
+            running: [],
+            state: 'running' as const,
+          })),
+          queues: [],
+        },
+      },
+      {
+        kind: 'explanation',
+        classification: {
+          category: 'version-not-found',
+          confidence: 0.9,
+          evidence: [long],
+          evidenceLines: [3],
+          fix: long,
+          ecosystem: 'go',
+          secondary: [],
+        } as never,
+        source: 'build.log',
+      },
+      {
+        kind: 'result',
+        command: { kind: 'restart', agent: 'agent-03', force: false },
+        outcome: outcome({ agent: 'agent-03', command: 'systemctl restart jenkins-agent', exitCode: 0, durationMs: 1200, outputTail: long }, 'restart-agent'),
+      },
+      {
+        kind: 'result',
+        command: { kind: 'probe' },
+        outcome: outcome({ ok: false, goproxy: 'https://proxy.golang.org,direct', gosumdb: 'sum.golang.org', checks: report([], 300).checks }, 'probe'),
+      },
+      {
+        kind: 'result',
+        command: { kind: 'diagnose', repo: 'payments' },
+        outcome: {
+          ok: false,
+          jobId: 'diagnose-x',
+          name: 'diagnose',
+          durationMs: 1,
+          attempts: 3,
+          steps: [],
+          finishedAt: '',
+          error: { code: 'BF_TIMEOUT', message: long, details: { stderrTail: long } },
+        },
+      },
     ];
     for (const message of messages) assertWithinLimits(renderSlackMessage(message, ctx));
   });
 
   it('a confirmation carries run and cancel buttons whose value re-parses to the command', () => {
-    const m = renderSlackMessage({ kind: 'confirm', command: { kind: 'restart', agent: 'agent-03', force: true }, prompt: 'Restart agent-03?', actionLabel: 'Restart agent-03', requestedBy: 'U012ABCDEF' }, ctx);
+    const m = renderSlackMessage(
+      {
+        kind: 'confirm',
+        command: { kind: 'restart', agent: 'agent-03', force: true },
+        prompt: 'Restart agent-03?',
+        actionLabel: 'Restart agent-03',
+        requestedBy: 'U012ABCDEF',
+      },
+      ctx,
+    );
     const actions = m.blocks.find((b) => b.type === 'actions') as { elements: Array<{ action_id: string; value: string }> };
-    assert.deepEqual(actions.elements.map((e) => e.action_id), ['bf-run', 'bf-cancel']);
+    assert.deepEqual(
+      actions.elements.map((e) => e.action_id),
+      ['bf-run', 'bf-cancel'],
+    );
     assert.equal(decodeButtonValue(actions.elements[0]?.value)?.c, 'restart agent-03 --force');
     assert.match(JSON.stringify(m.blocks), /only people in `permissions.restart` can confirm/);
   });

@@ -14,7 +14,11 @@ const config = {
   jobs: { 'payments/main': { goproxyParam: 'GOPROXY' } },
 } as unknown as Pick<Config, 'agents' | 'repos' | 'jobs'>;
 
-function diagnosed(findings: Array<Partial<Finding> & Pick<Finding, 'category'>>, host = 'agent-03', goproxy = 'https://proxy.corp.example,https://proxy.golang.org,direct'): JobOutcome {
+function diagnosed(
+  findings: Array<Partial<Finding> & Pick<Finding, 'category'>>,
+  host = 'agent-03',
+  goproxy = 'https://proxy.corp.example,https://proxy.golang.org,direct',
+): JobOutcome {
   return {
     ok: true,
     jobId: 'diagnose-abcdefabcdef',
@@ -24,12 +28,24 @@ function diagnosed(findings: Array<Partial<Finding> & Pick<Finding, 'category'>>
     attempts: 1,
     steps: [],
     finishedAt: '',
-    result: { report: { target: 'payments', host, startedAt: '', durationMs: 1, ok: false, checks: [], facts: { goproxy }, findings: findings.map((f) => ({ severity: 'error', message: 'm', ...f })) } },
+    result: {
+      report: {
+        target: 'payments',
+        host,
+        startedAt: '',
+        durationMs: 1,
+        ok: false,
+        checks: [],
+        facts: { goproxy },
+        findings: findings.map((f) => ({ severity: 'error', message: 'm', ...f })),
+      },
+    },
   };
 }
 
 const diagnose: Command = { kind: 'diagnose', repo: 'payments' };
-const labels = (command: Command, outcome: JobOutcome): string[] => suggestRemediations(command, outcome, config).map((r) => formatCommand(r.command) + (r.goproxy ? ` @${r.goproxy}` : ''));
+const labels = (command: Command, outcome: JobOutcome): string[] =>
+  suggestRemediations(command, outcome, config).map((r) => formatCommand(r.command) + (r.goproxy ? ` @${r.goproxy}` : ''));
 
 describe('suggestRemediations', () => {
   it('restart for a broken proxy environment on a configured agent', () => {
@@ -51,19 +67,34 @@ describe('suggestRemediations', () => {
   it('roll back when the code asks for a version that does not exist; nothing without a known job', () => {
     assert.deepEqual(labels(diagnose, diagnosed([{ category: 'version-not-found' }])), ['rollback payments/main']);
     assert.deepEqual(labels({ kind: 'diagnose', repo: 'ledger' }, diagnosed([{ category: 'version-not-found' }])), []);
-    assert.deepEqual(labels({ kind: 'diagnose', repo: 'ledger', job: 'payments/main' }, diagnosed([{ category: 'version-not-found' }])), ['rollback payments/main']);
+    assert.deepEqual(labels({ kind: 'diagnose', repo: 'ledger', job: 'payments/main' }, diagnosed([{ category: 'version-not-found' }])), [
+      'rollback payments/main',
+    ]);
   });
 
   it('offers nothing for warnings, healthy reports, failures or other commands', () => {
     assert.deepEqual(labels(diagnose, diagnosed([{ category: 'corporate-proxy', severity: 'warning' }])), []);
     assert.deepEqual(labels(diagnose, diagnosed([])), []);
     assert.deepEqual(labels({ kind: 'status' }, diagnosed([{ category: 'corporate-proxy' }])), []);
-    const failed: JobOutcome = { ok: false, jobId: 'x', name: 'diagnose', durationMs: 1, attempts: 1, steps: [], finishedAt: '', error: { code: 'BF_TIMEOUT', message: 't' } };
+    const failed: JobOutcome = {
+      ok: false,
+      jobId: 'x',
+      name: 'diagnose',
+      durationMs: 1,
+      attempts: 1,
+      steps: [],
+      finishedAt: '',
+      error: { code: 'BF_TIMEOUT', message: 't' },
+    };
     assert.deepEqual(labels(diagnose, failed), []);
   });
 
   it('dedupes and caps the offers at five', () => {
-    const many = diagnosed(['corporate-proxy', 'proxy-config', 'checksum-mismatch', 'disk-full', 'proxy-unreachable', 'version-not-found', 'tls-interception'].map((category) => ({ category }) as Finding));
+    const many = diagnosed(
+      ['corporate-proxy', 'proxy-config', 'checksum-mismatch', 'disk-full', 'proxy-unreachable', 'version-not-found', 'tls-interception'].map(
+        (category) => ({ category }) as Finding,
+      ),
+    );
     const offers = labels(diagnose, many);
     assert.equal(offers.length, 5);
     assert.equal(new Set(offers).size, 5);
@@ -72,7 +103,22 @@ describe('suggestRemediations', () => {
 
 describe('formatCommand', () => {
   it('round-trips through the grammar', () => {
-    for (const text of ['diagnose payments --host agent-03 --job team/payments/main', 'probe', 'probe agent-03', 'modules owner/repo --host a1', 'hostcheck a1', 'envdiff a1 a2 a3', 'restart a1 --force', 'restart a1', 'rebuild team/x --clean', 'rollback team/x', 'cache clear a1', 'cache warm a1 payments', 'status', 'help restart']) {
+    for (const text of [
+      'diagnose payments --host agent-03 --job team/payments/main',
+      'probe',
+      'probe agent-03',
+      'modules owner/repo --host a1',
+      'hostcheck a1',
+      'envdiff a1 a2 a3',
+      'restart a1 --force',
+      'restart a1',
+      'rebuild team/x --clean',
+      'rollback team/x',
+      'cache clear a1',
+      'cache warm a1 payments',
+      'status',
+      'help restart',
+    ]) {
       const command = parseCommand(text);
       assert.deepEqual(parseCommand(formatCommand(command)), command, text);
     }

@@ -47,7 +47,10 @@ describe('Slack input: read back as typed', () => {
   });
 
   it('parses escaped slash commands to what the person meant', () => {
-    assert.deepEqual(parseCommand(slackInputText(escapeLikeSlack('diagnose https://github.com/acme/api', directory))), { kind: 'diagnose', repo: 'https://github.com/acme/api' });
+    assert.deepEqual(parseCommand(slackInputText(escapeLikeSlack('diagnose https://github.com/acme/api', directory))), {
+      kind: 'diagnose',
+      repo: 'https://github.com/acme/api',
+    });
     const role = parseCommand(slackInputText(escapeLikeSlack('incident role commander @ann', directory)));
     assert.deepEqual(role, { kind: 'incident', action: { op: 'role', role: 'commander', user: 'UANN0001' } });
     const note = parseCommand(slackInputText(escapeLikeSlack('incident note a < b & c', directory)));
@@ -60,7 +63,10 @@ describe('Slack input: read back as typed', () => {
 describe('Slack output: only buildfix-built mentions are live', () => {
   it('tokens become mentions; the same markup typed by someone stays text', () => {
     const text = `${mentionUser('UANN0001')} is commander — note: <@UEVIL0001> <!channel> <https://evil.example|docs> & ${mentionChannel('COPS0001')} ${mentionGroup('S0SRE01')}`;
-    assert.equal(mrkdwnFromPlain(text), '<@UANN0001> is commander — note: &lt;@UEVIL0001&gt; &lt;!channel&gt; &lt;https://evil.example|docs&gt; &amp; <#COPS0001> <!subteam^S0SRE01>');
+    assert.equal(
+      mrkdwnFromPlain(text),
+      '<@UANN0001> is commander — note: &lt;@UEVIL0001&gt; &lt;!channel&gt; &lt;https://evil.example|docs&gt; &amp; <#COPS0001> <!subteam^S0SRE01>',
+    );
     assert.equal(plainMentions(text), '@UANN0001 is commander — note: <@UEVIL0001> <!channel> <https://evil.example|docs> & #COPS0001 @S0SRE01');
     // non-Slack ids are plain
     assert.equal(mentionUser('local:ann'), 'local:ann');
@@ -77,7 +83,10 @@ describe('Slack output: only buildfix-built mentions are live', () => {
     const blocks = outgoingBlocks(note.blocks) as Array<{ text: { text: string; verbatim?: boolean } }>;
     assert.equal(blocks[0]?.text.verbatim, true);
     assert.deepEqual(liveMarkup(blocks), ['<@UANN0001>']);
-    const text = renderSlackMessage({ kind: 'text', text: `first ${mentionUser('UANN0001')}\n${mentionUser('URAJ0002')} <!channel> in code` }, { config: { agents: {}, repos: {}, jobs: {} } as never });
+    const text = renderSlackMessage(
+      { kind: 'text', text: `first ${mentionUser('UANN0001')}\n${mentionUser('URAJ0002')} <!channel> in code` },
+      { config: { agents: {}, repos: {}, jobs: {} } as never },
+    );
     const sent = finalizeBlocks(text.blocks);
     assert.deepEqual(liveMarkup(sent), ['<@UANN0001>'], JSON.stringify(sent));
     assert.match(JSON.stringify(sent), /@URAJ0002 &lt;!channel&gt; in code/);

@@ -19,7 +19,10 @@ describe('createLimiter', () => {
       ),
     );
     assert.equal(most, 3);
-    assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   });
 
   it('keeps the limit when newcomers arrive while a slot is handed over', async () => {
@@ -42,7 +45,10 @@ describe('createLimiter', () => {
 
   it('frees the slot when a call fails', async () => {
     const limit = createLimiter(1);
-    await assert.rejects(limit(() => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      limit(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(await limit(() => Promise.resolve('next')), 'next');
   });
 });

@@ -71,7 +71,10 @@ describe('handleWebhook (in-process store)', () => {
     const body = jenkinsNotification();
     const basic = `Basic ${Buffer.from(`jenkins:${JENKINS_TOKEN}`).toString('base64')}`;
     assert.equal((await handleWebhook('jenkins', { rawBody: body, headers: {}, query: { token: JENKINS_TOKEN } }, deps)).status, 200);
-    assert.equal((await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 2 }), headers: { 'X-Buildfix-Token': JENKINS_TOKEN } }, deps)).status, 200);
+    assert.equal(
+      (await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 2 }), headers: { 'X-Buildfix-Token': JENKINS_TOKEN } }, deps)).status,
+      200,
+    );
     assert.equal((await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 3 }), headers: { authorization: basic } }, deps)).status, 200);
     for (const request of [{ headers: {} }, { headers: {}, query: { token: 'wrong' } }, { headers: { 'x-buildfix-token': `${JENKINS_TOKEN}x` } }]) {
       const r = await handleWebhook('jenkins', { rawBody: jenkinsNotification({ number: 9 }), ...request }, deps);
@@ -103,7 +106,16 @@ describe('handleWebhook (in-process store)', () => {
     const g = await handleWebhook('gitlab', { rawBody: shape, headers: gitlabHeaders() }, deps);
     assert.equal(g.status, 400);
     assert.match(String(g.body.error), /^not a valid GitLab Pipeline Hook payload: object_attributes\.id: /);
-    assert.equal((await handleWebhook('jenkins', { rawBody: Buffer.from('<x/>'), headers: { 'content-type': 'application/xml', 'x-buildfix-token': JENKINS_TOKEN } }, deps)).status, 415);
+    assert.equal(
+      (
+        await handleWebhook(
+          'jenkins',
+          { rawBody: Buffer.from('<x/>'), headers: { 'content-type': 'application/xml', 'x-buildfix-token': JENKINS_TOKEN } },
+          deps,
+        )
+      ).status,
+      415,
+    );
     assert.deepEqual(await store.listRecent(10), []);
   });
 
@@ -118,7 +130,10 @@ describe('handleWebhook (in-process store)', () => {
 
   it('404 with the variable to set when a source is not configured', async () => {
     const r = await handleWebhook('gitlab', { rawBody: gitlabPipeline(), headers: gitlabHeaders() }, { ...deps, secrets: { githubSecret: GITHUB_SECRET } });
-    assert.deepEqual({ status: r.status, body: r.body }, { status: 404, body: { ok: false, error: 'the gitlab webhook is not enabled here: set GITLAB_WEBHOOK_TOKEN on the buildfix server' } });
+    assert.deepEqual(
+      { status: r.status, body: r.body },
+      { status: 404, body: { ok: false, error: 'the gitlab webhook is not enabled here: set GITLAB_WEBHOOK_TOKEN on the buildfix server' } },
+    );
   });
 
   it('GitLab: Idempotency-Key dedups retries; a different pipeline groups', async () => {
@@ -132,7 +147,11 @@ describe('handleWebhook (in-process store)', () => {
   it('helpers: header lookup in any case; secrets from the parsed environment', () => {
     assert.equal(headerValue({ 'X-GitHub-Event': 'ping' }, 'x-github-event'), 'ping');
     assert.equal(headerValue({ 'x-a': ['1', '2'] }, 'x-a'), '1');
-    assert.deepEqual(webhookSecretsFromEnv({ JENKINS_WEBHOOK_TOKEN: 'j', GITHUB_WEBHOOK_SECRET: undefined, GITLAB_WEBHOOK_TOKEN: 'g' }), { jenkinsToken: 'j', githubSecret: undefined, gitlabToken: 'g' });
+    assert.deepEqual(webhookSecretsFromEnv({ JENKINS_WEBHOOK_TOKEN: 'j', GITHUB_WEBHOOK_SECRET: undefined, GITLAB_WEBHOOK_TOKEN: 'g' }), {
+      jenkinsToken: 'j',
+      githubSecret: undefined,
+      gitlabToken: 'g',
+    });
   });
 });
 

@@ -29,7 +29,10 @@ describe('Jenkins Notification plugin payloads', () => {
     assert.equal(e.phase, 'FINALIZED');
     assert.equal(e.firstErrorLine, 'go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found');
     assert.equal(incidentTitle(e), 'payments/main #4812 failed');
-    assert.equal(timelineText(e), 'payments/main #4812 FAILURE (on main · commit 9f3c2e1) — first error: go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found');
+    assert.equal(
+      timelineText(e),
+      'payments/main #4812 FAILURE (on main · commit 9f3c2e1) — first error: go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found',
+    );
     assert.deepEqual(incidentSource(e), { ci: 'jenkins', job: 'payments/main', branch: 'main', commit: e.commit, buildUrl: e.url, buildNumber: 4812 });
   });
 
@@ -70,7 +73,11 @@ describe('Jenkins Notification plugin payloads', () => {
     assert.equal(p.kind, 'invalid');
     assert.match((p as { error: string }).error, /^not a valid Jenkins Notification plugin payload: build\.number: /);
     const xml = parseJenkinsNotification(Buffer.from('<jobState><name>api</name></jobState>'), 'application/xml');
-    assert.deepEqual(xml, { kind: 'invalid', status: 415, error: "XML notifications are not supported: set the Notification plugin endpoint's format to JSON" });
+    assert.deepEqual(xml, {
+      kind: 'invalid',
+      status: 415,
+      error: "XML notifications are not supported: set the Notification plugin endpoint's format to JSON",
+    });
     assert.equal(parseJenkinsNotification(Buffer.from(''), undefined).kind, 'invalid');
   });
 
@@ -101,7 +108,8 @@ describe('GitHub payloads', () => {
   });
 
   it('failing conclusions are failure, timed_out and startup_failure; success is a recovery', () => {
-    for (const c of ['failure', 'timed_out', 'startup_failure']) assert.equal(eventOf(parseGithubEvent('workflow_run', workflowRun({ conclusion: c }), undefined, undefined)).outcome, 'failure');
+    for (const c of ['failure', 'timed_out', 'startup_failure'])
+      assert.equal(eventOf(parseGithubEvent('workflow_run', workflowRun({ conclusion: c }), undefined, undefined)).outcome, 'failure');
     assert.equal(eventOf(parseGithubEvent('workflow_run', workflowRun({ conclusion: 'success' }), undefined, undefined)).outcome, 'success');
     for (const c of ['action_required', 'cancelled', 'neutral', 'skipped', 'stale', null]) {
       assert.equal(parseGithubEvent('workflow_run', workflowRun({ conclusion: c }), undefined, undefined).kind, 'ignored', String(c));
@@ -136,7 +144,11 @@ describe('GitHub payloads', () => {
   it('ping, other events, missing header, form encoding, malformed', () => {
     assert.equal(parseGithubEvent('ping', Buffer.from('{"zen":"x"}'), undefined, undefined).kind, 'ping');
     assert.equal(parseGithubEvent('push', Buffer.from('{}'), undefined, undefined).kind, 'ignored');
-    assert.deepEqual(parseGithubEvent(undefined, Buffer.from('{}'), undefined, undefined), { kind: 'invalid', status: 400, error: 'missing X-GitHub-Event header' });
+    assert.deepEqual(parseGithubEvent(undefined, Buffer.from('{}'), undefined, undefined), {
+      kind: 'invalid',
+      status: 400,
+      error: 'missing X-GitHub-Event header',
+    });
     const form = Buffer.from(`payload=${encodeURIComponent(workflowRun().toString())}`);
     assert.equal(eventOf(parseGithubEvent('workflow_run', form, 'application/x-www-form-urlencoded', undefined)).runId, '289782451');
     const bad = parseGithubEvent('workflow_run', Buffer.from('{"action":"completed","workflow_run":{"id":"nine"},"repository":{}}'), undefined, undefined);
@@ -164,7 +176,13 @@ describe('GitLab Pipeline Hook payloads', () => {
     assert.equal(e.url, 'http://192.168.64.1:3005/gitlab-org/gitlab-test/-/pipelines/31', 'built from web_url when the hook has no url');
     assert.equal(e.deliveryId, 'idem-1');
     assert.deepEqual(e.failedJobs, [
-      { name: 'unit', stage: 'test', reason: 'runner_system_failure', url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/-/jobs/379', logUrl: 'http://192.168.64.1:3005/api/v4/projects/1/jobs/379/trace' },
+      {
+        name: 'unit',
+        stage: 'test',
+        reason: 'runner_system_failure',
+        url: 'http://192.168.64.1:3005/gitlab-org/gitlab-test/-/jobs/379',
+        logUrl: 'http://192.168.64.1:3005/api/v4/projects/1/jobs/379/trace',
+      },
     ]);
     assert.equal(e.logUrl, 'http://192.168.64.1:3005/api/v4/projects/1/jobs/379/trace');
     assert.equal(e.firstErrorLine, 'job unit (test) failed: runner_system_failure');
@@ -173,7 +191,8 @@ describe('GitLab Pipeline Hook payloads', () => {
 
   it('success is a recovery; running/canceled and other hooks are ignored', () => {
     assert.equal(eventOf(parseGitlabPipeline('Pipeline Hook', gitlabPipeline({ status: 'success' }), undefined)).outcome, 'success');
-    for (const status of ['running', 'pending', 'canceled', 'skipped', 'manual']) assert.equal(parseGitlabPipeline('Pipeline Hook', gitlabPipeline({ status }), undefined).kind, 'ignored');
+    for (const status of ['running', 'pending', 'canceled', 'skipped', 'manual'])
+      assert.equal(parseGitlabPipeline('Pipeline Hook', gitlabPipeline({ status }), undefined).kind, 'ignored');
     assert.equal(parseGitlabPipeline('Push Hook', Buffer.from('{}'), undefined).kind, 'ignored');
     assert.equal(parseGitlabPipeline(undefined, Buffer.from('{"object_kind":"build"}'), undefined).kind, 'ignored');
   });

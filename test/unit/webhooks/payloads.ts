@@ -18,7 +18,9 @@ export const GITHUB_SECRET = 'gh-webhook-secret-for-tests';
 export const GITLAB_TOKEN = 'gl-webhook-token-for-tests';
 export const JENKINS_TOKEN = 'jenkins-webhook-token-for-tests';
 
-export function workflowRun(o: { conclusion?: string | null; id?: number; attempt?: number; runNumber?: number; branch?: string; action?: string; workflow?: string } = {}): Buffer {
+export function workflowRun(
+  o: { conclusion?: string | null; id?: number; attempt?: number; runNumber?: number; branch?: string; action?: string; workflow?: string } = {},
+): Buffer {
   const p = structuredClone(WORKFLOW_RUN);
   p.action = o.action ?? 'completed';
   p.workflow_run.conclusion = o.conclusion === undefined ? 'failure' : o.conclusion;
@@ -74,7 +76,11 @@ export function githubHeaders(body: Buffer, o: { event?: string; delivery?: stri
 }
 
 export function gitlabHeaders(o: { token?: string; idempotencyKey?: string; event?: string } = {}): Record<string, string> {
-  const h: Record<string, string> = { 'content-type': 'application/json', 'x-gitlab-event': o.event ?? 'Pipeline Hook', 'x-gitlab-token': o.token ?? GITLAB_TOKEN };
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-gitlab-event': o.event ?? 'Pipeline Hook',
+    'x-gitlab-token': o.token ?? GITLAB_TOKEN,
+  };
   if (o.idempotencyKey) h['idempotency-key'] = o.idempotencyKey;
   return h;
 }

@@ -61,7 +61,9 @@ export async function handleButton(front: SlackFront, body: BlockAction<ButtonAc
     }
     const cancelled = action.action_id.startsWith(ACTION_CANCEL);
     const answered = renderAnswered(confirmPrompt(command, front.config), cancelled ? 'cancelled' : 'confirmed', body.user.id);
-    await front.outbox.update({ channel, ts: messageTs, message: answered }).catch((err: unknown) => log.warn({ err }, 'could not mark the confirmation answered'));
+    await front.outbox
+      .update({ channel, ts: messageTs, message: answered })
+      .catch((err: unknown) => log.warn({ err }, 'could not mark the confirmation answered'));
     log.info({ command: value.c, cancelled, requestedBy: value.r }, cancelled ? 'confirmation cancelled' : 'confirmation accepted');
     if (cancelled) return;
   } else if (!(await front.store.claim(`remedy:${channel}:${messageTs}:${action.action_id}`, REMEDY_WINDOW_SECONDS))) {
