@@ -100,6 +100,12 @@ function checkPathCommon(path: string, kind: PathKind): string | undefined {
   return undefined;
 }
 
+/** module.CheckFilePath: the reason a file path inside a module zip is invalid, in go's words, or undefined. */
+export function checkFilePath(path: string): string | undefined {
+  const why = checkPathCommon(path, 'file');
+  return why === undefined ? undefined : `malformed file path ${JSON.stringify(path)}: ${why}`;
+}
+
 /**
  * module.SplitPathVersion: "github.com/x/y/v2" → ["github.com/x/y", "/v2"].
  * ok is false for a malformed major suffix such as "/v1" or "/v02".

@@ -20,6 +20,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { hash1, type HashedFile } from '../gomod/dirhash.ts';
+import { checkFilePath } from '../goproxy/escape-path.ts';
 
 export const MAX_ZIP_FILE = 500 * 1024 * 1024;
 export const MAX_GO_MOD = 16 * 1024 * 1024;
@@ -60,62 +61,6 @@ export interface ZipInspection {
 /** The archive could not be read as a zip at all. */
 export class ZipReadError extends Error {
   override readonly name = 'ZipReadError';
-}
-
-const FILE_NAME_PUNCT = new Set('!#$%&()+,-.=@[]^_{}~ ');
-const BAD_WINDOWS_NAMES = new Set([
-  'CON',
-  'PRN',
-  'AUX',
-  'NUL',
-  'COM1',
-  'COM2',
-  'COM3',
-  'COM4',
-  'COM5',
-  'COM6',
-  'COM7',
-  'COM8',
-  'COM9',
-  'LPT1',
-  'LPT2',
-  'LPT3',
-  'LPT4',
-  'LPT5',
-  'LPT6',
-  'LPT7',
-  'LPT8',
-  'LPT9',
-]);
-
-function fileNameOK(ch: string): boolean {
-  const cp = ch.codePointAt(0)!;
-  if (cp < 0x80) return /[0-9A-Za-z]/.test(ch) || FILE_NAME_PUNCT.has(ch);
-  return /\p{L}/u.test(ch);
-}
-
-function goQuoteRune(ch: string): string {
-  return ch === "'" ? "'\\''" : `'${ch}'`;
-}
-
-/** module.CheckFilePath's reason, or undefined when the path is valid. */
-export function checkFilePath(path: string): string | undefined {
-  const why = ((): string | undefined => {
-    if (path === '') return 'empty string';
-    if (path.includes('//')) return 'double slash';
-    if (path.endsWith('/')) return 'trailing slash';
-    for (const elem of path.split('/')) {
-      if (elem === '') return 'empty path element';
-      if (/^\.+$/.test(elem)) return `invalid path element ${JSON.stringify(elem)}`;
-      if (elem.endsWith('.')) return 'trailing dot in path element';
-      for (const ch of elem) if (!fileNameOK(ch)) return `invalid char ${goQuoteRune(ch)}`;
-      const dot = elem.indexOf('.');
-      const short = dot >= 0 ? elem.slice(0, dot) : elem;
-      if (BAD_WINDOWS_NAMES.has(short.toUpperCase())) return `${JSON.stringify(short)} disallowed as path element component on Windows`;
-    }
-    return undefined;
-  })();
-  return why === undefined ? undefined : `malformed file path ${JSON.stringify(path)}: ${why}`;
 }
 
 /** path.Clean for slash paths. */

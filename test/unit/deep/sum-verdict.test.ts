@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sumVerdict, type SumWitnesses } from '../../../src/deep/sum-verdict.ts';
 import { supersede } from '../../../src/engine/deep-stage.ts';
-import { checkFilePath } from '../../../src/modzip/check-zip.ts';
+import { checkFilePath } from '../../../src/goproxy/escape-path.ts';
 
 const served = { hash: 'h1:P', source: 'https://proxy.corp', url: 'https://proxy.corp/m/@v/v1.0.0.zip' };
 const w = (patch: Partial<SumWitnesses>): SumWitnesses => ({
