@@ -14,13 +14,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startGoProxyFake, type FakeModule } from '../test/fakes/goproxy-server.ts';
+import { startGoProxyFake, type FakeModule } from '../test/fakes/goproxy-server.ts';
 import { startJenkinsFake, type FakeJob } from '../test/fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage } from '../test/fakes/slack-api.ts';
 import { makeHistory } from '../test/helpers/git-history.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix } from '../test/helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../test/helpers/slack-sign.ts';
-import { INCIDENT_CHANNEL, postJenkins, shownText, WEBHOOK_ENV } from '../test/integration/incident-flow/harness.ts';
+import { deletePrefix, uniquePrefix } from '../test/helpers/slack-processes.ts';
+import { INCIDENT_CHANNEL, postJenkins, shownText, startServeAndWorker } from '../test/integration/incident-flow/harness.ts';
 import { percentile } from './lib/stats.ts';
 
 const RUNS = Math.max(1, Number(process.argv[process.argv.indexOf('--runs') + 1]) || 7);
@@ -67,22 +66,7 @@ const jenkins = await startJenkinsFake({ jobs, faults: [{ path: /.*/, delayMs: D
 const slack = await startSlackApiFake();
 const config = ['repos:', ...jobs.flatMap((j, i) => [`  payments-${i}:`, `    url: ${url}`, `    job: ${j.name}`]), 'agents:', '  agent-03: {}', ''].join('\n');
 await writeFile(join(work, 'buildfix.yaml'), config);
-const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-const worker = await startWorkerProcess('agent-03', common);
-const serve = await startServe(
-  {
-    ...common,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    JENKINS_URL: jenkins.url,
-    JENKINS_USER: jenkins.user,
-    JENKINS_API_TOKEN: jenkins.token,
-    ...WEBHOOK_ENV,
-  },
-  await freePort(),
-  ['--grace-ms', '500'],
-);
+const { serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins });
 
 const rootMs: number[] = [];
 const verdictMs: number[] = [];

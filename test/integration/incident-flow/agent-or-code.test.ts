@@ -11,13 +11,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
-import { eventually, INCIDENT_CHANNEL, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
+import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { eventually, INCIDENT_CHANNEL, postJenkins, shownText, startServeAndWorker } from './harness.ts';
 
 describe('a CI failure says agent or code, with the change that broke it', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -63,22 +62,7 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
       join(work, 'buildfix.yaml'),
       ['repos:', '  payments:', `    url: ${url}`, '    job: payments/main', 'agents:', '  agent-03: {}', ''].join('\n'),
     );
-    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-    worker = await startWorkerProcess('agent-03', common);
-    serve = await startServe(
-      {
-        ...common,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
   after(async () => {

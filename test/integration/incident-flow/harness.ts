@@ -9,9 +9,11 @@ import type { Redis } from 'ioredis';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
 import { createRedisConnection } from '../../../src/redis/create-redis-connection.ts';
+import { freePort } from '../../fakes/goproxy-server.ts';
+import type { JenkinsFake } from '../../fakes/jenkins-server.ts';
 import type { FakeMessage, SlackApiFake } from '../../fakes/slack-api.ts';
-import { REDIS_URL, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { appMentionBody, blockActionsBody, postSigned, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
+import { REDIS_URL, startServe, startWorkerProcess, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { appMentionBody, blockActionsBody, postSigned, TEST_SIGNING_SECRET, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
 import { GITHUB_SECRET, GITLAB_TOKEN, JENKINS_TOKEN } from '../../unit/webhooks/payloads.ts';
 
 export const INCIDENT_CHANNEL = 'CINCIDENTS';
@@ -186,4 +188,34 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
+}
+
+/**
+ * The incident flow's processes: a `buildfix worker` for agent-03 and a `buildfix serve` wired to the Slack and
+ * Jenkins fakes, the webhook credentials and the GOPROXY fake, on real Redis under `prefix`.
+ */
+export async function startServeAndWorker(o: {
+  prefix: string;
+  configPath: string;
+  goproxyUrl: string;
+  slack: SlackApiFake;
+  jenkins: JenkinsFake;
+}): Promise<{ serve: ServeHandle; worker: ChildHandle }> {
+  const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, GOPROXY: o.goproxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
+  const worker = await startWorkerProcess('agent-03', common);
+  const serve = await startServe(
+    {
+      ...common,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: o.slack.apiUrl,
+      JENKINS_URL: o.jenkins.url,
+      JENKINS_USER: o.jenkins.user,
+      JENKINS_API_TOKEN: o.jenkins.token,
+      ...WEBHOOK_ENV,
+    },
+    await freePort(),
+    ['--grace-ms', '500'],
+  );
+  return { serve, worker };
 }

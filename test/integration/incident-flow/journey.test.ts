@@ -16,11 +16,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import type { TimelineEntry } from '../../../src/incidents/incident-types.ts';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
 import {
   ARCHIVE_CHANNEL,
@@ -33,7 +33,7 @@ import {
   openStore,
   postJenkins,
   shownText,
-  WEBHOOK_ENV,
+  startServeAndWorker,
 } from './harness.ts';
 
 const ANN = 'UANN0001';
@@ -96,22 +96,7 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
       ].join('\n'),
     );
     ({ store, redis } = await openStore(prefix));
-    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-    worker = await startWorkerProcess('agent-03', common);
-    serve = await startServe(
-      {
-        ...common,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
   after(async () => {

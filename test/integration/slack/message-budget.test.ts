@@ -18,13 +18,22 @@ import { buildfixKeys } from '../../../src/jobs/queue-names.ts';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { buildIncidentReport } from '../../../src/incidents/render-incident-report.ts';
 import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { BLOCKS_TEXT_LIMIT, checkMessage, startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, mentionInThread, openStore, postJenkins, shownText, WEBHOOK_ENV } from '../incident-flow/harness.ts';
+import {
+  eventually,
+  INCIDENT_CHANNEL,
+  mentionInThread,
+  openStore,
+  postJenkins,
+  shownText,
+  WEBHOOK_ENV,
+  startServeAndWorker,
+} from '../incident-flow/harness.ts';
 
 const DEPS = 200;
 const dep = (i: number): string => `example.com/dep${String(i).padStart(3, '0')}`;
@@ -84,22 +93,7 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
       ['repos:', '  big:', `    url: ${join(work, 'big')}`, 'agents:', '  agent-03: {}', 'incidents:', '  autoDiagnose: true', ''].join('\n'),
     );
     ({ store, redis } = await openStore(prefix));
-    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-    worker = await startWorkerProcess('agent-03', common);
-    serve = await startServe(
-      {
-        ...common,
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
   after(async () => {
