@@ -43,7 +43,8 @@ export function assertRevision(rev: string): void {
   }
 }
 
-async function git(dir: string, args: string[], options: GitOptions & { reject?: boolean } = {}): Promise<{ stdout: string; exitCode: number }> {
+/** One git command in `dir` through the exec helper: prompts off, C locale, a timeout. */
+export async function git(dir: string, args: string[], options: GitOptions & { reject?: boolean } = {}): Promise<{ stdout: string; exitCode: number }> {
   const result = await runCommand(['git', '-C', dir, ...args], {
     timeoutMs: options.timeoutMs ?? 60_000,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -10,10 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decideOrigin } from '../changes/origin-verdict.ts';
-import { repoPrefix } from '../changes/git-history.ts';
+import { git, repoPrefix } from '../changes/git-history.ts';
 import { changeForModule, whatChanged } from '../changes/what-changed.ts';
 import { BuildfixError } from '../errors.ts';
-import { runCommand } from '../exec/run-command.ts';
 import type { DiagnosisReport, SinceGreen } from '../report/model.ts';
 import { diagnose, type DiagnoseOptions } from './diagnose.ts';
 import { resolveTarget } from './resolve-target.ts';
@@ -29,13 +28,8 @@ export interface SinceGreenOptions extends DiagnoseOptions {
   recheckGreen?: boolean;
 }
 
-async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
-  const result = await runCommand(['git', '-C', dir, ...args], {
-    timeoutMs: 60_000,
-    ...(signal ? { signal } : {}),
-    env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-  });
-  return result.stdout.trim();
+async function gitOut(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
+  return (await git(dir, args, signal ? { signal } : {})).stdout.trim();
 }
 
 /** The green revision is re-checked quietly: its dependency set only (no probe, host or lint), no streamed verdict. */
@@ -61,7 +55,7 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
   let top: string | undefined;
   try {
     try {
-      top = await git(target.dir, ['rev-parse', '--show-toplevel'], options.signal);
+      top = await gitOut(target.dir, ['rev-parse', '--show-toplevel'], options.signal);
     } catch (err) {
       throw new BuildfixError('BF_TARGET', `${target.origin} is not a git checkout: comparing with the last green build needs its history`, { cause: err });
     }
@@ -77,11 +71,11 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
 
     const checkout = async (name: string, sha: string): Promise<string> => {
       const dir = join(scratch, name);
-      await git(top ?? target.dir, ['worktree', 'add', '--quiet', '--detach', dir, sha], options.signal);
+      await gitOut(top ?? target.dir, ['worktree', 'add', '--quiet', '--detach', dir, sha], options.signal);
       worktrees.push(dir);
       return join(dir, prefix);
     };
-    const head = await git(top, ['rev-parse', 'HEAD'], options.signal);
+    const head = await gitOut(top, ['rev-parse', 'HEAD'], options.signal);
     const failingDir = changes.to === head ? target.dir : await checkout('failing', changes.to);
     const recheck = options.recheckGreen ?? true;
     const greenDir = recheck ? await checkout('green', changes.from) : undefined;
@@ -116,7 +110,7 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
     return { ...failing, target: target.origin, sinceGreen, origin };
   } finally {
     for (const dir of worktrees) {
-      await runCommand(['git', '-C', top ?? target.dir, 'worktree', 'remove', '--force', dir], { reject: false, timeoutMs: 30_000 }).catch(() => undefined);
+      await git(top ?? target.dir, ['worktree', 'remove', '--force', dir], { reject: false, timeoutMs: 30_000 }).catch(() => undefined);
     }
     await rm(scratch, { recursive: true, force: true });
     await target.cleanup();
