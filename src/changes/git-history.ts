@@ -35,10 +35,10 @@ export interface BlamedLine {
 }
 
 /** A revision as a person or a CI system gives it: a sha, a branch, a tag, HEAD~2. Never an option. */
-const REVISION = /^(?!-)[A-Za-z0-9._/~^@{}-]{1,200}$/;
+export const GIT_REVISION = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/;
 
 export function assertRevision(rev: string): void {
-  if (!REVISION.test(rev) || rev.includes('..')) {
+  if (!GIT_REVISION.test(rev)) {
     throw new BuildfixError('BF_INPUT', `"${rev}" is not a git revision (a commit sha, branch or tag)`);
   }
 }

@@ -4,6 +4,7 @@
  * help for the nearest command out. Names are checked for shape here and
  * against the configuration by the router.
  */
+import { GIT_REVISION } from '../changes/git-history.ts';
 import { UsageError } from '../errors.ts';
 
 export type Command =
@@ -91,8 +92,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 // a config name, owner/repo, a path, or a git URL (https://…, git@host:path), as Slack delivers a pasted link
 const REPO =
   /^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?|\.{0,2}\/[^\s;|&`$<>]{0,400}|https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s;|&`$<>'"\\]{1,400}|git@[A-Za-z0-9.-]+:[^\s;|&`$<>'"\\]{1,400})$/;
-/** A git revision: a sha, branch or tag; never an option. */
-const REVISION = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/;
 const JOB = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(?:\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,9}$/;
 
 export function levenshtein(a: string, b: string): number {
@@ -268,7 +267,7 @@ export function parseCommand(input: string): Command {
         ...(host ? { host: checkName(name, 'agent', host) } : {}),
         ...(job ? { job: checkName(name, 'job', job, JOB) } : {}),
         ...(s.flags.has('deep') ? { deep: true } : {}),
-        ...(since !== undefined ? { since: checkName(name, 'revision', since, REVISION) } : {}),
+        ...(since !== undefined ? { since: checkName(name, 'revision', since, GIT_REVISION) } : {}),
         ...(s.flags.has('since-green') ? { sinceGreen: true } : {}),
       };
     }

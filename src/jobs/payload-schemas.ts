@@ -6,6 +6,7 @@
  * refused.
  */
 import * as z from 'zod';
+import { GIT_REVISION } from '../changes/git-history.ts';
 import { maskUrlCredentials, redactText } from '../util/redact.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -38,7 +39,7 @@ const RequestTimeout = z.number().int().min(100).max(120_000);
 export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retractions', 'graph'] as const;
 
 /** A git revision (sha, branch, tag): never an option, no ranges. */
-const RevisionSchema = z.string().regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^@{}-]{1,200}$/, 'must be a git revision (a commit sha, branch or tag)');
+const RevisionSchema = z.string().regex(GIT_REVISION, 'must be a git revision (a commit sha, branch or tag)');
 
 export const DiagnosePayloadSchema = z.strictObject({
   repo: RepoRefSchema,
