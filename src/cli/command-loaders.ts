@@ -15,4 +15,5 @@ export const COMMAND_LOADERS: Record<CommandName, () => Promise<CommandRunner>> 
   incidents: async () => (await import('./commands/incidents-command.ts')).runIncidentsCommand,
   cache: async () => (await import('./commands/cache-command.ts')).runCacheCommand,
   drill: async () => (await import('./commands/drill-command.ts')).runDrillCommand,
+  health: async () => (await import('./commands/health-command.ts')).runHealthCommand,
 };

@@ -169,6 +169,21 @@ export const COMMAND_SPECS = {
     ],
     exitCodes: { 0: 'the build survives a proxy outage', 1: 'it would fail (the modules are listed)', 2: USAGE_OR_SETUP, 130: CANCELLED },
   },
+  health: {
+    name: 'health',
+    args: '<path|git-url|owner/repo|repo-name>',
+    summary: 'dependency health: requirement counts, outdated, deprecated and retracted modules, known vulnerabilities (thresholds: config `health`)',
+    minPositionals: 1,
+    maxPositionals: 1,
+    options: [{ name: 'json', help: 'print the report as JSON' }],
+    exitCodes: {
+      0: 'within every threshold',
+      1: 'a threshold is exceeded (the report says which)',
+      2: USAGE_OR_SETUP,
+      3: 'within the thresholds, but partial: a source (vulnerability database, proxy) could not be read',
+      130: CANCELLED,
+    },
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMAND_SPECS;

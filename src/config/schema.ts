@@ -75,6 +75,43 @@ export const SlackConfigSchema = z.strictObject({
   progressEditsPerMinute: z.number().int().min(1).max(50).default(30),
 });
 
+const CRON = /^\s*\S+(\s+\S+){4,5}\s*$/;
+
+/** The dependency health report (`buildfix health`, /buildfix health, the weekly digest): what is checked and what counts as a finding. */
+export const HealthConfigSchema = z.strictObject({
+  /** A Go vulnerability database in govulncheck's layout (index/modules.json, ID/<id>.json). */
+  vulndbUrl: z
+    .string()
+    .regex(/^(https?:\/\/[^\s]+|file:\/\/\/[^\s]*)$/, 'must be an http(s) or file:/// URL like https://vuln.go.dev')
+    .default('https://vuln.go.dev'),
+  /** Per-request timeout for the vulnerability database, ms (default: requestTimeoutMs). */
+  vulndbTimeoutMs: z.number().int().min(100).max(120_000).optional(),
+  /** Direct requirements above this are a finding (unset: no limit). */
+  maxDirect: z.number().int().min(0).optional(),
+  /** Indirect requirements (the rest of the build list) above this are a finding. */
+  maxIndirect: z.number().int().min(0).default(200),
+  /** A module more major versions behind its newest than this is a finding (0: any newer major). */
+  maxMajorsBehind: z.number().int().min(0).default(0),
+  /** A module more minor versions behind (within its major) than this is a finding. */
+  maxMinorsBehind: z.number().int().min(0).default(5),
+  /** A module outdated (a newer release out) for longer than this many days is a finding. */
+  maxBehindDays: z.number().int().min(1).default(365),
+  maxDeprecated: z.number().int().min(0).default(0),
+  maxRetracted: z.number().int().min(0).default(0),
+  maxVulnerabilities: z.number().int().min(0).default(0),
+  /** The weekly digest: every configured repo's report, posted to one channel (needs REDIS_URL and Slack). */
+  digest: z
+    .strictObject({
+      channel: z.string().regex(/^(?:[CG][A-Z0-9]{2,}|#?[a-z0-9][a-z0-9._-]{0,79})$/, 'must be a Slack channel id (C…) or name'),
+      /** Cron pattern (minute hour day-of-month month day-of-week, optional seconds first); default Mondays 09:00. */
+      cron: z.string().regex(CRON, 'must be a cron pattern like "0 9 * * 1"').default('0 9 * * 1'),
+      timezone: z.string().min(1).default('UTC'),
+      /** Repos to report (default: every configured repo). */
+      repos: z.array(z.string().regex(NAME, 'repo names are letters, digits, . _ -')).optional(),
+    })
+    .optional(),
+});
+
 export const FileConfigSchema = z.strictObject({
   repoUrlTemplate: z
     .string()
@@ -97,5 +134,15 @@ export const FileConfigSchema = z.strictObject({
    */
   mirrors: z.array(z.string().regex(/^https?:\/\/[^\s,|]+$/, 'must be a mirror base URL like https://goproxy.corp.example (no commas or |)')).default([]),
   slack: SlackConfigSchema.default({ textBudget: 11_000, progressEditsPerMinute: 30 }),
+  health: HealthConfigSchema.default({
+    vulndbUrl: 'https://vuln.go.dev',
+    maxIndirect: 200,
+    maxMajorsBehind: 0,
+    maxMinorsBehind: 5,
+    maxBehindDays: 365,
+    maxDeprecated: 0,
+    maxRetracted: 0,
+    maxVulnerabilities: 0,
+  }),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -37,6 +37,10 @@ export interface FakeVersion {
   declaredPath?: string;
   /** Extra `retract` lines appended to the default go.mod, e.g. ["v1.0.1 // broken"]. */
   retract?: string[];
+  /** A `// Deprecated: <text>` comment above the default go.mod's module line. */
+  deprecated?: string;
+  /** `require` lines of the default go.mod, e.g. ["example.com/dep v0.1.0"]. */
+  require?: string[];
   /** Files in the zip besides go.mod (relative path → content). */
   files?: Record<string, string>;
   /** RFC 3339 commit time for .info and the list. */
@@ -181,7 +185,9 @@ export function createStoredZip(entries: Array<{ name: string; data: string | Bu
 export function goModFor(module: FakeModule, v: FakeVersion): string {
   if (v.goMod !== undefined) return v.goMod;
   const retract = (v.retract ?? []).map((r) => `retract ${r}\n`).join('');
-  return `module ${v.declaredPath ?? module.path}\n\ngo 1.19\n${retract ? `\n${retract}` : ''}`;
+  const deprecated = v.deprecated !== undefined ? `// Deprecated: ${v.deprecated}\n` : '';
+  const require = (v.require ?? []).map((r) => `require ${r}\n`).join('');
+  return `${deprecated}module ${v.declaredPath ?? module.path}\n\ngo 1.19\n${require ? `\n${require}` : ''}${retract ? `\n${retract}` : ''}`;
 }
 
 /** The zip a fake version serves: go.mod plus its files under <module>@<version>/. */
