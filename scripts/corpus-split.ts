@@ -5,8 +5,9 @@
  *
  *   node scripts/corpus-split.ts            # print the split that would be written
  *   node scripts/corpus-split.ts --write    # write corpus-split.json (only once: refuses to overwrite)
- *   node scripts/corpus-split.ts --write --extend
- *                                           # keep every assigned unit, assign only new ones
+ *   node scripts/corpus-split.ts --write --extend [--added YYYY-MM-DD]
+ *                                           # keep every assigned unit, assign only new ones (same
+ *                                           # rule), and record them as an extension of that date
  *
  * The unit of the split is `splitUnit()` (the incident group, else the source
  * thread), so the same incident never sits on both sides. Units are
@@ -31,6 +32,18 @@ export interface CorpusSplit {
   method: string;
   /** Split unit id (group or source) → part. */
   units: Record<string, 'dev' | 'test'>;
+  /**
+   * Units added after the first split (`--write --extend`), one record per extension, so the
+   * accuracy report can show the test logs no earlier measurement has seen as their own row.
+   */
+  extensions?: SplitExtension[];
+}
+
+export interface SplitExtension {
+  /** Date the units were assigned (YYYY-MM-DD). */
+  added: string;
+  /** Units first assigned by this extension. */
+  units: string[];
 }
 
 function hash(unit: string): string {
@@ -65,7 +78,7 @@ export function computeSplit(entries: readonly CorpusEntry[], keep: Readonly<Rec
   for (const u of Object.keys(units).sort()) sorted[u] = units[u] ?? 'dev';
   return {
     method:
-      'Unit = incident group, else source thread. Units stratified by their majority category, ordered by sha256(salt + unit); the first round(30%) of each stratum are test. Made once by scripts/corpus-split.ts before any rule was tuned.',
+      'Unit = incident group, else source thread. Units stratified by their majority category, ordered by sha256(salt + unit); the first round(30%) of each stratum are test. Made once by scripts/corpus-split.ts before any rule was tuned. Units added later are assigned by the same rule with every earlier unit kept where it is (--extend: each stratum gets test units until round(30%) of it is test, new units in sha256 order), and are listed under extensions.',
     units: sorted,
   };
 }
@@ -94,8 +107,26 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`${SPLIT_PATH} exists: the split is made once. Use --extend to assign new units only.\n`);
     return 1;
   }
-  const keep = extend && existsSync(SPLIT_PATH) ? readSplit().units : {};
-  const split = computeSplit(entries, keep);
+  const previous = extend && existsSync(SPLIT_PATH) ? readSplit() : undefined;
+  const keep = previous?.units ?? {};
+  const split: CorpusSplit = computeSplit(entries, keep);
+  if (previous) {
+    const added = Object.keys(split.units).filter((u) => keep[u] === undefined);
+    const dateAt = argv.indexOf('--added');
+    const date = dateAt >= 0 ? (argv[dateAt + 1] ?? '') : new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      process.stderr.write('--added takes a date: --added 2026-12-06\n');
+      return 2;
+    }
+    const extensions = [...(previous.extensions ?? [])];
+    if (added.length > 0) {
+      const same = extensions.find((x) => x.added === date);
+      if (same) same.units = [...same.units, ...added].sort();
+      else extensions.push({ added: date, units: added.sort() });
+    }
+    if (extensions.length > 0) split.extensions = extensions;
+    process.stdout.write(`new units: ${added.length} (${added.filter((u) => split.units[u] === 'test').length} test)\n`);
+  }
   const logs = { dev: 0, test: 0 };
   for (const e of entries) logs[partOf(split, e)]++;
   const unitCounts = { dev: 0, test: 0 };

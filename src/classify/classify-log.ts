@@ -96,6 +96,10 @@ const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
 /** GOPROXY set to a mirror that is not the public default. */
 const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|direct|off)https?:\/\/\S+/i;
 const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
+/** A request to the public npm registry for an unscoped package. */
+const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
+/** A package tarball URL (`…/-/name-1.2.3.tgz`). */
+const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
 
 class Scanner {
@@ -111,6 +115,8 @@ class Scanner {
   mirrorConfigured = false;
   /** A `sum.golang.org: h1:` line: downloaded bits were compared with the checksum DB (not go.sum). */
   sumdbComparison = false;
+  /** npm: the registry started answering and then aborted the body (`Invalid response body while trying to fetch`). */
+  npmAbortedBody = false;
 
   goSignals = 0;
   npmSignals = 0;
@@ -219,6 +225,7 @@ class Scanner {
     if (text.includes('file watchers')) this.inotifyLimit = true;
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
+    if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
   }
 
   private addHit(hit: Hit): void {
@@ -244,6 +251,10 @@ interface LogFacts {
   proxyExplained: boolean;
   /** npm network errors here went through a proxy: configured in the log, or an address on a proxy port. */
   npmViaProxy: boolean;
+  /** npm/yarn/pnpm: the public registry answered 403 for an unscoped (public) package. */
+  npmPublicForbidden: boolean;
+  /** npm/yarn/pnpm: a 404 for a tarball (a version the metadata or lockfile said exists). */
+  npmTarball404: boolean;
 }
 
 /** Re-reads each match with what the whole log showed (GOPRIVATE, proxy settings, hosts); false drops it. */
@@ -251,6 +262,42 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   const id = hit.rule.id;
   const isPrivate = hit.module !== undefined && looksPrivateModule(hit.module, scan.goprivate);
   const privateEvidence = isPrivate || scan.goprivateShownEmpty || facts.hasGitAuthHit;
+  if (id === 'npm-auth' && facts.npmPublicForbidden) {
+    // The public registry serves public packages without credentials; a 403 there comes from something
+    // on the path (a company proxy or firewall policy, a package firewall), not from a missing token.
+    hit.category = 'corporate-proxy';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'registry-auth';
+    return true;
+  }
+  if (id === 'npm-not-found' && facts.npmTarball404) {
+    // npm/yarn/pnpm only ask for a tarball the package metadata or the lockfile says exists:
+    // the registry or mirror cannot serve what it advertised.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'version-not-found';
+    return true;
+  }
+  if ((id === 'net-specific' || id === 'net-generic') && hit.ecosystem === 'npm' && scan.npmAbortedBody && !facts.npmViaProxy) {
+    // The registry started to answer and then aborted the body: the far end is failing, not the route to it.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.55;
+    hit.alternative = 'proxy-unreachable';
+    return true;
+  }
+  if (id === 'go-toolchain') {
+    const goVersion = /invalid go version '([^']*)'/.exec(hit.text)?.[1];
+    if (goVersion !== undefined && !/^\d+\.\d+(?:\.\d+)?(?:(?:rc|beta)\d+)?$/.test(goVersion)) {
+      // `go 1.17.x`, `go v1.18`: not a version any Go accepts, whatever the toolchain.
+      hit.category = 'invalid-go-mod';
+      hit.rank = 2;
+      hit.confidence = 0.85;
+      return true;
+    }
+  }
   if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
   // A full disk breaks the build even when the tool only warns about it (npm WARN tar ENOSPC).
   if (hit.category === 'disk-full') hit.warning = false;
@@ -504,6 +551,8 @@ function decide(scan: Scanner): Classification {
     npmViaProxy:
       scan.proxyConfigured ||
       found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
+    npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
+    npmTarball404: found.some((h) => h.rule.id === 'npm-not-found' && NPM_TARBALL.test(h.text)),
   };
   const all = found.filter((hit) => refine(hit, scan, facts));
   all.sort((a, b) => a.line - b.line);

@@ -12,7 +12,13 @@ export interface ModuleRef {
 // <module>@<version> as the go command prints it: the version is a semver
 // (v1.2.3, pseudo-versions, +incompatible), a query word or a commit hash.
 const GO_MOD_AT =
-  /([A-Za-z0-9][\w.~-]*(?:\/[\w.~+-]+)*)@(v\d+(?:\.\d+)*(?:-[\w.-]+)?(?:\+incompatible)?|latest|upgrade|patch|master|main|HEAD|[0-9a-f]{7,40}\b)/;
+  /((?:[A-Za-z0-9]|<[\w-]+>)(?:[\w.~-]|<[\w-]+>)*(?:\/[\w.~+-]+)*)@(v\d+(?:\.\d+)*(?:-[\w.-]+)?(?:\+incompatible)?|latest|upgrade|patch|master|main|HEAD|[0-9a-f]{7,40}\b)/;
+/**
+ * A host the poster replaced by a placeholder (`<redacted>`, `code.<company>`): people redact
+ * their company's hosts before posting a log, so such a host is a private one.
+ */
+const PLACEHOLDER_HOST = /<[\w-]+>/;
+
 const URL_TEXT = /https?:\/\/[^\s"'<>]+/g;
 // Checksum database lookups: <sumdb>/lookup/<module>@<version>.
 const SUMDB_LOOKUP = /\/lookup\/([\w.~!/-]+)@(v[\w.+-]+?)(?:\/go\.mod)?(?=[\s":]|$)/;
@@ -31,7 +37,8 @@ export function extractGoModule(line: string): ModuleRef | undefined {
     // Inside a checksum DB URL the module follows /lookup/.
     const lookup = at[1].indexOf('/lookup/');
     const module = decodeGoModulePath(lookup >= 0 ? at[1].slice(lookup + '/lookup/'.length) : at[1]);
-    if (module.split('/')[0]?.includes('.')) return { module, version: at[2].replace(/\.+$/, '') };
+    const host = module.split('/')[0] ?? '';
+    if (host.includes('.') || PLACEHOLDER_HOST.test(host)) return { module, version: at[2].replace(/\.+$/, '') };
   }
   const fromUrl = moduleFromProxyUrl(line);
   if (fromUrl) return fromUrl;
@@ -223,6 +230,7 @@ const SCM_PREFIX = /^(?:git|gitlab|github|bitbucket|gitea|gogs|scm|stash|code|so
 export function looksPrivateModule(modulePath: string, goprivate?: string): boolean {
   if (goprivate && matchesGoPrivate(modulePath, goprivate)) return true;
   const host = (modulePath.split('/')[0] ?? '').toLowerCase();
+  if (PLACEHOLDER_HOST.test(host)) return true;
   if (!host.includes('.') || PUBLIC_MODULE_HOSTS.has(host)) return false;
   if (PRIVATE_LABEL.test(host)) return true;
   return SCM_PREFIX.test(host);

@@ -376,7 +376,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.85,
     pattern:
-      /malformed (?:module|import) path "[^"]*": (?:missing dot|invalid char|leading|trailing|empty|double)|go\.mod:\d+: (?:unknown directive|usage:|invalid|malformed|unexpected)|invalid (?:module|import) path|errors parsing go\.mod:\s*\S+go\.mod:\d+|invalid go\.mod|go\.mod: invalid|version "[^"]*" invalid: (?:must be of the form|should be|disallowed)|must be of the form v1\.2\.3|unknown directive: (?!toolchain\b|godebug\b|tool\b)\w+/i,
+      /malformed (?:module|import) path "[^"]*": (?:missing dot|invalid char|leading|trailing|empty|double)|go\.mod:\d+(?::\d+)?: (?:(?:require|replace|exclude|retract|module|go|toolchain|godebug) [^\s:]*:? ?)?(?:unknown directive|usage:|invalid|malformed|unexpected|repeated|go directive expects|unquoted string|expected )|invalid (?:module|import) path|errors parsing go\.mod:\s*\S+go\.mod:\d+|invalid go\.mod|go\.mod: invalid|version "[^"]*" invalid: (?:must be of the form|should be|disallowed)|must be of the form v1\.2\.3|unknown directive: (?!toolchain\b|godebug\b|tool\b)\w+/i,
     exclude: /unknown directive: (?:toolchain|godebug|tool)\b/i,
     scope: 'local',
   },
@@ -398,7 +398,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.8,
     pattern:
-      /: 400 Bad Request|unexpected status \([^)]*\): 400|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
+      /: 400 Bad Request|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
     scope: 'local',
   },
 
@@ -420,7 +420,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.65,
     pattern: /\b(?:404 Not Found|410 Gone)\b|@v\/\S+: no such file or directory/i,
-    exclude: /^npm /i,
+    exclude: /^npm |\.tgz\b/i,
     scope: 'local',
   },
   {
@@ -449,7 +449,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

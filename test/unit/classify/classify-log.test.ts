@@ -979,11 +979,26 @@ describe('single real error lines', () => {
       'v2.0.0',
     ],
     [
-      'npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad/-/left-pad-9.9.9.tgz - Not found',
+      "npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pdd - Not found\nnpm ERR! 404  'left-pdd@^1.3.0' is not in this registry.",
       'version-not-found',
-      'left-pad',
-      '9.9.9',
     ],
+    // A tarball is only asked for when the metadata or the lockfile says the version exists.
+    [
+      'npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz - Not found',
+      'proxy-server-error',
+      'left-pad',
+      '1.3.0',
+    ],
+    ['error An unexpected error occurred: "https://registry.yarnpkg.com/chalk/-/chalk-4.1.2.tgz: Request failed \\"404 Not Found\\"".', 'proxy-server-error'],
+    // The public registry does not ask for credentials for public packages: a 403 comes from the path.
+    ['npm ERR! code E403\nnpm ERR! 403 403 Forbidden - GET https://registry.npmjs.org/chalk/-/chalk-4.1.2.tgz', 'corporate-proxy'],
+    ['npm ERR! code E403\nnpm ERR! 403 403 Forbidden - GET https://npm.corp.example.com/@corp%2fui', 'registry-auth'],
+    ['npm ERR! code ECONNRESET\nnpm ERR! network Invalid response body while trying to fetch https://registry.npmjs.org/chalk: aborted', 'proxy-server-error'],
+    ["go: errors parsing go.mod:\n/src/go.mod:3: invalid go version '1.17.x': must match format 1.23", 'invalid-go-mod'],
+    ["go: errors parsing go.mod:\n/src/go.mod:3: invalid go version '1.21.0': must match format 1.23", 'toolchain-mismatch'],
+    ['go: errors parsing go.mod:\n/src/go.mod:4:12: require github.com/x/y: unexpected token after version: "//"', 'invalid-go-mod'],
+    ['go: github.com/x/y@v1.0.0: invalid response from proxy "https://goproxy.corp": invalid character \'p\' after top-level value', 'proxy-server-error'],
+    ['go: code.<redacted>/team/lib@v0.1.0: unknown revision v0.1.0', 'private-module-auth', 'code.<redacted>/team/lib', 'v0.1.0'],
     ['npm error code ENEEDAUTH\nnpm error need auth This command requires you to be logged in to https://npm.corp.example.com/', 'registry-auth'],
     [
       'npm ERR! code ECONNREFUSED\nnpm ERR! errno ECONNREFUSED\nnpm ERR! FetchError: request to https://registry.npmjs.org/chalk failed, reason: connect ECONNREFUSED 10.0.0.9:3128',
