@@ -57,7 +57,22 @@ export const IncidentsConfigSchema = z.strictObject({
   autoDiagnose: z.boolean().default(true),
   /** A diagnosis that finds a problem opens an incident (or joins the open one). Unset: on in Slack, off in \`buildfix shell\`. */
   autoOpen: z.boolean().optional(),
+  /**
+   * CI failures with the same classified cause (category plus the module@version, proxy host or agent it names)
+   * join one incident across pipelines and repos while each comes within this long of the cause's last failure:
+   * "90s", "30m", "2h", "1d", or "off" (one incident per pipeline). Unset: 30m.
+   */
+  groupWindow: z
+    .string()
+    .regex(/^(?:off|[1-9]\d{0,5}(?:s|m|h|d))$/, 'must be a duration like "30m", "90s", "2h", "1d", or "off"')
+    .refine((v) => v === 'off' || groupWindowSeconds(v) <= 7 * 86_400, 'must be at most 7 days (7d)')
+    .optional(),
 });
+
+function groupWindowSeconds(v: string): number {
+  const n = Number(v.slice(0, -1));
+  return n * ({ s: 1, m: 60, h: 3600, d: 86_400 }[v.slice(-1)] ?? 1);
+}
 
 /** What buildfix keeps within when it talks to Slack (docs/slack.md, "Limits buildfix keeps"). */
 export const SlackConfigSchema = z.strictObject({

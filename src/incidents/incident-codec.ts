@@ -12,7 +12,9 @@ import {
   MAX_TIMELINE_TEXT,
   MAX_TITLE,
   SEVERITIES,
+  type BlastRadius,
   type Incident,
+  type IncidentCause,
   type IncidentRole,
   type IncidentSource,
   type IncidentStatus,
@@ -62,6 +64,8 @@ export function encodeIncidentFields(incident: Partial<Incident>): Record<string
   put('lastRecoveryAt', incident.lastRecoveryAt);
   put('summary', incident.summary);
   if (incident.rootCause) out.rootCause = JSON.stringify(incident.rootCause);
+  if (incident.cause) out.cause = JSON.stringify(incident.cause);
+  if (incident.blast) out.blast = JSON.stringify(incident.blast);
   return out;
 }
 
@@ -114,7 +118,31 @@ export function decodeIncident(fields: Record<string, string>): Incident | undef
   }
   const rootCause = parseJson<RootCause>(fields.rootCause);
   if (rootCause && typeof rootCause.category === 'string' && typeof rootCause.text === 'string') incident.rootCause = rootCause;
+  const cause = decodeCause(fields.cause);
+  if (cause) incident.cause = cause;
+  const blast = decodeBlast(fields.blast);
+  if (blast) incident.blast = blast;
   return incident;
+}
+
+const CAUSE_SCOPES: ReadonlySet<string> = new Set(['module', 'host', 'agent', 'pipeline']);
+
+function decodeCause(raw: string | undefined): IncidentCause | undefined {
+  const c = parseJson<Partial<IncidentCause>>(raw);
+  if (!c || typeof c.key !== 'string' || typeof c.category !== 'string' || typeof c.subject !== 'string' || !CAUSE_SCOPES.has(String(c.scope)))
+    return undefined;
+  return { key: c.key, category: c.category, scope: c.scope as IncidentCause['scope'], subject: c.subject };
+}
+
+// Lua's cjson writes an empty list as {}: anything that is not a list of strings reads as empty.
+function names(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function decodeBlast(raw: string | undefined): BlastRadius | undefined {
+  const b = parseJson<Record<string, unknown>>(raw);
+  if (!b || typeof b !== 'object') return undefined;
+  return { pipelines: names(b.pipelines), repos: names(b.repos), agents: names(b.agents), agentUnknown: Number(b.agentUnknown) || 0 };
 }
 
 export function parseTimelineEntry(raw: string): TimelineEntry {

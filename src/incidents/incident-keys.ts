@@ -9,6 +9,7 @@
  *   <prefix>:incidents:<id>:timeline            list of JSON timeline entries (RPUSH, oldest first)
  *   <prefix>:incidents:pipeline:<pipelineKey>   string: id of the pipeline's open incident
  *   <prefix>:incidents:thread:<channel>:<ts>    string: id of the incident posted in that thread
+ *   <prefix>:incidents:cause:<causeKey>         string: id of the cause's latest incident (grouping-scripts.ts)
  *
  * Nothing here expires: incidents are the post-mortem record. Resolving
  * deletes the pipeline key (so the next failure opens a new incident) and
@@ -23,6 +24,7 @@ export interface IncidentKeys {
   timeline(id: number | string): string;
   pipeline(pipelineKey: string): string;
   thread(channel: string, threadTs: string): string;
+  cause(causeKey: string): string;
 }
 
 export function incidentKeys(prefix: string): IncidentKeys {
@@ -35,5 +37,6 @@ export function incidentKeys(prefix: string): IncidentKeys {
     timeline: (id) => `${base}${id}:timeline`,
     pipeline: (key) => `${base}pipeline:${key}`,
     thread: (channel, ts) => `${base}thread:${channel}:${ts}`,
+    cause: (key) => `${base}cause:${key}`,
   };
 }

@@ -10,7 +10,7 @@
  */
 import { LuaScript } from './lua-script.ts';
 
-const PRELUDE = `
+export const PRELUDE = `
 local function hsetmap(key, json)
   local m = cjson.decode(json)
   local flat = {}

@@ -82,6 +82,38 @@ export interface Incident {
   lastRecoveryAt?: string;
   summary?: string;
   rootCause?: RootCause;
+  /** The cause its CI failures were grouped by (incident-grouping.ts); absent when grouping by cause is off. */
+  cause?: IncidentCause;
+  /** Which pipelines, repos and agents its failures came from (the alert's blast radius). */
+  blast?: BlastRadius;
+}
+
+/** The cause a CI incident groups failures by (src/incidents/cause-key.ts). */
+export interface IncidentCause {
+  key: string;
+  category: string;
+  scope: 'module' | 'host' | 'agent' | 'pipeline';
+  subject: string;
+}
+
+/** Where an incident's failures came from, each name once, in the order first seen. */
+export interface BlastRadius {
+  pipelines: string[];
+  repos: string[];
+  agents: string[];
+  /** Failures whose log named no agent: while any, the alert cannot say "all on <agent>". */
+  agentUnknown: number;
+}
+
+/** Up to this many names are kept per list of a blast radius (counts beyond are not shown exactly). */
+export const MAX_BLAST_NAMES = 500;
+
+/** Grouping by cause: the failure joins the cause's open incident if its last failure is within the window. */
+export interface CiFailureGrouping {
+  cause: IncidentCause;
+  windowMs: number;
+  repo: string;
+  agent?: string;
 }
 
 export interface OpenIncidentInput {
@@ -107,6 +139,11 @@ export interface CiFailureInput {
   /** Timeline text, e.g. "payments/main #4813 FAILURE". */
   text: string;
   data?: Record<string, unknown>;
+  /**
+   * Group by cause instead of by pipeline: the pipeline key then only says which pipeline failed
+   * (and which incident its next success is recorded in).
+   */
+  group?: CiFailureGrouping;
 }
 
 export interface CiFailureResult {

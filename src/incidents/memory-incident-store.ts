@@ -3,10 +3,12 @@
  * store, kept in this process's memory. Every operation runs to completion
  * without awaiting, so grouping is atomic here for free. Callers get copies.
  */
+import { joinBlast } from './blast-radius.ts';
 import { cleanSummary, cleanText, cleanTitle, milestonesFor, TIMELINE_TEXT } from './incident-codec.ts';
 import { IncidentNotFoundError, IncidentResolvedError, type IncidentStore, type NewTimelineEntry, type ResolveResult } from './incident-store.ts';
 import {
   DEFAULT_CI_SEVERITY,
+  type CiFailureGrouping,
   type CiFailureInput,
   type CiFailureResult,
   type CiRecoveryInput,
@@ -36,6 +38,7 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly rows = new Map<number, Row>();
   private readonly byPipeline = new Map<string, number>();
   private readonly byThread = new Map<string, number>();
+  private readonly byCause = new Map<string, number>();
   private readonly now: () => Date;
 
   constructor(options: MemoryIncidentStoreOptions = {}) {
@@ -184,6 +187,7 @@ export class MemoryIncidentStore implements IncidentStore {
   }
 
   async recordCiFailure(input: CiFailureInput): Promise<CiFailureResult> {
+    if (input.group) return this.recordByCause(input, input.group);
     const at = this.stamp();
     const existing = this.byPipeline.get(input.pipelineKey);
     const open = existing === undefined ? undefined : this.rows.get(existing);
@@ -208,6 +212,42 @@ export class MemoryIncidentStore implements IncidentStore {
       },
       { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: 1 } },
     );
+    this.byPipeline.set(input.pipelineKey, row.incident.id);
+    return { kind: 'opened', incident: structuredClone(row.incident) };
+  }
+
+  /** Grouping by cause: the same rules as CI_CAUSE_FAILURE_SCRIPT (grouping-scripts.ts). */
+  private recordByCause(input: CiFailureInput, group: CiFailureGrouping): CiFailureResult {
+    const at = this.stamp();
+    const cutoff = new Date(Date.parse(at) - group.windowMs).toISOString();
+    const existing = this.byCause.get(group.cause.key);
+    const open = existing === undefined ? undefined : this.rows.get(existing);
+    if (open && open.incident.status !== 'resolved' && open.incident.lastFailureAt !== undefined && open.incident.lastFailureAt >= cutoff) {
+      open.incident.failureCount += 1;
+      open.incident.lastFailureAt = at;
+      open.incident.blast = joinBlast(open.incident.blast, input.pipelineKey, group);
+      this.push(open, { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: open.incident.failureCount } });
+      this.byPipeline.set(input.pipelineKey, open.incident.id);
+      return { kind: 'grouped', incident: structuredClone(open.incident) };
+    }
+    const row = this.create(
+      {
+        title: cleanTitle(input.title),
+        source: structuredClone(input.source),
+        status: 'investigating',
+        severity: input.severity ?? DEFAULT_CI_SEVERITY,
+        roles: {},
+        failureCount: 1,
+        pipelineKey: input.pipelineKey,
+        createdAt: at,
+        createdBy: 'ci',
+        lastFailureAt: at,
+        cause: structuredClone(group.cause),
+        blast: joinBlast(undefined, input.pipelineKey, group),
+      },
+      { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: 1 } },
+    );
+    this.byCause.set(group.cause.key, row.incident.id);
     this.byPipeline.set(input.pipelineKey, row.incident.id);
     return { kind: 'opened', incident: structuredClone(row.incident) };
   }

@@ -17,10 +17,14 @@ import {
   TIMELINE_TEXT,
 } from './incident-codec.ts';
 import { incidentKeys, type IncidentKeys } from './incident-keys.ts';
+import { joinBlast } from './blast-radius.ts';
+import { CI_CAUSE_FAILURE_SCRIPT } from './grouping-scripts.ts';
 import { CI_FAILURE_SCRIPT, CI_RECOVERY_SCRIPT, OPEN_SCRIPT, RESOLVE_SCRIPT, UPDATE_SCRIPT } from './incident-scripts.ts';
 import { IncidentNotFoundError, IncidentResolvedError, type IncidentStore, type NewTimelineEntry, type ResolveResult } from './incident-store.ts';
 import {
   DEFAULT_CI_SEVERITY,
+  MAX_BLAST_NAMES,
+  type CiFailureGrouping,
   type CiFailureInput,
   type CiFailureResult,
   type CiRecoveryInput,
@@ -248,10 +252,43 @@ export class RedisIncidentStore implements IncidentStore {
     const opening = this.entry({ by: 'ci', kind: 'ci-event', text: input.text, data: { ...data, failureCount: 1 } }, at);
     const grouped = JSON.stringify(this.entry({ by: 'ci', kind: 'ci-event', text: input.text, data: { ...data, failureCount: COUNT_SLOT } }, at));
     const [head, tail] = splitOnce(grouped, `"${COUNT_SLOT}"`);
+    if (input.group) return this.recordByCause(input, input.group, fields, opening, head, tail, at);
     const reply = (await CI_FAILURE_SCRIPT.run(
       this.redis,
       [this.keys.seq, this.keys.open, this.keys.pipeline(input.pipelineKey)],
       [this.keys.base, JSON.stringify(fields), JSON.stringify(opening), at, head, tail],
+    )) as [string, unknown];
+    return { kind: reply[0] === 'grouped' ? 'grouped' : 'opened', incident: this.decode(reply[1]) };
+  }
+
+  /** Grouping by cause (grouping-scripts.ts): the cause's open incident within the window, or a new one. */
+  private async recordByCause(
+    input: CiFailureInput,
+    group: CiFailureGrouping,
+    fields: Record<string, string>,
+    opening: TimelineEntry,
+    head: string,
+    tail: string,
+    at: string,
+  ): Promise<CiFailureResult> {
+    const cutoff = new Date(Date.parse(at) - group.windowMs).toISOString();
+    const opened = { ...fields, cause: JSON.stringify(group.cause), blast: JSON.stringify(joinBlast(undefined, input.pipelineKey, group)) };
+    const reply = (await CI_CAUSE_FAILURE_SCRIPT.run(
+      this.redis,
+      [this.keys.seq, this.keys.open, this.keys.cause(group.cause.key), this.keys.pipeline(input.pipelineKey)],
+      [
+        this.keys.base,
+        JSON.stringify(opened),
+        JSON.stringify(opening),
+        at,
+        head,
+        tail,
+        cutoff,
+        input.pipelineKey,
+        group.repo,
+        group.agent ?? '',
+        MAX_BLAST_NAMES,
+      ],
     )) as [string, unknown];
     return { kind: reply[0] === 'grouped' ? 'grouped' : 'opened', incident: this.decode(reply[1]) };
   }

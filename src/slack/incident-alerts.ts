@@ -23,7 +23,7 @@ import { classifyLog, type Classification } from '../classify/classify-log.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
-import { fetchBuildLog, repoForPipeline } from '../incidents/ci-diagnosis.ts';
+import { fetchBuildLog, repoForPipeline, type BuildLog } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
 import { createHttpClient } from '../goproxy/http-client.ts';
 import { SumDbClient } from '../sumdb/index.ts';
@@ -164,7 +164,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   async onWebhookOutcome(outcome: WebhookOutcome): Promise<void> {
     switch (outcome.kind) {
       case 'opened':
-        await this.#alert(outcome.incident, outcome.event);
+        // A log the webhook already read in full (to group the failure by cause) is not read again.
+        await this.#alert(outcome.incident, outcome.event, outcome.found?.log.note === undefined ? outcome.found?.log : undefined);
         return;
       case 'grouped':
         // Not posted yet: the alert's poster reads the latest count once it has posted.
@@ -178,7 +179,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
   }
 
-  async #alert(incident: Incident, event: CiEvent): Promise<void> {
+  async #alert(incident: Incident, event: CiEvent, log?: BuildLog): Promise<void> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) {
       if (!this.#warnedNoChannel)
@@ -220,7 +221,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       attached.lastRecoveryAt !== incident.lastRecoveryAt
     )
       await this.updateAlert(incident.id);
-    if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts);
+    if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts, log);
   }
 
   async #recovered(incident: Incident, event: CiEvent): Promise<void> {
@@ -230,18 +231,20 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   /** Log → classifier → explanation in the thread (and the root cause), then the repo's diagnosis job through the router. */
-  async #autoDiagnose(incident: Incident, event: CiEvent, channel: string, threadTs: string): Promise<void> {
+  async #autoDiagnose(incident: Incident, event: CiEvent, channel: string, threadTs: string, read?: BuildLog): Promise<void> {
     const front = this.#front;
     if (!front) return;
     const surface: ChatSurface = front.surface({ channel, threadTs, userId: ACTOR_BUILDFIX });
-    const jenkins = this.#jenkinsClient();
+    const jenkins = this.jenkinsClient();
     const { GITHUB_TOKEN: githubToken, GITLAB_TOKEN: gitlabToken } = this.#config.env;
-    const log = await fetchBuildLog(event, {
-      ...(jenkins ? { jenkins } : {}),
-      ...(githubToken ? { githubToken } : {}),
-      ...(gitlabToken ? { gitlabToken } : {}),
-      signal: AbortSignal.timeout(60_000),
-    });
+    const log =
+      read ??
+      (await fetchBuildLog(event, {
+        ...(jenkins ? { jenkins } : {}),
+        ...(githubToken ? { githubToken } : {}),
+        ...(gitlabToken ? { gitlabToken } : {}),
+        signal: AbortSignal.timeout(60_000),
+      }));
     if (log.note) await surface.post({ kind: 'text', tone: 'info', text: log.note });
     let checks: LiveCheck[] = [];
     let classifiedAs = '';
@@ -358,7 +361,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     const repoUrl = this.#config.repos[command.repo]?.url;
     const found = await lastGreenForEvent(
       event,
-      { githubToken: this.#config.env.GITHUB_TOKEN, gitlabToken: this.#config.env.GITLAB_TOKEN, jenkins: this.#jenkinsClient(), repoUrl },
+      { githubToken: this.#config.env.GITHUB_TOKEN, gitlabToken: this.#config.env.GITLAB_TOKEN, jenkins: this.jenkinsClient(), repoUrl },
       { signal: AbortSignal.timeout(20_000) },
     );
     if (!found.ok) {
@@ -369,7 +372,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return { ...command, since: found.green.sha, sinceLabel: found.green.source.slice(0, 200), ...(failing ? { failing } : {}) };
   }
 
-  #jenkinsClient(): JenkinsClient | undefined {
+  /** The Jenkins REST client when JENKINS_URL (with user and token) is set; one per process, closed with the alerts. */
+  jenkinsClient(): JenkinsClient | undefined {
     const e = this.#config.env;
     if (!e.JENKINS_URL || !e.JENKINS_USER || !e.JENKINS_API_TOKEN) return undefined;
     this.#jenkins ??= createJenkinsClient({ baseUrl: e.JENKINS_URL, user: e.JENKINS_USER, apiToken: e.JENKINS_API_TOKEN, timeoutMs: 20_000 });

@@ -8,7 +8,9 @@
 import type { Redis } from 'ioredis';
 import { INCIDENT_ANNOUNCER_SERVICE, INCIDENT_STORE_SERVICE } from '../chat/extensions/incident-commands.ts';
 import type { Config } from '../config/load-config.ts';
+import { groupWindowMs } from '../incidents/cause-key.ts';
 import { createIncidentStore } from '../incidents/create-incident-store.ts';
+import { createCauseFinder, type CauseFinder } from '../incidents/incident-grouping.ts';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import type { Logger } from '../logger.ts';
 import { createRedisConnection } from '../redis/create-redis-connection.ts';
@@ -66,7 +68,7 @@ export function createSlackIncidents(options: SlackIncidentsOptions): SlackIncid
       alerts.bindFront(front);
       const webhooks = new WebhookReceiver({
         replicaId: options.replicaId,
-        deps: createWebhookDeps({ env: config.env, store, ...(redis ? { redis } : {}), prefix, logger }),
+        deps: createWebhookDeps({ env: config.env, store, ...(redis ? { redis } : {}), prefix, logger, ...causeFinderFor(config, alerts) }),
         logger,
         // The sender has its answer already; the alert runs like any other handler (drained on shutdown).
         onOutcome: (outcome) => front.background(`ci-${outcome.kind}`, () => alerts.onWebhookOutcome(outcome)),
@@ -75,6 +77,22 @@ export function createSlackIncidents(options: SlackIncidentsOptions): SlackIncid
       });
       return new IncidentTaskSink({ ...sinkOptions, webhooks, alerts, ...(redis ? { redis } : {}) });
     },
+  };
+}
+
+/** Grouping by cause unless incidents.groupWindow is "off"; logs are read with the alerts' Jenkins client and the CI tokens. */
+function causeFinderFor(config: Config, alerts: SlackIncidentAlerts): { findCause?: CauseFinder } {
+  const windowMs = groupWindowMs(config.incidents.groupWindow);
+  if (windowMs <= 0) return {};
+  const { GITHUB_TOKEN: githubToken, GITLAB_TOKEN: gitlabToken } = config.env;
+  return {
+    findCause: createCauseFinder({
+      windowMs,
+      logSources: () => {
+        const jenkins = alerts.jenkinsClient();
+        return { ...(jenkins ? { jenkins } : {}), ...(githubToken ? { githubToken } : {}), ...(gitlabToken ? { gitlabToken } : {}) };
+      },
+    }),
   };
 }
 

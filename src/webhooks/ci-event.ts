@@ -34,6 +34,8 @@ export interface CiEvent {
   pipelineKey: string;
   /** Jenkins full job name; "owner/repo" on GitHub; "group/project" on GitLab. */
   job: string;
+  /** The repository the pipeline builds, when the event names it apart from `job` (Jenkins: its SCM URL's path, "acme/payments"). */
+  repo?: string;
   /** GitHub workflow (or check) name. */
   workflow?: string;
   branch?: string;

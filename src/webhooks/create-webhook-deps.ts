@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { EnvConfig } from '../config/env.ts';
+import type { CauseFinder } from '../incidents/incident-grouping.ts';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import type { Logger } from '../logger.ts';
 import { DEFAULT_KEY_PREFIX } from '../redis/key-prefix.ts';
@@ -18,6 +19,8 @@ export interface CreateWebhookDepsOptions {
   prefix?: string;
   logger?: Logger;
   maxBodyBytes?: number;
+  /** Groups CI failures by cause (src/incidents/incident-grouping.ts). */
+  findCause?: CauseFinder;
 }
 
 export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDeps {
@@ -25,5 +28,6 @@ export function createWebhookDeps(options: CreateWebhookDepsOptions): WebhookDep
   const deps: WebhookDeps = { secrets: webhookSecretsFromEnv(options.env), store: options.store, dedup };
   if (options.logger) deps.logger = options.logger;
   if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
+  if (options.findCause) deps.findCause = options.findCause;
   return deps;
 }

@@ -20,10 +20,15 @@
  * Order: size → source enabled → credentials → parse → ignore → dedup → store.
  * Per request: one HMAC or two SHA-256 digests, one JSON.parse, one zod
  * parse, two Redis round trips (claim + one Lua script). No per-request setup.
+ * With grouping by cause (deps.findCause), a failure's build log is also read
+ * and classified before it is stored (within a time budget, see
+ * src/incidents/incident-grouping.ts).
  */
 import type { Logger } from '../logger.ts';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import type { Incident } from '../incidents/incident-types.ts';
+import { describeCause } from '../incidents/cause-key.ts';
+import { groupingData, type CauseFinder, type FoundCause } from '../incidents/incident-grouping.ts';
 import type { EnvConfig } from '../config/env.ts';
 import { incidentSource, incidentTitle, timelineData, timelineText, type CiEvent, type CiEventSource } from './ci-event.ts';
 import { dedupKeysFor, type DeliveryDedup } from './delivery-dedup.ts';
@@ -63,10 +68,12 @@ export interface WebhookDeps {
   maxBodyBytes?: number;
   /** Default DELIVERY_DEDUP_TTL_SECONDS (24 h). */
   dedupTtlSeconds?: number;
+  /** Groups failures by cause (src/incidents/incident-grouping.ts); without it, by pipeline. */
+  findCause?: CauseFinder;
 }
 
 export type WebhookOutcome =
-  | { kind: 'opened' | 'grouped' | 'recovered'; incident: Incident; event: CiEvent }
+  | { kind: 'opened' | 'grouped' | 'recovered'; incident: Incident; event: CiEvent; found?: FoundCause }
   | { kind: 'duplicate'; event: CiEvent }
   | { kind: 'ignored'; reason: string; event?: CiEvent };
 
@@ -143,6 +150,17 @@ function ignored(reason: string, event?: CiEvent): WebhookResponse {
   return { status: 202, body: { ok: true, result: 'ignored', reason }, ...(event ? { event } : {}), outcome };
 }
 
+/** The failure's cause, or undefined (grouped by pipeline) when there is no finder or it failed. */
+async function findCause(deps: WebhookDeps, event: CiEvent): Promise<FoundCause | undefined> {
+  if (!deps.findCause) return undefined;
+  try {
+    return await deps.findCause(event);
+  } catch (err) {
+    deps.logger?.warn({ err, source: event.source }, 'could not classify a CI failure: grouped by its pipeline');
+    return undefined;
+  }
+}
+
 export async function handleWebhook(source: CiEventSource, request: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   const limit = deps.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
   if (request.rawBody.length > limit) return fail(413, `body larger than ${limit} bytes`);
@@ -176,21 +194,24 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
     }
     claimed = true;
     if (event.outcome === 'failure') {
+      const found = await findCause(deps, event);
       const result = await deps.store.recordCiFailure({
         pipelineKey: event.pipelineKey,
         title: incidentTitle(event),
         source: incidentSource(event),
         text: timelineText(event),
-        data: timelineData(event),
+        data: { ...timelineData(event), ...(found ? groupingData(found.group, event.pipelineKey) : {}) },
+        ...(found ? { group: found.group } : {}),
       });
       const { incident } = result;
-      if (result.kind === 'opened') deps.logger?.info({ source, incident: incident.id, pipeline }, 'CI failure opened an incident');
-      else deps.logger?.debug({ source, incident: incident.id, failures: incident.failureCount }, 'CI failure grouped into its open incident');
+      const cause = found ? redactText(describeCause(found.group.cause)) : undefined;
+      if (result.kind === 'opened') deps.logger?.info({ source, incident: incident.id, pipeline, cause }, 'CI failure opened an incident');
+      else deps.logger?.debug({ source, incident: incident.id, failures: incident.failureCount, cause }, 'CI failure grouped into its open incident');
       return {
         status: 200,
-        body: { ok: true, result: result.kind, incident: incident.id, failureCount: incident.failureCount, pipeline },
+        body: { ok: true, result: result.kind, incident: incident.id, failureCount: incident.failureCount, pipeline, ...(cause ? { cause } : {}) },
         event,
-        outcome: { kind: result.kind, incident, event },
+        outcome: { kind: result.kind, incident, event, ...(found ? { found } : {}) },
       };
     }
     const incident = await deps.store.recordCiRecovery({ pipelineKey: event.pipelineKey, text: timelineText(event), data: timelineData(event) });

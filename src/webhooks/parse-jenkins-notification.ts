@@ -63,6 +63,18 @@ export function jenkinsFullName(jobUrl: string | null | undefined): string | und
   return names.length > 0 ? names.join('/') : undefined;
 }
 
+/** "https://git.example.test/acme/payments.git" or "git@host:acme/payments.git" → "acme/payments". */
+export function repoPathOf(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  const path = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '') : url.replace(/^[^@/]*@[^:/]+:/, '');
+  const clean = path
+    .replace(/[?#].*$/, '')
+    .replace(/\.git\/*$/, '')
+    .replace(/^\/+|\/+$/g, '')
+    .toLowerCase();
+  return clean && clean.length <= 300 ? clean : undefined;
+}
+
 export function parseJenkinsNotification(rawBody: Buffer, contentType: string | undefined): ParsedDelivery {
   const body = rawBody.toString('utf8');
   if ((contentType && /xml/i.test(contentType)) || body.trimStart().startsWith('<')) {
@@ -96,6 +108,8 @@ export function parseJenkinsNotification(rawBody: Buffer, contentType: string | 
   const branch = shortBranch(b.scm?.branch);
   if (branch) event.branch = branch;
   if (b.scm?.commit) event.commit = b.scm.commit;
+  const repo = repoPathOf(b.scm?.url);
+  if (repo) event.repo = repo;
   if (b.full_url) {
     event.url = b.full_url;
     event.logUrl = `${b.full_url.replace(/\/+$/, '')}/consoleText`;

@@ -9,6 +9,7 @@
  */
 import { formatCommand } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
+import { describeBlast } from '../../incidents/blast-radius.ts';
 import { formatDuration, type IncidentReport } from '../../incidents/render-incident-report.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type TimelineEntry } from '../../incidents/incident-types.ts';
 import { actions, button, clip, context, escapeMrkdwn, header, LIMITS, section, type Button, type KnownBlock } from './block-kit.ts';
@@ -152,6 +153,8 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     if (facts.firstErrorLine) blocks.push(section(`First error: ${inlineCode(facts.firstErrorLine, 600)}`));
   }
   const counter = `*${failures(incident.failureCount)}*${incident.failureCount > 1 && facts.latestBuild !== undefined ? ` · latest ${link(facts.latestUrl, `#${facts.latestBuild}`)} at ${clock(facts.latestAt)}` : ''}`;
+  // One incident per cause: how far it reaches (src/incidents/blast-radius.ts).
+  const blast = describeBlast(incident);
   const state = resolved ? `resolved ${clock(incident.resolvedAt)}` : recovered ? `green again ${clock(incident.lastRecoveryAt)}` : incident.status;
   const parts = [
     `Incident #${incident.id}`,
@@ -161,6 +164,7 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   ];
   if (incident.rootCause) parts.push(`root cause \`${escapeMrkdwn(incident.rootCause.category)}\``);
   blocks.push(context(parts));
+  if (blast) blocks.push(context([`Blast radius: *${escapeMrkdwn(blast.radius)}*`, ...blast.common.map(escapeMrkdwn)]));
   if (!resolved) {
     const buttons: Button[] = [];
     if (options.diagnose) {
@@ -171,7 +175,8 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     if (recovered) buttons.push(resolveButton(incident));
     blocks.push(actions(buttons, 'bf-incident-alert'));
   }
-  const text = `${mark} ${cause ? `Root cause: ${cause.category} — ` : ''}${incident.title} — ${failures(incident.failureCount)} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
+  const reach = blast && (incident.blast?.pipelines.length ?? 0) > 1 ? ` · ${[blast.radius, ...blast.common].join(' · ')}` : '';
+  const text = `${mark} ${cause ? `Root cause: ${cause.category} — ` : ''}${incident.title} — ${failures(incident.failureCount)}${reach} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
   return { text: clip(text, LIMITS.fallbackText), blocks };
 }
 

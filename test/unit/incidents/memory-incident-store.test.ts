@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createIncidentStore } from '../../../src/incidents/create-incident-store.ts';
 import { MEMORY_INCIDENTS_NOTICE } from '../../../src/incidents/incident-store.ts';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
+import { describeGroupingContract } from './grouping-contract.ts';
 import { describeIncidentStoreContract, testClock } from './store-contract.ts';
 
 describeIncidentStoreContract('MemoryIncidentStore', async () => {
@@ -29,4 +30,9 @@ describe('MemoryIncidentStore specifics', () => {
     assert.deepEqual((await store.get(i.id))?.roles, {});
     assert.equal((await store.timeline(i.id)).length, 1);
   });
+});
+
+describeGroupingContract('MemoryIncidentStore', async () => {
+  const clock = testClock();
+  return { store: new MemoryIncidentStore({ now: clock.now }), clock, close: async () => {} };
 });
