@@ -15,6 +15,7 @@ import type { EnvConfig } from '../config/env.ts';
 import type { FileConfig } from '../config/schema.ts';
 import type { JenkinsTransport } from '../clients/jenkins/jenkins-transport.ts';
 import { redactText } from '../util/redact.ts';
+import { greenElsewhereOnJenkins, type GreenElsewhereResult, type PickOptions } from './green-elsewhere.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
 
 export interface LastGreen {
@@ -22,9 +23,14 @@ export interface LastGreen {
   /** "Jenkins build #41", "GitHub run #76 of CI on main", "GitLab pipeline #30 on main". */
   source: string;
   url?: string;
+  /** When the green build ran (ISO), when the CI says: the agent's environment snapshot of that time is compared with now. */
+  at?: string;
 }
 
 export type LastGreenResult = { ok: true; green: LastGreen } | { ok: false; reason: string };
+
+/** The last green build and, when asked, whether the job built green on another agent since (greenElsewhere). */
+export type RepoGreenResult = LastGreenResult & { elsewhere?: GreenElsewhereResult };
 
 export interface LastGreenOptions {
   timeoutMs?: number;
@@ -165,7 +171,15 @@ export async function lastGreenOnJenkins(
   try {
     const found = await lastSuccessfulRevision(client, job, { ...(repoUrl ? { repoUrl } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     if (!found) return { ok: false, reason: `no last green build known: Jenkins job ${job} has never succeeded` };
-    return { ok: true, green: { sha: found.revision.sha, source: `Jenkins build #${found.from.number} of ${job}`, url: found.from.url } };
+    return {
+      ok: true,
+      green: {
+        sha: found.revision.sha,
+        source: `Jenkins build #${found.from.number} of ${job}`,
+        url: found.from.url,
+        ...(found.from.timestamp !== undefined ? { at: new Date(found.from.timestamp).toISOString() } : {}),
+      },
+    };
   } catch (err) {
     return { ok: false, reason: `no last green build known: ${redactText(err instanceof Error ? err.message : String(err))}` };
   }
@@ -191,8 +205,8 @@ export function lastGreenForEvent(
 export async function lastGreenForRepo(
   target: string,
   config: Pick<FileConfig, 'repos'> & { env: Pick<EnvConfig, 'JENKINS_URL' | 'JENKINS_USER' | 'JENKINS_API_TOKEN'> },
-  opts: LastGreenOptions = {},
-): Promise<LastGreenResult> {
+  opts: LastGreenOptions & { elsewhere?: PickOptions } = {},
+): Promise<RepoGreenResult> {
   const repo = config.repos[target];
   if (!repo) {
     const known = Object.keys(config.repos);
@@ -206,8 +220,16 @@ export async function lastGreenForRepo(
     JENKINS_URL && JENKINS_USER && JENKINS_API_TOKEN
       ? createJenkinsClient({ baseUrl: JENKINS_URL, user: JENKINS_USER, apiToken: JENKINS_API_TOKEN, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS })
       : undefined;
+  const repoUrl = /^[a-z+]+:\/\/|@/.test(repo.url) ? repo.url : undefined;
   try {
-    return await lastGreenOnJenkins(client, repo.job, /^[a-z+]+:\/\/|@/.test(repo.url) ? repo.url : undefined, opts);
+    const green = await lastGreenOnJenkins(client, repo.job, repoUrl, opts);
+    if (!opts.elsewhere) return green;
+    const elsewhere = await greenElsewhereOnJenkins(client, repo.job, {
+      ...opts.elsewhere,
+      ...(repoUrl ? { repoUrl } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    return { ...green, elsewhere };
   } finally {
     await client?.close();
   }

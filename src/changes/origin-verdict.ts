@@ -8,9 +8,16 @@
  *   when another agent built the same revision green since;
  * - they still resolve and the failing revision's dependency files changed →
  *   code, naming the change that brought in what the root cause names;
+ * - the agent's environment snapshot differs from the one taken at the last
+ *   green build (GOPROXY, GOFLAGS, go version, git insteadOf, netrc…) and the
+ *   green revision fails now too → environment/upstream, naming the variable
+ *   and when it changed (agent when another agent built it green);
+ * - the failing revision itself built green on another agent → agent;
  * - nothing to tell them apart → unknown, saying what is missing.
+ * The decisive evidence (environment, other agents) is listed first.
  */
-import type { DiagnosisReport, Finding, OriginVerdict, SinceGreen } from '../report/model.ts';
+import type { DiagnosisReport, EnvChange, Finding, GreenElsewhere, OriginVerdict, SinceGreen } from '../report/model.ts';
+import { describeEnvChange, describeKeyChange } from './env-change.ts';
 
 export interface OriginInputs {
   /** The diagnosis of the failing revision on this agent. */
@@ -19,8 +26,12 @@ export interface OriginInputs {
   sinceGreen?: SinceGreen;
   /** The green revision's dependency set checked from this agent now. */
   greenRecheck?: DiagnosisReport;
-  /** The same job built green on another agent after this one failed (CI history). */
-  greenElsewhere?: { agent: string; build: string };
+  /** The same job (or revision) built green on another agent since the last green build (CI history). */
+  greenElsewhere?: Omit<GreenElsewhere, 'sameRevision'> & { sameRevision?: boolean };
+  /** Why the CI history could not tell whether another agent built it green, when it could not. */
+  greenElsewhereNote?: string;
+  /** The agent's environment snapshot at the last green build against now. */
+  environment?: EnvChange;
   /** Why there is no green revision to compare with, when there is none. */
   noGreenReason?: string;
 }
@@ -45,21 +56,41 @@ const HOST_CATEGORIES = new Set<string>([
   'proxy-disabled',
 ]);
 
+function elsewhereText(g: NonNullable<OriginInputs['greenElsewhere']>): string {
+  const rev = g.revision ? ` at ${g.revision.slice(0, 7)}` : '';
+  return g.sameRevision
+    ? `the same revision built green on ${g.agent} (${g.build})${g.failingAgent ? `, and failed on ${g.failingAgent}` : ''}`
+    : `the same job built green on ${g.agent} since (${g.build}${rev})${g.failingAgent ? `, while it failed on ${g.failingAgent}` : ''}`;
+}
+
 export function decideOrigin(inputs: OriginInputs): OriginVerdict {
-  const { failing, sinceGreen, greenRecheck, greenElsewhere } = inputs;
+  const { failing, sinceGreen, greenRecheck, greenElsewhere, environment } = inputs;
   const cause = rootCause(failing);
+  const envChanged = environment !== undefined && environment.changes.length > 0;
+  const sameRevision = greenElsewhere?.sameRevision === true;
+  // The decisive evidence comes first: the environment across time and the other agents.
   const reasons: string[] = [];
+  if (environment) reasons.push(describeEnvChange(environment));
+  if (greenElsewhere) reasons.push(elsewhereText(greenElsewhere));
+  else if (inputs.greenElsewhereNote) reasons.push(inputs.greenElsewhereNote);
+  const evidence = {
+    ...(environment ? { environment } : {}),
+    ...(greenElsewhere ? { greenElsewhere: { ...greenElsewhere, sameRevision } } : {}),
+  };
+  const verdict = (v: OriginVerdict['verdict'], summary: string): OriginVerdict => ({ verdict: v, summary, reasons, ...evidence });
+  const firstChange = envChanged ? describeKeyChange(environment.changes[0] as EnvChange['changes'][number]) : '';
+  const moreChanges = envChanged && environment.changes.length > 1 ? ` (and ${environment.changes.length - 1} more)` : '';
+  const envText = envChanged ? `on ${environment.agent} ${firstChange}${moreChanges}` : '';
   if (!cause) {
-    return {
-      verdict: 'unknown',
-      summary: 'Nothing fails now: the dependencies resolve from this agent (the failure may have been transient).',
-      reasons: ['the diagnosis of the failing revision found no error on this agent now'],
-    };
+    reasons.push('the diagnosis of the failing revision found no error on this agent now');
+    return verdict('unknown', 'Nothing fails now: the dependencies resolve from this agent (the failure may have been transient).');
   }
   reasons.push(`root cause now: ${named(cause)}`);
   if (!sinceGreen) {
     reasons.push(inputs.noGreenReason ?? 'no last green revision known');
-    return { verdict: 'unknown', summary: `Cannot tell agent from code: ${inputs.noGreenReason ?? 'no last green revision to compare with'}.`, reasons };
+    if (greenElsewhere && sameRevision)
+      return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and fails here.`);
+    return verdict('unknown', `Cannot tell agent from code: ${inputs.noGreenReason ?? 'no last green revision to compare with'}.`);
   }
   const green = sinceGreen.green.slice(0, 7);
   const depChanges = sinceGreen.files.length;
@@ -77,47 +108,58 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
     reasons.push(
       greenCause ? `the green revision ${green} fails now too: ${named(greenCause)}` : `the green revision ${green} still resolves from this agent now`,
     );
-  if (greenElsewhere) reasons.push(`the same job built green on ${greenElsewhere.agent} since (${greenElsewhere.build})`);
 
   if (greenRecheck && greenCause) {
+    if (envChanged && greenElsewhere)
+      return verdict(
+        'agent',
+        `Agent: ${envText} since the last green build; the last green revision ${green} fails there now too (${greenCause.category}), and built green on ${greenElsewhere.agent} (${greenElsewhere.build}).`,
+      );
+    if (envChanged)
+      return verdict(
+        'environment/upstream',
+        `Environment/upstream: ${envText} since the last green build, and the last green revision ${green} fails now too (${greenCause.category}); the code did not cause this.`,
+      );
     if (greenElsewhere || HOST_CATEGORIES.has(greenCause.category)) {
-      return {
-        verdict: 'agent',
-        summary: `Agent: the last green revision ${green} fails on this agent too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent}` : ''}.`,
-        reasons,
-      };
+      return verdict(
+        'agent',
+        `Agent: the last green revision ${green} fails on this agent too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent} (${greenElsewhere.build})` : ''}.`,
+      );
     }
-    return {
-      verdict: 'environment/upstream',
-      summary: `Environment/upstream: the last green revision ${green} fails now too (${greenCause.category}); the code did not cause this.`,
-      reasons,
-    };
+    return verdict(
+      'environment/upstream',
+      `Environment/upstream: the last green revision ${green} fails now too (${greenCause.category}); the code did not cause this.`,
+    );
+  }
+  if (greenElsewhere && sameRevision) {
+    return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and fails here.`);
+  }
+  if (envChanged && depChanges === 0) {
+    return verdict('environment/upstream', `Environment/upstream: nothing in the dependency files changed since ${green}, and ${envText}.`);
   }
   if (greenElsewhere && depChanges === 0) {
-    return { verdict: 'agent', summary: `Agent: nothing in the dependency files changed and the same job built green on ${greenElsewhere.agent}.`, reasons };
+    return verdict('agent', `Agent: nothing in the dependency files changed and the same job built green on ${greenElsewhere.agent}.`);
   }
   const blamed = sinceGreen.blamed;
   if (blamed) {
     reasons.push(`introduced by ${blamed.text}`);
     if (greenRecheck) {
-      return { verdict: 'code', summary: `Code: ${blamed.text}.${blamed.revert ? ` Revert to \`${blamed.revert}\`.` : ''}`, reasons };
+      return verdict('code', `Code: ${blamed.text}.${blamed.revert ? ` Revert to \`${blamed.revert}\`.` : ''}`);
     }
-    return { verdict: 'code', summary: `Probably code: ${blamed.text} (the green revision was not re-checked).`, reasons };
+    return verdict('code', `Probably code: ${blamed.text} (the green revision was not re-checked).`);
   }
   if (depChanges > 0 && greenRecheck) {
     const first = sinceGreen.commits[0];
-    return {
-      verdict: 'code',
-      summary: `Code: the dependency files changed since ${green}${first ? ` (latest: ${first.shortSha} by ${first.author}, "${first.subject}")` : ''} and the green revision still resolves.`,
-      reasons,
-    };
+    return verdict(
+      'code',
+      `Code: the dependency files changed since ${green}${first ? ` (latest: ${first.shortSha} by ${first.author}, "${first.subject}")` : ''} and the green revision still resolves.`,
+    );
   }
   if (depChanges === 0 && greenRecheck) {
-    return {
-      verdict: 'unknown',
-      summary: `Unknown: the dependency files did not change and the green revision ${green} resolves now; compare this agent with one that builds green (envdiff).`,
-      reasons,
-    };
+    return verdict(
+      'unknown',
+      `Unknown: the dependency files did not change and the green revision ${green} resolves now; compare this agent with one that builds green (envdiff).`,
+    );
   }
-  return { verdict: 'unknown', summary: 'Unknown: the green revision could not be re-checked from this agent.', reasons };
+  return verdict('unknown', 'Unknown: the green revision could not be re-checked from this agent.');
 }

@@ -35,6 +35,7 @@ import { proxyForUrl } from '../goproxy/proxy-env.ts';
 import type { ProxyEntry } from '../goproxy/types.ts';
 import type { Finding, FindingCategory } from '../report/model.ts';
 import { rankFindings } from '../report/rank-findings.ts';
+import { maskUrlCredentials } from '../util/redact.ts';
 
 export interface VerdictContext {
   /** The go.mod the module check saw (version queries resolved, malformed paths removed). */
@@ -175,7 +176,7 @@ export const routedAround: Rule = (findings, ctx) => {
     if (f.severity !== 'error' || !url || !NETWORK.has(f.category) || !isGoproxyEntry(url, ctx.chain)) return f;
     return demote(
       f,
-      `the module check walked GOPROXY=${ctx.goEnv.GOPROXY || 'https://proxy.golang.org,direct'} as go does ("|" falls through after any error, "," only after 404/410) and found every module through another entry.`,
+      `the module check walked GOPROXY=${maskUrlCredentials(ctx.goEnv.GOPROXY || 'https://proxy.golang.org,direct')} as go does ("|" falls through after any error, "," only after 404/410) and found every module through another entry.`,
     );
   });
 };

@@ -612,12 +612,47 @@ export interface EnvironmentSnapshot {
   goVersion?: string;
   /** Set variables only, secrets masked (user:***@). */
   variables: Partial<Record<(typeof SNAPSHOT_KEYS)[number], string>>;
+  /** git's url.<base>.insteadOf rewrites go's git sees, as "<prefix> → <base>" ("https://git.corp/ → ssh://git@git.corp/"), credentials masked; when read. */
+  gitInsteadOf?: string[];
+  /** Whether ~/.netrc (or _netrc) exists: presence only, never its contents; when read. */
+  netrc?: 'present' | 'absent';
+}
+
+/** The git rewrites and netrc presence of a HOME, for environment snapshots (never a credential). */
+export async function readSnapshotGitFacts(
+  home: string,
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<Pick<EnvironmentSnapshot, 'gitInsteadOf' | 'netrc'>> {
+  const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), GIT_CEILING_DIRECTORIES: tmpdir(), GIT_TERMINAL_PROMPT: '0' };
+  let lines: string[] = [];
+  try {
+    lines = await gitLines(['config', '--get-regexp', '^url\\..+\\.insteadof$'], env, opts.timeoutMs ?? 10_000, opts.signal);
+  } catch {
+    lines = [];
+  }
+  const gitInsteadOf = lines
+    .map((line) => {
+      const sp = line.indexOf(' ');
+      const key = sp < 0 ? line : line.slice(0, sp);
+      const base = key.replace(/^url\./i, '').replace(/\.insteadof$/i, '');
+      return redactText(maskSecrets(`${sp < 0 ? '' : line.slice(sp + 1).trim()} → ${base}`));
+    })
+    .sort();
+  let netrc: 'present' | 'absent' = 'absent';
+  for (const name of ['.netrc', '_netrc']) {
+    try {
+      if ((await stat(join(home, name))).isFile()) netrc = 'present';
+    } catch {
+      continue;
+    }
+  }
+  return { gitInsteadOf, netrc };
 }
 
 /** The facts two agents are compared on (envdiff): go version and the go/proxy variables, masked. */
 export async function snapshotEnvironment(
   goEnv: GoEnv,
-  opts: { goInfo?: GoEnvironment; timeoutMs?: number; goBinary?: string } = {},
+  opts: { goInfo?: GoEnvironment; timeoutMs?: number; goBinary?: string; home?: string; signal?: AbortSignal } = {},
 ): Promise<EnvironmentSnapshot> {
   const info = opts.goInfo ?? (await readGoEnvironment({ goEnv, timeoutMs: opts.timeoutMs ?? 15_000, ...(opts.goBinary ? { goBinary: opts.goBinary } : {}) }));
   const variables: EnvironmentSnapshot['variables'] = {};
@@ -625,5 +660,6 @@ export async function snapshotEnvironment(
     const value = goEnv[key];
     if (value !== undefined) variables[key] = redactText(maskSecrets(value));
   }
-  return { host: hostname(), ...(info.version ? { goVersion: info.version } : {}), variables };
+  const git = opts.home ? await readSnapshotGitFacts(opts.home, { timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.signal ? { signal: opts.signal } : {}) }) : {};
+  return { host: hostname(), ...(info.version ? { goVersion: info.version } : {}), variables, ...git };
 }

@@ -13,6 +13,7 @@ import type { GoMod, GoSum, Replacement, Requirement } from '../gomod/types.ts';
 import type { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import type { GitRemote } from '../goproxy/git-ls-remote.ts';
 import { lookupVersion } from '../goproxy/lookup-version.ts';
+import { maskUrlCredentials } from '../util/redact.ts';
 import type { PrivacyRules } from '../goproxy/module-patterns.ts';
 import type { ProxyEntry, SourceAttempt, VersionLookup } from '../goproxy/types.ts';
 import type { CheckResult, Finding, FindingCategory, ProgressListener } from '../report/model.ts';
@@ -327,7 +328,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
       category: 'version-not-found',
       severity: 'error',
       key: `version-not-found:${t.path}@${t.version}`,
-      message: `${t.path} ${t.version} does not exist on any source in GOPROXY=${options.goEnv.GOPROXY || 'https://proxy.golang.org,direct'}`,
+      message: `${t.path} ${t.version} does not exist on any source in GOPROXY=${maskUrlCredentials(options.goEnv.GOPROXY || 'https://proxy.golang.org,direct')}`,
       module: t.path,
       version: t.version,
       location: `${goMod.file}:${t.req.line}`,

@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decideOrigin } from '../changes/origin-verdict.ts';
+import { decideOrigin, type OriginInputs } from '../changes/origin-verdict.ts';
 import { git, repoPrefix } from '../changes/git-history.ts';
 import { changeForModule, whatChanged } from '../changes/what-changed.ts';
 import { BuildfixError } from '../errors.ts';
@@ -26,6 +26,8 @@ export interface SinceGreenOptions extends DiagnoseOptions {
   failing?: string;
   /** Re-check the green revision's dependency set from this agent (default true). */
   recheckGreen?: boolean;
+  /** Evidence from outside the checkout: other agents' builds (CI history) and this agent's environment across time. */
+  evidence?: Pick<OriginInputs, 'greenElsewhere' | 'greenElsewhereNote' | 'environment'>;
 }
 
 async function gitOut(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
@@ -41,6 +43,7 @@ function greenRecheckOptions(options: SinceGreenOptions): DiagnoseOptions {
     greenSource: _source,
     failing: _failing,
     recheckGreen: _recheck,
+    evidence: _evidence,
     ...rest
   } = options;
   return { ...rest, parts: { ...rest.parts, probe: false, host: false, lint: false } };
@@ -106,7 +109,7 @@ export async function diagnoseSinceGreen(targetInput: string, options: SinceGree
       goMod: changes.goMod,
       ...(blamed ? { blamed } : {}),
     };
-    const origin = decideOrigin({ failing, sinceGreen, ...(greenReport ? { greenRecheck: greenReport } : {}) });
+    const origin = decideOrigin({ failing, sinceGreen, ...(greenReport ? { greenRecheck: greenReport } : {}), ...options.evidence });
     return { ...failing, target: target.origin, sinceGreen, origin };
   } finally {
     for (const dir of worktrees) {

@@ -32,6 +32,7 @@ import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
 import { SumDbClient } from '../sumdb/client.ts';
 import { mergeDeepChecks, runDeepStage } from './deep-stage.ts';
 import { resolveTarget } from './resolve-target.ts';
+import { maskUrlCredentials } from '../util/redact.ts';
 
 export interface DiagnoseOptions {
   config: Pick<FileConfig, 'repoUrlTemplate' | 'repos' | 'thresholds' | 'concurrency' | 'requestTimeoutMs'> & { mirrors?: readonly string[] };
@@ -328,7 +329,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
                 title: 'proxy environment is well-formed',
                 status: bad ? 'fail' : findings.length > 0 ? 'warn' : 'pass',
                 durationMs: Math.round(performance.now() - t0),
-                detail: `GOPROXY=${goEnv.GOPROXY || '(default)'}`,
+                detail: `GOPROXY=${maskUrlCredentials(goEnv.GOPROXY || '(default)')}`,
                 findings,
               },
             ];
@@ -384,7 +385,7 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
           facts: {
             module: goMod.module?.path ?? '(none)',
             requirements: goMod.require.length,
-            goproxy: goEnv.GOPROXY || 'https://proxy.golang.org,direct',
+            goproxy: maskUrlCredentials(goEnv.GOPROXY || 'https://proxy.golang.org,direct'),
             ...(goVersion ? { goVersion } : {}),
             ...(target.cloned ? { cloneMs: target.cloneMs } : {}),
             ...extraFacts,

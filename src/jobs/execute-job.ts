@@ -23,6 +23,7 @@ import {
   type JobStep,
   type StepStatus,
 } from './job-types.ts';
+import type { EnvRecorder } from './env-recorder.ts';
 import { JobLayerError } from './job-errors.ts';
 import { describeZodError } from './payload-schemas.ts';
 import { normalizeHost } from './queue-names.ts';
@@ -47,6 +48,8 @@ export interface ExecuteJobInput {
   interruptedBefore?: boolean;
   /** Opens the job system for handlers that hand a step to another worker (ctx.openJobs). */
   openJobs?: () => HandlerJobAccess;
+  /** Records this host's environment snapshot at each job and gives handlers the history (ctx.envHistory). */
+  envRecorder?: EnvRecorder;
 }
 
 export interface ExecuteJobResult {
@@ -283,6 +286,8 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
   const stopWatchingCancel = input.cancelSignal ? onAbort(input.cancelSignal, onCancel) : () => {};
 
   let jobLogger: Logger | undefined;
+  // A snapshot of the host's Go/proxy environment at each job (throttled by the recorder), in the background.
+  const envHistory = input.envRecorder?.access();
   const ctx: JobContext = {
     jobId: input.jobId,
     name: input.name,
@@ -307,6 +312,7 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
       return input.openJobs();
     },
     engineProgress: (e) => emit(fromEngineProgress(e)),
+    ...(envHistory ? { envHistory } : {}),
     async timed(step, message, fn, verdict) {
       const t0 = performance.now();
       emit({ step, message, status: 'running' });

@@ -12,6 +12,8 @@ import type { Logger } from '../logger.ts';
 import { packageVersion } from '../util/package-root.ts';
 import { getJobSpec, type JobName, type JobPayloadInput, type JobSpec } from './catalogue.ts';
 import type { Dispatcher, JobHandle, JobListener, SubmitOptions, Subscription } from './dispatcher.ts';
+import type { EnvHistoryStore } from '../changes/env-history.ts';
+import { EnvRecorder } from './env-recorder.ts';
 import { backoffDelayMs, executeJob } from './execute-job.ts';
 import type { HandlerJobAccess, JobEnvelope, JobOutcome, JobProgress, JobSnapshot, JobState, JobSystemStatus } from './job-types.ts';
 import { prepareSubmission } from './prepare-submission.ts';
@@ -27,6 +29,8 @@ export interface InProcessDispatcherOptions {
   retainFinished?: number;
   /** The job system handed to handlers that need one (ctx.openJobs). */
   openJobs?: () => HandlerJobAccess;
+  /** Keep this host's environment history (a snapshot at each job) in this store (the embedded mode: memory). */
+  envHistory?: EnvHistoryStore;
 }
 
 interface Entry {
@@ -51,6 +55,7 @@ export class InProcessDispatcher implements Dispatcher {
   private readonly concurrency: number;
   private readonly retainFinished: number;
   private readonly openJobs: (() => HandlerJobAccess) | undefined;
+  private readonly envRecorder: EnvRecorder | undefined;
   private readonly jobs = new Map<string, Entry>();
   private readonly finishedOrder: string[] = [];
   private readonly waiting: Entry[] = [];
@@ -68,6 +73,9 @@ export class InProcessDispatcher implements Dispatcher {
     this.retainFinished = options.retainFinished ?? 1000;
     this.openJobs = options.openJobs;
     this.host = defaultHostName(options.config.host);
+    this.envRecorder = options.envHistory
+      ? new EnvRecorder({ store: options.envHistory, host: this.host, config: options.config, logger: options.logger })
+      : undefined;
   }
 
   async submit<N extends JobName>(name: N, payload: JobPayloadInput<N>, options: SubmitOptions = {}): Promise<JobHandle<N>> {
@@ -193,6 +201,7 @@ export class InProcessDispatcher implements Dispatcher {
       });
     }
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await this.envRecorder?.flush(2000);
   }
 
   // Starts waiting jobs while there is room.
@@ -227,6 +236,7 @@ export class InProcessDispatcher implements Dispatcher {
         shutdownSignal: this.shutdown.signal,
         cancelSignal: (entry.cancel ??= new AbortController()).signal,
         ...(this.openJobs ? { openJobs: this.openJobs } : {}),
+        ...(this.envRecorder ? { envRecorder: this.envRecorder } : {}),
         onProgress: (event) => {
           entry.progress = event;
           for (const w of entry.watchers) w.deliverProgress(event);

@@ -5,6 +5,7 @@
  * the chat side can import this freely.
  */
 import * as z from 'zod';
+import type { EnvHistoryEntry } from '../changes/env-history.ts';
 import type { Config } from '../config/load-config.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -121,6 +122,18 @@ export interface JobContext {
   timed<T>(step: string, message: string, fn: () => Promise<T>, verdict?: (value: T) => StepStatus): Promise<T>;
   /** Opens the job system this job runs in (the caller closes it). */
   openJobs(): HandlerJobAccess;
+  /** The hosts' environment history (absent when the runner keeps none). */
+  envHistory?: EnvHistoryAccess;
+}
+
+/** The environment history as a handler sees it: this host's snapshot for this job, and any host's recorded ones. */
+export interface EnvHistoryAccess {
+  /** The host the snapshots are recorded under. */
+  host: string;
+  /** This host's snapshot taken when the job started (fresh: a new one now), as recorded; undefined when it could not be taken. */
+  current(fresh?: boolean): Promise<EnvHistoryEntry | undefined>;
+  /** A host's recorded snapshots, newest first. */
+  list(host: string): Promise<EnvHistoryEntry[]>;
 }
 
 /**

@@ -41,6 +41,30 @@ export const DIAGNOSE_SKIPPABLE = ['modules', 'probe', 'host', 'lint', 'retracti
 /** A git revision (sha, branch, tag): never an option, no ranges. */
 const RevisionSchema = z.string().regex(GIT_REVISION, 'must be a git revision (a commit sha, branch or tag)');
 
+/** An ISO 8601 UTC time as Date.toISOString writes it. */
+const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'must be an ISO 8601 UTC time like 2026-12-06T01:12:00.000Z');
+
+/** A short text for the report: no control characters, no credentials. */
+const Label = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine((v) => !CONTROL.test(v), 'contains control characters')
+  .refine(noSecrets, 'must not carry credentials');
+
+const GreenElsewhereSchema = z.strictObject({
+  agent: Label,
+  failingAgent: Label.optional(),
+  build: Label,
+  url: Label.optional(),
+  revision: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/i, 'must be a commit sha')
+    .optional(),
+  sameRevision: z.boolean(),
+  at: IsoTime.optional(),
+});
+
 export const DiagnosePayloadSchema = z.strictObject({
   repo: RepoRefSchema,
   /** Agent or code: compare with this last green revision. */
@@ -56,6 +80,14 @@ export const DiagnosePayloadSchema = z.strictObject({
     .optional(),
   /** The failing build's commit (default: what the clone checks out). */
   failing: RevisionSchema.optional(),
+  /** When the last green build ran: the agent's environment snapshot of that time is compared with now. */
+  greenAt: IsoTime.optional(),
+  /** The agent the failing build ran on, whose environment history is compared (default: the worker's host). */
+  agent: AgentNameSchema.optional(),
+  /** The same job (or revision) built green on another agent, as the CI told the chat side (GitHub/GitLab alerts). */
+  greenElsewhere: GreenElsewhereSchema.optional(),
+  /** Why the CI could not tell whether another agent built it green. */
+  greenElsewhereNote: Label.optional(),
   skip: z.array(z.enum(DIAGNOSE_SKIPPABLE)).max(DIAGNOSE_SKIPPABLE.length).optional(),
   /** --deep: download the module zips, check them against go's zip rules and hashes, ask the checksum DB. */
   deep: z.boolean().optional(),

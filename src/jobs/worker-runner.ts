@@ -20,6 +20,7 @@ import { hostname as osHostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RedisEnvHistory } from '../changes/env-history.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
@@ -28,6 +29,7 @@ import { packageVersion } from '../util/package-root.ts';
 import { listenForCancels } from './cancel-channel.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
 import { BullmqDispatcher } from './bullmq-dispatcher.ts';
+import { EnvRecorder } from './env-recorder.ts';
 import { executeJob, preloadHandlers } from './execute-job.ts';
 import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
 import { ANY_QUEUE, buildfixKeys, hostQueueName, normalizeHost } from './queue-names.ts';
@@ -49,6 +51,8 @@ export interface WorkerRunnerOptions {
   heartbeatIntervalMs?: number;
   /** How long shutdown waits for running jobs before handing them back (default 25 s). */
   shutdownGraceMs?: number;
+  /** Environment snapshots taken at job start are at least this far apart (default 30 s). */
+  envSnapshotMinIntervalMs?: number;
 }
 
 export interface RunningWorker {
@@ -96,6 +100,15 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   // Pub/sub needs a connection of its own (a subscribed connection runs no other command).
   const subscriber: Redis = createRedisConnection(options.redisUrl, { role: 'blocking', name: `buildfix-worker-cancel:${host}`, onError: onRedisError });
 
+  // This host's environment history: a snapshot at each job (throttled), kept in Redis per agent.
+  const envRecorder = new EnvRecorder({
+    store: new RedisEnvHistory(client, options.prefix),
+    host,
+    config: options.config,
+    logger: log,
+    ...(options.envSnapshotMinIntervalMs !== undefined ? { minIntervalMs: options.envSnapshotMinIntervalMs } : {}),
+  });
+
   const info = (): WorkerInfo => ({
     id,
     host,
@@ -142,6 +155,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
         ...(signal ? { cancelSignal: signal } : {}),
         interruptedBefore: (job.attemptsStarted ?? 1) > job.attemptsMade + 1,
         openJobs: () => new BullmqDispatcher({ config: options.config, logger: log, redisUrl: options.redisUrl, prefix: options.prefix }),
+        envRecorder,
         // BullMQ's own progress event is what dispatchers read: one write per step.
         onProgress: (event) => {
           job.updateProgress(event).catch(() => {});
@@ -238,6 +252,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       // Redis never answered), give it a few seconds, not the whole grace period.
       await Promise.race([closed, idleFor(() => runningJobs.size, isReady ? 5000 : 2000, graceMs + 10_000)]);
       clearTimeout(grace);
+      await envRecorder.flush(2000);
       if (isReady)
         await withTimeout(
           removeWorker(client, keys, id).catch(() => {}),

@@ -5,7 +5,8 @@ import type { Style } from './terminal-style.ts';
 const MAX_COMMITS = 10;
 const MAX_LINES = 12;
 
-export function renderOrigin(report: DiagnosisReport, s: Style): string[] {
+/** The verdict and its evidence, for the top of the report. */
+export function renderOriginVerdict(report: DiagnosisReport, s: Style): string[] {
   const out: string[] = [];
   const origin = report.origin;
   if (origin) {
@@ -13,9 +14,14 @@ export function renderOrigin(report: DiagnosisReport, s: Style): string[] {
     out.push(`${s.bold('Agent or code:')} ${label} — ${origin.summary}`);
     for (const r of origin.reasons) out.push(`  ${s.dim('·')} ${r}`);
   }
+  return out;
+}
+
+/** What changed since the last green build: dependency lines (the blamed one with its revert), other files, commits. */
+export function renderSinceGreen(report: DiagnosisReport, s: Style): string[] {
+  const out: string[] = [];
   const since = report.sinceGreen;
   if (since) {
-    out.push('');
     out.push(
       s.bold(`Changed since the last green build`) +
         s.dim(` (${since.green.slice(0, 7)}, ${since.source}${since.linear ? '' : '; not an ancestor of the failing revision'})`) +

@@ -1,6 +1,6 @@
 /** Renders a DiagnosisReport for a terminal: root cause and fix first, then every check. */
 import type { CheckResult, CheckStatus, DiagnosisReport, Finding } from '../report/model.ts';
-import { renderOrigin } from './terminal-origin.ts';
+import { renderOriginVerdict, renderSinceGreen } from './terminal-origin.ts';
 import { createStyle, type Style } from './terminal-style.ts';
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '✗' };
@@ -56,6 +56,9 @@ export function renderTerminalReport(report: DiagnosisReport, options: { color?:
   if (root) {
     out.push(s.bold(s.red(`Root cause: ${root.category}`)) + (subject(root) ? ` — ${subject(root)}` : ''));
     out.push(...renderFinding(root, s, '  '));
+    // Agent or code, with its evidence, right under the root cause.
+    const verdict = renderOriginVerdict(report, s);
+    if (verdict.length > 0) out.push('', ...verdict);
     if (rest.length > 0) {
       out.push('');
       out.push(s.bold(`Also failing (${rest.length}):`));
@@ -64,9 +67,11 @@ export function renderTerminalReport(report: DiagnosisReport, options: { color?:
     }
   } else {
     out.push(s.bold(s.green('No blocking problem found.')));
+    const verdict = renderOriginVerdict(report, s);
+    if (verdict.length > 0) out.push('', ...verdict);
   }
-  const origin = renderOrigin(report, s);
-  if (origin.length > 0) out.push('', ...origin);
+  const since = renderSinceGreen(report, s);
+  if (since.length > 0) out.push('', ...since);
   if (others.length > 0) {
     out.push('');
     out.push(s.bold(`Warnings (${others.length}):`));

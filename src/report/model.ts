@@ -166,6 +166,52 @@ export interface OriginVerdict {
   summary: string;
   /** The evidence, one fact per entry. */
   reasons: string[];
+  /** The agent's environment now against its snapshot at the last green build, when compared. */
+  environment?: EnvChange;
+  /** The same job (or revision) built green on another agent, when a CI system tells. */
+  greenElsewhere?: GreenElsewhere;
+}
+
+/** One variable of an agent's environment that differs from its snapshot at the last green build. */
+export interface EnvKeyChange {
+  /** "GOPROXY", "go version", "git insteadOf", "netrc". */
+  key: string;
+  /** Masked values; "(unset)" when absent. */
+  from: string;
+  to: string;
+  /** When the new value was first recorded (ISO). */
+  at: string;
+}
+
+/** An agent's environment across time: its snapshot when the last green build ran against the newest one. */
+export interface EnvChange {
+  agent: string;
+  /** The time compared with: the last green build's (ISO). */
+  at: string;
+  /** The snapshot in effect then: first recorded and last confirmed (ISO). */
+  baseline?: { since: string; lastSeen: string };
+  /** The newest snapshot: first recorded and last confirmed (ISO). */
+  current?: { since: string; lastSeen: string };
+  changes: EnvKeyChange[];
+  /** Why there was nothing to compare, when there was not. */
+  note?: string;
+}
+
+/** A green build of the same job on another agent than the failing one. */
+export interface GreenElsewhere {
+  /** The other agent (Jenkins node, GitHub runner name, GitLab runner description). */
+  agent: string;
+  /** The agent the failing build ran on. */
+  failingAgent?: string;
+  /** "Jenkins build #43 of payments/main". */
+  build: string;
+  url?: string;
+  /** The revision it built (full sha), when the CI says. */
+  revision?: string;
+  /** True when it built the failing build's revision. */
+  sameRevision: boolean;
+  /** When it ran (ISO), when the CI says. */
+  at?: string;
 }
 
 /** Progress from a running diagnosis: drives the TTY spinner, job progress, chat status edits. */

@@ -57,6 +57,8 @@ export interface FakeBuild {
   durationMs?: number;
   timestamp?: number;
   params?: Record<string, string>;
+  /** The node it ran on ("" for the built-in node); exported as builtOn by freestyle builds only (Pipeline runs have no builtOn). */
+  builtOn?: string;
 }
 
 /** What happens to the next triggered builds of a job. */
@@ -74,6 +76,8 @@ export interface FakeBuildPlan {
   console?: string[];
   /** Git revisions the build records (default one derived from the job and number). */
   git?: FakeGitData[] | ((params: Record<string, string>) => FakeGitData[]);
+  /** The node the builds run on (freestyle builds export it as builtOn; default the built-in node, ""). */
+  builtOn?: string;
 }
 
 export interface FakeJob {
@@ -184,6 +188,8 @@ export interface FakeBuildState {
   presetConsole: string | undefined;
   git: FakeGitData[];
   user: string;
+  /** The node's name, "" for the built-in node. */
+  builtOn: string;
 }
 
 export interface FakeQueueItem {
@@ -397,6 +403,7 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       presetConsole: b.console,
       git: b.git ?? [],
       user: 'someone',
+      builtOn: b.builtOn ?? '',
     }));
     jobs.set(def.name, {
       def,
@@ -470,6 +477,7 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
             ? gitPlan(item.params)
             : (gitPlan ?? [{ sha: fakeSha(`${item.job}#${number}`), remoteUrls: [`https://git.example.test/${item.job}.git`], branch: 'origin/main' }]),
         user: item.user,
+        builtOn: item.plan.builtOn ?? '',
       };
       job.builds.push(build);
       item.build = build;
@@ -564,7 +572,8 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
     };
   }
 
-  function jobJson(j: FakeJobState, now: number): unknown {
+  // Without tree= Jenkins shows builds as {_class, number, url} (depth 0); a tree selects any of a build's exported fields.
+  function jobJson(j: FakeJobState, now: number, expandBuilds = false): unknown {
     const params = j.def.params ?? [];
     const sorted = [...j.builds].sort((a, b) => b.number - a.number);
     const waiting = [...queue.values()].some((q) => q.job === j.def.name && q.leftAt === undefined);
@@ -578,7 +587,7 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       name: j.def.name.split('/').pop(),
       url: jobUrl(j.def.name),
       buildable: !j.disabled,
-      builds: sorted.map((b) => ref(j, b)),
+      builds: sorted.map((b) => (expandBuilds ? buildJson(j, b, now) : ref(j, b))),
       color: j.disabled ? 'disabled' : 'blue',
       inQueue: waiting,
       nextBuildNumber: j.nextNumber,
@@ -628,6 +637,8 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       result: building ? null : b.finalResult,
       timestamp: b.startedAt,
       url: buildUrl(b),
+      // AbstractBuild exports the node it ran on; a Pipeline run (WorkflowRun) has no builtOn.
+      ...(j.def.kind === 'pipeline' ? {} : { builtOn: b.builtOn }),
     };
   }
 
@@ -807,7 +818,7 @@ export async function startJenkinsFake(options: JenkinsFakeOptions = {}): Promis
       }
       return notFound(ctx);
     }
-    if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'json') return json(ctx, jobJson(job, now));
+    if (rest.length === 2 && rest[0] === 'api' && rest[1] === 'json') return json(ctx, jobJson(job, now, ctx.rec.query.tree !== undefined));
     if (rest.length === 1 && (rest[0] === 'build' || rest[0] === 'buildWithParameters')) return trigger(ctx, job, rest[0], now);
     if (rest.length === 1 && rest[0] === 'doWipeOutWorkspace') {
       if (job.def.kind === 'pipeline') return notFound(ctx);

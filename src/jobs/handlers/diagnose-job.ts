@@ -1,10 +1,13 @@
 /** `diagnose`: the engine's full diagnosis of a repo, run on this host. */
-import { lastGreenForRepo } from '../../changes/last-green.ts';
+import { describeEnvChange, envChangeSince } from '../../changes/env-change.ts';
+import type { GreenElsewhereResult } from '../../changes/green-elsewhere.ts';
+import { lastGreenForRepo, type LastGreen } from '../../changes/last-green.ts';
 import { decideOrigin } from '../../changes/origin-verdict.ts';
 import { diagnose, type DiagnoseOptions } from '../../engine/diagnose.ts';
+import { userMessage } from '../../errors.ts';
 import { diagnoseSinceGreen } from '../../engine/diagnose-since-green.ts';
 import { verdictLine } from '../../render/terminal-report.ts';
-import type { DiagnosisReport } from '../../report/model.ts';
+import type { DiagnosisReport, EnvChange } from '../../report/model.ts';
 import type { DiagnoseJobResult } from '../job-results.ts';
 import type { JobContext } from '../job-types.ts';
 import type { DiagnosePayload } from '../payload-schemas.ts';
@@ -40,6 +43,26 @@ function engineOptions(payload: { concurrency?: number | undefined; requestTimeo
   };
 }
 
+/** The agent's environment snapshot at `at` against now (this host: a fresh snapshot), when the runner keeps a history. */
+async function environmentSince(ctx: JobContext, agent: string, at: string): Promise<EnvChange | undefined> {
+  const history = ctx.envHistory;
+  if (!history) return undefined;
+  const host = agent.toLowerCase();
+  try {
+    const current = host === history.host ? await history.current(true) : undefined;
+    const change = envChangeSince(host, await history.list(host), new Date(at), current);
+    ctx.progress({
+      step: 'environment',
+      message: describeEnvChange(change),
+      status: change.changes.length > 0 ? 'warn' : change.note ? 'info' : 'pass',
+    });
+    return change;
+  } catch (err) {
+    ctx.progress({ step: 'environment', message: `the environment history could not be read: ${userMessage(err)}`, status: 'info' });
+    return undefined;
+  }
+}
+
 export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext): Promise<DiagnoseJobResult> {
   const skip = new Set(payload.skip ?? []);
   const what = {
@@ -48,18 +71,43 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
     ...(payload.deep ? { deep: true } : {}),
   };
   if (payload.since === undefined && !payload.sinceGreen) return { report: await runEngine(payload, ctx, what) };
-  // Agent or code: the green revision is given, or this worker asks the repo's Jenkins job for its last successful build.
-  let green = payload.since !== undefined ? { sha: payload.since, source: payload.sinceLabel ?? 'given' } : undefined;
+  // Agent or code: the green revision is given, or this worker asks the repo's CI for its last successful build.
+  const agent = payload.agent ?? ctx.host;
+  let green: LastGreen | undefined =
+    payload.since !== undefined
+      ? { sha: payload.since, source: payload.sinceLabel ?? 'given', ...(payload.greenAt ? { at: payload.greenAt } : {}) }
+      : undefined;
+  let elsewhere: GreenElsewhereResult | undefined = payload.greenElsewhere
+    ? { found: payload.greenElsewhere }
+    : payload.greenElsewhereNote
+      ? { note: payload.greenElsewhereNote }
+      : undefined;
   let noGreenReason: string | undefined;
   if (payload.sinceGreen) {
     ctx.progress({ step: 'since-green', message: 'finding the last green build', status: 'running' });
-    const found = await lastGreenForRepo(payload.repo, ctx.config, { signal: ctx.signal });
+    const node = ctx.config.agents[agent]?.node ?? agent;
+    const found = await lastGreenForRepo(payload.repo, ctx.config, {
+      signal: ctx.signal,
+      elsewhere: { agent: node, ...(payload.failing ? { failingSha: payload.failing } : {}) },
+    });
     if (found.ok) green = found.green;
     else noGreenReason = found.reason;
+    elsewhere ??= found.elsewhere;
+    if (found.elsewhere)
+      ctx.progress({
+        step: 'other-agents',
+        message: found.elsewhere.found ? `${found.elsewhere.found.build} was green on ${found.elsewhere.found.agent}` : found.elsewhere.note,
+        status: found.elsewhere.found ? 'warn' : 'info',
+      });
   }
+  const environment = green?.at ? await environmentSince(ctx, agent, green.at) : undefined;
+  const evidence = {
+    ...(elsewhere?.found ? { greenElsewhere: elsewhere.found } : elsewhere?.note ? { greenElsewhereNote: elsewhere.note } : {}),
+    ...(environment ? { environment } : {}),
+  };
   if (!green) {
     const report = await runEngine(payload, ctx, what);
-    return { report: { ...report, origin: decideOrigin({ failing: report, ...(noGreenReason ? { noGreenReason } : {}) }) } };
+    return { report: { ...report, origin: decideOrigin({ failing: report, ...(noGreenReason ? { noGreenReason } : {}), ...evidence }) } };
   }
   const report = await diagnoseSinceGreen(payload.repo, {
     ...engineOptions(payload, ctx),
@@ -67,6 +115,7 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
     green: green.sha,
     greenSource: green.source,
     ...(payload.failing ? { failing: payload.failing } : {}),
+    evidence,
   });
   return { report };
 }

@@ -1,5 +1,6 @@
 /** `env-snapshot`: the facts agents are compared on (playbook 2.5): go version, go/proxy variables masked, lockfiles. */
 import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readGoEnvironment, snapshotEnvironment } from '../../checks/host-check.ts';
 import { effectiveGoEnv } from '../../engine/diagnose.ts';
@@ -23,8 +24,10 @@ export async function runEnvSnapshotJob(payload: EnvSnapshotPayload, ctx: JobCon
     () => readGoEnvironment({ goEnv: ctx.config.goEnv, timeoutMs: 15_000, signal: ctx.signal }),
     (i) => (i.missing ? 'warn' : 'pass'),
   );
-  const snapshot = await snapshotEnvironment(effectiveGoEnv(ctx.config.goEnv, goInfo.env), { goInfo });
+  const snapshot = await snapshotEnvironment(effectiveGoEnv(ctx.config.goEnv, goInfo.env), { goInfo, home: process.env.HOME ?? homedir() });
   const result: EnvSnapshotJobResult = { ...snapshot, host: ctx.host };
+  // Every snapshot asked for (envdiff, the schedule) is also kept in this host's history.
+  await ctx.envHistory?.current(true);
   if (payload.repo !== undefined) {
     const repo = payload.repo;
     const target = await ctx.timed('checkout', `locating ${repo}`, () => resolveTarget(repo, ctx.config, { signal: ctx.signal }));
