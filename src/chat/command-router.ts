@@ -230,6 +230,7 @@ export class CommandRouter {
         repo(command.repo);
         break;
       case 'drill':
+      case 'health':
         repo(command.repo);
         agent(command.host);
         break;
@@ -339,6 +340,13 @@ export class CommandRouter {
           payload: { repo: command.repo },
           ...(command.host ? { host: command.host } : {}),
           title: `drill ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
+        };
+      case 'health':
+        return {
+          name: 'dependency-health',
+          payload: { repo: command.repo },
+          ...(command.host ? { host: command.host } : {}),
+          title: `dependency health of ${command.repo}${command.host ? ` from ${command.host}` : ''}`,
         };
       default:
         throw new BuildfixError('BF_INTERNAL', `no job for ${command.kind}`);

@@ -30,6 +30,7 @@ export type Command =
   | { kind: 'cache-clear'; agent: string }
   | { kind: 'cache-warm'; agent: string; repo: string }
   | { kind: 'drill'; repo: string; host?: string }
+  | { kind: 'health'; repo: string; host?: string }
   | { kind: 'status' }
   | { kind: 'explain'; file: string }
   | { kind: 'incident'; action: IncidentAction };
@@ -76,6 +77,11 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     name: 'drill',
     usage: 'drill <repo> [--host <agent>]',
     summary: "outage drill: would go mod download pass from the agent's module cache with the proxy down? (needs permission)",
+  },
+  {
+    name: 'health',
+    usage: 'health <repo> [--host <agent>]',
+    summary: 'dependency health: requirement counts, outdated, deprecated and retracted modules, known vulnerabilities (thresholds: config health)',
   },
   { name: 'status', usage: 'status', summary: 'workers, queues and agents' },
   {
@@ -326,6 +332,12 @@ export function parseCommand(input: string): Command {
       noExtra(name, s, 1);
       const host = s.options.get('host');
       return { kind: 'drill', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}) };
+    }
+    case 'health': {
+      const s = split(name, rest, [], ['host']);
+      noExtra(name, s, 1);
+      const host = s.options.get('host');
+      return { kind: 'health', repo: checkName(name, 'repo', s.positionals[0], REPO), ...(host ? { host: checkName(name, 'agent', host) } : {}) };
     }
     case 'status': {
       const s = split(name, rest, [], []);

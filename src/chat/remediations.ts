@@ -86,6 +86,8 @@ export function formatCommand(command: Command): string {
       return `cache warm ${command.agent} ${q(command.repo)}`;
     case 'drill':
       return ['drill', q(command.repo), ...(command.host ? ['--host', command.host] : [])].join(' ');
+    case 'health':
+      return ['health', q(command.repo), ...(command.host ? ['--host', command.host] : [])].join(' ');
     case 'status':
       return 'status';
     case 'explain':

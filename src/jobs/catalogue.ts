@@ -104,6 +104,15 @@ export const JOB_CATALOGUE = {
     check: (p, ctx) => void checkRepo(p.repo, ctx),
     load: async () => (await import('./handlers/modcache-drill-job.ts')).runModcacheDrillJob,
   }),
+  'dependency-health': defineJob<typeof S.DependencyHealthPayloadSchema, R.DependencyHealthJobResult>({
+    summary: 'dependency health report: requirement counts, outdated, deprecated and retracted modules, known vulnerabilities',
+    payload: S.DependencyHealthPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 2, backoff: { type: 'exponential', delayMs: 5000 }, timeoutMs: 10 * MINUTE, dedupWindowMs: 30_000 },
+    check: (p, ctx) => void checkRepo(p.repo, ctx),
+    load: async () => (await import('./handlers/dependency-health-job.ts')).runDependencyHealthJob,
+  }),
   noop: defineJob<typeof S.NoopPayloadSchema, R.NoopJobResult>({
     summary: 'does nothing (optionally waits): tests and the queue benchmark',
     payload: S.NoopPayloadSchema,

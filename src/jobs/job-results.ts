@@ -4,6 +4,7 @@
  */
 import type { EnvironmentSnapshot } from '../checks/host-check.ts';
 import type { CheckResult, DiagnosisReport } from '../report/model.ts';
+import type { HealthReport } from '../health/health-report.ts';
 
 export interface DiagnoseJobResult {
   report: DiagnosisReport;
@@ -73,6 +74,11 @@ export interface ModcacheDrillJobResult {
   modcache: string;
   readiness: { ready: number; total: number; percent: number; missing: Array<{ path: string; version: string; problems: string[] }> };
   drill: { passed: boolean; failures: Array<{ path: string; version: string; message: string }>; otherErrors: string[]; durationMs: number };
+}
+
+/** `health`: the dependency health report of a repo, as seen from that host (src/health). */
+export interface DependencyHealthJobResult {
+  report: HealthReport;
 }
 
 export interface Lockfiles {

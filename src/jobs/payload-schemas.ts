@@ -148,6 +148,11 @@ export const ModcacheDrillPayloadSchema = z.strictObject({
 });
 export type ModcacheDrillPayload = z.infer<typeof ModcacheDrillPayloadSchema>;
 
+export const DependencyHealthPayloadSchema = z.strictObject({
+  repo: RepoRefSchema,
+});
+export type DependencyHealthPayload = z.infer<typeof DependencyHealthPayloadSchema>;
+
 export const EnvSnapshotPayloadSchema = z.strictObject({
   /** A checkout on that host whose lockfiles (go.sum, vendor/modules.txt, go.work.sum) are reported. */
   repo: RepoRefSchema.optional(),

@@ -10,8 +10,10 @@ import type {
   ModcacheDrillJobResult,
   ProbeJobResult,
   WarmModcacheJobResult,
+  DependencyHealthJobResult,
 } from '../jobs/job-results.ts';
 import { drillSummaryLines, warmSummaryLines } from '../modcache/render-modcache.ts';
+import { healthHeadline, renderHealthReport } from '../health/render-health.ts';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../jobs/jenkins-job-types.ts';
 import type { CheckResult } from '../report/model.ts';
@@ -88,6 +90,11 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
       const { headline, lines } = drillSummaryLines(outcome.result as ModcacheDrillJobResult);
       const ok = (outcome.result as ModcacheDrillJobResult).drill.passed;
       return `${ok ? s.green(`✓ ${headline}`) : s.red(`✗ ${headline}`)} ${where}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+    }
+    case 'dependency-health': {
+      const r = (outcome.result as DependencyHealthJobResult).report;
+      const head = healthHeadline(r);
+      return `${r.status === 'fail' ? s.red(`✗ ${head}`) : r.partial ? s.yellow(`! ${head}`) : s.green(`✓ ${head}`)} ${where}\n${renderHealthReport(r)}`;
     }
     case 'env-snapshot': {
       const r = outcome.result as EnvSnapshotJobResult;

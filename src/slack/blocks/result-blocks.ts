@@ -13,8 +13,10 @@ import type {
   ModcacheDrillJobResult,
   ProbeJobResult,
   WarmModcacheJobResult,
+  DependencyHealthJobResult,
 } from '../../jobs/job-results.ts';
 import { drillSummaryLines, warmSummaryLines } from '../../modcache/render-modcache.ts';
+import { healthHeadline, renderHealthReport } from '../../health/render-health.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
 import type { JenkinsExplainJobResult, JenkinsRebuildJobResult, JenkinsRestartAgentJobResult, JenkinsRollbackJobResult } from '../../jobs/jenkins-job-types.ts';
 import { clip, codeBlock, context, escapeMrkdwn, fitBlocks, formatMs, LIMITS, mentionUser, section, tail, type KnownBlock } from './block-kit.ts';
@@ -108,6 +110,15 @@ export function renderResult(command: Command, outcome: JobOutcome, requestedBy:
       const { headline, lines } = drillSummaryLines(r);
       blocks = [section(`${r.drill.passed ? '✅' : '❌'} *${escapeMrkdwn(headline)}* ${where}`), section(codeBlock(lines.join('\n')))];
       text = headline;
+      break;
+    }
+    case 'dependency-health': {
+      const r = (outcome.result as DependencyHealthJobResult).report;
+      const full = renderHealthReport(r);
+      const icon = r.status === 'fail' ? '❌' : r.partial ? '⚠️' : '✅';
+      blocks = [section(`${icon} *${escapeMrkdwn(healthHeadline(r))}* ${where}`), section(codeBlock(clip(full, 2800)))];
+      text = healthHeadline(r);
+      if (full.length > 2800) file = { filename: 'buildfix-health.txt', title: `Dependency health: ${r.repo}`, content: full };
       break;
     }
     case 'env-snapshot': {

@@ -3,7 +3,19 @@ import { describe, it } from 'node:test';
 import { getJobSpec, isJobName, JOB_CATALOGUE, JOB_NAMES } from '../../../src/jobs/catalogue.ts';
 import { bullmqJobOptions, RETENTION } from '../../../src/jobs/job-options.ts';
 
-const ALL = ['diagnose', 'modules', 'probe', 'host-check', 'env-snapshot', 'restart-agent', 'clear-modcache', 'warm-modcache', 'modcache-drill', 'noop'];
+const ALL = [
+  'diagnose',
+  'modules',
+  'probe',
+  'host-check',
+  'env-snapshot',
+  'restart-agent',
+  'clear-modcache',
+  'warm-modcache',
+  'modcache-drill',
+  'dependency-health',
+  'noop',
+];
 
 describe('job catalogue', () => {
   it('lists every job of the issue plus noop (and the Jenkins jobs registered beside them)', () => {
