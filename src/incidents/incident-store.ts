@@ -7,6 +7,9 @@
  * - ids are small increasing numbers per store (#1, #2, …);
  * - at most one open incident per pipeline key; recordCiFailure groups into
  *   it or opens it, atomically, so concurrent failures never open two;
+ * - with a cause (CiFailureInput.group) the same holds per cause instead,
+ *   within its window: the pipeline key then points at the incident the
+ *   pipeline's last failure joined (incident-grouping.ts);
  * - a resolved incident cannot change status again (open a new one); notes,
  *   roles and timeline entries may still be added (late job results);
  * - reaching a later status fills the earlier milestones that are still

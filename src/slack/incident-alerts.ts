@@ -7,8 +7,10 @@
  *                the incident's thread. Then, when incidents.autoDiagnose is
  *                on (default), the build's log is read and classified and the
  *                repo's diagnosis job runs, all posted in that thread.
- *   grouped    → the alert's counter is updated in place (chat.update; bursts
- *                are coalesced into as few edits as it takes), never a new alert.
+ *   grouped    → the alert's counter and blast radius (pipelines, repos, the
+ *                one agent or proxy they share, when failures are grouped by
+ *                cause) are updated in place (chat.update; bursts are
+ *                coalesced into as few edits as it takes), never a new alert.
  *   recovered  → a thread message offering Resolve.
  *   resolved   → the report goes to ARCHIVE_CHANNEL with the full timeline as
  *                a Markdown file, and the thread says where.
