@@ -22,5 +22,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
     Object.assign(validators, p.validators ?? {});
     if (p.observer) observers.push(p.observer);
   }
-  return new CommandRouter({ config: deps.config, dispatcher: deps.dispatcher, logger: deps.logger, extensions, validators, observers });
+  const router = new CommandRouter({ config: deps.config, dispatcher: deps.dispatcher, logger: deps.logger, extensions, validators, observers });
+  for (const p of plugins) p.attach?.(router);
+  return router;
 }

@@ -6,7 +6,7 @@
 import type { Config } from '../config/load-config.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { Logger } from '../logger.ts';
-import type { CommandExtension, CommandValidator, RouterObserver } from './command-router.ts';
+import type { CommandExtension, CommandRouter, CommandValidator, RouterObserver } from './command-router.ts';
 import type { Command } from './parse-command.ts';
 
 export interface RouterDeps {
@@ -22,4 +22,6 @@ export interface RouterPlugin {
   /** Checks run before the confirmation (see CommandRouter.checkRunnable). */
   validators?: Partial<Record<Command['kind'], CommandValidator>>;
   observer?: RouterObserver;
+  /** Called once with the assembled router (for plugins that run jobs from their observers). */
+  attach?(router: CommandRouter): void;
 }

@@ -52,6 +52,15 @@ export const ThresholdsSchema = z.strictObject({
   minFreeInodesPercent: z.number().min(0).max(100).default(5),
 });
 
+/** Verification after a fix (docs/operations.md, "Verify after fix"). */
+export const VerifyConfigSchema = z.strictObject({
+  /** Successful builds each affected pipeline needs after a fix before it counts as verified. */
+  greenBuilds: z.number().int().min(1, 'incidents.verify.greenBuilds must be at least 1').max(20, 'incidents.verify.greenBuilds is at most 20').default(1),
+  /** Resolve a verified incident by itself (and archive it) instead of offering Resolve in the thread. */
+  autoResolve: z.boolean().default(false),
+});
+export const DEFAULT_VERIFY_CONFIG = { greenBuilds: 1, autoResolve: false } as const;
+
 export const IncidentsConfigSchema = z.strictObject({
   /** On a CI failure alert: fetch the build's log, classify it and run the diagnosis of its repo, in the alert's thread. */
   autoDiagnose: z.boolean().default(true),
@@ -67,6 +76,7 @@ export const IncidentsConfigSchema = z.strictObject({
     .regex(/^(?:off|[1-9]\d{0,5}(?:s|m|h|d))$/, 'must be a duration like "30m", "90s", "2h", "1d", or "off"')
     .refine((v) => v === 'off' || groupWindowSeconds(v) <= 7 * 86_400, 'must be at most 7 days (7d)')
     .optional(),
+  verify: VerifyConfigSchema.default({ ...DEFAULT_VERIFY_CONFIG }),
 });
 
 function groupWindowSeconds(v: string): number {
@@ -141,7 +151,7 @@ export const FileConfigSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(512).default(64),
   /** Per-request timeout for GOPROXY / probe requests, in ms. */
   requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-  incidents: IncidentsConfigSchema.default({ autoDiagnose: true }),
+  incidents: IncidentsConfigSchema.default({ autoDiagnose: true, verify: { ...DEFAULT_VERIFY_CONFIG } }),
   /**
    * Module mirrors fixes may suggest besides the official proxy and direct
    * (never for private modules). Without it, fixes name only

@@ -4,6 +4,7 @@
  * two stores cannot drift apart.
  */
 import { redactText } from '../util/redact.ts';
+import type { FixVerification } from './fix-verification-state.ts';
 import {
   CI_SOURCES,
   INCIDENT_ROLES,
@@ -66,6 +67,7 @@ export function encodeIncidentFields(incident: Partial<Incident>): Record<string
   if (incident.rootCause) out.rootCause = JSON.stringify(incident.rootCause);
   if (incident.cause) out.cause = JSON.stringify(incident.cause);
   if (incident.blast) out.blast = JSON.stringify(incident.blast);
+  if (incident.verification) out.verification = JSON.stringify(incident.verification);
   return out;
 }
 
@@ -122,6 +124,8 @@ export function decodeIncident(fields: Record<string, string>): Incident | undef
   if (cause) incident.cause = cause;
   const blast = decodeBlast(fields.blast);
   if (blast) incident.blast = blast;
+  const verification = parseJson<FixVerification>(fields.verification);
+  if (verification && typeof verification.rev === 'number' && typeof verification.state === 'string') incident.verification = verification;
   return incident;
 }
 

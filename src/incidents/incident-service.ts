@@ -53,6 +53,8 @@ export interface IncidentAnnouncer {
   postInThread(incident: Incident, text: string): Promise<void>;
   /** Roles or status changed: refresh what shows them (the CI alert). */
   refresh(incident: Incident): Promise<void>;
+  /** A fix was verified (src/incidents/fix-verification.ts): offer Resolve in the incident's thread. */
+  offerResolve?(incident: Incident, text: string): Promise<void>;
   /** The incident was resolved: archive its report and timeline, and say so in its thread. */
   archive(incident: Incident, timeline: TimelineEntry[], by: string): Promise<void>;
 }
@@ -240,6 +242,16 @@ export class IncidentService {
     const none = where.kind === 'chat' ? 'No incident is open in this channel' : 'No incident is open';
     if (elsewhere.length > 0) throw new BuildfixError('BF_INPUT', `${none}: name one with #N.\n${renderOpenList(elsewhere)}`);
     throw new BuildfixError('BF_INPUT', `${none}. \`incident open <title>\` starts one.`);
+  }
+
+  /** The incident a command typed in `surface` means (#N, the thread's, the one open); a user-facing error otherwise. */
+  targetFor(ref: number | undefined, surface: ChatSurface): Promise<Incident> {
+    return this.#target(ref, whereOf(surface));
+  }
+
+  /** The open incident a command run in `surface` is recorded in (its thread; in the terminal the one open incident). */
+  attachedTo(surface: ChatSurface): Promise<Incident | undefined> {
+    return this.#attachedIncident(whereOf(surface));
   }
 
   // ── the timeline recorder (RouterObserver hooks) ────────────────────────

@@ -18,6 +18,7 @@
  * - timeline text is redacted (src/util/redact.ts) and capped before it is stored.
  */
 import { BuildfixError } from '../errors.ts';
+import type { FixVerification } from './fix-verification-state.ts';
 import type {
   CiFailureInput,
   CiFailureResult,
@@ -75,6 +76,11 @@ export interface IncidentStore {
   /** Sets resolvedAt and the summary, frees the pipeline key, leaves the thread mapping. */
   resolve(id: number, input: ResolveInput): Promise<ResolveResult>;
   attachThread(id: number, channel: string, threadTs: string): Promise<Incident>;
+  /**
+   * Writes the fix verification (with its timeline entries) if the stored one still has revision
+   * `expectedRev` (0: none yet); undefined when another writer came first (read again, retry).
+   */
+  saveVerification(id: number, next: FixVerification, expectedRev: number, entries?: NewTimelineEntry[]): Promise<Incident | undefined>;
 }
 
 /** Said once at start in in-process mode (no REDIS_URL). */

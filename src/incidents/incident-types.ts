@@ -7,6 +7,8 @@
  * grammar); a unit test keeps the two in step.
  */
 
+import type { FixVerification } from './fix-verification-state.ts';
+
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'mitigated', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
@@ -39,7 +41,7 @@ export interface RootCause {
   text: string;
 }
 
-export const TIMELINE_KINDS = ['command', 'job-progress', 'job-result', 'status', 'role', 'note', 'ci-event', 'alert', 'resolve'] as const;
+export const TIMELINE_KINDS = ['command', 'job-progress', 'job-result', 'status', 'role', 'note', 'ci-event', 'alert', 'resolve', 'verify'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /** Who did it: a Slack user id, or buildfix itself, or the CI system. */
@@ -86,6 +88,8 @@ export interface Incident {
   cause?: IncidentCause;
   /** Which pipelines, repos and agents its failures came from (the alert's blast radius). */
   blast?: BlastRadius;
+  /** Verification of the latest fix (src/incidents/fix-verification-state.ts). */
+  verification?: FixVerification;
 }
 
 /** The cause a CI incident groups failures by (src/incidents/cause-key.ts). */

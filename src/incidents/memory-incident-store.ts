@@ -4,6 +4,7 @@
  * without awaiting, so grouping is atomic here for free. Callers get copies.
  */
 import { joinBlast } from './blast-radius.ts';
+import type { FixVerification } from './fix-verification-state.ts';
 import { cleanSummary, cleanText, cleanTitle, milestonesFor, TIMELINE_TEXT } from './incident-codec.ts';
 import { IncidentNotFoundError, IncidentResolvedError, type IncidentStore, type NewTimelineEntry, type ResolveResult } from './incident-store.ts';
 import {
@@ -282,6 +283,15 @@ export class MemoryIncidentStore implements IncidentStore {
     row.incident.channel = channel;
     row.incident.threadTs = threadTs;
     this.byThread.set(threadKey(channel, threadTs), id);
+    return structuredClone(row.incident);
+  }
+
+  async saveVerification(id: number, next: FixVerification, expectedRev: number, entries: NewTimelineEntry[] = []): Promise<Incident | undefined> {
+    const row = this.row(id);
+    if ((row.incident.verification?.rev ?? 0) !== expectedRev) return undefined;
+    row.incident.verification = structuredClone(next);
+    const at = this.stamp();
+    for (const e of entries) this.push(row, { ...e, at: e.at ?? at });
     return structuredClone(row.incident);
   }
 }

@@ -39,6 +39,8 @@ import {
   type TimelineEntry,
 } from './incident-types.ts';
 import { BuildfixError } from '../errors.ts';
+import type { FixVerification } from './fix-verification-state.ts';
+import { VERIFY_SCRIPT } from './verification-script.ts';
 
 export interface RedisIncidentStoreOptions {
   redis: Redis;
@@ -323,6 +325,18 @@ export class RedisIncidentStore implements IncidentStore {
       set: { channel, threadTs },
       extraSet: { key: this.keys.thread(channel, threadTs), value: String(id) },
     });
+  }
+
+  async saveVerification(id: number, next: FixVerification, expectedRev: number, entries: NewTimelineEntry[] = []): Promise<Incident | undefined> {
+    const at = this.stamp();
+    const reply = await VERIFY_SCRIPT.run(
+      this.redis,
+      [this.keys.incident(id), this.keys.timeline(id)],
+      [String(expectedRev), JSON.stringify(next), String(next.rev), ...entries.map((e) => JSON.stringify(this.entry(e, at)))],
+    );
+    if (reply === -1) throw new IncidentNotFoundError(id);
+    if (reply === -3) return undefined;
+    return this.decode(reply);
   }
 }
 

@@ -9,6 +9,7 @@
  * the build was usable again from the first of the two.
  */
 import { redactText } from '../util/redact.ts';
+import { describeVerification, type FixVerification } from './fix-verification-state.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 
 export type IncidentReportFormat = 'md' | 'json';
@@ -37,6 +38,9 @@ export interface IncidentReport {
   resolvedAt?: string;
   timeToDiagnoseMs?: number;
   timeToRecoverMs?: number;
+  /** The latest fix verification, and how it went in one line (fix-verification-state.ts). */
+  verification?: FixVerification;
+  verifiedHow?: string;
   actions: TimelineEntry[];
   timeline: TimelineEntry[];
 }
@@ -65,9 +69,25 @@ export function buildIncidentReport(incident: Incident, timeline: readonly Timel
   for (const key of optional) if (incident[key] !== undefined) Object.assign(report, { [key]: incident[key] });
   const ttd = between(incident.createdAt, incident.identifiedAt);
   const ttr = between(incident.createdAt, incident.mitigatedAt ?? incident.resolvedAt);
+  if (incident.verification) {
+    report.verification = incident.verification;
+    report.verifiedHow = verificationLine(incident.verification);
+  }
   if (ttd !== undefined) report.timeToDiagnoseMs = ttd;
   if (ttr !== undefined) report.timeToRecoverMs = ttr;
   return report;
+}
+
+/** "Verified at …: after restart agent-03 …; re-check … passed …; payments/main: 1 of 1 green builds (…)". */
+export function verificationLine(v: FixVerification): string {
+  const when = v.decidedAt ? ` at ${v.decidedAt}` : '';
+  const verdict =
+    v.state === 'verified'
+      ? `Verified${when}${v.resolution === 'resolved' ? ' (resolved by buildfix)' : ''}`
+      : v.state === 'failed'
+        ? `Not verified${when}: ${v.failure ?? 'failed'}`
+        : 'Verification unfinished';
+  return `${verdict} — ${describeVerification(v)}`;
 }
 
 /** 42 s · 3 min 12 s · 2 h 5 min · 3 d 4 h */
@@ -133,6 +153,7 @@ export function renderIncidentMarkdown(report: IncidentReport): string {
   for (const [k, v] of rows) out.push(`| ${k} | ${cell(v)} |`);
   out.push('', '## Summary', '', report.summary ?? '_No summary was given._');
   out.push('', '## Root cause', '', report.rootCause ? `**${report.rootCause.category}** — ${report.rootCause.text}` : '_Not recorded._');
+  out.push('', '## Fix verification', '', report.verifiedHow ?? '_No fix was verified by buildfix._');
   out.push('', '## Roles', '');
   for (const role of INCIDENT_ROLES) out.push(`- ${ROLE_LABEL[role]}: ${report.roles[role] ? `<@${report.roles[role]}>` : '_unassigned_'}`);
   out.push('', `## Actions taken (${report.actions.length})`, '');

@@ -27,6 +27,7 @@ import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenk
 import type { Config } from '../config/load-config.ts';
 import { fetchBuildLog, repoForPipeline, type BuildLog } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
+import { FixVerifier, type VerificationOutput } from '../incidents/fix-verification.ts';
 import { createHttpClient } from '../goproxy/http-client.ts';
 import { SumDbClient } from '../sumdb/index.ts';
 import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
@@ -86,6 +87,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   #front: SlackFront | undefined;
   #jenkins: JenkinsClient | undefined;
   readonly #edits = new Map<number, PendingEdit>();
+  readonly #verifier: FixVerifier;
   #warnedNoChannel = false;
 
   constructor(options: SlackIncidentAlertsOptions) {
@@ -100,6 +102,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     this.#config = options.config;
     this.#store = options.store;
     this.#log = options.logger.child({ component: 'incident-alerts' });
+    this.#verifier = new FixVerifier({ store: options.store, config: options.config, logger: options.logger });
   }
 
   /** The front runs the automatic diagnosis through its router (set once both exist). */
@@ -117,6 +120,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   async postInThread(incident: Incident, text: string): Promise<void> {
     if (!incident.channel || !incident.threadTs) return;
     await this.#post(incident.channel, renderThreadNote(text), incident.threadTs);
+  }
+
+  async offerResolve(incident: Incident, text: string): Promise<void> {
+    if (!incident.channel || !incident.threadTs) return;
+    await this.#post(incident.channel, renderRecovery(incident, text), incident.threadTs);
+    if (hasAlert(incident)) await this.updateAlert(incident.id);
   }
 
   async refresh(incident: Incident): Promise<void> {
@@ -172,8 +181,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       case 'grouped':
         // Not posted yet: the alert's poster reads the latest count once it has posted.
         if (hasAlert(outcome.incident)) await this.updateAlert(outcome.incident.id);
+        await this.#verifyBuild(outcome.incident, outcome.event);
         return;
       case 'recovered':
+        // While a fix is being verified, the verification counts the build and offers Resolve once it is verified.
+        if (await this.#verifyBuild(outcome.incident, outcome.event)) {
+          if (hasAlert(outcome.incident)) await this.updateAlert(outcome.incident.id);
+          return;
+        }
         await this.#recovered(outcome.incident, outcome.event);
         return;
       default:
@@ -230,6 +245,30 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (!incident.channel || !incident.threadTs) return;
     await this.#post(incident.channel, renderRecovery(incident, `${event.label} ${event.status}: the pipeline is green again`), incident.threadTs);
     if (hasAlert(incident)) await this.updateAlert(incident.id);
+  }
+
+  /** A build of a pipeline whose incident is verifying a fix; false when no verification wants it. */
+  #verifyBuild(incident: Incident, event: CiEvent): Promise<boolean> {
+    const output: VerificationOutput = {
+      say: (i, text) => this.postInThread(i, text),
+      offerResolve: (i, text) => this.offerResolve(i, text),
+      resolved: (i, timeline) => this.archive(i, timeline, ACTOR_BUILDFIX),
+      refresh: (i) => this.refresh(i),
+    };
+    return this.#verifier.recordBuild(
+      incident,
+      {
+        pipeline: event.pipelineKey,
+        label: event.label,
+        ...(event.buildNumber !== undefined ? { number: event.buildNumber } : {}),
+        ok: event.outcome === 'success',
+        status: event.status,
+        ...(event.url ? { url: event.url } : {}),
+        at: new Date().toISOString(),
+        via: 'webhook',
+      },
+      output,
+    );
   }
 
   /** Log → classifier → explanation in the thread (and the root cause), then the repo's diagnosis job through the router. */

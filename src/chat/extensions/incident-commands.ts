@@ -4,14 +4,26 @@
  * front offers an incident store (`services.incidentStore`), optionally with
  * an announcer (`services.incidentAnnouncer`: Slack's buttons, alerts and
  * archive); without a store `incident` says it is not available here.
+ *
+ * Verify after fix (src/incidents/fix-verification.ts) starts here too: when
+ * a remediation (restart, cache clear, rebuild, rollback) succeeds in an
+ * incident's thread, and on `incident note fixed …` (also what the alert's
+ * Fixed button types). Its re-checks run through the router as jobs.
  */
+import type { ChatSurface, Requester } from '../chat-surface.ts';
+import type { CommandRouter } from '../command-router.ts';
+import { FixVerifier, followedBuild, isFixedNote, surfaceOutput, type RunCheck } from '../../incidents/fix-verification.ts';
 import { IncidentService, type IncidentAnnouncer } from '../../incidents/incident-service.ts';
 import type { IncidentStore } from '../../incidents/incident-store.ts';
+import { ACTOR_BUILDFIX } from '../../incidents/incident-types.ts';
 import type { RouterDeps, RouterPlugin } from '../router-plugin.ts';
 
 /** Names under which a front passes incident services to the router (RouterDeps.services). */
 export const INCIDENT_STORE_SERVICE = 'incidentStore';
 export const INCIDENT_ANNOUNCER_SERVICE = 'incidentAnnouncer';
+
+/** Who runs the re-checks of a fix. */
+const VERIFYING: Requester = { userId: ACTOR_BUILDFIX, label: 'buildfix (verifying the fix)' };
 
 function isStore(value: unknown): value is IncidentStore {
   return typeof value === 'object' && value !== null && typeof (value as IncidentStore).recordCiFailure === 'function';
@@ -21,21 +33,52 @@ function isAnnouncer(value: unknown): value is IncidentAnnouncer {
   return typeof value === 'object' && value !== null && typeof (value as IncidentAnnouncer).archive === 'function';
 }
 
+function checkRunner(router: CommandRouter, surface: ChatSurface): RunCheck {
+  return (command) => router.runJob(command, router.planJob(command), VERIFYING, surface);
+}
+
 export function incidentPlugin(deps: RouterDeps): RouterPlugin {
   const store = deps.services?.[INCIDENT_STORE_SERVICE];
   if (!isStore(store)) return {};
-  const announcer = deps.services?.[INCIDENT_ANNOUNCER_SERVICE];
-  const service = new IncidentService({ store, config: deps.config, logger: deps.logger, ...(isAnnouncer(announcer) ? { announcer } : {}) });
+  const candidate = deps.services?.[INCIDENT_ANNOUNCER_SERVICE];
+  const announcer = isAnnouncer(candidate) ? candidate : undefined;
+  const service = new IncidentService({ store, config: deps.config, logger: deps.logger, ...(announcer ? { announcer } : {}) });
+  const verifier = new FixVerifier({ store, config: deps.config, logger: deps.logger });
+  let attached: CommandRouter | undefined;
   return {
+    attach(router) {
+      attached = router;
+    },
     commands: {
-      incident: async (command, requester, surface) => {
-        if (command.kind === 'incident') await service.handle(command.action, requester, surface);
+      incident: async (command, requester, surface, router) => {
+        if (command.kind !== 'incident') return;
+        await service.handle(command.action, requester, surface);
+        const action = command.action;
+        if (action.op !== 'note' || !isFixedNote(action.text)) return;
+        const incident = await service.targetFor(action.ref, surface);
+        await verifier.start(
+          incident,
+          { kind: 'fixed', text: `incident note ${action.text}`.slice(0, 200), by: requester.userId },
+          { output: surfaceOutput(surface, announcer), runCheck: checkRunner(router, surface) },
+        );
       },
     },
     observer: {
       onCommand: (command, requester, surface) => service.onCommand(command, requester, surface),
       onJobProgress: (command, jobId, event) => service.onJobProgress(command, jobId, event),
-      onJobOutcome: (command, outcome, requester, surface) => service.onJobOutcome(command, outcome, requester, surface),
+      onJobOutcome: async (command, outcome, requester, surface) => {
+        await service.onJobOutcome(command, outcome, requester, surface);
+        const trigger = verifier.triggerFor(command, outcome, requester.userId);
+        if (!trigger) return;
+        const incident = await service.attachedTo(surface);
+        if (!incident) return;
+        const build = followedBuild(outcome, new Date().toISOString());
+        await verifier.start(incident, trigger, {
+          output: surfaceOutput(surface, announcer),
+          ...(attached ? { runCheck: checkRunner(attached, surface) } : {}),
+          ...(build ? { build } : {}),
+        });
+      },
     },
   };
 }

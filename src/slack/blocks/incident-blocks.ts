@@ -18,7 +18,9 @@ import type { SlackMessage } from './slack-message.ts';
 
 export const ACTION_INCIDENT_COMMANDER = 'bf-incident-commander';
 export const ACTION_INCIDENT_RESOLVE = 'bf-incident-resolve';
-export const INCIDENT_ACTION_PATTERN = /^bf-incident-(commander|resolve)$/;
+/** "Fixed": the presser says the fix is in; buildfix verifies it (src/incidents/fix-verification.ts). */
+export const ACTION_INCIDENT_FIXED = 'bf-incident-fixed';
+export const INCIDENT_ACTION_PATTERN = /^bf-incident-(commander|resolve|fixed)$/;
 
 export function encodeIncidentButton(incidentId: number): string {
   return JSON.stringify({ v: 1, i: incidentId });
@@ -80,6 +82,19 @@ function resolveButton(incident: Incident): Button {
     style: 'primary',
     confirm: { title: `Resolve incident #${incident.id}?`, text: 'Its report and timeline are archived.', confirm: 'Resolve', deny: 'Not yet' },
   });
+}
+
+function fixedButton(incident: Incident): Button {
+  return button({ text: 'Fixed', actionId: ACTION_INCIDENT_FIXED, value: encodeIncidentButton(incident.id) });
+}
+
+/** The alert's word on the latest fix verification. */
+function verificationState(incident: Incident): string | undefined {
+  const v = incident.verification;
+  if (!v) return undefined;
+  if (v.state === 'verified') return 'fix verified';
+  if (v.state === 'failed') return 'fix not verified';
+  return 'verifying the fix';
 }
 
 /** The facts of a CI alert that live in the timeline (the first failure's error line and log, the latest failure). */
@@ -163,6 +178,8 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     incident.roles.commander ? `commander ${mention(incident.roles.commander)}` : 'no commander yet',
   ];
   if (incident.rootCause) parts.push(`root cause \`${escapeMrkdwn(incident.rootCause.category)}\``);
+  const verifying = resolved ? undefined : verificationState(incident);
+  if (verifying) parts.push(verifying);
   blocks.push(context(parts));
   if (blast) blocks.push(context([`Blast radius: *${escapeMrkdwn(blast.radius)}*`, ...blast.common.map(escapeMrkdwn)]));
   if (!resolved) {
@@ -172,7 +189,10 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
       buttons.push(button({ text: 'Diagnose', actionId: `${ACTION_RUN}-0`, value: encodeButtonValue({ k: 'remedy', c: text }) }));
     }
     buttons.push(takeCommanderButton(incident));
-    if (recovered) buttons.push(resolveButton(incident));
+    // While a fix is being verified (or it failed), Resolve waits for the verification's own offer.
+    const v = incident.verification;
+    if ((recovered && (!v || v.state === 'verified')) || v?.resolution === 'offered') buttons.push(resolveButton(incident));
+    buttons.push(fixedButton(incident));
     blocks.push(actions(buttons, 'bf-incident-alert'));
   }
   const reach = blast && (incident.blast?.pipelines.length ?? 0) > 1 ? ` · ${[blast.radius, ...blast.common].join(' · ')}` : '';
@@ -255,6 +275,7 @@ export function renderIncidentArchive(report: IncidentReport, options: { fileNam
   const facts = [
     `*Summary:* ${report.summary ? escapeMrkdwn(report.summary) : '_none given_'}`,
     `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeMrkdwn(report.rootCause.text)}` : '_not recorded_'}`,
+    `*Fix verification:* ${report.verifiedHow ? escapeMrkdwn(report.verifiedHow) : '_none_'}`,
     `*Roles:* ${roles}`,
     `*Time to diagnose:* ${report.timeToDiagnoseMs !== undefined ? formatDuration(report.timeToDiagnoseMs) : 'not recorded'} · *Time to recover:* ${report.timeToRecoverMs !== undefined ? formatDuration(report.timeToRecoverMs) : 'not recorded'}`,
     `*Source:* ${source || 'manual'}${report.failureCount > 0 ? ` · ${failures(report.failureCount)} grouped` : ''}${report.channel ? ` · thread in <#${report.channel}>` : ''}`,

@@ -200,18 +200,19 @@ export async function startServeAndWorker(o: {
   goproxyUrl: string;
   slack: SlackApiFake;
   jenkins: JenkinsFake;
+  /** The worker may run Jenkins jobs too (restart, rebuild, rollback): it gets the Jenkins credentials. */
+  workerRunsJenkins?: boolean;
 }): Promise<{ serve: ServeHandle; worker: ChildHandle }> {
   const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, GOPROXY: o.goproxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-  const worker = await startWorkerProcess('agent-03', common);
+  const jenkinsEnv = { JENKINS_URL: o.jenkins.url, JENKINS_USER: o.jenkins.user, JENKINS_API_TOKEN: o.jenkins.token };
+  const worker = await startWorkerProcess('agent-03', o.workerRunsJenkins ? { ...common, ...jenkinsEnv } : common);
   const serve = await startServe(
     {
       ...common,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: o.slack.apiUrl,
-      JENKINS_URL: o.jenkins.url,
-      JENKINS_USER: o.jenkins.user,
-      JENKINS_API_TOKEN: o.jenkins.token,
+      ...jenkinsEnv,
       ...WEBHOOK_ENV,
     },
     await freePort(),

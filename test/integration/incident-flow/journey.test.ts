@@ -117,7 +117,7 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     assert.match(alert.text, /payments\/main #4812 failed — 1 failure · incident #/);
     assert.deepEqual(
       buttonsOf(alert).map((b) => b.text.text),
-      ['Diagnose', 'Take commander'],
+      ['Diagnose', 'Take commander', 'Fixed'],
     );
 
     // The console log, classified …

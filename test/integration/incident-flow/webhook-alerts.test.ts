@@ -156,7 +156,7 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     );
     assert.deepEqual(
       buttonsOf(alert).map((b) => b.text.text),
-      ['Take commander'],
+      ['Take commander', 'Fixed'],
       'no repo mapped: no Diagnose button',
     );
     assert.match(shownText(alert), /branch `main` · commit `9f3c2e1` · <https:\/\/ci\.example\.test\/job\/payments\/job\/main\/4812\/consoleText\|build log>/);

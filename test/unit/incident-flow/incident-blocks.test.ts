@@ -10,6 +10,7 @@ import { LIMITS } from '../../../src/slack/blocks/block-kit.ts';
 import { decodeButtonValue } from '../../../src/slack/blocks/button-value.ts';
 import {
   ACTION_INCIDENT_COMMANDER,
+  ACTION_INCIDENT_FIXED,
   ACTION_INCIDENT_RESOLVE,
   alertFactsFrom,
   decodeIncidentButton,
@@ -90,7 +91,7 @@ describe('the CI alert', () => {
     assert.match(one.text, /— 1 failure · incident #1$/);
     assert.deepEqual(
       buttons(one.blocks).map((b) => b.action_id),
-      [ACTION_INCIDENT_COMMANDER],
+      [ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_FIXED],
     );
 
     const green = await store.recordCiRecovery({ pipelineKey: 'jenkins:payments/main', text: 'payments/main #4813 SUCCESS' });
@@ -99,7 +100,7 @@ describe('the CI alert', () => {
     assert.match(offered.text, /\(green again\)$/);
     assert.deepEqual(
       buttons(offered.blocks).map((b) => b.action_id),
-      [ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_RESOLVE],
+      [ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_RESOLVE, ACTION_INCIDENT_FIXED],
     );
 
     const { incident: resolved } = await store.resolve(green.id, { by: 'U1' });

@@ -1,5 +1,5 @@
 /**
- * Incident buttons (Take commander, Resolve): a press is handled exactly as
+ * Incident buttons (Take commander, Resolve, Fixed): a press is handled exactly as
  * if the presser had typed the command in the incident's thread
  * (`@buildfix incident role commander @me #12`, `… incident resolve #12`),
  * so it runs through the same router, permission checks, timeline and
@@ -7,7 +7,7 @@
  * deduplicates a redelivered press.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_RESOLVE, decodeIncidentButton } from '../../blocks/incident-blocks.ts';
+import { ACTION_INCIDENT_COMMANDER, ACTION_INCIDENT_FIXED, ACTION_INCIDENT_RESOLVE, decodeIncidentButton } from '../../blocks/incident-blocks.ts';
 import type { SlackTask } from '../../slack-task.ts';
 
 /** The command a press stands for, as grammar text; undefined for a button that is not an incident button. */
@@ -15,6 +15,8 @@ export function incidentButtonCommand(actionId: string, userId: string, incident
   if (!/^[UW][A-Z0-9]{2,}$/.test(userId)) return undefined;
   if (actionId === ACTION_INCIDENT_COMMANDER) return `incident role commander ${userId} #${incidentId}`;
   if (actionId === ACTION_INCIDENT_RESOLVE) return `incident resolve #${incidentId}`;
+  // The note starts with "fixed", which starts verifying the fix (src/incidents/fix-verification.ts).
+  if (actionId === ACTION_INCIDENT_FIXED) return `incident note fixed (Fixed button) #${incidentId}`;
   return undefined;
 }
 
