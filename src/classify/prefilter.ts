@@ -208,6 +208,17 @@ export const TRIGGERS: readonly string[] = [
   'json response',
   '/sumdb/',
   'err_pnpm_fetch_5',
+  // proxies' own answers, replacement directories, pnpm self-management, yarn verbose statuses
+  'authenticationrequired',
+  'authentication_required',
+  'authentication_failed',
+  'policy_denied',
+  'policy_redirect',
+  'securitypolicyviolated',
+  'vpc service controls',
+  'go.mod: the system cannot find',
+  '.tools',
+  'status code 40',
 ];
 
 type Trie = Map<string, Trie>;

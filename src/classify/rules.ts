@@ -123,7 +123,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.75,
     pattern:
-      /(?:Retrieving|Request URL:) https:\/\/(?:nightly|repo)\.yarnpkg\.com\/|corepack.*(?:failed|error)|Error when performing the request to https:\/\/repo\.yarnpkg/i,
+      /(?:Retrieving|Request URL:) https:\/\/(?:nightly|repo)\.yarnpkg\.com\/|corepack.*(?:failed|error)|Error when performing the request to https:\/\/repo\.yarnpkg|dependency of \S*[\\/]\.tools[\\/]pnpm[\\/]\d/i,
     scope: 'local',
   },
   {
@@ -164,6 +164,18 @@ export const RULES: readonly Rule[] = [
     confidence: 0.92,
     pattern:
       /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
+    scope: 'local',
+  },
+  {
+    // A proxy or network policy on the path answering with its own page: non-standard reason phrases
+    // of web gateways (`401 authenticationrequired`, `policy_denied`) and cloud egress policies.
+    id: 'proxy-policy-page',
+    category: 'corporate-proxy',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.85,
+    pattern:
+      /\b40[137] (?:authenticationrequired|authentication_required|authentication_failed|policy_denied|policy_redirect)\b|SecurityPolicyViolated|violates VPC Service Controls/i,
     scope: 'local',
   },
   {
@@ -283,7 +295,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.88,
     pattern:
-      /\bE401\b|\bE403\b|\bENEEDAUTH\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b/i,
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b/i,
     scope: 'local',
   },
   {
@@ -335,7 +347,18 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced/i,
+      /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
+    scope: 'local',
+  },
+  {
+    // go reads a go.mod by file path only for a replacement directory (modload.rawGoModData) or a
+    // go.work `use` entry; the main module's own go.mod missing is "go.mod file not found".
+    id: 'go-replace-dir-missing',
+    category: 'replace-directive',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.75,
+    pattern: /\bopen (?!\S*\/@v\/)\S*[\\/]go\.mod: (?:no such file or directory|The system cannot find the (?:file|path) specified)/i,
     scope: 'local',
   },
   {

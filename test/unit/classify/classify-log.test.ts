@@ -999,6 +999,20 @@ describe('single real error lines', () => {
     ['go: errors parsing go.mod:\n/src/go.mod:4:12: require github.com/x/y: unexpected token after version: "//"', 'invalid-go-mod'],
     ['go: github.com/x/y@v1.0.0: invalid response from proxy "https://goproxy.corp": invalid character \'p\' after top-level value', 'proxy-server-error'],
     ['go: code.<redacted>/team/lib@v0.1.0: unknown revision v0.1.0', 'private-module-auth', 'code.<redacted>/team/lib', 'v0.1.0'],
+    [
+      'go: example.com/cmd/tool@latest (in example.com/cmd@v1.2.0):\n\tThe go.mod file for the module providing named packages contains one or\n\tmore replace directives. It must not contain directives that would cause\n\tit to be interpreted differently than if it were the main module.',
+      'replace-directive',
+    ],
+    // go opens a go.mod by path only for a replacement directory (or a go.work `use` entry).
+    ['go: parsing ../lib/go.mod: open /src/lib/go.mod: no such file or directory', 'replace-directive'],
+    ['go: github.com/x/y@v1.0.0: open /root/go/pkg/mod/cache/download/github.com/x/y/@v/v1.0.0.mod: no such file or directory', 'version-not-found'],
+    // A web gateway answering with its own authentication page.
+    ['go: github.com/x/y@v1.0.0: unexpected status (https://goproxy.io/github.com/x/y/@v/v1.0.0.info): 401 authenticationrequired', 'corporate-proxy'],
+    ['verbose Request "https://npm.corp.example.com/repository/npm/left-pad" finished with status code 401.', 'registry-auth'],
+    [
+      ' ERR_PNPM_META_FETCH_FAIL  GET https://registry.npmjs.org/pnpm: request to https://registry.npmjs.org/pnpm failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org\n\nThis error happened while installing a direct dependency of /home/ci/.local/share/pnpm/.tools/pnpm/9.1.0_tmp_12',
+      'toolchain-unavailable',
+    ],
     ['npm error code ENEEDAUTH\nnpm error need auth This command requires you to be logged in to https://npm.corp.example.com/', 'registry-auth'],
     [
       'npm ERR! code ECONNREFUSED\nnpm ERR! errno ECONNREFUSED\nnpm ERR! FetchError: request to https://registry.npmjs.org/chalk failed, reason: connect ECONNREFUSED 10.0.0.9:3128',

@@ -64,7 +64,10 @@ const SAMPLES: Record<string, string[]> = {
     '\tgithub.com/x/y@v1.3.0: is explicitly required in go.mod, but vendor/modules.txt indicates github.com/x/y@v1.2.0',
   ],
   'go-toolchain-download': ['go: download go1.22.3 for linux/amd64: toolchain not available', 'go: download go1.22 for darwin/arm64: toolchain not available'],
-  'pm-self-download': ['➤ YN0000: Retrieving https://repo.yarnpkg.com/4.1.0/packages/yarnpkg-cli/bin/yarn.js'],
+  'pm-self-download': [
+    '➤ YN0000: Retrieving https://repo.yarnpkg.com/4.1.0/packages/yarnpkg-cli/bin/yarn.js',
+    'This error happened while installing a direct dependency of /home/ci/.local/share/pnpm/.tools/pnpm/9.1.0_tmp_12',
+  ],
   'integrity-empty-body': [
     'error https://npm.corp/x/-/x-1.0.0.tgz: Integrity check failed for "x" (computed integrity doesn\'t match our records, got "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg== sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=")',
   ],
@@ -137,6 +140,7 @@ const SAMPLES: Record<string, string[]> = {
     'npm ERR! code E401',
     'npm ERR! code E403',
     'npm error code ENEEDAUTH',
+    'verbose Request "https://npm.corp.example.com/repository/npm/left-pad" finished with status code 401.',
     'npm ERR! Unable to authenticate, need: Basic realm="Artifactory Realm"',
     'npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@a%2fb - authentication token not provided',
   ],
@@ -164,7 +168,18 @@ const SAMPLES: Record<string, string[]> = {
     'go: github.com/x/y/v2@v2.0.0: go.mod has non-.../v2 module path "github.com/x/y" (and .../v2/go.mod does not exist) at revision v2.0.0',
     'go: github.com/x/y@v2.0.0: invalid version: module contains a go.mod file, so module path must match major version ("github.com/x/y/v2")',
   ],
-  'go-replace': ['go: example.com/y@v0.0.0 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory'],
+  'go-replace': [
+    'go: example.com/y@v0.0.0 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory',
+    '\tmore replace directives. It must not contain directives that would cause',
+  ],
+  'go-replace-dir-missing': [
+    'go: parsing /go.mod: open /go.mod: no such file or directory',
+    'go: example.com/lib@v0.0.0: reading ..\\lib\\go.mod: open C:\\src\\lib\\go.mod: The system cannot find the file specified.',
+  ],
+  'proxy-policy-page': [
+    'go: github.com/x/y@v1.0.0: unexpected status (https://goproxy.io/github.com/x/y/@v/v1.0.0.info): 401 authenticationrequired',
+    '<Error><Code>SecurityPolicyViolated</Code><Message>Request violates VPC Service Controls.</Message>',
+  ],
   'go-sum-missing': [
     'missing go.sum entry for module providing package github.com/x/y',
     'go: updates to go.sum needed, disabled by -mod=readonly',
