@@ -7,6 +7,7 @@ import type { Classification } from '../classify/classify-log.ts';
 import type { JobOutcome, JobProgress, JobSystemStatus, ReplyTo } from '../jobs/job-types.ts';
 import type { Command } from './parse-command.ts';
 import type { EnvDiff } from './env-diff.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 
 export type Tone = 'info' | 'success' | 'warning' | 'error';
 
@@ -30,7 +31,7 @@ export type ChatMessage =
     }
   | { kind: 'result'; command: Command; outcome: JobOutcome; requestedBy?: string }
   | { kind: 'envdiff'; diff: EnvDiff }
-  | { kind: 'cluster-status'; status: JobSystemStatus }
+  | { kind: 'cluster-status'; status: JobSystemStatus; preflight?: PreflightResult[] }
   | { kind: 'confirm'; command: Command; prompt: string; actionLabel: string; requestedBy: string }
   | { kind: 'explanation'; classification: Classification; source: string };
 

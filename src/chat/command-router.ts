@@ -15,6 +15,7 @@ import { defaultHostName } from '../jobs/queue-names.ts';
 import { findAgent, classifyRepoRef } from '../jobs/validate-names.ts';
 import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics/metrics.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 import type { ChatMessage, ChatSurface, MessageHandle, ProgressLine, Requester } from './chat-surface.ts';
 import { diffEnvironments } from './env-diff.ts';
 import { parseCommand, renderHelp, type Command } from './parse-command.ts';
@@ -31,6 +32,8 @@ export interface CommandRouterOptions {
   /** Max wait for one job's outcome before the router reports it still running. */
   jobWaitMs?: number;
   observers?: RouterObserver[];
+  /** The latest pre-flight result per agent, check and repo (src/preflight), shown by `status`. */
+  preflightResults?: () => Promise<PreflightResult[]>;
 }
 
 /** Throws (UsageError) when the command cannot run with this configuration. */
@@ -69,6 +72,21 @@ export class CommandRouter {
     this.#validators = options.validators ?? {};
     this.#jobWaitMs = options.jobWaitMs ?? 30 * 60_000;
     this.#observers = options.observers ?? [];
+    this.#preflightResults = options.preflightResults;
+  }
+
+  readonly #preflightResults: (() => Promise<PreflightResult[]>) | undefined;
+
+  /** `status`: workers and queues, and the latest pre-flight results when pre-flight is available here. */
+  async clusterStatus(): Promise<ChatMessage> {
+    const [status, preflight] = await Promise.all([
+      this.dispatcher.status(),
+      this.#preflightResults?.().catch((err: unknown) => {
+        this.logger.warn({ err }, 'could not read the pre-flight results');
+        return undefined;
+      }),
+    ]);
+    return { kind: 'cluster-status', status, ...(preflight ? { preflight } : {}) };
   }
 
   /** Tells every observer; an observer's failure never breaks the command. */
@@ -251,7 +269,7 @@ export class CommandRouter {
         await surface.whisper({ kind: 'help', text: renderHelp(command.topic) });
         return;
       case 'status':
-        await surface.post({ kind: 'cluster-status', status: await this.dispatcher.status() });
+        await surface.post(await this.clusterStatus());
         return;
       case 'envdiff':
         await this.runEnvDiff(command.hosts, requester, surface);

@@ -9,6 +9,10 @@ import { incidentPlugin } from './extensions/incident-commands.ts';
 import { jenkinsPlugin } from './extensions/jenkins-commands.ts';
 import { metricsRouterPlugin } from '../metrics/router-metrics.ts';
 import type { RouterDeps } from './router-plugin.ts';
+import type { PreflightResult } from '../preflight/types.ts';
+
+/** The name under which a front passes `() => Promise<PreflightResult[]>` (RouterDeps.services): `status` shows pre-flight. */
+export const PREFLIGHT_RESULTS_SERVICE = 'preflightResults';
 
 export type { RouterDeps, RouterPlugin } from './router-plugin.ts';
 
@@ -22,7 +26,16 @@ export function createRouter(deps: RouterDeps): CommandRouter {
     Object.assign(validators, p.validators ?? {});
     if (p.observer) observers.push(p.observer);
   }
-  const router = new CommandRouter({ config: deps.config, dispatcher: deps.dispatcher, logger: deps.logger, extensions, validators, observers });
+  const preflight = deps.services?.[PREFLIGHT_RESULTS_SERVICE];
+  const router = new CommandRouter({
+    config: deps.config,
+    dispatcher: deps.dispatcher,
+    logger: deps.logger,
+    extensions,
+    validators,
+    observers,
+    ...(typeof preflight === 'function' ? { preflightResults: preflight as () => Promise<PreflightResult[]> } : {}),
+  });
   for (const p of plugins) p.attach?.(router);
   return router;
 }

@@ -353,6 +353,8 @@ interface RouteOutcome {
   steps: string[];
   findings: Finding[];
   status?: number;
+  /** The trusted certificate the endpoint presented (https only). */
+  cert?: { validTo: string; subject: string; issuer: string };
 }
 
 interface Ctx {
@@ -611,6 +613,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
   const sockets = new Set<Socket>();
   const steps: string[] = [];
   const findings: Finding[] = [];
+  let certificate: RouteOutcome['cert'];
   let stage: Stage = route.kind === 'via-proxy' ? 'proxy-dns' : 'dns';
   let stageStarted = performance.now();
   const begin = (s: Stage): void => {
@@ -689,6 +692,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
         });
       }
       socket = h.socket;
+      if (h.cert?.valid_to) certificate = { validTo: h.cert.valid_to, subject: formatName(h.cert.subject), issuer: formatName(h.cert.issuer) };
     }
     begin('http');
     const head = await readHead(budget, socket, requestText(t, absoluteForm, proxyAuth));
@@ -699,7 +703,7 @@ async function probeRoute(t: TargetInfo, route: Route, ctx: Ctx): Promise<RouteO
     } else {
       findings.push(...statusFindings(t, route, head, elapsed));
     }
-    return { steps, findings, status: head.status };
+    return { steps, findings, status: head.status, ...(certificate ? { cert: certificate } : {}) };
   } catch (err) {
     if (budget.signal?.aborted) throw budget.signal.reason ?? err;
     const code = errCode(err);
@@ -882,7 +886,7 @@ export async function probeEndpoints(endpoints: ProbeTarget[], opts: ProbeOption
         const durationMs = since(t0);
         const detail = outcome.steps.join(' · ');
         emit({ check: id, phase: 'done', message: `${info.label} ${how}: ${detail}`, status, durationMs });
-        return { id, title, status, durationMs, detail, findings };
+        return { id, title, status, durationMs, detail, findings, ...(outcome.cert ? { tls: outcome.cert } : {}) };
       }),
     );
   });

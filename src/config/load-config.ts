@@ -78,6 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
         problems.push(`${configPath}: repos.${name}.job: "${repo.job}" is not listed under jobs`);
       }
     }
+    for (const name of fileResult.data.preflight?.repos ?? []) {
+      if (!(name in fileResult.data.repos)) problems.push(`${configPath}: preflight.repos: "${name}" is not listed under repos`);
+    }
     const e = envResult.data;
     if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set');
     if (e.SLACK_SIGNING_SECRET && !e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET is set');

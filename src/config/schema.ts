@@ -3,6 +3,7 @@
  * extend it; keys are never renamed.
  */
 import * as z from 'zod';
+import { PreflightConfigSchema } from './preflight-schema.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*(\/[A-Za-z0-9][A-Za-z0-9._ -]*)*$/;
@@ -169,5 +170,7 @@ export const FileConfigSchema = z.strictObject({
     maxRetracted: 0,
     maxVulnerabilities: 0,
   }),
+  /** Scheduled pre-flight checks on every worker (src/preflight, docs/operations.md); absent: none. */
+  preflight: PreflightConfigSchema.optional(),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

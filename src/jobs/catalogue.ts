@@ -8,6 +8,8 @@
  * the types pick it up from this table.
  */
 import type { z } from 'zod';
+import { BuildfixError } from '../errors.ts';
+import { PREFLIGHT_TIMEOUT_MS } from '../preflight/types.ts';
 import type * as R from './job-results.ts';
 import { JENKINS_JOBS } from './jenkins-jobs.ts';
 import { defineJob, type JobSpec } from './job-spec.ts';
@@ -112,6 +114,20 @@ export const JOB_CATALOGUE = {
     options: { attempts: 2, backoff: { type: 'exponential', delayMs: 5000 }, timeoutMs: 10 * MINUTE, dedupWindowMs: 30_000 },
     check: (p, ctx) => void checkRepo(p.repo, ctx),
     load: async () => (await import('./handlers/dependency-health-job.ts')).runDependencyHealthJob,
+  }),
+  preflight: defineJob<typeof S.PreflightPayloadSchema, R.PreflightJobResult>({
+    summary: 'one scheduled pre-flight check on this host (module check of a repo, probe, cache readiness, host), stored with its history',
+    payload: S.PreflightPayloadSchema,
+    routing: 'host',
+    idempotent: true,
+    // A scheduled check is not retried: the next round runs it again.
+    options: { attempts: 1, timeoutMs: PREFLIGHT_TIMEOUT_MS, dedupWindowMs: 30_000 },
+    check: (p, ctx) => {
+      if (p.repo !== undefined && !Object.hasOwn(ctx.config.repos, p.repo)) {
+        throw new BuildfixError('BF_INPUT', `refused: pre-flight runs only for configured repos, and "${p.repo}" is not one`, { details: { repo: p.repo } });
+      }
+    },
+    load: async () => (await import('./handlers/preflight-job.ts')).runPreflightJob,
   }),
   noop: defineJob<typeof S.NoopPayloadSchema, R.NoopJobResult>({
     summary: 'does nothing (optionally waits): tests and the queue benchmark',

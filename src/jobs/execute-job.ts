@@ -20,6 +20,7 @@ import {
   type HandlerJobAccess,
   type JobOutcome,
   type JobProgress,
+  type JobStateAccess,
   type JobStep,
   type StepStatus,
 } from './job-types.ts';
@@ -50,6 +51,8 @@ export interface ExecuteJobInput {
   openJobs?: () => HandlerJobAccess;
   /** Records this host's environment snapshot at each job and gives handlers the history (ctx.envHistory). */
   envRecorder?: EnvRecorder;
+  /** Redis for handlers that keep state between runs (ctx.state; BullMQ workers). */
+  state?: JobStateAccess;
 }
 
 export interface ExecuteJobResult {
@@ -313,6 +316,7 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     },
     engineProgress: (e) => emit(fromEngineProgress(e)),
     ...(envHistory ? { envHistory } : {}),
+    ...(input.state ? { state: input.state } : {}),
     async timed(step, message, fn, verdict) {
       const t0 = performance.now();
       emit({ step, message, status: 'running' });

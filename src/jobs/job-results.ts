@@ -3,6 +3,7 @@
  * only, so the chat side can render results without loading engine code.
  */
 import type { EnvironmentSnapshot } from '../checks/host-check.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 import type { CheckResult, DiagnosisReport } from '../report/model.ts';
 import type { HealthReport } from '../health/health-report.ts';
 
@@ -98,3 +99,6 @@ export interface EnvSnapshotJobResult extends EnvironmentSnapshot {
 export interface NoopJobResult {
   sleptMs: number;
 }
+
+/** `preflight`: the stored result of one scheduled check (status "skipped" when the previous run was still going). */
+export type PreflightJobResult = PreflightResult;

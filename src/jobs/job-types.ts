@@ -4,6 +4,7 @@
  * receives. Pure types plus small zod schemas; no Redis, no engine code, so
  * the chat side can import this freely.
  */
+import type { Redis } from 'ioredis';
 import * as z from 'zod';
 import type { EnvHistoryEntry } from '../changes/env-history.ts';
 import type { Config } from '../config/load-config.ts';
@@ -124,6 +125,8 @@ export interface JobContext {
   openJobs(): HandlerJobAccess;
   /** The hosts' environment history (absent when the runner keeps none). */
   envHistory?: EnvHistoryAccess;
+  /** The worker's Redis connection and key prefix (BullMQ mode), for handlers that keep state between runs (pre-flight); absent in-process. */
+  state?: JobStateAccess;
 }
 
 /** The environment history as a handler sees it: this host's snapshot for this job, and any host's recorded ones. */
@@ -134,6 +137,12 @@ export interface EnvHistoryAccess {
   current(fresh?: boolean): Promise<EnvHistoryEntry | undefined>;
   /** A host's recorded snapshots, newest first. */
   list(host: string): Promise<EnvHistoryEntry[]>;
+}
+
+/** Redis as a handler may use it: the worker's shared (non-blocking) connection and buildfix's key prefix. */
+export interface JobStateAccess {
+  redis: Redis;
+  prefix: string;
 }
 
 /**

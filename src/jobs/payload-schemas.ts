@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { GIT_REVISION } from '../changes/git-history.ts';
+import { PREFLIGHT_CHECKS } from '../preflight/types.ts';
 import { maskUrlCredentials, redactText } from '../util/redact.ts';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -158,6 +159,16 @@ export const EnvSnapshotPayloadSchema = z.strictObject({
   repo: RepoRefSchema.optional(),
 });
 export type EnvSnapshotPayload = z.infer<typeof EnvSnapshotPayloadSchema>;
+
+/** A scheduled pre-flight run (src/preflight): one check, for one configured repo when the check is per repo. */
+export const PreflightPayloadSchema = z.strictObject({
+  check: z.enum(PREFLIGHT_CHECKS),
+  repo: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'repo must be a configured repo name')
+    .optional(),
+});
+export type PreflightPayload = z.infer<typeof PreflightPayloadSchema>;
 
 export const NoopPayloadSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(60_000).optional(),

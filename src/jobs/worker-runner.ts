@@ -18,13 +18,15 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisEnvHistory } from '../changes/env-history.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { describeRedisUrl } from '../redis/redis-options.ts';
+import { syncPreflightSchedulers } from '../preflight/schedulers.ts';
+import { closeProxyCache } from '../preflight/run-check.ts';
 import { packageVersion } from '../util/package-root.ts';
 import { listenForCancels } from './cancel-channel.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
@@ -53,6 +55,8 @@ export interface WorkerRunnerOptions {
   shutdownGraceMs?: number;
   /** Environment snapshots taken at job start are at least this far apart (default 30 s). */
   envSnapshotMinIntervalMs?: number;
+  /** Upsert this host's pre-flight job schedulers from config.preflight at start (default true; src/preflight/schedulers.ts). */
+  preflightSchedules?: boolean;
 }
 
 export interface RunningWorker {
@@ -156,6 +160,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
         interruptedBefore: (job.attemptsStarted ?? 1) > job.attemptsMade + 1,
         openJobs: () => new BullmqDispatcher({ config: options.config, logger: log, redisUrl: options.redisUrl, prefix: options.prefix }),
         envRecorder,
+        state: { redis: client, prefix: options.prefix },
         // BullMQ's own progress event is what dispatchers read: one write per step.
         onProgress: (event) => {
           job.updateProgress(event).catch(() => {});
@@ -219,6 +224,7 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
   cancelling.catch((err: unknown) => log.warn({ err }, 'could not subscribe to cancel requests'));
 
   let heartbeat: NodeJS.Timeout | undefined;
+  let preflightQueue: Queue | undefined;
   let isReady = false;
   const ready = (async () => {
     await Promise.all([
@@ -226,6 +232,16 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
       cancelling.catch(() => {}),
       preloadHandlers().catch((err: unknown) => log.warn({ err }, 'could not preload job handlers')),
     ]);
+    if (options.preflightSchedules ?? true) {
+      preflightQueue = new Queue(queues[0] ?? hostQueueName(host), { connection: client, prefix: options.prefix });
+      preflightQueue.on('error', () => {});
+      await syncPreflightSchedulers(preflightQueue, host, options.config.preflight, Object.keys(options.config.repos)).then(
+        ({ upserted, removed }) => {
+          if (upserted.length > 0 || removed.length > 0) log.info({ schedulers: upserted.length, removed }, 'pre-flight schedules in place');
+        },
+        (err: unknown) => log.warn({ err }, 'could not set up the pre-flight schedules'),
+      );
+    }
     await beat();
     heartbeat = setInterval(() => void beat(), heartbeatMs);
     heartbeat.unref();
@@ -258,6 +274,8 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
           removeWorker(client, keys, id).catch(() => {}),
           1000,
         );
+      if (preflightQueue) await withTimeout(preflightQueue.close(), 1000);
+      await closeProxyCache(host);
       await Promise.all([closeRedisConnection(client), closeRedisConnection(subscriber)]);
       log.info('worker stopped');
     })();

@@ -22,6 +22,8 @@ import { renderExplanation } from './terminal-explanation.ts';
 import { renderJenkinsExplain, renderJenkinsRebuild, renderJenkinsRestart, renderJenkinsRollback } from './terminal-jenkins.ts';
 import { renderTerminalReport } from './terminal-report.ts';
 import { createStyle, type Style } from './terminal-style.ts';
+import { preflightStatusRows } from '../preflight/render.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 
 const MARK: Record<string, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '✗', info: 'i', running: '…' };
 
@@ -115,7 +117,7 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
   }
 }
 
-function renderClusterStatus(status: JobSystemStatus, s: Style): string {
+function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: readonly PreflightResult[]): string {
   const out = [
     s.bold(`jobs: ${status.mode === 'in-process' ? 'in-process (no REDIS_URL): this machine runs every job' : `BullMQ on ${status.redis?.url ?? 'Redis'}`}`),
   ];
@@ -127,6 +129,10 @@ function renderClusterStatus(status: JobSystemStatus, s: Style): string {
   if (status.queues.length > 0) {
     out.push('queues:');
     for (const q of status.queues) out.push(`  ${q.queue}  waiting ${q.waiting}  active ${q.active}  delayed ${q.delayed}  failed ${q.failed}`);
+  }
+  if (preflight) {
+    out.push(preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
+    for (const row of preflightStatusRows(preflight)) out.push(`  ${row.filter(Boolean).join('  ')}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -156,7 +162,7 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
       return `${out.join('\n')}\n`;
     }
     case 'cluster-status':
-      return renderClusterStatus(message.status, s);
+      return renderClusterStatus(message.status, s, message.preflight);
     case 'confirm':
       return `${plainMentions(message.prompt)}\n`;
     case 'explanation':

@@ -92,6 +92,8 @@ export interface CheckResult {
   /** Short human detail: "38 ms, HTTP 200" or the error. */
   detail?: string;
   findings: Finding[];
+  /** The network probe's trusted TLS certificate of the endpoint (validTo as Node prints it, e.g. "Mar  1 12:00:00 2027 GMT"). */
+  tls?: { validTo: string; subject: string; issuer: string };
 }
 
 export interface DiagnosisReport {

@@ -7,7 +7,8 @@
  */
 import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
-import { createRouter } from '../chat/create-router.ts';
+import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../chat/create-router.ts';
+import { createPreflightServices } from '../preflight/services.ts';
 import { parseCommand } from '../chat/parse-command.ts';
 import { CancelledError } from '../errors.ts';
 import type { Requester } from '../chat/chat-surface.ts';
@@ -140,11 +141,13 @@ export async function runShell(options: ShellOptions): Promise<number> {
       `note: Redis at ${maskUrlCredentials(redisUrl ?? '')} does not answer; commands that need it fail until it does${options.logFile ? ` (details: ${options.logFile})` : ''}.\n`,
     );
   }
+  // `status` shows the agents' latest pre-flight results (alerts are posted by `buildfix serve`).
+  const preflight = createPreflightServices(options.config, options.logger);
   const router = createRouter({
     config: options.config,
     dispatcher: options.dispatcher,
     logger: options.logger,
-    services: { [INCIDENT_STORE_SERVICE]: incidents },
+    services: { [INCIDENT_STORE_SERVICE]: incidents, [PREFLIGHT_RESULTS_SERVICE]: () => preflight.results() },
   });
   let username = 'local';
   try {
@@ -216,6 +219,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     lines.close();
+    await preflight.close();
     if (redis) await closeRedisConnection(redis);
   }
   if (interactive) options.output.write('\n');

@@ -5,11 +5,12 @@
  * (store, alerts, CI webhooks: slack-incidents.ts), the command router and
  * the SlackFront, wrapped in an InlineTaskSink that owns them.
  */
-import { createRouter } from '../chat/create-router.ts';
+import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../chat/create-router.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import { createDispatcher } from '../jobs/create-dispatcher.ts';
 import { createLogger } from '../logger.ts';
+import { createPreflightServices } from '../preflight/services.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
@@ -51,7 +52,15 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
   const outbox = new SlackOutbox({ api, logger, textBudget: config.slack.textBudget, progressEditsPerMinute: config.slack.progressEditsPerMinute });
   const incidents = createSlackIncidents({ config, api, outbox, logger, replicaId: options.replicaId });
-  const router = createRouter({ config, dispatcher, logger, services: { slackApi: api, ...incidents.services } });
+  // Pre-flight: `status` shows the agents' latest results; their findings become alerts in INCIDENT_CHANNEL.
+  const preflight = createPreflightServices(config, logger);
+  if (config.preflight) preflight.startAlerts(outbox, config.env.INCIDENT_CHANNEL, options.replicaId);
+  const router = createRouter({
+    config,
+    dispatcher,
+    logger,
+    services: { slackApi: api, ...incidents.services, [PREFLIGHT_RESULTS_SERVICE]: () => preflight.results() },
+  });
   const front = new SlackFront({
     config,
     router,
@@ -63,5 +72,11 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     replicaId: options.replicaId,
     ...(options.updateIntervalMs !== undefined ? { updateIntervalMs: options.updateIntervalMs } : {}),
   });
-  return incidents.sink({ front, dispatcher, owns: true, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
+  return incidents.sink({
+    front,
+    dispatcher,
+    owns: true,
+    onClose: () => preflight.close(),
+    ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+  });
 }

@@ -37,6 +37,8 @@ export interface InlineTaskSinkOptions {
   leaseMs?: number;
   /** Closes the dispatcher and the store on close (the sink owns them). */
   owns?: boolean;
+  /** Run on close after the running handlers drained (pre-flight alerts and their connections). */
+  onClose?: () => Promise<void>;
 }
 
 export class InlineTaskSink implements TaskSink {
@@ -90,6 +92,7 @@ export class InlineTaskSink implements TaskSink {
     if (!drained) this.front.logger.info({ running: this.front.inFlight }, 'handing the replies of running jobs to the other replicas');
     // Edits still pending (a final status held back by a 429) go out if Slack lets them within the grace.
     await this.front.outbox.edits.flush(Math.min(2000, graceMs));
+    await this.#o.onClose?.().catch((err: unknown) => this.front.logger.warn({ err }, 'closing failed'));
     this.front.outbox.close();
     this.front.freeze();
     await this.#recovery?.stop(true);

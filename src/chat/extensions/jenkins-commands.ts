@@ -139,7 +139,7 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   // `status` also shows the Jenkins agents (online, drained, busy executors), read directly: it changes nothing.
   const status: CommandExtension = async (command, _requester, surface, router) => {
     if (command.kind !== 'status') return;
-    await surface.post({ kind: 'cluster-status', status: await router.dispatcher.status() });
+    await surface.post(await router.clusterStatus());
     const client = new JenkinsClient({
       baseUrl: config.env.JENKINS_URL ?? '',
       user: config.env.JENKINS_USER ?? '',

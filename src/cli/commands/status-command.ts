@@ -1,9 +1,12 @@
-/** `buildfix status [--json]`: live workers (host, version, running jobs, last seen) and queue depths. */
+/** `buildfix status [--json]`: live workers (host, version, running jobs, last seen), queue depths, and the last pre-flight result per agent and repo. */
 import { Queue } from 'bullmq';
 import type { JobSystemStatus, WorkerInfo } from '../../jobs/job-types.ts';
 import { readJobStatus } from '../../jobs/read-job-status.ts';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
+import { preflightStatusRows } from '../../preflight/render.ts';
+import { RedisPreflightStore } from '../../preflight/store.ts';
+import type { PreflightResult } from '../../preflight/types.ts';
 import type { CliContext } from '../cli-context.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
@@ -27,7 +30,7 @@ function runningText(w: WorkerInfo): string {
   return `${w.running.length} (${names.join(', ')}${w.running.length > 3 ? ', …' : ''})`;
 }
 
-export function renderStatus(status: JobSystemStatus, now = Date.now()): string {
+export function renderStatus(status: JobSystemStatus, now = Date.now(), preflight?: readonly PreflightResult[]): string {
   const lines: string[] = [];
   if (status.redis) lines.push(`Redis ${status.redis.url} · prefix ${status.redis.prefix}`, '');
   lines.push(`workers: ${status.workers.length} live`);
@@ -48,6 +51,10 @@ export function renderStatus(status: JobSystemStatus, now = Date.now()): string 
   );
   const orphaned = status.queues.filter((q) => q.host !== undefined && q.waiting > 0 && !status.workers.some((w) => w.host === q.host));
   for (const q of orphaned) lines.push(`! ${q.waiting} job(s) wait for host ${q.host}, which has no live worker`);
+  if (preflight) {
+    lines.push('', preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
+    if (preflight.length > 0) lines.push(table([['AGENT', 'CHECK', 'REPO', 'STATUS', 'LAST RUN', 'SUMMARY'], ...preflightStatusRows(preflight, now)]));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -84,7 +91,8 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
         return q;
       },
     });
-    ctx.stdout.write(json ? `${JSON.stringify(status)}\n` : renderStatus(status));
+    const preflight = await new RedisPreflightStore(redis, prefix).latest();
+    ctx.stdout.write(json ? `${JSON.stringify({ ...status, preflight })}\n` : renderStatus(status, Date.now(), preflight));
     return 0;
   } finally {
     await Promise.race([Promise.allSettled([...queues.values()].map((q) => q.close())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

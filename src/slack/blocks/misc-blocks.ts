@@ -7,6 +7,8 @@ import { renderExplanation } from '../../render/terminal-explanation.ts';
 import { clip, codeBlock, context, escapeMrkdwn, formatMs, header, LIMITS, section, type KnownBlock } from './block-kit.ts';
 import { listSections } from './report-blocks.ts';
 import type { SlackMessage } from './slack-message.ts';
+import { preflightStatusMrkdwn } from '../../preflight/render.ts';
+import type { PreflightResult } from '../../preflight/types.ts';
 
 const TONE: Record<Tone, string> = { info: 'ℹ️', success: '✅', warning: '⚠️', error: '❌' };
 
@@ -51,7 +53,7 @@ export function renderEnvDiff(diff: EnvDiff): SlackMessage {
   return out;
 }
 
-export function renderClusterStatus(status: JobSystemStatus): SlackMessage {
+export function renderClusterStatus(status: JobSystemStatus, preflight?: readonly PreflightResult[]): SlackMessage {
   const blocks: KnownBlock[] = [
     section(
       status.mode === 'in-process'
@@ -71,6 +73,11 @@ export function renderClusterStatus(status: JobSystemStatus): SlackMessage {
     (q) => `• \`${escapeMrkdwn(q.queue)}\` waiting ${q.waiting} · active ${q.active} · delayed ${q.delayed} · failed ${q.failed}`,
   );
   if (queues.length > 0) blocks.push(...listSections(`*Queues (${queues.length}):*`, queues, 8).blocks);
+  if (preflight) {
+    const lines = preflightStatusMrkdwn(preflight, now);
+    if (lines.length > 0) blocks.push(...listSections(`*Pre-flight, last result per agent and repo (${lines.length}):*`, lines, 20).blocks);
+    else blocks.push(section('*Pre-flight:* no results yet (see `preflight:` in the config).'));
+  }
   return { text: `buildfix status: ${status.workers.length} workers`, blocks, overflowUnit: 'lines' };
 }
 

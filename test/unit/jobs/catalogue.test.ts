@@ -14,6 +14,7 @@ const ALL = [
   'warm-modcache',
   'modcache-drill',
   'dependency-health',
+  'preflight',
   'noop',
 ];
 

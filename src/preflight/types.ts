@@ -1,0 +1,89 @@
+/**
+ * What a pre-flight run leaves behind: one compact result per agent, check
+ * and repo (kept in Redis with a bounded history), and the problems that
+ * alert. Pure types; no Redis, no engine code (the chat side renders them).
+ */
+import type { CheckStatus, FindingCategory, Severity } from '../report/model.ts';
+
+export const PREFLIGHT_CHECKS = ['modules', 'probe', 'readiness', 'host'] as const;
+export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
+
+/** Checks that run once per configured repo; the others once per agent. */
+export const REPO_CHECKS: ReadonlySet<PreflightCheck> = new Set<PreflightCheck>(['modules', 'readiness']);
+
+/** A pre-flight run is cut off after this long (its run lock lasts a little longer). */
+export const PREFLIGHT_TIMEOUT_MS = 10 * 60_000;
+
+/** Where a host-level check's result is filed in place of a repo name. */
+export const HOST_SCOPE = '-';
+
+export type PreflightStatus = CheckStatus | 'skipped';
+
+/** Extra finding kinds pre-flight adds to the engine's (they look ahead: the next build, not this one). */
+export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'readiness';
+
+export interface PreflightFinding {
+  /** Stable identity across runs ("version-not-found:example.com/a@v1.2.0"): the alert's dedup key. */
+  key: string;
+  category: PreflightCategory;
+  severity: Severity;
+  message: string;
+  /** Breaks the next build (error now, or a warning that will become one): posts or keeps an alert. */
+  alert: boolean;
+}
+
+export interface ProxyLatency {
+  /** The GOPROXY entry or checksum DB base URL (credentials masked). */
+  url: string;
+  kind: 'goproxy' | 'sumdb';
+  status: CheckStatus;
+  ms: number;
+  /** Days until the presented certificate expires (https, trusted). */
+  certDaysLeft?: number;
+}
+
+export interface DiskSample {
+  /** The volume's path as the host check names it ("disk:/work"). */
+  id: string;
+  freeBytes: number;
+  totalBytes: number;
+}
+
+export interface PreflightResult {
+  v: 1;
+  agent: string;
+  check: PreflightCheck;
+  /** The repo name for repo checks, HOST_SCOPE otherwise. */
+  repo: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  status: PreflightStatus;
+  /** One line for status listings. */
+  summary: string;
+  findings: PreflightFinding[];
+  latency?: ProxyLatency[];
+  readiness?: { ready: number; total: number; percent: number; missing: string[] };
+  disks?: DiskSample[];
+  /** Proxy requests this run sent (the rest came from the worker's shared answer cache). */
+  proxyRequests?: number;
+}
+
+/** The problems one agent reports for one alert scope (check + repo). */
+export interface AgentProblems {
+  agent: string;
+  at: string;
+  findings: PreflightFinding[];
+}
+
+/** "modules:payments", "probe:-". */
+export function scopeOf(check: PreflightCheck, repo: string): string {
+  return `${check}:${repo}`;
+}
+
+export function parseScope(scope: string): { check: PreflightCheck; repo: string } | undefined {
+  const i = scope.indexOf(':');
+  const check = scope.slice(0, i) as PreflightCheck;
+  if (i < 0 || !(PREFLIGHT_CHECKS as readonly string[]).includes(check)) return undefined;
+  return { check, repo: scope.slice(i + 1) };
+}
