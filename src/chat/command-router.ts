@@ -53,6 +53,8 @@ interface JobPlan {
   payload: Record<string, unknown>;
   host?: string;
   title: string;
+  /** false: run it even when the same job ran moments ago (a re-check after a fix must not reuse the earlier result). */
+  dedup?: boolean;
 }
 
 export class CommandRouter {
@@ -376,6 +378,7 @@ export class CommandRouter {
     const handle = await this.dispatcher.submit(plan.name, plan.payload as JobPayloadInput<typeof plan.name>, {
       ...(plan.host ? { host: plan.host } : {}),
       ...(surface.replyTo ? { replyTo: surface.replyTo } : {}),
+      ...(plan.dedup === false ? { dedup: false } : {}),
       requestedBy: requester.userId,
     });
     const started = Date.now();

@@ -34,7 +34,8 @@ function isAnnouncer(value: unknown): value is IncidentAnnouncer {
 }
 
 function checkRunner(router: CommandRouter, surface: ChatSurface): RunCheck {
-  return (command) => router.runJob(command, router.planJob(command), VERIFYING, surface);
+  // Never the result of an identical job that ran moments ago: the fix came in between.
+  return (command) => router.runJob(command, { ...router.planJob(command), dedup: false }, VERIFYING, surface);
 }
 
 export function incidentPlugin(deps: RouterDeps): RouterPlugin {

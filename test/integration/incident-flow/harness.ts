@@ -202,21 +202,25 @@ export async function startServeAndWorker(o: {
   jenkins: JenkinsFake;
   /** The worker may run Jenkins jobs too (restart, rebuild, rollback): it gets the Jenkins credentials. */
   workerRunsJenkins?: boolean;
-}): Promise<{ serve: ServeHandle; worker: ChildHandle }> {
+}): Promise<{ serve: ServeHandle; worker: ChildHandle; restartServe: () => Promise<ServeHandle> }> {
   const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, GOPROXY: o.goproxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
   const jenkinsEnv = { JENKINS_URL: o.jenkins.url, JENKINS_USER: o.jenkins.user, JENKINS_API_TOKEN: o.jenkins.token };
   const worker = await startWorkerProcess('agent-03', o.workerRunsJenkins ? { ...common, ...jenkinsEnv } : common);
-  const serve = await startServe(
-    {
-      ...common,
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: o.slack.apiUrl,
-      ...jenkinsEnv,
-      ...WEBHOOK_ENV,
-    },
-    await freePort(),
-    ['--grace-ms', '500'],
-  );
-  return { serve, worker };
+  const serveEnv = {
+    ...common,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: o.slack.apiUrl,
+    ...jenkinsEnv,
+    ...WEBHOOK_ENV,
+  };
+  let serve = await startServe(serveEnv, await freePort(), ['--grace-ms', '500']);
+  /** Stops the serve process (asserting a clean exit) and starts a new one on the same Redis: a restart mid-incident. */
+  const restartServe = async (): Promise<ServeHandle> => {
+    const code = await serve.stop();
+    if (code !== 0) throw new Error(`serve exited with ${code} on restart:\n${serve.output().slice(-4000)}`);
+    serve = await startServe(serveEnv, await freePort(), ['--grace-ms', '500']);
+    return serve;
+  };
+  return { serve, worker, restartServe };
 }

@@ -62,6 +62,7 @@ interface Flow {
   goproxy: GoProxyFake;
   serve: ServeHandle;
   worker: ChildHandle;
+  restartServe: () => Promise<ServeHandle>;
   store: RedisIncidentStore;
   redis: Redis;
   work: string;
@@ -121,7 +122,7 @@ async function startFlow(verify: string): Promise<Flow> {
     ].join('\n'),
   );
   const { store, redis } = await openStore(prefix);
-  const { serve, worker } = await startServeAndWorker({
+  const { serve, worker, restartServe } = await startServeAndWorker({
     prefix,
     configPath: join(work, 'buildfix.yaml'),
     goproxyUrl: goproxy.url,
@@ -129,7 +130,7 @@ async function startFlow(verify: string): Promise<Flow> {
     jenkins,
     workerRunsJenkins: true,
   });
-  return { slack, jenkins, goproxy, serve, worker, store, redis, work, prefix };
+  return { slack, jenkins, goproxy, serve, worker, restartServe, store, redis, work, prefix };
 }
 
 async function stopFlow(f: Flow | undefined): Promise<void> {
@@ -206,8 +207,11 @@ describe('verify after fix: restart → re-check → next build green → Resolv
     assert.ok(!replies(f, alert.ts).some((m) => buttonsOf(m).some((b) => b.text.text === 'Resolve')), 'no Resolve before a green build');
   });
 
-  it('the next build is green (webhook): Resolve is offered; the archive states how the fix was verified', async () => {
+  it('the verification survives a serve restart; the next build is green (webhook): Resolve is offered; the archive states how the fix was verified', async () => {
     assert.ok(f);
+    const before = (await f.store.get(id))?.verification;
+    f.serve = await f.restartServe();
+    assert.deepEqual((await f.store.get(id))?.verification, before, 'kept with the incident in Redis');
     const green = await postJenkins(f.serve, jenkinsNotification({ jobUrl: jobUrlOf('payments/main'), number: 4813, status: 'SUCCESS' }));
     assert.equal(green.body.result, 'recovered');
     const offer = await eventually('the Resolve offer', () =>
