@@ -125,6 +125,23 @@ export class FixVerifier {
   }
 
   /**
+   * A remediation succeeded in the incident's thread. A rebuild or rollback while a fix is already
+   * being verified is that fix's build (counted there); anything else is a new fix to verify.
+   */
+  async afterRemediation(
+    incident: Incident,
+    trigger: VerificationTrigger,
+    io: { output: VerificationOutput; runCheck?: RunCheck; build?: VerificationBuild },
+  ): Promise<void> {
+    const v = incident.verification;
+    if ((trigger.kind === 'rebuild' || trigger.kind === 'rollback') && io.build && isActive(v)) {
+      await this.recordBuild(incident, io.build, io.output);
+      return;
+    }
+    await this.start(incident, trigger, io);
+  }
+
+  /**
    * Starts verifying the latest fix: records it, runs the re-checks (when a runner is given),
    * counts the build a rebuild/rollback followed, and concludes when it can.
    */
@@ -219,6 +236,8 @@ export class FixVerifier {
    */
   async recordBuild(incident: Incident, build: VerificationBuild, output: VerificationOutput): Promise<boolean> {
     const v = incident.verification;
+    // Verified and Resolve already offered: a later green build adds nothing (and offers nothing twice).
+    if (v?.state === 'verified' && v.resolution !== undefined && incident.status !== 'resolved') return true;
     if (!isActive(v) || incident.status === 'resolved') return false;
     // Builds that started before the fix say nothing about it.
     if (build.at < v.startedAt) return false;

@@ -74,7 +74,7 @@ export function incidentPlugin(deps: RouterDeps): RouterPlugin {
         const incident = await service.attachedTo(surface);
         if (!incident) return;
         const build = followedBuild(outcome, new Date().toISOString());
-        await verifier.start(incident, trigger, {
+        await verifier.afterRemediation(incident, trigger, {
           output: surfaceOutput(surface, announcer),
           ...(attached ? { runCheck: checkRunner(attached, surface) } : {}),
           ...(build ? { build } : {}),
