@@ -115,6 +115,18 @@ export function recordCheck(v: FixVerification, index: number, result: { status:
   return decide({ ...v, rev: v.rev + 1, checks }, result.at);
 }
 
+/**
+ * Re-checks still marked running long after they started lost their runner (the serve process
+ * stopped while they ran): they become errors, so the verdict does not wait for them forever.
+ */
+export function expireChecks(v: FixVerification, at: string, maxMs: number): FixVerification {
+  const stale = (c: VerificationCheck): boolean => c.status === 'running' && Date.parse(at) - Date.parse(c.startedAt) > maxMs;
+  if (!v.checks.some(stale)) return v;
+  const text = `no result within ${Math.round(maxMs / 60_000)} min (buildfix stopped while it ran?)`;
+  const checks = v.checks.map((c) => (stale(c) ? { ...c, status: 'error' as const, text, finishedAt: at } : c));
+  return decide({ ...v, rev: v.rev + 1, checks }, at);
+}
+
 /** True when this build was already counted (the rebuild's own result and its webhook both arrive). */
 export function hasBuild(v: FixVerification, build: Pick<VerificationBuild, 'pipeline' | 'number' | 'ok'>): boolean {
   return build.number !== undefined && v.builds.some((b) => b.pipeline === build.pipeline && b.number === build.number && b.ok === build.ok);

@@ -35,6 +35,7 @@ import { liveChecksFor } from './category-checks.ts';
 import { repoForPipeline } from './ci-diagnosis.ts';
 import {
   describeVerification,
+  expireChecks,
   greenCount,
   isActive,
   markResolution,
@@ -88,6 +89,8 @@ export function isFixedNote(text: string): boolean {
 
 const CI_PIPELINE = /^(jenkins|github|gitlab):/;
 const MAX_WRITE_ATTEMPTS = 12;
+/** A re-check running longer than the router waits for any job (30 min) has lost its runner. */
+const STALE_CHECK_MS = 35 * 60_000;
 
 export class FixVerifier {
   readonly #store: IncidentStore;
@@ -250,7 +253,7 @@ export class FixVerifier {
   async #recordBuild(id: number, run: number, build: VerificationBuild, output: VerificationOutput): Promise<FixVerification | undefined> {
     const written = await this.#write(id, (v) => {
       if (!v || v.run !== run || !isActive(v)) return undefined;
-      const next = recordBuild(v, build);
+      const next = recordBuild(expireChecks(v, build.at, STALE_CHECK_MS), build);
       if (next === v) return undefined;
       const count = `${greenCount(next, build.pipeline)} of ${next.greenBuilds} green build${next.greenBuilds === 1 ? '' : 's'}`;
       return {

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FileConfigSchema } from '../../../src/config/schema.ts';
-import { describeVerification, recordBuild, recordCheck, startVerification, type VerificationBuild } from '../../../src/incidents/fix-verification-state.ts';
+import {
+  describeVerification,
+  expireChecks,
+  recordBuild,
+  recordCheck,
+  startVerification,
+  type VerificationBuild,
+} from '../../../src/incidents/fix-verification-state.ts';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
 
 const AT = '2026-12-06T00:40:00.000Z';
@@ -39,6 +46,14 @@ describe('fix verification verdicts', () => {
     const red = recordBuild(recordCheck(start(), 0, { status: 'pass', text: 'ok', at: AT }), build(4813, false));
     assert.equal(red.state, 'failed');
     assert.equal(red.failure, 'payments/main #4813 FAILURE after the fix');
+  });
+
+  it('a re-check that never reported (serve stopped while it ran) becomes an error once a build arrives long after', () => {
+    const v = start();
+    assert.equal(expireChecks(v, '2026-12-06T00:50:00.000Z', 35 * 60_000), v, 'still within its time');
+    const expired = expireChecks(v, '2026-12-06T01:20:00.000Z', 35 * 60_000);
+    assert.equal(expired.state, 'failed');
+    assert.match(expired.failure ?? '', /could not run: no result within 35 min/);
   });
 
   it('without re-checks or pipelines the builds decide; a new run replaces the old one', () => {
