@@ -475,7 +475,8 @@ export function surfaceOutput(surface: ChatSurface, announcer: IncidentAnnouncer
   return {
     async say(incident, text, tone) {
       if (threaded(incident) && announcer) await announcer.postInThread(incident, text);
-      else await surface.post({ kind: 'text', tone, text });
+      // A plain surface marks the tone itself (✓, ✗): no second mark.
+      else await surface.post({ kind: 'text', tone, text: text.replace(/^(?:❌|✅|🔎)\s*/u, '') });
     },
     async offerResolve(incident, text) {
       if (threaded(incident) && announcer?.offerResolve) await announcer.offerResolve(incident, text);

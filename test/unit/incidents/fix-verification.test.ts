@@ -180,6 +180,47 @@ describe('FixVerifier with the memory store', () => {
     assert.ok(timeline.some((e) => e.kind === 'verify' && e.text === 'payments/main #4813 SUCCESS (followed through Jenkins): 1 of 1 green build'));
   });
 
+  it('one incident per cause: every pipeline grouped into it needs its green builds (greenBuilds: 2); a red one fails it', async () => {
+    const store = new MemoryIncidentStore();
+    const { incident } = await store.recordCiFailure({
+      pipelineKey: 'jenkins:payments/main',
+      title: 'example.com/ledger v1.9.9 missing',
+      source: { ci: 'jenkins', job: 'payments/main' },
+      text: 'payments/main #4812 FAILURE',
+      data: { pipelineKey: 'jenkins:payments/main' },
+    });
+    await store.appendTimeline(incident.id, { by: 'ci', kind: 'ci-event', text: 'billing/main #90 FAILURE', data: { pipelineKey: 'jenkins:billing/main' } });
+    const config = { repos: {}, incidents: { verify: { greenBuilds: 2, autoResolve: false } } } as never;
+    const verifier = new FixVerifier({ store, config, logger });
+    const out = recorder();
+    await verifier.start((await store.get(incident.id)) as Incident, { kind: 'fixed', text: 'incident note fixed tag pushed', by: 'U1' }, { output: out });
+    assert.match(out.said[0] ?? '', /waiting for 2 green builds of payments\/main, billing\/main/);
+    const green = (pipeline: string, n: number, ok = true) => ({
+      pipeline,
+      label: `${pipeline.slice(8)} #${n}`,
+      number: n,
+      ok,
+      status: ok ? 'SUCCESS' : 'FAILURE',
+      at: new Date().toISOString(),
+      via: 'webhook' as const,
+    });
+    const fresh = async (): Promise<Incident> => (await store.get(incident.id)) as Incident;
+    await verifier.recordBuild(await fresh(), green('jenkins:payments/main', 4813), out);
+    await verifier.recordBuild(await fresh(), green('jenkins:payments/main', 4814), out);
+    await verifier.recordBuild(await fresh(), green('jenkins:billing/main', 91), out);
+    assert.match(out.said.at(-1) ?? '', /billing\/main #91 SUCCESS; waiting for green builds: billing\/main 1 of 2\./);
+    assert.equal((await fresh()).verification?.state, 'waiting');
+    await verifier.recordBuild(await fresh(), green('jenkins:billing/main', 92), out);
+    assert.equal((await fresh()).verification?.state, 'verified');
+    assert.match(out.said.at(-1) ?? '', /^OFFER Fix verified: .*payments\/main: 2 of 2 green builds .*billing\/main: 2 of 2 green builds/);
+
+    // The next fix, and a red build after it: not verified, said at once.
+    await verifier.start(await fresh(), { kind: 'fixed', text: 'incident note fixed again', by: 'U1' }, { output: out });
+    await verifier.recordBuild(await fresh(), green('jenkins:billing/main', 93, false), out);
+    assert.equal((await fresh()).verification?.state, 'failed');
+    assert.match(out.said.at(-1) ?? '', /The fix is not verified: billing\/main #93 FAILURE after the fix\. Incident #1 stays open/);
+  });
+
   it('nothing to check and no pipeline: says so and starts nothing', async () => {
     const store = new MemoryIncidentStore();
     const incident = await store.open({ title: 'flaky', by: 'U1' });
