@@ -9,7 +9,9 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 import { LabelGuard } from './label-guard.ts';
+import { PreflightGauges } from './preflight-metrics.ts';
 
 /** What a command ended as, from the chat side's point of view. */
 export type CommandOutcome = 'ok' | 'failed' | 'refused' | 'rejected' | 'usage' | 'confirm_requested' | 'cancelled';
@@ -22,6 +24,8 @@ export interface MetricsSources {
   jobStatus?: () => Promise<JobSystemStatus>;
   /** The number of open incidents (IncidentStore.listOpen().length). */
   openIncidents?: () => Promise<number>;
+  /** The latest pre-flight result per agent, check and repo (src/preflight). */
+  preflightResults?: () => Promise<PreflightResult[]>;
 }
 
 export interface BuildfixMetricsOptions {
@@ -63,6 +67,7 @@ export class BuildfixMetrics {
   readonly #slackErrors: Counter<'method' | 'kind'>;
   readonly #jenkinsErrors: Counter<'operation' | 'kind'>;
   readonly #sourceUp: Gauge<'source'>;
+  readonly #preflight: PreflightGauges;
 
   constructor(options: BuildfixMetricsOptions = {}) {
     this.registry = new Registry();
@@ -133,6 +138,7 @@ export class BuildfixMetrics {
       labelNames: ['source'],
       registers,
     });
+    this.#preflight = new PreflightGauges(this.registry, this.#labels);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'buildfix_' });
   }
 
@@ -177,8 +183,17 @@ export class BuildfixMetrics {
 
   /** Reads the sources into the scrape-time gauges. Never throws. */
   async refresh(): Promise<void> {
-    const { jobStatus, openIncidents } = this.#sources;
+    const { jobStatus, openIncidents, preflightResults } = this.#sources;
     await Promise.all([
+      preflightResults
+        ? withTimeout(preflightResults(), this.#timeoutMs, 'pre-flight results').then(
+            (results) => {
+              this.#preflight.apply(results);
+              this.#sourceUp.set({ source: 'preflight' }, 1);
+            },
+            () => this.#sourceUp.set({ source: 'preflight' }, 0),
+          )
+        : undefined,
       jobStatus
         ? withTimeout(jobStatus(), this.#timeoutMs, 'job status').then(
             (status) => {

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IncidentStore } from '../incidents/incident-store.ts';
 import { RedisIncidentStore } from '../incidents/redis-incident-store.ts';
+import { RedisPreflightStore } from '../preflight/store.ts';
 import type { BuildfixMetrics } from './buildfix-metrics.ts';
 import { createHealthHandler } from './health.ts';
 import { createMetricsHandler } from './metrics-http.ts';
@@ -53,6 +54,7 @@ export function createObservability(options: ObservabilityOptions): Observabilit
         incidents ??= new RedisIncidentStore({ redis: await reader.connection(2000), prefix: options.prefix });
         return (await incidents.listOpen()).length;
       },
+      preflightResults: async () => new RedisPreflightStore(await reader.connection(2000), options.prefix).latest(),
     });
   } else if (incidents) {
     const store = incidents;

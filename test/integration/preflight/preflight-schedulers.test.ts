@@ -28,6 +28,8 @@ import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
 import { SlackApi } from '../../../src/slack/slack-api.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { startTlsServer, type TlsTestServer } from '../../fakes/tls-server.ts';
+import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
 import {
   createTempFiles,
   deleteKeys,
@@ -169,6 +171,13 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
     } finally {
       await dispatcher.close();
     }
+    // Item 5: the same results as Prometheus gauges, read on scrape.
+    const metrics = new BuildfixMetrics({ defaultMetrics: false });
+    metrics.setSources({ preflightResults: () => services.results() });
+    const exposition = await metrics.render();
+    assert.match(exposition, new RegExp(`buildfix_preflight_status\\{agent="${alpha}",check="modules",repo="one"\\} [01]\n`));
+    assert.match(exposition, new RegExp(`buildfix_preflight_last_run_timestamp_seconds\\{agent="${beta}",check="modules",repo="two"\\} \\d`));
+    assert.match(exposition, /buildfix_metrics_source_up\{source="preflight"\} 1/);
     const history = await waitUntil('a few rounds of history', async () => {
       const h = await store.history(alpha, 'modules', 'one');
       return h.length >= 2 ? h : undefined;
@@ -270,5 +279,63 @@ describe('scheduled pre-flight: a run slower than its interval', () => {
     assert.ok((skipped['modules:one'] ?? 0) >= 1, `skipped: ${JSON.stringify(skipped)}`);
     // Never more than one request in flight from this agent's repo at once: the runs did not overlap on the wire either.
     assert.ok(proxy.maxInFlight <= 2, `max in flight ${proxy.maxInFlight}`);
+  });
+});
+
+describe('scheduled pre-flight: the probe and a certificate close to expiry', () => {
+  const prefixValue = uniquePrefix('pfcert');
+  const prefix = `{${prefixValue}}`;
+  const host = `pfc-${prefixValue.slice(-4)}`;
+  let files: TempFiles;
+  let worker: WorkerProcess | undefined;
+  let tls: TlsTestServer;
+  let redis: Redis;
+
+  before(async () => {
+    files = await createTempFiles('pfcert');
+    // A GOPROXY whose certificate, from a test CA the agent trusts (SSL_CERT_FILE), expires in two days.
+    tls = await startTlsServer();
+    const configPath = await files.writeConfig({
+      agents: { [host]: {} },
+      preflight: { modules: 'off', probe: '1s', readiness: 'off', host: 'off', jitter: 0, proxyCacheTtl: '200ms', certExpiryDays: 14 },
+    });
+    worker = spawnWorker(host, {
+      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_PREFIX: prefixValue,
+      BUILDFIX_CONFIG: configPath,
+      GOPROXY: tls.url,
+      GOSUMDB: 'off',
+      SSL_CERT_FILE: tls.ca.certPath,
+    });
+    redis = new Redis(SHARED_REDIS_URL);
+  });
+
+  after(async () => {
+    await worker?.stop(10_000);
+    redis?.disconnect();
+    await deleteKeys(SHARED_REDIS_URL, prefixValue);
+    await tls?.close();
+    await files?.cleanup();
+  });
+
+  it('reports the latency per GOPROXY entry and an alerting finding for the certificate', async () => {
+    const store = new RedisPreflightStore(redis, prefix);
+    const result = await waitUntil('a probe result', async () => (await store.latest()).find((r) => r.agent === host && r.check === 'probe'), 30_000);
+    assert.equal(result.repo, '-');
+    assert.equal(result.latency?.length, 1, JSON.stringify(result));
+    const entry = result.latency?.[0];
+    assert.equal(entry?.url, tls.url);
+    assert.equal(entry?.status, 'pass');
+    assert.ok(entry?.certDaysLeft !== undefined && entry.certDaysLeft > 0 && entry.certDaysLeft <= 2, JSON.stringify(entry));
+    const cert = result.findings.find((f) => f.category === 'certificate-expiring');
+    assert.ok(cert?.alert, JSON.stringify(result.findings));
+    assert.match(cert.message, /expires in (1 day|less than a day)/);
+    assert.equal(result.status, 'warn');
+    // The finding is what the alerter reads for the scope.
+    const problems = await store.problems('probe:-');
+    assert.deepEqual(
+      problems.map((p) => [p.agent, p.findings.map((f) => f.key)]),
+      [[host, [`certificate-expiring:127.0.0.1:${tls.port}`]]],
+    );
   });
 });
