@@ -11,6 +11,7 @@ import { ConfigError } from '../errors.ts';
 import { createDispatcher } from '../jobs/create-dispatcher.ts';
 import { createLogger } from '../logger.ts';
 import { createPreflightServices } from '../preflight/services.ts';
+import { startHealthDigest } from '../health/health-digest.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
@@ -55,6 +56,10 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   // Pre-flight: `status` shows the agents' latest results; their findings become alerts in INCIDENT_CHANNEL.
   const preflight = createPreflightServices(config, logger);
   if (config.preflight) preflight.startAlerts(outbox, config.env.INCIDENT_CHANNEL, options.replicaId);
+  // The weekly dependency health digest (a BullMQ job scheduler; removed when health.digest is unset).
+  const healthDigest = config.env.REDIS_URL
+    ? startHealthDigest({ config, redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), dispatcher, outbox, logger })
+    : undefined;
   const router = createRouter({
     config,
     dispatcher,
@@ -76,7 +81,10 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     front,
     dispatcher,
     owns: true,
-    onClose: () => preflight.close(),
+    onClose: async () => {
+      await healthDigest?.close();
+      await preflight.close();
+    },
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
   });
 }

@@ -10,7 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UsageError } from '../../errors.ts';
+import { registerHealthGauges } from '../../health/health-gauges.ts';
+import { readHealthSummaries } from '../../health/health-summary.ts';
 import { createObservability } from '../../metrics/observability.ts';
+import { processMetrics } from '../../metrics/metrics.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
 import { createSlackApp } from '../../slack/create-slack-app.ts';
 import { ThreadTaskSink } from '../../slack/thread-task-sink.ts';
@@ -44,6 +47,12 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
     isClosing: () => stopping,
     facts: { replica: replicaId, jobs: config.env.REDIS_URL ? 'bullmq' : 'in-process', state: config.env.REDIS_URL ? 'redis' : 'memory' },
   });
+  // Dependency health gauges per repo, read from the last results in Redis on each scrape.
+  const reader = obs.reader;
+  if (reader)
+    registerHealthGauges(processMetrics().registry, async () =>
+      readHealthSummaries(await reader.connection(2000), normalizeKeyPrefix(config.env.REDIS_PREFIX)),
+    );
   const sink = new ThreadTaskSink(
     { env: { ...ctx.env }, logLevel: ctx.debug ? 'debug' : ctx.env.LOG_LEVEL || 'info', replicaId, ...(leaseMs !== undefined ? { leaseMs } : {}) },
     logger,

@@ -1,4 +1,5 @@
 /** `dependency-health`: the dependency health report of a repo from this host (src/health), lists bounded for the job result. */
+import { saveHealthSummary, summarizeHealth } from '../../health/health-summary.ts';
 import { runHealthReport } from '../../health/run-health-report.ts';
 import type { DependencyHealthJobResult } from '../job-results.ts';
 import type { JobContext } from '../job-types.ts';
@@ -18,6 +19,11 @@ export async function runDependencyHealthJob(payload: DependencyHealthPayload, c
       }),
     (r) => (r.status === 'fail' ? 'fail' : r.partial ? 'warn' : 'pass'),
   );
+  // The gauges (serve's /metrics) and the digest read the last result per repo from Redis.
+  if (ctx.state)
+    await saveHealthSummary(ctx.state.redis, ctx.state.prefix, summarizeHealth(payload.repo, report)).catch((err: unknown) =>
+      ctx.logger.warn({ err }, 'could not store the health summary'),
+    );
   return {
     report: {
       ...report,
