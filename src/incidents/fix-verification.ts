@@ -242,7 +242,7 @@ export class FixVerifier {
     // Verified and Resolve already offered: a later green build adds nothing (and offers nothing twice).
     if (v?.state === 'verified' && v.resolution !== undefined && incident.status !== 'resolved') return true;
     if (!isActive(v) || incident.status === 'resolved') return false;
-    // Builds that started before the fix say nothing about it.
+    // A build reported before the fix says nothing about it (the webhook's arrival stands for the build's end).
     if (build.at < v.startedAt) return false;
     const after = await this.#recordBuild(incident.id, v.run, build, output);
     if (!after) return true;
