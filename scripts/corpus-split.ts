@@ -40,7 +40,7 @@ export interface CorpusSplit {
 }
 
 export interface SplitExtension {
-  /** Date the units were assigned (YYYY-MM-DD). */
+  /** Date the units were assigned (YYYY-MM-DD), with `.N` for a later round the same day. */
   added: string;
   /** Units first assigned by this extension. */
   units: string[];
@@ -114,8 +114,8 @@ function main(argv: readonly string[]): number {
     const added = Object.keys(split.units).filter((u) => keep[u] === undefined);
     const dateAt = argv.indexOf('--added');
     const date = dateAt >= 0 ? (argv[dateAt + 1] ?? '') : new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      process.stderr.write('--added takes a date: --added 2026-12-06\n');
+    if (!/^\d{4}-\d{2}-\d{2}(?:\.\d+)?$/.test(date)) {
+      process.stderr.write('--added takes a date, with an optional round: --added 2026-12-06 or --added 2026-12-06.2\n');
       return 2;
     }
     const extensions = [...(previous.extensions ?? [])];

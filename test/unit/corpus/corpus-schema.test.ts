@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { README_PATH, checkCorpus, checkEntry, readmeWithCounts, splitUnit } from '../../../scripts/check-corpus.ts';
 
 /** Lower bound on what the corpus holds; raise it when logs are added, never lower it. */
-const MIN_LOGS = 347;
+const MIN_LOGS = 372;
 
 const GOOD = {
   source: 'example/repo#12',
