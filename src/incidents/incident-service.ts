@@ -31,6 +31,7 @@ import type { DiagnoseJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
 import type { Logger } from '../logger.ts';
 import type { Finding } from '../report/model.ts';
+import { describeBlast } from './blast-radius.ts';
 import { requireIncident, type IncidentStore, type NewTimelineEntry } from './incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 import { formatDuration, renderIncidentReport } from './render-incident-report.ts';
@@ -429,9 +430,16 @@ export function describeJobOutcome(command: Command, outcome: JobOutcome): strin
 export function renderOpenList(open: readonly Incident[]): string {
   if (open.length === 0) return 'No open incidents.';
   const lines = open.map(
-    (i) => `#${i.id} ${i.status} · ${i.severity} · ${i.title}${i.roles.commander ? ` · commander ${mentionUser(i.roles.commander)}` : ' · no commander'}`,
+    (i) =>
+      `#${i.id} ${i.status} · ${i.severity} · ${i.title}${reachOf(i)}${i.roles.commander ? ` · commander ${mentionUser(i.roles.commander)}` : ' · no commander'}`,
   );
   return `Open incidents (${open.length}):\n${lines.join('\n')}`;
+}
+
+/** " · 6 pipelines in 3 repos" for an incident grouped by cause across pipelines (blast-radius.ts). */
+function reachOf(incident: Incident): string {
+  const blast = describeBlast(incident);
+  return blast && (incident.blast?.pipelines.length ?? 0) > 1 ? ` · ${blast.radius}` : '';
 }
 
 /** `incident log`: the timeline as lines (the first line says what it is). */

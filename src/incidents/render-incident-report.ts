@@ -9,6 +9,8 @@
  * the build was usable again from the first of the two.
  */
 import { redactText } from '../util/redact.ts';
+import { describeBlast } from './blast-radius.ts';
+import { describeCause } from './cause-key.ts';
 import { describeVerification, type FixVerification } from './fix-verification-state.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 
@@ -41,6 +43,9 @@ export interface IncidentReport {
   /** The latest fix verification, and how it went in one line (fix-verification-state.ts). */
   verification?: FixVerification;
   verifiedHow?: string;
+  /** One incident per cause: what its failures were grouped by, and where they came from (incident-grouping.ts). */
+  cause?: Incident['cause'];
+  blast?: Incident['blast'];
   actions: TimelineEntry[];
   timeline: TimelineEntry[];
 }
@@ -65,7 +70,7 @@ export function buildIncidentReport(incident: Incident, timeline: readonly Timel
     actions: timeline.filter((e) => ACTION_KINDS.has(e.kind)),
     timeline: [...timeline],
   };
-  const optional = ['pipelineKey', 'channel', 'threadTs', 'summary', 'rootCause', 'identifiedAt', 'mitigatedAt', 'resolvedAt'] as const;
+  const optional = ['pipelineKey', 'channel', 'threadTs', 'summary', 'rootCause', 'identifiedAt', 'mitigatedAt', 'resolvedAt', 'cause', 'blast'] as const;
   for (const key of optional) if (incident[key] !== undefined) Object.assign(report, { [key]: incident[key] });
   const ttd = between(incident.createdAt, incident.identifiedAt);
   const ttr = between(incident.createdAt, incident.mitigatedAt ?? incident.resolvedAt);
@@ -118,6 +123,12 @@ function listItem(marker: string, text: string): string {
   return [`${marker} ${first}`, ...rest.map((line) => `   ${line}`)].join('\n');
 }
 
+/** "`a`, `b` and 3 more": at most 20 names in the table. */
+function names(list: readonly string[]): string {
+  const shown = list.slice(0, 20).map((n) => `\`${n}\``);
+  return list.length > 20 ? `${shown.join(', ')} and ${list.length - 20} more` : shown.join(', ');
+}
+
 function sourceLine(incident: IncidentReport): string {
   const s = incident.source;
   const parts: string[] = [s.ci];
@@ -141,6 +152,13 @@ export function renderIncidentMarkdown(report: IncidentReport): string {
   ];
   if (report.pipelineKey) rows.push(['Pipeline', `\`${report.pipelineKey}\``]);
   if (report.failureCount > 0) rows.push(['CI failures grouped', String(report.failureCount)]);
+  if (report.cause) rows.push(['Grouped by cause', describeCause(report.cause)]);
+  const blast = describeBlast(report);
+  if (blast && report.blast) {
+    rows.push(['Blast radius', [blast.radius, ...blast.common].join(' · ')]);
+    rows.push(['Pipelines', names(report.blast.pipelines)]);
+    rows.push(['Repos', names(report.blast.repos)]);
+  }
   rows.push(['Opened', `${report.createdAt} by ${actor(report.createdBy)}`]);
   rows.push(['Identified', report.identifiedAt ?? '—']);
   rows.push(['Mitigated', report.mitigatedAt ?? '—']);
