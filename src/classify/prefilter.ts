@@ -219,6 +219,9 @@ export const TRIGGERS: readonly string[] = [
   'go.mod: the system cannot find',
   '.tools',
   'status code 40',
+  'http fetch',
+  'npm http 5',
+  'parsing json',
 ];
 
 type Trie = Map<string, Trie>;

@@ -411,7 +411,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.85,
     pattern:
-      /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|unexpected status \([^)]*\): 5\d\d|\bE50[0-4]\b|Response Code: 5\d\d|Request failed \\?"5\d\d|(?:status|code) 5\d\d\b|returned error: 5\d\d|ERR_PNPM_FETCH_5\d\d|(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout) - 5\d\d/i,
+      /\b5\d\d (?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)|unexpected status \([^)]*\): 5\d\d|\bE50[0-4]\b|Response Code: 5\d\d|Request failed \\?"5\d\d|(?:status|code) 5\d\d\b|returned error: 5\d\d|ERR_PNPM_FETCH_5\d\d|\bhttp (?:fetch )?(?:GET )?5\d\d https?:\/\/|(?:Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout) - 5\d\d/i,
     scope: 'local',
   },
   {
@@ -421,7 +421,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.8,
     pattern:
-      /: 400 Bad Request|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
+      /: 400 Bad Request|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|registry error parsing json|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
     scope: 'local',
   },
 

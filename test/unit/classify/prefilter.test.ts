@@ -85,12 +85,15 @@ const SAMPLES: Record<string, string[]> = {
     'go.mod:3: usage: require module/path v1.2.3',
   ],
   'proxy-5xx': [
+    'npm http 502 http://npm.mirror.example.org/registry/express',
+    '86 http fetch 503 https://registry.npmjs.org/thoughts/-/thoughts-2.0.0.tgz',
     'reading https://goproxy.corp/x/@v/list: 502 Bad Gateway',
     'npm ERR! code E503',
     'go: x.org/y@v1.0.0: unexpected status (http://athens:3000/x.org/y/@v/v1.0.0.info): 500 Internal Server Error',
     'error An unexpected error occurred: "https://registry.yarnpkg.com/x/-/x-1.0.0.tgz: Request failed \\"500 Internal Server Error\\"".',
   ],
   'proxy-bad-answer': [
+    'npm ERR! registry error parsing json',
     'go: x.org/y@v1.0.0: unexpected status (https://goproxy.corp/x.org/y/@v/v1.0.0.mod): 400 Bad Request',
     'x.org/y@v1.0.0: zip: not a valid zip file',
     'x.org/y@v1.0.0: gzip: invalid header',
