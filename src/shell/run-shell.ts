@@ -9,6 +9,8 @@ import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../chat/create-router.ts';
 import { createPreflightServices } from '../preflight/services.ts';
+import { startLocalPreflight } from '../preflight/local-schedule.ts';
+import { defaultHostName } from '../jobs/queue-names.ts';
 import { parseCommand } from '../chat/parse-command.ts';
 import { CancelledError } from '../errors.ts';
 import type { Requester } from '../chat/chat-surface.ts';
@@ -143,6 +145,11 @@ export async function runShell(options: ShellOptions): Promise<number> {
   }
   // `status` shows the agents' latest pre-flight results (alerts are posted by `buildfix serve`).
   const preflight = createPreflightServices(options.config, options.logger);
+  // In-process mode: this shell runs the jobs, so it also runs the pre-flight schedules (results in memory).
+  const localPreflight =
+    options.dispatcher.kind === 'in-process' && options.config.preflight
+      ? startLocalPreflight({ config: options.config, dispatcher: options.dispatcher, host: defaultHostName(options.config.host), logger: options.logger })
+      : undefined;
   const router = createRouter({
     config: options.config,
     dispatcher: options.dispatcher,
@@ -219,6 +226,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     lines.close();
+    localPreflight?.close();
     await preflight.close();
     if (redis) await closeRedisConnection(redis);
   }

@@ -10,6 +10,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import { createDispatcher } from '../jobs/create-dispatcher.ts';
 import { createLogger } from '../logger.ts';
+import { defaultHostName } from '../jobs/queue-names.ts';
+import { startLocalPreflight } from '../preflight/local-schedule.ts';
 import { createPreflightServices } from '../preflight/services.ts';
 import { startHealthDigest } from '../health/health-digest.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
@@ -60,6 +62,9 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const healthDigest = config.env.REDIS_URL
     ? startHealthDigest({ config, redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), dispatcher, outbox, logger })
     : undefined;
+  // In-process mode: no workers, so this process schedules pre-flight itself (src/preflight/local-schedule.ts).
+  const localPreflight =
+    !config.env.REDIS_URL && config.preflight ? startLocalPreflight({ config, dispatcher, host: defaultHostName(config.host), logger }) : undefined;
   const router = createRouter({
     config,
     dispatcher,
@@ -83,6 +88,7 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     owns: true,
     onClose: async () => {
       await healthDigest?.close();
+      localPreflight?.close();
       await preflight.close();
     },
     ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
