@@ -4,7 +4,7 @@
  * ("6 pipelines in 3 repos · all on agent-03 · all through proxy.corp:3128").
  * Both stores keep it the same way (the Redis one in grouping-scripts.ts).
  */
-import { MAX_BLAST_NAMES, type BlastRadius, type CiFailureGrouping, type Incident } from './incident-types.ts';
+import { MAX_BLAST_NAMES, type BlastRadius, type CiFailureGrouping, type Incident, type TimelineEntry } from './incident-types.ts';
 
 function add(list: string[], name: string): void {
   if (!list.includes(name) && list.length < MAX_BLAST_NAMES) list.push(name);
@@ -38,4 +38,25 @@ export function describeBlast(incident: Pick<Incident, 'blast' | 'cause'>): { ra
   if (agent !== undefined && b.agents.length === 1 && b.agentUnknown === 0) common.push(`all on ${agent}`);
   if (incident.cause?.scope === 'host') common.push(`all through ${incident.cause.subject}`);
   return { radius: `${plural(b.pipelines.length, 'pipeline')} in ${plural(Math.max(1, b.repos.length), 'repo')}`, common };
+}
+
+/** Pipelines whose latest CI event in the timeline is a success (failures carry a failureCount, successes do not). */
+export function greenPipelines(timeline: readonly TimelineEntry[]): string[] {
+  const last = new Map<string, boolean>();
+  for (const e of timeline) {
+    const pipeline = e.data?.pipeline;
+    if (e.kind !== 'ci-event' || typeof pipeline !== 'string') continue;
+    last.set(pipeline, typeof e.data?.failureCount !== 'number');
+  }
+  return [...last].filter(([, green]) => green).map(([p]) => p);
+}
+
+/**
+ * For an incident spread over several pipelines: how many of them are green again
+ * ({green, of}); undefined for one pipeline (its own success is the recovery).
+ */
+export function pipelinesGreen(incident: Pick<Incident, 'blast'>, green: readonly string[]): { green: number; of: number } | undefined {
+  const pipelines = incident.blast?.pipelines ?? [];
+  if (pipelines.length <= 1) return undefined;
+  return { green: pipelines.filter((p) => green.includes(p)).length, of: pipelines.length };
 }

@@ -25,6 +25,7 @@ import { classifyLog, type Classification } from '../classify/classify-log.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
+import { greenPipelines, pipelinesGreen } from '../incidents/blast-radius.ts';
 import { fetchBuildLog, repoForPipeline, type BuildLog } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
 import { FixVerifier, type VerificationOutput } from '../incidents/fix-verification.ts';
@@ -243,7 +244,15 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
 
   async #recovered(incident: Incident, event: CiEvent): Promise<void> {
     if (!incident.channel || !incident.threadTs) return;
-    await this.#post(incident.channel, renderRecovery(incident, `${event.label} ${event.status}: the pipeline is green again`), incident.threadTs);
+    // One incident per cause: Resolve is offered once every pipeline it spans is green again.
+    const spread = pipelinesGreen(incident, greenPipelines(await this.#store.timeline(incident.id)));
+    const message =
+      spread && spread.green < spread.of
+        ? renderThreadNote(
+            `${event.label} ${event.status}: green again — ${spread.green} of ${spread.of} pipelines of incident #${incident.id} are; Resolve is offered once all are.`,
+          )
+        : renderRecovery(incident, `${event.label} ${event.status}: ${spread ? `all ${spread.of} pipelines are` : 'the pipeline is'} green again`);
+    await this.#post(incident.channel, message, incident.threadTs);
     if (hasAlert(incident)) await this.updateAlert(incident.id);
   }
 

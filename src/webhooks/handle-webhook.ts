@@ -214,7 +214,12 @@ export async function handleWebhook(source: CiEventSource, request: WebhookReque
         outcome: { kind: result.kind, incident, event, ...(found ? { found } : {}) },
       };
     }
-    const incident = await deps.store.recordCiRecovery({ pipelineKey: event.pipelineKey, text: timelineText(event), data: timelineData(event) });
+    // The pipeline key tells which pipeline of a cause-grouped incident is green again (blast-radius.ts).
+    const incident = await deps.store.recordCiRecovery({
+      pipelineKey: event.pipelineKey,
+      text: timelineText(event),
+      data: { ...timelineData(event), pipeline: event.pipelineKey },
+    });
     if (!incident) return ignored(`no open incident for ${event.pipelineKey}`, event);
     deps.logger?.info({ source, incident: incident.id, pipeline }, 'CI recovery recorded');
     return { status: 200, body: { ok: true, result: 'recovered', incident: incident.id, pipeline }, event, outcome: { kind: 'recovered', incident, event } };

@@ -9,7 +9,7 @@
  */
 import { formatCommand } from '../../chat/remediations.ts';
 import type { Command } from '../../chat/parse-command.ts';
-import { describeBlast } from '../../incidents/blast-radius.ts';
+import { describeBlast, greenPipelines, pipelinesGreen } from '../../incidents/blast-radius.ts';
 import { formatDuration, type IncidentReport } from '../../incidents/render-incident-report.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type TimelineEntry } from '../../incidents/incident-types.ts';
 import { actions, button, clip, context, escapeMrkdwn, header, LIMITS, section, type Button, type KnownBlock } from './block-kit.ts';
@@ -106,6 +106,8 @@ export interface AlertFacts {
   latestBuild?: number;
   latestAt?: string;
   latestUrl?: string;
+  /** Pipelines whose latest build is green (blast-radius.ts): a cause-grouped incident is green again once all of its pipelines are. */
+  greenPipelines?: string[];
 }
 
 export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
@@ -127,6 +129,8 @@ export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
     if (typeof classified.version === 'string') c.version = classified.version;
     facts.classified = c;
   }
+  const green = greenPipelines(timeline);
+  if (green.length > 0) facts.greenPipelines = green;
   if (latest) {
     facts.latestAt = latest.at;
     if (typeof latest.data?.buildNumber === 'number') facts.latestBuild = latest.data.buildNumber;
@@ -146,8 +150,13 @@ function failures(n: number): string {
 /** The alert in INCIDENT_CHANNEL; re-rendered in place (chat.update) as failures group in, roles change, the build recovers. */
 export function renderIncidentAlert(incident: Incident, facts: AlertFacts, options: { diagnose?: Command } = {}): SlackMessage {
   const resolved = incident.status === 'resolved';
+  // Spread over several pipelines (one incident per cause): green again only once every one of them is.
+  const spread = pipelinesGreen(incident, facts.greenPipelines ?? []);
   const recovered =
-    !resolved && incident.lastRecoveryAt !== undefined && (incident.lastFailureAt === undefined || incident.lastRecoveryAt >= incident.lastFailureAt);
+    !resolved &&
+    incident.lastRecoveryAt !== undefined &&
+    (incident.lastFailureAt === undefined || incident.lastRecoveryAt >= incident.lastFailureAt) &&
+    (spread === undefined || spread.green === spread.of);
   const mark = resolved ? '✅' : recovered ? '🟢' : '🔴';
   const s = incident.source;
   const where: string[] = [];
@@ -181,7 +190,14 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   const verifying = resolved ? undefined : verificationState(incident);
   if (verifying) parts.push(verifying);
   blocks.push(context(parts));
-  if (blast) blocks.push(context([`Blast radius: *${escapeMrkdwn(blast.radius)}*`, ...blast.common.map(escapeMrkdwn)]));
+  if (blast)
+    blocks.push(
+      context([
+        `Blast radius: *${escapeMrkdwn(blast.radius)}*`,
+        ...blast.common.map(escapeMrkdwn),
+        ...(spread && spread.green > 0 && !resolved ? [`${spread.green} of ${spread.of} pipelines green again`] : []),
+      ]),
+    );
   if (!resolved) {
     const buttons: Button[] = [];
     if (options.diagnose) {

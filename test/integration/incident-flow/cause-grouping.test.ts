@@ -25,7 +25,7 @@ import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fa
 import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, openStore, postJenkins, postRaw, shownText, WEBHOOK_ENV, type HttpReply } from './harness.ts';
+import { buttonsOf, eventually, INCIDENT_CHANNEL, openStore, postJenkins, postRaw, shownText, WEBHOOK_ENV, type HttpReply } from './harness.ts';
 
 const GITHUB_TOKEN = 'ghp_grouping0123456789abcdefABCDEF';
 const GITLAB_TOKEN = 'glpat-grouping0123456789';
@@ -260,6 +260,23 @@ describe('one incident per cause across pipelines, repos and serve replicas (rea
     assert.ok(logs.requests.some((p) => /^\/api\/v4\/projects\/1\/jobs\/\d+\/trace$/.test(p)));
     // The automatic diagnosis explained the cause once, in the one thread.
     await eventually('the explanation in the thread', () => slack.thread(INCIDENT_CHANNEL, alert.ts).find((m) => /version-not-found/.test(m.text)));
+  });
+
+  it('one of the 6 pipelines green again: said in the thread, no Resolve until all are', async () => {
+    const [incident] = await store.listOpen();
+    assert.ok(incident?.threadTs);
+    const reply = await postJenkins(serves[0] as ServeHandle, jenkinsNotification({ number: 106, status: 'SUCCESS' }));
+    assert.equal(reply.body.result, 'recovered');
+    assert.equal(reply.body.incident, incident.id);
+    const note = await eventually('the partial recovery in the thread', () =>
+      slack.thread(INCIDENT_CHANNEL, incident.threadTs ?? '').find((m) => /1 of 6 pipelines of incident #\d+ are/.test(m.text)),
+    );
+    assert.ok(!buttonsOf(note).some((b) => b.text.text === 'Resolve'), 'no Resolve yet');
+    const alert = await eventually('the alert counting 1 of 6 green', () =>
+      slack.messages.find((m) => m.ts === incident.threadTs && /1 of 6 pipelines green again/.test(shownText(m))),
+    );
+    assert.doesNotMatch(alert.text, /\(green again\)/);
+    assert.ok(!buttonsOf(alert).some((b) => b.text.text === 'Resolve'));
   });
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { createCauseFinder } from '../../../src/incidents/incident-grouping.ts';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
-import { renderIncidentAlert } from '../../../src/slack/blocks/incident-blocks.ts';
+import { alertFactsFrom, renderIncidentAlert } from '../../../src/slack/blocks/incident-blocks.ts';
 import { MemoryDeliveryDedup } from '../../../src/webhooks/delivery-dedup.ts';
 import { handleWebhook, type WebhookDeps } from '../../../src/webhooks/handle-webhook.ts';
 import { jenkinsNotification, JENKINS_TOKEN, SECRETS } from './payloads.ts';
@@ -75,5 +75,28 @@ describe('handleWebhook grouping by cause', () => {
     assert.equal(a.status, 200);
     assert.equal(b.body.result, 'grouped');
     assert.equal((await store.get(1))?.cause, undefined);
+  });
+
+  it('green again only when every pipeline of the cause is: 1 of 2, then both (Resolve offered)', async () => {
+    const a = await post(deps, { number: 1, log: MISSING });
+    await post(deps, { number: 2, jobUrl: 'job/ledger/job/main/', name: 'main', log: MISSING });
+    const id = Number(a.body.incident);
+    const alert = async () => {
+      const incident = await store.get(id);
+      return renderIncidentAlert(incident!, alertFactsFrom(await store.timeline(id)));
+    };
+    const first = await post(deps, { number: 3, status: 'SUCCESS' });
+    assert.equal(first.body.result, 'recovered');
+    const half = await alert();
+    assert.match(half.text, /^🔴/, 'one of two pipelines green: not green again');
+    assert.match(JSON.stringify(half.blocks), /1 of 2 pipelines green again/);
+    assert.doesNotMatch(JSON.stringify(half.blocks), /"Resolve"/);
+    await post(deps, { number: 4, jobUrl: 'job/ledger/job/main/', name: 'main', status: 'SUCCESS' });
+    const all = await alert();
+    assert.match(all.text, /^🟢 .*\(green again\)/);
+    assert.match(JSON.stringify(all.blocks), /"Resolve"/);
+    // A new failure of one of them makes it red again.
+    await post(deps, { number: 5, log: MISSING });
+    assert.match((await alert()).text, /^🔴/);
   });
 });
