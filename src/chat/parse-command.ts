@@ -4,6 +4,7 @@
  * help for the nearest command out. Names are checked for shape here and
  * against the configuration by the router.
  */
+import type { GreenElsewhere } from '../report/model.ts';
 import { GIT_REVISION } from '../changes/git-history.ts';
 import { UsageError } from '../errors.ts';
 
@@ -19,6 +20,10 @@ export type Command =
       sinceGreen?: boolean;
       /** Set by CI alerts: where `since` came from, and the failing build's commit. */ sinceLabel?: string;
       failing?: string;
+      /** Set by CI alerts: when the green build ran, and whether another agent built the job green since. */
+      greenAt?: string;
+      greenElsewhere?: GreenElsewhere;
+      greenElsewhereNote?: string;
     }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }

@@ -9,9 +9,30 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*(\/[A-Za-z0-9][A-Za-z0-9._ -]*)*$/;
 const PARAM = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+const ApiUrl = z.string().regex(/^https?:\/\/[^\s@]+$/, 'must be an http(s) API base URL without credentials');
+
 export const RepoConfigSchema = z.strictObject({
   url: z.string().min(1, 'must be a git URL or a local path'),
   job: z.string().regex(JOB_NAME, 'must be a Jenkins job full name like team/payments/main').optional(),
+  /** GitHub Actions builds it: the last green run and the runners come from this workflow (GITHUB_TOKEN). */
+  github: z
+    .strictObject({
+      repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'must be owner/repo'),
+      workflow: z.string().min(1).max(200),
+      branch: z.string().min(1).max(200).default('main'),
+      /** Default https://api.github.com; GitHub Enterprise Server: https://<host>/api/v3. */
+      api: ApiUrl.default('https://api.github.com'),
+    })
+    .optional(),
+  /** GitLab CI builds it: the last green pipeline and the runners come from this project (GITLAB_TOKEN). */
+  gitlab: z
+    .strictObject({
+      project: z.union([z.number().int().positive(), z.string().regex(/^[A-Za-z0-9_.\/-]+$/, 'must be a project id or group/project')]),
+      ref: z.string().min(1).max(200).default('main'),
+      /** Default https://gitlab.com/api/v4. */
+      api: ApiUrl.default('https://gitlab.com/api/v4'),
+    })
+    .optional(),
 });
 
 export const AgentConfigSchema = z.strictObject({

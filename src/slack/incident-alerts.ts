@@ -22,6 +22,7 @@ import type { ChatSurface } from '../chat/chat-surface.ts';
 import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
+import { greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
@@ -419,7 +420,20 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       return command;
     }
     const failing = event.commit && /^[0-9a-f]{7,64}$/i.test(event.commit) ? event.commit : undefined;
-    return { ...command, since: found.green.sha, sinceLabel: found.green.source.slice(0, 200), ...(failing ? { failing } : {}) };
+    // Did the same job pass on another agent since? (Jenkins builtOn, GitHub runner_name, GitLab runner.description)
+    const elsewhere = await greenElsewhereForEvent(
+      event,
+      { githubToken: this.#config.env.GITHUB_TOKEN, gitlabToken: this.#config.env.GITLAB_TOKEN, jenkins: this.jenkinsClient(), repoUrl },
+      { signal: AbortSignal.timeout(20_000) },
+    ).catch(() => undefined);
+    return {
+      ...command,
+      since: found.green.sha,
+      sinceLabel: found.green.source.slice(0, 200),
+      ...(failing ? { failing } : {}),
+      ...(found.green.at ? { greenAt: found.green.at } : {}),
+      ...(elsewhere?.found ? { greenElsewhere: elsewhere.found } : elsewhere?.note ? { greenElsewhereNote: elsewhere.note } : {}),
+    };
   }
 
   /** The Jenkins REST client when JENKINS_URL (with user and token) is set; one per process, closed with the alerts. */

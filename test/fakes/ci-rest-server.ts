@@ -6,6 +6,10 @@
  *   required (401 {"message":"Bad credentials"}); per_page capped at 100.
  * - GitLab: GET /api/v4/projects/{id}/pipelines?ref=&status=&order_by=&sort=&per_page=
  *   → [...] ; PRIVATE-TOKEN required (401 {"message":"401 Unauthorized"}).
+ * - GitHub: GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs → { total_count, jobs: [...] },
+ *   each job with runner_id, runner_name, runner_group_name (null while queued).
+ * - GitLab: GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs → [...], each job with
+ *   runner: { id, description, active, is_shared, … } (null before a runner picked it up).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +22,10 @@ export interface FakeGithubRun {
   head_sha: string;
   status: 'completed' | 'in_progress' | 'queued';
   conclusion: 'success' | 'failure' | 'cancelled' | null;
+  created_at?: string;
+  run_started_at?: string;
+  /** The run's jobs and the runner each ran on. */
+  jobs?: Array<{ name: string; runner_name: string | null; conclusion?: 'success' | 'failure' | 'cancelled' | 'skipped' | null }>;
 }
 
 export interface FakeGitlabPipeline {
@@ -26,6 +34,9 @@ export interface FakeGitlabPipeline {
   ref: string;
   sha: string;
   status: 'success' | 'failed' | 'running' | 'canceled';
+  created_at?: string;
+  /** The pipeline's jobs and the runner each ran on (runner.description). */
+  jobs?: Array<{ name: string; runner: string | null; status?: 'success' | 'failed' | 'canceled' | 'skipped' }>;
 }
 
 export interface CiRestFake {
@@ -64,8 +75,46 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         .filter((r) => (status ? r.conclusion === status || r.status === status : true));
       return send(200, {
         total_count: runs.length,
-        workflow_runs: runs.slice(0, perPage).map((r) => ({ ...r, html_url: `${base}/${gh[1]}/actions/runs/${r.id}`, event: 'push' })),
+        workflow_runs: runs.slice(0, perPage).map(({ jobs: _jobs, ...r }) => ({ ...r, html_url: `${base}/${gh[1]}/actions/runs/${r.id}`, event: 'push' })),
       });
+    }
+    const ghJobs = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);
+    if (ghJobs?.[1] && ghJobs[2]) {
+      if (req.headers.authorization !== `Bearer ${options.githubToken}`)
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const run = (githubRuns.get(ghJobs[1]) ?? []).find((r) => r.id === Number(ghJobs[2]));
+      if (!run) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+      const jobs = (run.jobs ?? []).map((j, i) => ({
+        id: run.id * 100 + i,
+        run_id: run.id,
+        name: j.name,
+        status: run.status,
+        conclusion: j.conclusion ?? run.conclusion,
+        head_sha: run.head_sha,
+        runner_id: j.runner_name === null ? null : 1000 + i,
+        runner_name: j.runner_name,
+        runner_group_name: j.runner_name === null ? null : 'Default',
+      }));
+      return send(200, { total_count: jobs.length, jobs });
+    }
+    const glJobs = /^\/api\/v4\/projects\/(\d+)\/pipelines\/(\d+)\/jobs$/.exec(url.pathname);
+    if (glJobs?.[1] && glJobs[2]) {
+      if (req.headers['private-token'] !== options.gitlabToken) return send(401, { message: '401 Unauthorized' });
+      const p = (gitlabPipelines.get(Number(glJobs[1])) ?? []).find((x) => x.id === Number(glJobs[2]));
+      if (!p) return send(404, { message: '404 Not found' });
+      return send(
+        200,
+        (p.jobs ?? []).map((j, i) => ({
+          id: p.id * 100 + i,
+          name: j.name,
+          stage: 'test',
+          status: j.status ?? p.status,
+          ref: p.ref,
+          commit: { id: p.sha },
+          pipeline: { id: p.id, iid: p.iid, ref: p.ref, sha: p.sha, status: p.status },
+          runner: j.runner === null ? null : { id: 500 + i, description: j.runner, active: true, paused: false, is_shared: false, runner_type: 'project_type' },
+        })),
+      );
     }
     const gl = /^\/api\/v4\/projects\/(\d+)\/pipelines$/.exec(url.pathname);
     if (gl?.[1]) {
@@ -80,7 +129,7 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         .filter((p) => (status ? p.status === status : true));
       return send(
         200,
-        list.slice(0, perPage).map((p) => ({ ...p, web_url: `${base}/g/p/-/pipelines/${p.id}`, source: 'push' })),
+        list.slice(0, perPage).map(({ jobs: _jobs, ...p }) => ({ ...p, web_url: `${base}/g/p/-/pipelines/${p.id}`, source: 'push' })),
       );
     }
     send(404, { message: 'Not Found' });

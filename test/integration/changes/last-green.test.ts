@@ -73,7 +73,7 @@ describe('last green build', () => {
     const none = await lastGreenForEvent(event, {});
     assert.deepEqual(none, {
       ok: false,
-      reason: 'no last green build known: GITHUB_TOKEN is not set, so buildfix cannot ask GitHub for the last successful run',
+      reason: 'no last green build known: GitHub not configured (GITHUB_TOKEN is not set), so buildfix cannot ask GitHub for the last successful run',
     });
     const bad = await lastGreenForEvent(event, { githubToken: 'ghp_wrong' });
     assert.equal(bad.ok, false);
