@@ -21,6 +21,7 @@ const BENCHMARKS: Array<{ file: string; title: string }> = [
   { file: 'bench/peak-rss.ts', title: 'Peak memory of serve and a worker under load' },
   { file: 'bench/classify-log.ts', title: 'Log classifier: corpus throughput, 100 MB streamed vs held' },
   { file: 'bench/agent-or-code.ts', title: 'Agent or code: CI webhook to verdict' },
+  { file: 'bench/preflight-fleet.ts', title: 'Pre-flight fleet: 20 agents × 50 repos' },
 ];
 
 function run(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

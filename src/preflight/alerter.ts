@@ -133,6 +133,8 @@ export function consumeAlertChanges(options: {
   ready.catch(() => {});
   const loop = (async () => {
     await ready.catch(() => undefined);
+    // Problems that appeared while no serve ran, and alerts left open then: brought in line once at start.
+    await resync(redis, keys, alerter).catch((err: unknown) => options.logger.debug({ err }, 'pre-flight alert resync failed'));
     let cursor = '0';
     while (!stopped) {
       try {
@@ -168,4 +170,21 @@ export function consumeAlertChanges(options: {
       await loop;
     },
   };
+}
+
+/** Syncs every scope that has problems or an alert record (SCAN, so it never blocks Redis). */
+async function resync(redis: Redis, keys: PreflightKeys, alerter: PreflightAlerter): Promise<void> {
+  const scopes = new Set<string>();
+  for (const [pattern, marker] of [
+    [`${keys.problems('*')}`, keys.problems('')],
+    [`${keys.alert('*')}`, keys.alert('')],
+  ] as const) {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const k of found) scopes.add(k.slice(marker.length));
+    } while (cursor !== '0');
+  }
+  for (const scope of scopes) await alerter.sync(scope);
 }
