@@ -8,7 +8,8 @@ import type { Config } from '../config/load-config.ts';
 import { BuildfixError, CancelledError, isBuildfixError, isCancelled, userMessage } from '../errors.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
-import type { EnvSnapshotJobResult } from '../jobs/job-results.ts';
+import { describeKeyChange } from '../changes/env-change.ts';
+import type { EnvHistoryJobResult, EnvSnapshotJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
 import { prepareSubmission } from '../jobs/prepare-submission.ts';
 import { defaultHostName } from '../jobs/queue-names.ts';
@@ -274,7 +275,8 @@ export class CommandRouter {
         await surface.post(await this.clusterStatus());
         return;
       case 'envdiff':
-        await this.runEnvDiff(command.hosts, requester, surface);
+        if (command.since !== undefined && command.hosts[0] !== undefined) await this.runEnvDiffSince(command.hosts[0], command.since, requester, surface);
+        else await this.runEnvDiff(command.hosts, requester, surface);
         return;
       case 'explain': {
         const { readFile } = await import('node:fs/promises');
@@ -449,6 +451,47 @@ export class CommandRouter {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** envdiff <agent> --since <time|build>: the agent's recorded environment then against now, as an envdiff table of two columns. */
+  async runEnvDiffSince(agent: string, since: string, requester: Requester, surface: ChatSurface): Promise<void> {
+    const title = `envdiff ${agent} --since ${since}`;
+    const handle = await this.dispatcher.submit(
+      'env-history',
+      { agent, since },
+      { host: agent, requestedBy: requester.userId, ...(surface.replyTo ? { replyTo: surface.replyTo } : {}) },
+    );
+    const status = await surface.post({ kind: 'status', title, state: 'running', lines: [] });
+    const outcome = await this.dispatcher.waitFor(handle.id, { timeoutMs: 120_000 }).catch((err: unknown) => err);
+    const ok = outcome && typeof outcome === 'object' && 'ok' in outcome && (outcome as JobOutcome).ok;
+    await surface.update(status, { kind: 'status', title, state: ok ? 'done' : 'failed', lines: [] });
+    if (!ok) {
+      const why =
+        outcome && typeof outcome === 'object' && 'ok' in outcome ? ((outcome as JobOutcome & { ok: false }).error.message ?? '') : userMessage(outcome);
+      await surface.post({ kind: 'text', tone: 'error', text: `${title}: ${why}` });
+      return;
+    }
+    const r = (outcome as JobOutcome & { ok: true }).result as EnvHistoryJobResult;
+    const then = `${r.agent}@${r.atLabel}`;
+    const now = `${r.agent}@now`;
+    const snapshots: Record<string, EnvSnapshotJobResult> = {};
+    if (r.baseline) snapshots[then] = { host: then, ...r.baseline };
+    if (r.current) snapshots[now] = { host: now, ...r.current };
+    const failed: Record<string, string> = {};
+    if (!r.baseline) failed[then] = r.change.note ?? 'no snapshot recorded then';
+    if (!r.current) failed[now] = r.change.note ?? 'no snapshot recorded';
+    const changes = r.change.changes.map(describeKeyChange);
+    await surface.post({
+      kind: 'text',
+      tone: changes.length > 0 ? 'warning' : 'info',
+      text:
+        changes.length > 0
+          ? `${r.agent} since ${r.atLabel}: ${changes.join('; ')}`
+          : r.change.note
+            ? `${r.agent} since ${r.atLabel}: ${r.change.note}`
+            : `${r.agent} since ${r.atLabel}: no change in its Go/proxy environment`,
+    });
+    await surface.post({ kind: 'envdiff', diff: diffEnvironments(snapshots, failed) });
   }
 
   async runEnvDiff(hosts: string[], requester: Requester, surface: ChatSurface): Promise<void> {

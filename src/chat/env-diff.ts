@@ -26,6 +26,8 @@ export function diffEnvironments(snapshots: Record<string, EnvSnapshotJobResult>
   for (const [host, snap] of Object.entries(snapshots)) {
     set('go version', host, snap.goVersion);
     for (const [key, value] of Object.entries(snap.variables ?? {})) set(key, host, value);
+    if (snap.gitInsteadOf !== undefined) set('git insteadOf', host, snap.gitInsteadOf.length > 0 ? snap.gitInsteadOf.join('; ') : '(none)');
+    if (snap.netrc !== undefined) set('netrc', host, snap.netrc);
     if (snap.lockfiles) for (const [key, value] of Object.entries(snap.lockfiles)) set(`lockfile ${key}`, host, value ? 'present' : 'missing');
   }
   const rows: EnvDiffRow[] = [...table.entries()].map(([key, values]) => {

@@ -4,6 +4,7 @@
  * help for the nearest command out. Names are checked for shape here and
  * against the configuration by the router.
  */
+import { ENV_SINCE } from '../jobs/payload-schemas.ts';
 import type { GreenElsewhere } from '../report/model.ts';
 import { GIT_REVISION } from '../changes/git-history.ts';
 import { UsageError } from '../errors.ts';
@@ -28,7 +29,7 @@ export type Command =
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }
   | { kind: 'hostcheck'; host: string }
-  | { kind: 'envdiff'; hosts: string[] }
+  | { kind: 'envdiff'; hosts: string[]; /** One agent against its own recorded environment at a time or build. */ since?: string }
   | { kind: 'restart'; agent: string; force: boolean }
   | { kind: 'rebuild'; job: string; clean: boolean }
   | { kind: 'rollback'; job: string }
@@ -73,7 +74,11 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { name: 'probe', usage: 'probe [<agent>]', summary: 'DNS/TCP/TLS/HTTP probe of GOPROXY and the checksum DB' },
   { name: 'modules', usage: 'modules <repo> [--host <agent>]', summary: 'check every go.mod requirement exists on the proxy chain' },
   { name: 'hostcheck', usage: 'hostcheck <agent>', summary: 'disk, go env, git credentials on an agent' },
-  { name: 'envdiff', usage: 'envdiff <agent> <agent>…', summary: "compare agents' Go and proxy environments" },
+  {
+    name: 'envdiff',
+    usage: 'envdiff <agent> <agent>… | envdiff <agent> --since <time|job#build|green:repo>',
+    summary: "compare agents' Go and proxy environments, or one agent's now with its snapshot at a time or build",
+  },
   { name: 'restart', usage: 'restart <agent> [--force]', summary: 'drain and restart a build agent (needs permission)' },
   { name: 'rebuild', usage: 'rebuild <job> [--clean]', summary: 'trigger a (clean) Jenkins build (needs permission)' },
   { name: 'rollback', usage: 'rollback <job>', summary: 'rebuild the last successful revision (needs permission)' },
@@ -299,8 +304,15 @@ export function parseCommand(input: string): Command {
       return { kind: 'hostcheck', host: checkName(name, 'agent', s.positionals[0]) };
     }
     case 'envdiff': {
-      const s = split(name, rest, [], []);
-      if (s.positionals.length < 2) throw usageError(name, 'name at least two agents to compare');
+      const s = split(name, rest, [], ['since']);
+      const since = s.options.get('since');
+      if (since !== undefined) {
+        noExtra(name, s, 1);
+        if (!ENV_SINCE.test(since))
+          throw usageError(name, '--since takes a time (2026-12-06T01:00Z, 01:00 for UTC today, 90m, 6h, 2d), a Jenkins build (job#41) or green:<repo>');
+        return { kind: 'envdiff', hosts: [checkName(name, 'agent', s.positionals[0])], since };
+      }
+      if (s.positionals.length < 2) throw usageError(name, 'name at least two agents to compare, or one with --since <time|build>');
       if (s.positionals.length > 10) throw usageError(name, 'compare at most 10 agents at once');
       return { kind: 'envdiff', hosts: [...new Set(s.positionals.map((h) => checkName(name, 'agent', h)))] };
     }

@@ -73,7 +73,7 @@ export function formatCommand(command: Command): string {
     case 'hostcheck':
       return `hostcheck ${command.host}`;
     case 'envdiff':
-      return `envdiff ${command.hosts.join(' ')}`;
+      return `envdiff ${command.hosts.join(' ')}${command.since !== undefined ? ` --since ${q(command.since)}` : ''}`;
     case 'restart':
       return `restart ${command.agent}${command.force ? ' --force' : ''}`;
     case 'rebuild':

@@ -64,6 +64,14 @@ export const JOB_CATALOGUE = {
     check: (p, ctx) => void (p.repo === undefined ? undefined : checkRepo(p.repo, ctx)),
     load: async () => (await import('./handlers/env-snapshot-job.ts')).runEnvSnapshotJob,
   }),
+  'env-history': defineJob<typeof S.EnvHistoryPayloadSchema, R.EnvHistoryJobResult>({
+    summary: "an agent's Go/proxy environment at a time (or a build's) against now, from its recorded snapshots: envdiff --since",
+    payload: S.EnvHistoryPayloadSchema,
+    routing: 'any',
+    idempotent: true,
+    options: { attempts: 2, backoff: { type: 'fixed', delayMs: 1000 }, timeoutMs: 60_000, dedupWindowMs: 5_000 },
+    load: async () => (await import('./handlers/env-history-job.ts')).runEnvHistoryJob,
+  }),
   'restart-agent': defineJob<typeof S.RestartAgentPayloadSchema, R.RestartAgentJobResult>({
     summary: "run the agent's configured restart command (default: systemctl restart jenkins-agent)",
     payload: S.RestartAgentPayloadSchema,

@@ -2,9 +2,10 @@
  * The typed result of each job (the `result` of a successful outcome). Types
  * only, so the chat side can render results without loading engine code.
  */
+import type { EnvFacts } from '../changes/env-history.ts';
 import type { EnvironmentSnapshot } from '../checks/host-check.ts';
 import type { PreflightResult } from '../preflight/types.ts';
-import type { CheckResult, DiagnosisReport } from '../report/model.ts';
+import type { CheckResult, DiagnosisReport, EnvChange } from '../report/model.ts';
 import type { HealthReport } from '../health/health-report.ts';
 
 export interface DiagnoseJobResult {
@@ -102,3 +103,15 @@ export interface NoopJobResult {
 
 /** `preflight`: the stored result of one scheduled check (status "skipped" when the previous run was still going). */
 export type PreflightJobResult = PreflightResult;
+
+/** `env-history`: an agent's environment at a time against now (envdiff --since). */
+export interface EnvHistoryJobResult {
+  agent: string;
+  /** The time compared with (ISO) and what it was: "01:05 UTC", "Jenkins build #41 of payments/main". */
+  at: string;
+  atLabel: string;
+  change: EnvChange;
+  /** The snapshot in effect then and the newest one (masked), when recorded. */
+  baseline?: EnvFacts;
+  current?: EnvFacts;
+}

@@ -170,6 +170,17 @@ export const PreflightPayloadSchema = z.strictObject({
 });
 export type PreflightPayload = z.infer<typeof PreflightPayloadSchema>;
 
+/** When to compare an agent's environment with: an ISO time, HH:MM (UTC, the latest past one), 90m/6h/2d ago, a Jenkins build (job#41) or a repo's last green build (green:<repo>). */
+export const ENV_SINCE =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z|\d{1,2}:\d{2}|\d{1,4}[mhd]|[A-Za-z0-9][A-Za-z0-9._ /-]{0,200}#\d{1,9}|green:[A-Za-z0-9][A-Za-z0-9._-]{0,63})$/;
+
+export const EnvHistoryPayloadSchema = z.strictObject({
+  /** Whose history: the agent (its worker takes a fresh snapshot when it runs the job). */
+  agent: AgentNameSchema,
+  since: z.string().regex(ENV_SINCE, 'must be a time (2026-12-06T01:00Z, 01:00 UTC, 90m, 6h, 2d), a Jenkins build (job#41) or green:<repo>'),
+});
+export type EnvHistoryPayload = z.infer<typeof EnvHistoryPayloadSchema>;
+
 export const NoopPayloadSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(60_000).optional(),
 });

@@ -195,8 +195,17 @@ describe('agent or code: other agents and the environment across time (workers, 
     const shell = await runCli(
       ['shell'],
       { ...baseEnv, ...goEnv(good.url, 'shell') },
-      { input: `diagnose payments --since-green --host ${agent03}\n`, timeoutMs: 120_000 },
+      {
+        input: `diagnose payments --since-green --host ${agent03}\nenvdiff ${agent02} --since ${new Date(greenAt).toISOString()}\nenvdiff ${agent02} --since billing/main#51\n`,
+        timeoutMs: 120_000,
+      },
     );
     assert.match(shell.stdout, /Agent or code: agent — Agent: .*built green on agent-01 \(Jenkins build #43 of payments\/main\)/, shell.stdout + shell.stderr);
+    // envdiff across time: the agent's snapshot at a time, or at a Jenkins build, against now.
+    const changed = `GOPROXY changed from ${good.url} to ${masked} at `;
+    assert.equal(shell.stdout.split(changed).length - 1, 2, shell.stdout);
+    assert.match(shell.stdout, new RegExp(`${agent02} since Jenkins build #51 of billing/main \\(`));
+    assert.ok(shell.stdout.includes(`≠ GOPROXY: ${agent02}@`), shell.stdout);
+    assert.ok(!shell.stdout.includes(SECRET));
   });
 });

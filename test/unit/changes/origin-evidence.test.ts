@@ -127,3 +127,24 @@ describe('decideOrigin with the new evidence', () => {
     assert.match(unchanged.reasons[0] ?? '', /unchanged since the last green build/);
   });
 });
+
+describe('envdiff across time: parsing and times', () => {
+  it('envdiff <agent> --since <time|build> parses; bad forms are usage errors', async () => {
+    const { parseCommand } = await import('../../../src/chat/parse-command.ts');
+    assert.deepEqual(parseCommand('envdiff agent-03 --since 6h'), { kind: 'envdiff', hosts: ['agent-03'], since: '6h' });
+    assert.deepEqual(parseCommand('envdiff agent-03 --since payments/main#41'), { kind: 'envdiff', hosts: ['agent-03'], since: 'payments/main#41' });
+    assert.deepEqual(parseCommand('envdiff agent-03 --since green:payments'), { kind: 'envdiff', hosts: ['agent-03'], since: 'green:payments' });
+    assert.throws(() => parseCommand('envdiff agent-03 --since yesterday'), /--since takes a time/);
+    assert.throws(() => parseCommand('envdiff agent-03 agent-04 --since 6h'), /envdiff/);
+  });
+  it('resolves relative times, times of day (the latest past one) and ISO times', async () => {
+    const { resolveSince } = await import('../../../src/jobs/handlers/env-history-job.ts');
+    const ctx = { config: { repos: {}, env: {} }, signal: new AbortController().signal } as never;
+    const now = new Date('2026-12-06T01:30:00Z');
+    assert.equal((await resolveSince('90m', ctx, now)).at.toISOString(), '2026-12-06T00:00:00.000Z');
+    assert.equal((await resolveSince('01:12', ctx, now)).at.toISOString(), '2026-12-06T01:12:00.000Z');
+    assert.equal((await resolveSince('23:00', ctx, now)).at.toISOString(), '2026-12-05T23:00:00.000Z');
+    assert.equal((await resolveSince('2026-12-05T10:00Z', ctx, now)).at.toISOString(), '2026-12-05T10:00:00.000Z');
+    await assert.rejects(resolveSince('payments/main#41', ctx, now), /Jenkins is not configured/);
+  });
+});

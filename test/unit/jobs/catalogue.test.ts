@@ -9,6 +9,7 @@ const ALL = [
   'probe',
   'host-check',
   'env-snapshot',
+  'env-history',
   'restart-agent',
   'clear-modcache',
   'warm-modcache',
