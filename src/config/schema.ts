@@ -3,7 +3,17 @@
  * extend it; keys are never renamed.
  */
 import * as z from 'zod';
-import { PreflightConfigSchema } from './preflight-schema.ts';
+import { parseDuration, PreflightConfigSchema } from './preflight-schema.ts';
+
+/** "1h", "30m" (1 s … 7 d). */
+const EnvSnapshotInterval = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined || ms < 1000 || ms > 7 * 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like "1h" or "30m" (1s … 7d)' });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*(\/[A-Za-z0-9][A-Za-z0-9._ -]*)*$/;
@@ -193,5 +203,7 @@ export const FileConfigSchema = z.strictObject({
   }),
   /** Scheduled pre-flight checks on every worker (src/preflight, docs/operations.md); absent: none. */
   preflight: PreflightConfigSchema.optional(),
+  /** Each worker also records its environment snapshot on this schedule ("1h"), besides at each job; absent: at jobs only. */
+  envSnapshotEvery: EnvSnapshotInterval.optional(),
 });
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -32,6 +32,7 @@ import { listenForCancels } from './cancel-channel.ts';
 import { INLINE_OUTCOME_BYTES, storeOutcome, type OutcomeStub } from './event-channel.ts';
 import { BullmqDispatcher } from './bullmq-dispatcher.ts';
 import { EnvRecorder } from './env-recorder.ts';
+import { syncEnvSnapshotScheduler } from './env-snapshot-schedule.ts';
 import { executeJob, preloadHandlers } from './execute-job.ts';
 import type { JobOutcome, RunningJob, WorkerInfo } from './job-types.ts';
 import { ANY_QUEUE, buildfixKeys, hostQueueName, normalizeHost } from './queue-names.ts';
@@ -240,6 +241,12 @@ export function startWorker(options: WorkerRunnerOptions): RunningWorker {
           if (upserted.length > 0 || removed.length > 0) log.info({ schedulers: upserted.length, removed }, 'pre-flight schedules in place');
         },
         (err: unknown) => log.warn({ err }, 'could not set up the pre-flight schedules'),
+      );
+      await syncEnvSnapshotScheduler(preflightQueue, host, options.config.envSnapshotEvery).then(
+        (done) => {
+          if (done === 'upserted') log.info({ everyMs: options.config.envSnapshotEvery }, 'environment snapshot schedule in place');
+        },
+        (err: unknown) => log.warn({ err }, 'could not set up the environment snapshot schedule'),
       );
     }
     await beat();

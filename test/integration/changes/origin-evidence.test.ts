@@ -208,4 +208,25 @@ describe('agent or code: other agents and the environment across time (workers, 
     assert.ok(shell.stdout.includes(`≠ GOPROXY: ${agent02}@`), shell.stdout);
     assert.ok(!shell.stdout.includes(SECRET));
   });
+
+  it('envSnapshotEvery: an idle worker records its snapshot on a BullMQ job scheduler', async () => {
+    const host = `agent-09-${tag}`;
+    const config = await files.writeConfig({ envSnapshotEvery: '1s' });
+    const w = spawnWorker(host, { ...baseEnv, BUILDFIX_CONFIG: config, ...goEnv(good.url, host) });
+    workers.push(w);
+    const store = new RedisEnvHistory(redis, prefix);
+    const first = await waitUntil('a scheduled snapshot', async () => (await store.list(host))[0], 20_000);
+    await waitUntil('the next one', async () => ((await store.list(host))[0]?.lastSeen ?? '') > first.lastSeen, 20_000);
+    const { Queue } = await import('bullmq');
+    const queue = new Queue(`buildfix-host-${host}`, { connection: { url: SHARED_REDIS_URL }, prefix });
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      assert.deepEqual(
+        schedulers.map((x) => [x.key, x.every]),
+        [[`env-snapshot:${host}`, 1000]],
+      );
+    } finally {
+      await queue.close();
+    }
+  });
 });
