@@ -1,4 +1,5 @@
 /** "Did the same job pass on another agent since?" for a failed CI event, whichever CI sent it. */
+import type { FileConfig } from '../config/schema.ts';
 import type { JenkinsTransport } from '../clients/jenkins/jenkins-transport.ts';
 import type { CiEvent } from '../webhooks/ci-event.ts';
 import type { LastGreenOptions } from './ci-rest.ts';
@@ -33,4 +34,16 @@ export async function greenElsewhereForEvent(
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
   }
+}
+
+/**
+ * The buildfix agent a failing build ran on (a Jenkins node mapped back through agents.<name>.node,
+ * else the CI's own name when it is a valid agent name): its environment history is what the
+ * diagnosis compares, whichever worker runs it.
+ */
+export function agentOfFailingBuild(ciAgent: string | undefined, config: Pick<FileConfig, 'agents'>): { agent?: string } {
+  if (!ciAgent || ciAgent.includes(',')) return {};
+  const byNode = Object.entries(config.agents).find(([, a]) => a.node === ciAgent)?.[0];
+  const name = byNode ?? ciAgent;
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) ? { agent: name } : {};
 }

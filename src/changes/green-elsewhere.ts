@@ -19,7 +19,9 @@ import { BuildAction } from '../clients/jenkins/schema.ts';
 import type { GreenElsewhere } from '../report/model.ts';
 import { redactText } from '../util/redact.ts';
 
-export type GreenElsewhereResult = { found: GreenElsewhere; note?: undefined } | { found?: undefined; note: string };
+export type GreenElsewhereResult =
+  | { found: GreenElsewhere; note?: undefined; failingAgent?: undefined }
+  | { found?: undefined; note: string; /** The agent the failing build ran on, when the CI said. */ failingAgent?: string };
 
 /** One build in CI-neutral terms. */
 export interface CiBuild {
@@ -70,6 +72,7 @@ export function pickGreenElsewhere(builds: CiBuild[], opts: PickOptions, what: s
   if (!pick) {
     const unknownAgents = sorted.some((b) => b.green && b.order > since && b.agents.length === 0);
     return {
+      failingAgent: failingAgents.join(', '),
       note: `no green build of ${what} on another agent than ${failingAgents.join(', ')} since ${lastGreenBefore ? lastGreenBefore.label : 'the failing build'}${unknownAgents ? ' (some builds do not say which agent ran them)' : ''}`,
     };
   }

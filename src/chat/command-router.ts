@@ -336,6 +336,7 @@ export class CommandRouter {
             ...(command.greenAt ? { greenAt: command.greenAt } : {}),
             ...(command.greenElsewhere ? { greenElsewhere: command.greenElsewhere } : {}),
             ...(command.greenElsewhereNote ? { greenElsewhereNote: command.greenElsewhereNote.slice(0, 300) } : {}),
+            ...(command.agent ? { agent: command.agent } : {}),
           },
           ...(command.host ? { host: command.host } : {}),
           title: `diagnose ${command.repo}${command.deep ? ' --deep' : ''}${command.host ? ` on ${command.host}` : ''}${command.since !== undefined ? ` since ${command.since}` : command.sinceGreen ? ' since the last green build' : ''}`,

@@ -25,6 +25,8 @@ export type Command =
       greenAt?: string;
       greenElsewhere?: GreenElsewhere;
       greenElsewhereNote?: string;
+      /** Set by CI alerts: the agent the failing build ran on (whose environment history is compared). */
+      agent?: string;
     }
   | { kind: 'probe'; host?: string }
   | { kind: 'modules'; repo: string; host?: string }

@@ -22,7 +22,7 @@ import type { ChatSurface } from '../chat/chat-surface.ts';
 import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
-import { greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
+import { agentOfFailingBuild, greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
@@ -433,6 +433,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       ...(failing ? { failing } : {}),
       ...(found.green.at ? { greenAt: found.green.at } : {}),
       ...(elsewhere?.found ? { greenElsewhere: elsewhere.found } : elsewhere?.note ? { greenElsewhereNote: elsewhere.note } : {}),
+      ...agentOfFailingBuild(elsewhere?.found?.failingAgent ?? elsewhere?.failingAgent, this.#config),
     };
   }
 

@@ -100,7 +100,9 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
         status: found.elsewhere.found ? 'warn' : 'info',
       });
   }
-  const environment = green?.at ? await environmentSince(ctx, agent, green.at) : undefined;
+  // The environment compared is the failing build's agent's: named by the alert, or this host when a person chose it (--since-green / --host).
+  const compareEnv = payload.agent !== undefined || payload.greenAt === undefined;
+  const environment = green?.at && compareEnv ? await environmentSince(ctx, agent, green.at) : undefined;
   const evidence = {
     ...(elsewhere?.found ? { greenElsewhere: elsewhere.found } : elsewhere?.note ? { greenElsewhereNote: elsewhere.note } : {}),
     ...(environment ? { environment } : {}),

@@ -45,10 +45,11 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
         {
           name: 'payments/main',
           builds: [
-            { number: 4811, result: 'SUCCESS', timestamp: Date.now() - 7_200_000, git: [{ sha: green, remoteUrls: [url] }] },
+            { number: 4811, result: 'SUCCESS', builtOn: 'agent-03', timestamp: Date.now() - 7_200_000, git: [{ sha: green, remoteUrls: [url] }] },
             {
               number: 4812,
               result: 'FAILURE',
+              builtOn: 'agent-03',
               timestamp: Date.now() - 600_000,
               git: [{ sha: red, remoteUrls: [url] }],
               console: 'go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\nFinished: FAILURE',
@@ -102,5 +103,7 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
     assert.match(text, new RegExp(`\`${green.slice(0, 7)}\``));
     assert.match(text, /revert: `require example\.com\/ledger v1\.9\.8`/);
     assert.match(text, /the green revision [0-9a-f]{7} still resolves from this agent now/);
+    // The other agents, from the job's builds (builtOn): none built it green since.
+    assert.match(text, /no green build of payments\/main on another agent than agent-03 since Jenkins build #4811 of payments\/main/);
   });
 });
