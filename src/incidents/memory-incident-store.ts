@@ -198,6 +198,11 @@ export class MemoryIncidentStore implements IncidentStore {
       this.push(open, { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: open.incident.failureCount } });
       return { kind: 'grouped', incident: structuredClone(open.incident) };
     }
+    return this.openCiIncident(input, at);
+  }
+
+  /** A new incident for a CI failure (optionally one grouped by cause), indexed by its pipeline. */
+  private openCiIncident(input: CiFailureInput, at: string, byCause?: Pick<Incident, 'cause' | 'blast'>): CiFailureResult {
     const row = this.create(
       {
         title: cleanTitle(input.title),
@@ -210,6 +215,7 @@ export class MemoryIncidentStore implements IncidentStore {
         createdAt: at,
         createdBy: 'ci',
         lastFailureAt: at,
+        ...byCause,
       },
       { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: 1 } },
     );
@@ -231,26 +237,9 @@ export class MemoryIncidentStore implements IncidentStore {
       this.byPipeline.set(input.pipelineKey, open.incident.id);
       return { kind: 'grouped', incident: structuredClone(open.incident) };
     }
-    const row = this.create(
-      {
-        title: cleanTitle(input.title),
-        source: structuredClone(input.source),
-        status: 'investigating',
-        severity: input.severity ?? DEFAULT_CI_SEVERITY,
-        roles: {},
-        failureCount: 1,
-        pipelineKey: input.pipelineKey,
-        createdAt: at,
-        createdBy: 'ci',
-        lastFailureAt: at,
-        cause: structuredClone(group.cause),
-        blast: joinBlast(undefined, input.pipelineKey, group),
-      },
-      { at, by: 'ci', kind: 'ci-event', text: input.text, data: { ...input.data, failureCount: 1 } },
-    );
-    this.byCause.set(group.cause.key, row.incident.id);
-    this.byPipeline.set(input.pipelineKey, row.incident.id);
-    return { kind: 'opened', incident: structuredClone(row.incident) };
+    const opened = this.openCiIncident(input, at, { cause: structuredClone(group.cause), blast: joinBlast(undefined, input.pipelineKey, group) });
+    this.byCause.set(group.cause.key, opened.incident.id);
+    return opened;
   }
 
   async recordCiRecovery(input: CiRecoveryInput): Promise<Incident | undefined> {
