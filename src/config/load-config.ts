@@ -78,8 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
         problems.push(`${configPath}: repos.${name}.job: "${repo.job}" is not listed under jobs`);
       }
     }
+    const knownRepos = Object.keys(fileResult.data.repos).sort();
+    const unknownRepo = (key: string, name: string): string =>
+      `${configPath}: ${key}: "${name}" is not listed under repos (${knownRepos.length > 0 ? `known: ${knownRepos.join(', ')}` : 'none are configured'})`;
     for (const name of fileResult.data.preflight?.repos ?? []) {
-      if (!(name in fileResult.data.repos)) problems.push(`${configPath}: preflight.repos: "${name}" is not listed under repos`);
+      if (!Object.hasOwn(fileResult.data.repos, name)) problems.push(unknownRepo('preflight.repos', name));
+    }
+    for (const name of fileResult.data.health.digest?.repos ?? []) {
+      if (!Object.hasOwn(fileResult.data.repos, name)) problems.push(unknownRepo('health.digest.repos', name));
     }
     const e = envResult.data;
     if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set');

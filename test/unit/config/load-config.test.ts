@@ -100,4 +100,27 @@ unknownKey: 1
       assert.match(err.message, /SLACK_BOT_TOKEN: must be a bot token/);
     }
   });
+  it('names an unknown repo in health.digest.repos and the known ones', () => {
+    const digest = (repos: string) => `${SAMPLE}\nhealth:\n  digest:\n    channel: C0DIGEST\n    repos: ${repos}\n`;
+    const ok = loadConfig({ BUILDFIX_CONFIG: 'c.yaml' }, files({ 'c.yaml': digest('[payments]') }));
+    assert.deepEqual(ok.health.digest?.repos, ['payments']);
+    let caught: unknown;
+    try {
+      loadConfig({ BUILDFIX_CONFIG: 'c.yaml' }, files({ 'c.yaml': digest('[payments, paymnets, constructor]') }));
+    } catch (err) {
+      caught = err;
+    }
+    assert.ok(caught instanceof ConfigError);
+    assert.match(caught.message, /c\.yaml: health\.digest\.repos: "paymnets" is not listed under repos \(known: payments\)/);
+    // A name that happens to be an Object property is no repo either.
+    assert.match(caught.message, /health\.digest\.repos: "constructor" is not listed/);
+    assert.doesNotMatch(caught.message, /"payments" is not listed/);
+  });
+
+  it('says no repos are configured when health.digest.repos names one anyway', () => {
+    assert.throws(
+      () => loadConfig({ BUILDFIX_CONFIG: 'c.yaml' }, files({ 'c.yaml': 'health:\n  digest:\n    channel: C0DIGEST\n    repos: [payments]\n' })),
+      /health\.digest\.repos: "payments" is not listed under repos \(none are configured\)/,
+    );
+  });
 });
