@@ -18,6 +18,8 @@ import { findAgent } from '../jobs/validate-names.ts';
 import type { CheckResult, Finding, FindingCategory } from '../report/model.ts';
 import { looksPrivateModule } from '../checks/private-hosts.ts';
 import { privateHostsFromConfig } from '../engine/diagnose.ts';
+import { maskUrlCredentials } from '../util/redact.ts';
+import { isKnownGoproxy, PUBLIC_GOPROXY, type GoproxyOverrideConfig } from '../goproxy/goproxy-override.ts';
 import type { Command } from './parse-command.ts';
 
 export interface Remediation {
@@ -39,6 +41,8 @@ export interface Remediation {
 
 export type RemediationConfig = Pick<Config, 'agents' | 'repos' | 'jobs'> & {
   mirrors?: readonly string[];
+  /** This process's own GOPROXY: its entries may be offered too. */
+  goEnv?: { GOPROXY?: string | undefined };
   /** When given, rebuild/rollback buttons need JENKINS_URL (a button for an action that cannot run is not shown). */
   env?: { JENKINS_URL?: string | undefined };
 };
@@ -106,18 +110,22 @@ export function jobForCommand(command: Command, config: RemediationConfig): stri
 
 /**
  * A GOPROXY to retry through: skip the first entry of the list that failed.
- * Beyond the agent's own list only the config's mirrors (`mirrors:`) and the
- * official proxy are suggested, never another public mirror.
+ * Only entries the configuration knows are offered (the official proxy, the
+ * config's mirrors, serve's own GOPROXY, direct; see goproxy-override.ts), so
+ * an unknown host from an agent's list never reaches a build. The answer is
+ * masked: a configured mirror's credentials are never shown or put in a button.
  */
-export function alternativeGoproxy(current: string | undefined, mirrors: readonly string[] = []): string {
-  const entries = (current || 'https://proxy.golang.org,direct')
+export function alternativeGoproxy(current: string | undefined, config: GoproxyOverrideConfig = {}): string {
+  const entries = (current || `${PUBLIC_GOPROXY},direct`)
     .split(/[,|]/)
     .map((e) => e.trim())
     .filter(Boolean);
   const rest = entries.slice(1).filter((e) => e !== 'off');
-  if (rest.length > 0) return rest.join(',');
-  const next = [...mirrors, 'https://proxy.golang.org'].map((m) => m.replace(/\/+$/, '')).find((m) => m !== entries[0]?.replace(/\/+$/, ''));
-  return next ? `${next},direct` : 'direct';
+  const known = rest.filter((e) => e === 'direct' || isKnownGoproxy(e, config));
+  if (known.length > 0 && (known.length === rest.length || known.some((e) => e !== 'direct'))) return maskUrlCredentials(known.join(','));
+  const first = entries[0]?.replace(/\/+$/, '');
+  const next = [...(config.mirrors ?? []), PUBLIC_GOPROXY].map((m) => m.replace(/\/+$/, '')).find((m) => m !== first && maskUrlCredentials(m) !== first);
+  return next ? `${maskUrlCredentials(next)},direct` : 'direct';
 }
 
 /** Private modules (on a host of a configured repo) are retried only direct, never through a proxy. */
@@ -186,7 +194,7 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
       offer({ command: { kind: 'rebuild', job, clean: true }, label: `Clean rebuild ${job}`, reason: describe(f), style: 'primary' });
     }
     if (job && OTHER_PROXY_FOR.has(f.category) && config.jobs[job]?.goproxyParam) {
-      const other = isPrivateFinding(f, config) ? 'direct' : alternativeGoproxy(goproxy, config.mirrors ?? []);
+      const other = isPrivateFinding(f, config) ? 'direct' : alternativeGoproxy(goproxy, config);
       offer({
         command: { kind: 'rebuild', job, clean: false },
         label: `Rebuild ${job} with GOPROXY=${other}`,

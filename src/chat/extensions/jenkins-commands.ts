@@ -18,6 +18,8 @@ import type { Config } from '../../config/load-config.ts';
 import { UsageError, userMessage } from '../../errors.ts';
 import { JenkinsClient } from '../../clients/jenkins/jenkins-client.ts';
 import { findAgent } from '../../jobs/validate-names.ts';
+import { maskUrlCredentials } from '../../util/redact.ts';
+import { resolveGoproxyOverride } from '../../goproxy/goproxy-override.ts';
 import type { Requester } from '../chat-surface.ts';
 import type { CommandExtension } from '../command-router.ts';
 import type { RouterDeps, RouterPlugin } from '../router-plugin.ts';
@@ -80,9 +82,10 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
       const goproxy = goproxyOf(command);
       if (goproxy !== undefined && !config.jobs[command.job]?.goproxyParam) {
         throw new UsageError(
-          `cannot rebuild ${command.job} through GOPROXY=${goproxy}: set jobs.${command.job}.goproxyParam in the buildfix config to the job's GOPROXY parameter`,
+          `cannot rebuild ${command.job} through GOPROXY=${maskUrlCredentials(goproxy)}: set jobs.${command.job}.goproxyParam in the buildfix config to the job's GOPROXY parameter`,
         );
       }
+      if (goproxy !== undefined) resolveGoproxyOverride(goproxy, config);
     },
     rollback: (command) => {
       if (command.kind !== 'rollback') return;
@@ -110,9 +113,12 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   const rebuild: CommandExtension = async (command, requester, surface, router) => {
     if (command.kind !== 'rebuild') return;
     validators.rebuild?.(command);
-    const goproxy = goproxyOf(command);
-    const payload = { job: command.job, clean: command.clean, ...(goproxy === undefined ? {} : { overrides: { GOPROXY: goproxy } }) };
-    const title = `${command.clean ? 'clean rebuild' : 'rebuild'} ${command.job}${goproxy === undefined ? '' : ` with GOPROXY=${goproxy}`}`;
+    const override = goproxyOf(command);
+    // Checked against the config here; the job carries the masked list and the worker maps it back to
+    // the configured URLs, so a mirror's credentials never sit in Redis or in a message.
+    const goproxy = override === undefined ? undefined : resolveGoproxyOverride(override, config);
+    const payload = { job: command.job, clean: command.clean, ...(goproxy === undefined ? {} : { overrides: { GOPROXY: goproxy.shown } }) };
+    const title = `${command.clean ? 'clean rebuild' : 'rebuild'} ${command.job}${goproxy === undefined ? '' : ` with GOPROXY=${goproxy.shown}`}`;
     await router.runJob(command, { name: 'jenkins-rebuild', payload, title }, requester, surface);
   };
 

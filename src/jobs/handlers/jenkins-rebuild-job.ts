@@ -10,6 +10,8 @@ import { JenkinsJobError, type BuildParams, type BuildRun, type GoOverrides } fr
 import { BuildfixError } from '../../errors.ts';
 import { BUILD_WAIT, type JenkinsRebuildJobResult, type JenkinsRebuildPayload } from '../jenkins-job-types.ts';
 import type { JobContext } from '../job-types.ts';
+import { resolveGoproxyOverride } from '../../goproxy/goproxy-override.ts';
+import { maskUrlCredentials } from '../../util/redact.ts';
 import { diagnoseBuildLog, jenkinsClientFor, reportBuildProgress, summarizeBuild } from './jenkins-common.ts';
 
 const CONFIG_KEY: Record<keyof GoOverrides, 'goproxyParam' | 'goflagsParam'> = { GOPROXY: 'goproxyParam', GOFLAGS: 'goflagsParam' };
@@ -30,7 +32,8 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
         { details: { job, override: key } },
       );
     }
-    overrides[key] = value;
+    // GOPROXY: only entries the config knows; the payload holds the masked list, the build gets the configured URLs.
+    overrides[key] = key === 'GOPROXY' ? resolveGoproxyOverride(value, ctx.config).value : value;
     paramNames[key] = param;
   }
 
@@ -38,7 +41,7 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
   try {
     const onProgress = reportBuildProgress(ctx);
     const shown = Object.entries(overrides)
-      .map(([k, v]) => `${paramNames[k as keyof GoOverrides]}=${v}`)
+      .map(([k, v]) => `${paramNames[k as keyof GoOverrides]}=${maskUrlCredentials(v)}`)
       .join(' ');
     let build: BuildRun;
     let cleanMethod: JenkinsRebuildJobResult['cleanMethod'];
@@ -58,7 +61,7 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
       });
       build = r.build;
       cleanMethod = r.method;
-      appliedOverrides = r.appliedOverrides;
+      appliedOverrides = maskValues(r.appliedOverrides);
       notes = r.notes;
       for (const note of notes) ctx.progress({ step: 'note', message: note, status: 'info' });
     } else {
@@ -70,7 +73,7 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
         const param = paramNames[key] as string;
         if (info.parameters.some((p) => p.name === param)) {
           params[param] = value;
-          appliedOverrides[param] = value;
+          appliedOverrides[param] = maskUrlCredentials(value);
         } else missing.push(`${key} (no parameter named ${param})`);
       }
       if (missing.length > 0) {
@@ -96,4 +99,8 @@ export async function runJenkinsRebuildJob(payload: JenkinsRebuildPayload, ctx: 
   } finally {
     await client.close();
   }
+}
+
+function maskValues(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, maskUrlCredentials(v)]));
 }

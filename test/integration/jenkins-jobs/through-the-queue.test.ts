@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
 import { after, before, describe, it } from 'node:test';
 import type { ChatMessage } from '../../../src/chat/chat-surface.ts';
 import { createRouter } from '../../../src/chat/create-router.ts';
@@ -36,6 +37,8 @@ import {
 } from './harness.ts';
 
 const GOOD_SHA = '4f2c9e1a7b3d5e6f8091a2b3c4d5e6f708192a3b';
+/** A configured mirror's password: it must reach the Jenkins build and nothing else. */
+const MIRROR_PASSWORD = 'mirror-pass-7Qz91';
 const FAILING_LOG = new URL('../../fixtures/logs/go/proxy-unreachable.dns.jenkins.log', import.meta.url);
 const ANN = { userId: 'U0ANN', label: 'ann' };
 
@@ -109,6 +112,7 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
         'agent-05': { restart: restartArgv(tmp.path('agent-05.marker'), 7, 0) },
       },
       permissions: { restart: [ANN.userId], rebuild: [ANN.userId], rollback: [ANN.userId] },
+      mirrors: ['https://goproxy.io', `https://bot:${MIRROR_PASSWORD}@goproxy.corp.test`],
     });
     const env = {
       REDIS_URL,
@@ -233,6 +237,66 @@ describe('Jenkins jobs through the queue (real Redis, real workers, Jenkins fake
     const slack = renderResult(result.command, result.outcome, ANN.userId, { config });
     assert.match(slack.text, /^Rebuild of team\/payments\/main: #2 SUCCESS$/);
     assert.match(JSON.stringify(slack.blocks), /GOPROXY=https:\/\/goproxy.io,direct/);
+  });
+
+  it('a credentialed mirror: the button and every message show it masked, the build gets the configured URL, Redis never holds the password', async () => {
+    const surface = new RecordingSurface();
+    const masked = 'https://bot:***@goproxy.corp.test,direct';
+    await router.dispatch(
+      Object.assign<Command, { goproxy: string }>({ kind: 'rebuild', job: 'team/payments/main', clean: false }, { goproxy: masked }),
+      ANN,
+      surface,
+      {
+        confirmed: true,
+      },
+    );
+    assert.deepEqual(surface.whispered, []);
+    const [result] = surface.results();
+    assert.ok(result);
+    const r = okResult<JenkinsRebuildJobResult>(result.outcome);
+    assert.equal(fake.job('team/payments/main').builds.at(-1)?.params.GOPROXY, `https://bot:${MIRROR_PASSWORD}@goproxy.corp.test,direct`);
+    assert.deepEqual(r.appliedOverrides, { GOPROXY: masked });
+    const status = surface.posted[0] as Extract<ChatMessage, { kind: 'status' }>;
+    assert.equal(status.title, `rebuild team/payments/main with GOPROXY=${masked}`);
+    const shown = JSON.stringify([
+      surface.posted,
+      surface.updates,
+      renderChatMessage(result, { color: false }),
+      renderResult(result.command, result.outcome, ANN.userId, { config }),
+    ]);
+    assert.ok(!shown.includes(MIRROR_PASSWORD), 'no message shows the password');
+    const redis = new Redis(REDIS_URL);
+    try {
+      const leaks: string[] = [];
+      for await (const keys of redis.scanStream({ match: `*${prefixValue}*`, count: 500 })) {
+        for (const key of keys as string[]) {
+          const type = await redis.type(key);
+          const dump = type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : type === 'string' ? await redis.get(key) : '';
+          if (dump?.includes(MIRROR_PASSWORD)) leaks.push(key);
+        }
+      }
+      assert.deepEqual(leaks, [], 'no job record in Redis holds the password');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('refuses a GOPROXY the config does not know, before anything runs', async () => {
+    const surface = new RecordingSurface();
+    const before = fake.job('team/payments/main').builds.length;
+    await router.dispatch(
+      Object.assign<Command, { goproxy: string }>(
+        { kind: 'rebuild', job: 'team/payments/main', clean: false },
+        { goproxy: 'https://goproxy.evil.test,direct' },
+      ),
+      ANN,
+      surface,
+      { confirmed: true },
+    );
+    const texts = surface.whispered.map((m) => (m.kind === 'text' ? m.text : ''));
+    assert.match(texts[0] ?? '', /GOPROXY entry "https:\/\/goproxy\.evil\.test" is not one buildfix knows: .*mirrors:/);
+    assert.deepEqual(surface.posted, [], 'no job was queued');
+    assert.equal(fake.job('team/payments/main').builds.length, before, 'nothing was triggered');
   });
 
   it('refuses, before anything runs, an override the job cannot take and a job that is not configured', async () => {

@@ -64,6 +64,26 @@ describe('suggestRemediations', () => {
     assert.equal(alternativeGoproxy('https://corp'), 'https://proxy.golang.org,direct');
   });
 
+  it("never offers a GOPROXY entry the config does not know, and never shows a mirror's credentials", () => {
+    // The agent's list names an unconfigured host after the failing one: the config's mirror is offered instead.
+    assert.equal(alternativeGoproxy('https://a.corp.example,https://b.corp.example,direct', {}), 'https://proxy.golang.org,direct');
+    assert.equal(
+      alternativeGoproxy('https://a.corp.example,https://b.corp.example,direct', { mirrors: ['https://b.corp.example'] }),
+      'https://b.corp.example,direct',
+    );
+    const withSecret = { ...config, mirrors: ['https://bot:hunter2-mirror@mirror.corp.example'] };
+    const offers = suggestRemediations(diagnose, diagnosed([{ category: 'proxy-unreachable' }], 'agent-03', 'https://proxy.golang.org'), withSecret);
+    const retry = offers.find((r) => r.goproxy);
+    assert.equal(retry?.goproxy, 'https://bot:***@mirror.corp.example,direct');
+    assert.equal(retry?.label, 'Rebuild payments/main with GOPROXY=https://bot:***@mirror.corp.example,direct');
+    assert.ok(!JSON.stringify(offers).includes('hunter2'));
+    // The agent's own list as the report shows it (masked) still maps to the configured mirror.
+    assert.equal(
+      alternativeGoproxy('https://proxy.golang.org,https://bot:***@mirror.corp.example,direct', withSecret),
+      'https://bot:***@mirror.corp.example,direct',
+    );
+  });
+
   it('roll back when the code asks for a version that does not exist; nothing without a known job', () => {
     assert.deepEqual(labels(diagnose, diagnosed([{ category: 'version-not-found' }])), ['rollback payments/main']);
     assert.deepEqual(labels({ kind: 'diagnose', repo: 'ledger' }, diagnosed([{ category: 'version-not-found' }])), []);
