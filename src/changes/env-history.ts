@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EnvironmentSnapshot } from '../checks/host-check.ts';
-import { LuaScript } from '../incidents/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /** Entries kept per agent (changes, not samples). */
 export const ENV_HISTORY_KEEP = 50;

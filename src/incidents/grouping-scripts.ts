@@ -5,7 +5,7 @@
  * open one incident between them.
  */
 import { PRELUDE } from './incident-scripts.ts';
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * Groups a CI failure into the open incident of its cause (when its last failure is not older than

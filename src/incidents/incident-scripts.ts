@@ -8,7 +8,7 @@
  * as BullMQ's scripts do: every key shares the prefix's {hash tag}, so a
  * script still touches a single Redis Cluster slot.
  */
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 export const PRELUDE = `
 local function hsetmap(key, json)

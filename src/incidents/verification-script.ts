@@ -8,7 +8,7 @@
  * verification JSON, its revision, then the entries to RPUSH.
  * Returns -1 (no such incident), -3 (the stored revision differs) or HGETALL.
  */
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 export const VERIFY_SCRIPT = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end

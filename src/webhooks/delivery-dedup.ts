@@ -11,7 +11,7 @@
  *   <prefix>:webhooks:seen:<source>:event:<sha256>   "1", EX 24 h
  */
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../incidents/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import { sha256Hex, type CiEvent } from './ci-event.ts';
 import { MAX_DELIVERY_ID_LENGTH } from './webhook-limits.ts';
 

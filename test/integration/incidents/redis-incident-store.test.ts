@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { createIncidentStore } from '../../../src/incidents/create-incident-store.ts';
-import { LuaScript } from '../../../src/incidents/lua-script.ts';
+import { LuaScript } from '../../../src/redis/lua-script.ts';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { closeRedisConnection } from '../../../src/redis/create-redis-connection.ts';
 import { describeIncidentStoreContract, failure, testClock } from '../../unit/incidents/store-contract.ts';
