@@ -9,14 +9,12 @@
  * keeps it to one message, also across serve replicas (a per-scope lock).
  *
  * Change feed: in Redis mode the workers append changed scopes to a stream
- * that a consumer group reads here (one replica handles each entry); in
- * in-process mode the memory store calls back.
+ * that a consumer group reads (alert-consumer.ts; one replica handles each
+ * entry); in in-process mode the memory store calls back.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { SlackMessage } from '../slack/blocks/slack-message.ts';
 import type { OutboxPostResult } from '../slack/outbox/slack-outbox.ts';
-import type { PreflightKeys } from './keys.ts';
 import { renderPreflightAlert } from './render.ts';
 import type { AgentProblems } from './types.ts';
 import type { PreflightStore } from './store.ts';
@@ -28,6 +26,11 @@ export interface AlertOutbox {
 }
 
 export type AlertAction = 'posted' | 'updated' | 'resolved' | 'unchanged' | 'busy' | 'no-channel' | 'failed';
+
+/** Outcomes after which the alert shows what the agents report (or nothing is to be posted): the change is handled. */
+export function alertSettled(action: AlertAction): boolean {
+  return action !== 'busy' && action !== 'failed';
+}
 
 export interface PreflightAlerterOptions {
   store: PreflightStore;
@@ -100,91 +103,4 @@ export class PreflightAlerter {
       await store.unlockAlert(scope, token).catch(() => undefined);
     }
   }
-}
-
-export interface AlertConsumer {
-  /** Resolves once the consumer group exists. */
-  ready: Promise<void>;
-  close(): Promise<void>;
-}
-
-const GROUP = 'preflight-alerts';
-
-/**
- * Reads the workers' change stream as one consumer of the group (its own
- * unacknowledged entries first, after a restart), syncs each scope once
- * per batch, then acknowledges. `redis` is a blocking connection owned here.
- */
-export function consumeAlertChanges(options: {
-  redis: Redis;
-  keys: PreflightKeys;
-  consumer: string;
-  alerter: PreflightAlerter;
-  logger: Logger;
-}): AlertConsumer {
-  const { redis, keys, alerter } = options;
-  let stopped = false;
-  const ready = redis.xgroup('CREATE', keys.changes, GROUP, '$', 'MKSTREAM').then(
-    () => undefined,
-    (err: unknown) => {
-      if (!String(err).includes('BUSYGROUP')) throw err;
-    },
-  );
-  ready.catch(() => {});
-  const loop = (async () => {
-    await ready.catch(() => undefined);
-    // Problems that appeared while no serve ran, and alerts left open then: brought in line once at start.
-    await resync(redis, keys, alerter).catch((err: unknown) => options.logger.debug({ err }, 'pre-flight alert resync failed'));
-    let cursor = '0';
-    while (!stopped) {
-      try {
-        const reply = (await redis.xreadgroup('GROUP', GROUP, options.consumer, 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', keys.changes, cursor)) as Array<
-          [string, Array<[string, string[]]>]
-        > | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (cursor === '0' && entries.length === 0) {
-          cursor = '>';
-          continue;
-        }
-        const scopes = new Set<string>();
-        for (const [, fields] of entries) {
-          const i = fields.indexOf('scope');
-          if (i >= 0 && fields[i + 1]) scopes.add(fields[i + 1] ?? '');
-        }
-        for (const scope of scopes) {
-          await alerter.sync(scope).catch((err: unknown) => options.logger.warn({ err, scope }, 'pre-flight alert sync failed'));
-        }
-        if (entries.length > 0) await redis.xack(keys.changes, GROUP, ...entries.map(([id]) => id));
-      } catch (err) {
-        if (stopped) break;
-        options.logger.debug({ err }, 'reading pre-flight changes failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  })();
-  return {
-    ready,
-    async close() {
-      stopped = true;
-      redis.disconnect();
-      await loop;
-    },
-  };
-}
-
-/** Syncs every scope that has problems or an alert record (SCAN, so it never blocks Redis). */
-async function resync(redis: Redis, keys: PreflightKeys, alerter: PreflightAlerter): Promise<void> {
-  const scopes = new Set<string>();
-  for (const [pattern, marker] of [
-    [`${keys.problems('*')}`, keys.problems('')],
-    [`${keys.alert('*')}`, keys.alert('')],
-  ] as const) {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      for (const k of found) scopes.add(k.slice(marker.length));
-    } while (cursor !== '0');
-  }
-  for (const scope of scopes) await alerter.sync(scope);
 }

@@ -8,15 +8,19 @@ import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
-import { consumeAlertChanges, PreflightAlerter, type AlertConsumer, type AlertOutbox } from './alerter.ts';
+import { consumeAlertChanges, type AlertConsumer } from './alert-consumer.ts';
+import { PreflightAlerter, type AlertOutbox } from './alerter.ts';
 import { processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
 import type { PreflightResult } from './types.ts';
 
 export interface PreflightServices {
   store: PreflightStore;
   results(): Promise<PreflightResult[]>;
-  /** Posts and edits pre-flight alerts in `channel` (INCIDENT_CHANNEL) from now on; `consumer` names this replica. */
-  startAlerts(outbox: AlertOutbox, channel: string | undefined, consumer: string): PreflightAlerter;
+  /**
+   * Posts and edits pre-flight alerts in `channel` (INCIDENT_CHANNEL) from now on; `consumer` names this replica.
+   * Redis mode: changes left unacknowledged longer than `reclaim.idleMs` (default 60 s) are taken over, looked for every `reclaim.everyMs` (30 s).
+   */
+  startAlerts(outbox: AlertOutbox, channel: string | undefined, consumer: string, reclaim?: { idleMs?: number; everyMs?: number }): PreflightAlerter;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
   return {
     store,
     results: () => store.latest(),
-    startAlerts(outbox, channel, name) {
+    startAlerts(outbox, channel, name, reclaim) {
       const alerter = new PreflightAlerter({ store, outbox, channel, logger });
       if (store instanceof RedisPreflightStore && url) {
         consumer = consumeAlertChanges({
@@ -40,6 +44,8 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           consumer: name,
           alerter,
           logger,
+          ...(reclaim?.idleMs !== undefined ? { reclaimIdleMs: reclaim.idleMs } : {}),
+          ...(reclaim?.everyMs !== undefined ? { reclaimEveryMs: reclaim.everyMs } : {}),
         });
       } else if (store.kind === 'memory') {
         const memory = processMemoryStore();
