@@ -47,12 +47,69 @@ export const PREFLIGHT_DEFAULTS = {
   probe: 5 * 60_000,
   readiness: 6 * 3_600_000,
   host: 15 * 60_000,
+  credentials: 3_600_000,
   jitter: 60_000,
   proxyCacheTtl: 5 * 60_000,
   history: 96,
   certExpiryDays: 14,
+  credentialExpiryDays: 14,
   diskTrendHours: 24,
 } as const;
+
+export const CREDENTIAL_KINDS = ['github', 'gitlab'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Where a host's token is asked about its expiry: GitHub's REST API base, or GitLab's /api/v4. */
+export function defaultCredentialApi(host: string, kind: CredentialKind): string {
+  if (kind === 'github') return host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
+  return `https://${host}/api/v4`;
+}
+
+/**
+ * One private module host whose token pre-flight asks about: the netrc
+ * machine (or GOPROXY URL host) the token belongs to, the kind of API, and
+ * its base URL. The token is sent there, so it must be https (plain http
+ * only on loopback, for tests and local proxies).
+ */
+const CredentialHostSchema = z
+  .strictObject({
+    /** The host go and git send the token to: the netrc `machine` name (no scheme, no port, no path). */
+    host: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i, 'must be a host name like github.com or gitlab.corp.example (no scheme, port or path)')
+      .transform((h) => h.toLowerCase()),
+    /** github or gitlab; may be left out for github.com and gitlab.com. */
+    kind: z.enum(CREDENTIAL_KINDS).optional(),
+    /** The API base URL (default: https://api.github.com for github.com, https://<host>/api/v3 for GitHub Enterprise, https://<host>/api/v4 for GitLab). */
+    api: z
+      .string()
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return !u.username && !u.password && !u.search && !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname)));
+        } catch {
+          return false;
+        }
+      }, 'must be an https API base URL without credentials, like https://api.github.com or https://gitlab.corp.example/api/v4 (the token is sent to it; plain http only on 127.0.0.1/localhost)')
+      .optional(),
+  })
+  .transform((t, ctx) => {
+    const kind = t.kind ?? (t.host === 'github.com' ? 'github' : t.host === 'gitlab.com' ? 'gitlab' : undefined);
+    if (!kind) {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: `is required for ${t.host}: github or gitlab (which API says when its token expires)` });
+      return z.NEVER;
+    }
+    return { host: t.host, kind, api: (t.api ?? defaultCredentialApi(t.host, kind)).replace(/\/+$/, '') };
+  });
+export type CredentialHost = z.output<typeof CredentialHostSchema>;
+
+/** Checked when preflight.credentialHosts is not set, when this agent has a token for them. */
+export const DEFAULT_CREDENTIAL_HOSTS: readonly CredentialHost[] = [
+  { host: 'github.com', kind: 'github', api: 'https://api.github.com' },
+  { host: 'gitlab.com', kind: 'gitlab', api: 'https://gitlab.com/api/v4' },
+];
 
 export const PreflightConfigSchema = z
   .strictObject({
@@ -64,6 +121,8 @@ export const PreflightConfigSchema = z
     readiness: Interval.default(PREFLIGHT_DEFAULTS.readiness),
     /** Host checks: disk and inodes (with their trend), go, git credentials. */
     host: Interval.default(PREFLIGHT_DEFAULTS.host),
+    /** The tokens this agent's go/git use for private module hosts (netrc, GOPROXY URLs): does the host say they expire soon, or reject them? */
+    credentials: Interval.default(PREFLIGHT_DEFAULTS.credentials),
     /** Each schedule is shifted by a fixed offset in [0, jitter) derived from agent and check, so agents do not hit the proxy together. */
     jitter: Duration('at most 1h', 3_600_000).default(PREFLIGHT_DEFAULTS.jitter),
     /** How long a worker reuses a proxy answer across its repos' module checks; shorter than the modules interval. */
@@ -72,6 +131,14 @@ export const PreflightConfigSchema = z
     history: z.number().int().min(1).max(10_000).default(PREFLIGHT_DEFAULTS.history),
     /** A proxy or checksum DB certificate expiring within this many days is a finding. */
     certExpiryDays: z.number().int().min(0).max(365).default(PREFLIGHT_DEFAULTS.certExpiryDays),
+    /** A token its host says expires within this many days is a finding (alerting). */
+    credentialExpiryDays: z.number().int().min(0).max(365).default(PREFLIGHT_DEFAULTS.credentialExpiryDays),
+    /** The hosts whose tokens the credentials check asks about (default: github.com and gitlab.com, when this agent has a token for them). */
+    credentialHosts: z
+      .array(CredentialHostSchema)
+      .max(50)
+      .refine((list) => new Set(list.map((t) => t.host)).size === list.length, 'names a host twice')
+      .optional(),
     /** A volume whose free space, at its trend over the history, runs out within this many hours is a finding. */
     diskTrendHours: z
       .number()

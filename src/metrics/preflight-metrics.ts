@@ -3,8 +3,10 @@
  * latest result per agent, check and repo (src/preflight): when each check
  * last ran and how it ended, the latency and state of each GOPROXY entry and
  * checksum DB as each agent sees them, certificate days left, module-cache
- * readiness. Labels go through the label guard (at most 100 agents, repos
- * and URLs each; host-level checks have repo="none").
+ * readiness, seconds until each token the agent uses for a private module
+ * host expires (as that host reports it). Labels go through the label guard
+ * (at most 100 agents, repos and URLs each; host-level checks have
+ * repo="none").
  */
 import { Gauge, type Registry } from 'prom-client';
 import { HOST_SCOPE, type PreflightResult } from '../preflight/types.ts';
@@ -24,6 +26,8 @@ export class PreflightGauges {
   readonly #certDays: Gauge<'agent' | 'url'>;
   readonly #readiness: Gauge<'agent' | 'repo'>;
   readonly #diskFree: Gauge<'agent' | 'volume'>;
+  readonly #credentialExpiry: Gauge<'agent' | 'host'>;
+  readonly #credentialValid: Gauge<'agent' | 'host'>;
 
   constructor(registry: Registry, labels: LabelGuard) {
     this.#labels = labels;
@@ -83,14 +87,38 @@ export class PreflightGauges {
       labelNames: ['agent', 'volume'],
       registers,
     });
+    this.#credentialExpiry = new Gauge({
+      name: 'buildfix_preflight_credential_expiry_seconds',
+      help: 'Seconds until the token the agent uses for a private module host expires, as that host reports it (negative: expired; absent: no expiry reported) (scrape)',
+      labelNames: ['agent', 'host'],
+      registers,
+    });
+    this.#credentialValid = new Gauge({
+      name: 'buildfix_preflight_credential_valid',
+      help: "1 when the host accepted the agent's token at the last credentials check, 0 when it rejected it (401); absent when it could not be asked (scrape)",
+      labelNames: ['agent', 'host'],
+      registers,
+    });
   }
 
   #l(label: string, value: string): string {
     return this.#labels.value('preflight', label, value);
   }
 
-  apply(results: readonly PreflightResult[]): void {
-    for (const g of [this.#lastRun, this.#status, this.#duration, this.#alerting, this.#latency, this.#up, this.#certDays, this.#readiness, this.#diskFree])
+  apply(results: readonly PreflightResult[], now = Date.now()): void {
+    for (const g of [
+      this.#lastRun,
+      this.#status,
+      this.#duration,
+      this.#alerting,
+      this.#latency,
+      this.#up,
+      this.#certDays,
+      this.#readiness,
+      this.#diskFree,
+      this.#credentialExpiry,
+      this.#credentialValid,
+    ])
       g.reset();
     for (const r of results) {
       const agent = this.#l('agent', r.agent);
@@ -108,6 +136,13 @@ export class PreflightGauges {
         if (l.certDaysLeft !== undefined) this.#certDays.set({ agent, url }, l.certDaysLeft);
       }
       if (r.readiness) this.#readiness.set({ agent, repo: labels.repo }, r.readiness.percent);
+      for (const c of r.credentials ?? []) {
+        const labels = { agent, host: this.#l('host', c.host) };
+        if (c.state === 'rejected') this.#credentialValid.set(labels, 0);
+        else if (c.state !== 'error') this.#credentialValid.set(labels, 1);
+        const at = Date.parse(c.expiresAt ?? '');
+        if (c.state === 'expires' && Number.isFinite(at)) this.#credentialExpiry.set(labels, Math.round((at - now) / 1000));
+      }
       for (const d of r.disks ?? []) this.#diskFree.set({ agent, volume: this.#l('volume', d.id.replace(/^disk:/, '')) }, d.freeBytes);
     }
   }

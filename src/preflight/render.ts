@@ -10,7 +10,13 @@ import { parseScope, HOST_SCOPE, type AgentProblems, type PreflightResult } from
 function scopeTitle(scope: string): string {
   const s = parseScope(scope);
   if (!s) return scope;
-  const what = { modules: 'module check', probe: 'network probe', readiness: 'module-cache readiness', host: 'host checks' }[s.check];
+  const what = {
+    modules: 'module check',
+    probe: 'network probe',
+    readiness: 'module-cache readiness',
+    host: 'host checks',
+    credentials: 'tokens for private module hosts',
+  }[s.check];
   return s.repo === HOST_SCOPE ? what : `${what} of ${s.repo}`;
 }
 

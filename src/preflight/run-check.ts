@@ -18,10 +18,12 @@ import type { Logger } from '../logger.ts';
 import { agentModcache } from '../modcache/agent-modcache.ts';
 import { checkModcacheReadiness } from '../modcache/readiness.ts';
 import type { ProgressListener } from '../report/model.ts';
+import { discoverCredentials } from './credential-sources.ts';
 import { CachingGoProxyClient, ProxyAnswerCache } from './proxy-cache.ts';
 import type { PreflightStore } from './store.ts';
-import { statusOf, summarizeHost, summarizeModules, summarizeProbe } from './summarize.ts';
-import { HOST_SCOPE, REPO_CHECKS, type DiskSample, type PreflightCheck, type PreflightResult } from './types.ts';
+import { statusOf, summarizeCredentials, summarizeHost, summarizeModules, summarizeProbe } from './summarize.ts';
+import { askTokenExpiry } from './token-expiry.ts';
+import { HOST_SCOPE, REPO_CHECKS, type CredentialState, type DiskSample, type PreflightCheck, type PreflightResult } from './types.ts';
 
 export interface PreflightRunInput {
   check: PreflightCheck;
@@ -146,6 +148,23 @@ async function runBody(input: PreflightRunInput, repo: string): Promise<RunBody>
         diskTrendHours: input.preflight.diskTrendHours,
         minFreeBytes: config.thresholds.minFreeBytes,
       });
+    }
+    case 'credentials': {
+      // go's variables as go sees them (go env -w included): GOPROXY URLs, GOPRIVATE.
+      const goInfo = await readGoEnvironment({ goEnv: config.goEnv, timeoutMs: 15_000, ...sig }).catch(() => undefined);
+      const goEnv = effectiveGoEnv(config.goEnv, goInfo?.env);
+      const discovery = await discoverCredentials({
+        targets: input.preflight.credentialHosts,
+        env: process.env,
+        goEnv,
+        privateHosts: privateHostsFromConfig(config),
+      });
+      const states: CredentialState[] = [];
+      // One request per token, one after the other, no retry: a few hosts at most, and repeated bad credentials lock a client out.
+      for (const cred of discovery.found) {
+        states.push(await askTokenExpiry(cred, { goEnv, sslCertFile: process.env.SSL_CERT_FILE, timeoutMs: config.requestTimeoutMs, signal }));
+      }
+      return summarizeCredentials(discovery, states, { now: Date.now(), days: input.preflight.credentialExpiryDays });
     }
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { CheckResult, DiagnosisReport, Finding } from '../report/model.ts';
 import { maskUrlCredentials } from '../util/redact.ts';
-import type { DiskSample, PreflightFinding, PreflightResult, PreflightStatus, ProxyLatency } from './types.ts';
+import type { CredentialDiscovery } from './credential-sources.ts';
+import type { CredentialState, DiskSample, PreflightFinding, PreflightResult, PreflightStatus, ProxyLatency } from './types.ts';
 
 const MAX_FINDINGS = 20;
 const DAY_MS = 86_400_000;
@@ -201,8 +202,31 @@ export function tokenExpiryFromHeaders(headers: Record<string, string | undefine
   return Number.isFinite(at) ? at : undefined;
 }
 
-/** A credential the host says expires within `days`: an alerting finding. */
-export function credentialExpiryFinding(host: string, expiresAt: number, now: number, days: number): PreflightFinding | undefined {
+/**
+ * GitLab's `expires_at` of a token ("2026-12-09", a date; the token stops
+ * working at 00:00 UTC that day) → epoch ms; a full ISO time is taken as
+ * is; undefined for anything else (including impossible dates).
+ */
+export function gitlabTokenExpiry(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const at = Date.UTC(y, mo - 1, d);
+    const back = new Date(at);
+    return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d ? at : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())) return undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+function whereFrom(source: string | undefined): string {
+  return source ? ` (${source})` : '';
+}
+
+/** A credential the host says expires within `days`: an alerting finding naming the host, its source and the date, never the token. */
+export function credentialExpiryFinding(host: string, expiresAt: number, now: number, days: number, source?: string): PreflightFinding | undefined {
   const left = (expiresAt - now) / DAY_MS;
   if (left > days) return undefined;
   return {
@@ -211,8 +235,84 @@ export function credentialExpiryFinding(host: string, expiresAt: number, now: nu
     severity: 'warning',
     message:
       left <= 0
-        ? `The token this agent uses for ${host} has expired (${new Date(expiresAt).toISOString()}): fetching private modules from ${host} fails.`
-        : `The token this agent uses for ${host} expires in ${left < 1 ? 'less than a day' : `${Math.floor(left)} days`} (${new Date(expiresAt).toISOString()}, as ${host} reports it): renew it before private module fetches fail.`,
+        ? `The token this agent uses for ${host}${whereFrom(source)} has expired (${new Date(expiresAt).toISOString()}): fetching private modules from ${host} fails.`
+        : `The token this agent uses for ${host}${whereFrom(source)} expires in ${left < 1 ? 'less than a day' : `${Math.floor(left)} day${Math.floor(left) === 1 ? '' : 's'}`} (${new Date(expiresAt).toISOString()}, as ${host} reports it): renew it before private module fetches fail.`,
     alert: true,
+  };
+}
+
+/** A token its host answers 401 for: the next private fetch fails (alerting, an error). */
+export function credentialRejectedFinding(host: string, source: string): PreflightFinding {
+  return {
+    key: `credential-rejected:${host}`,
+    category: 'credential-rejected',
+    severity: 'error',
+    message: `The token this agent uses for ${host} is rejected (401): private module fetches from ${host} fail. Replace it in ${source}.`,
+    alert: true,
+  };
+}
+
+function dayOf(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/**
+ * The credentials check: per token asked about, what its host said; findings
+ * for a token expiring within `days` (alerting), rejected (alerting, an
+ * error), or that could not be asked (shown only); and plainly "nothing to
+ * check" when this agent has no token for the hosts.
+ */
+export function summarizeCredentials(
+  discovery: Pick<CredentialDiscovery, 'missing' | 'unchecked' | 'netrc' | 'defaults'>,
+  states: readonly CredentialState[],
+  options: { now: number; days: number },
+): Pick<PreflightResult, 'status' | 'summary' | 'findings' | 'credentials'> {
+  const findings: PreflightFinding[] = [];
+  const parts: string[] = [];
+  for (const c of states) {
+    switch (c.state) {
+      case 'expires': {
+        const at = Date.parse(c.expiresAt ?? '');
+        const f = Number.isFinite(at) ? credentialExpiryFinding(c.host, at, options.now, options.days, c.source) : undefined;
+        if (f) findings.push(f);
+        const left = Math.floor((at - options.now) / DAY_MS);
+        parts.push(`${c.host}: ${left < 0 ? 'expired' : 'expires'} ${dayOf(c.expiresAt ?? '')}${left >= 0 ? ` (in ${left} day${left === 1 ? '' : 's'})` : ''}`);
+        break;
+      }
+      case 'no-expiry':
+        parts.push(`${c.host}: valid, no expiry reported`);
+        break;
+      case 'rejected':
+        findings.push(credentialRejectedFinding(c.host, c.source));
+        parts.push(`${c.host}: rejected (${c.httpStatus ?? 401})`);
+        break;
+      case 'error':
+        findings.push({
+          key: `credential-unknown:${c.host}`,
+          category: 'credential-expiring',
+          severity: 'warning',
+          message: `Could not ask ${c.host} about the token this agent uses (${c.source}): ${c.reason ?? 'no answer'}.`,
+          alert: false,
+        });
+        parts.push(`${c.host}: not asked (${c.reason ?? 'no answer'})`);
+        break;
+    }
+  }
+  const netrc = `${discovery.netrc.label}${discovery.netrc.present ? '' : ' (no such file)'}`;
+  if (states.length === 0) {
+    const hosts = discovery.missing.join(', ') || 'the configured hosts';
+    parts.push(`nothing to check: no token for ${hosts} in ${netrc} or in a GOPROXY URL`);
+  } else if (discovery.missing.length > 0 && !discovery.defaults) {
+    parts.push(`no token for ${discovery.missing.join(', ')} in ${netrc} or in a GOPROXY URL`);
+  }
+  if (discovery.unchecked.length > 0) {
+    parts.push(`not asked (add to preflight.credentialHosts with its kind): ${discovery.unchecked.map((u) => u.host).join(', ')}`);
+  }
+  return {
+    status: statusOf(findings),
+    // Short enough for a status row: host, state and date of each token.
+    summary: parts.join(' · '),
+    findings: findings.slice(0, MAX_FINDINGS),
+    credentials: [...states],
   };
 }

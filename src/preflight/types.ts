@@ -5,7 +5,7 @@
  */
 import type { CheckStatus, FindingCategory, Severity } from '../report/model.ts';
 
-export const PREFLIGHT_CHECKS = ['modules', 'probe', 'readiness', 'host'] as const;
+export const PREFLIGHT_CHECKS = ['modules', 'probe', 'readiness', 'host', 'credentials'] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 
 /** Checks that run once per configured repo; the others once per agent. */
@@ -20,7 +20,7 @@ export const HOST_SCOPE = '-';
 export type PreflightStatus = CheckStatus | 'skipped';
 
 /** Extra finding kinds pre-flight adds to the engine's (they look ahead: the next build, not this one). */
-export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'readiness';
+export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'credential-rejected' | 'readiness';
 
 export interface PreflightFinding {
   /** Stable identity across runs ("version-not-found:example.com/a@v1.2.0"): the alert's dedup key. */
@@ -49,6 +49,31 @@ export interface DiskSample {
   totalBytes: number;
 }
 
+/**
+ * What the credentials check learnt about one token this agent's go/git
+ * would send: the host, where the token came from, and what its host said.
+ * Never the token (nor its login).
+ */
+export interface CredentialState {
+  /** The host the token belongs to (netrc machine, GOPROXY URL host). */
+  host: string;
+  /** Where it came from: "~/.netrc machine github.com", "$NETRC (/etc/buildfix/netrc) machine gitlab.corp", "GOPROXY entry https://proxy.corp/go". */
+  source: string;
+  kind: 'github' | 'gitlab';
+  /** The API asked (no credentials). */
+  api: string;
+  /**
+   * expires: the host reported an expiry (expiresAt); no-expiry: it reported none;
+   * rejected: 401 (the token no longer works); error: it could not be asked (reason).
+   */
+  state: 'expires' | 'no-expiry' | 'rejected' | 'error';
+  /** ISO time the host says the token expires. */
+  expiresAt?: string;
+  /** HTTP status of a rejection or failure. */
+  httpStatus?: number;
+  reason?: string;
+}
+
 export interface PreflightResult {
   v: 1;
   agent: string;
@@ -65,6 +90,8 @@ export interface PreflightResult {
   latency?: ProxyLatency[];
   readiness?: { ready: number; total: number; percent: number; missing: string[] };
   disks?: DiskSample[];
+  /** The credentials check: one entry per token asked about (never the token). */
+  credentials?: CredentialState[];
   /** Proxy requests this run sent (the rest came from the worker's shared answer cache). */
   proxyRequests?: number;
 }

@@ -10,6 +10,16 @@
  *   each job with runner_id, runner_name, runner_group_name (null while queued).
  * - GitLab: GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs → [...], each job with
  *   runner: { id, description, active, is_shared, … } (null before a runner picked it up).
+ * - GitHub: GET /rate_limit → { resources, rate } with x-ratelimit-* headers; with a
+ *   token of `githubTokens` that has an expiry, `github-authentication-token-expiration:
+ *   YYYY-MM-DD HH:MM:SS UTC` (as GitHub sends for PATs with an expiry); an unknown token → 401.
+ *   With `githubRateLimitDisabled` (GitHub Enterprise Server with rate limiting off)
+ *   /rate_limit answers 404 {"message":"Rate limiting is not enabled."}; GET /user
+ *   → { login, id, type } with the same expiration header.
+ * - GitLab: GET /api/v4/personal_access_tokens/self → the token's record
+ *   { id, name, revoked, created_at, scopes, user_id, last_used_at, active, expires_at }
+ *   (expires_at a date or null); an unknown token → 401.
+ * Tokens are never kept in `requests`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,14 +54,41 @@ export interface CiRestFake {
   githubRuns: Map<string, FakeGithubRun[]>;
   gitlabPipelines: Map<number, FakeGitlabPipeline[]>;
   requests: Array<{ path: string; query: string }>;
+  /** Tokens /rate_limit accepts (besides githubToken), with the expiry GitHub would report ("2026-12-09 10:00:00 UTC"; undefined: none). Mutable. */
+  githubTokens: Map<string, { expiration?: string | undefined }>;
+  /** Tokens /personal_access_tokens/self knows (besides gitlabToken), with their expires_at ("2026-12-09" or null). Mutable. */
+  gitlabTokens: Map<string, { expires_at: string | null; revoked?: boolean }>;
+  /** GitHub Enterprise Server with rate limiting off: /rate_limit is 404. Mutable. */
+  githubRateLimitDisabled: boolean;
   close(): Promise<void>;
+}
+
+/** A time `days` from now in GitHub's token-expiration header format ("2026-12-09 10:00:00 UTC"). */
+export function githubExpirationHeader(days: number, now = Date.now()): string {
+  return `${new Date(now + days * 86_400_000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 export async function startCiRestFake(options: { githubToken: string; gitlabToken: string; delayMs?: number }): Promise<CiRestFake> {
   const githubRuns = new Map<string, FakeGithubRun[]>();
   const gitlabPipelines = new Map<number, FakeGitlabPipeline[]>();
   const requests: CiRestFake['requests'] = [];
+  const githubTokens: CiRestFake['githubTokens'] = new Map();
+  const gitlabTokens: CiRestFake['gitlabTokens'] = new Map();
   let base = '';
+  const fake: CiRestFake = {
+    url: '',
+    githubRuns,
+    gitlabPipelines,
+    requests,
+    githubTokens,
+    gitlabTokens,
+    githubRateLimitDisabled: false,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: url.pathname, query: url.search });
@@ -62,6 +99,43 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         res.end(text);
       }, options.delayMs ?? 0);
     };
+    if (url.pathname === '/rate_limit' || url.pathname === '/user') {
+      if (url.pathname === '/rate_limit' && fake.githubRateLimitDisabled) return send(404, { message: 'Rate limiting is not enabled.' });
+      const bearer = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const known = bearer === undefined ? undefined : bearer === options.githubToken ? {} : githubTokens.get(bearer);
+      if (!known) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const core = { limit: 5000, used: 1, remaining: 4999, reset: Math.floor(Date.now() / 1000) + 3600 };
+      const text = JSON.stringify(
+        url.pathname === '/user'
+          ? { login: 'build-bot', id: 42, type: 'User' }
+          : { resources: { core, search: { limit: 30, used: 0, remaining: 30, reset: core.reset } }, rate: core },
+      );
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-resource': 'core',
+        ...(known.expiration ? { 'github-authentication-token-expiration': known.expiration } : {}),
+      });
+      return res.end(text);
+    }
+    if (url.pathname === '/api/v4/personal_access_tokens/self') {
+      const token = req.headers['private-token'];
+      const known = typeof token !== 'string' ? undefined : token === options.gitlabToken ? { expires_at: null } : gitlabTokens.get(token);
+      if (!known || known.revoked) return send(401, { message: '401 Unauthorized' });
+      return send(200, {
+        id: 4,
+        name: 'build agents',
+        revoked: false,
+        created_at: '2026-01-05T10:00:00.000Z',
+        scopes: ['read_api', 'read_repository'],
+        user_id: 24,
+        last_used_at: new Date().toISOString(),
+        active: true,
+        expires_at: known.expires_at,
+      });
+    }
     const gh = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs$/.exec(url.pathname);
     if (gh?.[1]) {
       if (req.headers.authorization !== `Bearer ${options.githubToken}`)
@@ -136,15 +210,6 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
-    githubRuns,
-    gitlabPipelines,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  fake.url = base;
+  return fake;
 }

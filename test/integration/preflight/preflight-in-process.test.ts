@@ -45,7 +45,7 @@ describe('pre-flight in-process (no REDIS_URL)', () => {
       configPath,
       JSON.stringify({
         repos: { svc: { url: repo } },
-        preflight: { modules: '800ms', probe: 'off', readiness: 'off', host: 'off', jitter: 0, proxyCacheTtl: '300ms' },
+        preflight: { modules: '800ms', probe: 'off', readiness: 'off', host: 'off', credentials: 'off', jitter: 0, proxyCacheTtl: '300ms' },
       }),
     );
     const config = loadConfig({

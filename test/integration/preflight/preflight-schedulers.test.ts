@@ -90,7 +90,16 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
     const configPath = await files.writeConfig({
       repos: { one: { url: one }, two: { url: two } },
       agents: { [alpha]: {}, [beta]: {} },
-      preflight: { modules: `${INTERVAL_MS}ms`, probe: 'off', readiness: 'off', host: 'off', jitter: '500ms', proxyCacheTtl: '1s', history: 50 },
+      preflight: {
+        modules: `${INTERVAL_MS}ms`,
+        probe: 'off',
+        readiness: 'off',
+        host: 'off',
+        credentials: 'off',
+        jitter: '500ms',
+        proxyCacheTtl: '1s',
+        history: 50,
+      },
     });
     env = { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, INCIDENT_CHANNEL: CHANNEL, ...goEnv(proxy) };
     slack = await startSlackApiFake();
@@ -241,7 +250,7 @@ describe('scheduled pre-flight: a run slower than its interval', () => {
     const configPath = await files.writeConfig({
       repos: { one: { url: one } },
       agents: { [host]: {} },
-      preflight: { modules: '700ms', probe: 'off', readiness: 'off', host: 'off', jitter: 0, proxyCacheTtl: '200ms' },
+      preflight: { modules: '700ms', probe: 'off', readiness: 'off', host: 'off', credentials: 'off', jitter: 0, proxyCacheTtl: '200ms' },
     });
     worker = spawnWorker(host, { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, ...goEnv(proxy) }, [
       '--concurrency',
@@ -297,7 +306,7 @@ describe('scheduled pre-flight: the probe and a certificate close to expiry', ()
     tls = await startTlsServer();
     const configPath = await files.writeConfig({
       agents: { [host]: {} },
-      preflight: { modules: 'off', probe: '1s', readiness: 'off', host: 'off', jitter: 0, proxyCacheTtl: '200ms', certExpiryDays: 14 },
+      preflight: { modules: 'off', probe: '1s', readiness: 'off', host: 'off', credentials: 'off', jitter: 0, proxyCacheTtl: '200ms', certExpiryDays: 14 },
     });
     worker = spawnWorker(host, {
       REDIS_URL: SHARED_REDIS_URL,

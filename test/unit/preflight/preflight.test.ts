@@ -46,7 +46,7 @@ describe('preflight schedules', () => {
     const s = preflightSchedules('agent-01', p, ['two', 'one']);
     assert.deepEqual(
       s.map((x) => x.id),
-      ['preflight:modules:one', 'preflight:modules:two', 'preflight:probe:-', 'preflight:host:-'],
+      ['preflight:modules:one', 'preflight:modules:two', 'preflight:probe:-', 'preflight:host:-', 'preflight:credentials:-'],
     );
     assert.equal(s[0]?.everyMs, 15 * 60_000);
   });
