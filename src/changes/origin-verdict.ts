@@ -1,6 +1,8 @@
 /**
  * Agent or code: combines what changed since the last green build with a
- * re-check of the green revision's dependency set from this agent now, and
+ * re-check of the green revision's dependency set from this agent now (the
+ * verdict names the machine that checked; checked from another machine than
+ * the failing build's agent, it claims nothing about that agent), and
  * (when a CI system tells) whether the same revision passed on another agent.
  *
  * - the green revision's dependencies fail now too → environment/upstream
@@ -34,6 +36,10 @@ export interface OriginInputs {
   environment?: EnvChange;
   /** Why there is no green revision to compare with, when there is none. */
   noGreenReason?: string;
+  /** The machine whose checks these are (the worker's host); the evidence names it. Absent: "this agent". */
+  ranOn?: string;
+  /** The agent the failing build ran on, when the CI said; when it is not `ranOn`, the re-checks say nothing about it. */
+  failingAgent?: string;
 }
 
 function rootCause(report: DiagnosisReport): Finding | undefined {
@@ -63,13 +69,27 @@ function elsewhereText(g: NonNullable<OriginInputs['greenElsewhere']>): string {
     : `the same job built green on ${g.agent} since (${g.build}${rev})${g.failingAgent ? `, while it failed on ${g.failingAgent}` : ''}`;
 }
 
+/** Checks that ran on another machine than the one the build failed on. */
+function ranElsewhere(inputs: OriginInputs): { ranOn: string; agent: string } | undefined {
+  const { ranOn, failingAgent } = inputs;
+  return ranOn && failingAgent && ranOn.toLowerCase() !== failingAgent.toLowerCase() ? { ranOn, agent: failingAgent } : undefined;
+}
+
 export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   const { failing, sinceGreen, greenRecheck, greenElsewhere, environment } = inputs;
   const cause = rootCause(failing);
+  // Where the live checks ran: named when known, so "still resolves" is never claimed for a machine that did not check.
+  const here = inputs.ranOn ?? 'this agent';
+  const away = ranElsewhere(inputs);
+  const failedOn = greenElsewhere?.failingAgent ?? inputs.failingAgent ?? here;
   const envChanged = environment !== undefined && environment.changes.length > 0;
   const sameRevision = greenElsewhere?.sameRevision === true;
   // The decisive evidence comes first: the environment across time and the other agents.
   const reasons: string[] = [];
+  if (away)
+    reasons.push(
+      `the live checks ran on ${away.ranOn}, not on ${away.agent} where the build failed: what resolves from ${away.ranOn} may not from ${away.agent}`,
+    );
   if (environment) reasons.push(describeEnvChange(environment));
   if (greenElsewhere) reasons.push(elsewhereText(greenElsewhere));
   else if (inputs.greenElsewhereNote) reasons.push(inputs.greenElsewhereNote);
@@ -82,14 +102,17 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   const moreChanges = envChanged && environment.changes.length > 1 ? ` (and ${environment.changes.length - 1} more)` : '';
   const envText = envChanged ? `on ${environment.agent} ${firstChange}${moreChanges}` : '';
   if (!cause) {
-    reasons.push('the diagnosis of the failing revision found no error on this agent now');
-    return verdict('unknown', 'Nothing fails now: the dependencies resolve from this agent (the failure may have been transient).');
+    reasons.push(`the diagnosis of the failing revision found no error on ${here} now`);
+    return verdict(
+      'unknown',
+      `Nothing fails now: the dependencies resolve from ${here}${away ? ` (not checked from ${away.agent})` : ''} (the failure may have been transient).`,
+    );
   }
   reasons.push(`root cause now: ${named(cause)}`);
   if (!sinceGreen) {
     reasons.push(inputs.noGreenReason ?? 'no last green revision known');
     if (greenElsewhere && sameRevision)
-      return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and fails here.`);
+      return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and failed on ${failedOn}.`);
     return verdict('unknown', `Cannot tell agent from code: ${inputs.noGreenReason ?? 'no last green revision to compare with'}.`);
   }
   const green = sinceGreen.green.slice(0, 7);
@@ -106,9 +129,24 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   const greenCause = greenRecheck ? rootCause(greenRecheck) : undefined;
   if (greenRecheck)
     reasons.push(
-      greenCause ? `the green revision ${green} fails now too: ${named(greenCause)}` : `the green revision ${green} still resolves from this agent now`,
+      greenCause
+        ? `the green revision ${green} fails now too${inputs.ranOn ? ` from ${inputs.ranOn}` : ''}: ${named(greenCause)}`
+        : `the green revision ${green} still resolves from ${here} now`,
     );
 
+  // Re-checked from another machine: what it found is that machine's view, never "this agent's".
+  if (away && greenRecheck) {
+    if (greenCause && HOST_CATEGORIES.has(greenCause.category))
+      return verdict(
+        'unknown',
+        `Unknown: the checks ran on ${away.ranOn}, not on ${away.agent}, and ${away.ranOn} has a problem of its own (${greenCause.category}); run the diagnosis on ${away.agent} once its buildfix worker is running.`,
+      );
+    if (greenCause)
+      return verdict(
+        'environment/upstream',
+        `Environment/upstream: the last green revision ${green} fails now from ${away.ranOn} too (${greenCause.category}; checked from ${away.ranOn}, not ${away.agent}); the code did not cause this.`,
+      );
+  }
   if (greenRecheck && greenCause) {
     if (envChanged && greenElsewhere)
       return verdict(
@@ -123,7 +161,7 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
     if (greenElsewhere || HOST_CATEGORIES.has(greenCause.category)) {
       return verdict(
         'agent',
-        `Agent: the last green revision ${green} fails on this agent too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent} (${greenElsewhere.build})` : ''}.`,
+        `Agent: the last green revision ${green} fails on ${here} too (${greenCause.category})${greenElsewhere ? `, and built green on ${greenElsewhere.agent} (${greenElsewhere.build})` : ''}.`,
       );
     }
     return verdict(
@@ -132,7 +170,7 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
     );
   }
   if (greenElsewhere && sameRevision) {
-    return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and fails here.`);
+    return verdict('agent', `Agent: the same revision built green on ${greenElsewhere.agent} (${greenElsewhere.build}) and failed on ${failedOn}.`);
   }
   if (envChanged && depChanges === 0) {
     return verdict('environment/upstream', `Environment/upstream: nothing in the dependency files changed since ${green}, and ${envText}.`);
@@ -143,6 +181,11 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
   const blamed = sinceGreen.blamed;
   if (blamed) {
     reasons.push(`introduced by ${blamed.text}`);
+    if (greenRecheck && away)
+      return verdict(
+        'code',
+        `Probably code: ${blamed.text} (the green revision resolves from ${away.ranOn}; ${away.agent} itself was not re-checked).${blamed.revert ? ` Revert to \`${blamed.revert}\`.` : ''}`,
+      );
     if (greenRecheck) {
       return verdict('code', `Code: ${blamed.text}.${blamed.revert ? ` Revert to \`${blamed.revert}\`.` : ''}`);
     }
@@ -152,14 +195,14 @@ export function decideOrigin(inputs: OriginInputs): OriginVerdict {
     const first = sinceGreen.commits[0];
     return verdict(
       'code',
-      `Code: the dependency files changed since ${green}${first ? ` (latest: ${first.shortSha} by ${first.author}, "${first.subject}")` : ''} and the green revision still resolves.`,
+      `${away ? 'Probably code' : 'Code'}: the dependency files changed since ${green}${first ? ` (latest: ${first.shortSha} by ${first.author}, "${first.subject}")` : ''} and the green revision still resolves${away ? ` from ${away.ranOn} (${away.agent} itself was not re-checked)` : ''}.`,
     );
   }
   if (depChanges === 0 && greenRecheck) {
     return verdict(
       'unknown',
-      `Unknown: the dependency files did not change and the green revision ${green} resolves now; compare this agent with one that builds green (envdiff).`,
+      `Unknown: the dependency files did not change and the green revision ${green} resolves now from ${here}; compare ${failedOn} with an agent that builds green (envdiff).`,
     );
   }
-  return verdict('unknown', 'Unknown: the green revision could not be re-checked from this agent.');
+  return verdict('unknown', `Unknown: the green revision could not be re-checked from ${here}.`);
 }

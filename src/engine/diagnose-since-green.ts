@@ -26,8 +26,8 @@ export interface SinceGreenOptions extends DiagnoseOptions {
   failing?: string;
   /** Re-check the green revision's dependency set from this agent (default true). */
   recheckGreen?: boolean;
-  /** Evidence from outside the checkout: other agents' builds (CI history) and this agent's environment across time. */
-  evidence?: Pick<OriginInputs, 'greenElsewhere' | 'greenElsewhereNote' | 'environment'>;
+  /** Evidence from outside the checkout: other agents' builds (CI history), this agent's environment across time, and which machine checks (named in the verdict). */
+  evidence?: Pick<OriginInputs, 'greenElsewhere' | 'greenElsewhereNote' | 'environment' | 'ranOn' | 'failingAgent'>;
 }
 
 async function gitOut(dir: string, args: string[], signal?: AbortSignal): Promise<string> {

@@ -110,8 +110,15 @@ export function startVerification(previous: FixVerification | undefined, input: 
 }
 
 /** The result of re-check number `index`. */
-export function recordCheck(v: FixVerification, index: number, result: { status: 'pass' | 'fail' | 'error'; text: string; at: string }): FixVerification {
-  const checks = v.checks.map((c, i) => (i === index ? { ...c, status: result.status, text: result.text, finishedAt: result.at } : c));
+/** A re-check's result; `host` is the machine that ran it when that is known (it replaces the planned host). */
+export function recordCheck(
+  v: FixVerification,
+  index: number,
+  result: { status: 'pass' | 'fail' | 'error'; text: string; at: string; host?: string | undefined },
+): FixVerification {
+  const checks = v.checks.map((c, i) =>
+    i === index ? { ...c, ...(result.host ? { host: result.host } : {}), status: result.status, text: result.text, finishedAt: result.at } : c,
+  );
   return decide({ ...v, rev: v.rev + 1, checks }, result.at);
 }
 

@@ -202,13 +202,16 @@ export class FixVerifier {
       const result = outcome ? judgeCheck(command, outcome) : { status: 'error' as const, text: error ?? 'no result' };
       const finished = await this.#write(incident.id, (v) => {
         if (!v || v.run !== run) return undefined;
-        const next = recordCheck(v, i, { ...result, at: this.#stamp() });
+        // Where it ran (the worker's host), which is not the planned host when that agent's worker was not running.
+        const planned = v.checks[i]?.host;
+        const next = recordCheck(v, i, { ...result, at: this.#stamp(), host: outcome?.host });
         const c = next.checks[i];
         const word = result.status === 'pass' ? 'passed' : result.status === 'fail' ? 'still fails' : 'could not run';
+        const moved = planned && c?.host && c.host !== planned ? ` instead of ${planned}` : '';
         return {
           next,
           entries: [
-            entry(`re-check \`${c?.command ?? withoutHost(command)}\`${c?.host ? ` on ${c.host}` : ''} ${word}: ${result.text}`, {
+            entry(`re-check \`${c?.command ?? withoutHost(command)}\`${c?.host ? ` on ${c.host}` : ''}${moved} ${word}: ${result.text}`, {
               run,
               check: i,
               status: result.status,
@@ -398,7 +401,8 @@ export function judgeCheck(command: Command, outcome: JobOutcome): { status: 'pa
 }
 
 /**
- * The checks to run again, on the agent the fix touched (else the one the diagnosis ran on):
+ * The checks to run again, on the agent the fix touched (else the failing build's agent, else the
+ * one the diagnosis ran on; the runner moves them when that agent's worker is not running):
  * the live check the cause's category calls for (probe, hostcheck) and the diagnosis
  * command recorded in the timeline (or the pipeline's repo diagnosis).
  */
@@ -408,8 +412,11 @@ export function recheckCommands(
   timeline: readonly TimelineEntry[],
   config: Pick<Config, 'repos'>,
 ): Command[] {
-  const ranOn = [...timeline].reverse().find((e) => e.kind === 'job-result' && typeof e.data?.host === 'string' && e.data.job === 'diagnose')?.data?.host;
-  const agent = trigger.agent ?? (typeof ranOn === 'string' ? ranOn : undefined);
+  const diagnoses = [...timeline].reverse().filter((e) => e.kind === 'job-result' && e.data?.job === 'diagnose');
+  // The agent the failing build ran on (a CI alert's diagnosis records it), else the host the diagnosis ran on.
+  const failedOn = diagnoses.find((e) => typeof e.data?.agent === 'string')?.data?.agent;
+  const ranOn = diagnoses.find((e) => typeof e.data?.host === 'string')?.data?.host;
+  const agent = trigger.agent ?? (typeof failedOn === 'string' ? failedOn : typeof ranOn === 'string' ? ranOn : undefined);
   const typed = [...timeline]
     .reverse()
     .filter((e) => e.kind === 'command')

@@ -288,7 +288,12 @@ export class IncidentService {
     if (!run) return;
     this.#runs.delete(command);
     await run.queue;
-    const result: NewTimelineEntry = { by: requester.userId, kind: 'job-result', text: describeJobOutcome(command, outcome), data: outcomeData(outcome) };
+    const result: NewTimelineEntry = {
+      by: requester.userId,
+      kind: 'job-result',
+      text: describeJobOutcome(command, outcome),
+      data: outcomeData(command, outcome),
+    };
     if (run.incidentId !== undefined) {
       await this.store.appendTimeline(run.incidentId, result);
       const root = problemOf(command, outcome);
@@ -392,13 +397,24 @@ function rootCauseOf(f: Finding): RootCause {
   return { category: f.category, text: `${subject ? `${subject}: ` : ''}${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` };
 }
 
-function outcomeData(outcome: JobOutcome): Record<string, unknown> {
-  return { jobId: outcome.jobId, job: outcome.name, ok: outcome.ok, durationMs: outcome.durationMs, ...(outcome.host ? { host: outcome.host } : {}) };
+/** What a job-result entry keeps: the job, where it ran, and (a CI alert's diagnosis) the agent the failing build ran on. */
+function outcomeData(command: Command, outcome: JobOutcome): Record<string, unknown> {
+  return {
+    jobId: outcome.jobId,
+    job: outcome.name,
+    ok: outcome.ok,
+    durationMs: outcome.durationMs,
+    ...(outcome.host ? { host: outcome.host } : {}),
+    ...(command.kind === 'diagnose' && command.agent ? { agent: command.agent } : {}),
+  };
 }
 
 /** One line for the timeline: what ran, where, and what it found. */
 export function describeJobOutcome(command: Command, outcome: JobOutcome): string {
-  const what = formatCommand(command);
+  // "on <host>" says where it ran: the command's own --host is not repeated.
+  const what = formatCommand(
+    outcome.host && 'host' in command && command.kind !== 'hostcheck' && command.kind !== 'probe' ? { ...command, host: undefined } : command,
+  );
   const where = outcome.host ? ` on ${outcome.host}` : '';
   const took = ` (${formatMs(outcome.durationMs)})`;
   if (!outcome.ok) return `${what} failed${where}: ${outcome.error.message}${took}`;

@@ -24,6 +24,8 @@ import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
 import { agentOfFailingBuild, greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
+import { agentFromLog } from '../incidents/cause-key.ts';
+import { describePlacement, onTheAgent, placeOnAgent, type AgentPlacement } from '../jobs/agent-placement.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
 import { greenPipelines, pipelinesGreen } from '../incidents/blast-radius.ts';
@@ -335,9 +337,23 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
     // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.
     const deep = checks.some((c) => c.kind === 'diagnose' && c.deep) || CHECKSUM_ERROR_IN_LOG.test(log.text ?? '');
-    const command = await this.#withLastGreen(this.#diagnoseCommand(incident, deep), event, surface);
+    const compared = await this.#withLastGreen(this.#diagnoseCommand(incident, deep), event, surface);
+    // Every live check runs on the agent the build failed on when its worker is live; where not, the thread says where they ran.
+    const agent = compared?.agent ?? agentOfFailingBuild(agentFromLog(log.text), this.#config).agent;
+    const placement = await placeOnAgent(agent, { dispatcher: front.router.dispatcher, config: this.#config });
+    const host = placement.kind === 'agent' || placement.kind === 'elsewhere' ? placement.host : undefined;
+    const command = compared && { ...compared, ...(agent ? { agent } : {}), ...(host ? { host } : {}) };
     // Without a repo mapped to the pipeline there is no diagnosis job to run.
     if (!command) checks = checks.filter((c) => c.kind !== 'diagnose');
+    const where =
+      command || checks.length > 0
+        ? describePlacement(
+            placement,
+            command ? 'this diagnosis' : 'the live checks',
+            command ? 'its live checks (the re-check of the last green revision too)' : 'what they see',
+          )
+        : undefined;
+    if (where) await surface.post({ kind: 'text', tone: placement.kind === 'elsewhere' || !onTheAgent(placement) ? 'warning' : 'info', text: where });
     if (checks.length > 0) {
       await surface.post({
         kind: 'text',
@@ -346,7 +362,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       });
       for (const check of checks) {
         if (check.kind === 'diagnose') continue;
-        await this.#runLiveCheck(check, surface, front);
+        await this.#runLiveCheck(check, surface, front, placement);
       }
     }
     if (command) await front.router.dispatch(command, { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' }, surface, { confirmed: true });
@@ -358,16 +374,37 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       });
   }
 
-  /** One category check: jobs through the router (probe), direct HTTP checks here (checksum DB, vanity host). */
-  async #runLiveCheck(check: LiveCheck, surface: ChatSurface, front: SlackFront): Promise<void> {
+  /** One category check: jobs through the router (probe, hostcheck) where the diagnosis runs, direct HTTP checks here (checksum DB, vanity host). */
+  async #runLiveCheck(check: LiveCheck, surface: ChatSurface, front: SlackFront, placement: AgentPlacement): Promise<void> {
     const by = { userId: ACTOR_BUILDFIX, label: 'buildfix (automatic)' };
+    const host = placement.kind === 'agent' || placement.kind === 'elsewhere' ? placement.host : undefined;
     try {
       switch (check.kind) {
         case 'probe':
-          await front.router.dispatch({ kind: 'probe' }, by, surface, { confirmed: true });
+          await front.router.dispatch({ kind: 'probe', ...(host ? { host } : {}) }, by, surface, { confirmed: true });
           return;
         case 'hostcheck':
-          await surface.post({ kind: 'text', tone: 'info', text: 'The failing agent is not named by the CI event: run `@buildfix hostcheck <agent>` on it.' });
+          // A host check examines the machine it runs on: only the failing agent's own worker can run it.
+          if ((placement.kind === 'agent' || placement.kind === 'local') && onTheAgent(placement))
+            await front.router.dispatch({ kind: 'hostcheck', host: placement.host }, by, surface, { confirmed: true });
+          else if (placement.kind === 'elsewhere')
+            await surface.post({
+              kind: 'text',
+              tone: 'info',
+              text: `The host check examines ${placement.agent} itself and needs its buildfix worker: start \`buildfix worker --host ${placement.agent}\` there, then \`@buildfix hostcheck ${placement.agent}\`.`,
+            });
+          else if (placement.kind === 'local' && placement.agent)
+            await surface.post({
+              kind: 'text',
+              tone: 'info',
+              text: `The host check examines ${placement.agent} itself: jobs run in the serve process on ${placement.host} (REDIS_URL is not set), so it cannot run on ${placement.agent} from here.`,
+            });
+          else
+            await surface.post({
+              kind: 'text',
+              tone: 'info',
+              text: 'The failing agent is not named by the CI event: run `@buildfix hostcheck <agent>` on it.',
+            });
           return;
         case 'sumdb-lookup':
         case 'vanity-host': {

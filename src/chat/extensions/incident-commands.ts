@@ -10,8 +10,11 @@
  * incident's thread, and on `incident note fixed …` (also what the alert's
  * Fixed button types). Its re-checks run through the router as jobs.
  */
+import { BuildfixError } from '../../errors.ts';
+import { describePlacement, onTheAgent, placeOnAgent } from '../../jobs/agent-placement.ts';
 import type { ChatSurface, Requester } from '../chat-surface.ts';
 import type { CommandRouter } from '../command-router.ts';
+import type { Command } from '../parse-command.ts';
 import { FixVerifier, followedBuild, isFixedNote, surfaceOutput, type RunCheck } from '../../incidents/fix-verification.ts';
 import { IncidentService, type IncidentAnnouncer } from '../../incidents/incident-service.ts';
 import type { IncidentStore } from '../../incidents/incident-store.ts';
@@ -33,9 +36,31 @@ function isAnnouncer(value: unknown): value is IncidentAnnouncer {
   return typeof value === 'object' && value !== null && typeof (value as IncidentAnnouncer).archive === 'function';
 }
 
+/**
+ * A re-check runs on the agent it names when that agent's buildfix worker is live. When not, a
+ * diagnosis or probe runs on another worker (the thread says whose view it is); a host check, which
+ * examines the machine it runs on, cannot run at all.
+ */
+async function placeRecheck(command: Command, router: CommandRouter, surface: ChatSurface): Promise<Command> {
+  const host = command.kind === 'diagnose' || command.kind === 'modules' || command.kind === 'probe' || command.kind === 'hostcheck' ? command.host : undefined;
+  if (host === undefined) return command;
+  const placement = await placeOnAgent(host, { dispatcher: router.dispatcher, config: router.config });
+  if (onTheAgent(placement)) return command;
+  const note = describePlacement(placement, 'the re-check', 'its results');
+  if (command.kind === 'hostcheck') throw new BuildfixError('BF_TARGET', `hostcheck ${host} examines ${host} itself: ${note ?? 'it cannot run here'}`);
+  if (note) await surface.post({ kind: 'text', tone: 'warning', text: note });
+  if (command.kind !== 'diagnose' && command.kind !== 'modules' && command.kind !== 'probe') return command;
+  const other = placement.kind === 'elsewhere' ? placement.host : undefined;
+  const { host: _planned, ...rest } = command;
+  return (other ? { ...rest, host: other } : rest) as Command;
+}
+
 function checkRunner(router: CommandRouter, surface: ChatSurface): RunCheck {
   // Never the result of an identical job that ran moments ago: the fix came in between.
-  return (command) => router.runJob(command, { ...router.planJob(command), dedup: false }, VERIFYING, surface);
+  return async (planned) => {
+    const command = await placeRecheck(planned, router, surface);
+    return router.runJob(command, { ...router.planJob(command), dedup: false }, VERIFYING, surface);
+  };
 }
 
 export function incidentPlugin(deps: RouterDeps): RouterPlugin {

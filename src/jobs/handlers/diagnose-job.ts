@@ -103,7 +103,10 @@ export async function runDiagnoseJob(payload: DiagnosePayload, ctx: JobContext):
   // The environment compared is the failing build's agent's: named by the alert, or this host when a person chose it (--since-green / --host).
   const compareEnv = payload.agent !== undefined || payload.greenAt === undefined;
   const environment = green?.at && compareEnv ? await environmentSince(ctx, agent, green.at) : undefined;
+  // The checks below run on this host: the verdict names it, and the agent the build failed on when the alert said.
   const evidence = {
+    ranOn: ctx.host,
+    ...(payload.agent !== undefined ? { failingAgent: payload.agent } : {}),
     ...(elsewhere?.found ? { greenElsewhere: elsewhere.found } : elsewhere?.note ? { greenElsewhereNote: elsewhere.note } : {}),
     ...(environment ? { environment } : {}),
   };

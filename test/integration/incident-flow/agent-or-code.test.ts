@@ -102,7 +102,7 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
     assert.match(text, /Jenkins build #4811 of payments\/main/);
     assert.match(text, new RegExp(`\`${green.slice(0, 7)}\``));
     assert.match(text, /revert: `require example\.com\/ledger v1\.9\.8`/);
-    assert.match(text, /the green revision [0-9a-f]{7} still resolves from this agent now/);
+    assert.match(text, /the green revision [0-9a-f]{7} still resolves from agent-03 now/);
     // The other agents, from the job's builds (builtOn): none built it green since.
     assert.match(text, /no green build of payments\/main on another agent than agent-03 since Jenkins build #4811 of payments\/main/);
   });

@@ -143,7 +143,8 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
       return t.some((e) => e.kind === 'job-result' && /^diagnose payments on agent-03: root cause version-not-found/.test(e.text)) ? t : undefined;
     });
     const command = timeline.find((e) => e.kind === 'command');
-    assert.equal(command?.text, 'diagnose payments');
+    // Addressed to the failing build's agent (its worker is live), as recorded.
+    assert.equal(command?.text, 'diagnose payments --host agent-03');
     assert.equal(command?.by, 'buildfix');
     const progress = timeline.filter((e) => e.kind === 'job-progress');
     assert.ok(progress.length >= 2, `job milestones recorded: ${progress.map((e) => e.text).join(' | ')}`);

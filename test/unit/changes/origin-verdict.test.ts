@@ -74,4 +74,42 @@ describe('decideOrigin', () => {
     assert.equal(decideOrigin({ failing: report([]), sinceGreen: since([]) }).verdict, 'unknown');
     assert.equal(decideOrigin({ failing: report([missing]), sinceGreen: since([]), greenRecheck: report([]) }).verdict, 'unknown');
   });
+  it('names the machine that checked; checked from another machine than the failing agent, it claims nothing for that agent', () => {
+    const inputs = {
+      failing: report([missing]),
+      sinceGreen: since([{ path: 'go.mod', status: 'M' as const, kind: 'go' as const }], goModChange),
+      greenRecheck: report([]),
+    };
+    const same = decideOrigin({ ...inputs, ranOn: 'agent-03', failingAgent: 'agent-03' });
+    assert.equal(same.verdict, 'code');
+    assert.match(same.summary, /^Code: /);
+    assert.ok(same.reasons.includes(`the green revision ${'a'.repeat(7)} still resolves from agent-03 now`), same.reasons.join('\n'));
+
+    const away = decideOrigin({ ...inputs, ranOn: 'agent-01', failingAgent: 'agent-03' });
+    assert.equal(away.verdict, 'code');
+    assert.match(away.summary, /^Probably code: .*\(the green revision resolves from agent-01; agent-03 itself was not re-checked\)/);
+    assert.equal(away.reasons[0], 'the live checks ran on agent-01, not on agent-03 where the build failed: what resolves from agent-01 may not from agent-03');
+    assert.ok(!away.reasons.some((r) => /this agent|resolves from agent-03/.test(r)), away.reasons.join('\n'));
+
+    // A host problem of the machine that checked says nothing about the failing agent.
+    const hostElsewhere = decideOrigin({
+      failing: report([disk]),
+      sinceGreen: since([]),
+      greenRecheck: report([disk]),
+      ranOn: 'agent-01',
+      failingAgent: 'agent-03',
+    });
+    assert.equal(hostElsewhere.verdict, 'unknown');
+    assert.match(hostElsewhere.summary, /agent-01 has a problem of its own \(disk-full\)/);
+    // A module gone from the proxy fails from any machine: still environment/upstream, said as checked from agent-01.
+    const upstream = decideOrigin({
+      failing: report([missing]),
+      sinceGreen: since([]),
+      greenRecheck: report([missing]),
+      ranOn: 'agent-01',
+      failingAgent: 'agent-03',
+    });
+    assert.equal(upstream.verdict, 'environment/upstream');
+    assert.match(upstream.summary, /fails now from agent-01 too .*checked from agent-01, not agent-03/);
+  });
 });
