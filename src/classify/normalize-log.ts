@@ -2,7 +2,7 @@
  * Turns one raw CI log line into the text a person would read in the web UI:
  * no ANSI colours, no CI timestamps, no carriage-return progress frames and no
  * runner markers (GitHub `##[error]`, GitLab `section_start:…`, Jenkins hidden
- * console notes, Buildkite timestamps, Docker BuildKit step prefixes). Works per line so the classifier can
+ * console notes, Buildkite timestamps, Docker BuildKit step prefixes and error-summary times). Works per line so the classifier can
  * keep the original line numbers.
  */
 
@@ -16,9 +16,11 @@ const BUILDKITE_TS = /\x1b_bk;t=\d+\x07/g;
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 // ISO timestamps added by GitHub Actions / Azure (2024-05-02T10:11:12.1234567Z),
 // GitLab (… plus "00O " / "01E+" stream tags) and the Jenkins timestamper plugin ([…] or HH:MM:SS).
-// Docker BuildKit plain progress ("#9 33.83 go: …") and openSUSE OBS build logs ("[   47s] go: …"):
-// the step and elapsed time before the tool's own text (its indentation is kept).
-const STEP_PREFIX = /^(?:#\d+ \d+(?:\.\d+)? |\[\s*\d+s\] )/;
+// Docker BuildKit plain progress ("#9 33.83 go: …"), the elapsed time BuildKit puts before each
+// line of a failed step in its error summary ("0.162 go: …", "14.66 \tfatal: …", between
+// " > [builder 4/5] RUN …:" and "------") and openSUSE OBS build logs ("[   47s] go: …"): the step
+// and elapsed time before the tool's own text (its indentation is kept).
+const STEP_PREFIX = /^(?:#\d+ \d+(?:\.\d+)? |\[\s*\d+s\] |\d{1,4}\.\d{1,3} )/;
 const TIMESTAMP =
   /^(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]? ?(?:\d{2}[OE]\+? ?)?|\[\d{2}:\d{2}:\d{2}(?:\.\d+)?\] ?|\d{2}:\d{2}:\d{2}(?:\.\d+)? )/;
 // GitHub Actions log commands as they appear in downloaded logs, and raw workflow commands.

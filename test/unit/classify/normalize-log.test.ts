@@ -70,6 +70,22 @@ describe('normalizeLine', () => {
     assert.equal(normalizeLine('#9 [builder 4/6] RUN go mod download'), '#9 [builder 4/6] RUN go mod download');
   });
 
+  it('strips the elapsed time BuildKit prints before each line of a failed step in its error summary', () => {
+    assert.equal(
+      normalizeLine('0.162 go: go.mod requires go >= 1.23.0 (running go 1.21.10; GOTOOLCHAIN=local)'),
+      'go: go.mod requires go >= 1.23.0 (running go 1.21.10; GOTOOLCHAIN=local)',
+    );
+    assert.equal(normalizeLine('14.66 \tfatal: early EOF'), '\tfatal: early EOF');
+    assert.equal(
+      normalizeLine('206.4 info There appears to be trouble with your network connection. Retrying...'),
+      'info There appears to be trouble with your network connection. Retrying...',
+    );
+    assert.equal(normalizeLine('2024-05-02T10:11:12.1234567Z 59.95 npm ERR! code ETIMEDOUT'), 'npm ERR! code ETIMEDOUT');
+    // Versions and sizes at the start of a line are not times.
+    assert.equal(normalizeLine('1.2.3 is the latest'), '1.2.3 is the latest');
+    assert.equal(normalizeLine(' > [builder 4/6] RUN go mod download:'), ' > [builder 4/6] RUN go mod download:');
+  });
+
   it('leaves ordinary text alone', () => {
     const line = 'go: github.com/Foo/bar@v1.0.0: parsing go.mod: module declares its path as: github.com/foo/bar';
     assert.equal(normalizeLine(line), line);

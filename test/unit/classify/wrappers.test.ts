@@ -12,7 +12,7 @@ import { classifyLog, type Classification } from '../../../src/classify/classify
 
 /** Lines a wrapper adds around the tool's output; none of them is ever the evidence. */
 const WRAPPER_TEXT =
-  /^\s*(?:\[?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|##\[|::(?:error|warning|group)|\[Pipeline\]|section_(?:start|end):|#\d+ \d+(?:\.\d+)? |Step \d+\/\d+ :|ERROR: Job failed|ERROR: script returned exit code|Finished: FAILURE|Running with gitlab-runner|Executing "step_script")/;
+  /^\s*(?:\[?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|##\[|::(?:error|warning|group)|\[Pipeline\]|section_(?:start|end):|#\d+ \d+(?:\.\d+)? |\d{1,4}\.\d{1,3} |Step \d+\/\d+ :|ERROR: Job failed|ERROR: script returned exit code|Finished: FAILURE|Running with gitlab-runner|Executing "step_script")/;
 
 function assertQuotesOwnLines(result: Classification, log: string, where: string): void {
   const lines = log.split('\n');
@@ -155,6 +155,50 @@ describe('GitLab job log', () => {
     assert.equal(r.category, 'version-not-found');
     assert.deepEqual(r.evidenceLines, [10, 11]);
     assertQuotesOwnLines(r, stamped, 'gitlab timestamps');
+  });
+});
+
+describe('Docker BuildKit error summary', () => {
+  // BuildKit repeats a failed step's output between " > [stage n/m] RUN …:" and "------", each line
+  // after the seconds it took; go's server response block keeps its tabs after that time.
+  it('reads a server response block through the times and quotes its cause line', () => {
+    const log = [
+      ' => ERROR [builder 4/6] RUN go mod download                                         12.3s',
+      '------',
+      ' > [builder 4/6] RUN go mod download:',
+      '11.92 go: github.com/example/lib@v1.4.2: verifying go.mod: github.com/example/lib@v1.4.2/go.mod: reading https://sum.golang.org/lookup/github.com/example/lib@v1.4.2: 404 Not Found',
+      '11.92 \tserver response:',
+      '11.92 \tnot found: github.com/example/lib@v1.4.2: invalid version: git ls-remote -q origin in /tmp/gopath/pkg/mod/cache/vcs/abc: exit status 128:',
+      "11.92 \t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      '------',
+      'Dockerfile:9',
+      'ERROR: failed to solve: process "/bin/sh -c go mod download" did not complete successfully: exit code: 1',
+    ].join('\n');
+    const r = classifyLog(log);
+    assert.equal(r.category, 'private-module-auth');
+    assert.deepEqual(r.evidenceLines, [4, 6, 7]);
+    assert.match(r.evidence[0] ?? '', /^go: github\.com\/example\/lib@v1\.4\.2: verifying go\.mod/);
+    assert.match(r.evidence[2] ?? '', /^fatal: could not read Username/);
+    assertQuotesOwnLines(r, log, 'buildkit go');
+  });
+
+  it("quotes npm's own lines, without the times", () => {
+    const log = [
+      ' > [web 4/6] RUN npm ci:',
+      '3.104 npm WARN deprecated request@2.88.2: request has been deprecated, see https://github.com/request/request/issues/3142',
+      '59.95 npm ERR! code ETIMEDOUT',
+      '59.96 npm ERR! errno ETIMEDOUT',
+      '59.96 npm ERR! network request to https://registry.npmjs.org/left-pad failed, reason: connect ETIMEDOUT 104.16.16.35:443',
+      '------',
+    ].join('\n');
+    const r = classifyLog(log);
+    assert.equal(r.category, 'proxy-unreachable');
+    assert.equal(r.ecosystem, 'npm');
+    assert.ok(
+      r.evidence.every((ev) => ev.startsWith('npm ERR!')),
+      JSON.stringify(r.evidence),
+    );
+    assertQuotesOwnLines(r, log, 'buildkit npm');
   });
 });
 
