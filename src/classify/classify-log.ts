@@ -101,6 +101,8 @@ const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
+/** The public npm registry or its yarn alias. */
+const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
 
 class Scanner {
   readonly hitsByRule = new Map<string, Hit[]>();
@@ -117,6 +119,8 @@ class Scanner {
   sumdbComparison = false;
   /** npm: the registry started answering and then aborted the body (`Invalid response body while trying to fetch`). */
   npmAbortedBody = false;
+  /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
+  npmFetchFailed = false;
 
   goSignals = 0;
   npmSignals = 0;
@@ -226,6 +230,7 @@ class Scanner {
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
     if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
+    if (/\b(?:ERR!|error) fetch failed\b/.test(text)) this.npmFetchFailed = true;
   }
 
   private addHit(hit: Hit): void {
@@ -262,6 +267,12 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   const id = hit.rule.id;
   const isPrivate = hit.module !== undefined && looksPrivateModule(hit.module, scan.goprivate);
   const privateEvidence = isPrivate || scan.goprivateShownEmpty || facts.hasGitAuthHit;
+  if (hit.warning && scan.npmFetchFailed && /retry will retry, error on last attempt/i.test(hit.text)) {
+    // Old npm prints the error of each failed attempt only as a retry warning; once the fetch failed
+    // for good (`npm ERR! fetch failed <url>`), that warning is the error.
+    hit.warning = false;
+  }
+  if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
     // on the path (a company proxy or firewall policy, a package firewall), not from a missing token.
@@ -411,6 +422,11 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.category = 'corporate-proxy';
     hit.rank = 2;
     hit.confidence = 0.75;
+  } else if ((id === 'net-specific' || id === 'net-generic') && (hit.ecosystem === 'npm' || NPM_REGISTRY.test(hit.text))) {
+    // npm/yarn/pnpm cannot reach the registry and the log shows no proxy: a route problem, or a
+    // company proxy/firewall the log does not show (npm says so itself). Not sure enough to hide that.
+    hit.confidence = Math.min(hit.confidence, 0.55);
+    hit.alternative = 'corporate-proxy';
   }
   return true;
 }

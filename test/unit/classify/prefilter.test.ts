@@ -110,6 +110,9 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'vanity-no-meta': ['go: x.org/y/z@v1.0.0: no go-import meta tags (meta tag x.org/w did not match import path x.org/y/z)'],
   'vanity-retired-host': ["fatal: unable to access 'https://git.apache.org/thrift.git/': The requested URL returned error: 502"],
+  'vanity-refused': [
+    'package mvdan.cc/xurls: unrecognized import path "mvdan.cc/xurls" (https fetch: Get https://mvdan.cc/xurls?go-get=1: dial tcp 178.62.67.243:443: getsockopt: connection refused)',
+  ],
   'vanity-net': ['package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)'],
   'vanity-unrecognized': ['go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
   'npm-offline': [
@@ -213,12 +216,16 @@ const SAMPLES: Record<string, string[]> = {
     "npm error 404  '@acme/ledger@^2.0.0' is not in this registry.",
     ' ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/x: Not Found - 404',
   ],
+  'proxy-stream-reset': [
+    'go: k8s.io/apimachinery@v0.30.3: read "https://goproxy.cn/k8s.io/apimachinery/@v/v0.30.3.zip": stream error: stream ID 1407; INTERNAL_ERROR; received from peer',
+  ],
   'net-generic': [
     'Get "https://proxy.golang.org/x/@v/list": read tcp 10.0.0.1:1234->1.2.3.4:443: read: connection reset by peer',
     'go: x.org/y@v1.0.0: unexpected EOF',
     'Get "https://proxy.golang.org/x/@v/list": EOF',
     'npm ERR! code ECONNRESET',
     'fatal: early EOF',
+    'info There appears to be trouble with your network connection. Retrying...',
   ],
   'response-auth': [
     "\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
