@@ -20,6 +20,8 @@ export interface FoundCredential {
   /** "~/.netrc machine github.com", "$NETRC (/etc/netrc) machine gitlab.corp", "GOPROXY entry https://gitlab.corp/api/v4/projects/7/packages/go". */
   source: string;
   token: Secret;
+  /** The login sent with it (kept in memory only: it tells a GitLab deploy token apart). */
+  login?: string | undefined;
 }
 
 export interface CredentialDiscovery {
@@ -66,14 +68,14 @@ export function netrcEntryFor(lines: readonly NetrcLine[], host: string): NetrcL
 }
 
 /** https GOPROXY entries with credentials in the URL, by host: the token (the password, else the user) and the entry without them. */
-export function goproxyCredentials(goproxy: string | undefined): Array<{ host: string; shown: string; token: string }> {
+export function goproxyCredentials(goproxy: string | undefined): Array<{ host: string; shown: string; token: string; login?: string }> {
   let entries;
   try {
     entries = parseGoproxy(goproxy);
   } catch {
     return [];
   }
-  const out: Array<{ host: string; shown: string; token: string }> = [];
+  const out: Array<{ host: string; shown: string; token: string; login?: string }> = [];
   for (const e of entries) {
     if (e.kind !== 'url') continue;
     let u: URL;
@@ -84,7 +86,9 @@ export function goproxyCredentials(goproxy: string | undefined): Array<{ host: s
     }
     if (!u.username && !u.password) continue;
     const token = decodeURIComponent(u.password || u.username);
-    if (token) out.push({ host: u.hostname.toLowerCase(), shown: `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`, token });
+    if (!token) continue;
+    const shown = `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+    out.push({ host: u.hostname.toLowerCase(), shown, token, ...(u.password && u.username ? { login: decodeURIComponent(u.username) } : {}) });
   }
   return out;
 }
@@ -118,12 +122,12 @@ export async function discoverCredentials(options: DiscoverOptions): Promise<Cre
   for (const target of targets) {
     const entry = lines ? netrcEntryFor(lines, target.host) : undefined;
     if (entry) {
-      found.push({ target, source: `${where.label} machine ${target.host}`, token: new Secret(entry.password) });
+      found.push({ target, source: `${where.label} machine ${target.host}`, token: new Secret(entry.password), login: entry.login });
       continue;
     }
     const viaProxy = proxied.find((p) => p.host === target.host);
     if (viaProxy) {
-      found.push({ target, source: `GOPROXY entry ${viaProxy.shown}`, token: new Secret(viaProxy.token) });
+      found.push({ target, source: `GOPROXY entry ${viaProxy.shown}`, token: new Secret(viaProxy.token), login: viaProxy.login });
       continue;
     }
     missing.push(target.host);

@@ -77,8 +77,22 @@ async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** GitLab's default deploy-token user names: the REST API answers 401 to every deploy token, whatever its state. */
+const GITLAB_DEPLOY_TOKEN_LOGIN = /^gitlab\+deploy-token-\d+$/;
+
 /** Asks the host of one credential; the state to record (no token in it). */
 export async function askTokenExpiry(cred: FoundCredential, options: AskOptions): Promise<CredentialState> {
+  if (cred.target.kind === 'gitlab' && cred.login && GITLAB_DEPLOY_TOKEN_LOGIN.test(cred.login)) {
+    // Not asked: a 401 would say nothing about it, and alerting on it would be a false alarm.
+    return {
+      host: cred.target.host,
+      source: cred.source,
+      kind: 'gitlab',
+      api: cred.target.api,
+      state: 'error',
+      reason: `a GitLab deploy token, which ${cred.target.host}'s API cannot report on: see its expiry under the project's Settings → Repository → Deploy tokens`,
+    };
+  }
   const first = await askOnce(cred, options, cred.target.kind === 'github' ? 'rate_limit' : 'personal_access_tokens/self');
   if (cred.target.kind === 'github' && first.httpStatus === 404 && new URL(cred.target.api).hostname !== 'api.github.com') {
     return askOnce(cred, options, 'user');

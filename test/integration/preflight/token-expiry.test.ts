@@ -83,6 +83,14 @@ describe('asking a host when its token expires', () => {
     }
   });
 
+  it('a GitLab deploy token is not asked about (its API answers 401 to every deploy token): shown, never alerted as rejected', async () => {
+    const before = fake.requests.length;
+    const s = await askTokenExpiry({ ...credential('gitlab.corp.test', 'gitlab', `${fake.url}/api/v4`), login: 'gitlab+deploy-token-12' }, opts);
+    assert.equal(s.state, 'error');
+    assert.match(s.reason ?? '', /a GitLab deploy token, which gitlab\.corp\.test's API cannot report on/);
+    assert.equal(fake.requests.length, before, 'no request');
+  });
+
   it('a redirect is not followed: the token reaches no other host', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const elsewhere = await listen((req, res) => {

@@ -151,6 +151,9 @@ describe('finding the tokens this agent uses', () => {
       ],
     );
     assert.deepEqual(goproxyCredentials('https://TOKENONLY@proxy.test/'), [{ host: 'proxy.test', shown: 'https://proxy.test', token: 'TOKENONLY' }]);
+    assert.deepEqual(goproxyCredentials('https://gitlab+deploy-token-5:gldt-x@gitlab.corp.test/go'), [
+      { host: 'gitlab.corp.test', shown: 'https://gitlab.corp.test/go', token: 'gldt-x', login: 'gitlab+deploy-token-5' },
+    ]);
     assert.deepEqual(goproxyCredentials('off'), []);
   });
 
