@@ -68,6 +68,8 @@ export class BuildfixMetrics {
   readonly #jenkinsErrors: Counter<'operation' | 'kind'>;
   readonly #sourceUp: Gauge<'source'>;
   readonly #preflight: PreflightGauges;
+  /** In-process mode's pre-flight results, relayed from the thread that runs the jobs (latest per agent, check and repo). */
+  readonly #relayedPreflight = new Map<string, PreflightResult>();
 
   constructor(options: BuildfixMetricsOptions = {}) {
     this.registry = new Registry();
@@ -181,9 +183,20 @@ export class BuildfixMetrics {
     this.#jenkinsErrors.inc({ operation: this.#label('jenkins', 'operation', operation), kind: this.#label('jenkins', 'kind', kind) });
   }
 
+  /**
+   * A pre-flight result recorded in this process's memory (in-process mode, no Redis to read on scrape):
+   * kept as the latest of its agent, check and repo and shown by the same gauges, unless a preflightResults source is set.
+   */
+  preflightRecorded(result: PreflightResult): void {
+    if (typeof result?.agent !== 'string' || typeof result.check !== 'string' || typeof result.repo !== 'string') return;
+    this.#relayedPreflight.set(`${result.agent}\u0000${result.check}\u0000${result.repo}`, result);
+  }
+
   /** Reads the sources into the scrape-time gauges. Never throws. */
   async refresh(): Promise<void> {
-    const { jobStatus, openIncidents, preflightResults } = this.#sources;
+    const { jobStatus, openIncidents } = this.#sources;
+    const relayed = this.#relayedPreflight;
+    const preflightResults = this.#sources.preflightResults ?? (relayed.size > 0 ? async (): Promise<PreflightResult[]> => [...relayed.values()] : undefined);
     await Promise.all([
       preflightResults
         ? withTimeout(preflightResults(), this.#timeoutMs, 'pre-flight results').then(

@@ -11,6 +11,7 @@
  */
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { JobOutcome } from '../jobs/job-types.ts';
+import type { PreflightResult } from '../preflight/types.ts';
 import { BuildfixMetrics, type BuildfixMetricsOptions, type CommandOutcome } from './buildfix-metrics.ts';
 
 const CHANNEL = 'buildfix-metrics';
@@ -20,7 +21,8 @@ type Recording =
   | { m: 'jobFinished'; a: [string, string | undefined, number, string] }
   | { m: 'webhookDelivery'; a: [string, string] }
   | { m: 'slackApiError'; a: [string, string] }
-  | { m: 'jenkinsApiError'; a: [string, string] };
+  | { m: 'jenkinsApiError'; a: [string, string] }
+  | { m: 'preflightResult'; a: [PreflightResult] };
 
 let instance: BuildfixMetrics | undefined;
 let listener: BroadcastChannel | undefined;
@@ -38,6 +40,8 @@ function apply(target: BuildfixMetrics, r: Recording): void {
       return target.slackApiError(...r.a);
     case 'jenkinsApiError':
       return target.jenkinsApiError(...r.a);
+    case 'preflightResult':
+      return target.preflightRecorded(...r.a);
   }
 }
 
@@ -93,6 +97,10 @@ export const metrics = {
   },
   jenkinsApiError(operation: string, kind: string): void {
     record({ m: 'jenkinsApiError', a: [String(operation), String(kind)] });
+  },
+  /** A pre-flight result kept in this process's memory (in-process mode): /metrics shows it as the Redis mode does its results. */
+  preflightResult(result: PreflightResult): void {
+    record({ m: 'preflightResult', a: [result] });
   },
 };
 

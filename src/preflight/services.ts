@@ -6,11 +6,12 @@
  */
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { consumeAlertChanges, type AlertConsumer } from './alert-consumer.ts';
 import { PreflightAlerter, type AlertOutbox } from './alerter.ts';
-import { processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
+import { MemoryPreflightStore, processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
 import type { PreflightResult } from './types.ts';
 
 export interface PreflightServices {
@@ -32,6 +33,8 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
   const store: PreflightStore = redis ? new RedisPreflightStore(redis, prefix) : processMemoryStore();
   let consumer: AlertConsumer | undefined;
   let unsubscribe: (() => void) | undefined;
+  // In-process mode: /metrics (serve's main thread) has no Redis to read the results from; each one is relayed to it.
+  const unrelay = store instanceof MemoryPreflightStore ? store.onRecord((result) => metrics.preflightResult(result)) : undefined;
   return {
     store,
     results: () => store.latest(),
@@ -57,6 +60,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
     },
     async close() {
       unsubscribe?.();
+      unrelay?.();
       await consumer?.close();
       if (redis) await closeRedisConnection(redis);
     },

@@ -190,10 +190,17 @@ export class MemoryPreflightStore implements PreflightStore {
   readonly #problems = new Map<string, Map<string, AgentProblems>>();
   readonly #alerts = new Map<string, AlertRecord>();
   readonly #listeners = new Set<(scope: string) => void>();
+  readonly #recordListeners = new Set<(result: PreflightResult) => void>();
 
   onChange(listener: (scope: string) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Called with every result recorded (in-process mode feeds /metrics with them). */
+  onRecord(listener: (result: PreflightResult) => void): () => void {
+    this.#recordListeners.add(listener);
+    return () => this.#recordListeners.delete(listener);
   }
 
   #take(key: string, ttlMs: number): string | undefined {
@@ -236,6 +243,7 @@ export class MemoryPreflightStore implements PreflightStore {
     list.unshift(result);
     list.length = Math.min(list.length, historyLength);
     this.#history.set(id, list);
+    for (const l of this.#recordListeners) l(result);
     let byAgent = this.#problems.get(scope);
     if (!byAgent) this.#problems.set(scope, (byAgent = new Map()));
     const before = byAgent.get(result.agent)?.findings ?? [];
