@@ -119,6 +119,11 @@ export const PreflightConfigSchema = z
     probe: Interval.default(PREFLIGHT_DEFAULTS.probe),
     /** Module-cache readiness of each configured repo against this host's GOMODCACHE. */
     readiness: Interval.default(PREFLIGHT_DEFAULTS.readiness),
+    /**
+     * Readiness below this percentage alerts ("if the proxy went down now, <repo> would fail on these N modules on <agent>"),
+     * deduplicated, updated and closed like the other pre-flight alerts; 100 alerts on any missing module. Unset: readiness is measured, never alerted.
+     */
+    readinessAlertBelow: z.number().min(1).max(100).optional(),
     /** Host checks: disk and inodes (with their trend), go, git credentials. */
     host: Interval.default(PREFLIGHT_DEFAULTS.host),
     /** The tokens this agent's go/git use for private module hosts (netrc, GOPROXY URLs): does the host say they expire soon, or reject them? */
@@ -154,6 +159,9 @@ export const PreflightConfigSchema = z
       .optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.readinessAlertBelow !== undefined && p.readiness === 0) {
+      ctx.addIssue({ code: 'custom', path: ['readinessAlertBelow'], message: 'needs the readiness check (readiness is "off": nothing would be measured)' });
+    }
     if (p.modules > 0 && p.proxyCacheTtl >= p.modules) {
       ctx.addIssue({ code: 'custom', path: ['proxyCacheTtl'], message: 'must be shorter than the modules interval (each round must ask the proxy again)' });
     }

@@ -42,6 +42,28 @@ export function renderPreflightAlert(scope: string, problems: readonly AgentProb
     lines.push(`• ${f.severity === 'error' ? '🔴' : '🟠'} ${escapeMrkdwn(f.message)} _(${seenBy.map((p) => `\`${escapeMrkdwn(p.agent)}\``).join(', ')})_`);
   }
   const shown = lines.slice(0, 15);
+  const more = lines.length > shown.length ? `\n… and ${lines.length - shown.length} more` : '';
+  const names = agents.map((a) => `\`${escapeMrkdwn(a)}\``).join(', ');
+  const lastReport =
+    problems
+      .map((p) => p.at)
+      .sort()
+      .at(-1) ?? '';
+  if (parseScope(scope)?.check === 'readiness') {
+    // The build passes while the proxy is up: a warning about the next outage, not a broken build.
+    return {
+      text: `🟠 Pre-flight: ${title}: a proxy outage now would break the build on ${agents.join(', ')}`,
+      blocks: [
+        header(`🟠 Pre-flight: ${title}`),
+        section(`Builds pass while the proxy is up. If it went down now, they would fail on ${names}:\n${shown.join('\n')}${more}`),
+        context([
+          `opened ${state.openedAt}`,
+          `last report ${lastReport}`,
+          'updated in place; resolved here when the caches are ready (`cache warm`, or the next build)',
+        ]),
+      ],
+    };
+  }
   return {
     text: `🔴 Pre-flight: ${title} will break the next build on ${agents.join(', ')}`,
     blocks: [

@@ -20,6 +20,7 @@ import { checkModcacheReadiness } from '../modcache/readiness.ts';
 import type { ProgressListener } from '../report/model.ts';
 import { discoverCredentials } from './credential-sources.ts';
 import { CachingGoProxyClient, ProxyAnswerCache } from './proxy-cache.ts';
+import { readinessFindings } from './readiness-finding.ts';
 import type { PreflightStore } from './store.ts';
 import { statusOf, summarizeCredentials, summarizeHost, summarizeModules, summarizeProbe } from './summarize.ts';
 import { askTokenExpiry } from './token-expiry.ts';
@@ -110,18 +111,10 @@ async function runBody(input: PreflightRunInput, repo: string): Promise<RunBody>
         const modcache = await agentModcache(undefined, config.goEnv, sig);
         const r = await checkModcacheReadiness(target.dir, modcache, { ...sig, goEnv: config.goEnv });
         const missing = r.missing.map((m) => `${m.path}@${m.version}`);
-        const findings =
-          missing.length > 0
-            ? [
-                {
-                  key: `readiness:${repo}`,
-                  category: 'readiness' as const,
-                  severity: 'warning' as const,
-                  message: `${missing.length} of ${r.total} modules are not in ${modcache}: with the proxy down, the build fails on ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`,
-                  alert: false,
-                },
-              ]
-            : [];
+        const findings = readinessFindings(
+          { repo, agent: input.agent, modcache, ready: r.ready, total: r.total, percent: r.percent, missing },
+          input.preflight.readinessAlertBelow,
+        );
         return {
           status: statusOf(findings),
           summary: `${r.ready}/${r.total} modules ready (${r.percent}%)${r.wouldPass ? '' : ': a proxy outage would break this build'}`,
