@@ -15,7 +15,7 @@ import type { Config } from '../config/load-config.ts';
 import type { JobOutcome } from '../jobs/job-types.ts';
 import type { DiagnoseJobResult, HostCheckJobResult, ProbeJobResult } from '../jobs/job-results.ts';
 import { findAgent } from '../jobs/validate-names.ts';
-import type { CheckResult, Finding, FindingCategory } from '../report/model.ts';
+import type { CheckResult, Finding, FindingCategory, OriginVerdict } from '../report/model.ts';
 import { looksPrivateModule } from '../checks/private-hosts.ts';
 import { privateHostsFromConfig } from '../engine/diagnose.ts';
 import { maskUrlCredentials } from '../util/redact.ts';
@@ -133,7 +133,12 @@ function isPrivateFinding(f: Finding, config: RemediationConfig): boolean {
   return f.module !== undefined && looksPrivateModule(f.module, privateHostsFromConfig({ repos: config.repos, repoUrlTemplate: '' }));
 }
 
-function findingsOf(outcome: JobOutcome): { findings: Finding[]; host: string | undefined; goproxy: string | undefined } {
+function findingsOf(outcome: JobOutcome): {
+  findings: Finding[];
+  host: string | undefined;
+  goproxy: string | undefined;
+  verdict?: OriginVerdict['verdict'];
+} {
   if (!outcome.ok) return { findings: [], host: outcome.host, goproxy: undefined };
   const result = outcome.result as Partial<DiagnoseJobResult & ProbeJobResult & HostCheckJobResult> | undefined;
   if (result?.report) {
@@ -142,6 +147,7 @@ function findingsOf(outcome: JobOutcome): { findings: Finding[]; host: string | 
       findings: result.report.findings,
       host: result.report.host || outcome.host,
       goproxy: typeof facts.goproxy === 'string' ? facts.goproxy : undefined,
+      ...(result.report.origin ? { verdict: result.report.origin.verdict } : {}),
     };
   }
   if (Array.isArray(result?.checks)) {
@@ -163,7 +169,10 @@ function describe(f: Finding): string {
  */
 export function suggestRemediations(command: Command, outcome: JobOutcome, config: RemediationConfig): Remediation[] {
   if (!['diagnose', 'modules', 'probe', 'hostcheck'].includes(command.kind)) return [];
-  const { findings, host, goproxy } = findingsOf(outcome);
+  const { findings, host, goproxy, verdict } = findingsOf(outcome);
+  // Rolling back rebuilds the last green revision: no use when the verdict says that revision fails now too
+  // (environment/upstream) or the agent is at fault (the same revision built green elsewhere).
+  const rollbackHelps = verdict !== 'agent' && verdict !== 'environment/upstream';
   const blocking = findings.filter((f) => f.severity === 'error');
   if (blocking.length === 0) return [];
   const agent = host === undefined ? undefined : findAgent(config, host);
@@ -203,7 +212,7 @@ export function suggestRemediations(command: Command, outcome: JobOutcome, confi
         style: 'primary',
       });
     }
-    if (job && ROLLBACK_FOR.has(f.category) && (config.env === undefined || config.jobs[job]?.revisionParam)) {
+    if (job && rollbackHelps && ROLLBACK_FOR.has(f.category) && (config.env === undefined || config.jobs[job]?.revisionParam)) {
       offer({ command: { kind: 'rollback', job }, label: `Roll back ${job}`, reason: describe(f) });
     }
   }

@@ -92,6 +92,19 @@ describe('suggestRemediations', () => {
     ]);
   });
 
+  it('no roll back when agent or code says the last green revision would not help (agent, environment/upstream)', () => {
+    const withVerdict = (verdict: 'code' | 'agent' | 'environment/upstream' | 'unknown'): JobOutcome => {
+      const outcome = diagnosed([{ category: 'version-not-found' }]);
+      const result = outcome.ok ? (outcome.result as { report: Record<string, unknown> }) : undefined;
+      if (result) result.report.origin = { verdict, summary: 's', reasons: [] };
+      return outcome;
+    };
+    assert.deepEqual(labels(diagnose, withVerdict('code')), ['rollback payments/main']);
+    assert.deepEqual(labels(diagnose, withVerdict('unknown')), ['rollback payments/main']);
+    assert.deepEqual(labels(diagnose, withVerdict('agent')), []);
+    assert.deepEqual(labels(diagnose, withVerdict('environment/upstream')), []);
+  });
+
   it('offers nothing for warnings, healthy reports, failures or other commands', () => {
     assert.deepEqual(labels(diagnose, diagnosed([{ category: 'corporate-proxy', severity: 'warning' }])), []);
     assert.deepEqual(labels(diagnose, diagnosed([])), []);
