@@ -347,7 +347,8 @@ export class HttpClient {
       for (let redirects = 0; ; redirects++) {
         const route = this.#route(url, started);
         via = route.via;
-        const headers: Record<string, string> = { 'user-agent': this.#options.userAgent ?? 'Go-http-client/1.1', ...options.headers };
+        const callerHeaders = url.host === start.host ? options.headers : headersForRedirect(options.headers, start, url);
+        const headers: Record<string, string> = { 'user-agent': this.#options.userAgent ?? 'Go-http-client/1.1', ...callerHeaders };
         if (url.username || url.password) {
           headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
         }
@@ -547,4 +548,22 @@ export class HttpClient {
 /** Convenience factory, so callers need not `new`. */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return new HttpClient(options);
+}
+
+/** Headers that carry credentials: kept across a redirect only to the same host or one of its subdomains, as Go's client does. */
+const SENSITIVE_HEADERS = new Set(['authorization', 'www-authenticate', 'cookie', 'cookie2']);
+
+/** host:port with the scheme's default port filled in (Go's canonicalAddr). */
+function canonicalAddr(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
+  return `${url.hostname.toLowerCase()}:${port}`;
+}
+
+/** A caller's headers for a redirected request: credentials dropped when the redirect leaves the first request's host (Go: shouldCopyHeaderOnRedirect). */
+export function headersForRedirect(headers: Record<string, string> | undefined, initial: URL, dest: URL): Record<string, string> | undefined {
+  if (!headers) return headers;
+  const from = canonicalAddr(initial);
+  const to = canonicalAddr(dest);
+  if (to === from || to.endsWith(`.${from}`)) return headers;
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !SENSITIVE_HEADERS.has(name.toLowerCase())));
 }

@@ -220,6 +220,49 @@ describe('HttpClient against the GOPROXY fake', () => {
     }
   });
 
+  it("a caller's Authorization and Cookie headers never follow a redirect to another host or port (Go's rule); other headers do", async () => {
+    const seen: Array<{ server: string; path: string; authorization?: string; cookie?: string; accept?: string }> = [];
+    const record = (server: string) => (req: { url?: string; headers: Record<string, string | string[] | undefined> }) =>
+      seen.push({
+        server,
+        path: req.url ?? '',
+        ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
+        ...(typeof req.headers.cookie === 'string' ? { cookie: req.headers.cookie } : {}),
+        ...(typeof req.headers.accept === 'string' ? { accept: req.headers.accept } : {}),
+      });
+    const elsewhere = createHttpServer((req, res) => {
+      record('elsewhere')(req);
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const other = (elsewhere.address() as AddressInfo).port;
+    const origin = createHttpServer((req, res) => {
+      record('origin')(req);
+      if (req.url === '/start') res.writeHead(302, { location: '/same-origin' }).end();
+      else res.writeHead(302, { location: `http://127.0.0.1:${other}/landed` }).end();
+    });
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const { port } = origin.address() as AddressInfo;
+    const client = new HttpClient();
+    try {
+      const res = await client.get(`http://127.0.0.1:${port}/start`, {
+        headers: { authorization: 'Bearer tok-never-elsewhere', cookie: 'session=abc', accept: 'text/plain' },
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(seen, [
+        { server: 'origin', path: '/start', authorization: 'Bearer tok-never-elsewhere', cookie: 'session=abc', accept: 'text/plain' },
+        { server: 'origin', path: '/same-origin', authorization: 'Bearer tok-never-elsewhere', cookie: 'session=abc', accept: 'text/plain' },
+        { server: 'elsewhere', path: '/landed', accept: 'text/plain' },
+      ]);
+    } finally {
+      await client.close();
+      for (const server of [origin, elsewhere]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    }
+  });
+
   it('a caller abort while queued for a slot is an aborted error', async () => {
     const slow = await startGoProxyFake({ modules: modules(), delayMs: 300 });
     const client = new HttpClient({ maxConcurrent: 1 });
