@@ -31,7 +31,12 @@ export type ChatMessage =
     }
   | { kind: 'result'; command: Command; outcome: JobOutcome; requestedBy?: string }
   | { kind: 'envdiff'; diff: EnvDiff }
-  | { kind: 'cluster-status'; status: JobSystemStatus; preflight?: PreflightResult[] }
+  | {
+      kind: 'cluster-status';
+      status: JobSystemStatus;
+      preflight?: PreflightResult[];
+      /** preflight.drillMaxAgeDays: older drills show as due. */ drillMaxAgeDays?: number;
+    }
   | { kind: 'confirm'; command: Command; prompt: string; actionLabel: string; requestedBy: string }
   | { kind: 'explanation'; classification: Classification; source: string };
 

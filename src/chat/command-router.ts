@@ -5,6 +5,7 @@
  * status message → post the result. It never runs a process itself.
  */
 import type { Config } from '../config/load-config.ts';
+import { PREFLIGHT_DEFAULTS } from '../config/preflight-schema.ts';
 import { BuildfixError, CancelledError, isBuildfixError, isCancelled, userMessage } from '../errors.ts';
 import type { Dispatcher } from '../jobs/dispatcher.ts';
 import type { JobName, JobPayloadInput } from '../jobs/catalogue.ts';
@@ -89,7 +90,8 @@ export class CommandRouter {
         return undefined;
       }),
     ]);
-    return { kind: 'cluster-status', status, ...(preflight ? { preflight } : {}) };
+    const drillMaxAgeDays = this.config.preflight?.drillMaxAgeDays ?? PREFLIGHT_DEFAULTS.drillMaxAgeDays;
+    return { kind: 'cluster-status', status, ...(preflight ? { preflight, drillMaxAgeDays } : {}) };
   }
 
   /** Tells every observer; an observer's failure never breaks the command. */
@@ -366,6 +368,9 @@ export class CommandRouter {
           payload: { repo: command.repo },
           ...(command.host ? { host: command.host } : {}),
           title: `drill ${command.repo}${command.host ? ` on ${command.host}` : ''}`,
+          // A confirmed drill always runs: one moments after `cache warm` (or an eviction) must not get the earlier result,
+          // and each drill is recorded in the health history.
+          dedup: false,
         };
       case 'health':
         return {

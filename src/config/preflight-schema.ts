@@ -32,6 +32,18 @@ const Interval = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return ms;
 });
 
+const MAX_DRILL_INTERVAL_MS = 366 * 86_400_000;
+
+/** The drill's interval: like the others, but up to a year (the playbook asks for monthly drills); default off. */
+const DrillInterval = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined || (ms !== 0 && (ms < MIN_INTERVAL_MS || ms > MAX_DRILL_INTERVAL_MS))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like "30d", "7d" or "12h" (200ms … 366d) or "off"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const Duration = (what: string, maxMs: number) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const ms = parseDuration(v);
@@ -48,6 +60,8 @@ export const PREFLIGHT_DEFAULTS = {
   readiness: 6 * 3_600_000,
   host: 15 * 60_000,
   credentials: 3_600_000,
+  drill: 0,
+  drillMaxAgeDays: 31,
   jitter: 60_000,
   proxyCacheTtl: 5 * 60_000,
   history: 96,
@@ -128,6 +142,13 @@ export const PreflightConfigSchema = z
     host: Interval.default(PREFLIGHT_DEFAULTS.host),
     /** The tokens this agent's go/git use for private module hosts (netrc, GOPROXY URLs): does the host say they expire soon, or reject them? */
     credentials: Interval.default(PREFLIGHT_DEFAULTS.credentials),
+    /**
+     * The outage drill of each configured repo (GOPROXY=off from this host's module cache, in temporary copies):
+     * off by default, since it takes the build's module sources in temporary disk space for a moment.
+     */
+    drill: DrillInterval.default(PREFLIGHT_DEFAULTS.drill),
+    /** A drill older than this many days (or none at all) shows as due in `status`; 0: never due. */
+    drillMaxAgeDays: z.number().int().min(0).max(3650).default(PREFLIGHT_DEFAULTS.drillMaxAgeDays),
     /** Each schedule is shifted by a fixed offset in [0, jitter) derived from agent and check, so agents do not hit the proxy together. */
     jitter: Duration('at most 1h', 3_600_000).default(PREFLIGHT_DEFAULTS.jitter),
     /** How long a worker reuses a proxy answer across its repos' module checks; shorter than the modules interval. */

@@ -27,7 +27,7 @@ import { mentionUser } from '../chat/mentions.ts';
 import { formatCommand } from '../chat/remediations.ts';
 import type { Config } from '../config/load-config.ts';
 import { BuildfixError } from '../errors.ts';
-import type { DiagnoseJobResult } from '../jobs/job-results.ts';
+import type { DiagnoseJobResult, ModcacheDrillJobResult } from '../jobs/job-results.ts';
 import type { JobOutcome, JobProgress } from '../jobs/job-types.ts';
 import type { Logger } from '../logger.ts';
 import type { Finding } from '../report/model.ts';
@@ -399,6 +399,7 @@ function rootCauseOf(f: Finding): RootCause {
 
 /** What a job-result entry keeps: the job, where it ran, and (a CI alert's diagnosis) the agent the failing build ran on. */
 function outcomeData(command: Command, outcome: JobOutcome): Record<string, unknown> {
+  const d = drillOf(outcome);
   return {
     jobId: outcome.jobId,
     job: outcome.name,
@@ -406,7 +407,33 @@ function outcomeData(command: Command, outcome: JobOutcome): Record<string, unkn
     durationMs: outcome.durationMs,
     ...(outcome.host ? { host: outcome.host } : {}),
     ...(command.kind === 'diagnose' && command.agent ? { agent: command.agent } : {}),
+    ...(d ? { drill: { passed: d.drill.passed, failed: d.drill.failures.slice(0, 20).map(moduleOf) } } : {}),
   };
+}
+
+/** A drill's result, when the outcome is one. */
+function drillOf(outcome: JobOutcome): ModcacheDrillJobResult | undefined {
+  if (!outcome.ok || outcome.name !== 'modcache-drill') return undefined;
+  const r = outcome.result as Partial<ModcacheDrillJobResult> | undefined;
+  return r?.drill && r.readiness && Array.isArray(r.drill.failures) ? (r as ModcacheDrillJobResult) : undefined;
+}
+
+function moduleOf(f: { path: string; version: string }): string {
+  return f.version ? `${f.path}@${f.version}` : f.path;
+}
+
+/** "passed: …" or "FAILED on 2 modules (a@v1, b@v2)": what the drill proved, for the timeline. */
+function describeDrill(r: ModcacheDrillJobResult): string {
+  const cache = `module cache ${r.readiness.ready}/${r.readiness.total} ready, ${r.readiness.percent}%`;
+  if (r.drill.passed) return `drill passed, the build survives a proxy outage (${cache})`;
+  const failed = r.drill.failures.map(moduleOf);
+  const which =
+    failed.length > 0
+      ? ` on ${failed.length} module${failed.length === 1 ? '' : 's'} (${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''})`
+      : r.drill.otherErrors[0]
+        ? ` (${r.drill.otherErrors[0]})`
+        : '';
+  return `drill FAILED${which}: with the proxy down this build would break (${cache})`;
 }
 
 /** One line for the timeline: what ran, where, and what it found. */
@@ -430,6 +457,10 @@ export function describeJobOutcome(command: Command, outcome: JobOutcome): strin
     exitCode?: number;
   };
   if (result.report) return `${what}${where}: no problem found${took}`;
+  if (command.kind === 'drill') {
+    const d = drillOf(outcome);
+    if (d) return `${what}${where}: ${describeDrill(d)}${took}`;
+  }
   if (Array.isArray(result.checks)) {
     const failed = result.checks.filter((c) => c.status === 'fail' || c.status === 'error');
     return failed.length === 0

@@ -239,10 +239,12 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
 
   let spec: JobSpec;
   let payload: unknown;
+  let requestedBy: string | undefined;
   try {
     const parsed = parseJobData(input.name, input.data);
     spec = parsed.spec;
     payload = parsed.payload;
+    requestedBy = parsed.envelope.requestedBy;
     const addressed = parsed.envelope.host;
     if (addressed !== undefined && normalizeHost(addressed) !== input.workerHost) {
       throw new BuildfixError('BF_PERMISSION', `refused: job addressed to host "${addressed}" reached the worker of "${input.workerHost}"`);
@@ -296,6 +298,7 @@ export async function executeJob(input: ExecuteJobInput): Promise<ExecuteJobResu
     name: input.name,
     host: input.workerHost,
     attempt: input.attempt,
+    ...(requestedBy !== undefined ? { requestedBy } : {}),
     config: input.config,
     // A pino child per job is costly (redaction set-up); made only when a handler logs.
     get logger() {

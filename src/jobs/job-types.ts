@@ -111,6 +111,8 @@ export interface JobContext {
   host: string;
   /** 1 for the first try. */
   attempt: number;
+  /** Who asked for the job (the envelope's requestedBy: a Slack user id, a terminal user); absent for scheduled runs. */
+  requestedBy?: string;
   config: Config;
   logger: Logger;
   /** Aborted on the job's timeout and on a worker shutdown that cannot wait. */

@@ -2,6 +2,7 @@
  * Pre-flight's Redis keys, beside the job layer's (src/jobs/queue-names.ts):
  *
  *   <prefix>:bf:preflight:last:<agent>                 hash  "<check>:<repo>" → latest result (JSON)
+ *   <prefix>:bf:preflight:last-drill:<agent>           hash  "drill:<repo>" → latest outage drill (JSON)
  *   <prefix>:bf:preflight:history:<agent>:<check>:<repo> list  newest first, capped at preflight.history (LTRIM)
  *   <prefix>:bf:preflight:agents                       set   agents that have results
  *   <prefix>:bf:preflight:lock:<agent>:<check>:<repo>  string a run in progress (SET NX PX; no overlapping runs)
@@ -11,10 +12,13 @@
  *   <prefix>:bf:preflight:alert:<check>:<repo>         string the Slack alert of that scope (JSON: channel, ts, state)
  *   <prefix>:bf:preflight:alert-lock:<check>:<repo>    string one alerter edits a scope's alert at a time
  * History lists and last-result hashes expire 7 days after their last write,
- * so an agent that is gone leaves nothing behind for long.
+ * so an agent that is gone leaves nothing behind for long; a drill's (its
+ * own hash, its history) after 400 days, since drills are monthly and status
+ * says when the last one is older than preflight.drillMaxAgeDays.
  */
 export interface PreflightKeys {
   last(agent: string): string;
+  lastDrill(agent: string): string;
   history(agent: string, check: string, repo: string): string;
   agents: string;
   lock(agent: string, check: string, repo: string): string;
@@ -29,6 +33,7 @@ export function preflightKeys(prefix: string): PreflightKeys {
   const p = `${prefix}:bf:preflight`;
   return {
     last: (agent) => `${p}:last:${agent}`,
+    lastDrill: (agent) => `${p}:last-drill:${agent}`,
     history: (agent, check, repo) => `${p}:history:${agent}:${check}:${repo}`,
     agents: `${p}:agents`,
     lock: (agent, check, repo) => `${p}:lock:${agent}:${check}:${repo}`,
@@ -42,3 +47,6 @@ export function preflightKeys(prefix: string): PreflightKeys {
 
 /** Last results and histories outlive their writer by this long. */
 export const RESULT_TTL_SECONDS = 7 * 86_400;
+
+/** Drill results (their own last-result hash and history) outlive their writer by this long. */
+export const DRILL_TTL_SECONDS = 400 * 86_400;

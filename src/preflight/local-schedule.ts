@@ -24,6 +24,9 @@ export function nextSlot(now: number, everyMs: number, offsetMs: number): number
   return Math.floor((now - offsetMs) / everyMs) * everyMs + everyMs + offsetMs;
 }
 
+/** The longest delay one setTimeout can wait (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function startLocalPreflight(options: { config: Config; dispatcher: Dispatcher; host: string; logger: Logger }): LocalPreflight {
   const { config, dispatcher, logger } = options;
   const timers = new Set<NodeJS.Timeout>();
@@ -31,26 +34,34 @@ export function startLocalPreflight(options: { config: Config; dispatcher: Dispa
   const schedules = config.preflight ? preflightSchedules(options.host, config.preflight, Object.keys(config.repos)) : [];
   const arm = (s: PreflightSchedule): void => {
     if (closed) return;
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        void (async () => {
-          try {
-            const handle = await dispatcher.submit(
-              'preflight',
-              { check: s.check, ...(s.repo !== undefined ? { repo: s.repo } : {}) },
-              { dedup: false, host: options.host },
-            );
-            await dispatcher.waitFor(handle.id, { timeoutMs: PREFLIGHT_TIMEOUT_MS + 60_000 });
-          } catch (err) {
-            if (!closed) logger.warn({ err, schedule: s.id }, 'pre-flight run failed');
-          } finally {
-            arm(s);
-          }
-        })();
-      },
-      Math.max(0, nextSlot(Date.now(), s.everyMs, s.offsetMs) - Date.now()),
-    );
+    const wait = Math.max(0, nextSlot(Date.now(), s.everyMs, s.offsetMs) - Date.now());
+    if (wait > MAX_TIMER_MS) {
+      // A monthly drill's slot is beyond what one timer can wait (Node fires longer ones at once): wait in parts.
+      const hop = setTimeout(() => {
+        timers.delete(hop);
+        arm(s);
+      }, MAX_TIMER_MS);
+      hop.unref();
+      timers.add(hop);
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void (async () => {
+        try {
+          const handle = await dispatcher.submit(
+            'preflight',
+            { check: s.check, ...(s.repo !== undefined ? { repo: s.repo } : {}) },
+            { dedup: false, host: options.host },
+          );
+          await dispatcher.waitFor(handle.id, { timeoutMs: PREFLIGHT_TIMEOUT_MS + 60_000 });
+        } catch (err) {
+          if (!closed) logger.warn({ err, schedule: s.id }, 'pre-flight run failed');
+        } finally {
+          arm(s);
+        }
+      })();
+    }, wait);
     timer.unref();
     timers.add(timer);
   };

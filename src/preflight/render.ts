@@ -16,6 +16,7 @@ function scopeTitle(scope: string): string {
     readiness: 'module-cache readiness',
     host: 'host checks',
     credentials: 'tokens for private module hosts',
+    drill: 'outage drill',
   }[s.check];
   return s.repo === HOST_SCOPE ? what : `${what} of ${s.repo}`;
 }
@@ -89,26 +90,56 @@ function ago(iso: string, now: number): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
+  if (s < 48 * 3600) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} days ago`;
+}
+
+function took(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 const MARK: Record<string, string> = { pass: '✓', warn: '!', fail: '✗', error: '✗', skip: '-', skipped: '-' };
 
-/** One line per agent, check and repo: "agent-01  modules  payments  ✗ fail  2 min ago  example.com/a@v1.2.0 …". */
-export function preflightStatusRows(results: readonly PreflightResult[], now = Date.now()): string[][] {
-  return results.map((r) => [
-    r.agent,
-    r.check,
-    r.repo === HOST_SCOPE ? '' : r.repo,
-    `${MARK[r.status] ?? '?'} ${r.status}`,
-    ago(r.finishedAt, now),
-    r.summary.length > 120 ? `${r.summary.slice(0, 119)}…` : r.summary,
-  ]);
+export interface StatusOptions {
+  /** A drill older than this many days shows as due (preflight.drillMaxAgeDays); 0 or absent: never. */
+  drillMaxAgeDays?: number | undefined;
+}
+
+/** Whether this drill result is older than the allowed age. */
+export function drillDue(r: Pick<PreflightResult, 'finishedAt'>, now: number, maxAgeDays: number | undefined): boolean {
+  if (!maxAgeDays || maxAgeDays <= 0) return false;
+  const at = Date.parse(r.finishedAt);
+  return !Number.isFinite(at) || now - at > maxAgeDays * 86_400_000;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * One line per agent, check and repo: "agent-01  modules  payments  ✗ fail  2 min ago  example.com/a@v1.2.0 …".
+ * A drill's line says when it ran, how it ended and who ran it ("last drill 3 days ago: passed …, by U123"),
+ * and "due" once it is older than drillMaxAgeDays.
+ */
+export function preflightStatusRows(results: readonly PreflightResult[], now = Date.now(), options: StatusOptions = {}): string[][] {
+  return results.map((r) => {
+    const when = ago(r.finishedAt, now);
+    const head = [r.agent, r.check, r.repo === HOST_SCOPE ? '' : r.repo];
+    if (r.check !== 'drill') return [...head, `${MARK[r.status] ?? '?'} ${r.status}`, when, cut(r.summary, 120)];
+    const due = drillDue(r, now, options.drillMaxAgeDays);
+    const text = `last drill ${when}: ${cut(r.summary, 100)}${r.by ? `, by ${r.by}` : ', scheduled'} (${took(r.durationMs)})`;
+    return [
+      ...head,
+      due ? `! due (${r.status})` : `${MARK[r.status] ?? '?'} ${r.status}`,
+      when,
+      due ? `due: no drill in the last ${options.drillMaxAgeDays ?? 0} days; ${text}` : text,
+    ];
+  });
 }
 
 /** The status lines for Slack (mrkdwn). */
-export function preflightStatusMrkdwn(results: readonly PreflightResult[], now = Date.now()): string[] {
-  return preflightStatusRows(results, now).map(
+export function preflightStatusMrkdwn(results: readonly PreflightResult[], now = Date.now(), options: StatusOptions = {}): string[] {
+  return preflightStatusRows(results, now, options).map(
     ([agent, check, repo, status, when, summary]) =>
       `• \`${escapeMrkdwn(agent ?? '')}\` ${escapeMrkdwn(check ?? '')}${repo ? ` \`${escapeMrkdwn(repo)}\`` : ''} ${escapeMrkdwn(status ?? '')} · ${when} · ${escapeMrkdwn(summary ?? '')}`,
   );

@@ -16,9 +16,11 @@ import { resolveTarget } from '../engine/resolve-target.ts';
 import { GoProxyClient } from '../goproxy/goproxy-client.ts';
 import type { Logger } from '../logger.ts';
 import { agentModcache } from '../modcache/agent-modcache.ts';
+import { drillOnHost } from '../modcache/host-drill.ts';
 import { checkModcacheReadiness } from '../modcache/readiness.ts';
 import type { ProgressListener } from '../report/model.ts';
 import { discoverCredentials } from './credential-sources.ts';
+import { summarizeDrill } from './drill-result.ts';
 import { CachingGoProxyClient, ProxyAnswerCache } from './proxy-cache.ts';
 import { readinessFindings } from './readiness-finding.ts';
 import type { PreflightStore } from './store.ts';
@@ -125,6 +127,9 @@ async function runBody(input: PreflightRunInput, repo: string): Promise<RunBody>
         await target.cleanup();
       }
     }
+    case 'drill':
+      // The same drill as `/buildfix drill` (GOPROXY=off, temporary copies, the agent's cache read only).
+      return summarizeDrill(repo, await drillOnHost(repo, config, sig));
     case 'host': {
       const checks = await checkHost({
         workspaceDir: input.preflight.workspaceDir ?? process.cwd(),

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { preflightKeys, RESULT_TTL_SECONDS, type PreflightKeys } from './keys.ts';
+import { DRILL_TTL_SECONDS, preflightKeys, RESULT_TTL_SECONDS, type PreflightKeys } from './keys.ts';
 import { scopeOf, type AgentProblems, type PreflightFinding, type PreflightResult } from './types.ts';
 
 /** The Slack message that carries one scope's alert. */
@@ -101,15 +101,18 @@ export class RedisPreflightStore implements PreflightStore {
     const json = JSON.stringify(result);
     const field = scopeOf(result.check, result.repo);
     const history = this.keys.history(result.agent, result.check, result.repo);
-    const last = this.keys.last(result.agent);
+    // Drills are monthly: their own hash, kept long enough for status to say one is overdue.
+    const drill = result.check === 'drill';
+    const last = drill ? this.keys.lastDrill(result.agent) : this.keys.last(result.agent);
+    const ttl = drill ? DRILL_TTL_SECONDS : RESULT_TTL_SECONDS;
     const problemsKey = this.keys.problems(field);
     await this.#redis
       .multi()
       .hset(last, field, json)
-      .expire(last, RESULT_TTL_SECONDS)
+      .expire(last, ttl)
       .lpush(history, json)
       .ltrim(history, 0, historyLength - 1)
-      .expire(history, RESULT_TTL_SECONDS)
+      .expire(history, ttl)
       .sadd(this.keys.agents, result.agent)
       .exec();
     // One run per agent and scope at a time (the run lock): read-compare-write needs no transaction.
@@ -134,7 +137,7 @@ export class RedisPreflightStore implements PreflightStore {
     const agents = (await this.#redis.smembers(this.keys.agents)).sort();
     if (agents.length === 0) return [];
     const pipe = this.#redis.pipeline();
-    for (const a of agents) pipe.hgetall(this.keys.last(a));
+    for (const a of agents) pipe.hgetall(this.keys.last(a)).hgetall(this.keys.lastDrill(a));
     const rows = (await pipe.exec()) ?? [];
     const out: PreflightResult[] = [];
     for (const [err, value] of rows) {

@@ -5,11 +5,11 @@
  */
 import type { CheckStatus, FindingCategory, Severity } from '../report/model.ts';
 
-export const PREFLIGHT_CHECKS = ['modules', 'probe', 'readiness', 'host', 'credentials'] as const;
+export const PREFLIGHT_CHECKS = ['modules', 'probe', 'readiness', 'host', 'credentials', 'drill'] as const;
 export type PreflightCheck = (typeof PREFLIGHT_CHECKS)[number];
 
 /** Checks that run once per configured repo; the others once per agent. */
-export const REPO_CHECKS: ReadonlySet<PreflightCheck> = new Set<PreflightCheck>(['modules', 'readiness']);
+export const REPO_CHECKS: ReadonlySet<PreflightCheck> = new Set<PreflightCheck>(['modules', 'readiness', 'drill']);
 
 /** A pre-flight run is cut off after this long (its run lock lasts a little longer). */
 export const PREFLIGHT_TIMEOUT_MS = 10 * 60_000;
@@ -20,7 +20,7 @@ export const HOST_SCOPE = '-';
 export type PreflightStatus = CheckStatus | 'skipped';
 
 /** Extra finding kinds pre-flight adds to the engine's (they look ahead: the next build, not this one). */
-export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'credential-rejected' | 'readiness';
+export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'credential-rejected' | 'readiness' | 'drill';
 
 export interface PreflightFinding {
   /** Stable identity across runs ("version-not-found:example.com/a@v1.2.0"): the alert's dedup key. */
@@ -74,6 +74,26 @@ export interface CredentialState {
   reason?: string;
 }
 
+/**
+ * An outage drill's result (src/modcache/drill.ts): whether `go mod download`
+ * passed with GOPROXY=off from the agent's module cache alone, and the
+ * modules it would fail on.
+ */
+export interface DrillRecord {
+  passed: boolean;
+  /** "path@version" of the modules go could not get offline (at most 50). */
+  failed: string[];
+  /** How many modules failed (failed may list fewer). */
+  failedCount: number;
+  /** go's errors that name no module (at most 5 lines). */
+  otherErrors: string[];
+  /** The agent's GOMODCACHE the drill read. */
+  modcache: string;
+  /** Module-cache readiness measured just before the drill. */
+  ready: number;
+  total: number;
+}
+
 export interface PreflightResult {
   v: 1;
   agent: string;
@@ -94,6 +114,10 @@ export interface PreflightResult {
   credentials?: CredentialState[];
   /** Proxy requests this run sent (the rest came from the worker's shared answer cache). */
   proxyRequests?: number;
+  /** Who asked for this run (a Slack user id or a terminal user); absent when the schedule ran it. */
+  by?: string;
+  /** The outage drill's result (check "drill"). */
+  drill?: DrillRecord;
 }
 
 /** The problems one agent reports for one alert scope (check + repo). */

@@ -117,7 +117,7 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
   }
 }
 
-function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: readonly PreflightResult[]): string {
+function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: readonly PreflightResult[], drillMaxAgeDays?: number): string {
   const out = [
     s.bold(`jobs: ${status.mode === 'in-process' ? 'in-process (no REDIS_URL): this machine runs every job' : `BullMQ on ${status.redis?.url ?? 'Redis'}`}`),
   ];
@@ -132,7 +132,7 @@ function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: read
   }
   if (preflight) {
     out.push(preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
-    for (const row of preflightStatusRows(preflight)) out.push(`  ${row.filter(Boolean).join('  ')}`);
+    for (const row of preflightStatusRows(preflight, Date.now(), { drillMaxAgeDays })) out.push(`  ${row.filter(Boolean).join('  ')}`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -162,7 +162,7 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
       return `${out.join('\n')}\n`;
     }
     case 'cluster-status':
-      return renderClusterStatus(message.status, s, message.preflight);
+      return renderClusterStatus(message.status, s, message.preflight, message.drillMaxAgeDays);
     case 'confirm':
       return `${plainMentions(message.prompt)}\n`;
     case 'explanation':

@@ -4,7 +4,8 @@ import type { JobSystemStatus, WorkerInfo } from '../../jobs/job-types.ts';
 import { readJobStatus } from '../../jobs/read-job-status.ts';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from '../../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../../redis/key-prefix.ts';
-import { preflightStatusRows } from '../../preflight/render.ts';
+import { PREFLIGHT_DEFAULTS } from '../../config/preflight-schema.ts';
+import { preflightStatusRows, type StatusOptions } from '../../preflight/render.ts';
 import { RedisPreflightStore } from '../../preflight/store.ts';
 import type { PreflightResult } from '../../preflight/types.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -30,7 +31,7 @@ function runningText(w: WorkerInfo): string {
   return `${w.running.length} (${names.join(', ')}${w.running.length > 3 ? ', …' : ''})`;
 }
 
-export function renderStatus(status: JobSystemStatus, now = Date.now(), preflight?: readonly PreflightResult[]): string {
+export function renderStatus(status: JobSystemStatus, now = Date.now(), preflight?: readonly PreflightResult[], options: StatusOptions = {}): string {
   const lines: string[] = [];
   if (status.redis) lines.push(`Redis ${status.redis.url} · prefix ${status.redis.prefix}`, '');
   lines.push(`workers: ${status.workers.length} live`);
@@ -53,7 +54,7 @@ export function renderStatus(status: JobSystemStatus, now = Date.now(), prefligh
   for (const q of orphaned) lines.push(`! ${q.waiting} job(s) wait for host ${q.host}, which has no live worker`);
   if (preflight) {
     lines.push('', preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
-    if (preflight.length > 0) lines.push(table([['AGENT', 'CHECK', 'REPO', 'STATUS', 'LAST RUN', 'SUMMARY'], ...preflightStatusRows(preflight, now)]));
+    if (preflight.length > 0) lines.push(table([['AGENT', 'CHECK', 'REPO', 'STATUS', 'LAST RUN', 'SUMMARY'], ...preflightStatusRows(preflight, now, options)]));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -92,7 +93,11 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
       },
     });
     const preflight = await new RedisPreflightStore(redis, prefix).latest();
-    ctx.stdout.write(json ? `${JSON.stringify({ ...status, preflight })}\n` : renderStatus(status, Date.now(), preflight));
+    ctx.stdout.write(
+      json
+        ? `${JSON.stringify({ ...status, preflight })}\n`
+        : renderStatus(status, Date.now(), preflight, { drillMaxAgeDays: config.preflight?.drillMaxAgeDays ?? PREFLIGHT_DEFAULTS.drillMaxAgeDays }),
+    );
     return 0;
   } finally {
     await Promise.race([Promise.allSettled([...queues.values()].map((q) => q.close())), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

@@ -53,7 +53,7 @@ export function renderEnvDiff(diff: EnvDiff): SlackMessage {
   return out;
 }
 
-export function renderClusterStatus(status: JobSystemStatus, preflight?: readonly PreflightResult[]): SlackMessage {
+export function renderClusterStatus(status: JobSystemStatus, preflight?: readonly PreflightResult[], drillMaxAgeDays?: number): SlackMessage {
   const blocks: KnownBlock[] = [
     section(
       status.mode === 'in-process'
@@ -74,7 +74,7 @@ export function renderClusterStatus(status: JobSystemStatus, preflight?: readonl
   );
   if (queues.length > 0) blocks.push(...listSections(`*Queues (${queues.length}):*`, queues, 8).blocks);
   if (preflight) {
-    const lines = preflightStatusMrkdwn(preflight, now);
+    const lines = preflightStatusMrkdwn(preflight, now, { drillMaxAgeDays });
     if (lines.length > 0) blocks.push(...listSections(`*Pre-flight, last result per agent and repo (${lines.length}):*`, lines, 20).blocks);
     else blocks.push(section('*Pre-flight:* no results yet (see `preflight:` in the config).'));
   }
