@@ -125,10 +125,7 @@ describe('drills recorded in the timeline and the health history (real serve, wo
     assert.ok(start, 'the drill start is an entry');
     assert.equal(start.by, ANN);
     const result = timeline.find((e) => e.kind === 'job-result');
-    assert.match(
-      result?.text ?? '',
-      /^drill payments --host agent-03 on agent-03: drill passed, the build survives a proxy outage \(module cache 5\/5 ready, 100%\) \(\d/,
-    );
+    assert.match(result?.text ?? '', /^drill payments on agent-03: drill passed, the build survives a proxy outage \(module cache 5\/5 ready, 100%\) \(\d/);
     assert.deepEqual(result?.data?.drill, { passed: true, failed: [] });
     assert.ok(
       timeline.some((e) => e.kind === 'job-progress' && /^drill ✓ go mod download with GOPROXY=off/.test(e.text)),
@@ -178,7 +175,11 @@ describe('drills recorded in the timeline and the health history (real serve, wo
       ['fail', 'pass'],
       'both drills, newest first',
     );
-    assert.equal((await store.listOpen()).length, 0, 'the failed drill opened no incident');
+    assert.deepEqual(
+      (await store.listOpen()).map((i) => [i.title, i.status, i.createdBy]),
+      [],
+      'the failed drill opened no incident',
+    );
 
     // `status` in Slack shows it too, escaped.
     await mentionInThread(serve, TEAM, '1790000000.000300', 'status', ANN);
