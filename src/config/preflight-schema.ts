@@ -55,6 +55,7 @@ const Duration = (what: string, maxMs: number) =>
   });
 
 export const PREFLIGHT_DEFAULTS = {
+  agentGoneAfter: 3_600_000,
   modules: 15 * 60_000,
   probe: 5 * 60_000,
   readiness: 6 * 3_600_000,
@@ -153,6 +154,8 @@ export const PreflightConfigSchema = z
     jitter: Duration('at most 1h', 3_600_000).default(PREFLIGHT_DEFAULTS.jitter),
     /** How long a worker reuses a proxy answer across its repos' module checks; shorter than the modules interval. */
     proxyCacheTtl: Duration('at most 1h', 3_600_000).default(PREFLIGHT_DEFAULTS.proxyCacheTtl),
+    /** An agent with no live worker and no result for this long is gone: its open pre-flight problems are dropped, its alerts closed as unknown (0: never). */
+    agentGoneAfter: Duration('at most 7d', 7 * 86_400_000).default(PREFLIGHT_DEFAULTS.agentGoneAfter),
     /** Results kept per agent, check and repo (a capped list in Redis). */
     history: z.number().int().min(1).max(10_000).default(PREFLIGHT_DEFAULTS.history),
     /** A proxy or checksum DB certificate expiring within this many days is a finding. */

@@ -20,7 +20,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { alertSettled, type PreflightAlerter } from './alerter.ts';
+import { findGoneAgents } from './gone-agents.ts';
 import type { PreflightKeys } from './keys.ts';
+import type { PreflightStore } from './store.ts';
 
 export const ALERT_GROUP = 'preflight-alerts';
 /** A pending entry idle this long belongs to a consumer that is gone or failed: taken over. */
@@ -43,6 +45,11 @@ export interface AlertConsumerOptions {
   logger: Logger;
   reclaimIdleMs?: number;
   reclaimEveryMs?: number;
+  /**
+   * Agents that stopped reporting (no live worker, no result for `afterMs`): their problems are
+   * dropped and their alerts say so, checked with each reclaim round. Absent or afterMs 0: never.
+   */
+  gone?: { store: PreflightStore; afterMs: number; liveAgents: () => Promise<ReadonlySet<string>> };
 }
 
 type StreamEntry = [id: string, fields: string[] | null];
@@ -121,6 +128,20 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
     }
   };
 
+  /** Drops the problems of agents gone longer than the bound; their alerts say so. */
+  const sweepGone = async (): Promise<void> => {
+    const gone = options.gone;
+    if (!gone || gone.afterMs <= 0) return;
+    // A registry that cannot be read closes nothing: only an agent known not to be live is gone.
+    const live = await gone.liveAgents();
+    const found = await findGoneAgents({ store: gone.store, scopes: await scanScopes(redis, keys, 'problems'), live, afterMs: gone.afterMs, now: Date.now() });
+    for (const [scope, agents] of found) {
+      if (stopped) break;
+      const action = await alerter.dropGone(scope, agents);
+      log.info({ scope, agents: agents.map((a) => a.agent), action }, 'pre-flight problems of agents that stopped reporting dropped');
+    }
+  };
+
   const loop = (async () => {
     await ready.catch(() => undefined);
     // Problems that appeared while no serve ran, and alerts left open then: brought in line once at start.
@@ -133,6 +154,7 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
         if (Date.now() >= nextReclaim) {
           nextReclaim = Date.now() + everyMs;
           await reclaim();
+          await sweepGone().catch((err: unknown) => log.warn({ err }, 'looking for agents that stopped reporting failed; retried next round'));
         }
         const block = Math.max(10, Math.min(1000, nextReclaim - Date.now()));
         const reply = (await redis.xreadgroup('GROUP', ALERT_GROUP, consumer, 'COUNT', 100, 'BLOCK', block, 'STREAMS', keys.changes, cursor)) as Array<
@@ -162,19 +184,22 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
   };
 }
 
-/** Syncs every scope that has problems or an alert record (SCAN, so it never blocks Redis). */
-async function resync(redis: Redis, keys: PreflightKeys, alerter: PreflightAlerter): Promise<void> {
+/** Scopes with a problems hash (or an alert record) (SCAN, so it never blocks Redis). */
+async function scanScopes(redis: Redis, keys: PreflightKeys, ...kinds: Array<'problems' | 'alert'>): Promise<string[]> {
   const scopes = new Set<string>();
-  for (const [pattern, marker] of [
-    [`${keys.problems('*')}`, keys.problems('')],
-    [`${keys.alert('*')}`, keys.alert('')],
-  ] as const) {
+  for (const kind of kinds) {
+    const marker = keys[kind]('');
     let cursor = '0';
     do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      const [next, found] = await redis.scan(cursor, 'MATCH', keys[kind]('*'), 'COUNT', 500);
       cursor = next;
       for (const k of found) scopes.add(k.slice(marker.length));
     } while (cursor !== '0');
   }
-  for (const scope of scopes) await alerter.sync(scope);
+  return [...scopes].sort();
+}
+
+/** Syncs every scope that has problems or an alert record. */
+async function resync(redis: Redis, keys: PreflightKeys, alerter: PreflightAlerter): Promise<void> {
+  for (const scope of await scanScopes(redis, keys, 'problems', 'alert')) await alerter.sync(scope);
 }

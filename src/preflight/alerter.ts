@@ -17,7 +17,7 @@ import type { SlackMessage } from '../slack/blocks/slack-message.ts';
 import type { OutboxPostResult } from '../slack/outbox/slack-outbox.ts';
 import { renderPreflightAlert } from './render.ts';
 import type { AgentProblems } from './types.ts';
-import type { PreflightStore } from './store.ts';
+import type { GoneAgent, PreflightStore } from './store.ts';
 
 /** What the alerter needs of the Slack outbox. */
 export interface AlertOutbox {
@@ -25,7 +25,7 @@ export interface AlertOutbox {
   update(args: { channel: string; ts: string; message: SlackMessage }): Promise<void>;
 }
 
-export type AlertAction = 'posted' | 'updated' | 'resolved' | 'unchanged' | 'busy' | 'no-channel' | 'failed';
+export type AlertAction = 'posted' | 'updated' | 'resolved' | 'closed-unknown' | 'unchanged' | 'busy' | 'no-channel' | 'failed';
 
 /** Outcomes after which the alert shows what the agents report (or nothing is to be posted): the change is handled. */
 export function alertSettled(action: AlertAction): boolean {
@@ -55,9 +55,26 @@ export class PreflightAlerter {
   }
 
   /** Brings one scope's alert in line with what the agents report now. */
-  async sync(scope: string): Promise<AlertAction> {
-    const channel = this.#o.channel;
-    if (!channel) {
+  sync(scope: string): Promise<AlertAction> {
+    return this.#locked(scope, () => this.#bringInLine(scope, []));
+  }
+
+  /**
+   * Drops the problems of agents that stopped reporting (no live worker, no
+   * result for longer than the bound) and brings the alert in line, saying
+   * so: edited to name them, or closed as unknown when nobody else reports
+   * the problem — never "healthy again", which nobody saw.
+   */
+  dropGone(scope: string, gone: readonly GoneAgent[]): Promise<AlertAction> {
+    return this.#locked(scope, async () => {
+      const dropped: GoneAgent[] = [];
+      for (const g of gone) if (await this.#o.store.dropProblems(scope, g.agent)) dropped.push(g);
+      return this.#bringInLine(scope, dropped);
+    });
+  }
+
+  async #locked(scope: string, body: () => Promise<AlertAction>): Promise<AlertAction> {
+    if (!this.#o.channel) {
       if (!this.#warned) this.#log.warn('INCIDENT_CHANNEL is not set: pre-flight findings are recorded (buildfix status), but no alert is posted');
       this.#warned = true;
       return 'no-channel';
@@ -70,37 +87,62 @@ export class PreflightAlerter {
     }
     if (!token) return 'busy';
     try {
-      const problems = await store.problems(scope);
-      const record = await store.alert(scope);
-      const digest = digestOf(problems);
-      const now = new Date().toISOString();
-      if (problems.length > 0) {
-        if (!record || record.state === 'resolved') {
-          const posted = await this.#o.outbox.post({ channel, message: renderPreflightAlert(scope, problems, { openedAt: now }) });
-          if (!posted.posted) {
-            this.#log.warn({ scope, err: posted.error }, 'could not post the pre-flight alert (is the bot in INCIDENT_CHANNEL?)');
-            return 'failed';
-          }
-          await store.setAlert(scope, { state: 'open', channel: posted.posted.channel, ts: posted.posted.ts, openedAt: now, digest });
-          this.#log.info({ scope, agents: problems.map((p) => p.agent) }, 'pre-flight alert posted');
-          return 'posted';
-        }
-        if (record.digest === digest) return 'unchanged';
-        await this.#o.outbox.update({ channel: record.channel, ts: record.ts, message: renderPreflightAlert(scope, problems, { openedAt: record.openedAt }) });
-        await store.setAlert(scope, { ...record, digest });
-        return 'updated';
-      }
-      if (!record || record.state === 'resolved') return 'unchanged';
-      await this.#o.outbox.update({
-        channel: record.channel,
-        ts: record.ts,
-        message: renderPreflightAlert(scope, [], { openedAt: record.openedAt, resolvedAt: now }),
-      });
-      await store.setAlert(scope, { ...record, state: 'resolved', resolvedAt: now, digest });
-      this.#log.info({ scope }, 'pre-flight alert resolved');
-      return 'resolved';
+      return await body();
     } finally {
       await store.unlockAlert(scope, token).catch(() => undefined);
     }
   }
+
+  async #bringInLine(scope: string, newlyGone: readonly GoneAgent[]): Promise<AlertAction> {
+    const channel = this.#o.channel ?? '';
+    const store = this.#o.store;
+    const problems = await store.problems(scope);
+    const record = await store.alert(scope);
+    const digest = digestOf(problems);
+    const now = new Date().toISOString();
+    if (problems.length > 0) {
+      if (!record || record.state === 'resolved') {
+        const posted = await this.#o.outbox.post({ channel, message: renderPreflightAlert(scope, problems, { openedAt: now }) });
+        if (!posted.posted) {
+          this.#log.warn({ scope, err: posted.error }, 'could not post the pre-flight alert (is the bot in INCIDENT_CHANNEL?)');
+          return 'failed';
+        }
+        await store.setAlert(scope, { state: 'open', channel: posted.posted.channel, ts: posted.posted.ts, openedAt: now, digest });
+        this.#log.info({ scope, agents: problems.map((p) => p.agent) }, 'pre-flight alert posted');
+        return 'posted';
+      }
+      if (record.digest === digest) return 'unchanged';
+      const gone = mergeGone(record.gone, newlyGone);
+      await this.#o.outbox.update({
+        channel: record.channel,
+        ts: record.ts,
+        message: renderPreflightAlert(scope, problems, { openedAt: record.openedAt, ...(gone.length > 0 ? { gone } : {}) }),
+      });
+      await store.setAlert(scope, { ...record, digest, ...(gone.length > 0 ? { gone } : {}) });
+      return 'updated';
+    }
+    if (!record || record.state === 'resolved') return 'unchanged';
+    // Closed as unknown when the last agents reporting the problem are the ones that stopped reporting.
+    const unknown = newlyGone.length > 0;
+    const gone = mergeGone(record.gone, newlyGone);
+    await this.#o.outbox.update({
+      channel: record.channel,
+      ts: record.ts,
+      message: renderPreflightAlert(scope, [], {
+        openedAt: record.openedAt,
+        resolvedAt: now,
+        ...(gone.length > 0 ? { gone } : {}),
+        ...(unknown ? { unknown } : {}),
+      }),
+    });
+    await store.setAlert(scope, { ...record, state: 'resolved', resolvedAt: now, digest, ...(gone.length > 0 ? { gone } : {}) });
+    this.#log.info({ scope, unknown }, unknown ? 'pre-flight alert closed as unknown (its agents stopped reporting)' : 'pre-flight alert resolved');
+    return unknown ? 'closed-unknown' : 'resolved';
+  }
+}
+
+function mergeGone(before: readonly GoneAgent[] | undefined, now: readonly GoneAgent[]): GoneAgent[] {
+  const byAgent = new Map<string, GoneAgent>();
+  for (const g of [...(before ?? []), ...now]) byAgent.set(g.agent, g);
+  return [...byAgent.values()].sort((a, b) => a.agent.localeCompare(b.agent));
 }

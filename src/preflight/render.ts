@@ -5,6 +5,7 @@
  */
 import { context, escapeMrkdwn, header, section } from '../slack/blocks/block-kit.ts';
 import type { SlackMessage } from '../slack/blocks/slack-message.ts';
+import type { GoneAgent } from './store.ts';
 import { parseScope, HOST_SCOPE, type AgentProblems, type PreflightResult } from './types.ts';
 
 function scopeTitle(scope: string): string {
@@ -21,9 +22,41 @@ function scopeTitle(scope: string): string {
   return s.repo === HOST_SCOPE ? what : `${what} of ${s.repo}`;
 }
 
-/** The alert of one scope: open (the agents and what each reports) or resolved. */
-export function renderPreflightAlert(scope: string, problems: readonly AgentProblems[], state: { openedAt: string; resolvedAt?: string }): SlackMessage {
+/** "2026-12-06 02:10 UTC". */
+function minuteUtc(iso: string): string {
+  const d = new Date(iso);
+  return Number.isFinite(d.getTime()) ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : iso;
+}
+
+function goneLine(gone: readonly GoneAgent[]): string {
+  return gone.map((g) => `\`${escapeMrkdwn(g.agent)}\` stopped reporting at ${minuteUtc(g.lastSeen)}`).join('; ');
+}
+
+export interface AlertState {
+  openedAt: string;
+  resolvedAt?: string;
+  /** Agents whose problems were dropped because they stopped reporting. */
+  gone?: readonly GoneAgent[];
+  /** Closed because the agents that reported it stopped reporting: nobody saw it healthy. */
+  unknown?: boolean;
+}
+
+/** The alert of one scope: open (the agents and what each reports), resolved, or closed as unknown. */
+export function renderPreflightAlert(scope: string, problems: readonly AgentProblems[], state: AlertState): SlackMessage {
   const title = scopeTitle(scope);
+  const gone = state.gone ?? [];
+  if (problems.length === 0 && state.unknown) {
+    const names = gone.map((g) => g.agent).join(', ');
+    return {
+      text: `⚪ Pre-flight: ${title} closed as unknown (${names} stopped reporting)`,
+      blocks: [
+        section(
+          `⚪ *Closed as unknown — pre-flight: ${escapeMrkdwn(title)}*\n${goneLine(gone)}; ${gone.length === 1 ? 'its' : 'their'} pre-flight alert is closed as unknown: nobody has seen this healthy, it just stopped being checked.`,
+        ),
+        context([`opened ${state.openedAt}`, `closed ${state.resolvedAt ?? new Date().toISOString()}`, 'buildfix pre-flight']),
+      ],
+    };
+  }
   if (problems.length === 0) {
     return {
       text: `✅ Pre-flight: ${title} healthy again`,
@@ -43,6 +76,7 @@ export function renderPreflightAlert(scope: string, problems: readonly AgentProb
     lines.push(`• ${f.severity === 'error' ? '🔴' : '🟠'} ${escapeMrkdwn(f.message)} _(${seenBy.map((p) => `\`${escapeMrkdwn(p.agent)}\``).join(', ')})_`);
   }
   const shown = lines.slice(0, 15);
+  const goneNote = gone.length > 0 ? [context([`${goneLine(gone)}: dropped from this alert as unknown`])] : [];
   const more = lines.length > shown.length ? `\n… and ${lines.length - shown.length} more` : '';
   const names = agents.map((a) => `\`${escapeMrkdwn(a)}\``).join(', ');
   const lastReport =
@@ -57,6 +91,7 @@ export function renderPreflightAlert(scope: string, problems: readonly AgentProb
       blocks: [
         header(`🟠 Pre-flight: ${title}`),
         section(`Builds pass while the proxy is up. If it went down now, they would fail on ${names}:\n${shown.join('\n')}${more}`),
+        ...goneNote,
         context([
           `opened ${state.openedAt}`,
           `last report ${lastReport}`,
@@ -72,6 +107,7 @@ export function renderPreflightAlert(scope: string, problems: readonly AgentProb
       section(
         `The next build will break on ${agents.map((a) => `\`${escapeMrkdwn(a)}\``).join(', ')}:\n${shown.join('\n')}${lines.length > shown.length ? `\n… and ${lines.length - shown.length} more` : ''}`,
       ),
+      ...goneNote,
       context([
         `opened ${state.openedAt}`,
         `last report ${

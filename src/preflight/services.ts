@@ -9,6 +9,9 @@ import type { Logger } from '../logger.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
+import { PREFLIGHT_DEFAULTS } from '../config/preflight-schema.ts';
+import { buildfixKeys } from '../jobs/queue-names.ts';
+import { listLiveWorkers } from '../jobs/worker-registry.ts';
 import { consumeAlertChanges, type AlertConsumer } from './alert-consumer.ts';
 import { PreflightAlerter, type AlertOutbox } from './alerter.ts';
 import { MemoryPreflightStore, processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
@@ -40,7 +43,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
     results: () => store.latest(),
     startAlerts(outbox, channel, name, reclaim) {
       const alerter = new PreflightAlerter({ store, outbox, channel, logger });
-      if (store instanceof RedisPreflightStore && url) {
+      if (redis && store instanceof RedisPreflightStore && url) {
         consumer = consumeAlertChanges({
           redis: createRedisConnection(url, { role: 'blocking', name: 'buildfix-preflight-alerts', onError }),
           keys: store.keys,
@@ -49,6 +52,11 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           logger,
           ...(reclaim?.idleMs !== undefined ? { reclaimIdleMs: reclaim.idleMs } : {}),
           ...(reclaim?.everyMs !== undefined ? { reclaimEveryMs: reclaim.everyMs } : {}),
+          gone: {
+            store,
+            afterMs: config.preflight?.agentGoneAfter ?? PREFLIGHT_DEFAULTS.agentGoneAfter,
+            liveAgents: async () => new Set((await listLiveWorkers(redis, buildfixKeys(prefix))).map((w) => w.host)),
+          },
         });
       } else if (store.kind === 'memory') {
         const memory = processMemoryStore();

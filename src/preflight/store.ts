@@ -19,6 +19,14 @@ export interface AlertRecord {
   resolvedAt?: string;
   /** What the message shows now (problem keys per agent): an unchanged digest needs no edit. */
   digest: string;
+  /** Agents whose problems were dropped because they stopped reporting (shown in the message; "closed as unknown" when none is left). */
+  gone?: GoneAgent[];
+}
+
+/** An agent that stopped reporting: its last pre-flight result, and no live worker since. */
+export interface GoneAgent {
+  agent: string;
+  lastSeen: string;
 }
 
 export interface PreflightStore {
@@ -39,6 +47,10 @@ export interface PreflightStore {
   /** The latest result of every agent, check and repo. */
   latest(): Promise<PreflightResult[]>;
   problems(scope: string): Promise<AgentProblems[]>;
+  /** Removes an agent's problems from a scope (an agent gone for good); whether it had any. */
+  dropProblems(scope: string, agent: string): Promise<boolean>;
+  /** When the agent's latest result of any check finished (undefined: none kept). */
+  lastSeen(agent: string): Promise<string | undefined>;
   alert(scope: string): Promise<AlertRecord | undefined>;
   setAlert(scope: string, record: AlertRecord): Promise<void>;
   /** One alerter at a time edits a scope's alert; undefined when another holds it. */
@@ -158,6 +170,15 @@ export class RedisPreflightStore implements PreflightStore {
       .sort((a, b) => a.agent.localeCompare(b.agent));
   }
 
+  async dropProblems(scope: string, agent: string): Promise<boolean> {
+    return (await this.#redis.hdel(this.keys.problems(scope), agent)) > 0;
+  }
+
+  async lastSeen(agent: string): Promise<string | undefined> {
+    const rows = Object.values(await this.#redis.hgetall(this.keys.last(agent)));
+    return latestFinish(rows.map((t) => parseJson<PreflightResult>(t)));
+  }
+
   async alert(scope: string): Promise<AlertRecord | undefined> {
     return parseJson<AlertRecord>(await this.#redis.get(this.keys.alert(scope)));
   }
@@ -177,6 +198,12 @@ export class RedisPreflightStore implements PreflightStore {
   async unlockAlert(scope: string, token: string): Promise<void> {
     await this.#redis.eval(UNLOCK, 1, this.keys.alertLock(scope), token);
   }
+}
+
+function latestFinish(results: ReadonlyArray<PreflightResult | undefined>): string | undefined {
+  let best: string | undefined;
+  for (const r of results) if (r && Number.isFinite(Date.parse(r.finishedAt)) && (!best || Date.parse(r.finishedAt) > Date.parse(best))) best = r.finishedAt;
+  return best;
 }
 
 export function sortResults(results: PreflightResult[]): PreflightResult[] {
@@ -268,6 +295,14 @@ export class MemoryPreflightStore implements PreflightStore {
 
   async problems(scope: string): Promise<AgentProblems[]> {
     return [...(this.#problems.get(scope)?.values() ?? [])].sort((a, b) => a.agent.localeCompare(b.agent));
+  }
+
+  async dropProblems(scope: string, agent: string): Promise<boolean> {
+    return this.#problems.get(scope)?.delete(agent) ?? false;
+  }
+
+  async lastSeen(agent: string): Promise<string | undefined> {
+    return latestFinish([...this.#last.values()].filter((r) => r.agent === agent));
   }
 
   async alert(scope: string): Promise<AlertRecord | undefined> {
