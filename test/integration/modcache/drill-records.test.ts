@@ -205,3 +205,70 @@ describe('drills recorded in the timeline and the health history (real serve, wo
     );
   });
 });
+
+describe('scheduled drills (preflight.drill): a BullMQ job scheduler on the worker runs the same drill and records it', { timeout: 90_000 }, () => {
+  let f: ModcacheFixture;
+  let worker: ChildHandle;
+  let work: string;
+  let redis: Redis;
+  const prefix = uniquePrefix();
+
+  before(async () => {
+    f = await createModcacheFixture();
+    await f.proxy.close();
+    work = await mkdtemp(join(tmpdir(), 'buildfix-drill-schedule-'));
+    await writeFile(
+      join(work, 'buildfix.yaml'),
+      [
+        'repos:',
+        '  payments:',
+        `    url: ${f.repo}`,
+        'preflight:',
+        '  modules: "off"',
+        '  probe: "off"',
+        '  readiness: "off"',
+        '  host: "off"',
+        '  credentials: "off"',
+        '  drill: 1500ms',
+        '  jitter: 100ms',
+        '  proxyCacheTtl: 100ms',
+        '',
+      ].join('\n'),
+    );
+    ({ redis } = await openStore(prefix));
+    worker = await startWorkerProcess('agent-05', {
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+      GOMODCACHE: f.modcache,
+      GOFLAGS: '-modcacherw',
+    });
+  });
+
+  after(async () => {
+    const code = await worker?.stop();
+    redis?.disconnect();
+    await f?.close();
+    await deletePrefix(prefix);
+    await rm(work, { recursive: true, force: true });
+    assert.equal(code, 0);
+  });
+
+  it('the scheduled drill lands in the history with no requester; evicting a module makes the next one fail on it', async () => {
+    const store = new RedisPreflightStore(redis, normalizeKeyPrefix(prefix));
+    const first = await eventually('a scheduled drill', async () => (await store.history('agent-05', 'drill', 'payments'))[0], 20_000);
+    assert.equal(first.status, 'pass', first.summary);
+    assert.equal(first.by, undefined, 'the schedule ran it');
+    assert.deepEqual([first.drill?.ready, first.drill?.total], [5, 5]);
+    const zip = cacheFilePath(f.modcache, BRAVO, 'zip');
+    await rm(zip);
+    const failed = await eventually(
+      'a failing scheduled drill',
+      async () => (await store.history('agent-05', 'drill', 'payments')).find((r) => r.status === 'fail'),
+      20_000,
+    );
+    assert.deepEqual(failed.drill?.failed, ['example.test/Bravo@v1.2.0']);
+    const status = await runCli(['status'], { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml') });
+    assert.match(status.stdout, /agent-05 +drill +payments +✗ fail +.*last drill .*: failed on 1 module: example\.test\/Bravo@v1\.2\.0, scheduled/);
+  });
+});
