@@ -12,8 +12,8 @@ import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { PREFLIGHT_DEFAULTS } from '../config/preflight-schema.ts';
 import { buildfixKeys } from '../jobs/queue-names.ts';
 import { listLiveWorkers } from '../jobs/worker-registry.ts';
-import { consumeAlertChanges, type AlertConsumer } from './alert-consumer.ts';
-import { PreflightAlerter, type AlertOutbox } from './alerter.ts';
+import { consumeAlertChanges, DEFAULT_RECLAIM_IDLE_MS, type AlertConsumer } from './alert-consumer.ts';
+import { alertSettled, PreflightAlerter, type AlertOutbox } from './alerter.ts';
 import { MemoryPreflightStore, processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
 import type { PreflightResult } from './types.ts';
 
@@ -23,6 +23,7 @@ export interface PreflightServices {
   /**
    * Posts and edits pre-flight alerts in `channel` (INCIDENT_CHANNEL) from now on; `consumer` names this replica.
    * Redis mode: changes left unacknowledged longer than `reclaim.idleMs` (default 60 s) are taken over, looked for every `reclaim.everyMs` (30 s).
+   * In-process mode: a scope whose alert could not be brought in line is retried after `reclaim.idleMs`.
    */
   startAlerts(outbox: AlertOutbox, channel: string | undefined, consumer: string, reclaim?: { idleMs?: number; everyMs?: number }): PreflightAlerter;
   close(): Promise<void>;
@@ -36,6 +37,8 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
   const store: PreflightStore = redis ? new RedisPreflightStore(redis, prefix) : processMemoryStore();
   let consumer: AlertConsumer | undefined;
   let unsubscribe: (() => void) | undefined;
+  let closed = false;
+  const retries = new Map<string, NodeJS.Timeout>();
   // In-process mode: /metrics (serve's main thread) has no Redis to read the results from; each one is relayed to it.
   const unrelay = store instanceof MemoryPreflightStore ? store.onRecord((result) => metrics.preflightResult(result)) : undefined;
   return {
@@ -59,14 +62,33 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           },
         });
       } else if (store.kind === 'memory') {
-        const memory = processMemoryStore();
-        unsubscribe = memory.onChange((scope) => {
-          void alerter.sync(scope).catch((err: unknown) => logger.warn({ err, scope }, 'pre-flight alert sync failed'));
-        });
+        // No stream to leave a change pending in: a sync that failed (Slack refused) is retried here until it holds.
+        const retryMs = reclaim?.idleMs ?? DEFAULT_RECLAIM_IDLE_MS;
+        const syncScope = (scope: string): void => {
+          clearTimeout(retries.get(scope));
+          retries.delete(scope);
+          void alerter.sync(scope).then(
+            (action) => {
+              if (!alertSettled(action)) retryLater(scope, action);
+            },
+            (err: unknown) => retryLater(scope, err instanceof Error ? err.message : String(err)),
+          );
+        };
+        const retryLater = (scope: string, why: string): void => {
+          if (closed) return;
+          logger.warn({ scope, why }, `pre-flight alert not brought in line; retried in ${Math.round(retryMs / 1000)} s`);
+          const timer = setTimeout(() => syncScope(scope), retryMs);
+          timer.unref();
+          retries.set(scope, timer);
+        };
+        unsubscribe = processMemoryStore().onChange(syncScope);
       }
       return alerter;
     },
     async close() {
+      closed = true;
+      for (const t of retries.values()) clearTimeout(t);
+      retries.clear();
       unsubscribe?.();
       unrelay?.();
       await consumer?.close();

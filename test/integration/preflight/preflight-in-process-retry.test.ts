@@ -1,0 +1,58 @@
+/**
+ * In-process mode (no Redis, no stream to leave a change pending in): a
+ * pre-flight alert Slack refused is retried until it is posted, once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../../src/config/load-config.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
+import { processMemoryStore } from '../../../src/preflight/store.ts';
+import type { PreflightResult } from '../../../src/preflight/types.ts';
+import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
+import { SlackApi } from '../../../src/slack/slack-api.ts';
+import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { waitUntil } from '../../helpers/jobs-harness.ts';
+
+const CHANNEL = 'C0LOCALRETRY';
+
+describe('pre-flight in-process: a refused alert is retried', () => {
+  let slack: SlackApiFake;
+  let services: PreflightServices;
+  const logger = createLogger({ level: 'silent' });
+
+  before(async () => {
+    slack = await startSlackApiFake();
+    services = createPreflightServices(loadConfig({ SLACK_API_URL: slack.apiUrl }), logger);
+    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
+    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'local', { idleMs: 300 });
+  });
+  after(async () => {
+    await services?.close();
+    await slack?.close();
+  });
+
+  it('posts the alert once Slack takes it', async () => {
+    slack.fail('chat.postMessage', { error: 'channel_not_found' }, { error: 'channel_not_found' });
+    const now = new Date().toISOString();
+    const result: PreflightResult = {
+      v: 1,
+      agent: 'local-agent',
+      check: 'modules',
+      repo: 'svc',
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 3,
+      status: 'fail',
+      summary: 'example.test/gamma@v0.1.0 is gone',
+      findings: [{ key: 'version-not-found:example.test/gamma@v0.1.0', category: 'version-not-found', severity: 'error', message: 'gone', alert: true }],
+    };
+    await processMemoryStore().record(result, 10);
+    const posted = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.ok && c.args.channel === CHANNEL, 10_000);
+    assert.match(String(posted.args.text), /module check of svc will break the next build on local-agent/);
+    assert.equal(slack.callsTo('chat.postMessage').filter((c) => !c.ok).length, 2, 'two refusals, then the post');
+    await new Promise((r) => setTimeout(r, 900));
+    assert.equal(slack.okCalls('chat.postMessage').length, 1, 'posted once');
+    await waitUntil('the alert record', async () => ((await processMemoryStore().alert('modules:svc'))?.state === 'open' ? true : undefined));
+  });
+});
