@@ -64,7 +64,16 @@ const jobs: FakeJob[] = Array.from({ length: RUNS }, (_, i) => ({
 }));
 const jenkins = await startJenkinsFake({ jobs, faults: [{ path: /.*/, delayMs: DELAY_MS }] });
 const slack = await startSlackApiFake();
-const config = ['repos:', ...jobs.flatMap((j, i) => [`  payments-${i}:`, `    url: ${url}`, `    job: ${j.name}`]), 'agents:', '  agent-03: {}', ''].join('\n');
+const config = [
+  'repos:',
+  ...jobs.flatMap((j, i) => [`  payments-${i}:`, `    url: ${url}`, `    job: ${j.name}`]),
+  'agents:',
+  '  agent-03: {}',
+  // One incident per pipeline, as measured before failures were grouped by cause (all nine share one cause).
+  'incidents:',
+  '  groupWindow: "off"',
+  '',
+].join('\n');
 await writeFile(join(work, 'buildfix.yaml'), config);
 const { serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins });
 

@@ -173,9 +173,9 @@ export class SlackApi {
    * Posts exactly once as far as Slack lets us tell: a 429 is waited out and
    * resent (by call); after an ambiguous failure (5xx, a request that may have
    * reached Slack) the marker is looked up and the post resent only if Slack
-   * does not have it.
+   * does not have it. With waitOnRateLimit:false a 429 throws at once (not sent; the outbox's post queue waits).
    */
-  async postMessage(args: PostArgs): Promise<PostedMessage> {
+  async postMessage(args: PostArgs, options: Pick<CallOptions, 'waitOnRateLimit'> = {}): Promise<PostedMessage> {
     const id = randomUUID();
     const since = Date.now() - RECONCILE_SKEW_MS;
     const body = {
@@ -191,7 +191,7 @@ export class SlackApi {
     };
     for (let round = 1; ; round++) {
       try {
-        const res = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', body);
+        const res = await this.call<{ channel?: string; ts?: string }>('chat.postMessage', body, options);
         return { channel: res.channel ?? args.channel, ts: String(res.ts ?? '') };
       } catch (err) {
         if (!(err instanceof SlackCallError) || !isAmbiguous(err.failure)) throw err;

@@ -95,7 +95,13 @@ export class SlackSurface implements ChatSurface {
     }
     const rendered = renderSlackMessage(message, this.#o.render);
     // The outbox fits the message, retries it smaller if Slack refuses it, and uploads what was cut (even if the post failed).
-    const res = await this.#o.outbox.post({ channel: this.channel, threadTs: this.#threadTs, message: rendered });
+    // The root-cause line (a classified log) goes ahead of other threads' chatter when the channel is rate limited.
+    const res = await this.#o.outbox.post({
+      channel: this.channel,
+      threadTs: this.#threadTs,
+      message: rendered,
+      ...(message.kind === 'explanation' ? { urgent: true } : {}),
+    });
     if (!res.posted) {
       await this.#reportPostFailure(res.error);
       throw res.error;

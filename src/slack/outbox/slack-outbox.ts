@@ -18,6 +18,7 @@ import type { PostedMessage, SlackApi } from '../slack-api.ts';
 import { isSlackCallError } from '../slack-errors.ts';
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
 import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './message-budget.ts';
+import { PostQueue, type PostLane } from './post-queue.ts';
 
 /** Slack's answers that mean "this message, as built, is not acceptable": smaller may go through. */
 export const REFUSED_MESSAGE_ERRORS = new Set(['msg_blocks_too_long', 'invalid_blocks', 'msg_too_long', 'invalid_blocks_format']);
@@ -39,6 +40,11 @@ export interface OutboxPost {
   alwaysAttach?: boolean;
   /** Title of the file, when the default (the renderer's) is not wanted. */
   fileComment?: string;
+  /**
+   * Which lane it waits in when the channel is rate limited (post-queue.ts): a top-level post is
+   * always urgent; a thread reply is urgent when it is the root-cause line, else it waits behind urgent posts.
+   */
+  urgent?: boolean;
 }
 
 export interface OutboxPostResult {
@@ -59,6 +65,7 @@ export class SlackOutbox {
   readonly api: SlackApi;
   readonly textBudget: number;
   readonly edits: EditScheduler;
+  readonly posts: PostQueue;
   readonly #log: Logger;
 
   constructor(options: OutboxOptions) {
@@ -69,6 +76,11 @@ export class SlackOutbox {
       logger: options.logger,
       progressEditsPerMinute: options.progressEditsPerMinute ?? 30,
       rateLimitedFor: () => options.api.rateLimitedFor('chat.update'),
+    });
+    this.posts = new PostQueue({
+      logger: options.logger,
+      rateLimitedFor: () => options.api.rateLimitedFor('chat.postMessage'),
+      isRateLimited: (err) => isSlackCallError(err) && err.failure.kind === 'rate-limited',
     });
   }
 
@@ -111,8 +123,15 @@ export class SlackOutbox {
     let failure: unknown;
     let form: FittedMessage | undefined;
     try {
-      const sent = await this.#send('message', p.message, (f) =>
-        this.api.postMessage({ channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) }),
+      const lane: PostLane = !p.threadTs || p.urgent ? 'urgent' : 'thread';
+      // Waits its turn in the channel (alerts and root-cause lines first, a thread's order kept); a 429 is waited out there.
+      const sent = await this.posts.enqueue(p.channel, p.threadTs, lane, () =>
+        this.#send('message', p.message, (f) =>
+          this.api.postMessage(
+            { channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) },
+            { waitOnRateLimit: false },
+          ),
+        ),
       );
       posted = sent.result;
       form = sent.form;
@@ -160,5 +179,6 @@ export class SlackOutbox {
 
   close(): void {
     this.edits.close();
+    this.posts.close();
   }
 }
