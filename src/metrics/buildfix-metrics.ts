@@ -9,6 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobOutcome, JobSystemStatus } from '../jobs/job-types.ts';
+import type { HealthSummary } from '../health/health-summary.ts';
 import type { PreflightResult } from '../preflight/types.ts';
 import { LabelGuard } from './label-guard.ts';
 import { PreflightGauges } from './preflight-metrics.ts';
@@ -70,6 +71,8 @@ export class BuildfixMetrics {
   readonly #preflight: PreflightGauges;
   /** In-process mode's pre-flight results, relayed from the thread that runs the jobs (latest per agent, check and repo). */
   readonly #relayedPreflight = new Map<string, PreflightResult>();
+  /** In-process mode's dependency health summaries, relayed likewise (latest per repo). */
+  readonly #relayedHealth = new Map<string, HealthSummary>();
 
   constructor(options: BuildfixMetricsOptions = {}) {
     this.registry = new Registry();
@@ -190,6 +193,17 @@ export class BuildfixMetrics {
   preflightRecorded(result: PreflightResult): void {
     if (typeof result?.agent !== 'string' || typeof result.check !== 'string' || typeof result.repo !== 'string') return;
     this.#relayedPreflight.set(`${result.agent}\u0000${result.check}\u0000${result.repo}`, result);
+  }
+
+  /** A repo's health summary made without Redis (in-process mode): kept as its latest, for the health gauges. */
+  healthRecorded(summary: HealthSummary): void {
+    if (typeof summary?.repo !== 'string') return;
+    this.#relayedHealth.set(summary.repo, summary);
+  }
+
+  /** The relayed health summaries, by repo. */
+  relayedHealthSummaries(): HealthSummary[] {
+    return [...this.#relayedHealth.values()].sort((a, b) => a.repo.localeCompare(b.repo));
   }
 
   /** Reads the sources into the scrape-time gauges. Never throws. */

@@ -11,6 +11,7 @@
  */
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { JobOutcome } from '../jobs/job-types.ts';
+import type { HealthSummary } from '../health/health-summary.ts';
 import type { PreflightResult } from '../preflight/types.ts';
 import { BuildfixMetrics, type BuildfixMetricsOptions, type CommandOutcome } from './buildfix-metrics.ts';
 
@@ -22,7 +23,8 @@ type Recording =
   | { m: 'webhookDelivery'; a: [string, string] }
   | { m: 'slackApiError'; a: [string, string] }
   | { m: 'jenkinsApiError'; a: [string, string] }
-  | { m: 'preflightResult'; a: [PreflightResult] };
+  | { m: 'preflightResult'; a: [PreflightResult] }
+  | { m: 'healthSummary'; a: [HealthSummary] };
 
 let instance: BuildfixMetrics | undefined;
 let listener: BroadcastChannel | undefined;
@@ -42,6 +44,8 @@ function apply(target: BuildfixMetrics, r: Recording): void {
       return target.jenkinsApiError(...r.a);
     case 'preflightResult':
       return target.preflightRecorded(...r.a);
+    case 'healthSummary':
+      return target.healthRecorded(...r.a);
   }
 }
 
@@ -101,6 +105,10 @@ export const metrics = {
   /** A pre-flight result kept in this process's memory (in-process mode): /metrics shows it as the Redis mode does its results. */
   preflightResult(result: PreflightResult): void {
     record({ m: 'preflightResult', a: [result] });
+  },
+  /** A repo's dependency health summary made without Redis (in-process mode): the health gauges show it. */
+  healthSummary(summary: HealthSummary): void {
+    record({ m: 'healthSummary', a: [summary] });
   },
 };
 

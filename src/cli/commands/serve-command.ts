@@ -49,10 +49,12 @@ export async function runServeCommand(argv: string[], ctx: CliContext): Promise<
   });
   // Dependency health gauges per repo, read from the last results in Redis on each scrape.
   const reader = obs.reader;
+  // In-process mode: from the summaries the handler thread's dependency-health jobs relay to this thread.
   if (reader)
     registerHealthGauges(processMetrics().registry, async () =>
       readHealthSummaries(await reader.connection(2000), normalizeKeyPrefix(config.env.REDIS_PREFIX)),
     );
+  else registerHealthGauges(processMetrics().registry, async () => processMetrics().relayedHealthSummaries());
   const sink = new ThreadTaskSink(
     { env: { ...ctx.env }, logLevel: ctx.debug ? 'debug' : ctx.env.LOG_LEVEL || 'info', replicaId, ...(leaseMs !== undefined ? { leaseMs } : {}) },
     logger,

@@ -1,6 +1,7 @@
 /** `dependency-health`: the dependency health report of a repo from this host (src/health), lists bounded for the job result. */
 import { saveHealthSummary, summarizeHealth } from '../../health/health-summary.ts';
 import { runHealthReport } from '../../health/run-health-report.ts';
+import { metrics } from '../../metrics/metrics.ts';
 import type { DependencyHealthJobResult } from '../job-results.ts';
 import type { JobContext } from '../job-types.ts';
 import type { DependencyHealthPayload } from '../payload-schemas.ts';
@@ -19,11 +20,12 @@ export async function runDependencyHealthJob(payload: DependencyHealthPayload, c
       }),
     (r) => (r.status === 'fail' ? 'fail' : r.partial ? 'warn' : 'pass'),
   );
-  // The gauges (serve's /metrics) and the digest read the last result per repo from Redis.
+  // The gauges (serve's /metrics) and the digest read the last result per repo from Redis;
+  // in-process mode relays it to this process's /metrics instead.
+  const summary = summarizeHealth(payload.repo, report);
   if (ctx.state)
-    await saveHealthSummary(ctx.state.redis, ctx.state.prefix, summarizeHealth(payload.repo, report)).catch((err: unknown) =>
-      ctx.logger.warn({ err }, 'could not store the health summary'),
-    );
+    await saveHealthSummary(ctx.state.redis, ctx.state.prefix, summary).catch((err: unknown) => ctx.logger.warn({ err }, 'could not store the health summary'));
+  else metrics.healthSummary(summary);
   return {
     report: {
       ...report,

@@ -80,5 +80,13 @@ describe('/buildfix health (shell and Slack)', () => {
       assert.match(blocks, /example\.test\/old v1\.0\.0: Deprecated/);
       assert.doesNotMatch(blocks, /GO-2099-0002/);
     });
+
+    it('/metrics of this in-process serve shows the report as the per-repo health gauges', async () => {
+      const text = await (await fetch(`${serve.url}/metrics`)).text();
+      assert.match(text, /^buildfix_health_vulnerabilities\{repo="payments"\} 1$/m);
+      assert.match(text, /^buildfix_health_retracted_versions\{repo="payments"\} 1$/m);
+      assert.match(text, /^buildfix_health_deprecated_modules\{repo="payments"\} 1$/m);
+      assert.match(text, /^buildfix_health_over_threshold\{repo="payments"\} 1$/m);
+    });
   });
 });
