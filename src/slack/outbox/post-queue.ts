@@ -101,8 +101,9 @@ export class PostQueue {
       seen.add(item.thread);
       if (!s.busyThreads.has(item.thread)) firstOfThread.add(item.seq);
     }
-    const eligible = s.waiting.filter((i) => firstOfThread.has(i.seq));
-    return eligible.find((i) => i.lane === 'urgent') ?? eligible.sort((a, b) => a.seq - b.seq)[0];
+    // Oldest first in each lane (a post back from a 429 keeps its place).
+    const eligible = s.waiting.filter((i) => firstOfThread.has(i.seq)).sort((a, b) => a.seq - b.seq);
+    return eligible.find((i) => i.lane === 'urgent') ?? eligible[0];
   }
 
   #pump(channel: string): void {
