@@ -19,6 +19,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import { alertSettled, type PreflightAlerter } from './alerter.ts';
 import { findGoneAgents } from './gone-agents.ts';
 import type { PreflightKeys } from './keys.ts';
@@ -28,6 +29,28 @@ export const ALERT_GROUP = 'preflight-alerts';
 /** A pending entry idle this long belongs to a consumer that is gone or failed: taken over. */
 export const DEFAULT_RECLAIM_IDLE_MS = 60_000;
 export const DEFAULT_RECLAIM_EVERY_MS = 30_000;
+/** A consumer with nothing pending and idle this long is a replica that stopped: removed from the group. */
+export const DEFAULT_PRUNE_IDLE_MS = 3_600_000;
+
+/**
+ * Removes the group's consumers (other than the caller) that hold no pending
+ * entry and have been idle longer than ARGV[3]; atomic, so an entry read in
+ * between is never dropped with its consumer. A live replica removed this way
+ * is recreated by its next XREADGROUP. Returns the names removed.
+ */
+const PRUNE_CONSUMERS = new LuaScript(`
+local rows = redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+local removed = {}
+for _, row in ipairs(rows) do
+  local f = {}
+  for i = 1, #row, 2 do f[row[i]] = row[i + 1] end
+  if f['name'] ~= ARGV[2] and tonumber(f['pending']) == 0 and tonumber(f['idle']) > tonumber(ARGV[3]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    removed[#removed + 1] = f['name']
+  end
+end
+return removed
+`);
 
 export interface AlertConsumer {
   /** Resolves once the consumer group exists. */
@@ -45,6 +68,8 @@ export interface AlertConsumerOptions {
   logger: Logger;
   reclaimIdleMs?: number;
   reclaimEveryMs?: number;
+  /** Consumers with nothing pending idle longer than this are removed from the group (default 1 h). */
+  pruneIdleMs?: number;
   /**
    * Agents that stopped reporting (no live worker, no result for `afterMs`): their problems are
    * dropped and their alerts say so, checked with each reclaim round. Absent or afterMs 0: never.
@@ -64,6 +89,7 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
   const log = options.logger.child({ component: 'preflight-alerts', consumer });
   const idleMs = options.reclaimIdleMs ?? DEFAULT_RECLAIM_IDLE_MS;
   const everyMs = options.reclaimEveryMs ?? DEFAULT_RECLAIM_EVERY_MS;
+  const pruneIdleMs = options.pruneIdleMs ?? DEFAULT_PRUNE_IDLE_MS;
   let stopped = false;
   const ready = redis.xgroup('CREATE', keys.changes, ALERT_GROUP, '$', 'MKSTREAM').then(
     () => undefined,
@@ -128,6 +154,12 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
     }
   };
 
+  /** Removes the consumers of replicas that stopped (nothing pending, idle past the bound), so the group does not grow with every restart. */
+  const pruneConsumers = async (): Promise<void> => {
+    const removed = (await PRUNE_CONSUMERS.run(redis, [keys.changes], [ALERT_GROUP, consumer, pruneIdleMs])) as string[];
+    if (removed.length > 0) log.info({ consumers: removed }, 'removed the alert-stream consumers of replicas that stopped');
+  };
+
   /** Drops the problems of agents gone longer than the bound; their alerts say so. */
   const sweepGone = async (): Promise<void> => {
     const gone = options.gone;
@@ -155,6 +187,7 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
           nextReclaim = Date.now() + everyMs;
           await reclaim();
           await sweepGone().catch((err: unknown) => log.warn({ err }, 'looking for agents that stopped reporting failed; retried next round'));
+          await pruneConsumers().catch((err: unknown) => log.debug({ err }, 'removing stopped consumers failed; retried next round'));
         }
         const block = Math.max(10, Math.min(1000, nextReclaim - Date.now()));
         const reply = (await redis.xreadgroup('GROUP', ALERT_GROUP, consumer, 'COUNT', 100, 'BLOCK', block, 'STREAMS', keys.changes, cursor)) as Array<

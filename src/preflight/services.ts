@@ -23,9 +23,15 @@ export interface PreflightServices {
   /**
    * Posts and edits pre-flight alerts in `channel` (INCIDENT_CHANNEL) from now on; `consumer` names this replica.
    * Redis mode: changes left unacknowledged longer than `reclaim.idleMs` (default 60 s) are taken over, looked for every `reclaim.everyMs` (30 s).
+   * Consumers of stopped replicas (nothing pending, idle over `reclaim.pruneIdleMs`, default 1 h) are removed from the group.
    * In-process mode: a scope whose alert could not be brought in line is retried after `reclaim.idleMs`.
    */
-  startAlerts(outbox: AlertOutbox, channel: string | undefined, consumer: string, reclaim?: { idleMs?: number; everyMs?: number }): PreflightAlerter;
+  startAlerts(
+    outbox: AlertOutbox,
+    channel: string | undefined,
+    consumer: string,
+    reclaim?: { idleMs?: number; everyMs?: number; pruneIdleMs?: number },
+  ): PreflightAlerter;
   close(): Promise<void>;
 }
 
@@ -55,6 +61,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           logger,
           ...(reclaim?.idleMs !== undefined ? { reclaimIdleMs: reclaim.idleMs } : {}),
           ...(reclaim?.everyMs !== undefined ? { reclaimEveryMs: reclaim.everyMs } : {}),
+          ...(reclaim?.pruneIdleMs !== undefined ? { pruneIdleMs: reclaim.pruneIdleMs } : {}),
           gone: {
             store,
             afterMs: config.preflight?.agentGoneAfter ?? PREFLIGHT_DEFAULTS.agentGoneAfter,

@@ -131,3 +131,50 @@ describe('pre-flight alert stream: pending changes are taken over', () => {
     assert.equal((await store.alert('modules:two'))?.state, 'open');
   });
 });
+
+describe('pre-flight alert stream: consumers of stopped replicas are removed', () => {
+  const prefixValue = uniquePrefix('pfprune');
+  const logger = createLogger({ level: 'silent' });
+  let slack: SlackApiFake;
+  let redis: Redis;
+  let store: RedisPreflightStore;
+  let services: PreflightServices | undefined;
+
+  before(async () => {
+    slack = await startSlackApiFake();
+    redis = new Redis(SHARED_REDIS_URL);
+    store = new RedisPreflightStore(redis, `{${prefixValue}}`);
+  });
+
+  after(async () => {
+    await services?.close();
+    redis?.disconnect();
+    await deleteKeys(SHARED_REDIS_URL, prefixValue);
+    await slack?.close();
+  });
+
+  it('one with nothing pending goes once idle past the bound; one still holding a change stays until it is taken over', async () => {
+    const config = loadConfig({ REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, SLACK_API_URL: slack.apiUrl });
+    services = createPreflightServices(config, logger);
+    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
+    // Changes are taken over only after a minute here, so the holding consumer keeps its entry for the whole test.
+    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'replica-live', { idleMs: 60_000, everyMs: 200, pruneIdleMs: 300 });
+    const names = async (): Promise<string[]> => {
+      const rows = (await redis.xinfo('CONSUMERS', store.keys.changes, ALERT_GROUP).catch(() => [])) as unknown[][];
+      return rows.map((r) => String(r[1])).sort();
+    };
+    await waitUntil('the live replica to join the group', async () => ((await names()).includes('replica-live') ? true : undefined));
+    await redis.xgroup('CREATECONSUMER', store.keys.changes, ALERT_GROUP, 'replica-stopped');
+    await redis
+      .multi()
+      .xadd(store.keys.changes, '*', 'scope', 'modules:held', 'agent', 'agent-09')
+      .xreadgroup('GROUP', ALERT_GROUP, 'replica-holding', 'COUNT', 10, 'STREAMS', store.keys.changes, '>')
+      .exec();
+    assert.deepEqual(await names(), ['replica-holding', 'replica-live', 'replica-stopped']);
+
+    await waitUntil('the stopped replica to be removed', async () => (!(await names()).includes('replica-stopped') ? true : undefined), 5000);
+    assert.ok((await names()).includes('replica-holding'), 'a consumer holding a pending change is kept');
+    const pending = (await redis.xpending(store.keys.changes, ALERT_GROUP)) as unknown[];
+    assert.equal(Number(pending[0]), 1, 'its change is still pending, to be taken over');
+  });
+});
