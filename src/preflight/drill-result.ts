@@ -53,48 +53,36 @@ export function summarizeDrill(repo: string, facts: DrillFacts): Pick<PreflightR
   return { status: 'fail', summary: what, findings: [finding], drill };
 }
 
-/** A whole drill result for the history: on `agent`, asked for by `by` (absent: the schedule). */
-export function drillPreflightResult(input: {
+interface DrillRun {
   agent: string;
   repo: string;
+  /** Who asked for it; absent: the schedule. */
   by?: string | undefined;
   startedAt: Date;
   durationMs: number;
-  facts: DrillFacts;
-}): PreflightResult {
+}
+
+/** What every drill record carries, whatever its outcome. */
+function drillRecord(run: DrillRun, outcome: Pick<PreflightResult, 'status' | 'summary' | 'findings' | 'drill'>): PreflightResult {
   return {
     v: 1,
-    agent: input.agent,
+    agent: run.agent,
     check: 'drill',
-    repo: input.repo || HOST_SCOPE,
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: new Date(input.startedAt.getTime() + input.durationMs).toISOString(),
-    durationMs: input.durationMs,
-    ...summarizeDrill(input.repo, input.facts),
-    ...(input.by ? { by: input.by } : {}),
+    repo: run.repo || HOST_SCOPE,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: new Date(run.startedAt.getTime() + run.durationMs).toISOString(),
+    durationMs: run.durationMs,
+    ...outcome,
+    ...(run.by ? { by: run.by } : {}),
   };
 }
 
+/** A whole drill result for the history: on `agent`, asked for by `by` (absent: the schedule). */
+export function drillPreflightResult(input: DrillRun & { facts: DrillFacts }): PreflightResult {
+  return drillRecord(input, summarizeDrill(input.repo, input.facts));
+}
+
 /** A drill that could not run (the repo could not be fetched, no module cache …). */
-export function drillErrorResult(input: {
-  agent: string;
-  repo: string;
-  by?: string | undefined;
-  startedAt: Date;
-  durationMs: number;
-  error: string;
-}): PreflightResult {
-  return {
-    v: 1,
-    agent: input.agent,
-    check: 'drill',
-    repo: input.repo || HOST_SCOPE,
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: new Date(input.startedAt.getTime() + input.durationMs).toISOString(),
-    durationMs: input.durationMs,
-    status: 'error',
-    summary: `could not run: ${input.error.split('\n')[0] ?? ''}`,
-    findings: [],
-    ...(input.by ? { by: input.by } : {}),
-  };
+export function drillErrorResult(input: DrillRun & { error: string }): PreflightResult {
+  return drillRecord(input, { status: 'error', summary: `could not run: ${input.error.split('\n')[0] ?? ''}`, findings: [] });
 }
