@@ -21,7 +21,7 @@ import {
   type ModuleRef,
 } from './extract.ts';
 import { fixFor, type Ecosystem } from './fixes.ts';
-import { normalizeLineDetailed, toEvidence } from './normalize-log.ts';
+import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
 import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
 import { redactText } from '../util/redact.ts';
@@ -87,6 +87,8 @@ const MAX_HITS_PER_RULE = 64;
 const CONTEXT_WINDOW = 12;
 /** Longest line the rules look at; longer lines are cut (keeps regex cost bounded). */
 const MAX_LINE = 8192;
+/** Longest GitHub Actions step header (script, shell, env) read as the runner's echo; a header never closed ends here. */
+const RUN_HEADER_MAX = 200;
 
 const PUBLIC_PROXY = /proxy\.golang\.org|goproxy\.io|goproxy\.cn|sum\.golang\.org/i;
 const LOOKUP_URL = /\/lookup\//;
@@ -131,10 +133,34 @@ class Scanner {
   /** Open `server response:` block: who answered, and whether it was a public proxy. */
   block: { source: 'proxy' | 'sumdb'; publicProxy: boolean } | undefined;
   prevText = '';
+  /** Inside a GitHub Actions step header (`##[group]Run …` until `##[endgroup]`), up to line runHeaderUntil. */
+  headerOpen = false;
+  runHeaderUntil = 0;
+  /** What the open header's lines said, applied only if the header turns out not to be one. */
+  deferred: Array<() => void> = [];
 
   scanLine(raw: string, lineNo: number): void {
-    const { text, warningMarker, errorMarker } = normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+    const { text, warningMarker, errorMarker, role: lineRole, group } = normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+    const role = lineRole;
+    // GitHub Actions opens a group per step (`##[group]Run …`) that lists its script, shell and env
+    // before any output, and closes it with `##[endgroup]`: the runner's echo of the command, like
+    // `+ cmd` or `$ cmd`. What the header's lines would say is held back until the group closes;
+    // a header that never closes (a trimmed paste) was not one, and its lines count after all.
+    if (this.headerOpen && lineNo > this.runHeaderUntil) this.closeHeader(true);
+    if (group === 'run') {
+      this.closeHeader(true);
+      this.headerOpen = true;
+      this.runHeaderUntil = lineNo + RUN_HEADER_MAX;
+    } else if (group === 'end') this.closeHeader(false);
+    else if (group) this.closeHeader(true);
+    const inHeader = this.headerOpen && !group;
     if (text.trim() === '') return;
+    if (!warningMarker && !errorMarker && !group && !passesPrefilter(text.toLowerCase())) {
+      // The keyword was in the wrapper's prefix (a console note, a Bazel `failed to fetch`), not in
+      // the tool's text: the line is read as it would be without the wrapper, i.e. skipped.
+      if (this.block && !/^\s/.test(text)) this.block = undefined;
+      return;
+    }
     this.noteContext(text);
 
     // Split the line into what happened here and what a proxy answered.
@@ -154,8 +180,10 @@ class Scanner {
     }
 
     const warning = warningMarker || WARNING_LINE.test(text.trimStart());
-    const localRule = local.trim() ? matchRule(LOCAL_RULES, local) : undefined;
-    const responseRule = response.trim() ? matchRule(RESPONSE_RULES, response) : undefined;
+    // Only the tool's own output names a cause; the wrapper's echo of the command and its verdict never do.
+    const toolLine = role === 'tool';
+    const localRule = toolLine && local.trim() ? matchRule(LOCAL_RULES, local) : undefined;
+    const responseRule = toolLine && response.trim() ? matchRule(RESPONSE_RULES, response) : undefined;
     let rule = localRule;
     let inResponse = false;
     if (responseRule && (!localRule || responseRule.rank < localRule.rank)) {
@@ -207,13 +235,33 @@ class Scanner {
         hit.anchorLine = ctx.line;
         hit.anchorText = ctx.text;
       }
-      this.addHit(hit);
-    } else if (!warning) {
-      if (CI_VERDICT.test(text)) this.lastVerdict = { line: lineNo, text };
-      else if (SYMPTOM.test(text)) this.lastSymptom = { line: lineNo, text };
-      else if (errorMarker || ERROR_LOOKING.test(text)) this.lastError = { line: lineNo, text };
+      if (inHeader) this.deferred.push(() => this.addHit(hit));
+      else this.addHit(hit);
+    } else if (!warning && role !== 'echo') {
+      const note = (): void => this.noteFallback(role, errorMarker, text, lineNo);
+      if (inHeader) this.deferred.push(note);
+      else note();
     }
     this.prevText = text;
+  }
+
+  /** The last verdict, symptom and error-looking line, for the `unknown` fallback. */
+  private noteFallback(role: LineRole, errorMarker: boolean, text: string, line: number): void {
+    const later = (current: { line: number } | undefined): boolean => !current || current.line < line;
+    if (role === 'verdict' || CI_VERDICT.test(text)) {
+      if (later(this.lastVerdict)) this.lastVerdict = { line, text };
+    } else if (SYMPTOM.test(text)) {
+      if (later(this.lastSymptom)) this.lastSymptom = { line, text };
+    } else if (errorMarker || ERROR_LOOKING.test(text)) {
+      if (later(this.lastError)) this.lastError = { line, text };
+    }
+  }
+
+  /** Ends a GitHub Actions step header: `keep` reads what its lines said as output after all. */
+  closeHeader(keep: boolean): void {
+    if (keep) for (const run of this.deferred) run();
+    this.deferred = [];
+    this.headerOpen = false;
   }
 
   private noteContext(text: string): void {
@@ -492,6 +540,12 @@ function better(a: Hit, b: Hit): boolean {
 
 /** Root cause, evidence and fix for one CI log. */
 export function classifyLog(text: string): Classification {
+  // GitLab's timestamped trace splits long lines; the line classifier joins the parts first.
+  if (GITLAB_CONTINUATION_ANYWHERE.test(text)) {
+    const classifier = createLogClassifier();
+    for (const line of text.split('\n')) classifier.push(line);
+    return classifier.finish();
+  }
   const scan = new Scanner();
   const lower = text.toLowerCase();
   // toLowerCase keeps offsets for all but a few exotic characters; fall back to per-line lowering then.
@@ -544,21 +598,43 @@ export interface LogClassifier {
 export function createLogClassifier(): LogClassifier {
   const scan = new Scanner();
   let lineNo = 0;
+  // The logical line being read: GitLab's timestamped trace continues a long line on the next
+  // physical lines (flag `+`); their text joins it, and it keeps the number of its first line.
+  let pending: string | undefined;
+  let pendingLine = 0;
+  const flush = (): void => {
+    if (pending === undefined) return;
+    const line = pending;
+    pending = undefined;
+    if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, pendingLine);
+    else if (scan.block) scan.skippedLine(line);
+  };
   return {
     push(raw: string): void {
       lineNo++;
-      const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
-      if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, lineNo);
-      else if (scan.block) scan.skippedLine(line);
+      const cont = pending !== undefined ? GITLAB_CONTINUATION.exec(raw) : null;
+      if (cont && pending !== undefined) {
+        if (pending.length < MAX_LINE) pending = (pending + raw.slice(cont[0].length)).slice(0, MAX_LINE);
+        return;
+      }
+      flush();
+      pending = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
+      pendingLine = lineNo;
     },
     get lines(): number {
       return lineNo;
     },
-    finish: () => decide(scan),
+    finish: () => {
+      flush();
+      return decide(scan);
+    },
   };
 }
 
+const GITLAB_CONTINUATION_ANYWHERE = new RegExp(`\\n${GITLAB_CONTINUATION.source.slice(1)}`);
+
 function decide(scan: Scanner): Classification {
+  scan.closeHeader(true);
   const found: Hit[] = [];
   for (const list of scan.hitsByRule.values()) found.push(...list);
   const facts: LogFacts = {

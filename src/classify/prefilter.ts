@@ -222,6 +222,9 @@ export const TRIGGERS: readonly string[] = [
   'http fetch',
   'npm http 5',
   'parsing json',
+  // wrapper structure the classifier tracks: GitHub Actions step headers (script and env, not output)
+  '##[group]',
+  '##[endgroup]',
 ];
 
 type Trie = Map<string, Trie>;

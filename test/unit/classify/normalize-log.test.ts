@@ -20,6 +20,7 @@ describe('normalizeLine', () => {
       text: 'Failed to restore cache',
       warningMarker: true,
       errorMarker: false,
+      role: 'tool',
     });
     assert.equal(normalizeLineDetailed('##[error]go: bad').errorMarker, true);
   });
