@@ -21,7 +21,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { LuaScript } from '../redis/lua-script.ts';
 import { alertSettled, type PreflightAlerter } from './alerter.ts';
-import { findGoneAgents } from './gone-agents.ts';
+import { sweepGoneAgents } from './gone-agents.ts';
 import type { PreflightKeys } from './keys.ts';
 import type { PreflightStore } from './store.ts';
 
@@ -160,18 +160,19 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
     if (removed.length > 0) log.info({ consumers: removed }, 'removed the alert-stream consumers of replicas that stopped');
   };
 
-  /** Drops the problems of agents gone longer than the bound; their alerts say so. */
+  /** Drops the problems of agents gone longer than the bound; their alerts say so (gone-agents.ts). */
   const sweepGone = async (): Promise<void> => {
     const gone = options.gone;
-    if (!gone || gone.afterMs <= 0) return;
-    // A registry that cannot be read closes nothing: only an agent known not to be live is gone.
-    const live = await gone.liveAgents();
-    const found = await findGoneAgents({ store: gone.store, scopes: await scanScopes(redis, keys, 'problems'), live, afterMs: gone.afterMs, now: Date.now() });
-    for (const [scope, agents] of found) {
-      if (stopped) break;
-      const action = await alerter.dropGone(scope, agents);
-      log.info({ scope, agents: agents.map((a) => a.agent), action }, 'pre-flight problems of agents that stopped reporting dropped');
-    }
+    if (!gone) return;
+    await sweepGoneAgents({
+      store: gone.store,
+      alerter,
+      afterMs: gone.afterMs,
+      liveAgents: gone.liveAgents,
+      scopes: () => scanScopes(redis, keys, 'problems'),
+      logger: log,
+      stopped: () => stopped,
+    });
   };
 
   const loop = (async () => {

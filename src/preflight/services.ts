@@ -10,9 +10,10 @@ import { metrics } from '../metrics/metrics.ts';
 import { closeRedisConnection, createRedisConnection } from '../redis/create-redis-connection.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { PREFLIGHT_DEFAULTS } from '../config/preflight-schema.ts';
-import { buildfixKeys } from '../jobs/queue-names.ts';
+import { buildfixKeys, defaultHostName } from '../jobs/queue-names.ts';
 import { listLiveWorkers } from '../jobs/worker-registry.ts';
-import { consumeAlertChanges, DEFAULT_RECLAIM_IDLE_MS, type AlertConsumer } from './alert-consumer.ts';
+import { consumeAlertChanges, DEFAULT_RECLAIM_EVERY_MS, DEFAULT_RECLAIM_IDLE_MS, type AlertConsumer } from './alert-consumer.ts';
+import { sweepGoneAgents } from './gone-agents.ts';
 import { alertSettled, PreflightAlerter, type AlertOutbox } from './alerter.ts';
 import { MemoryPreflightStore, processMemoryStore, RedisPreflightStore, type PreflightStore } from './store.ts';
 import type { PreflightResult } from './types.ts';
@@ -25,6 +26,7 @@ export interface PreflightServices {
    * Redis mode: changes left unacknowledged longer than `reclaim.idleMs` (default 60 s) are taken over, looked for every `reclaim.everyMs` (30 s).
    * Consumers of stopped replicas (nothing pending, idle over `reclaim.pruneIdleMs`, default 1 h) are removed from the group.
    * In-process mode: a scope whose alert could not be brought in line is retried after `reclaim.idleMs`.
+   * Both modes: agents that stopped reporting (preflight.agentGoneAfter) are looked for every `reclaim.everyMs` (gone-agents.ts).
    */
   startAlerts(
     outbox: AlertOutbox,
@@ -45,6 +47,8 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
   let unsubscribe: (() => void) | undefined;
   let closed = false;
   const retries = new Map<string, NodeJS.Timeout>();
+  let goneTimer: NodeJS.Timeout | undefined;
+  const goneAfterMs = config.preflight?.agentGoneAfter ?? PREFLIGHT_DEFAULTS.agentGoneAfter;
   // In-process mode: /metrics (serve's main thread) has no Redis to read the results from; each one is relayed to it.
   const unrelay = store instanceof MemoryPreflightStore ? store.onRecord((result) => metrics.preflightResult(result)) : undefined;
   return {
@@ -64,7 +68,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           ...(reclaim?.pruneIdleMs !== undefined ? { pruneIdleMs: reclaim.pruneIdleMs } : {}),
           gone: {
             store,
-            afterMs: config.preflight?.agentGoneAfter ?? PREFLIGHT_DEFAULTS.agentGoneAfter,
+            afterMs: goneAfterMs,
             liveAgents: async () => new Set((await listLiveWorkers(redis, buildfixKeys(prefix))).map((w) => w.host)),
           },
         });
@@ -88,12 +92,37 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
           timer.unref();
           retries.set(scope, timer);
         };
-        unsubscribe = processMemoryStore().onChange(syncScope);
+        const memory = processMemoryStore();
+        unsubscribe = memory.onChange(syncScope);
+        // Agents that stopped reporting: the same decision as Redis mode's reclaim round (gone-agents.ts), as often.
+        // The one live worker is this process (the in-process dispatcher runs every job on this host).
+        if (goneAfterMs > 0) {
+          const self = defaultHostName(config.host);
+          let sweeping = false;
+          goneTimer = setInterval(() => {
+            if (sweeping || closed) return;
+            sweeping = true;
+            void sweepGoneAgents({
+              store: memory,
+              alerter,
+              afterMs: goneAfterMs,
+              liveAgents: async () => new Set([self]),
+              scopes: () => memory.problemScopes(),
+              logger: logger.child({ component: 'preflight-alerts' }),
+              stopped: () => closed,
+            })
+              // A scope another sync held (busy) kept its problems: the next round finds it again, as in Redis mode.
+              .catch((err: unknown) => logger.warn({ err }, 'looking for agents that stopped reporting failed; retried next round'))
+              .finally(() => (sweeping = false));
+          }, reclaim?.everyMs ?? DEFAULT_RECLAIM_EVERY_MS);
+          goneTimer.unref();
+        }
       }
       return alerter;
     },
     async close() {
       closed = true;
+      clearInterval(goneTimer);
       for (const t of retries.values()) clearTimeout(t);
       retries.clear();
       unsubscribe?.();

@@ -200,9 +200,14 @@ export class RedisPreflightStore implements PreflightStore {
   }
 }
 
+/**
+ * When the latest regular result finished: a drill (its own hash in Redis, kept 400 days) is not a
+ * sign that the agent reports, in either store.
+ */
 function latestFinish(results: ReadonlyArray<PreflightResult | undefined>): string | undefined {
   let best: string | undefined;
-  for (const r of results) if (r && Number.isFinite(Date.parse(r.finishedAt)) && (!best || Date.parse(r.finishedAt) > Date.parse(best))) best = r.finishedAt;
+  for (const r of results)
+    if (r && r.check !== 'drill' && Number.isFinite(Date.parse(r.finishedAt)) && (!best || Date.parse(r.finishedAt) > Date.parse(best))) best = r.finishedAt;
   return best;
 }
 
@@ -299,6 +304,14 @@ export class MemoryPreflightStore implements PreflightStore {
 
   async dropProblems(scope: string, agent: string): Promise<boolean> {
     return this.#problems.get(scope)?.delete(agent) ?? false;
+  }
+
+  /** Scopes some agent reports problems in (Redis mode SCANs for their hashes). */
+  async problemScopes(): Promise<string[]> {
+    return [...this.#problems]
+      .filter(([, byAgent]) => byAgent.size > 0)
+      .map(([scope]) => scope)
+      .sort();
   }
 
   async lastSeen(agent: string): Promise<string | undefined> {
