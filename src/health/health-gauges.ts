@@ -4,7 +4,8 @@
  * Redis summaries (health-summary.ts). Repo label values go through the
  * LabelGuard (safe characters, a bounded number of distinct values). A
  * source that fails leaves the gauges empty for that scrape and sets
- * buildfix_health_source_up to 0.
+ * buildfix_health_source_up to 0; a source that answers (even with no
+ * summary yet) sets it to 1, from the first scrape on.
  */
 import { Gauge, type Registry } from 'prom-client';
 import { LabelGuard } from '../metrics/label-guard.ts';
@@ -53,8 +54,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function registerHealthGauges(registry: Registry, source: HealthSummarySource, options: HealthGaugesOptions = {}): void {
   const labels = new LabelGuard(options.labelLimit ?? 100);
   const timeoutMs = options.timeoutMs ?? 2000;
-  const up = new Gauge({ name: 'buildfix_health_source_up', help: '1 when the health summaries could be read at the last scrape', registers: [registry] });
   let pending: Promise<HealthSummary[] | undefined> | undefined;
+  // Reads the source itself, like the per-repo gauges: without its own collect() it showed the previous
+  // scrape's read, so the first scrape said 0 (prom-client's initial value) although nothing had failed.
+  const up: Gauge = new Gauge({
+    name: 'buildfix_health_source_up',
+    help: '1 when the health summaries could be read during this scrape (also before any report exists), else 0',
+    registers: [registry],
+    async collect() {
+      await read();
+    },
+  });
   // One read per scrape, shared by every gauge's collect().
   const read = (): Promise<HealthSummary[] | undefined> => {
     pending ??= withTimeout(source(), timeoutMs)

@@ -3,7 +3,8 @@
  * from Slack (`buildfix serve`, in-process jobs): the dependency-health job
  * runs the report and the reply names the vulnerable version with its OSV
  * id, the retracted version in use and the deprecated module; help comes
- * from the command table.
+ * from the command table. The in-process serve's /metrics has
+ * buildfix_health_source_up 1 from its first scrape, before any report.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -66,6 +67,12 @@ describe('/buildfix health (shell and Slack)', () => {
       assert.equal(code, 0);
     });
 
+    it('the first /metrics scrape, before any report, has buildfix_health_source_up 1 and no per-repo gauges', async () => {
+      const text = await (await fetch(`${serve.url}/metrics`)).text();
+      assert.match(text, /^buildfix_health_source_up 1$/m);
+      assert.doesNotMatch(text, /^buildfix_health_\w+\{repo=/m);
+    });
+
     it('/buildfix health <repo> replies in the thread with the report', async () => {
       const res = await postSigned(serve.eventsUrl, slashCommandBody({ text: 'health payments', response_url: slack.responseUrl() }));
       assert.equal(res.status, 200);
@@ -87,6 +94,7 @@ describe('/buildfix health (shell and Slack)', () => {
       assert.match(text, /^buildfix_health_retracted_versions\{repo="payments"\} 1$/m);
       assert.match(text, /^buildfix_health_deprecated_modules\{repo="payments"\} 1$/m);
       assert.match(text, /^buildfix_health_over_threshold\{repo="payments"\} 1$/m);
+      assert.match(text, /^buildfix_health_source_up 1$/m);
     });
   });
 });
