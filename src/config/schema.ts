@@ -116,6 +116,9 @@ function groupWindowSeconds(v: string): number {
   return n * ({ s: 1, m: 60, h: 3600, d: 86_400 }[v.slice(-1)] ?? 1);
 }
 
+/** slack.postGiveUpAfter's default: 30 minutes. */
+export const DEFAULT_POST_GIVE_UP_AFTER_MS = 30 * 60_000;
+
 /** What buildfix keeps within when it talks to Slack (docs/slack.md, "Limits buildfix keeps"). */
 export const SlackConfigSchema = z.strictObject({
   /**
@@ -130,6 +133,22 @@ export const SlackConfigSchema = z.strictObject({
    * edit over the budget is skipped, not queued; final states and alert edits always go.
    */
   progressEditsPerMinute: z.number().int().min(1).max(50).default(30),
+  /**
+   * How long an alert whose post keeps failing transiently (Slack 5xx, service_unavailable, timeouts,
+   * long rate limits) is retried before buildfix gives up on it and reports it as not delivered
+   * (docs/slack.md, "Posts that fail"). A permanent refusal (not_in_channel, invalid_auth …) gives up at once.
+   */
+  postGiveUpAfter: z
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < 1000 || ms > 86_400_000) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration like "30m" or "2h" (1s … 1d)' });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .default(DEFAULT_POST_GIVE_UP_AFTER_MS),
 });
 
 const CRON = /^\s*\S+(\s+\S+){4,5}\s*$/;
@@ -190,7 +209,7 @@ export const FileConfigSchema = z.strictObject({
    * https://proxy.golang.org and direct.
    */
   mirrors: z.array(z.string().regex(/^https?:\/\/[^\s,|]+$/, 'must be a mirror base URL like https://goproxy.corp.example (no commas or |)')).default([]),
-  slack: SlackConfigSchema.default({ textBudget: 11_000, progressEditsPerMinute: 30 }),
+  slack: SlackConfigSchema.default({ textBudget: 11_000, progressEditsPerMinute: 30, postGiveUpAfter: DEFAULT_POST_GIVE_UP_AFTER_MS }),
   health: HealthConfigSchema.default({
     vulndbUrl: 'https://vuln.go.dev',
     maxIndirect: 200,

@@ -66,6 +66,7 @@ export class BuildfixMetrics {
   readonly #webhooks: Counter<'source' | 'verdict'>;
   readonly #openIncidents: Gauge;
   readonly #slackErrors: Counter<'method' | 'kind'>;
+  readonly #slackPostsFailed: Counter<'reason'>;
   readonly #jenkinsErrors: Counter<'operation' | 'kind'>;
   readonly #sourceUp: Gauge<'source'>;
   readonly #preflight: PreflightGauges;
@@ -131,6 +132,12 @@ export class BuildfixMetrics {
       labelNames: ['method', 'kind'],
       registers,
     });
+    this.#slackPostsFailed = new Counter({
+      name: 'buildfix_slack_posts_failed_total',
+      help: "Slack posts buildfix gave up on (an alert nobody saw), by reason: Slack's error code (at once, no retry helps) or the last transient failure after the retry bound",
+      labelNames: ['reason'],
+      registers,
+    });
     this.#jenkinsErrors = new Counter({
       name: 'buildfix_jenkins_api_errors_total',
       help: 'Jenkins REST requests that failed, by operation and kind',
@@ -180,6 +187,11 @@ export class BuildfixMetrics {
 
   slackApiError(method: string, kind: string): void {
     this.#slackErrors.inc({ method: this.#label('slack', 'method', method), kind: this.#label('slack', 'kind', kind) });
+  }
+
+  /** A post given up on (src/slack/outbox/slack-outbox.ts deliver). */
+  slackPostFailed(reason: string): void {
+    this.#slackPostsFailed.inc({ reason: this.#label('slack', 'reason', reason) });
   }
 
   jenkinsApiError(operation: string, kind: string): void {

@@ -22,6 +22,7 @@ type Recording =
   | { m: 'jobFinished'; a: [string, string | undefined, number, string] }
   | { m: 'webhookDelivery'; a: [string, string] }
   | { m: 'slackApiError'; a: [string, string] }
+  | { m: 'slackPostFailed'; a: [string] }
   | { m: 'jenkinsApiError'; a: [string, string] }
   | { m: 'preflightResult'; a: [PreflightResult] }
   | { m: 'healthSummary'; a: [HealthSummary] };
@@ -40,6 +41,8 @@ function apply(target: BuildfixMetrics, r: Recording): void {
       return target.webhookDelivery(...r.a);
     case 'slackApiError':
       return target.slackApiError(...r.a);
+    case 'slackPostFailed':
+      return target.slackPostFailed(...r.a);
     case 'jenkinsApiError':
       return target.jenkinsApiError(...r.a);
     case 'preflightResult':
@@ -98,6 +101,10 @@ export const metrics = {
   },
   slackApiError(method: string, kind: string): void {
     record({ m: 'slackApiError', a: [String(method), String(kind)] });
+  },
+  /** A Slack post buildfix gave up on, by reason (Slack's error code, or the last transient failure). */
+  slackPostFailed(reason: string): void {
+    record({ m: 'slackPostFailed', a: [String(reason)] });
   },
   jenkinsApiError(operation: string, kind: string): void {
     record({ m: 'jenkinsApiError', a: [String(operation), String(kind)] });

@@ -15,6 +15,8 @@
 import type { Logger } from '../logger.ts';
 import type { SlackMessage } from '../slack/blocks/slack-message.ts';
 import type { OutboxPostResult } from '../slack/outbox/slack-outbox.ts';
+import type { UndeliveredPost } from '../slack/outbox/undelivered.ts';
+import { isPermanentSlackFailure, slackFailureOf } from '../slack/slack-errors.ts';
 import { renderPreflightAlert } from './render.ts';
 import type { AgentProblems } from './types.ts';
 import type { GoneAgent, PreflightStore } from './store.ts';
@@ -23,11 +25,20 @@ import type { GoneAgent, PreflightStore } from './store.ts';
 export interface AlertOutbox {
   post(p: { channel: string; message: SlackMessage }): Promise<OutboxPostResult>;
   update(args: { channel: string; ts: string; message: SlackMessage }): Promise<void>;
+  /** Records a post given up on (error log, buildfix_slack_posts_failed_total, `buildfix status`). */
+  reportUndelivered(p: { channel: string; message: SlackMessage }, label: { what: string }, err: unknown, attempts: number): Promise<UndeliveredPost>;
+  /** How long transient failures are retried (slack.postGiveUpAfter). */
+  readonly giveUpAfterMs: number;
 }
 
-export type AlertAction = 'posted' | 'updated' | 'resolved' | 'closed-unknown' | 'unchanged' | 'busy' | 'no-channel' | 'failed';
+/**
+ * 'undelivered': Slack refused the post for good (not_in_channel, invalid_auth …) or kept failing past
+ * slack.postGiveUpAfter; it was reported (log, counter, status) and the change counts as handled, so it
+ * is not retried forever. The next change of the scope tries again.
+ */
+export type AlertAction = 'posted' | 'updated' | 'resolved' | 'closed-unknown' | 'unchanged' | 'busy' | 'no-channel' | 'failed' | 'undelivered';
 
-/** Outcomes after which the alert shows what the agents report (or nothing is to be posted): the change is handled. */
+/** Outcomes after which the alert shows what the agents report (or nothing is to be posted, or it was given up on): the change is handled. */
 export function alertSettled(action: AlertAction): boolean {
   return action !== 'busy' && action !== 'failed';
 }
@@ -48,6 +59,8 @@ export class PreflightAlerter {
   readonly #o: PreflightAlerterOptions;
   readonly #log: Logger;
   #warned = false;
+  /** Scope → when its first post failed and how often (transient failures are retried until giveUpAfterMs). */
+  readonly #failing = new Map<string, { since: number; attempts: number }>();
 
   constructor(options: PreflightAlerterOptions) {
     this.#o = options;
@@ -102,11 +115,22 @@ export class PreflightAlerter {
     const now = new Date().toISOString();
     if (problems.length > 0) {
       if (!record || record.state === 'resolved') {
-        const posted = await this.#o.outbox.post({ channel, message: renderPreflightAlert(scope, problems, { openedAt: now }) });
+        const message = renderPreflightAlert(scope, problems, { openedAt: now });
+        const posted = await this.#o.outbox.post({ channel, message });
         if (!posted.posted) {
-          this.#log.warn({ scope, err: posted.error }, 'could not post the pre-flight alert (is the bot in INCIDENT_CHANNEL?)');
+          // A permanent refusal is reported at once; a transient failure is retried (reclaim) until giveUpAfterMs.
+          const failing = this.#failing.get(scope) ?? { since: Date.now(), attempts: 0 };
+          failing.attempts++;
+          this.#failing.set(scope, failing);
+          if (isPermanentSlackFailure(slackFailureOf(posted.error)) || Date.now() - failing.since >= this.#o.outbox.giveUpAfterMs) {
+            this.#failing.delete(scope);
+            await this.#o.outbox.reportUndelivered({ channel, message }, { what: `pre-flight alert for ${scope}` }, posted.error, failing.attempts);
+            return 'undelivered';
+          }
+          this.#log.warn({ scope, err: posted.error, attempts: failing.attempts }, 'could not post the pre-flight alert yet: tried again later');
           return 'failed';
         }
+        this.#failing.delete(scope);
         await store.setAlert(scope, { state: 'open', channel: posted.posted.channel, ts: posted.posted.ts, openedAt: now, digest });
         this.#log.info({ scope, agents: problems.map((p) => p.agent) }, 'pre-flight alert posted');
         return 'posted';

@@ -17,6 +17,7 @@ import { startHealthDigest } from '../health/health-digest.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
+import { RedisUndeliveredLog } from './outbox/undelivered.ts';
 import { SlackApi } from './slack-api.ts';
 import { SlackFront } from './slack-front.ts';
 import { createSlackIncidents } from './slack-incidents.ts';
@@ -53,7 +54,15 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     ? new RedisStateStore({ redisUrl: config.env.REDIS_URL, prefix: normalizeKeyPrefix(config.env.REDIS_PREFIX), logger })
     : new MemoryStateStore();
   const api = new SlackApi({ token, apiUrl: config.env.SLACK_API_URL, logger });
-  const outbox = new SlackOutbox({ api, logger, textBudget: config.slack.textBudget, progressEditsPerMinute: config.slack.progressEditsPerMinute });
+  const outbox = new SlackOutbox({
+    api,
+    logger,
+    textBudget: config.slack.textBudget,
+    progressEditsPerMinute: config.slack.progressEditsPerMinute,
+    giveUpAfterMs: config.slack.postGiveUpAfter,
+    // Posts given up on are listed by `buildfix status` (Redis mode; in-process mode keeps them in memory).
+    ...(store instanceof RedisStateStore ? { undelivered: new RedisUndeliveredLog(store.redis, normalizeKeyPrefix(config.env.REDIS_PREFIX)) } : {}),
+  });
   const incidents = createSlackIncidents({ config, api, outbox, logger, replicaId: options.replicaId });
   // Pre-flight: `status` shows the agents' latest results; their findings become alerts in INCIDENT_CHANNEL.
   const preflight = createPreflightServices(config, logger);

@@ -91,6 +91,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   #front: SlackFront | undefined;
   #jenkins: JenkinsClient | undefined;
   readonly #edits = new Map<number, PendingEdit>();
+  readonly #delivering = new Set<Promise<unknown>>();
   readonly #verifier: FixVerifier;
   #warnedNoChannel = false;
 
@@ -102,6 +103,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         logger: options.logger,
         textBudget: options.config.slack.textBudget,
         progressEditsPerMinute: options.config.slack.progressEditsPerMinute,
+        giveUpAfterMs: options.config.slack.postGiveUpAfter,
       });
     this.#config = options.config;
     this.#store = options.store;
@@ -212,16 +214,31 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (event.firstErrorLine) facts.firstErrorLine = event.firstErrorLine;
     if (event.logUrl) facts.logUrl = event.logUrl;
     const diagnose = this.#diagnoseCommand(incident);
-    let posted: PostedMessage;
-    try {
-      posted = await this.#post(channel, renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}));
-    } catch (err) {
-      this.#log.warn(
-        { err, incident: incident.id, channel },
-        'could not post the CI alert to INCIDENT_CHANNEL (is the bot a member? /invite @buildfix); the incident is recorded',
+    // An alert must not be lost: a permanent refusal gives up at once, transient failures are retried up to
+    // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
+    const delivery = (async () => {
+      const res = await this.#outbox.deliver(
+        { channel, message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}) },
+        { what: `alert of incident #${incident.id}`, incident: incident.id },
       );
-      return;
-    }
+      if (!res.posted) {
+        const u = res.undelivered;
+        await this.#store
+          .appendTimeline(incident.id, {
+            by: ACTOR_BUILDFIX,
+            kind: 'alert',
+            text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
+            data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
+          })
+          .catch((err: unknown) => this.#log.warn({ err, incident: incident.id }, 'could not record the undelivered alert in the timeline'));
+      }
+      return res;
+    })();
+    // close() waits for it: on shutdown a delivery still retrying gives up (the outbox closes) and records that.
+    this.#delivering.add(delivery);
+    const res = await delivery.finally(() => this.#delivering.delete(delivery));
+    if (!res.posted) return;
+    const posted: PostedMessage = res.posted;
     // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
     const channelId = posted.channel;
     const attached = await this.#store.attachThread(incident.id, channelId, posted.ts);
@@ -540,6 +557,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.#delivering]);
     await Promise.allSettled([...this.#edits.values()].map((e) => e.done));
     await this.#jenkins?.close();
   }

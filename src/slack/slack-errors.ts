@@ -3,7 +3,10 @@
  * limit, an `ok:false` error code, an HTTP status, a network error), whether
  * the request can have reached Slack, and a line a person can act on.
  */
+import { webApi } from '@slack/bolt';
 import { UpstreamError } from '../errors.ts';
+
+const { ErrorCode } = webApi;
 
 export type SlackFailureKind = 'rate-limited' | 'platform' | 'http' | 'request' | 'other';
 
@@ -29,17 +32,17 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Reads @slack/web-api's coded errors (slack_webapi_*) without importing its classes. */
+/** Reads @slack/web-api's coded errors (its public ErrorCode: slack_webapi_*) without depending on its classes. */
 export function classifySlackError(err: unknown): SlackFailure {
   const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number } | undefined;
   switch (e?.code) {
-    case 'slack_webapi_rate_limited_error':
+    case ErrorCode.RateLimitedError:
       return { kind: 'rate-limited', retryAfterMs: Math.max(0, (e.retryAfter ?? 1) * 1000), notSent: true };
-    case 'slack_webapi_platform_error':
+    case ErrorCode.PlatformError:
       return { kind: 'platform', ...(e.data?.error ? { error: e.data.error } : {}), notSent: false };
-    case 'slack_webapi_http_error':
+    case ErrorCode.HTTPError:
       return { kind: 'http', ...(e.statusCode !== undefined ? { status: e.statusCode } : {}), notSent: false };
-    case 'slack_webapi_request_error': {
+    case ErrorCode.RequestError: {
       const code = causeCode((err as { original?: unknown }).original);
       return { kind: 'request', notSent: code !== undefined && NOT_SENT_CODES.has(code) };
     }
@@ -62,6 +65,84 @@ export const AUTH_ERRORS = new Set([
 ]);
 /** Errors about where we tried to post. */
 export const CHANNEL_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'team_access_not_granted']);
+
+/**
+ * `ok:false` codes Slack documents as "try again later" (the Web API's common errors): a retry may succeed.
+ * Every other `ok:false` code says the request, the token or the channel is wrong, and repeating it cannot help.
+ */
+export const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'ratelimited',
+  'service_unavailable',
+  'internal_error',
+  'fatal_error',
+  'request_timeout',
+  'team_added_to_org',
+]);
+
+/**
+ * Whether retrying a failed post can help. Permanent: an `ok:false` code other than the transient ones above
+ * (channel_not_found, not_in_channel, is_archived, invalid_auth, token_revoked, missing_scope, msg_too_long,
+ * invalid_blocks, no_text, restricted_action …) and an HTTP 4xx other than 408/429 (a wrong SLACK_API_URL or a proxy
+ * refusing). Transient: 429, HTTP 5xx and 408, network errors and timeouts, anything unrecognised.
+ */
+export function isPermanentSlackFailure(f: SlackFailure): boolean {
+  switch (f.kind) {
+    case 'platform':
+      return !TRANSIENT_PLATFORM_ERRORS.has(f.error ?? '');
+    case 'http':
+      return f.status !== undefined && f.status >= 400 && f.status < 500 && f.status !== 408 && f.status !== 429;
+    default:
+      return false;
+  }
+}
+
+/** A short, bounded name for a failure (a metric label, a status line): Slack's code, "ratelimited", "http_503", "network". */
+export function slackFailureReason(f: SlackFailure): string {
+  if (f.kind === 'platform') return f.error ?? 'unknown_error';
+  if (f.kind === 'rate-limited') return 'ratelimited';
+  if (f.kind === 'http') return `http_${f.status ?? 'error'}`;
+  if (f.kind === 'request') return 'network';
+  return f.error ?? 'unknown_error';
+}
+
+/** The failure of anything a post attempt threw (a SlackCallError, or something that never reached the client). */
+export function slackFailureOf(err: unknown): SlackFailure {
+  return err instanceof SlackCallError ? err.failure : { kind: 'other', notSent: false };
+}
+
+/**
+ * What a person must do so a post to `channel` goes through, for a failure after which buildfix stopped trying.
+ * `channel` as configured (INCIDENT_CHANNEL: an id like C0123 or a name).
+ */
+export function postFailureAction(f: SlackFailure, channel: string): string {
+  const where = /^[CGD][A-Z0-9]{2,}$/.test(channel) ? `<#${channel}>` : `#${channel.replace(/^#/, '')}`;
+  if (f.kind !== 'platform' || !isPermanentSlackFailure(f)) {
+    if (isPermanentSlackFailure(f)) return `Slack's API answered HTTP ${f.status ?? '?'}: check SLACK_API_URL and any proxy between buildfix and slack.com`;
+    return 'Slack kept failing (check https://slack-status.com and the network path to slack.com); buildfix stopped retrying';
+  }
+  switch (f.error) {
+    case 'not_in_channel':
+      return `invite the bot to ${where}: /invite @buildfix`;
+    case 'channel_not_found':
+      return `invite the bot to ${where} (/invite @buildfix), or fix the channel id in the configuration if it does not exist`;
+    case 'is_archived':
+      return `${where} is archived: unarchive it or point the configuration at a live channel`;
+    case 'restricted_action':
+    case 'team_access_not_granted':
+      return `the workspace does not let the app post in ${where}: a Slack admin must allow it (channel posting permissions)`;
+    case 'missing_scope':
+      return 'the Slack app lacks a scope it needs: reinstall it from manifest.yaml';
+    case 'msg_too_long':
+    case 'msg_blocks_too_long':
+    case 'invalid_blocks':
+    case 'invalid_blocks_format':
+    case 'no_text':
+      return `Slack refused the message as built (${f.error}), also in its smallest form: a buildfix bug, please report it with this log line`;
+    default:
+      if (AUTH_ERRORS.has(f.error ?? '')) return `the bot token is not valid (${f.error}): an admin must reinstall the app and update SLACK_BOT_TOKEN`;
+      return `Slack refused the post (${f.error ?? 'unknown error'}): see https://api.slack.com/methods/chat.postMessage#errors`;
+  }
+}
 
 /** A line for the person in Slack (or the log) saying what is wrong and what to do. */
 export function describeSlackFailure(f: SlackFailure, method: string): string {

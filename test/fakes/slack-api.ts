@@ -8,7 +8,7 @@
  *   usergroups.users.list;
  * - POST /upload/<file_id>: the upload step (multipart, field "body");
  * - POST /response/<id>: response_url endpoints (JSON bodies).
- * Failures are scripted per method, consumed in order: HTTP 429 with
+ * Failures are scripted per method (optionally for one channel only), consumed in order: HTTP 429 with
  * Retry-After, HTTP 500, or an ok:false error code. `{ status: 500, applied: true }`
  * carries the call out first and then answers 500 (Slack stored the message but
  * the answer was lost).
@@ -38,7 +38,10 @@ export interface RecordedSlackCall {
   at: number;
 }
 
-export type ScriptedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503; applied?: boolean } | { error: string } | { delayMs: number };
+/** `channel`: only a call to that channel (channel / channel_id) consumes it; others pass it by. */
+export type ScriptedFailure = (
+  { status: 429; retryAfter: number } | { status: 500 | 502 | 503; applied?: boolean } | { error: string } | { delayMs: number }
+) & { channel?: string };
 
 export interface FakeMessage {
   channel: string;
@@ -180,6 +183,8 @@ export interface SlackApiFake {
   responseUrl(id?: string): string;
   /** Queue failures for a method, consumed one per call in order. */
   fail(method: string, ...failures: ScriptedFailure[]): void;
+  /** Drops the failures still queued (for one method, or all). */
+  clearFailures(method?: string): void;
   callsTo(method: string): RecordedSlackCall[];
   /** Successful calls to a method. */
   okCalls(method: string): RecordedSlackCall[];
@@ -272,7 +277,9 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       : parseForm(raw.toString('utf8'));
     const base = { method, args, path, at: Date.now() };
     const script = scripts.get(method);
-    const failure = script?.shift();
+    const callChannel = String(args.channel ?? args.channel_id ?? '');
+    const at = script ? script.findIndex((f) => f.channel === undefined || f.channel === callChannel) : -1;
+    const failure = script && at >= 0 ? script.splice(at, 1)[0] : undefined;
     let appliedFailure: number | undefined;
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     else if (failure && 'status' in failure && failure.status !== 429 && failure.applied) appliedFailure = failure.status;
@@ -470,6 +477,10 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     responseUrl: (id) => `${origin}/response/${id ?? `r${++responseCounter}`}`,
     fail(method, ...failures) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...failures]);
+    },
+    clearFailures(method) {
+      if (method) scripts.delete(method);
+      else scripts.clear();
     },
     callsTo: (method) => calls.filter((c) => c.method === method),
     okCalls: (method) => calls.filter((c) => c.method === method && c.ok),

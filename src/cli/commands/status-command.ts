@@ -1,4 +1,7 @@
-/** `buildfix status [--json]`: live workers (host, version, running jobs, last seen), queue depths, and the last pre-flight result per agent and repo. */
+/**
+ * `buildfix status [--json]`: live workers (host, version, running jobs, last seen), queue depths, the last pre-flight
+ * result per agent and repo, and the Slack posts buildfix gave up on (alerts nobody saw).
+ */
 import { Queue } from 'bullmq';
 import type { JobSystemStatus, WorkerInfo } from '../../jobs/job-types.ts';
 import { readJobStatus } from '../../jobs/read-job-status.ts';
@@ -8,6 +11,7 @@ import { PREFLIGHT_DEFAULTS } from '../../config/preflight-schema.ts';
 import { preflightStatusRows, type StatusOptions } from '../../preflight/render.ts';
 import { RedisPreflightStore } from '../../preflight/store.ts';
 import type { PreflightResult } from '../../preflight/types.ts';
+import { RedisUndeliveredLog, undeliveredStatusLines, type UndeliveredPost } from '../../slack/outbox/undelivered.ts';
 import type { CliContext } from '../cli-context.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
@@ -31,7 +35,13 @@ function runningText(w: WorkerInfo): string {
   return `${w.running.length} (${names.join(', ')}${w.running.length > 3 ? ', …' : ''})`;
 }
 
-export function renderStatus(status: JobSystemStatus, now = Date.now(), preflight?: readonly PreflightResult[], options: StatusOptions = {}): string {
+export function renderStatus(
+  status: JobSystemStatus,
+  now = Date.now(),
+  preflight?: readonly PreflightResult[],
+  options: StatusOptions = {},
+  undelivered: readonly UndeliveredPost[] = [],
+): string {
   const lines: string[] = [];
   if (status.redis) lines.push(`Redis ${status.redis.url} · prefix ${status.redis.prefix}`, '');
   lines.push(`workers: ${status.workers.length} live`);
@@ -56,8 +66,15 @@ export function renderStatus(status: JobSystemStatus, now = Date.now(), prefligh
     lines.push('', preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
     if (preflight.length > 0) lines.push(table([['AGENT', 'CHECK', 'REPO', 'STATUS', 'LAST RUN', 'SUMMARY'], ...preflightStatusRows(preflight, now, options)]));
   }
+  if (undelivered.length > 0) {
+    lines.push('', 'Slack posts NOT delivered (given up on; newest first):');
+    lines.push(...undeliveredStatusLines(undelivered, now));
+  }
   return `${lines.join('\n')}\n`;
 }
+
+/** Undelivered posts shown by status. */
+const STATUS_UNDELIVERED = 20;
 
 export async function runStatusCommand(argv: string[], ctx: CliContext): Promise<number> {
   const args = parseArgs(argv, COMMAND_SPECS.status);
@@ -93,10 +110,17 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
       },
     });
     const preflight = await new RedisPreflightStore(redis, prefix).latest();
+    const undelivered = await new RedisUndeliveredLog(redis, prefix).recent(STATUS_UNDELIVERED);
     ctx.stdout.write(
       json
-        ? `${JSON.stringify({ ...status, preflight })}\n`
-        : renderStatus(status, Date.now(), preflight, { drillMaxAgeDays: config.preflight?.drillMaxAgeDays ?? PREFLIGHT_DEFAULTS.drillMaxAgeDays }),
+        ? `${JSON.stringify({ ...status, preflight, undeliveredPosts: undelivered })}\n`
+        : renderStatus(
+            status,
+            Date.now(),
+            preflight,
+            { drillMaxAgeDays: config.preflight?.drillMaxAgeDays ?? PREFLIGHT_DEFAULTS.drillMaxAgeDays },
+            undelivered,
+          ),
     );
     return 0;
   } finally {

@@ -13,9 +13,12 @@
  *   (headline, note, buttons) with the content in the file.
  */
 import type { Logger } from '../../logger.ts';
+import { metrics } from '../../metrics/metrics.ts';
+import { redactText } from '../../util/redact.ts';
 import type { SlackFile, SlackMessage } from '../blocks/slack-message.ts';
 import type { PostedMessage, SlackApi } from '../slack-api.ts';
-import { isSlackCallError } from '../slack-errors.ts';
+import { isPermanentSlackFailure, isSlackCallError, postFailureAction, slackFailureOf, slackFailureReason } from '../slack-errors.ts';
+import { MemoryUndeliveredLog, type UndeliveredLog, type UndeliveredPost } from './undelivered.ts';
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
 import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './message-budget.ts';
 import { PostQueue, type PostLane } from './post-queue.ts';
@@ -30,6 +33,22 @@ export interface OutboxOptions {
   textBudget: number;
   /** Progress edits per minute (config slack.progressEditsPerMinute; default 30). */
   progressEditsPerMinute?: number;
+  /** Where posts given up on are kept for `buildfix status` (Redis in Redis mode); in memory by default. */
+  undelivered?: UndeliveredLog;
+  /** How long deliver() keeps retrying transient failures before it gives up (config slack.postGiveUpAfter; default 30 min). */
+  giveUpAfterMs?: number;
+}
+
+/** What deliver() is told about the post, for the person reading the log, the status and the timeline. */
+export interface DeliveryLabel {
+  /** "alert of incident #12", "pre-flight alert for payments/go-proxy". */
+  what: string;
+  incident?: number;
+}
+
+export interface DeliverResult extends OutboxPostResult {
+  /** Set when buildfix gave up: what was recorded (log at error, counter, status). */
+  undelivered?: UndeliveredPost;
 }
 
 export interface OutboxPost {
@@ -40,6 +59,8 @@ export interface OutboxPost {
   alwaysAttach?: boolean;
   /** Title of the file, when the default (the renderer's) is not wanted. */
   fileComment?: string;
+  /** false: a failed post uploads no file (deliver() retries it; one file per post, not one per attempt). Default true. */
+  attachOnFailure?: boolean;
   /**
    * Which lane it waits in when the channel is rate limited (post-queue.ts): a top-level post is
    * always urgent; a thread reply is urgent when it is the root-cause line, else it waits behind urgent posts.
@@ -66,11 +87,17 @@ export class SlackOutbox {
   readonly textBudget: number;
   readonly edits: EditScheduler;
   readonly posts: PostQueue;
+  readonly undelivered: UndeliveredLog;
+  readonly giveUpAfterMs: number;
   readonly #log: Logger;
+  /** Aborted by close(): deliveries waiting to retry give up at once (and say so). */
+  readonly #closing = new AbortController();
 
   constructor(options: OutboxOptions) {
     this.api = options.api;
     this.textBudget = options.textBudget;
+    this.undelivered = options.undelivered ?? new MemoryUndeliveredLog();
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 30 * 60_000;
     this.#log = options.logger.child({ component: 'slack-outbox' });
     this.edits = new EditScheduler({
       logger: options.logger,
@@ -139,9 +166,11 @@ export class SlackOutbox {
       failure = err;
     }
     const due: SlackFile | undefined =
-      form?.cut || failure !== undefined || p.alwaysAttach
-        ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined))
-        : p.message.file;
+      failure !== undefined && p.attachOnFailure === false
+        ? undefined
+        : form?.cut || failure !== undefined || p.alwaysAttach
+          ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined))
+          : p.message.file;
     let file: OutboxPostResult['file'] = 'none';
     if (due) {
       const thread = p.threadTs ?? posted?.ts;
@@ -164,6 +193,84 @@ export class SlackOutbox {
   }
 
   /**
+   * Posts a message that must not be lost (an alert): a permanent refusal (channel_not_found, not_in_channel,
+   * invalid_auth, … — isPermanentSlackFailure) gives up at once; a transient failure (5xx, network, 429s
+   * beyond the post queue's patience, service_unavailable …) is tried again with a growing pause
+   * (giveUpAfterMs / 16, at most 5 s, doubling, at most 60 s) until giveUpAfterMs has passed since the
+   * first attempt. Giving up is never silent: an error log line with Slack's code and what a person must
+   * do, buildfix_slack_posts_failed_total{reason}, an entry `buildfix status` lists, and the result's
+   * `undelivered` for the caller to record where it belongs (the incident's timeline). Never throws.
+   * The file of a post that was cut is uploaded with the post that goes through; none on failure.
+   */
+  async deliver(p: OutboxPost, label: DeliveryLabel): Promise<DeliverResult> {
+    const started = Date.now();
+    const first = Math.min(5000, Math.max(250, Math.floor(this.giveUpAfterMs / 16)));
+    const cap = Math.max(first, Math.min(60_000, Math.floor(this.giveUpAfterMs / 4)));
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.post({ ...p, attachOnFailure: false });
+      if (res.posted) {
+        if (attempt > 1) this.#log.info({ channel: p.channel, what: label.what, attempts: attempt }, `${label.what} posted after ${attempt} attempts`);
+        return res;
+      }
+      const failure = slackFailureOf(res.error);
+      const permanent = isPermanentSlackFailure(failure);
+      const pause = Math.min(cap, first * 2 ** (attempt - 1));
+      if (permanent || Date.now() + pause - started > this.giveUpAfterMs || this.#closing.signal.aborted)
+        return { ...res, undelivered: await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt) };
+      this.#log.warn(
+        { channel: p.channel, what: label.what, reason: slackFailureReason(failure), attempt, retryInMs: pause },
+        `${label.what} not posted yet (${slackFailureReason(failure)}): trying again`,
+      );
+      await abortableSleep(pause, this.#closing.signal);
+      if (this.#closing.signal.aborted) return { ...res, undelivered: await this.#giveUp(p, label, failure, 'shutdown', false, attempt) };
+    }
+  }
+
+  /** Records a post given up on (also for callers that retry on their own schedule, like the pre-flight alerts). */
+  async reportUndelivered(
+    p: Pick<OutboxPost, 'channel' | 'message'>,
+    label: DeliveryLabel,
+    err: unknown,
+    attempts: number,
+    reason?: string,
+  ): Promise<UndeliveredPost> {
+    const failure = slackFailureOf(err);
+    return this.#giveUp(p, label, failure, reason ?? slackFailureReason(failure), isPermanentSlackFailure(failure), attempts);
+  }
+
+  async #giveUp(
+    p: Pick<OutboxPost, 'channel' | 'message'>,
+    label: DeliveryLabel,
+    failure: ReturnType<typeof slackFailureOf>,
+    reason: string,
+    permanent: boolean,
+    attempts: number,
+  ): Promise<UndeliveredPost> {
+    const action =
+      reason === 'shutdown'
+        ? `buildfix stopped while Slack was failing (last: ${slackFailureReason(failure)}); the post is not retried after a restart`
+        : postFailureAction(failure, p.channel);
+    const post: UndeliveredPost = {
+      at: new Date().toISOString(),
+      channel: p.channel,
+      what: label.what,
+      reason,
+      permanent,
+      action,
+      attempts,
+      ...(label.incident !== undefined ? { incident: label.incident } : {}),
+      text: redactText(p.message.text).slice(0, 200),
+    };
+    this.#log.error(
+      { channel: p.channel, what: label.what, slackError: failure.kind === 'platform' ? failure.error : undefined, reason, permanent, attempts, action },
+      `${label.what} NOT delivered to Slack (${reason}${permanent ? '' : `, gave up after ${attempts} attempts`}): ${action}`,
+    );
+    metrics.slackPostFailed(reason);
+    await this.undelivered.record(post).catch((err: unknown) => this.#log.warn({ err }, 'could not record the undelivered post for buildfix status'));
+    return post;
+  }
+
+  /**
    * Edits a message through the edit scheduler (edit-scheduler.ts): only its latest state is pending,
    * a 429 is waited out there and not by the caller, progress edits over the budget are skipped.
    * Fitted and retried smaller on a refusal like a post; a cut edit carries no file (edits are
@@ -178,7 +285,21 @@ export class SlackOutbox {
   }
 
   close(): void {
+    this.#closing.abort();
     this.edits.close();
     this.posts.close();
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
