@@ -159,7 +159,8 @@ export const COMMAND_SPECS = {
   drill: {
     name: 'drill',
     args: '<path|git-url|owner/repo|repo-name>',
-    summary: 'outage drill: the real go mod download with GOPROXY=off from the module cache, in a temporary copy',
+    summary:
+      "outage drill: the real go mod download with GOPROXY=off from the module cache, in a temporary copy; on a configured agent (BUILDFIX_HOST), for a configured repo and the agent's own cache, recorded in its health history in Redis (buildfix status shows it)",
     minPositionals: 1,
     maxPositionals: 1,
     options: [

@@ -5,7 +5,6 @@
  * back, rendered for the terminal. With stdin not a TTY it reads commands
  * line by line and exits at end of input.
  */
-import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../chat/create-router.ts';
 import { createPreflightServices } from '../preflight/services.ts';
@@ -24,6 +23,7 @@ import { closeRedisConnection, createRedisConnection } from '../redis/create-red
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { maskUrlCredentials } from '../util/redact.ts';
 import { TerminalSurface } from './terminal-surface.ts';
+import { localRequesterId, localUsername } from '../util/local-user.ts';
 
 export interface ShellOptions {
   config: Config;
@@ -156,13 +156,8 @@ export async function runShell(options: ShellOptions): Promise<number> {
     logger: options.logger,
     services: { [INCIDENT_STORE_SERVICE]: incidents, [PREFLIGHT_RESULTS_SERVICE]: () => preflight.results() },
   });
-  let username = 'local';
-  try {
-    username = userInfo().username;
-  } catch {
-    /* no passwd entry (containers) */
-  }
-  const requester: Requester = { userId: `local:${username}`, label: username, local: true };
+  const username = localUsername();
+  const requester: Requester = { userId: localRequesterId(username), label: username, local: true };
 
   if (interactive) {
     options.output.write(
