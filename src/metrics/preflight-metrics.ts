@@ -4,7 +4,8 @@
  * last ran and how it ended, the latency and state of each GOPROXY entry and
  * checksum DB as each agent sees them, certificate days left, module-cache
  * readiness, seconds until each token the agent uses for a private module
- * host expires (as that host reports it). Labels go through the label guard
+ * host expires (as that host reports it), and the findings of each run by
+ * category. Labels go through the label guard
  * (at most 100 agents, repos and URLs each; host-level checks have
  * repo="none").
  */
@@ -28,6 +29,7 @@ export class PreflightGauges {
   readonly #diskFree: Gauge<'agent' | 'volume'>;
   readonly #credentialExpiry: Gauge<'agent' | 'host'>;
   readonly #credentialValid: Gauge<'agent' | 'host'>;
+  readonly #findings: Gauge<'agent' | 'check' | 'repo' | 'category'>;
 
   constructor(registry: Registry, labels: LabelGuard) {
     this.#labels = labels;
@@ -99,6 +101,12 @@ export class PreflightGauges {
       labelNames: ['agent', 'host'],
       registers,
     });
+    this.#findings = new Gauge({
+      name: 'buildfix_preflight_findings',
+      help: 'Findings of the latest pre-flight run by category (credential-expiring, credential-rejected, credential-check-failed, …), alerting or not (scrape)',
+      labelNames: [...perCheck, 'category'],
+      registers,
+    });
   }
 
   #l(label: string, value: string): string {
@@ -118,6 +126,7 @@ export class PreflightGauges {
       this.#diskFree,
       this.#credentialExpiry,
       this.#credentialValid,
+      this.#findings,
     ])
       g.reset();
     for (const r of results) {
@@ -129,6 +138,7 @@ export class PreflightGauges {
       if (code !== undefined) this.#status.set(labels, code);
       this.#duration.set(labels, r.durationMs / 1000);
       this.#alerting.set(labels, r.findings.filter((f) => f.alert).length);
+      for (const f of r.findings) this.#findings.inc({ ...labels, category: this.#l('category', f.category) });
       for (const l of r.latency ?? []) {
         const url = this.#l('url', l.url);
         this.#latency.set({ agent, url, kind: l.kind }, l.ms / 1000);

@@ -252,6 +252,24 @@ export function credentialRejectedFinding(host: string, source: string): Preflig
   };
 }
 
+/**
+ * A token whose host could not be asked, or whose answer says nothing about
+ * it: expiry and validity are unknown. Not an alert (nothing says the next
+ * build breaks), but a warning: the check is blind for this host until it
+ * can ask again.
+ */
+export function credentialCheckFailedFinding(c: Pick<CredentialState, 'host' | 'source' | 'api' | 'reason' | 'hint'>): PreflightFinding {
+  const why = c.reason ?? `${c.host} did not answer`;
+  const hint = c.hint ?? `check that this agent reaches ${c.api} (DNS, HTTPS_PROXY/NO_PROXY, firewall, TLS roots)`;
+  return {
+    key: `credential-check-failed:${c.host}`,
+    category: 'credential-check-failed',
+    severity: 'warning',
+    message: `Could not check the token this agent uses for ${c.host} (${c.source}): ${why}. Whether it still works and when it expires are unknown; ${hint}.`,
+    alert: false,
+  };
+}
+
 function dayOf(iso: string): string {
   return iso.slice(0, 10);
 }
@@ -259,7 +277,8 @@ function dayOf(iso: string): string {
 /**
  * The credentials check: per token asked about, what its host said; findings
  * for a token expiring within `days` (alerting), rejected (alerting, an
- * error), or that could not be asked (shown only); and plainly "nothing to
+ * error), or that could not be checked (credential-check-failed, a warning
+ * shown only); and plainly "nothing to
  * check" when this agent has no token for the hosts.
  */
 export function summarizeCredentials(
@@ -287,14 +306,8 @@ export function summarizeCredentials(
         parts.push(`${c.host}: rejected (${c.httpStatus ?? 401})`);
         break;
       case 'error':
-        findings.push({
-          key: `credential-unknown:${c.host}`,
-          category: 'credential-expiring',
-          severity: 'warning',
-          message: `Could not ask ${c.host} about the token this agent uses (${c.source}): ${c.reason ?? 'no answer'}.`,
-          alert: false,
-        });
-        parts.push(`${c.host}: not asked (${c.reason ?? 'no answer'})`);
+        findings.push(credentialCheckFailedFinding(c));
+        parts.push(`${c.host}: could not check (${c.reason ?? 'no answer'})`);
         break;
     }
   }

@@ -9,7 +9,9 @@
  * - GitLab: GET {api}/personal_access_tokens/self (GitLab 15.5+) →
  *   `expires_at`, a date (the token stops working at 00:00 UTC that day),
  *   or null.
- * A 401 means the host rejects the token. The request goes where go's would
+ * A 401 means the host rejects the token, except from GitLab for a token
+ * without the glpat- prefix: GitLab answers 401 to every deploy token (also
+ * one with a custom login), so that token cannot be checked. The request goes where go's would
  * (HTTPS_PROXY/NO_PROXY as go reads them), trusts the system roots (and
  * SSL_CERT_FILE) as go does, follows no redirect (the token goes to the
  * configured API only), and has one deadline. Nothing here logs, and the
@@ -79,10 +81,19 @@ async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {
 
 /** GitLab's default deploy-token user names: the REST API answers 401 to every deploy token, whatever its state. */
 const GITLAB_DEPLOY_TOKEN_LOGIN = /^gitlab\+deploy-token-\d+$/;
+/** Deploy tokens made since GitLab 16.7 start with this. */
+const GITLAB_DEPLOY_TOKEN_PREFIX = 'gldt-';
+/** Personal, project and group access tokens (GitLab 14.5+ default prefix): the only ones whose 401 means rejected. */
+const GITLAB_ACCESS_TOKEN_PREFIX = 'glpat-';
+
+const DEPLOY_TOKEN_HINT = "if it is a deploy token, see its expiry under the project's Settings → Repository → Deploy tokens";
 
 /** Asks the host of one credential; the state to record (no token in it). */
 export async function askTokenExpiry(cred: FoundCredential, options: AskOptions): Promise<CredentialState> {
-  if (cred.target.kind === 'gitlab' && cred.login && GITLAB_DEPLOY_TOKEN_LOGIN.test(cred.login)) {
+  if (
+    cred.target.kind === 'gitlab' &&
+    ((cred.login !== undefined && GITLAB_DEPLOY_TOKEN_LOGIN.test(cred.login)) || cred.token.reveal().startsWith(GITLAB_DEPLOY_TOKEN_PREFIX))
+  ) {
     // Not asked: a 401 would say nothing about it, and alerting on it would be a false alarm.
     return {
       host: cred.target.host,
@@ -90,7 +101,8 @@ export async function askTokenExpiry(cred: FoundCredential, options: AskOptions)
       kind: 'gitlab',
       api: cred.target.api,
       state: 'error',
-      reason: `a GitLab deploy token, which ${cred.target.host}'s API cannot report on: see its expiry under the project's Settings → Repository → Deploy tokens`,
+      reason: `a GitLab deploy token, which ${cred.target.host}'s API cannot report on`,
+      hint: "see its expiry under the project's Settings → Repository → Deploy tokens",
     };
   }
   const first = await askOnce(cred, options, cred.target.kind === 'github' ? 'rate_limit' : 'personal_access_tokens/self');
@@ -121,17 +133,38 @@ async function askOnce(cred: FoundCredential, options: AskOptions, endpoint: str
     let text = '';
     if (status === 200 && target.kind === 'gitlab') text = await readCapped(res.body);
     else await res.body.dump().catch(() => undefined);
+    if (status === 401 && target.kind === 'gitlab' && !cred.token.reveal().startsWith(GITLAB_ACCESS_TOKEN_PREFIX)) {
+      // GitLab answers 401 to every deploy token (also one with a custom login), so this 401 does not say it was rejected.
+      return {
+        ...base,
+        httpStatus: 401,
+        reason: `${url.host} answered 401 to a token that is not a personal, project or group access token (no ${GITLAB_ACCESS_TOKEN_PREFIX} prefix), as GitLab answers every deploy token`,
+        hint: `${DEPLOY_TOKEN_HINT}; if it is an access token without the prefix (made before GitLab 14.5, or an instance prefix), it may be revoked: try it with git ls-remote`,
+      };
+    }
     if (status === 401) return { ...base, state: 'rejected', httpStatus: 401 };
     if (status !== 200) {
-      const why =
+      const [why, hint] =
         status >= 300 && status < 400
-          ? `redirected (HTTP ${status}); not followed, the token is only sent to ${url.host}`
+          ? [
+              `redirected (HTTP ${status}); not followed, the token is only sent to ${url.host}`,
+              `set the api of ${target.host} in preflight.credentialHosts to the URL its API answers on`,
+            ]
           : status === 403
-            ? 'refused (HTTP 403: rate limited, or SSO/IP rules block this token)'
+            ? [
+                'refused (HTTP 403: rate limited, or SSO/IP rules block this token)',
+                `check the token's SSO authorization and IP allow-list on ${target.host}, or its rate limit`,
+              ]
             : status === 404 && target.kind === 'gitlab'
-              ? 'has no personal_access_tokens/self (HTTP 404: GitLab before 15.5, or not a personal, project or group access token)'
-              : `answered HTTP ${status}`;
-      return { ...base, httpStatus: status, reason: `${url.host} ${why}` };
+              ? [
+                  'has no personal_access_tokens/self (HTTP 404: GitLab before 15.5, or not a personal, project or group access token)',
+                  `check the token's expiry in ${target.host}'s settings; ${DEPLOY_TOKEN_HINT}`,
+                ]
+              : [
+                  `answered HTTP ${status}`,
+                  `check that ${target.api} is ${target.host}'s ${target.kind === 'github' ? 'GitHub' : 'GitLab'} API (preflight.credentialHosts) and whether ${target.host} is having trouble`,
+                ];
+      return { ...base, httpStatus: status, reason: `${url.host} ${why}`, hint };
     }
     if (target.kind === 'github') {
       const raw = res.headers['github-authentication-token-expiration'];
@@ -142,18 +175,27 @@ async function askOnce(cred: FoundCredential, options: AskOptions, endpoint: str
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      return { ...base, httpStatus: status, reason: `${url.host} answered personal_access_tokens/self with something that is not JSON` };
+      return {
+        ...base,
+        httpStatus: status,
+        reason: `${url.host} answered personal_access_tokens/self with something that is not JSON`,
+        hint: `check that ${target.api} is ${target.host}'s GitLab API (preflight.credentialHosts)`,
+      };
     }
     if (body.revoked === true || body.active === false)
       return { ...base, state: 'rejected', httpStatus: status, reason: `${url.host} reports the token inactive or revoked` };
     if (body.expires_at === null || body.expires_at === undefined) return { ...base, state: 'no-expiry' };
     const at = gitlabTokenExpiry(body.expires_at);
     return at === undefined
-      ? { ...base, reason: `${url.host} sent an expiry date that is not a date` }
+      ? { ...base, reason: `${url.host} sent an expiry date that is not a date`, hint: `check the token's expiry in ${target.host}'s settings` }
       : { ...base, state: 'expires', expiresAt: new Date(at).toISOString() };
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    return { ...base, reason: describeFailure(err, url.host, options.timeoutMs) };
+    return {
+      ...base,
+      reason: describeFailure(err, url.host, options.timeoutMs),
+      hint: `check that this agent reaches ${url.origin} on go's route (DNS, HTTPS_PROXY/NO_PROXY, firewall) and trusts its certificate (system roots, SSL_CERT_FILE)`,
+    };
   } finally {
     await dispatcher.close().catch(() => undefined);
   }

@@ -20,7 +20,16 @@ export const HOST_SCOPE = '-';
 export type PreflightStatus = CheckStatus | 'skipped';
 
 /** Extra finding kinds pre-flight adds to the engine's (they look ahead: the next build, not this one). */
-export type PreflightCategory = FindingCategory | 'certificate-expiring' | 'disk-trend' | 'credential-expiring' | 'credential-rejected' | 'readiness' | 'drill';
+export type PreflightCategory =
+  | FindingCategory
+  | 'certificate-expiring'
+  | 'disk-trend'
+  | 'credential-expiring'
+  | 'credential-rejected'
+  /** The token's host could not be asked (unreachable, an unexpected answer, a token its API cannot report on): expiry and validity unknown. */
+  | 'credential-check-failed'
+  | 'readiness'
+  | 'drill';
 
 export interface PreflightFinding {
   /** Stable identity across runs ("version-not-found:example.com/a@v1.2.0"): the alert's dedup key. */
@@ -64,7 +73,9 @@ export interface CredentialState {
   api: string;
   /**
    * expires: the host reported an expiry (expiresAt); no-expiry: it reported none;
-   * rejected: 401 (the token no longer works); error: it could not be asked (reason).
+   * rejected: 401 (the token no longer works); error: it could not be asked, or
+   * its answer says nothing about this token (reason): the finding is
+   * credential-check-failed.
    */
   state: 'expires' | 'no-expiry' | 'rejected' | 'error';
   /** ISO time the host says the token expires. */
@@ -72,6 +83,8 @@ export interface CredentialState {
   /** HTTP status of a rejection or failure. */
   httpStatus?: number;
   reason?: string;
+  /** For state "error": what to check about it ("check that this agent reaches https://gitlab.corp …"). */
+  hint?: string;
 }
 
 /**

@@ -221,7 +221,7 @@ describe('GitLab expires_at and the findings', () => {
     assert.equal(gitlabTokenExpiry(20261209), undefined);
   });
 
-  it('expiring within the days alerts; rejected is an error that alerts; not asked is shown only', () => {
+  it('expiring within the days alerts; rejected is an error that alerts; could not check is its own category, a warning shown only', () => {
     const states: CredentialState[] = [
       {
         host: 'gitlab.corp.test',
@@ -249,13 +249,21 @@ describe('GitLab expires_at and the findings', () => {
       [
         ['credential-expiring:gitlab.corp.test', 'warning', true],
         ['credential-rejected:github.com', 'error', true],
-        ['credential-unknown:ghe.corp.test', 'warning', false],
+        ['credential-check-failed:ghe.corp.test', 'warning', false],
       ],
+    );
+    assert.deepEqual(
+      s.findings.map((f) => f.category),
+      ['credential-expiring', 'credential-rejected', 'credential-check-failed'],
+    );
+    assert.equal(
+      s.findings[2]?.message,
+      'Could not check the token this agent uses for ghe.corp.test (GOPROXY entry https://ghe.corp.test): ghe.corp.test did not answer within 30 s. Whether it still works and when it expires are unknown; check that this agent reaches https://ghe.corp.test/api/v3 (DNS, HTTPS_PROXY/NO_PROXY, firewall, TLS roots).',
     );
     assert.match(s.findings[0]?.message ?? '', /gitlab\.corp\.test \(~\/\.netrc machine gitlab\.corp\.test\) expires in 2 days \(2026-12-09T00:00:00\.000Z/);
     assert.equal(
       s.summary,
-      'gitlab.corp.test: expires 2026-12-09 (in 2 days) · github.com: rejected (401) · ghe.corp.test: not asked (ghe.corp.test did not answer within 30 s) · gitlab.com: valid, no expiry reported',
+      'gitlab.corp.test: expires 2026-12-09 (in 2 days) · github.com: rejected (401) · ghe.corp.test: could not check (ghe.corp.test did not answer within 30 s) · gitlab.com: valid, no expiry reported',
     );
     const alert = renderPreflightAlert('credentials:-', [{ agent: 'agent-01', at: new Date(now).toISOString(), findings: s.findings.filter((f) => f.alert) }], {
       openedAt: new Date(now).toISOString(),
