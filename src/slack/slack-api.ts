@@ -10,7 +10,9 @@
  *   that message is the answer, not found → the same post is sent again. If the search
  *   itself fails, the post is not resent (see #reconcile), so it is never posted twice.
  * - ok:false → no retry; a SlackCallError carrying Slack's error code.
- * After a 429 the method waits out Retry-After for every caller in this process.
+ * After a 429 the method waits out Retry-After for every caller in this process, per method, and for
+ * chat.postMessage per channel (Slack limits posts per channel): one rate-limited channel does not
+ * hold up posts to another, nor a 429 on one method the calls of another.
  *
  * Every text and block that leaves through here (posts, edits, ephemerals,
  * response_url answers, uploads) goes through redactText first: this is the
@@ -85,6 +87,13 @@ type SlackHistoryMessage = { ts?: unknown; metadata?: { event_type?: unknown; ev
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Methods Slack rate-limits per channel ("special" limits): their 429 waits are kept per channel. */
+const PER_CHANNEL_LIMITS = new Set(['chat.postMessage']);
+
+function limitKey(method: string, channel: string | undefined): string {
+  return PER_CHANNEL_LIMITS.has(method) && channel ? `${method}:${channel}` : method;
+}
+
 /** A failure after which Slack may or may not have carried the call out (HTTP 5xx, a request that may have arrived). */
 function isAmbiguous(f: SlackFailure): boolean {
   return (f.kind === 'http' && (f.status ?? 0) >= 500) || (f.kind === 'request' && !f.notSent);
@@ -98,7 +107,7 @@ export class SlackApi {
   readonly #maxRetryAfterMs: number;
   readonly #backoffMs: number;
   readonly #timeoutMs: number;
-  /** method → epoch ms before which it must not be called (Retry-After). */
+  /** method (chat.postMessage: method and channel) → epoch ms before which it must not be called (Retry-After). */
   readonly #notBefore = new Map<string, number>();
 
   constructor(options: SlackApiOptions) {
@@ -125,8 +134,10 @@ export class SlackApi {
     options: CallOptions = {},
   ): Promise<T> {
     const idempotent = IDEMPOTENT.has(method);
+    const channel = typeof args.channel === 'string' ? args.channel : undefined;
+    const key = limitKey(method, channel);
     for (let attempt = 1; ; attempt++) {
-      const wait = this.rateLimitedFor(method);
+      const wait = this.rateLimitedFor(method, channel);
       if (wait > 0) {
         if (options.waitOnRateLimit === false)
           throw new SlackCallError(method, { kind: 'rate-limited', retryAfterMs: wait, notSent: true }, new Error(`rate limited for ${wait} ms more`));
@@ -136,7 +147,10 @@ export class SlackApi {
         return (await this.client.apiCall(method, args)) as unknown as T;
       } catch (err) {
         const failure = classifySlackError(err);
-        if (failure.kind === 'rate-limited') this.#notBefore.set(method, Date.now() + (failure.retryAfterMs ?? 1000));
+        if (failure.kind === 'rate-limited') {
+          this.#notBefore.set(key, Math.max(this.#notBefore.get(key) ?? 0, Date.now() + (failure.retryAfterMs ?? 1000)));
+          this.#logger.info({ method, ...(channel && key !== method ? { channel } : {}), retryAfterMs: failure.retryAfterMs }, `Slack rate-limited ${key}`);
+        }
         if (failure.kind === 'rate-limited' && options.waitOnRateLimit === false) throw new SlackCallError(method, failure, err);
         const delay = this.#retryDelay(failure, idempotent, attempt);
         if (delay === undefined) {
@@ -153,9 +167,9 @@ export class SlackApi {
     }
   }
 
-  /** ms until `method` may be called again after a 429 (0: now). */
-  rateLimitedFor(method: string): number {
-    return Math.max(0, (this.#notBefore.get(method) ?? 0) - Date.now());
+  /** ms until `method` (chat.postMessage: to `channel`) may be called again after a 429 (0: now). */
+  rateLimitedFor(method: string, channel?: string): number {
+    return Math.max(0, (this.#notBefore.get(limitKey(method, channel)) ?? 0) - Date.now());
   }
 
   // undefined: give up; else wait this long and try again.

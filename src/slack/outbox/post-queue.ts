@@ -12,7 +12,8 @@
  * thread the order of posts is kept (a post waits until every earlier post
  * to its thread has gone, whatever its lane), and nothing is dropped.
  * A 429 is waited out here, not inside the send (Slack did not carry out the
- * call), so after the wait the queue picks again by lane.
+ * call), so after the wait the queue picks again by lane. The wait is the
+ * channel's own (Slack limits posts per channel): other channels keep posting.
  */
 import type { Logger } from '../../logger.ts';
 
@@ -20,8 +21,8 @@ export type PostLane = 'urgent' | 'thread';
 
 export interface PostQueueOptions {
   logger: Logger;
-  /** ms before chat.postMessage may be called again after a 429 (0: now). */
-  rateLimitedFor: () => number;
+  /** ms before chat.postMessage may be called again in this channel after a 429 (0: now). */
+  rateLimitedFor: (channel: string) => number;
   /** The send failed with a 429 that Slack did not carry out: wait and send again. */
   isRateLimited: (err: unknown) => boolean;
   /** Posts in flight at once per channel (default 4). */
@@ -111,7 +112,7 @@ export class PostQueue {
     if (!s || s.timer) return;
     const max = this.#o.maxInFlightPerChannel ?? 4;
     while (s.inFlight < max && s.waiting.length > 0) {
-      const wait = this.#o.rateLimitedFor();
+      const wait = this.#o.rateLimitedFor(channel);
       if (wait > 0 && !this.#closed) {
         s.timer = setTimeout(() => {
           s.timer = undefined;

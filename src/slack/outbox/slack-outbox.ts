@@ -106,7 +106,7 @@ export class SlackOutbox {
     });
     this.posts = new PostQueue({
       logger: options.logger,
-      rateLimitedFor: () => options.api.rateLimitedFor('chat.postMessage'),
+      rateLimitedFor: (channel) => options.api.rateLimitedFor('chat.postMessage', channel),
       isRateLimited: (err) => isSlackCallError(err) && err.failure.kind === 'rate-limited',
     });
   }
