@@ -70,6 +70,9 @@ export interface SlackIncidentAlertsOptions {
   logger: Logger;
 }
 
+/** metadata.event_type of an incident's alert; event_payload.incident is the incident's id. */
+export const INCIDENT_ALERT_EVENT = 'buildfix_incident';
+
 /** Edits of one alert in a row before giving up on a store that keeps changing (the next change starts a new loop). */
 const MAX_EDIT_ROUNDS = 10;
 
@@ -218,7 +221,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
     const delivery = (async () => {
       const res = await this.#outbox.deliver(
-        { channel, message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}) },
+        {
+          channel,
+          message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
+          // What a serve restarted after Slack took the alert but before its ts was saved finds it by (recoverAlerts).
+          metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+        },
         { what: `alert of incident #${incident.id}`, incident: incident.id },
       );
       if (!res.posted) {
@@ -260,6 +268,85 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     )
       await this.updateAlert(incident.id);
     if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts, log);
+  }
+
+  /**
+   * After a restart: an open CI incident with no thread and no alert entry in its timeline is one whose
+   * alert was being posted when serve stopped (within slack.postGiveUpAfter of its opening). Slack may
+   * have taken it before its ts was saved: the channel is searched for a message carrying the incident's
+   * id in its metadata (conversations.history, include_all_metadata). Found → it becomes the incident's
+   * thread, nothing is posted; not found → the alert is posted now; the channel cannot be read → nothing
+   * is posted (a duplicate alert cannot be taken back) and that is logged at error. `claim` keeps it to one
+   * replica per incident.
+   */
+  async recoverAlerts(claim: (key: string, ttlSeconds: number) => Promise<boolean>): Promise<void> {
+    const channel = this.#config.env.INCIDENT_CHANNEL;
+    if (!channel) return;
+    for (const incident of await this.#store.listOpen()) {
+      if (incident.source.ci === 'manual' || incident.threadTs !== undefined) continue;
+      const opened = Date.parse(incident.createdAt);
+      if (!(Date.now() - opened <= this.#config.slack.postGiveUpAfter)) continue;
+      const timeline = await this.#store.timeline(incident.id);
+      if (timeline.some((e) => e.kind === 'alert')) continue;
+      if (!(await claim(`alert-recovery:${incident.id}`, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) continue;
+      let found: PostedMessage | undefined;
+      try {
+        found = await this.#outbox.api.findMarkedPost(channel, INCIDENT_ALERT_EVENT, incident.id, opened - 10_000);
+      } catch (err) {
+        this.#log.error(
+          { err, incident: incident.id, channel },
+          `alert of incident #${incident.id}: serve stopped while posting it and ${channel} cannot be searched for it; not posted again (it may be there)`,
+        );
+        continue;
+      }
+      if (found) {
+        await this.#store.attachThread(incident.id, found.channel, found.ts);
+        await this.#store.appendTimeline(incident.id, {
+          by: ACTOR_BUILDFIX,
+          kind: 'alert',
+          text: `alert posted in <#${found.channel}> (found after a restart)`,
+          data: { channel: found.channel, ts: found.ts },
+        });
+        this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
+        await this.updateAlert(incident.id);
+        continue;
+      }
+      this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
+      await this.#alertFromStore(incident, timeline);
+    }
+  }
+
+  /** The alert of an incident posted from what the store knows (no webhook event at hand: no automatic diagnosis). */
+  async #alertFromStore(incident: Incident, timeline: TimelineEntry[]): Promise<void> {
+    const channel = this.#config.env.INCIDENT_CHANNEL;
+    if (!channel) return;
+    const diagnose = this.#diagnoseCommand(incident);
+    const res = await this.#outbox.deliver(
+      {
+        channel,
+        message: renderIncidentAlert(incident, alertFactsFrom(timeline), diagnose ? { diagnose } : {}),
+        metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+      },
+      { what: `alert of incident #${incident.id}`, incident: incident.id },
+    );
+    if (!res.posted) {
+      const u = res.undelivered;
+      await this.#store.appendTimeline(incident.id, {
+        by: ACTOR_BUILDFIX,
+        kind: 'alert',
+        text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
+        data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
+      });
+      return;
+    }
+    await this.#store.attachThread(incident.id, res.posted.channel, res.posted.ts);
+    await this.#store.appendTimeline(incident.id, {
+      by: ACTOR_BUILDFIX,
+      kind: 'alert',
+      text: `alert posted in <#${res.posted.channel}>`,
+      data: { channel: res.posted.channel, ts: res.posted.ts },
+    });
+    await this.updateAlert(incident.id);
   }
 
   async #recovered(incident: Incident, event: CiEvent): Promise<void> {

@@ -32,6 +32,8 @@ export class IncidentTaskSink extends InlineTaskSink {
   override start(): void {
     super.start();
     this.#webhooks.start();
+    // Alerts a stopped serve was posting: found in the channel by their metadata, or posted now.
+    this.front.background('alert recovery', () => this.#alerts.recoverAlerts((key, ttl) => this.front.store.claim(key, ttl)));
   }
 
   override async close(graceMs: number): Promise<void> {

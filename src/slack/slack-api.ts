@@ -53,6 +53,8 @@ export interface PostArgs {
   text: string;
   blocks?: KnownBlock[];
   threadTs?: string;
+  /** Message metadata (event_type, event_payload); the post's reconciliation marker is added to its payload as `id`. */
+  metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
 }
 
 export interface PostedMessage {
@@ -83,7 +85,7 @@ const RECONCILE_SKEW_MS = 10_000;
 /** Messages read per reconciliation search: only what was posted since the first attempt is asked for. */
 const RECONCILE_LIMIT = 50;
 
-type SlackHistoryMessage = { ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { id?: unknown } } };
+type SlackHistoryMessage = { ts?: unknown; thread_ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { id?: unknown; incident?: unknown } } };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -197,7 +199,7 @@ export class SlackApi {
       text: outgoingText(args.text),
       ...(args.blocks ? { blocks: outgoingBlocks(args.blocks) } : {}),
       ...(args.threadTs ? { thread_ts: args.threadTs } : {}),
-      metadata: { event_type: POST_MARKER_EVENT, event_payload: { id } },
+      metadata: { event_type: args.metadata?.event_type ?? POST_MARKER_EVENT, event_payload: { ...args.metadata?.event_payload, id } },
       unfurl_links: false,
       unfurl_media: false,
       // plain @channel / #name in the fallback text stay text
@@ -264,13 +266,39 @@ export class SlackApi {
       );
       throw original;
     }
-    const hit = messages.find((m) => m.metadata?.event_type === POST_MARKER_EVENT && m.metadata.event_payload?.id === id);
+    const eventType = args.metadata?.event_type ?? POST_MARKER_EVENT;
+    const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === id);
     if (!hit || typeof hit.ts !== 'string') return undefined;
     this.#logger.info(
       { method: 'chat.postMessage', status: original.failure.status, ts: hit.ts },
       'Slack chat.postMessage: the ambiguous attempt was delivered; not resending',
     );
     return { channel: args.channel, ts: hit.ts };
+  }
+
+  /**
+   * The top-level message in `channel` since `sinceMs` whose metadata has `eventType` and
+   * event_payload.incident === `incident` (an incident's alert posted by a serve that died before it
+   * saved the message's ts). conversations.history with include_all_metadata, newest first, up to 200
+   * messages. Throws when the channel cannot be read (the caller must then not post again blindly).
+   */
+  async findMarkedPost(channel: string, eventType: string, incident: number, sinceMs: number): Promise<PostedMessage | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 4; page++) {
+      const res = await this.call<{ messages?: unknown; response_metadata?: { next_cursor?: string } }>('conversations.history', {
+        channel,
+        oldest: (sinceMs / 1000).toFixed(6),
+        include_all_metadata: true,
+        limit: RECONCILE_LIMIT,
+        ...(cursor ? { cursor } : {}),
+      });
+      const messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+      const hit = messages.find((m) => m.metadata?.event_type === eventType && Number(m.metadata.event_payload?.incident) === incident);
+      if (hit && typeof hit.ts === 'string') return { channel, ts: hit.ts };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   /** chat.update; with waitOnRateLimit:false a 429 (or one still running) throws at once instead of waiting (the edit scheduler waits). */

@@ -40,7 +40,12 @@ export interface RecordedSlackCall {
 
 /** `channel`: only a call to that channel (channel / channel_id) consumes it; others pass it by. */
 export type ScriptedFailure = (
-  { status: 429; retryAfter: number } | { status: 500 | 502 | 503; applied?: boolean } | { error: string } | { delayMs: number }
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503; applied?: boolean }
+  | { error: string }
+  | { delayMs: number }
+  /** Carries the call out, then holds the answer back this long (the caller may be gone by then). */
+  | { hangAfterApplyMs: number }
 ) & { channel?: string };
 
 export interface FakeMessage {
@@ -281,7 +286,9 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     const at = script ? script.findIndex((f) => f.channel === undefined || f.channel === callChannel) : -1;
     const failure = script && at >= 0 ? script.splice(at, 1)[0] : undefined;
     let appliedFailure: number | undefined;
-    if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
+    let hangMs: number | undefined;
+    if (failure && 'hangAfterApplyMs' in failure) hangMs = failure.hangAfterApplyMs;
+    else if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     else if (failure && 'status' in failure && failure.status !== 429 && failure.applied) appliedFailure = failure.status;
     else if (failure && 'status' in failure) {
       record({ ...base, status: failure.status, ok: false });
@@ -328,6 +335,12 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
         return;
       }
       record({ ...base, status: 200, ok: true });
+      if (hangMs !== undefined) {
+        setTimeout(() => {
+          if (!res.destroyed) json(res, 200, { ok: true, ...body });
+        }, hangMs).unref();
+        return;
+      }
       json(res, 200, { ok: true, ...body });
     };
     const channel = String(args.channel ?? args.channel_id ?? '');

@@ -16,7 +16,7 @@ import type { Logger } from '../../logger.ts';
 import { metrics } from '../../metrics/metrics.ts';
 import { redactText } from '../../util/redact.ts';
 import type { SlackFile, SlackMessage } from '../blocks/slack-message.ts';
-import type { PostedMessage, SlackApi } from '../slack-api.ts';
+import type { PostArgs, PostedMessage, SlackApi } from '../slack-api.ts';
 import { isPermanentSlackFailure, isSlackCallError, postFailureAction, slackFailureOf, slackFailureReason } from '../slack-errors.ts';
 import { MemoryUndeliveredLog, type UndeliveredLog, type UndeliveredPost } from './undelivered.ts';
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
@@ -59,6 +59,8 @@ export interface OutboxPost {
   alwaysAttach?: boolean;
   /** Title of the file, when the default (the renderer's) is not wanted. */
   fileComment?: string;
+  /** Message metadata (SlackApi PostArgs.metadata): what a later search of the channel finds the post by. */
+  metadata?: PostArgs['metadata'];
   /** false: a failed post uploads no file (deliver() retries it; one file per post, not one per attempt). Default true. */
   attachOnFailure?: boolean;
   /**
@@ -155,7 +157,13 @@ export class SlackOutbox {
       const sent = await this.posts.enqueue(p.channel, p.threadTs, lane, () =>
         this.#send('message', p.message, (f) =>
           this.api.postMessage(
-            { channel: p.channel, text: f.text, blocks: f.blocks, ...(p.threadTs ? { threadTs: p.threadTs } : {}) },
+            {
+              channel: p.channel,
+              text: f.text,
+              blocks: f.blocks,
+              ...(p.threadTs ? { threadTs: p.threadTs } : {}),
+              ...(p.metadata ? { metadata: p.metadata } : {}),
+            },
             { waitOnRateLimit: false },
           ),
         ),

@@ -1,0 +1,112 @@
+/**
+ * No duplicate alert when serve dies between Slack taking an incident's alert
+ * and the alert's ts being saved (a real `buildfix serve` on real Redis, the
+ * strict Slack fake): the alert carries metadata (event_type buildfix_incident,
+ * event_payload.incident); the fake stores it and holds its answer back, serve
+ * is killed (SIGKILL); the next serve finds it with conversations.history
+ * (include_all_metadata) and makes it the incident's thread without posting
+ * again. An incident whose alert never reached Slack gets it posted after the restart.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
+import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
+import { freePort } from '../../fakes/goproxy-server.ts';
+import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
+import { eventually, INCIDENT_CHANNEL, openStore, postRaw, sleep, WEBHOOK_ENV } from '../incident-flow/harness.ts';
+
+describe('an alert Slack took just before serve died is not posted twice', { timeout: 120_000 }, () => {
+  let slack: SlackApiFake;
+  let serve: ServeHandle | undefined;
+  let work: string;
+  let store: RedisIncidentStore;
+  let redis: Redis;
+  let env: Record<string, string>;
+  const prefix = uniquePrefix();
+
+  const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
+
+  before(async () => {
+    slack = await startSlackApiFake();
+    work = await mkdtemp(join(tmpdir(), 'buildfix-alert-restart-'));
+    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n');
+    ({ store, redis } = await openStore(prefix));
+    env = {
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ...WEBHOOK_ENV,
+    };
+  });
+
+  after(async () => {
+    const code = await serve?.stop();
+    redis?.disconnect();
+    await slack?.close();
+    await deletePrefix(prefix);
+    await rm(work, { recursive: true, force: true });
+    assert.equal(code, 0, 'the last serve exits 0 on SIGTERM');
+  });
+
+  it('found by its metadata after the restart: one alert, and it is the incident thread', async () => {
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    // Slack stores the alert, but its answer never reaches serve before serve dies.
+    slack.fail('chat.postMessage', { hangAfterApplyMs: 60_000, channel: INCIDENT_CHANNEL });
+    const body = workflowRun({ id: 9101, runNumber: 1, workflow: 'restart' });
+    const reply = await postRaw(serve.url, '/webhooks/github', body, githubHeaders(body));
+    assert.equal(reply.body.result, 'opened');
+    const id = Number(reply.body.incident);
+    const stored = await eventually('Slack to store the alert', () => alerts()[0]);
+    assert.deepEqual(stored.metadata, { event_type: 'buildfix_incident', event_payload: { incident: id, id: stored.metadata?.event_payload?.id } });
+    serve.kill();
+    await eventually('serve to die', () => serve?.exited);
+    assert.equal((await store.get(id))?.threadTs, undefined, 'the ts was never saved');
+
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    const incident = await eventually('the alert to become the incident thread', async () => {
+      const i = await store.get(id);
+      return i?.threadTs ? i : undefined;
+    });
+    assert.equal(incident.threadTs, stored.ts);
+    await sleep(1000);
+    assert.equal(alerts().length, 1, 'not posted again');
+    const search = slack.callsTo('conversations.history').find((c) => c.args.channel === INCIDENT_CHANNEL);
+    assert.ok(search, 'the channel was searched');
+    assert.equal(String(search.args.include_all_metadata), 'true');
+    assert.ok((await store.timeline(id)).some((e) => /alert posted in .* \(found after a restart\)/.test(e.text)));
+    await serve.stop();
+  });
+
+  it('never reached Slack: posted after the restart, once', async () => {
+    slack.reset();
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    // Slack is failing (transient) when the incident opens; serve dies while it is retrying, before Slack ever stored the alert.
+    slack.fail('chat.postMessage', ...Array.from({ length: 20 }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
+    const body = workflowRun({ id: 9102, runNumber: 2, workflow: 'never-posted' });
+    const reply = await postRaw(serve.url, '/webhooks/github', body, githubHeaders(body));
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+    serve.kill();
+    await eventually('serve to die', () => serve?.exited);
+    slack.clearFailures();
+    assert.equal(alerts().length, 0);
+
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    const incident = await eventually('the alert to be posted after the restart', async () => {
+      const i = await store.get(id);
+      return i?.threadTs ? i : undefined;
+    });
+    await sleep(1000);
+    assert.equal(alerts().length, 1, 'posted once');
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
+  });
+});
