@@ -697,8 +697,16 @@ function decide(scan: Scanner): Classification {
   };
   if (main.anchorLine !== undefined && main.anchorText !== undefined) add(main.anchorLine, main.anchorText);
   add(main.line, main.text);
+  // Where each line's text first appears: BuildKit's error summary and Bazel repeat a step's output
+  // after the root-cause line, and a repeated line counts where it first stood.
+  const firstSeen = new Map<string, number>();
   for (const hit of mainHits) {
-    if (hit.line < main.line && hit.rank > main.rank) continue; // earlier fallout-looking lines only confuse
+    const text = clean(hit.text);
+    if (!firstSeen.has(text)) firstSeen.set(text, hit.line);
+  }
+  for (const hit of mainHits) {
+    const first = firstSeen.get(clean(hit.text)) ?? hit.line;
+    if (first < main.line && hit.rank > main.rank) continue; // earlier fallout-looking lines only confuse
     add(hit.line, hit.text);
   }
   const evidenceLines = [...picked.keys()].sort((a, b) => a - b);

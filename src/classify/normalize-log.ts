@@ -22,8 +22,9 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z
 // Docker BuildKit plain progress ("#9 33.83 go: …"), the elapsed time BuildKit puts before each
 // line of a failed step in its error summary ("0.162 go: …", "14.66 \tfatal: …", between
 // " > [builder 4/5] RUN …:" and "------") and openSUSE OBS build logs ("[   47s] go: …"): the step
-// and elapsed time before the tool's own text (its indentation is kept).
-const STEP_PREFIX = /^(?:#\d+ \d+(?:\.\d+)? |\[\s*\d+s\] |\d{1,4}\.\d{1,3} )/;
+// and elapsed time before the tool's own text (its indentation is kept). A pasted error summary is often
+// indented by a few spaces before the elapsed time.
+const STEP_PREFIX = /^(?:#\d+ \d+(?:\.\d+)? |\[\s*\d+s\] | {0,4}\d{1,4}\.\d{1,3} )/;
 // GitLab runner ≥ 17 (FF_TIMESTAMPS): "<RFC 3339> <2 hex: stream><O|E><' ' | '+' continuation>".
 const TIMESTAMP =
   /^(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]? ?(?:[0-9a-f]{2}[OE]\+? ?)?|\[\d{2}:\d{2}:\d{2}(?:\.\d+)?\] ?|\d{2}:\d{2}:\d{2}(?:\.\d+)? )/;
