@@ -22,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
+import { metrics } from '../metrics/metrics.ts';
 import type { KnownBlock } from './blocks/block-kit.ts';
 import { redactText } from '../util/redact.ts';
 import { finalPlainText, outgoingBlocks, outgoingText } from './blocks/slack-escape.ts';
@@ -157,6 +158,7 @@ export class SlackApi {
         const delay = this.#retryDelay(failure, idempotent, attempt);
         if (delay === undefined) {
           const error = new SlackCallError(method, failure, err);
+          metrics.slackApiError(method, failure.kind === 'platform' ? 'slack' : failure.kind);
           this.#logger.warn(
             { method, slackError: failure.error, kind: failure.kind, status: failure.status, attempt },
             `Slack ${method} failed: ${error.message}`,

@@ -44,11 +44,13 @@ describe('incident alerts Slack will not take: given up and reported, never retr
   };
   const alertAttempts = (): number => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL && !c.args.thread_ts).length;
   const timelineTexts = async (id: number): Promise<string[]> => (await store.timeline(id)).map((e) => e.text);
-  const metric = async (reason: string): Promise<number> => {
+  const sample = async (prefix: string): Promise<number> => {
     const text = await (await fetch(`${serve.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`buildfix_slack_posts_failed_total{reason="${reason}"`));
+    const line = text.split('\n').find((l) => l.startsWith(prefix));
     return line ? Number(line.split(' ').at(-1)) : 0;
   };
+  const metric = (reason: string): Promise<number> => sample(`buildfix_slack_posts_failed_total{reason="${reason}"`);
+  const apiErrors = (kind: string): Promise<number> => sample(`buildfix_slack_api_errors_total{method="chat.postMessage",kind="${kind}"}`);
 
   before(async () => {
     slack = await startSlackApiFake();
@@ -97,6 +99,8 @@ describe('incident alerts Slack will not take: given up and reported, never retr
     assert.match(logged, /"slackError":"not_in_channel"/);
     assert.match(logged, /alert of incident #\d+ NOT delivered to Slack \(not_in_channel\): invite the bot to <#CINCIDENTS>: \/invite @buildfix/);
     assert.equal(await metric('not_in_channel'), 1);
+    // The Web API call itself failed once, as a Slack error (no retry).
+    assert.equal(await apiErrors('slack'), 1);
 
     const status = await runCli(['status'], { REDIS_URL, REDIS_PREFIX: prefix });
     assert.equal(status.exitCode, 0, status.stderr);
