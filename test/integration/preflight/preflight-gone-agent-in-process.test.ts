@@ -18,37 +18,13 @@ import { createLogger } from '../../../src/logger.ts';
 import { drillPreflightResult } from '../../../src/preflight/drill-result.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { processMemoryStore } from '../../../src/preflight/store.ts';
-import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
 import { SlackApi } from '../../../src/slack/slack-api.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { evictedModuleRun } from '../../helpers/preflight-results.ts';
 import { waitUntil } from '../../helpers/jobs-harness.ts';
 
 const CHANNEL = 'C0GONELOCAL';
-
-function failedRun(agent: string, repo: string, finishedAt: Date): PreflightResult {
-  const at = finishedAt.toISOString();
-  return {
-    v: 1,
-    agent,
-    check: 'modules',
-    repo,
-    startedAt: at,
-    finishedAt: at,
-    durationMs: 5,
-    status: 'fail',
-    summary: 'example.test/beta@v1.1.0 is gone',
-    findings: [
-      {
-        key: 'version-not-found:example.test/beta@v1.1.0',
-        category: 'version-not-found',
-        severity: 'error',
-        message: 'example.test/beta@v1.1.0 is gone from the proxy',
-        alert: true,
-      },
-    ],
-  };
-}
 
 describe('pre-flight alerts of an agent that stopped reporting, in-process mode', () => {
   const logger = createLogger({ level: 'silent' });
@@ -83,9 +59,9 @@ describe('pre-flight alerts of an agent that stopped reporting, in-process mode'
 
     // agent-07 reports problems in one and two, then stops; agent-03 (this process) reports one, as long ago.
     const stoppedAt = new Date(Date.now() - 500);
-    await store.record(failedRun('agent-07', 'one', stoppedAt), 10);
-    await store.record(failedRun('agent-07', 'two', stoppedAt), 10);
-    await store.record(failedRun('agent-03', 'one', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-07', 'one', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-07', 'two', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-03', 'one', stoppedAt), 10);
     const openOne = await waitUntil('the alert of one naming both agents', () => (rootOf('one')?.text.includes('agent-03') ? rootOf('one') : undefined), 5000);
     assert.equal(openOne.text, '🔴 Pre-flight: module check of one will break the next build on agent-03, agent-07');
     assert.equal(

@@ -18,37 +18,13 @@ import { writeHeartbeat } from '../../../src/jobs/worker-registry.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
-import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
 import { SlackApi } from '../../../src/slack/slack-api.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { evictedModuleRun } from '../../helpers/preflight-results.ts';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
 
 const CHANNEL = 'C0GONE';
-
-function failedRun(agent: string, repo: string, finishedAt: Date): PreflightResult {
-  const at = finishedAt.toISOString();
-  return {
-    v: 1,
-    agent,
-    check: 'modules',
-    repo,
-    startedAt: at,
-    finishedAt: at,
-    durationMs: 5,
-    status: 'fail',
-    summary: 'example.test/beta@v1.1.0 is gone',
-    findings: [
-      {
-        key: 'version-not-found:example.test/beta@v1.1.0',
-        category: 'version-not-found',
-        severity: 'error',
-        message: 'example.test/beta@v1.1.0 is gone from the proxy',
-        alert: true,
-      },
-    ],
-  };
-}
 
 describe('pre-flight alerts of an agent that stopped reporting', () => {
   const prefixValue = uniquePrefix('pfgone');
@@ -80,10 +56,10 @@ describe('pre-flight alerts of an agent that stopped reporting', () => {
   it('closes an alert only the gone agent kept open as unknown, and drops it from a shared one', async () => {
     const stoppedAt = new Date(Date.now() - 10_000);
     // agent-07's worker is gone: its last results are 10 s old and it has no heartbeat.
-    await store.record(failedRun('agent-07', 'one', stoppedAt), 10);
-    await store.record(failedRun('agent-07', 'two', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-07', 'one', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-07', 'two', stoppedAt), 10);
     // agent-03's results are as old, but its worker is alive (a long interval): it stays.
-    await store.record(failedRun('agent-03', 'one', stoppedAt), 10);
+    await store.record(evictedModuleRun('agent-03', 'one', stoppedAt), 10);
     const now = new Date().toISOString();
     await writeHeartbeat(
       redis,
