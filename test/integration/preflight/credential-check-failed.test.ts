@@ -25,9 +25,8 @@ import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
 import { startCiRestFake, type CiRestFake } from '../../fakes/ci-rest-server.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import {
   createTempFiles,
@@ -123,9 +122,8 @@ describe('pre-flight credentials: a host that cannot be asked is credential-chec
     };
     slack = await startSlackApiFake();
     const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl });
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
     services = createPreflightServices(config, logger);
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'test-replica');
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'test-replica');
     redis = new Redis(SHARED_REDIS_URL);
     store = new RedisPreflightStore(redis, `{${prefixValue}}`);
     worker = spawnWorker(agent, env);

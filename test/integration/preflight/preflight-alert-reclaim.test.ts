@@ -14,8 +14,7 @@ import { ALERT_GROUP } from '../../../src/preflight/alert-consumer.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { AgentProblems, PreflightResult } from '../../../src/preflight/types.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
 
@@ -66,8 +65,7 @@ describe('pre-flight alert stream: pending changes are taken over', () => {
   const startReplica = (name: string): PreflightServices => {
     const config = loadConfig({ REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, SLACK_API_URL: slack.apiUrl });
     const services = createPreflightServices(config, logger);
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, name, { idleMs: IDLE_MS, everyMs: 200 });
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, name, { idleMs: IDLE_MS, everyMs: 200 });
     replicas.push(services);
     return services;
   };
@@ -156,9 +154,8 @@ describe('pre-flight alert stream: consumers of stopped replicas are removed', (
   it('one with nothing pending goes once idle past the bound; one still holding a change stays until it is taken over', async () => {
     const config = loadConfig({ REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, SLACK_API_URL: slack.apiUrl });
     services = createPreflightServices(config, logger);
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
     // Changes are taken over only after a minute here, so the holding consumer keeps its entry for the whole test.
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'replica-live', { idleMs: 60_000, everyMs: 200, pruneIdleMs: 300 });
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'replica-live', { idleMs: 60_000, everyMs: 200, pruneIdleMs: 300 });
     const names = async (): Promise<string[]> => {
       const rows = (await redis.xinfo('CONSUMERS', store.keys.changes, ALERT_GROUP).catch(() => [])) as unknown[][];
       return rows.map((r) => String(r[1])).sort();

@@ -18,8 +18,7 @@ import { createLogger } from '../../../src/logger.ts';
 import { drillPreflightResult } from '../../../src/preflight/drill-result.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { processMemoryStore } from '../../../src/preflight/store.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { evictedModuleRun } from '../../helpers/preflight-results.ts';
 import { waitUntil } from '../../helpers/jobs-harness.ts';
@@ -54,8 +53,7 @@ describe('pre-flight alerts of an agent that stopped reporting, in-process mode'
     assert.equal(config.env.REDIS_URL, undefined);
     services = createPreflightServices(config, logger);
     assert.equal(services.store.kind, 'memory');
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'local', { everyMs: 200 });
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'local', { everyMs: 200 });
 
     // agent-07 reports problems in one and two, then stops; agent-03 (this process) reports one, as long ago.
     const stoppedAt = new Date(Date.now() - 500);

@@ -18,8 +18,7 @@ import { writeHeartbeat } from '../../../src/jobs/worker-registry.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { evictedModuleRun } from '../../helpers/preflight-results.ts';
 import { deleteKeys, SHARED_REDIS_URL, uniquePrefix, waitUntil } from '../../helpers/jobs-harness.ts';
@@ -83,8 +82,7 @@ describe('pre-flight alerts of an agent that stopped reporting', () => {
     await writeFile(configPath, JSON.stringify({ preflight: { agentGoneAfter: '3s' } }));
     const config = loadConfig({ REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, SLACK_API_URL: slack.apiUrl, BUILDFIX_CONFIG: configPath });
     services = createPreflightServices(config, logger);
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'replica-gone', { idleMs: 1000, everyMs: 200 });
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'replica-gone', { idleMs: 1000, everyMs: 200 });
 
     const two = await waitUntil(
       'the alert of two to be closed as unknown',

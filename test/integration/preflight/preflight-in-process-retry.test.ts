@@ -10,8 +10,8 @@ import { createLogger } from '../../../src/logger.ts';
 import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
 import { processMemoryStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
+import type { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { waitUntil } from '../../helpers/jobs-harness.ts';
 
@@ -26,8 +26,7 @@ describe('pre-flight in-process: a failed alert is retried, a refused one is rep
   before(async () => {
     slack = await startSlackApiFake();
     services = createPreflightServices(loadConfig({ SLACK_API_URL: slack.apiUrl }), logger);
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
-    outbox = new SlackOutbox({ api, logger, textBudget: 11_000 });
+    outbox = slackOutboxOnFake(slack, logger);
     services.startAlerts(outbox, CHANNEL, 'local', { idleMs: 300 });
   });
   after(async () => {

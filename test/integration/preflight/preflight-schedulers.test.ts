@@ -24,9 +24,8 @@ import { createPreflightServices, type PreflightServices } from '../../../src/pr
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { renderSlackMessage } from '../../../src/slack/blocks/render-slack-message.ts';
-import { SlackOutbox } from '../../../src/slack/outbox/slack-outbox.ts';
-import { SlackApi } from '../../../src/slack/slack-api.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { startTlsServer, type TlsTestServer } from '../../fakes/tls-server.ts';
 import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
@@ -105,9 +104,8 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
     slack = await startSlackApiFake();
     const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl });
     // What `buildfix serve`'s handler thread runs: the pre-flight alerter on the Slack outbox.
-    const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
     services = createPreflightServices(config, logger);
-    services.startAlerts(new SlackOutbox({ api, logger, textBudget: 11_000 }), CHANNEL, 'test-replica');
+    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'test-replica');
     redis = new Redis(SHARED_REDIS_URL);
     store = new RedisPreflightStore(redis, prefix);
     workers = [spawnWorker(alpha, env), spawnWorker(beta, env)];

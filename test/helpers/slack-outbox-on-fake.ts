@@ -1,0 +1,13 @@
+/**
+ * What `buildfix serve`'s handler thread posts pre-flight alerts through: the real SlackApi and
+ * outbox, pointed at the Slack fake, with short retry pauses for tests.
+ */
+import type { Logger } from '../../src/logger.ts';
+import { SlackOutbox } from '../../src/slack/outbox/slack-outbox.ts';
+import { SlackApi } from '../../src/slack/slack-api.ts';
+import type { SlackApiFake } from '../fakes/slack-api.ts';
+
+export function slackOutboxOnFake(slack: SlackApiFake, logger: Logger): SlackOutbox {
+  const api = new SlackApi({ token: 'xoxb-test-token', apiUrl: slack.apiUrl, logger, backoffMs: 10 });
+  return new SlackOutbox({ api, logger, textBudget: 11_000 });
+}
