@@ -247,7 +247,7 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
     let knownToProxy = false;
     if (lookup.outcome === 'not-found') {
       const listed = await listFrom(firstAnsweringProxy(options.chain, lookup));
-      knownToProxy = (listed?.length ?? 0) > 0;
+      knownToProxy = (listed?.length ?? 0) > 0 || lookup.attempts.some(proxyReachedRepository);
       suggestion = suggestVersion(listed, t.version);
     } else if (wantsRetraction && lookup.outcome === 'found') {
       const base = baseUrlOf(options.chain, lookup.decidedBy);
@@ -286,7 +286,8 @@ export async function checkModules(goMod: GoMod, goSum: GoSum | undefined, optio
   }
 
   for (const { t, lookup, suggestion, knownToProxy } of notFound) {
-    // A host that looks private is only "invisible to the proxy" when the proxy knows no version of the module.
+    // A host that looks private is only "invisible to the proxy" when the proxy knows no version of the module
+    // and did not say it reached the module's repository.
     const isPrivate = looksPrivateModule(t.path, options.privateHosts) && !knownToProxy;
     const wentToPublicProxy = !lookup.private && lookup.attempts.some((a) => a.source !== 'direct' && a.source !== 'off');
     const evidence = lookup.attempts.map(describeAttempt).join('\n');
@@ -474,4 +475,13 @@ function checkGoSum(goMod: GoMod, goSum: GoSum | undefined, targets: Target[], o
     detail: goSum ? `${goSum.entries.length} lines` : 'no go.sum',
     findings,
   };
+}
+
+/**
+ * A proxy's 404/410 body that carries go's own "unknown revision" (cmd/go/internal/modfetch/codehost: the
+ * repository answered, the revision is not in it) means the proxy could read the repository: the module is
+ * visible to it, so the version is missing rather than the module private.
+ */
+function proxyReachedRepository(attempt: SourceAttempt): boolean {
+  return attempt.outcome === 'not-found' && attempt.source !== 'direct' && /\bunknown revision\b/.test(attempt.message ?? '');
 }

@@ -29,20 +29,6 @@ export const ORACLE_EXCEPTIONS: Record<string, OracleException> = {
     buildfix:
       'error private-module-auth (code.example.io/globex/uuid@v1.4.4): code.example.io/globex/uuid looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/410, which cannot see it',
     cause:
-      "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
-  },
-  'wrong-case/lowercase-request': {
-    go: 'exit 1: go: code.example.io/bigcorp/widget@v1.4.2: reading http://127.0.0.1:PORT/$PROJECT/ok/code.example.io/bigcorp/widget/@v/v1.4.2.mod: 404 Not Found ⏎ server response: not found: code.example.io/bigcorp/widget@v1.4.2: invalid version: unknown revision v1.4.2',
-    buildfix:
-      'error private-module-auth (code.example.io/bigcorp/widget@v1.4.2): code.example.io/bigcorp/widget looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/ok, which cannot see it',
-    cause:
-      "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
-  },
-  'wrong-case/uppercase-request': {
-    go: 'exit 1: go: code.example.io/stark/Metrics@v1.3.6: reading http://127.0.0.1:PORT/$PROJECT/ok/code.example.io/stark/%21metrics/@v/v1.3.6.mod: 404 Not Found ⏎ server response: not found: code.example.io/stark/Metrics@v1.3.6: invalid version: unknown revision v1.3.6',
-    buildfix:
-      'error private-module-auth (code.example.io/stark/Metrics@v1.3.6): code.example.io/stark/Metrics looks private but is not covered by GOPRIVATE/GONOPROXY, so go asks http://127.0.0.1:PORT/$PROJECT/ok, which cannot see it',
-    cause:
-      "heuristic, lead to decide: the host looks private (code.* label, src/checks/private-hosts.ts) and the proxy knows no version of the module, so buildfix reads go's 'not found' as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials). go only says the version is not found; nothing in the environment (GOPRIVATE, configured repo hosts) marks it private. Since this session a proxy that lists other versions of the module makes it version-not-found.",
+      "heuristic, kept on purpose: the host looks private (code.* label, src/checks/private-hosts.ts), the proxy lists no version of the module and its 410 body says only 'gone', so buildfix reads it as a private module the proxy cannot see (private-module-auth, fix: GOPRIVATE + git credentials), the commonest real cause of that answer for a company host. go only says the version is not found. A proxy that lists other versions of the module, or whose 404/410 body carries go's 'unknown revision' (it reached the repository), makes it version-not-found (the wrong-case variants agree since then).",
   },
 };

@@ -1,8 +1,9 @@
 /**
  * A host that looks private (code.*, git.*) is reported as "private module the
  * proxy cannot see" only when the proxy knows no version of the module; when
- * it lists other versions, the version is simply missing, as go says
- * ("not found: …@v1.9.0: invalid version: unknown revision").
+ * it lists other versions, or its 404 says the repository answered without the
+ * revision, the version is simply missing, as go says ("not found: …@v1.9.0:
+ * invalid version: unknown revision").
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +19,27 @@ describe('not found on a host that looks private', () => {
   let fake: GoProxyFake;
   let dir: string;
   before(async () => {
-    fake = await startGoProxyFake({ modules: [{ path: 'code.example.io/team/lib', versions: [{ version: 'v1.0.0' }] }] });
+    fake = await startGoProxyFake({
+      modules: [
+        { path: 'code.example.io/team/lib', versions: [{ version: 'v1.0.0' }] },
+        // The proxy lists nothing, but its 404 says the repository answered (go's own "unknown revision").
+        { path: 'code.example.io/team/untagged', versions: [{ version: 'v1.9.0', fail: { status: 404 } }] },
+        // The proxy lists nothing and its 404 says it could not read the repository.
+        {
+          path: 'code.example.io/team/closed',
+          versions: [
+            {
+              version: 'v1.9.0',
+              fail: {
+                status: 404,
+                message:
+                  "not found: code.example.io/team/closed@v1.9.0: invalid version: git ls-remote -q origin in /tmp/gopath/pkg/mod/cache/vcs/0f3a: exit status 128: fatal: could not read Username for 'https://code.example.io': terminal prompts disabled",
+              },
+            },
+          ],
+        },
+      ],
+    });
     dir = await mkdtemp(join(tmpdir(), 'buildfix-private-looking-'));
   });
   after(async () => {
@@ -48,6 +69,17 @@ describe('not found on a host that looks private', () => {
 
   it('the proxy knows nothing of the module: a private module it cannot see', async () => {
     const top = await topFinding('code.example.io/team/secret v1.9.0');
+    assert.equal(top?.category, 'private-module-auth', JSON.stringify(top));
+  });
+
+  it('the proxy lists nothing but says the repository has no such revision (go\'s "unknown revision"): version-not-found, not private', async () => {
+    const top = await topFinding('code.example.io/team/untagged v1.9.0');
+    assert.equal(top?.category, 'version-not-found', JSON.stringify(top));
+    assert.match(top?.evidence ?? '', /unknown revision v1\.9\.0/);
+  });
+
+  it('the proxy lists nothing and says it could not read the repository: a private module it cannot see', async () => {
+    const top = await topFinding('code.example.io/team/closed v1.9.0');
     assert.equal(top?.category, 'private-module-auth', JSON.stringify(top));
   });
 
