@@ -451,6 +451,11 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.alternative = 'checksum-mismatch';
     return true;
   }
+  if (id === 'response-server-failure' && hit.response === 'sumdb') {
+    // The checksum DB (or the proxy serving it) failing itself: same remedy as not reaching it.
+    hit.category = 'sumdb-unreachable';
+    return true;
+  }
   if (hit.response === 'sumdb') {
     // What the checksum DB could not find is the same private module; as sure as the lookup line itself.
     hit.category = 'private-module-auth';

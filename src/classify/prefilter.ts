@@ -9,6 +9,11 @@
 export const TRIGGERS: readonly string[] = [
   // disk
   'space left',
+  'read-only file system',
+  'allocate memory',
+  'out of memory',
+  'too many open files',
+  'internal error',
   'space on the disk',
   'quota',
   'enospc',

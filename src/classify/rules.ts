@@ -531,6 +531,20 @@ export const RULES: readonly Rule[] = [
     scope: 'response',
   },
   {
+    // The proxy describing its own failure in the body of its answer: its disk, memory, file handles
+    // or an internal error (`server response: not found: …: no space left on device`). The go command
+    // prints that body as the server sent it (web.HTTPError), so it happened on the proxy, whatever the
+    // status code (goproxy.io answered such failures with 404).
+    id: 'response-server-failure',
+    category: 'proxy-server-error',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern:
+      /no space left on device|disk quota exceeded|read-only file system|cannot allocate memory|out of memory|too many open files|internal (?:server )?error/i,
+    scope: 'response',
+  },
+  {
     // Refined by host: a company host behind the public proxy is a private module.
     id: 'response-unrecognized-import',
     category: 'version-not-found',

@@ -102,6 +102,11 @@ const SAMPLES: Record<string, string[]> = {
     'go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE'.split('\n')[1] ?? '',
     'go: x.org/y@v1.0.0: invalid version: go.mod: <html><head><title>Sign in</title>',
   ],
+  'response-server-failure': [
+    ' not found: example.com/x@v1.0.0: write /data/x.tmp: no space left on device',
+    '\tinternal error: database is locked',
+    '\topen /var/cache/x: too many open files',
+  ],
   'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
   'vanity-meta': [
     'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags',
