@@ -81,6 +81,8 @@ interface ContextRef extends ModuleRef {
 }
 
 const MAX_EVIDENCE = 5;
+/** `go get`/`go install` command lines remembered (bounded memory on huge logs). */
+const MAX_GO_GET_COMMANDS = 16;
 /** Matches kept per rule; the root cause is among the first errors, and this bounds memory on huge logs. */
 const MAX_HITS_PER_RULE = 64;
 /** How far back (lines) a line may borrow the module named by an earlier line. */
@@ -123,6 +125,8 @@ class Scanner {
   npmAbortedBody = false;
   /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
   npmFetchFailed = false;
+  /** `go get` / `go install` command lines with a version (a module@version typed by hand), at most a few. */
+  goGetCommands: string[] = [];
 
   goSignals = 0;
   npmSignals = 0;
@@ -279,6 +283,7 @@ class Scanner {
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
     if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
     if (/\b(?:ERR!|error) fetch failed\b/.test(text)) this.npmFetchFailed = true;
+    if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
   }
 
   private addHit(hit: Hit): void {
@@ -308,6 +313,11 @@ interface LogFacts {
   npmPublicForbidden: boolean;
   /** npm/yarn/pnpm: a 404 for a tarball (a version the metadata or lockfile said exists). */
   npmTarball404: boolean;
+  /**
+   * Go modules whose git fetch failed for a specific version (`m@v1.2.3: invalid version: git ls-remote …`)
+   * that no `go get`/`go install` line in the log typed by hand: a requirement read from go.mod.
+   */
+  requiredVersionFetch: Set<string>;
 }
 
 /** Re-reads each match with what the whole log showed (GOPRIVATE, proxy settings, hosts); false drops it. */
@@ -372,6 +382,14 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     !scan.goprivateShownEmpty &&
     !scan.goprivate
   ) {
+    if (hit.module !== undefined && facts.requiredVersionFetch.has(hit.module)) {
+      // The module is a requirement at a version (go.mod, go.sum), not a path typed by hand: someone
+      // resolved it before, so the repository exists, and go fell back to git because the proxy had
+      // no copy of it. An organisation's non-public module is the likelier cause; a deleted one the other.
+      hit.confidence = 0.7;
+      hit.alternative = 'version-not-found';
+      return true;
+    }
     // GitHub answers a repository that does not exist (typo, deleted, renamed) with an auth prompt;
     // without any sign of a private module that is the likelier cause.
     hit.category = 'version-not-found';
@@ -650,6 +668,12 @@ function decide(scan: Scanner): Classification {
       found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
     npmTarball404: found.some((h) => h.rule.id === 'npm-not-found' && NPM_TARBALL.test(h.text)),
+    requiredVersionFetch: new Set(
+      found
+        .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))
+        .map((h) => h.module ?? '')
+        .filter((m) => !scan.goGetCommands.some((c) => c.includes(m))),
+    ),
   };
   const all = found.filter((hit) => refine(hit, scan, facts));
   all.sort((a, b) => a.line - b.line);

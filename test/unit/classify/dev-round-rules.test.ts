@@ -48,3 +48,36 @@ describe("a proxy's answer describing its own failure (response-server-failure)"
     assert.equal(result.category, 'version-not-found');
   });
 });
+
+describe('a required version whose git fetch asks for credentials (git-auth, required version)', () => {
+  const failure = [
+    'go: github.com/acme-corp/billing@v1.4.0: invalid version: git ls-remote -q --end-of-options origin in /home/ci/go/pkg/mod/cache/vcs/0f3c2a: exit status 128:',
+    "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    'Confirm the import path was entered correctly.',
+    'If this is a private repository, see https://golang.org/doc/faq#git_https for additional information.',
+  ];
+
+  it('a module at a version from go.mod (go mod download) is private, unsure, with a deleted repository as the other cause', () => {
+    const result = classifyLog(['+ go mod download', ...failure].join('\n'));
+    assert.equal(result.category, 'private-module-auth');
+    assert.equal(result.module, 'github.com/acme-corp/billing');
+    assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
+    assert.deepEqual(result.evidenceLines, [2, 3]);
+  });
+
+  it('the same failure for a module@version typed on a go get line stays a likely typo (version-not-found)', () => {
+    const result = classifyLog(['$ go get github.com/acme-corp/billing@v1.4.0', ...failure].join('\n'));
+    assert.equal(result.category, 'version-not-found');
+    assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
+  });
+
+  it('a path looked up without a version (`module X: git ls-remote`) stays a likely typo', () => {
+    const result = classifyLog(
+      [
+        'go: module github.com/acme-corp/biling: git ls-remote -q origin in /home/ci/go/pkg/mod/cache/vcs/91ab: exit status 128:',
+        "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
+});
