@@ -367,6 +367,11 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
       return true;
     }
   }
+  if (id === 'proxy-auth' && /\b407\b/.test(hit.text)) {
+    // Only a proxy answers 407 (RFC 9110), and it answers every retry the same until the credentials
+    // change: pnpm's `WARN … (ERR_PNPM_FETCH_407). Will retry` is already the cause.
+    hit.warning = false;
+  }
   if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
   // A full disk breaks the build even when the tool only warns about it (npm WARN tar ENOSPC).
   if (hit.category === 'disk-full') hit.warning = false;

@@ -179,7 +179,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
+      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|ERR_PNPM_FETCH_407\b|\bhttp fetch (?:GET|HEAD|POST|PUT) 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
     scope: 'local',
   },
   {

@@ -81,3 +81,28 @@ describe('a required version whose git fetch asks for credentials (git-auth, req
     assert.equal(result.category, 'version-not-found');
   });
 });
+
+describe("a proxy's 407 in npm's and pnpm's own status lines (proxy-auth)", () => {
+  it("npm's debug log `http fetch GET 407 <url>` behind `cb() never called!` is the company proxy refusing the credentials", () => {
+    const result = classifyLog(
+      [
+        'npm error cb() never called!',
+        '14 http fetch GET 407 https://registry.npmjs.org/left-pad 301ms',
+        '15 http fetch GET 407 https://registry.npmjs.org/@scope%2fthing 298ms',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [2, 3]);
+  });
+
+  it("pnpm's retry warning with ERR_PNPM_FETCH_407 is already the cause (a 407 repeats on every retry)", () => {
+    const result = classifyLog(' WARN  GET https://registry.npmjs.org/ms/-/ms-2.1.3.tgz error (ERR_PNPM_FETCH_407). Will retry in 10 seconds. 2 retries left.');
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [1]);
+  });
+
+  it('a 404 in the same debug format is not a proxy answer', () => {
+    const result = classifyLog('14 http fetch GET 404 https://registry.npmjs.org/left-pda 301ms');
+    assert.notEqual(result.category, 'corporate-proxy');
+  });
+});

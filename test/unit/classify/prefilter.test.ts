@@ -28,6 +28,8 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-proxyconnect': ['Get "https://proxy.golang.org/x/@v/list": proxyconnect tcp: dial tcp 10.1.1.1:3128: connect: connection refused'],
   'proxy-auth': [
+    ' WARN  GET https://registry.npmjs.org/a/-/a-1.0.0.tgz error (ERR_PNPM_FETCH_407). Will retry in 10 seconds. 2 retries left.',
+    '12 http fetch GET 407 https://registry.npmjs.org/a 210ms',
     'Get "https://proxy.golang.org/x/@v/list": Proxy Authentication Required',
     'npm ERR! code E407',
     "fatal: unable to access 'https://github.com/x/y/': Received HTTP code 407 from proxy after CONNECT",
