@@ -107,6 +107,10 @@ const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
+/** A connection to this machine's own loopback address (`connect ECONNREFUSED 127.0.0.1:80`). */
+const LOOPBACK_DIAL = /\b(?:connect )?E[A-Z]+ (?:127\.\d+\.\d+\.\d+|\[?::1\]?):\d+/;
+/** A URL whose host is not this machine. */
+const REMOTE_URL = /https?:\/\/(?!localhost\b|127\.|\[::1\])[\w.-]+\.[a-z]{2,}\b/i;
 
 class Scanner {
   readonly hitsByRule = new Map<string, Hit[]>();
@@ -670,7 +674,14 @@ function decide(scan: Scanner): Classification {
     proxyExplained: found.some((h) => h.response !== undefined),
     npmViaProxy:
       scan.proxyConfigured ||
-      found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
+      found.some(
+        (h) =>
+          h.ecosystem === 'npm' &&
+          h.category === 'proxy-unreachable' &&
+          // A request for a remote registry URL that dialled this machine's loopback address went to a
+          // proxy configured on it (CNTLM, a debugging proxy), as go's `proxyconnect tcp: dial tcp 127.0.0.1:…`.
+          (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
+      ),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
     npmTarball404: found.some((h) => h.rule.id === 'npm-not-found' && NPM_TARBALL.test(h.text)),
     requiredVersionFetch: new Set(

@@ -106,3 +106,28 @@ describe("a proxy's 407 in npm's and pnpm's own status lines (proxy-auth)", () =
     assert.notEqual(result.category, 'corporate-proxy');
   });
 });
+
+describe('a remote registry URL dialled at a loopback address (npm/yarn via a local proxy)', () => {
+  it('yarn connecting to 127.0.0.1 for registry.npmjs.org went through a proxy on this machine', () => {
+    const result = classifyLog(
+      [
+        'yarn install v1.1.0',
+        '[1/4] Resolving packages...',
+        'error An unexpected error occurred: "http://registry.npmjs.org/lodash: connect ECONNREFUSED 127.0.0.1:80".',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [3]);
+  });
+
+  it('a registry that itself runs on this machine (Verdaccio on localhost) refusing is not a proxy', () => {
+    const result = classifyLog('npm ERR! request to http://localhost:4873/lodash failed, reason: connect ECONNREFUSED 127.0.0.1:4873');
+    assert.equal(result.category, 'proxy-unreachable');
+  });
+
+  it('a refused connection to the registry at its public address stays the network, unsure', () => {
+    const result = classifyLog('npm ERR! request to https://registry.npmjs.org/lodash failed, reason: connect ECONNREFUSED 104.16.20.35:443');
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.ok(result.confidence < 0.6);
+  });
+});
