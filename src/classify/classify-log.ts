@@ -129,6 +129,8 @@ class Scanner {
   npmAbortedBody = false;
   /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
   npmFetchFailed = false;
+  /** npm: the fetch that failed for good was a package tarball (`npm ERR! fetch failed …/-/x-1.0.0.tgz`). */
+  npmFetchFailedTarball = false;
   /** `go get` / `go install` command lines with a version (a module@version typed by hand), at most a few. */
   goGetCommands: string[] = [];
 
@@ -286,7 +288,10 @@ class Scanner {
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
     if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
-    if (/\b(?:ERR!|error) fetch failed\b/.test(text)) this.npmFetchFailed = true;
+    if (/\b(?:ERR!|error) fetch failed\b/.test(text)) {
+      this.npmFetchFailed = true;
+      if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
+    }
     if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
   }
 
@@ -683,7 +688,12 @@ function decide(scan: Scanner): Classification {
           (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
       ),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
-    npmTarball404: found.some((h) => h.rule.id === 'npm-not-found' && NPM_TARBALL.test(h.text)),
+    npmTarball404: found.some(
+      (h) =>
+        h.rule.id === 'npm-not-found' &&
+        // Old npm names the tarball on `npm ERR! fetch failed <url>` and the status only on its retry line.
+        (NPM_TARBALL.test(h.text) || (scan.npmFetchFailedTarball && /fetch failed with status code 404/.test(h.text))),
+    ),
     requiredVersionFetch: new Set(
       found
         .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))

@@ -131,3 +131,26 @@ describe('a remote registry URL dialled at a loopback address (npm/yarn via a lo
     assert.ok(result.confidence < 0.6);
   });
 });
+
+describe("old npm's tarball 404 (`fetch failed <url>.tgz` + `fetch failed with status code 404`)", () => {
+  it('a 404 for a tarball the metadata listed is the registry or mirror failing, unsure, with a missing version as the other cause', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz',
+        'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
+        'npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz',
+        'npm ERR! Linux 4.4.0-21-generic',
+        'npm ERR! npm  v3.8.6',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    // The tarball line that named the package, then the status.
+    assert.deepEqual(result.evidenceLines, [1, 2]);
+    assert.ok(result.confidence <= 0.6, `confidence ${result.confidence}`);
+  });
+
+  it('the same retry warning with no final fetch failure stays a warning', () => {
+    const result = classifyLog('npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404');
+    assert.equal(result.category, 'unknown');
+  });
+});

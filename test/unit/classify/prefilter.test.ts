@@ -217,6 +217,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
   'npm-not-found': [
+    'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
     'npm ERR! code E404',
     'npm ERR! code ETARGET',
     'npm ERR! notarget No matching version found for left-pad@9.9.9.',
