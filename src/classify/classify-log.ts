@@ -342,11 +342,13 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
-    // on the path (a company proxy or firewall policy, a package firewall), not from a missing token.
+    // on the path (a company proxy or firewall policy, a package firewall) or from the registry's own
+    // CDN refusing it (registry.yarnpkg.com's Cloudflare front, May 2018), not from a missing token.
+    // The log alone does not tell them apart.
     hit.category = 'corporate-proxy';
     hit.rank = 2;
-    hit.confidence = 0.6;
-    hit.alternative = 'registry-auth';
+    hit.confidence = 0.5;
+    hit.alternative = 'proxy-server-error';
     return true;
   }
   if (id === 'npm-not-found' && facts.npmTarball404) {

@@ -224,6 +224,7 @@ export const TRIGGERS: readonly string[] = [
   'go.mod: the system cannot find',
   '.tools',
   'status code 40',
+  'returned a 40',
   'http fetch',
   'npm http 5',
   'parsing json',

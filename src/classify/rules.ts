@@ -311,7 +311,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.88,
     pattern:
-      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b/i,
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b/i,
     scope: 'local',
   },
   {
@@ -503,7 +503,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

@@ -154,3 +154,31 @@ describe("old npm's tarball 404 (`fetch failed <url>.tgz` + `fetch failed with s
     assert.equal(result.category, 'unknown');
   });
 });
+
+describe('yarn v1\'s `Request "<url>" returned a <status>`', () => {
+  it('a 403 from the public registry for a public package: something on the path or the registry CDN, unsure, both named', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/chalk: Request \\"https://registry.yarnpkg.com/chalk\\" returned a 403".',
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['corporate-proxy', 'proxy-server-error'],
+    );
+    assert.deepEqual(result.evidenceLines, [1]);
+  });
+
+  it('a 403 from a company registry is the registry refusing the credentials', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://npm.corp.example.com/@corp%2fui: Request \\"https://npm.corp.example.com/@corp%2fui\\" returned a 403".',
+    );
+    assert.equal(result.category, 'registry-auth');
+  });
+
+  it('a 404 is a missing package', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/left-pda: Request \\"https://registry.yarnpkg.com/left-pda\\" returned a 404".',
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
+});

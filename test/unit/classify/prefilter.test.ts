@@ -150,6 +150,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-proxy-auth': ['reading https://goproxy.corp/github.com/x/y/@v/list: 401 Unauthorized', 'reading https://goproxy.corp/x.org/y/@v/list: 403 Forbidden'],
   'npm-auth': [
+    'Request "https://npm.corp.example.com/left-pad" returned a 403',
     'npm ERR! code E401',
     'npm ERR! code E403',
     'npm error code ENEEDAUTH',
@@ -217,6 +218,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
   'npm-not-found': [
+    'Request "https://registry.yarnpkg.com/left-pda" returned a 404',
     'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
     'npm ERR! code E404',
     'npm ERR! code ETARGET',
