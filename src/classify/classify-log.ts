@@ -102,6 +102,8 @@ const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|dir
 const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
+/** The package's metadata says the version does not exist (not a bare 404 from the registry). */
+const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
@@ -359,6 +361,13 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.confidence = 0.6;
     hit.alternative = 'version-not-found';
     return true;
+  }
+  if (id === 'npm-not-found' && !NPM_VERSION_MISSING.test(hit.text)) {
+    // A registry's bare 404 has opposite causes: a name never published, the registry or mirror failing
+    // (its 404 incidents), a private scope asked of a registry without its credentials (the npm registry
+    // answers those with 404). Repeats and a named version do not make it surer (no boost), and it stays
+    // below 0.8. A version the package's metadata does not list (ETARGET) is not a bare 404.
+    hit.alternative = 'proxy-server-error';
   }
   if ((id === 'net-specific' || id === 'net-generic') && hit.ecosystem === 'npm' && scan.npmAbortedBody && !facts.npmViaProxy) {
     // The registry started to answer and then aborted the body: the far end is failing, not the route to it.

@@ -182,3 +182,37 @@ describe('yarn v1\'s `Request "<url>" returned a <status>`', () => {
     assert.equal(result.category, 'version-not-found');
   });
 });
+
+describe("a registry's bare 404 (npm-not-found) names the other cause and gets no boost", () => {
+  it('an unscoped package: a missing name, or the registry or mirror failing', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! code E404',
+        'npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pda - Not found',
+        "npm ERR! 404  'left-pda@*' is not in this registry.",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.confidence, 0.7);
+  });
+
+  it("yarn berry's YN0035 `Response Code: 404` is read as the registry's 404 (no longer unknown)", () => {
+    const result = classifyLog(
+      [
+        '➤ YN0035: │ @acme/ui-kit@npm:^2.0.0: The remote server failed to provide the requested resource',
+        '➤ YN0035: │   Response Code: 404 (Not Found)',
+        '➤ YN0035: │   Request Method: GET',
+        '➤ YN0035: │   Request URL: https://registry.yarnpkg.com/@acme%2fui-kit',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.confidence, 0.7);
+    assert.ok(result.evidenceLines.includes(2), `evidence lines ${result.evidenceLines.join(',')}`);
+  });
+
+  it('a version the metadata does not list (ETARGET) stays a sure missing version', () => {
+    const result = classifyLog(['npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@9.9.9.'].join('\n'));
+    assert.equal(result.category, 'version-not-found');
+    assert.ok(result.confidence > 0.7, `confidence ${result.confidence}`);
+  });
+});

@@ -218,6 +218,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
   'npm-not-found': [
+    '➤ YN0035: │   Response Code: 404 (Not Found)',
     'Request "https://registry.yarnpkg.com/left-pda" returned a 404',
     'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
     'npm ERR! code E404',
