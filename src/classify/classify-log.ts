@@ -342,6 +342,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.warning = false;
   }
   if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
+  if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
     // on the path (a company proxy or firewall policy, a package firewall) or from the registry's own

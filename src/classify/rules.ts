@@ -478,6 +478,19 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // `unrecognized import path "<path>"` with nothing after it: older go get and golang.org/x/tools/go/vcs
+    // (Bazel's fetch_repo) squelch why the go-get=1 lookup failed. The Go team's hosts answer that lookup
+    // for every path they serve, so the lookup itself did not get through: the network, or a proxy the
+    // fetch did not use. Unsure, with the company proxy as the other candidate.
+    id: 'go-team-import-squelched',
+    category: 'proxy-unreachable',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.5,
+    pattern: /unrecognized import path "(?:golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\/[^"]*"\s*$/i,
+    scope: 'local',
+  },
+  {
     id: 'vanity-unrecognized',
     category: 'vanity-import',
     ecosystem: 'go',

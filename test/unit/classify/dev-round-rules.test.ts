@@ -216,3 +216,34 @@ describe("a registry's bare 404 (npm-not-found) names the other cause and gets n
     assert.ok(result.confidence > 0.7, `confidence ${result.confidence}`);
   });
 });
+
+describe("a squelched `unrecognized import path` at the Go team's hosts (go-team-import-squelched)", () => {
+  it("Bazel's fetch_repo without the lookup's reason: the network path, unsure, with the company proxy as the other candidate", () => {
+    const result = classifyLog(
+      [
+        'INFO: Repository org_golang_google_grpc instantiated at:',
+        'ERROR: /src/BUILD.bazel:5:1: no such package \'@org_golang_google_grpc//:grpc\': failed to fetch org_golang_google_grpc: 2020/03/02 10:11:12 unrecognized import path "google.golang.org/grpc"',
+        'INFO: Elapsed time: 12.345s',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['proxy-unreachable', 'corporate-proxy'],
+    );
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+
+  it('with the reason kept by newer go it is read from the reason', () => {
+    const result = classifyLog(
+      'go: golang.org/x/sys@v0.1.0: unrecognized import path "golang.org/x/sys": https fetch: Get "https://golang.org/x/sys?go-get=1": dial tcp 142.250.4.141:443: i/o timeout',
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.ok(result.confidence >= 0.8, `confidence ${result.confidence}`);
+  });
+
+  it('a squelched lookup at a vanity host stays vanity-import', () => {
+    const result = classifyLog('fetch_repo: unrecognized import path "go.example.dev/lib"');
+    assert.equal(result.category, 'vanity-import');
+  });
+});

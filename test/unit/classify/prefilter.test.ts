@@ -121,6 +121,7 @@ const SAMPLES: Record<string, string[]> = {
     'package mvdan.cc/xurls: unrecognized import path "mvdan.cc/xurls" (https fetch: Get https://mvdan.cc/xurls?go-get=1: dial tcp 178.62.67.243:443: getsockopt: connection refused)',
   ],
   'vanity-net': ['package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)'],
+  'go-team-import-squelched': ['package golang.org/x/net/context: unrecognized import path "golang.org/x/net/context"'],
   'vanity-unrecognized': ['go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
   'npm-offline': [
     'npm ERR! code ENOTCACHED',
