@@ -177,6 +177,11 @@ export function checkCorpus(dir = CORPUS_DIR): CorpusCheck {
     }
     const result = checkEntry(file, doc);
     for (const message of result.problems) problems.push({ file, message });
+    for (const line of linesOutsideLogBlock(readFileSync(path, 'utf8')))
+      problems.push({
+        file,
+        message: `line ${line} is less indented than the rest of the log block, so YAML drops it from the log (a '#…' line becomes a comment): indent the block evenly or write 'log: |2'`,
+      });
     if (result.entry) entries.push(result.entry);
   }
   const seen = new Map<string, string>();
@@ -187,6 +192,28 @@ export function checkCorpus(dir = CORPUS_DIR): CorpusCheck {
     else seen.set(key, e.file);
   }
   return { entries, problems };
+}
+
+/**
+ * Line numbers (1-based) after `log: |` that YAML does not read as part of the log: a block scalar's
+ * indentation is set by its first line (or an explicit `|N`), and a later, less indented line ends the
+ * block; a BuildKit `#5 0.473 …` line there is taken as a comment and silently leaves the log.
+ */
+export function linesOutsideLogBlock(text: string): number[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^log:\s*\|/.test(l));
+  if (start < 0) return [];
+  const explicit = /^log:\s*\|[-+]?(\d)/.exec(lines[start] ?? '');
+  const first = lines.slice(start + 1).find((l) => l.trim() !== '');
+  // YAML indentation is spaces only (a tab after them is content).
+  const spaces = (l: string): number => /^ */.exec(l)?.[0].length ?? 0;
+  const indent = explicit ? Number(explicit[1]) : spaces(first ?? '');
+  const out: number[] = [];
+  for (let i = start + 1; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    if (l.trim() !== '' && spaces(l) < indent) out.push(i + 1);
+  }
+  return out;
 }
 
 /** The unit a 70/30 split must keep together: the incident group, else the source thread. */

@@ -81,6 +81,8 @@ interface ContextRef extends ModuleRef {
 }
 
 const MAX_EVIDENCE = 5;
+/** `go get`/`go install` command lines remembered (bounded memory on huge logs). */
+const MAX_GO_GET_COMMANDS = 16;
 /** Matches kept per rule; the root cause is among the first errors, and this bounds memory on huge logs. */
 const MAX_HITS_PER_RULE = 64;
 /** How far back (lines) a line may borrow the module named by an earlier line. */
@@ -100,11 +102,17 @@ const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|dir
 const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
+/** The package's metadata says the version does not exist (not a bare 404 from the registry). */
+const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
+/** A connection to this machine's own loopback address (`connect ECONNREFUSED 127.0.0.1:80`). */
+const LOOPBACK_DIAL = /\b(?:connect )?E[A-Z]+ (?:127\.\d+\.\d+\.\d+|\[?::1\]?):\d+/;
+/** A URL whose host is not this machine. */
+const REMOTE_URL = /https?:\/\/(?!localhost\b|127\.|\[::1\])[\w.-]+\.[a-z]{2,}\b/i;
 
 class Scanner {
   readonly hitsByRule = new Map<string, Hit[]>();
@@ -123,6 +131,10 @@ class Scanner {
   npmAbortedBody = false;
   /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
   npmFetchFailed = false;
+  /** npm: the fetch that failed for good was a package tarball (`npm ERR! fetch failed …/-/x-1.0.0.tgz`). */
+  npmFetchFailedTarball = false;
+  /** `go get` / `go install` command lines with a version (a module@version typed by hand), at most a few. */
+  goGetCommands: string[] = [];
 
   goSignals = 0;
   npmSignals = 0;
@@ -278,7 +290,11 @@ class Scanner {
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
     if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
-    if (/\b(?:ERR!|error) fetch failed\b/.test(text)) this.npmFetchFailed = true;
+    if (/\b(?:ERR!|error) fetch failed\b/.test(text)) {
+      this.npmFetchFailed = true;
+      if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
+    }
+    if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
   }
 
   private addHit(hit: Hit): void {
@@ -308,6 +324,11 @@ interface LogFacts {
   npmPublicForbidden: boolean;
   /** npm/yarn/pnpm: a 404 for a tarball (a version the metadata or lockfile said exists). */
   npmTarball404: boolean;
+  /**
+   * Go modules whose git fetch failed for a specific version (`m@v1.2.3: invalid version: git ls-remote …`)
+   * that no `go get`/`go install` line in the log typed by hand: a requirement read from go.mod.
+   */
+  requiredVersionFetch: Set<string>;
 }
 
 /** Re-reads each match with what the whole log showed (GOPRIVATE, proxy settings, hosts); false drops it. */
@@ -321,13 +342,16 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.warning = false;
   }
   if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
+  if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
-    // on the path (a company proxy or firewall policy, a package firewall), not from a missing token.
+    // on the path (a company proxy or firewall policy, a package firewall) or from the registry's own
+    // CDN refusing it (registry.yarnpkg.com's Cloudflare front, May 2018), not from a missing token.
+    // The log alone does not tell them apart.
     hit.category = 'corporate-proxy';
     hit.rank = 2;
-    hit.confidence = 0.6;
-    hit.alternative = 'registry-auth';
+    hit.confidence = 0.5;
+    hit.alternative = 'proxy-server-error';
     return true;
   }
   if (id === 'npm-not-found' && facts.npmTarball404) {
@@ -338,6 +362,13 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.confidence = 0.6;
     hit.alternative = 'version-not-found';
     return true;
+  }
+  if (id === 'npm-not-found' && !NPM_VERSION_MISSING.test(hit.text)) {
+    // A registry's bare 404 has opposite causes: a name never published, the registry or mirror failing
+    // (its 404 incidents), a private scope asked of a registry without its credentials (the npm registry
+    // answers those with 404). Repeats and a named version do not make it surer (no boost), and it stays
+    // below 0.8. A version the package's metadata does not list (ETARGET) is not a bare 404.
+    hit.alternative = 'proxy-server-error';
   }
   if ((id === 'net-specific' || id === 'net-generic') && hit.ecosystem === 'npm' && scan.npmAbortedBody && !facts.npmViaProxy) {
     // The registry started to answer and then aborted the body: the far end is failing, not the route to it.
@@ -357,6 +388,11 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
       return true;
     }
   }
+  if (id === 'proxy-auth' && /\b407\b/.test(hit.text)) {
+    // Only a proxy answers 407 (RFC 9110), and it answers every retry the same until the credentials
+    // change: pnpm's `WARN … (ERR_PNPM_FETCH_407). Will retry` is already the cause.
+    hit.warning = false;
+  }
   if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
   // A full disk breaks the build even when the tool only warns about it (npm WARN tar ENOSPC).
   if (hit.category === 'disk-full') hit.warning = false;
@@ -372,6 +408,14 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     !scan.goprivateShownEmpty &&
     !scan.goprivate
   ) {
+    if (hit.module !== undefined && facts.requiredVersionFetch.has(hit.module)) {
+      // The module is a requirement at a version (go.mod, go.sum), not a path typed by hand: someone
+      // resolved it before, so the repository exists, and go fell back to git because the proxy had
+      // no copy of it. An organisation's non-public module is the likelier cause; a deleted one the other.
+      hit.confidence = 0.7;
+      hit.alternative = 'version-not-found';
+      return true;
+    }
     // GitHub answers a repository that does not exist (typo, deleted, renamed) with an auth prompt;
     // without any sign of a private module that is the likelier cause.
     hit.category = 'version-not-found';
@@ -449,6 +493,11 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.rank = 2;
     hit.confidence = 0.6;
     hit.alternative = 'checksum-mismatch';
+    return true;
+  }
+  if (id === 'response-server-failure' && hit.response === 'sumdb') {
+    // The checksum DB (or the proxy serving it) failing itself: same remedy as not reaching it.
+    hit.category = 'sumdb-unreachable';
     return true;
   }
   if (hit.response === 'sumdb') {
@@ -642,9 +691,27 @@ function decide(scan: Scanner): Classification {
     proxyExplained: found.some((h) => h.response !== undefined),
     npmViaProxy:
       scan.proxyConfigured ||
-      found.some((h) => h.ecosystem === 'npm' && h.category === 'proxy-unreachable' && (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text))),
+      found.some(
+        (h) =>
+          h.ecosystem === 'npm' &&
+          h.category === 'proxy-unreachable' &&
+          // A request for a remote registry URL that dialled this machine's loopback address went to a
+          // proxy configured on it (CNTLM, a debugging proxy), as go's `proxyconnect tcp: dial tcp 127.0.0.1:…`.
+          (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
+      ),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
-    npmTarball404: found.some((h) => h.rule.id === 'npm-not-found' && NPM_TARBALL.test(h.text)),
+    npmTarball404: found.some(
+      (h) =>
+        h.rule.id === 'npm-not-found' &&
+        // Old npm names the tarball on `npm ERR! fetch failed <url>` and the status only on its retry line.
+        (NPM_TARBALL.test(h.text) || (scan.npmFetchFailedTarball && /fetch failed with status code 404/.test(h.text))),
+    ),
+    requiredVersionFetch: new Set(
+      found
+        .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))
+        .map((h) => h.module ?? '')
+        .filter((m) => !scan.goGetCommands.some((c) => c.includes(m))),
+    ),
   };
   const all = found.filter((hit) => refine(hit, scan, facts));
   all.sort((a, b) => a.line - b.line);

@@ -9,6 +9,11 @@
 export const TRIGGERS: readonly string[] = [
   // disk
   'space left',
+  'read-only file system',
+  'allocate memory',
+  'out of memory',
+  'too many open files',
+  'internal error',
   'space on the disk',
   'quota',
   'enospc',
@@ -219,6 +224,7 @@ export const TRIGGERS: readonly string[] = [
   'go.mod: the system cannot find',
   '.tools',
   'status code 40',
+  'returned a 40',
   'http fetch',
   'npm http 5',
   'parsing json',

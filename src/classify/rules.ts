@@ -179,7 +179,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
+      /Proxy Authentication Required|\bE407\b|code 407\b|: 407\b|status 407\b|HTTP\/1\.[01] 407\b|ERR_PNPM_FETCH_407\b|\bhttp fetch (?:GET|HEAD|POST|PUT) 407\b|from proxy after CONNECT|tunneling socket could not be established|Could not resolve proxy|Unable to connect to proxy|Failed to connect to proxy|wrong version number|\bEPROTO\b/i,
     scope: 'local',
   },
   {
@@ -311,7 +311,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.88,
     pattern:
-      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b/i,
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b/i,
     scope: 'local',
   },
   {
@@ -478,6 +478,19 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // `unrecognized import path "<path>"` with nothing after it: older go get and golang.org/x/tools/go/vcs
+    // (Bazel's fetch_repo) squelch why the go-get=1 lookup failed. The Go team's hosts answer that lookup
+    // for every path they serve, so the lookup itself did not get through: the network, or a proxy the
+    // fetch did not use. Unsure, with the company proxy as the other candidate.
+    id: 'go-team-import-squelched',
+    category: 'proxy-unreachable',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.5,
+    pattern: /unrecognized import path "(?:golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\/[^"]*"\s*$/i,
+    scope: 'local',
+  },
+  {
     id: 'vanity-unrecognized',
     category: 'vanity-import',
     ecosystem: 'go',
@@ -503,7 +516,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 
@@ -528,6 +541,20 @@ export const RULES: readonly Rule[] = [
     confidence: 0.88,
     pattern:
       /terminal prompts disabled|could not read (?:Username|Password)|Repository not found|Authentication failed|Permission denied|invalid username|If this is a private repository/i,
+    scope: 'response',
+  },
+  {
+    // The proxy describing its own failure in the body of its answer: its disk, memory, file handles
+    // or an internal error (`server response: not found: …: no space left on device`). The go command
+    // prints that body as the server sent it (web.HTTPError), so it happened on the proxy, whatever the
+    // status code (goproxy.io answered such failures with 404).
+    id: 'response-server-failure',
+    category: 'proxy-server-error',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern:
+      /no space left on device|disk quota exceeded|read-only file system|cannot allocate memory|out of memory|too many open files|internal (?:server )?error/i,
     scope: 'response',
   },
   {

@@ -28,6 +28,8 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-proxyconnect': ['Get "https://proxy.golang.org/x/@v/list": proxyconnect tcp: dial tcp 10.1.1.1:3128: connect: connection refused'],
   'proxy-auth': [
+    ' WARN  GET https://registry.npmjs.org/a/-/a-1.0.0.tgz error (ERR_PNPM_FETCH_407). Will retry in 10 seconds. 2 retries left.',
+    '12 http fetch GET 407 https://registry.npmjs.org/a 210ms',
     'Get "https://proxy.golang.org/x/@v/list": Proxy Authentication Required',
     'npm ERR! code E407',
     "fatal: unable to access 'https://github.com/x/y/': Received HTTP code 407 from proxy after CONNECT",
@@ -102,6 +104,11 @@ const SAMPLES: Record<string, string[]> = {
     'go: x.org/y@v1.0.0: parsing go.mod:\n/root/go/pkg/mod/cache/download/x.org/y/@v/v1.0.0.mod:1: unknown directive: <!DOCTYPE'.split('\n')[1] ?? '',
     'go: x.org/y@v1.0.0: invalid version: go.mod: <html><head><title>Sign in</title>',
   ],
+  'response-server-failure': [
+    ' not found: example.com/x@v1.0.0: write /data/x.tmp: no space left on device',
+    '\tinternal error: database is locked',
+    '\topen /var/cache/x: too many open files',
+  ],
   'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
   'vanity-meta': [
     'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags',
@@ -114,6 +121,7 @@ const SAMPLES: Record<string, string[]> = {
     'package mvdan.cc/xurls: unrecognized import path "mvdan.cc/xurls" (https fetch: Get https://mvdan.cc/xurls?go-get=1: dial tcp 178.62.67.243:443: getsockopt: connection refused)',
   ],
   'vanity-net': ['package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)'],
+  'go-team-import-squelched': ['package golang.org/x/net/context: unrecognized import path "golang.org/x/net/context"'],
   'vanity-unrecognized': ['go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
   'npm-offline': [
     'npm ERR! code ENOTCACHED',
@@ -143,6 +151,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-proxy-auth': ['reading https://goproxy.corp/github.com/x/y/@v/list: 401 Unauthorized', 'reading https://goproxy.corp/x.org/y/@v/list: 403 Forbidden'],
   'npm-auth': [
+    'Request "https://npm.corp.example.com/left-pad" returned a 403',
     'npm ERR! code E401',
     'npm ERR! code E403',
     'npm error code ENEEDAUTH',
@@ -210,6 +219,9 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
   'npm-not-found': [
+    '➤ YN0035: │   Response Code: 404 (Not Found)',
+    'Request "https://registry.yarnpkg.com/left-pda" returned a 404',
+    'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
     'npm ERR! code E404',
     'npm ERR! code ETARGET',
     'npm ERR! notarget No matching version found for left-pad@9.9.9.',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { README_PATH, checkCorpus, checkEntry, readmeWithCounts, splitUnit } from '../../../scripts/check-corpus.ts';
+import { README_PATH, checkCorpus, checkEntry, linesOutsideLogBlock, readmeWithCounts, splitUnit } from '../../../scripts/check-corpus.ts';
 
 /** Lower bound on what the corpus holds; raise it when logs are added, never lower it. */
 const MIN_LOGS = 372;
@@ -119,5 +119,17 @@ describe('checkEntry / checkCorpus', () => {
     assert.equal(entries.length, 3);
     assert.deepEqual(problems.map((p) => p.file).sort(), ['go/b.yaml', 'go/d.yaml']);
     assert.match(problems.find((p) => p.file === 'go/b.yaml')?.message ?? '', /same source and log as go\/a.yaml/);
+  });
+
+  it('finds log lines YAML silently drops: a BuildKit "#9 …" line less indented than the block is read as a comment', () => {
+    const head = 'source: example/repo#12\ncategory: tls-interception\n';
+    const dropped = `${head}log: |\n   => ERROR [builder 4/5] RUN go get -d -v\n\n  #9 55.70 fatal: unable to access 'https://gopkg.in/yaml.v2/'\n`;
+    assert.deepEqual(linesOutsideLogBlock(dropped), [6]);
+    // An explicit indentation indicator keeps the line, and a tab after the block's spaces is content.
+    assert.deepEqual(linesOutsideLogBlock(dropped.replace('log: |', 'log: |2')), []);
+    assert.deepEqual(linesOutsideLogBlock(`${head}log: |\n  \tgithub.com/a/b@v1: verifying module\n  SECURITY ERROR\n`), []);
+    mkdirSync(join(dir, 'npm'), { recursive: true });
+    writeFileSync(join(dir, 'npm', 'e.yaml'), dropped);
+    assert.ok(checkCorpus(dir).problems.some((p) => p.file === 'npm/e.yaml' && /line 6 is less indented/.test(p.message)));
   });
 });

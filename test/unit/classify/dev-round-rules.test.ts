@@ -1,0 +1,249 @@
+/**
+ * Rules added from development-part misses of round 2026-12-06.7, each for a family of messages
+ * shaped by the tools' own formats (go's `server response:` block from web.HTTPError, go's
+ * `invalid version: git ls-remote` for a required version, npm/pnpm's HTTP status lines, yarn's
+ * request errors). The excerpts are written here, not copied from the corpus.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyLog } from '../../../src/classify/classify-log.ts';
+
+describe("a proxy's answer describing its own failure (response-server-failure)", () => {
+  it('a 404 whose server response is the mirror running out of disk is the mirror failing, not a missing version', () => {
+    const result = classifyLog(
+      [
+        '$ go mod download',
+        'go: example.com/lib/util@v1.4.2: reading https://goproxy.example.net/example.com/lib/util/@v/v1.4.2.mod: 404 Not Found',
+        '\tserver response: not found: example.com/lib/util@v1.4.2: write /data/cache/example.com/lib/util/@v/v1.4.2.tmp: no space left on device',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.equal(result.rule, 'response-server-failure');
+    assert.equal(result.module, 'example.com/lib/util');
+    assert.ok(result.evidenceLines.includes(3), `evidence lines ${result.evidenceLines.join(',')}`);
+  });
+
+  it('an internal error reported in the body of a 410 is the proxy failing', () => {
+    const result = classifyLog(
+      [
+        'go: github.com/acme/widgets@v0.3.0: reading https://athens.example.internal/github.com/acme/widgets/@v/v0.3.0.info: 410 Gone',
+        '\tserver response: internal error: database is locked',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+  });
+
+  it('a full disk on the agent itself stays disk-full', () => {
+    const result = classifyLog('go: writing go.mod cache: write /root/go/pkg/mod/cache/download/x/@v/v1.0.0.mod: no space left on device');
+    assert.equal(result.category, 'disk-full');
+  });
+
+  it('a server response that explains a missing version stays version-not-found', () => {
+    const result = classifyLog(
+      [
+        'go: github.com/acme/widgets@v9.9.9: reading https://proxy.golang.org/github.com/acme/widgets/@v/v9.9.9.info: 404 Not Found',
+        '\tserver response: not found: github.com/acme/widgets@v9.9.9: invalid version: unknown revision v9.9.9',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
+});
+
+describe('a required version whose git fetch asks for credentials (git-auth, required version)', () => {
+  const failure = [
+    'go: github.com/acme-corp/billing@v1.4.0: invalid version: git ls-remote -q --end-of-options origin in /home/ci/go/pkg/mod/cache/vcs/0f3c2a: exit status 128:',
+    "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    'Confirm the import path was entered correctly.',
+    'If this is a private repository, see https://golang.org/doc/faq#git_https for additional information.',
+  ];
+
+  it('a module at a version from go.mod (go mod download) is private, unsure, with a deleted repository as the other cause', () => {
+    const result = classifyLog(['+ go mod download', ...failure].join('\n'));
+    assert.equal(result.category, 'private-module-auth');
+    assert.equal(result.module, 'github.com/acme-corp/billing');
+    assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
+    assert.deepEqual(result.evidenceLines, [2, 3]);
+  });
+
+  it('the same failure for a module@version typed on a go get line stays a likely typo (version-not-found)', () => {
+    const result = classifyLog(['$ go get github.com/acme-corp/billing@v1.4.0', ...failure].join('\n'));
+    assert.equal(result.category, 'version-not-found');
+    assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
+  });
+
+  it('a path looked up without a version (`module X: git ls-remote`) stays a likely typo', () => {
+    const result = classifyLog(
+      [
+        'go: module github.com/acme-corp/biling: git ls-remote -q origin in /home/ci/go/pkg/mod/cache/vcs/91ab: exit status 128:',
+        "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
+});
+
+describe("a proxy's 407 in npm's and pnpm's own status lines (proxy-auth)", () => {
+  it("npm's debug log `http fetch GET 407 <url>` behind `cb() never called!` is the company proxy refusing the credentials", () => {
+    const result = classifyLog(
+      [
+        'npm error cb() never called!',
+        '14 http fetch GET 407 https://registry.npmjs.org/left-pad 301ms',
+        '15 http fetch GET 407 https://registry.npmjs.org/@scope%2fthing 298ms',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [2, 3]);
+  });
+
+  it("pnpm's retry warning with ERR_PNPM_FETCH_407 is already the cause (a 407 repeats on every retry)", () => {
+    const result = classifyLog(' WARN  GET https://registry.npmjs.org/ms/-/ms-2.1.3.tgz error (ERR_PNPM_FETCH_407). Will retry in 10 seconds. 2 retries left.');
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [1]);
+  });
+
+  it('a 404 in the same debug format is not a proxy answer', () => {
+    const result = classifyLog('14 http fetch GET 404 https://registry.npmjs.org/left-pda 301ms');
+    assert.notEqual(result.category, 'corporate-proxy');
+  });
+});
+
+describe('a remote registry URL dialled at a loopback address (npm/yarn via a local proxy)', () => {
+  it('yarn connecting to 127.0.0.1 for registry.npmjs.org went through a proxy on this machine', () => {
+    const result = classifyLog(
+      [
+        'yarn install v1.1.0',
+        '[1/4] Resolving packages...',
+        'error An unexpected error occurred: "http://registry.npmjs.org/lodash: connect ECONNREFUSED 127.0.0.1:80".',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(result.evidenceLines, [3]);
+  });
+
+  it('a registry that itself runs on this machine (Verdaccio on localhost) refusing is not a proxy', () => {
+    const result = classifyLog('npm ERR! request to http://localhost:4873/lodash failed, reason: connect ECONNREFUSED 127.0.0.1:4873');
+    assert.equal(result.category, 'proxy-unreachable');
+  });
+
+  it('a refused connection to the registry at its public address stays the network, unsure', () => {
+    const result = classifyLog('npm ERR! request to https://registry.npmjs.org/lodash failed, reason: connect ECONNREFUSED 104.16.20.35:443');
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.ok(result.confidence < 0.6);
+  });
+});
+
+describe("old npm's tarball 404 (`fetch failed <url>.tgz` + `fetch failed with status code 404`)", () => {
+  it('a 404 for a tarball the metadata listed is the registry or mirror failing, unsure, with a missing version as the other cause', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz',
+        'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
+        'npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz',
+        'npm ERR! Linux 4.4.0-21-generic',
+        'npm ERR! npm  v3.8.6',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    // The tarball line that named the package, then the status.
+    assert.deepEqual(result.evidenceLines, [1, 2]);
+    assert.ok(result.confidence <= 0.6, `confidence ${result.confidence}`);
+  });
+
+  it('the same retry warning with no final fetch failure stays a warning', () => {
+    const result = classifyLog('npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404');
+    assert.equal(result.category, 'unknown');
+  });
+});
+
+describe('yarn v1\'s `Request "<url>" returned a <status>`', () => {
+  it('a 403 from the public registry for a public package: something on the path or the registry CDN, unsure, both named', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/chalk: Request \\"https://registry.yarnpkg.com/chalk\\" returned a 403".',
+    );
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['corporate-proxy', 'proxy-server-error'],
+    );
+    assert.deepEqual(result.evidenceLines, [1]);
+  });
+
+  it('a 403 from a company registry is the registry refusing the credentials', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://npm.corp.example.com/@corp%2fui: Request \\"https://npm.corp.example.com/@corp%2fui\\" returned a 403".',
+    );
+    assert.equal(result.category, 'registry-auth');
+  });
+
+  it('a 404 is a missing package', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/left-pda: Request \\"https://registry.yarnpkg.com/left-pda\\" returned a 404".',
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
+});
+
+describe("a registry's bare 404 (npm-not-found) names the other cause and gets no boost", () => {
+  it('an unscoped package: a missing name, or the registry or mirror failing', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! code E404',
+        'npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pda - Not found',
+        "npm ERR! 404  'left-pda@*' is not in this registry.",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.confidence, 0.7);
+  });
+
+  it("yarn berry's YN0035 `Response Code: 404` is read as the registry's 404 (no longer unknown)", () => {
+    const result = classifyLog(
+      [
+        '➤ YN0035: │ @acme/ui-kit@npm:^2.0.0: The remote server failed to provide the requested resource',
+        '➤ YN0035: │   Response Code: 404 (Not Found)',
+        '➤ YN0035: │   Request Method: GET',
+        '➤ YN0035: │   Request URL: https://registry.yarnpkg.com/@acme%2fui-kit',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.confidence, 0.7);
+    assert.ok(result.evidenceLines.includes(2), `evidence lines ${result.evidenceLines.join(',')}`);
+  });
+
+  it('a version the metadata does not list (ETARGET) stays a sure missing version', () => {
+    const result = classifyLog(['npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@9.9.9.'].join('\n'));
+    assert.equal(result.category, 'version-not-found');
+    assert.ok(result.confidence > 0.7, `confidence ${result.confidence}`);
+  });
+});
+
+describe("a squelched `unrecognized import path` at the Go team's hosts (go-team-import-squelched)", () => {
+  it("Bazel's fetch_repo without the lookup's reason: the network path, unsure, with the company proxy as the other candidate", () => {
+    const result = classifyLog(
+      [
+        'INFO: Repository org_golang_google_grpc instantiated at:',
+        'ERROR: /src/BUILD.bazel:5:1: no such package \'@org_golang_google_grpc//:grpc\': failed to fetch org_golang_google_grpc: 2020/03/02 10:11:12 unrecognized import path "google.golang.org/grpc"',
+        'INFO: Elapsed time: 12.345s',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['proxy-unreachable', 'corporate-proxy'],
+    );
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+
+  it('with the reason kept by newer go it is read from the reason', () => {
+    const result = classifyLog(
+      'go: golang.org/x/sys@v0.1.0: unrecognized import path "golang.org/x/sys": https fetch: Get "https://golang.org/x/sys?go-get=1": dial tcp 142.250.4.141:443: i/o timeout',
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.ok(result.confidence >= 0.8, `confidence ${result.confidence}`);
+  });
+
+  it('a squelched lookup at a vanity host stays vanity-import', () => {
+    const result = classifyLog('fetch_repo: unrecognized import path "go.example.dev/lib"');
+    assert.equal(result.category, 'vanity-import');
+  });
+});
