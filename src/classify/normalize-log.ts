@@ -46,6 +46,10 @@ const GH_MARKER = /^(?:##\[(?:error|warning|notice|debug|group|endgroup|command|
 // error summary (`   7 | >>> RUN …`). They name the command (`--frozen-lockfile`, `GOFLAGS=-mod=vendor`),
 // never a cause.
 const COMMAND_ECHO = /^(?:\+{1,3} \S|\$ \S|Step \d+\/\d+ : |#\d+ \[[^\]]+\] |\s*> \[[^\]]+\] |\s*=> (?:ERROR |CACHED )?\[[^\]]+\] |\s{0,4}\d+ \|(?: >>>)? )/;
+// Bazel's Starlark traceback of a failed repository rule quotes the .bzl source it ran (`Traceback (most recent
+// call last):`, `File "…/go_repository.bzl", line 263, column 17, in _go_repository_impl`, `fail("failed to fetch
+// %s: %s" % (…))`): the rule's code, never a cause; the tool's words follow on `Error in fail:`.
+const STARLARK_TRACEBACK = /^\s*(?:Traceback \(most recent call last\):$|File "[^"]+\.bzl", line \d+, column \d+, in \w+$|fail\(.*\)$)/;
 // The wrapper's own verdict that the command failed, without why: Docker's classic builder and
 // BuildKit, docker compose, Bazel's closing and repository-rule lines, a failed Bazel action.
 const WRAPPER_VERDICT =
@@ -115,7 +119,7 @@ export function normalizeLineDetailed(raw: string): NormalizedLine {
   if (s.includes('failed to fetch ')) s = s.replace(BAZEL_FETCH, '');
   s = s.trimEnd();
   if (role === 'tool') {
-    if (COMMAND_ECHO.test(s)) role = 'echo';
+    if (COMMAND_ECHO.test(s) || STARLARK_TRACEBACK.test(s)) role = 'echo';
     else if (WRAPPER_VERDICT.test(s)) role = 'verdict';
   }
   const out: NormalizedLine = { text: s, warningMarker, errorMarker, role };

@@ -363,7 +363,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /\(replaced by |replacement directory|replacement module without version|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
+      /\(replaced by |replacement directory|replacement module without version|replacement module directory path|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
     scope: 'local',
   },
   {

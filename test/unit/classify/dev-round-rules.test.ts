@@ -247,3 +247,13 @@ describe("a squelched `unrecognized import path` at the Go team's hosts (go-team
     assert.equal(result.category, 'vanity-import');
   });
 });
+
+describe("go's replace-line errors from golang.org/x/mod/modfile (round 2026-12-06.8 development miss)", () => {
+  it('a replacement directory that carries a version is a replace-directive problem, quoted with its go.mod line', () => {
+    const result = classifyLog(
+      ['go: errors parsing go.mod:', '/home/ci/src/app/go.mod:41: replacement module directory path "../forks/powerwall" cannot have version'].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+});

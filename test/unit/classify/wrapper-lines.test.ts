@@ -23,6 +23,29 @@ describe('normalizeLineDetailed: line roles', () => {
     }
   });
 
+  it("reads Bazel's Starlark traceback (the .bzl source it quotes) as echoes, never as a cause", () => {
+    for (const line of [
+      '   Traceback (most recent call last):',
+      '\tFile "/home/ci/.cache/bazel/_bazel_ci/8d1f/external/bazel_gazelle/internal/go_repository.bzl", line 263, column 17, in _go_repository_impl',
+      '\t\tfail("failed to fetch %s: %s" % (ctx.name, result.stderr))',
+    ]) {
+      assert.equal(normalizeLineDetailed(line).role, 'echo', line);
+    }
+    // A log no rule knows, wrapped by Bazel: the fallback quotes the tool's line, not the rule's source.
+    const result = classifyLog(
+      [
+        "ERROR: An error occurred during the fetch of repository 'com_example_lib':",
+        '   Traceback (most recent call last):',
+        '\tFile "/home/ci/.cache/bazel/_bazel_ci/8d1f/external/bazel_gazelle/internal/go_repository.bzl", line 263, column 17, in _go_repository_impl',
+        '\t\tfail("failed to fetch %s: %s" % (ctx.name, result.stderr))',
+        'Error in fail: failed to fetch com_example_lib: fetch_repo: error: the frobnicator exploded',
+        "ERROR: Analysis of target '//cmd/app:app' failed; build aborted: Analysis failed",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'unknown');
+    assert.doesNotMatch(result.evidence[0] ?? '', /fail\(|\.bzl/);
+  });
+
   it("reads the wrappers' failure verdicts as verdicts", () => {
     for (const line of [
       "The command '/bin/sh -c go mod download' returned a non-zero code: 1",
