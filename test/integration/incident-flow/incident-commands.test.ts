@@ -64,7 +64,8 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     assert.match(shownText(firstRoot), /No commander yet/);
     const take = buttonsOf(firstRoot).find((b) => b.text.text === 'Take commander');
     assert.ok(take);
-    const found = await store.findByThread(CHANNEL, firstRoot.ts);
+    // The incident is saved with its thread just after Slack answered the post the fake already shows.
+    const found = await eventually('the incident to lead from its thread', () => store.findByThread(CHANNEL, firstRoot.ts));
     assert.ok(found);
     first = found;
     assert.equal(first.createdBy, ANN);
@@ -89,7 +90,7 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     const secondRoot = await eventually('the second incident', () =>
       slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Second problem/.test(m.text)),
     );
-    const second = await store.findByThread(CHANNEL, secondRoot.ts);
+    const second = await eventually('the second incident to lead from its thread', () => store.findByThread(CHANNEL, secondRoot.ts));
     assert.ok(second);
 
     const refused = await slash('incident status identified');
