@@ -56,6 +56,20 @@ export interface PostArgs {
   threadTs?: string;
   /** Message metadata (event_type, event_payload); the post's reconciliation marker is added to its payload as `id`. */
   metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+  /** The post's reconciliation marker (event_payload.id); one per logical post, kept across the outbox's attempts (default: a new one). */
+  markerId?: string;
+  /** Epoch ms of the logical post's first attempt: the reconciliation search starts there (default: now). */
+  sinceMs?: number;
+}
+
+/** What findPost looks for: the post carrying marker `id` in `channel` (in thread `threadTs`), posted since `sinceMs`. */
+export interface PostLookup {
+  channel: string;
+  threadTs?: string | undefined;
+  /** metadata.event_type the post was sent with (default POST_MARKER_EVENT). */
+  eventType?: string | undefined;
+  id: string;
+  sinceMs: number;
 }
 
 export interface PostedMessage {
@@ -194,8 +208,8 @@ export class SlackApi {
    * does not have it. With waitOnRateLimit:false a 429 throws at once (not sent; the outbox's post queue waits).
    */
   async postMessage(args: PostArgs, options: Pick<CallOptions, 'waitOnRateLimit'> = {}): Promise<PostedMessage> {
-    const id = randomUUID();
-    const since = Date.now() - RECONCILE_SKEW_MS;
+    const id = args.markerId ?? randomUUID();
+    const since = args.sinceMs ?? Date.now();
     const body = {
       channel: args.channel,
       text: outgoingText(args.text),
@@ -239,24 +253,9 @@ export class SlackApi {
    * message posted twice is not undoable.
    */
   async #reconcile(args: PostArgs, id: string, since: number, original: SlackCallError): Promise<PostedMessage | undefined> {
-    const oldest = (since / 1000).toFixed(6);
-    let messages: SlackHistoryMessage[];
+    let hit: PostedMessage | undefined;
     try {
-      const res = args.threadTs
-        ? await this.call<{ messages?: unknown }>('conversations.replies', {
-            channel: args.channel,
-            ts: args.threadTs,
-            oldest,
-            include_all_metadata: true,
-            limit: RECONCILE_LIMIT,
-          })
-        : await this.call<{ messages?: unknown }>('conversations.history', {
-            channel: args.channel,
-            oldest,
-            include_all_metadata: true,
-            limit: RECONCILE_LIMIT,
-          });
-      messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+      hit = await this.findPost({ channel: args.channel, threadTs: args.threadTs, eventType: args.metadata?.event_type, id, sinceMs: since });
     } catch (err) {
       this.#logger.warn(
         {
@@ -268,14 +267,41 @@ export class SlackApi {
       );
       throw original;
     }
-    const eventType = args.metadata?.event_type ?? POST_MARKER_EVENT;
-    const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === id);
-    if (!hit || typeof hit.ts !== 'string') return undefined;
+    if (!hit) return undefined;
     this.#logger.info(
       { method: 'chat.postMessage', status: original.failure.status, ts: hit.ts },
       'Slack chat.postMessage: the ambiguous attempt was delivered; not resending',
     );
-    return { channel: args.channel, ts: hit.ts };
+    return hit;
+  }
+
+  /**
+   * The post carrying marker `id` (PostArgs.markerId): conversations.replies in a thread, else
+   * conversations.history, from `sinceMs` (less a clock-skew margin), with include_all_metadata; both
+   * idempotent, so call() waits out a 429 and retries a 5xx within maxAttempts. undefined: Slack
+   * certainly does not have it (among the RECONCILE_LIMIT messages since then). Throws when the
+   * channel cannot be read: the caller cannot tell, and must not post again blindly.
+   */
+  async findPost(q: PostLookup): Promise<PostedMessage | undefined> {
+    const oldest = ((q.sinceMs - RECONCILE_SKEW_MS) / 1000).toFixed(6);
+    const res = q.threadTs
+      ? await this.call<{ messages?: unknown }>('conversations.replies', {
+          channel: q.channel,
+          ts: q.threadTs,
+          oldest,
+          include_all_metadata: true,
+          limit: RECONCILE_LIMIT,
+        })
+      : await this.call<{ messages?: unknown }>('conversations.history', {
+          channel: q.channel,
+          oldest,
+          include_all_metadata: true,
+          limit: RECONCILE_LIMIT,
+        });
+    const messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+    const eventType = q.eventType ?? POST_MARKER_EVENT;
+    const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === q.id);
+    return hit && typeof hit.ts === 'string' ? { channel: q.channel, ts: hit.ts } : undefined;
   }
 
   /**
