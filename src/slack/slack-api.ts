@@ -100,6 +100,10 @@ const RECONCILE_SKEW_MS = 10_000;
 /** Messages read per reconciliation search: only what was posted since the first attempt is asked for. */
 const RECONCILE_LIMIT = 50;
 
+/** Pages read per reconciliation search (a busy channel). */
+const RECONCILE_PAGES = 4;
+
+type SlackHistoryPage = { messages?: unknown; response_metadata?: { next_cursor?: string } };
 type SlackHistoryMessage = { ts?: unknown; thread_ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { id?: unknown; incident?: unknown } } };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -284,24 +288,25 @@ export class SlackApi {
    */
   async findPost(q: PostLookup): Promise<PostedMessage | undefined> {
     const oldest = ((q.sinceMs - RECONCILE_SKEW_MS) / 1000).toFixed(6);
-    const res = q.threadTs
-      ? await this.call<{ messages?: unknown }>('conversations.replies', {
-          channel: q.channel,
-          ts: q.threadTs,
-          oldest,
-          include_all_metadata: true,
-          limit: RECONCILE_LIMIT,
-        })
-      : await this.call<{ messages?: unknown }>('conversations.history', {
-          channel: q.channel,
-          oldest,
-          include_all_metadata: true,
-          limit: RECONCILE_LIMIT,
-        });
-    const messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
     const eventType = q.eventType ?? POST_MARKER_EVENT;
-    const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === q.id);
-    return hit && typeof hit.ts === 'string' ? { channel: q.channel, ts: hit.ts } : undefined;
+    let cursor: string | undefined;
+    // A busy channel may have more than one page since the first attempt: up to RECONCILE_PAGES pages are read.
+    for (let page = 0; page < RECONCILE_PAGES; page++) {
+      const args = { channel: q.channel, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT, ...(cursor ? { cursor } : {}) };
+      const res = q.threadTs
+        ? await this.call<SlackHistoryPage>('conversations.replies', { ...args, ts: q.threadTs })
+        : await this.call<SlackHistoryPage>('conversations.history', args);
+      const messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+      const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === q.id);
+      if (hit && typeof hit.ts === 'string') return { channel: q.channel, ts: hit.ts };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    throw new SlackCallError(
+      q.threadTs ? 'conversations.replies' : 'conversations.history',
+      { kind: 'other', error: 'too_many_messages', notSent: false },
+      new Error(`more than ${RECONCILE_PAGES * RECONCILE_LIMIT} messages since the first attempt: cannot tell whether the post is among them`),
+    );
   }
 
   /**
