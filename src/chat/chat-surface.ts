@@ -36,6 +36,8 @@ export type ChatMessage =
       status: JobSystemStatus;
       preflight?: PreflightResult[];
       /** preflight.drillMaxAgeDays: older drills show as due. */ drillMaxAgeDays?: number;
+      /** Slack posts given up on, newest first, one line each as `buildfix status` prints them (text from outside: escape it). */
+      undelivered?: string[];
     }
   | { kind: 'confirm'; command: Command; prompt: string; actionLabel: string; requestedBy: string }
   | { kind: 'explanation'; classification: Classification; source: string };

@@ -36,6 +36,8 @@ export interface CommandRouterOptions {
   observers?: RouterObserver[];
   /** The latest pre-flight result per agent, check and repo (src/preflight), shown by `status`. */
   preflightResults?: () => Promise<PreflightResult[]>;
+  /** Lines for the posts Slack was given up on, newest first (as `buildfix status` prints them), shown by `status`. */
+  undeliveredPosts?: () => Promise<string[]>;
 }
 
 /** Throws (UsageError) when the command cannot run with this configuration. */
@@ -77,21 +79,32 @@ export class CommandRouter {
     this.#jobWaitMs = options.jobWaitMs ?? 30 * 60_000;
     this.#observers = options.observers ?? [];
     this.#preflightResults = options.preflightResults;
+    this.#undeliveredPosts = options.undeliveredPosts;
   }
 
   readonly #preflightResults: (() => Promise<PreflightResult[]>) | undefined;
+  readonly #undeliveredPosts: (() => Promise<string[]>) | undefined;
 
   /** `status`: workers and queues, and the latest pre-flight results when pre-flight is available here. */
   async clusterStatus(): Promise<ChatMessage> {
-    const [status, preflight] = await Promise.all([
+    const [status, preflight, undelivered] = await Promise.all([
       this.dispatcher.status(),
       this.#preflightResults?.().catch((err: unknown) => {
         this.logger.warn({ err }, 'could not read the pre-flight results');
         return undefined;
       }),
+      this.#undeliveredPosts?.().catch((err: unknown) => {
+        this.logger.warn({ err }, 'could not read the undelivered Slack posts');
+        return undefined;
+      }),
     ]);
     const drillMaxAgeDays = this.config.preflight?.drillMaxAgeDays ?? PREFLIGHT_DEFAULTS.drillMaxAgeDays;
-    return { kind: 'cluster-status', status, ...(preflight ? { preflight, drillMaxAgeDays } : {}) };
+    return {
+      kind: 'cluster-status',
+      status,
+      ...(preflight ? { preflight, drillMaxAgeDays } : {}),
+      ...(undelivered && undelivered.length > 0 ? { undelivered } : {}),
+    };
   }
 
   /** Tells every observer; an observer's failure never breaks the command. */

@@ -13,6 +13,8 @@ import type { PreflightResult } from '../preflight/types.ts';
 
 /** The name under which a front passes `() => Promise<PreflightResult[]>` (RouterDeps.services): `status` shows pre-flight. */
 export const PREFLIGHT_RESULTS_SERVICE = 'preflightResults';
+/** The name under which a front passes `() => Promise<string[]>` (status lines of the Slack posts given up on): `status` shows them. */
+export const UNDELIVERED_POSTS_SERVICE = 'undeliveredPosts';
 
 export type { RouterDeps, RouterPlugin } from './router-plugin.ts';
 
@@ -27,6 +29,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
     if (p.observer) observers.push(p.observer);
   }
   const preflight = deps.services?.[PREFLIGHT_RESULTS_SERVICE];
+  const undelivered = deps.services?.[UNDELIVERED_POSTS_SERVICE];
   const router = new CommandRouter({
     config: deps.config,
     dispatcher: deps.dispatcher,
@@ -35,6 +38,7 @@ export function createRouter(deps: RouterDeps): CommandRouter {
     validators,
     observers,
     ...(typeof preflight === 'function' ? { preflightResults: preflight as () => Promise<PreflightResult[]> } : {}),
+    ...(typeof undelivered === 'function' ? { undeliveredPosts: undelivered as () => Promise<string[]> } : {}),
   });
   for (const p of plugins) p.attach?.(router);
   return router;

@@ -23,8 +23,14 @@ import { healthHeadline } from './render-health.ts';
 export const HEALTH_DIGEST_QUEUE = 'buildfix-health-digest';
 export const HEALTH_DIGEST_SCHEDULER = 'health:digest';
 
+type DigestPost = { channel: string; message: SlackMessage };
+type DigestPosted = Promise<{ posted?: { ts: string } | undefined; error?: unknown }>;
+
+/** The SlackOutbox: the digest goes through deliver() when there is one (retried, and reported when given up on), else post(). */
 export interface DigestPoster {
-  post(p: { channel: string; message: SlackMessage }): Promise<{ posted?: { ts: string } | undefined; error?: unknown }>;
+  post(p: DigestPost): DigestPosted;
+  /** SlackOutbox.deliver: transient failures retried until slack.postGiveUpAfter; a give-up is logged at error, counted and listed by status. */
+  deliver?(p: DigestPost, label: { what: string }): DigestPosted;
 }
 
 export interface HealthDigestOptions {
@@ -111,7 +117,8 @@ export function startHealthDigest(options: HealthDigestOptions): HealthDigest {
       HEALTH_DIGEST_QUEUE,
       async () => {
         const entries = await collectDigest(options);
-        const result = await options.outbox.post({ channel: digest.channel, message: renderHealthDigest(entries) });
+        const post = { channel: digest.channel, message: renderHealthDigest(entries) };
+        const result = options.outbox.deliver ? await options.outbox.deliver(post, { what: 'health digest' }) : await options.outbox.post(post);
         if (!result.posted) throw new Error(`could not post the digest to ${digest.channel}: ${String(result.error)}`);
         log.info({ repos: entries.length, channel: digest.channel }, 'health digest posted');
         return { repos: entries.length, ts: result.posted.ts };

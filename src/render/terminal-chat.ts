@@ -117,7 +117,13 @@ function renderOutcome(command: Command, outcome: JobOutcome, s: Style): string 
   }
 }
 
-function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: readonly PreflightResult[], drillMaxAgeDays?: number): string {
+function renderClusterStatus(
+  status: JobSystemStatus,
+  s: Style,
+  preflight?: readonly PreflightResult[],
+  drillMaxAgeDays?: number,
+  undelivered?: readonly string[],
+): string {
   const out = [
     s.bold(`jobs: ${status.mode === 'in-process' ? 'in-process (no REDIS_URL): this machine runs every job' : `BullMQ on ${status.redis?.url ?? 'Redis'}`}`),
   ];
@@ -134,6 +140,7 @@ function renderClusterStatus(status: JobSystemStatus, s: Style, preflight?: read
     out.push(preflight.length > 0 ? 'pre-flight (last result per agent and repo):' : 'pre-flight: no results yet');
     for (const row of preflightStatusRows(preflight, Date.now(), { drillMaxAgeDays })) out.push(`  ${row.filter(Boolean).join('  ')}`);
   }
+  if (undelivered && undelivered.length > 0) out.push(s.red('Slack posts NOT delivered (given up on; newest first):'), ...undelivered);
   return `${out.join('\n')}\n`;
 }
 
@@ -162,7 +169,7 @@ export function renderChatMessage(message: ChatMessage, options: { color: boolea
       return `${out.join('\n')}\n`;
     }
     case 'cluster-status':
-      return renderClusterStatus(message.status, s, message.preflight, message.drillMaxAgeDays);
+      return renderClusterStatus(message.status, s, message.preflight, message.drillMaxAgeDays, message.undelivered);
     case 'confirm':
       return `${plainMentions(message.prompt)}\n`;
     case 'explanation':

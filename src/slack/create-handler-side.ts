@@ -5,7 +5,7 @@
  * (store, alerts, CI webhooks: slack-incidents.ts), the command router and
  * the SlackFront, wrapped in an InlineTaskSink that owns them.
  */
-import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../chat/create-router.ts';
+import { createRouter, PREFLIGHT_RESULTS_SERVICE, UNDELIVERED_POSTS_SERVICE } from '../chat/create-router.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { ConfigError } from '../errors.ts';
 import { createDispatcher } from '../jobs/create-dispatcher.ts';
@@ -17,7 +17,7 @@ import { startHealthDigest } from '../health/health-digest.ts';
 import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
-import { RedisUndeliveredLog } from './outbox/undelivered.ts';
+import { RedisUndeliveredLog, undeliveredStatusLines } from './outbox/undelivered.ts';
 import { SlackApi } from './slack-api.ts';
 import { SlackFront } from './slack-front.ts';
 import { createSlackIncidents } from './slack-incidents.ts';
@@ -32,6 +32,9 @@ export interface HandlerSideOptions {
   leaseMs?: number;
   updateIntervalMs?: number;
 }
+
+/** Undelivered posts `/buildfix status` lists (as many as the CLI's). */
+const STATUS_UNDELIVERED = 20;
 
 export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
   const config = loadConfig(options.env);
@@ -78,7 +81,13 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     config,
     dispatcher,
     logger,
-    services: { slackApi: api, ...incidents.services, [PREFLIGHT_RESULTS_SERVICE]: () => preflight.results() },
+    services: {
+      slackApi: api,
+      ...incidents.services,
+      [PREFLIGHT_RESULTS_SERVICE]: () => preflight.results(),
+      // `/buildfix status` lists the posts given up on, as `buildfix status` does (in-process mode: this process's, in memory).
+      [UNDELIVERED_POSTS_SERVICE]: async () => undeliveredStatusLines(await outbox.undelivered.recent(STATUS_UNDELIVERED)),
+    },
   });
   const front = new SlackFront({
     config,

@@ -52,7 +52,7 @@ import {
   type AlertFacts,
 } from './blocks/incident-blocks.ts';
 import type { SlackMessage } from './blocks/slack-message.ts';
-import { SlackOutbox } from './outbox/slack-outbox.ts';
+import { SlackOutbox, type DeliveryLabel } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
 
@@ -122,18 +122,24 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   // ── IncidentAnnouncer ───────────────────────────────────────────────────
 
   async announceOpened(incident: Incident, where: { channel: string; threadTs?: string }): Promise<IncidentPlace> {
-    const posted = await this.#post(where.channel, renderCommanderAsk(incident), where.threadTs);
+    const posted = await this.#post(where.channel, renderCommanderAsk(incident), where.threadTs, {
+      what: `commander question of incident #${incident.id}`,
+      incident: incident.id,
+    });
     return { channel: where.channel, threadTs: where.threadTs ?? posted.ts };
   }
 
   async postInThread(incident: Incident, text: string): Promise<void> {
     if (!incident.channel || !incident.threadTs) return;
-    await this.#post(incident.channel, renderThreadNote(text), incident.threadTs);
+    await this.#post(incident.channel, renderThreadNote(text), incident.threadTs, { what: `note in incident #${incident.id}'s thread`, incident: incident.id });
   }
 
   async offerResolve(incident: Incident, text: string): Promise<void> {
     if (!incident.channel || !incident.threadTs) return;
-    await this.#post(incident.channel, renderRecovery(incident, text), incident.threadTs);
+    await this.#post(incident.channel, renderRecovery(incident, text), incident.threadTs, {
+      what: `recovery note of incident #${incident.id}`,
+      incident: incident.id,
+    });
     if (hasAlert(incident)) await this.updateAlert(incident.id);
   }
 
@@ -174,7 +180,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       this.#log.warn({ err: res.error, incident: incident.id, channel: target }, 'could not post the incident report to the archive channel');
       line = `✅ Incident #${incident.id} resolved by ${mentionUser(by)}, but the report could not be posted to the archive channel: ${why}.${res.file === 'uploaded' ? ' Its report and timeline file were uploaded there.' : ` \`buildfix incidents export ${incident.id}\` prints it.`}`;
     }
-    if (incident.channel && incident.threadTs) await this.#post(incident.channel, renderThreadNote(line), incident.threadTs);
+    if (incident.channel && incident.threadTs)
+      await this.#post(incident.channel, renderThreadNote(line), incident.threadTs, {
+        what: `resolution note of incident #${incident.id}`,
+        incident: incident.id,
+      });
     if (hasAlert(incident)) await this.updateAlert(incident.id);
     this.#log.info({ incident: incident.id, archive: target }, 'incident archived');
   }
@@ -359,7 +369,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
             `${event.label} ${event.status}: green again — ${spread.green} of ${spread.of} pipelines of incident #${incident.id} are; Resolve is offered once all are.`,
           )
         : renderRecovery(incident, `${event.label} ${event.status}: ${spread ? `all ${spread.of} pipelines are` : 'the pipeline is'} green again`);
-    await this.#post(incident.channel, message, incident.threadTs);
+    await this.#post(incident.channel, message, incident.threadTs, { what: `recovery note of incident #${incident.id}`, incident: incident.id });
     if (hasAlert(incident)) await this.updateAlert(incident.id);
   }
 
@@ -637,8 +647,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return current.key;
   }
 
-  async #post(channel: string, message: SlackMessage, threadTs?: string): Promise<PostedMessage> {
-    const res = await this.#outbox.post({ channel, threadTs, message });
+  /** A thread note or question: retried on transient failures and reported when given up on (SlackOutbox.deliver); throws then. */
+  async #post(channel: string, message: SlackMessage, threadTs: string | undefined, label: DeliveryLabel): Promise<PostedMessage> {
+    const res = await this.#outbox.deliver({ channel, threadTs, message }, label);
     if (!res.posted) throw res.error;
     return res.posted;
   }

@@ -56,6 +56,20 @@ export interface PostArgs {
   threadTs?: string;
   /** Message metadata (event_type, event_payload); the post's reconciliation marker is added to its payload as `id`. */
   metadata?: { event_type: string; event_payload: Record<string, string | number | boolean> };
+  /** The post's reconciliation marker (event_payload.id); one per logical post, kept across the outbox's attempts (default: a new one). */
+  markerId?: string;
+  /** Epoch ms of the logical post's first attempt: the reconciliation search starts there (default: now). */
+  sinceMs?: number;
+}
+
+/** What findPost looks for: the post carrying marker `id` in `channel` (in thread `threadTs`), posted since `sinceMs`. */
+export interface PostLookup {
+  channel: string;
+  threadTs?: string | undefined;
+  /** metadata.event_type the post was sent with (default POST_MARKER_EVENT). */
+  eventType?: string | undefined;
+  id: string;
+  sinceMs: number;
 }
 
 export interface PostedMessage {
@@ -86,6 +100,10 @@ const RECONCILE_SKEW_MS = 10_000;
 /** Messages read per reconciliation search: only what was posted since the first attempt is asked for. */
 const RECONCILE_LIMIT = 50;
 
+/** Pages read per reconciliation search (a busy channel). */
+const RECONCILE_PAGES = 4;
+
+type SlackHistoryPage = { messages?: unknown; response_metadata?: { next_cursor?: string } };
 type SlackHistoryMessage = { ts?: unknown; thread_ts?: unknown; metadata?: { event_type?: unknown; event_payload?: { id?: unknown; incident?: unknown } } };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -194,8 +212,8 @@ export class SlackApi {
    * does not have it. With waitOnRateLimit:false a 429 throws at once (not sent; the outbox's post queue waits).
    */
   async postMessage(args: PostArgs, options: Pick<CallOptions, 'waitOnRateLimit'> = {}): Promise<PostedMessage> {
-    const id = randomUUID();
-    const since = Date.now() - RECONCILE_SKEW_MS;
+    const id = args.markerId ?? randomUUID();
+    const since = args.sinceMs ?? Date.now();
     const body = {
       channel: args.channel,
       text: outgoingText(args.text),
@@ -239,24 +257,9 @@ export class SlackApi {
    * message posted twice is not undoable.
    */
   async #reconcile(args: PostArgs, id: string, since: number, original: SlackCallError): Promise<PostedMessage | undefined> {
-    const oldest = (since / 1000).toFixed(6);
-    let messages: SlackHistoryMessage[];
+    let hit: PostedMessage | undefined;
     try {
-      const res = args.threadTs
-        ? await this.call<{ messages?: unknown }>('conversations.replies', {
-            channel: args.channel,
-            ts: args.threadTs,
-            oldest,
-            include_all_metadata: true,
-            limit: RECONCILE_LIMIT,
-          })
-        : await this.call<{ messages?: unknown }>('conversations.history', {
-            channel: args.channel,
-            oldest,
-            include_all_metadata: true,
-            limit: RECONCILE_LIMIT,
-          });
-      messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+      hit = await this.findPost({ channel: args.channel, threadTs: args.threadTs, eventType: args.metadata?.event_type, id, sinceMs: since });
     } catch (err) {
       this.#logger.warn(
         {
@@ -268,14 +271,42 @@ export class SlackApi {
       );
       throw original;
     }
-    const eventType = args.metadata?.event_type ?? POST_MARKER_EVENT;
-    const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === id);
-    if (!hit || typeof hit.ts !== 'string') return undefined;
+    if (!hit) return undefined;
     this.#logger.info(
       { method: 'chat.postMessage', status: original.failure.status, ts: hit.ts },
       'Slack chat.postMessage: the ambiguous attempt was delivered; not resending',
     );
-    return { channel: args.channel, ts: hit.ts };
+    return hit;
+  }
+
+  /**
+   * The post carrying marker `id` (PostArgs.markerId): conversations.replies in a thread, else
+   * conversations.history, from `sinceMs` (less a clock-skew margin), with include_all_metadata; both
+   * idempotent, so call() waits out a 429 and retries a 5xx within maxAttempts. undefined: Slack
+   * certainly does not have it (among the RECONCILE_LIMIT messages since then). Throws when the
+   * channel cannot be read: the caller cannot tell, and must not post again blindly.
+   */
+  async findPost(q: PostLookup): Promise<PostedMessage | undefined> {
+    const oldest = ((q.sinceMs - RECONCILE_SKEW_MS) / 1000).toFixed(6);
+    const eventType = q.eventType ?? POST_MARKER_EVENT;
+    let cursor: string | undefined;
+    // A busy channel may have more than one page since the first attempt: up to RECONCILE_PAGES pages are read.
+    for (let page = 0; page < RECONCILE_PAGES; page++) {
+      const args = { channel: q.channel, oldest, include_all_metadata: true, limit: RECONCILE_LIMIT, ...(cursor ? { cursor } : {}) };
+      const res = q.threadTs
+        ? await this.call<SlackHistoryPage>('conversations.replies', { ...args, ts: q.threadTs })
+        : await this.call<SlackHistoryPage>('conversations.history', args);
+      const messages = Array.isArray(res.messages) ? (res.messages as SlackHistoryMessage[]) : [];
+      const hit = messages.find((m) => m.metadata?.event_type === eventType && m.metadata.event_payload?.id === q.id);
+      if (hit && typeof hit.ts === 'string') return { channel: q.channel, ts: hit.ts };
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    throw new SlackCallError(
+      q.threadTs ? 'conversations.replies' : 'conversations.history',
+      { kind: 'other', error: 'too_many_messages', notSent: false },
+      new Error(`more than ${RECONCILE_PAGES * RECONCILE_LIMIT} messages since the first attempt: cannot tell whether the post is among them`),
+    );
   }
 
   /**

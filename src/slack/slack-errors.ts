@@ -96,6 +96,29 @@ export function isPermanentSlackFailure(f: SlackFailure): boolean {
   }
 }
 
+/** ok:false codes after which Slack may have carried the post out anyway ("it's possible some aspect of the operation succeeded"). */
+const MAYBE_DONE_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error']);
+
+/**
+ * Whether Slack may have taken a post that failed like this (its answer was lost, or it said it failed midway):
+ * HTTP 5xx, a request that may have reached Slack (reset, timeout), internal_error / fatal_error, anything unrecognised.
+ * Before such a post is sent again, the channel is searched for it (SlackOutbox.deliver).
+ */
+export function mayHaveBeenPosted(f: SlackFailure): boolean {
+  switch (f.kind) {
+    case 'http':
+      return (f.status ?? 0) >= 500;
+    case 'request':
+      return !f.notSent;
+    case 'platform':
+      return MAYBE_DONE_PLATFORM_ERRORS.has(f.error ?? '');
+    case 'rate-limited':
+      return false;
+    default:
+      return true;
+  }
+}
+
 /** A short, bounded name for a failure (a metric label, a status line): Slack's code, "ratelimited", "http_503", "network". */
 export function slackFailureReason(f: SlackFailure): string {
   if (f.kind === 'platform') return f.error ?? 'unknown_error';

@@ -17,6 +17,7 @@ import type { Logger } from '../logger.ts';
 import { renderSlackMessage } from './blocks/render-slack-message.ts';
 import type { RenderContext } from './blocks/slack-message.ts';
 import type { SlackOutbox } from './outbox/slack-outbox.ts';
+import type { UndeliveredPost } from './outbox/undelivered.ts';
 import type { SlackApi } from './slack-api.ts';
 import { AUTH_ERRORS, CHANNEL_ERRORS, isSlackCallError } from './slack-errors.ts';
 import { replyKey, type SlackStateStore } from './state-store.ts';
@@ -58,6 +59,8 @@ export class SlackSurface implements ChatSurface {
   readonly #log: Logger;
   /** Status message ts → title, for the pending-reply record. */
   #statusTitles = new Map<string, string>();
+  /** Set once a post was given up on (SlackOutbox.deliver): later posts of this conversation are not attempted. */
+  #gaveUp: unknown;
 
   constructor(options: SlackSurfaceOptions) {
     this.#o = options;
@@ -93,17 +96,28 @@ export class SlackSurface implements ChatSurface {
         return { id: '' };
       }
     }
+    if (this.#gaveUp !== undefined) {
+      // An earlier post of this conversation was given up on (logged at error, counted, listed by status):
+      // what follows it (the router's "… failed" note) would only fail the same way and be reported twice.
+      this.#log.info({ kind: message.kind }, 'not posting: an earlier post of this reply was given up on');
+      throw this.#gaveUp;
+    }
     const rendered = renderSlackMessage(message, this.#o.render);
-    // The outbox fits the message, retries it smaller if Slack refuses it, and uploads what was cut (even if the post failed).
+    // The outbox fits the message, retries it smaller if Slack refuses it, uploads what was cut, and retries
+    // transient failures (5xx, lost answers, long rate limits) until slack.postGiveUpAfter without posting twice.
     // The root-cause line (a classified log) goes ahead of other threads' chatter when the channel is rate limited.
-    const res = await this.#o.outbox.post({
-      channel: this.channel,
-      threadTs: this.#threadTs,
-      message: rendered,
-      ...(message.kind === 'explanation' ? { urgent: true } : {}),
-    });
+    const res = await this.#o.outbox.deliver(
+      {
+        channel: this.channel,
+        threadTs: this.#threadTs,
+        message: rendered,
+        ...(message.kind === 'explanation' ? { urgent: true } : {}),
+      },
+      { what: this.#label(message) },
+    );
     if (!res.posted) {
-      await this.#reportPostFailure(res.error);
+      this.#gaveUp = res.error;
+      await this.#reportPostFailure(res.error, res.undelivered);
       throw res.error;
     }
     const posted = res.posted.ts;
@@ -126,20 +140,26 @@ export class SlackSurface implements ChatSurface {
     return { id: posted };
   }
 
+  /** What the post is, for the error log and `status`: "result of `diagnose payments`", "reply (status) to …". */
+  #label(message: ChatMessage): string {
+    const command = this.#o.commandText ? `\`${this.#o.commandText.slice(0, 80)}\`` : undefined;
+    const kind =
+      message.kind === 'status' ? 'status message' : message.kind === 'result' ? 'result' : message.kind === 'cluster-status' ? 'status report' : message.kind;
+    const where = this.#threadTs ? ' (thread reply)' : '';
+    return command ? `${kind} of ${command}${where}` : `${kind}${where}`;
+  }
+
   // Where the bot cannot post, tell the person through the response_url, which needs no membership.
-  async #reportPostFailure(err: unknown): Promise<void> {
+  async #reportPostFailure(err: unknown, undelivered: UndeliveredPost | undefined): Promise<void> {
     if (!isSlackCallError(err)) return;
     const code = err.slackError;
     if (code && AUTH_ERRORS.has(code)) this.#log.error({ slackError: code }, 'the Slack bot token is not valid: reinstall the app and update SLACK_BOT_TOKEN');
     else if (code && CHANNEL_ERRORS.has(code)) this.#log.warn({ slackError: code }, 'cannot post in this channel');
     if (!this.#o.responseUrl) return;
     const known = code !== undefined && (AUTH_ERRORS.has(code) || CHANNEL_ERRORS.has(code));
-    const ambiguous = err.failure.kind === 'http' || (err.failure.kind === 'request' && !err.failure.notSent);
     const text = known
       ? `⚠️ ${err.message}`
-      : ambiguous
-        ? `⚠️ ${err.message}; the message may not have been posted, and buildfix did not resend it (that could post it twice)`
-        : `⚠️ ${err.message}`;
+      : `⚠️ ${err.message}; buildfix gave up${undelivered && undelivered.attempts > 1 ? ` after ${undelivered.attempts} attempts` : ''} (\`/buildfix status\` lists it)${/may have shown it/.test(undelivered?.action ?? '') ? '; it may have been posted once anyway' : ''}`;
     await this.#o.api
       .respond(this.#o.responseUrl, { response_type: 'ephemeral', replace_original: false, text })
       .catch((e: unknown) => this.#log.warn({ err: e }, 'could not report the failure through response_url'));

@@ -3,7 +3,7 @@
  * (cleaned up after), a private redis-server for fault tests, real
  * `buildfix worker` processes, temp config files and fake restart scripts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,6 +163,18 @@ export function inheritedEnv(): Record<string, string> {
     out[k] = v;
   }
   return out;
+}
+
+/** A worker's (or the CLI's) environment on the shared Redis under the test's prefix, with its config file. */
+export function sharedRedisEnv(prefixValue: string, configPath: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, ...extra };
+}
+
+const execFileP = promisify(execFile);
+
+/** Runs `node bin/buildfix.js <args>` with this process's environment (less buildfix's own) plus `env`; rejects on a non-zero exit. */
+export function runBuildfix(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  return execFileP(NODE, ['bin/buildfix.js', ...args], { cwd: ROOT, env: { ...inheritedEnv(), ...env } });
 }
 
 /** Spawns `node bin/buildfix.js worker --host <host>` with the given environment. */

@@ -6,8 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from '../fakes/goproxy-server.ts';
 import { BIN, NODE } from './run-cli.ts';
+import { TEST_SIGNING_SECRET } from './slack-sign.ts';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -78,6 +83,29 @@ export async function startServe(env: Record<string, string>, port: number, extr
   const handle = await startChild(['serve', '--listen', '127.0.0.1', '--port', String(port), ...extraArgs], env, /buildfix serve listening on/, 20_000);
   const url = `http://127.0.0.1:${port}`;
   return Object.assign(handle, { port, url, eventsUrl: `${url}/slack/events` });
+}
+
+/** `buildfix serve` on a free port of 127.0.0.1, with the half-second grace period on SIGTERM the tests run it with. */
+export async function startServeOnFreePort(env: Record<string, string>): Promise<ServeHandle> {
+  return startServe(env, await freePort(), ['--grace-ms', '500']);
+}
+
+/** The Slack part of a serve's environment: a bot token, the secret the tests sign with, and the fake Web API. */
+export function slackEnv(slack: { apiUrl: string }): Record<string, string> {
+  return { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl };
+}
+
+/** The go environment of a serve or worker that fetches modules from one GOPROXY (a fake) without a checksum database. */
+export function goproxyEnv(url: string): Record<string, string> {
+  return { GOPROXY: url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
+}
+
+/** A temp directory `buildfix-<label>-…` holding buildfix.yaml with the given text (more files may be written into `work`). */
+export async function workDirWithConfig(label: string, yaml: string): Promise<{ work: string; configPath: string }> {
+  const work = await mkdtemp(join(tmpdir(), `buildfix-${label}-`));
+  const configPath = join(work, 'buildfix.yaml');
+  await writeFile(configPath, yaml);
+  return { work, configPath };
 }
 
 export function startWorkerProcess(host: string, env: Record<string, string>): Promise<ChildHandle> {

@@ -47,6 +47,56 @@ export function blockActionsBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/** A message as the Slack fake stores it, with the buttons a user can press. */
+export interface PressableMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+}
+
+export interface PressedButton {
+  action_id: string;
+  value: string;
+  text: { text: string };
+}
+
+/** The block_actions body Slack sends when `userId` presses `button` on `message` (the bot's, in channel `incident-build-failure`). */
+export function buttonPressBody(o: { message: PressableMessage; button: PressedButton; userId: string; triggerId: string; responseUrl: string }): string {
+  const { message, button, userId } = o;
+  return blockActionsBody({
+    type: 'block_actions',
+    user: { id: userId, username: userId.toLowerCase(), team_id: 'T1' },
+    team: { id: 'T1', domain: 'acme' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: o.triggerId,
+    response_url: o.responseUrl,
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+    channel: { id: message.channel, name: 'incident-build-failure' },
+    message: {
+      type: 'message',
+      ts: message.ts,
+      text: message.text,
+      blocks: message.blocks,
+      user: 'UBOT',
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+    },
+    state: { values: {} },
+    actions: [
+      {
+        type: 'button',
+        action_id: button.action_id,
+        block_id: 'b',
+        value: button.value,
+        text: { type: 'plain_text', text: button.text.text },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  });
+}
+
 export interface AppMentionFields {
   text: string;
   user?: string;

@@ -53,7 +53,12 @@ export function renderEnvDiff(diff: EnvDiff): SlackMessage {
   return out;
 }
 
-export function renderClusterStatus(status: JobSystemStatus, preflight?: readonly PreflightResult[], drillMaxAgeDays?: number): SlackMessage {
+export function renderClusterStatus(
+  status: JobSystemStatus,
+  preflight?: readonly PreflightResult[],
+  drillMaxAgeDays?: number,
+  undelivered?: readonly string[],
+): SlackMessage {
   const blocks: KnownBlock[] = [
     section(
       status.mode === 'in-process'
@@ -78,6 +83,15 @@ export function renderClusterStatus(status: JobSystemStatus, preflight?: readonl
     if (lines.length > 0) blocks.push(...listSections(`*Pre-flight, last result per agent and repo (${lines.length}):*`, lines, 20).blocks);
     else blocks.push(section('*Pre-flight:* no results yet (see `preflight:` in the config).'));
   }
+  // The same lines as `buildfix status` prints; what they quote (channel, command, Slack's text) is escaped, so it pings nobody.
+  if (undelivered && undelivered.length > 0)
+    blocks.push(
+      ...listSections(
+        `*Slack posts NOT delivered (given up on; newest first, ${undelivered.length}):*`,
+        undelivered.map((l) => `• ${escapeMrkdwn(l.replace(/^\s*!\s*/, ''))}`),
+        20,
+      ).blocks,
+    );
   return { text: `buildfix status: ${status.workers.length} workers`, blocks, overflowUnit: 'lines' };
 }
 

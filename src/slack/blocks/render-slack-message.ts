@@ -27,7 +27,7 @@ export function renderSlackMessage(message: ChatMessage, ctx: RenderContext): Sl
       out = renderEnvDiff(message.diff);
       break;
     case 'cluster-status':
-      out = renderClusterStatus(message.status, message.preflight, message.drillMaxAgeDays);
+      out = renderClusterStatus(message.status, message.preflight, message.drillMaxAgeDays, message.undelivered);
       break;
     case 'confirm':
       out = renderConfirm(message);

@@ -12,12 +12,13 @@
  *   message is sent again smaller: half the budget, then a minimal form
  *   (headline, note, buttons) with the content in the file.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger.ts';
 import { metrics } from '../../metrics/metrics.ts';
 import { redactText } from '../../util/redact.ts';
 import type { SlackFile, SlackMessage } from '../blocks/slack-message.ts';
 import type { PostArgs, PostedMessage, SlackApi } from '../slack-api.ts';
-import { isPermanentSlackFailure, isSlackCallError, postFailureAction, slackFailureOf, slackFailureReason } from '../slack-errors.ts';
+import { isPermanentSlackFailure, isSlackCallError, mayHaveBeenPosted, postFailureAction, slackFailureOf, slackFailureReason } from '../slack-errors.ts';
 import { MemoryUndeliveredLog, type UndeliveredLog, type UndeliveredPost } from './undelivered.ts';
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
 import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './message-budget.ts';
@@ -63,6 +64,10 @@ export interface OutboxPost {
   metadata?: PostArgs['metadata'];
   /** false: a failed post uploads no file (deliver() retries it; one file per post, not one per attempt). Default true. */
   attachOnFailure?: boolean;
+  /** The post's reconciliation marker (PostArgs.markerId); deliver() keeps one across its attempts. */
+  markerId?: string;
+  /** Epoch ms of the first attempt (PostArgs.sinceMs). */
+  sinceMs?: number;
   /**
    * Which lane it waits in when the channel is rate limited (post-queue.ts): a top-level post is
    * always urgent; a thread reply is urgent when it is the root-cause line, else it waits behind urgent posts.
@@ -163,6 +168,8 @@ export class SlackOutbox {
               blocks: f.blocks,
               ...(p.threadTs ? { threadTs: p.threadTs } : {}),
               ...(p.metadata ? { metadata: p.metadata } : {}),
+              ...(p.markerId ? { markerId: p.markerId } : {}),
+              ...(p.sinceMs !== undefined ? { sinceMs: p.sinceMs } : {}),
             },
             { waitOnRateLimit: false },
           ),
@@ -179,58 +186,105 @@ export class SlackOutbox {
         : form?.cut || failure !== undefined || p.alwaysAttach
           ? (form?.file ?? p.message.file ?? (failure !== undefined ? minimalMessage(p.message).file : undefined))
           : p.message.file;
-    let file: OutboxPostResult['file'] = 'none';
-    if (due) {
-      const thread = p.threadTs ?? posted?.ts;
-      try {
-        await this.api.uploadFile({
-          channel: posted?.channel ?? p.channel,
-          ...(thread ? { threadTs: thread } : {}),
-          filename: due.filename,
-          title: due.title,
-          content: due.content,
-          ...(p.fileComment ? { comment: p.fileComment } : {}),
-        });
-        file = 'uploaded';
-      } catch (err) {
-        file = 'failed';
-        this.#log.warn({ err, channel: p.channel }, 'could not upload the full content as a file');
-      }
-    }
+    const file = due ? await this.#attach(p, posted, due) : 'none';
     return posted && failure === undefined ? { posted, file } : { error: failure ?? new Error('no answer from Slack'), file };
   }
 
+  /** Uploads `due` into the post's thread (else the thread asked for, else the channel). */
+  async #attach(p: OutboxPost, posted: PostedMessage | undefined, due: SlackFile): Promise<'uploaded' | 'failed'> {
+    const thread = p.threadTs ?? posted?.ts;
+    try {
+      await this.api.uploadFile({
+        channel: posted?.channel ?? p.channel,
+        ...(thread ? { threadTs: thread } : {}),
+        filename: due.filename,
+        title: due.title,
+        content: due.content,
+        ...(p.fileComment ? { comment: p.fileComment } : {}),
+      });
+      return 'uploaded';
+    } catch (err) {
+      this.#log.warn({ err, channel: p.channel }, 'could not upload the full content as a file');
+      return 'failed';
+    }
+  }
+
   /**
-   * Posts a message that must not be lost (an alert): a permanent refusal (channel_not_found, not_in_channel,
-   * invalid_auth, … — isPermanentSlackFailure) gives up at once; a transient failure (5xx, network, 429s
-   * beyond the post queue's patience, service_unavailable …) is tried again with a growing pause
-   * (giveUpAfterMs / 16, at most 5 s, doubling, at most 60 s) until giveUpAfterMs has passed since the
-   * first attempt. Giving up is never silent: an error log line with Slack's code and what a person must
-   * do, buildfix_slack_posts_failed_total{reason}, an entry `buildfix status` lists, and the result's
-   * `undelivered` for the caller to record where it belongs (the incident's timeline). Never throws.
+   * Whether Slack already has the post with marker p.markerId (an earlier attempt whose answer was lost).
+   * 'unknown': the channel could not be searched ('permanent': and never will be, e.g. missing_scope).
+   */
+  async #lookUp(p: OutboxPost & { markerId: string; sinceMs: number }): Promise<PostedMessage | undefined | 'unknown' | 'permanent'> {
+    try {
+      return await this.api.findPost({ channel: p.channel, threadTs: p.threadTs, eventType: p.metadata?.event_type, id: p.markerId, sinceMs: p.sinceMs });
+    } catch (err) {
+      const permanent = isPermanentSlackFailure(slackFailureOf(err));
+      this.#log.warn(
+        { err, channel: p.channel, permanent },
+        'could not search the channel for a post whose answer was lost: it is not sent again until the search says Slack does not have it',
+      );
+      return permanent ? 'permanent' : 'unknown';
+    }
+  }
+
+  /**
+   * Posts a message that must not be lost (an alert, a command's reply, a thread note, the digest): a permanent
+   * refusal (channel_not_found, not_in_channel, invalid_auth, … — isPermanentSlackFailure) gives up at once; a
+   * transient failure (5xx, network, 429s beyond the post queue's patience, service_unavailable …) is tried again
+   * with a growing pause (giveUpAfterMs / 16, at most 5 s, doubling, at most 60 s) until giveUpAfterMs has passed
+   * since the first attempt. The pause is this caller's alone: the post waits outside the post queue, so other
+   * posts (other channels, other threads) go on. Giving up is never silent: an error log line with Slack's code
+   * and what a person must do, buildfix_slack_posts_failed_total{reason}, an entry `buildfix status` lists, and
+   * the result's `undelivered` for the caller to record where it belongs (the incident's timeline). Never throws.
+   *
+   * Never posted twice on purpose: every attempt carries the same marker in its metadata, and after a failure
+   * Slack may have carried out anyway (HTTP 5xx, a lost connection, internal_error — mayHaveBeenPosted) the next
+   * attempt first searches the channel (thread) for the marker: found, that message is the answer; the search
+   * fails, nothing is sent and the search is tried again at the next pause (given up as usual at the bound).
    * The file of a post that was cut is uploaded with the post that goes through; none on failure.
    */
   async deliver(p: OutboxPost, label: DeliveryLabel): Promise<DeliverResult> {
     const started = Date.now();
+    const q = { ...p, attachOnFailure: false, markerId: p.markerId ?? randomUUID(), sinceMs: p.sinceMs ?? started };
     const first = Math.min(5000, Math.max(250, Math.floor(this.giveUpAfterMs / 16)));
     const cap = Math.max(first, Math.min(60_000, Math.floor(this.giveUpAfterMs / 4)));
+    /** The last failure after which Slack may have the post: the next attempt searches before it posts. */
+    let unsure: unknown;
     for (let attempt = 1; ; attempt++) {
-      const res = await this.post({ ...p, attachOnFailure: false });
+      let res: OutboxPostResult | undefined;
+      let unsearchable = false;
+      if (unsure !== undefined) {
+        const found = await this.#lookUp(q);
+        if (found === 'unknown' || found === 'permanent') {
+          res = { error: unsure, file: 'none' };
+          unsearchable = found === 'permanent';
+        } else if (found) {
+          this.#log.info(
+            { channel: p.channel, what: label.what, attempts: attempt - 1, ts: found.ts },
+            `${label.what}: Slack had taken it although its answer was lost; not posting it again`,
+          );
+          const fitted = this.fit(p.message);
+          const due = fitted.cut || p.alwaysAttach ? (fitted.file ?? p.message.file) : p.message.file;
+          return { posted: found, file: due ? await this.#attach(p, found, due) : 'none' };
+        } else unsure = undefined;
+      }
+      res ??= await this.post(q);
       if (res.posted) {
         if (attempt > 1) this.#log.info({ channel: p.channel, what: label.what, attempts: attempt }, `${label.what} posted after ${attempt} attempts`);
         return res;
       }
       const failure = slackFailureOf(res.error);
+      if (mayHaveBeenPosted(failure)) unsure = res.error;
       const permanent = isPermanentSlackFailure(failure);
       const pause = Math.min(cap, first * 2 ** (attempt - 1));
-      if (permanent || Date.now() + pause - started > this.giveUpAfterMs || this.#closing.signal.aborted)
-        return { ...res, undelivered: await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt) };
+      const maybe = unsure !== undefined;
+      if (permanent || unsearchable || Date.now() + pause - started > this.giveUpAfterMs || this.#closing.signal.aborted)
+        return { ...res, undelivered: await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt, maybe) };
       this.#log.warn(
-        { channel: p.channel, what: label.what, reason: slackFailureReason(failure), attempt, retryInMs: pause },
+        { channel: p.channel, what: label.what, reason: slackFailureReason(failure), attempt, retryInMs: pause, maybePosted: maybe },
         `${label.what} not posted yet (${slackFailureReason(failure)}): trying again`,
       );
       await abortableSleep(pause, this.#closing.signal);
-      if (this.#closing.signal.aborted) return { ...res, undelivered: await this.#giveUp(p, label, failure, 'shutdown', false, attempt) };
+      if (this.#closing.signal.aborted) return { ...res, undelivered: await this.#giveUp(p, label, failure, 'shutdown', false, attempt, maybe) };
     }
   }
 
@@ -253,15 +307,20 @@ export class SlackOutbox {
     reason: string,
     permanent: boolean,
     attempts: number,
+    maybePosted = false,
   ): Promise<UndeliveredPost> {
     const action =
-      reason === 'shutdown'
+      (reason === 'shutdown'
         ? `buildfix stopped while Slack was failing (last: ${slackFailureReason(failure)}); the post is not retried after a restart`
-        : postFailureAction(failure, p.channel);
+        : postFailureAction(failure, p.channel)) +
+      (maybePosted
+        ? '; Slack may have shown it anyway (an answer was lost and buildfix could not confirm either way): look in the channel before repeating it'
+        : '');
+    const what = redactText(label.what);
     const post: UndeliveredPost = {
       at: new Date().toISOString(),
       channel: p.channel,
-      what: label.what,
+      what,
       reason,
       permanent,
       action,
@@ -270,8 +329,8 @@ export class SlackOutbox {
       text: redactText(p.message.text).slice(0, 200),
     };
     this.#log.error(
-      { channel: p.channel, what: label.what, slackError: failure.kind === 'platform' ? failure.error : undefined, reason, permanent, attempts, action },
-      `${label.what} NOT delivered to Slack (${reason}${permanent ? '' : `, gave up after ${attempts} attempts`}): ${action}`,
+      { channel: p.channel, what, slackError: failure.kind === 'platform' ? failure.error : undefined, reason, permanent, attempts, action },
+      `${what} NOT delivered to Slack (${reason}${permanent ? '' : `, gave up after ${attempts} attempts`}): ${action}`,
     );
     metrics.slackPostFailed(reason);
     await this.undelivered.record(post).catch((err: unknown) => this.#log.warn({ err }, 'could not record the undelivered post for buildfix status'));

@@ -12,20 +12,26 @@
  *   one pipeline failing for two causes → two incidents; after the window → a new incident.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startCiLogsFake, type CiLogsFake } from '../../fakes/ci-logs-server.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { buttonsOf, eventually, INCIDENT_CHANNEL, openStore, postJenkins, postRaw, shownText, WEBHOOK_ENV, type HttpReply } from './harness.ts';
+import {
+  buttonsOf,
+  eventually,
+  INCIDENT_CHANNEL,
+  incidentServeEnv,
+  openStore,
+  postJenkins,
+  postRaw,
+  releaseIncidentTest,
+  shownText,
+  type HttpReply,
+} from './harness.ts';
 
 const GITHUB_TOKEN = 'ghp_grouping0123456789abcdefABCDEF';
 const GITLAB_TOKEN = 'glpat-grouping0123456789';
@@ -97,32 +103,16 @@ describe('one incident per cause across pipelines, repos and serve replicas (rea
     });
     logs = await startCiLogsFake({ githubToken: GITHUB_TOKEN, gitlabToken: GITLAB_TOKEN });
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-cause-grouping-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: true\n  groupWindow: 30m\n');
+    const { work: dir, configPath } = await workDirWithConfig('cause-grouping', 'incidents:\n  autoDiagnose: true\n  groupWindow: 30m\n');
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      JENKINS_URL: jenkins.url,
-      JENKINS_USER: jenkins.user,
-      JENKINS_API_TOKEN: jenkins.token,
-      GITHUB_TOKEN,
-      GITLAB_TOKEN,
-      ...WEBHOOK_ENV,
-    };
-    serves = [await startServe(env, await freePort(), ['--grace-ms', '500']), await startServe(env, await freePort(), ['--grace-ms', '500'])];
+    env = { ...incidentServeEnv({ prefix, configPath, slack, jenkins }), GITHUB_TOKEN, GITLAB_TOKEN };
+    serves = [await startServeOnFreePort(env), await startServeOnFreePort(env)];
   });
 
   after(async () => {
     const codes = await Promise.all(serves.map((s) => s.stop()));
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close(), logs?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins, logs] });
     assert.deepEqual(
       codes,
       codes.map(() => 0),
@@ -182,7 +172,7 @@ describe('one incident per cause across pipelines, repos and serve replicas (rea
     const stopping = first.stop();
     await burst(all.slice(12, 18), [second]);
     assert.equal(await stopping, 0);
-    const restarted = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    const restarted = await startServeOnFreePort(env);
     serves = [restarted, second, first];
     // Both again, the restarted one included.
     await burst(all.slice(18), [restarted, second]);
@@ -296,33 +286,15 @@ describe('one pipeline, two causes; the grouping window (buildfix serve, real Re
       jobs: [{ name: 'ledger/main', builds: errors.map((e, i) => ({ number: i + 1, result: 'FAILURE' as const, console: jenkinsConsole('ledger/main', e) })) }],
     });
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-cause-window-'));
-    await writeFile(join(work, 'buildfix.yaml'), `incidents:\n  autoDiagnose: false\n  groupWindow: ${WINDOW_S}s\n`);
+    const { work: dir, configPath } = await workDirWithConfig('cause-window', `incidents:\n  autoDiagnose: false\n  groupWindow: ${WINDOW_S}s\n`);
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    serve = await startServe(
-      {
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack, jenkins }));
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins] });
     assert.equal(code, 0);
     assert.doesNotMatch(serve?.output() ?? '', /"level":(50|60)/, 'no error logged');
   });

@@ -14,13 +14,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
-import { startServe, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
-import { eventually, INCIDENT_CHANNEL, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
+import { goproxyEnv, slackEnv, startServeOnFreePort, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { eventually, INCIDENT_CHANNEL, jenkinsEnv, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
 
 const CONSOLE = 'go: example.com/ledger@v1.9.9: reading https://proxy.golang.org/example.com/ledger/@v/v1.9.9.info: 404 Not Found\nFinished: FAILURE';
 
@@ -66,24 +65,14 @@ describe('the CI alert diagnosis without Redis runs on the serve host, and says 
 
   /** A serve without REDIS_URL on `host`, one failed build of payments/main, and the alert's thread once the verdict is in. */
   async function alertOn(host: string): Promise<string[]> {
-    const serve: ServeHandle = await startServe(
-      {
-        BUILDFIX_CONFIG: configPath,
-        BUILDFIX_HOST: host,
-        GOPROXY: goproxy.url,
-        GOSUMDB: 'off',
-        GOFLAGS: '-mod=mod',
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    const serve: ServeHandle = await startServeOnFreePort({
+      BUILDFIX_CONFIG: configPath,
+      BUILDFIX_HOST: host,
+      ...goproxyEnv(goproxy.url),
+      ...slackEnv(slack),
+      ...jenkinsEnv(jenkins),
+      ...WEBHOOK_ENV,
+    });
     try {
       const before = slack.messages.length;
       const red = history.shas[1] as string;

@@ -4,16 +4,25 @@
  * signed webhook deliveries from the real payload fixtures, button presses
  * and mentions signed like Slack's, and a direct read of the incident store.
  */
+import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { Redis } from 'ioredis';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
 import { createRedisConnection } from '../../../src/redis/create-redis-connection.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import type { JenkinsFake } from '../../fakes/jenkins-server.ts';
 import type { FakeMessage, SlackApiFake } from '../../fakes/slack-api.ts';
-import { REDIS_URL, startServe, startWorkerProcess, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { appMentionBody, blockActionsBody, postSigned, TEST_SIGNING_SECRET, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
+import {
+  deletePrefix,
+  goproxyEnv,
+  REDIS_URL,
+  slackEnv,
+  startServeOnFreePort,
+  startWorkerProcess,
+  type ChildHandle,
+  type ServeHandle,
+} from '../../helpers/slack-processes.ts';
+import { appMentionBody, buttonPressBody, postSigned, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
 import { GITHUB_SECRET, GITLAB_TOKEN, JENKINS_TOKEN } from '../../unit/webhooks/payloads.ts';
 
 export const INCIDENT_CHANNEL = 'CINCIDENTS';
@@ -28,6 +37,42 @@ export const WEBHOOK_ENV = {
   INCIDENT_CHANNEL,
   ARCHIVE_CHANNEL,
 };
+
+/** The Jenkins fake's URL and credentials, as serve and workers read them. */
+export function jenkinsEnv(jenkins: JenkinsFake): Record<string, string> {
+  return { JENKINS_URL: jenkins.url, JENKINS_USER: jenkins.user, JENKINS_API_TOKEN: jenkins.token };
+}
+
+/**
+ * The environment of an incident test's `buildfix serve`: real Redis under `prefix`, the config file, the Slack
+ * fake, the webhook secrets and channels, and the Jenkins fake when there is one.
+ */
+export function incidentServeEnv(o: { prefix: string; configPath: string; slack: SlackApiFake; jenkins?: JenkinsFake }): Record<string, string> {
+  return {
+    REDIS_URL,
+    REDIS_PREFIX: o.prefix,
+    BUILDFIX_CONFIG: o.configPath,
+    ...slackEnv(o.slack),
+    ...(o.jenkins ? jenkinsEnv(o.jenkins) : {}),
+    ...WEBHOOK_ENV,
+  };
+}
+
+/**
+ * What an incident test frees after its serve process stopped: the store's Redis connection, the fakes, every key
+ * under its prefix and its work directory.
+ */
+export async function releaseIncidentTest(o: {
+  redis?: Redis | undefined;
+  prefix: string;
+  work?: string | undefined;
+  fakes: Array<{ close(): Promise<void> } | undefined>;
+}): Promise<void> {
+  o.redis?.disconnect();
+  await Promise.all(o.fakes.map((f) => f?.close()));
+  await deletePrefix(o.prefix);
+  if (o.work) await rm(o.work, { recursive: true, force: true });
+}
 
 export interface HttpReply {
   status: number;
@@ -101,39 +146,14 @@ let clicks = 0;
 /** Presses a button of a message as `userId`, signed like Slack. */
 export function click(serve: ServeHandle, slack: SlackApiFake, message: FakeMessage, button: ButtonElement, userId: string): Promise<SlackHttpResponse> {
   const n = ++clicks;
-  return postSigned(
-    serve.eventsUrl,
-    blockActionsBody({
-      type: 'block_actions',
-      user: { id: userId, username: userId.toLowerCase(), team_id: 'T1' },
-      team: { id: 'T1', domain: 'acme' },
-      api_app_id: 'A1',
-      token: 'legacy',
-      trigger_id: `incident-click.${n}.${Date.now()}`,
-      response_url: slack.responseUrl(`incident-click-${n}`),
-      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-      channel: { id: message.channel, name: 'incident-build-failure' },
-      message: {
-        type: 'message',
-        ts: message.ts,
-        text: message.text,
-        blocks: message.blocks,
-        user: 'UBOT',
-        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-      },
-      state: { values: {} },
-      actions: [
-        {
-          type: 'button',
-          action_id: button.action_id,
-          block_id: 'b',
-          value: button.value,
-          text: { type: 'plain_text', text: button.text.text },
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
-    }),
-  );
+  const body = buttonPressBody({
+    message,
+    button,
+    userId,
+    triggerId: `incident-click.${n}.${Date.now()}`,
+    responseUrl: slack.responseUrl(`incident-click-${n}`),
+  });
+  return postSigned(serve.eventsUrl, body);
 }
 
 let mentions = 0;
@@ -203,23 +223,16 @@ export async function startServeAndWorker(o: {
   /** The worker may run Jenkins jobs too (restart, rebuild, rollback): it gets the Jenkins credentials. */
   workerRunsJenkins?: boolean;
 }): Promise<{ serve: ServeHandle; worker: ChildHandle; restartServe: () => Promise<ServeHandle> }> {
-  const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, GOPROXY: o.goproxyUrl, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-  const jenkinsEnv = { JENKINS_URL: o.jenkins.url, JENKINS_USER: o.jenkins.user, JENKINS_API_TOKEN: o.jenkins.token };
-  const worker = await startWorkerProcess('agent-03', o.workerRunsJenkins ? { ...common, ...jenkinsEnv } : common);
-  const serveEnv = {
-    ...common,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: o.slack.apiUrl,
-    ...jenkinsEnv,
-    ...WEBHOOK_ENV,
-  };
-  let serve = await startServe(serveEnv, await freePort(), ['--grace-ms', '500']);
+  const goEnv = goproxyEnv(o.goproxyUrl);
+  const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, ...goEnv };
+  const worker = await startWorkerProcess('agent-03', o.workerRunsJenkins ? { ...common, ...jenkinsEnv(o.jenkins) } : common);
+  const serveEnv = { ...incidentServeEnv(o), ...goEnv };
+  let serve = await startServeOnFreePort(serveEnv);
   /** Stops the serve process (asserting a clean exit) and starts a new one on the same Redis: a restart mid-incident. */
   const restartServe = async (): Promise<ServeHandle> => {
     const code = await serve.stop();
     if (code !== 0) throw new Error(`serve exited with ${code} on restart:\n${serve.output().slice(-4000)}`);
-    serve = await startServe(serveEnv, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(serveEnv);
     return serve;
   };
   return { serve, worker, restartServe };

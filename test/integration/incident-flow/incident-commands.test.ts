@@ -6,18 +6,14 @@
  * thread's incident; resolving a manual incident archives it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { Incident } from '../../../src/incidents/incident-types.ts';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
-import { ARCHIVE_CHANNEL, buttonsOf, click, eventually, mentionInThread, openStore, shownText, WEBHOOK_ENV } from './harness.ts';
+import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
+import { ARCHIVE_CHANNEL, buttonsOf, click, eventually, incidentServeEnv, mentionInThread, openStore, releaseIncidentTest, shownText } from './harness.ts';
 
 const ANN = 'UANN0001';
 const RAJ = 'URAJ0002';
@@ -46,30 +42,15 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
 
   before(async () => {
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-incident-commands-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'repos: {}\n');
+    const { work: dir, configPath } = await workDirWithConfig('incident-commands', 'repos: {}\n');
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    serve = await startServe(
-      {
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack }));
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await slack?.close();
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0);
     assert.doesNotMatch(serve.output(), /"level":(50|60)/, 'no error logged');
   });
@@ -83,7 +64,8 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     assert.match(shownText(firstRoot), /No commander yet/);
     const take = buttonsOf(firstRoot).find((b) => b.text.text === 'Take commander');
     assert.ok(take);
-    const found = await store.findByThread(CHANNEL, firstRoot.ts);
+    // The incident is saved with its thread just after Slack answered the post the fake already shows.
+    const found = await eventually('the incident to lead from its thread', () => store.findByThread(CHANNEL, firstRoot.ts));
     assert.ok(found);
     first = found;
     assert.equal(first.createdBy, ANN);
@@ -108,7 +90,7 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
     const secondRoot = await eventually('the second incident', () =>
       slack.messages.find((m) => m.channel === CHANNEL && m.threadTs === undefined && /Second problem/.test(m.text)),
     );
-    const second = await store.findByThread(CHANNEL, secondRoot.ts);
+    const second = await eventually('the second incident to lead from its thread', () => store.findByThread(CHANNEL, secondRoot.ts));
     assert.ok(second);
 
     const refused = await slash('incident status identified');

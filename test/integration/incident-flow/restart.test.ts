@@ -4,18 +4,24 @@
  * failure of the same pipeline is grouped into the same alert.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
-import { buttonsOf, click, eventually, INCIDENT_CHANNEL, mentionInThread, openStore, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
+import {
+  buttonsOf,
+  click,
+  eventually,
+  INCIDENT_CHANNEL,
+  incidentServeEnv,
+  mentionInThread,
+  openStore,
+  postJenkins,
+  releaseIncidentTest,
+  shownText,
+} from './harness.ts';
 
 const ANN = 'UANN0001';
 const RAJ = 'URAJ0002';
@@ -31,32 +37,21 @@ describe('buildfix serve restarts mid-incident (real Redis)', { timeout: 120_000
 
   before(async () => {
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-incident-restart-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n');
+    const { work: dir, configPath } = await workDirWithConfig('incident-restart', 'incidents:\n  autoDiagnose: false\n');
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ...WEBHOOK_ENV,
-    };
+    env = incidentServeEnv({ prefix, configPath, slack });
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await slack?.close();
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0);
     assert.doesNotMatch(serve?.output() ?? '', /"level":(50|60)/, 'no error logged');
   });
 
   it('keeps the incident, its roles and its timeline, and the thread still leads to it', async () => {
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
     const opened = await postJenkins(serve, jenkinsNotification({ number: 4812 }));
     const id = Number(opened.body.incident);
     const alert: FakeMessage = await eventually('the alert', () => slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined));
@@ -72,7 +67,7 @@ describe('buildfix serve restarts mid-incident (real Redis)', { timeout: 120_000
     const incidentBefore = await store.get(id);
 
     assert.equal(await serve.stop(), 0);
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
 
     const incidentAfter = await store.get(id);
     assert.deepEqual(incidentAfter, incidentBefore, 'the incident is unchanged');

@@ -7,20 +7,28 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { signGithubBody } from '../../../src/webhooks/verify-credentials.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { buttonsOf, eventually, INCIDENT_CHANNEL, incidentKeys, openStore, postJenkins, postRaw, shownText, sleep, WEBHOOK_ENV } from './harness.ts';
+import {
+  buttonsOf,
+  eventually,
+  INCIDENT_CHANNEL,
+  incidentKeys,
+  incidentServeEnv,
+  openStore,
+  postJenkins,
+  postRaw,
+  releaseIncidentTest,
+  shownText,
+  sleep,
+} from './harness.ts';
 
 const LOG = new URL('../../fixtures/logs/go/version-not-found.requires-chain.jenkins.log', import.meta.url);
 
@@ -41,33 +49,15 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
       jobs: [{ name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) }],
     });
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-incident-webhooks-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: true\n');
+    const { work: dir, configPath } = await workDirWithConfig('incident-webhooks', 'incidents:\n  autoDiagnose: true\n');
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    serve = await startServe(
-      {
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        JENKINS_URL: jenkins.url,
-        JENKINS_USER: jenkins.user,
-        JENKINS_API_TOKEN: jenkins.token,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack, jenkins }));
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins] });
     assert.equal(code, 0, 'serve exits 0 on SIGTERM');
     assert.doesNotMatch(serve.output(), /"level":(50|60)/, 'no error logged');
   });

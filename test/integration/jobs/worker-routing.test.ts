@@ -5,9 +5,7 @@
  * both workers, and SIGTERM stops a worker cleanly with exit code 0.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { BullmqDispatcher } from '../../../src/jobs/bullmq-dispatcher.ts';
 import type { JobSystemStatus } from '../../../src/jobs/job-types.ts';
@@ -15,18 +13,15 @@ import { createLogger } from '../../../src/logger.ts';
 import {
   createTempFiles,
   deleteKeys,
-  inheritedEnv,
-  NODE,
-  ROOT,
+  runBuildfix,
   SHARED_REDIS_URL,
+  sharedRedisEnv,
   spawnWorker,
   uniquePrefix,
   waitUntil,
   type TempFiles,
   type WorkerProcess,
 } from '../../helpers/jobs-harness.ts';
-
-const run = promisify(execFile);
 
 describe('buildfix worker processes: routing by host', () => {
   const prefixValue = uniquePrefix('route');
@@ -42,7 +37,7 @@ describe('buildfix worker processes: routing by host', () => {
     files = await createTempFiles('route');
     const script = await files.writeRestartScript('fake-restart.sh');
     const configPath = await files.writeConfig({ agents: { [alpha]: { restart: [script, '0'] }, [beta]: { restart: [script, '3'] } } });
-    env = { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath };
+    env = sharedRedisEnv(prefixValue, configPath);
     workers = [spawnWorker(alpha, env), spawnWorker(beta, env)];
     dispatcher = new BullmqDispatcher({
       config: loadConfig(env),
@@ -126,7 +121,7 @@ describe('buildfix worker processes: routing by host', () => {
   });
 
   it('`buildfix status` lists both workers and the queue depths', async () => {
-    const { stdout } = await run(NODE, ['bin/buildfix.js', 'status', '--json'], { cwd: ROOT, env: { ...inheritedEnv(), ...env } });
+    const { stdout } = await runBuildfix(['status', '--json'], env);
     const status = JSON.parse(stdout) as JobSystemStatus;
     for (const host of [alpha, beta]) {
       const w = status.workers.find((x) => x.host === host);
@@ -136,11 +131,11 @@ describe('buildfix worker processes: routing by host', () => {
       assert.ok(Date.now() - Date.parse(w.lastSeen) < 15_000);
     }
     assert.ok(status.queues.some((q) => q.queue === `buildfix-host-${alpha}` && q.completed >= 4));
-    const text = (await run(NODE, ['bin/buildfix.js', 'status'], { cwd: ROOT, env: { ...inheritedEnv(), ...env } })).stdout;
+    const text = (await runBuildfix(['status'], env)).stdout;
     assert.match(text, /workers: 2 live/);
     assert.match(text, new RegExp(`${alpha}\\s+\\d+\\.\\d+\\.\\d+\\s+0\\s+\\d+ s ago`));
     assert.match(text, /buildfix-any/);
-    const without = (await run(NODE, ['bin/buildfix.js', 'status'], { cwd: ROOT, env: inheritedEnv() })).stdout;
+    const without = (await runBuildfix(['status'])).stdout;
     assert.match(without, /jobs run in-process \(REDIS_URL is not set\): there are no remote workers/);
   });
 

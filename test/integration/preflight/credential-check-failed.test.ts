@@ -11,39 +11,29 @@
  * category="credential-check-failed" and has no validity series for them.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../../../src/config/load-config.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
-import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
-import { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { startCiRestFake, type CiRestFake } from '../../fakes/ci-rest-server.ts';
-import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
-import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import {
   createTempFiles,
   deleteKeys,
   freePort,
-  inheritedEnv,
-  NODE,
-  ROOT,
+  runBuildfix,
   SHARED_REDIS_URL,
+  sharedRedisEnv,
   spawnWorker,
   uniquePrefix,
   waitUntil,
   type TempFiles,
   type WorkerProcess,
 } from '../../helpers/jobs-harness.ts';
+import { netrcAgentEnv, onlyChecks, preflightExposition, startPreflightAlerter, type PreflightAlerter } from '../../helpers/preflight-harness.ts';
 
-const run = promisify(execFile);
 const CHANNEL = 'C0CREDFAIL';
 const DOWN = 'gitlab.down.test';
 const CLOSED = 'ghe.closed.test';
@@ -63,10 +53,7 @@ describe('pre-flight credentials: a host that cannot be asked is credential-chec
   let failingUrl: string;
   let closedUrl: string;
   let gitlab: CiRestFake;
-  let slack: SlackApiFake;
-  let services: PreflightServices;
-  let redis: Redis;
-  let store: RedisPreflightStore;
+  let alerter: PreflightAlerter;
   const logger = createLogger({ level: 'silent' });
 
   before(async () => {
@@ -95,53 +82,31 @@ describe('pre-flight credentials: a host that cannot be asked is credential-chec
     );
     const configPath = await files.writeConfig({
       agents: { [agent]: {} },
-      preflight: {
-        modules: 'off',
-        probe: 'off',
-        readiness: 'off',
-        host: 'off',
+      preflight: onlyChecks({
         credentials: '1s',
-        jitter: 0,
         credentialHosts: [
           { host: DOWN, kind: 'gitlab', api: `${failingUrl}/api/v4` },
           { host: CLOSED, kind: 'github', api: closedUrl },
           { host: DEPLOY, kind: 'gitlab', api: `${gitlab.url}/api/v4` },
         ],
-      },
+      }),
     });
-    env = {
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefixValue,
-      BUILDFIX_CONFIG: configPath,
-      INCIDENT_CHANNEL: CHANNEL,
-      HOME: home,
-      NETRC: '',
-      GOPROXY: 'off',
-      GOFLAGS: '',
-      GOTOOLCHAIN: 'local',
-    };
-    slack = await startSlackApiFake();
-    const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl });
-    services = createPreflightServices(config, logger);
-    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'test-replica');
-    redis = new Redis(SHARED_REDIS_URL);
-    store = new RedisPreflightStore(redis, `{${prefixValue}}`);
+    env = sharedRedisEnv(prefixValue, configPath, { INCIDENT_CHANNEL: CHANNEL, ...netrcAgentEnv(home) });
+    alerter = await startPreflightAlerter(env, CHANNEL, logger);
     worker = spawnWorker(agent, env);
   });
 
   after(async () => {
     await worker?.stop(10_000);
-    await services?.close();
-    redis?.disconnect();
+    await alerter?.close();
     await deleteKeys(SHARED_REDIS_URL, prefixValue);
-    await slack?.close();
     await gitlab?.close();
     failing?.closeAllConnections();
     failing?.close();
     await files?.cleanup();
   });
 
-  const latest = async (): Promise<PreflightResult | undefined> => (await store.latest()).find((r) => r.agent === agent && r.check === 'credentials');
+  const latest = async (): Promise<PreflightResult | undefined> => (await alerter.store.latest()).find((r) => r.agent === agent && r.check === 'credentials');
 
   it('each host that cannot be asked: its own category, key and message; a warning, not an alert', async () => {
     const result = await waitUntil('a credentials result', latest, 30_000);
@@ -183,14 +148,13 @@ describe('pre-flight credentials: a host that cannot be asked is credential-chec
   });
 
   it('status says so; serve posts no alert over several rounds; /metrics counts them by category', async () => {
+    const { store, slack, services } = alerter;
     const runs = (await store.history(agent, 'credentials', '-')).length;
     await waitUntil('two more rounds', async () => ((await store.history(agent, 'credentials', '-')).length >= runs + 2 ? true : undefined), 20_000);
     assert.equal(slack.okCalls('chat.postMessage').filter((c) => c.args.channel === CHANNEL).length, 0, 'not an alert');
-    const { stdout } = await run(NODE, ['bin/buildfix.js', 'status'], { cwd: ROOT, env: { ...inheritedEnv(), ...env } });
+    const { stdout } = await runBuildfix(['status'], env);
     assert.match(stdout, new RegExp(`${agent}\\s+credentials\\s+! warn .*gitlab\\.down\\.test: could not check`));
-    const metrics = new BuildfixMetrics({ defaultMetrics: false });
-    metrics.setSources({ preflightResults: () => services.results() });
-    const text = await metrics.render();
+    const text = await preflightExposition(services);
     assert.match(
       text,
       new RegExp(`^buildfix_preflight_findings\\{agent="${agent}",check="credentials",repo="none",category="credential-check-failed"\\} 3$`, 'm'),

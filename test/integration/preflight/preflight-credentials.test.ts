@@ -11,36 +11,30 @@
  * worker's logs, not in status.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../../../src/config/load-config.ts';
+import type { Redis } from 'ioredis';
 import { createLogger } from '../../../src/logger.ts';
-import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
-import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
-import { RedisPreflightStore } from '../../../src/preflight/store.ts';
+import type { PreflightServices } from '../../../src/preflight/services.ts';
+import type { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { githubExpirationHeader, startCiRestFake, type CiRestFake } from '../../fakes/ci-rest-server.ts';
-import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
-import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import type { SlackApiFake } from '../../fakes/slack-api.ts';
 import {
   createTempFiles,
   deleteKeys,
-  inheritedEnv,
-  NODE,
-  ROOT,
+  runBuildfix,
   SHARED_REDIS_URL,
+  sharedRedisEnv,
   spawnWorker,
   uniquePrefix,
   waitUntil,
   type TempFiles,
   type WorkerProcess,
 } from '../../helpers/jobs-harness.ts';
+import { netrcAgentEnv, onlyChecks, preflightExposition, startPreflightAlerter, type PreflightAlerter } from '../../helpers/preflight-harness.ts';
 
-const run = promisify(execFile);
 const CHANNEL = 'C0CREDS';
 const GITHUB_TOKEN = 'ghp_PreflightSecret7f3a9c1e5b2d8046Aa';
 const GITLAB_TOKEN = 'glpat-PreflightSecret-9d8c7b6a5f4e';
@@ -70,19 +64,18 @@ async function dumpRedis(redis: Redis, fragment: string): Promise<string> {
 
 describe('scheduled pre-flight: tokens of the private module hosts', () => {
   const prefixValue = uniquePrefix('pfcred');
-  const prefix = `{${prefixValue}}`;
   const agent = `pfk-${prefixValue.slice(-4)}`;
   let files: TempFiles;
   let home: string;
   let env: Record<string, string>;
   let worker: WorkerProcess | undefined;
   let hosts: CiRestFake;
+  let alerter: PreflightAlerter;
   let slack: SlackApiFake;
   let services: PreflightServices;
   let redis: Redis;
   let store: RedisPreflightStore;
   const logger = createLogger({ level: 'silent' });
-  const statusEnv = (): Record<string, string> => ({ ...inheritedEnv(), ...env });
 
   const writeNetrc = (text: string): Promise<void> => writeFile(join(home, '.netrc'), text, { mode: 0o600 });
 
@@ -105,46 +98,25 @@ describe('scheduled pre-flight: tokens of the private module hosts', () => {
     );
     const configPath = await files.writeConfig({
       agents: { [agent]: {} },
-      preflight: {
-        modules: 'off',
-        probe: 'off',
-        readiness: 'off',
-        host: 'off',
+      preflight: onlyChecks({
         credentials: '1s',
-        jitter: 0,
         credentialExpiryDays: 7,
         credentialHosts: [
           { host: 'github.com', api: hosts.url },
           { host: GITLAB_HOST, kind: 'gitlab', api: `${hosts.url}/api/v4` },
         ],
-      },
+      }),
     });
-    env = {
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefixValue,
-      BUILDFIX_CONFIG: configPath,
-      INCIDENT_CHANNEL: CHANNEL,
-      HOME: home,
-      NETRC: '',
-      GOPROXY: 'off',
-      GOFLAGS: '',
-      GOTOOLCHAIN: 'local',
-    };
-    slack = await startSlackApiFake();
-    const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl });
-    services = createPreflightServices(config, logger);
-    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'test-replica');
-    redis = new Redis(SHARED_REDIS_URL);
-    store = new RedisPreflightStore(redis, prefix);
+    env = sharedRedisEnv(prefixValue, configPath, { INCIDENT_CHANNEL: CHANNEL, ...netrcAgentEnv(home) });
+    alerter = await startPreflightAlerter(env, CHANNEL, logger);
+    ({ slack, services, redis, store } = alerter);
     worker = spawnWorker(agent, env);
   });
 
   after(async () => {
     await worker?.stop(10_000);
-    await services?.close();
-    redis?.disconnect();
+    await alerter?.close();
     await deleteKeys(SHARED_REDIS_URL, prefixValue);
-    await slack?.close();
     await hosts?.close();
     await files?.cleanup();
   });
@@ -184,9 +156,7 @@ describe('scheduled pre-flight: tokens of the private module hosts', () => {
     await waitUntil('two more rounds', async () => ((await store.history(agent, 'credentials', '-')).length >= runs + 2 ? true : undefined), 20_000);
     assert.equal(posts().length, 1);
     // The gauge a dashboard alerts on: seconds until the token expires, per agent and host.
-    const metrics = new BuildfixMetrics({ defaultMetrics: false });
-    metrics.setSources({ preflightResults: () => services.results() });
-    const exposition = await metrics.render();
+    const exposition = await preflightExposition(services);
     const m = new RegExp(`buildfix_preflight_credential_expiry_seconds\\{agent="${agent}",host="github\\.com"\\} (\\d+)`).exec(exposition);
     assert.ok(m, exposition);
     const seconds = Number(m[1]);
@@ -223,13 +193,13 @@ describe('scheduled pre-flight: tokens of the private module hosts', () => {
     });
     assert.equal(result.status, 'pass');
     assert.match(result.summary, /nothing to check: no token for github\.com, gitlab\.corp\.test in ~\/\.netrc \(no such file\) or in a GOPROXY URL/);
-    const { stdout } = await run(NODE, ['bin/buildfix.js', 'status'], { cwd: ROOT, env: statusEnv() });
+    const { stdout } = await runBuildfix(['status'], env);
     assert.match(stdout, new RegExp(`${agent}\\s+credentials\\s+✓ pass .*nothing to check: no token for github\\.com`));
     await waitUntil('the second alert to be resolved', () => (alerts()[1]?.text.includes('healthy again') ? true : undefined), 20_000);
   });
 
   it('the tokens are nowhere: Redis (results, history, jobs), Slack, the worker log, status', async () => {
-    const { stdout } = await run(NODE, ['bin/buildfix.js', 'status', '--json'], { cwd: ROOT, env: statusEnv() });
+    const { stdout } = await runBuildfix(['status', '--json'], env);
     const stored = await dumpRedis(redis, prefixValue);
     assert.match(stored, /credentials/, 'the dump holds the results');
     assert.match(stored, /~\/\.netrc machine github\.com/, 'the dump holds the sources');

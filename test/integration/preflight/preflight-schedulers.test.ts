@@ -9,41 +9,36 @@
  * repo; a run slower than its interval never overlaps the next.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createRouter, PREFLIGHT_RESULTS_SERVICE } from '../../../src/chat/create-router.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { createDispatcher } from '../../../src/jobs/create-dispatcher.ts';
 import { createLogger } from '../../../src/logger.ts';
-import { createPreflightServices, type PreflightServices } from '../../../src/preflight/services.ts';
+import type { PreflightServices } from '../../../src/preflight/services.ts';
 import { RedisPreflightStore } from '../../../src/preflight/store.ts';
 import type { PreflightResult } from '../../../src/preflight/types.ts';
 import { renderSlackMessage } from '../../../src/slack/blocks/render-slack-message.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
-import { slackOutboxOnFake } from '../../helpers/slack-outbox-on-fake.ts';
-import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import type { SlackApiFake } from '../../fakes/slack-api.ts';
 import { startTlsServer, type TlsTestServer } from '../../fakes/tls-server.ts';
-import { BuildfixMetrics } from '../../../src/metrics/buildfix-metrics.ts';
 import {
   createTempFiles,
   deleteKeys,
-  inheritedEnv,
-  NODE,
-  ROOT,
+  runBuildfix,
   SHARED_REDIS_URL,
+  sharedRedisEnv,
   spawnWorker,
   uniquePrefix,
   waitUntil,
   type TempFiles,
   type WorkerProcess,
 } from '../../helpers/jobs-harness.ts';
+import { onlyChecks, preflightExposition, startPreflightAlerter, type PreflightAlerter } from '../../helpers/preflight-harness.ts';
 
-const run = promisify(execFile);
 const CHANNEL = 'C0PREFLIGHT';
 const INTERVAL_MS = 2000;
 
@@ -70,6 +65,7 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
   let env: Record<string, string>;
   let workers: WorkerProcess[] = [];
   let proxy: GoProxyFake;
+  let alerter: PreflightAlerter;
   let slack: SlackApiFake;
   let services: PreflightServices;
   let redis: Redis;
@@ -89,34 +85,19 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
     const configPath = await files.writeConfig({
       repos: { one: { url: one }, two: { url: two } },
       agents: { [alpha]: {}, [beta]: {} },
-      preflight: {
-        modules: `${INTERVAL_MS}ms`,
-        probe: 'off',
-        readiness: 'off',
-        host: 'off',
-        credentials: 'off',
-        jitter: '500ms',
-        proxyCacheTtl: '1s',
-        history: 50,
-      },
+      preflight: onlyChecks({ modules: `${INTERVAL_MS}ms`, jitter: '500ms', proxyCacheTtl: '1s', history: 50 }),
     });
-    env = { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, INCIDENT_CHANNEL: CHANNEL, ...goEnv(proxy) };
-    slack = await startSlackApiFake();
-    const config = loadConfig({ ...env, SLACK_API_URL: slack.apiUrl });
+    env = sharedRedisEnv(prefixValue, configPath, { INCIDENT_CHANNEL: CHANNEL, ...goEnv(proxy) });
     // What `buildfix serve`'s handler thread runs: the pre-flight alerter on the Slack outbox.
-    services = createPreflightServices(config, logger);
-    services.startAlerts(slackOutboxOnFake(slack, logger), CHANNEL, 'test-replica');
-    redis = new Redis(SHARED_REDIS_URL);
-    store = new RedisPreflightStore(redis, prefix);
+    alerter = await startPreflightAlerter(env, CHANNEL, logger);
+    ({ slack, services, redis, store } = alerter);
     workers = [spawnWorker(alpha, env), spawnWorker(beta, env)];
   });
 
   after(async () => {
     await Promise.all(workers.map((w) => w.stop(10_000)));
-    await services?.close();
-    redis?.disconnect();
+    await alerter?.close();
     await deleteKeys(SHARED_REDIS_URL, prefixValue);
-    await slack?.close();
     await proxy?.close();
     await files?.cleanup();
   });
@@ -159,10 +140,10 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
       [`${alpha}/modules/one`, `${alpha}/modules/two`, `${beta}/modules/one`, `${beta}/modules/two`],
     );
     for (const r of results) assert.ok(!r.findings.some((f) => f.alert), JSON.stringify(r));
-    const { stdout } = await run(NODE, ['bin/buildfix.js', 'status', '--json'], { cwd: ROOT, env: { ...inheritedEnv(), ...env } });
+    const { stdout } = await runBuildfix(['status', '--json'], env);
     const status = JSON.parse(stdout) as { preflight: PreflightResult[] };
     assert.deepEqual(status.preflight.map((r) => `${r.agent}/${r.repo}`).sort(), [`${alpha}/one`, `${alpha}/two`, `${beta}/one`, `${beta}/two`]);
-    const text = await run(NODE, ['bin/buildfix.js', 'status'], { cwd: ROOT, env: { ...inheritedEnv(), ...env } });
+    const text = await runBuildfix(['status'], env);
     assert.match(text.stdout, /pre-flight \(last result per agent and repo\):/);
     assert.match(text.stdout, new RegExp(`${alpha}\\s+modules\\s+one`));
     // /buildfix status: the router the Slack handler builds, rendered for Slack.
@@ -179,9 +160,7 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
       await dispatcher.close();
     }
     // Item 5: the same results as Prometheus gauges, read on scrape.
-    const metrics = new BuildfixMetrics({ defaultMetrics: false });
-    metrics.setSources({ preflightResults: () => services.results() });
-    const exposition = await metrics.render();
+    const exposition = await preflightExposition(services);
     assert.match(exposition, new RegExp(`buildfix_preflight_status\\{agent="${alpha}",check="modules",repo="one"\\} [01]\n`));
     assert.match(exposition, new RegExp(`buildfix_preflight_last_run_timestamp_seconds\\{agent="${beta}",check="modules",repo="two"\\} \\d`));
     assert.match(exposition, /buildfix_metrics_source_up\{source="preflight"\} 1/);
@@ -248,12 +227,9 @@ describe('scheduled pre-flight: a run slower than its interval', () => {
     const configPath = await files.writeConfig({
       repos: { one: { url: one } },
       agents: { [host]: {} },
-      preflight: { modules: '700ms', probe: 'off', readiness: 'off', host: 'off', credentials: 'off', jitter: 0, proxyCacheTtl: '200ms' },
+      preflight: onlyChecks({ modules: '700ms', proxyCacheTtl: '200ms' }),
     });
-    worker = spawnWorker(host, { REDIS_URL: SHARED_REDIS_URL, REDIS_PREFIX: prefixValue, BUILDFIX_CONFIG: configPath, ...goEnv(proxy) }, [
-      '--concurrency',
-      '4',
-    ]);
+    worker = spawnWorker(host, sharedRedisEnv(prefixValue, configPath, goEnv(proxy)), ['--concurrency', '4']);
     redis = new Redis(SHARED_REDIS_URL);
   });
 
@@ -304,16 +280,9 @@ describe('scheduled pre-flight: the probe and a certificate close to expiry', ()
     tls = await startTlsServer();
     const configPath = await files.writeConfig({
       agents: { [host]: {} },
-      preflight: { modules: 'off', probe: '1s', readiness: 'off', host: 'off', credentials: 'off', jitter: 0, proxyCacheTtl: '200ms', certExpiryDays: 14 },
+      preflight: onlyChecks({ probe: '1s', proxyCacheTtl: '200ms', certExpiryDays: 14 }),
     });
-    worker = spawnWorker(host, {
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: prefixValue,
-      BUILDFIX_CONFIG: configPath,
-      GOPROXY: tls.url,
-      GOSUMDB: 'off',
-      SSL_CERT_FILE: tls.ca.certPath,
-    });
+    worker = spawnWorker(host, sharedRedisEnv(prefixValue, configPath, { GOPROXY: tls.url, GOSUMDB: 'off', SSL_CERT_FILE: tls.ca.certPath }));
     redis = new Redis(SHARED_REDIS_URL);
   });
 

@@ -8,18 +8,13 @@
  * again. An incident whose alert never reached Slack gets it posted after the restart.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, openStore, postRaw, sleep, WEBHOOK_ENV } from '../incident-flow/harness.ts';
+import { eventually, INCIDENT_CHANNEL, incidentServeEnv, openStore, postRaw, releaseIncidentTest, sleep } from '../incident-flow/harness.ts';
 
 describe('an alert Slack took just before serve died is not posted twice', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -34,31 +29,20 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   before(async () => {
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-alert-restart-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n');
+    const { work: dir, configPath } = await workDirWithConfig('alert-restart', 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n');
+    work = dir;
     ({ store, redis } = await openStore(prefix));
-    env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ...WEBHOOK_ENV,
-    };
+    env = incidentServeEnv({ prefix, configPath, slack });
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await slack?.close();
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0, 'the last serve exits 0 on SIGTERM');
   });
 
   it('found by its metadata after the restart: one alert, and it is the incident thread', async () => {
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
     // Slack stores the alert, but its answer never reaches serve before serve dies.
     slack.fail('chat.postMessage', { hangAfterApplyMs: 60_000, channel: INCIDENT_CHANNEL });
     const body = workflowRun({ id: 9101, runNumber: 1, workflow: 'restart' });
@@ -71,7 +55,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     await eventually('serve to die', () => serve?.exited);
     assert.equal((await store.get(id))?.threadTs, undefined, 'the ts was never saved');
 
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
     const incident = await eventually('the alert to become the incident thread', async () => {
       const i = await store.get(id);
       return i?.threadTs ? i : undefined;
@@ -88,7 +72,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   it('never reached Slack: posted after the restart, once', async () => {
     slack.reset();
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
     // Slack is failing (transient) when the incident opens; serve dies while it is retrying, before Slack ever stored the alert.
     slack.fail('chat.postMessage', ...Array.from({ length: 20 }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
     const body = workflowRun({ id: 9102, runNumber: 2, workflow: 'never-posted' });
@@ -100,7 +84,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     slack.clearFailures();
     assert.equal(alerts().length, 0);
 
-    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    serve = await startServeOnFreePort(env);
     const incident = await eventually('the alert to be posted after the restart', async () => {
       const i = await store.get(id);
       return i?.threadTs ? i : undefined;

@@ -14,10 +14,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServe, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { goproxyEnv, slackEnv, startServeOnFreePort, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { shownText } from '../incident-flow/harness.ts';
 
 const RETRY_AFTER_S = 30;
@@ -44,19 +44,7 @@ describe('a 429 on chat.update during a running diagnosis', { timeout: 60_000 },
       `module example.com/slowapp\n\ngo 1.19\n\nrequire (\n${modules.map((m) => `\t${m.path} v1.0.1`).join('\n')}\n)\n`,
     );
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  slow:\n    url: ${join(work, 'slow')}\nconcurrency: 1\n`);
-    serve = await startServe(
-      {
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        GOPROXY: goproxy.url,
-        GOSUMDB: 'off',
-        GOFLAGS: '-mod=mod',
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    serve = await startServeOnFreePort({ BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), ...goproxyEnv(goproxy.url), ...slackEnv(slack) });
   });
 
   after(async () => {

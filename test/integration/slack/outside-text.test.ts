@@ -7,14 +7,11 @@
  * arrive escaped as Slack sends them and are read as typed.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { escapeLikeSlack, startSlackApiFake, type RecordedSlackCall, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServe, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { slackEnv, startServeOnFreePort, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
 import { ARCHIVE_CHANNEL, eventually, INCIDENT_CHANNEL, mentionInThread, postRaw, WEBHOOK_ENV } from '../incident-flow/harness.ts';
 
@@ -60,19 +57,9 @@ describe('text from outside never becomes a mention, ping or link (buildfix serv
 
   before(async () => {
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-outside-text-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: true\n');
-    serve = await startServe(
-      {
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    const { work: dir, configPath } = await workDirWithConfig('outside-text', 'incidents:\n  autoDiagnose: true\n');
+    work = dir;
+    serve = await startServeOnFreePort({ BUILDFIX_CONFIG: configPath, ...slackEnv(slack), ...WEBHOOK_ENV });
   });
 
   after(async () => {

@@ -11,26 +11,24 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type FakeMessage, type RecordedSlackCall, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { appMentionBody, blockActionsBody, postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import {
+  deletePrefix,
+  goproxyEnv,
+  REDIS_URL,
+  slackEnv,
+  startServeOnFreePort,
+  startWorkerProcess,
+  uniquePrefix,
+  type ChildHandle,
+  type ServeHandle,
+} from '../../helpers/slack-processes.ts';
+import { appMentionBody, buttonPressBody, postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
+import { buttonsOf, type ButtonElement } from '../incident-flow/harness.ts';
 
 const ADMIN = 'UADMIN001';
 const OTHER = 'UOTHER001';
-
-interface ButtonElement {
-  type: 'button';
-  action_id: string;
-  value: string;
-  text: { text: string };
-  confirm?: { title: { text: string }; text: { text: string } };
-}
-
-function buttonsOf(m: FakeMessage | undefined): ButtonElement[] {
-  const blocks = (m?.blocks ?? []) as Array<{ type: string; elements?: ButtonElement[] }>;
-  return blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
-}
 
 function allText(m: { text: string; blocks?: unknown[] } | undefined): string {
   return `${m?.text ?? ''}\n${JSON.stringify(m?.blocks ?? [])}`;
@@ -51,36 +49,7 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
   const click = (message: FakeMessage, button: ButtonElement, userId: string) =>
     postSigned(
       serve.eventsUrl,
-      blockActionsBody({
-        type: 'block_actions',
-        user: { id: userId, username: userId.toLowerCase(), team_id: 'T1' },
-        team: { id: 'T1', domain: 'acme' },
-        api_app_id: 'A1',
-        token: 'legacy',
-        trigger_id: `click.${++clickCounter}.${Date.now()}`,
-        response_url: slack.responseUrl(`click-${clickCounter}`),
-        container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
-        channel: { id: message.channel, name: 'incident-build-failure' },
-        message: {
-          type: 'message',
-          ts: message.ts,
-          text: message.text,
-          blocks: message.blocks,
-          user: 'UBOT',
-          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-        },
-        state: { values: {} },
-        actions: [
-          {
-            type: 'button',
-            action_id: button.action_id,
-            block_id: 'b',
-            value: button.value,
-            text: { type: 'plain_text', text: button.text.text },
-            action_ts: `${Date.now() / 1000}`,
-          },
-        ],
-      }),
+      buttonPressBody({ message, button, userId, triggerId: `click.${++clickCounter}.${Date.now()}`, responseUrl: slack.responseUrl(`click-${clickCounter}`) }),
     );
 
   before(async () => {
@@ -110,13 +79,9 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
         '',
       ].join('\n'),
     );
-    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
+    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), ...goproxyEnv(goproxy.url) };
     worker = await startWorkerProcess('agent-03', common);
-    serve = await startServe(
-      { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    serve = await startServeOnFreePort({ ...common, ...slackEnv(slack) });
   });
 
   after(async () => {

@@ -11,19 +11,14 @@
  * - a transient failure that clears is retried until the alert is posted, once.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
-import { freePort } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { runCli } from '../../helpers/run-cli.ts';
-import { deletePrefix, REDIS_URL, startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { REDIS_URL, startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, openStore, postRaw, sleep, WEBHOOK_ENV } from '../incident-flow/harness.ts';
+import { eventually, INCIDENT_CHANNEL, incidentServeEnv, openStore, postRaw, releaseIncidentTest, sleep } from '../incident-flow/harness.ts';
 
 describe('incident alerts Slack will not take: given up and reported, never retried forever', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -54,30 +49,18 @@ describe('incident alerts Slack will not take: given up and reported, never retr
 
   before(async () => {
     slack = await startSlackApiFake();
-    work = await mkdtemp(join(tmpdir(), 'buildfix-undelivered-'));
-    await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\nslack:\n  postGiveUpAfter: 3s\n');
-    ({ store, redis } = await openStore(prefix));
-    serve = await startServe(
-      {
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
+    const { work: dir, configPath } = await workDirWithConfig(
+      'undelivered',
+      'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\nslack:\n  postGiveUpAfter: 3s\n',
     );
+    work = dir;
+    ({ store, redis } = await openStore(prefix));
+    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack }));
   });
 
   after(async () => {
     const code = await serve?.stop();
-    redis?.disconnect();
-    await slack?.close();
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0, 'serve exits 0 on SIGTERM');
   });
 
