@@ -102,6 +102,7 @@ export function startHealthDigest(options: HealthDigestOptions): HealthDigest {
   const log = options.logger.child({ component: 'health-digest' });
   let worker: Worker | undefined;
   let workerConnection: ReturnType<typeof createRedisConnection> | undefined;
+  let closing = false;
   const ready = (async () => {
     if (!digest) {
       await queue.removeJobScheduler(HEALTH_DIGEST_SCHEDULER);
@@ -112,6 +113,7 @@ export function startHealthDigest(options: HealthDigestOptions): HealthDigest {
       { pattern: digest.cron, tz: digest.timezone },
       { name: 'health-digest', data: {}, opts: { attempts: 1, removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } } },
     );
+    if (closing) return;
     workerConnection = createRedisConnection(options.redisUrl, { role: 'blocking', name: 'buildfix-health-digest-worker', onError });
     worker = new Worker(
       HEALTH_DIGEST_QUEUE,
@@ -133,7 +135,9 @@ export function startHealthDigest(options: HealthDigestOptions): HealthDigest {
   return {
     ready,
     async close() {
-      await ready.catch(() => undefined);
+      closing = true;
+      // With Redis away, the scheduler's set-up waits for Redis's return: a shutdown does not.
+      if (connection.status === 'ready') await ready.catch(() => undefined);
       await worker?.close();
       if (workerConnection) await closeRedisConnection(workerConnection);
       await queue.close();

@@ -105,7 +105,7 @@ describe('buildfix_health_source_up on a Redis-mode serve', () => {
       serve = await startServe({ ...base, REDIS_URL: `redis://127.0.0.1:${closed}`, REDIS_PREFIX: testPrefix() }, await freePort(), ['--grace-ms', '500']);
     });
     after(async () => {
-      // Its shutdown waits on Redis connections that never come; the scrape is what this test is about.
+      // The scrape is what this test is about (serve-shutdown-redis-down.test.ts times the exit with Redis away).
       await serve?.stop(3000);
     });
 
