@@ -18,6 +18,7 @@ import { normalizeKeyPrefix } from '../redis/key-prefix.ts';
 import { registerSecret } from '../util/redact.ts';
 import { SlackOutbox } from './outbox/slack-outbox.ts';
 import { RedisUndeliveredLog, undeliveredStatusLines } from './outbox/undelivered.ts';
+import { FileUndeliveredLog, undeliveredFilePath } from './outbox/undelivered-file.ts';
 import { SlackApi } from './slack-api.ts';
 import { SlackFront } from './slack-front.ts';
 import { createSlackIncidents } from './slack-incidents.ts';
@@ -63,8 +64,11 @@ export function createHandlerSide(options: HandlerSideOptions): InlineTaskSink {
     textBudget: config.slack.textBudget,
     progressEditsPerMinute: config.slack.progressEditsPerMinute,
     giveUpAfterMs: config.slack.postGiveUpAfter,
-    // Posts given up on are listed by `buildfix status` (Redis mode; in-process mode keeps them in memory).
-    ...(store instanceof RedisStateStore ? { undelivered: new RedisUndeliveredLog(store.redis, normalizeKeyPrefix(config.env.REDIS_PREFIX)) } : {}),
+    // Posts given up on, for `buildfix status` and `/buildfix status`: in Redis (shared by the replicas), else in a file on this machine.
+    undelivered:
+      store instanceof RedisStateStore
+        ? new RedisUndeliveredLog(store.redis, normalizeKeyPrefix(config.env.REDIS_PREFIX))
+        : new FileUndeliveredLog(undeliveredFilePath(options.env)),
   });
   const incidents = createSlackIncidents({ config, api, outbox, logger, replicaId: options.replicaId });
   // Pre-flight: `status` shows the agents' latest results; their findings become alerts in INCIDENT_CHANNEL.

@@ -12,6 +12,7 @@ import { preflightStatusRows, type StatusOptions } from '../../preflight/render.
 import { RedisPreflightStore } from '../../preflight/store.ts';
 import type { PreflightResult } from '../../preflight/types.ts';
 import { RedisUndeliveredLog, undeliveredStatusLines, type UndeliveredPost } from '../../slack/outbox/undelivered.ts';
+import { readUndeliveredFile } from '../../slack/outbox/undelivered-file.ts';
 import type { CliContext } from '../cli-context.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
 import { parseArgs } from '../parse-args.ts';
@@ -82,11 +83,23 @@ export async function runStatusCommand(argv: string[], ctx: CliContext): Promise
   const url = config.env.REDIS_URL;
   const json = args.flags.has('json');
   if (!url) {
+    // Without Redis, `buildfix serve` keeps the posts it gave up on in a file on this machine (undelivered-file.ts).
+    const undelivered = await readUndeliveredFile(ctx.env, STATUS_UNDELIVERED);
     if (json)
       ctx.stdout.write(
-        `${JSON.stringify({ mode: 'in-process', workers: [], queues: [], note: 'REDIS_URL is not set: jobs run in-process; there are no remote workers' })}\n`,
+        `${JSON.stringify({
+          mode: 'in-process',
+          workers: [],
+          queues: [],
+          note: 'REDIS_URL is not set: jobs run in-process; there are no remote workers',
+          undeliveredPosts: undelivered,
+        })}\n`,
       );
-    else ctx.stdout.write('jobs run in-process (REDIS_URL is not set): there are no remote workers.\n');
+    else {
+      const lines = ['jobs run in-process (REDIS_URL is not set): there are no remote workers.'];
+      if (undelivered.length > 0) lines.push('', 'Slack posts NOT delivered (given up on; newest first):', ...undeliveredStatusLines(undelivered));
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+    }
     return 0;
   }
   const prefix = normalizeKeyPrefix(config.env.REDIS_PREFIX);

@@ -2,8 +2,8 @@
  * Posts buildfix gave up on: kept so `buildfix status` (and anyone reading
  * Redis) sees what Slack never showed, next to the error log line and the
  * buildfix_slack_posts_failed_total counter. Redis when REDIS_URL is set (a
- * capped list under the key prefix, newest first, kept 30 days); in memory
- * otherwise (one process: the log and the incident timeline are where it shows).
+ * capped list under the key prefix, newest first, kept 30 days); a file on the
+ * machine otherwise (undelivered-file.ts); in memory for tests and fallbacks.
  */
 import type { Redis } from 'ioredis';
 

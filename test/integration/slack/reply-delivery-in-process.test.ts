@@ -4,7 +4,8 @@
  * - a note buildfix posts by itself in an incident's thread (the recovery line after a green run),
  *   whose first chat.postMessage Slack answers internal_error, is retried and arrives once;
  * - a reply given up on (not_in_channel) is counted on /metrics and listed by `/buildfix status`
- *   from the process's memory (the CLI has no Redis to read in this mode).
+ *   and by the CLI's `buildfix status` from the file serve keeps without Redis
+ *   ($XDG_STATE_HOME/buildfix/undelivered.jsonl), also after serve restarts.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { runCli } from '../../helpers/run-cli.ts';
 import { startServe, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
@@ -24,6 +26,7 @@ describe('in-process serve: thread notes retried, undelivered replies listed by 
   let slack: SlackApiFake;
   let serve: ServeHandle;
   let work: string;
+  let env: Record<string, string>;
 
   const metric = async (reason: string): Promise<number> => {
     const text = await (await fetch(`${serve.url}/metrics`)).text();
@@ -39,17 +42,15 @@ describe('in-process serve: thread notes retried, undelivered replies listed by 
     slack = await startSlackApiFake({ notInChannel: [BLOCKED] });
     work = await mkdtemp(join(tmpdir(), 'buildfix-reply-delivery-inproc-'));
     await writeFile(join(work, 'buildfix.yaml'), 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\nslack:\n  postGiveUpAfter: 8s\n');
-    serve = await startServe(
-      {
-        BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        ...WEBHOOK_ENV,
-      },
-      await freePort(),
-      ['--grace-ms', '500'],
-    );
+    env = {
+      BUILDFIX_CONFIG: join(work, 'buildfix.yaml'),
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      XDG_STATE_HOME: join(work, 'state'),
+      ...WEBHOOK_ENV,
+    };
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
   });
 
   after(async () => {
@@ -86,7 +87,7 @@ describe('in-process serve: thread notes retried, undelivered replies listed by 
     assert.equal(await metric('internal_error'), 0);
   });
 
-  it('a reply Slack refuses for good is counted and listed by /buildfix status from memory', async () => {
+  it('a reply Slack refuses for good is counted and listed by /buildfix status and buildfix status, also after a restart', async () => {
     await status(BLOCKED);
     await eventually('the error log line', () => /status report of `status` NOT delivered to Slack \(not_in_channel\)/.test(serve.output()));
     await sleep(1000);
@@ -98,5 +99,31 @@ describe('in-process serve: thread notes retried, undelivered replies listed by 
     assert.match(shown, /\*Jobs run in-process\*/);
     assert.match(shown, /Slack posts NOT delivered/);
     assert.match(shown, /status report of `status` to CBLOCKED not delivered: not_in_channel — invite the bot to &lt;#CBLOCKED&gt;: \/invite @buildfix/);
+
+    // The CLI on the same machine reads what serve wrote (no Redis in this mode).
+    const cli = await runCli(['status'], { XDG_STATE_HOME: env.XDG_STATE_HOME });
+    assert.equal(cli.exitCode, 0, cli.stderr);
+    assert.match(cli.stdout, /jobs run in-process/);
+    assert.match(
+      cli.stdout,
+      /! \d+ min ago: status report of `status` to CBLOCKED not delivered: not_in_channel — invite the bot to <#CBLOCKED>: \/invite @buildfix/,
+    );
+    const json = (await runCli(['status', '--json'], { XDG_STATE_HOME: env.XDG_STATE_HOME })).json<{
+      undeliveredPosts: Array<{ channel: string; reason: string }>;
+    }>();
+    assert.deepEqual(
+      json.undeliveredPosts.map((p) => [p.channel, p.reason]),
+      [[BLOCKED, 'not_in_channel']],
+    );
+
+    // A restarted serve still lists it.
+    assert.equal(await serve.stop(), 0);
+    serve = await startServe(env, await freePort(), ['--grace-ms', '500']);
+    slack.reset();
+    await status('C1');
+    const again = await eventually('the status report after the restart', () =>
+      slack.messages.find((m) => m.channel === 'C1' && /^buildfix status:/.test(m.text)),
+    );
+    assert.match(shownText(again), /status report of `status` to CBLOCKED not delivered: not_in_channel/);
   });
 });
