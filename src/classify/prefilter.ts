@@ -197,6 +197,7 @@ export const TRIGGERS: readonly string[] = [
   'eproto',
   'unexpected module path',
   'import collision',
+  'expects import',
   'frozen-lockfile',
   'replacement',
   'must be replaced',

@@ -335,13 +335,15 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // `code in directory … expects import "…"` is GOPATH mode's import-comment check (cmd/go/internal/load):
+    // the package declares another canonical path than the one it was fetched by.
     id: 'go-module-path',
     category: 'module-path-mismatch',
     ecosystem: 'go',
     rank: 2,
     confidence: 0.92,
     pattern:
-      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so|parsing go\.mod: unexpected module path|case-insensitive import collision/i,
+      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so|parsing go\.mod: unexpected module path|case-insensitive import collision|code in directory \S+ expects import "/i,
     scope: 'local',
   },
   {

@@ -257,3 +257,16 @@ describe("go's replace-line errors from golang.org/x/mod/modfile (round 2026-12-
     assert.deepEqual(result.evidenceLines, [2]);
   });
 });
+
+describe("GOPATH mode's import-comment check (round 2026-12-06.10 development miss)", () => {
+  it('a package that expects another import path is a module-path mismatch, quoted', () => {
+    const result = classifyLog(
+      [
+        '+ go get github.com/example-org/tool/cmd/tool',
+        'package github.com/example-org/tool/cmd/tool: code in directory /go/src/github.com/example-org/tool/cmd/tool expects import "example.dev/tool/cmd/tool"',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'module-path-mismatch');
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+});
