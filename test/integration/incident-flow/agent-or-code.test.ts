@@ -7,16 +7,17 @@
  * posts the verdict with the commit, the author and the go.mod line.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
-import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { eventually, INCIDENT_CHANNEL, postJenkins, shownText, startServeAndWorker } from './harness.ts';
+import type { History } from '../../helpers/git-history.ts';
+import { LEDGER_V199_MISSING, paymentsHistory } from '../../helpers/ledger-fixture.ts';
+import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { eventually, INCIDENT_CHANNEL, postJenkins, releaseIncidentTest, shownText, startServeAndWorker } from './harness.ts';
 
 describe('a CI failure says agent or code, with the change that broke it', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -30,16 +31,10 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'buildfix-agent-or-code-'));
-    history = await makeHistory(work, 'payments', [
-      { author: 'bob', subject: 'release 2.3', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8']) } },
-      { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9']) } },
-      { author: 'carol', subject: 'handler tweak', files: { 'main.go': 'package main\n\nfunc main() {}\n' } },
-    ]);
+    history = await paymentsHistory(work);
     const [green, , red] = history.shas as [string, string, string];
     const url = `file://${history.bare}`;
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     jenkins = await startJenkinsFake({
       jobs: [
         {
@@ -68,9 +63,7 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), worker?.stop()]);
-    await Promise.all([slack?.close(), jenkins?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ prefix, work, fakes: [slack, jenkins, goproxy] });
     assert.deepEqual(codes, [0, 0]);
   });
 

@@ -17,7 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
+import type { History } from '../../helpers/git-history.ts';
+import { LEDGER_V199_MISSING, paymentsHistory } from '../../helpers/ledger-fixture.ts';
 import { goproxyEnv, slackEnv, startServeOnFreePort, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { eventually, INCIDENT_CHANNEL, jenkinsEnv, postJenkins, shownText, WEBHOOK_ENV } from './harness.ts';
 
@@ -33,15 +34,10 @@ describe('the CI alert diagnosis without Redis runs on the serve host, and says 
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'buildfix-routing-local-'));
-    history = await makeHistory(work, 'payments', [
-      { author: 'bob', subject: 'release 2.3', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8']) } },
-      { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9']) } },
-    ]);
+    history = await paymentsHistory(work, false);
     const [green, red] = history.shas as [string, string];
     const url = `file://${history.bare}`;
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     jenkins = await startJenkinsFake({
       jobs: [
         {

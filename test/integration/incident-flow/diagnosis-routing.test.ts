@@ -17,7 +17,7 @@
  *   back, agent-03 runs it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,9 +30,20 @@ import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
-import { deletePrefix, REDIS_URL, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { eventually, INCIDENT_CHANNEL, mentionInThread, openStore, postJenkins, shownText, startServeAndWorker } from './harness.ts';
+import type { History } from '../../helpers/git-history.ts';
+import { LEDGER_V199_MISSING, paymentsHistory } from '../../helpers/ledger-fixture.ts';
+import { REDIS_URL, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import {
+  eventually,
+  INCIDENT_CHANNEL,
+  mentionInThread,
+  openStore,
+  postJenkins,
+  releaseIncidentTest,
+  shownText,
+  startAgentWorker,
+  startServeAndWorker,
+} from './harness.ts';
 
 const ANN = 'UANN0001';
 
@@ -55,16 +66,10 @@ describe('the CI alert diagnosis runs on the failing build agent', { timeout: 15
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'buildfix-routing-'));
-    history = await makeHistory(work, 'payments', [
-      { author: 'bob', subject: 'release 2.3', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8']) } },
-      { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9']) } },
-      { author: 'carol', subject: 'handler tweak', files: { 'main.go': 'package main\n\nfunc main() {}\n' } },
-    ]);
+    history = await paymentsHistory(work);
     const [green, , red] = history.shas as [string, string, string];
     const url = `file://${history.bare}`;
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     const builds = (failing: number) => [
       { number: failing - 1, result: 'SUCCESS' as const, builtOn: 'agent-03', timestamp: Date.now() - 7_200_000, git: [{ sha: green, remoteUrls: [url] }] },
       {
@@ -103,23 +108,13 @@ describe('the CI alert diagnosis runs on the failing build agent', { timeout: 15
     );
     configPath = join(work, 'buildfix.yaml');
     ({ serve, worker: agent03 } = await startServeAndWorker({ prefix, configPath, goproxyUrl: goproxy.url, slack, jenkins }));
-    agent01 = await startWorkerProcess('agent-01', {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      BUILDFIX_CONFIG: configPath,
-      GOPROXY: goproxy.url,
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=mod',
-    });
+    agent01 = await startAgentWorker('agent-01', { prefix, configPath, goproxyUrl: goproxy.url });
     ({ store, redis } = await openStore(prefix));
   });
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), agent03?.stop(), agent01?.stop()]);
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins, goproxy] });
     for (const code of codes) if (code !== undefined) assert.equal(code, 0);
   });
 

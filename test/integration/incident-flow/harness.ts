@@ -210,6 +210,14 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
+/** A `buildfix worker` for `host` on real Redis under `prefix`, fetching modules from `goproxyUrl` (a fake). */
+export function startAgentWorker(
+  host: string,
+  o: { prefix: string; configPath: string; goproxyUrl: string; env?: Record<string, string> },
+): Promise<ChildHandle> {
+  return startWorkerProcess(host, { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, ...goproxyEnv(o.goproxyUrl), ...o.env });
+}
+
 /**
  * The incident flow's processes: a `buildfix worker` for agent-03 and a `buildfix serve` wired to the Slack and
  * Jenkins fakes, the webhook credentials and the GOPROXY fake, on real Redis under `prefix`.
@@ -223,10 +231,8 @@ export async function startServeAndWorker(o: {
   /** The worker may run Jenkins jobs too (restart, rebuild, rollback): it gets the Jenkins credentials. */
   workerRunsJenkins?: boolean;
 }): Promise<{ serve: ServeHandle; worker: ChildHandle; restartServe: () => Promise<ServeHandle> }> {
-  const goEnv = goproxyEnv(o.goproxyUrl);
-  const common = { REDIS_URL, REDIS_PREFIX: o.prefix, BUILDFIX_CONFIG: o.configPath, ...goEnv };
-  const worker = await startWorkerProcess('agent-03', o.workerRunsJenkins ? { ...common, ...jenkinsEnv(o.jenkins) } : common);
-  const serveEnv = { ...incidentServeEnv(o), ...goEnv };
+  const worker = await startAgentWorker('agent-03', { ...o, ...(o.workerRunsJenkins ? { env: jenkinsEnv(o.jenkins) } : {}) });
+  const serveEnv = { ...incidentServeEnv(o), ...goproxyEnv(o.goproxyUrl) };
   let serve = await startServeOnFreePort(serveEnv);
   /** Stops the serve process (asserting a clean exit) and starts a new one on the same Redis: a restart mid-incident. */
   const restartServe = async (): Promise<ServeHandle> => {

@@ -9,7 +9,7 @@
  * of its own, and a second one joins it.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,8 @@ import type { TimelineEntry } from '../../../src/incidents/incident-types.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { LEDGER_V199_MISSING, writePaymentsCheckout } from '../../helpers/ledger-fixture.ts';
+import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
 import {
@@ -32,6 +33,7 @@ import {
   mrkdwn,
   openStore,
   postJenkins,
+  releaseIncidentTest,
   shownText,
   startServeAndWorker,
 } from './harness.ts';
@@ -73,14 +75,11 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
   const replies = (ts: string): FakeMessage[] => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === ts);
 
   before(async () => {
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 4812, result: 'FAILURE', console: CONSOLE }] }] });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-incident-journey-'));
-    await mkdir(join(work, 'payments'));
-    await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
+    await writePaymentsCheckout(work);
     await writeFile(
       join(work, 'buildfix.yaml'),
       [
@@ -101,10 +100,7 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), worker?.stop()]);
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins, goproxy] });
     assert.deepEqual(codes, [0, 0]);
     assert.doesNotMatch(serve.output(), /"level":(50|60)/, 'no error logged');
   });

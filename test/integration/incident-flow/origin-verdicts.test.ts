@@ -16,7 +16,7 @@
  *   and its revert line, with the Roll back button (and its confirm) under it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,8 +24,9 @@ import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.t
 import { startJenkinsFake, type FakeBuild, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { goModWith, makeHistory, type History } from '../../helpers/git-history.ts';
-import { deletePrefix, REDIS_URL, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { buttonsOf, eventually, INCIDENT_CHANNEL, postJenkins, shownText, startServeAndWorker } from './harness.ts';
+import { LEDGER_V199_MISSING, paymentsHistory } from '../../helpers/ledger-fixture.ts';
+import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { buttonsOf, eventually, INCIDENT_CHANNEL, postJenkins, releaseIncidentTest, shownText, startAgentWorker, startServeAndWorker } from './harness.ts';
 
 const HOUR = 3_600_000;
 
@@ -62,24 +63,14 @@ describe('agent, environment/upstream or code at the top of the incident thread'
       { author: 'bob', subject: 'release 1.0', files: { 'go.mod': goModWith(['example.com/vanishing v1.0.0']) } },
       { author: 'dave', subject: 'docs: runbook', files: { 'README.md': 'ledger\n' } },
     ]);
-    histories.payments = await makeHistory(work, 'payments', [
-      { author: 'bob', subject: 'release 2.3', files: { 'go.mod': goModWith(['example.com/ledger v1.9.8']) } },
-      { author: 'ann', subject: 'bump ledger', files: { 'go.mod': goModWith(['example.com/ledger v1.9.9']) } },
-      { author: 'carol', subject: 'handler tweak', files: { 'main.go': 'package main\n\nfunc main() {}\n' } },
-    ]);
+    histories.payments = await paymentsHistory(work);
     const { billing, payments } = histories as Record<string, History>;
     const ledgerSvc = histories['ledger-svc'] as History;
     proxy01 = await startGoProxyFake({
-      modules: [
-        { path: 'example.com/tracer', versions: [{ version: 'v1.2.0' }] },
-        { path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] },
-      ],
+      modules: [{ path: 'example.com/tracer', versions: [{ version: 'v1.2.0' }] }, LEDGER_V199_MISSING],
     });
     proxy03 = await startGoProxyFake({
-      modules: [
-        { path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] },
-        { path: 'example.com/vanishing', versions: [{ version: 'v1.0.0', fail: { status: 410 } }] },
-      ],
+      modules: [LEDGER_V199_MISSING, { path: 'example.com/vanishing', versions: [{ version: 'v1.0.0', fail: { status: 410 } }] }],
     });
     const notFound = (mod: string, v: string, status: string) =>
       `go: ${mod}@${v}: reading https://proxy.golang.org/${mod}/@v/${v}.info: ${status}\nFinished: FAILURE`;
@@ -136,21 +127,12 @@ describe('agent, environment/upstream or code at the top of the incident thread'
       ].join('\n'),
     );
     ({ serve, worker: agent03 } = await startServeAndWorker({ prefix, configPath, goproxyUrl: proxy03.url, slack, jenkins }));
-    agent01 = await startWorkerProcess('agent-01', {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      BUILDFIX_CONFIG: configPath,
-      GOPROXY: proxy01.url,
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=mod',
-    });
+    agent01 = await startAgentWorker('agent-01', { prefix, configPath, goproxyUrl: proxy01.url });
   });
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), agent03?.stop(), agent01?.stop()]);
-    await Promise.all([slack?.close(), jenkins?.close(), proxy01?.close(), proxy03?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ prefix, work, fakes: [slack, jenkins, proxy01, proxy03] });
     for (const code of codes) if (code !== undefined) assert.equal(code, 0);
   });
 

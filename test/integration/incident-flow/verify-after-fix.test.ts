@@ -12,7 +12,7 @@
  *   Jenkins to a green build resolves and archives the incident by itself.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,8 @@ import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-s
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { LEDGER_V199_MISSING, writePaymentsCheckout } from '../../helpers/ledger-fixture.ts';
+import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
 import {
   ARCHIVE_CHANNEL,
@@ -32,6 +33,7 @@ import {
   mentionInThread,
   openStore,
   postJenkins,
+  releaseIncidentTest,
   shownText,
   startServeAndWorker,
 } from './harness.ts';
@@ -73,10 +75,7 @@ interface Flow {
 async function startFlow(verify: string): Promise<Flow> {
   const prefix = uniquePrefix();
   const goproxy = await startGoProxyFake({
-    modules: [
-      { path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] },
-      { path: 'example.com/audit', versions: [{ version: 'v1.0.0' }, { version: 'v1.2.0', fail: { status: 404 } }] },
-    ],
+    modules: [LEDGER_V199_MISSING, { path: 'example.com/audit', versions: [{ version: 'v1.0.0' }, { version: 'v1.2.0', fail: { status: 404 } }] }],
   });
   const jenkins = await startJenkinsFake({
     csrf: 'api-token-exempt',
@@ -92,8 +91,7 @@ async function startFlow(verify: string): Promise<Flow> {
   });
   const slack = await startSlackApiFake();
   const work = await mkdtemp(join(tmpdir(), 'buildfix-verify-after-fix-'));
-  await mkdir(join(work, 'payments'));
-  await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
+  await writePaymentsCheckout(work);
   await mkdir(join(work, 'billing'));
   await writeFile(join(work, 'billing', 'go.mod'), 'module example.com/billing\n\ngo 1.19\n\nrequire example.com/audit v1.2.0\n');
   await writeFile(
@@ -136,10 +134,7 @@ async function startFlow(verify: string): Promise<Flow> {
 async function stopFlow(f: Flow | undefined): Promise<void> {
   if (!f) return;
   const codes = await Promise.all([f.serve.stop(), f.worker.stop()]);
-  f.redis.disconnect();
-  await Promise.all([f.slack.close(), f.jenkins.close(), f.goproxy.close()]);
-  await deletePrefix(f.prefix);
-  await rm(f.work, { recursive: true, force: true });
+  await releaseIncidentTest({ redis: f.redis, prefix: f.prefix, work: f.work, fakes: [f.slack, f.jenkins, f.goproxy] });
   assert.deepEqual(codes, [0, 0]);
   assert.doesNotMatch(f.serve.output(), /"level":(50|60)/, 'no error logged');
 }

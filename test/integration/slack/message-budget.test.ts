@@ -8,7 +8,7 @@
  * lost: what a message leaves out is counted in its note and is in the file.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,7 @@ import { normalizeKeyPrefix } from '../../../src/redis/key-prefix.ts';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { BLOCKS_TEXT_LIMIT, checkMessage, startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
 import {
@@ -30,9 +30,10 @@ import {
   mentionInThread,
   openStore,
   postJenkins,
+  releaseIncidentTest,
   shownText,
-  WEBHOOK_ENV,
   startServeAndWorker,
+  WEBHOOK_ENV,
 } from '../incident-flow/harness.ts';
 
 const DEPS = 200;
@@ -98,10 +99,7 @@ describe('the largest outputs fit Slack: every call accepted, nothing lost', { t
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), worker?.stop()]);
-    redis?.disconnect();
-    await Promise.all([slack?.close(), jenkins?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins, goproxy] });
     // Every call Slack would have refused would show here; a 429 is waited out and sent again.
     const refused = slack.calls.filter((c) => !c.ok && c.status !== 429);
     assert.deepEqual(

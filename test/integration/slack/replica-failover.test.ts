@@ -5,14 +5,25 @@
  * result in the right thread, exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type RecordedSlackCall, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { deletePrefix, REDIS_URL, startServe, startWorkerProcess, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
+import { writePaymentsCheckout } from '../../helpers/ledger-fixture.ts';
+import {
+  goproxyEnv,
+  REDIS_URL,
+  slackEnv,
+  startServe,
+  startWorkerProcess,
+  uniquePrefix,
+  type ChildHandle,
+  type ServeHandle,
+} from '../../helpers/slack-processes.ts';
+import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
+import { releaseIncidentTest } from '../incident-flow/harness.ts';
 
 const isPost = (c: RecordedSlackCall): boolean => c.method === 'chat.postMessage' && c.ok;
 
@@ -33,11 +44,10 @@ describe('serve replicas: a reply survives the replica that took the command', (
     });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-failover-'));
-    await mkdir(join(work, 'payments'));
-    await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
+    await writePaymentsCheckout(work);
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  payments:\n    url: ${join(work, 'payments')}\n`);
-    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), GOPROXY: goproxy.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
-    serveEnv = { ...common, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl };
+    const common = { REDIS_URL, REDIS_PREFIX: prefix, BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), ...goproxyEnv(goproxy.url) };
+    serveEnv = { ...common, ...slackEnv(slack) };
     worker = await startWorkerProcess('agent-01', common);
     b = await startServe(serveEnv, await freePort(), ['--lease-ms', '1500', '--grace-ms', '200']);
   });
@@ -45,9 +55,7 @@ describe('serve replicas: a reply survives the replica that took the command', (
   after(async () => {
     a?.kill();
     await Promise.all([b?.stop(), worker?.stop()]);
-    await Promise.all([slack?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ prefix, work, fakes: [slack, goproxy] });
   });
 
   for (const [how, text] of [

@@ -7,14 +7,14 @@
  * rate-limited post delivered exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type FakeMessage, type RecordedSlackCall, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { LEDGER_V199_MISSING, writePaymentsCheckout } from '../../helpers/ledger-fixture.ts';
 import {
-  deletePrefix,
   goproxyEnv,
   REDIS_URL,
   slackEnv,
@@ -25,7 +25,7 @@ import {
   type ServeHandle,
 } from '../../helpers/slack-processes.ts';
 import { appMentionBody, buttonPressBody, postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
-import { buttonsOf, type ButtonElement } from '../incident-flow/harness.ts';
+import { buttonsOf, releaseIncidentTest, type ButtonElement } from '../incident-flow/harness.ts';
 
 const ADMIN = 'UADMIN001';
 const OTHER = 'UOTHER001';
@@ -53,14 +53,11 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
     );
 
   before(async () => {
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     slack = await startSlackApiFake({ notInChannel: ['CPRIVATE'] });
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-e2e-'));
     marker = join(work, 'restarted.txt');
-    await mkdir(join(work, 'payments'));
-    await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
+    await writePaymentsCheckout(work);
     await writeFile(
       join(work, 'buildfix.yaml'),
       [
@@ -86,9 +83,7 @@ describe('buildfix serve end to end (real Redis, real worker)', () => {
 
   after(async () => {
     const codes = await Promise.all([serve?.stop(), worker?.stop()]);
-    await Promise.all([slack?.close(), goproxy?.close()]);
-    await deletePrefix(prefix);
-    await rm(work, { recursive: true, force: true });
+    await releaseIncidentTest({ prefix, work, fakes: [slack, goproxy] });
     assert.deepEqual(codes, [0, 0], 'serve and worker exit 0 on SIGTERM');
   });
 

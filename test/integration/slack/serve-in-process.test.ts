@@ -4,12 +4,13 @@
  * needed" path), and the reply still arrives in the command's thread.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { LEDGER_V199_MISSING, writePaymentsCheckout } from '../../helpers/ledger-fixture.ts';
 import { goproxyEnv, slackEnv, startServeOnFreePort, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
 
@@ -20,13 +21,10 @@ describe('buildfix serve with in-process jobs (no REDIS_URL)', () => {
   let work: string;
 
   before(async () => {
-    goproxy = await startGoProxyFake({
-      modules: [{ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9', fail: { status: 404 } }] }],
-    });
+    goproxy = await startGoProxyFake({ modules: [LEDGER_V199_MISSING] });
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-slack-inproc-'));
-    await mkdir(join(work, 'payments'));
-    await writeFile(join(work, 'payments', 'go.mod'), 'module example.com/payments\n\ngo 1.19\n\nrequire example.com/ledger v1.9.9\n');
+    await writePaymentsCheckout(work);
     await writeFile(join(work, 'buildfix.yaml'), `repos:\n  payments:\n    url: ${join(work, 'payments')}\n`);
     serve = await startServeOnFreePort({ BUILDFIX_CONFIG: join(work, 'buildfix.yaml'), ...goproxyEnv(goproxy.url), ...slackEnv(slack) });
   });
