@@ -18,17 +18,16 @@ import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-s
 import { startCiLogsFake, type CiLogsFake } from '../../fakes/ci-logs-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
 import {
   buttonsOf,
   eventually,
   INCIDENT_CHANNEL,
-  incidentServeEnv,
-  openStore,
   postJenkins,
   postRaw,
   releaseIncidentTest,
+  setUpIncidentServe,
   shownText,
   type HttpReply,
 } from './harness.ts';
@@ -103,10 +102,10 @@ describe('one incident per cause across pipelines, repos and serve replicas (rea
     });
     logs = await startCiLogsFake({ githubToken: GITHUB_TOKEN, gitlabToken: GITLAB_TOKEN });
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('cause-grouping', 'incidents:\n  autoDiagnose: true\n  groupWindow: 30m\n');
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    env = { ...incidentServeEnv({ prefix, configPath, slack, jenkins }), GITHUB_TOKEN, GITLAB_TOKEN };
+    const config = 'incidents:\n  autoDiagnose: true\n  groupWindow: 30m\n';
+    let serveEnv: Record<string, string>;
+    ({ work, store, redis, env: serveEnv } = await setUpIncidentServe({ label: 'cause-grouping', config, prefix, slack, jenkins }));
+    env = { ...serveEnv, GITHUB_TOKEN, GITLAB_TOKEN };
     serves = [await startServeOnFreePort(env), await startServeOnFreePort(env)];
   });
 
@@ -286,10 +285,10 @@ describe('one pipeline, two causes; the grouping window (buildfix serve, real Re
       jobs: [{ name: 'ledger/main', builds: errors.map((e, i) => ({ number: i + 1, result: 'FAILURE' as const, console: jenkinsConsole('ledger/main', e) })) }],
     });
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('cause-window', `incidents:\n  autoDiagnose: false\n  groupWindow: ${WINDOW_S}s\n`);
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack, jenkins }));
+    const config = `incidents:\n  autoDiagnose: false\n  groupWindow: ${WINDOW_S}s\n`;
+    let env: Record<string, string>;
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'cause-window', config, prefix, slack, jenkins }));
+    serve = await startServeOnFreePort(env);
   });
 
   after(async () => {

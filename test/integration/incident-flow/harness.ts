@@ -20,6 +20,7 @@ import {
   startServeOnFreePort,
   startWorkerProcess,
   type ChildHandle,
+  workDirWithConfig,
   type ServeHandle,
 } from '../../helpers/slack-processes.ts';
 import { appMentionBody, buttonPressBody, postSigned, type SlackHttpResponse } from '../../helpers/slack-sign.ts';
@@ -56,6 +57,31 @@ export function incidentServeEnv(o: { prefix: string; configPath: string; slack:
     ...(o.jenkins ? jenkinsEnv(o.jenkins) : {}),
     ...WEBHOOK_ENV,
   };
+}
+
+export interface IncidentServeSetUp {
+  /** The temp directory holding buildfix.yaml (releaseIncidentTest removes it). */
+  work: string;
+  configPath: string;
+  /** The incident store the serve process writes, read directly, and its connection. */
+  store: RedisIncidentStore;
+  redis: Redis;
+  /** The serve process's environment (incidentServeEnv). */
+  env: Record<string, string>;
+}
+
+/** What an incident test prepares before it starts serve: its config file (`config` as buildfix.yaml), the store under `prefix`, serve's environment. */
+export async function setUpIncidentServe(o: {
+  label: string;
+  config: string;
+  prefix: string;
+  slack: SlackApiFake;
+  jenkins?: JenkinsFake;
+}): Promise<IncidentServeSetUp> {
+  const { work, configPath } = await workDirWithConfig(o.label, o.config);
+  const { store, redis } = await openStore(o.prefix);
+  const env = incidentServeEnv({ prefix: o.prefix, configPath, slack: o.slack, ...(o.jenkins ? { jenkins: o.jenkins } : {}) });
+  return { work, configPath, store, redis, env };
 }
 
 /**

@@ -11,9 +11,9 @@ import type { Redis } from 'ioredis';
 import type { Incident } from '../../../src/incidents/incident-types.ts';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody } from '../../helpers/slack-sign.ts';
-import { ARCHIVE_CHANNEL, buttonsOf, click, eventually, incidentServeEnv, mentionInThread, openStore, releaseIncidentTest, shownText } from './harness.ts';
+import { ARCHIVE_CHANNEL, buttonsOf, click, eventually, mentionInThread, releaseIncidentTest, setUpIncidentServe, shownText } from './harness.ts';
 
 const ANN = 'UANN0001';
 const RAJ = 'URAJ0002';
@@ -42,10 +42,9 @@ describe('incident commands in Slack (buildfix serve, real Redis)', { timeout: 1
 
   before(async () => {
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('incident-commands', 'repos: {}\n');
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack }));
+    let env: Record<string, string>;
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'incident-commands', config: 'repos: {}\n', prefix, slack }));
+    serve = await startServeOnFreePort(env);
   });
 
   after(async () => {

@@ -8,20 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
-import {
-  buttonsOf,
-  click,
-  eventually,
-  INCIDENT_CHANNEL,
-  incidentServeEnv,
-  mentionInThread,
-  openStore,
-  postJenkins,
-  releaseIncidentTest,
-  shownText,
-} from './harness.ts';
+import { buttonsOf, click, eventually, INCIDENT_CHANNEL, mentionInThread, postJenkins, releaseIncidentTest, setUpIncidentServe, shownText } from './harness.ts';
 
 const ANN = 'UANN0001';
 const RAJ = 'URAJ0002';
@@ -37,10 +26,7 @@ describe('buildfix serve restarts mid-incident (real Redis)', { timeout: 120_000
 
   before(async () => {
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('incident-restart', 'incidents:\n  autoDiagnose: false\n');
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    env = incidentServeEnv({ prefix, configPath, slack });
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'incident-restart', config: 'incidents:\n  autoDiagnose: false\n', prefix, slack }));
   });
 
   after(async () => {

@@ -14,18 +14,17 @@ import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-s
 import { signGithubBody } from '../../../src/webhooks/verify-credentials.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
 import {
   buttonsOf,
   eventually,
   INCIDENT_CHANNEL,
   incidentKeys,
-  incidentServeEnv,
-  openStore,
   postJenkins,
   postRaw,
   releaseIncidentTest,
+  setUpIncidentServe,
   shownText,
   sleep,
 } from './harness.ts';
@@ -49,10 +48,15 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
       jobs: [{ name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) }],
     });
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('incident-webhooks', 'incidents:\n  autoDiagnose: true\n');
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack, jenkins }));
+    let env: Record<string, string>;
+    ({ work, store, redis, env } = await setUpIncidentServe({
+      label: 'incident-webhooks',
+      config: 'incidents:\n  autoDiagnose: true\n',
+      prefix,
+      slack,
+      jenkins,
+    }));
+    serve = await startServeOnFreePort(env);
   });
 
   after(async () => {

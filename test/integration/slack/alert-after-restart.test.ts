@@ -12,9 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, incidentServeEnv, openStore, postRaw, releaseIncidentTest, sleep } from '../incident-flow/harness.ts';
+import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
 
 describe('an alert Slack took just before serve died is not posted twice', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -29,10 +29,8 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   before(async () => {
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig('alert-restart', 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n');
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    env = incidentServeEnv({ prefix, configPath, slack });
+    const config = 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n';
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'alert-restart', config, prefix, slack }));
   });
 
   after(async () => {

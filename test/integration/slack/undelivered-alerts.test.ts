@@ -16,9 +16,9 @@ import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { runCli } from '../../helpers/run-cli.ts';
-import { REDIS_URL, startServeOnFreePort, uniquePrefix, workDirWithConfig, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { REDIS_URL, startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, incidentServeEnv, openStore, postRaw, releaseIncidentTest, sleep } from '../incident-flow/harness.ts';
+import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
 
 describe('incident alerts Slack will not take: given up and reported, never retried forever', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -49,13 +49,10 @@ describe('incident alerts Slack will not take: given up and reported, never retr
 
   before(async () => {
     slack = await startSlackApiFake();
-    const { work: dir, configPath } = await workDirWithConfig(
-      'undelivered',
-      'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\nslack:\n  postGiveUpAfter: 3s\n',
-    );
-    work = dir;
-    ({ store, redis } = await openStore(prefix));
-    serve = await startServeOnFreePort(incidentServeEnv({ prefix, configPath, slack }));
+    const config = 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\nslack:\n  postGiveUpAfter: 3s\n';
+    let env: Record<string, string>;
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'undelivered', config, prefix, slack }));
+    serve = await startServeOnFreePort(env);
   });
 
   after(async () => {
