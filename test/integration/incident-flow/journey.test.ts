@@ -222,7 +222,8 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     const complete = slack.okCalls('files.completeUploadExternal')[0];
     assert.equal(complete?.args.channel_id, ARCHIVE_CHANNEL);
     assert.equal(complete?.args.thread_ts, archive.ts, 'the file is attached to the archive message');
-    assert.equal(buttonsOf(slack.messages.find((m) => m.ts === alert.ts)).length, 0, 'the resolved alert has no buttons left');
+    // The alert is edited after the thread line is posted (incident-alerts.ts archive()): wait for that edit.
+    await eventually('the resolved alert to have no buttons left', () => buttonsOf(slack.messages.find((m) => m.ts === alert.ts)).length === 0);
 
     // Pressing Resolve again archives nothing twice.
     await click(serve, slack, offer, resolve, RAJ);
