@@ -159,13 +159,17 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       this.#log.warn({ incident: incident.id }, 'incident resolved, but neither ARCHIVE_CHANNEL nor an incident thread exists: nothing archived in Slack');
       return;
     }
-    // The Markdown file goes up whether or not the archive post does (the outbox uploads it either way).
-    const res = await this.#outbox.post({
-      channel: target,
-      threadTs: targetThread,
-      message: { ...message, file: { filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown } },
-      alwaysAttach: true,
-    });
+    // Retried on transient failures like every post that must not be lost; the Markdown file goes up whether or not
+    // the archive post does (with the post, or once it is given up on).
+    const res = await this.#outbox.deliver(
+      {
+        channel: target,
+        threadTs: targetThread,
+        message: { ...message, file: { filename: fileName, title: `Incident #${incident.id}: report and timeline`, content: markdown } },
+        alwaysAttach: true,
+      },
+      { what: `archived report of incident #${incident.id}`, incident: incident.id },
+    );
     const file =
       res.file === 'uploaded'
         ? ' with its timeline file'

@@ -278,14 +278,20 @@ export class SlackOutbox {
       const pause = Math.min(cap, first * 2 ** (attempt - 1));
       const maybe = unsure !== undefined;
       if (permanent || unsearchable || Date.now() + pause - started > this.giveUpAfterMs || this.#closing.signal.aborted)
-        return { ...res, undelivered: await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt, maybe) };
+        return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt, maybe));
       this.#log.warn(
         { channel: p.channel, what: label.what, reason: slackFailureReason(failure), attempt, retryInMs: pause, maybePosted: maybe },
         `${label.what} not posted yet (${slackFailureReason(failure)}): trying again`,
       );
       await abortableSleep(pause, this.#closing.signal);
-      if (this.#closing.signal.aborted) return { ...res, undelivered: await this.#giveUp(p, label, failure, 'shutdown', false, attempt, maybe) };
+      if (this.#closing.signal.aborted) return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, 'shutdown', false, attempt, maybe));
     }
+  }
+
+  /** A post given up on that must keep its file (alwaysAttach: an incident's archived report) still uploads it, once. */
+  async #gaveUp(p: OutboxPost, res: OutboxPostResult, undelivered: UndeliveredPost): Promise<DeliverResult> {
+    const due = p.alwaysAttach ? (p.message.file ?? this.fit(p.message).file) : undefined;
+    return { ...res, file: due ? await this.#attach(p, undefined, due) : res.file, undelivered };
   }
 
   /** Records a post given up on (also for callers that retry on their own schedule, like the pre-flight alerts). */

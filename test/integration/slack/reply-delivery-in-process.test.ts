@@ -3,6 +3,8 @@
  * GitHub workflow_run deliveries and signed slash commands:
  * - a note buildfix posts by itself in an incident's thread (the recovery line after a green run),
  *   whose first chat.postMessage Slack answers internal_error, is retried and arrives once;
+ * - the archived report of a resolved incident, whose first post Slack answers service_unavailable,
+ *   is retried and posted once, with one timeline file;
  * - a reply given up on (not_in_channel) is counted on /metrics and listed by `/buildfix status`
  *   and by the CLI's `buildfix status` from the file serve keeps without Redis
  *   ($XDG_STATE_HOME/buildfix/undelivered.jsonl), also after serve restarts.
@@ -18,7 +20,7 @@ import { runCli } from '../../helpers/run-cli.ts';
 import { startServe, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { postSigned, slashCommandBody, TEST_SIGNING_SECRET } from '../../helpers/slack-sign.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, postRaw, shownText, sleep, WEBHOOK_ENV } from '../incident-flow/harness.ts';
+import { ARCHIVE_CHANNEL, eventually, INCIDENT_CHANNEL, mentionInThread, postRaw, shownText, sleep, WEBHOOK_ENV } from '../incident-flow/harness.ts';
 
 const BLOCKED = 'CBLOCKED';
 
@@ -85,6 +87,30 @@ describe('in-process serve: thread notes retried, undelivered replies listed by 
     assert.ok(slack.okCalls('conversations.replies').some((c) => c.args.ts === alert.ts));
     assert.match(serve.output(), /recovery note of incident #\d+ not posted yet \(internal_error\): trying again/);
     assert.equal(await metric('internal_error'), 0);
+  });
+
+  it('the archived report: service_unavailable first, then posted once with its timeline file', async () => {
+    const alert = slack.messages.find((m) => m.channel === INCIDENT_CHANNEL && m.threadTs === undefined);
+    assert.ok(alert, 'the incident of the previous test');
+    slack.fail('chat.postMessage', { error: 'service_unavailable', channel: ARCHIVE_CHANNEL });
+    const uploadsBefore = slack.okCalls('files.completeUploadExternal').length;
+    await mentionInThread(serve, INCIDENT_CHANNEL, alert.ts, 'incident resolve', 'U1');
+    await eventually('the archived line in the thread', () => slack.messages.find((m) => m.threadTs === alert.ts && /archived to/.test(m.text)), 20_000);
+    const archives = slack.messages.filter((m) => m.channel === ARCHIVE_CHANNEL);
+    assert.equal(archives.length, 1, 'archived once');
+    assert.deepEqual(
+      slack
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === ARCHIVE_CHANNEL)
+        .map((c) => (c.ok ? 'ok' : c.error)),
+      ['service_unavailable', 'ok'],
+    );
+    const files = slack
+      .okCalls('files.completeUploadExternal')
+      .slice(uploadsBefore)
+      .filter((c) => c.args.channel_id === ARCHIVE_CHANNEL);
+    assert.equal(files.length, 1, 'one timeline file, uploaded with the post that went through');
+    assert.match(slack.messages.find((m) => m.threadTs === alert.ts && /archived to/.test(m.text))?.text ?? '', /with its timeline file/);
   });
 
   it('a reply Slack refuses for good is counted and listed by /buildfix status and buildfix status, also after a restart', async () => {
