@@ -103,7 +103,7 @@ const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\/
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
 /** The package's metadata says the version does not exist (not a bare 404 from the registry). */
-const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
+const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;

@@ -37,6 +37,7 @@ export const TRIGGERS: readonly string[] = [
   'cert_untrusted',
   // toolchain
   'requires go',
+  'maximum version supported',
   'invalid go version',
   'directive',
   'toolchain',
@@ -143,6 +144,7 @@ export const TRIGGERS: readonly string[] = [
   'unrecognized import',
   'is not in',
   'etarget',
+  'no compatible version',
   "couldn't find",
   'not found',
   'exit status',

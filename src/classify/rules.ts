@@ -58,7 +58,8 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.88,
     pattern: /\?go-get=1\b/i,
-    requires: /x509|tls: |certificate|\b[45]\d\d\b|go-import|meta tag/i,
+    // A status, not a port or an address octet (`dial tcp 172.217.24.81:443: connectex: …` is the network).
+    requires: /x509|tls: |certificate|(?<![:.\w])[45]\d\d(?![.:\w])|go-import|meta tag/i,
     exclude: /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority/i,
     scope: 'local',
   },
@@ -211,7 +212,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum version supported by tidy is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
     scope: 'local',
   },
   {
@@ -518,7 +519,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

@@ -270,3 +270,60 @@ describe("GOPATH mode's import-comment check (round 2026-12-06.10 development mi
     assert.deepEqual(result.evidenceLines, [2]);
   });
 });
+
+describe('development misses of rounds 2026-12-06.8/.9/.10 (tune-dev2)', () => {
+  it("a port in a go-get=1 dial error is not an HTTP status: the lookup's network failure stays proxy-unreachable", () => {
+    const result = classifyLog(
+      [
+        '> go get example.org/x/widget',
+        'package example.org/x/widget: unrecognized import path "example.org/x/widget"',
+        '(https fetch: Get https://example.org/x/widget?go-get=1: dial tcp 203.0.113.7:443: connectex:',
+        'A connection attempt failed because the connected party did not properly respond after a period of time.)',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.equal(result.rule, 'vanity-net');
+  });
+
+  it('a real status on the go-get=1 lookup is still the vanity host answering badly', () => {
+    const result = classifyLog(
+      'go: example.org/x/widget@v1.0.0: unrecognized import path "example.org/x/widget": reading https://example.org/x/widget?go-get=1: 503 Service Unavailable',
+    );
+    assert.equal(result.category, 'vanity-import');
+    assert.equal(result.rule, 'vanity-meta');
+  });
+
+  it("go's tidy refusing a newer go line (modload: maximum version supported by tidy) is a toolchain mismatch", () => {
+    const result = classifyLog(
+      [
+        '[ 40%] Tidying go modules',
+        'go: go.mod file indicates go 1.22, but maximum version supported by tidy is 1.19',
+        'make[2]: *** [go/CMakeFiles/bridge.dir/build.make:80: go/go.mod] Error 1',
+        'make: *** [Makefile:136: all] Error 2',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+
+  it("old npm's ETARGET text (No compatible version found) is a version the registry does not list", () => {
+    const result = classifyLog(
+      [
+        'npm ERR! node v4.2.1',
+        'npm ERR! npm  v2.14.7',
+        'npm ERR! No compatible version found: left-widget@^1.4.0',
+        'npm ERR! Valid install targets:',
+        'npm ERR! 2.0.0, 2.0.1',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.ok(result.evidenceLines.includes(3), `evidence lines ${result.evidenceLines.join(',')}`);
+  });
+
+  it('an unknown authority on a go-get=1 lookup stays TLS interception', () => {
+    const result = classifyLog(
+      'go: example.dev/kit@v0.2.0: unrecognized import path "example.dev/kit": https fetch: Get "https://example.dev/kit?go-get=1": x509: certificate signed by unknown authority',
+    );
+    assert.equal(result.category, 'tls-interception');
+  });
+});
