@@ -59,7 +59,7 @@ export const RULES: readonly Rule[] = [
     confidence: 0.88,
     pattern: /\?go-get=1\b/i,
     // A status, not a port or an address octet (`dial tcp 172.217.24.81:443: connectex: …` is the network).
-    requires: /x509|tls: |certificate|(?<![:.\w])[45]\d\d(?![.:\w])|go-import|meta tag/i,
+    requires: /x509|tls: |certificate|(?<![:.\w])[45]\d\d(?![.\w])|go-import|meta tag/i,
     exclude: /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority/i,
     scope: 'local',
   },
