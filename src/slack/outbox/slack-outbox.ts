@@ -25,6 +25,9 @@ import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './me
 import { PostQueue, type PostLane } from './post-queue.ts';
 
 /** Slack's answers that mean "this message, as built, is not acceptable": smaller may go through. */
+/** How long giving up waits for the undelivered log (Redis, the state file) before it returns anyway. */
+const RECORD_TIMEOUT_MS = 3000;
+
 export const REFUSED_MESSAGE_ERRORS = new Set(['msg_blocks_too_long', 'invalid_blocks', 'msg_too_long', 'invalid_blocks_format']);
 
 export interface OutboxOptions {
@@ -339,7 +342,16 @@ export class SlackOutbox {
       `${what} NOT delivered to Slack (${reason}${permanent ? '' : `, gave up after ${attempts} attempts`}): ${action}`,
     );
     metrics.slackPostFailed(reason);
-    await this.undelivered.record(post).catch((err: unknown) => this.#log.warn({ err }, 'could not record the undelivered post for buildfix status'));
+    // Bounded: a Redis that does not answer (or a state directory that hangs) must not hold up the caller that gave up.
+    const recorded = await Promise.race([
+      this.undelivered.record(post).then(
+        () => true,
+        (err: unknown) => (this.#log.warn({ err }, 'could not record the undelivered post for buildfix status'), true),
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), RECORD_TIMEOUT_MS).unref()),
+    ]);
+    if (!recorded)
+      this.#log.warn({ timeoutMs: RECORD_TIMEOUT_MS }, 'recording the undelivered post for buildfix status is taking too long: not waiting for it');
     return post;
   }
 
