@@ -5,18 +5,12 @@
  * (~/.local/state/buildfix/shell.log).
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { buildfixStateDir } from '../util/state-dir.ts';
 import { dirname, join } from 'node:path';
 
 export function shellLogPath(env: NodeJS.ProcessEnv): string {
   if (env.BUILDFIX_LOG_FILE) return env.BUILDFIX_LOG_FILE;
-  let home: string;
-  try {
-    home = env.HOME || homedir();
-  } catch {
-    home = tmpdir();
-  }
-  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'buildfix', 'shell.log');
+  return join(buildfixStateDir(env), 'shell.log');
 }
 
 /** An append stream for the log file; undefined when it cannot be created (then logs go to stderr). */

@@ -8,7 +8,7 @@
  * log line was written anyway).
  */
 import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { buildfixStateDir } from '../../util/state-dir.ts';
 import { dirname, join } from 'node:path';
 import { MemoryUndeliveredLog, UNDELIVERED_KEEP, type UndeliveredLog, type UndeliveredPost } from './undelivered.ts';
 
@@ -17,13 +17,7 @@ const KEEP_MS = 30 * 86_400_000;
 const COMPACT_BYTES = 256 * 1024;
 
 export function undeliveredFilePath(env: Record<string, string | undefined>): string {
-  let home: string;
-  try {
-    home = env.HOME || homedir();
-  } catch {
-    home = tmpdir();
-  }
-  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'buildfix', 'undelivered.jsonl');
+  return join(buildfixStateDir(env), 'undelivered.jsonl');
 }
 
 function parseLines(text: string, now: number): UndeliveredPost[] {
