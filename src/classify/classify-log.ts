@@ -23,7 +23,7 @@ import {
 import { fixFor, type Ecosystem } from './fixes.ts';
 import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
-import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
+import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, RETIRED_ROOT_EXPIRIES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
 import { redactText } from '../util/redact.ts';
 import { whatToCheck } from './what-to-check.ts';
 
@@ -574,6 +574,14 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
       case 'missing-go-sum':
         if (/inconsistent vendoring|vendor\/modules\.txt/.test(text)) details['vendor'] = 'yes';
         break;
+      case 'tls-interception': {
+        const bound = /certificate has expired or is not yet valid: current time (\S+) is (after|before) (\S+)/i.exec(text);
+        if (bound?.[2] === 'before') {
+          details['agentClock'] ??= bound[1];
+          details['certNotBefore'] ??= bound[3];
+        } else if (bound && new RegExp(`^(?:${RETIRED_ROOT_EXPIRIES})$`).test(bound[3] ?? '')) details['retiredRoot'] ??= bound[3];
+        break;
+      }
       default:
         break;
     }

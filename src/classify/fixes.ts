@@ -32,6 +32,25 @@ export function goPrivatePattern(module: string): string {
   return host;
 }
 
+/**
+ * The certificate is fine; the agent judges it wrongly: its CA bundle still chains to a retired
+ * root, or its clock is behind the certificate's start. Both are fixed on the agent.
+ */
+function agentTrustFix(host: string | undefined, details: Readonly<Record<string, string | undefined>>): string {
+  const target = host ?? 'the host';
+  if (details['agentClock']) {
+    return (
+      `The agent's clock says ${details['agentClock']}, before ${target}'s certificate became valid (${details['certNotBefore'] ?? 'its start date'}): the clock is wrong, not the certificate. ` +
+      `Check ${code('date -u')} on the agent, enable time sync (${code('timedatectl set-ntp true')}, chrony or the VM's clock source) and retry.`
+    );
+  }
+  return (
+    `${target}'s certificate is valid, but the agent's CA bundle still chains it to a root that expired at ${details['retiredRoot'] ?? 'a known date'} (a retired root CA), because the bundle predates its replacement. ` +
+    `Update the agent image's CA certificates (Debian/Ubuntu: ${code('apt-get update && apt-get install -y ca-certificates')}; Alpine: ${code('apk add --no-cache ca-certificates')}) and rebuild it. ` +
+    `Do not work around it with GOINSECURE or GOSUMDB=off.`
+  );
+}
+
 function goFix(input: FixInput): string {
   const { module, version, details } = input;
   const mv = module ? (version ? `${module}@${version}` : module) : undefined;
@@ -57,6 +76,7 @@ function goFix(input: FixInput): string {
         `Put internal hosts in NO_PROXY (e.g. NO_PROXY=.corp.example.com,10.0.0.0/8) so private module and git traffic skips the proxy.`
       );
     case 'tls-interception':
+      if (details['retiredRoot'] || details['agentClock']) return agentTrustFix(host, details);
       return (
         `A TLS-inspecting proxy or firewall re-signs HTTPS traffic to ${host ?? 'the module proxy'} with a certificate the agent does not trust. ` +
         `Install the corporate root CA in the agent image (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/ and run ${code('update-ca-certificates')}, or point SSL_CERT_FILE at a bundle that contains it), ` +
@@ -231,6 +251,7 @@ function npmFix(input: FixInput): string {
         `test with ${code(`curl -v -x "$HTTPS_PROXY" https://${registry}/`)}, and list internal registries in noproxy / NO_PROXY.`
       );
     case 'tls-interception':
+      if (details['retiredRoot'] || details['agentClock']) return agentTrustFix(details['host'], details);
       return (
         `A TLS-inspecting proxy re-signs traffic to ${registry} with a certificate Node does not trust. ` +
         `Give Node the corporate root CA: ${code('npm config set cafile /path/to/corp-root-ca.pem')} or NODE_EXTRA_CA_CERTS=/path/to/corp-root-ca.pem in the CI environment. ` +

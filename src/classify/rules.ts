@@ -47,8 +47,28 @@ const NEWER_STD =
 const FORGE_IMPORT =
   /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
 
+/**
+ * Expiry instants of retired root CAs (go prints them in RFC 3339): a chain that still ends at one
+ * of them fails on agents whose CA bundle was not updated after the root was retired.
+ */
+export const RETIRED_ROOT_EXPIRIES = '2021-09-30T14:01:15Z|2020-05-30T10:48:38Z';
+
 export const RULES: readonly Rule[] = [
   // ── 1: environment-wide causes ────────────────────────────────────────────
+  {
+    // go's x509 expiry message names the certificate's own bound. `is after` a well-known root CA's
+    // expiry means the agent's trust store still chains to that retired root (the server's
+    // certificate is fine: DST Root CA X3, 2021-09-30; AddTrust External CA Root, 2020-05-30);
+    // `is before` means the agent's clock is behind the certificate's start. Either way the fix is
+    // on the agent, not at the host, so this comes before the vanity-host reading of the same line.
+    id: 'tls-agent-trust',
+    category: 'tls-interception',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.9,
+    pattern: new RegExp(`certificate has expired or is not yet valid: current time \\S+ is (?:after (?:${RETIRED_ROOT_EXPIRIES})|before )`, 'i'),
+    scope: 'local',
+  },
   {
     // The go-get=1 meta lookup at a vanity host got a bad answer (expired or wrong certificate,
     // 4xx/5xx, no meta tags). Network failures on the same lookup are proxy-unreachable (net-specific).

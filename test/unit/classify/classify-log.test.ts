@@ -196,6 +196,31 @@ const GO: Expectation[] = [
     fixMentions: ['update-ca-certificates'],
   },
   {
+    // The same x509 expiry message as vanity-import.cert-expired: here the bound is DST Root CA X3's
+    // expiry, so the host's certificate is fine and the agent's CA bundle is out of date.
+    file: 'go/tls-interception.retired-root.github-actions.log',
+    category: 'tls-interception',
+    ecosystem: 'go',
+    module: 'gopkg.in/yaml.v3',
+    version: 'v3.0.0-20210107192922-496545a6307b',
+    lines: [8],
+    quote: 'is after 2021-09-30T14:01:15Z',
+    minConfidence: 0.85,
+    fixMentions: ['ca-certificates', '2021-09-30T14:01:15Z'],
+  },
+  {
+    // `is before`: the agent's clock is behind the certificate's start.
+    file: 'go/tls-interception.clock-behind.docker.log',
+    category: 'tls-interception',
+    ecosystem: 'go',
+    module: 'github.com/google/uuid',
+    version: 'v1.6.0',
+    lines: [3],
+    quote: 'current time 2019-03-14T08:02:11Z is before',
+    minConfidence: 0.85,
+    fixMentions: ['date -u', '2019-03-14T08:02:11Z'],
+  },
+  {
     file: 'go/tls-interception.git.jenkins.log',
     category: 'tls-interception',
     ecosystem: 'go',
