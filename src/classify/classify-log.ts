@@ -47,7 +47,12 @@ export interface Classification {
   secondary: Array<{ category: Category; evidence: string; line: number }>;
   /** Id of the rule (src/classify/rules.ts) that named the cause; for accuracy reports. */
   rule?: string;
-  /** Only with `unknown`: the two most likely categories, best first, and what to check to tell them apart. */
+  /**
+   * The two most likely categories, best first, and what to check to tell them apart, when the log
+   * alone cannot settle it: with `unknown`; below 0.6 confidence; and below 0.8 when the message
+   * is known to have another cause (a registry 404 during an outage vs a missing version). Renderers
+   * name the second one next to the answer.
+   */
   candidates?: Array<{ category: Category; confidence: number; check: string }>;
 }
 
@@ -808,8 +813,9 @@ function decide(scan: Scanner): Classification {
   if (module) result.module = module;
   if (version) result.version = version;
   result.rule = main.rule.id;
-  if (confidence < UNSURE) {
-    // Weak evidence: name the runner-up (the message's known other cause, else the next cause in the log).
+  if (confidence < UNSURE || (main.alternative && confidence < SURE)) {
+    // Weak evidence, or a message with a known opposite cause: name the runner-up (that other cause,
+    // else the next cause in the log).
     const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
     const rest = runnerUp ? [{ category: runnerUp, confidence: Math.round((1 - confidence) * 100) / 100 }] : [];
     result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest]);
@@ -819,6 +825,8 @@ function decide(scan: Scanner): Classification {
 
 /** Below this confidence the answer carries its two most likely categories and what to check. */
 const UNSURE = 0.6;
+/** Below this, an answer whose message has a known other cause names that cause too. */
+const SURE = 0.8;
 
 function candidatesFrom(list: Array<{ category: Category; confidence: number }>): Array<{ category: Category; confidence: number; check: string }> {
   const seen = new Set<Category>();

@@ -1,12 +1,14 @@
 /** Terminal rendering of a log classification. */
 import type { Classification } from '../classify/classify-log.ts';
+import { candidateChecks, candidatesHeading, otherCause } from '../classify/other-cause.ts';
 import { createStyle } from './terminal-style.ts';
 
 export function renderExplanation(c: Classification, options: { color?: boolean; source?: string } = {}): string {
   const s = createStyle(options.color ?? false);
   const out: string[] = [];
   const subject = [c.module, c.version].filter(Boolean).join(' ');
-  const head = c.category === 'unknown' ? s.yellow('No known cause recognised') : s.red(`Root cause: ${c.category}`);
+  const other = otherCause(c);
+  const head = c.category === 'unknown' ? s.yellow('No known cause recognised') : s.red(`Root cause: ${c.category}${other ? ` (or ${other})` : ''}`);
   out.push(
     `${s.bold(head)}${subject ? ` — ${subject}` : ''}  ${s.dim(`(confidence ${Math.round(c.confidence * 100)}%${options.source ? `, ${options.source}` : ''})`)}`,
   );
@@ -15,6 +17,11 @@ export function renderExplanation(c: Classification, options: { color?: boolean;
     out.push(`  ${s.dim(n !== undefined ? `line ${n}:` : '')} ${line}`);
   });
   out.push(`  ${s.cyan('fix:')} ${c.fix}`);
+  const checks = candidateChecks(c);
+  if (checks.length > 0) {
+    out.push(`  ${s.yellow(`${candidatesHeading(c.category, checks.length)}:`)}`);
+    for (const k of checks) out.push(`    ${k.category}: ${k.check}`);
+  }
   if (c.secondary.length > 0) {
     out.push('');
     out.push(s.bold('Also seen (consequences or other problems):'));

@@ -22,6 +22,7 @@ import type { ChatSurface } from '../chat/chat-surface.ts';
 import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
+import { otherCause } from '../classify/other-cause.ts';
 import { agentOfFailingBuild, greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { agentFromLog } from '../incidents/cause-key.ts';
@@ -435,6 +436,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
           ...(classification.evidence[0] !== undefined ? { evidence: classification.evidence[0], evidenceLine: classification.evidenceLines[0] } : {}),
           ...(classification.module ? { module: classification.module } : {}),
           ...(classification.version ? { version: classification.version } : {}),
+          ...(otherCause(classification) ? { alternative: otherCause(classification) } : {}),
         },
       });
       if (classification.category !== 'unknown') {

@@ -101,7 +101,16 @@ function verificationState(incident: Incident): string | undefined {
 export interface AlertFacts {
   firstErrorLine?: string;
   /** The classifier's answer for the build log: the alert leads with it once it is known. */
-  classified?: { category: string; confidence: number; evidence?: string; evidenceLine?: number; module?: string; version?: string };
+  classified?: {
+    category: string;
+    confidence: number;
+    evidence?: string;
+    evidenceLine?: number;
+    module?: string;
+    version?: string;
+    /** The other cause the log leaves open (a registry 404 during an outage vs a missing version). */
+    alternative?: string;
+  };
   logUrl?: string;
   latestBuild?: number;
   latestAt?: string;
@@ -127,6 +136,7 @@ export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
     if (typeof classified.evidenceLine === 'number') c.evidenceLine = classified.evidenceLine;
     if (typeof classified.module === 'string') c.module = classified.module;
     if (typeof classified.version === 'string') c.version = classified.version;
+    if (typeof classified.alternative === 'string') c.alternative = classified.alternative;
     facts.classified = c;
   }
   const green = greenPipelines(timeline);
@@ -168,7 +178,7 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   if (cause) {
     // First line: the classified root cause and the log line that caused it (not the last error line).
     const subject = [cause.module, cause.version].filter(Boolean).join(' ');
-    const unsure = cause.confidence < 0.6 ? ' (unsure)' : '';
+    const unsure = cause.alternative ? ` (or \`${escapeMrkdwn(cause.alternative)}\`)` : cause.confidence < 0.6 ? ' (unsure)' : '';
     const line = cause.evidence ? `\n${cause.evidenceLine !== undefined ? `line ${cause.evidenceLine}: ` : ''}${inlineCode(cause.evidence, 600)}` : '';
     blocks.push(section(`${mark} *Root cause: ${escapeMrkdwn(cause.category)}*${unsure}${subject ? ` — ${escapeMrkdwn(subject)}` : ''}${line}`));
     blocks.push(section(`*${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`));
@@ -212,7 +222,7 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     blocks.push(actions(buttons, 'bf-incident-alert'));
   }
   const reach = blast && (incident.blast?.pipelines.length ?? 0) > 1 ? ` · ${[blast.radius, ...blast.common].join(' · ')}` : '';
-  const text = `${mark} ${cause ? `Root cause: ${cause.category} — ` : ''}${incident.title} — ${failures(incident.failureCount)}${reach} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
+  const text = `${mark} ${cause ? `Root cause: ${cause.category}${cause.alternative ? ` (or ${cause.alternative})` : ''} — ` : ''}${incident.title} — ${failures(incident.failureCount)}${reach} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
   return { text: clip(text, LIMITS.fallbackText), blocks };
 }
 

@@ -1,6 +1,7 @@
 /** Renderers for the small message kinds: text, help, envdiff, cluster status, log explanation. */
 import type { ChatMessage, Tone } from '../../chat/chat-surface.ts';
 import type { Classification } from '../../classify/classify-log.ts';
+import { candidateChecks, candidatesHeading, otherCause } from '../../classify/other-cause.ts';
 import type { EnvDiff } from '../../chat/env-diff.ts';
 import type { JobSystemStatus } from '../../jobs/job-types.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
@@ -97,12 +98,19 @@ export function renderClusterStatus(
 
 export function renderExplanationBlocks(c: Classification, source: string): SlackMessage {
   const subject = [c.module, c.version].filter(Boolean).join(' ');
-  const blocks: KnownBlock[] = [
-    header(c.category === 'unknown' ? 'No known cause recognised' : `🔴 Root cause: ${c.category}${subject ? ` — ${subject}` : ''}`),
-  ];
+  const other = otherCause(c);
+  const headline = c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${c.category}${other ? ` (or ${other})` : ''}`;
+  const blocks: KnownBlock[] = [header(c.category === 'unknown' ? headline : `🔴 ${headline}${subject ? ` — ${subject}` : ''}`)];
   const evidence = c.evidence.map((line, i) => `${c.evidenceLines[i] !== undefined ? `${c.evidenceLines[i]}: ` : ''}${line}`).join('\n');
   if (evidence) blocks.push(section(`*Evidence* (${escapeMrkdwn(source)}, confidence ${Math.round(c.confidence * 100)}%)\n${codeBlock(evidence, 2600)}`));
   blocks.push(section(`*Fix:* ${escapeMrkdwn(c.fix)}`));
+  const checks = candidateChecks(c);
+  if (checks.length > 0)
+    blocks.push(
+      section(
+        `*${capitalise(candidatesHeading(c.category, checks.length))}:*\n${checks.map((k) => `• \`${k.category}\`: ${escapeMrkdwn(k.check)}`).join('\n')}`,
+      ),
+    );
   if (c.secondary.length > 0)
     blocks.push(
       context([
@@ -113,10 +121,14 @@ export function renderExplanationBlocks(c: Classification, source: string): Slac
       ]),
     );
   return {
-    text: c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${c.category}`,
+    text: headline,
     blocks,
     ...(evidence.length > 2600
       ? { file: { filename: 'buildfix-explain.txt', title: `Explanation of ${source}`, content: renderExplanation(c, { source }) } }
       : {}),
   };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -3,7 +3,8 @@
  * Jenkins): refused deliveries store nothing, a retried delivery opens one
  * incident with one alert, ten failures of one job keep one alert whose
  * counter chat.update brings to 10, the failed build's console log is read
- * and classified in the alert's thread, and a green build offers Resolve.
+ * and classified in the alert's thread (a log that leaves two causes open names both, first line
+ * included), and a green build offers Resolve.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,22 @@ import {
 } from './harness.ts';
 
 const LOG = new URL('../../fixtures/logs/go/version-not-found.requires-chain.jenkins.log', import.meta.url);
+/**
+ * A registry's bare 404 (npm's E404): a package never published, a private scope asked of the wrong
+ * registry, or the registry failing during an outage. The log alone does not say which.
+ */
+const UNSETTLED_CONSOLE = [
+  '[Pipeline] sh',
+  '+ npm ci',
+  'npm error code E404',
+  'npm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fledger - Not found',
+  'npm error 404',
+  "npm error 404  '@acme/ledger@^2.0.0' is not in this registry.",
+  'npm error A complete log of this run can be found in: /home/jenkins/.npm/_logs/2024-05-02T10_11_12_345Z-debug-0.log',
+  'ERROR: script returned exit code 1',
+  'Finished: FAILURE',
+  '',
+].join('\n');
 
 describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -45,7 +62,10 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
   before(async () => {
     const console = await readFile(LOG, 'utf8');
     jenkins = await startJenkinsFake({
-      jobs: [{ name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) }],
+      jobs: [
+        { name: 'payments/main', builds: Array.from({ length: 12 }, (_, i) => ({ number: 4812 + i, result: 'FAILURE' as const, console })) },
+        { name: 'storefront/main', builds: [{ number: 301, result: 'FAILURE' as const, console: UNSETTLED_CONSOLE }] },
+      ],
     });
     slack = await startSlackApiFake();
     let env: Record<string, string>;
@@ -199,6 +219,30 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     assert.equal(timeline.filter((e) => e.kind === 'ci-event').length, 10);
     assert.ok(timeline.some((e) => e.kind === 'alert'));
     assert.ok(timeline.some((e) => e.kind === 'job-result' && /classified payments\/main #4812 console log: version-not-found/.test(e.text)));
+  });
+
+  it('a log that does not settle the cause: the alert names both causes, the thread says how to tell them apart', async () => {
+    const reply = await postJenkins(serve, jenkinsNotification({ folder: 'storefront', number: 301, log: 'npm error code E404\n' }));
+    assert.equal(reply.status, 200);
+    const alert = await eventually('the storefront alert', () => alertsIn(INCIDENT_CHANNEL).find((m) => /storefront\/main/.test(m.text)));
+    const led = await eventually('the alert leading with the classified root cause', () => {
+      const update = slack
+        .okCalls('chat.update')
+        .filter((c) => c.args.ts === alert.ts)
+        .at(-1);
+      const first = (update?.args.blocks as Array<{ text?: { text?: string } }> | undefined)?.[0]?.text?.text ?? '';
+      return /Root cause:/.test(first) ? { first, text: String(update?.args.text) } : undefined;
+    });
+    // The first line a person reads names the other cause the log leaves open, not one confident answer.
+    assert.match(led.first, /^🔴 \*Root cause: version-not-found\* \(or `proxy-server-error`\) — @acme\/ledger \^2\.0\.0\nline 3: `npm error code E404`/);
+    assert.match(led.text, /^🔴 Root cause: version-not-found \(or proxy-server-error\) — storefront\/main #301 failed/);
+    const explained = await eventually('the classification in the thread', () =>
+      slack.thread(INCIDENT_CHANNEL, alert.ts).find((m) => m.ts !== alert.ts && /Root cause: version-not-found \(or proxy-server-error\)/.test(m.text)),
+    );
+    const shown = shownText(explained);
+    assert.match(shown, /The log alone does not settle it; to tell them apart:/);
+    assert.match(shown, /`version-not-found`: open the module or package page while logged out/);
+    assert.match(shown, /`proxy-server-error`: curl the same URL through the proxy and directly/);
   });
 
   it('a green build of the pipeline is recorded and offers Resolve in the thread', async () => {

@@ -50,11 +50,20 @@ export function gitlabPipeline(o: { status?: string; id?: number; finishedAt?: s
   return Buffer.from(JSON.stringify(p));
 }
 
-export function jenkinsNotification(o: { number?: number; phase?: string; status?: string | null; jobUrl?: string; name?: string; log?: string } = {}): Buffer {
+export function jenkinsNotification(
+  o: { number?: number; phase?: string; status?: string | null; jobUrl?: string; name?: string; log?: string; folder?: string } = {},
+): Buffer {
   const p = structuredClone(JENKINS);
+  if (o.folder !== undefined) {
+    // Another multibranch job (`job/<folder>/job/main/`) on the same Jenkins.
+    p.url = `job/${o.folder}/job/main/`;
+    p.build.url = `job/${o.folder}/job/main/${p.build.number}/`;
+    p.build.full_url = `https://ci.example.test/job/${o.folder}/job/main/${p.build.number}/`;
+  }
   if (o.number !== undefined) {
     p.build.number = o.number;
-    p.build.full_url = `https://ci.example.test/job/payments/job/main/${o.number}/`;
+    p.build.url = `job/${o.folder ?? 'payments'}/job/main/${o.number}/`;
+    p.build.full_url = `https://ci.example.test/job/${o.folder ?? 'payments'}/job/main/${o.number}/`;
   }
   if (o.phase !== undefined) p.build.phase = o.phase;
   if (o.status === null) delete p.build.status;

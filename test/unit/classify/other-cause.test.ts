@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { classifyLog } from '../../../src/classify/classify-log.ts';
+import { otherCause } from '../../../src/classify/other-cause.ts';
+import { renderExplanation } from '../../../src/render/terminal-explanation.ts';
+import { renderExplanationBlocks } from '../../../src/slack/blocks/misc-blocks.ts';
+
+const log = (rel: string): string => readFileSync(new URL(`../../fixtures/logs/${rel}`, import.meta.url), 'utf8');
+
+describe('answers the log alone cannot settle name the other cause', () => {
+  it("a registry's bare 404 (below 0.8, a message with a known opposite cause) carries both candidates and their checks", () => {
+    const c = classifyLog(log('npm/version-not-found.e404.github-actions.log'));
+    assert.equal(c.category, 'version-not-found');
+    assert.ok(c.confidence >= 0.6 && c.confidence < 0.8, `confidence ${c.confidence}`);
+    assert.deepEqual(
+      c.candidates?.map((k) => k.category),
+      ['version-not-found', 'proxy-server-error'],
+    );
+    assert.equal(otherCause(c), 'proxy-server-error');
+
+    const text = renderExplanation(c, { source: 'build.log' });
+    assert.match(text.split('\n')[0] ?? '', /^Root cause: version-not-found \(or proxy-server-error\) — @acme\/ledger/);
+    assert.match(
+      text,
+      /the log alone does not settle it; to tell them apart:\n {4}version-not-found: .*\n {4}proxy-server-error: curl the same URL through the proxy and directly/,
+    );
+
+    const slack = renderExplanationBlocks(c, 'build.log');
+    assert.equal(slack.text, 'Root cause: version-not-found (or proxy-server-error)');
+    const shown = JSON.stringify(slack.blocks);
+    assert.match(shown, /🔴 Root cause: version-not-found \(or proxy-server-error\) — @acme\/ledger/);
+    assert.match(shown, /The log alone does not settle it; to tell them apart:\*\\n• `version-not-found`: .*\\n• `proxy-server-error`: /);
+  });
+
+  it('a confident answer names one cause and no checks', () => {
+    const c = classifyLog(log('go/checksum-mismatch.jenkins.log'));
+    assert.ok(c.confidence >= 0.8);
+    assert.equal(c.candidates, undefined);
+    assert.equal(otherCause(c), undefined);
+    assert.doesNotMatch(renderExplanation(c), /\(or |to tell them apart/);
+    assert.doesNotMatch(JSON.stringify(renderExplanationBlocks(c, 'x').blocks), /\(or |to tell them apart/);
+  });
+
+  it('`unknown` lists its closest cause with what to check, without naming it as the cause', () => {
+    // Only a retry warning names a cause; the last error is make's.
+    const c = classifyLog(
+      'npm warn network request to https://registry.npmjs.org/left-pad failed, reason: connect ETIMEDOUT 104.16.2.35:443\nmake: *** [Makefile:3: deps] Error 1\n',
+    );
+    assert.equal(c.category, 'unknown');
+    assert.equal(otherCause(c), undefined);
+    const text = renderExplanation(c);
+    assert.match(text, /^No known cause recognised/);
+    assert.match(text, /closest cause; what to check:\n {4}proxy-unreachable: curl -v the proxy or registry URL/);
+    assert.match(JSON.stringify(renderExplanationBlocks(c, 'x').blocks), /Closest cause; what to check:\*\\n• `proxy-unreachable`: /);
+  });
+});
