@@ -150,7 +150,7 @@ export function sectionMarkdown(test: PartScore, dev: PartScore, split: CorpusSp
   lines.push('');
   lines.push(
     'The development part is what the rules were written and their confidences calibrated on (per-rule precision: `node scripts/accuracy.ts --check --rules`), so its figure is optimistic; ' +
-      'the gap to the test part is how far those rules generalise to threads they were not written from. Confidence below 0.6, and below 0.8 for a message known to have another cause, comes with two candidates and what to check; explain, the incident thread and the alert's first line name the second candidate next to the answer.',
+      'the gap to the test part is how far those rules generalise to threads they were not written from. Confidence below 0.6, and below 0.8 for a message known to have another cause, comes with two candidates and what to check; explain, the incident thread and the first line of the alert name the second candidate next to the answer.',
   );
   lines.push('');
   if (extensions.length > 0) {
