@@ -114,6 +114,8 @@ const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
+/** An unscoped package's tarball URL (`…/name/-/name-1.2.3.tgz`, cnpm's `…/name/download/name-1.2.3.tgz`). */
+const MIRROR_PUBLIC_TARBALL = /https?:\/\/[^\s"']*(?<!@[\w.-]*|%40[\w.-]*)\/(?!@|%40)([\w.-]+)\/(?:-|download)\/\1-\d[\w.+-]*\.tgz/i;
 /** A connection to this machine's own loopback address (`connect ECONNREFUSED 127.0.0.1:80`). */
 const LOOPBACK_DIAL = /\b(?:connect )?E[A-Z]+ (?:127\.\d+\.\d+\.\d+|\[?::1\]?):\d+/;
 /** A URL whose host is not this machine. */
@@ -494,6 +496,17 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   }
   if (id === 'checksum' && hit.ecosystem !== 'npm' && scan.mirrorConfigured && scan.sumdbComparison) {
     // The configured mirror served bits that differ from what the checksum DB recorded.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'checksum-mismatch';
+    return true;
+  }
+  if (id === 'checksum' && MIRROR_PUBLIC_TARBALL.test(hit.text) && !NPM_REGISTRY.test(hit.text)) {
+    // An unscoped (public) package's tarball from a registry other than the public one, with bytes that
+    // differ from the lockfile's integrity (recorded from the public registry): the mirror or company
+    // registry served something else (a stale or corrupted cache). A republished private package is the
+    // other cause.
     hit.category = 'proxy-server-error';
     hit.rank = 2;
     hit.confidence = 0.6;

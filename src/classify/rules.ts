@@ -352,7 +352,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY|Integrity check failed|computed integrity doesn't match|resulting module with sum h1:|expected sum h1:/i,
+      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY|Integrity check failed|computed integrity doesn't match|resulting module with sum h1:|expected sum h1:|\.tgz: Bad hash\. Expected|did not match the requested hash/i,
     scope: 'local',
   },
   {

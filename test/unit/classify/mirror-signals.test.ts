@@ -131,3 +131,39 @@ describe('npm registry unreachable with no proxy in the log', () => {
     assert.equal(result.category, 'corporate-proxy');
   });
 });
+
+describe('a mirror serving other bytes for a public package (integrity failure off the public registry)', () => {
+  it("yarn's `Bad hash` for an unscoped package from a company registry is the registry's cache, with the lockfile as the other cause", () => {
+    const result = classifyLog(
+      [
+        '[4/5] Fetching packages...',
+        'error http://nexus.corp.example:8081/repository/npm-all/left-pad/-/left-pad-1.3.0.tgz: Bad hash. Expected "5b4cd0f4a3a1f1a0b1c2d3e4f5a6b7c8d9e0f1a2" but got "0123456789abcdef0123456789abcdef01234567"',
+        'info Visit https://yarnpkg.com/en/docs/cli/install for documentation about this command.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.deepEqual(result.evidenceLines, [2]);
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['proxy-server-error', 'checksum-mismatch'],
+    );
+  });
+
+  it("cnpm's `…/download/…` tarball path counts as a mirror's too", () => {
+    const result = classifyLog(
+      'error http://registry.mirror.example/left-pad/download/left-pad-1.3.0.tgz: Fetch succeeded for undefined. However, extracting "http://registry.mirror.example/left-pad/download/left-pad-1.3.0.tgz" resulted in hash "aa", which did not match the requested hash "bb".',
+    );
+    assert.equal(result.category, 'proxy-server-error');
+  });
+
+  it('the same failure from the public registry, or for a scoped (possibly private, republished) package, is the lockfile: checksum-mismatch', () => {
+    const publicRegistry = classifyLog(
+      'error https://registry.yarnpkg.com/left-pad/-/left-pad-1.3.0.tgz: Integrity check failed for "left-pad" (computed integrity doesn\'t match our records, got "sha512-aa")',
+    );
+    assert.equal(publicRegistry.category, 'checksum-mismatch');
+    const scoped = classifyLog(
+      ' ERR_PNPM_TARBALL_INTEGRITY  Got unexpected checksum for "https://acme.jfrog.io/artifactory/api/npm/npm/@acme/sdk/-/sdk-0.5.2.tgz". Wanted "sha512-aa". Got "sha512-bb".',
+    );
+    assert.equal(scoped.category, 'checksum-mismatch');
+  });
+});
