@@ -12,7 +12,9 @@
  * failed sync — has held longer than `reclaimIdleMs`, and handles them again.
  * Handling is idempotent (the alerter compares the scope's problems with the
  * alert record under the scope's lock: a scope already in line is
- * `unchanged`), so a retaken entry never posts a second alert. Entries
+ * `unchanged`, and an alert whose delivery did not finish is searched for by
+ * its marker before it is posted), so a retaken entry never posts a second
+ * alert. Entries
  * trimmed from the stream (MAXLEN) before anyone handled them are reported
  * by XAUTOCLAIM as deleted; their scope is unknown, so every scope with
  * problems or an alert is brought in line instead.
@@ -113,16 +115,19 @@ export function consumeAlertChanges(options: AlertConsumerOptions): AlertConsume
       }
       byScope.set(scope, [...(byScope.get(scope) ?? []), id]);
     }
-    for (const [scope, ids] of byScope) {
-      if (stopped) break;
-      try {
-        const action = await alerter.sync(scope);
-        if (alertSettled(action)) done.push(...ids);
-        else log.warn({ scope, action }, `pre-flight alert not brought in line (${action}); retried once pending for ${idleMs} ms`);
-      } catch (err) {
-        log.warn({ err, scope }, `pre-flight alert sync failed; retried once pending for ${idleMs} ms`);
-      }
-    }
+    // Scopes side by side: an alert whose delivery is retrying (up to slack.postGiveUpAfter) holds up no other scope of the batch.
+    await Promise.all(
+      [...byScope].map(async ([scope, ids]) => {
+        if (stopped) return;
+        try {
+          const action = await alerter.sync(scope);
+          if (alertSettled(action)) done.push(...ids);
+          else log.warn({ scope, action }, `pre-flight alert not brought in line (${action}); retried once pending for ${idleMs} ms`);
+        } catch (err) {
+          log.warn({ err, scope }, `pre-flight alert sync failed; retried once pending for ${idleMs} ms`);
+        }
+      }),
+    );
     if (done.length > 0) await redis.xack(keys.changes, ALERT_GROUP, ...done);
   };
 

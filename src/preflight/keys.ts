@@ -9,7 +9,7 @@
  *   <prefix>:bf:preflight:skipped:<agent>              hash  "<check>:<repo>" → runs skipped because one was still going
  *   <prefix>:bf:preflight:problems:<check>:<repo>      hash  agent → its alerting findings (JSON)
  *   <prefix>:bf:preflight:changes                      stream scopes whose problems changed (MAXLEN ~1000), read by the alerter
- *   <prefix>:bf:preflight:alert:<check>:<repo>         string the Slack alert of that scope (JSON: channel, ts, state)
+ *   <prefix>:bf:preflight:alert:<check>:<repo>         string the Slack alert of that scope (JSON: channel, ts, state; while posting: its marker)
  *   <prefix>:bf:preflight:alert-lock:<check>:<repo>    string one alerter edits a scope's alert at a time
  * History lists and last-result hashes expire 7 days after their last write,
  * so an agent that is gone leaves nothing behind for long; a drill's (its

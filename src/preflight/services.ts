@@ -44,6 +44,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
   const redis = url ? createRedisConnection(url, { role: 'producer', name: 'buildfix-preflight', onError }) : undefined;
   const store: PreflightStore = redis ? new RedisPreflightStore(redis, prefix) : processMemoryStore();
   let consumer: AlertConsumer | undefined;
+  let started: PreflightAlerter | undefined;
   let unsubscribe: (() => void) | undefined;
   let closed = false;
   const retries = new Map<string, NodeJS.Timeout>();
@@ -56,6 +57,7 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
     results: () => store.latest(),
     startAlerts(outbox, channel, name, reclaim) {
       const alerter = new PreflightAlerter({ store, outbox, channel, logger });
+      started = alerter;
       if (redis && store instanceof RedisPreflightStore && url) {
         consumer = consumeAlertChanges({
           redis: createRedisConnection(url, { role: 'blocking', name: 'buildfix-preflight-alerts', onError }),
@@ -127,6 +129,8 @@ export function createPreflightServices(config: Config, logger: Logger): Preflig
       retries.clear();
       unsubscribe?.();
       unrelay?.();
+      // First: a delivery waiting to retry stops (the consumer's close waits for the sync it is in).
+      started?.close();
       await consumer?.close();
       if (redis) await closeRedisConnection(redis);
     },

@@ -11,7 +11,25 @@ import { DRILL_TTL_SECONDS, preflightKeys, RESULT_TTL_SECONDS, type PreflightKey
 import { scopeOf, type AgentProblems, type PreflightFinding, type PreflightResult } from './types.ts';
 
 /** The Slack message that carries one scope's alert. */
-export interface AlertRecord {
+/** A scope's alert in Slack: being posted (its marker known, its ts not yet), then open, then resolved. */
+export type AlertRecord = PostingAlert | PostedAlert;
+
+/**
+ * An alert being delivered: every attempt, in this serve or (after a restart, or by another replica) the next,
+ * carries `marker` in its message metadata, and a later delivery searches the channel for it before posting, so
+ * the alert appears once.
+ */
+export interface PostingAlert {
+  state: 'posting';
+  channel: string;
+  /** The post's marker (message metadata event_payload.id). */
+  marker: string;
+  /** Epoch ms of the first attempt: the search starts there. */
+  since: number;
+  openedAt: string;
+}
+
+export interface PostedAlert {
   state: 'open' | 'resolved';
   channel: string;
   ts: string;
@@ -55,7 +73,11 @@ export interface PreflightStore {
   setAlert(scope: string, record: AlertRecord): Promise<void>;
   /** One alerter at a time edits a scope's alert; undefined when another holds it. */
   lockAlert(scope: string, ttlMs: number): Promise<string | undefined>;
+  /** Extends a lock this alerter holds by ttlMs; false when it is no longer held (expired, taken). */
+  renewAlertLock(scope: string, token: string, ttlMs: number): Promise<boolean>;
   unlockAlert(scope: string, token: string): Promise<void>;
+  /** Forgets the scope's alert (one being posted that Slack certainly does not have). */
+  clearAlert(scope: string): Promise<void>;
 }
 
 function problemsOf(result: PreflightResult): PreflightFinding[] {
@@ -77,6 +99,8 @@ function parseJson<T>(text: string | null | undefined): T | undefined {
 
 // Deletes the key only while it still holds our token.
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+// Extends the key's expiry only while it still holds our token.
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 export class RedisPreflightStore implements PreflightStore {
   readonly kind = 'redis' as const;
@@ -195,8 +219,16 @@ export class RedisPreflightStore implements PreflightStore {
     return ok === 'OK' ? token : undefined;
   }
 
+  async renewAlertLock(scope: string, token: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.#redis.eval(RENEW, 1, this.keys.alertLock(scope), token, Math.round(ttlMs))) === 1;
+  }
+
   async unlockAlert(scope: string, token: string): Promise<void> {
     await this.#redis.eval(UNLOCK, 1, this.keys.alertLock(scope), token);
+  }
+
+  async clearAlert(scope: string): Promise<void> {
+    await this.#redis.del(this.keys.alert(scope));
   }
 }
 
@@ -330,8 +362,19 @@ export class MemoryPreflightStore implements PreflightStore {
     return this.#take(`alert:${scope}`, ttlMs);
   }
 
+  async renewAlertLock(scope: string, token: string, ttlMs: number): Promise<boolean> {
+    const held = this.#locks.get(`alert:${scope}`);
+    if (held?.token !== token || held.until <= Date.now()) return false;
+    held.until = Date.now() + ttlMs;
+    return true;
+  }
+
   async unlockAlert(scope: string, token: string): Promise<void> {
     this.#release(`alert:${scope}`, token);
+  }
+
+  async clearAlert(scope: string): Promise<void> {
+    this.#alerts.delete(scope);
   }
 }
 

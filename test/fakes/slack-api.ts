@@ -11,7 +11,8 @@
  * Failures are scripted per method (optionally for one channel only), consumed in order: HTTP 429 with
  * Retry-After, HTTP 500, or an ok:false error code. `{ status: 500, applied: true }`
  * carries the call out first and then answers 500 (Slack stored the message but
- * the answer was lost).
+ * the answer was lost); `{ error: 'internal_error', applied: true }` carries it out and
+ * answers ok:false internal_error.
  * Strict like Slack: messages are checked against Block Kit's per-block limits and the
  * total text of their blocks (msg_blocks_too_long, invalid_blocks, msg_too_long, also on
  * response_url), methods are rate limited per their tier (429 + Retry-After, and 429 again
@@ -42,7 +43,8 @@ export interface RecordedSlackCall {
 export type ScriptedFailure = (
   | { status: 429; retryAfter: number }
   | { status: 500 | 502 | 503; applied?: boolean }
-  | { error: string }
+  /** applied: carried out first, then answered ok:false with `error` (internal_error: "some aspect may have succeeded"). */
+  | { error: string; applied?: boolean }
   | { delayMs: number }
   /** Carries the call out, then holds the answer back this long (the caller may be gone by then). */
   | { hangAfterApplyMs: number }
@@ -286,10 +288,12 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
     const at = script ? script.findIndex((f) => f.channel === undefined || f.channel === callChannel) : -1;
     const failure = script && at >= 0 ? script.splice(at, 1)[0] : undefined;
     let appliedFailure: number | undefined;
+    let appliedError: string | undefined;
     let hangMs: number | undefined;
     if (failure && 'hangAfterApplyMs' in failure) hangMs = failure.hangAfterApplyMs;
     else if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     else if (failure && 'status' in failure && failure.status !== 429 && failure.applied) appliedFailure = failure.status;
+    else if (failure && 'error' in failure && failure.applied) appliedError = failure.error;
     else if (failure && 'status' in failure) {
       record({ ...base, status: failure.status, ok: false });
       if (failure.status === 429) {
@@ -328,6 +332,11 @@ export async function startSlackApiFake(options: SlackApiFakeOptions = {}): Prom
       if (refused) return fail(refused);
     }
     const ok = (body: Record<string, unknown>): void => {
+      if (appliedError !== undefined) {
+        record({ ...base, status: 200, ok: false, error: appliedError });
+        json(res, 200, { ok: false, error: appliedError });
+        return;
+      }
       if (appliedFailure !== undefined) {
         record({ ...base, status: appliedFailure, ok: false });
         res.writeHead(appliedFailure, { 'content-type': 'text/plain' });

@@ -17,7 +17,7 @@ import type { Logger } from '../../logger.ts';
 import { metrics } from '../../metrics/metrics.ts';
 import { redactText } from '../../util/redact.ts';
 import type { SlackFile, SlackMessage } from '../blocks/slack-message.ts';
-import type { PostArgs, PostedMessage, SlackApi } from '../slack-api.ts';
+import type { PostArgs, PostedMessage, PostLookup, SlackApi } from '../slack-api.ts';
 import { isPermanentSlackFailure, isSlackCallError, mayHaveBeenPosted, postFailureAction, slackFailureOf, slackFailureReason } from '../slack-errors.ts';
 import { MemoryUndeliveredLog, type UndeliveredLog, type UndeliveredPost } from './undelivered.ts';
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
@@ -27,6 +27,9 @@ import { PostQueue, type PostLane } from './post-queue.ts';
 /** Slack's answers that mean "this message, as built, is not acceptable": smaller may go through. */
 /** How long giving up waits for the undelivered log (Redis, the state file) before it returns anyway. */
 const RECORD_TIMEOUT_MS = 3000;
+
+/** deliver()'s `unsure` when an earlier delivery with the same marker may have been taken (OutboxPost.searchFirst). */
+const EARLIER_ATTEMPT = Symbol('an earlier attempt with this marker may have been taken');
 
 export const REFUSED_MESSAGE_ERRORS = new Set(['msg_blocks_too_long', 'invalid_blocks', 'msg_too_long', 'invalid_blocks_format']);
 
@@ -53,6 +56,13 @@ export interface DeliveryLabel {
 export interface DeliverResult extends OutboxPostResult {
   /** Set when buildfix gave up: what was recorded (log at error, counter, status). */
   undelivered?: UndeliveredPost;
+  /** With `undelivered`: Slack's last answer was ambiguous and the channel could not say, so Slack may show the post anyway. */
+  maybePosted?: boolean;
+  /**
+   * The delivery was stopped (serve shutting down, or the caller's signal) and, as the caller asked
+   * (OutboxPost.resumedAfterRestart), not reported as undelivered: the caller tries again with the same marker.
+   */
+  stopped?: boolean;
 }
 
 export interface OutboxPost {
@@ -71,6 +81,18 @@ export interface OutboxPost {
   markerId?: string;
   /** Epoch ms of the first attempt (PostArgs.sinceMs). */
   sinceMs?: number;
+  /**
+   * deliver(): an earlier attempt with this markerId (before a restart, or an earlier delivery given up on while
+   * Slack's answer was ambiguous) may have been taken: the channel is searched for it before the first post.
+   */
+  searchFirst?: boolean;
+  /** deliver(): stops waiting to retry when aborted, as when the outbox closes. */
+  signal?: AbortSignal;
+  /**
+   * deliver(): the caller keeps the marker and delivers again after a restart (a pre-flight alert left pending in
+   * Redis): a delivery stopped by shutdown returns `stopped` instead of being reported as undelivered.
+   */
+  resumedAfterRestart?: boolean;
   /**
    * Which lane it waits in when the channel is rate limited (post-queue.ts): a top-level post is
    * always urgent; a thread reply is urgent when it is the root-cause line, else it waits behind urgent posts.
@@ -214,19 +236,28 @@ export class SlackOutbox {
 
   /**
    * Whether Slack already has the post with marker p.markerId (an earlier attempt whose answer was lost).
-   * 'unknown': the channel could not be searched ('permanent': and never will be, e.g. missing_scope).
+   * `unsearchable`: the channel could not be searched (`permanent`: and never will be, e.g. missing_scope).
    */
-  async #lookUp(p: OutboxPost & { markerId: string; sinceMs: number }): Promise<PostedMessage | undefined | 'unknown' | 'permanent'> {
+  async #lookUp(p: OutboxPost & { markerId: string; sinceMs: number }): Promise<PostedMessage | undefined | { unsearchable: unknown; permanent: boolean }> {
     try {
-      return await this.api.findPost({ channel: p.channel, threadTs: p.threadTs, eventType: p.metadata?.event_type, id: p.markerId, sinceMs: p.sinceMs });
+      return await this.findPosted({ channel: p.channel, threadTs: p.threadTs, eventType: p.metadata?.event_type, id: p.markerId, sinceMs: p.sinceMs });
     } catch (err) {
       const permanent = isPermanentSlackFailure(slackFailureOf(err));
       this.#log.warn(
         { err, channel: p.channel, permanent },
         'could not search the channel for a post whose answer was lost: it is not sent again until the search says Slack does not have it',
       );
-      return permanent ? 'permanent' : 'unknown';
+      return { unsearchable: err, permanent };
     }
+  }
+
+  /**
+   * The post carrying marker `q.id` in the channel (thread) since `q.sinceMs` (SlackApi.findPost): for a caller
+   * that keeps a marker across deliveries and must know whether an earlier one was taken. Throws when the channel
+   * cannot be searched.
+   */
+  findPosted(q: PostLookup): Promise<PostedMessage | undefined> {
+    return this.api.findPost(q);
   }
 
   /**
@@ -243,6 +274,8 @@ export class SlackOutbox {
    * Slack may have carried out anyway (HTTP 5xx, a lost connection, internal_error — mayHaveBeenPosted) the next
    * attempt first searches the channel (thread) for the marker: found, that message is the answer; the search
    * fails, nothing is sent and the search is tried again at the next pause (given up as usual at the bound).
+   * A caller that keeps the marker across deliveries (a pre-flight alert, stored in Redis) passes it with
+   * `searchFirst`, so the first attempt of this delivery is that search.
    * The file of a post that was cut is uploaded with the post that goes through; none on failure.
    */
   async deliver(p: OutboxPost, label: DeliveryLabel): Promise<DeliverResult> {
@@ -250,16 +283,18 @@ export class SlackOutbox {
     const q = { ...p, attachOnFailure: false, markerId: p.markerId ?? randomUUID(), sinceMs: p.sinceMs ?? started };
     const first = Math.min(5000, Math.max(250, Math.floor(this.giveUpAfterMs / 16)));
     const cap = Math.max(first, Math.min(60_000, Math.floor(this.giveUpAfterMs / 4)));
+    const stop = p.signal ? AbortSignal.any([this.#closing.signal, p.signal]) : this.#closing.signal;
     /** The last failure after which Slack may have the post: the next attempt searches before it posts. */
-    let unsure: unknown;
+    let unsure: unknown = p.searchFirst ? EARLIER_ATTEMPT : undefined;
     for (let attempt = 1; ; attempt++) {
       let res: OutboxPostResult | undefined;
       let unsearchable = false;
       if (unsure !== undefined) {
         const found = await this.#lookUp(q);
-        if (found === 'unknown' || found === 'permanent') {
-          res = { error: unsure, file: 'none' };
-          unsearchable = found === 'permanent';
+        if (found && 'unsearchable' in found) {
+          // Before any attempt of this delivery, the search's own failure is all there is to report.
+          res = { error: unsure === EARLIER_ATTEMPT ? found.unsearchable : unsure, file: 'none' };
+          unsearchable = found.permanent;
         } else if (found) {
           this.#log.info(
             { channel: p.channel, what: label.what, attempts: attempt - 1, ts: found.ts },
@@ -276,37 +311,36 @@ export class SlackOutbox {
         return res;
       }
       const failure = slackFailureOf(res.error);
-      if (mayHaveBeenPosted(failure)) unsure = res.error;
+      if (mayHaveBeenPosted(failure) && unsure !== EARLIER_ATTEMPT) unsure = res.error;
       const permanent = isPermanentSlackFailure(failure);
       const pause = Math.min(cap, first * 2 ** (attempt - 1));
       const maybe = unsure !== undefined;
-      if (permanent || unsearchable || Date.now() + pause - started > this.giveUpAfterMs || this.#closing.signal.aborted)
-        return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt, maybe));
+      if (stop.aborted && p.resumedAfterRestart) return this.#stopped(p, label, res, attempt);
+      if (permanent || unsearchable || Date.now() + pause - started > this.giveUpAfterMs || stop.aborted)
+        return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, slackFailureReason(failure), permanent, attempt, maybe), maybe);
       this.#log.warn(
         { channel: p.channel, what: label.what, reason: slackFailureReason(failure), attempt, retryInMs: pause, maybePosted: maybe },
         `${label.what} not posted yet (${slackFailureReason(failure)}): trying again`,
       );
-      await abortableSleep(pause, this.#closing.signal);
-      if (this.#closing.signal.aborted) return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, 'shutdown', false, attempt, maybe));
+      await abortableSleep(pause, stop);
+      if (stop.aborted && p.resumedAfterRestart) return this.#stopped(p, label, res, attempt);
+      if (stop.aborted) return this.#gaveUp(p, res, await this.#giveUp(p, label, failure, 'shutdown', false, attempt, maybe), maybe);
     }
   }
 
-  /** A post given up on that must keep its file (alwaysAttach: an incident's archived report) still uploads it, once. */
-  async #gaveUp(p: OutboxPost, res: OutboxPostResult, undelivered: UndeliveredPost): Promise<DeliverResult> {
-    const due = p.alwaysAttach ? (p.message.file ?? this.fit(p.message).file) : undefined;
-    return { ...res, file: due ? await this.#attach(p, undefined, due) : res.file, undelivered };
+  /** A delivery the caller resumes after a restart (same marker, searched for first): said in the log, not reported as undelivered. */
+  #stopped(p: OutboxPost, label: DeliveryLabel, res: OutboxPostResult, attempts: number): DeliverResult {
+    this.#log.warn(
+      { channel: p.channel, what: label.what, reason: slackFailureReason(slackFailureOf(res.error)), attempts },
+      `${label.what} not posted yet and buildfix is stopping: it is delivered after the restart (the channel is searched for it first)`,
+    );
+    return { ...res, stopped: true };
   }
 
-  /** Records a post given up on (also for callers that retry on their own schedule, like the pre-flight alerts). */
-  async reportUndelivered(
-    p: Pick<OutboxPost, 'channel' | 'message'>,
-    label: DeliveryLabel,
-    err: unknown,
-    attempts: number,
-    reason?: string,
-  ): Promise<UndeliveredPost> {
-    const failure = slackFailureOf(err);
-    return this.#giveUp(p, label, failure, reason ?? slackFailureReason(failure), isPermanentSlackFailure(failure), attempts);
+  /** A post given up on that must keep its file (alwaysAttach: an incident's archived report) still uploads it, once. */
+  async #gaveUp(p: OutboxPost, res: OutboxPostResult, undelivered: UndeliveredPost, maybePosted: boolean): Promise<DeliverResult> {
+    const due = p.alwaysAttach ? (p.message.file ?? this.fit(p.message).file) : undefined;
+    return { ...res, file: due ? await this.#attach(p, undefined, due) : res.file, undelivered, maybePosted };
   }
 
   async #giveUp(

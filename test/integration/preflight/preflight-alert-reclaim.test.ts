@@ -117,7 +117,7 @@ describe('pre-flight alert stream: pending changes are taken over', () => {
     assert.equal(postsAbout('one').length, 1, 'posted exactly once');
   });
 
-  it('an alert Slack failed to take (transient) stays pending and is posted when Slack takes it', async () => {
+  it('an alert Slack failed to take (transient) is retried, its change pending, and posted once when Slack takes it', async () => {
     slack.fail('chat.postMessage', { error: 'service_unavailable' });
     await store.record(failedRun('agent-03', 'two', 'example.test/alpha@v1.0.0'), 10);
     await slack.waitFor((c) => c.method === 'chat.postMessage' && !c.ok && c.args.channel === CHANNEL, 10_000);

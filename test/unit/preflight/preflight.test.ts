@@ -168,4 +168,27 @@ describe('memory store (in-process mode)', () => {
     await store.unlock('a', 'modules', 'one', token);
     assert.ok(await store.tryLock('a', 'modules', 'one', 10_000));
   });
+
+  it('an alert lock is renewed only by its holder, and a lock that ran out cannot be renewed', async () => {
+    const store = new MemoryPreflightStore();
+    const token = await store.lockAlert('modules:one', 50);
+    assert.ok(token);
+    assert.equal(await store.renewAlertLock('modules:one', 'someone-else', 10_000), false);
+    assert.equal(await store.renewAlertLock('modules:one', token, 10_000), true);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(await store.lockAlert('modules:one', 10_000), undefined, 'renewed past its first expiry');
+    const short = await store.lockAlert('modules:two', 20);
+    assert.ok(short);
+    await new Promise((r) => setTimeout(r, 40));
+    assert.equal(await store.renewAlertLock('modules:two', short, 10_000), false);
+  });
+
+  it('an alert being posted keeps its marker until it is cleared', async () => {
+    const store = new MemoryPreflightStore();
+    await store.setAlert('modules:one', { state: 'posting', channel: 'C1', marker: 'm-1', since: 1, openedAt: '2026-12-06T00:00:00.000Z' });
+    const record = await store.alert('modules:one');
+    assert.equal(record?.state === 'posting' ? record.marker : undefined, 'm-1');
+    await store.clearAlert('modules:one');
+    assert.equal(await store.alert('modules:one'), undefined);
+  });
 });
