@@ -13,6 +13,7 @@
  * and sums) where the category calls for it.
  */
 import type { Classification } from '../classify/classify-log.ts';
+import { otherCause } from '../classify/other-cause.ts';
 import { sumDbChecksumLookup } from '../checks/checksum-db-lookup.ts';
 import { HttpRequestError, redactUrl, type HttpClient } from '../goproxy/http-client.ts';
 import type { Category } from '../report/model.ts';
@@ -37,26 +38,41 @@ const PROXY_FAMILY: readonly Category[] = [
 const CHECKSUM_FAMILY: readonly Category[] = ['checksum-mismatch', 'missing-go-sum'];
 const AGENT_FAMILY: readonly Category[] = ['disk-full', 'toolchain-mismatch', 'toolchain-unavailable'];
 
-/** The checks for one classification, in the order to run them. */
-export function liveChecksFor(c: Pick<Classification, 'category' | 'module' | 'version' | 'ecosystem'>): LiveCheck[] {
+/**
+ * The checks for one classification, in the order to run them. An answer the log alone cannot
+ * settle (`Root cause: X (or Y)`) gets the checks of both causes, so the thread tells them apart.
+ */
+export function liveChecksFor(c: Pick<Classification, 'category' | 'module' | 'version' | 'ecosystem' | 'candidates'>): LiveCheck[] {
+  const other = otherCause(c);
+  const categories = other ? [c.category, other] : [c.category];
   const checks: LiveCheck[] = [];
+  for (const category of categories) {
+    for (const check of checksOf({ ...c, category })) if (!checks.some((k) => k.kind === check.kind)) checks.push(check);
+  }
+  if (categories.some((k) => CHECKSUM_FAMILY.includes(k))) {
+    checks.push({ kind: 'diagnose', deep: true, why: 'deep diagnosis: download and hash the module zips against go.sum' });
+  } else {
+    checks.push({ kind: 'diagnose', deep: false, why: 'the repository diagnosis (go.mod, go.sum, module versions, credentials)' });
+  }
+  return checks;
+}
+
+/** What one category calls for before the diagnosis. */
+function checksOf(c: Pick<Classification, 'category' | 'module' | 'version' | 'ecosystem'>): LiveCheck[] {
   const go = c.ecosystem !== 'npm';
   if (CHECKSUM_FAMILY.includes(c.category)) {
-    if (go && c.module && c.version && c.category === 'checksum-mismatch') {
-      checks.push({ kind: 'sumdb-lookup', module: c.module, version: c.version, why: `what the checksum DB recorded for ${c.module}@${c.version}` });
-    }
-    checks.push({ kind: 'diagnose', deep: true, why: 'deep diagnosis: download and hash the module zips against go.sum' });
-    return checks;
+    return go && c.module && c.version && c.category === 'checksum-mismatch'
+      ? [{ kind: 'sumdb-lookup', module: c.module, version: c.version, why: `what the checksum DB recorded for ${c.module}@${c.version}` }]
+      : [];
   }
   if (c.category === 'vanity-import' && c.module) {
-    checks.push({ kind: 'vanity-host', url: `https://${c.module}?go-get=1`, importPath: c.module, why: `the vanity host's go-get answer for ${c.module}` });
-  } else if (PROXY_FAMILY.includes(c.category)) {
-    checks.push({ kind: 'probe', why: 'reachability of every GOPROXY entry and the checksum DB, direct and through the HTTP proxy' });
-  } else if (AGENT_FAMILY.includes(c.category)) {
-    checks.push({ kind: 'hostcheck', why: 'disk, Go version and environment on the failing agent' });
+    return [{ kind: 'vanity-host', url: `https://${c.module}?go-get=1`, importPath: c.module, why: `the vanity host's go-get answer for ${c.module}` }];
   }
-  checks.push({ kind: 'diagnose', deep: false, why: 'the repository diagnosis (go.mod, go.sum, module versions, credentials)' });
-  return checks;
+  if (PROXY_FAMILY.includes(c.category)) {
+    return [{ kind: 'probe', why: 'reachability of every GOPROXY entry and the checksum DB, direct and through the HTTP proxy' }];
+  }
+  if (AGENT_FAMILY.includes(c.category)) return [{ kind: 'hostcheck', why: 'disk, Go version and environment on the failing agent' }];
+  return [];
 }
 
 export function describeCheck(check: LiveCheck): string {

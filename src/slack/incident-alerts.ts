@@ -452,7 +452,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       await this.updateAlert(incident.id);
       if (classification.category !== 'unknown') {
         checks = liveChecksFor(classification);
-        classifiedAs = classification.category;
+        const other = otherCause(classification);
+        classifiedAs = other ? `${classification.category} (or ${other})` : classification.category;
       }
     }
     // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.

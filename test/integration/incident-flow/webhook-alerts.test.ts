@@ -13,9 +13,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { signGithubBody } from '../../../src/webhooks/verify-credentials.ts';
+import { startGoProxyFake, type GoProxyFake } from '../../fakes/goproxy-server.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { startServeOnFreePort, uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, gitlabHeaders, gitlabPipeline, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
 import {
   buttonsOf,
@@ -28,6 +29,7 @@ import {
   setUpIncidentServe,
   shownText,
   sleep,
+  startAgentWorker,
 } from './harness.ts';
 
 const LOG = new URL('../../fixtures/logs/go/version-not-found.requires-chain.jenkins.log', import.meta.url);
@@ -55,6 +57,8 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
   let work: string;
   let store: RedisIncidentStore;
   let redis: Redis;
+  let goproxy: GoProxyFake;
+  let worker: ChildHandle;
   const prefix = uniquePrefix();
 
   const alertsIn = (channel: string): FakeMessage[] => slack.messages.filter((m) => m.channel === channel && m.threadTs === undefined);
@@ -69,7 +73,8 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     });
     slack = await startSlackApiFake();
     let env: Record<string, string>;
-    ({ work, store, redis, env } = await setUpIncidentServe({
+    let configPath: string;
+    ({ work, store, redis, env, configPath } = await setUpIncidentServe({
       label: 'incident-webhooks',
       config: 'incidents:\n  autoDiagnose: true\n',
       prefix,
@@ -77,11 +82,15 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
       jenkins,
     }));
     serve = await startServeOnFreePort(env);
+    // An agent's worker, for the live checks that run as jobs (the probe).
+    goproxy = await startGoProxyFake({ modules: [] });
+    worker = await startAgentWorker('agent-03', { prefix, configPath, goproxyUrl: goproxy.url });
   });
 
   after(async () => {
     const code = await serve?.stop();
-    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins] });
+    await worker?.stop();
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins, goproxy] });
     assert.equal(code, 0, 'serve exits 0 on SIGTERM');
     assert.doesNotMatch(serve.output(), /"level":(50|60)/, 'no error logged');
   });
@@ -243,6 +252,17 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     assert.match(shown, /The log alone does not settle it; to tell them apart:/);
     assert.match(shown, /`version-not-found`: open the module or package page while logged out/);
     assert.match(shown, /`proxy-server-error`: curl the same URL through the proxy and directly/);
+    // The checks of both causes run: the proxy probe (a mirror failing) before the diagnosis (no repo is mapped here).
+    const thread = (): string[] => slack.thread(INCIDENT_CHANNEL, alert.ts).map((m) => m.text);
+    assert.ok(
+      thread().includes(
+        'Live checks for version-not-found (or proxy-server-error), in order:\n1. probe: reachability of every GOPROXY entry and the checksum DB, direct and through the HTTP proxy',
+      ),
+    );
+    // The probe ran as a job on the agent's worker and answered in the thread: here the path to the mirror is fine,
+    // which points away from proxy-server-error.
+    await eventually('the probe result in the thread', () => thread().find((t) => /^Network path is fine from agent-03/.test(t)), 30_000);
+    assert.ok(thread().includes('✅ probe — done'));
   });
 
   it('a green build of the pipeline is recorded and offers Resolve in the thread', async () => {

@@ -57,6 +57,49 @@ describe('live checks per classified category', () => {
   });
 });
 
+describe('live checks for an answer the log alone cannot settle', () => {
+  it("both causes' checks run: a mirror's 404 read as a missing version also gets the proxy probe", () => {
+    const c = classifyLog(
+      "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/@acme%2fledger - Not found\nnpm error 404  '@acme/ledger@^2.0.0' is not in this registry.",
+    );
+    assert.equal(c.category, 'version-not-found');
+    assert.deepEqual(
+      liveChecksFor(c).map((x) => x.kind),
+      ['probe', 'diagnose'],
+    );
+  });
+
+  it('a checksum failure that may be the mirror: the probe, the checksum DB record and a deep diagnosis', () => {
+    const c = classifyLog(
+      [
+        'GOPROXY=https://goproxy.corp.example',
+        'go: github.com/x/y@v1.2.3: verifying module: checksum mismatch',
+        '\tdownloaded: h1:aaa=',
+        '\tsum.golang.org: h1:bbb=',
+        'SECURITY ERROR',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-server-error');
+    assert.deepEqual(
+      liveChecksFor(c).map((x) => [x.kind, x.kind === 'diagnose' ? x.deep : undefined]),
+      [
+        ['probe', undefined],
+        ['sumdb-lookup', undefined],
+        ['diagnose', true],
+      ],
+    );
+  });
+
+  it('a sure answer runs only its own checks', () => {
+    const c = classifyLog('go: x.org/y@v1.0.0: unexpected status (http://athens:3000/x.org/y/@v/v1.0.0.info): 500 Internal Server Error');
+    assert.equal(c.candidates, undefined);
+    assert.deepEqual(
+      liveChecksFor(c).map((x) => x.kind),
+      ['probe', 'diagnose'],
+    );
+  });
+});
+
 describe('direct checks against local servers', () => {
   let server: Server;
   let base: string;
