@@ -62,7 +62,7 @@ export function jenkinsNotification(
   }
   if (o.number !== undefined) {
     p.build.number = o.number;
-    p.build.url = `job/${o.folder ?? 'payments'}/job/main/${o.number}/`;
+    if (o.folder !== undefined) p.build.url = `job/${o.folder}/job/main/${o.number}/`;
     p.build.full_url = `https://ci.example.test/job/${o.folder ?? 'payments'}/job/main/${o.number}/`;
   }
   if (o.phase !== undefined) p.build.phase = o.phase;
