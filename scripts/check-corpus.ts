@@ -182,6 +182,8 @@ export function checkCorpus(dir = CORPUS_DIR): CorpusCheck {
         file,
         message: `line ${line} is less indented than the rest of the log block, so YAML drops it from the log (a '#…' line becomes a comment): indent the block evenly or write 'log: |2'`,
       });
+    for (const line of fieldsCutByComment(readFileSync(path, 'utf8')))
+      problems.push({ file, message: `line ${line}: YAML reads ' #…' in an unquoted value as a comment and drops it: quote the value` });
     if (result.entry) entries.push(result.entry);
   }
   const seen = new Map<string, string>();
@@ -212,6 +214,22 @@ export function linesOutsideLogBlock(text: string): number[] {
   for (let i = start + 1; i < lines.length; i++) {
     const l = lines[i] ?? '';
     if (l.trim() !== '' && spaces(l) < indent) out.push(i + 1);
+  }
+  return out;
+}
+
+/**
+ * Line numbers (1-based) of top-level fields before `log:` whose plain (unquoted) value holds ` #`:
+ * YAML reads the rest as a comment, so `cause: … (PR #12)` silently loses everything from ` #`.
+ */
+export function fieldsCutByComment(text: string): number[] {
+  const lines = text.split('\n');
+  const end = lines.findIndex((l) => /^log:/.test(l));
+  const out: number[] = [];
+  for (let i = 0; i < (end < 0 ? lines.length : end); i++) {
+    const m = /^[a-z]+:[ \t]+(.*)$/.exec(lines[i] ?? '');
+    const value = m?.[1] ?? '';
+    if (value !== '' && !/^["'|>]/.test(value) && /\s#/.test(value)) out.push(i + 1);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { README_PATH, checkCorpus, checkEntry, linesOutsideLogBlock, readmeWithCounts, splitUnit } from '../../../scripts/check-corpus.ts';
+import { README_PATH, checkCorpus, checkEntry, fieldsCutByComment, linesOutsideLogBlock, readmeWithCounts, splitUnit } from '../../../scripts/check-corpus.ts';
 
 /** Lower bound on what the corpus holds; raise it when logs are added, never lower it. */
 const MIN_LOGS = 372;
@@ -119,6 +119,12 @@ describe('checkEntry / checkCorpus', () => {
     assert.equal(entries.length, 3);
     assert.deepEqual(problems.map((p) => p.file).sort(), ['go/b.yaml', 'go/d.yaml']);
     assert.match(problems.find((p) => p.file === 'go/b.yaml')?.message ?? '', /same source and log as go\/a.yaml/);
+  });
+
+  it("finds field values YAML silently cuts: an unquoted cause with ' #12' loses everything from there", () => {
+    const text = 'source: example/repo#12\ncause: Fixed upstream (PR #13).\nhard: false # a comment on its own is fine to flag too\nlog: |\n  go: x #1\n';
+    assert.deepEqual(fieldsCutByComment(text), [2, 3]);
+    assert.deepEqual(fieldsCutByComment('source: example/repo#12\ncause: "Fixed upstream (PR #13)."\nlog: |\n  a #1\n'), []);
   });
 
   it('finds log lines YAML silently drops: a BuildKit "#9 …" line less indented than the block is read as a comment', () => {
