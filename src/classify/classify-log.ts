@@ -585,7 +585,7 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         break;
       }
       case 'toolchain-unavailable': {
-        const want = /download go(\d[\w.]*) for|toolchain go(\d[\w.]*)|go(\d+\.\d+(?:\.\d+)?) (?:is not|toolchain)/.exec(text);
+        const want = /download go(\d[\w.]*)(?: for|: golang\.org\/toolchain)|toolchain go(\d[\w.]*)|go(\d+\.\d+(?:\.\d+)?) (?:is not|toolchain)/.exec(text);
         if (want) details['goRequired'] ??= want[1] ?? want[2] ?? want[3];
         break;
       }

@@ -204,6 +204,11 @@ function goFix(input: FixInput): string {
       );
     case 'toolchain-unavailable': {
       const wanted = details['goRequired'];
+      if (input.ruleId === 'go-toolchain-sumdb-off')
+        return (
+          `go had to switch to the Go toolchain${wanted ? ` go${wanted}` : ''} that go.mod (or a tool it installs) requires, and it always verifies a downloaded toolchain against the checksum database, which GOSUMDB=off turns off. ` +
+          `Remove GOSUMDB=off from the CI environment (use GONOSUMDB/GOPRIVATE for private modules instead), or install that Go on the agent (setup-go, a matching image) so no switch is needed.`
+        );
       return (
         `go.mod asks for a Go toolchain${wanted ? ` go${wanted}` : ''} that could not be fetched: either the name is not a release (${code('go 1.22')} means go1.22.0; ${code('toolchain go1.22')} does not exist) ` +
         `or golang.org/toolchain could not be downloaded through GOPROXY. ` +

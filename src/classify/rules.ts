@@ -142,6 +142,17 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // go verifies every toolchain it downloads against the checksum DB (cmd/go/internal/toolchain): with
+    // GOSUMDB=off the switch cannot happen at all. The agent's configuration, not a missing release.
+    id: 'go-toolchain-sumdb-off',
+    category: 'toolchain-unavailable',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.93,
+    pattern: /download go\d[\w.]*: golang\.org\/toolchain@\S+: verifying module: checksum database disabled by GOSUMDB=off/i,
+    scope: 'local',
+  },
+  {
     id: 'go-toolchain-download',
     category: 'toolchain-unavailable',
     ecosystem: 'go',
@@ -233,6 +244,9 @@ export const RULES: readonly Rule[] = [
     confidence: 0.92,
     pattern:
       /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum version supported by tidy is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+    // `…requires go >= 1.24.0; switching to go1.24.1` is go announcing an automatic switch, not a
+    // failure: if the switch fails, the next line says why.
+    exclude: /; switching to go\d/i,
     scope: 'local',
   },
   {

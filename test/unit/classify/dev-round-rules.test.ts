@@ -327,3 +327,24 @@ describe('development misses of rounds 2026-12-06.8/.9/.10 (tune-dev2)', () => {
     assert.equal(result.category, 'tls-interception');
   });
 });
+
+describe('an automatic toolchain switch that cannot happen (go-toolchain-sumdb-off)', () => {
+  it("go's `switching to` line is not the failure; GOSUMDB=off refusing the toolchain download is", () => {
+    const result = classifyLog(
+      [
+        'go: sigs.k8s.io/controller-runtime/tools/setup-envtest@v0.0.0-20250306013145-9f4e0f706b70 requires go >= 1.24.0; switching to go1.24.1',
+        'go: download go1.24.1: golang.org/toolchain@v0.0.1-go1.24.1.linux-amd64: verifying module: checksum database disabled by GOSUMDB=off',
+        'make: *** [Makefile:167: bin/setup-envtest] Error 1',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'toolchain-unavailable');
+    assert.deepEqual(result.evidenceLines[0], 2);
+    assert.match(result.fix, /GOSUMDB=off/);
+    assert.match(result.fix, /go1\.24\.1/);
+  });
+
+  it('a `requires go >=` that stops the build (GOTOOLCHAIN=local) is still the toolchain mismatch', () => {
+    const result = classifyLog('go: go.mod requires go >= 1.24.0 (running go 1.22.5; GOTOOLCHAIN=local)');
+    assert.equal(result.category, 'toolchain-mismatch');
+  });
+});

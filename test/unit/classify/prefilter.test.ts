@@ -110,6 +110,9 @@ const SAMPLES: Record<string, string[]> = {
     '\topen /var/cache/x: too many open files',
   ],
   'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
+  'go-toolchain-sumdb-off': [
+    'go: download go1.24.1: golang.org/toolchain@v0.0.1-go1.24.1.linux-amd64: verifying module: checksum database disabled by GOSUMDB=off',
+  ],
   'tls-agent-trust': [
     'go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1": x509: certificate has expired or is not yet valid: current time 2021-10-01T13:01:20Z is after 2021-09-30T14:01:15Z',
     'tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2019-03-14T08:02:11Z is before 2024-11-04T08:36:53Z',
