@@ -370,6 +370,14 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.alternative = 'version-not-found';
     return true;
   }
+  if (id === 'npm-not-found' && NPM_VERSION_MISSING.test(hit.text)) {
+    // A version the registry's metadata does not list (ETARGET, `No matching version found`): never
+    // published (a typo, a version not yet released), or a mirror or company registry that has not synced
+    // it yet (npmmirror/cnpm, Nexus and Artifactory caches lag the public registry). Logs rarely name the
+    // mirror, so the answer stays unsure and names the other cause.
+    hit.confidence = Math.min(hit.confidence, 0.6);
+    hit.alternative = 'proxy-server-error';
+  }
   if (id === 'npm-not-found' && !NPM_VERSION_MISSING.test(hit.text)) {
     // A registry's bare 404 has opposite causes: a name never published, the registry or mirror failing
     // (its 404 incidents), a private scope asked of a registry without its credentials (the npm registry

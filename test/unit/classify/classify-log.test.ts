@@ -488,7 +488,7 @@ const NPM: Expectation[] = [
     version: '9.9.9',
     lines: [20, 21],
     quote: 'npm ERR! notarget No matching version found for left-pad@9.9.9.',
-    minConfidence: 0.7,
+    minConfidence: 0.6,
   },
   {
     file: 'npm/proxy-unreachable.enotfound.gitlab.log',

@@ -210,10 +210,16 @@ describe("a registry's bare 404 (npm-not-found) names the other cause and gets n
     assert.ok(result.evidenceLines.includes(2), `evidence lines ${result.evidenceLines.join(',')}`);
   });
 
-  it('a version the metadata does not list (ETARGET) stays a sure missing version', () => {
+  it('a version the metadata does not list (ETARGET): a missing version, unsure, with a lagging mirror as the other cause', () => {
+    // On real logs this message is as often a mirror that has not synced the version yet as a version
+    // never published (development part: 2 of 6 were missing versions), and the log rarely names the mirror.
     const result = classifyLog(['npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for left-pad@9.9.9.'].join('\n'));
     assert.equal(result.category, 'version-not-found');
-    assert.ok(result.confidence > 0.7, `confidence ${result.confidence}`);
+    assert.ok(result.confidence <= 0.6, `confidence ${result.confidence}`);
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['version-not-found', 'proxy-server-error'],
+    );
   });
 });
 
