@@ -50,6 +50,7 @@ export const TRIGGERS: readonly string[] = [
   'disabled by',
   'enotcached',
   'only-if-cached',
+  'no_offline_',
   // rate limits
   '429',
   'rate limit',

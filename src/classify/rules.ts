@@ -283,7 +283,10 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'npm',
     rank: 1,
     confidence: 0.85,
-    pattern: /\bENOTCACHED\b|cache mode is 'only-if-cached'/i,
+    // npm's offline cache miss; pnpm's offline resolution and fetch errors (ERR_PNPM_NO_OFFLINE_META,
+    // ERR_PNPM_NO_OFFLINE_TARBALL); yarn 1's `--offline` resolver (`… in our cache`).
+    pattern:
+      /\bENOTCACHED\b|cache mode is 'only-if-cached'|ERR_PNPM_NO_OFFLINE_(?:META|TARBALL)|Couldn't find any versions for "[^"]*" that matches "[^"]*" in our cache/i,
     scope: 'local',
   },
   {

@@ -354,3 +354,18 @@ describe('an automatic toolchain switch that cannot happen (go-toolchain-sumdb-o
     assert.equal(result.category, 'toolchain-mismatch');
   });
 });
+
+describe('offline installs that miss the cache (npm-offline)', () => {
+  it("pnpm's and yarn's offline errors are the offline mode, not a missing version", () => {
+    for (const line of [
+      '[ERR_PNPM_NO_OFFLINE_META] Failed to resolve next@16.2.10 in package mirror /root/.cache/pnpm/v11/metadata/registry.npmjs.org/next.jsonl',
+      'error Couldn\'t find any versions for "babel" that matches "latest" in our cache. Possible versions: ""',
+    ]) {
+      assert.equal(classifyLog(line).category, 'proxy-disabled', line);
+    }
+  });
+
+  it('the same yarn message without "in our cache" is a version the registry does not list', () => {
+    assert.equal(classifyLog('error Couldn\'t find any versions for "left-pad" that matches "^9.0.0"').category, 'version-not-found');
+  });
+});

@@ -133,6 +133,9 @@ const SAMPLES: Record<string, string[]> = {
   'npm-offline': [
     'npm ERR! code ENOTCACHED',
     "npm ERR! request to https://registry.npmjs.org/x failed: cache mode is 'only-if-cached' but no cached response is available.",
+    ' ERR_PNPM_NO_OFFLINE_META  Failed to resolve next@16.2.10 in package mirror /root/.cache/pnpm/metadata/registry.npmjs.org/next.jsonl',
+    'ERR_PNPM_NO_OFFLINE_TARBALL  A package is missing from the store but cannot download it in offline mode.',
+    'error Couldn\'t find any versions for "babel" that matches "latest" in our cache. Possible versions: ""',
   ],
   'rate-limit': [
     'reading https://proxy.golang.org/x/@v/list: 429 Too Many Requests',
