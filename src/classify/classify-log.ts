@@ -600,6 +600,9 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
       case 'missing-go-sum':
         if (/inconsistent vendoring|vendor\/modules\.txt/.test(text)) details['vendor'] = 'yes';
         break;
+      case 'proxy-config':
+        details['goEnvVar'] ??= /GOSUMDB/.test(text) ? 'GOSUMDB' : /GOPROXY|proxy URL/.test(text) ? 'GOPROXY' : undefined;
+        break;
       case 'tls-interception': {
         const bound = /certificate has expired or is not yet valid: current time (\S+) is (after|before) (\S+)/i.exec(text);
         if (bound?.[2] === 'before') {

@@ -139,6 +139,14 @@ function goFix(input: FixInput): string {
         `Run ${code('go mod tidy')}${module ? ` (or ${code(`go get ${module}`)})` : ''} locally, commit go.mod and go.sum, and keep them committed together; ` +
         `a CI check that ${code('go mod tidy')} leaves no diff catches this before merge.`
       );
+    case 'proxy-config': {
+      const sumdb = details['goEnvVar'] === 'GOSUMDB';
+      return sumdb
+        ? `GOSUMDB on the agent is malformed, so go cannot use any checksum database and stops before any network request (${code('missing GOSUMDB')} is an empty value; ${code('invalid GOSUMDB')} a value that is neither a known database name nor "name+key [url]"). ` +
+            `Run ${code('go env GOSUMDB')} on the agent; unset it (the default is sum.golang.org) or set it to a known name or a full "name+key url", check ${code('go env -w')} settings and the CI environment, and list private modules in GONOSUMDB/GOPRIVATE rather than changing GOSUMDB.`
+        : `GOPROXY on the agent is malformed, so go stops before any download (an entry without ${code('https://')}, another scheme, or separators with no entries). ` +
+            `Run ${code('go env GOPROXY')} on the agent and set it to a comma- or pipe-separated list of https:// URLs ending in direct, e.g. ${code('GOPROXY=https://proxy.golang.org,direct')} (CI variables and ${code('go env -w')} settings both count).`;
+    }
     case 'proxy-disabled':
       if (input.ruleId === 'go-mod-vendor') {
         return (
@@ -331,6 +339,7 @@ function npmFix(input: FixInput): string {
     case 'invalid-go-mod':
     case 'toolchain-unavailable':
     case 'vanity-import':
+    case 'proxy-config':
       return goFix({ ...input, ecosystem: 'go' });
     case 'unknown':
       return UNKNOWN_FIX;

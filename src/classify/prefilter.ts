@@ -50,6 +50,10 @@ export const TRIGGERS: readonly string[] = [
   'disabled by',
   'enotcached',
   'only-if-cached',
+  // go's GOPROXY / GOSUMDB parse errors
+  'gosumdb',
+  'goproxy list',
+  'invalid proxy url',
   'no_offline_',
   // rate limits
   '429',

@@ -142,6 +142,18 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // go's own parse errors for GOPROXY and GOSUMDB (cmd/go/internal/modfetch proxy.go, sumdb.go): the
+    // agent's configuration is malformed and go stops before any network request.
+    id: 'go-env-invalid',
+    category: 'proxy-config',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.95,
+    pattern:
+      /GOPROXY list is not the empty string, but contains no entries|invalid proxy URL (?:missing scheme|scheme \(must be https, http, file\))|\bmissing GOSUMDB\b|invalid GOSUMDB(?: URL)?: /i,
+    scope: 'local',
+  },
+  {
     // go verifies every toolchain it downloads against the checksum DB (cmd/go/internal/toolchain): with
     // GOSUMDB=off the switch cannot happen at all. The agent's configuration, not a missing release.
     id: 'go-toolchain-sumdb-off',

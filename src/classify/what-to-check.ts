@@ -26,6 +26,7 @@ const CHECKS: Record<Category, string> = {
   'toolchain-unavailable': 'go env GOTOOLCHAIN and curl the golang.org/toolchain module through GOPROXY; is the go line a full release (1.22.0)?',
   'vanity-import': "curl -sv 'https://<import path>?go-get=1' from the agent: certificate, status and the go-import meta tag",
   'proxy-server-error': 'curl the same URL through the proxy and directly: does the proxy answer 5xx / a wrong 404 while the origin works?',
+  'proxy-config': 'go env GOPROXY GOSUMDB on the agent (and go env -w settings): is every GOPROXY entry an https:// URL, is GOSUMDB a known name or name+key?',
   'registry-auth': 'npm whoami --registry <registry> on the agent, and the registry URLs in the lockfile',
   unknown: 'read the first error in the log, not the last, and run buildfix diagnose for the live checks',
 };

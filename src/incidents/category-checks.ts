@@ -34,6 +34,7 @@ const PROXY_FAMILY: readonly Category[] = [
   'proxy-server-error',
   'proxy-disabled',
   'rate-limited',
+  'proxy-config',
 ];
 const CHECKSUM_FAMILY: readonly Category[] = ['checksum-mismatch', 'missing-go-sum'];
 const AGENT_FAMILY: readonly Category[] = ['disk-full', 'toolchain-mismatch', 'toolchain-unavailable'];

@@ -36,7 +36,7 @@ const HOST_CATEGORIES = new Set([
   'rate-limited',
   'registry-auth',
 ]);
-const AGENT_CATEGORIES = new Set(['disk-full', 'toolchain-unavailable', 'toolchain-mismatch', 'proxy-disabled']);
+const AGENT_CATEGORIES = new Set(['disk-full', 'toolchain-unavailable', 'toolchain-mismatch', 'proxy-disabled', 'proxy-config']);
 
 /** Subjects are log text: redacted, one line, capped (they become Redis keys and alert text). */
 const MAX_SUBJECT = 300;

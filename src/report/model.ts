@@ -25,6 +25,7 @@ export const CATEGORIES = [
   'vanity-import',
   'proxy-server-error',
   'registry-auth',
+  'proxy-config',
   'unknown',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -37,7 +38,6 @@ export type Category = (typeof CATEGORIES)[number];
 export const CHECK_CATEGORIES = [
   'retracted-version',
   'private-module-routing',
-  'proxy-config',
   'vendor-missing',
   'sumdb-disabled',
   'git-credentials',

@@ -221,6 +221,29 @@ const GO: Expectation[] = [
     fixMentions: ['date -u', '2019-03-14T08:02:11Z'],
   },
   {
+    // go's own parse error for GOSUMDB: stops before any network request.
+    file: 'go/proxy-config.gosumdb.github-actions.log',
+    category: 'proxy-config',
+    ecosystem: 'go',
+    module: 'github.com/google/uuid',
+    version: 'v1.6.0',
+    lines: [8],
+    quote: 'invalid GOSUMDB: malformed verifier id',
+    minConfidence: 0.9,
+    fixMentions: ['go env GOSUMDB', 'GONOSUMDB'],
+  },
+  {
+    file: 'go/proxy-config.goproxy-scheme.gitlab.log',
+    category: 'proxy-config',
+    ecosystem: 'go',
+    module: 'github.com/google/uuid',
+    version: 'v1.6.0',
+    lines: [10],
+    quote: 'invalid proxy URL missing scheme: goproxy.corp.example.com',
+    minConfidence: 0.9,
+    fixMentions: ['go env GOPROXY', 'GOPROXY=https://proxy.golang.org,direct'],
+  },
+  {
     file: 'go/tls-interception.git.jenkins.log',
     category: 'tls-interception',
     ecosystem: 'go',
@@ -689,6 +712,7 @@ describe('fixture coverage', () => {
       'invalid-go-mod',
       'toolchain-unavailable',
       'vanity-import',
+      'proxy-config',
       // npm/yarn/pnpm registry refusals are registry-auth
       'private-module-auth',
     ];

@@ -110,6 +110,12 @@ const SAMPLES: Record<string, string[]> = {
     '\topen /var/cache/x: too many open files',
   ],
   'response-upstream': ['\tGet "https://github.com/x/y.git/info/refs": dial tcp 140.82.112.3:443: i/o timeout', '\tupstream returned 502 Bad Gateway'],
+  'go-env-invalid': [
+    'verifying github.com/x/y@v1.0.0: invalid GOSUMDB: malformed verifier id',
+    'go: github.com/x/y@v1.0.0: verifying go.mod: missing GOSUMDB',
+    'go: github.com/x/y@v1.0.0: invalid proxy URL missing scheme: goproxy.cn',
+    'go: GOPROXY list is not the empty string, but contains no entries',
+  ],
   'go-toolchain-sumdb-off': [
     'go: download go1.24.1: golang.org/toolchain@v0.0.1-go1.24.1.linux-amd64: verifying module: checksum database disabled by GOSUMDB=off',
   ],
