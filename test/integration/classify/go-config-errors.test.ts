@@ -51,7 +51,7 @@ describe('go config errors from the real go command → proxy-config', () => {
     return { exitCode: result.exitCode ?? -1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
   }
 
-  for (const c of [
+  const cases: Array<{ name: string; env: Record<string, string>; quote: RegExp; variable: string }> = [
     {
       name: 'a GOSUMDB key that is not a verifier key',
       env: { GOSUMDB: 'sum.golang.org+key' },
@@ -72,7 +72,8 @@ describe('go config errors from the real go command → proxy-config', () => {
       variable: 'GOPROXY',
     },
     { name: 'a GOPROXY of separators only', env: { GOPROXY: ',', GOSUMDB: 'off' }, quote: /GOPROXY list is not the empty string/, variable: 'GOPROXY' },
-  ]) {
+  ];
+  for (const c of cases) {
     it(`${c.name}: go fails, and the classifier names the configuration on go's line`, async () => {
       const go = await goDownload(c.env);
       assert.notEqual(go.exitCode, 0, `go fails:\n${go.output}`);
