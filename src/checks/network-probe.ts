@@ -21,7 +21,7 @@ import {
 import type { GoEnv } from '../config/env.ts';
 import { BuildfixError } from '../errors.ts';
 import { lookupAll, type HostsTable } from '../goproxy/hosts-lookup.ts';
-import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
+import { GoEnvValueError, parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import { proxyForUrl } from '../goproxy/proxy-env.ts';
 import type { CheckResult, CheckStatus, Finding, FindingCategory, ProgressListener, Severity } from '../report/model.ts';
 
@@ -52,7 +52,13 @@ export function probeTargetsFromGoEnv(goEnv: GoEnv): ProbeTarget[] {
   for (const entry of parseGoproxy(goEnv.GOPROXY)) {
     if (entry.kind === 'url' && /^https?:\/\//i.test(entry.url)) targets.push({ kind: 'goproxy', url: entry.url });
   }
-  const sumDb = parseGoSumDb(goEnv.GOSUMDB);
+  // A GOSUMDB go cannot parse names no endpoint to probe (the proxy-env lint reports it).
+  let sumDb;
+  try {
+    sumDb = parseGoSumDb(goEnv.GOSUMDB);
+  } catch (err) {
+    if (!(err instanceof GoEnvValueError)) throw err;
+  }
   if (sumDb) targets.push({ kind: 'sumdb', url: sumDb.url });
   return targets;
 }

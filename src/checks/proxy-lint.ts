@@ -12,7 +12,7 @@ import { isPublicModuleHost, looksPrivateHost } from './private-hosts.ts';
 export { isPublicModuleHost };
 import type { GoEnv, GoEnvKey } from '../config/env.ts';
 import { createPrivacyRules, matchPrefixPatterns } from '../goproxy/module-patterns.ts';
-import { parseGoproxy } from '../goproxy/parse-goproxy.ts';
+import { GoEnvValueError, parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
 import { proxyForUrl } from '../goproxy/proxy-env.ts';
 import type { Finding, Severity } from '../report/model.ts';
 
@@ -23,6 +23,11 @@ export interface LintOptions {
   goModPaths?: string[];
   /** Hosts known to be private (the config's repo URL hosts). */
   privateHosts?: readonly string[];
+  /**
+   * go.sum already holds both hashes of every requirement the checksum DB would be asked about, so go
+   * verifies nothing against it now (a malformed GOSUMDB then only warns). Default false.
+   */
+  goSumCoversAll?: boolean;
 }
 
 /** Masks credentials in URL-ish values and lists of them: "http://user:pw@h" → "http://user:***@h"; a token-only user becomes "***@". */
@@ -258,6 +263,33 @@ function lintGoproxy(goEnv: GoEnv): Finding[] {
   return [];
 }
 
+/**
+ * A GOSUMDB go cannot parse (cmd/go/internal/modfetch/sumdb.go): go stops at the first module it has to
+ * verify, before any request, with `verifying <module>@<version>: missing GOSUMDB` / `invalid GOSUMDB: …`.
+ */
+function lintGoSumDbValue(goEnv: GoEnv, opts: LintOptions): Finding[] {
+  try {
+    parseGoSumDb(goEnv.GOSUMDB);
+    return [];
+  } catch (err) {
+    if (!(err instanceof GoEnvValueError)) throw err;
+    const reason = err.message.replace(/^GOSUMDB: /, '');
+    const covered = opts.goSumCoversAll === true;
+    return [
+      {
+        category: 'proxy-config',
+        severity: covered ? 'warning' : 'error',
+        message: covered
+          ? `GOSUMDB is malformed (go: "${reason}"): go.sum covers every module now, so go verifies nothing and builds; the first module go.sum lacks (a new dependency, an untidy go.sum) fails.`
+          : `GOSUMDB is malformed, so go stops at the first module it has to verify (go: "${reason}").`,
+        evidence: showVar(goEnv, 'GOSUMDB'),
+        fix: 'Unset GOSUMDB (the default is sum.golang.org) or set a known name or "name+key [url]", in the CI environment and in go env -w; list private modules in GONOSUMDB/GOPRIVATE instead of changing GOSUMDB.',
+        key: 'proxy-config:GOSUMDB',
+      },
+    ];
+  }
+}
+
 function lintGoflags(goEnv: GoEnv, opts: LintOptions): Finding[] {
   const flags = (goEnv.GOFLAGS ?? '').split(/\s+/).filter(Boolean);
   const findings: Finding[] = [];
@@ -390,6 +422,7 @@ export function lintProxyEnv(goEnv: GoEnv, opts: LintOptions = {}): Finding[] {
     ...lintPrivateHostsBehindProxy(goEnv),
     ...lintGoflags(goEnv, opts),
     ...lintSumdbAndInsecure(goEnv),
+    ...lintGoSumDbValue(goEnv, opts),
     ...lintPrivateModules(goEnv, opts.goModPaths ?? [], opts.privateHosts ?? []),
   ].map((f) => ({ ...f, check: f.check ?? 'proxy-env' }));
 }

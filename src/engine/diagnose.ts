@@ -24,8 +24,9 @@ import { BuildfixError } from '../errors.ts';
 import type { GoMod, GoSum } from '../gomod/types.ts';
 import { GitRemote } from '../goproxy/git-ls-remote.ts';
 import { GoProxyClient } from '../goproxy/goproxy-client.ts';
-import { createPrivacyRules } from '../goproxy/module-patterns.ts';
-import { parseGoproxy, parseGoSumDb } from '../goproxy/parse-goproxy.ts';
+import { createPrivacyRules, type PrivacyRules } from '../goproxy/module-patterns.ts';
+import { GoEnvValueError, parseGoproxy, parseGoSumDb, type GoSumDb } from '../goproxy/parse-goproxy.ts';
+import type { ProxyEntry } from '../goproxy/types.ts';
 import type { CheckResult, DiagnosisReport, Finding, ProgressListener } from '../report/model.ts';
 import type { VersionLookup } from '../goproxy/types.ts';
 import { mergeStageCheck, runGraphStage } from './graph-stage.ts';
@@ -150,6 +151,67 @@ async function timed(id: string, title: string, fn: () => Promise<CheckResult[]>
   }
 }
 
+/**
+ * go.sum holds both hashes (`<v>/go.mod` and the zip's) of every requirement the checksum DB would be
+ * asked about (replacements by another module count under that module; local replacements need none).
+ */
+export function goSumCoversRequirements(goMod: GoMod, goSum: GoSum | undefined, privacy: PrivacyRules): boolean {
+  if (!goSum) return goMod.require.length === 0;
+  const have = new Set(goSum.entries.map((e) => `${e.path} ${e.version}${e.goMod ? '/go.mod' : ''}`));
+  return goMod.require.every((r) => {
+    const rep = goMod.replace.find((x) => x.from.path === r.path && (x.from.version === undefined || x.from.version === r.version));
+    if (rep?.local) return true;
+    const path = rep ? rep.to.path : r.path;
+    const version = rep ? (rep.to.version ?? r.version) : r.version;
+    return privacy.bypassSumDb(path) || (have.has(`${path} ${version}/go.mod`) && have.has(`${path} ${version}`));
+  });
+}
+
+/**
+ * go reads GOPROXY before its first download and stops there when it cannot parse it: the report is that,
+ * from the proxy-env lint, and no other check runs (they would need the chain go cannot build).
+ */
+function goproxyUnusableReport(o: {
+  target: { origin: string; cloned: boolean; cloneMs?: number; dir: string };
+  host: string;
+  startedAt: Date;
+  started: number;
+  goEnv: GoEnv;
+  goMod: GoMod;
+  goModFinding: Finding | undefined;
+  privateHosts: readonly string[];
+}): DiagnosisReport {
+  const t0 = performance.now();
+  const lint = lintProxyEnv(o.goEnv, { repoDir: o.target.dir, goModPaths: o.goMod.require.map((r) => r.path), privateHosts: o.privateHosts });
+  const checks: CheckResult[] = [
+    {
+      id: 'proxy-env',
+      title: 'proxy environment is well-formed',
+      status: 'fail',
+      durationMs: Math.round(performance.now() - t0),
+      detail: `GOPROXY=${maskUrlCredentials(o.goEnv.GOPROXY ?? '')}: go stops here before any download, so no other check ran`,
+      findings: lint,
+    },
+  ];
+  if (o.goModFinding) checks.unshift(goModCheckResult([o.goModFinding], 0));
+  const findings = orderVerdict(checks.flatMap((c) => c.findings));
+  return {
+    target: o.target.origin,
+    host: o.host,
+    startedAt: o.startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - o.started),
+    ok: false,
+    findings,
+    checks,
+    facts: {
+      module: o.goMod.module?.path ?? '(none)',
+      requirements: o.goMod.require.length,
+      goproxy: maskUrlCredentials(o.goEnv.GOPROXY ?? ''),
+      ...(o.target.cloned && o.target.cloneMs !== undefined ? { cloneMs: o.target.cloneMs } : {}),
+    },
+  };
+}
+
 export async function diagnose(targetInput: string, options: DiagnoseOptions): Promise<DiagnosisReport> {
   const startedAt = new Date();
   const started = performance.now();
@@ -208,10 +270,24 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
     });
     const goInfoPromise = goMayStart.then((start) => (start ? readGoEnvironment({ timeoutMs: 15_000 }) : undefined)).catch(() => undefined);
     const goEnv = effectiveGoEnv(options.goEnv, await readGoEnvFile({ ...options.goEnv, ...(options.processEnv ?? process.env) }));
-    const chain = parseGoproxy(goEnv.GOPROXY);
-    const sumDb = parseGoSumDb(goEnv.GOSUMDB);
     const privacy = createPrivacyRules(goEnv);
     const privateHosts = privateHostsFromConfig(options.config);
+    // A GOPROXY or GOSUMDB go cannot parse is the diagnosis, not a reason it cannot run: go fails on it too.
+    let chain: ProxyEntry[];
+    try {
+      chain = parseGoproxy(goEnv.GOPROXY);
+    } catch (err) {
+      if (!(err instanceof GoEnvValueError)) throw err;
+      return goproxyUnusableReport({ target, host: options.host, startedAt, started, goEnv, goMod, goModFinding: mainGoMod.finding, privateHosts });
+    }
+    let sumDb: GoSumDb | undefined;
+    try {
+      sumDb = parseGoSumDb(goEnv.GOSUMDB);
+    } catch (err) {
+      // go stops at the first module it has to verify; the proxy-env lint says so (lintGoSumDbValue).
+      if (!(err instanceof GoEnvValueError)) throw err;
+      sumDb = undefined;
+    }
     const gitEnv = gitSetupEnv(options.processEnv);
     const ownClient = options.client === undefined;
     const client = options.client ?? new GoProxyClient({ goEnv, timeoutMs: options.config.requestTimeoutMs, concurrency: options.config.concurrency });
@@ -321,7 +397,12 @@ export async function diagnose(targetInput: string, options: DiagnoseOptions): P
       const lintTask = parts.lint
         ? new Promise<void>((resolve) => setImmediate(resolve)).then((): CheckResult[] => {
             const t0 = performance.now();
-            const findings: Finding[] = lintProxyEnv(goEnv, { repoDir: target.dir, goModPaths: goMod.require.map((r) => r.path), privateHosts });
+            const findings: Finding[] = lintProxyEnv(goEnv, {
+              repoDir: target.dir,
+              goModPaths: goMod.require.map((r) => r.path),
+              privateHosts,
+              goSumCoversAll: goSumCoversRequirements(goMod, goSum, privacy),
+            });
             const bad = findings.some((f) => f.severity === 'error');
             return [
               {

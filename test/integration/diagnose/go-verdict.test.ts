@@ -105,6 +105,39 @@ describe('diagnose verdict agrees with go mod download (go is the oracle)', () =
 
   const goMod = (body: string): Record<string, string> => ({ 'go.mod': `module example.com/app\n\ngo 1.19\n\n${body}` });
 
+  /** go.sum lines for module@version as go itself writes them (go get with the checksum DB off). */
+  async function goSumFor(module: string, version: string): Promise<string> {
+    const { goDir, root } = await project(goMod(''));
+    const got = await runCommand(['go', 'get', `${module}@${version}`], {
+      cwd: goDir,
+      env: { ...base, GOMODCACHE: join(root, `modcache-${n++}`), GOPATH: join(root, 'gopath') },
+      reject: false,
+      timeoutMs: 30_000,
+      tailBytes: 1 << 16,
+    });
+    assert.equal(got.exitCode, 0, got.stderr);
+    return readFile(join(goDir, 'go.sum'), 'utf8');
+  }
+
+  it('a GOPROXY go cannot parse: go fails before any download, and buildfix reports it (proxy-config) instead of stopping', async () => {
+    for (const GOPROXY of ['/srv/goproxy', ',', 'ftp://goproxy.example']) {
+      const { go, report } = await both(goMod('require example.com/ok v1.0.0\n'), { ...base, GOPROXY });
+      assert.match(go.stderr, /invalid proxy URL|GOPROXY list is not the empty string/);
+      assert.equal(report.findings[0]?.category, 'proxy-config', GOPROXY);
+      assert.equal(report.findings[0]?.severity, 'error');
+    }
+  });
+
+  it('a GOSUMDB go cannot parse: go fails at the first module it must verify; when go.sum already covers every module go builds, and buildfix only warns', async () => {
+    const bad = { ...base, GOSUMDB: 'sum.golang.org+key' };
+    const uncovered = await both(goMod('require example.com/ok v1.0.0\n'), bad);
+    assert.match(uncovered.go.stderr, /invalid GOSUMDB: malformed verifier id/);
+    assert.equal(uncovered.report.findings[0]?.category, 'proxy-config');
+    const covered = await both({ ...goMod('require example.com/ok v1.0.0\n'), 'go.sum': await goSumFor('example.com/ok', 'v1.0.0') }, bad);
+    assert.equal(covered.go.exitCode, 0, covered.go.stderr);
+    assert.equal(covered.report.findings.find((f) => f.category === 'proxy-config')?.severity, 'warning');
+  });
+
   it("a malformed module path: invalid-go-mod with go's own line, and no request for it", async () => {
     fake.resetStats();
     const { go, report } = await both(goMod('require (\n\texample.com/ok v1.0.0\n\tExample.com/lib v1.0.0\n)\n'), base);

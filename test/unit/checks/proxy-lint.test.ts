@@ -186,6 +186,29 @@ const rows: Row[] = [
     expect: [],
   },
   { name: 'only public modules', env: {}, opts: { goModPaths: ['github.com/pkg/errors', 'sigs.k8s.io/yaml', 'cloud.google.com/go/storage'] }, expect: [] },
+  {
+    name: 'a GOSUMDB go cannot parse, with modules go.sum does not cover: an error in go words',
+    env: { GOSUMDB: 'sum.golang.org+key' },
+    expect: [
+      {
+        category: 'proxy-config',
+        severity: 'error',
+        message: /GOSUMDB is malformed.*"invalid GOSUMDB: malformed verifier id"/,
+        evidence: /GOSUMDB=sum\.golang\.org\+key/,
+      },
+    ],
+  },
+  {
+    name: 'an empty GOSUMDB value (spaces) when go.sum covers every module: a warning, go verifies nothing now',
+    env: { GOSUMDB: '  ' },
+    opts: { goSumCoversAll: true },
+    expect: [{ category: 'proxy-config', severity: 'warning', message: /"missing GOSUMDB".*the first module go\.sum lacks/ }],
+  },
+  {
+    name: 'GOSUMDB off is not malformed (the sumdb-disabled rule covers it)',
+    env: { GOSUMDB: 'off' },
+    expect: [{ category: 'sumdb-disabled', severity: 'warning' }],
+  },
 ];
 
 describe('lintProxyEnv rules', () => {
