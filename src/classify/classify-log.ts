@@ -178,6 +178,13 @@ class Scanner {
       // The keyword was in the wrapper's prefix (a console note, a Bazel `failed to fetch`), not in
       // the tool's text: the line is read as it would be without the wrapper, i.e. skipped.
       if (this.block && !/^\s/.test(text)) this.block = undefined;
+      // go words its errors without "error" (`go: m@v: <reason>`): no rule knows this one, but it is
+      // the line to show if nothing else names a cause.
+      if (role === 'tool' && isGoErrorLine(text)) {
+        const note = (): void => this.noteFallback(role, true, text, lineNo);
+        if (inHeader) this.deferred.push(note);
+        else note();
+      }
       return;
     }
     this.noteContext(text);
@@ -271,7 +278,7 @@ class Scanner {
       if (later(this.lastVerdict)) this.lastVerdict = { line, text };
     } else if (SYMPTOM.test(text)) {
       if (later(this.lastSymptom)) this.lastSymptom = { line, text };
-    } else if (errorMarker || ERROR_LOOKING.test(text)) {
+    } else if (errorMarker || ERROR_LOOKING.test(text) || isGoErrorLine(text)) {
       if (later(this.lastError)) this.lastError = { line, text };
     }
   }
@@ -861,6 +868,15 @@ function candidatesFrom(list: Array<{ category: Category; confidence: number }>)
     out.push({ ...c, check: whatToCheck(c.category) });
   }
   return out;
+}
+
+/** go's own error lines (`go: <module>@<version>: <reason>`, `verifying m@v: …`), not its progress lines. */
+const GO_ERROR_LINE =
+  /^\s*(?:go: (?!downloading |finding |extracting |added |upgraded |downgraded |removed |found |creating |switching to |to add |warning: )\S|verifying \S+@\S+: )/;
+
+function isGoErrorLine(text: string): boolean {
+  const start = text.trimStart();
+  return (start.startsWith('go: ') || start.startsWith('verifying ')) && GO_ERROR_LINE.test(start);
 }
 
 function clean(text: string): string {

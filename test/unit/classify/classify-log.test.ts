@@ -961,6 +961,21 @@ describe('symptom-only logs', () => {
     assert.equal(result.evidenceLines.length, 1);
   });
 
+  it('an error go words without "error" that no rule knows is the line shown, not the wrapper\'s verdict', () => {
+    const goLine = 'go: example.com/x@v1.0.0: something nobody has seen before';
+    for (const text of [
+      `go: downloading example.com/x v1.0.0\n${goLine}\n`,
+      `[Pipeline] sh\n+ go mod download\ngo: downloading example.com/x v1.0.0\n${goLine}\nERROR: script returned exit code 1\nFinished: FAILURE\n`,
+    ]) {
+      const result = classifyLog(text);
+      assert.equal(result.category, 'unknown');
+      assert.deepEqual(result.evidence, [goLine], text);
+      assertEvidencePointsAtLines(result, text);
+    }
+    // go's progress lines are not errors.
+    assert.deepEqual(classifyLog('go: downloading example.com/x v1.0.0\ngo: added example.com/x v1.0.0\n').evidence, []);
+  });
+
   it('an empty log or one without any error gives unknown with no evidence', () => {
     for (const text of ['', '\n\n', 'go: downloading github.com/google/uuid v1.6.0\nok  \tgithub.com/acme/api\t0.012s\n']) {
       const result = classifyLog(text);
