@@ -243,7 +243,7 @@ function lintGoproxy(goEnv: GoEnv): Finding[] {
       {
         category: 'proxy-config',
         severity: 'error',
-        message: `GOPROXY is invalid, so every go command fails: ${maskSecrets(err instanceof Error ? err.message : String(err))}.`,
+        message: `GOPROXY is invalid, so every go command that downloads fails before any request (go: "${maskSecrets((err instanceof Error ? err.message : String(err)).replace(/^GOPROXY: /, ''))}").`,
         evidence: showVar(goEnv, 'GOPROXY'),
         fix: 'Set GOPROXY to a comma-separated list of https:// URLs ending in direct, e.g. https://proxy.golang.org,direct.',
       },
