@@ -57,7 +57,7 @@ describe('go version and go env in the report', () => {
     assert.equal(hostOnly.checks.find((c) => c.id === 'host:go')?.status, 'pass');
   });
 
-  it('never spawns go when the diagnosis stops before it needs it (GOPROXY=",")', async () => {
+  it('never spawns go when the diagnosis stops before it needs it (GOPROXY=",": the finding, no go run)', async () => {
     // A `go` on PATH that records each call, then runs the real one.
     const realGo = (await runCommand(['sh', '-c', 'command -v go'])).stdout.trim();
     const bin = join(work, 'bin');
@@ -77,7 +77,10 @@ describe('go version and go env in the report', () => {
         parts: { probe: false, lint: false },
         processEnv: { HOME: work },
       });
-      await assert.rejects(diagnose(dir, options(',')), /GOPROXY list .* contains no entries/);
+      // go stops at a GOPROXY it cannot parse, before any download: so does the diagnosis, with that as its finding.
+      const stopped = await diagnose(dir, options(','));
+      assert.equal(stopped.findings[0]?.category, 'proxy-config');
+      assert.match(stopped.findings[0]?.message ?? '', /GOPROXY list .* contains no entries/);
       await new Promise((r) => setTimeout(r, 400));
       assert.equal(await readFile(calls, 'utf8').catch(() => ''), '', 'go was not run');
       // The wrapper does record calls: a diagnosis that gets going runs go version and go env.
