@@ -273,11 +273,19 @@ export async function checkToolchain(options: ToolchainCheckOptions): Promise<Ch
 
   // go always verifies a downloaded toolchain with the checksum database.
   if (!options.sumDb) {
+    // No checksum DB: GOSUMDB=off, or a value go cannot parse (the proxy-env lint quotes go's words for that).
+    const off = (options.goEnv.GOSUMDB ?? '').trim() === 'off';
     findings.push(
       unavailable(
-        `go ${local} would download ${sel.toolchain}, but GOSUMDB=off: go refuses a toolchain it cannot verify`,
-        `go: ${target}: verifying module: checksum database disabled by GOSUMDB=off\n${switchLine}`,
-        `Unset GOSUMDB=off (use GONOSUMDB/GOPRIVATE for private modules instead), or install ${sel.toolchain} on the agent's PATH.`,
+        off
+          ? `go ${local} would download ${sel.toolchain}, but GOSUMDB=off: go refuses a toolchain it cannot verify`
+          : `go ${local} would download ${sel.toolchain}, but GOSUMDB is malformed: go cannot verify the toolchain against any checksum database`,
+        off
+          ? `go: ${target}: verifying module: checksum database disabled by GOSUMDB=off\n${switchLine}`
+          : `go: ${target}: verifying module: GOSUMDB=${options.goEnv.GOSUMDB ?? ''} cannot be parsed\n${switchLine}`,
+        off
+          ? `Unset GOSUMDB=off (use GONOSUMDB/GOPRIVATE for private modules instead), or install ${sel.toolchain} on the agent's PATH.`
+          : `Unset GOSUMDB or set a known name or "name+key [url]" (use GONOSUMDB/GOPRIVATE for private modules instead), or install ${sel.toolchain} on the agent's PATH.`,
       ),
     );
     return done('fail', switchLine, findings);

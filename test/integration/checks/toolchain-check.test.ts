@@ -129,6 +129,18 @@ describe('toolchain check', () => {
       assert.equal(proxy.requests.length, 0);
     });
 
+    it('a GOSUMDB go cannot parse: the download fails the same way, and the finding says malformed, not off', async () => {
+      proxy.resetStats();
+      // As diagnose passes it: no checksum DB (the value does not parse), the raw value in goEnv.
+      const base = options('module example.com/app\n\ngo 1.22.1\n', '1.21.5', { GOTOOLCHAIN: 'auto', GOSUMDB: 'off' });
+      const r = await checkToolchain({ ...base, goEnv: { ...base.goEnv, GOSUMDB: 'sum.golang.org+key' } });
+      const f = r.findings.find((x) => x.severity === 'error');
+      assert.equal(f?.category, 'toolchain-unavailable');
+      assert.match(f?.message ?? '', /GOSUMDB is malformed/);
+      assert.doesNotMatch(`${f?.message ?? ''} ${f?.evidence ?? ''}`, /GOSUMDB=off/);
+      assert.equal(proxy.requests.length, 0);
+    });
+
     it('a bare "go 1.22" line asks for go1.22, which is no release: unavailable without asking anyone', async () => {
       proxy.resetStats();
       const r = await checkToolchain(options('module example.com/app\n\ngo 1.22\n', '1.21.5', { GOTOOLCHAIN: 'auto' }));
