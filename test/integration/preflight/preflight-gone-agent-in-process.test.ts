@@ -89,8 +89,16 @@ describe('pre-flight alerts of an agent that stopped reporting, in-process mode'
     const blocks = JSON.stringify(two.blocks);
     assert.ok(blocks.includes(`\`agent-07\` stopped reporting at ${minute}; its pre-flight alert is closed as unknown`), blocks);
     assert.doesNotMatch(blocks, /healthy again/);
-    const closed = await store.alert('modules:two');
-    assert.equal(closed?.state, 'resolved');
+    // The alerter edits the message, then records the state: wait for the record, not just the message.
+    const closed = await waitUntil(
+      'the record of two to be resolved',
+      async () => {
+        const alert = await store.alert('modules:two');
+        return alert?.state === 'resolved' ? alert : undefined;
+      },
+      5000,
+    );
+    assert.equal(closed.state, 'resolved');
     assert.deepEqual(closed?.gone, [{ agent: 'agent-07', lastSeen: stoppedAt.toISOString() }], 'stopped at its last regular result, not the drill');
 
     const one = await waitUntil(

@@ -94,7 +94,8 @@ describe('pre-flight alerts of an agent that stopped reporting', () => {
     const blocks = JSON.stringify(two.blocks);
     assert.ok(blocks.includes(`\`agent-07\` stopped reporting at ${minute}; its pre-flight alert is closed as unknown`), blocks);
     assert.doesNotMatch(blocks, /healthy again/);
-    assert.equal((await store.alert('modules:two'))?.state, 'resolved');
+    // The alerter edits the message, then records the state: wait for the record, not just the message.
+    await waitUntil('the record of two to be resolved', async () => (await store.alert('modules:two'))?.state === 'resolved', 5000);
 
     const one = await waitUntil(
       'the alert of one to drop agent-07',

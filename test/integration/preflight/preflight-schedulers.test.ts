@@ -205,8 +205,8 @@ describe('scheduled pre-flight: two workers, BullMQ job schedulers, one alert', 
     proxy.updateVersion('example.test/beta', 'v1.1.0', { fail: undefined, listed: true });
     await waitUntil('the alert to be resolved', () => (alertMessage()?.text.includes('healthy again') ? true : undefined), 20_000);
     assert.equal(posts().length, 1, 'resolving edits the alert, it posts nothing new');
-    const record = await store.alert('modules:one');
-    assert.equal(record?.state, 'resolved');
+    // The alerter edits the message, then records the state: wait for the record, not just the message.
+    await waitUntil('the record to be resolved', async () => ((await store.alert('modules:one'))?.state === 'resolved' ? true : undefined), 5000);
   });
 });
 
