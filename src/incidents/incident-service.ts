@@ -35,6 +35,7 @@ import { describeBlast } from './blast-radius.ts';
 import { requireIncident, type IncidentStore, type NewTimelineEntry } from './incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 import { formatDuration, renderIncidentReport } from './render-incident-report.ts';
+import { classifiedCauseOf, liveDatum, liveDiagnosesOf, settleCause } from './settle-cause.ts';
 
 /** Where an incident's conversation lives. */
 export interface IncidentPlace {
@@ -296,11 +297,7 @@ export class IncidentService {
     };
     if (run.incidentId !== undefined) {
       await this.store.appendTimeline(run.incidentId, result);
-      const root = problemOf(command, outcome);
-      if (root) {
-        const incident = await this.store.get(run.incidentId);
-        if (incident && !incident.rootCause) await this.#refresh(await this.store.setRootCause(incident.id, rootCauseOf(root), ACTOR_BUILDFIX));
-      }
+      await this.#settleRootCause(run.incidentId, problemOf(command, outcome), result.data?.live !== undefined, surface);
       return;
     }
     // incidents.autoOpen: unset means on in Slack (a channel's shared log), off in the terminal (one person's shell).
@@ -308,6 +305,35 @@ export class IncidentService {
     const root = run.outside && command.kind === 'diagnose' ? problemOf(command, outcome) : undefined;
     if (!root || command.kind !== 'diagnose') return;
     await this.#openFromProblem(command, root, result, requester, surface);
+  }
+
+  /**
+   * A diagnosis of the incident's repo finished. The root cause is its first error when none is recorded yet, or
+   * when the log's classification left two causes open and the diagnosis found the other one (settle-cause.ts);
+   * the alert is re-rendered so its first line says what the diagnosis settled.
+   */
+  async #settleRootCause(id: number, root: Finding | undefined, live: boolean, surface: ChatSurface): Promise<void> {
+    const incident = await this.store.get(id);
+    if (!incident) return;
+    if (!root || !incident.rootCause) {
+      if (root) return this.#refresh(await this.store.setRootCause(id, rootCauseOf(root), ACTOR_BUILDFIX));
+      if (live) await this.#refresh(incident);
+      return;
+    }
+    const timeline = await this.store.timeline(id);
+    const classified = classifiedCauseOf(timeline);
+    const settled = settleCause(classified, liveDiagnosesOf(timeline));
+    // Only a root cause the log's classification recorded is replaced; one a diagnosis found stays.
+    const fromLog = classified !== undefined && incident.rootCause.category === classified.category;
+    if (settled?.basis === 'live' && settled.logSaid !== undefined && fromLog && settled.category === root.category) {
+      await surface.post({
+        kind: 'text',
+        tone: 'info',
+        text: `The live diagnosis settles what the log left open: root cause ${root.category}, not ${settled.logSaid}. ${root.message}`,
+      });
+      return this.#refresh(await this.store.setRootCause(id, rootCauseOf(root), ACTOR_BUILDFIX));
+    }
+    await this.#refresh(incident);
   }
 
   /** A diagnose outside any thread found a problem: join the incident already open for the repo, or open one in the command's thread. */
@@ -408,7 +434,17 @@ function outcomeData(command: Command, outcome: JobOutcome): Record<string, unkn
     ...(outcome.host ? { host: outcome.host } : {}),
     ...(command.kind === 'diagnose' && command.agent ? { agent: command.agent } : {}),
     ...(d ? { drill: { passed: d.drill.passed, failed: d.drill.failures.slice(0, 20).map(moduleOf) } } : {}),
+    ...liveOf(command, outcome),
   };
+}
+
+/** What a finished diagnose or modules job found, for settling the root cause (settle-cause.ts). */
+function liveOf(command: Command, outcome: JobOutcome): { live?: Record<string, unknown> } {
+  if ((command.kind !== 'diagnose' && command.kind !== 'modules') || !outcome.ok) return {};
+  const report = (outcome.result as Partial<DiagnoseJobResult> | undefined)?.report;
+  if (!report || typeof report.ok !== 'boolean' || !Array.isArray(report.findings)) return {};
+  const live = liveDatum(report, problemOf(command, outcome));
+  return live ? { live } : {};
 }
 
 /** A drill's result, when the outcome is one. */

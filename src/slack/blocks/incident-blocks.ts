@@ -12,6 +12,7 @@ import type { Command } from '../../chat/parse-command.ts';
 import { describeBlast, greenPipelines, pipelinesGreen } from '../../incidents/blast-radius.ts';
 import { formatDuration, type IncidentReport } from '../../incidents/render-incident-report.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type TimelineEntry } from '../../incidents/incident-types.ts';
+import { classifiedCauseOf, liveDiagnosesOf, settleCause, type ClassifiedCause, type LiveDiagnosis, type SettledCause } from '../../incidents/settle-cause.ts';
 import { actions, button, clip, context, escapeMrkdwn, header, LIMITS, section, type Button, type KnownBlock } from './block-kit.ts';
 import { ACTION_RUN, encodeButtonValue } from './button-value.ts';
 import type { SlackMessage } from './slack-message.ts';
@@ -101,16 +102,9 @@ function verificationState(incident: Incident): string | undefined {
 export interface AlertFacts {
   firstErrorLine?: string;
   /** The classifier's answer for the build log: the alert leads with it once it is known. */
-  classified?: {
-    category: string;
-    confidence: number;
-    evidence?: string;
-    evidenceLine?: number;
-    module?: string;
-    version?: string;
-    /** The other cause the log leaves open (a registry 404 during an outage vs a missing version). */
-    alternative?: string;
-  };
+  classified?: ClassifiedCause;
+  /** The incident's finished diagnoses: they confirm or settle the classified cause (settle-cause.ts). */
+  live?: LiveDiagnosis[];
   logUrl?: string;
   latestBuild?: number;
   latestAt?: string;
@@ -126,19 +120,10 @@ export function alertFactsFrom(timeline: readonly TimelineEntry[]): AlertFacts {
   const facts: AlertFacts = {};
   if (typeof first.firstErrorLine === 'string') facts.firstErrorLine = first.firstErrorLine;
   if (typeof first.logUrl === 'string') facts.logUrl = first.logUrl;
-  const classified = timeline.find((e) => e.kind === 'job-result' && e.data?.classified === true)?.data;
-  if (classified && typeof classified.category === 'string') {
-    const c: NonNullable<AlertFacts['classified']> = {
-      category: classified.category,
-      confidence: typeof classified.confidence === 'number' ? classified.confidence : 0,
-    };
-    if (typeof classified.evidence === 'string') c.evidence = classified.evidence;
-    if (typeof classified.evidenceLine === 'number') c.evidenceLine = classified.evidenceLine;
-    if (typeof classified.module === 'string') c.module = classified.module;
-    if (typeof classified.version === 'string') c.version = classified.version;
-    if (typeof classified.alternative === 'string') c.alternative = classified.alternative;
-    facts.classified = c;
-  }
+  const classified = classifiedCauseOf(timeline);
+  if (classified) facts.classified = classified;
+  const live = liveDiagnosesOf(timeline);
+  if (live.length > 0) facts.live = live;
   const green = greenPipelines(timeline);
   if (green.length > 0) facts.greenPipelines = green;
   if (latest) {
@@ -174,13 +159,20 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
   if (s.commit) where.push(`commit \`${escapeMrkdwn(s.commit.slice(0, 7))}\``);
   if (facts.logUrl) where.push(link(facts.logUrl, 'build log'));
   const blocks: KnownBlock[] = [];
-  const cause = facts.classified && facts.classified.category !== 'unknown' ? facts.classified : undefined;
+  const cause = settleCause(facts.classified, facts.live ?? []);
   if (cause) {
-    // First line: the classified root cause and the log line that caused it (not the last error line).
+    // First line: the root cause (the log's, confirmed or settled by the live diagnosis) and the log line that caused it.
     const subject = [cause.module, cause.version].filter(Boolean).join(' ');
-    const unsure = cause.alternative ? ` (or \`${escapeMrkdwn(cause.alternative)}\`)` : cause.confidence < 0.6 ? ' (unsure)' : '';
-    const line = cause.evidence ? `\n${cause.evidenceLine !== undefined ? `line ${cause.evidenceLine}: ` : ''}${inlineCode(cause.evidence, 600)}` : '';
+    const log = facts.classified && facts.classified.category !== 'unknown' ? facts.classified : undefined;
+    const unsure = cause.alternative
+      ? ` (or \`${escapeMrkdwn(cause.alternative)}\`)`
+      : cause.basis === 'log' && (log?.confidence ?? 1) < 0.6
+        ? ' (unsure)'
+        : '';
+    const line = log?.evidence ? `\n${log.evidenceLine !== undefined ? `line ${log.evidenceLine}: ` : ''}${inlineCode(log.evidence, 600)}` : '';
     blocks.push(section(`${mark} *Root cause: ${escapeMrkdwn(cause.category)}*${unsure}${subject ? ` — ${escapeMrkdwn(subject)}` : ''}${line}`));
+    const live = liveLine(cause);
+    if (live) blocks.push(section(live));
     blocks.push(section(`*${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`));
   } else {
     blocks.push(section(`${mark} *${link(s.buildUrl, incident.title)}*${where.length ? ` · ${where.join(' · ')}` : ''}`));
@@ -222,8 +214,27 @@ export function renderIncidentAlert(incident: Incident, facts: AlertFacts, optio
     blocks.push(actions(buttons, 'bf-incident-alert'));
   }
   const reach = blast && (incident.blast?.pipelines.length ?? 0) > 1 ? ` · ${[blast.radius, ...blast.common].join(' · ')}` : '';
-  const text = `${mark} ${cause ? `Root cause: ${cause.category}${cause.alternative ? ` (or ${cause.alternative})` : ''} — ` : ''}${incident.title} — ${failures(incident.failureCount)}${reach} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
+  const text = `${mark} ${cause ? `Root cause: ${cause.category}${cause.alternative ? ` (or ${cause.alternative})` : ''}${BASIS_WORDS[cause.basis]} — ` : ''}${incident.title} — ${failures(incident.failureCount)}${reach} · incident #${incident.id}${resolved ? ' (resolved)' : recovered ? ' (green again)' : ''}`;
   return { text: clip(text, LIMITS.fallbackText), blocks };
+}
+
+/** After the cause in the alert's plain text (notifications, screen readers). */
+const BASIS_WORDS: Record<SettledCause['basis'], string> = { log: '', confirmed: ' (confirmed live)', live: ' (live diagnosis)' };
+
+/** The alert's line on what the live diagnosis made of the log's answer, when it ran. */
+function liveLine(cause: SettledCause): string | undefined {
+  const on = (d: LiveDiagnosis): string => `${d.host ? ` on ${escapeMrkdwn(d.host)}` : ''} at ${clock(d.at)}`;
+  const found = (d: LiveDiagnosis): string => (d.message ? `: ${escapeMrkdwn(clip(d.message, 300))}` : '');
+  const d = cause.decidedBy;
+  if (cause.basis === 'confirmed' && d) return `✔ Confirmed by the live diagnosis${on(d)}${found(d)}`;
+  if (cause.basis === 'live' && d)
+    return cause.logSaid
+      ? `✔ Settled by the live diagnosis${on(d)} (the log alone also fit \`${escapeMrkdwn(cause.logSaid)}\`)${found(d)}`
+      : `Found by the live diagnosis${on(d)}${found(d)}`;
+  if (cause.differs)
+    return `⚠ The live diagnosis${on(cause.differs)} found \`${escapeMrkdwn(cause.differs.category ?? 'a problem')}\` instead${found(cause.differs)}`;
+  if (cause.cleanNow) return `The live diagnosis${on(cause.cleanNow)} finds no problem now: the failure may have passed (a retried build tells).`;
+  return undefined;
 }
 
 /** Under a new incident: who takes command? */

@@ -1,0 +1,142 @@
+/**
+ * What an incident's root cause is once the live diagnosis has answered, not only the log.
+ *
+ * A build log can leave two causes open (a mirror's 404: a version that is really missing, or the
+ * mirror failing). The automatic diagnosis then runs on the agent against the proxies the build
+ * used, and its first error says which one it is now. This module keeps both answers in the
+ * incident's timeline (the classifier's `classified` entry and each diagnosis's `live` datum) and
+ * settles the alert's first line from them:
+ *
+ *   live finds the log's answer               → that answer, confirmed (the "(or Y)" goes);
+ *   live finds the log's other candidate      → the other candidate, settled by the live diagnosis;
+ *   live finds a third cause                  → the log's answer, with what the diagnosis found beside it;
+ *   live finds nothing wrong (latest run)     → the log's answer, with "finds no problem now";
+ *   nothing classified, live finds a problem  → the live finding.
+ *
+ * Transport-free: the Slack alert renders the result, the incident service records the root cause.
+ */
+import type { Finding } from '../report/model.ts';
+import type { TimelineEntry } from './incident-types.ts';
+
+/** The classifier's answer for the build log, as the timeline keeps it. */
+export interface ClassifiedCause {
+  category: string;
+  confidence: number;
+  evidence?: string;
+  evidenceLine?: number;
+  module?: string;
+  version?: string;
+  /** The other cause the log leaves open (a registry 404 during an outage vs a missing version). */
+  alternative?: string;
+}
+
+/** One finished diagnosis of the incident's repo: what it found (its first error), or nothing wrong. */
+export interface LiveDiagnosis {
+  at: string;
+  ok: boolean;
+  category?: string;
+  message?: string;
+  module?: string;
+  version?: string;
+  /** The host it ran on. */
+  host?: string;
+}
+
+export interface SettledCause {
+  category: string;
+  /** Still open: the log's other candidate, when no live diagnosis settled it. */
+  alternative?: string;
+  /**
+   * log: the classifier's answer alone; confirmed: a live diagnosis found the same cause;
+   * live: the live diagnosis decided it (the log's other candidate, or no classification).
+   */
+  basis: 'log' | 'confirmed' | 'live';
+  /** The log's own answer when the live diagnosis picked its other candidate. */
+  logSaid?: string;
+  /** The diagnosis that confirmed or decided it. */
+  decidedBy?: LiveDiagnosis;
+  /** A diagnosis that found a cause the log did not name. */
+  differs?: LiveDiagnosis;
+  /** The latest diagnosis found nothing wrong (and none confirmed or decided the cause). */
+  cleanNow?: LiveDiagnosis;
+  module?: string;
+  version?: string;
+}
+
+/** The `live` datum a diagnose or modules job result keeps in the timeline. */
+export function liveDatum(
+  report: { ok: boolean; host?: string; findings: readonly Finding[] } | undefined,
+  problem: Finding | undefined,
+): Record<string, unknown> | undefined {
+  if (!report) return undefined;
+  const host = report.host ? { host: report.host } : {};
+  if (!problem) return report.ok ? { ok: true, ...host } : undefined;
+  return {
+    ok: false,
+    category: problem.category,
+    message: problem.message,
+    ...(problem.module ? { module: problem.module } : {}),
+    ...(problem.version ? { version: problem.version } : {}),
+    ...host,
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The classifier's answer recorded for the incident's build log (the first one), if any. */
+export function classifiedCauseOf(timeline: readonly TimelineEntry[]): ClassifiedCause | undefined {
+  const d = timeline.find((e) => e.kind === 'job-result' && e.data?.classified === true)?.data;
+  const category = str(d?.category);
+  if (!d || !category) return undefined;
+  const c: ClassifiedCause = { category, confidence: typeof d.confidence === 'number' ? d.confidence : 0 };
+  const evidence = str(d.evidence);
+  if (evidence) c.evidence = evidence;
+  if (typeof d.evidenceLine === 'number') c.evidenceLine = d.evidenceLine;
+  for (const k of ['module', 'version', 'alternative'] as const) {
+    const v = str(d[k]);
+    if (v) c[k] = v;
+  }
+  return c;
+}
+
+/** Every finished diagnosis recorded in the timeline, oldest first. */
+export function liveDiagnosesOf(timeline: readonly TimelineEntry[]): LiveDiagnosis[] {
+  const out: LiveDiagnosis[] = [];
+  for (const e of timeline) {
+    const live = e.kind === 'job-result' ? e.data?.live : undefined;
+    if (!live || typeof live !== 'object') continue;
+    const l = live as Record<string, unknown>;
+    if (typeof l.ok !== 'boolean') continue;
+    const d: LiveDiagnosis = { at: e.at, ok: l.ok };
+    for (const k of ['category', 'message', 'module', 'version', 'host'] as const) {
+      const v = str(l[k]);
+      if (v) d[k] = v;
+    }
+    if (!d.ok && !d.category) continue;
+    out.push(d);
+  }
+  return out;
+}
+
+/** The root cause to lead with, from the log's classification and the live diagnoses (see the module comment). */
+export function settleCause(classified: ClassifiedCause | undefined, live: readonly LiveDiagnosis[]): SettledCause | undefined {
+  const problems = live.filter((l) => !l.ok);
+  const latest = live.at(-1);
+  const subject = (s: { module?: string | undefined; version?: string | undefined }): Pick<SettledCause, 'module' | 'version'> => ({
+    ...(s.module ? { module: s.module } : {}),
+    ...(s.version ? { version: s.version } : {}),
+  });
+  const known = classified && classified.category !== 'unknown' ? classified : undefined;
+  if (!known) {
+    const first = problems[0];
+    return first?.category ? { category: first.category, basis: 'live', decidedBy: first, ...subject(first) } : undefined;
+  }
+  const match = problems.find((p) => p.category === known.category || (known.alternative !== undefined && p.category === known.alternative));
+  if (match?.category === known.category) return { category: known.category, basis: 'confirmed', decidedBy: match, ...subject(known.module ? known : match) };
+  if (match?.category) return { category: match.category, basis: 'live', logSaid: known.category, decidedBy: match, ...subject(match.module ? match : known) };
+  const settled: SettledCause = { category: known.category, basis: 'log', ...subject(known) };
+  if (known.alternative) settled.alternative = known.alternative;
+  if (problems[0]) settled.differs = problems[0];
+  if (latest?.ok) settled.cleanNow = latest;
+  return settled;
+}
