@@ -108,6 +108,12 @@ const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\/
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
 /** The package's metadata says the version does not exist (not a bare 404 from the registry). */
+/** A host under the reserved `.invalid` top-level domain, in a URL or a DNS lookup. */
+const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
+/** Categories of a failing network path, which a deliberately unresolvable host explains. */
+const NETWORK_CATEGORIES: ReadonlySet<Category> = new Set(['proxy-unreachable', 'sumdb-unreachable', 'corporate-proxy', 'proxy-server-error']);
+/** `(replaced by host/path@version)` or `(replaced by host/path vX)`: a remote module, not a directory. */
+const REMOTE_REPLACEMENT = /\(replaced by (?![.\/~]|[A-Za-z]:)[^\s)]+\.[^\s)]+(?:@| )v\d/;
 const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
@@ -146,9 +152,8 @@ class Scanner {
   goSignals = 0;
   npmSignals = 0;
   lastError: { line: number; text: string } | undefined;
-  /** Last tool-level symptom (make, exit status, npm lifecycle) and last CI-runner verdict line. */
+  /** Last tool-level symptom (make, exit status, npm lifecycle). */
   lastSymptom: { line: number; text: string } | undefined;
-  lastVerdict: { line: number; text: string } | undefined;
   /** Open `server response:` block: who answered, and whether it was a public proxy. */
   block: { source: 'proxy' | 'sumdb'; publicProxy: boolean } | undefined;
   prevText = '';
@@ -271,12 +276,12 @@ class Scanner {
     this.prevText = text;
   }
 
-  /** The last verdict, symptom and error-looking line, for the `unknown` fallback. */
+  /** The last symptom and error-looking line, for the `unknown` fallback. */
   private noteFallback(role: LineRole, errorMarker: boolean, text: string, line: number): void {
     const later = (current: { line: number } | undefined): boolean => !current || current.line < line;
-    if (role === 'verdict' || CI_VERDICT.test(text)) {
-      if (later(this.lastVerdict)) this.lastVerdict = { line, text };
-    } else if (SYMPTOM.test(text)) {
+    // The wrapper's verdict (`Finished: FAILURE`, `ERROR: Job failed`) never stands for the cause.
+    if (role === 'verdict' || CI_VERDICT.test(text)) return;
+    if (SYMPTOM.test(text)) {
       if (later(this.lastSymptom)) this.lastSymptom = { line, text };
     } else if (errorMarker || ERROR_LOOKING.test(text) || isGoErrorLine(text)) {
       if (later(this.lastError)) this.lastError = { line, text };
@@ -350,10 +355,29 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   const id = hit.rule.id;
   const isPrivate = hit.module !== undefined && looksPrivateModule(hit.module, scan.goprivate);
   const privateEvidence = isPrivate || scan.goprivateShownEmpty || facts.hasGitAuthHit;
-  if (hit.warning && scan.npmFetchFailed && /retry will retry, error on last attempt/i.test(hit.text)) {
+  if (hit.warning && scan.npmFetchFailed && /retry will retry, error on (?:the )?last attempt/i.test(hit.text)) {
     // Old npm prints the error of each failed attempt only as a retry warning; once the fetch failed
     // for good (`npm ERR! fetch failed <url>`), that warning is the error.
     hit.warning = false;
+  }
+  if (RESERVED_INVALID_HOST.test(hit.text) && hit.rank !== 1 && NETWORK_CATEGORIES.has(hit.category)) {
+    // `.invalid` never resolves (RFC 2606, RFC 6761): a GOPROXY or registry set to such a host is the
+    // build turning downloads off on purpose, and what failed is something that still needed one.
+    hit.category = 'proxy-disabled';
+    hit.rank = 1;
+    hit.confidence = 0.85;
+    return true;
+  }
+  if (id === 'npm-auth' && /\b402\b/.test(hit.text)) {
+    // 402 Payment Required: a paid registry refusing the account (an expired or missing subscription), or
+    // the registry's own billing set-up failing for everyone. The log alone does not tell them apart.
+    hit.confidence = 0.55;
+    hit.alternative = 'proxy-server-error';
+  }
+  if (id === 'go-replace' && facts.hasGitAuthHit && REMOTE_REPLACEMENT.test(hit.text)) {
+    // The replacement is a remote module and go could not authenticate to fetch it: the directive is fine,
+    // the credentials for its host are missing (a token not passed into the build, no .netrc).
+    return false;
   }
   if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
   if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
@@ -772,7 +796,7 @@ function decide(scan: Scanner): Classification {
   const main = ranked.find((h) => !h.warning);
 
   if (!main) {
-    const fallback = scan.lastError ?? scan.lastSymptom ?? scan.lastVerdict;
+    const fallback = scan.lastError ?? scan.lastSymptom;
     return {
       category: 'unknown',
       confidence: fallback ? 0.15 : 0.05,

@@ -67,6 +67,8 @@ export const TRIGGERS: readonly string[] = [
   'e403',
   'fetch_40',
   '404 not found',
+  '402 payment',
+  'status code 40',
   '410 gone',
   'e404',
   'internal server error',
@@ -120,6 +122,7 @@ export const TRIGGERS: readonly string[] = [
   'checksum',
   'security error',
   'does not match',
+  'pseudo-version',
   'integrity',
   'corrupted',
   // module path, replace, go.sum, lockfiles

@@ -255,7 +255,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum version supported by tidy is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
     // `…requires go >= 1.24.0; switching to go1.24.1` is go announcing an automatic switch, not a
     // failure: if the switch fails, the next line says why.
     exclude: /; switching to go\d/i,
@@ -361,7 +361,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.88,
     pattern:
-      /\bE401\b|\bE403\b|\bENEEDAUTH\b|finished with status code 40[13]\b|Unable to authenticate|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b/i,
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|(?:finished|failed) with status code 40[123]\b|402 Payment Required|Unable to authenticate|Invalid authentication \(as [^)]*\)|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b/i,
     scope: 'local',
   },
   {
@@ -520,6 +520,19 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // go checks a pseudo-version against the repository (cmd/go/internal/modfetch/coderepo.go,
+    // validatePseudoVersion): its base tag is gone or the commit is not after it, or the timestamp or
+    // short hash is not the commit's. The version as written names nothing that exists.
+    id: 'go-pseudo-version-invalid',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 3,
+    confidence: 0.8,
+    pattern:
+      /invalid pseudo-version: (?:preceding tag \([^)]*\) not found|(?:revision \S+ is )?not a descendent of preceding tag|does not match (?:version-control timestamp|short name of revision)|revision is shorter than canonical|major version without preceding tag must be v0)/i,
+    scope: 'local',
+  },
+  {
     id: 'go-proxy-not-found',
     category: 'version-not-found',
     ecosystem: 'go',
@@ -568,7 +581,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

@@ -369,3 +369,110 @@ describe('offline installs that miss the cache (npm-offline)', () => {
     assert.equal(classifyLog('error Couldn\'t find any versions for "left-pad" that matches "^9.0.0"').category, 'version-not-found');
   });
 });
+
+// Round 2026-12-07.1's development misses: messages in the tools' own words the rules did not know.
+
+describe('a pseudo-version go checked against the repository (go-pseudo-version-invalid)', () => {
+  it("go's validatePseudoVersion errors name a version that does not exist as written", () => {
+    for (const line of [
+      '[  318s] go: example.com/tc@v0.1.1-0.20200617173005-5c65c840f086: invalid pseudo-version: preceding tag (v0.1.0) not found',
+      'go: example.com/m@v0.0.0-20200101000000-abcdef123456: invalid pseudo-version: does not match version-control timestamp (expected 20200202020202)',
+    ]) {
+      const result = classifyLog(line);
+      assert.equal(result.category, 'version-not-found', line);
+      assert.equal(result.rule, 'go-pseudo-version-invalid');
+    }
+  });
+
+  it('a git fetch that fails under the same words is still the network, not the version', () => {
+    const result = classifyLog(
+      'go: example.com/m@v2.6.0-beta2.0.20240513200804-918b2444e187: invalid pseudo-version: git fetch -f origin refs/heads/*:refs/heads/* in /go/pkg/mod/cache/vcs/0a1b: exit status 128:\n\tfatal: early EOF',
+    );
+    assert.notEqual(result.category, 'version-not-found');
+  });
+});
+
+describe('downloads turned off with a host that never resolves (.invalid)', () => {
+  it('a GOPROXY under the reserved .invalid domain is proxy-disabled, not an unreachable checksum DB', () => {
+    const result = classifyLog(
+      'verifying example.com/json@v1.0.0/go.mod: example.com/json@v1.0.0/go.mod: Get http://proxy.invalid/sumdb/sum.golang.org/supported: dial tcp: lookup proxy.invalid on 169.254.169.254:53: no such host',
+    );
+    assert.equal(result.category, 'proxy-disabled');
+  });
+
+  it('a host that merely contains "invalid" is the network', () => {
+    assert.equal(
+      classifyLog('go: example.com/m@v1.0.0: Get "https://proxy.invalidation.example/example.com/m/@v/v1.0.0.mod": dial tcp: i/o timeout').category,
+      'proxy-unreachable',
+    );
+  });
+});
+
+describe('registries refusing the request in their own words', () => {
+  it("yarn berry's Invalid authentication and old npm's retry warning with a 401 are registry-auth", () => {
+    assert.equal(classifyLog('  ➤ │ @acme/icons-pro@npm:5.15.4: Invalid authentication (as an unknown user)').category, 'registry-auth');
+    const npm = classifyLog(
+      [
+        'npm ERR! fetch failed https://npm.example.com/@acme/icons/-/0.1.8/icons-0.1.8.tgz',
+        'npm WARN retry will retry, error on the last attempt: Error: fetch failed with status code 401',
+      ].join('\n'),
+    );
+    assert.equal(npm.category, 'registry-auth');
+  });
+
+  it('402 Payment Required is the account’s subscription, unsure, with the registry failing named second', () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://npm.example.com/@acme/pro-icons/-/5.12.0/pro-icons-5.12.0.tgz: Request failed \\"402 Payment Required\\"".',
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.ok(result.confidence < 0.6);
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['registry-auth', 'proxy-server-error'],
+    );
+  });
+
+  it("old npm's `404 Not Found: name@version` is a version the registry does not have", () => {
+    assert.equal(classifyLog('npm ERR! 404 Not Found: left-pad@9.9.9').category, 'version-not-found');
+  });
+});
+
+describe('a replacement on a private host go cannot log in to', () => {
+  it('is private-module-auth, not a broken replace directive', () => {
+    const result = classifyLog(
+      [
+        'go: example.com/utils@v1.2.0 (replaced by git.example.internal/team/utils@v0.0.0-20230706160122-cd41de354c46): version "v0.0.0-20230706160122-cd41de354c46" invalid: git ls-remote -q origin in /go/pkg/mod/cache/vcs/9553: exit status 128:',
+        "\tfatal: could not read Username for 'https://git.example.internal': terminal prompts disabled",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'private-module-auth');
+  });
+
+  it('a replacement to a directory that is missing stays replace-directive', () => {
+    assert.equal(
+      classifyLog('go: example.com/utils@v1.2.0 (replaced by ../utils): reading ../utils/go.mod: open /src/utils/go.mod: no such file or directory').category,
+      'replace-directive',
+    );
+  });
+});
+
+describe("an older go's tidy refusing a newer go line", () => {
+  it('`go.mod file indicates go 1.18, but maximum supported version is 1.15` is the toolchain', () => {
+    assert.equal(
+      classifyLog(
+        'release failed after 0.07s error=hook failed: go mod tidy: exit status 1; output: go mod tidy: go.mod file indicates go 1.18, but maximum supported version is 1.15',
+      ).category,
+      'toolchain-mismatch',
+    );
+  });
+});
+
+describe('the unknown fallback and the wrapper', () => {
+  it("never quotes the CI's own verdict as if it were the cause", () => {
+    const result = classifyLog(['$ make deps', 'Building the thing', 'ERROR: Job failed: exit code 1'].join('\n'));
+    assert.equal(result.category, 'unknown');
+    assert.deepEqual(result.evidence, []);
+    const jenkins = classifyLog(['+ ./build.sh', 'Finished: FAILURE'].join('\n'));
+    assert.deepEqual(jenkins.evidence, []);
+  });
+});
