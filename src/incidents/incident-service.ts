@@ -35,7 +35,7 @@ import { describeBlast } from './blast-radius.ts';
 import { requireIncident, type IncidentStore, type NewTimelineEntry } from './incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 import { formatDuration, renderIncidentReport } from './render-incident-report.ts';
-import { classifiedCauseOf, liveDatum, liveDiagnosesOf, settleCause } from './settle-cause.ts';
+import { classifiedCauseOf, liveDiagnosesOf, liveOfReport, settleCause, settlementSentence } from './settle-cause.ts';
 
 /** Where an incident's conversation lives. */
 export interface IncidentPlace {
@@ -326,11 +326,8 @@ export class IncidentService {
     // Only a root cause the log's classification recorded is replaced; one a diagnosis found stays.
     const fromLog = classified !== undefined && incident.rootCause.category === classified.category;
     if (settled?.basis === 'live' && settled.logSaid !== undefined && fromLog && settled.category === root.category) {
-      await surface.post({
-        kind: 'text',
-        tone: 'info',
-        text: `The live diagnosis settles what the log left open: root cause ${root.category}, not ${settled.logSaid}. ${root.message}`,
-      });
+      const text = settlementSentence(settled);
+      if (text) await surface.post({ kind: 'text', tone: 'info', text });
       return this.#refresh(await this.store.setRootCause(id, rootCauseOf(root), ACTOR_BUILDFIX));
     }
     await this.#refresh(incident);
@@ -443,7 +440,7 @@ function liveOf(command: Command, outcome: JobOutcome): { live?: Record<string, 
   if ((command.kind !== 'diagnose' && command.kind !== 'modules') || !outcome.ok) return {};
   const report = (outcome.result as Partial<DiagnoseJobResult> | undefined)?.report;
   if (!report || typeof report.ok !== 'boolean' || !Array.isArray(report.findings)) return {};
-  const live = liveDatum(report, problemOf(command, outcome));
+  const live = liveOfReport({ ok: report.ok, findings: report.findings, ...(report.host ? { host: report.host } : {}) });
   return live ? { live } : {};
 }
 

@@ -81,6 +81,43 @@ export function liveDatum(
   };
 }
 
+/** The `live` datum of a finished diagnosis report: its first error, or nothing wrong. */
+export function liveOfReport(report: { ok: boolean; host?: string; findings: readonly Finding[] }): Record<string, unknown> | undefined {
+  const problem = report.ok ? undefined : (report.findings.find((f) => f.severity === 'error') ?? report.findings[0]);
+  return liveDatum(report, problem);
+}
+
+/** The same datum read back (from a timeline entry or a job result), or undefined when it is not one. */
+export function readLive(live: unknown, at: string): LiveDiagnosis | undefined {
+  if (!live || typeof live !== 'object') return undefined;
+  const l = live as Record<string, unknown>;
+  if (typeof l.ok !== 'boolean') return undefined;
+  const d: LiveDiagnosis = { at, ok: l.ok };
+  for (const k of ['category', 'message', 'module', 'version', 'host'] as const) {
+    const v = str(l[k]);
+    if (v) d[k] = v;
+  }
+  return d.ok || d.category ? d : undefined;
+}
+
+/**
+ * One sentence on what the live diagnosis made of the log's answer, for a thread or a terminal; undefined when
+ * there is nothing to say (no diagnosis, or nothing to compare).
+ */
+export function settlementSentence(s: SettledCause | undefined): string | undefined {
+  if (!s) return undefined;
+  const on = (d: LiveDiagnosis): string => (d.host ? ` on ${d.host}` : '');
+  const found = (d: LiveDiagnosis): string => (d.message ? ` ${d.message.replace(/\.?$/, '.')}` : '');
+  const either = `${s.category}${s.alternative ? ` (or ${s.alternative})` : ''}`;
+  const d = s.decidedBy;
+  if (s.basis === 'live' && d && s.logSaid)
+    return `The live diagnosis${on(d)} settles what the log left open: root cause ${s.category}, not ${s.logSaid}.${found(d)}`;
+  if (s.basis === 'confirmed' && d) return `The live diagnosis${on(d)} confirms the log: root cause ${s.category}.${found(d)}`;
+  if (s.differs) return `The log says ${either}, but the live diagnosis${on(s.differs)} found ${s.differs.category ?? 'another problem'}:${found(s.differs)}`;
+  if (s.cleanNow) return `The live diagnosis${on(s.cleanNow)} finds no problem now: the log's ${either} may have passed (a retried build tells).`;
+  return undefined;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The classifier's answer recorded for the incident's build log (the first one), if any. */
@@ -103,17 +140,8 @@ export function classifiedCauseOf(timeline: readonly TimelineEntry[]): Classifie
 export function liveDiagnosesOf(timeline: readonly TimelineEntry[]): LiveDiagnosis[] {
   const out: LiveDiagnosis[] = [];
   for (const e of timeline) {
-    const live = e.kind === 'job-result' ? e.data?.live : undefined;
-    if (!live || typeof live !== 'object') continue;
-    const l = live as Record<string, unknown>;
-    if (typeof l.ok !== 'boolean') continue;
-    const d: LiveDiagnosis = { at: e.at, ok: l.ok };
-    for (const k of ['category', 'message', 'module', 'version', 'host'] as const) {
-      const v = str(l[k]);
-      if (v) d[k] = v;
-    }
-    if (!d.ok && !d.category) continue;
-    out.push(d);
+    const d = e.kind === 'job-result' ? readLive(e.data?.live, e.at) : undefined;
+    if (d) out.push(d);
   }
   return out;
 }

@@ -14,7 +14,12 @@
  * rebuild/rollback say Jenkins is not configured; `diagnose --job` runs the
  * diagnosis and says why the build log was not read.
  */
+import { otherCause } from '../../classify/other-cause.ts';
 import type { Config } from '../../config/load-config.ts';
+import { liveOfReport, readLive, settleCause, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
+import type { JenkinsExplainJobResult } from '../../jobs/jenkins-job-types.ts';
+import type { DiagnoseJobResult } from '../../jobs/job-results.ts';
+import type { JobOutcome } from '../../jobs/job-types.ts';
 import { UsageError, userMessage } from '../../errors.ts';
 import { JenkinsClient } from '../../clients/jenkins/jenkins-client.ts';
 import { findAgent } from '../../jobs/validate-names.ts';
@@ -131,14 +136,17 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   const diagnose: CommandExtension = async (command, requester, surface, router) => {
     if (command.kind !== 'diagnose') return;
     if (command.job) checkConfiguredJob(command.job, config);
-    await router.runJob(command, router.planJob(command), requester, surface);
+    const diagnosed = await router.runJob(command, router.planJob(command), requester, surface);
     if (command.job) {
-      await router.runJob(
+      const explained = await router.runJob(
         command,
         { name: 'jenkins-explain', payload: { job: command.job }, title: `explain the last failed build of ${command.job}` },
         requester,
         surface,
       );
+      // The build's log and the live diagnosis answer the same question: say whether they agree.
+      const text = settlementSentence(settleLogWithDiagnosis(explained, diagnosed));
+      if (text) await surface.post({ kind: 'text', tone: 'info', text });
     }
   };
 
@@ -171,4 +179,20 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
   };
 
   return { commands: { restart, rebuild, rollback, diagnose, status }, validators };
+}
+
+/** The last failed build's classification against the diagnosis that ran just before it (settle-cause.ts). */
+function settleLogWithDiagnosis(explained: JobOutcome, diagnosed: JobOutcome): SettledCause | undefined {
+  const classification = explained.ok ? (explained.result as Partial<JenkinsExplainJobResult> | undefined)?.classification : undefined;
+  const report = diagnosed.ok ? (diagnosed.result as Partial<DiagnoseJobResult> | undefined)?.report : undefined;
+  if (!classification || classification.category === 'unknown' || !report || !Array.isArray(report.findings)) return undefined;
+  const other = otherCause(classification);
+  const live = readLive(
+    liveOfReport({ ok: report.ok === true, findings: report.findings, ...(report.host ? { host: report.host } : {}) }),
+    new Date().toISOString(),
+  );
+  return settleCause(
+    { category: classification.category, confidence: classification.confidence, ...(other ? { alternative: other } : {}) },
+    live ? [live] : [],
+  );
 }

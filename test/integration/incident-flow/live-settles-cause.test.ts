@@ -159,7 +159,11 @@ describe('the live diagnosis settles what the log left open (serve + worker + Re
     assert.match(incident?.rootCause?.text ?? '', /Pin the last published version v1\.9\.8/);
     const thread = slack.thread(INCIDENT_CHANNEL, alert.ts).map((m) => m.text);
     assert.ok(
-      thread.some((t) => /^The live diagnosis settles what the log left open: root cause version-not-found, not proxy-server-error\./.test(t)),
+      thread.some((t) =>
+        /^The live diagnosis on agent-03 settles what the log left open: root cause version-not-found, not proxy-server-error\. github\.com\/acme\/ledger v1\.9\.9 does not exist/.test(
+          t,
+        ),
+      ),
       `the thread says so: ${thread.join(' | ')}`,
     );
     const timeline = await store.timeline(id);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
-import { classifiedCauseOf, liveDatum, liveDiagnosesOf, settleCause, type ClassifiedCause } from '../../../src/incidents/settle-cause.ts';
+import { classifiedCauseOf, liveDatum, liveDiagnosesOf, settleCause, settlementSentence, type ClassifiedCause } from '../../../src/incidents/settle-cause.ts';
 import type { TimelineEntry } from '../../../src/incidents/incident-types.ts';
 import type { Finding } from '../../../src/report/model.ts';
 import { alertFactsFrom, renderIncidentAlert } from '../../../src/slack/blocks/incident-blocks.ts';
@@ -138,5 +138,30 @@ describe('the alert once the live diagnosis answered', () => {
     ]);
     assert.match(a.second, /mirror said &lt;!channel&gt; &amp; \\?\*bold\\?\*/);
     assert.doesNotMatch(a.second, /<!channel>/);
+  });
+});
+
+describe('the sentence a thread or terminal gets', () => {
+  const at = '2026-12-07T02:11:00.000Z';
+  const sentence = (entries: TimelineEntry[]): string | undefined => settlementSentence(settleCause(classifiedCauseOf(entries), liveDiagnosesOf(entries)));
+
+  it('names where the diagnosis ran and what it settled, confirmed, contradicted, or found clean', () => {
+    assert.equal(
+      sentence([classified(MIRROR_404), live(at, { ok: false, findings: [missing] })]),
+      'The live diagnosis on agent-03 settles what the log left open: root cause version-not-found, not proxy-server-error. github.com/acme/ledger v1.9.9 does not exist on any source in GOPROXY=https://goproxy.corp.example.',
+    );
+    assert.equal(
+      sentence([classified(MIRROR_404), live(at, { ok: false, findings: [mirror500] })]),
+      'The live diagnosis on agent-03 confirms the log: root cause proxy-server-error. goproxy.corp.example answered 502 Bad Gateway.',
+    );
+    assert.equal(
+      sentence([classified(MIRROR_404), live(at, { ok: false, findings: [badGoMod] })]),
+      'The log says proxy-server-error (or version-not-found), but the live diagnosis on agent-03 found invalid-go-mod: go.mod:5: unknown directive: tool.',
+    );
+    assert.equal(
+      sentence([classified(MIRROR_404), live(at, { ok: true, findings: [] })]),
+      "The live diagnosis on agent-03 finds no problem now: the log's proxy-server-error (or version-not-found) may have passed (a retried build tells).",
+    );
+    assert.equal(sentence([classified(MIRROR_404)]), undefined, 'no diagnosis yet: nothing to say');
   });
 });
