@@ -17,7 +17,7 @@ import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import type { History } from '../../helpers/git-history.ts';
 import { LEDGER_V199_MISSING, paymentsHistory } from '../../helpers/ledger-fixture.ts';
 import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { eventually, INCIDENT_CHANNEL, postJenkins, releaseIncidentTest, shownText, startServeAndWorker } from './harness.ts';
+import { eventually, INCIDENT_CHANNEL, postJenkins, shownText, startServeAndWorker, stopServeAndWorker } from './harness.ts';
 
 describe('a CI failure says agent or code, with the change that broke it', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
@@ -61,11 +61,7 @@ describe('a CI failure says agent or code, with the change that broke it', { tim
     ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
-  after(async () => {
-    const codes = await Promise.all([serve?.stop(), worker?.stop()]);
-    await releaseIncidentTest({ prefix, work, fakes: [slack, jenkins, goproxy] });
-    assert.deepEqual(codes, [0, 0]);
-  });
+  after(() => stopServeAndWorker({ serve, worker, prefix, work, fakes: [slack, jenkins, goproxy] }));
 
   it('the thread names the commit, its author and the go.mod line, with the revert', async () => {
     const [green, bump, red] = history.shas as [string, string, string];

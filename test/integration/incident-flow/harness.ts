@@ -4,6 +4,7 @@
  * signed webhook deliveries from the real payload fixtures, button presses
  * and mentions signed like Slack's, and a direct read of the incident store.
  */
+import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { Redis } from 'ioredis';
@@ -98,6 +99,25 @@ export async function releaseIncidentTest(o: {
   await Promise.all(o.fakes.map((f) => f?.close()));
   await deletePrefix(o.prefix);
   if (o.work) await rm(o.work, { recursive: true, force: true });
+}
+
+/**
+ * Stops the serve process and its agent worker started by startServeAndWorker, frees what the test used
+ * (releaseIncidentTest), and asserts both exited 0 on SIGTERM and serve logged no error (unless `errorsExpected`).
+ */
+export async function stopServeAndWorker(o: {
+  serve: ServeHandle | undefined;
+  worker: ChildHandle | undefined;
+  redis?: Redis | undefined;
+  prefix: string;
+  work?: string | undefined;
+  fakes: Array<{ close(): Promise<void> } | undefined>;
+  errorsExpected?: boolean;
+}): Promise<void> {
+  const codes = await Promise.all([o.serve?.stop(), o.worker?.stop()]);
+  await releaseIncidentTest({ redis: o.redis, prefix: o.prefix, work: o.work, fakes: o.fakes });
+  assert.deepEqual(codes, [0, 0], 'serve and the worker exit 0 on SIGTERM');
+  if (!o.errorsExpected) assert.doesNotMatch(o.serve?.output() ?? '', /"level":(50|60)/, 'no error logged');
 }
 
 export interface HttpReply {
