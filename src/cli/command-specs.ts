@@ -49,6 +49,11 @@ export const COMMAND_SPECS = {
       { name: 'skip', value: 'PARTS', help: 'comma-separated parts to skip: probe, host, lint, retractions, toolchain, graph' },
       { name: 'since', value: 'REV', help: 'agent or code: compare with this last green revision (what changed, and whether it still resolves)' },
       { name: 'since-green', help: "agent or code against the configured Jenkins job's last successful build (repos.<name>.job)" },
+      {
+        name: 'log',
+        value: 'FILE',
+        help: "also read the failed build's log (- for standard input): its root cause, and whether this diagnosis confirms, settles or contradicts it",
+      },
     ],
     exitCodes: { 0: 'nothing wrong found', 1: 'problems found (the report says which)', 2: USAGE_OR_SETUP, 130: CANCELLED },
   },

@@ -8,6 +8,12 @@ import { createProgressDisplay } from '../../render/progress-display.ts';
 import { renderTerminalReport, verdictLine } from '../../render/terminal-report.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
+import { classifyLogStream } from '../../classify/classify-stream.ts';
+import type { Classification } from '../../classify/classify-log.ts';
+import { otherCause } from '../../classify/other-cause.ts';
+import { liveOfReport, readLive, settleCause, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
+import { renderExplanation } from '../../render/terminal-explanation.ts';
+import { logLabel, openLog } from '../open-log.ts';
 import type { CliContext } from '../cli-context.ts';
 import { redactText } from '../../util/redact.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
@@ -47,12 +53,49 @@ export function errorToJson(err: unknown, target: string | undefined): object {
   };
 }
 
+/** The log's answer against this diagnosis (src/incidents/settle-cause.ts); undefined when the log names no known cause. */
+function settleWithLog(log: Classification, report: DiagnosisReport): SettledCause | undefined {
+  if (log.category === 'unknown') return undefined;
+  const other = otherCause(log);
+  const live = readLive(liveOfReport(report), report.startedAt);
+  return settleCause({ category: log.category, confidence: log.confidence, ...(other ? { alternative: other } : {}) }, live ? [live] : []);
+}
+
+/** The --json `log` object: the classification of the build log, as `explain --json` gives it, and where it came from. */
+function logToJson(c: Classification, source: string): object {
+  const { category, confidence, evidence, evidenceLines, module, version, candidates } = c;
+  return {
+    source,
+    category,
+    confidence,
+    evidence,
+    evidenceLines,
+    ...(module ? { module } : {}),
+    ...(version ? { version } : {}),
+    ...(candidates ? { candidates } : {}),
+  };
+}
+
+/** The --json `settlement` object: the cause to act on, and how this diagnosis bears on the log's answer. */
+function settlementToJson(s: SettledCause): object {
+  const sentence = settlementSentence(s);
+  return {
+    category: s.category,
+    basis: s.basis,
+    ...(s.alternative ? { alternative: s.alternative } : {}),
+    ...(s.logSaid ? { logSaid: s.logSaid } : {}),
+    ...(s.differs?.category ? { diagnosisFound: s.differs.category } : {}),
+    ...(s.cleanNow ? { diagnosisClean: true } : {}),
+    ...(sentence ? { sentence } : {}),
+  };
+}
+
 // The target as typed, for the error document (parseArgs may be what failed).
 function targetArg(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') return argv[i + 1];
-    if (['--concurrency', '--timeout', '--skip', '--since'].includes(a)) i++;
+    if (['--concurrency', '--timeout', '--skip', '--since', '--log'].includes(a)) i++;
     else if (!a.startsWith('-')) return a;
   }
   return undefined;
@@ -86,6 +129,9 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
   const concurrency = intOption(args, 'concurrency', 1, 512) ?? config.concurrency;
   const timeout = intOption(args, 'timeout', 100, 120_000) ?? config.requestTimeoutMs;
   const json = args.flags.has('json');
+  // The failed build's log, read first: a missing, empty or binary log stops here (exit 2) before any network call.
+  const logSource = args.options.get('log');
+  const log = logSource === undefined ? undefined : await classifyLogStream(await openLog(logSource, ctx), { label: logLabel(logSource) });
   const progress = json ? undefined : createProgressDisplay(ctx.stderr);
   let report: DiagnosisReport;
   try {
@@ -126,7 +172,18 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
     progress?.stop();
   }
   if (ctx.signal.aborted) throw new CancelledError();
-  if (json) ctx.stdout.write(`${JSON.stringify(reportToJson(report))}\n`);
-  else ctx.stdout.write(renderTerminalReport(report, { color: wantsColor(ctx.stdout, ctx.env), verbose: args.flags.has('verbose') }));
+  const color = wantsColor(ctx.stdout, ctx.env);
+  const settled = log ? settleWithLog(log, report) : undefined;
+  if (json) {
+    const withLog =
+      log && logSource !== undefined ? { log: logToJson(log, logLabel(logSource)), ...(settled ? { settlement: settlementToJson(settled) } : {}) } : {};
+    ctx.stdout.write(`${JSON.stringify({ ...reportToJson(report), ...withLog })}\n`);
+  } else {
+    ctx.stdout.write(renderTerminalReport(report, { color, verbose: args.flags.has('verbose') }));
+    if (log && logSource !== undefined) {
+      const sentence = settlementSentence(settled);
+      ctx.stdout.write(`\nThe failed build's log:\n${renderExplanation(log, { color, source: logLabel(logSource) })}${sentence ? `\n${sentence}\n` : ''}`);
+    }
+  }
   return report.ok ? 0 : 1;
 }

@@ -1,34 +1,13 @@
 /** `buildfix explain <file|->`: names the root cause of a saved build log. */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { BuildfixError, isBuildfixError, userMessage, type ErrorCode } from '../../errors.ts';
+import { isBuildfixError, userMessage, type ErrorCode } from '../../errors.ts';
 import { classifyLogStream } from '../../classify/classify-stream.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
 import { wantsColor } from '../../render/terminal-style.ts';
 import type { CliContext } from '../cli-context.ts';
 import { COMMAND_SPECS } from '../command-specs.ts';
+import { logLabel, openLog } from '../open-log.ts';
 import { parseArgs } from '../parse-args.ts';
 import { redactText } from '../../util/redact.ts';
-
-/** The log as a stream: logs of any size are read in bounded memory (classify-stream.ts). */
-async function openLog(source: string, ctx: CliContext): Promise<AsyncIterable<Buffer | string>> {
-  if (source === '-') return ctx.stdin;
-  let info;
-  try {
-    info = await stat(source);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BuildfixError('BF_INPUT', code === 'ENOENT' ? `${source}: no such file` : `${source}: cannot read (${code ?? 'error'})`);
-  }
-  if (info.isDirectory()) throw new BuildfixError('BF_INPUT', `${source} is a directory; pass a build log file or - for standard input`);
-  return (async function* read() {
-    try {
-      for await (const chunk of createReadStream(source)) yield chunk as Buffer;
-    } catch (err) {
-      throw new BuildfixError('BF_INPUT', `${source}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  })();
-}
 
 export async function runExplainCommand(argv: string[], ctx: CliContext): Promise<number> {
   // --json: one JSON document on stdout for every outcome, exit 2 included.
@@ -47,7 +26,7 @@ export async function runExplainCommand(argv: string[], ctx: CliContext): Promis
 async function runExplain(argv: string[], ctx: CliContext): Promise<number> {
   const args = parseArgs(argv, COMMAND_SPECS.explain);
   const source = args.positionals[0] ?? '-';
-  const label = source === '-' ? 'standard input' : source;
+  const label = logLabel(source);
   const result = await classifyLogStream(await openLog(source, ctx), { label });
   if (args.flags.has('json')) {
     const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary, candidates } = result;
