@@ -108,6 +108,8 @@ const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\/
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
 /** The package's metadata says the version does not exist (not a bare 404 from the registry). */
+/** A pseudo-version (vX.Y.Z-[pre.]0.yyyymmddhhmmss-hash or vX.0.0-yyyymmddhhmmss-hash) whose hash is not 12 hex characters. */
+const MALFORMED_PSEUDO_VERSION = /^v\d+\.\d+\.\d+-(?:[0-9A-Za-z.-]*\.)?\d{14}-(?![0-9a-f]{12}(?:\+incompatible)?$)[0-9a-f]+(?:\+incompatible)?$/;
 /** A host under the reserved `.invalid` top-level domain, in a URL or a DNS lookup. */
 const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
 /** Categories of a failing network path, which a deliberately unresolvable host explains. */
@@ -365,6 +367,19 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // build turning downloads off on purpose, and what failed is something that still needed one.
     hit.category = 'proxy-disabled';
     hit.rank = 1;
+    hit.confidence = 0.85;
+    return true;
+  }
+  if (
+    hit.ecosystem === 'go' &&
+    hit.version &&
+    MALFORMED_PSEUDO_VERSION.test(hit.version) &&
+    (hit.category === 'version-not-found' || hit.category === 'proxy-server-error')
+  ) {
+    // A pseudo-version whose commit hash is not go's canonical 12 characters: no proxy or repository has it
+    // under that name, whatever the 404 says. The go.mod line is malformed (written by hand or by a tool).
+    hit.category = 'invalid-go-mod';
+    hit.rank = 2;
     hit.confidence = 0.85;
     return true;
   }

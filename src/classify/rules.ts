@@ -415,7 +415,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /\(replaced by |replacement directory|replacement module without version|replacement module directory path|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
+      /\(replaced by |go\.mod:\d+: replace \S+: version |replacement directory|replacement module without version|replacement module directory path|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
     scope: 'local',
   },
   {
@@ -494,15 +494,17 @@ export const RULES: readonly Rule[] = [
   },
 
   {
-    // An HTTP/2 stream the server (the proxy, mirror or its CDN) reset with INTERNAL_ERROR in the
-    // middle of an answer (`stream error: stream ID 5; INTERNAL_ERROR; received from peer`): the
-    // connection worked and the far end failed. Other stream errors stay generic network blips.
+    // An HTTP/2 stream the server (the proxy, mirror or its CDN) reset with INTERNAL_ERROR or
+    // PROTOCOL_ERROR in the middle of an answer (`stream error: stream ID 5; INTERNAL_ERROR; received
+    // from peer`), or a connection the server closed with GOAWAY (`http2: server sent GOAWAY and closed
+    // the connection`): the connection worked and the far end failed or went away (a bad frontend
+    // rollout, a CDN node switched). Other stream errors stay generic network blips.
     id: 'proxy-stream-reset',
     category: 'proxy-server-error',
     ecosystem: 'any',
     rank: 2,
     confidence: 0.7,
-    pattern: /stream error: stream ID \d+; INTERNAL_ERROR/i,
+    pattern: /stream error: stream ID \d+; (?:INTERNAL_ERROR|PROTOCOL_ERROR)|http2: server sent GOAWAY/i,
     scope: 'local',
   },
 
@@ -521,15 +523,27 @@ export const RULES: readonly Rule[] = [
   },
   {
     // go checks a pseudo-version against the repository (cmd/go/internal/modfetch/coderepo.go,
-    // validatePseudoVersion): its base tag is gone or the commit is not after it, or the timestamp or
-    // short hash is not the commit's. The version as written names nothing that exists.
+    // validatePseudoVersion). Its base tag is gone, or the commit is not after it: the version as
+    // written names nothing that exists (the tag was deleted or moved).
     id: 'go-pseudo-version-invalid',
     category: 'version-not-found',
     ecosystem: 'go',
     rank: 3,
     confidence: 0.8,
+    pattern: /invalid pseudo-version: (?:preceding tag \([^)]*\) not found|(?:revision \S+ is )?not a descendent of preceding tag)/i,
+    scope: 'local',
+  },
+  {
+    // The same check finding the version string itself malformed: a hash shorter or longer than go's
+    // canonical 12 characters, a timestamp that is not the commit's, a v1 without a tag. The go.mod
+    // line was written by hand or by a tool; older Go accepted some of these, Go 1.13 and later do not.
+    id: 'go-pseudo-version-malformed',
+    category: 'invalid-go-mod',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
     pattern:
-      /invalid pseudo-version: (?:preceding tag \([^)]*\) not found|(?:revision \S+ is )?not a descendent of preceding tag|does not match (?:version-control timestamp|short name of revision)|revision is shorter than canonical|major version without preceding tag must be v0)/i,
+      /invalid pseudo-version: (?:revision is (?:shorter|longer) than canonical|does not match (?:version-control timestamp|short name of revision)|major version without preceding tag must be v0)/i,
     scope: 'local',
   },
   {

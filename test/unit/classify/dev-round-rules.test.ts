@@ -373,15 +373,33 @@ describe('offline installs that miss the cache (npm-offline)', () => {
 // Round 2026-12-07.1's development misses: messages in the tools' own words the rules did not know.
 
 describe('a pseudo-version go checked against the repository (go-pseudo-version-invalid)', () => {
-  it("go's validatePseudoVersion errors name a version that does not exist as written", () => {
+  it('a base tag that is gone names a version that does not exist as written', () => {
+    const result = classifyLog('[  318s] go: example.com/tc@v0.1.1-0.20200617173005-5c65c840f086: invalid pseudo-version: preceding tag (v0.1.0) not found');
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.rule, 'go-pseudo-version-invalid');
+  });
+
+  it('a hash or timestamp go calls non-canonical is a malformed go.mod line (round 2026-12-07.2)', () => {
     for (const line of [
-      '[  318s] go: example.com/tc@v0.1.1-0.20200617173005-5c65c840f086: invalid pseudo-version: preceding tag (v0.1.0) not found',
       'go: example.com/m@v0.0.0-20200101000000-abcdef123456: invalid pseudo-version: does not match version-control timestamp (expected 20200202020202)',
+      'github.com/acme/vici@v0.0.0-20190223031456-9a5ae4453bd: invalid pseudo-version: revision is shorter than canonical (9a5ae4453bda)',
+      'go: github.com/acme/cors@v0.0.0-20190309005821-6fd6a9bfe14e9: invalid pseudo-version: revision is longer than canonical (6fd6a9bfe14e)',
     ]) {
       const result = classifyLog(line);
-      assert.equal(result.category, 'version-not-found', line);
-      assert.equal(result.rule, 'go-pseudo-version-invalid');
+      assert.equal(result.category, 'invalid-go-mod', line);
+      assert.equal(result.rule, 'go-pseudo-version-malformed');
     }
+  });
+
+  it("a mirror's 404 for a pseudo-version whose hash is not 12 characters is the malformed version, not the mirror", () => {
+    const result = classifyLog(
+      'go: github.com/acme/protobuf@v0.0.0-20190410021324-65acae22fc9: unexpected status (https://goproxy.example.cn/github.com/acme/protobuf/@v/v0.0.0-20190410021324-65acae22fc9.info): 404 Not Found',
+    );
+    assert.equal(result.category, 'invalid-go-mod');
+    const canonical = classifyLog(
+      'go: github.com/acme/protobuf@v0.0.0-20190410021324-65acae22fc9d: unexpected status (https://goproxy.example.cn/github.com/acme/protobuf/@v/v0.0.0-20190410021324-65acae22fc9d.info): 404 Not Found',
+    );
+    assert.notEqual(canonical.category, 'invalid-go-mod', 'a canonical 12-character hash is not malformed');
   });
 
   it('a git fetch that fails under the same words is still the network, not the version', () => {
@@ -474,5 +492,32 @@ describe('the unknown fallback and the wrapper', () => {
     assert.deepEqual(result.evidence, []);
     const jenkins = classifyLog(['+ ./build.sh', 'Finished: FAILURE'].join('\n'));
     assert.deepEqual(jenkins.evidence, []);
+  });
+});
+
+describe("HTTP/2 errors the proxy's side sent (proxy-stream-reset)", () => {
+  it('PROTOCOL_ERROR and a server GOAWAY mid-download are the proxy failing, like INTERNAL_ERROR', () => {
+    for (const line of [
+      'go: example.com/mem@v0.0.0-20220726221520-4f986261bf13: Get "https://proxy.golang.org/example.com/mem/@v/v0.0.0-20220726221520-4f986261bf13.zip": stream error: stream ID 7; PROTOCOL_ERROR; received from peer',
+      'go: github.com/acme/compress@v1.17.9: read "https://goproxy.example.cn/github.com/acme/compress/@v/v1.17.9.zip": http2: server sent GOAWAY and closed the connection; LastStreamID=1999, ErrCode=NO_ERROR, debug=""',
+    ]) {
+      assert.equal(classifyLog(line).category, 'proxy-server-error', line);
+    }
+  });
+
+  it('a stream the client cancelled stays a network blip', () => {
+    assert.notEqual(
+      classifyLog('go: example.com/m@v1.0.0: read "https://proxy.golang.org/example.com/m/@v/v1.0.0.zip": stream error: stream ID 3; CANCEL').category,
+      'proxy-server-error',
+    );
+  });
+});
+
+describe('a go.mod replace line whose version go rejects', () => {
+  it('is the replace directive (go names the line), not a missing version', () => {
+    const result = classifyLog(
+      '/plan/go.mod:112: replace github.com/acme/p2p: version "1e9e60c325404ef9498c6424353493490431c86b" invalid: unknown revision 1e9e60c325404ef9498c6424353493490431c86b',
+    );
+    assert.equal(result.category, 'replace-directive');
   });
 });
