@@ -22,8 +22,8 @@ describe('HTTP/2 stream reset by the proxy (proxy-stream-reset)', () => {
     assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
   });
 
-  it('other stream errors stay a generic network blip', () => {
-    const result = classifyLog('go: github.com/x/y@v1.0.0: stream error: stream ID 3; PROTOCOL_ERROR');
+  it('other stream errors stay a generic network blip (PROTOCOL_ERROR is the server side since round 2026-12-07.2)', () => {
+    const result = classifyLog('go: github.com/x/y@v1.0.0: stream error: stream ID 3; CANCEL');
     assert.equal(result.category, 'proxy-unreachable');
   });
 });
