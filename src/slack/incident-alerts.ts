@@ -422,6 +422,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     let classifiedAs = '';
     if (log.text) {
       const classification = redactClassification(classifyLog(log.text));
+      const other = otherCause(classification);
       await surface.post({ kind: 'explanation', classification, source: log.origin });
       const subject = [classification.module, classification.version].filter(Boolean).join(' ');
       await this.#store.appendTimeline(incident.id, {
@@ -436,7 +437,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
           ...(classification.evidence[0] !== undefined ? { evidence: classification.evidence[0], evidenceLine: classification.evidenceLines[0] } : {}),
           ...(classification.module ? { module: classification.module } : {}),
           ...(classification.version ? { version: classification.version } : {}),
-          ...(otherCause(classification) ? { alternative: otherCause(classification) } : {}),
+          ...(other ? { alternative: other } : {}),
         },
       });
       if (classification.category !== 'unknown') {
@@ -452,7 +453,6 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       await this.updateAlert(incident.id);
       if (classification.category !== 'unknown') {
         checks = liveChecksFor(classification);
-        const other = otherCause(classification);
         classifiedAs = other ? `${classification.category} (or ${other})` : classification.category;
       }
     }
