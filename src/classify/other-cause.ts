@@ -11,6 +11,12 @@ export function otherCause(c: Pick<Classification, 'category' | 'candidates'>): 
   return c.candidates?.find((k) => k.category !== c.category && k.category !== 'unknown')?.category;
 }
 
+/** The answer as a person reads it: "version-not-found (or proxy-server-error)" when it carries another cause, else the category. */
+export function namedCause(c: Pick<Classification, 'category' | 'candidates'>): string {
+  const other = otherCause(c);
+  return other ? `${c.category} (or ${other})` : c.category;
+}
+
 /** "category: what to check" for each candidate, best first (empty when the answer is sure). */
 export function candidateChecks(c: Pick<Classification, 'candidates'>): Array<{ category: Category; check: string }> {
   return (c.candidates ?? []).map(({ category, check }) => ({ category, check }));

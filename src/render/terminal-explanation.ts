@@ -1,14 +1,13 @@
 /** Terminal rendering of a log classification. */
 import type { Classification } from '../classify/classify-log.ts';
-import { candidateChecks, candidatesHeading, otherCause } from '../classify/other-cause.ts';
+import { candidateChecks, candidatesHeading, namedCause } from '../classify/other-cause.ts';
 import { createStyle } from './terminal-style.ts';
 
 export function renderExplanation(c: Classification, options: { color?: boolean; source?: string } = {}): string {
   const s = createStyle(options.color ?? false);
   const out: string[] = [];
   const subject = [c.module, c.version].filter(Boolean).join(' ');
-  const other = otherCause(c);
-  const head = c.category === 'unknown' ? s.yellow('No known cause recognised') : s.red(`Root cause: ${c.category}${other ? ` (or ${other})` : ''}`);
+  const head = c.category === 'unknown' ? s.yellow('No known cause recognised') : s.red(`Root cause: ${namedCause(c)}`);
   out.push(
     `${s.bold(head)}${subject ? ` — ${subject}` : ''}  ${s.dim(`(confidence ${Math.round(c.confidence * 100)}%${options.source ? `, ${options.source}` : ''})`)}`,
   );

@@ -22,7 +22,7 @@ import type { ChatSurface } from '../chat/chat-surface.ts';
 import { mentionChannel, mentionUser } from '../chat/mentions.ts';
 import type { Command } from '../chat/parse-command.ts';
 import { classifyLog, type Classification } from '../classify/classify-log.ts';
-import { otherCause } from '../classify/other-cause.ts';
+import { namedCause, otherCause } from '../classify/other-cause.ts';
 import { agentOfFailingBuild, greenElsewhereForEvent } from '../changes/green-elsewhere-event.ts';
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { agentFromLog } from '../incidents/cause-key.ts';
@@ -453,7 +453,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       await this.updateAlert(incident.id);
       if (classification.category !== 'unknown') {
         checks = liveChecksFor(classification);
-        classifiedAs = other ? `${classification.category} (or ${other})` : classification.category;
+        classifiedAs = namedCause(classification);
       }
     }
     // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.

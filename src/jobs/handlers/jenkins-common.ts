@@ -5,7 +5,7 @@
  * through the classifier.
  */
 import { classifyLog } from '../../classify/classify-log.ts';
-import { otherCause } from '../../classify/other-cause.ts';
+import { namedCause } from '../../classify/other-cause.ts';
 import { formatDuration, JenkinsClient, type BuildProgress, type BuildRun } from '../../clients/jenkins/index.ts';
 import { BuildfixError, userMessage } from '../../errors.ts';
 import type { BuildLogDiagnosis, JenkinsBuildSummary } from '../jenkins-job-types.ts';
@@ -77,7 +77,7 @@ export async function diagnoseBuildLog(
       message:
         classification.category === 'unknown'
           ? `${build.job} #${build.number}: no known cause recognised in the log`
-          : `${build.job} #${build.number}: root cause ${classification.category}${otherCause(classification) ? ` (or ${otherCause(classification)})` : ''}${classification.module ? ` — ${classification.module}` : ''}`,
+          : `${build.job} #${build.number}: root cause ${namedCause(classification)}${classification.module ? ` — ${classification.module}` : ''}`,
       status: classification.category === 'unknown' ? 'warn' : 'info',
     });
     return { classification };

@@ -1,6 +1,6 @@
 /** `jenkins-explain`: the classifier's verdict on the log of a job's last failed build (or a given build). */
 import { classifyLog } from '../../classify/classify-log.ts';
-import { otherCause } from '../../classify/other-cause.ts';
+import { namedCause } from '../../classify/other-cause.ts';
 import type { JenkinsExplainJobResult, JenkinsExplainPayload } from '../jenkins-job-types.ts';
 import type { JobContext } from '../job-types.ts';
 import { jenkinsClientFor } from './jenkins-common.ts';
@@ -29,7 +29,7 @@ export async function runJenkinsExplainJob(payload: JenkinsExplainPayload, ctx: 
       message:
         classification.category === 'unknown'
           ? `${job} #${build.number}: no known cause recognised`
-          : `${job} #${build.number}: root cause ${classification.category}${otherCause(classification) ? ` (or ${otherCause(classification)})` : ''}`,
+          : `${job} #${build.number}: root cause ${namedCause(classification)}`,
       status: classification.category === 'unknown' ? 'warn' : 'info',
     });
     return { job: build.job, build: { number: build.number, url: build.url, result: build.result }, classification, logBytes: Buffer.byteLength(text) };

@@ -1,7 +1,7 @@
 /** Renderers for the small message kinds: text, help, envdiff, cluster status, log explanation. */
 import type { ChatMessage, Tone } from '../../chat/chat-surface.ts';
 import type { Classification } from '../../classify/classify-log.ts';
-import { candidateChecks, candidatesHeading, otherCause } from '../../classify/other-cause.ts';
+import { candidateChecks, candidatesHeading, namedCause } from '../../classify/other-cause.ts';
 import type { EnvDiff } from '../../chat/env-diff.ts';
 import type { JobSystemStatus } from '../../jobs/job-types.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
@@ -98,8 +98,7 @@ export function renderClusterStatus(
 
 export function renderExplanationBlocks(c: Classification, source: string): SlackMessage {
   const subject = [c.module, c.version].filter(Boolean).join(' ');
-  const other = otherCause(c);
-  const headline = c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${c.category}${other ? ` (or ${other})` : ''}`;
+  const headline = c.category === 'unknown' ? 'No known cause recognised' : `Root cause: ${namedCause(c)}`;
   const blocks: KnownBlock[] = [header(c.category === 'unknown' ? headline : `🔴 ${headline}${subject ? ` — ${subject}` : ''}`)];
   const evidence = c.evidence.map((line, i) => `${c.evidenceLines[i] !== undefined ? `${c.evidenceLines[i]}: ` : ''}${line}`).join('\n');
   if (evidence) blocks.push(section(`*Evidence* (${escapeMrkdwn(source)}, confidence ${Math.round(c.confidence * 100)}%)\n${codeBlock(evidence, 2600)}`));
