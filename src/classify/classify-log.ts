@@ -394,6 +394,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // the credentials for its host are missing (a token not passed into the build, no .netrc).
     return false;
   }
+  if (id === 'go-mod-unknown-block') hit.alternative = 'toolchain-mismatch';
   if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
   if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {

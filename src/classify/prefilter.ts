@@ -40,6 +40,7 @@ export const TRIGGERS: readonly string[] = [
   'maximum version supported',
   'invalid go version',
   'directive',
+  'unexpected token',
   'toolchain',
   'go tool version',
   'ebadengine',

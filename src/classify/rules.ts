@@ -255,7 +255,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|unexpected (?:token|directive) '(?:toolchain|godebug|tool|ignore)'|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
     // `…requires go >= 1.24.0; switching to go1.24.1` is go announcing an automatic switch, not a
     // failure: if the switch fails, the next line says why.
     exclude: /; switching to go\d/i,
@@ -519,6 +519,18 @@ export const RULES: readonly Rule[] = [
     confidence: 0.72,
     pattern:
       /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
+    scope: 'local',
+  },
+  {
+    // x/mod's go.mod parser meeting a block it does not allow (`ignore ( … )` under a go line below 1.25,
+    // cmd/vendor/golang.org/x/mod/modfile/rule.go): the go.mod and its go line disagree, or the tool's parser is
+    // older than the directive.
+    id: 'go-mod-unknown-block',
+    category: 'invalid-go-mod',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.7,
+    pattern: /go\.mod:\d+: unknown block type: \w+/i,
     scope: 'local',
   },
   {

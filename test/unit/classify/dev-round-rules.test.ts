@@ -521,3 +521,25 @@ describe('a go.mod replace line whose version go rejects', () => {
     assert.equal(result.category, 'replace-directive');
   });
 });
+
+// Round 2026-12-07.3's development misses.
+
+describe("a tool's go.mod parser older than the directive", () => {
+  it("gazelle's Starlark parser refusing `godebug` is the tool's version (toolchain-mismatch), not the go.mod", () => {
+    for (const line of [
+      "ERROR: /src/MODULE.bazel:12:24: Error in fail: /src/go.mod:5: unexpected token 'godebug' at start of line",
+      "ERROR: /src/MODULE.bazel:12:24: Error in fail: go.work:25: unexpected directive 'godebug'",
+    ]) {
+      assert.equal(classifyLog(line).category, 'toolchain-mismatch', line);
+    }
+  });
+
+  it("x/mod's `unknown block type` is a malformed go.mod, unsure, with an old parser named second", () => {
+    const result = classifyLog('[linters_context] running gomoddirectives failed: parse /src/app/go.mod: go.mod:11: unknown block type: ignore');
+    assert.equal(result.category, 'invalid-go-mod');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['invalid-go-mod', 'toolchain-mismatch'],
+    );
+  });
+});

@@ -120,6 +120,7 @@ const SAMPLES: Record<string, string[]> = {
     'go: github.com/florianl/go-tc@v0.1.1-0.20200617173005-5c65c840f086: invalid pseudo-version: preceding tag (v0.1.0) not found',
     'go: example.com/m@v1.2.4-0.20200101000000-abcdef123456: invalid pseudo-version: revision abcdef123456 is not a descendent of preceding tag (v1.2.3)',
   ],
+  'go-mod-unknown-block': ['[linters_context] running gomoddirectives failed: parse /src/app/go.mod: go.mod:11: unknown block type: ignore'],
   'go-pseudo-version-malformed': [
     'go: example.com/m@v0.0.0-20200101000000-abcdef123456: invalid pseudo-version: does not match version-control timestamp (expected 20200202020202)',
     'github.com/acme/vici@v0.0.0-20190223031456-9a5ae4453bd: invalid pseudo-version: revision is shorter than canonical (9a5ae4453bda)',
