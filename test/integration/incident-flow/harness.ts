@@ -5,7 +5,8 @@
  * and mentions signed like Slack's, and a direct read of the incident store.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import type { Redis } from 'ioredis';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
@@ -99,6 +100,28 @@ export async function releaseIncidentTest(o: {
   await Promise.all(o.fakes.map((f) => f?.close()));
   await deletePrefix(o.prefix);
   if (o.work) await rm(o.work, { recursive: true, force: true });
+}
+
+/**
+ * Writes `<work>/buildfix.yaml` mapping each repo to its checkout and Jenkins job, with the jobs and agent-03
+ * configured, and returns its path: the set-up of the tests that run serve with agent-03's worker.
+ */
+export async function writeRepoJobsConfig(work: string, repos: Record<string, { url: string; job: string }>): Promise<string> {
+  const entries = Object.entries(repos);
+  const path = join(work, 'buildfix.yaml');
+  await writeFile(
+    path,
+    [
+      'repos:',
+      ...entries.flatMap(([name, r]) => [`  ${name}:`, `    url: ${r.url}`, `    job: ${r.job}`]),
+      'jobs:',
+      ...entries.map(([, r]) => `  ${r.job}: {}`),
+      'agents:',
+      '  agent-03: {}',
+      '',
+    ].join('\n'),
+  );
+  return path;
 }
 
 /**

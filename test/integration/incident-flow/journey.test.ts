@@ -9,7 +9,7 @@
  * of its own, and a second one joins it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +36,7 @@ import {
   shownText,
   startServeAndWorker,
   stopServeAndWorker,
+  writeRepoJobsConfig,
 } from './harness.ts';
 
 const ANN = 'UANN0001';
@@ -80,22 +81,9 @@ describe('journey 1: a red pipeline becomes an incident, is worked in its thread
     slack = await startSlackApiFake();
     work = await mkdtemp(join(tmpdir(), 'buildfix-incident-journey-'));
     await writePaymentsCheckout(work);
-    await writeFile(
-      join(work, 'buildfix.yaml'),
-      [
-        'repos:',
-        '  payments:',
-        `    url: ${join(work, 'payments')}`,
-        '    job: payments/main',
-        'jobs:',
-        '  payments/main: {}',
-        'agents:',
-        '  agent-03: {}',
-        '',
-      ].join('\n'),
-    );
+    const configPath = await writeRepoJobsConfig(work, { payments: { url: join(work, 'payments'), job: 'payments/main' } });
     ({ store, redis } = await openStore(prefix));
-    ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
+    ({ serve, worker } = await startServeAndWorker({ prefix, configPath, goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
   after(() => stopServeAndWorker({ serve, worker, redis, prefix, work, fakes: [slack, jenkins, goproxy] }));

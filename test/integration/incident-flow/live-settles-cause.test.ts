@@ -23,7 +23,7 @@ import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.t
 import { startSlackApiFake, type FakeMessage, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { uniquePrefix, type ChildHandle, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { jenkinsNotification } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, openStore, postJenkins, startServeAndWorker, stopServeAndWorker } from './harness.ts';
+import { eventually, INCIDENT_CHANNEL, openStore, postJenkins, startServeAndWorker, stopServeAndWorker, writeRepoJobsConfig } from './harness.ts';
 
 /**
  * A Jenkins console log of `go mod download` failing on a company mirror's 404 for a public module. The two
@@ -96,26 +96,12 @@ describe('the live diagnosis settles what the log left open (serve + worker + Re
     work = await mkdtemp(join(tmpdir(), 'buildfix-live-settles-'));
     const ledger = await checkout(work, 'ledger-app', 'github.com/acme/ledger v1.9.9');
     const billing = await checkout(work, 'billing-app', 'github.com/acme/billing v1.4.1');
-    await writeFile(
-      join(work, 'buildfix.yaml'),
-      [
-        'repos:',
-        '  ledger-app:',
-        `    url: ${ledger}`,
-        '    job: ledger/main',
-        '  billing-app:',
-        `    url: ${billing}`,
-        '    job: billing/main',
-        'jobs:',
-        '  ledger/main: {}',
-        '  billing/main: {}',
-        'agents:',
-        '  agent-03: {}',
-        '',
-      ].join('\n'),
-    );
+    const configPath = await writeRepoJobsConfig(work, {
+      'ledger-app': { url: ledger, job: 'ledger/main' },
+      'billing-app': { url: billing, job: 'billing/main' },
+    });
     ({ store, redis } = await openStore(prefix));
-    ({ serve, worker } = await startServeAndWorker({ prefix, configPath: join(work, 'buildfix.yaml'), goproxyUrl: goproxy.url, slack, jenkins }));
+    ({ serve, worker } = await startServeAndWorker({ prefix, configPath, goproxyUrl: goproxy.url, slack, jenkins }));
   });
 
   after(() => stopServeAndWorker({ serve, worker, redis, prefix, work, fakes: [slack, jenkins, goproxy] }));
