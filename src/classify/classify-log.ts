@@ -54,6 +54,8 @@ export interface Classification {
    * name the second one next to the answer.
    */
   candidates?: Array<{ category: Category; confidence: number; check: string }>;
+  /** The fix if the second candidate is the cause (an answer that names another cause, not `unknown`). */
+  otherFix?: string;
 }
 
 interface Hit {
@@ -890,6 +892,12 @@ function decide(scan: Scanner): Classification {
     const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
     const rest = runnerUp ? [{ category: runnerUp, confidence: Math.round((1 - confidence) * 100) / 100 }] : [];
     result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest]);
+    if (runnerUp && runnerUp !== main.category && runnerUp !== 'unknown') {
+      // What to do if it is the other one: the same evidence read for that cause (its own lines when the log has them).
+      const otherHits = all.filter((h) => h.category === runnerUp && !h.warning);
+      const otherDetails = detailsFor(runnerUp, [...otherHits.slice(0, 10).map((h) => h.text), ...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+      result.otherFix = fixFor({ category: runnerUp, ecosystem, module, version, details: otherDetails });
+    }
   }
   return result;
 }

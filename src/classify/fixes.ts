@@ -331,7 +331,7 @@ function npmFix(input: FixInput): string {
       );
     }
     case 'proxy-server-error':
-      return `${registry} failed on its side (HTTP 5xx): the agent is not the problem. Retry later, or install from another registry mirror configured for the team.`;
+      return `${registry} failed on its side (HTTP 5xx, a 404 or missing version for what it should serve: an outage, or a mirror that has not synced yet): the agent is not the problem. Retry later, or install from another registry mirror configured for the team; for a company mirror (Nexus, Artifactory, npmmirror), check its upstream sync and clear its cached metadata.`;
     case 'module-path-mismatch':
     case 'sumdb-unreachable':
     case 'replace-directive':

@@ -1,6 +1,6 @@
 /** Terminal rendering of a log classification. */
 import type { Classification } from '../classify/classify-log.ts';
-import { candidateChecks, candidatesHeading, namedCause } from '../classify/other-cause.ts';
+import { candidateChecks, candidatesHeading, namedCause, otherCause } from '../classify/other-cause.ts';
 import { createStyle } from './terminal-style.ts';
 
 export function renderExplanation(c: Classification, options: { color?: boolean; source?: string } = {}): string {
@@ -21,6 +21,8 @@ export function renderExplanation(c: Classification, options: { color?: boolean;
     out.push(`  ${s.yellow(`${candidatesHeading(c.category, checks.length)}:`)}`);
     for (const k of checks) out.push(`    ${k.category}: ${k.check}`);
   }
+  const other = otherCause(c);
+  if (other && c.otherFix) out.push(`  ${s.cyan(`fix if it is ${other}:`)} ${c.otherFix}`);
   if (c.secondary.length > 0) {
     out.push('');
     out.push(s.bold('Also seen (consequences or other problems):'));

@@ -63,16 +63,18 @@ function settleWithLog(log: Classification, report: DiagnosisReport): SettledCau
 
 /** The --json `log` object: the classification of the build log, as `explain --json` gives it, and where it came from. */
 function logToJson(c: Classification, source: string): object {
-  const { category, confidence, evidence, evidenceLines, module, version, candidates } = c;
+  const { category, confidence, evidence, evidenceLines, fix, module, version, candidates, otherFix } = c;
   return {
     source,
     category,
     confidence,
     evidence,
     evidenceLines,
+    fix,
     ...(module ? { module } : {}),
     ...(version ? { version } : {}),
     ...(candidates ? { candidates } : {}),
+    ...(otherFix ? { otherFix } : {}),
   };
 }
 

@@ -29,9 +29,9 @@ async function runExplain(argv: string[], ctx: CliContext): Promise<number> {
   const label = logLabel(source);
   const result = await classifyLogStream(await openLog(source, ctx), { label });
   if (args.flags.has('json')) {
-    const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary, candidates } = result;
+    const { category, confidence, evidence, fix, module, version, ecosystem, evidenceLines, secondary, candidates, otherFix } = result;
     ctx.stdout.write(
-      `${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary, ...(candidates ? { candidates } : {}) })}\n`,
+      `${JSON.stringify({ category, confidence, evidence, fix, ...(module ? { module } : {}), ...(version ? { version } : {}), ecosystem, evidenceLines, secondary, ...(candidates ? { candidates } : {}), ...(otherFix ? { otherFix } : {}) })}\n`,
     );
   } else {
     ctx.stdout.write(renderExplanation(result, { color: wantsColor(ctx.stdout, ctx.env), source: label }));

@@ -1,7 +1,7 @@
 /** Renderers for the small message kinds: text, help, envdiff, cluster status, log explanation. */
 import type { ChatMessage, Tone } from '../../chat/chat-surface.ts';
 import type { Classification } from '../../classify/classify-log.ts';
-import { candidateChecks, candidatesHeading, namedCause } from '../../classify/other-cause.ts';
+import { candidateChecks, candidatesHeading, namedCause, otherCause } from '../../classify/other-cause.ts';
 import type { EnvDiff } from '../../chat/env-diff.ts';
 import type { JobSystemStatus } from '../../jobs/job-types.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
@@ -110,6 +110,8 @@ export function renderExplanationBlocks(c: Classification, source: string): Slac
         `*${capitalise(candidatesHeading(c.category, checks.length))}:*\n${checks.map((k) => `• \`${k.category}\`: ${escapeMrkdwn(k.check)}`).join('\n')}`,
       ),
     );
+  const other = otherCause(c);
+  if (other && c.otherFix) blocks.push(section(`*Fix if it is \`${other}\`:* ${escapeMrkdwn(c.otherFix)}`));
   if (c.secondary.length > 0)
     blocks.push(
       context([

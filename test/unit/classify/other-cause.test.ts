@@ -31,6 +31,19 @@ describe('answers the log alone cannot settle name the other cause', () => {
     const shown = JSON.stringify(slack.blocks);
     assert.match(shown, /🔴 Root cause: version-not-found \(or proxy-server-error\) — @acme\/ledger/);
     assert.match(shown, /The log alone does not settle it; to tell them apart:\*\\n• `version-not-found`: .*\\n• `proxy-server-error`: /);
+
+    // What to do if it is the other one, not only how to tell: the other cause's own fix, after the checks.
+    assert.match(c.otherFix ?? '', /^registry\.npmjs\.org failed on its side .*not synced yet/);
+    assert.match(text, /\n {2}fix if it is proxy-server-error: registry\.npmjs\.org failed on its side/);
+    assert.ok(text.indexOf('fix if it is proxy-server-error') > text.indexOf('to tell them apart'), 'after the checks');
+    assert.match(shown, /\*Fix if it is `proxy-server-error`:\* registry\.npmjs\.org failed on its side/);
+  });
+
+  it("the other cause's fix reads the same log for that cause (a mirror's 404 for a public Go module)", () => {
+    const c = classifyLog('go: github.com/acme/ledger@v1.9.9: reading https://goproxy.corp.example/github.com/acme/ledger/@v/v1.9.9.info: 404 Not Found');
+    assert.equal(c.category, 'proxy-server-error');
+    assert.equal(otherCause(c), 'version-not-found');
+    assert.match(c.otherFix ?? '', /github\.com\/acme\/ledger@v1\.9\.9 does not exist on goproxy\.corp\.example/);
   });
 
   it('a confident answer names one cause and no checks', () => {
@@ -38,6 +51,7 @@ describe('answers the log alone cannot settle name the other cause', () => {
     assert.ok(c.confidence >= 0.8);
     assert.equal(c.candidates, undefined);
     assert.equal(otherCause(c), undefined);
+    assert.equal(c.otherFix, undefined);
     assert.doesNotMatch(renderExplanation(c), /\(or |to tell them apart/);
     assert.doesNotMatch(JSON.stringify(renderExplanationBlocks(c, 'x').blocks), /\(or |to tell them apart/);
   });
@@ -49,6 +63,7 @@ describe('answers the log alone cannot settle name the other cause', () => {
     );
     assert.equal(c.category, 'unknown');
     assert.equal(otherCause(c), undefined);
+    assert.equal(c.otherFix, undefined, 'unknown gives no fix for a cause it does not name');
     const text = renderExplanation(c);
     assert.match(text, /^No known cause recognised/);
     assert.match(text, /closest cause; what to check:\n {4}proxy-unreachable: curl -v the proxy or registry URL/);
