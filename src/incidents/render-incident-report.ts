@@ -13,6 +13,7 @@ import { describeBlast } from './blast-radius.ts';
 import { describeCause } from './cause-key.ts';
 import { describeVerification, type FixVerification } from './fix-verification-state.ts';
 import { INCIDENT_ROLES, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
+import { identifiedHow } from './settle-cause.ts';
 
 export type IncidentReportFormat = 'md' | 'json';
 export const INCIDENT_REPORT_FORMATS: readonly IncidentReportFormat[] = ['md', 'json'];
@@ -43,6 +44,8 @@ export interface IncidentReport {
   /** The latest fix verification, and how it went in one line (fix-verification-state.ts). */
   verification?: FixVerification;
   verifiedHow?: string;
+  /** How the root cause was identified: the build log's answer and what the live diagnosis made of it (settle-cause.ts). */
+  identifiedHow?: string;
   /** One incident per cause: what its failures were grouped by, and where they came from (incident-grouping.ts). */
   cause?: Incident['cause'];
   blast?: Incident['blast'];
@@ -78,6 +81,8 @@ export function buildIncidentReport(incident: Incident, timeline: readonly Timel
     report.verification = incident.verification;
     report.verifiedHow = verificationLine(incident.verification);
   }
+  const how = identifiedHow(timeline);
+  if (how) report.identifiedHow = how;
   if (ttd !== undefined) report.timeToDiagnoseMs = ttd;
   if (ttr !== undefined) report.timeToRecoverMs = ttr;
   return report;
@@ -171,6 +176,7 @@ export function renderIncidentMarkdown(report: IncidentReport): string {
   for (const [k, v] of rows) out.push(`| ${k} | ${cell(v)} |`);
   out.push('', '## Summary', '', report.summary ?? '_No summary was given._');
   out.push('', '## Root cause', '', report.rootCause ? `**${report.rootCause.category}** — ${report.rootCause.text}` : '_Not recorded._');
+  if (report.identifiedHow) out.push('', `_How it was identified:_ ${report.identifiedHow}`);
   out.push('', '## Fix verification', '', report.verifiedHow ?? '_No fix was verified by buildfix._');
   out.push('', '## Roles', '');
   for (const role of INCIDENT_ROLES) out.push(`- ${ROLE_LABEL[role]}: ${report.roles[role] ? `<@${report.roles[role]}>` : '_unassigned_'}`);

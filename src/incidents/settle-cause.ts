@@ -168,3 +168,31 @@ export function settleCause(classified: ClassifiedCause | undefined, live: reado
   if (latest?.ok) settled.cleanNow = latest;
   return settled;
 }
+
+/**
+ * How the root cause was identified, for the incident report: the build log's answer and what the live
+ * diagnosis made of it (undefined when neither is in the timeline).
+ */
+export function identifiedHow(timeline: readonly TimelineEntry[]): string | undefined {
+  const classified = classifiedCauseOf(timeline);
+  const s = settleCause(classified, liveDiagnosesOf(timeline));
+  if (!s) return undefined;
+  const when = (d: LiveDiagnosis): string => `the live diagnosis${d.host ? ` on ${d.host}` : ''} at ${d.at}`;
+  const log = classified && classified.category !== 'unknown' ? classified : undefined;
+  const fromLog = log
+    ? `the build log${log.evidenceLine !== undefined ? ` (line ${log.evidenceLine})` : ''} named ${log.category}${log.alternative ? ` or ${log.alternative}` : ''} at ${Math.round(log.confidence * 100)}% confidence`
+    : undefined;
+  const d = s.decidedBy;
+  if (s.basis === 'live' && d) return fromLog ? `${capitalise(fromLog)}; ${when(d)} settled it as ${s.category}.` : `Found by ${when(d)}.`;
+  if (s.basis === 'confirmed' && d) return `${capitalise(fromLog ?? `the build log named ${s.category}`)}; ${when(d)} confirmed it.`;
+  const after = s.differs
+    ? `; ${when(s.differs)} found ${s.differs.category ?? 'another problem'} instead`
+    : s.cleanNow
+      ? `; ${when(s.cleanNow)} found no problem`
+      : '; no live diagnosis confirmed it';
+  return `${capitalise(fromLog ?? `the build log named ${s.category}`)}${after}.`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -311,7 +311,7 @@ export function renderIncidentArchive(report: IncidentReport, options: { fileNam
     .join(' · ');
   const facts = [
     `*Summary:* ${report.summary ? escapeMrkdwn(report.summary) : '_none given_'}`,
-    `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeMrkdwn(report.rootCause.text)}` : '_not recorded_'}`,
+    `*Root cause:* ${report.rootCause ? `\`${escapeMrkdwn(report.rootCause.category)}\` — ${escapeMrkdwn(report.rootCause.text)}` : '_not recorded_'}${report.identifiedHow ? `\n_How it was identified:_ ${escapeMrkdwn(report.identifiedHow)}` : ''}`,
     `*Fix verification:* ${report.verifiedHow ? escapeMrkdwn(report.verifiedHow) : '_none_'}`,
     `*Roles:* ${roles}`,
     `*Time to diagnose:* ${report.timeToDiagnoseMs !== undefined ? formatDuration(report.timeToDiagnoseMs) : 'not recorded'} · *Time to recover:* ${report.timeToRecoverMs !== undefined ? formatDuration(report.timeToRecoverMs) : 'not recorded'}`,

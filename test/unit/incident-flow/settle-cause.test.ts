@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryIncidentStore } from '../../../src/incidents/memory-incident-store.ts';
-import { classifiedCauseOf, liveDatum, liveDiagnosesOf, settleCause, settlementSentence, type ClassifiedCause } from '../../../src/incidents/settle-cause.ts';
+import {
+  classifiedCauseOf,
+  identifiedHow,
+  liveDatum,
+  liveDiagnosesOf,
+  settleCause,
+  settlementSentence,
+  type ClassifiedCause,
+} from '../../../src/incidents/settle-cause.ts';
+import { renderIncidentReport } from '../../../src/incidents/render-incident-report.ts';
 import type { TimelineEntry } from '../../../src/incidents/incident-types.ts';
 import type { Finding } from '../../../src/report/model.ts';
 import { alertFactsFrom, renderIncidentAlert } from '../../../src/slack/blocks/incident-blocks.ts';
@@ -163,5 +172,43 @@ describe('the sentence a thread or terminal gets', () => {
       "The live diagnosis on agent-03 finds no problem now: the log's proxy-server-error (or version-not-found) may have passed (a retried build tells).",
     );
     assert.equal(sentence([classified(MIRROR_404)]), undefined, 'no diagnosis yet: nothing to say');
+  });
+});
+
+describe('the incident report says how the root cause was identified', () => {
+  const at = '2026-12-07T02:11:00.000Z';
+
+  it('names the log line, its two causes and the diagnosis that settled it', () => {
+    assert.equal(
+      identifiedHow([classified(MIRROR_404), live(at, { ok: false, findings: [missing] })]),
+      'The build log (line 5) named proxy-server-error or version-not-found at 60% confidence; the live diagnosis on agent-03 at 2026-12-07T02:11:00.000Z settled it as version-not-found.',
+    );
+    assert.equal(
+      identifiedHow([classified(MIRROR_404), live(at, { ok: false, findings: [mirror500] })]),
+      'The build log (line 5) named proxy-server-error or version-not-found at 60% confidence; the live diagnosis on agent-03 at 2026-12-07T02:11:00.000Z confirmed it.',
+    );
+    assert.equal(
+      identifiedHow([classified(MIRROR_404)]),
+      'The build log (line 5) named proxy-server-error or version-not-found at 60% confidence; no live diagnosis confirmed it.',
+    );
+    assert.equal(identifiedHow([live(at, { ok: false, findings: [missing] })]), 'Found by the live diagnosis on agent-03 at 2026-12-07T02:11:00.000Z.');
+    assert.equal(identifiedHow([]), undefined);
+  });
+
+  it('the Markdown report carries it under the root cause', async () => {
+    const clock = testClock();
+    const store = new MemoryIncidentStore({ now: clock.now });
+    const f = failure(71);
+    const { incident } = await store.recordCiFailure({ ...f, data: { ...f.data } });
+    const timeline = [...(await store.timeline(incident.id)), classified(MIRROR_404), live(at, { ok: false, findings: [missing] })];
+    const md = renderIncidentReport(
+      { ...incident, rootCause: { category: 'version-not-found', text: 'github.com/acme/ledger v1.9.9: does not exist' } },
+      timeline,
+      'md',
+    );
+    assert.match(
+      md,
+      /## Root cause\n\n\*\*version-not-found\*\* — github\.com\/acme\/ledger v1\.9\.9: does not exist\n\n_How it was identified:_ The build log \(line 5\) named proxy-server-error or version-not-found/,
+    );
   });
 });
