@@ -35,7 +35,7 @@ import { describeBlast } from './blast-radius.ts';
 import { requireIncident, type IncidentStore, type NewTimelineEntry } from './incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type IncidentRole, type RootCause, type TimelineEntry } from './incident-types.ts';
 import { formatDuration, renderIncidentReport } from './render-incident-report.ts';
-import { classifiedCauseOf, liveDiagnosesOf, liveOfReport, settleCause, settlementSentence } from './settle-cause.ts';
+import { classifiedCauseOf, firstProblem, liveDiagnosesOf, liveOfReport, settleCause, settlementSentence } from './settle-cause.ts';
 
 /** Where an incident's conversation lives. */
 export interface IncidentPlace {
@@ -409,10 +409,16 @@ function formatMs(ms: number): string {
 
 /** The blocking finding a diagnose/modules report leads with, when it found a problem. */
 export function problemOf(command: Command, outcome: JobOutcome): Finding | undefined {
+  const report = reportOf(command, outcome);
+  return report ? firstProblem(report) : undefined;
+}
+
+/** The report of a finished diagnose or modules job, when the outcome carries one. */
+function reportOf(command: Command, outcome: JobOutcome): { ok: boolean; host?: string; findings: Finding[] } | undefined {
   if ((command.kind !== 'diagnose' && command.kind !== 'modules') || !outcome.ok) return undefined;
   const report = (outcome.result as Partial<DiagnoseJobResult> | undefined)?.report;
-  if (!report || report.ok || !Array.isArray(report.findings)) return undefined;
-  return report.findings.find((f) => f.severity === 'error') ?? report.findings[0];
+  if (!report || typeof report.ok !== 'boolean' || !Array.isArray(report.findings)) return undefined;
+  return { ok: report.ok, findings: report.findings, ...(report.host ? { host: report.host } : {}) };
 }
 
 function rootCauseOf(f: Finding): RootCause {
@@ -437,10 +443,8 @@ function outcomeData(command: Command, outcome: JobOutcome): Record<string, unkn
 
 /** What a finished diagnose or modules job found, for settling the root cause (settle-cause.ts). */
 function liveOf(command: Command, outcome: JobOutcome): { live?: Record<string, unknown> } {
-  if ((command.kind !== 'diagnose' && command.kind !== 'modules') || !outcome.ok) return {};
-  const report = (outcome.result as Partial<DiagnoseJobResult> | undefined)?.report;
-  if (!report || typeof report.ok !== 'boolean' || !Array.isArray(report.findings)) return {};
-  const live = liveOfReport({ ok: report.ok, findings: report.findings, ...(report.host ? { host: report.host } : {}) });
+  const report = reportOf(command, outcome);
+  const live = report ? liveOfReport(report) : undefined;
   return live ? { live } : {};
 }
 

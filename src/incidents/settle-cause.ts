@@ -15,6 +15,8 @@
  *
  * Transport-free: the Slack alert renders the result, the incident service records the root cause.
  */
+import type { Classification } from '../classify/classify-log.ts';
+import { otherCause } from '../classify/other-cause.ts';
 import type { Finding } from '../report/model.ts';
 import type { TimelineEntry } from './incident-types.ts';
 
@@ -81,10 +83,29 @@ export function liveDatum(
   };
 }
 
+/** What a finished diagnosis report leads with when it found a problem: its first error (undefined when ok). */
+export function firstProblem(report: { ok: boolean; findings: readonly Finding[] }): Finding | undefined {
+  return report.ok ? undefined : (report.findings.find((f) => f.severity === 'error') ?? report.findings[0]);
+}
+
 /** The `live` datum of a finished diagnosis report: its first error, or nothing wrong. */
 export function liveOfReport(report: { ok: boolean; host?: string; findings: readonly Finding[] }): Record<string, unknown> | undefined {
-  const problem = report.ok ? undefined : (report.findings.find((f) => f.severity === 'error') ?? report.findings[0]);
-  return liveDatum(report, problem);
+  return liveDatum(report, firstProblem(report));
+}
+
+/**
+ * A build log's answer against one diagnosis that ran now (`diagnose --job`, `diagnose --log`): undefined when
+ * the log names no known cause.
+ */
+export function settleLogAgainstReport(
+  log: Pick<Classification, 'category' | 'confidence' | 'candidates'>,
+  report: { ok: boolean; host?: string; findings: readonly Finding[] },
+  at: string,
+): SettledCause | undefined {
+  if (log.category === 'unknown') return undefined;
+  const other = otherCause(log);
+  const live = readLive(liveOfReport(report), at);
+  return settleCause({ category: log.category, confidence: log.confidence, ...(other ? { alternative: other } : {}) }, live ? [live] : []);
 }
 
 /** The same datum read back (from a timeline entry or a job result), or undefined when it is not one. */

@@ -14,9 +14,8 @@
  * rebuild/rollback say Jenkins is not configured; `diagnose --job` runs the
  * diagnosis and says why the build log was not read.
  */
-import { otherCause } from '../../classify/other-cause.ts';
 import type { Config } from '../../config/load-config.ts';
-import { liveOfReport, readLive, settleCause, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
+import { settleLogAgainstReport, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
 import type { JenkinsExplainJobResult } from '../../jobs/jenkins-job-types.ts';
 import type { DiagnoseJobResult } from '../../jobs/job-results.ts';
 import type { JobOutcome } from '../../jobs/job-types.ts';
@@ -185,14 +184,10 @@ export function jenkinsPlugin(deps: RouterDeps): RouterPlugin {
 function settleLogWithDiagnosis(explained: JobOutcome, diagnosed: JobOutcome): SettledCause | undefined {
   const classification = explained.ok ? (explained.result as Partial<JenkinsExplainJobResult> | undefined)?.classification : undefined;
   const report = diagnosed.ok ? (diagnosed.result as Partial<DiagnoseJobResult> | undefined)?.report : undefined;
-  if (!classification || classification.category === 'unknown' || !report || !Array.isArray(report.findings)) return undefined;
-  const other = otherCause(classification);
-  const live = readLive(
-    liveOfReport({ ok: report.ok === true, findings: report.findings, ...(report.host ? { host: report.host } : {}) }),
+  if (!classification || !report || !Array.isArray(report.findings)) return undefined;
+  return settleLogAgainstReport(
+    classification,
+    { ok: report.ok === true, findings: report.findings, ...(report.host ? { host: report.host } : {}) },
     new Date().toISOString(),
-  );
-  return settleCause(
-    { category: classification.category, confidence: classification.confidence, ...(other ? { alternative: other } : {}) },
-    live ? [live] : [],
   );
 }

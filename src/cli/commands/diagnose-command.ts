@@ -10,8 +10,7 @@ import { wantsColor } from '../../render/terminal-style.ts';
 import type { DiagnosisReport } from '../../report/model.ts';
 import { classifyLogStream } from '../../classify/classify-stream.ts';
 import type { Classification } from '../../classify/classify-log.ts';
-import { otherCause } from '../../classify/other-cause.ts';
-import { liveOfReport, readLive, settleCause, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
+import { settleLogAgainstReport, settlementSentence, type SettledCause } from '../../incidents/settle-cause.ts';
 import { renderExplanation } from '../../render/terminal-explanation.ts';
 import { logLabel, openLog } from '../open-log.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -51,14 +50,6 @@ export function errorToJson(err: unknown, target: string | undefined): object {
     checks: [],
     facts: {},
   };
-}
-
-/** The log's answer against this diagnosis (src/incidents/settle-cause.ts); undefined when the log names no known cause. */
-function settleWithLog(log: Classification, report: DiagnosisReport): SettledCause | undefined {
-  if (log.category === 'unknown') return undefined;
-  const other = otherCause(log);
-  const live = readLive(liveOfReport(report), report.startedAt);
-  return settleCause({ category: log.category, confidence: log.confidence, ...(other ? { alternative: other } : {}) }, live ? [live] : []);
 }
 
 /** The --json `log` object: the classification of the build log, as `explain --json` gives it, and where it came from. */
@@ -175,7 +166,7 @@ async function runDiagnose(argv: string[], ctx: CliContext): Promise<number> {
   }
   if (ctx.signal.aborted) throw new CancelledError();
   const color = wantsColor(ctx.stdout, ctx.env);
-  const settled = log ? settleWithLog(log, report) : undefined;
+  const settled = log ? settleLogAgainstReport(log, report, report.startedAt) : undefined;
   if (json) {
     const withLog =
       log && logSource !== undefined ? { log: logToJson(log, logLabel(logSource)), ...(settled ? { settlement: settlementToJson(settled) } : {}) } : {};
