@@ -43,6 +43,9 @@ const NET_ERROR =
 /** Standard-library packages added since Go 1.16: an old Go takes them for modules. */
 const NEWER_STD =
   'embed|io/fs|testing/fstest|runtime/metrics|net/netip|go/build/constraint|crypto/ecdh|slices|maps|cmp|log/slog|iter|unique|structs|weak|math/rand/v2|crypto/mlkem|crypto/hkdf|crypto/pbkdf2|crypto/sha3|os/root|testing/synctest';
+/** First elements of standard-library import paths (and cgo's "C"). */
+const STD_TOP =
+  'archive|bufio|builtin|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|text|time|unicode|unique|unsafe|vendor|weak|C';
 /** Hosts run by the Go team / big forges: an unrecognized import path there is not a vanity-host problem. */
 const FORGE_IMPORT =
   /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
@@ -458,6 +461,19 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.7,
     pattern: /unknown directive: <|: <!DOCTYPE|: <html|<head>|<title>/i,
+    scope: 'local',
+  },
+  {
+    // Old `go get` (GOPATH mode) naming an import path whose first element has no dot: no host to ask,
+    // so the import itself is wrong (a package of the author's own GOPATH, a path never published),
+    // like module mode's `malformed module path "x": missing dot`. Standard-library paths are left
+    // to the other rules: there the running Go is what is wrong.
+    id: 'go-import-without-host',
+    category: 'invalid-go-mod',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.7,
+    pattern: new RegExp(`unrecognized import path "(?!(?:${STD_TOP})(?:/|"))[^"./]+(?:/[^"]*)?"`, 'i'),
     scope: 'local',
   },
   {

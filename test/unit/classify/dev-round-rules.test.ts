@@ -543,3 +543,28 @@ describe("a tool's go.mod parser older than the directive", () => {
     );
   });
 });
+
+// Round 2026-12-07.4's development misses.
+
+describe('an import path without a host in old go get', () => {
+  it('is the import itself (invalid-go-mod), not a missing repository', () => {
+    const result = classifyLog(
+      [
+        '$ go get github.com/acme/wechat',
+        'package github.com/acme/wechat',
+        '    imports acmeapi/models/global: unrecognized import path "acmeapi/models/global"',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'invalid-go-mod');
+    assert.equal(result.rule, 'go-import-without-host');
+  });
+
+  it('leaves a standard-library path and a path with a host to the other rules', () => {
+    for (const line of [
+      'package math/bits: unrecognized import path "math/bits" (import path does not begin with hostname)',
+      'package gopkg.example/yaml: unrecognized import path "gopkg.example/yaml"',
+    ]) {
+      assert.notEqual(classifyLog(line).rule, 'go-import-without-host', line);
+    }
+  });
+});

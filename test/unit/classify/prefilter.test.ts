@@ -121,6 +121,10 @@ const SAMPLES: Record<string, string[]> = {
     'go: example.com/m@v1.2.4-0.20200101000000-abcdef123456: invalid pseudo-version: revision abcdef123456 is not a descendent of preceding tag (v1.2.3)',
   ],
   'go-mod-unknown-block': ['[linters_context] running gomoddirectives failed: parse /src/app/go.mod: go.mod:11: unknown block type: ignore'],
+  'go-import-without-host': [
+    'imports apibaiwandun/models/global: unrecognized import path "apibaiwandun/models/global"',
+    'package acme/util: unrecognized import path "acme/util" (import path does not begin with hostname)',
+  ],
   'go-pseudo-version-malformed': [
     'go: example.com/m@v0.0.0-20200101000000-abcdef123456: invalid pseudo-version: does not match version-control timestamp (expected 20200202020202)',
     'github.com/acme/vici@v0.0.0-20190223031456-9a5ae4453bd: invalid pseudo-version: revision is shorter than canonical (9a5ae4453bda)',
