@@ -101,6 +101,8 @@ const RUN_HEADER_MAX = 200;
 
 const PUBLIC_PROXY = /proxy\.golang\.org|goproxy\.io|goproxy\.cn|sum\.golang\.org/i;
 const LOOKUP_URL = /\/lookup\//;
+/** Google's module mirror and checksum DB (they serve public modules without credentials). */
+const GOOGLE_MODULE_SERVICE = /https:\/\/(?:proxy|sum)\.golang\.org\//i;
 const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
 const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?https?:\/\/\S+/i;
 const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
@@ -138,6 +140,10 @@ class Scanner {
   goprivate: string | undefined;
   goprivateShownEmpty = false;
   proxyConfigured = false;
+  /** `HTTP_PROXY=…` (or http_proxy) set on a command line or in an env dump the log shows. */
+  httpProxyShown = false;
+  /** HTTPS_PROXY (or https_proxy) named anywhere in the log. */
+  httpsProxyShown = false;
   /** `ENOSPC: System limit for number of file watchers reached`: inotify, not the disk. */
   inotifyLimit = false;
   /** GOPROXY names a mirror other than proxy.golang.org (goproxy.io/.cn, Athens, Artifactory…). */
@@ -309,6 +315,8 @@ class Scanner {
       }
     }
     if (PROXY_CONFIG.test(text)) this.proxyConfigured = true;
+    if (/\b(?:HTTP_PROXY|http_proxy)=\S/.test(text)) this.httpProxyShown = true;
+    if (/\b(?:HTTPS_PROXY|https_proxy)\b/.test(text)) this.httpsProxyShown = true;
     if (text.includes('file watchers')) this.inotifyLimit = true;
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
@@ -396,8 +404,18 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // the credentials for its host are missing (a token not passed into the build, no .netrc).
     return false;
   }
+  if (id === 'go-proxy-auth' && /\b403 Forbidden\b/i.test(hit.text) && GOOGLE_MODULE_SERVICE.test(hit.text) && !isPrivate) {
+    // proxy.golang.org and sum.golang.org take no credentials: a module they cannot serve is a 404/410,
+    // so their 403 is a refusal of the request itself (the service failing, or a network policy in
+    // front of it), not a missing token for the module.
+    hit.category = 'proxy-server-error';
+    hit.rank = 2;
+    hit.confidence = 0.55;
+    hit.alternative = 'corporate-proxy';
+    return true;
+  }
   if (id === 'go-mod-unknown-block') hit.alternative = 'toolchain-mismatch';
-  if (id === 'vanity-refused') hit.alternative = 'proxy-unreachable';
+  if (id === 'vanity-host-unreachable') hit.alternative = 'proxy-unreachable';
   if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
@@ -588,6 +606,23 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.category = 'private-module-auth';
     hit.rank = 2;
     hit.confidence = scan.goprivateShownEmpty ? 0.93 : 0.85;
+    return true;
+  }
+  if (
+    (hit.category === 'proxy-unreachable' || hit.category === 'sumdb-unreachable') &&
+    hit.ecosystem !== 'npm' &&
+    !NPM_REGISTRY.test(hit.text) &&
+    /https:\/\//.test(hit.text) &&
+    scan.httpProxyShown &&
+    !scan.httpsProxyShown
+  ) {
+    // go sends https requests (every proxy, checksum DB and go-get=1 lookup) only through HTTPS_PROXY;
+    // HTTP_PROXY is for http:// URLs. A log that sets HTTP_PROXY alone and then times out on https went
+    // around the proxy it meant to use. Unsure: HTTPS_PROXY may be set where the log does not show it.
+    hit.alternative = hit.category;
+    hit.category = 'corporate-proxy';
+    hit.rank = 2;
+    hit.confidence = 0.6;
     return true;
   }
   if ((id === 'net-specific' || id === 'net-generic') && hit.ecosystem === 'npm' && facts.npmViaProxy) {
@@ -872,6 +907,7 @@ function decide(scan: Scanner): Classification {
   confidence = Math.min(0.98, Math.round(confidence * 100) / 100);
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+  if (main.category === 'corporate-proxy' && ecosystem !== 'npm' && scan.httpProxyShown && !scan.httpsProxyShown) details['httpProxyOnly'] = 'yes';
   const fix = fixFor({ category: main.category, ecosystem, module, version, ruleId: main.rule.id, details });
 
   const result: Classification = {

@@ -69,6 +69,12 @@ function goFix(input: FixInput): string {
       );
     }
     case 'corporate-proxy':
+      if (details['httpProxyOnly'])
+        return (
+          `The log sets HTTP_PROXY but not HTTPS_PROXY, and go sends every https request (the module proxy, sum.golang.org, go-get lookups) through HTTPS_PROXY only: ` +
+          `these requests went around the proxy and could not get out. Set HTTPS_PROXY to the same proxy (HTTPS_PROXY=http://host:port; go does not read ALL_PROXY) in the CI environment, ` +
+          `test it with ${code('curl -v -x "$HTTPS_PROXY" https://proxy.golang.org/')}, and put internal hosts in NO_PROXY.`
+        );
       return (
         `The HTTP(S) proxy between the agent and ${host ?? 'the module proxy'} refuses the connection or wants credentials (proxyconnect / 407). ` +
         `Check HTTPS_PROXY and HTTP_PROXY on the agent: the form is http://host:port, with credentials as http://user:password@host:port from a CI secret, and watch for typos such as "htp://". ` +
@@ -234,7 +240,7 @@ function goFix(input: FixInput): string {
     }
     case 'proxy-server-error':
       return (
-        `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx, a 400/404 it should not give, a truncated or corrupt zip, a checksum-DB path it does not serve): the agent is not the problem. ` +
+        `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx, a 400/403/404 it should not give, a truncated or corrupt zip, a checksum-DB path it does not serve): the agent is not the problem. ` +
         `Confirm with ${code(`curl -sI ${details['origin'] ?? `https://${host ?? 'proxy.golang.org'}`}/`)}; retry later, or add a fallback (${code('GOPROXY=<mirror>,https://proxy.golang.org,direct')}, public modules only). ` +
         `For a self-hosted Athens/Artifactory/goproxy: check its log for the upstream error, delete the bad cached file, and give it credentials for private repositories (or list them in GOPRIVATE so go fetches them directly).`
       );

@@ -46,6 +46,9 @@ const NEWER_STD =
 /** First elements of standard-library import paths (and cgo's "C"). */
 const STD_TOP =
   'archive|bufio|builtin|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|text|time|unicode|unique|unsafe|vendor|weak|C';
+/** Hosts whose go-get=1 answers are run by a forge, the Go team or a big company: their network failures are the agent's path. */
+const WELL_RUN_GO_GET_HOST =
+  /https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com|gopkg\.in|go\.uber\.org|k8s\.io)[/?]/i;
 /** Hosts run by the Go team / big forges: an unrecognized import path there is not a vanity-host problem. */
 const FORGE_IMPORT =
   /unrecognized import path "(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\//i;
@@ -83,27 +86,31 @@ export const RULES: readonly Rule[] = [
     pattern: /\?go-get=1\b/i,
     // A status, not a port or an address octet (`dial tcp 172.217.24.81:443: connectex: …` is the network).
     requires: /x509|tls: |certificate|(?<![:.\w])[45]\d\d(?![.\w])|go-import|meta tag/i,
-    exclude: /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority/i,
+    // `go get -v` prints its progress (`Fetching …?go-get=1`, `Parsing meta tags from … (status code 200)`)
+    // before every download, failed or not: only a failed status there (4xx/5xx) names a failure.
+    exclude:
+      /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority|^\s*(?:Fetching https?:|Parsing meta tags from \S+ \(status code [23]\d\d\))/i,
     scope: 'local',
   },
   {
-    // The go-get=1 lookup at a vanity host (not a forge or the Go team's hosts) refused outright: the
-    // host answered and nothing serves https there (a stopped web server, a site taken down). Timeouts
-    // and DNS failures stay on the network path (vanity-net). Refined with proxy-unreachable as the
-    // other cause: a firewall can refuse too.
-    id: 'vanity-refused',
+    // The go-get=1 lookup at a vanity host run by a project or a person (not a forge, the Go team's or a
+    // big company's hosts) failing on the network: refused, timed out, or its name not resolving. Its users
+    // reach every other host, so this is most often the host itself (a web server stopped or being
+    // redeployed, a domain that lapsed). Unsure, with the agent's network as the other cause: a firewall
+    // can block one host too.
+    id: 'vanity-host-unreachable',
     category: 'vanity-import',
     ecosystem: 'go',
     rank: 2,
-    confidence: 0.55,
+    confidence: 0.6,
     pattern: /\?go-get=1\b/i,
-    requires: /connection refused/i,
-    exclude:
-      /proxyconnect|https?:\/\/(?:github\.com|gitlab\.com|bitbucket\.org|golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com|gopkg\.in|go\.uber\.org|k8s\.io)[/?]/i,
+    requires: NET_ERROR,
+    exclude: new RegExp(`proxyconnect|x509|certificate|${WELL_RUN_GO_GET_HOST.source}`, 'i'),
     scope: 'local',
   },
   {
-    // The same lookup failing on the network: the host (or the path to it) is unreachable.
+    // The same lookup at a forge or the Go team's hosts failing on the network: the path to it is broken
+    // (a firewall, a country's block, no route), not the host.
     id: 'vanity-net',
     category: 'proxy-unreachable',
     ecosystem: 'go',

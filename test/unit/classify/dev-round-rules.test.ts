@@ -281,9 +281,9 @@ describe('development misses of rounds 2026-12-06.8/.9/.10 (tune-dev2)', () => {
   it("a port in a go-get=1 dial error is not an HTTP status: the lookup's network failure stays proxy-unreachable", () => {
     const result = classifyLog(
       [
-        '> go get example.org/x/widget',
-        'package example.org/x/widget: unrecognized import path "example.org/x/widget"',
-        '(https fetch: Get https://example.org/x/widget?go-get=1: dial tcp 203.0.113.7:443: connectex:',
+        '> go get golang.org/x/widget',
+        'package golang.org/x/widget: unrecognized import path "golang.org/x/widget"',
+        '(https fetch: Get https://golang.org/x/widget?go-get=1: dial tcp 203.0.113.7:443: connectex:',
         'A connection attempt failed because the connected party did not properly respond after a period of time.)',
       ].join('\n'),
     );
@@ -566,5 +566,74 @@ describe('an import path without a host in old go get', () => {
     ]) {
       assert.notEqual(classifyLog(line).rule, 'go-import-without-host', line);
     }
+  });
+});
+
+// Round 2026-12-07.5's development misses.
+
+describe("go get -v's progress lines", () => {
+  it('a meta-tag fetch with status 200 names no failure: the line that failed does', () => {
+    const result = classifyLog(
+      [
+        'Fetching https://golang.org/x/net/html?go-get=1',
+        'Parsing meta tags from https://golang.org/x/net/html?go-get=1 (status code 200)',
+        '# cd .; git clone https://go.googlesource.com/net /home/travis/gopath/src/golang.org/x/net',
+        'remote: Daily bandwidth rate limit exceeded for IP 203.0.113.9',
+        'fatal: protocol error: bad pack header',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'rate-limited');
+  });
+
+  it('a meta-tag fetch with a 5xx status is still the vanity host failing', () => {
+    const result = classifyLog(
+      [
+        'Fetching https://example.dev/capnp?go-get=1',
+        'Parsing meta tags from https://example.dev/capnp?go-get=1 (status code 500)',
+        'package example.dev/capnp/...: unrecognized import path "example.dev/capnp/..."',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'vanity-import');
+  });
+});
+
+describe('HTTP_PROXY without HTTPS_PROXY in a go log', () => {
+  const failed =
+    'go: golang.org/x/tools/gopls@v0.8.3: verifying module: Get "https://sum.golang.org/lookup/golang.org/x/tools/gopls@v0.8.3": dial tcp 142.251.43.17:443: i/o timeout';
+
+  it('is the proxy set for the wrong scheme (corporate-proxy), unsure, with the fix naming HTTPS_PROXY', () => {
+    const result = classifyLog(`HTTP_PROXY=socks5://localhost:1086 go install -v golang.org/x/tools/gopls@v0.8.3\n${failed}`);
+    assert.equal(result.category, 'corporate-proxy');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['corporate-proxy', 'sumdb-unreachable'],
+    );
+    assert.match(result.fix, /HTTPS_PROXY/);
+    assert.match(result.fix, /not HTTPS_PROXY/);
+  });
+
+  it('stays the network when the log also sets HTTPS_PROXY, or sets no proxy at all', () => {
+    assert.equal(classifyLog(`HTTP_PROXY=http://10.0.0.1:3128 HTTPS_PROXY=http://10.0.0.1:3128 go install x\n${failed}`).category, 'sumdb-unreachable');
+    assert.equal(classifyLog(failed).category, 'sumdb-unreachable');
+  });
+});
+
+describe("a 403 from Google's module mirror", () => {
+  it('is the service refusing the request (proxy-server-error, unsure, a network policy second), not a missing token', () => {
+    const result = classifyLog(
+      'go: github.com/aws/aws-sdk-go@v1.44.322: reading https://proxy.golang.org/github.com/aws/aws-sdk-go/@v/v1.44.322.zip: 403 Forbidden',
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['proxy-server-error', 'corporate-proxy'],
+    );
+  });
+
+  it("a company proxy's 403 stays an authentication problem", () => {
+    const result = classifyLog(
+      'go: git.corp.example/team/lib@v1.2.0: reading https://goproxy.corp.example/git.corp.example/team/lib/@v/v1.2.0.info: 403 Forbidden',
+    );
+    assert.equal(result.category, 'private-module-auth');
   });
 });

@@ -28,27 +28,31 @@ describe('HTTP/2 stream reset by the proxy (proxy-stream-reset)', () => {
   });
 });
 
-describe('vanity host refusing the go-get lookup (vanity-refused)', () => {
-  it('connection refused at a vanity host is the vanity server down, offered with the network as the other cause', () => {
-    const result = classifyLog(
-      'package example.dev/tool: unrecognized import path "example.dev/tool" (https fetch: Get https://example.dev/tool?go-get=1: dial tcp 203.0.113.7:443: getsockopt: connection refused)',
-    );
-    assert.equal(result.category, 'vanity-import');
-    assert.deepEqual(
-      result.candidates?.map((c) => c.category),
-      ['vanity-import', 'proxy-unreachable'],
-    );
-  });
+describe('vanity host unreachable on the go-get lookup (vanity-host-unreachable)', () => {
+  for (const [what, error] of [
+    ['connection refused', 'dial tcp 203.0.113.7:443: getsockopt: connection refused'],
+    ['a timeout', 'dial tcp 203.0.113.7:443: i/o timeout'],
+    ['a DNS failure', 'dial tcp: lookup example.dev on 127.0.0.53:53: no such host'],
+  ]) {
+    it(`${what} at a vanity host is the vanity server down, offered with the network as the other cause`, () => {
+      const result = classifyLog(
+        `package example.dev/tool: unrecognized import path "example.dev/tool" (https fetch: Get https://example.dev/tool?go-get=1: ${error})`,
+      );
+      assert.equal(result.category, 'vanity-import');
+      assert.deepEqual(
+        result.candidates?.map((c) => c.category),
+        ['vanity-import', 'proxy-unreachable'],
+      );
+    });
+  }
 
-  it('a timeout on the same lookup, or a refusal at the Go team hosts, stays on the network path', () => {
-    const timeout = classifyLog(
-      'package example.dev/tool: unrecognized import path "example.dev/tool" (https fetch: Get https://example.dev/tool?go-get=1: dial tcp 203.0.113.7:443: i/o timeout)',
-    );
-    assert.equal(timeout.category, 'proxy-unreachable');
-    const goTeam = classifyLog(
+  it("the same failure at the Go team's hosts or a forge stays on the network path", () => {
+    for (const line of [
       'go: golang.org/x/sys@v0.1.0: unrecognized import path "golang.org/x/sys": https fetch: Get "https://golang.org/x/sys?go-get=1": dial tcp 142.250.4.141:443: connect: connection refused',
-    );
-    assert.equal(goTeam.category, 'proxy-unreachable');
+      'package gopkg.in/yaml.v2: unrecognized import path "gopkg.in/yaml.v2" (https fetch: Get https://gopkg.in/yaml.v2?go-get=1: dial tcp 35.196.143.184:443: i/o timeout)',
+    ]) {
+      assert.equal(classifyLog(line).category, 'proxy-unreachable', line);
+    }
   });
 });
 

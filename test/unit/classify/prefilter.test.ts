@@ -144,10 +144,13 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'vanity-no-meta': ['go: x.org/y/z@v1.0.0: no go-import meta tags (meta tag x.org/w did not match import path x.org/y/z)'],
   'vanity-retired-host': ["fatal: unable to access 'https://git.apache.org/thrift.git/': The requested URL returned error: 502"],
-  'vanity-refused': [
+  'vanity-host-unreachable': [
     'package mvdan.cc/xurls: unrecognized import path "mvdan.cc/xurls" (https fetch: Get https://mvdan.cc/xurls?go-get=1: dial tcp 178.62.67.243:443: getsockopt: connection refused)',
+    'package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)',
   ],
-  'vanity-net': ['package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)'],
+  'vanity-net': [
+    'package golang.org/x/net/html: unrecognized import path "golang.org/x/net/html" (https fetch: Get https://golang.org/x/net/html?go-get=1: dial tcp 216.239.37.1:443: i/o timeout)',
+  ],
   'go-team-import-squelched': ['package golang.org/x/net/context: unrecognized import path "golang.org/x/net/context"'],
   'vanity-unrecognized': ['go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1"'],
   'npm-offline': [
