@@ -23,7 +23,18 @@ import {
 import { fixFor, type Ecosystem } from './fixes.ts';
 import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
-import { CI_VERDICT, ERROR_LOOKING, LOCAL_RULES, RESPONSE_RULES, RETIRED_ROOT_EXPIRIES, SYMPTOM, WARNING_LINE, matchRule, type Rule } from './rules.ts';
+import {
+  CI_VERDICT,
+  ERROR_LOOKING,
+  LOCAL_RULES,
+  LOCAL_RULES_NOT_GO,
+  RESPONSE_RULES,
+  RETIRED_ROOT_EXPIRIES,
+  SYMPTOM,
+  WARNING_LINE,
+  matchRule,
+  type Rule,
+} from './rules.ts';
 import { redactText } from '../util/redact.ts';
 import { whatToCheck } from './what-to-check.ts';
 
@@ -123,7 +134,8 @@ const REMOTE_REPLACEMENT = /\(replaced by (?![.\/~]|[A-Za-z]:)[^\s)]+\.[^\s)]+(?
 const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
-const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b/;
+/** An npm/yarn/pnpm line: its own prefix, pnpm's and yarn berry's codes, or npm's debug log (`18 silly fetchPackageMetaData …`). */
+const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b|^\d+ (?:silly|verbose|http|info|warn|error|timing) /;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
 /** An unscoped package's tarball URL (`…/name/-/name-1.2.3.tgz`, cnpm's `…/name/download/name-1.2.3.tgz`). */
@@ -223,7 +235,8 @@ class Scanner {
     const warning = warningMarker || WARNING_LINE.test(text.trimStart());
     // Only the tool's own output names a cause; the wrapper's echo of the command and its verdict never do.
     const toolLine = role === 'tool';
-    const localRule = toolLine && local.trim() ? matchRule(LOCAL_RULES, local) : undefined;
+    const isNpmLine = NPM_LINE.test(text.trimStart()) || /registry\.npmjs\.org|package-lock\.json/.test(text);
+    const localRule = toolLine && local.trim() ? matchRule(isNpmLine ? LOCAL_RULES_NOT_GO : LOCAL_RULES, local) : undefined;
     const responseRule = toolLine && response.trim() ? matchRule(RESPONSE_RULES, response) : undefined;
     let rule = localRule;
     let inResponse = false;
@@ -232,7 +245,6 @@ class Scanner {
       inResponse = true;
     }
 
-    const isNpmLine = NPM_LINE.test(text.trimStart()) || /registry\.npmjs\.org|package-lock\.json/.test(text);
     if (isNpmLine) this.npmSignals++;
     else if (/^go: |go\.(?:mod|sum)\b|proxy\.golang\.org|@v\d/.test(text)) this.goSignals++;
 

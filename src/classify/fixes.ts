@@ -311,6 +311,11 @@ function npmFix(input: FixInput): string {
         `Drop --offline for this step or restore a complete ~/.npm cache before it.`
       );
     case 'toolchain-mismatch': {
+      if (input.ruleId === 'pnpm-node-too-new')
+        return (
+          `The pnpm on the agent is older than the Node it runs on: since Node 20 its registry requests fail with ERR_INVALID_THIS (URLSearchParams), whatever the package. ` +
+          `Upgrade pnpm (pnpm/action-setup@v4 or its ${code('version:')}, the ${code('packageManager')} field corepack reads, or the pnpm in the image), or run the Node it was made for until then.`
+        );
       const wanted = details['nodeWanted'];
       const current = details['nodeCurrent'];
       return (

@@ -265,7 +265,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|unexpected (?:token|directive) '(?:toolchain|godebug|tool|ignore)'|does not match go tool version|Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
+      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|unexpected (?:token|directive) '(?:toolchain|godebug|tool|ignore)'|does not match go tool version/i,
     // `…requires go >= 1.24.0; switching to go1.24.1` is go announcing an automatic switch, not a
     // failure: if the switch fails, the next line says why.
     exclude: /; switching to go\d/i,
@@ -279,6 +279,17 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.85,
     pattern: new RegExp(`malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)`, 'i'),
+    scope: 'local',
+  },
+  {
+    // pnpm older than Node's URLSearchParams change (Node 20): every registry request fails with
+    // ERR_INVALID_THIS, whatever the package. The package manager is too old for the Node it runs on.
+    id: 'pnpm-node-too-new',
+    category: 'toolchain-mismatch',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.92,
+    pattern: /Value of "this" must be of type URLSearchParams|ERR_INVALID_THIS/i,
     scope: 'local',
   },
   {
@@ -456,6 +467,9 @@ export const RULES: readonly Rule[] = [
     confidence: 0.92,
     pattern:
       /package\.json and package-lock\.json or npm-shrinkwrap\.json are in sync|can only install (?:packages|with an existing package-lock)|Missing: \S+ from lock file|Invalid: lock file's|lockfile needs to be updated|ERR_PNPM_OUTDATED_LOCKFILE|ERR_PNPM_LOCKFILE_MISSING|ERR_PNPM_LOCKFILE_\w+|YN0028|lockfile would have been modified|frozen-lockfile|lock ?file (?:is )?(?:not up to date|out of date)/i,
+    // The install command echoed with its flag (`Running "pnpm install --frozen-lockfile"`, `$ yarn install
+    // --frozen-lockfile`) says how it ran, not that the lockfile is out of date.
+    exclude: /^\W*(?:Running\s+"|RUN\s+)?(?:npx\s+)?(?:npm|yarn|pnpm)\s+(?:install|i|ci|add)\b/i,
     scope: 'local',
   },
 
@@ -706,6 +720,8 @@ export const RULES: readonly Rule[] = [
 
 /** Rules for each scope, in line-priority order. */
 export const LOCAL_RULES: readonly Rule[] = RULES.filter((r) => r.scope === 'local');
+/** The local rules an npm, yarn or pnpm line can match: a Go-only rule never names a JavaScript package manager's failure. */
+export const LOCAL_RULES_NOT_GO: readonly Rule[] = LOCAL_RULES.filter((r) => r.ecosystem !== 'go');
 export const RESPONSE_RULES: readonly Rule[] = RULES.filter((r) => r.scope === 'response');
 
 /** First rule of `rules` that matches `text`. */

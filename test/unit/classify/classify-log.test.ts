@@ -1158,3 +1158,33 @@ describe('result shape', () => {
     assert.ok(!(result.evidence[0] ?? '').includes('\r'));
   });
 });
+
+describe("a JavaScript package manager's log never gets a Go answer", () => {
+  it("old pnpm on Node 20 (ERR_INVALID_THIS) is pnpm's version, with pnpm's fix, not go.mod's", () => {
+    const result = classifyLog(
+      [
+        'Running "pnpm install --no-frozen-lockfile" in /home/expo/workingdir/build directory',
+        ' WARN  GET https://registry.npmjs.org/@babel%2Fcore error (ERR_INVALID_THIS). Will retry in 10 seconds. 2 retries left.',
+        ' ERR_PNPM_META_FETCH_FAIL  GET https://registry.npmjs.org/@babel%2Fcore: Value of "this" must be of type URLSearchParams',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.equal(result.ecosystem, 'npm');
+    assert.match(result.fix, /pnpm/);
+    assert.doesNotMatch(result.fix, /go\.mod|GOTOOLCHAIN/);
+    // The echoed `--no-frozen-lockfile` flag is a command, not an out-of-date lockfile.
+    assert.deepEqual(result.secondary, []);
+  });
+
+  it("npm's debug log (`18 silly … 401 Unauthorized`) is the registry refusing, not a private Go module", () => {
+    const result = classifyLog(
+      [
+        '17 http fetch GET 401 https://registry.npmjs.org/@acme%2fcli-framework 47ms',
+        '18 silly fetchPackageMetaData error for @acme/cli-framework@1.5.0 401 Unauthorized: @acme/cli-framework@1.5.0',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.equal(result.ecosystem, 'npm');
+    assert.doesNotMatch(result.fix, /GOPRIVATE/);
+  });
+});

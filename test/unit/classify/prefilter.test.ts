@@ -53,6 +53,10 @@ const SAMPLES: Record<string, string[]> = {
     'go.mod:5: unknown directive: toolchain',
     'compile: version "go1.22.0" does not match go tool version "go1.21.5"',
   ],
+  'pnpm-node-too-new': [
+    ' WARN  GET https://registry.npmjs.org/react error (ERR_INVALID_THIS). Will retry in 10 seconds. 2 retries left.',
+    ' ERR_PNPM_META_FETCH_FAIL  GET https://registry.npmjs.org/react: Value of "this" must be of type URLSearchParams',
+  ],
   'npm-engine': [
     'npm ERR! code EBADENGINE',
     'npm ERR! notsup Unsupported engine for vite@6.0.1: wanted: {"node":">=18"}',
