@@ -134,8 +134,12 @@ const REMOTE_REPLACEMENT = /\(replaced by (?![.\/~]|[A-Za-z]:)[^\s)]+\.[^\s)]+(?
 const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
-/** An npm/yarn/pnpm line: its own prefix, pnpm's and yarn berry's codes, or npm's debug log (`18 silly fetchPackageMetaData …`). */
-const NPM_LINE = /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b|^\d+ (?:silly|verbose|http|info|warn|error|timing) /;
+/**
+ * An npm/yarn/pnpm line: its own prefix, pnpm's and yarn berry's codes, npm's debug log (`18 silly fetchPackageMetaData …`),
+ * the npm fetcher's `401 Unauthorized - GET <url>`, or a scoped package's encoded name in a registry URL (`/@scope%2fname`).
+ */
+const NPM_LINE =
+  /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b|^\d+ (?:silly|verbose|http|info|warn|error|timing) |\b[1-5]\d\d [A-Za-z][A-Za-z ]* - (?:GET|PUT|POST) https?:\/\/|\/@[\w.-]+%2[fF]/;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
 /** An unscoped package's tarball URL (`…/name/-/name-1.2.3.tgz`, cnpm's `…/name/download/name-1.2.3.tgz`). */

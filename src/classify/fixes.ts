@@ -96,7 +96,10 @@ function goFix(input: FixInput): string {
         `${mv ?? 'The required module version'} does not exist${onProxy}. Check the module path for typos or a moved repository (case matters: github.com/Foo is not github.com/foo), ` +
         `list the published versions with ${code(`go list -m -versions ${m}`)} (or ${code(`curl https://proxy.golang.org/${m}/@v/list`)}), ` +
         `pin one that exists with ${code(`go get ${m}@<existing version>`)} and run ${code('go mod tidy')}, then commit go.mod and go.sum. ` +
-        `If the repository moved, add ${code(`replace ${m} => <new path> <version>`)}.`
+        `If the repository moved, add ${code(`replace ${m} => <new path> <version>`)}.` +
+        (host && PUBLIC_GO_PROXIES.has(host)
+          ? ` If the tag was pushed only minutes ago, ${host} can still answer from a "not found" it cached before: wait a little and retry before changing anything.`
+          : '')
       );
     }
     case 'module-path-mismatch': {

@@ -559,6 +559,30 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // The go command itself (`go: errors parsing go.mod:` then `go.mod:N: …`) not knowing a block that newer
+    // Go added (`tool` in 1.24, `ignore` in 1.25, `godebug` blocks): the go on the agent is older than the
+    // go.mod, typically with GOTOOLCHAIN=local so it could not switch. Another tool's parser saying the
+    // same after `parse …:` is the other rule's case.
+    id: 'go-mod-newer-block',
+    category: 'toolchain-mismatch',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.8,
+    pattern: /^\s*(?:go: )?(?:errors parsing go\.mod:\s*)?(?:\S*\/)?go\.mod:\d+: unknown block type: (?:tool|ignore|godebug)\b/i,
+    scope: 'local',
+  },
+  {
+    // A module version go was asked to use both as itself and as the replacement of another path
+    // (cmd/go/internal/modload: checkMultiplePaths): a replace directive maps a second path onto it.
+    id: 'go-replace-two-paths',
+    category: 'replace-directive',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern: /\S+@\S+ used for two different module paths \(/i,
+    scope: 'local',
+  },
+  {
     // x/mod's go.mod parser meeting a block it does not allow (`ignore ( … )` under a go line below 1.25,
     // cmd/vendor/golang.org/x/mod/modfile/rule.go): the go.mod and its go line disagree, or the tool's parser is
     // older than the directive.

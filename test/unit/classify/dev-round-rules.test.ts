@@ -637,3 +637,52 @@ describe("a 403 from Google's module mirror", () => {
     assert.equal(result.category, 'private-module-auth');
   });
 });
+
+// Round 2026-12-07.6's development misses.
+
+describe('the go command not knowing a go.mod block newer Go added', () => {
+  it('is the go on the agent being too old (toolchain-mismatch), not a malformed go.mod', () => {
+    const result = classifyLog(['go build', '', 'go: errors parsing go.mod:', 'go.mod:206: unknown block type: tool'].join('\n'));
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.equal(result.rule, 'go-mod-newer-block');
+  });
+
+  it("another tool's parser saying the same stays the go.mod (the round 2026-12-07.3 rule)", () => {
+    const result = classifyLog('[linters_context] running gomoddirectives failed: parse /src/app/go.mod: go.mod:11: unknown block type: ignore');
+    assert.equal(result.category, 'invalid-go-mod');
+  });
+});
+
+describe('one module version used for two module paths', () => {
+  it('is a replace directive mapping a second path onto it', () => {
+    const result = classifyLog(
+      [
+        '10:31:15 go: extracting github.com/satori/go.uuid v1.2.0',
+        '10:31:15 go: github.com/apache/thrift@v0.12.0 used for two different module paths (git.apache.org/thrift.git and github.com/apache/thrift)',
+        '10:31:15 make: *** [prep] Error 1',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+  });
+});
+
+describe("an npm-family error line without the tool's prefix", () => {
+  it('`401 Unauthorized - GET https://…/@scope%2fname` is the registry refusing (registry-auth), not a private Go module', () => {
+    const result = classifyLog('Error 401 Unauthorized - GET https://npm.example.com/@acme%2fpro-icons');
+    assert.equal(result.category, 'registry-auth');
+    assert.doesNotMatch(result.fix, /GOPRIVATE/);
+  });
+});
+
+describe("the checksum DB's 404/410 for a public module whose tag it could not find", () => {
+  it('tells that a tag pushed minutes ago can still meet a cached "not found"', () => {
+    const result = classifyLog(
+      [
+        'go get: github.com/acme/godog@v0.9.0/go.mod: verifying module: github.com/acme/godog@v0.9.0/go.mod: reading https://sum.golang.org/lookup/github.com/acme/godog@v0.9.0: 410 Gone',
+        '\tserver response: not found: github.com/acme/godog@v0.9.0: invalid version: unknown revision v0.9.0',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.match(result.fix, /minutes ago/);
+  });
+});

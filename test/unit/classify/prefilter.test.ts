@@ -124,6 +124,8 @@ const SAMPLES: Record<string, string[]> = {
     'go: github.com/florianl/go-tc@v0.1.1-0.20200617173005-5c65c840f086: invalid pseudo-version: preceding tag (v0.1.0) not found',
     'go: example.com/m@v1.2.4-0.20200101000000-abcdef123456: invalid pseudo-version: revision abcdef123456 is not a descendent of preceding tag (v1.2.3)',
   ],
+  'go-mod-newer-block': ['go.mod:206: unknown block type: tool'],
+  'go-replace-two-paths': ['go: github.com/apache/thrift@v0.12.0 used for two different module paths (git.apache.org/thrift.git and github.com/apache/thrift)'],
   'go-mod-unknown-block': ['[linters_context] running gomoddirectives failed: parse /src/app/go.mod: go.mod:11: unknown block type: ignore'],
   'go-import-without-host': [
     'imports apibaiwandun/models/global: unrecognized import path "apibaiwandun/models/global"',
