@@ -112,6 +112,9 @@ const RUN_HEADER_MAX = 200;
 
 const PUBLIC_PROXY = /proxy\.golang\.org|goproxy\.io|goproxy\.cn|sum\.golang\.org/i;
 const LOOKUP_URL = /\/lookup\//;
+/** The host a git command in the log talks to: `git clone https://github.com/x/y`, `git ls-remote -q git@github.com:x/y`. */
+const GIT_REMOTE_HOST = /\bgit (?:clone|ls-remote|fetch)\b[^\n]*?(?:https?:\/\/(?:[^@/\s]+@)?|git@)([\w.-]+\.[a-z]{2,})[/:]/i;
+const MAX_GIT_HOSTS = 8;
 /** Google's module mirror and checksum DB (they serve public modules without credentials). */
 const GOOGLE_MODULE_SERVICE = /https:\/\/(?:proxy|sum)\.golang\.org\//i;
 const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
@@ -160,6 +163,8 @@ class Scanner {
   httpProxyShown = false;
   /** HTTPS_PROXY (or https_proxy) named anywhere in the log. */
   httpsProxyShown = false;
+  /** Hosts of the repositories the log's git commands cloned or listed (`git clone https://github.com/…`). */
+  readonly gitHosts = new Set<string>();
   /** `ENOSPC: System limit for number of file watchers reached`: inotify, not the disk. */
   inotifyLimit = false;
   /** GOPROXY names a mirror other than proxy.golang.org (goproxy.io/.cn, Athens, Artifactory…). */
@@ -333,6 +338,8 @@ class Scanner {
     if (PROXY_CONFIG.test(text)) this.proxyConfigured = true;
     if (/\b(?:HTTP_PROXY|http_proxy)=\S/.test(text)) this.httpProxyShown = true;
     if (/\b(?:HTTPS_PROXY|https_proxy)\b/.test(text)) this.httpsProxyShown = true;
+    const gitRemote = GIT_REMOTE_HOST.exec(text);
+    if (gitRemote?.[1] && this.gitHosts.size < MAX_GIT_HOSTS) this.gitHosts.add(gitRemote[1].toLowerCase());
     if (text.includes('file watchers')) this.inotifyLimit = true;
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
@@ -367,6 +374,8 @@ interface LogFacts {
   proxyExplained: boolean;
   /** npm network errors here went through a proxy: configured in the log, or an address on a proxy port. */
   npmViaProxy: boolean;
+  /** git said `Repository not found` (the host's own words for the failure that `Could not read from remote repository` closes). */
+  gitRepoNotFound: boolean;
   /** npm/yarn/pnpm: the public registry answered 403 for an unscoped (public) package. */
   npmPublicForbidden: boolean;
   /** npm/yarn/pnpm: a 404 for a tarball (a version the metadata or lockfile said exists). */
@@ -498,10 +507,16 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // npm/yarn/pnpm: the registry refused the request (token, scope registry, lockfile pinned to a private registry).
     hit.category = 'registry-auth';
   }
+  if (id === 'git-auth' && facts.gitRepoNotFound && /could not read from remote repository/i.test(hit.text)) {
+    // git's closing line after the host's own `Repository not found`: that line is the evidence.
+    return false;
+  }
   if (
     id === 'git-auth' &&
     /terminal prompts disabled|could not read Username|Repository not found|repository '[^']*' not found/i.test(hit.text) &&
-    /github\.com|^remote: Repository not found/i.test(hit.text.trim()) &&
+    // GitHub answers every repository it will not show (missing, deleted, renamed or private) the same way,
+    // over https (`remote: Repository not found`, an auth prompt) and ssh (`ERROR: Repository not found.`).
+    (/github\.com|^(?:>\s*)?(?:remote|ERROR): Repository not found/i.test(hit.text.trim()) || (scan.gitHosts.size === 1 && scan.gitHosts.has('github.com'))) &&
     !isPrivate &&
     !scan.goprivateShownEmpty &&
     !scan.goprivate
@@ -825,6 +840,7 @@ function decide(scan: Scanner): Classification {
   for (const list of scan.hitsByRule.values()) found.push(...list);
   const facts: LogFacts = {
     hasGitAuthHit: found.some((h) => h.rule.id === 'git-auth' || h.rule.id === 'response-auth'),
+    gitRepoNotFound: found.some((h) => h.rule.id === 'git-auth' && /Repository not found/i.test(h.text)),
     proxyExplained: found.some((h) => h.response !== undefined),
     npmViaProxy:
       scan.proxyConfigured ||

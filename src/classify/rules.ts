@@ -362,7 +362,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /terminal prompts disabled|could not read (?:Username|Password) for|Permission denied \(publickey|Host key verification failed|Authentication failed for|HTTP Basic: Access denied|Invalid username or (?:password|token)|Support for password authentication was removed|remote: Repository not found|fatal: repository '[^']*' not found|could not read from remote repository/i,
+      /terminal prompts disabled|could not read (?:Username|Password) for|Permission denied \(publickey|Host key verification failed|Authentication failed for|HTTP Basic: Access denied|Invalid username or (?:password|token)|Support for password authentication was removed|remote: Repository not found|^\s*ERROR: Repository not found|fatal: repository '[^']*' not found|could not read from remote repository/i,
     scope: 'local',
   },
   {

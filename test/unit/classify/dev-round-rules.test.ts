@@ -686,3 +686,41 @@ describe("the checksum DB's 404/410 for a public module whose tag it could not f
     assert.match(result.fix, /minutes ago/);
   });
 });
+
+// Round 2026-12-07.7's development misses.
+
+describe("GitHub's `Repository not found` however it is quoted", () => {
+  for (const [what, lines] of [
+    [
+      "over ssh (`ERROR: Repository not found.` then git's closing line)",
+      [
+        '# cd .; git clone https://github.com/acme/goproperties /tmp/gocode/src/github.com/acme/goproperties',
+        "Cloning into '/tmp/gocode/src/github.com/acme/goproperties'...",
+        'ERROR: Repository not found.',
+        'fatal: Could not read from remote repository.',
+      ],
+    ],
+    [
+      'in a blockquote after a git clone of github.com',
+      [
+        '> cd .; git clone https://github.com/acme/go-dotaccess /Users/user/go/src/github.com/acme/go-dotaccess',
+        '> remote: Repository not found.',
+        "> fatal: repository 'https://github.com/acme/go-dotaccess/' not found",
+      ],
+    ],
+  ] as const) {
+    it(`${what} is a missing repository first, a private one second`, () => {
+      const result = classifyLog(lines.join('\n'));
+      assert.equal(result.category, 'version-not-found');
+      assert.deepEqual(
+        result.candidates?.map((c) => c.category),
+        ['version-not-found', 'private-module-auth'],
+      );
+    });
+  }
+
+  it('an ssh key problem before the same closing line stays an authentication problem', () => {
+    const result = classifyLog(['git@github.com: Permission denied (publickey).', 'fatal: Could not read from remote repository.'].join('\n'));
+    assert.equal(result.category, 'private-module-auth');
+  });
+});
