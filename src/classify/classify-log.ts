@@ -440,6 +440,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     return true;
   }
   if (id === 'go-mod-unknown-block') hit.alternative = 'toolchain-mismatch';
+  if (id === 'vanity-gitlab-group-root') hit.alternative = 'private-module-auth';
   if (id === 'vanity-host-unreachable') hit.alternative = 'proxy-unreachable';
   if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {

@@ -175,6 +175,7 @@ export const TRIGGERS: readonly string[] = [
   'meta tag',
   'apache.org',
   'gopkgs.com',
+  'detect version control',
   'marked as explicit',
   'vendor/modules.txt',
   'mod=vendor',

@@ -131,14 +131,29 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
-    // Import hosts that stopped serving Go code (git.apache.org moved to GitHub, gopkgs.com went away).
+    // go asked git for a repository whose path on a GitLab host is a single segment
+    // (`git ls-remote -q https://gitlab.example.com/team.git`): GitLab projects always sit under a
+    // namespace, so the go-get=1 answer named the group as the repository root. GitLab does that for
+    // nested groups and for projects it will not show without a token; unsure, with the credentials
+    // named second.
+    id: 'vanity-gitlab-group-root',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.7,
+    pattern: /git ls-remote -q https?:\/\/[^/\s]*gitlab[^/\s]*\/[^/\s]+?(?:\.git)?\s+in\s/i,
+    scope: 'local',
+  },
+  {
+    // Import hosts that stopped serving Go code (git.apache.org moved to GitHub, gopkgs.com went away, Google
+    // Code shut down in 2016: go's probe of a code.google.com/p/ path then finds no version control system).
     id: 'vanity-retired-host',
     category: 'vanity-import',
     ecosystem: 'go',
     rank: 1,
     confidence: 0.85,
-    pattern: /\bgit\.apache\.org\b|\bgopkgs\.com\//i,
-    requires: /fatal|unable to access|unknown revision|unrecognized import path|timed out|refused|error|fetch/i,
+    pattern: /\bgit\.apache\.org\b|\bgopkgs\.com\/|unable to detect version control system for code\.google\.com\/ path/i,
+    requires: /fatal|unable to access|unknown revision|unrecognized import path|timed out|refused|error|fetch|unable to detect/i,
     scope: 'local',
   },
   {

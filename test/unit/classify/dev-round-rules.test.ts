@@ -724,3 +724,45 @@ describe("GitHub's `Repository not found` however it is quoted", () => {
     assert.equal(result.category, 'private-module-auth');
   });
 });
+
+// Round 2026-12-07.8's development misses.
+
+describe('import hosts that went away, and GitLab naming a group as the repository', () => {
+  it("go's probe of a code.google.com/p/ path finding no version control system is Google Code's shutdown", () => {
+    const result = classifyLog(
+      [
+        '~ $ go get -u github.com/acme/gxui/...',
+        'package github.com/acme/gxui/drivers/gl',
+        '\timports code.google.com/p/freetype-go/freetype/raster: unable to detect version control system for code.google.com/ path',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'vanity-import');
+    assert.equal(result.rule, 'vanity-retired-host');
+  });
+
+  it('git ls-remote of a single-segment path on a GitLab host is the go-get answer naming the group, with credentials second', () => {
+    const result = classifyLog(
+      [
+        'go get gitlab.example.com/team/EtcdClient: git ls-remote -q https://gitlab.example.com/team.git in /Users/u/go/pkg/mod/cache/vcs/1987238e: exit status 128:',
+        'GitLab: The project you were looking for could not be found.',
+        'fatal: Could not read from remote repository.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'vanity-import');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['vanity-import', 'private-module-auth'],
+    );
+  });
+
+  it('a project path with its namespace stays an access problem', () => {
+    const result = classifyLog(
+      [
+        'go: gitlab.example.com/team/lib@v1.2.0: git ls-remote -q https://gitlab.example.com/team/lib.git in /root/go/pkg/mod/cache/vcs/0a1b: exit status 128:',
+        'GitLab: The project you were looking for could not be found.',
+        'fatal: Could not read from remote repository.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'private-module-auth');
+  });
+});

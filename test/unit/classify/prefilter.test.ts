@@ -149,7 +149,13 @@ const SAMPLES: Record<string, string[]> = {
     'unrecognized import path "gopkg.in/y.v1": reading https://gopkg.in/y.v1?go-get=1: 502 Bad Gateway',
   ],
   'vanity-no-meta': ['go: x.org/y/z@v1.0.0: no go-import meta tags (meta tag x.org/w did not match import path x.org/y/z)'],
-  'vanity-retired-host': ["fatal: unable to access 'https://git.apache.org/thrift.git/': The requested URL returned error: 502"],
+  'vanity-retired-host': [
+    "fatal: unable to access 'https://git.apache.org/thrift.git/': The requested URL returned error: 502",
+    '\timports code.google.com/p/freetype-go/freetype/raster: unable to detect version control system for code.google.com/ path',
+  ],
+  'vanity-gitlab-group-root': [
+    'go get gitlab.example.com/team/etcdclient: git ls-remote -q https://gitlab.example.com/team.git in /home/u/go/pkg/mod/cache/vcs/1987238e: exit status 128:',
+  ],
   'vanity-host-unreachable': [
     'package mvdan.cc/xurls: unrecognized import path "mvdan.cc/xurls" (https fetch: Get https://mvdan.cc/xurls?go-get=1: dial tcp 178.62.67.243:443: getsockopt: connection refused)',
     'package x.org/y: unrecognized import path "x.org/y" (https fetch: Get https://x.org/y?go-get=1: dial tcp 1.2.3.4:443: i/o timeout)',
