@@ -286,6 +286,7 @@ class Scanner {
         ecosystem,
         publicProxy: PUBLIC_PROXY.test(text) || (inResponse && this.block?.publicProxy === true),
       };
+      if (rule.alternative) hit.alternative = rule.alternative;
       if (inResponse && this.block) hit.response = this.block.source;
       const ctx = ecosystem === 'npm' || isNpmLine ? this.npmCtx : this.goCtx;
       if (own) {
@@ -439,10 +440,6 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.alternative = 'corporate-proxy';
     return true;
   }
-  if (id === 'go-mod-unknown-block') hit.alternative = 'toolchain-mismatch';
-  if (id === 'vanity-gitlab-group-root') hit.alternative = 'private-module-auth';
-  if (id === 'vanity-host-unreachable') hit.alternative = 'proxy-unreachable';
-  if (id === 'go-team-import-squelched') hit.alternative = 'corporate-proxy';
   if (id === 'npm-auth' && facts.npmPublicForbidden) {
     // The public registry serves public packages without credentials; a 403 there comes from something
     // on the path (a company proxy or firewall policy, a package firewall) or from the registry's own

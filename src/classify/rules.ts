@@ -34,6 +34,11 @@ export interface Rule {
   requires?: RegExp;
   /** The line must not match this. */
   exclude?: RegExp;
+  /**
+   * The other cause the same line is known to have: a match is reported unsure with both, each with what
+   * to check (refinements in classify-log.ts set it for matches that depend on the rest of the log).
+   */
+  alternative?: Category;
   scope: RuleScope;
 }
 
@@ -106,6 +111,7 @@ export const RULES: readonly Rule[] = [
     pattern: /\?go-get=1\b/i,
     requires: NET_ERROR,
     exclude: new RegExp(`proxyconnect|x509|certificate|${WELL_RUN_GO_GET_HOST.source}`, 'i'),
+    alternative: 'proxy-unreachable',
     scope: 'local',
   },
   {
@@ -142,6 +148,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.7,
     pattern: /git ls-remote -q https?:\/\/[^/\s]*gitlab[^/\s]*\/[^/\s]+?(?:\.git)?\s+in\s/i,
+    alternative: 'private-module-auth',
     scope: 'local',
   },
   {
@@ -607,6 +614,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.7,
     pattern: /go\.mod:\d+: unknown block type: \w+/i,
+    alternative: 'toolchain-mismatch',
     scope: 'local',
   },
   {
@@ -655,6 +663,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.5,
     pattern: /unrecognized import path "(?:golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\/[^"]*"\s*$/i,
+    alternative: 'corporate-proxy',
     scope: 'local',
   },
   {
