@@ -240,6 +240,7 @@ export const TRIGGERS: readonly string[] = [
   'returned a 40',
   'http fetch',
   'npm http 5',
+  'npm http 404',
   'parsing json',
   // wrapper structure the classifier tracks: GitHub Actions step headers (script and env, not output)
   '##[group]',

@@ -577,7 +577,7 @@ export const RULES: readonly Rule[] = [
     // vanished fork commit and from a vanity host without meta tags, so it stays below 0.8.
     confidence: 0.72,
     pattern:
-      /unknown revision|no matching versions for query|invalid version: (?!git ls-remote)|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
+      /unknown revision|no matching versions for query|invalid version: (?!git (?:ls-remote|fetch))|found(?: \([^)]*\))?, but does not contain package|cannot find module providing package|malformed module path/i,
     scope: 'local',
   },
   {
@@ -682,7 +682,7 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 3,
     confidence: 0.6,
-    pattern: /invalid version: git ls-remote|unrecognized import path/i,
+    pattern: /invalid version: git (?:ls-remote|fetch)|unrecognized import path/i,
     scope: 'local',
   },
   {
@@ -692,7 +692,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|^npm http 404 |registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

@@ -80,6 +80,51 @@ describe('a required version whose git fetch asks for credentials (git-auth, req
     );
     assert.equal(result.category, 'version-not-found');
   });
+
+  it('a commit pinned in go.mod that go fetches with `git fetch -f origin refs/heads/*…` is the same required version', () => {
+    // go 1.12's wording (no `invalid version:`) and the later one both name the pseudo-version go.mod pins.
+    for (const prefix of ['', 'invalid version: ']) {
+      const result = classifyLog(
+        [
+          `go: github.com/acme-corp/ledger@v0.0.0-20230105120000-0123456789ab: ${prefix}git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/* in /root/go/pkg/mod/cache/vcs/5e1f: exit status 128:`,
+          "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+        ].join('\n'),
+      );
+      assert.equal(result.category, 'private-module-auth', prefix);
+      assert.equal(result.rule, 'git-auth', prefix);
+      assert.deepEqual(
+        result.candidates?.map((c) => c.category),
+        ['private-module-auth', 'version-not-found'],
+        prefix,
+      );
+    }
+  });
+});
+
+describe("npm 1.x's request log (`npm http 404 <url>`)", () => {
+  it('a tarball the registry listed but cannot serve is the registry or mirror failing, not a missing version', () => {
+    const result = classifyLog(
+      [
+        'npm http GET https://npm-mirror.example.net/registry/left-pad/left-pad-1.0.0.tgz',
+        'npm http 404 https://npm-mirror.example.net/registry/left-pad/left-pad-1.0.0.tgz',
+        'npm ERR! fetch failed https://npm-mirror.example.net/registry/left-pad/left-pad-1.0.0.tgz',
+        'npm ERR! Error: 404 Not Found',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+
+  it('a package document 404 stays a missing package, unsure', () => {
+    const result = classifyLog(
+      [
+        'npm http GET https://registry.npmjs.org/left-padd',
+        'npm http 404 https://registry.npmjs.org/left-padd',
+        "npm ERR! 404 'left-padd' is not in the npm registry.",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+  });
 });
 
 describe("a proxy's 407 in npm's and pnpm's own status lines (proxy-auth)", () => {
