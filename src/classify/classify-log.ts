@@ -127,12 +127,6 @@ const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\/
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
 /** The package's metadata says the version does not exist (not a bare 404 from the registry). */
 /** A pseudo-version (vX.Y.Z-[pre.]0.yyyymmddhhmmss-hash or vX.0.0-yyyymmddhhmmss-hash) whose hash is not 12 hex characters. */
-/**
- * go's own report of git failing for a module at a version it must resolve (`m@v1.2.3: invalid version: git
- * ls-remote …`, and for a commit, `m@v0.0.0-…: git fetch -f origin refs/heads/*:refs/heads/* …` with or without
- * `invalid version:`): the version came from go.mod or go.sum, not from a path typed by hand.
- */
-const REQUIRED_VERSION_GIT = /@v\S+: (?:invalid version: )?git (?:ls-remote|fetch)\b/;
 const MALFORMED_PSEUDO_VERSION = /^v\d+\.\d+\.\d+-(?:[0-9A-Za-z.-]*\.)?\d{14}-(?![0-9a-f]{12}(?:\+incompatible)?$)[0-9a-f]+(?:\+incompatible)?$/;
 /** A host under the reserved `.invalid` top-level domain, in a URL or a DNS lookup. */
 const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
@@ -185,8 +179,6 @@ class Scanner {
   npmFetchFailedTarball = false;
   /** `go get` / `go install` command lines with a version (a module@version typed by hand), at most a few. */
   goGetCommands: string[] = [];
-  /** Modules go ran git for at a version it had to resolve (REQUIRED_VERSION_GIT), at most a few. */
-  requiredVersionGit = new Set<string>();
 
   goSignals = 0;
   npmSignals = 0;
@@ -358,10 +350,6 @@ class Scanner {
       if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
     }
     if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
-    if (this.requiredVersionGit.size < MAX_GO_GET_COMMANDS && REQUIRED_VERSION_GIT.test(text)) {
-      const ref = extractGoModule(text);
-      if (ref) this.requiredVersionGit.add(ref.module);
-    }
   }
 
   private addHit(hit: Hit): void {
@@ -535,7 +523,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
       // The module is a requirement at a version (go.mod, go.sum), not a path typed by hand: someone
       // resolved it before, so the repository existed, and go fell back to git because the proxy had
       // no copy of it. An organisation's non-public module is the likelier cause, a repository deleted or
-      // moved since then nearly as likely (the development part: 6 private, 4 incidents of deleted ones).
+      // moved since then nearly as likely (the development part: 3 private, 2 deleted, one of them in 4 logs).
       hit.confidence = 0.6;
       hit.alternative = 'version-not-found';
       return true;
@@ -873,7 +861,12 @@ function decide(scan: Scanner): Classification {
           /^npm http 404 \S+\.tgz\b/.test(h.text) ||
           (scan.npmFetchFailedTarball && /fetch failed with status code 404/.test(h.text))),
     ),
-    requiredVersionFetch: new Set([...scan.requiredVersionGit].filter((m) => !scan.goGetCommands.some((c) => c.includes(m)))),
+    requiredVersionFetch: new Set(
+      found
+        .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))
+        .map((h) => h.module ?? '')
+        .filter((m) => !scan.goGetCommands.some((c) => c.includes(m))),
+    ),
   };
   const all = found.filter((hit) => refine(hit, scan, facts));
   all.sort((a, b) => a.line - b.line);

@@ -81,23 +81,17 @@ describe('a required version whose git fetch asks for credentials (git-auth, req
     assert.equal(result.category, 'version-not-found');
   });
 
-  it('a commit pinned in go.mod that go fetches with `git fetch -f origin refs/heads/*…` is the same required version', () => {
-    // go 1.12's wording (no `invalid version:`) and the later one both name the pseudo-version go.mod pins.
-    for (const prefix of ['', 'invalid version: ']) {
-      const result = classifyLog(
-        [
-          `go: github.com/acme-corp/ledger@v0.0.0-20230105120000-0123456789ab: ${prefix}git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/* in /root/go/pkg/mod/cache/vcs/5e1f: exit status 128:`,
-          "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
-        ].join('\n'),
-      );
-      assert.equal(result.category, 'private-module-auth', prefix);
-      assert.equal(result.rule, 'git-auth', prefix);
-      assert.deepEqual(
-        result.candidates?.map((c) => c.category),
-        ['private-module-auth', 'version-not-found'],
-        prefix,
-      );
-    }
+  it("go's `invalid version: git fetch …` for a pinned commit is git failing, named by git's own line, not a missing version by go's words", () => {
+    const result = classifyLog(
+      [
+        'go: github.com/acme-corp/ledger@v0.0.0-20230105120000-0123456789ab: invalid version: git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/* in /root/go/pkg/mod/cache/vcs/5e1f: exit status 128:',
+        "\tfatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.rule, 'go-ls-remote');
+    assert.ok(result.confidence < 0.8, `confidence ${result.confidence}`);
+    assert.deepEqual(result.evidenceLines, [1, 2]);
   });
 });
 
