@@ -131,6 +131,13 @@ const MALFORMED_PSEUDO_VERSION = /^v\d+\.\d+\.\d+-(?:[0-9A-Za-z.-]*\.)?\d{14}-(?
 /** A host under the reserved `.invalid` top-level domain, in a URL or a DNS lookup. */
 const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
 /** Categories of a failing network path, which a deliberately unresolvable host explains. */
+/**
+ * The resolver itself cannot be reached because the machine has no route at all (`dial udp 10.0.0.2:53: connect:
+ * network is unreachable`): a container or sandbox started without a network, or a host whose network is down.
+ */
+const RESOLVER_NO_ROUTE = /dial udp \S+:53: connect: network is unreachable/;
+/** Nix building a derivation (`building '/nix/store/…-name.drv'`, `builder for '/nix/store/…drv' failed`). */
+const NIX_DERIVATION = /(?:building|builder for) '\/nix\/store\/[^']*?-([^'/]*)\.drv'/;
 const NETWORK_CATEGORIES: ReadonlySet<Category> = new Set(['proxy-unreachable', 'sumdb-unreachable', 'corporate-proxy', 'proxy-server-error']);
 /** `(replaced by host/path@version)` or `(replaced by host/path vX)`: a remote module, not a directory. */
 const REMOTE_REPLACEMENT = /\(replaced by (?![.\/~]|[A-Za-z]:)[^\s)]+\.[^\s)]+(?:@| )v\d/;
@@ -173,6 +180,10 @@ class Scanner {
   sumdbComparison = false;
   /** npm: the registry started answering and then aborted the body (`Invalid response body while trying to fetch`). */
   npmAbortedBody = false;
+  /** Nix built a derivation that is not a fixed-output module download (`…-go-modules.drv`): its sandbox has no network. */
+  nixSandbox = false;
+  /** Nix built buildGoModule's module download (`…-go-modules.drv`), which does have network. */
+  nixModulesDerivation = false;
   /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
   npmFetchFailed = false;
   /** npm: the fetch that failed for good was a package tarball (`npm ERR! fetch failed …/-/x-1.0.0.tgz`). */
@@ -345,6 +356,11 @@ class Scanner {
     if (MIRROR_CONFIG.test(text)) this.mirrorConfigured = true;
     if (/^\s*sum\.golang\.org: h1:/.test(text)) this.sumdbComparison = true;
     if (/Invalid response body while trying to fetch/i.test(text)) this.npmAbortedBody = true;
+    const nix = NIX_DERIVATION.exec(text);
+    if (nix) {
+      if (/-(?:go-modules|vendor)$/.test(nix[1] ?? '')) this.nixModulesDerivation = true;
+      else this.nixSandbox = true;
+    }
     if (/\b(?:ERR!|error) fetch failed\b/.test(text)) {
       this.npmFetchFailed = true;
       if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
@@ -386,6 +402,8 @@ interface LogFacts {
    * that no `go get`/`go install` line in the log typed by hand: a requirement read from go.mod.
    */
   requiredVersionFetch: Set<string>;
+  /** pnpm's ERR_PNPM_UNSUPPORTED_ENGINE block is in the log (its `Expected version:` / `Got:` lines belong to it). */
+  pnpmEngineBlock: boolean;
 }
 
 /** Re-reads each match with what the whole log showed (GOPRIVATE, proxy settings, hosts); false drops it. */
@@ -397,6 +415,20 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // Old npm prints the error of each failed attempt only as a retry warning; once the fetch failed
     // for good (`npm ERR! fetch failed <url>`), that warning is the error.
     hit.warning = false;
+  }
+  if (scan.nixSandbox && !scan.nixModulesDerivation && hit.ecosystem !== 'npm' && hit.rank !== 1 && NETWORK_CATEGORIES.has(hit.category)) {
+    // A Nix derivation builds in a sandbox without network (only fixed-output derivations, such as
+    // buildGoModule's go-modules, may download): go reaching for a proxy there fails by design.
+    hit.category = 'proxy-disabled';
+    hit.rank = 1;
+    hit.confidence = 0.8;
+    return true;
+  }
+  if (hit.category === 'proxy-unreachable' && RESOLVER_NO_ROUTE.test(hit.text)) {
+    // No route even to the resolver: the build runs without a network, on purpose (docker --network none, a
+    // sandboxed package build that expects vendored modules) or because the host's network is down.
+    hit.confidence = Math.min(hit.confidence, 0.6);
+    hit.alternative = 'proxy-disabled';
   }
   if (RESERVED_INVALID_HOST.test(hit.text) && hit.rank !== 1 && NETWORK_CATEGORIES.has(hit.category)) {
     // `.invalid` never resolves (RFC 2606, RFC 6761): a GOPROXY or registry set to such a host is the
@@ -497,6 +529,10 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // Only a proxy answers 407 (RFC 9110), and it answers every retry the same until the credentials
     // change: pnpm's `WARN … (ERR_PNPM_FETCH_407). Will retry` is already the cause.
     hit.warning = false;
+  }
+  if (id === 'npm-engine' && /^\s*(?:Expected version|Got):/.test(hit.text) && !facts.pnpmEngineBlock) {
+    // `Expected version:` / `Got:` only mean an engine check inside pnpm's ERR_PNPM_UNSUPPORTED_ENGINE block.
+    return false;
   }
   if (id === 'disk-full' && scan.inotifyLimit && !/space|quota/i.test(hit.text)) return false;
   // A full disk breaks the build even when the tool only warns about it (npm WARN tar ENOSPC).
@@ -687,6 +723,17 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         if (wanted) details['nodeWanted'] ??= wanted[1];
         const current = /(?:current|Actual):\s*\{[^}]*"node":\s*"([^"]+)"/.exec(text);
         if (current) details['nodeCurrent'] ??= current[1];
+        // pnpm: `Your pnpm version is incompatible with "<project>"` / `Your Node version is incompatible with
+        // "…/pnpm/10.13.1"`, then `Expected version: >=18.12` and `Got: v16.20.2` (kept on one line by some posts).
+        const engine = /Your (pnpm|Node)(?:\.js)? version is incompatible with "([^"]+)"/i.exec(text);
+        if (engine) {
+          details['engineTool'] ??= engine[1]?.toLowerCase();
+          details['enginePackage'] ??= engine[2];
+        }
+        const expected = /Expected version: (\S+)/.exec(text);
+        if (expected) details['engineWanted'] ??= expected[1];
+        const got = /\bGot: (v?\d\S*)/.exec(text);
+        if (got) details['engineCurrent'] ??= got[1];
         break;
       }
       case 'module-path-mismatch': {
@@ -696,9 +743,19 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         if (required) details['required'] ??= required[1];
         break;
       }
+      case 'proxy-disabled': {
+        const resolver = /dial udp (\S+):53: connect: network is unreachable/.exec(text);
+        if (resolver) details['noNetwork'] ??= resolver[1];
+        break;
+      }
       case 'replace-directive': {
         const target = /\(replaced by ([^)]+)\)/.exec(text) ?? /replacement directory (\S+)/.exec(text);
         if (target) details['target'] ??= target[1];
+        // `go install m@v` / `go run m@v` builds m as a dependency and refuses a go.mod with replace or exclude
+        // directives (modload.checkReplaceAndExclude); goreleaser's gomod.proxy does the same through the proxy.
+        if (/more replace directives\. It must not contain|must not contain directives that would cause/i.test(text)) details['installAtVersion'] = 'yes';
+        if (/replace directive with go mod proxy enabled|has replace directive in it, and go mod proxying is enabled/i.test(text))
+          details['goreleaserProxy'] = 'yes';
         break;
       }
       case 'disk-full': {
@@ -839,6 +896,7 @@ function decide(scan: Scanner): Classification {
   for (const list of scan.hitsByRule.values()) found.push(...list);
   const facts: LogFacts = {
     hasGitAuthHit: found.some((h) => h.rule.id === 'git-auth' || h.rule.id === 'response-auth'),
+    pnpmEngineBlock: found.some((h) => h.rule.id === 'npm-engine' && /ERR_PNPM_UNSUPPORTED_ENGINE|version is incompatible with/i.test(h.text)),
     gitRepoNotFound: found.some((h) => h.rule.id === 'git-auth' && /Repository not found/i.test(h.text)),
     proxyExplained: found.some((h) => h.response !== undefined),
     npmViaProxy:
@@ -942,6 +1000,7 @@ function decide(scan: Scanner): Classification {
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
   if (main.category === 'corporate-proxy' && ecosystem !== 'npm' && scan.httpProxyShown && !scan.httpsProxyShown) details['httpProxyOnly'] = 'yes';
+  if (main.category === 'proxy-disabled' && scan.nixSandbox) details['nixSandbox'] = 'yes';
   const fix = fixFor({ category: main.category, ecosystem, module, version, ruleId: main.rule.id, details });
 
   const result: Classification = {

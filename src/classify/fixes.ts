@@ -14,7 +14,10 @@ export interface FixInput {
   module?: string;
   version?: string;
   ruleId?: string;
-  /** Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent. */
+  /**
+   * Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent,
+   * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent).
+   */
   details: Record<string, string | undefined>;
 }
 
@@ -163,6 +166,17 @@ function goFix(input: FixInput): string {
           `or drop -mod=vendor (GOFLAGS) so go downloads modules through GOPROXY.`
         );
       }
+      if (details['nixSandbox'])
+        return (
+          `Nix builds the derivation in a sandbox without network, so go cannot download ${mv ?? 'modules'} there. ` +
+          `Build with ${code('buildGoModule')}: its go-modules fixed-output derivation downloads them (set ${code('vendorHash')}, and update it whenever go.mod changes), ` +
+          `or vendor the modules (${code('go mod vendor')}, ${code('vendorHash = null')}), or generate them with gomod2nix.`
+        );
+      if (details['noNetwork'])
+        return (
+          `The build has no network at all (the resolver at ${details['noNetwork']} cannot be reached): a container started with ${code('--network none')}, a sandboxed package build, or a host whose network is down. ` +
+          `If that is on purpose, ${mv ?? 'the modules'} must already be there: ${code('go mod vendor')} and build with ${code('-mod=vendor')}, or fill the module cache in an earlier step that has network; otherwise give the build a network.`
+        );
       return (
         `GOPROXY=off forbids downloads, and ${mv ?? 'a required module'} is not in the module cache. ` +
         `Set ${code('GOPROXY=https://proxy.golang.org,direct')} (or your internal proxy) for this step, ` +
@@ -190,6 +204,16 @@ function goFix(input: FixInput): string {
         `authenticate git to GitHub with a token (authenticated limits are much higher), cache $GOMODCACHE between builds, and retry with backoff.`
       );
     case 'replace-directive': {
+      if (details['goreleaserProxy'])
+        return (
+          `goreleaser's ${code('gomod.proxy')} builds ${module ?? 'the module'} from the module proxy at the release tag, as users would install it, and go ignores replace directives there, so goreleaser refuses to build. ` +
+          `Remove the replace directive before tagging (publish the replaced module and require it by version), or set ${code('gomod.proxy: false')} in .goreleaser.yaml.`
+        );
+      if (details['installAtVersion'])
+        return (
+          `${code(`go install ${module ?? '<module>'}@${version ?? '<version>'}`)} builds the module as a dependency, and go refuses any go.mod with replace or exclude directives there (they would change what it means). ` +
+          `Install from a checkout instead (${code('git clone … && cd … && go install ./cmd/…')}), pin a release of ${module ?? 'the module'} whose go.mod has no replace, or ask upstream to drop the replace before tagging.`
+        );
       const target = details['target'];
       if (target && !/^[./]/.test(target) && !/^[A-Za-z]:\\/.test(target)) {
         // The replacement is a module version that cannot be fetched.
@@ -319,8 +343,19 @@ function npmFix(input: FixInput): string {
           `The pnpm on the agent is older than the Node it runs on: since Node 20 its registry requests fail with ERR_INVALID_THIS (URLSearchParams), whatever the package. ` +
           `Upgrade pnpm (pnpm/action-setup@v4 or its ${code('version:')}, the ${code('packageManager')} field corepack reads, or the pnpm in the image), or run the Node it was made for until then.`
         );
-      const wanted = details['nodeWanted'];
-      const current = details['nodeCurrent'];
+      if (details['engineTool'] === 'pnpm')
+        return (
+          `The project's ${code('engines.pnpm')} wants pnpm ${details['engineWanted'] ?? 'of another version'} but the agent runs pnpm ${details['engineCurrent'] ?? 'of another version'}. ` +
+          `Install that pnpm in CI (pnpm/action-setup ${code('version:')}, the ${code('packageManager')} field corepack reads, or the image's pnpm), or relax ${code('engines.pnpm')} if the older pnpm is fine.`
+        );
+      const pnpmItself = /(?:^|\/)pnpm\/(\d[\w.-]*)$/.exec(details['enginePackage'] ?? '')?.[1];
+      if (pnpmItself)
+        return (
+          `pnpm ${pnpmItself} itself needs Node ${details['engineWanted'] ?? 'of another version'} but the agent runs ${details['engineCurrent'] ? `Node ${details['engineCurrent']}` : 'an older Node'}: the pnpm installer picked a release too new for this Node (a floating ${code('version: latest')} or a new action release). ` +
+          `Pin pnpm to a release that supports this Node (pnpm/action-setup ${code('version:')}, ${code('packageManager')}), or set up the newer Node before installing pnpm.`
+        );
+      const wanted = details['nodeWanted'] ?? details['engineWanted'];
+      const current = details['nodeCurrent'] ?? details['engineCurrent'];
       return (
         `${spec ?? 'A package'} needs Node ${wanted ?? 'of another version'} but the agent runs ${current ? `Node ${current}` : 'another version'}. ` +
         `Set up the required Node in CI (actions/setup-node node-version, .nvmrc, or the image tag), or pin ${module ?? 'the package'} to a version whose engines field accepts the current Node.`

@@ -45,6 +45,10 @@ export const TRIGGERS: readonly string[] = [
   'go tool version',
   'ebadengine',
   'unsupported engine',
+  'unsupported_engine',
+  'version is incompatible with',
+  'expected version: ',
+  'got: ',
   'engine "node"',
   'notsup',
   // GOPROXY=off, -mod=vendor, offline npm
@@ -241,6 +245,8 @@ export const TRIGGERS: readonly string[] = [
   'http fetch',
   'npm http 5',
   'npm http 404',
+  "building '/nix/store/",
+  "builder for '/nix/store/",
   'parsing json',
   // wrapper structure the classifier tracks: GitHub Actions step headers (script and env, not output)
   '##[group]',

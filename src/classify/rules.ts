@@ -320,7 +320,11 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'npm',
     rank: 1,
     confidence: 0.9,
-    pattern: /\bEBADENGINE\b|Unsupported engine|\bnotsup\b|ERR_PNPM_UNSUPPORTED_ENGINE|The engine "node" is incompatible/i,
+    // pnpm's block names which engine failed and the versions: `Your pnpm version is incompatible with "<dir>"`
+    // (the project's engines.pnpm) or `Your Node version is incompatible with "…/pnpm/10.13.1"` (pnpm itself), then
+    // `Expected version: >=18.12` and `Got: v16.20.2`.
+    pattern:
+      /\bEBADENGINE\b|Unsupported engine|\bnotsup\b|ERR_PNPM_UNSUPPORTED_ENGINE|The engine "node" is incompatible|Your (?:pnpm|Node(?:\.js)?) version is incompatible with|^\s*Expected version: \S|^\s*Got: v?\d+\.\d+\.\d+\S*\s*$/i,
     scope: 'local',
   },
   {
@@ -458,7 +462,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /\(replaced by |go\.mod:\d+: replace \S+: version |replacement directory|replacement module without version|replacement module directory path|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain/i,
+      /\(replaced by |go\.mod:\d+: replace \S+: version |replacement directory|replacement module without version|replacement module directory path|replacement module must|conflicting replacements|replacement path|must be replaced|more replace directives\. It must not contain|must not contain directives that would cause|replace directive with go mod proxy enabled|has replace directive in it, and go mod proxying is enabled/i,
     scope: 'local',
   },
   {
@@ -478,7 +482,8 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'go',
     rank: 2,
     confidence: 0.92,
-    pattern: /missing go\.sum entry|updates to go\.(?:sum|mod) needed|no required module provides package/i,
+    // gazelle's go_deps (bzlmod) reads go.sum itself: `No sum for m@v from <module> found. You may need to run: … mod tidy`.
+    pattern: /missing go\.sum entry|updates to go\.(?:sum|mod) needed|no required module provides package|\bNo sum for \S+@\S+ from \S+ found\b/i,
     scope: 'local',
   },
   {

@@ -805,3 +805,114 @@ describe('import hosts that went away, and GitLab naming a group as the reposito
     assert.equal(result.category, 'private-module-auth');
   });
 });
+
+describe("pnpm's engine check (ERR_PNPM_UNSUPPORTED_ENGINE) and its block", () => {
+  it("the project's engines.pnpm above the agent's pnpm is a toolchain mismatch whose fix names both pnpm versions", () => {
+    const result = classifyLog(
+      [
+        'Run pnpm install --frozen-lockfile',
+        ' ERR_PNPM_UNSUPPORTED_ENGINE  Unsupported environment (bad pnpm and/or Node.js version)',
+        '',
+        'Your pnpm version is incompatible with "/home/runner/work/app/app".',
+        '',
+        'Expected version: >=9.4.0',
+        'Got: 9.1.2',
+        '',
+        "This is happening because the package's manifest has an engines.pnpm field specified.",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.deepEqual(result.evidenceLines, [2, 4, 6, 7]);
+    assert.match(result.fix, /engines\.pnpm` wants pnpm >=9\.4\.0 but the agent runs pnpm 9\.1\.2/);
+  });
+
+  it('pnpm itself refusing the Node it is installed on says to pin pnpm or set up the newer Node first', () => {
+    const result = classifyLog(
+      [
+        'Running self-installer...',
+        ' ERR_PNPM_UNSUPPORTED_ENGINE  Unsupported environment (bad pnpm and/or Node.js version)',
+        'Your Node version is incompatible with "registry.npmjs.org/pnpm/10.2.0".',
+        'Expected version: >=18.12',
+        'Got: v16.20.2',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.match(result.fix, /^pnpm 10\.2\.0 itself needs Node >=18\.12 but the agent runs Node v16\.20\.2/);
+  });
+
+  it('a `Got: 1.2.3` line outside that block is not an engine check', () => {
+    const result = classifyLog(['--- FAIL: TestVersion (0.00s)', '    version_test.go:12: wrong version', 'Got: 1.2.3', 'FAIL'].join('\n'));
+    assert.notEqual(result.category, 'toolchain-mismatch');
+  });
+});
+
+describe('builds that run without a network on purpose', () => {
+  const nixLog = [
+    'this derivation will be built:',
+    '  /nix/store/0123456789abcdfghijklmnpqrsvwxyz-tool-1.0.drv',
+    "building '/nix/store/0123456789abcdfghijklmnpqrsvwxyz-tool-1.0.drv'...",
+    'go: downloading github.com/acme/lexer v0.3.1',
+    'main.go:5:2: github.com/acme/lexer@v0.3.1: Get "https://proxy.golang.org/github.com/acme/lexer/@v/v0.3.1.zip": dial tcp: lookup proxy.golang.org on [::1]:53: read udp [::1]:40000->[::1]:53: read: connection refused',
+  ];
+
+  it("go's download failing inside a Nix derivation is the sandbox (proxy-disabled), fixed with buildGoModule's vendorHash", () => {
+    const result = classifyLog(nixLog.join('\n'));
+    assert.equal(result.category, 'proxy-disabled');
+    assert.deepEqual(result.evidenceLines, [5]);
+    assert.match(result.fix, /sandbox without network/);
+    assert.match(result.fix, /vendorHash/);
+  });
+
+  it("the same failure in buildGoModule's go-modules derivation, which has network, stays the network", () => {
+    const result = classifyLog(nixLog.join('\n').replaceAll('-tool-1.0.drv', '-tool-1.0-go-modules.drv'));
+    assert.equal(result.category, 'proxy-unreachable');
+  });
+
+  it('no route even to the resolver names a build without network as the other cause, with what to do then', () => {
+    const result = classifyLog(
+      'go: example.com/lib@v0.5.0: Get https://proxy.golang.org/example.com/lib/@v/v0.5.0.mod: dial tcp: lookup proxy.golang.org on 10.0.2.3:53: dial udp 10.0.2.3:53: connect: network is unreachable',
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.deepEqual(
+      result.candidates?.map((c) => c.category),
+      ['proxy-unreachable', 'proxy-disabled'],
+    );
+    assert.match(result.otherFix ?? '', /--network none/);
+    assert.match(result.otherFix ?? '', /-mod=vendor/);
+  });
+});
+
+describe('replace directives refused by go install and goreleaser, and go.sum read by gazelle', () => {
+  it('go install m@version refusing a go.mod with replace says to install from a checkout, not to fix a local path', () => {
+    const result = classifyLog(
+      [
+        '$ go install github.com/acme/tool@latest',
+        'go install: github.com/acme/tool@latest (in github.com/acme/tool@v1.4.0):',
+        '\tThe go.mod file for the module providing named packages contains one or',
+        '\tmore replace directives. It must not contain directives that would cause',
+        '\tit to be interpreted differently than if it were the main module.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+    assert.match(result.fix, /Install from a checkout/);
+    assert.doesNotMatch(result.fix, /local directory/);
+  });
+
+  it("goreleaser's gomod.proxy refusing a replace directive says to drop it or turn gomod.proxy off", () => {
+    const result = classifyLog(
+      [
+        '  • checking go.mod',
+        '    • your go.mod file has replace directive in it, and go mod proxying is enabled -',
+        '      this does not work, and you need to either disable it or remove the replace directive',
+        '  ⨯ release failed after 1s   error=cannot use the go.mod replace directive with go mod proxy enabled',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+    assert.match(result.fix, /gomod\.proxy: false/);
+  });
+
+  it("gazelle's go_deps `No sum for m@v from <module> found` is a go.sum out of sync", () => {
+    const result = classifyLog('Error in fail: No sum for github.com/acme/md@2.0.3 from root found. You may need to run: bazel run @rules_go//go -- mod tidy');
+    assert.equal(result.category, 'missing-go-sum');
+  });
+});
