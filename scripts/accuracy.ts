@@ -122,12 +122,15 @@ function pct(n: number, d: number): string {
 /** Machine-readable figure the corpus test compares against: `test top-1: 80/83`. */
 export const RECORDED = /test top-1: (\d+)\/(\d+)/;
 
-/** Test logs of each split extension: units no measurement before that extension had seen. */
+/**
+ * Test logs of each split extension: units no measurement before that extension had seen. An extension whose
+ * units all went to the development part has no row.
+ */
 export function extensionRows(test: PartScore, split: CorpusSplit): Array<{ label: string; score: PartScore }> {
-  return (split.extensions ?? []).map((x) => {
+  return (split.extensions ?? []).flatMap((x) => {
     const units = new Set(x.units);
     const entries = test.scored.filter((s) => units.has(splitUnit(s.entry))).map((s) => s.entry);
-    return { label: `test, only logs added ${x.added}`, score: scorePart('test', entries) };
+    return entries.length === 0 ? [] : [{ label: `test, only logs added ${x.added}`, score: scorePart('test', entries) }];
   });
 }
 

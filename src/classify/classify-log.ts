@@ -122,7 +122,9 @@ const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?ht
 const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
 /** GOPROXY set to a mirror that is not the public default. */
 const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|direct|off)https?:\/\/\S+/i;
-const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
+// A proxy's checksum-DB pass-through sits under the GOPROXY URL, which may have a path (Artifactory's
+// /artifactory/api/go/<repo>/sumdb/sum.golang.org/lookup/…): the host answering is the proxy's.
+const SUMDB_HOST = /https?:\/\/([^/\s]+)\/(?:(?:[^\s/]+\/)*?sumdb\/[^/\s]+\/)?(?:lookup|tile)\//;
 /** A request to the public npm registry for an unscoped package. */
 const PUBLIC_NPM_UNSCOPED = /\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/(?!@|%40)[\w.-]/i;
 /** The package's metadata says the version does not exist (not a bare 404 from the registry). */

@@ -916,3 +916,16 @@ describe('replace directives refused by go install and goreleaser, and go.sum re
     assert.equal(result.category, 'missing-go-sum');
   });
 });
+
+describe("a company proxy's checksum-DB pass-through under a GOPROXY URL with a path", () => {
+  it("Artifactory's /api/go/<repo>/sumdb/sum.golang.org/lookup 404 for a public module is the proxy failing, not a missing version", () => {
+    const result = classifyLog(
+      [
+        'go: downloading github.com/acme/yamltool v2.4.1+incompatible',
+        'verifying github.com/acme/yamltool@v2.4.1+incompatible: github.com/acme/yamltool@v2.4.1+incompatible: reading https://artifactory.example.com/artifactory/api/go/go/sumdb/sum.golang.org/lookup/github.com/acme/yamltool@v2.4.1+incompatible: 404 Not Found',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.deepEqual(result.evidenceLines, [2]);
+  });
+});
