@@ -27,7 +27,7 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z
 const STEP_PREFIX = /^(?:#\d+ \d+(?:\.\d+)? |\[\s*\d+s\] | {0,4}\d{1,4}\.\d{1,3} )/;
 // GitLab runner ≥ 17 (FF_TIMESTAMPS): "<RFC 3339> <2 hex: stream><O|E><' ' | '+' continuation>".
 const TIMESTAMP =
-  /^(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\]? ?(?:[0-9a-f]{2}[OE]\+? ?)?|\[\d{2}:\d{2}:\d{2}(?:\.\d+)?\] ?|\d{2}:\d{2}:\d{2}(?:\.\d+)? )/;
+  /^(?:\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z| UTC|[+-]\d{2}:?\d{2})?\]? ?(?:[0-9a-f]{2}[OE]\+? ?)?|\[\d{2}:\d{2}:\d{2}(?:\.\d+)?\] ?|\d{2}:\d{2}:\d{2}(?:\.\d+)? )/;
 /** A GitLab FF_TIMESTAMPS line that continues the previous one (the runner flushed a long write in parts). */
 export const GITLAB_CONTINUATION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z [0-9a-f]{2}[OE]\+/;
 // Bazel quotes a failed repository rule's output after its own words: `Error in fail: failed to fetch
@@ -116,7 +116,8 @@ export function normalizeLineDetailed(raw: string): NormalizedLine {
     // A group's title and a `##[command]` line are the runner naming what it runs.
     if (m === '##[group]' || m === '##[command]' || m === '[command]' || m.startsWith('::group')) role = 'echo';
   }
-  if (s.includes('failed to fetch ')) s = s.replace(BAZEL_FETCH, '');
+  // The output Bazel quotes is a line like any other: a timestamp may lead it.
+  if (s.includes('failed to fetch ')) s = s.replace(BAZEL_FETCH, '').replace(TIMESTAMP, '');
   s = s.trimEnd();
   if (role === 'tool') {
     if (COMMAND_ECHO.test(s) || STARLARK_TRACEBACK.test(s)) role = 'echo';

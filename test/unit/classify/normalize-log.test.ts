@@ -9,6 +9,15 @@ describe('normalizeLine', () => {
     assert.equal(normalizeLine('2024-05-02T10:11:12.1234567Z ##[group]Run go mod download'), 'Run go mod download');
     assert.equal(normalizeLine('2024-05-02T10:11:12.1234567Z ##[endgroup]'), '');
     assert.equal(normalizeLine('\ufeff2024-05-02T10:11:12.1234567Z ##[group]Run actions/checkout@v4'), 'Run actions/checkout@v4');
+    // An application's log time with a named zone (Renovate, detect-action), also inside Bazel's quoted fetch output.
+    assert.equal(
+      normalizeLine('2022-05-10 12:05:20 UTC INFO [main] --- go: github.com/x/y: invalid version'),
+      'INFO [main] --- go: github.com/x/y: invalid version',
+    );
+    assert.equal(
+      normalizeLine('Error in fail: failed to fetch org_x: fetch_repo: 2022-05-10 12:05:20 UTC go: github.com/x/y: invalid version'),
+      'go: github.com/x/y: invalid version',
+    );
   });
 
   it('keeps the indentation the go command uses for continuation lines', () => {
