@@ -782,6 +782,8 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
           details['agentClock'] ??= bound[1];
           details['certNotBefore'] ??= bound[3];
         } else if (bound && new RegExp(`^(?:${RETIRED_ROOT_EXPIRIES})$`).test(bound[3] ?? '')) details['retiredRoot'] ??= bound[3];
+        else if (/\bCERT_NOT_YET_VALID\b|certificate is not yet valid/i.test(text)) details['clockBehind'] ??= 'yes';
+        else if (/certificate has expired|\bCERT_HAS_EXPIRED\b/i.test(text)) details['certExpired'] ??= 'yes';
         break;
       }
       default:

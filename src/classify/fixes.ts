@@ -41,6 +41,12 @@ export function goPrivatePattern(module: string): string {
  */
 function agentTrustFix(host: string | undefined, details: Readonly<Record<string, string | undefined>>): string {
   const target = host ?? 'the host';
+  if (details['clockBehind'] && !details['agentClock']) {
+    return (
+      `The agent's clock is behind the start of ${target}'s certificate ("not yet valid"): the clock is wrong, not the certificate. ` +
+      `Check ${code('date -u')} on the agent, enable time sync (${code('timedatectl set-ntp true')}, chrony or the VM's clock source) and retry.`
+    );
+  }
   if (details['agentClock']) {
     return (
       `The agent's clock says ${details['agentClock']}, before ${target}'s certificate became valid (${details['certNotBefore'] ?? 'its start date'}): the clock is wrong, not the certificate. ` +
@@ -51,6 +57,19 @@ function agentTrustFix(host: string | undefined, details: Readonly<Record<string
     `${target}'s certificate is valid, but the agent's CA bundle still chains it to a root that expired at ${details['retiredRoot'] ?? 'a known date'} (a retired root CA), because the bundle predates its replacement. ` +
     `Update the agent image's CA certificates (Debian/Ubuntu: ${code('apt-get update && apt-get install -y ca-certificates')}; Alpine: ${code('apk add --no-cache ca-certificates')}) and rebuild it. ` +
     `Do not work around it with GOINSECURE or GOSUMDB=off.`
+  );
+}
+
+/**
+ * An expired certificate with no date that names a retired root: the host's own certificate lapsed, or
+ * something on the path (an inspecting proxy, an agent clock set ahead) serves or judges one. Look first.
+ */
+function expiredCertFix(host: string, switchWhere: string): string {
+  return (
+    `The certificate the agent got for ${host} has expired. Look at it before changing anything: ${code(`openssl s_client -connect ${host}:443 -servername ${host} </dev/null | openssl x509 -noout -issuer -dates`)} from the agent and from a machine outside this network. ` +
+    `Expired everywhere: ${host} let its own certificate lapse; it is that host's fault, so switch ${switchWhere} to another mirror until it is renewed. ` +
+    `Expired only from the agent, with a company issuer: the inspecting proxy's certificate lapsed (ask its owners). Check ${code('date -u')} too: a clock set ahead makes a good certificate look expired. ` +
+    `Do not turn verification off (GOINSECURE, GOSUMDB=off, strict-ssl=false).`
   );
 }
 
@@ -85,7 +104,8 @@ function goFix(input: FixInput): string {
         `Put internal hosts in NO_PROXY (e.g. NO_PROXY=.corp.example.com,10.0.0.0/8) so private module and git traffic skips the proxy.`
       );
     case 'tls-interception':
-      if (details['retiredRoot'] || details['agentClock']) return agentTrustFix(host, details);
+      if (details['retiredRoot'] || details['agentClock'] || details['clockBehind']) return agentTrustFix(host, details);
+      if (details['certExpired']) return expiredCertFix(host ?? '<host>', 'GOPROXY');
       return (
         `A TLS-inspecting proxy or firewall re-signs HTTPS traffic to ${host ?? 'the module proxy'} with a certificate the agent does not trust. ` +
         `Install the corporate root CA in the agent image (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/ and run ${code('update-ca-certificates')}, or point SSL_CERT_FILE at a bundle that contains it), ` +
@@ -297,7 +317,8 @@ function npmFix(input: FixInput): string {
         `test with ${code(`curl -v -x "$HTTPS_PROXY" https://${registry}/`)}, and list internal registries in noproxy / NO_PROXY.`
       );
     case 'tls-interception':
-      if (details['retiredRoot'] || details['agentClock']) return agentTrustFix(details['host'], details);
+      if (details['retiredRoot'] || details['agentClock'] || details['clockBehind']) return agentTrustFix(details['host'] ?? registry, details);
+      if (details['certExpired']) return expiredCertFix(details['host'] ?? registry, 'the registry in .npmrc');
       return (
         `A TLS-inspecting proxy re-signs traffic to ${registry} with a certificate Node does not trust. ` +
         `Give Node the corporate root CA: ${code('npm config set cafile /path/to/corp-root-ca.pem')} or NODE_EXTRA_CA_CERTS=/path/to/corp-root-ca.pem in the CI environment. ` +

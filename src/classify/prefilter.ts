@@ -35,6 +35,10 @@ export const TRIGGERS: readonly string[] = [
   'issuer_cert',
   'leaf_signature',
   'cert_untrusted',
+  'not yet valid',
+  'not_yet_valid',
+  'has expired',
+  'cert_has_expired',
   // toolchain
   'requires go',
   'maximum version supported',

@@ -77,7 +77,11 @@ export const RULES: readonly Rule[] = [
     ecosystem: 'any',
     rank: 1,
     confidence: 0.9,
-    pattern: new RegExp(`certificate has expired or is not yet valid: current time \\S+ is (?:after (?:${RETIRED_ROOT_EXPIRIES})|before )`, 'i'),
+    // Node says the same about the clock in its own words: CERT_NOT_YET_VALID, `certificate is not yet valid`.
+    pattern: new RegExp(
+      `certificate has expired or is not yet valid: current time \\S+ is (?:after (?:${RETIRED_ROOT_EXPIRIES})|before )|\\bCERT_NOT_YET_VALID\\b|certificate is not yet valid`,
+      'i',
+    ),
     scope: 'local',
   },
   {
@@ -268,6 +272,20 @@ export const RULES: readonly Rule[] = [
     confidence: 0.85,
     pattern:
       /\b40[137] (?:authenticationrequired|authentication_required|authentication_failed|policy_denied|policy_redirect)\b|SecurityPolicyViolated|violates VPC Service Controls/i,
+    scope: 'local',
+  },
+  {
+    // An expired certificate, with no retired root's date and no go-get lookup to blame: the host's own
+    // certificate lapsed (a small mirror: goproxy.io in September 2021), or something on the path serves
+    // an expired one (an inspecting proxy, an agent clock set ahead). The words cannot tell which, so
+    // unsure, with the host failing named second.
+    id: 'tls-expired',
+    category: 'tls-interception',
+    ecosystem: 'any',
+    rank: 1,
+    confidence: 0.6,
+    pattern: /certificate has expired|\bCERT_HAS_EXPIRED\b/i,
+    alternative: 'proxy-server-error',
     scope: 'local',
   },
   {
