@@ -38,7 +38,6 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'tls-untrusted': [
     'Get "https://proxy.golang.org/x/@v/list": x509: certificate signed by unknown authority',
-    'tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
     "fatal: unable to access 'https://git.corp/x/': SSL certificate problem: self-signed certificate in certificate chain",
     "fatal: unable to access 'https://git.corp/x/': server certificate verification failed. CAfile: none CRLfile: none",
     'npm ERR! code SELF_SIGNED_CERT_IN_CHAIN',
@@ -142,6 +141,14 @@ const SAMPLES: Record<string, string[]> = {
   'tls-agent-trust': [
     'go: x.org/y@v1.0.0: unrecognized import path "x.org/y": https fetch: Get "https://x.org/y?go-get=1": x509: certificate has expired or is not yet valid: current time 2021-10-01T13:01:20Z is after 2021-09-30T14:01:15Z',
     'tls: failed to verify certificate: x509: certificate has expired or is not yet valid: current time 2019-03-14T08:02:11Z is before 2024-11-04T08:36:53Z',
+    'npm ERR! code CERT_NOT_YET_VALID',
+    'npm ERR! certificate is not yet valid',
+  ],
+  'tls-expired': [
+    'tls: failed to verify certificate: x509: certificate has expired or is not yet valid',
+    'Get "https://goproxy.io/x/@v/v1.0.0.mod": x509: certificate has expired or is not yet valid: current time 2021-09-26T01:00:00Z is after 2021-09-25T00:00:00Z',
+    'npm ERR! code CERT_HAS_EXPIRED',
+    'npm ERR! request to https://registry.npm.taobao.org/react failed, reason: certificate has expired',
   ],
   'vanity-meta': [
     'import "x.org/y": parse https://x.org/y?go-get=1: no go-import meta tags',
