@@ -30,9 +30,17 @@ export function decodeGoModulePath(path: string): string {
   return path.replace(/!([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** First `module@version` on a Go line, falling back to proxy and sumdb URLs. */
+/**
+ * The module whose checksum go could not verify: `verifying <m>@<v>[/go.mod]: checksum mismatch` (go mod download,
+ * go.sum mismatch) or `<m>@<v>: verifying [go.mod: ]…` (the checksum DB disagrees), which can follow a parent
+ * module on the same line (`go: <parent>@<v> requires <m>@<v>: verifying go.mod: checksum mismatch`).
+ */
+const VERIFYING_AT = new RegExp(`(?:\\bverifying ${GO_MOD_AT.source}(?:\\/go\\.mod)?:|${GO_MOD_AT.source}(?:\\/go\\.mod)?: verifying\\b)`);
+
+/** First `module@version` on a Go line (the one being verified on a checksum line), falling back to proxy and sumdb URLs. */
 export function extractGoModule(line: string): ModuleRef | undefined {
-  const at = GO_MOD_AT.exec(line);
+  const verifying = line.includes('verifying') ? VERIFYING_AT.exec(line) : null;
+  const at = verifying ? ([verifying[0], verifying[1] ?? verifying[3], verifying[2] ?? verifying[4]] as const) : GO_MOD_AT.exec(line);
   if (at && at[1] && at[2]) {
     // Inside a checksum DB URL the module follows /lookup/.
     const lookup = at[1].indexOf('/lookup/');
