@@ -16,6 +16,7 @@ import {
   extractHost,
   extractOrigin,
   extractNpmPackage,
+  goProxyBaseFromLine,
   looksPrivateModule,
   npmRegistryFromLine,
   type ModuleRef,
@@ -115,6 +116,13 @@ const LOOKUP_URL = /\/lookup\//;
 /** The host a git command in the log talks to: `git clone https://github.com/x/y`, `git ls-remote -q git@github.com:x/y`. */
 const GIT_REMOTE_HOST = /\bgit (?:clone|ls-remote|fetch)\b[^\n]*?(?:https?:\/\/(?:[^@/\s]+@)?|git@)([\w.-]+\.[a-z]{2,})[/:]/i;
 const MAX_GIT_HOSTS = 8;
+/** go's suggestion prompt at the end of a line: the command follows on the next line. */
+const GO_SUGGESTION_PROMPT = /(?:to add(?: it| missing requirements, run| module requirements and sums)?|to update it):\s*$/;
+/** The command go suggests, alone on its (tab-indented) line. */
+const GO_SUGGESTED_COMMAND = /^\s*(go (?:mod (?:download|tidy)|get)\b[^;]*?)\s*$/;
+/** Prompt and command on one line (a wrapper joined them, or go printed them so). */
+const GO_SUGGESTION_INLINE =
+  /(?:to add(?: it| missing requirements, run| module requirements and sums)?|to update it):\s+(go (?:mod (?:download|tidy)|get)\b[^;]*?)\s*$/;
 /** Google's module mirror and checksum DB (they serve public modules without credentials). */
 const GOOGLE_MODULE_SERVICE = /https:\/\/(?:proxy|sum)\.golang\.org\//i;
 const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
@@ -195,6 +203,10 @@ class Scanner {
 
   goSignals = 0;
   npmSignals = 0;
+  /** go's own suggestion after a go.mod/go.sum complaint (`; to add it:` then `\tgo mod download m`). */
+  goSuggestion: string | undefined;
+  /** The line number go's suggested command is expected on (the line after `…; to add it:`). */
+  goSuggestionLine = 0;
   lastError: { line: number; text: string } | undefined;
   /** Last tool-level symptom (make, exit status, npm lifecycle). */
   lastSymptom: { line: number; text: string } | undefined;
@@ -223,6 +235,7 @@ class Scanner {
     else if (group) this.closeHeader(true);
     const inHeader = this.headerOpen && !group;
     if (text.trim() === '') return;
+    if (role === 'tool') this.noteGoSuggestion(text, lineNo);
     if (!warningMarker && !errorMarker && !group && !passesPrefilter(text.toLowerCase())) {
       // The keyword was in the wrapper's prefix (a console note, a Bazel `failed to fetch`), not in
       // the tool's text: the line is read as it would be without the wrapper, i.e. skipped.
@@ -368,6 +381,31 @@ class Scanner {
       if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
     }
     if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
+  }
+
+  /**
+   * go prints the command that repairs go.mod/go.sum after its complaint: on the next line, tab-indented
+   * (`…; to add it:` / `to add missing requirements, run:` / `to update it:`, then `\tgo mod download m`), or on the
+   * same line once a CI wrapper joined them.
+   */
+  noteGoSuggestion(text: string, lineNo: number): void {
+    if (this.goSuggestion) return;
+    if (lineNo === this.goSuggestionLine) {
+      const next = GO_SUGGESTED_COMMAND.exec(text);
+      if (next?.[1]) {
+        this.goSuggestion = next[1];
+        return;
+      }
+    }
+    const inline = GO_SUGGESTION_INLINE.exec(text);
+    if (inline?.[1]) this.goSuggestion = inline[1];
+    else if (GO_SUGGESTION_PROMPT.test(text)) this.goSuggestionLine = lineNo + 1;
+  }
+
+  /** A line the prefilter skipped: only go's suggested command is read from it. */
+  skippedSuggestion(raw: string, lineNo: number): void {
+    if (this.goSuggestion || lineNo !== this.goSuggestionLine) return;
+    this.noteGoSuggestion(normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).text, lineNo);
   }
 
   private addHit(hit: Hit): void {
@@ -712,6 +750,7 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
     details['host'] ??= extractHost(text);
     details['origin'] ??= extractOrigin(text);
     details['registry'] ??= npmRegistryFromLine(text);
+    details['proxyBase'] ??= goProxyBaseFromLine(text);
     switch (category) {
       case 'toolchain-mismatch': {
         const req = /requires go >= ?(\d[\w.]*) \(running go (\d[\w.]*)/i.exec(text);
@@ -721,6 +760,17 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         }
         const note = /module requires Go (\d[\w.]*)/i.exec(text) ?? /invalid go version '([^']+)'/.exec(text);
         if (note) details['goRequired'] ??= note[1];
+        // `go.mod file indicates go 1.22, but maximum version supported by tidy is 1.19`: the second is the running go.
+        const tidyMax = /but maximum (?:version supported by tidy|supported version) is (\d[\w.]*)/.exec(text);
+        if (tidyMax) details['goRunning'] ??= tidyMax[1];
+        // Messages only Go before 1.21 prints: it does not know the toolchain directive, rejects a three-part go line
+        // (`invalid go version '1.21.0': must match format 1.23`), or reports a too-new module only after a failed compile.
+        if (
+          /unknown directive: toolchain\b|unexpected (?:token|directive) 'toolchain'|note: module requires Go \d/i.test(text) ||
+          /invalid go version '\d+\.\d+\.\d+': must match format/.test(text)
+        )
+          details['goOld'] ??= 'yes';
+        if (/GOTOOLCHAIN=local/.test(text)) details['goToolchainLocal'] ??= 'yes';
         const wanted = /(?:wanted|Required): \{[^}]*"node":\s*"([^"]+)"/.exec(text);
         if (wanted) details['nodeWanted'] ??= wanted[1];
         const current = /(?:current|Actual):\s*\{[^}]*"node":\s*"([^"]+)"/.exec(text);
@@ -775,6 +825,8 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         break;
       case 'proxy-config':
         details['goEnvVar'] ??= /GOSUMDB/.test(text) ? 'GOSUMDB' : /GOPROXY|proxy URL/.test(text) ? 'GOPROXY' : undefined;
+        if (/GOPROXY list is not the empty string, but contains no entries/.test(text)) details['goproxyNoEntries'] ??= 'yes';
+        if (/\bmissing GOSUMDB\b/.test(text)) details['gosumdbMissing'] ??= 'yes';
         break;
       case 'tls-interception': {
         const bound = /certificate has expired or is not yet valid: current time (\S+) is (after|before) (\S+)/i.exec(text);
@@ -790,6 +842,8 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         break;
     }
   }
+  const running = /^(\d+)\.(\d+)/.exec(details['goRunning'] ?? '');
+  if (category === 'toolchain-mismatch' && running && Number(running[1]) === 1 && Number(running[2]) < 21) details['goOld'] = 'yes';
   return details;
 }
 
@@ -823,6 +877,7 @@ export function classifyLog(text: string): Classification {
       while (cursor < lineStart) {
         const nl = text.indexOf('\n', cursor);
         if (scan.block) scan.skippedLine(text.slice(cursor, nl));
+        if (lineNo === scan.goSuggestionLine) scan.skippedSuggestion(text.slice(cursor, nl), lineNo);
         cursor = nl + 1;
         lineNo++;
       }
@@ -834,13 +889,21 @@ export function classifyLog(text: string): Classification {
       lineNo++;
       prefilter.lastIndex = cursor;
     }
+    // go's suggested command on the line after the last candidate line.
+    if (lineNo === scan.goSuggestionLine && cursor < text.length) {
+      const nl = text.indexOf('\n', cursor);
+      scan.skippedSuggestion(text.slice(cursor, nl < 0 ? text.length : nl), lineNo);
+    }
   } else {
     const lines = text.split('\n');
     const single = new RegExp(prefilter.source);
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i] ?? '';
       if (single.test(raw.toLowerCase())) scan.scanLine(raw, i + 1);
-      else if (scan.block) scan.skippedLine(raw);
+      else {
+        if (scan.block) scan.skippedLine(raw);
+        scan.skippedSuggestion(raw, i + 1);
+      }
     }
   }
 
@@ -868,7 +931,10 @@ export function createLogClassifier(): LogClassifier {
     const line = pending;
     pending = undefined;
     if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, pendingLine);
-    else if (scan.block) scan.skippedLine(line);
+    else {
+      if (scan.block) scan.skippedLine(line);
+      scan.skippedSuggestion(line, pendingLine);
+    }
   };
   return {
     push(raw: string): void {
@@ -1003,6 +1069,7 @@ function decide(scan: Scanner): Classification {
   confidence = Math.min(0.98, Math.round(confidence * 100) / 100);
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+  if (main.category === 'missing-go-sum' && scan.goSuggestion) details['goSuggestion'] = scan.goSuggestion;
   if (main.category === 'corporate-proxy' && ecosystem !== 'npm' && scan.httpProxyShown && !scan.httpsProxyShown) details['httpProxyOnly'] = 'yes';
   if (main.category === 'proxy-disabled' && scan.nixSandbox) details['nixSandbox'] = 'yes';
   const fix = fixFor({ category: main.category, ecosystem, module, version, ruleId: main.rule.id, details });

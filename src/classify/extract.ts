@@ -90,6 +90,27 @@ export function moduleFromProxyUrl(line: string): ModuleRef | undefined {
   return undefined;
 }
 
+/**
+ * The GOPROXY entry a proxy-protocol URL was requested from (scheme, host and any path prefix before the module):
+ * https://art.corp/artifactory/api/go/go-virtual/github.com/x/y/@v/list → https://art.corp/artifactory/api/go/go-virtual
+ */
+export function goProxyBaseFromLine(line: string): string | undefined {
+  if (!line.includes('/@')) return undefined;
+  for (const match of line.matchAll(URL_TEXT)) {
+    const url = match[0];
+    const at = url.indexOf('/@');
+    const afterScheme = url.indexOf('//') + 2;
+    const pathStart = url.indexOf('/', afterScheme);
+    if (at < 0 || pathStart < 0 || pathStart >= at) continue;
+    const segments = url.slice(pathStart + 1, at).split('/');
+    const first = segments.findIndex((seg) => seg.includes('.'));
+    if (first < 0) continue;
+    const prefix = segments.slice(0, first).join('/');
+    return `${url.slice(0, pathStart).replace(/^([a-z]+:\/\/)[^@/]*@/i, '$1')}${prefix ? `/${prefix}` : ''}`;
+  }
+  return undefined;
+}
+
 /** Splits an npm package spec ("@scope/name@^1.2.0", "left-pad@9.9.9"). */
 export function parseNpmSpec(spec: string): ModuleRef | undefined {
   const m = /^(@[\w.~-]+\/[\w.~-]+|[\w.~-]+)(?:@(\S+))?$/.exec(spec.trim());

@@ -16,7 +16,8 @@ export interface FixInput {
   ruleId?: string;
   /**
    * Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent,
-   * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent).
+   * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent); goSuggestion, the repair
+   * command go printed; goproxyNoEntries when go found no GOPROXY entry at all.
    */
   details: Record<string, string | undefined>;
 }
@@ -86,7 +87,10 @@ function goFix(input: FixInput): string {
       return (
         `The build agent cannot reach ${target} (DNS, firewall or an outage). From the agent run ${code(`curl -v ${probe}`)} ` +
         `to see where it stops (DNS, TCP connect, TLS) and open egress to ${target}:${port} or fix the agent's resolver; ` +
-        `if this network needs a mirror, set GOPROXY to your internal proxy (followed by ,direct) in the CI environment. ` +
+        (PUBLIC_GO_PROXIES.has(target) || !details['proxyBase']
+          ? `if this network needs a mirror, set GOPROXY to your internal proxy in the CI environment (${code('GOPROXY=https://<internal proxy>,direct')}). `
+          : `to fall back to the public proxy while ${target} is down, separate the entries with ${code('|')}: ${code(`GOPROXY=${details['proxyBase']}|https://proxy.golang.org,direct`)} ` +
+            `(after a ${code(',')} go tries the next entry only when the proxy answers 404 or 410, never after a timeout or connection error; public modules only). `) +
         `Retry the job to rule out a transient outage, and cache $GOMODCACHE keyed on go.sum so a short outage does not break builds.`
       );
     }
@@ -156,8 +160,9 @@ function goFix(input: FixInput): string {
     case 'sumdb-unreachable':
       return (
         `The checksum database (${host ?? 'sum.golang.org'}) cannot be reached from the agent, so go refuses to verify ${mv ?? 'new modules'}. ` +
-        `Allow egress to sum.golang.org:443, or use a GOPROXY that relays the checksum database (go then fetches it via $GOPROXY/sumdb/sum.golang.org), or point GOSUMDB at your internal mirror. ` +
-        `Exclude only private modules with GOPRIVATE/GONOSUMDB; do not set GOSUMDB=off for everything.`
+        `Allow egress to sum.golang.org:443, or use a GOPROXY that relays the checksum database (go asks $GOPROXY/sumdb/sum.golang.org/supported first and then fetches it there), ` +
+        `or point go at your internal mirror while keeping the key: ${code('GOSUMDB="sum.golang.org https://<mirror>/sumdb/sum.golang.org"')}. ` +
+        `Exclude only private modules with GOPRIVATE/GONOSUMDB; do not set GOSUMDB=off for everything (it turns off the check that detects tampered modules).`
       );
     case 'missing-go-sum':
       if (details['vendor'] === 'yes') {
@@ -166,24 +171,48 @@ function goFix(input: FixInput): string {
           `or build with -mod=readonly (or -mod=mod) if the project no longer vendors.`
         );
       }
+      if (details['goSuggestion'])
+        return (
+          `go.mod/go.sum are out of sync with the code${mv ? ` (${mv})` : ''}, and go builds with -mod=readonly (the default since Go 1.16), so it will not add the missing entries in CI. ` +
+          `Run the command go printed, ${code(details['goSuggestion'])}, locally in the module${/^go mod tidy\b/.test(details['goSuggestion']) ? '' : ` (or ${code('go mod tidy')} to fix every missing entry at once)`}, commit go.mod and go.sum, and keep them committed together; ` +
+          `a CI check that ${code('go mod tidy')} leaves no diff catches this before merge.`
+        );
       return (
-        `go.mod/go.sum are out of sync with the code${mv ? ` (${mv})` : ''}, and CI builds with -mod=readonly, so go will not add the missing entries. ` +
+        `go.mod/go.sum are out of sync with the code${mv ? ` (${mv})` : ''}, and go builds with -mod=readonly (the default since Go 1.16), so it will not add the missing entries in CI. ` +
         `Run ${code('go mod tidy')}${module ? ` (or ${code(`go get ${module}`)})` : ''} locally, commit go.mod and go.sum, and keep them committed together; ` +
         `a CI check that ${code('go mod tidy')} leaves no diff catches this before merge.`
       );
     case 'proxy-config': {
       const sumdb = details['goEnvVar'] === 'GOSUMDB';
-      return sumdb
-        ? `GOSUMDB on the agent is malformed, so go cannot use any checksum database and stops before any network request (${code('missing GOSUMDB')} is an empty value; ${code('invalid GOSUMDB')} a value that is neither a known database name nor "name+key [url]"). ` +
-            `Run ${code('go env GOSUMDB')} on the agent; unset it (the default is sum.golang.org) or set it to a known name or a full "name+key url", check ${code('go env -w')} settings and the CI environment, and list private modules in GONOSUMDB/GOPRIVATE rather than changing GOSUMDB.`
-        : `GOPROXY on the agent is malformed, so go stops before any download (an entry without ${code('https://')}, another scheme, or separators with no entries). ` +
-            `Run ${code('go env GOPROXY')} on the agent and set it to a comma- or pipe-separated list of https:// URLs ending in direct, e.g. ${code('GOPROXY=https://proxy.golang.org,direct')} (CI variables and ${code('go env -w')} settings both count).`;
+      if (sumdb && details['gosumdbMissing'])
+        return (
+          `GOSUMDB is empty on the agent (${code('missing GOSUMDB')}), so go cannot verify any module or toolchain and stops before any network request. ` +
+          `Since Go 1.21 the default (sum.golang.org) comes from $GOROOT/go.env: a Go installed or built without that file (a distro or self-built package, a copied GOROOT), or GOSUMDB set to "" by the environment, leaves it empty. ` +
+          `Check ${code('go env GOSUMDB GOROOT')} and ${code('ls "$(go env GOROOT)/go.env"')}; restore go.env (install Go from go.dev/dl or the official image) or set ${code('go env -w GOSUMDB=sum.golang.org')}, ` +
+          `and list private modules in GONOSUMDB/GOPRIVATE rather than turning GOSUMDB off.`
+        );
+      if (sumdb)
+        return (
+          `GOSUMDB on the agent is malformed, so go cannot use any checksum database and stops before any network request (${code('invalid GOSUMDB')}: a value that is neither a known database name nor "name+key [url]"). ` +
+          `Run ${code('go env GOSUMDB')} on the agent; unset it (the default is sum.golang.org) or set it to a known name or a full "name+key url", check ${code('go env -w')} settings and the CI environment, and list private modules in GONOSUMDB/GOPRIVATE rather than changing GOSUMDB.`
+        );
+      if (details['goproxyNoEntries'])
+        return (
+          `GOPROXY on the agent has no entries (${code('GOPROXY list is not the empty string, but contains no entries')}), so go stops before any download. ` +
+          `Usually it is empty: since Go 1.21 the default (https://proxy.golang.org,direct) comes from $GOROOT/go.env, and a Go installed or built without that file (a distro or self-built package, a copied GOROOT) or a GOPROXY set to "" by the CI environment or ${code('go env -w')} leaves nothing; a value of only separators ("," or " ") does the same. ` +
+          `Check ${code('go env GOPROXY GOROOT')} and ${code('ls "$(go env GOROOT)/go.env"')}; restore go.env (install Go from go.dev/dl or the official image) or set ${code('go env -w GOPROXY=https://proxy.golang.org,direct')} ` +
+          `(GOSUMDB and GOTOOLCHAIN come from go.env too: set ${code('GOSUMDB=sum.golang.org')} as well).`
+        );
+      return (
+        `GOPROXY on the agent is malformed, so go stops before any download (an entry with a scheme other than https, http or file, or a URL go cannot parse). ` +
+        `Run ${code('go env GOPROXY')} on the agent and set it to a comma- or pipe-separated list of proxy URLs ending in direct, e.g. ${code('GOPROXY=https://proxy.golang.org,direct')} (CI variables and ${code('go env -w')} settings both count).`
+      );
     }
     case 'proxy-disabled':
       if (input.ruleId === 'go-mod-vendor') {
         return (
           `The build runs with -mod=vendor but ${mv ?? 'a required package'} is not in vendor/. Run ${code('go mod vendor')} and commit vendor/, ` +
-          `or drop -mod=vendor (GOFLAGS) so go downloads modules through GOPROXY.`
+          `or build with ${code('-mod=mod')} (GOFLAGS; go uses vendor/ by default when it exists and go.mod says go 1.14 or later) so go downloads modules through GOPROXY.`
         );
       }
       if (details['nixSandbox'])
@@ -208,11 +237,23 @@ function goFix(input: FixInput): string {
       const needs = required ? `Go ${required}` : 'a newer Go';
       const runs = running ? `Go ${running}` : 'an older Go';
       const who = mv ?? 'go.mod';
+      const upgrade =
+        `Upgrade Go in the CI image or setup step to ${required ? `>= ${required}` : 'the version go.mod names'} (actions/setup-go: ${code('go-version-file: go.mod')}; or a newer golang image tag)` +
+        (module ? `, or pin ${module} to an older version that supports ${runs}` : '');
+      if (details['goOld'] === 'yes') {
+        // GOTOOLCHAIN (toolchain switching) arrived in Go 1.21; older go ignores the variable and cannot fetch a toolchain.
+        return (
+          `${who} needs ${needs} but the agent runs ${running ? runs : 'a Go older than 1.21'} (Go before 1.21 also rejects "go 1.N.P" and "toolchain" lines in go.mod). ` +
+          `${upgrade}. Setting GOTOOLCHAIN does not help here: Go before 1.21 does not know it and never downloads another toolchain.`
+        );
+      }
+      const local = details['goToolchainLocal'] === 'yes';
       return (
         `${who} needs ${needs} but the agent runs ${runs} (older go versions also reject "go 1.N.P" and "toolchain" lines in go.mod). ` +
-        `Upgrade Go in the CI image or setup step to ${required ? `>= ${required}` : 'the version go.mod names'} (actions/setup-go: ${code('go-version-file: go.mod')}), ` +
-        `or allow go to fetch the toolchain with ${code('GOTOOLCHAIN=auto')}` +
-        (module ? `, or pin ${module} to an older version that supports ${runs}.` : '.')
+        `${upgrade}. ` +
+        (local
+          ? `Go 1.21+ can instead download the required toolchain itself, but the log shows GOTOOLCHAIN=local: remove that setting (or set ${code('GOTOOLCHAIN=auto')}) if fetching golang.org/toolchain through GOPROXY is acceptable.`
+          : `If the agent's Go is 1.21 or newer, it can instead download the required toolchain itself with ${code('GOTOOLCHAIN=auto')} (the default unless something sets GOTOOLCHAIN=local); Go before 1.21 ignores GOTOOLCHAIN and must be upgraded.`)
       );
     }
     case 'disk-full':
@@ -285,12 +326,18 @@ function goFix(input: FixInput): string {
         `or point the import at the real repository with ${code(`replace ${module ?? '<vanity path>'} => github.com/<owner>/<repo> <version>`)} (git.apache.org/thrift.git → github.com/apache/thrift).`
       );
     }
-    case 'proxy-server-error':
+    case 'proxy-server-error': {
+      const publicProxy = host === 'proxy.golang.org';
+      const fallback = publicProxy
+        ? 'https://proxy.golang.org|direct'
+        : `${details['proxyBase'] && !PUBLIC_GO_PROXIES.has(host ?? '') ? details['proxyBase'] : '<mirror URL>'}|https://proxy.golang.org,direct`;
       return (
         `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx, a 400/403/404 it should not give, a truncated or corrupt zip, a checksum-DB path it does not serve): the agent is not the problem. ` +
-        `Confirm with ${code(`curl -sI ${details['origin'] ?? `https://${host ?? 'proxy.golang.org'}`}/`)}; retry later, or add a fallback (${code('GOPROXY=<mirror>,https://proxy.golang.org,direct')}, public modules only). ` +
+        `Confirm with ${code(`curl -sI ${details['origin'] ?? `https://${host ?? 'proxy.golang.org'}`}/`)}; retry later, or add a fallback that go uses on any error: ${code(`GOPROXY=${fallback}`)} ` +
+        `(with ${code(',')} instead of ${code('|')} go moves to the next entry only after a 404 or 410, so a 5xx still fails the build${publicProxy ? '; direct fetches from the repositories, which needs git and egress to them' : '; public modules only'}). ` +
         `For a self-hosted Athens/Artifactory/goproxy: check its log for the upstream error, delete the bad cached file, and give it credentials for private repositories (or list them in GOPRIVATE so go fetches them directly).`
       );
+    }
     case 'registry-auth':
       return npmFix({ ...input, ecosystem: 'npm' });
     case 'unknown':
