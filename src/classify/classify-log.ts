@@ -17,11 +17,12 @@ import {
   extractOrigin,
   extractNpmPackage,
   goProxyBaseFromLine,
+  extractNpmPackageForFix,
   looksPrivateModule,
   npmRegistryFromLine,
   type ModuleRef,
 } from './extract.ts';
-import { fixFor, type Ecosystem } from './fixes.ts';
+import { fixFor, type Ecosystem, type JsTool } from './fixes.ts';
 import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
 import {
@@ -89,6 +90,8 @@ interface Hit {
   publicProxy: boolean;
   /** The other cause the same message is known to have (opposite causes, issue 13). */
   alternative?: Category;
+  /** A yarn classic / pnpm line NPM_LINE does not know: its fix is npm-family whatever the rest of the log says. */
+  jsLine?: boolean;
 }
 
 interface ContextRef extends ModuleRef {
@@ -116,6 +119,7 @@ const LOOKUP_URL = /\/lookup\//;
 /** The host a git command in the log talks to: `git clone https://github.com/x/y`, `git ls-remote -q git@github.com:x/y`. */
 const GIT_REMOTE_HOST = /\bgit (?:clone|ls-remote|fetch)\b[^\n]*?(?:https?:\/\/(?:[^@/\s]+@)?|git@)([\w.-]+\.[a-z]{2,})[/:]/i;
 const MAX_GIT_HOSTS = 8;
+const MAX_REGISTRIES = 8;
 /** go's suggestion prompt at the end of a line: the command follows on the next line. */
 const GO_SUGGESTION_PROMPT = /(?:to add(?: it| missing requirements, run| module requirements and sums)?|to update it):\s*$/;
 /** The command go suggests, alone on its (tab-indented) line. */
@@ -160,6 +164,28 @@ const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
  */
 const NPM_LINE =
   /^(?:npm|yarn|pnpm)\b|ERR_PNPM_|\bYN\d{4}\b|^\d+ (?:silly|verbose|http|info|warn|error|timing) |\b[1-5]\d\d [A-Za-z][A-Za-z ]* - (?:GET|PUT|POST) https?:\/\/|\/@[\w.-]+%2[fF]/;
+/**
+ * A yarn classic or pnpm line NPM_LINE does not know (no tool prefix): yarn 1's `error An unexpected error occurred: "…"`,
+ * `info There appears to be trouble with your network connection`, `error https://registry.yarnpkg.com/…`, its
+ * `Request failed "500 …"`, yarn-error.log, a tarball URL, pnpm's `WARN GET <url> error (…)`. It only sets the
+ * ecosystem of the fix text; the rules read the line as before.
+ */
+const JS_FAMILY_LINE =
+  /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble with your network|Couldn't find (?:package|any versions)|Could not write file|Received invalid response|(?:Error: )?https?:\/\/)|registry\.yarnpkg\.com|yarn-error\.log|\.yarnrc|\byarn\.lock\b|pnpm-lock\.yaml|Request failed \\?"\d{3}|\/-\/[\w.-]+-\d[\w.+-]*\.tgz\b|^\s*WARN\s+GET https?:\/\//;
+/** Which npm-family tool printed a line: yarn berry's codes and files, pnpm's, yarn 1's, npm's. */
+const JS_TOOL_LINE: Array<[JsTool, RegExp]> = [
+  ['yarn-berry', /\bYN\d{4}\b|\.yarnrc\.yml|@npm:\d/],
+  ['pnpm', /ERR_PNPM_|\bpnpm\b|^\s*WARN\s+GET https?:\/\//],
+  [
+    'yarn',
+    /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble|Couldn't find|Could not write file|(?:Error: )?https?:\/\/)|^yarn (?:install|add|run) v1\.|yarn-error\.log|\.yarnrc\b(?!\.yml)/,
+  ],
+  ['npm', /^npm (?:ERR!|error|WARN|warn|notice|http)\b|^\d+ (?:silly|verbose|http) |package-lock\.json/],
+];
+/** A registry URL set in the log's configuration: `registry=…`, `--registry …`, `npmRegistryServer: "…"`, `@scope:registry=…`. */
+const NPM_REGISTRY_CONFIG = /(?:\bregistry|npmRegistryServer)["']?\s*[=:\s]\s*["']?(https?:\/\/[^\s"']+)/i;
+/** The realm of a 401's `WWW-Authenticate` names GitHub Packages even when the log has no URL. */
+const GITHUB_PACKAGES_REALM = /realm="GitHub Package Registry"/i;
 /** The public npm registry or its yarn alias. */
 const NPM_REGISTRY = /registry\.(?:npmjs\.org|yarnpkg\.com)/i;
 /** An unscoped package's tarball URL (`…/name/-/name-1.2.3.tgz`, cnpm's `…/name/download/name-1.2.3.tgz`). */
@@ -203,6 +229,12 @@ class Scanner {
 
   goSignals = 0;
   npmSignals = 0;
+  /** Lines of yarn classic / pnpm that NPM_LINE does not know (JS_FAMILY_LINE): for the fix's ecosystem only. */
+  jsFamilySignals = 0;
+  /** Lines each npm-family tool printed (JS_TOOL_LINE), to word the fix for npm, pnpm, yarn 1 or yarn berry. */
+  readonly jsToolLines = new Map<JsTool, number>();
+  /** Registries the log names (request URLs, registry= settings), as .npmrc keys them (//host/path/), at most a few. */
+  readonly npmRegistries: string[] = [];
   /** go's own suggestion after a go.mod/go.sum complaint (`; to add it:` then `\tgo mod download m`). */
   goSuggestion: string | undefined;
   /** The line number go's suggested command is expected on (the line after `…; to add it:`). */
@@ -282,6 +314,8 @@ class Scanner {
 
     if (isNpmLine) this.npmSignals++;
     else if (/^go: |go\.(?:mod|sum)\b|proxy\.golang\.org|@v\d/.test(text)) this.goSignals++;
+    const jsFamilyLine = !isNpmLine && JS_FAMILY_LINE.test(text.trimStart());
+    if (jsFamilyLine) this.jsFamilySignals++;
 
     // The module this line names, if any (also the context for the next lines).
     let own: ModuleRef | undefined;
@@ -313,6 +347,7 @@ class Scanner {
         publicProxy: PUBLIC_PROXY.test(text) || (inResponse && this.block?.publicProxy === true),
       };
       if (rule.alternative) hit.alternative = rule.alternative;
+      if (jsFamilyLine) hit.jsLine = true;
       if (inResponse && this.block) hit.response = this.block.source;
       const ctx = ecosystem === 'npm' || isNpmLine ? this.npmCtx : this.goCtx;
       if (own) {
@@ -381,6 +416,19 @@ class Scanner {
       if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
     }
     if (this.goGetCommands.length < MAX_GO_GET_COMMANDS && /\bgo (?:get|install)\s/.test(text) && text.includes('@')) this.goGetCommands.push(text);
+    const start = text.trimStart();
+    for (const [tool, re] of JS_TOOL_LINE) {
+      if (re.test(start)) {
+        this.jsToolLines.set(tool, (this.jsToolLines.get(tool) ?? 0) + 1);
+        break;
+      }
+    }
+    if (this.npmRegistries.length < MAX_REGISTRIES) {
+      const config = NPM_REGISTRY_CONFIG.exec(text)?.[1];
+      const seen = npmRegistryFromLine(text) ?? (config ? npmRegistryFromLine(`GET ${config.replace(/\/?$/, '/x')}`) : undefined);
+      const realm = GITHUB_PACKAGES_REALM.test(text) ? '//npm.pkg.github.com/' : undefined;
+      for (const r of [seen, realm]) if (r && !this.npmRegistries.includes(r)) this.npmRegistries.push(r);
+    }
   }
 
   /**
@@ -1025,7 +1073,9 @@ function decide(scan: Scanner): Classification {
   }
 
   const mainHits = all.filter((h) => h.category === main.category && !h.warning);
-  const ecosystem: Ecosystem = main.ecosystem !== 'unknown' ? main.ecosystem : logEcosystem;
+  // A yarn classic / pnpm line, or a log of them with no Go in it, gets npm-family advice (never GOPROXY's).
+  const jsLog = scan.jsFamilySignals > 0 && scan.goSignals === 0;
+  const ecosystem: Ecosystem = main.ecosystem !== 'unknown' ? main.ecosystem : main.jsLine || (logEcosystem === 'unknown' && jsLog) ? 'npm' : logEcosystem;
 
   // Module/version: the root-cause line's, else the first line of the same category that names one.
   let module = main.module;
@@ -1069,6 +1119,18 @@ function decide(scan: Scanner): Classification {
   confidence = Math.min(0.98, Math.round(confidence * 100) / 100);
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+  if (ecosystem === 'npm') {
+    details['jsTool'] = jsToolOf(scan);
+    // The registry the log names elsewhere (a request URL, registry=, the 401's realm) when the evidence has none.
+    details['registry'] ??= scan.npmRegistries.find((r) => !NPM_REGISTRY.test(r)) ?? scan.npmRegistries[0];
+    if (!details['host'] && details['registry']) details['host'] = /^\/\/([^/]+)/.exec(details['registry'])?.[1];
+    if (!module) {
+      // The package named in the way yarn and npm's older lines put it (for the fix text only).
+      const named = [main.text, ...mainHits.map((h) => h.text)].map(extractNpmPackageForFix).find((ref) => ref !== undefined);
+      module = named?.module;
+      version = named?.version;
+    }
+  }
   if (main.category === 'missing-go-sum' && scan.goSuggestion) details['goSuggestion'] = scan.goSuggestion;
   if (main.category === 'corporate-proxy' && ecosystem !== 'npm' && scan.httpProxyShown && !scan.httpsProxyShown) details['httpProxyOnly'] = 'yes';
   if (main.category === 'proxy-disabled' && scan.nixSandbox) details['nixSandbox'] = 'yes';
@@ -1100,6 +1162,20 @@ function decide(scan: Scanner): Classification {
     }
   }
   return result;
+}
+
+/** The npm-family tool that printed most of the log's lines (ties: yarn berry, pnpm, yarn 1, npm). */
+function jsToolOf(scan: Scanner): JsTool {
+  let best: JsTool = 'npm';
+  let most = 0;
+  for (const [tool] of JS_TOOL_LINE) {
+    const n = scan.jsToolLines.get(tool) ?? 0;
+    if (n > most) {
+      best = tool;
+      most = n;
+    }
+  }
+  return best;
 }
 
 /** Below this confidence the answer carries its two most likely categories and what to check. */

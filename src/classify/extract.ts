@@ -155,20 +155,45 @@ export function extractNpmPackage(line: string): ModuleRef | undefined {
  * https://artifactory.corp/api/npm/npm-virtual/@a%2fb → //artifactory.corp/api/npm/npm-virtual/
  */
 export function npmRegistryFromLine(line: string): string | undefined {
-  const get = NPM_GET_URL.exec(line);
-  if (!get || !get[1]) return undefined;
+  // A request (`GET <url>`, `request to <url>`), else a tarball URL anywhere (yarn's `error … "https://…/-/x-1.0.0.tgz: …"`).
+  const raw = NPM_GET_URL.exec(line)?.[1] ?? /https?:\/\/[^\s"'\\]+\/-\/[^\s"'\\]+\.tgz/.exec(line)?.[0];
+  if (!raw) return undefined;
   let url: URL;
   try {
-    url = new URL(get[1]);
+    url = new URL(raw.replace(/[:"',)]+$/, ''));
   } catch {
     return undefined;
   }
+  if (url.hostname === '...' || !/^[\w.-]+$/.test(url.hostname.replace(/^\[|\]$/g, ''))) return undefined;
   const segments = url.pathname.split('/').filter((seg) => seg !== '');
   const dash = segments.indexOf('-');
   let keep = dash >= 0 ? dash - 1 : segments.length - 1; // drop the package name (and tarball part)
   if (keep > 0 && segments[keep - 1]?.startsWith('@')) keep -= 1; // @scope/name in two segments
   const base = segments.slice(0, Math.max(0, keep)).join('/');
   return `//${url.host}/${base ? `${base}/` : ''}`;
+}
+
+/**
+ * npm's older and yarn's wordings of a package, for the fix text only (the classifier's context reads
+ * extractNpmPackage): npm 6's `401 Unauthorized: @scope/name@1.2.3`, `fetchPackageMetaData error for name@1.2.3`,
+ * yarn berry's `@scope/name@npm:1.2.3: …`.
+ */
+const NPM_SPEC_FOR_FIX: RegExp[] = [
+  /\b[1-5]\d\d [A-Za-z][A-Za-z ]*: ((?:@[\w.~-]+\/)?[\w.~-]+@\d[^\s,:]*)/,
+  /fetchPackageMetaData error for ((?:@[\w.~-]+\/)?[\w.~-]+@[^\s,:]+)/,
+];
+const YARN_BERRY_SPEC = /((?:@[\w.~-]+\/)?[\w.~-]+)@npm:(\d[^\s:,]*)/;
+
+export function extractNpmPackageForFix(line: string): ModuleRef | undefined {
+  const strict = extractNpmPackage(line);
+  if (strict && /^(?:@[\w.~-]+\/)?[A-Za-z0-9][\w.~-]*$/.test(strict.module) && !/^[0-9a-f]{32,}$/.test(strict.module)) return strict;
+  for (const re of NPM_SPEC_FOR_FIX) {
+    const m = re.exec(line);
+    if (m && m[1]) return parseNpmSpec(m[1]);
+  }
+  const berry = YARN_BERRY_SPEC.exec(line);
+  if (berry && berry[1] && berry[2]) return { module: berry[1], version: berry[2] };
+  return undefined;
 }
 
 /** Package name from a packument URL (https://registry.npmjs.org/@acme%2fledger → @acme/ledger). */

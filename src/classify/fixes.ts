@@ -7,6 +7,8 @@
 import type { Category } from '../report/model.ts';
 
 export type Ecosystem = 'go' | 'npm' | 'unknown';
+/** The npm-family tool whose configuration the fix names: npm and pnpm read .npmrc, yarn 1 .npmrc and .yarnrc, yarn 2+ only .yarnrc.yml. */
+export type JsTool = 'npm' | 'pnpm' | 'yarn' | 'yarn-berry';
 
 export interface FixInput {
   category: Category;
@@ -16,8 +18,8 @@ export interface FixInput {
   ruleId?: string;
   /**
    * Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent,
-   * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent); goSuggestion, the repair
-   * command go printed; goproxyNoEntries when go found no GOPROXY entry at all.
+   * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent); jsTool (a JsTool) for npm-family
+   * logs; goSuggestion, the repair command go printed; goproxyNoEntries when go found no GOPROXY entry at all.
    */
   details: Record<string, string | undefined>;
 }
@@ -345,65 +347,140 @@ function goFix(input: FixInput): string {
   }
 }
 
+/** How each npm-family tool is configured: npm and pnpm read .npmrc, yarn 1 reads .npmrc (and .yarnrc), yarn 2+ reads only .yarnrc.yml. */
+function jsToolOf(details: Readonly<Record<string, string | undefined>>): JsTool {
+  const tool = details['jsTool'];
+  return tool === 'pnpm' || tool === 'yarn' || tool === 'yarn-berry' ? tool : 'npm';
+}
+
+/** Where the registry URL is set, for the whole project or one scope. */
+function registrySetting(tool: JsTool, url: string, scope: string | undefined): string {
+  if (tool === 'yarn-berry')
+    return scope
+      ? `${code(`npmScopes: { ${scope.slice(1)}: { npmRegistryServer: "${url}" } }`)} in .yarnrc.yml (yarn 2+ ignores .npmrc)`
+      : `${code(`npmRegistryServer: "${url}"`)} in .yarnrc.yml (yarn 2+ ignores .npmrc)`;
+  return scope ? `${code(`${scope}:registry=${url}`)} in .npmrc` : `${code(`registry=${url}`)} in .npmrc`;
+}
+
+/** Where the token goes: .npmrc keys it by the registry URL without the scheme ("nerf dart"); yarn 2+ by scope or registry in .yarnrc.yml. */
+function tokenSetting(tool: JsTool, nerf: string, scope: string | undefined): string {
+  if (tool === 'yarn-berry')
+    return scope
+      ? `${code(`npmScopes: { ${scope.slice(1)}: { npmRegistryServer: "https:${nerf}", npmAuthToken: "\${NPM_TOKEN}" } }`)} in .yarnrc.yml (yarn 2+ ignores .npmrc)`
+      : `${code(`npmRegistries: { "${nerf.replace(/\/$/, '')}": { npmAuthToken: "\${NPM_TOKEN}" } }`)} in .yarnrc.yml (or YARN_NPM_AUTH_TOKEN for the default registry; yarn 2+ ignores .npmrc)`;
+  return (
+    `${code(`${nerf}:_authToken=\${NPM_TOKEN}`)} in the project's .npmrc` +
+    (scope ? ` with ${code(`${scope}:registry=https:${nerf}`)}` : '') +
+    (tool === 'yarn' ? ' (yarn 1 reads .npmrc)' : '')
+  );
+}
+
+function registryQuery(tool: JsTool): string {
+  return tool === 'yarn-berry'
+    ? code('yarn config get npmRegistryServer')
+    : tool === 'yarn'
+      ? code('yarn config get registry')
+      : code(`${tool} config get registry`);
+}
+
+function lockfileOf(tool: JsTool): string {
+  return tool === 'pnpm' ? 'pnpm-lock.yaml' : tool === 'npm' ? 'package-lock.json' : 'yarn.lock';
+}
+
+function cacheClean(tool: JsTool): string {
+  return tool === 'pnpm'
+    ? code('pnpm store prune')
+    : tool === 'yarn-berry'
+      ? code('yarn cache clean --all')
+      : tool === 'yarn'
+        ? code('yarn cache clean')
+        : code('npm cache clean --force');
+}
+
 function npmFix(input: FixInput): string {
   const { module, version, details } = input;
+  const tool = jsToolOf(details);
+  const toolName = tool === 'yarn-berry' ? 'yarn' : tool;
   const spec = module ? (version ? `${module}@${version}` : module) : undefined;
-  const registry = details['host'] ?? 'registry.npmjs.org';
-  const registryUrl = details['registry'] ? `https:${details['registry']}` : `https://${registry}/`;
+  // The registry the log names; without one, the one the project is configured for (registry.npmjs.org by default).
+  const named = details['host'];
+  const registry = named ?? 'the configured npm registry';
+  const registryUrl = details['registry'] ? `https:${details['registry']}` : named ? `https://${named}/` : '<registry URL>';
+  const nerf = details['registry'] ?? (named ? `//${named}/` : '//<registry host>/');
   const scope = module && module.startsWith('@') ? module.split('/')[0] : undefined;
+  const whichRegistry = named ? '' : ` (which registry: ${registryQuery(tool)} on the agent and the resolved URLs in ${lockfileOf(tool)})`;
   switch (input.category) {
     case 'proxy-unreachable':
       return (
-        `The agent cannot reach the npm registry (${registry}). Check DNS and firewall egress from the agent with ${code(`curl -v https://${registry}/${module ?? ''}`)}, ` +
-        `check ${code('npm config get registry')}, and if this network needs a mirror set registry= in .npmrc. Retry to rule out an outage, and cache ~/.npm between builds.`
+        `The agent cannot reach ${named ? `the registry ${named}` : 'the npm registry'}${whichRegistry}. Check DNS and firewall egress from the agent with ${code(`curl -v ${registryUrl}${module ?? ''}`)}, ` +
+        `and if this network needs a mirror set it with ${registrySetting(tool, 'https://<mirror>/', undefined)}. Retry to rule out an outage, and cache the package manager's cache between builds.`
       );
     case 'corporate-proxy':
       return (
         `The HTTP(S) proxy between the agent and ${registry} refuses the connection or wants credentials. ` +
-        `Check proxy and https-proxy in .npmrc (or HTTPS_PROXY): http://user:password@host:port with the password from a CI secret, ` +
-        `test with ${code(`curl -v -x "$HTTPS_PROXY" https://${registry}/`)}, and list internal registries in noproxy / NO_PROXY.`
+        (tool === 'yarn-berry'
+          ? `Check httpProxy and httpsProxy in .yarnrc.yml (yarn 2+ ignores .npmrc; YARN_HTTPS_PROXY sets it from the environment): `
+          : `Check proxy and https-proxy in .npmrc${tool === 'yarn' ? ' (or yarn config)' : ''}, or HTTPS_PROXY: `) +
+        `http://user:password@host:port with the password from a CI secret, ` +
+        `test with ${code(`curl -v -x "$HTTPS_PROXY" ${registryUrl}`)}, and list internal registries in noproxy / NO_PROXY.`
       );
     case 'tls-interception':
       if (details['retiredRoot'] || details['agentClock'] || details['clockBehind']) return agentTrustFix(details['host'] ?? registry, details);
       if (details['certExpired']) return expiredCertFix(details['host'] ?? registry, 'the registry in .npmrc');
       return (
         `A TLS-inspecting proxy re-signs traffic to ${registry} with a certificate Node does not trust. ` +
-        `Give Node the corporate root CA: ${code('npm config set cafile /path/to/corp-root-ca.pem')} or NODE_EXTRA_CA_CERTS=/path/to/corp-root-ca.pem in the CI environment. ` +
-        `Do not set strict-ssl=false: it disables the check that detects tampering.`
+        `Give Node the corporate root CA: NODE_EXTRA_CA_CERTS=/path/to/corp-root-ca.pem in the CI environment (every Node tool reads it), or ` +
+        (tool === 'yarn-berry'
+          ? code('caFilePath: /path/to/corp-root-ca.pem') + ' in .yarnrc.yml. '
+          : `${code('cafile=/path/to/corp-root-ca.pem')} in .npmrc. `) +
+        `Do not turn off certificate checks (strict-ssl=false, enableStrictSsl: false, NODE_TLS_REJECT_UNAUTHORIZED=0): that disables the check that detects tampering.`
       );
     case 'version-not-found':
       return (
-        `${spec ?? 'The requested package'} is not published on ${registry}. Check the name and scope for typos, list what exists with ${code(`npm view ${module ?? '<package>'} versions --registry ${registryUrl}`)}, ` +
-        `pin an existing version in package.json and regenerate package-lock.json. ` +
+        `${spec ?? 'The requested package'} is not published on ${registry}${whichRegistry}. Check the name and scope for typos, list what exists with ${code(`npm view ${module ?? '<package>'} versions --registry ${registryUrl}`)}, ` +
+        `pin an existing version in package.json and regenerate ${lockfileOf(tool)}. ` +
         (scope
-          ? `If ${scope} is a private scope, map it in .npmrc (${code(`${scope}:registry=https://<your registry>/`)}) so npm does not ask the public registry.`
-          : `If the package is private, point .npmrc at the registry that hosts it.`)
+          ? `If ${scope} is a private scope, map it to the registry that hosts it (${registrySetting(tool, 'https://<your registry>/', scope)}) so ${toolName} does not ask the public registry.`
+          : `If the package is private, point ${tool === 'yarn-berry' ? '.yarnrc.yml' : '.npmrc'} at the registry that hosts it.`)
       );
-    case 'private-module-auth': {
-      // .npmrc keys credentials by registry URL without the scheme ("nerf dart").
-      const nerf = details['registry'] ?? (details['host'] ? `//${details['host']}/` : '//<registry host>/');
+    case 'private-module-auth':
+    case 'registry-auth':
       return (
-        `${details['host'] ?? 'The registry'} refused the request for ${spec ?? 'a package'}: missing or expired credentials. ` +
-        `Add the registry token to .npmrc from a CI secret: ${code(`${nerf}:_authToken=\${NPM_TOKEN}`)}` +
-        (scope ? ` and ${code(`${scope}:registry=https:${nerf}`)}` : '') +
-        `; check that the token has read access to the package and has not expired (prefer short-lived, least-privilege tokens and rotate them).`
+        `${named ? `The registry ${named}` : 'The registry'} refused the request${spec ? ` for ${spec}` : ''}${whichRegistry} (E401/E403, or an integrity error because an auth or error page came back instead of the tarball): missing, expired or wrong-scope credentials, ` +
+        `or a lockfile whose resolved URLs point at a private registry this agent has no token for. ` +
+        `Add the token from a CI secret: ${tokenSetting(tool, nerf, scope)}; ` +
+        (named === 'npm.pkg.github.com'
+          ? `GitHub Packages needs a token with read:packages (a GITHUB_TOKEN only for packages the repository may read: grant it in the package's settings and ${code('permissions: packages: read')}); `
+          : '') +
+        `check it with ${tool === 'yarn-berry' ? code(`yarn npm whoami${scope ? ` --scope ${scope.slice(1)}` : ''}`) : code(`npm whoami --registry ${registryUrl}`)} and that it can read ${scope ?? spec ?? 'the package'}. ` +
+        `If the lockfile pins another registry's URLs, regenerate it against the registry CI uses.`
       );
-    }
     case 'checksum-mismatch':
       return (
-        `The tarball downloaded for ${spec ?? 'a package'} does not match the integrity hash in package-lock.json. ` +
-        `Run ${code('npm cache verify')} (or ${code('npm cache clean --force')}) and reinstall to rule out a corrupted cache or a truncating proxy; ` +
-        `if the registry really serves different content, regenerate the lockfile entry from a trusted registry and find out why it changed.`
+        `The tarball downloaded for ${spec ?? 'a package'} does not match the integrity hash in ${lockfileOf(tool)}. ` +
+        `Clear the cache (${tool === 'npm' ? `${code('npm cache verify')} or ${code('npm cache clean --force')}` : cacheClean(tool)}) and reinstall to rule out a corrupted cache or a truncating proxy; ` +
+        `if the registry really serves different content, find out why it changed before regenerating the lockfile entry from a trusted registry.`
       );
-    case 'missing-go-sum':
+    case 'missing-go-sum': {
+      const lock = lockfileOf(tool);
+      const strict =
+        tool === 'pnpm'
+          ? `${code('pnpm install --frozen-lockfile')} (the default in CI)`
+          : tool === 'yarn-berry'
+            ? `${code('yarn install --immutable')} (the default in CI)`
+            : tool === 'yarn'
+              ? code('yarn install --frozen-lockfile')
+              : code('npm ci');
+      const local = tool === 'yarn-berry' || tool === 'yarn' ? code('yarn install') : code(`${tool} install`);
       return (
-        `The lockfile is out of sync: package-lock.json does not match package.json${spec ? ` (${spec})` : ''} (this category covers Go's go.sum and npm's lockfile). ` +
-        `${code('npm ci')} never updates the lockfile: run ${code('npm install')} locally, commit package-lock.json together with package.json, and keep using ${code('npm ci')} in CI.`
+        `The lockfile is out of sync: ${lock} does not match package.json${spec ? ` (${spec})` : ''} (this category covers Go's go.sum and the npm-family lockfiles). ` +
+        `${strict} never updates the lockfile: run ${local} locally with the same ${toolName} version as CI, commit ${lock} together with package.json, and keep the strict install in CI.`
       );
+    }
     case 'proxy-disabled':
       return (
-        `npm runs in offline / cache-only mode (--offline or cache mode 'only-if-cached') and ${spec ?? 'a package'} is not in the cache. ` +
-        `Drop --offline for this step or restore a complete ~/.npm cache before it.`
+        `${toolName} runs offline / cache-only (${tool === 'yarn-berry' ? 'enableNetwork: false or enableOfflineMode' : "--offline, or cache mode 'only-if-cached'"}) and ${spec ?? 'a package'} is not in the cache. ` +
+        `Allow the network for this step or restore a complete cache before it.`
       );
     case 'toolchain-mismatch': {
       if (input.ruleId === 'pnpm-node-too-new')
@@ -430,25 +507,17 @@ function npmFix(input: FixInput): string {
       );
     }
     case 'disk-full':
-      return diskFix(details['path'], 'npm');
+      return diskFix(details['path'], 'npm', tool);
     case 'rate-limited':
       return (
-        `${registry} is throttling the agent (HTTP 429). Authenticate to the registry (authenticated limits are higher), ` +
-        `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache ~/.npm between builds, and retry with backoff.`
+        `${named ?? 'The registry'} is throttling the agent (HTTP 429). Authenticate to the registry (authenticated limits are higher), ` +
+        `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache the package manager's cache between builds, and retry with backoff.`
       );
-    case 'registry-auth': {
-      const nerf = details['registry'] ?? (details['host'] ? `//${details['host']}/` : '//<registry host>/');
-      return (
-        `${registry} refused the request${spec ? ` for ${spec}` : ''} (E401/E403, or an integrity error because an auth or error page came back instead of the tarball): missing, expired or wrong-scope credentials, ` +
-        `or a lockfile whose resolved URLs point at a private registry this agent has no token for. ` +
-        `Add the token to .npmrc from a CI secret: ${code(`${nerf}:_authToken=\${NPM_TOKEN}`)}` +
-        (scope ? ` and ${code(`${scope}:registry=https:${nerf}`)}` : '') +
-        `; check it with ${code(`npm whoami --registry ${registryUrl}`)} and that it can read ${scope ?? spec ?? 'the package'}. ` +
-        `If the lockfile pins another registry's URLs, regenerate it against the registry CI uses.`
-      );
-    }
     case 'proxy-server-error':
-      return `${registry} failed on its side (HTTP 5xx, a 404 or missing version for what it should serve: an outage, or a mirror that has not synced yet): the agent is not the problem. Retry later, or install from another registry mirror configured for the team; for a company mirror (Nexus, Artifactory, npmmirror), check its upstream sync and clear its cached metadata.`;
+      return (
+        `${named ?? 'The registry'} failed on its side (HTTP 5xx, a 404 or missing version for what it should serve: an outage, or a mirror that has not synced yet): the agent is not the problem. ` +
+        `Retry later (${toolName} retries only a few times), or install from another registry mirror configured for the team; for a company mirror (Nexus, Artifactory, npmmirror), check its upstream sync and clear its cached metadata.`
+      );
     case 'module-path-mismatch':
     case 'sumdb-unreachable':
     case 'replace-directive':
@@ -463,8 +532,8 @@ function npmFix(input: FixInput): string {
   }
 }
 
-function diskFix(path: string | undefined, ecosystem: 'go' | 'npm'): string {
-  const clean = ecosystem === 'go' ? code('go clean -modcache') : code('npm cache clean --force');
+function diskFix(path: string | undefined, ecosystem: 'go' | 'npm', tool: JsTool = 'npm'): string {
+  const clean = ecosystem === 'go' ? code('go clean -modcache') : cacheClean(tool);
   return (
     `The agent ran out of disk space (or inodes / quota)${path ? ` while writing ${path}` : ''}. ` +
     `Check with ${code('df -h && df -i')} on the agent, then free space: ${clean}, old workspaces and build artefacts, ${code('docker system prune')}, or enlarge the volume. ` +

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyLog, createLogClassifier } from '../../../src/classify/classify-log.ts';
 
+const GO_ADVICE = /GOPROXY|GOPRIVATE|GOSUMDB|go mod|go clean/;
+
 describe('checksum-mismatch names the module whose checksum failed', () => {
   it('`verifying m@v/go.mod: checksum mismatch`', () => {
     const result = classifyLog(
@@ -153,5 +155,170 @@ describe('proxy-config says what an empty GOPROXY / GOSUMDB really is', () => {
     assert.match(result.fix, /GOSUMDB is empty/);
     assert.match(result.fix, /go\.env/);
     assert.match(result.fix, /`go env -w GOSUMDB=sum\.golang\.org`/);
+  });
+});
+
+describe('sumdb-unreachable', () => {
+  it("sumdb-unreachable gives GOSUMDB's mirror syntax and never GOSUMDB=off as a fix", () => {
+    const result = classifyLog(
+      'verifying github.com/acme/lib@v1.2.3: github.com/acme/lib@v1.2.3: Get "https://sum.golang.org/lookup/github.com/acme/lib@v1.2.3": dial tcp 142.250.1.1:443: i/o timeout',
+    );
+    assert.equal(result.category, 'sumdb-unreachable');
+    assert.match(result.fix, /`GOSUMDB="sum\.golang\.org https:\/\/<mirror>\/sumdb\/sum\.golang\.org"`/);
+    assert.match(result.fix, /do not set GOSUMDB=off/);
+  });
+});
+
+describe('yarn and pnpm logs get npm-family fixes, never Go advice', () => {
+  it("yarn 1's request timeout names the registry and yarn's files, not GOPROXY", () => {
+    const result = classifyLog(
+      [
+        'yarn install v1.22.19',
+        '[1/4] Resolving packages...',
+        '[2/4] Fetching packages...',
+        'info There appears to be trouble with your network connection. Retrying...',
+        'error An unexpected error occurred: "https://registry.yarnpkg.com/rxjs/-/rxjs-5.5.12.tgz: ESOCKETTIMEDOUT".',
+        'info If you think this is a bug, please open a bug report with the information provided in "/app/yarn-error.log".',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+    assert.equal(result.ecosystem, 'npm');
+    assert.doesNotMatch(result.fix, GO_ADVICE);
+    assert.match(result.fix, /The agent cannot reach the registry registry\.yarnpkg\.com/);
+    assert.match(result.fix, /curl -v https:\/\/registry\.yarnpkg\.com\/rxjs/);
+  });
+
+  it("yarn 1's network warning alone is read as yarn's, not Go's", () => {
+    const result = classifyLog(
+      [
+        'info There appears to be trouble with your network connection. Retrying...',
+        'error An unexpected error occurred: "https://registry.yarnpkg.com/stylus: ETIMEDOUT".',
+      ].join('\n'),
+    );
+    assert.equal(result.ecosystem, 'npm');
+    assert.doesNotMatch(result.fix, GO_ADVICE);
+  });
+
+  it("yarn 1's 500 from the registry is the registry failing, in npm-family words", () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/@types/lodash/-/lodash-4.14.61.tgz: Request failed \\"500 Internal Server Error\\"".',
+    );
+    assert.equal(result.category, 'proxy-server-error');
+    assert.equal(result.ecosystem, 'npm');
+    assert.equal(result.module, '@types/lodash');
+    assert.match(result.fix, /^registry\.yarnpkg\.com failed on its side/);
+    assert.doesNotMatch(result.fix, GO_ADVICE);
+  });
+
+  it("yarn 1's full disk cleans yarn's cache, not npm's or go's", () => {
+    const result = classifyLog(
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/caniuse-db/-/caniuse-db-1.0.30000847.tgz: ENOSPC: no space left on device, write".',
+    );
+    assert.equal(result.category, 'disk-full');
+    assert.equal(result.ecosystem, 'npm');
+    assert.match(result.fix, /`yarn cache clean`/);
+    assert.doesNotMatch(result.fix, /go clean/);
+  });
+
+  it("yarn berry's authentication error puts the token in .yarnrc.yml (yarn 2+ ignores .npmrc)", () => {
+    const result = classifyLog(
+      [
+        '➤ YN0000: ┌ Fetch step',
+        '➤ YN0001: │ HTTPError: @acme/ui@npm:2.3.1: Request failed "401 Unauthorized"',
+        '➤ YN0000: └ Completed in 1s',
+        '➤ YN0000: Failed with errors in 1s',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.equal(result.ecosystem, 'npm');
+    assert.match(result.fix, /npmScopes: \{ acme: \{ npmRegistryServer: "[^"]+", npmAuthToken: "\$\{NPM_TOKEN\}" \} \}` in \.yarnrc\.yml/);
+    assert.match(result.fix, /yarn npm whoami --scope acme/);
+    assert.doesNotMatch(result.fix, GO_ADVICE);
+  });
+
+  it("pnpm's 401 from a company registry keys the token by that registry in .npmrc", () => {
+    const result = classifyLog(
+      [
+        'Progress: resolved 1, reused 0, downloaded 0, added 0',
+        ' ERR_PNPM_FETCH_401  GET https://npm.corp.example.com/repository/npm-group/@acme%2Fui: Unauthorized - 401',
+        'No authorization header was set for the request.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.equal(result.ecosystem, 'npm');
+    assert.match(result.fix, /`\/\/npm\.corp\.example\.com\/repository\/npm-group\/:_authToken=\$\{NPM_TOKEN\}` in the project's \.npmrc/);
+    assert.match(result.fix, /`@acme:registry=https:\/\/npm\.corp\.example\.com\/repository\/npm-group\/`/);
+    assert.doesNotMatch(result.fix, /registry\.npmjs\.org|GOPROXY/);
+  });
+});
+
+describe('registry-auth names the registry from the log', () => {
+  it('a GitHub Packages 401 without a URL is about npm.pkg.github.com, with what its token needs', () => {
+    const result = classifyLog(['npm ERR! code E401', 'npm ERR! Unable to authenticate, need: Basic realm="GitHub Package Registry"'].join('\n'));
+    assert.equal(result.category, 'registry-auth');
+    assert.match(result.fix, /^The registry npm\.pkg\.github\.com refused the request/);
+    assert.match(result.fix, /`\/\/npm\.pkg\.github\.com\/:_authToken=\$\{NPM_TOKEN\}`/);
+    assert.match(result.fix, /read:packages/);
+    assert.doesNotMatch(result.fix, /registry\.npmjs\.org/);
+  });
+
+  it('an Artifactory 401 names the Artifactory registry path from the request URL', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! code E401',
+        'npm ERR! 401 Unauthorized - GET https://artifactory.example.com/artifactory/api/npm/npm-virtual/@acme%2fledger - Unauthorized',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.match(result.fix, /`\/\/artifactory\.example\.com\/artifactory\/api\/npm\/npm-virtual\/:_authToken=\$\{NPM_TOKEN\}`/);
+    assert.match(result.fix, /`@acme:registry=https:\/\/artifactory\.example\.com\/artifactory\/api\/npm\/npm-virtual\/`/);
+    assert.match(result.fix, /npm whoami --registry https:\/\/artifactory\.example\.com\/artifactory\/api\/npm\/npm-virtual\//);
+  });
+
+  it('a registry named only in the configuration the log prints is the one the fix names', () => {
+    const result = classifyLog(
+      ['npm config set registry https://nexus.example.com/repository/npm-all/', 'npm ERR! code E401', 'npm ERR! Incorrect or missing password.'].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.match(result.fix, /`\/\/nexus\.example\.com\/repository\/npm-all\/:_authToken=\$\{NPM_TOKEN\}`/);
+  });
+
+  it('without any registry in the log it does not claim registry.npmjs.org, and says how to find the registry', () => {
+    const result = classifyLog(['npm ERR! code E401', 'npm ERR! Incorrect or missing password.'].join('\n'));
+    assert.equal(result.category, 'registry-auth');
+    assert.doesNotMatch(result.fix, /registry\.npmjs\.org/);
+    assert.match(result.fix, /`npm config get registry`/);
+    assert.match(result.fix, /package-lock\.json/);
+  });
+
+  it("npm 6's scoped 401 names the package and maps its scope", () => {
+    const result = classifyLog(['npm ERR! code E401', 'npm ERR! 401 Unauthorized: @sentry/utils@4.4.0'].join('\n'));
+    assert.equal(result.category, 'registry-auth');
+    assert.match(result.fix, /refused the request for @sentry\/utils@4\.4\.0/);
+    assert.match(result.fix, /`@sentry:registry=https:\/\/<registry host>\/`/);
+  });
+});
+
+describe('other npm-family fix texts', () => {
+  it('npm behind TLS inspection gets the CA, and strict-ssl=false only as something not to do', () => {
+    const result = classifyLog(
+      [
+        'npm ERR! code SELF_SIGNED_CERT_IN_CHAIN',
+        'npm ERR! request to https://registry.npmjs.org/left-pad failed, reason: self signed certificate in certificate chain',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'tls-interception');
+    assert.match(result.fix, /NODE_EXTRA_CA_CERTS/);
+    assert.match(result.fix, /Do not turn off certificate checks \(strict-ssl=false/);
+  });
+
+  it("pnpm's outdated lockfile is pnpm's frozen install and pnpm-lock.yaml", () => {
+    const result = classifyLog(
+      ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with <ROOT>/package.json',
+    );
+    assert.equal(result.category, 'missing-go-sum');
+    assert.match(result.fix, /pnpm-lock\.yaml does not match package\.json/);
+    assert.match(result.fix, /`pnpm install --frozen-lockfile`/);
+    assert.doesNotMatch(result.fix, /npm ci|package-lock/);
   });
 });
