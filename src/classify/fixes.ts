@@ -26,6 +26,11 @@ export interface FixInput {
 
 const PUBLIC_GO_PROXIES = new Set(['proxy.golang.org', 'goproxy.io', 'goproxy.cn', 'sum.golang.org']);
 
+/** A module path as the proxy protocol spells it in URLs: each upper-case letter becomes "!" and its lower case. */
+function proxyEscape(module: string): string {
+  return module.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
+}
+
 function code(s: string): string {
   return `\`${s}\``;
 }
@@ -84,7 +89,7 @@ function goFix(input: FixInput): string {
     case 'proxy-unreachable': {
       const target = host ?? 'proxy.golang.org';
       const origin = details['origin'] ?? `https://${target}`;
-      const probe = module && target === 'proxy.golang.org' ? `https://proxy.golang.org/${module}/@v/list` : `${origin}/`;
+      const probe = module && target === 'proxy.golang.org' ? `https://proxy.golang.org/${proxyEscape(module)}/@v/list` : `${origin}/`;
       const port = /:(\d+)$/.exec(origin)?.[1] ?? (origin.startsWith('http:') ? '80' : '443');
       return (
         `The build agent cannot reach ${target} (DNS, firewall or an outage). From the agent run ${code(`curl -v ${probe}`)} ` +
@@ -123,7 +128,7 @@ function goFix(input: FixInput): string {
       const onProxy = host ? ` on ${host}` : '';
       return (
         `${mv ?? 'The required module version'} does not exist${onProxy}. Check the module path for typos or a moved repository (case matters: github.com/Foo is not github.com/foo), ` +
-        `list the published versions with ${code(`go list -m -versions ${m}`)} (or ${code(`curl https://proxy.golang.org/${m}/@v/list`)}), ` +
+        `list the published versions with ${code(`go list -m -versions ${m}`)} (or ${code(`curl https://proxy.golang.org/${module ? proxyEscape(module) : m}/@v/list`)}), ` +
         `pin one that exists with ${code(`go get ${m}@<existing version>`)} and run ${code('go mod tidy')}, then commit go.mod and go.sum. ` +
         `If the repository moved, add ${code(`replace ${m} => <new path> <version>`)}.` +
         (host && PUBLIC_GO_PROXIES.has(host)
@@ -156,7 +161,7 @@ function goFix(input: FixInput): string {
       return (
         `The content downloaded for ${mv ?? 'a module'} does not match go.sum or the checksum database: either the local module cache is corrupted, or the tag was re-published upstream, or something between the agent and the proxy altered the download. ` +
         `Do not just delete the go.sum line. Run ${code('go clean -modcache && go mod download')} and ${code('go mod verify')} to rule out a corrupted cache; ` +
-        `if it persists, compare with ${code(`curl https://sum.golang.org/lookup/${m}@${version ?? '<version>'}`)} and, if upstream moved the tag, upgrade to a new version instead of trusting the changed one.`
+        `if it persists, compare with ${code(`curl https://sum.golang.org/lookup/${module ? proxyEscape(module) : m}@${version ?? '<version>'}`)} and, if upstream moved the tag, upgrade to a new version instead of trusting the changed one.`
       );
     }
     case 'sumdb-unreachable':

@@ -15,7 +15,7 @@ const CHECKS: Record<Category, string> = {
   'private-module-auth': 'is the repository private? Check GOPRIVATE/GONOSUMDB and the git credentials (netrc, insteadOf) the agent has',
   'checksum-mismatch': 'compare the go.sum / lockfile hash with sum.golang.org or the registry, and check whether the tag was moved',
   'sumdb-unreachable': 'curl -v https://sum.golang.org/lookup/<module>@<version> from the agent',
-  'missing-go-sum': 'run go mod tidy (or npm install) locally and see whether go.sum / the lockfile changes',
+  'missing-go-sum': 'run go mod tidy (or npm install / yarn install / pnpm install) locally and see whether go.sum / the lockfile changes',
   'proxy-disabled': 'go env GOPROXY GOFLAGS on the agent (off, -mod=vendor) / npm config get offline',
   'toolchain-mismatch': 'compare the go / toolchain lines of go.mod (or engines in package.json) with the version on the agent',
   'disk-full': 'df -h && df -i on the agent',
@@ -26,8 +26,9 @@ const CHECKS: Record<Category, string> = {
   'toolchain-unavailable': 'go env GOTOOLCHAIN and curl the golang.org/toolchain module through GOPROXY; is the go line a full release (1.22.0)?',
   'vanity-import': "curl -sv 'https://<import path>?go-get=1' from the agent: certificate, status and the go-import meta tag",
   'proxy-server-error': 'curl the same URL through the proxy and directly: does the proxy answer 5xx / a wrong 404 while the origin works?',
-  'proxy-config': 'go env GOPROXY GOSUMDB on the agent (and go env -w settings): is every GOPROXY entry an https:// URL, is GOSUMDB a known name or name+key?',
-  'registry-auth': 'npm whoami --registry <registry> on the agent, and the registry URLs in the lockfile',
+  'proxy-config':
+    'go env GOPROXY GOSUMDB GOROOT on the agent (and go env -w settings): is either empty (Go 1.21+ without $GOROOT/go.env), is every GOPROXY entry a URL, is GOSUMDB a known name or name+key?',
+  'registry-auth': 'npm whoami --registry <registry> (yarn 2+: yarn npm whoami) on the agent, and the registry URLs in the lockfile',
   unknown: 'read the first error in the log, not the last, and run buildfix diagnose for the live checks',
 };
 

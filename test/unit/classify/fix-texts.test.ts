@@ -322,3 +322,14 @@ describe('other npm-family fix texts', () => {
     assert.doesNotMatch(result.fix, /npm ci|package-lock/);
   });
 });
+
+describe('proxy and checksum-DB URLs in fix texts', () => {
+  it('spell upper-case module paths the way the proxy protocol does (!lower)', () => {
+    const result = classifyLog(
+      'go: github.com/Azure/go-autorest@v99.0.0: reading https://proxy.golang.org/github.com/!azure/go-autorest/@v/v99.0.0.info: 404 Not Found\n\tserver response: not found: github.com/Azure/go-autorest@v99.0.0: invalid version: unknown revision v99.0.0',
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.match(result.fix, /`curl https:\/\/proxy\.golang\.org\/github\.com\/!azure\/go-autorest\/@v\/list`/);
+    assert.match(result.fix, /`go list -m -versions github\.com\/Azure\/go-autorest`/);
+  });
+});
