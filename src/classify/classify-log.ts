@@ -18,6 +18,7 @@ import {
   extractNpmPackage,
   goProxyBaseFromLine,
   extractNpmPackageForFix,
+  isNpmPackageName,
   looksPrivateModule,
   npmRegistryFromLine,
   type ModuleRef,
@@ -1120,12 +1121,10 @@ function decide(scan: Scanner): Classification {
 
   const details = detailsFor(main.category, [...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
   if (ecosystem === 'npm') {
-    details['jsTool'] = jsToolOf(scan);
-    // The registry the log names elsewhere (a request URL, registry=, the 401's realm) when the evidence has none.
-    details['registry'] ??= scan.npmRegistries.find((r) => !NPM_REGISTRY.test(r)) ?? scan.npmRegistries[0];
-    if (!details['host'] && details['registry']) details['host'] = /^\/\/([^/]+)/.exec(details['registry'])?.[1];
-    if (!module) {
-      // The package named in the way yarn and npm's older lines put it (for the fix text only).
+    addNpmDetails(details, scan);
+    if (!module || !isNpmPackageName(module)) {
+      // The package named in the way yarn and npm's older lines put it, or a name the context got wrong
+      // (a GitHub Packages tarball hash, a trailing colon): for the fix text only, confidence is already set.
       const named = [main.text, ...mainHits.map((h) => h.text)].map(extractNpmPackageForFix).find((ref) => ref !== undefined);
       module = named?.module;
       version = named?.version;
@@ -1158,10 +1157,18 @@ function decide(scan: Scanner): Classification {
       // What to do if it is the other one: the same evidence read for that cause (its own lines when the log has them).
       const otherHits = all.filter((h) => h.category === runnerUp && !h.warning);
       const otherDetails = detailsFor(runnerUp, [...otherHits.slice(0, 10).map((h) => h.text), ...evidence, ...mainHits.slice(0, 10).map((h) => h.text)]);
+      if (ecosystem === 'npm') addNpmDetails(otherDetails, scan);
       result.otherFix = fixFor({ category: runnerUp, ecosystem, module, version, details: otherDetails });
     }
   }
   return result;
+}
+
+/** The npm-family tool, and the registry the log names elsewhere (a request URL, registry=, a 401's realm) when the evidence has none. */
+function addNpmDetails(details: Record<string, string | undefined>, scan: Scanner): void {
+  details['jsTool'] = jsToolOf(scan);
+  details['registry'] ??= scan.npmRegistries.find((r) => !NPM_REGISTRY.test(r)) ?? scan.npmRegistries[0];
+  if (!details['host'] && details['registry']) details['host'] = /^\/\/([^/]+)/.exec(details['registry'])?.[1];
 }
 
 /** The npm-family tool that printed most of the log's lines (ties: yarn berry, pnpm, yarn 1, npm). */

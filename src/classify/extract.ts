@@ -168,6 +168,9 @@ export function npmRegistryFromLine(line: string): string | undefined {
   const segments = url.pathname.split('/').filter((seg) => seg !== '');
   const dash = segments.indexOf('-');
   let keep = dash >= 0 ? dash - 1 : segments.length - 1; // drop the package name (and tarball part)
+  // GitHub Packages serves tarballs at /download/@scope/name/<version>/<sha>, under the registry root.
+  const download = segments.indexOf('download');
+  if (download >= 0 && segments[download + 1]?.startsWith('@')) keep = download;
   if (keep > 0 && segments[keep - 1]?.startsWith('@')) keep -= 1; // @scope/name in two segments
   const base = segments.slice(0, Math.max(0, keep)).join('/');
   return `//${url.host}/${base ? `${base}/` : ''}`;
@@ -184,9 +187,23 @@ const NPM_SPEC_FOR_FIX: RegExp[] = [
 ];
 const YARN_BERRY_SPEC = /((?:@[\w.~-]+\/)?[\w.~-]+)@npm:(\d[^\s:,]*)/;
 
+/** A plausible npm package name (not a tarball hash, an elided `...`, or a name with the line's punctuation stuck to it). */
+export function isNpmPackageName(name: string): boolean {
+  return /^(?:@[\w.~-]+\/)?[A-Za-z0-9][\w.~-]*$/.test(name) && !/^[0-9a-f]{32,}$/.test(name);
+}
+
+/** GitHub Packages' tarball URL: https://npm.pkg.github.com/download/@scope/name/1.2.3/<sha>. */
+const GITHUB_PACKAGES_DOWNLOAD = /\/download\/(@[\w.~-]+)\/([\w.~-]+)\/(\d[\w.+-]*)\//;
+
 export function extractNpmPackageForFix(line: string): ModuleRef | undefined {
-  const strict = extractNpmPackage(line);
-  if (strict && /^(?:@[\w.~-]+\/)?[A-Za-z0-9][\w.~-]*$/.test(strict.module) && !/^[0-9a-f]{32,}$/.test(strict.module)) return strict;
+  const download = GITHUB_PACKAGES_DOWNLOAD.exec(line);
+  if (download && download[1] && download[2] && download[3]) return { module: `${download[1]}/${download[2]}`, version: download[3] };
+  const found = extractNpmPackage(line);
+  const strict = found ? { ...found, module: found.module.replace(/[:,.;]+$/, '') } : undefined;
+  if (strict && isNpmPackageName(strict.module)) return strict;
+  // A spec left in a URL's last segment (pkg.pr.new's `/@scope/name@123`).
+  const spec = strict ? parseNpmSpec(strict.module) : undefined;
+  if (spec && isNpmPackageName(spec.module)) return spec;
   for (const re of NPM_SPEC_FOR_FIX) {
     const m = re.exec(line);
     if (m && m[1]) return parseNpmSpec(m[1]);

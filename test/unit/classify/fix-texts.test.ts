@@ -291,6 +291,19 @@ describe('registry-auth names the registry from the log', () => {
     assert.match(result.fix, /package-lock\.json/);
   });
 
+  it("a GitHub Packages tarball URL (/download/@scope/name/<version>/<sha>) keys the token at the registry root, not at the tarball's path", () => {
+    const result = classifyLog(
+      [
+        'npm ERR! code E401',
+        'npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/download/@acme/widgets/0.2.1/ecdb3353590590a95d3cafa98a1e11c36ee877089a669129f43a6de45599c0fa',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'registry-auth');
+    assert.match(result.fix, /refused the request for @acme\/widgets@0\.2\.1 /);
+    assert.match(result.fix, /`\/\/npm\.pkg\.github\.com\/:_authToken=\$\{NPM_TOKEN\}`/);
+    assert.match(result.fix, /`@acme:registry=https:\/\/npm\.pkg\.github\.com\/`/);
+  });
+
   it("npm 6's scoped 401 names the package and maps its scope", () => {
     const result = classifyLog(['npm ERR! code E401', 'npm ERR! 401 Unauthorized: @sentry/utils@4.4.0'].join('\n'));
     assert.equal(result.category, 'registry-auth');
@@ -300,6 +313,15 @@ describe('registry-auth names the registry from the log', () => {
 });
 
 describe('other npm-family fix texts', () => {
+  it("a package name with the line's colon stuck to it is cleaned, and the other cause's fix is pnpm's too", () => {
+    const result = classifyLog(' ERR_PNPM_FETCH_404  GET https://registry.example.com/@acme%2Fwidgets: Not Found - 404');
+    assert.equal(result.ecosystem, 'npm');
+    assert.match(result.fix, /@acme\/widgets(?!:)/);
+    assert.doesNotMatch(result.fix, /@acme\/widgets:/);
+    assert.ok(result.otherFix, 'a bare 404 names the other cause');
+    assert.match(result.otherFix ?? '', /pnpm retries/);
+  });
+
   it('npm behind TLS inspection gets the CA, and strict-ssl=false only as something not to do', () => {
     const result = classifyLog(
       [
