@@ -168,11 +168,12 @@ const NPM_LINE =
 /**
  * A yarn classic or pnpm line NPM_LINE does not know (no tool prefix): yarn 1's `error An unexpected error occurred: "…"`,
  * `info There appears to be trouble with your network connection`, `error https://registry.yarnpkg.com/…`, its
- * `Request failed "500 …"`, yarn-error.log, a tarball URL, pnpm's `WARN GET <url> error (…)`. It only sets the
- * ecosystem of the fix text; the rules read the line as before.
+ * `Request failed "500 …"`, yarn-error.log, a tarball URL, pnpm's `WARN GET <url> error (…)`, Node's (OpenSSL's) upper-case
+ * certificate error codes (go says `x509: …`, git/curl the lower-case words after `SSL certificate problem:`) and the got
+ * library's `RequestError:` (yarn 2+). It only sets the ecosystem of the fix text; the rules read the line as before.
  */
 const JS_FAMILY_LINE =
-  /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble with your network|Couldn't find (?:package|any versions)|Could not write file|Received invalid response|(?:Error: )?https?:\/\/)|registry\.yarnpkg\.com|yarn-error\.log|\.yarnrc|\byarn\.lock\b|pnpm-lock\.yaml|Request failed \\?"\d{3}|\/-\/[\w.-]+-\d[\w.+-]*\.tgz\b|^\s*WARN\s+GET https?:\/\//;
+  /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble with your network|Couldn't find (?:package|any versions)|Could not write file|Received invalid response|(?:Error: )?https?:\/\/)|registry\.yarnpkg\.com|yarn-error\.log|\.yarnrc|\byarn\.lock\b|pnpm-lock\.yaml|Request failed \\?"\d{3}|\/-\/[\w.-]+-\d[\w.+-]*\.tgz\b|^\s*WARN\s+GET https?:\/\/|\b(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)\b|\bRequestError: /;
 /** Which npm-family tool printed a line: yarn berry's codes and files, pnpm's, yarn 1's, npm's. */
 const JS_TOOL_LINE: Array<[JsTool, RegExp]> = [
   ['yarn-berry', /\bYN\d{4}\b|\.yarnrc\.yml|@npm:\d/],

@@ -252,6 +252,32 @@ describe('yarn and pnpm logs get npm-family fixes, never Go advice', () => {
   });
 });
 
+describe("Node's certificate errors are npm-family, git's in a Go log stay Go", () => {
+  it("yarn 2+'s RequestError and Node's SELF_SIGNED_CERT_IN_CHAIN get Node's CA advice", () => {
+    for (const line of [
+      'RequestError: self signed certificate in certificate chain',
+      'Fetch failed (1/5): https://npm.corp.example.com/matchdep [Error: SELF_SIGNED_CERT_IN_CHAIN]',
+    ]) {
+      const result = classifyLog(line);
+      assert.equal(result.category, 'tls-interception', line);
+      assert.equal(result.ecosystem, 'npm', line);
+      assert.match(result.fix, /NODE_EXTRA_CA_CERTS/);
+      assert.doesNotMatch(result.fix, /GOINSECURE|GOSUMDB/);
+    }
+  });
+
+  it("git's `SSL certificate problem` during a go download keeps Go's advice", () => {
+    const result = classifyLog(
+      [
+        'go: github.com/acme/lib@v1.2.3: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:',
+        "\tfatal: unable to access 'https://github.com/acme/lib/': SSL certificate problem: self signed certificate in certificate chain",
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'tls-interception');
+    assert.equal(result.ecosystem, 'go');
+  });
+});
+
 describe('registry-auth names the registry from the log', () => {
   it('a GitHub Packages 401 without a URL is about npm.pkg.github.com, with what its token needs', () => {
     const result = classifyLog(['npm ERR! code E401', 'npm ERR! Unable to authenticate, need: Basic realm="GitHub Package Registry"'].join('\n'));
