@@ -260,7 +260,9 @@ function goFix(input: FixInput): string {
         `${upgrade}. ` +
         (local
           ? `Go 1.21+ can instead download the required toolchain itself, but the log shows GOTOOLCHAIN=local: remove that setting (or set ${code('GOTOOLCHAIN=auto')}) if fetching golang.org/toolchain through GOPROXY is acceptable.`
-          : `If the agent's Go is 1.21 or newer, it can instead download the required toolchain itself with ${code('GOTOOLCHAIN=auto')} (the default unless something sets GOTOOLCHAIN=local); Go before 1.21 ignores GOTOOLCHAIN and must be upgraded.`)
+          : running
+            ? `Go ${running} can instead download the required toolchain itself with ${code('GOTOOLCHAIN=auto')} (the default unless something sets GOTOOLCHAIN=local), if fetching golang.org/toolchain through GOPROXY is acceptable.`
+            : `If the agent's Go is 1.21 or newer, it can instead download the required toolchain itself with ${code('GOTOOLCHAIN=auto')} (the default unless something sets GOTOOLCHAIN=local); Go before 1.21 ignores GOTOOLCHAIN and must be upgraded.`)
       );
     }
     case 'disk-full':
@@ -319,7 +321,7 @@ function goFix(input: FixInput): string {
           `Remove GOSUMDB=off from the CI environment (use GONOSUMDB/GOPRIVATE for private modules instead), or install that Go on the agent (setup-go, a matching image) so no switch is needed.`
         );
       return (
-        `go.mod asks for a Go toolchain${wanted ? ` go${wanted}` : ''} that could not be fetched: either the name is not a release (${code('go 1.22')} means go1.22.0; ${code('toolchain go1.22')} does not exist) ` +
+        `go.mod asks for a Go toolchain${wanted ? ` go${wanted}` : ''} that could not be fetched: either the name is not a release (Go 1.21 and later number releases go1.N.0, go1.N.1, …, so there is no ${code('go1.22')} toolchain to download for ${code('toolchain go1.22')}, or for a bare ${code('go 1.22')} line that a Go 1.21 takes as go1.22) ` +
         `or golang.org/toolchain could not be downloaded through GOPROXY. ` +
         `Write a full release in go.mod (${code('go 1.22.0')} / ${code('toolchain go1.22.5')}), install that Go on the agent (setup-go, a matching image), ` +
         `or make golang.org/toolchain reachable through GOPROXY; ${code('GOTOOLCHAIN=local')} only helps when the local go is new enough.`

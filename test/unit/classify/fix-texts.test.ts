@@ -102,6 +102,21 @@ describe('toolchain-mismatch does not offer GOTOOLCHAIN to Go before 1.21', () =
   });
 });
 
+describe('toolchain texts for Go 1.21+', () => {
+  it('a known Go 1.21+ without GOTOOLCHAIN=local in the log is told it can switch itself', () => {
+    const result = classifyLog('go: github.com/acme/tool@v1.0.0 requires go >= 1.23.0 (running go 1.22.5)');
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.match(result.fix, /Go 1\.22\.5 can instead download the required toolchain itself with `GOTOOLCHAIN=auto`/);
+  });
+
+  it('a go1.22 toolchain that does not exist is explained by release numbering', () => {
+    const result = classifyLog(['go: downloading go1.22 (linux/amd64)', 'go: download go1.22 for linux/amd64: toolchain not available'].join('\n'));
+    assert.equal(result.category, 'toolchain-unavailable');
+    assert.match(result.fix, /there is no `go1\.22` toolchain to download/);
+    assert.match(result.fix, /`go 1\.22\.0`/);
+  });
+});
+
 describe("missing-go-sum quotes go's own command", () => {
   const log = [
     '$ go build ./...',
