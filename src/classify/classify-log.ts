@@ -235,8 +235,10 @@ class Scanner {
   jsFamilySignals = 0;
   /** Lines each npm-family tool printed (JS_TOOL_LINE), to word the fix for npm, pnpm, yarn 1 or yarn berry. */
   readonly jsToolLines = new Map<JsTool, number>();
-  /** Registries the log names (request URLs, registry= settings), as .npmrc keys them (//host/path/), at most a few. */
+  /** Registries the log's requests name (and a 401's realm), as .npmrc keys them (//host/path/), at most a few. */
   readonly npmRegistries: string[] = [];
+  /** Registries the log's configuration sets (`registry=…`, `--registry …`, `npmRegistryServer: …`), from every line. */
+  readonly configRegistries: string[] = [];
   /** go's own suggestion after a go.mod/go.sum complaint (`; to add it:` then `\tgo mod download m`). */
   goSuggestion: string | undefined;
   /** The line number go's suggested command is expected on (the line after `…; to add it:`). */
@@ -426,8 +428,7 @@ class Scanner {
       }
     }
     if (this.npmRegistries.length < MAX_REGISTRIES) {
-      const config = NPM_REGISTRY_CONFIG.exec(text)?.[1];
-      const seen = npmRegistryFromLine(text) ?? (config ? npmRegistryFromLine(`GET ${config.replace(/\/?$/, '/x')}`) : undefined);
+      const seen = npmRegistryFromLine(text);
       const realm = GITHUB_PACKAGES_REALM.test(text) ? '//npm.pkg.github.com/' : undefined;
       for (const r of [seen, realm]) if (r && !this.npmRegistries.includes(r)) this.npmRegistries.push(r);
     }
@@ -450,6 +451,14 @@ class Scanner {
     const inline = GO_SUGGESTION_INLINE.exec(text);
     if (inline?.[1]) this.goSuggestion = inline[1];
     else if (GO_SUGGESTION_PROMPT.test(text)) this.goSuggestionLine = lineNo + 1;
+  }
+
+  /** A registry set in the configuration a line shows (`cat .npmrc`, `npm config set registry …`); any line, scanned or not. */
+  noteRegistryConfig(line: string): void {
+    if (this.configRegistries.length >= MAX_REGISTRIES) return;
+    const config = NPM_REGISTRY_CONFIG.exec(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line)?.[1];
+    const registry = config ? npmRegistryFromLine(`GET ${config.replace(/\/?$/, '/x')}`) : undefined;
+    if (registry && !this.configRegistries.includes(registry)) this.configRegistries.push(registry);
   }
 
   /** A line the prefilter skipped: only go's suggested command is read from it. */
@@ -939,6 +948,14 @@ export function classifyLog(text: string): Classification {
       lineNo++;
       prefilter.lastIndex = cursor;
     }
+    // Registry settings the log shows, wherever they are (config dumps rarely pass the prefilter): one pass over 'registry'.
+    for (let at = lower.indexOf('registry'); at >= 0 && scan.configRegistries.length < MAX_REGISTRIES;) {
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      scan.noteRegistryConfig(text.slice(start, end));
+      at = lower.indexOf('registry', end);
+    }
     // go's suggested command on the line after the last candidate line.
     if (lineNo === scan.goSuggestionLine && cursor < text.length) {
       const nl = text.indexOf('\n', cursor);
@@ -949,6 +966,7 @@ export function classifyLog(text: string): Classification {
     const single = new RegExp(prefilter.source);
     for (let i = 0; i < lines.length; i++) {
       const raw = lines[i] ?? '';
+      if (/registry/i.test(raw)) scan.noteRegistryConfig(raw);
       if (single.test(raw.toLowerCase())) scan.scanLine(raw, i + 1);
       else {
         if (scan.block) scan.skippedLine(raw);
@@ -980,6 +998,7 @@ export function createLogClassifier(): LogClassifier {
     if (pending === undefined) return;
     const line = pending;
     pending = undefined;
+    if (/registry/i.test(line)) scan.noteRegistryConfig(line);
     if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, pendingLine);
     else {
       if (scan.block) scan.skippedLine(line);
@@ -1168,7 +1187,8 @@ function decide(scan: Scanner): Classification {
 /** The npm-family tool, and the registry the log names elsewhere (a request URL, registry=, a 401's realm) when the evidence has none. */
 function addNpmDetails(details: Record<string, string | undefined>, scan: Scanner): void {
   details['jsTool'] = jsToolOf(scan);
-  details['registry'] ??= scan.npmRegistries.find((r) => !NPM_REGISTRY.test(r)) ?? scan.npmRegistries[0];
+  const named = [...scan.npmRegistries, ...scan.configRegistries];
+  details['registry'] ??= named.find((r) => !NPM_REGISTRY.test(r)) ?? named[0];
   if (!details['host'] && details['registry']) details['host'] = /^\/\/([^/]+)/.exec(details['registry'])?.[1];
 }
 

@@ -172,7 +172,11 @@ export function npmRegistryFromLine(line: string): string | undefined {
   const download = segments.indexOf('download');
   if (download >= 0 && segments[download + 1]?.startsWith('@')) keep = download;
   if (keep > 0 && segments[keep - 1]?.startsWith('@')) keep -= 1; // @scope/name in two segments
-  const base = segments.slice(0, Math.max(0, keep)).join('/');
+  // A placeholder the poster put in the path (`<redacted>`) reads as written, not percent-encoded.
+  const base = segments
+    .slice(0, Math.max(0, keep))
+    .map((seg) => seg.replace(/%3C([\w-]+)%3E/gi, '<$1>'))
+    .join('/');
   return `//${url.host}/${base ? `${base}/` : ''}`;
 }
 

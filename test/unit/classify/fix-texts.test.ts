@@ -324,6 +324,31 @@ describe('registry-auth names the registry from the log', () => {
     assert.match(result.fix, /`\/\/nexus\.example\.com\/repository\/npm-all\/:_authToken=\$\{NPM_TOKEN\}`/);
   });
 
+  it('a registry set in a printed .npmrc or .yarnrc.yml (lines the prefilter skips) is the one the fix names, in both classifiers', () => {
+    const npmLog = [
+      '$ cat .npmrc',
+      'registry=https://nexus.example.com/repository/npm-all/',
+      'npm ERR! code E401',
+      'npm ERR! Incorrect or missing password.',
+    ].join('\n');
+    const berryLog = [
+      '$ cat .yarnrc.yml',
+      'npmRegistryServer: "https://npm.corp.example.com"',
+      '➤ YN0001: │ HTTPError: left-pad@npm:1.3.0: Request failed "401 Unauthorized"',
+    ].join('\n');
+    for (const [log, key] of [
+      [npmLog, /`\/\/nexus\.example\.com\/repository\/npm-all\/:_authToken=\$\{NPM_TOKEN\}`/],
+      [berryLog, /`npmRegistries: \{ "\/\/npm\.corp\.example\.com": \{ npmAuthToken: "\$\{NPM_TOKEN\}" \} \}` in \.yarnrc\.yml/],
+    ] as const) {
+      const result = classifyLog(log);
+      assert.equal(result.category, 'registry-auth');
+      assert.match(result.fix, key);
+      const classifier = createLogClassifier();
+      for (const line of log.split('\n')) classifier.push(line);
+      assert.equal(classifier.finish().fix, result.fix);
+    }
+  });
+
   it('without any registry in the log it does not claim registry.npmjs.org, and says how to find the registry', () => {
     const result = classifyLog(['npm ERR! code E401', 'npm ERR! Incorrect or missing password.'].join('\n'));
     assert.equal(result.category, 'registry-auth');
