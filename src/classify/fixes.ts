@@ -339,7 +339,7 @@ function goFix(input: FixInput): string {
       const publicProxy = host === 'proxy.golang.org';
       const fallback = publicProxy
         ? 'https://proxy.golang.org|direct'
-        : `${details['proxyBase'] && !PUBLIC_GO_PROXIES.has(host ?? '') ? details['proxyBase'] : '<mirror URL>'}|https://proxy.golang.org,direct`;
+        : `${details['proxyBase'] ?? (host && host !== 'sum.golang.org' ? `https://${host}` : '<mirror URL>')}|https://proxy.golang.org,direct`;
       return (
         `The module proxy or mirror${host ? ` ${host}` : ''} failed on its side (HTTP 5xx, a 400/403/404 it should not give, a truncated or corrupt zip, a checksum-DB path it does not serve): the agent is not the problem. ` +
         `Confirm with ${code(`curl -sI ${details['origin'] ?? `https://${host ?? 'proxy.golang.org'}`}/`)}; retry later, or add a fallback that go uses on any error: ${code(`GOPROXY=${fallback}`)} ` +
