@@ -52,11 +52,11 @@ export function fixForDirectFailure(failure: string | undefined, ctx: { module: 
     case 'vanity:connect':
     case 'vanity:timeout':
     case 'vanity:network':
-      return `go cannot fetch ${page} from this agent: open the firewall/proxy (HTTPS_PROXY, NO_PROXY) to ${host}:443; a host that only serves plain http must be listed in GOINSECURE.`;
+      return `go cannot fetch ${page} from this agent: open the firewall/proxy (HTTPS_PROXY, NO_PROXY) to ${host}:443; a host that only serves plain http should move to https (GOINSECURE=${host} accepts plain http and unverified certificates for it: a last resort, for an internal host only).`;
     case 'vanity:tls':
-      return `${host} presents a certificate the agent does not trust: install its CA in the system trust store of the agent, or (only for an internal host) add ${host} to GOINSECURE.`;
+      return `${host} presents a certificate the agent does not trust: install its CA in the system trust store of the agent, or, as a last resort for an internal host only, add ${host} to GOINSECURE (it turns certificate checks off for that host).`;
     case 'vanity:insecure-redirect':
-      return `${page} redirects to plain http, which go refuses: serve the page over https, or add ${host} to GOINSECURE.`;
+      return `${page} redirects to plain http, which go refuses: serve the page over https (GOINSECURE=${host} makes go follow it, but anyone on the path can then change what go downloads: a last resort, for an internal host only).`;
     case 'vanity:http-status':
     case 'vanity:no-meta':
     case 'vanity:multiple-meta':

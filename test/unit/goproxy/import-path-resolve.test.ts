@@ -92,6 +92,9 @@ describe('direct-mode categories and fixes', () => {
     ]) {
       assert.ok(fixForDirectFailure(f, { module: 'go.corp.test/lib' }), `no direct fix for ${f}`);
       assert.doesNotMatch(fixForDirectFailure(f, { module: 'go.corp.test/lib' }) ?? '', /proxy\.golang\.org|goproxy\.(io|cn)/);
+      // GOINSECURE turns off what protects the download: never offered as the plain fix.
+      const text = fixForDirectFailure(f, { module: 'go.corp.test/lib' }) ?? '';
+      if (text.includes('GOINSECURE')) assert.match(text, /last resort, for an internal host only|last resort for an internal host only/, f);
     }
   });
 
