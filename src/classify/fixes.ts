@@ -529,8 +529,16 @@ function npmFix(input: FixInput): string {
     case 'sumdb-unreachable':
     case 'replace-directive':
     case 'vendor-inconsistent':
+    case 'toolchain-unavailable': {
+      // npm never downloads itself this way: with no pnpm or yarn line in the log, name both.
+      const pm = tool === 'pnpm' ? 'pnpm' : tool === 'npm' ? 'pnpm|yarn' : 'yarn';
+      return (
+        `The package manager itself could not be downloaded: Corepack (or ${code('yarn set version')}, pnpm's self-install) fetches the version that package.json's ${code('packageManager')} field names (${pm === 'pnpm|yarn' ? `${code('pnpm@<version>')} or ${code('yarn@<version>')}` : code(`${pm}@<version>`)}). ` +
+        `Check that this version exists (${pm === 'yarn' ? code('npm view @yarnpkg/cli-dist versions') : pm === 'pnpm' ? code('npm view pnpm versions') : `${code('npm view pnpm versions')} / ${code('npm view @yarnpkg/cli-dist versions')}`}) and that the agent reaches the server it is fetched from (${code('COREPACK_NPM_REGISTRY')} points Corepack at a mirror); ` +
+        `for builds without network, fetch it when the image is built (${code(`corepack prepare ${pm === 'pnpm|yarn' ? '<pnpm or yarn>' : pm}@<version> --activate`)}, or ${code(`npm install -g ${pm === 'pnpm|yarn' ? '<pnpm or yarn>' : pm}@<version>`)}${pm === 'pnpm' ? '' : `, or for yarn commit ${code('.yarn/releases')} with ${code('yarnPath')}`}).`
+      );
+    }
     case 'invalid-go-mod':
-    case 'toolchain-unavailable':
     case 'vanity-import':
     case 'proxy-config':
       return goFix({ ...input, ecosystem: 'go' });

@@ -212,6 +212,29 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // Corepack's own words when the server it downloads the package manager from answers an error:
+    // `Server answered with HTTP <status> when performing the request to <url>`. A 5xx is that server
+    // failing (repo.yarnpkg.com behind Cloudflare's outage of 18 November 2025).
+    id: 'corepack-http-5xx',
+    category: 'proxy-server-error',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.85,
+    pattern: /Server answered with HTTP 5\d\d\b/i,
+    scope: 'local',
+  },
+  {
+    // Any other status: the packageManager field names a version that does not exist (404), or the
+    // registry Corepack uses refuses it. The package manager itself cannot be fetched.
+    id: 'corepack-http',
+    category: 'toolchain-unavailable',
+    ecosystem: 'npm',
+    rank: 1,
+    confidence: 0.75,
+    pattern: /Server answered with HTTP [1-4]\d\d\b/i,
+    scope: 'local',
+  },
+  {
     // The package manager itself could not be fetched (yarn set version, corepack, pnpm self-install).
     id: 'pm-self-download',
     category: 'toolchain-unavailable',
@@ -426,7 +449,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.88,
     pattern:
-      /\bE401\b|\bE403\b|\bENEEDAUTH\b|(?:finished|failed) with status code 40[123]\b|402 Payment Required|Unable to authenticate|Invalid authentication \(as [^)]*\)|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b/i,
+      /\bE401\b|\bE403\b|\bENEEDAUTH\b|(?:finished|failed) with status code 40[123]\b|402 Payment Required|Unable to authenticate|Invalid authentication \(as [^)]*\)|need auth|authentication token not provided|requires you to be logged in|Incorrect or missing password|ERR_PNPM_FETCH_40[13]|\b401 Unauthorized\b|\b403 Forbidden\b|\breturned a 40[13]\b|\bhttp fetch (?:GET|POST|PUT) 40[13] https?:\/\//i,
     scope: 'local',
   },
   {
@@ -706,6 +729,45 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.6,
     pattern: /invalid version: git (?:ls-remote|fetch)|unrecognized import path/i,
+    scope: 'local',
+  },
+  {
+    // A web server's HTML 404 page (`The requested URL /content/groups/…/@angular/cli was not found on
+    // this server`) where npm expects the registry's JSON: the registry URL reaches a server or proxy path
+    // that is not an npm registry for this package (a Nexus group that blocks scoped names, a wrong path).
+    id: 'npm-html-404',
+    category: 'proxy-server-error',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.7,
+    pattern: /The requested URL \S+ was not found on this server/i,
+    alternative: 'version-not-found',
+    scope: 'local',
+  },
+  {
+    // pnpm could not unpack what the registry sent (`ERR_PNPM_TARBALL_EXTRACT`, `Invalid checksum for TAR
+    // header`): the bytes are not a whole tarball. A registry or mirror that serves broken archives, or a
+    // download cut short on the way.
+    id: 'pnpm-tarball-extract',
+    category: 'proxy-server-error',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.65,
+    pattern: /ERR_PNPM_TARBALL_EXTRACT|Invalid checksum for TAR header/i,
+    alternative: 'proxy-unreachable',
+    scope: 'local',
+  },
+  {
+    // npm 5/6's `fetch failed <tarball URL>` with no status on the line: the registry listed a tarball it
+    // then did not serve (an outage, a CDN miss, stale metadata after an unpublish). A generic line: any
+    // line that names a status or a network error wins over it.
+    id: 'npm-fetch-failed-tarball',
+    category: 'proxy-server-error',
+    ecosystem: 'npm',
+    rank: 4,
+    confidence: 0.55,
+    pattern: /\bnpm (?:ERR!|error) fetch failed https?:\/\/\S+\.tgz\s*$/i,
+    alternative: 'proxy-unreachable',
     scope: 'local',
   },
   {

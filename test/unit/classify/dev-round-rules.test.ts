@@ -106,7 +106,8 @@ describe("npm 1.x's request log (`npm http 404 <url>`)", () => {
       ].join('\n'),
     );
     assert.equal(result.category, 'proxy-server-error');
-    assert.deepEqual(result.evidenceLines, [2]);
+    // The status line leads; npm's own "fetch failed" for the same tarball corroborates it.
+    assert.equal(result.evidenceLines[0], 2);
   });
 
   it('a package document 404 stays a missing package, unsure', () => {
@@ -927,5 +928,76 @@ describe("a company proxy's checksum-DB pass-through under a GOPROXY URL with a 
     );
     assert.equal(result.category, 'proxy-server-error');
     assert.deepEqual(result.evidenceLines, [2]);
+  });
+});
+
+describe('npm-family tools in their own words (development pass after round 2026-12-07.13)', () => {
+  it("Corepack's 5xx is the download server failing; its 404 is a package manager version that cannot be fetched", () => {
+    const outage = classifyLog(
+      [
+        'Internal Error: Server answered with HTTP 500 when performing the request to ',
+        'https://repo.yarnpkg.com/4.4.0/packages/yarnpkg-cli/bin/yarn.js',
+        '    at fetch (/usr/local/lib/node_modules/corepack/dist/lib/corepack.cjs:22962:11)',
+      ].join('\n'),
+    );
+    assert.equal(outage.category, 'proxy-server-error');
+    assert.deepEqual(outage.evidenceLines.slice(0, 1), [1]);
+
+    const missing = classifyLog(
+      [
+        'Internal Error: Server answered with HTTP 404',
+        '    at ClientRequest.<anonymous> (/opt/node/lib/node_modules/corepack/dist/corepack.js:16060:31)',
+      ].join('\n'),
+    );
+    assert.equal(missing.category, 'toolchain-unavailable');
+    assert.match(missing.fix, /packageManager/);
+    assert.match(missing.fix, /COREPACK_NPM_REGISTRY/);
+    assert.doesNotMatch(missing.fix, /go\.mod|GOPROXY|golang\.org\/toolchain/);
+  });
+
+  it("npm's fetch log line with 401 names the registry that refused, not an unknown cause", () => {
+    const c = classifyLog('npm http fetch GET 401 https://npm.corp.example.com/api/npm/npm/jasmine-core/-/jasmine-core-2.8.0.tgz 95ms (cache skip)');
+    assert.equal(c.category, 'registry-auth');
+    assert.match(c.fix, /npm\.corp\.example\.com/);
+  });
+
+  it("a web server's HTML 404 page where npm expects the registry is the registry path failing, a missing version second", () => {
+    const c = classifyLog(
+      [
+        'npm ERR! 404 Not Found',
+        'npm ERR! </head><body>',
+        'npm ERR! <p>The requested URL /content/groups/npm-all/@acme/cli was not found on this server.</p>',
+        'npm ERR! </body></html>',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-server-error');
+    assert.ok(c.confidence < 0.8);
+    assert.deepEqual(
+      c.candidates?.map((k) => k.category),
+      ['proxy-server-error', 'version-not-found'],
+    );
+  });
+
+  it("pnpm's tarball that does not unpack is the registry's bytes (or a cut download), and a bare npm 'fetch failed' tarball is unsure", () => {
+    const pnpm = classifyLog(
+      [
+        ' ERR_PNPM_TARBALL_EXTRACT  Failed to add tarball from',
+        '".../tarballs/@acme/core/0.0.0-commit.14f1328.tgz" to store:',
+        'Invalid checksum for TAR header at offset 5038080. Expected 0, got NaN',
+      ].join('\n'),
+    );
+    assert.equal(pnpm.category, 'proxy-server-error');
+    assert.equal(pnpm.candidates?.[1]?.category, 'proxy-unreachable');
+
+    const bare = classifyLog('npm ERR! fetch failed https://registry.npmjs.org/coffeescript/-/coffeescript-1.12.8.tgz');
+    assert.equal(bare.category, 'proxy-server-error');
+    assert.ok(bare.confidence < 0.6);
+    const withStatus = classifyLog(
+      [
+        'npm ERR! fetch failed https://registry.npmjs.org/coffeescript/-/coffeescript-1.12.8.tgz',
+        'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
+      ].join('\n'),
+    );
+    assert.notEqual(withStatus.rule, 'npm-fetch-failed-tarball');
   });
 });

@@ -69,6 +69,20 @@ const SAMPLES: Record<string, string[]> = {
     '\tgithub.com/x/y@v1.3.0: is explicitly required in go.mod, but vendor/modules.txt indicates github.com/x/y@v1.2.0',
   ],
   'go-toolchain-download': ['go: download go1.22.3 for linux/amd64: toolchain not available', 'go: download go1.22 for darwin/arm64: toolchain not available'],
+  'corepack-http-5xx': [
+    'Internal Error: Server answered with HTTP 500 when performing the request to https://repo.yarnpkg.com/4.4.0/packages/yarnpkg-cli/bin/yarn.js',
+    'Internal Error: Server answered with HTTP 503',
+  ],
+  'corepack-http': [
+    'Internal Error: Server answered with HTTP 404',
+    'Error: Server answered with HTTP 403 when performing the request to https://registry.npmjs.org/pnpm/-/pnpm-9.99.0.tgz',
+  ],
+  'npm-html-404': ['npm ERR! <p>The requested URL /content/groups/npm-all/@acme/ui was not found on this server.</p>'],
+  'pnpm-tarball-extract': [
+    ' ERR_PNPM_TARBALL_EXTRACT  Failed to add tarball from "https://registry.example.com/a/-/a-1.0.0.tgz" to store: Invalid checksum for TAR header at offset 2048. Expected 0, got NaN',
+    'Invalid checksum for TAR header at offset 5038080. Expected 0, got NaN',
+  ],
+  'npm-fetch-failed-tarball': ['npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz'],
   'pm-self-download': [
     '➤ YN0000: Retrieving https://repo.yarnpkg.com/4.1.0/packages/yarnpkg-cli/bin/yarn.js',
     'This error happened while installing a direct dependency of /home/ci/.local/share/pnpm/.tools/pnpm/9.1.0_tmp_12',
@@ -204,6 +218,7 @@ const SAMPLES: Record<string, string[]> = {
   'go-proxy-auth': ['reading https://goproxy.corp/github.com/x/y/@v/list: 401 Unauthorized', 'reading https://goproxy.corp/x.org/y/@v/list: 403 Forbidden'],
   'npm-auth': [
     'Request "https://npm.corp.example.com/left-pad" returned a 403',
+    'npm http fetch GET 401 https://npm.corp.example.com/api/npm/npm/left-pad/-/left-pad-1.3.0.tgz 112ms',
     'npm ERR! code E401',
     'npm ERR! code E403',
     'npm error code ENEEDAUTH',
