@@ -490,6 +490,11 @@ function npmFix(input: FixInput): string {
         `Allow the network for this step or restore a complete cache before it.`
       );
     case 'toolchain-mismatch': {
+      if (input.ruleId === 'npm-without-scopes')
+        return (
+          `The npm on the agent is older than 2.0 and does not know scoped packages: it asked the registry for ${module ? code(module) : 'a scope name without its @'} instead of the ${code('@scope/name')} package.json lists. ` +
+          `Upgrade npm (a current Node image, or ${code('npm install -g npm@latest-6')} on a very old Node), check with ${code('npm -v')} in the same step, and retry.`
+        );
       if (input.ruleId === 'pnpm-node-too-new')
         return (
           `The pnpm on the agent is older than the Node it runs on: since Node 20 its registry requests fail with ERR_INVALID_THIS (URLSearchParams), whatever the package. ` +

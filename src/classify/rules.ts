@@ -356,6 +356,18 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // npm before 2.0 does not know scoped packages: it asks the registry for `types/jest` instead of
+    // `@types/jest` and prints `'types/jest' is not in the npm registry`. A name with a slash and no `@`
+    // cannot exist on a registry, so the npm is too old, not the package missing.
+    id: 'npm-without-scopes',
+    category: 'toolchain-mismatch',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.85,
+    pattern: /'[a-z0-9][\w.-]*\/[\w.-]+' is not in the npm registry/i,
+    scope: 'local',
+  },
+  {
     id: 'npm-engine',
     category: 'toolchain-mismatch',
     ecosystem: 'npm',

@@ -1001,3 +1001,25 @@ describe('npm-family tools in their own words (development pass after round 2026
     assert.notEqual(withStatus.rule, 'npm-fetch-failed-tarball');
   });
 });
+
+describe('npm before 2.0 asks for a scoped package without its @', () => {
+  it("'types/jest' is not in the npm registry: the npm is too old, not the package missing", () => {
+    const c = classifyLog(
+      [
+        '$ npm install',
+        'npm ERR! 404 Not Found',
+        "npm ERR! 404 'types/jest' is not in the npm registry.",
+        "npm ERR! 404 It was specified as a dependency of 'webext'",
+        'npm ERR! npm -v 1.4.21',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'toolchain-mismatch');
+    assert.equal(c.evidenceLines[0], 3);
+    assert.match(c.fix, /older than 2\.0/);
+  });
+
+  it('a real missing scoped package stays a missing package', () => {
+    const c = classifyLog("npm ERR! 404 '@acme/not-there@1.0.0' is not in this registry.");
+    assert.equal(c.category, 'version-not-found');
+  });
+});

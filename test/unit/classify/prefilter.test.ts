@@ -83,6 +83,7 @@ const SAMPLES: Record<string, string[]> = {
     'Invalid checksum for TAR header at offset 5038080. Expected 0, got NaN',
   ],
   'npm-fetch-failed-tarball': ['npm ERR! fetch failed https://registry.npmjs.org/left-pad/-/left-pad-1.1.0.tgz'],
+  'npm-without-scopes': ["npm ERR! 404 'types/node' is not in the npm registry."],
   'pm-self-download': [
     '➤ YN0000: Retrieving https://repo.yarnpkg.com/4.1.0/packages/yarnpkg-cli/bin/yarn.js',
     'This error happened while installing a direct dependency of /home/ci/.local/share/pnpm/.tools/pnpm/9.1.0_tmp_12',
