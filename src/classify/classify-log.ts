@@ -441,6 +441,8 @@ class Scanner {
    */
   noteGoSuggestion(text: string, lineNo: number): void {
     if (this.goSuggestion) return;
+    // Runs on every scanned line: only the expected line and go's prompts ("to add", "to update") can hold it.
+    if (lineNo !== this.goSuggestionLine && !text.includes('to add') && !text.includes('to update')) return;
     if (lineNo === this.goSuggestionLine) {
       const next = GO_SUGGESTED_COMMAND.exec(text);
       if (next?.[1]) {
