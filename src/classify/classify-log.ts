@@ -648,7 +648,7 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   }
   if (
     id === 'git-auth' &&
-    /terminal prompts disabled|could not read Username|Repository not found|repository '[^']*' not found/i.test(hit.text) &&
+    /terminal prompts disabled|could not read Username|^\s*Username for '|Repository not found|repository '[^']*' not found/i.test(hit.text) &&
     // GitHub answers every repository it will not show (missing, deleted, renamed or private) the same way,
     // over https (`remote: Repository not found`, an auth prompt) and ssh (`ERROR: Repository not found.`).
     (/github\.com|^(?:>\s*)?(?:remote|ERROR): Repository not found/i.test(hit.text.trim()) || (scan.gitHosts.size === 1 && scan.gitHosts.has('github.com'))) &&

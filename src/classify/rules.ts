@@ -441,7 +441,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /terminal prompts disabled|could not read (?:Username|Password) for|Permission denied \(publickey|Host key verification failed|Authentication failed for|HTTP Basic: Access denied|Invalid username or (?:password|token)|Support for password authentication was removed|remote: Repository not found|^\s*ERROR: Repository not found|fatal: repository '[^']*' not found|could not read from remote repository/i,
+      /terminal prompts disabled|could not read (?:Username|Password) for|^\s*Username for '(?:https?:\/\/)?[^']+':\s*$|Permission denied \(publickey|Host key verification failed|Authentication failed for|HTTP Basic: Access denied|Invalid username or (?:password|token)|Support for password authentication was removed|remote: Repository not found|^\s*ERROR: Repository not found|fatal: repository '[^']*' not found|could not read from remote repository/i,
     scope: 'local',
   },
   {
@@ -481,7 +481,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.9,
     pattern:
-      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY|Integrity check failed|computed integrity doesn't match|resulting module with sum h1:|expected sum h1:|\.tgz: Bad hash\. Expected|did not match the requested hash/i,
+      /checksum mismatch|SECURITY ERROR|does NOT match (?:an earlier download|the one reported)|\bEINTEGRITY\b|integrity checksum failed|seems to be corrupted|ERR_PNPM_TARBALL_INTEGRITY|Integrity check failed|computed integrity doesn't match|fetch_repo: resulting module with sum(?: h1:|\s*$)|resulting module with sum h1:|expected sum h1:|\.tgz: Bad hash\. Expected|did not match the requested hash/i,
     scope: 'local',
   },
   {

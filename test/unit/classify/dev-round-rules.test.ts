@@ -1023,3 +1023,38 @@ describe('npm before 2.0 asks for a scoped package without its @', () => {
     assert.equal(c.category, 'version-not-found');
   });
 });
+
+describe("fetch_repo's sum message wrapped before its hashes (session of 2026-12-07, development miss)", () => {
+  it('a sum mismatch whose h1: values are on the next lines is still a checksum mismatch', () => {
+    const c = classifyLog(
+      [
+        'fetch_repo: resulting module with sum',
+        'h1:0eFy2k8hOMfWGZ0EXIWhDdNMeCo0+DSQWB23GP6xdWg=; expected sum',
+        'h1:ytmOc3MTRidZiBi9VBCyZ2BHe4fZS47L5v7BVXDWW4E=. Please retry.',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'checksum-mismatch');
+    assert.equal(c.evidenceLines[0], 1);
+  });
+});
+
+describe("git's own credential prompt left waiting (older go did not disable prompts; development miss)", () => {
+  it('at github.com it is the auth-prompt family: a missing repository first, a private one named beside it', () => {
+    const c = classifyLog(['go: finding github.com/acme/tablewriter v0.0.0-20180207080603-aedbbc0800df', "Username for 'https://github.com': "].join('\n'));
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['version-not-found', 'private-module-auth'],
+    );
+    assert.equal(c.evidenceLines[0], 2);
+  });
+
+  it('at a company forge it is a private module without credentials', () => {
+    const c = classifyLog(['go: finding git.corp.example/platform/auth v1.4.0', "Username for 'https://git.corp.example': "].join('\n'));
+    assert.equal(c.category, 'private-module-auth');
+  });
+
+  it('a prompt someone answered (the user name after the colon) is not the failure', () => {
+    const c = classifyLog(["Username for 'https://github.com': alice", 'go: downloading github.com/acme/lib v1.0.0'].join('\n'));
+    assert.equal(c.category, 'unknown');
+  });
+});
