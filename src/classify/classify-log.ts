@@ -156,6 +156,26 @@ const NIX_DERIVATION = /(?:building|builder for) '\/nix\/store\/[^']*?-([^'/]*)\
 const NETWORK_CATEGORIES: ReadonlySet<Category> = new Set(['proxy-unreachable', 'sumdb-unreachable', 'corporate-proxy', 'proxy-server-error']);
 /** `(replaced by host/path@version)` or `(replaced by host/path vX)`: a remote module, not a directory. */
 const REMOTE_REPLACEMENT = /\(replaced by (?![.\/~]|[A-Za-z]:)[^\s)]+\.[^\s)]+(?:@| )v\d/;
+/** A version's x.y.z. */
+const SEMVER_CORE = /\b(\d{1,6})\.(\d{1,6})\.(\d{1,9})\b/g;
+function compareVersionCore(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}
+/** npm's and pnpm's ETARGET for a semver range rather than an exact version: `pkg@^1.2.3`, `pkg@'>=2.14.1 <3.0.0'`. */
+const NPM_RANGE_UNMET =
+  /(?:No matching version found for|No compatible version found:?)\s+(?:@[\w.-]+\/)?[\w.-]+@'?(?:[\^~<>]|\d+\.(?:x|\*)|\S*\s+(?:-|\|\|)\s)/i;
+/**
+ * The registry lists a release above the range's own version (`^1.4.0` unmet, targets `2.0.0, 2.0.1`): it is up to
+ * date, the versions the range asks for were unpublished or never made, not a mirror that lags.
+ */
+function registryHasNewer(text: string, newest: readonly number[] | undefined): boolean {
+  if (!newest) return false;
+  const range = NPM_RANGE_UNMET.exec(text);
+  const base = range ? new RegExp(SEMVER_CORE.source).exec(text.slice(range.index + range[0].length - 1)) : null;
+  return base !== null && compareVersionCore(newest, [Number(base[1]), Number(base[2]), Number(base[3])]) > 0;
+}
+
 const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
@@ -243,6 +263,10 @@ class Scanner {
   goSuggestion: string | undefined;
   /** The line number go's suggested command is expected on (the line after `…; to add it:`). */
   goSuggestionLine = 0;
+  /** The line after old npm's `Valid install targets:`, which lists the versions the registry has. */
+  npmTargetsLine = 0;
+  /** The highest version on that list: the registry's newest release of the package. */
+  npmNewestTarget: readonly number[] | undefined;
   lastError: { line: number; text: string } | undefined;
   /** Last tool-level symptom (make, exit status, npm lifecycle). */
   lastSymptom: { line: number; text: string } | undefined;
@@ -286,6 +310,8 @@ class Scanner {
       return;
     }
     this.noteContext(text);
+    if (lineNo === this.npmTargetsLine) this.noteNpmTargets(text);
+    else if (text.includes('Valid install targets')) this.npmTargetsLine = lineNo + 1;
 
     // Split the line into what happened here and what a proxy answered.
     let local = text;
@@ -463,10 +489,19 @@ class Scanner {
     if (registry && !this.configRegistries.includes(registry)) this.configRegistries.push(registry);
   }
 
-  /** A line the prefilter skipped: only go's suggested command is read from it. */
+  /** A line the prefilter skipped: only go's suggested command and npm's list of install targets are read from it. */
   skippedSuggestion(raw: string, lineNo: number): void {
+    if (lineNo === this.npmTargetsLine) this.noteNpmTargets(normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).text);
     if (this.goSuggestion || lineNo !== this.goSuggestionLine) return;
     this.noteGoSuggestion(normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).text, lineNo);
+  }
+
+  /** `npm ERR! 3.0.0`, `npm ERR! 2.0.0, 2.0.1`, `npm ERR! notarget ["2.14.0","2.13.0",…]`: keeps the highest. */
+  private noteNpmTargets(text: string): void {
+    for (const m of text.matchAll(SEMVER_CORE)) {
+      const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (!this.npmNewestTarget || compareVersionCore(v, this.npmNewestTarget) > 0) this.npmNewestTarget = v;
+    }
   }
 
   private addHit(hit: Hit): void {
@@ -498,6 +533,8 @@ interface LogFacts {
   npmPublicForbidden: boolean;
   /** npm/yarn/pnpm: a 404 for a tarball (a version the metadata or lockfile said exists). */
   npmTarball404: boolean;
+  /** An npm/pnpm ETARGET names a semver range nothing satisfies (not an exact version). */
+  npmRangeUnmet: boolean;
   /**
    * Go modules whose git fetch failed for a specific version (`m@v1.2.3: invalid version: git ls-remote …`)
    * that no `go get`/`go install` line in the log typed by hand: a requirement read from go.mod.
@@ -600,6 +637,14 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // mirror, so the answer stays unsure and names the other cause.
     hit.confidence = Math.min(hit.confidence, 0.6);
     hit.alternative = 'proxy-server-error';
+    if (facts.npmRangeUnmet) {
+      // A range nothing satisfies (`^8.3.0`, `>=2.14.1 <3.0.0`): someone wrote it against a registry that
+      // had such a version, so the registry this build asks most likely lags behind (development part: 5
+      // of 6; the sixth had every matching version unpublished). Exact pins stay as above: unpublished
+      // versions are asked for exactly (5 of 10 exact pins).
+      hit.category = 'proxy-server-error';
+      hit.alternative = 'version-not-found';
+    }
   }
   if (id === 'npm-not-found' && !NPM_VERSION_MISSING.test(hit.text)) {
     // A registry's bare 404 has opposite causes: a name never published, the registry or mirror failing
@@ -938,7 +983,7 @@ export function classifyLog(text: string): Classification {
       while (cursor < lineStart) {
         const nl = text.indexOf('\n', cursor);
         if (scan.block) scan.skippedLine(text.slice(cursor, nl));
-        if (lineNo === scan.goSuggestionLine) scan.skippedSuggestion(text.slice(cursor, nl), lineNo);
+        if (lineNo === scan.goSuggestionLine || lineNo === scan.npmTargetsLine) scan.skippedSuggestion(text.slice(cursor, nl), lineNo);
         cursor = nl + 1;
         lineNo++;
       }
@@ -959,7 +1004,7 @@ export function classifyLog(text: string): Classification {
       at = lower.indexOf('registry', end);
     }
     // go's suggested command on the line after the last candidate line.
-    if (lineNo === scan.goSuggestionLine && cursor < text.length) {
+    if ((lineNo === scan.goSuggestionLine || lineNo === scan.npmTargetsLine) && cursor < text.length) {
       const nl = text.indexOf('\n', cursor);
       scan.skippedSuggestion(text.slice(cursor, nl < 0 ? text.length : nl), lineNo);
     }
@@ -1060,6 +1105,7 @@ function decide(scan: Scanner): Classification {
           /^npm http 404 \S+\.tgz\b/.test(h.text) ||
           (scan.npmFetchFailedTarball && /fetch failed with status code 404/.test(h.text))),
     ),
+    npmRangeUnmet: found.some((h) => h.rule.id === 'npm-not-found' && NPM_RANGE_UNMET.test(h.text) && !registryHasNewer(h.text, scan.npmNewestTarget)),
     requiredVersionFetch: new Set(
       found
         .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))

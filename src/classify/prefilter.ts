@@ -169,6 +169,7 @@ export const TRIGGERS: readonly string[] = [
   'is not in',
   'etarget',
   'no compatible version',
+  'valid install targets',
   "couldn't find",
   'not found',
   'exit status',

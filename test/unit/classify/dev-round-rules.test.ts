@@ -1058,3 +1058,48 @@ describe("git's own credential prompt left waiting (older go did not disable pro
     assert.equal(c.category, 'unknown');
   });
 });
+
+describe('npm/pnpm ETARGET for a range against an exact pin (development misses: mirrors that lag)', () => {
+  it('a range nothing satisfies: the registry in use lags behind, a missing version named beside it', () => {
+    const c = classifyLog(['npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for es-abstract@^1.18.2.'].join('\n'));
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['proxy-server-error', 'version-not-found'],
+    );
+    assert.match(c.fix, /has not synced/);
+  });
+
+  it("pnpm's and old npm's range forms read the same", () => {
+    for (const line of [
+      ' ERR_PNPM_NO_MATCHING_VERSION  No matching version found for @typescript-eslint/parser@^8.3.0',
+      "npm ERR! notarget No compatible version found: moment@'>=2.14.1 <3.0.0'",
+    ])
+      assert.equal(classifyLog(line).category, 'proxy-server-error', line);
+  });
+
+  it('an exact pin stays a version that may not exist, the mirror named beside it', () => {
+    const c = classifyLog(['npm ERR! code ETARGET', 'npm ERR! notarget No matching version found for tarn@1.2.0'].join('\n'));
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['version-not-found', 'proxy-server-error'],
+    );
+  });
+});
+
+describe("old npm's list of install targets next to an unmet range", () => {
+  it('targets all below the range: the registry lags (cnpm before it synced moment 2.14.1)', () => {
+    const c = classifyLog(
+      [
+        "npm ERR! notarget No compatible version found: moment@'>=2.14.1 <3.0.0'",
+        'npm ERR! notarget Valid install targets:',
+        'npm ERR! notarget ["2.14.0","2.13.0","2.12.0"]',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-server-error');
+  });
+
+  it('a target above the range: the registry is current, the asked-for versions are gone', () => {
+    const c = classifyLog(['npm ERR! No compatible version found: scrollreveal@^2.2.0', 'npm ERR! Valid install targets:', 'npm ERR! 3.0.0'].join('\n'));
+    assert.equal(c.category, 'version-not-found');
+  });
+});
