@@ -150,8 +150,20 @@ const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
  * The resolver itself cannot be reached because the machine has no route at all (`dial udp 10.0.0.2:53: connect:
  * network is unreachable`): a container or sandbox started without a network, or a host whose network is down.
  */
+/** A request that never reached the far end: name resolution or the connection failed. */
+const DIAL_FAILED = /dial tcp|no such host|Temporary failure in name resolution|connection refused|network is unreachable|i\/o timeout/i;
+/**
+ * go asked the loopback resolver and nothing listened: go falls back to 127.0.0.1:53 and [::1]:53 only when
+ * /etc/resolv.conf names no name server, which is a build chroot or sandbox without network (mock, Koji) or a
+ * host whose resolver set-up is broken.
+ */
+const NO_NAMESERVER = /lookup \S+ on (\[::1\]|127\.0\.0\.1):53: read udp \S+: read: connection refused/;
 const RESOLVER_NO_ROUTE = /dial udp \S+:53: connect: network is unreachable/;
 /** Nix building a derivation (`building '/nix/store/…-name.drv'`, `builder for '/nix/store/…drv' failed`). */
+/** flatpak-builder's banner for each module it builds (its build runs without network). */
+const FLATPAK_BUILD = /^Building module \S+ in \S*\/\.flatpak-builder\/build\//;
+/** Portage's failure line for an ebuild phase (FEATURES=network-sandbox, on by default, cuts the network there). */
+const PORTAGE_PHASE_FAILED = /^\s*\* ERROR: [\w+-]+\/[\w.+-]+::[\w.+-]+ failed \((?:unpack|prepare|configure|compile|test|install) phase\):/;
 const NIX_DERIVATION = /(?:building|builder for) '\/nix\/store\/[^']*?-([^'/]*)\.drv'/;
 const NETWORK_CATEGORIES: ReadonlySet<Category> = new Set(['proxy-unreachable', 'sumdb-unreachable', 'corporate-proxy', 'proxy-server-error']);
 /** `(replaced by host/path@version)` or `(replaced by host/path vX)`: a remote module, not a directory. */
@@ -176,7 +188,8 @@ function registryHasNewer(text: string, newest: readonly number[] | undefined): 
   return base !== null && compareVersionCore(newest, [Number(base[1]), Number(base[2]), Number(base[3])]) > 0;
 }
 
-const NPM_VERSION_MISSING = /\bETARGET\b|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
+const NPM_VERSION_MISSING =
+  /\bETARGET\b|\bENOVERSIONS\b|No valid versions available|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 /**
@@ -238,8 +251,11 @@ class Scanner {
   sumdbComparison = false;
   /** npm: the registry started answering and then aborted the body (`Invalid response body while trying to fetch`). */
   npmAbortedBody = false;
-  /** Nix built a derivation that is not a fixed-output module download (`…-go-modules.drv`): its sandbox has no network. */
-  nixSandbox = false;
+  /**
+   * A package build whose sandbox has no network: Nix building a derivation that is not a fixed-output module
+   * download (`…-go-modules.drv`), flatpak-builder building a module, Portage failing an ebuild phase.
+   */
+  buildSandbox: 'nix' | 'flatpak' | 'portage' | undefined;
   /** Nix built buildGoModule's module download (`…-go-modules.drv`), which does have network. */
   nixModulesDerivation = false;
   /** npm: a fetch failed for good (`npm ERR! fetch failed <url>`), so its retry warnings name the error. */
@@ -439,8 +455,10 @@ class Scanner {
     const nix = NIX_DERIVATION.exec(text);
     if (nix) {
       if (/-(?:go-modules|vendor)$/.test(nix[1] ?? '')) this.nixModulesDerivation = true;
-      else this.nixSandbox = true;
+      else this.buildSandbox = 'nix';
     }
+    if (!this.buildSandbox && FLATPAK_BUILD.test(text)) this.buildSandbox = 'flatpak';
+    if (!this.buildSandbox && PORTAGE_PHASE_FAILED.test(text)) this.buildSandbox = 'portage';
     if (/\b(?:ERR!|error) fetch failed\b/.test(text)) {
       this.npmFetchFailed = true;
       if (NPM_TARBALL.test(text)) this.npmFetchFailedTarball = true;
@@ -554,13 +572,26 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     // for good (`npm ERR! fetch failed <url>`), that warning is the error.
     hit.warning = false;
   }
-  if (scan.nixSandbox && !scan.nixModulesDerivation && hit.ecosystem !== 'npm' && hit.rank !== 1 && NETWORK_CATEGORIES.has(hit.category)) {
-    // A Nix derivation builds in a sandbox without network (only fixed-output derivations, such as
-    // buildGoModule's go-modules, may download): go reaching for a proxy there fails by design.
+  if (
+    scan.buildSandbox &&
+    !(scan.buildSandbox === 'nix' && scan.nixModulesDerivation) &&
+    hit.ecosystem !== 'npm' &&
+    hit.rank !== 1 &&
+    // a go-get=1 lookup that could not connect is the same missing network
+    (NETWORK_CATEGORIES.has(hit.category) || (hit.category === 'vanity-import' && DIAL_FAILED.test(hit.text)))
+  ) {
+    // A package build's sandbox has no network: a Nix derivation (only fixed-output derivations, such as
+    // buildGoModule's go-modules, may download), flatpak-builder's build of a module (sources are fetched
+    // before it), Portage's ebuild phases (network-sandbox). go reaching for a proxy there fails by design.
     hit.category = 'proxy-disabled';
     hit.rank = 1;
     hit.confidence = 0.8;
     return true;
+  }
+  if ((hit.category === 'proxy-unreachable' || hit.category === 'sumdb-unreachable') && NO_NAMESERVER.test(hit.text)) {
+    // Development part: 3 of 5 such logs were builds without network (one a Nix sandbox), 2 a resolver set-up.
+    hit.confidence = Math.min(hit.confidence, 0.6);
+    hit.alternative = 'proxy-disabled';
   }
   if (hit.category === 'proxy-unreachable' && RESOLVER_NO_ROUTE.test(hit.text)) {
     // No route even to the resolver: the build runs without a network, on purpose (docker --network none, a
@@ -901,9 +932,14 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         if (required) details['required'] ??= required[1];
         break;
       }
+      case 'proxy-server-error':
+        if (/\bE400\b|^npm ERR! 400 Bad Request|Request failed \\?"400\b/.test(text)) details['badRequest'] ??= 'yes';
+        break;
       case 'proxy-disabled': {
         const resolver = /dial udp (\S+):53: connect: network is unreachable/.exec(text);
         if (resolver) details['noNetwork'] ??= resolver[1];
+        const loopback = NO_NAMESERVER.exec(text);
+        if (loopback) details['noNameserver'] ??= loopback[1];
         break;
       }
       case 'replace-directive': {
@@ -1200,7 +1236,7 @@ function decide(scan: Scanner): Classification {
   }
   if (main.category === 'missing-go-sum' && scan.goSuggestion) details['goSuggestion'] = scan.goSuggestion;
   if (main.category === 'corporate-proxy' && ecosystem !== 'npm' && scan.httpProxyShown && !scan.httpsProxyShown) details['httpProxyOnly'] = 'yes';
-  if (main.category === 'proxy-disabled' && scan.nixSandbox) details['nixSandbox'] = 'yes';
+  if (main.category === 'proxy-disabled' && scan.buildSandbox) details['buildSandbox'] = scan.buildSandbox;
   const fix = fixFor({ category: main.category, ecosystem, module, version, ruleId: main.rule.id, details });
 
   const result: Classification = {

@@ -222,11 +222,28 @@ function goFix(input: FixInput): string {
           `or build with ${code('-mod=mod')} (GOFLAGS; go uses vendor/ by default when it exists and go.mod says go 1.14 or later) so go downloads modules through GOPROXY.`
         );
       }
-      if (details['nixSandbox'])
+      if (details['buildSandbox'] === 'nix')
         return (
           `Nix builds the derivation in a sandbox without network, so go cannot download ${mv ?? 'modules'} there. ` +
           `Build with ${code('buildGoModule')}: its go-modules fixed-output derivation downloads them (set ${code('vendorHash')}, and update it whenever go.mod changes), ` +
           `or vendor the modules (${code('go mod vendor')}, ${code('vendorHash = null')}), or generate them with gomod2nix.`
+        );
+      if (details['buildSandbox'] === 'flatpak')
+        return (
+          `flatpak-builder builds each module without network (it downloads the manifest's sources first), so go cannot download ${mv ?? 'modules'} there. ` +
+          `List the Go modules as sources of the module (flatpak-builder-tools generates them from go.mod) or ship them vendored (${code('go mod vendor')}, build with ${code('-mod=vendor')}); ` +
+          `${code('build-args: [--share=network]')} works for local builds, but Flathub does not accept it.`
+        );
+      if (details['buildSandbox'] === 'portage')
+        return (
+          `Portage runs the ebuild's phases with FEATURES=network-sandbox, so go cannot download ${mv ?? 'modules'} there. ` +
+          `Ship the modules as a distfile the ebuild fetches (a vendor or go-mod tarball in SRC_URI, go-module.eclass) and check that it is complete for this version; ` +
+          `turning network-sandbox off is only a local workaround.`
+        );
+      if (details['noNameserver'])
+        return (
+          `No name server is configured: go asked ${details['noNameserver']}:53, its fallback when /etc/resolv.conf names none. That is a package build's chroot or sandbox without network (mock, Koji, sbuild) or a host whose resolver set-up is broken (resolv.conf missing, the systemd-resolved stub not linked). ` +
+          `If the build is meant to be offline, ${mv ?? 'the modules'} must already be there: ${code('go mod vendor')} and build with ${code('-mod=vendor')}, or ship the module cache with the sources; otherwise fix /etc/resolv.conf on the host.`
         );
       if (details['noNetwork'])
         return (
@@ -526,6 +543,11 @@ function npmFix(input: FixInput): string {
         `install through a caching registry proxy (Artifactory/Nexus/Verdaccio), cache the package manager's cache between builds, and retry with backoff.`
       );
     case 'proxy-server-error':
+      if (details['badRequest'])
+        return (
+          `${named ?? 'The registry'} answered 400 Bad Request: the request does not fit the server. Most often the registry URL points at the wrong endpoint (a publish-only or web UI URL of Artifactory, Nexus or Verdaccio, a mistyped repository name) or a proxy in between rewrites the request. ` +
+          `Check ${code(tool === 'npm' ? 'npm config get registry' : tool === 'pnpm' ? 'pnpm config get registry' : 'yarn config get registry')} and the resolved URLs in the lockfile, and fetch one package's metadata with ${code('curl -v <registry URL>/<package>')} from the agent.`
+        );
       return (
         `${named ?? 'The registry'} failed on its side (HTTP 5xx, a 404 or missing version for what it should serve: an outage, or a mirror that has not synced yet): the agent is not the problem. ` +
         `Retry later (${toolName} retries only a few times), or install from another registry mirror configured for the team; for a company mirror (Nexus, Artifactory, npmmirror), check its upstream sync and clear its cached metadata.`

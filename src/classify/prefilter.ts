@@ -87,6 +87,9 @@ export const TRIGGERS: readonly string[] = [
   'status code 40',
   '410 gone',
   'e404',
+  'e400',
+  'enoversions',
+  'no valid versions',
   'internal server error',
   'bad gateway',
   'service unavailable',
@@ -259,6 +262,7 @@ export const TRIGGERS: readonly string[] = [
   'npm http 404',
   "building '/nix/store/",
   "builder for '/nix/store/",
+  '.flatpak-builder/build/',
   'parsing json',
   // wrapper structure the classifier tracks: GitHub Actions step headers (script and env, not output)
   '##[group]',

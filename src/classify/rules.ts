@@ -606,7 +606,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.8,
     pattern:
-      /: 400 Bad Request|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|registry error parsing json|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
+      /: 400 Bad Request|\bE400\b|^npm ERR! 400 Bad Request|Request failed \\?"400\b|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|registry error parsing json|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
     scope: 'local',
   },
 
@@ -789,7 +789,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|^npm http 404 |registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|\bENOVERSIONS\b|No valid versions available for|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|^npm http 404 |registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

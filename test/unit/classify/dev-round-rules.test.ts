@@ -1103,3 +1103,62 @@ describe("old npm's list of install targets next to an unmet range", () => {
     assert.equal(c.category, 'version-not-found');
   });
 });
+
+describe('package builds whose sandbox has no network (round 2026-12-07.15 development misses)', () => {
+  it("flatpak-builder's module build: the go-get=1 lookup failing to resolve is the sandbox, not the vanity host", () => {
+    const c = classifyLog(
+      [
+        'Building module imagedl in /home/u/app/.flatpak-builder/build/imagedl-10',
+        'Running: $GOROOT/bin/go get',
+        'go: fyne.io/fyne/v2@v2.2.3: unrecognized import path "fyne.io/fyne/v2": https fetch: Get "https://fyne.io/fyne/v2?go-get=1": dial tcp: lookup fyne.io: Temporary failure in name resolution',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-disabled');
+    assert.match(c.fix, /flatpak-builder builds each module without network/);
+  });
+
+  it("Portage's failed ebuild phase: go's dial error is the network sandbox", () => {
+    const c = classifyLog(
+      [
+        'go: ariga.io/atlas@v0.7.2: Get "https://proxy.golang.org/ariga.io/atlas/@v/v0.7.2.mod": dial tcp [2a00:1450:4001:808::2011]:443: connect: network is unreachable',
+        ' * ERROR: net-analyzer/crowdsec-1.5.2::crowdsec-overlay failed (unpack phase):',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-disabled');
+    assert.match(c.fix, /network-sandbox/);
+  });
+
+  it('without a sandbox marker the same dial error is the network', () => {
+    const c = classifyLog(
+      'go: ariga.io/atlas@v0.7.2: Get "https://proxy.golang.org/ariga.io/atlas/@v/v0.7.2.mod": dial tcp [2a00:1450:4001:808::2011]:443: connect: network is unreachable',
+    );
+    assert.equal(c.category, 'proxy-unreachable');
+  });
+
+  it("go's loopback resolver fallback (no name server configured): unreachable, unsure, a build without network named beside it", () => {
+    const c = classifyLog(
+      'go: golang.org/x/crypto@v0.1.0: Get "https://proxy.golang.org/golang.org/x/crypto/@v/v0.1.0.mod": dial tcp: lookup proxy.golang.org on [::1]:53: read udp [::1]:44672->[::1]:53: read: connection refused',
+    );
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['proxy-unreachable', 'proxy-disabled'],
+    );
+    assert.match(c.otherFix ?? '', /No name server is configured: go asked \[::1\]:53/);
+  });
+});
+
+describe("npm's ENOVERSIONS and E400 (round 2026-12-07.15 development misses)", () => {
+  it('ENOVERSIONS is the missing-version family: unsure, the registry failing named beside it', () => {
+    const c = classifyLog(['npm ERR! code ENOVERSIONS', 'npm ERR! No valid versions available for pinkie-promise'].join('\n'));
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['version-not-found', 'proxy-server-error'],
+    );
+  });
+
+  it("E400 is the registry refusing the request's shape, with a fix that checks the registry URL", () => {
+    const c = classifyLog(['npm ERR! code E400', '', 'npm ERR! 400 Bad Request'].join('\n'));
+    assert.equal(c.category, 'proxy-server-error');
+    assert.match(c.fix, /400 Bad Request: .*wrong endpoint.*npm config get registry/s);
+  });
+});
