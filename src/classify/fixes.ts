@@ -87,6 +87,13 @@ function goFix(input: FixInput): string {
   const host = details['host'];
   switch (input.category) {
     case 'proxy-unreachable': {
+      if (input.ruleId === 'git-connection-dropped') {
+        const gitHost = module?.split('/')[0] ?? 'the repository host';
+        return (
+          `The git connection to ${gitHost} dropped in the middle of the fetch (git: the remote end hung up): go was fetching ${mv ?? 'the module'} straight from its repository with git (GOPROXY direct, or a fallback after the proxy), and the version itself was never the problem. ` +
+          `Retry the job; if it happens again, check the agent's path to ${gitHost} (a proxy or firewall that cuts long transfers, MTU, TLS inspection), or fetch through a module proxy (${code('GOPROXY=https://proxy.golang.org,direct')}) so no git clone is needed.`
+        );
+      }
       const target = host ?? 'proxy.golang.org';
       const origin = details['origin'] ?? `https://${target}`;
       const probe = module && target === 'proxy.golang.org' ? `https://proxy.golang.org/${proxyEscape(module)}/@v/list` : `${origin}/`;

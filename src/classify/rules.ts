@@ -435,6 +435,17 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // git's own reason when the connection dropped mid-transfer: go then reports the fetch as an `invalid
+    // version`, but the version was never the problem (a retry with the network back fetches it).
+    id: 'git-connection-dropped',
+    category: 'proxy-unreachable',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.7,
+    pattern: /^\s*fatal: The remote end hung up unexpectedly|^\s*error: RPC failed; curl (?:18|52|56|92)\b/i,
+    scope: 'local',
+  },
+  {
     id: 'git-auth',
     category: 'private-module-auth',
     ecosystem: 'any',
@@ -505,7 +516,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.8,
     pattern:
-      /(?:unknown revision|invalid version: unknown revision|at revision) (?:v0\.0\.0\b(?!-[1-9])|0{12}\b)|@v0\.0\.0-00010101000000-000000000000: (?:invalid|unknown|reading)/i,
+      /(?:unknown revision|invalid version: unknown revision|at revision) (?:v0\.0\.0\b(?!-[1-9])|0{12}\b)|@v0\.0\.0-00010101000000-000000000000: (?:invalid|unknown|reading|malformed module path)/i,
     scope: 'local',
   },
   {

@@ -1162,3 +1162,28 @@ describe("npm's ENOVERSIONS and E400 (round 2026-12-07.15 development misses)", 
     assert.match(c.fix, /400 Bad Request: .*wrong endpoint.*npm config get registry/s);
   });
 });
+
+describe('round 2026-12-07.16 development misses', () => {
+  it("git's `remote end hung up` under go's `invalid version`: the connection dropped, not a missing version", () => {
+    const c = classifyLog(
+      [
+        'go: github.com/spf13/viper@v1.5.0 requires',
+        '\tgopkg.in/yaml.v2@v2.0.0-20170812160011-eb3733d160e7: invalid version: git fetch -f origin refs/heads/*:refs/heads/* refs/tags/*:refs/tags/* in /go/pkg/mod/cache/vcs/748b: exit status 128:',
+        '\tfatal: The remote end hung up unexpectedly',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'proxy-unreachable');
+    assert.ok(c.evidenceLines.includes(3), `evidence lines ${c.evidenceLines.join(',')}`);
+    assert.match(c.fix, /git connection to gopkg\.in dropped/);
+  });
+
+  it('a malformed bare path at the zero pseudo-version is a requirement that only works with a replace', () => {
+    const c = classifyLog(
+      [
+        'go get: github.com/jung-kurt/gofpdf@v1.12.0 requires',
+        '\tgofpdf@v0.0.0-00010101000000-000000000000: malformed module path "gofpdf": missing dot in first path element',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'replace-directive');
+  });
+});

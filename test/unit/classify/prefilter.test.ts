@@ -207,8 +207,10 @@ const SAMPLES: Record<string, string[]> = {
     'go: x.org/y@v1.0.0: verifying module: x.org/y@v1.0.0: Get "https://sum.golang.org/lookup/x.org/y@v1.0.0": dial tcp 1.2.3.4:443: i/o timeout',
     'verifying go.mod: x.org/y@v1.0.0/go.mod: Get "https://sum.golang.org/tile/8/0/x105/372": dial tcp: lookup sum.golang.org on 127.0.0.11:53: no such host',
   ],
+  'git-connection-dropped': ['\tfatal: The remote end hung up unexpectedly', 'error: RPC failed; curl 56 GnuTLS recv error (-54): Error in the pull function.'],
   'git-auth': [
     "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+    "Username for 'https://github.com': ",
     'git@github.com: Permission denied (publickey).',
     'Host key verification failed.',
     "fatal: Authentication failed for 'https://gitlab.corp/x.git/'",
