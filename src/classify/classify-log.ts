@@ -919,6 +919,14 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
           details['engineTool'] ??= engine[1]?.toLowerCase();
           details['enginePackage'] ??= engine[2];
         }
+        // pnpm's own start-up check: `This version of pnpm requires at least Node.js v22.13` / `The current version of Node.js is v20.20.2`.
+        const pnpmNeeds = /This version of pnpm requires at least Node\.js v(\d[\w.]*)/.exec(text);
+        if (pnpmNeeds) {
+          details['engineWanted'] ??= `>=${pnpmNeeds[1]}`;
+          details['pnpmItself'] ??= 'yes';
+        }
+        const nodeNow = /The current version of Node\.js is (v\d[\w.]*)/.exec(text);
+        if (nodeNow) details['engineCurrent'] ??= nodeNow[1];
         const expected = /Expected version: (\S+)/.exec(text);
         if (expected) details['engineWanted'] ??= expected[1];
         const got = /\bGot: (v?\d\S*)/.exec(text);

@@ -185,6 +185,11 @@ function goFix(input: FixInput): string {
           `or build with -mod=readonly (or -mod=mod) if the project no longer vendors.`
         );
       }
+      if (input.ruleId === 'go-work-stale')
+        return (
+          `go.work is out of date: a module it lists needs a newer ${code('go')} line than go.work has${details['goSuggestion'] ? `, and go printed the repair: ${code(details['goSuggestion'])}` : ''}. ` +
+          `Run ${code('go work use')} (or ${code('go work edit -go=<version>')}) in the workspace, commit go.work, and raise it together with the modules' go lines (tools that bump go.mod, such as Dependabot, leave go.work behind). The Go on the agent is new enough; do not downgrade it.`
+        );
       if (details['goSuggestion'])
         return (
           `go.mod/go.sum are out of sync with the code${mv ? ` (${mv})` : ''}, and go builds with -mod=readonly (the default since Go 1.16), so it will not add the missing entries in CI. ` +
@@ -530,9 +535,9 @@ function npmFix(input: FixInput): string {
           `Install that pnpm in CI (pnpm/action-setup ${code('version:')}, the ${code('packageManager')} field corepack reads, or the image's pnpm), or relax ${code('engines.pnpm')} if the older pnpm is fine.`
         );
       const pnpmItself = /(?:^|\/)pnpm\/(\d[\w.-]*)$/.exec(details['enginePackage'] ?? '')?.[1];
-      if (pnpmItself)
+      if (pnpmItself || details['pnpmItself'])
         return (
-          `pnpm ${pnpmItself} itself needs Node ${details['engineWanted'] ?? 'of another version'} but the agent runs ${details['engineCurrent'] ? `Node ${details['engineCurrent']}` : 'an older Node'}: the pnpm installer picked a release too new for this Node (a floating ${code('version: latest')} or a new action release). ` +
+          `${pnpmItself ? `pnpm ${pnpmItself}` : 'This pnpm'} itself needs Node ${details['engineWanted'] ?? 'of another version'} but the agent runs ${details['engineCurrent'] ? `Node ${details['engineCurrent']}` : 'an older Node'}: the pnpm installer picked a release too new for this Node (a floating ${code('version: latest')}, ${code('corepack prepare pnpm@latest')} or a new action release). ` +
           `Pin pnpm to a release that supports this Node (pnpm/action-setup ${code('version:')}, ${code('packageManager')}), or set up the newer Node before installing pnpm.`
         );
       const wanted = details['nodeWanted'] ?? details['engineWanted'];

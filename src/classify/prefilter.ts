@@ -41,6 +41,8 @@ export const TRIGGERS: readonly string[] = [
   'cert_has_expired',
   // toolchain
   'requires go',
+  'this version of pnpm',
+  'current version of node',
   'maximum version supported',
   'invalid go version',
   'directive',

@@ -322,6 +322,18 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // go.work's own `go` line is older than a member module's: the running go is new enough, the workspace
+    // file is stale (`go: module ./m listed in go.work file requires go >= 1.24.0, but go.work lists go 1.23.0;
+    // to update it:` then `go work use`). Files out of sync, like `updates to go.mod needed`.
+    id: 'go-work-stale',
+    category: 'missing-go-sum',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.92,
+    pattern: /listed in go\.work file requires go >= ?\d[\w.]*, but go\.work lists go/i,
+    scope: 'local',
+  },
+  {
     id: 'go-toolchain',
     category: 'toolchain-mismatch',
     ecosystem: 'go',
@@ -377,7 +389,7 @@ export const RULES: readonly Rule[] = [
     // (the project's engines.pnpm) or `Your Node version is incompatible with "…/pnpm/10.13.1"` (pnpm itself), then
     // `Expected version: >=18.12` and `Got: v16.20.2`.
     pattern:
-      /\bEBADENGINE\b|Unsupported engine|\bnotsup\b|ERR_PNPM_UNSUPPORTED_ENGINE|The engine "node" is incompatible|Your (?:pnpm|Node(?:\.js)?) version is incompatible with|^\s*Expected version: \S|^\s*Got: v?\d+\.\d+\.\d+\S*\s*$/i,
+      /\bEBADENGINE\b|Unsupported engine|This version of pnpm requires at least Node\.js v\d|^\s*(?:warn: |ERROR: )?The current version of Node\.js is v\d|\bnotsup\b|ERR_PNPM_UNSUPPORTED_ENGINE|The engine "node" is incompatible|Your (?:pnpm|Node(?:\.js)?) version is incompatible with|^\s*Expected version: \S|^\s*Got: v?\d+\.\d+\.\d+\S*\s*$/i,
     scope: 'local',
   },
   {
@@ -504,7 +516,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.92,
     pattern:
-      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|module path must match major version|major version must be compatible|module contains a go\.mod file, so|parsing go\.mod: unexpected module path|case-insensitive import collision|code in directory \S+ expects import "/i,
+      /module declares its path as|but was required as|has non-\.\.\.(?:\/|\.)v\d+ module path|has post-v\d+ module path|has post-v\d+\s*$|module path must match major version|major version must be compatible|module contains a go\.mod file, so|parsing go\.mod: unexpected module path|case-insensitive import collision|code in directory \S+ expects import "/i,
     scope: 'local',
   },
   {

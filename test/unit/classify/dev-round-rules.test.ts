@@ -1187,3 +1187,37 @@ describe('round 2026-12-07.16 development misses', () => {
     assert.equal(c.category, 'replace-directive');
   });
 });
+
+describe('round 2026-12-07.17 development misses', () => {
+  it("go.work's stale go line is the workspace file out of sync, not an old toolchain", () => {
+    const c = classifyLog(
+      ['go: module ../.ftl/go/modules/types listed in go.work file requires go >= 1.24.0, but go.work lists go 1.23.0; to update it:', '\tgo work use'].join(
+        '\n',
+      ),
+    );
+    assert.equal(c.category, 'missing-go-sum');
+    assert.match(c.fix, /go\.work is out of date.*go work use.*do not downgrade/s);
+  });
+
+  it("pnpm's own start-up check of the Node it runs on is toolchain-mismatch, with both versions in the fix", () => {
+    const c = classifyLog(
+      [
+        '#12 0.109 warn: This version of pnpm requires at least Node.js v22.13',
+        '#12 0.109 warn: The current version of Node.js is v20.20.2',
+        '#12 0.416 Error [ERR_UNKNOWN_BUILTIN_MODULE]: No such built-in module: node:sqlite',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'toolchain-mismatch');
+    assert.match(c.fix, /needs Node >=22\.13 but the agent runs Node v20\.20\.2/);
+  });
+
+  it('a post-v2 module path complaint wrapped before "module path" is still a module path mismatch', () => {
+    const c = classifyLog(
+      [
+        'go: github.com/containerd/cgroups@v3.0.1: invalid version: go.mod has post-v3 ',
+        'module path "github.com/containerd/cgroups/v3" at revision v3.0.1',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'module-path-mismatch');
+  });
+});

@@ -57,6 +57,8 @@ const SAMPLES: Record<string, string[]> = {
     ' ERR_PNPM_META_FETCH_FAIL  GET https://registry.npmjs.org/react: Value of "this" must be of type URLSearchParams',
   ],
   'npm-engine': [
+    'warn: This version of pnpm requires at least Node.js v22.13',
+    'warn: The current version of Node.js is v20.20.2',
     'npm ERR! code EBADENGINE',
     'npm ERR! notsup Unsupported engine for vite@6.0.1: wanted: {"node":">=18"}',
     'error vite@6.0.1: The engine "node" is incompatible with this module.',
@@ -207,6 +209,7 @@ const SAMPLES: Record<string, string[]> = {
     'go: x.org/y@v1.0.0: verifying module: x.org/y@v1.0.0: Get "https://sum.golang.org/lookup/x.org/y@v1.0.0": dial tcp 1.2.3.4:443: i/o timeout',
     'verifying go.mod: x.org/y@v1.0.0/go.mod: Get "https://sum.golang.org/tile/8/0/x105/372": dial tcp: lookup sum.golang.org on 127.0.0.11:53: no such host',
   ],
+  'go-work-stale': ['go: module ./types listed in go.work file requires go >= 1.24.0, but go.work lists go 1.23.0; to update it:'],
   'git-connection-dropped': ['\tfatal: The remote end hung up unexpectedly', 'error: RPC failed; curl 56 GnuTLS recv error (-54): Error in the pull function.'],
   'git-auth': [
     "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
