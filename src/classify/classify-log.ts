@@ -1181,7 +1181,10 @@ function decide(scan: Scanner): Classification {
       fix: fixFor({ category: 'unknown', ecosystem: logEcosystem, details: {} }),
       ecosystem: logEcosystem,
       secondary: ranked.map((h) => ({ category: h.category, evidence: clean(h.text), line: h.line })),
-      candidates: candidatesFrom(ranked.map((h) => ({ category: h.category, confidence: Math.min(0.45, h.confidence / 2) }))),
+      candidates: candidatesFrom(
+        ranked.map((h) => ({ category: h.category, confidence: Math.min(0.45, h.confidence / 2) })),
+        { ecosystem: logEcosystem },
+      ),
     };
   }
 
@@ -1264,7 +1267,7 @@ function decide(scan: Scanner): Classification {
     // else the next cause in the log).
     const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
     const rest = runnerUp ? [{ category: runnerUp, confidence: Math.round((1 - confidence) * 100) / 100 }] : [];
-    result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest]);
+    result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest], { ecosystem, module });
     if (runnerUp && runnerUp !== main.category && runnerUp !== 'unknown') {
       // What to do if it is the other one: the same evidence read for that cause (its own lines when the log has them).
       const otherHits = all.filter((h) => h.category === runnerUp && !h.warning);
@@ -1303,13 +1306,16 @@ const UNSURE = 0.6;
 /** Below this, an answer whose message has a known other cause names that cause too. */
 const SURE = 0.8;
 
-function candidatesFrom(list: Array<{ category: Category; confidence: number }>): Array<{ category: Category; confidence: number; check: string }> {
+function candidatesFrom(
+  list: Array<{ category: Category; confidence: number }>,
+  context: { ecosystem: Ecosystem; module?: string | undefined },
+): Array<{ category: Category; confidence: number; check: string }> {
   const seen = new Set<Category>();
   const out: Array<{ category: Category; confidence: number; check: string }> = [];
   for (const c of list) {
     if (seen.has(c.category) || out.length >= 2) continue;
     seen.add(c.category);
-    out.push({ ...c, check: whatToCheck(c.category) });
+    out.push({ ...c, check: whatToCheck(c.category, context) });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * What to look at to confirm (or rule out) a category when the log alone is
  * not enough: one sentence per category, used for the two candidates an
- * uncertain classification offers.
+ * uncertain classification offers. npm, yarn and pnpm logs get the npm-family
+ * commands (with the package named when the log names it), Go logs go's.
  */
 import type { Category } from '../report/model.ts';
 
@@ -32,6 +33,57 @@ const CHECKS: Record<Category, string> = {
   unknown: 'read the first error in the log, not the last, and run buildfix diagnose for the live checks',
 };
 
-export function whatToCheck(category: Category): string {
-  return CHECKS[category];
+/**
+ * The npm-family form where it differs: a registry 404 or ETARGET is settled by asking the public registry and the
+ * configured one for the same package (a mirror that has not synced lists fewer versions).
+ */
+function npmCheck(category: Category, pkg: string): string | undefined {
+  switch (category) {
+    case 'version-not-found':
+      return `npm view ${pkg} versions --registry https://registry.npmjs.org/: does the public registry have this package and version at all (never published, unpublished, a typo)?`;
+    case 'proxy-server-error':
+      return `npm view ${pkg} versions against the configured registry (npm config get registry) and against https://registry.npmjs.org/: does the mirror lack what the public registry has, or answer 5xx?`;
+    case 'checksum-mismatch':
+      return `npm view ${pkg} dist.integrity against the lockfile's integrity: a changed tarball, or a mirror serving other bytes?`;
+    case 'proxy-unreachable':
+      return `curl -v "$(npm config get registry)" from the agent: does DNS resolve and does TCP/TLS connect?`;
+    case 'corporate-proxy':
+      return 'npm config get proxy / https-proxy (and HTTPS_PROXY, NO_PROXY) on the agent, then curl -v -x "$HTTPS_PROXY" https://registry.npmjs.org/';
+    case 'proxy-disabled':
+      return 'npm config get offline (and prefer-offline) on the agent, and whether the step runs in a sandbox or container without network';
+    case 'missing-go-sum':
+      return 'run npm install (or yarn install / pnpm install) locally with the same tool version and see whether the lockfile changes';
+    case 'toolchain-mismatch':
+      return 'compare engines and packageManager in package.json with node -v and the package manager version on the agent';
+    default:
+      return undefined;
+  }
+}
+
+/** The Go form where the shared sentence also speaks of npm. */
+function goCheck(category: Category, module: string): string | undefined {
+  switch (category) {
+    case 'version-not-found':
+      return `go list -m -versions ${module} on the agent (and with GOPROXY=direct): does this path exist, and this version?`;
+    case 'checksum-mismatch':
+      return 'compare the go.sum line with sum.golang.org and check whether the tag was moved or the mirror served other bytes';
+    case 'missing-go-sum':
+      return 'run go mod tidy locally with the Go that CI uses and see whether go.mod / go.sum (or go.work) change';
+    case 'proxy-disabled':
+      return 'go env GOPROXY GOFLAGS on the agent (off, -mod=vendor), and whether the build runs in a sandbox or container without network';
+    case 'toolchain-mismatch':
+      return 'compare the go / toolchain lines of go.mod (and go.work) with go version and go env GOTOOLCHAIN on the agent';
+    default:
+      return undefined;
+  }
+}
+
+export function whatToCheck(category: Category, context: { ecosystem?: string; module?: string | undefined } = {}): string {
+  const own =
+    context.ecosystem === 'npm'
+      ? npmCheck(category, context.module ?? '<package>')
+      : context.ecosystem === 'go'
+        ? goCheck(category, context.module ?? '<module>')
+        : undefined;
+  return own ?? CHECKS[category];
 }

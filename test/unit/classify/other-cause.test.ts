@@ -23,7 +23,7 @@ describe('answers the log alone cannot settle name the other cause', () => {
     assert.match(text.split('\n')[0] ?? '', /^Root cause: version-not-found \(or proxy-server-error\) — @acme\/ledger/);
     assert.match(
       text,
-      /the log alone does not settle it; to tell them apart:\n {4}version-not-found: .*\n {4}proxy-server-error: curl the same URL through the proxy and directly/,
+      /the log alone does not settle it; to tell them apart:\n {4}version-not-found: npm view @acme\/ledger versions --registry https:\/\/registry\.npmjs\.org\/: .*\n {4}proxy-server-error: npm view @acme\/ledger versions against the configured registry/,
     );
 
     const slack = renderExplanationBlocks(c, 'build.log');
@@ -66,7 +66,18 @@ describe('answers the log alone cannot settle name the other cause', () => {
     assert.equal(c.otherFix, undefined, 'unknown gives no fix for a cause it does not name');
     const text = renderExplanation(c);
     assert.match(text, /^No known cause recognised/);
-    assert.match(text, /closest cause; what to check:\n {4}proxy-unreachable: curl -v the proxy or registry URL/);
+    assert.match(text, /closest cause; what to check:\n {4}proxy-unreachable: curl -v "\$\(npm config get registry\)" from the agent/);
     assert.match(JSON.stringify(renderExplanationBlocks(c, 'x').blocks), /Closest cause; what to check:\*\\n• `proxy-unreachable`: /);
+  });
+});
+
+describe("what to check speaks the log's ecosystem", () => {
+  it('an unsure Go answer gets go and curl checks, not npm commands', () => {
+    const c = classifyLog(
+      'go: golang.org/x/crypto@v0.1.0: Get "https://proxy.golang.org/golang.org/x/crypto/@v/v0.1.0.mod": dial tcp: lookup proxy.golang.org on [::1]:53: read udp [::1]:44672->[::1]:53: read: connection refused',
+    );
+    assert.equal(c.candidates?.length, 2);
+    assert.match(c.candidates?.[0]?.check ?? '', /^curl -v the proxy or registry URL/);
+    for (const candidate of c.candidates ?? []) assert.doesNotMatch(candidate.check, /npm /);
   });
 });
