@@ -253,8 +253,8 @@ describe('CI webhooks → incidents and alerts (buildfix serve, real Redis)', { 
     );
     const shown = shownText(explained);
     assert.match(shown, /The log alone does not settle it; to tell them apart:/);
-    assert.match(shown, /`version-not-found`: open the module or package page while logged out/);
-    assert.match(shown, /`proxy-server-error`: curl the same URL through the proxy and directly/);
+    assert.match(shown, /`version-not-found`: npm view @acme\/ledger versions --registry https:\/\/registry\.npmjs\.org\//);
+    assert.match(shown, /`proxy-server-error`: npm view @acme\/ledger versions against the configured registry/);
     // The checks of both causes run: the proxy probe (a mirror failing) before the diagnosis (no repo is mapped here).
     const thread = (): string[] => slack.thread(INCIDENT_CHANNEL, alert.ts).map((m) => m.text);
     assert.ok(
