@@ -507,11 +507,20 @@ class Scanner {
     if (registry && !this.configRegistries.includes(registry)) this.configRegistries.push(registry);
   }
 
-  /** A line the prefilter skipped: only go's suggested command and npm's list of install targets are read from it. */
-  skippedSuggestion(raw: string, lineNo: number): void {
-    if (lineNo === this.npmTargetsLine) this.noteNpmTargets(normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).text);
-    if (this.goSuggestion || lineNo !== this.goSuggestionLine) return;
-    this.noteGoSuggestion(normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).text, lineNo);
+  /**
+   * Whether a line is wanted even when the prefilter skips it: the line after go's `…; to add it:` (its suggested
+   * command) and the line after old npm's `Valid install targets:` (the versions the registry has).
+   */
+  wantsLine(lineNo: number): boolean {
+    return lineNo === this.npmTargetsLine || (lineNo === this.goSuggestionLine && !this.goSuggestion);
+  }
+
+  /** A line the prefilter skipped: only what `wantsLine` asks for is read from it. */
+  skippedWantedLine(raw: string, lineNo: number): void {
+    if (!this.wantsLine(lineNo)) return;
+    const { text } = normalizeLineDetailed(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw);
+    if (lineNo === this.npmTargetsLine) this.noteNpmTargets(text);
+    if (lineNo === this.goSuggestionLine) this.noteGoSuggestion(text, lineNo);
   }
 
   /** `npm ERR! 3.0.0`, `npm ERR! 2.0.0, 2.0.1`, `npm ERR! notarget ["2.14.0","2.13.0",…]`: keeps the highest. */
@@ -1027,7 +1036,7 @@ export function classifyLog(text: string): Classification {
       while (cursor < lineStart) {
         const nl = text.indexOf('\n', cursor);
         if (scan.block) scan.skippedLine(text.slice(cursor, nl));
-        if (lineNo === scan.goSuggestionLine || lineNo === scan.npmTargetsLine) scan.skippedSuggestion(text.slice(cursor, nl), lineNo);
+        if (scan.wantsLine(lineNo)) scan.skippedWantedLine(text.slice(cursor, nl), lineNo);
         cursor = nl + 1;
         lineNo++;
       }
@@ -1047,10 +1056,10 @@ export function classifyLog(text: string): Classification {
       scan.noteRegistryConfig(text.slice(start, end));
       at = lower.indexOf('registry', end);
     }
-    // go's suggested command on the line after the last candidate line.
-    if ((lineNo === scan.goSuggestionLine || lineNo === scan.npmTargetsLine) && cursor < text.length) {
+    // A wanted line (go's suggested command, npm's install targets) right after the last candidate line.
+    if (scan.wantsLine(lineNo) && cursor < text.length) {
       const nl = text.indexOf('\n', cursor);
-      scan.skippedSuggestion(text.slice(cursor, nl < 0 ? text.length : nl), lineNo);
+      scan.skippedWantedLine(text.slice(cursor, nl < 0 ? text.length : nl), lineNo);
     }
   } else {
     const lines = text.split('\n');
@@ -1061,7 +1070,7 @@ export function classifyLog(text: string): Classification {
       if (single.test(raw.toLowerCase())) scan.scanLine(raw, i + 1);
       else {
         if (scan.block) scan.skippedLine(raw);
-        scan.skippedSuggestion(raw, i + 1);
+        scan.skippedWantedLine(raw, i + 1);
       }
     }
   }
@@ -1093,7 +1102,7 @@ export function createLogClassifier(): LogClassifier {
     if (passesPrefilter(line.toLowerCase())) scan.scanLine(line, pendingLine);
     else {
       if (scan.block) scan.skippedLine(line);
-      scan.skippedSuggestion(line, pendingLine);
+      scan.skippedWantedLine(line, pendingLine);
     }
   };
   return {
