@@ -22,6 +22,7 @@ import {
   looksPrivateModule,
   npmRegistryFromLine,
   type ModuleRef,
+  PSEUDO_VERSION,
 } from './extract.ts';
 import { fixFor, type Ecosystem, type JsTool } from './fixes.ts';
 import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
@@ -629,6 +630,25 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.confidence = 0.85;
     return true;
   }
+  if (
+    id === 'go-proxy-not-found' &&
+    hit.publicProxy &&
+    !facts.proxyExplained &&
+    /\b410 Gone\b/.test(hit.text) &&
+    hit.version &&
+    PSEUDO_VERSION.test(hit.version)
+  ) {
+    // proxy.golang.org's 410 for a pseudo-version, without the `server response:` that newer go prints: the
+    // proxy tried the commit and refused the name. In the development part the go.mod line was an invalid
+    // pseudo-version (timestamp or hash not the commit's, which Go 1.13 and the proxy check) in 3 of 5 such
+    // logs, and the proxy's own fault in 2 (2019 bugs with +incompatible and vanity hosts); none was a
+    // version that does not exist.
+    hit.category = 'invalid-go-mod';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'proxy-server-error';
+    return true;
+  }
   if (id === 'npm-auth' && /\b402\b/.test(hit.text)) {
     // 402 Payment Required: a paid registry refusing the account (an expired or missing subscription), or
     // the registry's own billing set-up failing for everyone. The log alone does not tell them apart.
@@ -890,6 +910,13 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
   return true;
 }
 
+/**
+ * git's clone address forms where go wanted an import path: scp-like `git@host:owner/repo(.git)`, or a URL with a
+ * scheme quoted as the path (`malformed module path "https:/github.com/…"`: go cleans `//` to `/`). Not the URLs
+ * go itself prints (`reading https://proxy.golang.org/…`).
+ */
+const CLONE_ADDRESS = /\b[\w.-]+@[\w-]+(?:\.[\w-]+)+:[\w.-]+\/[\w./-]+|(?<=")(?:https?|ssh|git):\/\/?[\w-]+(?:\.[\w-]+)+\/[\w./-]+/;
+
 function detailsFor(category: Category, lines: string[]): Record<string, string | undefined> {
   const details: Record<string, string | undefined> = {};
   for (const text of lines) {
@@ -898,6 +925,13 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
     details['registry'] ??= npmRegistryFromLine(text);
     details['proxyBase'] ??= goProxyBaseFromLine(text);
     switch (category) {
+      case 'invalid-go-mod': {
+        // A git clone address where go wants an import path (`go get git@github.com:owner/repo.git`, `https://…`).
+        const clone = CLONE_ADDRESS.exec(text);
+        if (clone) details['cloneAddress'] ??= clone[0];
+        if (/invalid pseudo-version|\/@v\/v\S+[-.]\d{14}-[0-9a-f]+(?:\+incompatible)?\.(?:info|mod|zip)\b/.test(text)) details['pseudoVersion'] ??= 'invalid';
+        break;
+      }
       case 'toolchain-mismatch': {
         const req = /requires go >= ?(\d[\w.]*) \(running go (\d[\w.]*)/i.exec(text);
         if (req) {
@@ -1276,7 +1310,7 @@ function decide(scan: Scanner): Classification {
     // else the next cause in the log).
     const runnerUp = main.alternative ?? ranked.find((h) => h.category !== main.category)?.category;
     const rest = runnerUp ? [{ category: runnerUp, confidence: Math.round((1 - confidence) * 100) / 100 }] : [];
-    result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest], { ecosystem, module });
+    result.candidates = candidatesFrom([{ category: main.category, confidence }, ...rest], { ecosystem, module, version });
     if (runnerUp && runnerUp !== main.category && runnerUp !== 'unknown') {
       // What to do if it is the other one: the same evidence read for that cause (its own lines when the log has them).
       const otherHits = all.filter((h) => h.category === runnerUp && !h.warning);
@@ -1317,7 +1351,7 @@ const SURE = 0.8;
 
 function candidatesFrom(
   list: Array<{ category: Category; confidence: number }>,
-  context: { ecosystem: Ecosystem; module?: string | undefined },
+  context: { ecosystem: Ecosystem; module?: string | undefined; version?: string | undefined },
 ): Array<{ category: Category; confidence: number; check: string }> {
   const seen = new Set<Category>();
   const out: Array<{ category: Category; confidence: number; check: string }> = [];

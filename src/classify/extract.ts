@@ -4,6 +4,24 @@
  * characters) because it runs on arbitrary CI output.
  */
 
+/** A Go pseudo-version (vX.Y.Z-[pre.]yyyymmddhhmmss-hash, optionally +incompatible), well-formed or not. */
+export const PSEUDO_VERSION = /^v\d+\.\d+\.\d+-(?:[0-9A-Za-z.-]*\.)?\d{14}-[0-9a-f]+(?:\+incompatible)?$/;
+
+/** The commit hash a pseudo-version names (its last segment), for `go get module@<hash>`. */
+export function pseudoVersionCommit(version: string): string | undefined {
+  return PSEUDO_VERSION.test(version) ? /-([0-9a-f]+)(?:\+incompatible)?$/.exec(version)?.[1] : undefined;
+}
+
+/** The import path a git clone address stands for: `git@github.com:o/r.git` and `https://github.com/o/r` → `github.com/o/r`. */
+export function importPathOfCloneAddress(address: string): string | undefined {
+  const scp = /^[\w.-]+@([\w.-]+):([\w./-]+)$/.exec(address);
+  const url = /^(?:https?|ssh|git):\/\/?(?:[\w.-]+@)?([\w.-]+)\/([\w./-]+)$/.exec(address);
+  const m = scp ?? url;
+  if (!m) return undefined;
+  const path = `${m[1]}/${m[2]}`.replace(/\.git$/, '').replace(/\/+$/, '');
+  return path.includes('.') ? path : undefined;
+}
+
 export interface ModuleRef {
   module: string;
   version?: string;

@@ -5,6 +5,7 @@
  * version and host found in the log so the reader can act without re-reading it.
  */
 import type { Category } from '../report/model.ts';
+import { importPathOfCloneAddress, pseudoVersionCommit } from './extract.ts';
 
 export type Ecosystem = 'go' | 'npm' | 'unknown';
 /** The npm-family tool whose configuration the fix names: npm and pnpm read .npmrc, yarn 1 .npmrc and .yarnrc, yarn 2+ only .yarnrc.yml. */
@@ -187,7 +188,7 @@ function goFix(input: FixInput): string {
       }
       if (input.ruleId === 'go-work-stale')
         return (
-          `go.work is out of date: a module it lists needs a newer ${code('go')} line than go.work has${details['goSuggestion'] ? `, and go printed the repair: ${code(details['goSuggestion'])}` : ''}. ` +
+          `go.work is out of date: a module it lists needs a newer ${code('go')} line than go.work has (a go.work without a ${code('go')} line counts as go 1.18)${details['goSuggestion'] ? `, and go printed the repair: ${code(details['goSuggestion'])}` : ''}. ` +
           `Run ${code('go work use')} (or ${code('go work edit -go=<version>')}) in the workspace, commit go.work, and raise it together with the modules' go lines (tools that bump go.mod, such as Dependabot, leave go.work behind). The Go on the agent is new enough; do not downgrade it.`
         );
       if (details['goSuggestion'])
@@ -337,6 +338,23 @@ function goFix(input: FixInput): string {
         `(for Nix/gomod2nix or distro packaging, regenerate the vendored module set too); build with ${code('-mod=mod')} only if the repository is not meant to vendor.`
       );
     case 'invalid-go-mod':
+      if (details['cloneAddress']) {
+        const address = details['cloneAddress'];
+        const path = importPathOfCloneAddress(address);
+        const scp = !/^[a-z]+:/.test(address);
+        return (
+          `${code(address)} is ${scp ? 'a git clone address' : 'a URL'}, not a Go import path: give go (or the tool that runs ${code('go get')} for you, such as ${code('xcaddy --with')}) the path${path ? `, ${code(path)}` : ' without scheme or user'}, and go finds the repository itself.` +
+          (scp
+            ? ` To fetch over SSH, keep the import path and tell git: ${code('git config --global url."git@github.com:".insteadOf "https://github.com/"')} (with your host).`
+            : '')
+        );
+      }
+      if (details['pseudoVersion'] && version && pseudoVersionCommit(version))
+        return (
+          `The pseudo-version ${code(mv ?? version)} does not name its commit the way go does (the timestamp must be the commit's, in UTC, and the hash its first 12 characters): ` +
+          `Go 1.13 and later, and the module proxy (which answers 410 Gone), refuse it. Let go write it: ${code(`go get ${module ?? '<module>'}@${pseudoVersionCommit(version) ?? '<commit hash>'}`)}, then ${code('go mod tidy')}; ` +
+          `when the line is in a dependency's go.mod, upgrade that dependency or pin a valid version with a ${code('replace')}.`
+        );
       return (
         `A module path or version is malformed${mv ? ` (${mv})` : ''}, or go.mod has a line this Go cannot parse: go stops before downloading anything. ` +
         `Module paths start with a host that has a dot (${code('github.com/owner/repo')}, not ${code('owner/repo')} or a bare name), are not files (.proto, .go), and versions are full semver (v1.2.3). ` +
@@ -358,6 +376,12 @@ function goFix(input: FixInput): string {
     }
     case 'vanity-import': {
       const target = module ?? host ?? 'the import path';
+      if (input.ruleId === 'go-insecure-protocol')
+        return (
+          `go get refuses to fetch ${host ?? 'the repository'} over plain http: the host (or its go-import meta tag) gives an http:// address, usually because its https is broken or missing. ` +
+          `Serve the repository over https with a valid certificate (and an https:// address in the meta tag), or fetch it through a GOPROXY that has it cached; ` +
+          `only for a host you trust, allow it explicitly: ${code(`GOINSECURE=${host ?? '<host>'}`)} (GOPATH-mode ${code('go get -insecure')}).`
+        );
       return (
         `go could not resolve ${target} through its vanity-import lookup (${code('?go-get=1')} meta tag): the host answers with an expired or wrong certificate, an error page, no go-import meta tag, or has stopped serving the path (git.apache.org, gopkgs.com). ` +
         `Check ${code(`curl -sv 'https://${target}?go-get=1'`)} from the agent; fetch the module through a GOPROXY that has it cached (${code('GOPROXY=https://proxy.golang.org,direct')}), ` +
@@ -498,6 +522,12 @@ function npmFix(input: FixInput): string {
         `if the registry really serves different content, find out why it changed before regenerating the lockfile entry from a trusted registry.`
       );
     case 'missing-go-sum': {
+      if (input.ruleId === 'pnpm-lockfile-version')
+        return (
+          `pnpm-lock.yaml was written by another pnpm major than the one on the agent (its ${code('lockfileVersion')} is one this pnpm does not read), so a frozen install refuses it. ` +
+          `Run the pnpm the lockfile was made with (the ${code('packageManager')} field corepack reads, pnpm/action-setup's ${code('version:')}, the pnpm in the build image), ` +
+          `or regenerate the lockfile with the pnpm CI runs (${code('pnpm install')} locally with that version) and commit it.`
+        );
       const lock = lockfileOf(tool);
       const strict =
         tool === 'pnpm'

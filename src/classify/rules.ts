@@ -174,7 +174,7 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.93,
     pattern:
-      /inconsistent vendoring|is marked as explicit in vendor\/modules\.txt|is (?:replaced|required) in go\.mod, but not marked as|but vendor\/modules\.txt (?:indicates|does not)|is not in vendor\/modules\.txt|lookup disabled by -mod=vendor|vendor\/modules\.txt.*(?:but|missing|not)|run .?go mod vendor.? to sync/i,
+      /inconsistent vendoring|is marked as explicit in vendor\/modules\.txt|is (?:explicitly )?(?:replaced|required)(?: by \S+)? in go\.mod, but (?:not )?marked as|but vendor\/modules\.txt (?:indicates|does not)|is not in vendor\/modules\.txt|lookup disabled by -mod=vendor|vendor\/modules\.txt.*(?:but|missing|not)|run .?go mod vendor.? to sync/i,
     scope: 'local',
   },
   {
@@ -324,13 +324,15 @@ export const RULES: readonly Rule[] = [
   {
     // go.work's own `go` line is older than a member module's: the running go is new enough, the workspace
     // file is stale (`go: module ./m listed in go.work file requires go >= 1.24.0, but go.work lists go 1.23.0;
-    // to update it:` then `go work use`). Files out of sync, like `updates to go.mod needed`.
+    // to update it:` then `go work use`). Files out of sync, like `updates to go.mod needed`. A go.work without a
+    // `go` line counts as go 1.18, and go says `but go.work implicitly requires go 1.18` (errWorkTooOld in
+    // cmd/go/internal/modload); a trimmed paste may start at `go.work file requires`.
     id: 'go-work-stale',
     category: 'missing-go-sum',
     ecosystem: 'go',
     rank: 1,
     confidence: 0.92,
-    pattern: /listed in go\.work file requires go >= ?\d[\w.]*, but go\.work lists go/i,
+    pattern: /go\.work file requires go >= ?\d[\w.]*, but go\.work (?:lists|implicitly requires) go/i,
     scope: 'local',
   },
   {
@@ -347,13 +349,29 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // GOPATH-mode `go get` (cmd/go/internal/get) refusing a repository whose address is plain http: the host
+    // (or its go-import meta tag) does not serve the code over https. Module mode has GOINSECURE for this.
+    id: 'go-insecure-protocol',
+    category: 'vanity-import',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.75,
+    pattern: /cannot download, \S+ uses insecure protocol/i,
+    scope: 'local',
+  },
+  {
     // `malformed module path "embed"`: a standard-library package the running Go is too old to know.
     id: 'go-std-too-new',
     category: 'toolchain-mismatch',
     ecosystem: 'go',
     rank: 1,
     confidence: 0.85,
-    pattern: new RegExp(`malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)`, 'i'),
+    // GOPATH-mode `go get` (before modules, or GO111MODULE=off) says `unrecognized import path "embed": import
+    // path does not begin with hostname` for the same too-old Go.
+    pattern: new RegExp(
+      `malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)|unrecognized import path "(?:${NEWER_STD})": import path does not begin with hostname`,
+      'i',
+    ),
     scope: 'local',
   },
   {
@@ -563,6 +581,17 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // pnpm refusing a lockfile written by another pnpm major (its lockfileVersion): the project files and the
+    // tool that reads them disagree, as with an out-of-date lockfile; the pnpm version is the lever.
+    id: 'pnpm-lockfile-version',
+    category: 'missing-go-sum',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.9,
+    pattern: /ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE|lockfile is incompatible with this version of pnpm/i,
+    scope: 'local',
+  },
+  {
     id: 'npm-lockfile',
     category: 'missing-go-sum',
     ecosystem: 'npm',
@@ -745,6 +774,17 @@ export const RULES: readonly Rule[] = [
     confidence: 0.5,
     pattern: /unrecognized import path "(?:golang\.org|google\.golang\.org|go\.googlesource\.com|cloud\.google\.com)\/[^"]*"\s*$/i,
     alternative: 'corporate-proxy',
+    scope: 'local',
+  },
+  {
+    // GOPATH-mode `go get` given a git clone address (`git@github.com:owner/repo.git`, `https://…`): no import
+    // path has a colon, so this is the path that was typed, not a host failing its go-get=1 lookup.
+    id: 'go-clone-address-path',
+    category: 'invalid-go-mod',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern: /unrecognized import path "[^"]*:[^"]*"/i,
     scope: 'local',
   },
   {

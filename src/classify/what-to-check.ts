@@ -5,6 +5,7 @@
  * commands (with the package named when the log names it), Go logs go's.
  */
 import type { Category } from '../report/model.ts';
+import { pseudoVersionCommit } from './extract.ts';
 
 const CHECKS: Record<Category, string> = {
   'proxy-unreachable': 'curl -v the proxy or registry URL from the agent: does DNS resolve and does TCP/TLS connect?',
@@ -61,8 +62,14 @@ function npmCheck(category: Category, pkg: string): string | undefined {
 }
 
 /** The Go form where the shared sentence also speaks of npm. */
-function goCheck(category: Category, module: string): string | undefined {
+function goCheck(category: Category, module: string, version: string | undefined): string | undefined {
   switch (category) {
+    case 'invalid-go-mod': {
+      const commit = version === undefined ? undefined : pseudoVersionCommit(version);
+      return commit === undefined
+        ? undefined
+        : `GOPROXY=direct go list -m ${module}@${commit} on the agent prints go's own pseudo-version for that commit: does it differ from ${version} (timestamp, hash length)?`;
+    }
     case 'version-not-found':
       return `go list -m -versions ${module} on the agent (and with GOPROXY=direct): does this path exist, and this version?`;
     case 'checksum-mismatch':
@@ -78,12 +85,12 @@ function goCheck(category: Category, module: string): string | undefined {
   }
 }
 
-export function whatToCheck(category: Category, context: { ecosystem?: string; module?: string | undefined } = {}): string {
+export function whatToCheck(category: Category, context: { ecosystem?: string; module?: string | undefined; version?: string | undefined } = {}): string {
   const own =
     context.ecosystem === 'npm'
       ? npmCheck(category, context.module ?? '<package>')
       : context.ecosystem === 'go'
-        ? goCheck(category, context.module ?? '<module>')
+        ? goCheck(category, context.module ?? '<module>', context.version)
         : undefined;
   return own ?? CHECKS[category];
 }

@@ -1221,3 +1221,125 @@ describe('round 2026-12-07.17 development misses', () => {
     assert.equal(c.category, 'module-path-mismatch');
   });
 });
+
+describe("proxy.golang.org's 410 Gone for a pseudo-version, without go's `server response:`", () => {
+  const log = [
+    '$ go build',
+    'go: finding golang.org/x/time v0.0.0-20190513212739-9d24e82272b4',
+    'go: golang.org/x/time@v0.0.0-20190513212739-9d24e82272b4: unexpected status (https://proxy.golang.org/golang.org/x/time/@v/v0.0.0-20190513212739-9d24e82272b4.info): 410 Gone',
+  ].join('\n');
+
+  it('is an invalid pseudo-version in go.mod first, unsure, with the proxy failing second', () => {
+    const c = classifyLog(log);
+    assert.equal(c.category, 'invalid-go-mod');
+    assert.ok(c.confidence < 0.8, `confidence ${c.confidence}`);
+    assert.deepEqual(
+      c.candidates?.map((x) => x.category),
+      ['invalid-go-mod', 'proxy-server-error'],
+    );
+    assert.deepEqual(c.evidenceLines, [3]);
+  });
+
+  it('tells go to write the pseudo-version itself from the commit, and how to compare', () => {
+    const c = classifyLog(log);
+    assert.match(c.fix, /`go get golang\.org\/x\/time@9d24e82272b4`/);
+    assert.match(c.candidates?.[0]?.check ?? '', /GOPROXY=direct go list -m golang\.org\/x\/time@9d24e82272b4/);
+    assert.match(c.otherFix ?? '', /proxy/i);
+  });
+
+  it('a tagged version answered 410 stays a version the proxy does not have', () => {
+    const c = classifyLog('go: github.com/acme/lib@v1.4.0: reading https://proxy.golang.org/github.com/acme/lib/@v/v1.4.0.info: 410 Gone');
+    assert.equal(c.category, 'version-not-found');
+  });
+
+  it("a go.mod parse error naming a pseudo-version's module keeps the general fix, not the pseudo-version one", () => {
+    const c = classifyLog(
+      [
+        'go: barista.run master => v0.0.0-20200403025845-9609c149ca7f',
+        'go get: barista.run@v0.0.0-20200403025845-9609c149ca7f: parsing go.mod: go.mod:23: require golang.org/x/sys: version "9dae0f8f5775" invalid: must be of the form v1.2.3',
+      ].join('\n'),
+    );
+    assert.equal(c.category, 'invalid-go-mod');
+    assert.doesNotMatch(c.fix, /pseudo-version/);
+  });
+});
+
+describe("go.work's stale go line in every form go prints (errWorkTooOld)", () => {
+  for (const line of [
+    'go: module ./api listed in go.work file requires go >= 1.22.0, but go.work lists go 1.21.5; to update it:',
+    'go.work file requires go >= 1.21.0, but go.work lists go 1.21.',
+    'go: module . listed in go.work file requires go >= 1.21, but go.work implicitly requires go 1.18; to update it:',
+  ]) {
+    it(line, () => {
+      const c = classifyLog(`${line}\n\tgo work use`);
+      assert.equal(c.category, 'missing-go-sum');
+      assert.equal(c.rule, 'go-work-stale');
+      assert.match(c.fix, /go work use/);
+    });
+  }
+});
+
+describe('pnpm refusing a lockfile of another pnpm major', () => {
+  it('is the project files and the tool disagreeing, with the pnpm version as the fix', () => {
+    const c = classifyLog(
+      ' ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the version of the lockfile is incompatible with this version of pnpm',
+    );
+    assert.equal(c.category, 'missing-go-sum');
+    assert.match(c.fix, /packageManager/);
+    assert.match(c.fix, /lockfileVersion/);
+  });
+});
+
+describe("go's vendoring detail lines without the `inconsistent vendoring` header", () => {
+  for (const line of [
+    'example.com/dep@v1.0.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt',
+    'example.com/dep@v1.0.0: is replaced in go.mod, but not marked as replaced in vendor/modules.txt',
+    'example.com/dep@v1.0.0: is replaced by example.com/fork@v1.0.0 in go.mod, but marked as replaced by example.com/fork@v1.1.0 in vendor/modules.txt',
+    "run 'go mod vendor' to sync, or use -mod=mod or -mod=readonly to ignore the vendor directory",
+  ]) {
+    it(line, () => {
+      assert.equal(classifyLog(line).category, 'vendor-inconsistent');
+    });
+  }
+  it('a `go mod vendor` command echo alone is not a cause', () => {
+    assert.notEqual(classifyLog('+ go mod vendor\ngo: downloading example.com/dep v1.0.0').category, 'vendor-inconsistent');
+  });
+});
+
+describe('GOPATH-mode go get', () => {
+  it('a standard package newer than the running Go (`embed`) is the Go being too old', () => {
+    const c = classifyLog('package gonum.org/v1/gonum/dsp/window/cmd/leakage: unrecognized import path "embed": import path does not begin with hostname');
+    assert.equal(c.category, 'toolchain-mismatch');
+  });
+
+  it('a repository served over plain http is the host, with GOINSECURE for that host only as the last resort', () => {
+    const c = classifyLog('package git.example.net/tool.git/cmd: cannot download, http://git.example.net/tool uses insecure protocol');
+    assert.equal(c.category, 'vanity-import');
+    assert.match(c.fix, /GOINSECURE=git\.example\.net/);
+    assert.match(c.fix, /https/);
+  });
+
+  it('a git clone address given as the import path is a malformed path, and the fix names the import path', () => {
+    const c = classifyLog('package git@github.com:acme/tool.git: unrecognized import path "git@github.com:acme/tool.git"');
+    assert.equal(c.category, 'invalid-go-mod');
+    assert.match(c.fix, /`github\.com\/acme\/tool`/);
+    assert.match(c.fix, /insteadOf/);
+  });
+});
+
+describe('module-mode go given a URL or a clone address', () => {
+  it('`https://…` names the path without its scheme, without SSH advice', () => {
+    const c = classifyLog('go: malformed module path "https:/github.com/acme/tool": invalid char \':\'');
+    assert.equal(c.category, 'invalid-go-mod');
+    assert.match(c.fix, /`github\.com\/acme\/tool`/);
+    assert.doesNotMatch(c.fix, /insteadOf/);
+  });
+
+  it("go's own proxy URLs on an invalid-go-mod line are not taken for a clone address", () => {
+    const c = classifyLog(
+      'go: github.com/acme/lib@v0.0.0-20190410021324-65acae22fc9: reading https://proxy.golang.org/github.com/acme/lib/@v/v0.0.0-20190410021324-65acae22fc9.info: 404 Not Found',
+    );
+    assert.equal(c.category, 'invalid-go-mod');
+    assert.doesNotMatch(c.fix, /clone address|is a URL/);
+  });
+});

@@ -93,8 +93,14 @@ const SAMPLES: Record<string, string[]> = {
   'integrity-empty-body': [
     'error https://npm.corp/x/-/x-1.0.0.tgz: Integrity check failed for "x" (computed integrity doesn\'t match our records, got "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg== sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=")',
   ],
+  'go-insecure-protocol': ['package git.x.net/y.git/z: cannot download, http://git.x.net/y uses insecure protocol'],
+  'go-clone-address-path': ['package git@github.com:x/y.git: unrecognized import path "git@github.com:x/y.git"'],
+  'pnpm-lockfile-version': [
+    ' ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the version of the lockfile is incompatible with this version of pnpm',
+  ],
   'go-std-too-new': [
     'main.go:4:2: package slices is not in GOROOT (/usr/local/go/src/slices)',
+    'package x.org/y/cmd: unrecognized import path "io/fs": import path does not begin with hostname',
     'build x: cannot load embed: malformed module path "embed": missing dot in first path element',
   ],
   'go-replace-placeholder': [
