@@ -25,6 +25,7 @@ import {
   PSEUDO_VERSION,
 } from './extract.ts';
 import { fixFor, type Ecosystem, type JsTool } from './fixes.ts';
+import { newerStdPackageIn } from './std-since.ts';
 import { GITLAB_CONTINUATION, normalizeLineDetailed, toEvidence, type LineRole } from './normalize-log.ts';
 import { createPrefilter, passesPrefilter } from './prefilter.ts';
 import {
@@ -207,14 +208,14 @@ const NPM_LINE =
  * library's `RequestError:` (yarn 2+). It only sets the ecosystem of the fix text; the rules read the line as before.
  */
 const JS_FAMILY_LINE =
-  /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble with your network|Couldn't find (?:package|any versions)|Could not write file|Received invalid response|(?:Error: )?https?:\/\/)|registry\.yarnpkg\.com|yarn-error\.log|\.yarnrc|\byarn\.lock\b|pnpm-lock\.yaml|Request failed \\?"\d{3}|\/-\/[\w.-]+-\d[\w.+-]*\.tgz\b|^\s*WARN\s+GET https?:\/\/|\b(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)\b|\bRequestError: /;
+  /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble with your network|Couldn't find (?:package|any versions)|Could not write file|Received (?:invalid|malformed) response|(?:Error: )?https?:\/\/)|registry\.yarnpkg\.com|yarn-error\.log|\.yarnrc|\byarn\.lock\b|pnpm-lock\.yaml|Request failed \\?"\d{3}|\/-\/[\w.-]+-\d[\w.+-]*\.tgz\b|^\s*WARN\s+GET https?:\/\/|\b(?:SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE|ERR_TLS_CERT_ALTNAME_INVALID)\b|\bRequestError: /;
 /** Which npm-family tool printed a line: yarn berry's codes and files, pnpm's, yarn 1's, npm's. */
 const JS_TOOL_LINE: Array<[JsTool, RegExp]> = [
   ['yarn-berry', /\bYN\d{4}\b|\.yarnrc\.yml|@npm:\d/],
   ['pnpm', /ERR_PNPM_|\bpnpm\b|^\s*WARN\s+GET https?:\/\//],
   [
     'yarn',
-    /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble|Couldn't find|Could not write file|(?:Error: )?https?:\/\/)|^yarn (?:install|add|run) v1\.|yarn-error\.log|\.yarnrc\b(?!\.yml)/,
+    /^(?:error|info|warning) (?:An unexpected error occurred|There appears to be trouble|Couldn't find|Could not write file|Received (?:invalid|malformed) response|(?:Error: )?https?:\/\/)|^yarn (?:install|add|run) v1\.|yarn-error\.log|\.yarnrc\b(?!\.yml)/,
   ],
   ['npm', /^npm (?:ERR!|error|WARN|warn|notice|http)\b|^\d+ (?:silly|verbose|http) |package-lock\.json/],
 ];
@@ -933,6 +934,11 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         break;
       }
       case 'toolchain-mismatch': {
+        const std = newerStdPackageIn(text);
+        if (std) {
+          details['stdPackage'] ??= std.pkg;
+          details['goRequired'] ??= std.since;
+        }
         const req = /requires go >= ?(\d[\w.]*) \(running go (\d[\w.]*)/i.exec(text);
         if (req) {
           details['goRequired'] ??= req[1];

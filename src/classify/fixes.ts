@@ -274,6 +274,14 @@ function goFix(input: FixInput): string {
       const needs = required ? `Go ${required}` : 'a newer Go';
       const runs = running ? `Go ${running}` : 'an older Go';
       const who = mv ?? 'go.mod';
+      if (details['stdPackage']) {
+        const pkg = details['stdPackage'];
+        return (
+          `${code(pkg)} is a standard-library package ${required ? `since Go ${required}` : 'of a newer Go'}, and the Go on the agent is older, so it took the import for a remote path or module. ` +
+          `The code (or a dependency's new release) needs Go ${required ? `>= ${required}` : 'newer than the agent has'}: upgrade Go in the CI image or setup step (actions/setup-go, a newer golang image tag), ` +
+          `or pin the dependency that imports ${code(pkg)} to a release that still supports the agent's Go.`
+        );
+      }
       const upgrade =
         `Upgrade Go in the CI image or setup step to ${required ? `>= ${required}` : 'the version go.mod names'} (actions/setup-go: ${code('go-version-file: go.mod')}; or a newer golang image tag)` +
         (module ? `, or pin ${module} to an older version that supports ${runs}` : '');

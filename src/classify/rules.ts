@@ -7,6 +7,7 @@
  * Across lines, `rank` decides the root cause before line order does.
  */
 import type { Category } from '../report/model.ts';
+import { NEWER_STD_ALTERNATION } from './std-since.ts';
 
 export type RuleEcosystem = 'go' | 'npm' | 'any';
 
@@ -45,9 +46,7 @@ export interface Rule {
 const SUMDB_URL = /sum\.golang\.org|\/sumdb\/|\/lookup\/|\/tile\/\d|verifying (?:module|go\.mod)/i;
 const NET_ERROR =
   /dial tcp|i\/o timeout|no such host|connection refused|connection reset|TLS handshake timeout|network is unreachable|deadline exceeded|Client\.Timeout|server misbehaving|Temporary failure in name resolution|\bEOF\b/i;
-/** Standard-library packages added since Go 1.16: an old Go takes them for modules. */
-const NEWER_STD =
-  'embed|io/fs|testing/fstest|runtime/metrics|net/netip|go/build/constraint|crypto/ecdh|slices|maps|cmp|log/slog|iter|unique|structs|weak|math/rand/v2|crypto/mlkem|crypto/hkdf|crypto/pbkdf2|crypto/sha3|os/root|testing/synctest';
+const NEWER_STD = NEWER_STD_ALTERNATION;
 /** First elements of standard-library import paths (and cgo's "C"). */
 const STD_TOP =
   'archive|bufio|builtin|bytes|cmp|compress|container|context|crypto|database|debug|embed|encoding|errors|expvar|flag|fmt|go|hash|html|image|index|internal|io|iter|log|maps|math|mime|net|os|path|plugin|reflect|regexp|runtime|slices|sort|strconv|strings|structs|sync|syscall|testing|text|time|unicode|unique|unsafe|vendor|weak|C';
@@ -369,7 +368,7 @@ export const RULES: readonly Rule[] = [
     // GOPATH-mode `go get` (before modules, or GO111MODULE=off) says `unrecognized import path "embed": import
     // path does not begin with hostname` for the same too-old Go.
     pattern: new RegExp(
-      `malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)|unrecognized import path "(?:${NEWER_STD})": import path does not begin with hostname`,
+      `malformed module path "(?:${NEWER_STD})": missing dot|package (?:${NEWER_STD}) is not in (?:GOROOT|std)|unrecognized import path "(?:${NEWER_STD})"\\s*[:(]\\s*import path does not begin with hostname`,
       'i',
     ),
     scope: 'local',
@@ -512,7 +511,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.75,
     pattern:
-      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b/i,
+      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b|\bconnect EACCES\b|dial tcp \S+: connect: permission denied/i,
     scope: 'local',
   },
   {
@@ -658,7 +657,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.8,
     pattern:
-      /: 400 Bad Request|\bE400\b|^npm ERR! 400 Bad Request|Request failed \\?"400\b|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|registry error parsing json|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
+      /: 400 Bad Request|\bE400\b|: (?:405 )?Method Not Allowed\b|unexpected status \([^)]*\): 405|Received malformed response from registry|^npm ERR! 400 Bad Request|Request failed \\?"400\b|unexpected status \([^)]*\): 400|invalid response from proxy|proxy returned info for version|zip: not a valid zip file|gzip: invalid header|zip: (?:checksum error|unsupported compression)|unexpected end of (?:zip|ZIP)|invalid character '<' looking for beginning of value|Unexpected token '?<'? in JSON|invalid json response body|registry error parsing json|\/sumdb\/[^\s/]+\/(?:supported|latest|lookup|tile)\S*: (?:40[0-5]|5\d\d)\b/i,
     scope: 'local',
   },
 

@@ -1343,3 +1343,36 @@ describe('module-mode go given a URL or a clone address', () => {
     assert.doesNotMatch(c.fix, /clone address|is a URL/);
   });
 });
+
+describe('development pass after round 2026-12-07.20', () => {
+  it("old GOPATH-mode go's `(import path does not begin with hostname)` for `context` names the Go that added it", () => {
+    const c = classifyLog('$ go get github.com/acme/tool\npackage context: unrecognized import path "context" (import path does not begin with hostname)');
+    assert.equal(c.category, 'toolchain-mismatch');
+    assert.match(c.fix, /`context` is a standard-library package since Go 1\.7/);
+  });
+
+  it('a module proxy answering 405 Method Not Allowed to a version query is the proxy failing', () => {
+    const c = classifyLog(
+      'go get: github.com/acme/tool/cmd/x@master: invalid version: Get "https://goproxy.example.com/github.com/acme/tool/cmd/x/@v/master.info": Method Not Allowed',
+    );
+    assert.equal(c.category, 'proxy-server-error');
+  });
+
+  it("yarn's `Received malformed response from registry` is the registry failing, with the npm-family fix", () => {
+    const c = classifyLog(
+      'yarn add v1.22.19\n[1/4] Resolving packages...\nerror Received malformed response from registry for "left-pad". The registry may be down.',
+    );
+    assert.equal(c.category, 'proxy-server-error');
+    assert.equal(c.ecosystem, 'npm');
+    assert.doesNotMatch(c.fix, /GOPROXY/);
+  });
+
+  it("a connect refused by the host's own rules (`connect EACCES`, go's `connect: permission denied`) is the network path", () => {
+    for (const line of [
+      'error An unexpected error occurred: "https://registry.yarnpkg.com/left-pad: connect EACCES 2606:4700::6810:1b23:443".',
+      'go: github.com/acme/lib@v1.0.0: Get "https://proxy.golang.org/github.com/acme/lib/@v/v1.0.0.info": dial tcp 142.250.72.17:443: connect: permission denied',
+    ]) {
+      assert.equal(classifyLog(line).category, 'proxy-unreachable', line);
+    }
+  });
+});

@@ -101,6 +101,7 @@ const SAMPLES: Record<string, string[]> = {
   'go-std-too-new': [
     'main.go:4:2: package slices is not in GOROOT (/usr/local/go/src/slices)',
     'package x.org/y/cmd: unrecognized import path "io/fs": import path does not begin with hostname',
+    'package context: unrecognized import path "context" (import path does not begin with hostname)',
     'build x: cannot load embed: malformed module path "embed": missing dot in first path element',
   ],
   'go-replace-placeholder': [
