@@ -90,8 +90,13 @@ export const VerifyConfigSchema = z.strictObject({
   greenBuilds: z.number().int().min(1, 'incidents.verify.greenBuilds must be at least 1').max(20, 'incidents.verify.greenBuilds is at most 20').default(1),
   /** Resolve a verified incident by itself (and archive it) instead of offering Resolve in the thread. */
   autoResolve: z.boolean().default(false),
+  /**
+   * With the Jenkins API configured, `serve` asks Jenkins this often (seconds) for the recent builds of the
+   * Jenkins pipelines of every fix being verified, so a fix verifies even when no CI webhook arrives; 0: off.
+   */
+  followJenkinsSeconds: z.number().int().min(0).max(3600, 'incidents.verify.followJenkinsSeconds is at most 3600').default(60),
 });
-export const DEFAULT_VERIFY_CONFIG = { greenBuilds: 1, autoResolve: false } as const;
+export const DEFAULT_VERIFY_CONFIG = { greenBuilds: 1, autoResolve: false, followJenkinsSeconds: 60 } as const;
 
 export const IncidentsConfigSchema = z.strictObject({
   /** On a CI failure alert: fetch the build's log, classify it and run the diagnosis of its repo, in the alert's thread. */

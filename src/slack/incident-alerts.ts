@@ -27,12 +27,14 @@ import { agentOfFailingBuild, greenElsewhereForEvent } from '../changes/green-el
 import { lastGreenForEvent } from '../changes/last-green.ts';
 import { agentFromLog } from '../incidents/cause-key.ts';
 import { describePlacement, onTheAgent, placeOnAgent, type AgentPlacement } from '../jobs/agent-placement.ts';
+import { recentBuilds } from '../clients/jenkins/builds.ts';
 import { createJenkinsClient, type JenkinsClient } from '../clients/jenkins/jenkins-client.ts';
 import type { Config } from '../config/load-config.ts';
 import { greenPipelines, pipelinesGreen } from '../incidents/blast-radius.ts';
 import { fetchBuildLog, repoForPipeline, type BuildLog } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
 import { FixVerifier, type VerificationOutput } from '../incidents/fix-verification.ts';
+import { JenkinsBuildFollower } from '../incidents/jenkins-build-follower.ts';
 import { createHttpClient } from '../goproxy/http-client.ts';
 import { SumDbClient } from '../sumdb/index.ts';
 import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
@@ -97,6 +99,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   readonly #edits = new Map<number, PendingEdit>();
   readonly #delivering = new Set<Promise<unknown>>();
   readonly #verifier: FixVerifier;
+  #follower: JenkinsBuildFollower | undefined;
   #warnedNoChannel = false;
 
   constructor(options: SlackIncidentAlertsOptions) {
@@ -118,6 +121,37 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   /** The front runs the automatic diagnosis through its router (set once both exist). */
   bindFront(front: SlackFront): void {
     this.#front = front;
+    this.#followJenkinsBuilds();
+  }
+
+  /**
+   * Fix verifications also count builds read from the Jenkins API (incidents.verify.followJenkinsSeconds), so a
+   * Jenkins without webhooks to serve still verifies; a webhook and a round never count one build twice.
+   */
+  #followJenkinsBuilds(): void {
+    const seconds = this.#config.incidents.verify.followJenkinsSeconds;
+    if (this.#follower || seconds <= 0 || !this.jenkinsClient()) return;
+    this.#follower = new JenkinsBuildFollower({
+      store: this.#store,
+      verifier: this.#verifier,
+      recentBuilds: (job, limit, signal) => {
+        const jenkins = this.jenkinsClient();
+        return jenkins ? recentBuilds(jenkins, job, limit, { signal }) : Promise.resolve([]);
+      },
+      output: () => this.#verificationOutput(),
+      logger: this.#log,
+    });
+    this.#follower.start(seconds * 1000);
+  }
+
+  /** Where a verification speaks: the incident's thread, the Resolve offer, the archive, the alert. */
+  #verificationOutput(): VerificationOutput {
+    return {
+      say: (i, text) => this.postInThread(i, text),
+      offerResolve: (i, text) => this.offerResolve(i, text),
+      resolved: (i, timeline) => this.archive(i, timeline, ACTOR_BUILDFIX),
+      refresh: (i) => this.refresh(i),
+    };
   }
 
   // ── IncidentAnnouncer ───────────────────────────────────────────────────
@@ -380,12 +414,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
 
   /** A build of a pipeline whose incident is verifying a fix; false when no verification wants it. */
   #verifyBuild(incident: Incident, event: CiEvent): Promise<boolean> {
-    const output: VerificationOutput = {
-      say: (i, text) => this.postInThread(i, text),
-      offerResolve: (i, text) => this.offerResolve(i, text),
-      resolved: (i, timeline) => this.archive(i, timeline, ACTOR_BUILDFIX),
-      refresh: (i) => this.refresh(i),
-    };
+    const output = this.#verificationOutput();
     return this.#verifier.recordBuild(
       incident,
       {
@@ -662,6 +691,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   async close(): Promise<void> {
+    await this.#follower?.stop();
     await Promise.allSettled([...this.#delivering]);
     await Promise.allSettled([...this.#edits.values()].map((e) => e.done));
     await this.#jenkins?.close();

@@ -14,7 +14,7 @@
 import type { JenkinsTransport } from './jenkins-transport.ts';
 import { JenkinsError, JenkinsJobError, JenkinsWaitTimeoutError, QueuedBuildCancelledError } from './jenkins-errors.ts';
 import { buildPath, jobPath, normalizeJobName } from './job-path.ts';
-import { BUILD_RESULTS, BuildJson, JobJson, QueueItemJson, TREE, type BuildResult } from './schema.ts';
+import { BUILD_RESULTS, BuildJson, JobBuildsJson, JobJson, QueueItemJson, TREE, type BuildResult } from './schema.ts';
 import { formatDuration, notify, pollUntil } from './wait.ts';
 
 export const DEFAULT_QUEUE_TIMEOUT_MS = 10 * 60_000;
@@ -176,6 +176,18 @@ export async function getBuild(client: JenkinsTransport, job: string, build: num
     ...opts,
   });
   return toBuildInfo(client, name, json);
+}
+
+/** The job's newest builds (at most `limit`, newest first), in one request. */
+export async function recentBuilds(client: JenkinsTransport, job: string, limit: number, opts: { signal?: AbortSignal } = {}): Promise<BuildInfo[]> {
+  const name = normalizeJobName(job);
+  const n = Math.max(1, Math.min(100, Math.floor(limit)));
+  const json = await client.getJson(`${jobPath(name)}/api/json`, JobBuildsJson, {
+    query: { tree: `builds[${TREE.build}]{0,${n}}` },
+    subject: `builds of job '${name}'`,
+    ...opts,
+  });
+  return (json.builds ?? []).map((b) => toBuildInfo(client, name, b));
 }
 
 export function toBuildInfo(client: JenkinsTransport, job: string, json: BuildJson): BuildInfo {

@@ -109,6 +109,9 @@ export const BuildJson = z.object({
 });
 export type BuildJson = z.infer<typeof BuildJson>;
 
+/** A job's recent builds (`tree=builds[…]{0,N}`, newest first). */
+export const JobBuildsJson = z.object({ builds: z.array(BuildJson).nullable().optional() });
+
 export const ExecutorJson = z
   .object({
     idle: z.boolean().optional(),

@@ -304,3 +304,53 @@ describe('verify after fix with incidents.verify.autoResolve: a clean rebuild fo
     assert.ok(!replies(f, alert.ts).some((m) => buttonsOf(m).some((b) => b.text.text === 'Resolve')), 'nothing left to press');
   });
 });
+
+describe('verify after fix without webhooks: serve follows the Jenkins job through its API', { timeout: 240_000 }, () => {
+  let f: Flow | undefined;
+
+  before(async () => {
+    f = await startFlow('greenBuilds: 1\nautoResolve: false\nfollowJenkinsSeconds: 1');
+  });
+  after(() => stopFlow(f));
+
+  it('Fixed, the re-check passes, someone rebuilds the job in Jenkins itself (no notification reaches serve): Resolve is offered', async () => {
+    assert.ok(f);
+    const { alert, id } = await failedAlert(f, 'payments/main', 4812, 'payments');
+    f.goproxy.setModule({ path: 'example.com/ledger', versions: [{ version: 'v1.9.8' }, { version: 'v1.9.9' }] });
+    const current = await eventually('the alert with a Fixed button', () => {
+      const m = f?.slack.messages.find((x) => x.ts === alert.ts);
+      return m && buttonsOf(m).some((b) => b.text.text === 'Fixed') ? m : undefined;
+    });
+    const fixed = buttonsOf(current).find((b) => b.text.text === 'Fixed');
+    assert.ok(fixed);
+    await click(f.serve, f.slack, current, fixed, ANN);
+    await eventually(
+      'the re-check passing',
+      () => replies(f as Flow, alert.ts).find((m) => /The re-check passes; waiting for green builds: payments\/main 0 of 1/.test(m.text)),
+      90_000,
+    );
+
+    // A build started in Jenkins, not by buildfix, and no webhook for it.
+    const built = await fetch(new URL('job/payments/job/main/build?delay=0sec', f.jenkins.url), {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${f.jenkins.user}:${f.jenkins.token}`).toString('base64')}` },
+    });
+    assert.equal(built.status, 201);
+
+    const offer = await eventually(
+      'the Resolve offer',
+      () => replies(f as Flow, alert.ts).find((m) => /Fix verified/.test(m.text) && buttonsOf(m).some((b) => b.text.text === 'Resolve')),
+      60_000,
+    );
+    assert.match(shownText(offer), /payments\/main #4813 SUCCESS/);
+    const timeline = await f.store.timeline(id);
+    assert.equal(
+      timeline.filter((e) => e.kind === 'verify' && /payments\/main #4813 SUCCESS \(followed through Jenkins\): 1 of 1 green build/.test(e.text)).length,
+      1,
+    );
+    assert.ok(
+      f.jenkins.requestsTo('GET', '/job/payments/job/main/api/json').some((r) => /builds\[/.test(r.query.tree ?? '')),
+      'read the builds through the API',
+    );
+  });
+});
