@@ -59,6 +59,8 @@ export class JenkinsBuildFollower {
   #running: Promise<number> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
+  /** Jobs whose last read failed: warned once per failure streak, not every round. */
+  readonly #failing = new Set<string>();
 
   constructor(options: JenkinsBuildFollowerOptions) {
     this.#options = options;
@@ -116,9 +118,13 @@ export class JenkinsBuildFollower {
           builds = await recentBuilds(job, FOLLOW_BUILDS_PER_JOB, signal);
         } catch (err) {
           if (this.#stopped) return passed;
-          this.#log.warn({ incident: incident.id, job, err: { message: userMessage(err) } }, 'could not read the recent builds of a Jenkins job');
+          const fields = { incident: incident.id, job, err: { message: userMessage(err) } };
+          if (this.#failing.has(job)) this.#log.debug(fields, 'still cannot read the recent builds of a Jenkins job');
+          else this.#log.warn(fields, 'could not read the recent builds of a Jenkins job (fix verification waits for its webhooks or the next round)');
+          this.#failing.add(job);
           continue;
         }
+        if (this.#failing.delete(job)) this.#log.info({ job }, 'reading the recent builds of a Jenkins job again');
         const started = Date.parse(v.startedAt);
         // Oldest first, and only builds that started after the fix: one already running then says nothing about it.
         const after = builds

@@ -157,14 +157,21 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
       verifier: new FixVerifier({ store, config, logger }),
       recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
       output: () => recorder().output,
-      logger: createLogger({ level: 'warn', destination: { write: (s: string) => void lines.push(s) } }),
+      logger: createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }),
     });
     assert.equal(await follower.round(), 0);
     assert.ok(
       lines.some((l) => /could not read the recent builds of a Jenkins job/.test(l)),
       lines.join('\n'),
     );
+    assert.equal(await follower.round(), 0);
+    assert.equal(lines.filter((l) => /recent builds of a Jenkins job/.test(l)).length, 1, 'warned once per failure streak');
     jenkins.clearFaults();
+    assert.equal(await follower.round(), 0);
+    assert.ok(
+      lines.some((l) => /reading the recent builds of a Jenkins job again/.test(l)),
+      'its recovery is logged',
+    );
     follower.start(50);
     await follower.stop();
     assert.equal(await follower.round(), 0, 'no round after stop');
