@@ -60,6 +60,20 @@ export interface VerificationBuild {
   via: 'webhook' | 'jenkins';
 }
 
+/** A finished Jenkins build as a verification build (pipeline `jenkins:<job>`, labelled `<job> #<number>`). */
+export function jenkinsVerificationBuild(build: { job: string; number: number; result: string; url?: string | undefined }, at: string): VerificationBuild {
+  return {
+    pipeline: `jenkins:${build.job}`,
+    label: `${build.job} #${build.number}`,
+    number: build.number,
+    ok: build.result === 'SUCCESS',
+    status: build.result,
+    ...(build.url !== undefined ? { url: build.url } : {}),
+    at,
+    via: 'jenkins',
+  };
+}
+
 export interface FixVerification {
   /** Revision: bumped by every write; a write against a stale revision is refused and retried. */
   rev: number;

@@ -38,6 +38,7 @@ import {
   expireChecks,
   greenCount,
   isActive,
+  jenkinsVerificationBuild,
   markResolution,
   recordBuild,
   recordCheck,
@@ -461,16 +462,10 @@ export function followedBuild(outcome: JobOutcome, at: string): VerificationBuil
   if (!outcome.ok) return undefined;
   const build = (outcome.result as { build?: { job?: unknown; number?: unknown; url?: unknown; result?: unknown } } | undefined)?.build;
   if (!build || typeof build.job !== 'string' || typeof build.number !== 'number' || typeof build.result !== 'string') return undefined;
-  return {
-    pipeline: `jenkins:${build.job}`,
-    label: `${build.job} #${build.number}`,
-    number: build.number,
-    ok: build.result === 'SUCCESS',
-    status: build.result,
-    ...(typeof build.url === 'string' ? { url: build.url } : {}),
+  return jenkinsVerificationBuild(
+    { job: build.job, number: build.number, result: build.result, url: typeof build.url === 'string' ? build.url : undefined },
     at,
-    via: 'jenkins',
-  };
+  );
 }
 
 /**

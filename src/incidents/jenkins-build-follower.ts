@@ -12,7 +12,7 @@
 import type { BuildInfo } from '../clients/jenkins/builds.ts';
 import type { Logger } from '../logger.ts';
 import { userMessage } from '../errors.ts';
-import { isActive, type VerificationBuild } from './fix-verification-state.ts';
+import { isActive, jenkinsVerificationBuild, type VerificationBuild } from './fix-verification-state.ts';
 import type { FixVerifier, VerificationOutput } from './fix-verification.ts';
 import type { IncidentStore } from './incident-store.ts';
 import type { Incident } from './incident-types.ts';
@@ -37,19 +37,13 @@ export function jenkinsJobOf(pipeline: string): string | undefined {
   return pipeline.startsWith('jenkins:') && pipeline.length > 'jenkins:'.length ? pipeline.slice('jenkins:'.length) : undefined;
 }
 
-/** A finished Jenkins build as a verification build; undefined while it runs or without a start time. */
-export function toVerificationBuild(pipeline: string, build: BuildInfo): VerificationBuild | undefined {
+/** A finished Jenkins build as a verification build, at its end time; undefined while it runs or without a start time. */
+export function toVerificationBuild(build: BuildInfo): VerificationBuild | undefined {
   if (build.building || build.result === null || build.timestamp === undefined) return undefined;
-  return {
-    pipeline,
-    label: `${build.job} #${build.number}`,
-    number: build.number,
-    ok: build.result === 'SUCCESS',
-    status: build.result,
-    url: build.url,
-    at: new Date(build.timestamp + Math.max(0, build.durationMs)).toISOString(),
-    via: 'jenkins',
-  };
+  return jenkinsVerificationBuild(
+    { job: build.job, number: build.number, result: build.result, url: build.url },
+    new Date(build.timestamp + Math.max(0, build.durationMs)).toISOString(),
+  );
 }
 
 export class JenkinsBuildFollower {
@@ -129,8 +123,10 @@ export class JenkinsBuildFollower {
         // Oldest first, and only builds that started after the fix: one already running then says nothing about it.
         const after = builds
           .filter((b) => b.timestamp !== undefined && b.timestamp >= started)
-          .map((b) => toVerificationBuild(pipeline, b))
+          .map(toVerificationBuild)
           .filter((b): b is VerificationBuild => b !== undefined)
+          // Under the pipeline key the verification lists (the client may normalise the job name).
+          .map((b) => ({ ...b, pipeline }))
           .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
         for (const build of after) {
           // The incident as the store has it now: an earlier build of this round may have concluded the verification.

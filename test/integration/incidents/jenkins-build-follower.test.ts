@@ -63,6 +63,17 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     };
   }
 
+  /** A follower on `store` reading the fake through the real client, speaking to `output`. */
+  function followerOn(store: RedisIncidentStore, output: VerificationOutput, log = logger): JenkinsBuildFollower {
+    return new JenkinsBuildFollower({
+      store,
+      verifier: new FixVerifier({ store, config, logger }),
+      recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
+      output: () => output,
+      logger: log,
+    });
+  }
+
   /** An incident of `job` whose fix is being verified since `startedAt`, waiting for 1 green build. */
   async function verifying(store: RedisIncidentStore, job: string, startedAt: string): Promise<number> {
     const { incident } = await store.recordCiFailure({
@@ -87,16 +98,7 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     const stores = [new RedisIncidentStore({ redis, prefix }), new RedisIncidentStore({ redis: other, prefix })] as const;
     const id = await verifying(stores[0], 'payments/main', new Date(Date.now() - 1000).toISOString());
     const { said, output } = recorder();
-    const followers = stores.map(
-      (store) =>
-        new JenkinsBuildFollower({
-          store,
-          verifier: new FixVerifier({ store, config, logger }),
-          recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
-          output: () => output,
-          logger,
-        }),
-    );
+    const followers = stores.map((store) => followerOn(store, output));
 
     // Nothing new yet: #4812 failed an hour before the fix and is not counted (it would fail the verification).
     assert.deepEqual(await Promise.all(followers.map((f) => f.round())), [0, 0]);
@@ -131,13 +133,7 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     jenkins.setPlan('billing/main', { result: 'SUCCESS', buildMs: 1500 });
     await queueBuild(client, 'billing/main');
     const { output } = recorder();
-    const follower = new JenkinsBuildFollower({
-      store,
-      verifier: new FixVerifier({ store, config, logger }),
-      recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
-      output: () => output,
-      logger,
-    });
+    const follower = followerOn(store, output);
     await assertEventually(async () => (await recentBuilds(client, 'billing/main', 1))[0]?.number === 4813);
     assert.equal((await recentBuilds(client, 'billing/main', 1))[0]?.building, true);
     assert.equal(await follower.round(), 0);
@@ -152,13 +148,7 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     await verifying(store, 'ledger/main', new Date().toISOString());
     jenkins.addFault({ method: 'GET', path: /^\/job\/ledger\/job\/main\/api\/json$/, status: 500 });
     const lines: string[] = [];
-    const follower = new JenkinsBuildFollower({
-      store,
-      verifier: new FixVerifier({ store, config, logger }),
-      recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
-      output: () => recorder().output,
-      logger: createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }),
-    });
+    const follower = followerOn(store, recorder().output, createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }));
     assert.equal(await follower.round(), 0);
     assert.ok(
       lines.some((l) => /could not read the recent builds of a Jenkins job/.test(l)),
