@@ -84,19 +84,29 @@ export const ThresholdsSchema = z.strictObject({
   minFreeInodesPercent: z.number().min(0).max(100).default(5),
 });
 
+const FollowSeconds = z.number().int().min(0).max(3600, 'incidents.verify.followBuildsSeconds is at most 3600');
+
 /** Verification after a fix (docs/operations.md, "Verify after fix"). */
-export const VerifyConfigSchema = z.strictObject({
-  /** Successful builds each affected pipeline needs after a fix before it counts as verified. */
-  greenBuilds: z.number().int().min(1, 'incidents.verify.greenBuilds must be at least 1').max(20, 'incidents.verify.greenBuilds is at most 20').default(1),
-  /** Resolve a verified incident by itself (and archive it) instead of offering Resolve in the thread. */
-  autoResolve: z.boolean().default(false),
-  /**
-   * With the Jenkins API configured, `serve` asks Jenkins this often (seconds) for the recent builds of the
-   * Jenkins pipelines of every fix being verified, so a fix verifies even when no CI webhook arrives; 0: off.
-   */
-  followJenkinsSeconds: z.number().int().min(0).max(3600, 'incidents.verify.followJenkinsSeconds is at most 3600').default(60),
-});
-export const DEFAULT_VERIFY_CONFIG = { greenBuilds: 1, autoResolve: false, followJenkinsSeconds: 60 } as const;
+export const VerifyConfigSchema = z
+  .strictObject({
+    /** Successful builds each affected pipeline needs after a fix before it counts as verified. */
+    greenBuilds: z.number().int().min(1, 'incidents.verify.greenBuilds must be at least 1').max(20, 'incidents.verify.greenBuilds is at most 20').default(1),
+    /** Resolve a verified incident by itself (and archive it) instead of offering Resolve in the thread. */
+    autoResolve: z.boolean().default(false),
+    /**
+     * `serve` asks the CI's API this often (seconds) for the recent builds of the pipelines of every fix being
+     * verified (Jenkins with the Jenkins API set, GitHub with GITHUB_TOKEN, GitLab with GITLAB_TOKEN), so a fix
+     * verifies even when no CI webhook arrives; 0: off.
+     */
+    followBuildsSeconds: FollowSeconds.optional(),
+    /** The earlier name of followBuildsSeconds (when it followed Jenkins only); still read, not shown in the examples. */
+    followJenkinsSeconds: FollowSeconds.optional().meta({ deprecated: true }),
+  })
+  .transform(({ followJenkinsSeconds, followBuildsSeconds, ...rest }) => ({
+    ...rest,
+    followBuildsSeconds: followBuildsSeconds ?? followJenkinsSeconds ?? 60,
+  }));
+export const DEFAULT_VERIFY_CONFIG = { greenBuilds: 1, autoResolve: false, followBuildsSeconds: 60 } as const;
 
 export const IncidentsConfigSchema = z.strictObject({
   /** On a CI failure alert: fetch the build's log, classify it and run the diagnosis of its repo, in the alert's thread. */

@@ -56,8 +56,15 @@ export interface VerificationBuild {
   status: string;
   url?: string;
   at: string;
-  /** How buildfix learned of it: the CI webhook, or the rebuild/rollback it followed through the Jenkins API. */
-  via: 'webhook' | 'jenkins';
+  /** How buildfix learned of it: the CI webhook, or that CI's API (a followed rebuild/rollback, the build follower). */
+  via: 'webhook' | 'jenkins' | 'github' | 'gitlab';
+}
+
+const FOLLOWED_THROUGH = { jenkins: 'Jenkins', github: 'GitHub', gitlab: 'GitLab' } as const;
+
+/** " (followed through GitHub)" for a build read from a CI's API; "" for one a webhook brought. */
+export function followedNote(build: Pick<VerificationBuild, 'via'>): string {
+  return build.via === 'webhook' ? '' : ` (followed through ${FOLLOWED_THROUGH[build.via]})`;
 }
 
 /** A finished Jenkins build as a verification build (pipeline `jenkins:<job>`, labelled `<job> #<number>`). */
@@ -203,7 +210,7 @@ export function describeVerification(v: FixVerification): string {
   if (v.checks.length === 0) parts.push('no re-check (no check is known for this cause)');
   for (const p of v.pipelines) {
     const builds = v.builds.filter((b) => b.pipeline === p);
-    const list = builds.map((b) => `${b.label} ${b.status} at ${clock(b.at)}${b.via === 'jenkins' ? ' (followed through Jenkins)' : ''}`).join(', ');
+    const list = builds.map((b) => `${b.label} ${b.status} at ${clock(b.at)}${followedNote(b)}`).join(', ');
     parts.push(
       `${p.replace(/^(jenkins|github|gitlab):/, '')}: ${greenCount(v, p)} of ${v.greenBuilds} green build${v.greenBuilds === 1 ? '' : 's'}${list ? ` (${list})` : ''}`,
     );

@@ -36,6 +36,7 @@ import { repoForPipeline } from './ci-diagnosis.ts';
 import {
   describeVerification,
   expireChecks,
+  followedNote,
   greenCount,
   isActive,
   jenkinsVerificationBuild,
@@ -263,7 +264,7 @@ export class FixVerifier {
       return {
         next,
         entries: [
-          entry(`${build.label} ${build.status}${build.via === 'jenkins' ? ' (followed through Jenkins)' : ''}: ${build.ok ? count : 'failed after the fix'}`, {
+          entry(`${build.label} ${build.status}${followedNote(build)}: ${build.ok ? count : 'failed after the fix'}`, {
             run,
             pipeline: build.pipeline,
             ...(build.number !== undefined ? { buildNumber: build.number } : {}),

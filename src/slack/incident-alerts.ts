@@ -34,7 +34,10 @@ import { greenPipelines, pipelinesGreen } from '../incidents/blast-radius.ts';
 import { fetchBuildLog, repoForPipeline, type BuildLog } from '../incidents/ci-diagnosis.ts';
 import { checkSumDbRecord, checkVanityHost, describeCheck, liveChecksFor, type LiveCheck } from '../incidents/category-checks.ts';
 import { FixVerifier, type VerificationOutput } from '../incidents/fix-verification.ts';
-import { JenkinsBuildFollower } from '../incidents/jenkins-build-follower.ts';
+import { BuildFollower, type FollowSource } from '../incidents/build-follower.ts';
+import { githubFollowSource } from '../incidents/follow-github.ts';
+import { gitlabFollowSource } from '../incidents/follow-gitlab.ts';
+import { jenkinsFollowSource } from '../incidents/follow-jenkins.ts';
 import { createHttpClient } from '../goproxy/http-client.ts';
 import { SumDbClient } from '../sumdb/index.ts';
 import type { IncidentAnnouncer, IncidentPlace } from '../incidents/incident-service.ts';
@@ -99,7 +102,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   readonly #edits = new Map<number, PendingEdit>();
   readonly #delivering = new Set<Promise<unknown>>();
   readonly #verifier: FixVerifier;
-  #follower: JenkinsBuildFollower | undefined;
+  #follower: BuildFollower | undefined;
   #warnedNoChannel = false;
 
   constructor(options: SlackIncidentAlertsOptions) {
@@ -121,23 +124,33 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   /** The front runs the automatic diagnosis through its router (set once both exist). */
   bindFront(front: SlackFront): void {
     this.#front = front;
-    this.#followJenkinsBuilds();
+    this.#followBuilds();
   }
 
   /**
-   * Fix verifications also count builds read from the Jenkins API (incidents.verify.followJenkinsSeconds), so a
-   * Jenkins without webhooks to serve still verifies; a webhook and a round never count one build twice.
+   * Fix verifications also count builds read from the CI's API (incidents.verify.followBuildsSeconds): Jenkins with
+   * JENKINS_URL/USER/API_TOKEN, GitHub Actions with GITHUB_TOKEN, GitLab CI with GITLAB_TOKEN. A CI whose webhooks
+   * do not reach serve (or whose delivery was lost) still verifies; a webhook and a round never count one build twice.
    */
-  #followJenkinsBuilds(): void {
-    const seconds = this.#config.incidents.verify.followJenkinsSeconds;
-    if (this.#follower || seconds <= 0 || !this.jenkinsClient()) return;
-    this.#follower = new JenkinsBuildFollower({
+  #followBuilds(): void {
+    const seconds = this.#config.incidents.verify.followBuildsSeconds;
+    if (this.#follower || seconds <= 0) return;
+    const { env, repos } = this.#config;
+    const sources: FollowSource[] = [];
+    if (this.jenkinsClient())
+      sources.push(
+        jenkinsFollowSource((job, limit, signal) => {
+          const jenkins = this.jenkinsClient();
+          return jenkins ? recentBuilds(jenkins, job, limit, { signal }) : Promise.resolve([]);
+        }),
+      );
+    if (env.GITHUB_TOKEN) sources.push(githubFollowSource({ store: this.#store, repos, token: () => env.GITHUB_TOKEN }));
+    if (env.GITLAB_TOKEN) sources.push(gitlabFollowSource({ store: this.#store, repos, token: () => env.GITLAB_TOKEN }));
+    if (sources.length === 0) return;
+    this.#follower = new BuildFollower({
       store: this.#store,
       verifier: this.#verifier,
-      recentBuilds: (job, limit, signal) => {
-        const jenkins = this.jenkinsClient();
-        return jenkins ? recentBuilds(jenkins, job, limit, { signal }) : Promise.resolve([]);
-      },
+      sources,
       output: () => this.#verificationOutput(),
       logger: this.#log,
     });

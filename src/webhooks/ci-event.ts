@@ -38,6 +38,8 @@ export interface CiEvent {
   repo?: string;
   /** GitHub workflow (or check) name. */
   workflow?: string;
+  /** GitHub workflow id (workflow_run): its runs are listed by GET /repos/{o}/{r}/actions/workflows/{id}/runs. */
+  workflowId?: number;
   branch?: string;
   defaultBranch?: string;
   commit?: string;
@@ -127,6 +129,7 @@ export function timelineData(event: CiEvent): Record<string, unknown> {
   const data: Record<string, unknown> = { source: event.source, event: event.eventType, runId: event.runId, status: event.status };
   if (event.buildNumber !== undefined) data.buildNumber = event.buildNumber;
   if (event.attempt !== undefined) data.attempt = event.attempt;
+  if (event.workflowId !== undefined) data.workflowId = event.workflowId;
   if (event.url) data.url = event.url;
   if (event.logUrl) data.logUrl = event.logUrl;
   if (event.commit) data.commit = event.commit;

@@ -60,7 +60,8 @@ export const GithubCheckRunSchema = z.object({
   repository: Repository,
 });
 
-function outcomeOf(conclusion: string | null | undefined): CiOutcome {
+/** A workflow run's or check's conclusion as an outcome (the REST API's runs use the same words). */
+export function githubOutcome(conclusion: string | null | undefined): CiOutcome {
   if (!conclusion) return 'other';
   if (GITHUB_FAILING_CONCLUSIONS.has(conclusion)) return 'failure';
   return conclusion === 'success' ? 'success' : 'other';
@@ -117,7 +118,7 @@ export function parseGithubEvent(
     const pipelineKey = `github:${repo}:${name}:${branch ?? '(no branch)'}`;
     const runId = String(run.id);
     const attempt = run.run_attempt ?? undefined;
-    const outcome = outcomeOf(run.conclusion);
+    const outcome = githubOutcome(run.conclusion);
     const event: CiEvent = {
       source: 'github',
       eventType: 'workflow_run',
@@ -135,6 +136,7 @@ export function parseGithubEvent(
     if (branch) event.branch = branch;
     if (repository.default_branch) event.defaultBranch = repository.default_branch;
     if (run.run_number != null) event.buildNumber = run.run_number;
+    if (run.workflow_id != null) event.workflowId = run.workflow_id;
     if (attempt !== undefined) event.attempt = attempt;
     if (run.logs_url) event.logUrl = run.logs_url;
     if (run.jobs_url) event.jobsUrl = run.jobs_url;
@@ -149,7 +151,7 @@ export function parseGithubEvent(
   const branch = check.check_suite?.head_branch ?? undefined;
   const pipelineKey = `github:${repo}:${check.name}:${branch ?? '(no branch)'}`;
   const runId = String(check.id);
-  const outcome = outcomeOf(check.conclusion);
+  const outcome = githubOutcome(check.conclusion);
   const event: CiEvent = {
     source: 'github',
     eventType: 'check_run',

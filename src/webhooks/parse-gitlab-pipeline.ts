@@ -47,7 +47,8 @@ export const GitlabPipelineSchema = z.object({
     .nullish(),
 });
 
-function outcomeOf(status: string): CiOutcome {
+/** A pipeline status as an outcome (the REST API's pipelines use the same words). */
+export function gitlabOutcome(status: string): CiOutcome {
   if (status === 'failed') return 'failure';
   return status === 'success' ? 'success' : 'other';
 }
@@ -76,7 +77,7 @@ export function parseGitlabPipeline(eventHeader: string | undefined, rawBody: Bu
   const path = project.path_with_namespace;
   const pipelineKey = `gitlab:${path}:${p.ref}`;
   const runId = String(p.id);
-  const outcome = outcomeOf(p.status);
+  const outcome = gitlabOutcome(p.status);
   const web = project.web_url.replace(/\/+$/, '');
   const number = p.iid ?? p.id;
   const event: CiEvent = {

@@ -1,11 +1,13 @@
 /**
  * GitHub's and GitLab's REST answers that "last green build" reads, on
  * 127.0.0.1, with their documented shapes and rules:
- * - GitHub: GET /repos/{owner}/{repo}/actions/runs?branch=&status=&per_page=
+ * - GitHub (also under /api/v3, as GitHub Enterprise Server serves it):
+ *   GET /repos/{owner}/{repo}/actions/runs?branch=&status=&per_page= (and …/actions/workflows/{id}/runs: one workflow's)
  *   → { total_count, workflow_runs: [...] } newest first; Bearer token
  *   required (401 {"message":"Bad credentials"}); per_page capped at 100.
  * - GitLab: GET /api/v4/projects/{id}/pipelines?ref=&status=&order_by=&sort=&per_page=
- *   → [...] ; PRIVATE-TOKEN required (401 {"message":"401 Unauthorized"}).
+ *   → [...] ; PRIVATE-TOKEN required (401 {"message":"401 Unauthorized"}); {id} is the project's
+ *   number or its URL-encoded path (`g%2Fp`, known through `gitlabProjectPaths`), as on GitLab.
  * - GitHub: GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs → { total_count, jobs: [...] },
  *   each job with runner_id, runner_name, runner_group_name (null while queued).
  * - GitLab: GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs → [...], each job with
@@ -28,6 +30,8 @@ export interface FakeGithubRun {
   id: number;
   run_number: number;
   name: string;
+  /** The workflow the run belongs to (GET …/actions/workflows/{id}/runs lists only its runs). */
+  workflow_id?: number;
   head_branch: string;
   head_sha: string;
   status: 'completed' | 'in_progress' | 'queued';
@@ -53,6 +57,8 @@ export interface CiRestFake {
   url: string;
   githubRuns: Map<string, FakeGithubRun[]>;
   gitlabPipelines: Map<number, FakeGitlabPipeline[]>;
+  /** Project paths ("g/p") and their ids, for requests that name a project by its URL-encoded path. */
+  gitlabProjectPaths: Map<string, number>;
   requests: Array<{ path: string; query: string }>;
   /** Tokens /rate_limit accepts (besides githubToken), with the expiry GitHub would report ("2026-12-09 10:00:00 UTC"; undefined: none). Mutable. */
   githubTokens: Map<string, { expiration?: string | undefined }>;
@@ -71,6 +77,7 @@ export function githubExpirationHeader(days: number, now = Date.now()): string {
 export async function startCiRestFake(options: { githubToken: string; gitlabToken: string; delayMs?: number }): Promise<CiRestFake> {
   const githubRuns = new Map<string, FakeGithubRun[]>();
   const gitlabPipelines = new Map<number, FakeGitlabPipeline[]>();
+  const gitlabProjectPaths = new Map<string, number>();
   const requests: CiRestFake['requests'] = [];
   const githubTokens: CiRestFake['githubTokens'] = new Map();
   const gitlabTokens: CiRestFake['gitlabTokens'] = new Map();
@@ -79,6 +86,7 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
     url: '',
     githubRuns,
     gitlabPipelines,
+    gitlabProjectPaths,
     requests,
     githubTokens,
     gitlabTokens,
@@ -92,6 +100,8 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push({ path: url.pathname, query: url.search });
+    // GitHub Enterprise Server serves the same REST API under /api/v3.
+    if (url.pathname.startsWith('/api/v3/')) url.pathname = url.pathname.slice('/api/v3'.length);
     const send = (status: number, body: unknown): void => {
       const text = JSON.stringify(body);
       setTimeout(() => {
@@ -136,8 +146,9 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         expires_at: known.expires_at,
       });
     }
-    const gh = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs$/.exec(url.pathname);
+    const gh = /^\/repos\/([^/]+\/[^/]+)\/actions\/(?:workflows\/(\d+)\/)?runs$/.exec(url.pathname);
     if (gh?.[1]) {
+      const workflowId = gh[2] === undefined ? undefined : Number(gh[2]);
       if (req.headers.authorization !== `Bearer ${options.githubToken}`)
         return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
@@ -146,6 +157,7 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
       const runs = [...(githubRuns.get(gh[1]) ?? [])]
         .sort((a, b) => b.id - a.id)
         .filter((r) => (branch ? r.head_branch === branch : true))
+        .filter((r) => (workflowId === undefined ? true : r.workflow_id === workflowId))
         .filter((r) => (status ? r.conclusion === status || r.status === status : true));
       return send(200, {
         total_count: runs.length,
@@ -190,14 +202,16 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
         })),
       );
     }
-    const gl = /^\/api\/v4\/projects\/(\d+)\/pipelines$/.exec(url.pathname);
+    const gl = /^\/api\/v4\/projects\/([^/]+)\/pipelines$/.exec(url.pathname);
     if (gl?.[1]) {
+      const project = /^\d+$/.test(gl[1]) ? Number(gl[1]) : gitlabProjectPaths.get(decodeURIComponent(gl[1]));
+      if (project === undefined) return send(404, { message: '404 Project Not Found' });
       if (req.headers['private-token'] !== options.gitlabToken) return send(401, { message: '401 Unauthorized' });
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 20));
       const ref = url.searchParams.get('ref');
       const status = url.searchParams.get('status');
       const asc = url.searchParams.get('sort') === 'asc';
-      const list = [...(gitlabPipelines.get(Number(gl[1])) ?? [])]
+      const list = [...(gitlabPipelines.get(project) ?? [])]
         .sort((a, b) => (asc ? a.id - b.id : b.id - a.id))
         .filter((p) => (ref ? p.ref === ref : true))
         .filter((p) => (status ? p.status === status : true));

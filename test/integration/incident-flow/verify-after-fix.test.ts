@@ -309,7 +309,7 @@ describe('verify after fix without webhooks: serve follows the Jenkins job throu
   let f: Flow | undefined;
 
   before(async () => {
-    f = await startFlow('greenBuilds: 1\nautoResolve: false\nfollowJenkinsSeconds: 1');
+    f = await startFlow('greenBuilds: 1\nautoResolve: false\nfollowBuildsSeconds: 1');
   });
   after(() => stopFlow(f));
 

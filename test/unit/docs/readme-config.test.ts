@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { globalRegistry } from 'zod';
 import { EnvSchema, GO_ENV_KEYS } from '../../../src/config/env.ts';
 import { FileConfigSchema } from '../../../src/config/schema.ts';
 
@@ -29,12 +30,14 @@ interface ZodLike {
   _zod: { def: { type: string; shape?: Record<string, ZodLike>; valueType?: ZodLike; innerType?: ZodLike; element?: ZodLike; in?: ZodLike } };
 }
 
-/** Key paths a schema accepts; a record's user-chosen keys are "*": jobs.*.goproxyParam. */
+/** Key paths a schema accepts; a record's user-chosen keys are "*": jobs.*.goproxyParam. Deprecated names (their meta says so) are left out. */
 function schemaPaths(schema: ZodLike, prefix = ''): string[] {
   const def = schema._zod.def;
   switch (def.type) {
     case 'object':
-      return Object.entries(def.shape ?? {}).flatMap(([key, child]) => [`${prefix}${key}`, ...schemaPaths(child, `${prefix}${key}.`)]);
+      return Object.entries(def.shape ?? {})
+        .filter(([, child]) => globalRegistry.get(child as unknown as Parameters<typeof globalRegistry.get>[0])?.deprecated !== true)
+        .flatMap(([key, child]) => [`${prefix}${key}`, ...schemaPaths(child, `${prefix}${key}.`)]);
     case 'record':
       return def.valueType ? schemaPaths(def.valueType, `${prefix}*.`) : [];
     case 'optional':

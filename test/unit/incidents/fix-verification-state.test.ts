@@ -82,15 +82,21 @@ describe('stores keep the verification with the incident (compare-and-set)', () 
 
 describe('incidents.verify config', () => {
   it('defaults to one green build and no auto-resolve; validates greenBuilds', () => {
-    assert.deepEqual(FileConfigSchema.parse({}).incidents.verify, { greenBuilds: 1, autoResolve: false, followJenkinsSeconds: 60 });
-    assert.deepEqual(FileConfigSchema.parse({ incidents: {} }).incidents.verify, { greenBuilds: 1, autoResolve: false, followJenkinsSeconds: 60 });
+    assert.deepEqual(FileConfigSchema.parse({}).incidents.verify, { greenBuilds: 1, autoResolve: false, followBuildsSeconds: 60 });
+    assert.deepEqual(FileConfigSchema.parse({ incidents: {} }).incidents.verify, { greenBuilds: 1, autoResolve: false, followBuildsSeconds: 60 });
     assert.deepEqual(FileConfigSchema.parse({ incidents: { verify: { greenBuilds: 3, autoResolve: true } } }).incidents.verify, {
       greenBuilds: 3,
       autoResolve: true,
-      followJenkinsSeconds: 60,
+      followBuildsSeconds: 60,
     });
-    assert.equal(FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 0 } } }).incidents.verify.followJenkinsSeconds, 0);
-    assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 7200 } } }), /followJenkinsSeconds is at most 3600/);
+    assert.equal(FileConfigSchema.parse({ incidents: { verify: { followBuildsSeconds: 0 } } }).incidents.verify.followBuildsSeconds, 0);
+    assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { followBuildsSeconds: 7200 } } }), /followBuildsSeconds is at most 3600/);
+    // The earlier name (when only Jenkins was followed) still works; the new one wins when both are set.
+    assert.equal(FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 30 } } }).incidents.verify.followBuildsSeconds, 30);
+    assert.equal(
+      FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 30, followBuildsSeconds: 0 } } }).incidents.verify.followBuildsSeconds,
+      0,
+    );
     assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { greenBuilds: 0 } } }), /greenBuilds must be at least 1/);
     assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { greenBuild: 2 } } }), /greenBuild/);
   });

@@ -99,6 +99,7 @@ describe('GitHub payloads', () => {
     assert.equal(e.commit, '3484a3fb816e0859fd6e1cea078d76385ff50625');
     assert.equal(e.runId, '289782451');
     assert.equal(e.buildNumber, 163);
+    assert.equal(e.workflowId, 2823525, 'the workflow id, by which the build follower lists its runs');
     assert.equal(e.attempt, 1);
     assert.equal(e.url, 'https://github.com/octo-org/octo-repo/actions/runs/289782451');
     assert.equal(e.logUrl, 'https://api.github.com/repos/octo-org/octo-repo/actions/runs/289782451/logs');

@@ -12,7 +12,8 @@ import { createJenkinsClient, queueBuild, recentBuilds, type JenkinsClient } fro
 import { FixVerifier, type VerificationOutput } from '../../../src/incidents/fix-verification.ts';
 import { startVerification } from '../../../src/incidents/fix-verification-state.ts';
 import type { Incident } from '../../../src/incidents/incident-types.ts';
-import { JenkinsBuildFollower } from '../../../src/incidents/jenkins-build-follower.ts';
+import { BuildFollower } from '../../../src/incidents/build-follower.ts';
+import { jenkinsFollowSource } from '../../../src/incidents/follow-jenkins.ts';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { closeRedisConnection } from '../../../src/redis/create-redis-connection.ts';
@@ -64,11 +65,11 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
   }
 
   /** A follower on `store` reading the fake through the real client, speaking to `output`. */
-  function followerOn(store: RedisIncidentStore, output: VerificationOutput, log = logger): JenkinsBuildFollower {
-    return new JenkinsBuildFollower({
+  function followerOn(store: RedisIncidentStore, output: VerificationOutput, log = logger): BuildFollower {
+    return new BuildFollower({
       store,
       verifier: new FixVerifier({ store, config, logger }),
-      recentBuilds: (job, limit, signal) => recentBuilds(client, job, limit, { signal }),
+      sources: [jenkinsFollowSource((job, limit, signal) => recentBuilds(client, job, limit, { signal }))],
       output: () => output,
       logger: log,
     });
@@ -151,15 +152,15 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     const follower = followerOn(store, recorder().output, createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }));
     assert.equal(await follower.round(), 0);
     assert.ok(
-      lines.some((l) => /could not read the recent builds of a Jenkins job/.test(l)),
+      lines.some((l) => /could not read the recent builds of a pipeline from Jenkins/.test(l)),
       lines.join('\n'),
     );
     assert.equal(await follower.round(), 0);
-    assert.equal(lines.filter((l) => /recent builds of a Jenkins job/.test(l)).length, 1, 'warned once per failure streak');
+    assert.equal(lines.filter((l) => /recent builds of a pipeline from Jenkins/.test(l)).length, 1, 'warned once per failure streak');
     jenkins.clearFaults();
     assert.equal(await follower.round(), 0);
     assert.ok(
-      lines.some((l) => /reading the recent builds of a Jenkins job again/.test(l)),
+      lines.some((l) => /reading the recent builds of a pipeline from Jenkins again/.test(l)),
       'its recovery is logged',
     );
     follower.start(50);
