@@ -148,10 +148,6 @@ const MALFORMED_PSEUDO_VERSION = /^v\d+\.\d+\.\d+-(?:[0-9A-Za-z.-]*\.)?\d{14}-(?
 /** A host under the reserved `.invalid` top-level domain, in a URL or a DNS lookup. */
 const RESERVED_INVALID_HOST = /(?:\/\/|\blookup )[\w.-]+\.invalid\b/i;
 /** Categories of a failing network path, which a deliberately unresolvable host explains. */
-/**
- * The resolver itself cannot be reached because the machine has no route at all (`dial udp 10.0.0.2:53: connect:
- * network is unreachable`): a container or sandbox started without a network, or a host whose network is down.
- */
 /** A request that never reached the far end: name resolution or the connection failed. */
 const DIAL_FAILED = /dial tcp|no such host|Temporary failure in name resolution|connection refused|network is unreachable|i\/o timeout/i;
 /**
@@ -160,7 +156,12 @@ const DIAL_FAILED = /dial tcp|no such host|Temporary failure in name resolution|
  * host whose resolver set-up is broken.
  */
 const NO_NAMESERVER = /lookup \S+ on (\[::1\]|127\.0\.0\.1):53: read udp \S+: read: connection refused/;
-const RESOLVER_NO_ROUTE = /dial udp \S+:53: connect: network is unreachable/;
+/**
+ * The resolver itself cannot be reached because the host has no network, or its policy forbids any (`dial udp
+ * 10.0.0.2:53: connect: network is unreachable`, `write udp 127.0.0.1:45516->8.8.8.8:53: write: permission denied`).
+ */
+const RESOLVER_NO_NETWORK =
+  /(?:dial udp (\S+):53: connect: network is unreachable|write udp \S+->(\S+):53: write: (?:permission denied|operation not permitted))/;
 /** Nix building a derivation (`building '/nix/store/…-name.drv'`, `builder for '/nix/store/…drv' failed`). */
 /** flatpak-builder's banner for each module it builds (its build runs without network). */
 const FLATPAK_BUILD = /^Building module \S+ in \S*\/\.flatpak-builder\/build\//;
@@ -604,11 +605,16 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     hit.confidence = Math.min(hit.confidence, 0.6);
     hit.alternative = 'proxy-disabled';
   }
-  if (hit.category === 'proxy-unreachable' && RESOLVER_NO_ROUTE.test(hit.text)) {
-    // No route even to the resolver: the build runs without a network, on purpose (docker --network none, a
-    // sandboxed package build that expects vendored modules) or because the host's network is down.
-    hit.confidence = Math.min(hit.confidence, 0.6);
-    hit.alternative = 'proxy-disabled';
+  if (hit.category === 'proxy-unreachable' && RESOLVER_NO_NETWORK.test(hit.text)) {
+    // Not even the resolver can be reached: the step runs without a network, nearly always on purpose (docker
+    // --network none, a sandboxed package or image build that expects vendored modules; development part: 4 of 4).
+    // A CI agent whose whole network is down would not have fetched the job's sources, but a laptop's could be:
+    // the answer stays unsure and names the network path second.
+    hit.category = 'proxy-disabled';
+    hit.rank = 2;
+    hit.confidence = 0.6;
+    hit.alternative = 'proxy-unreachable';
+    return true;
   }
   if (RESERVED_INVALID_HOST.test(hit.text) && hit.rank !== 1 && NETWORK_CATEGORIES.has(hit.category)) {
     // `.invalid` never resolves (RFC 2606, RFC 6761): a GOPROXY or registry set to such a host is the
@@ -991,10 +997,12 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
       }
       case 'proxy-server-error':
         if (/\bE400\b|^npm ERR! 400 Bad Request|Request failed \\?"400\b/.test(text)) details['badRequest'] ??= 'yes';
+        // Verdaccio's (and Sinopia's) own words for a package it cannot serve.
+        if (/\bno such package available\b/i.test(text)) details['verdaccio'] ??= 'yes';
         break;
       case 'proxy-disabled': {
-        const resolver = /dial udp (\S+):53: connect: network is unreachable/.exec(text);
-        if (resolver) details['noNetwork'] ??= resolver[1];
+        const resolver = RESOLVER_NO_NETWORK.exec(text);
+        if (resolver) details['noNetwork'] ??= resolver[1] ?? resolver[2];
         const loopback = NO_NAMESERVER.exec(text);
         if (loopback) details['noNameserver'] ??= loopback[1];
         break;

@@ -598,6 +598,12 @@ function npmFix(input: FixInput): string {
           `${named ?? 'The registry'} answered 400 Bad Request: the request does not fit the server. Most often the registry URL points at the wrong endpoint (a publish-only or web UI URL of Artifactory, Nexus or Verdaccio, a mistyped repository name) or a proxy in between rewrites the request. ` +
           `Check ${code(tool === 'npm' ? 'npm config get registry' : tool === 'pnpm' ? 'pnpm config get registry' : 'yarn config get registry')} and the resolved URLs in the lockfile, and fetch one package's metadata with ${code('curl -v <registry URL>/<package>')} from the agent.`
         );
+      if (details['verdaccio'])
+        return (
+          `${named ?? 'The registry'} answered "no such package available": that is Verdaccio's (or Sinopia's) answer, so the build asks a Verdaccio mirror, and it could not get ${spec ?? 'the package'} from its uplink. ` +
+          `Confirm the package exists upstream with ${code(`npm view ${module ?? '<package>'} versions --registry https://registry.npmjs.org/`)}; then check the mirror's log for the uplink error, its ${code('uplinks')} URL and proxy settings, and the ${code('packages')} rule that matches ${scope ? `the ${scope} scope (${code("'@*/*'")} needs ${code('proxy: npmjs')})` : 'the package'}. ` +
+          `Meanwhile ${registrySetting(tool, 'https://registry.npmjs.org/', scope)} lets the build go round the mirror.`
+        );
       return (
         `${named ?? 'The registry'} failed on its side (HTTP 5xx, a 404 or missing version for what it should serve: an outage, or a mirror that has not synced yet): the agent is not the problem. ` +
         `Retry later (${toolName} retries only a few times), or install from another registry mirror configured for the team; for a company mirror (Nexus, Artifactory, npmmirror), check its upstream sync and clear its cached metadata.`

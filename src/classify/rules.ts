@@ -511,7 +511,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.75,
     pattern:
-      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b|\bconnect EACCES\b|dial tcp \S+: connect: permission denied/i,
+      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b|\bconnect EACCES\b|dial tcp \S+: connect: permission denied|write udp \S+:53: write: (?:permission denied|operation not permitted)/i,
     scope: 'local',
   },
   {
@@ -842,6 +842,20 @@ export const RULES: readonly Rule[] = [
     confidence: 0.55,
     pattern: /\bnpm (?:ERR!|error) fetch failed https?:\/\/\S+\.tgz\s*$/i,
     alternative: 'proxy-unreachable',
+    scope: 'local',
+  },
+  {
+    // Verdaccio's (and Sinopia's) own answer for a package it cannot serve: the request went to such a mirror,
+    // which failed to get the package from its uplink (uplink unreachable or misconfigured, access rules for
+    // scoped packages, an old Sinopia's scoped-name encoding) far more often than the package is really missing
+    // (development part: 5 of 5). The public registry never answers with these words.
+    id: 'npm-mirror-no-such-package',
+    category: 'proxy-server-error',
+    ecosystem: 'npm',
+    rank: 2,
+    confidence: 0.6,
+    pattern: /\bno such package available\b/i,
+    alternative: 'version-not-found',
     scope: 'local',
   },
   {

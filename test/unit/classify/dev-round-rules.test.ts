@@ -869,17 +869,19 @@ describe('builds that run without a network on purpose', () => {
     assert.equal(result.category, 'proxy-unreachable');
   });
 
-  it('no route even to the resolver names a build without network as the other cause, with what to do then', () => {
+  it('no route even to the resolver is a build without network first (round .22), the network path second, with what to do', () => {
     const result = classifyLog(
       'go: example.com/lib@v0.5.0: Get https://proxy.golang.org/example.com/lib/@v/v0.5.0.mod: dial tcp: lookup proxy.golang.org on 10.0.2.3:53: dial udp 10.0.2.3:53: connect: network is unreachable',
     );
-    assert.equal(result.category, 'proxy-unreachable');
+    assert.equal(result.category, 'proxy-disabled');
+    assert.ok(result.confidence < 0.8, 'unsure');
     assert.deepEqual(
       result.candidates?.map((c) => c.category),
-      ['proxy-unreachable', 'proxy-disabled'],
+      ['proxy-disabled', 'proxy-unreachable'],
     );
-    assert.match(result.otherFix ?? '', /--network none/);
-    assert.match(result.otherFix ?? '', /-mod=vendor/);
+    assert.match(result.fix, /resolver at 10\.0\.2\.3 cannot be reached/);
+    assert.match(result.fix, /--network none/);
+    assert.match(result.fix, /-mod=vendor/);
   });
 });
 
@@ -1374,5 +1376,42 @@ describe('development pass after round 2026-12-07.20', () => {
     ]) {
       assert.equal(classifyLog(line).category, 'proxy-unreachable', line);
     }
+  });
+});
+
+describe('development pass after round 2026-12-07.22', () => {
+  it("a sandbox that forbids even the resolver's UDP (`write udp …:53: write: permission denied`) is a build without network", () => {
+    const result = classifyLog(
+      [
+        'go: downloading github.com/getsentry/sentry-go v0.27.0',
+        'cmd/core/main.go:12:2: github.com/getsentry/sentry-go@v0.27.0: Get "https://proxy.golang.org/github.com/getsentry/sentry-go/@v/v0.27.0.zip": dial tcp: lookup proxy.golang.org on 8.8.8.8:53: write udp 127.0.0.1:45516->8.8.8.8:53: write: permission denied',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'proxy-disabled');
+    assert.equal(result.candidates?.[1]?.category, 'proxy-unreachable');
+    assert.match(result.fix, /resolver at 8\.8\.8\.8 cannot be reached/);
+  });
+
+  it("Verdaccio's or Sinopia's `no such package available` is the mirror failing to serve, with the mirror's own checks", () => {
+    for (const log of [
+      'npm ERR! 404 no such package available : @acme/eslint-config',
+      'error An unexpected error occurred: "http://npm.corp.example/@sailshq%2flodash: no such package available".',
+    ]) {
+      const result = classifyLog(log);
+      assert.equal(result.category, 'proxy-server-error', log);
+      assert.equal(result.ecosystem, 'npm');
+      assert.equal(result.candidates?.[1]?.category, 'version-not-found', 'the package really missing stays named second');
+      assert.match(result.fix, /Verdaccio/);
+      assert.match(result.fix, /uplink/);
+      assert.match(result.fix, /--registry https:\/\/registry\.npmjs\.org\//);
+    }
+  });
+
+  it("the public registry's own 404 is not read as a mirror", () => {
+    const result = classifyLog(
+      "npm ERR! 404 Not Found - GET https://registry.npmjs.org/@acme%2fnot-there - Not found\nnpm ERR! 404 '@acme/not-there@*' is not in this registry.",
+    );
+    assert.notEqual(result.rule, 'npm-mirror-no-such-package');
+    assert.doesNotMatch(result.fix, /Verdaccio/);
   });
 });

@@ -241,6 +241,7 @@ const SAMPLES: Record<string, string[]> = {
   ],
   'net-specific': [
     'dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host',
+    'dial tcp: lookup proxy.golang.org on 8.8.8.8:53: write udp 127.0.0.1:45516->8.8.8.8:53: write: permission denied',
     'dial tcp 142.250.0.1:443: i/o timeout',
     'dial tcp 10.0.0.5:3000: connect: connection refused',
     'net/http: TLS handshake timeout',
@@ -298,6 +299,10 @@ const SAMPLES: Record<string, string[]> = {
     'go: x.org/y@v1.9.9: reading file:///tmp/gp/x.org/y/@v/v1.9.9.mod: no such file or directory',
   ],
   'go-ls-remote': ['go: x.org/y@v1.0.0: invalid version: git ls-remote -q origin in /root/go/pkg/mod/cache/vcs/abc: exit status 128:'],
+  'npm-mirror-no-such-package': [
+    'npm ERR! 404 no such package available : @acme/eslint-config',
+    'error An unexpected error occurred: "http://npm.corp.example/@sailshq%2flodash: no such package available".',
+  ],
   'npm-not-found': [
     '➤ YN0035: │   Response Code: 404 (Not Found)',
     'Request "https://registry.yarnpkg.com/left-pda" returned a 404',
