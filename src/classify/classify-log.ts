@@ -135,6 +135,8 @@ const GOOGLE_MODULE_SERVICE = /https:\/\/(?:proxy|sum)\.golang\.org\//i;
 const GOPRIVATE_VALUE = /\bGOPRIVATE\s*[=:]\s*(?:"([^"]*)"|'([^']*)'|([^\s"']*))/;
 const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?https?:\/\/\S+/i;
 const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
+/** The URL a package manager says it requested (`request to <url> failed`, `GET <url>`): its port is the server's. */
+const REQUESTED_URL = /\b(?:request to|GET|fetch failed) https?:\/\/\S+/gi;
 /** GOPROXY set to a mirror that is not the public default. */
 const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|direct|off)https?:\/\/\S+/i;
 // A proxy's checksum-DB pass-through sits under the GOPROXY URL, which may have a path (Artifactory's
@@ -1194,7 +1196,8 @@ function decide(scan: Scanner): Classification {
           h.category === 'proxy-unreachable' &&
           // A request for a remote registry URL that dialled this machine's loopback address went to a
           // proxy configured on it (CNTLM, a debugging proxy), as go's `proxyconnect tcp: dial tcp 127.0.0.1:…`.
-          (PROXY_PORT.test(h.text) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
+          // The port of the URL asked for is the registry's (Nexus listens on 8081, Artifactory on 8081/8082), not a proxy's.
+          (PROXY_PORT.test(h.text.replace(REQUESTED_URL, '')) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
       ),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
     npmTarball404: found.some(

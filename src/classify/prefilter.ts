@@ -179,6 +179,9 @@ export const TRIGGERS: readonly string[] = [
   'write: permission denied',
   'write: operation not permitted',
   'no such package',
+  // Windows' Winsock texts in go's errors (connectex:, wsarecv:): a timeout, a refusal, a reset
+  'connection attempt failed',
+  'forcibly closed',
   'is not in',
   'etarget',
   'no compatible version',

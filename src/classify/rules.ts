@@ -511,7 +511,7 @@ export const RULES: readonly Rule[] = [
     rank: 2,
     confidence: 0.75,
     pattern:
-      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b|\bconnect EACCES\b|dial tcp \S+: connect: permission denied|write udp \S+:53: write: (?:permission denied|operation not permitted)/i,
+      /no such host|Could not resolve host|Temporary failure in name resolution|server misbehaving|i\/o timeout|connection refused|TLS handshake timeout|network is unreachable|no route to host|Client\.Timeout exceeded|context deadline exceeded|Connection timed out|Operation timed out|Failed to connect to|\bENOTFOUND\b|\bETIMEDOUT\b|\bECONNREFUSED\b|\bEAI_AGAIN\b|\bENETUNREACH\b|\bEHOSTUNREACH\b|\bESOCKETTIMEDOUT\b|getaddrinfo|network timeout|\bE ?CONNABORTED\b|\bconnect EACCES\b|dial tcp \S+: connect: permission denied|write udp \S+:53: write: (?:permission denied|operation not permitted)|A connection attempt failed because the connected party did not properly respond|No connection could be made because the target machine actively refused it/i,
     scope: 'local',
   },
   {
@@ -877,7 +877,7 @@ export const RULES: readonly Rule[] = [
     rank: 4,
     confidence: 0.55,
     pattern:
-      /connection reset by peer|unexpected EOF|: EOF$|\bECONNRESET\b|socket hang up|http2: server sent GOAWAY|stream error|early EOF|unexpected disconnect while reading|trouble with your network connection/i,
+      /connection reset by peer|unexpected EOF|: EOF$|\bECONNRESET\b|socket hang up|http2: server sent GOAWAY|stream error|early EOF|unexpected disconnect while reading|trouble with your network connection|An existing connection was forcibly closed by the remote host/i,
     scope: 'local',
   },
 

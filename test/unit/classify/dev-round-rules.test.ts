@@ -1415,3 +1415,38 @@ describe('development pass after round 2026-12-07.22', () => {
     assert.doesNotMatch(result.fix, /Verdaccio/);
   });
 });
+
+describe("Windows' Winsock errors in go's network messages", () => {
+  it('a connect timeout, a refusal and a reset read as on other systems', () => {
+    const timeout = classifyLog(
+      'go: github.com/wailsapp/wails/v2/cmd/wails@latest: module github.com/wailsapp/wails/v2/cmd/wails: Get "https://proxy.golang.org/github.com/wailsapp/wails/v2/cmd/wails/@v/list": dial tcp 142.250.196.209:443: connectex: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.',
+    );
+    assert.equal(timeout.category, 'proxy-unreachable');
+    assert.match(timeout.evidence[0] ?? '', /connectex/);
+    const refused = classifyLog(
+      'go: example.com/lib@v1.0.0: Get "https://proxy.golang.org/example.com/lib/@v/v1.0.0.mod": dial tcp 142.250.196.209:443: connectex: No connection could be made because the target machine actively refused it.',
+    );
+    assert.equal(refused.category, 'proxy-unreachable');
+    const reset = classifyLog(
+      'go: example.com/lib@v1.0.0: Get "https://proxy.golang.org/example.com/lib/@v/v1.0.0.zip": read tcp 192.168.1.5:50123->142.250.72.17:443: wsarecv: An existing connection was forcibly closed by the remote host.',
+    );
+    assert.equal(reset.category, 'proxy-unreachable');
+    assert.equal(reset.rule, 'net-generic');
+  });
+});
+
+describe("a registry's own port is not a proxy's", () => {
+  it('npm failing to resolve a Nexus registry on :8081 is the network path, not a company proxy', () => {
+    const result = classifyLog(
+      'npm ERR! code ENOTFOUND\nnpm ERR! network request to http://nexus.corp.example:8081/repository/npm-group/zip-stream/-/zip-stream-4.1.0.tgz failed, reason: getaddrinfo ENOTFOUND nexus.corp.example',
+    );
+    assert.equal(result.category, 'proxy-unreachable');
+  });
+
+  it('a proxy on :8080 that npm dialled still reads as the company proxy', () => {
+    const result = classifyLog(
+      'npm ERR! code ECONNREFUSED\nnpm ERR! errno ECONNREFUSED\nnpm ERR! FetchError: request to https://registry.npmjs.org/left-pad failed, reason: connect ECONNREFUSED 10.1.2.3:8080',
+    );
+    assert.equal(result.category, 'corporate-proxy');
+  });
+});

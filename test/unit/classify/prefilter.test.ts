@@ -242,6 +242,8 @@ const SAMPLES: Record<string, string[]> = {
   'net-specific': [
     'dial tcp: lookup proxy.golang.org on 10.0.0.2:53: no such host',
     'dial tcp: lookup proxy.golang.org on 8.8.8.8:53: write udp 127.0.0.1:45516->8.8.8.8:53: write: permission denied',
+    'dial tcp 142.250.196.209:443: connectex: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.',
+    'dial tcp 127.0.0.1:3128: connectex: No connection could be made because the target machine actively refused it.',
     'dial tcp 142.250.0.1:443: i/o timeout',
     'dial tcp 10.0.0.5:3000: connect: connection refused',
     'net/http: TLS handshake timeout',
@@ -317,6 +319,7 @@ const SAMPLES: Record<string, string[]> = {
     'go: k8s.io/apimachinery@v0.30.3: read "https://goproxy.cn/k8s.io/apimachinery/@v/v0.30.3.zip": stream error: stream ID 1407; INTERNAL_ERROR; received from peer',
   ],
   'net-generic': [
+    'Get "https://proxy.golang.org/x/@v/list": read tcp 192.168.1.5:50123->142.250.72.17:443: wsarecv: An existing connection was forcibly closed by the remote host.',
     'Get "https://proxy.golang.org/x/@v/list": read tcp 10.0.0.1:1234->1.2.3.4:443: read: connection reset by peer',
     'go: x.org/y@v1.0.0: unexpected EOF',
     'Get "https://proxy.golang.org/x/@v/list": EOF',
