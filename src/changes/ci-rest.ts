@@ -1,4 +1,8 @@
 /** One JSON GET against a CI's REST API (GitHub, GitLab) with a deadline, answering a reason a person can act on instead of throwing. */
+import type { z } from 'zod';
+import { UpstreamError } from '../errors.ts';
+import { redactText } from '../util/redact.ts';
+
 export interface LastGreenOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -37,6 +41,25 @@ export async function getJson(
   } catch {
     return { ok: false, reason: `${what} answered with invalid JSON` };
   }
+}
+
+/**
+ * getJson for callers that throw: the answer validated with `schema`, or an UpstreamError of `service` carrying the
+ * reason (redacted) when it could not be read or came back in another shape.
+ */
+export async function getValidJson<T>(
+  url: URL,
+  headers: Record<string, string>,
+  what: string,
+  service: string,
+  schema: z.ZodType<T>,
+  opts: LastGreenOptions,
+): Promise<T> {
+  const got = await getJson(url, headers, what, opts);
+  if (!got.ok) throw new UpstreamError(service, redactText(got.reason), { url: `${url.origin}${url.pathname}` });
+  const parsed = schema.safeParse(got.value);
+  if (!parsed.success) throw new UpstreamError(service, `${what} came back in an unexpected shape`, { url: `${url.origin}${url.pathname}` });
+  return parsed.data;
 }
 
 /** What one GitHub workflow's history is read with: the repository's API base, the workflow and branch. */

@@ -15,7 +15,17 @@
  * incident did not come from). The token is sent only over https, or plain http on the loopback.
  */
 import type { FileConfig } from '../config/schema.ts';
+import type { IncidentStore } from './incident-store.ts';
 import type { Incident, TimelineEntry } from './incident-types.ts';
+
+/** What a GitHub or GitLab follow source (follow-github.ts, follow-gitlab.ts) reads with. */
+export interface CiApiFollowOptions {
+  /** The incident's timeline holds the links of its CI events. */
+  store: Pick<IncidentStore, 'timeline'>;
+  repos: FileConfig['repos'];
+  /** The CI's API token (GITHUB_TOKEN / GITLAB_TOKEN), read when a round runs. */
+  token: () => string | undefined;
+}
 
 /** `github:<owner/repo>:<workflow>:<branch>`: workflow names may hold `:`, repositories and git refs cannot. */
 export interface GithubPipeline {

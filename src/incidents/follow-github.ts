@@ -8,14 +8,10 @@
  * events name a check, not a workflow, and find no run here: they wait for their webhooks.
  */
 import { z } from 'zod';
-import { getJson, githubHeaders, isoTime } from '../changes/ci-rest.ts';
-import type { FileConfig } from '../config/schema.ts';
-import { UpstreamError } from '../errors.ts';
-import { redactText } from '../util/redact.ts';
+import { getValidJson, githubHeaders, isoTime } from '../changes/ci-rest.ts';
 import { githubOutcome } from '../webhooks/parse-github-event.ts';
 import type { FollowedBuild, FollowSource } from './build-follower.ts';
-import { githubRepoApiOf, githubWorkflowIdOf, parseGithubPipeline } from './ci-api-of-pipeline.ts';
-import type { IncidentStore } from './incident-store.ts';
+import { githubRepoApiOf, githubWorkflowIdOf, parseGithubPipeline, type CiApiFollowOptions } from './ci-api-of-pipeline.ts';
 
 const RUNS_PER_PAGE = 30;
 
@@ -35,14 +31,7 @@ const RunsSchema = z.object({
   ),
 });
 
-export interface GithubFollowOptions {
-  store: Pick<IncidentStore, 'timeline'>;
-  repos: FileConfig['repos'];
-  /** GITHUB_TOKEN, read when a round runs. */
-  token: () => string | undefined;
-}
-
-export function githubFollowSource(options: GithubFollowOptions): FollowSource {
+export function githubFollowSource(options: CiApiFollowOptions): FollowSource {
   return {
     name: 'GitHub',
     follows: (pipeline) => pipeline.startsWith('github:'),
@@ -57,12 +46,9 @@ export function githubFollowSource(options: GithubFollowOptions): FollowSource {
       const url = new URL(workflowId === undefined ? `${api.pathname}/actions/runs` : `${api.pathname}/actions/workflows/${workflowId}/runs`, api);
       url.searchParams.set('branch', p.branch);
       url.searchParams.set('per_page', String(RUNS_PER_PAGE));
-      const got = await getJson(url, githubHeaders(token), `the workflow runs of ${p.repo}`, { signal });
-      if (!got.ok) throw new UpstreamError('GitHub', redactText(got.reason), { url: `${url.origin}${url.pathname}` });
-      const parsed = RunsSchema.safeParse(got.value);
-      if (!parsed.success) throw new UpstreamError('GitHub', `the workflow runs of ${p.repo} came back in an unexpected shape`);
+      const runs = await getValidJson(url, githubHeaders(token), `the workflow runs of ${p.repo}`, 'GitHub', RunsSchema, { signal });
       const builds: FollowedBuild[] = [];
-      for (const run of parsed.data.workflow_runs) {
+      for (const run of runs.workflow_runs) {
         if (workflowId === undefined && run.name !== p.workflow) continue;
         const started = isoTime(run.run_started_at) ?? isoTime(run.created_at);
         if (!started) continue;

@@ -6,14 +6,10 @@
  * running (created, pending, running…) waits for the next round.
  */
 import { z } from 'zod';
-import { getJson, gitlabHeaders, isoTime } from '../changes/ci-rest.ts';
-import type { FileConfig } from '../config/schema.ts';
-import { UpstreamError } from '../errors.ts';
-import { redactText } from '../util/redact.ts';
+import { getValidJson, gitlabHeaders, isoTime } from '../changes/ci-rest.ts';
 import { gitlabOutcome } from '../webhooks/parse-gitlab-pipeline.ts';
 import type { FollowedBuild, FollowSource } from './build-follower.ts';
-import { gitlabProjectApiOf, parseGitlabPipeline } from './ci-api-of-pipeline.ts';
-import type { IncidentStore } from './incident-store.ts';
+import { gitlabProjectApiOf, parseGitlabPipeline, type CiApiFollowOptions } from './ci-api-of-pipeline.ts';
 
 const PIPELINES_PER_PAGE = 10;
 /** Statuses of a pipeline that has not finished yet. */
@@ -30,14 +26,7 @@ const PipelinesSchema = z.array(
   }),
 );
 
-export interface GitlabFollowOptions {
-  store: Pick<IncidentStore, 'timeline'>;
-  repos: FileConfig['repos'];
-  /** GITLAB_TOKEN, read when a round runs. */
-  token: () => string | undefined;
-}
-
-export function gitlabFollowSource(options: GitlabFollowOptions): FollowSource {
+export function gitlabFollowSource(options: CiApiFollowOptions): FollowSource {
   return {
     name: 'GitLab',
     follows: (pipeline) => pipeline.startsWith('gitlab:'),
@@ -52,12 +41,9 @@ export function gitlabFollowSource(options: GitlabFollowOptions): FollowSource {
       url.searchParams.set('order_by', 'id');
       url.searchParams.set('sort', 'desc');
       url.searchParams.set('per_page', String(PIPELINES_PER_PAGE));
-      const got = await getJson(url, gitlabHeaders(token), `the pipelines of ${p.path}`, { signal });
-      if (!got.ok) throw new UpstreamError('GitLab', redactText(got.reason), { url: `${url.origin}${url.pathname}` });
-      const parsed = PipelinesSchema.safeParse(got.value);
-      if (!parsed.success) throw new UpstreamError('GitLab', `the pipelines of ${p.path} came back in an unexpected shape`);
+      const pipelines = await getValidJson(url, gitlabHeaders(token), `the pipelines of ${p.path}`, 'GitLab', PipelinesSchema, { signal });
       const builds: FollowedBuild[] = [];
-      for (const pl of parsed.data) {
+      for (const pl of pipelines) {
         const created = isoTime(pl.created_at);
         if (!created) continue;
         const startedAt = Date.parse(created);

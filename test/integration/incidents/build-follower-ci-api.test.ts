@@ -13,11 +13,11 @@ import { FixVerifier, type VerificationOutput } from '../../../src/incidents/fix
 import { startVerification } from '../../../src/incidents/fix-verification-state.ts';
 import { githubFollowSource } from '../../../src/incidents/follow-github.ts';
 import { gitlabFollowSource } from '../../../src/incidents/follow-gitlab.ts';
-import type { Incident } from '../../../src/incidents/incident-types.ts';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { closeRedisConnection } from '../../../src/redis/create-redis-connection.ts';
 import { startCiRestFake, type CiRestFake } from '../../fakes/ci-rest-server.ts';
+import { verificationRecorder } from '../../helpers/verification-recorder.ts';
 import { connectTestRedis, deleteUnder, testPrefix } from './redis-test-env.ts';
 
 const GITHUB_TOKEN = 'ghp_followerTestToken000000000000000000';
@@ -43,18 +43,6 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
     await deleteUnder(redis, prefix);
     await closeRedisConnection(redis);
   });
-
-  function recorder(): { said: string[]; output: VerificationOutput } {
-    const said: string[] = [];
-    return {
-      said,
-      output: {
-        say: async (_i: Incident, text: string) => void said.push(text),
-        offerResolve: async (_i: Incident, text: string) => void said.push(`OFFER ${text}`),
-        resolved: async () => undefined,
-      },
-    };
-  }
 
   function follower(sources: FollowSource[], output: VerificationOutput, log = logger): BuildFollower {
     return new BuildFollower({ store, verifier: new FixVerifier({ store, config, logger }), sources, output: () => output, logger: log });
@@ -106,7 +94,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
       run(3, 3 * MINUTE, { head_branch: 'feature' }), // another branch
       run(4, 1 * MINUTE, { status: 'in_progress', conclusion: null }), // still going
     ]);
-    const { said, output } = recorder();
+    const { said, output } = verificationRecorder();
     const f = follower([github()], output);
     assert.equal(await f.round(), 0, 'nothing finished after the fix yet');
     assert.equal((await store.get(id))?.verification?.state, 'waiting');
@@ -150,7 +138,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
     });
     ci.githubRuns.set(repo, [done(2, 8, 3 * MINUTE), done(3, 9, 1 * MINUTE), done(4, 3, 1 * MINUTE, 43)]);
     // The webhook of run #8 arrived first.
-    const { output } = recorder();
+    const { output } = verificationRecorder();
     const current = await store.get(id);
     assert.ok(current);
     await new FixVerifier({ store, config, logger }).recordBuild(
@@ -181,7 +169,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
       { id: 702, iid: 41, ref: 'main', sha: 'c'.repeat(40), status: 'canceled', created_at: iso(5 * MINUTE) },
       { id: 703, iid: 42, ref: 'main', sha: 'c'.repeat(40), status: 'running', created_at: iso(1 * MINUTE) },
     ]);
-    const { said, output } = recorder();
+    const { said, output } = verificationRecorder();
     const f = follower([gitlab()], output);
     assert.equal(await f.round(), 0);
     assert.equal((await store.get(id))?.verification?.state, 'waiting');
@@ -204,7 +192,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
     ci.gitlabProjectPaths.set('platform/audit', 32);
     ci.gitlabPipelines.set(32, [{ id: 800, iid: 7, ref: 'main', sha: 'd'.repeat(40), status: 'failed', created_at: iso(1 * MINUTE) }]);
     const id = await verifying(pipeline, 'gitlab', { url: `${ci.url}/platform/audit/-/pipelines/799`, pipeline }, iso(10 * MINUTE));
-    const { said, output } = recorder();
+    const { said, output } = verificationRecorder();
     assert.equal(await follower([gitlab()], output).round(), 1, 'the failed pipeline is handed to the verification');
     assert.equal((await store.get(id))?.verification?.state, 'failed');
     assert.ok(
@@ -220,7 +208,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
     const lines: string[] = [];
     const log = createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
     const before = ci.requests.length;
-    const f = follower([github(), gitlab(undefined)], recorder().output, log);
+    const f = follower([github(), gitlab(undefined)], verificationRecorder().output, log);
     assert.equal(await f.round(), 0);
     assert.equal(await f.round(), 0);
     assert.equal(ci.requests.filter((r) => r.path.includes('acme/ops')).length, 0, 'no request without a known API address');
@@ -229,7 +217,7 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
 
     const refused = 'github:acme/refused:CI:main';
     await verifying(refused, 'github', { logUrl: `${ci.url}/repos/acme/refused/actions/runs/1/logs`, pipeline: refused }, iso(10 * MINUTE));
-    const bad = follower([github('ghp_wrongToken00000000000000000000000000')], recorder().output, log);
+    const bad = follower([github('ghp_wrongToken00000000000000000000000000')], verificationRecorder().output, log);
     assert.equal(await bad.round(), 0);
     assert.equal(await bad.round(), 0);
     const warned = lines.filter((l) => l.includes('acme/refused') && /could not read the recent builds of a pipeline from GitHub/.test(l));

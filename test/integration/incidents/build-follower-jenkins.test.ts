@@ -11,13 +11,13 @@ import type { Redis } from 'ioredis';
 import { createJenkinsClient, queueBuild, recentBuilds, type JenkinsClient } from '../../../src/clients/jenkins/index.ts';
 import { FixVerifier, type VerificationOutput } from '../../../src/incidents/fix-verification.ts';
 import { startVerification } from '../../../src/incidents/fix-verification-state.ts';
-import type { Incident } from '../../../src/incidents/incident-types.ts';
 import { BuildFollower } from '../../../src/incidents/build-follower.ts';
 import { jenkinsFollowSource } from '../../../src/incidents/follow-jenkins.ts';
 import { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { closeRedisConnection } from '../../../src/redis/create-redis-connection.ts';
 import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
+import { verificationRecorder } from '../../helpers/verification-recorder.ts';
 import { connectTestRedis, deleteUnder, testPrefix } from './redis-test-env.ts';
 
 const HOUR = 3_600_000;
@@ -51,18 +51,6 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     await closeRedisConnection(redis);
     await closeRedisConnection(other);
   });
-
-  function recorder(): { said: string[]; output: VerificationOutput } {
-    const said: string[] = [];
-    return {
-      said,
-      output: {
-        say: async (_i: Incident, text: string) => void said.push(text),
-        offerResolve: async (_i: Incident, text: string) => void said.push(`OFFER ${text}`),
-        resolved: async () => undefined,
-      },
-    };
-  }
 
   /** A follower on `store` reading the fake through the real client, speaking to `output`. */
   function followerOn(store: RedisIncidentStore, output: VerificationOutput, log = logger): BuildFollower {
@@ -98,7 +86,7 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
   it('a build someone started in Jenkins after the fix verifies it: counted once by two replicas, Resolve offered once', async () => {
     const stores = [new RedisIncidentStore({ redis, prefix }), new RedisIncidentStore({ redis: other, prefix })] as const;
     const id = await verifying(stores[0], 'payments/main', new Date(Date.now() - 1000).toISOString());
-    const { said, output } = recorder();
+    const { said, output } = verificationRecorder();
     const followers = stores.map((store) => followerOn(store, output));
 
     // Nothing new yet: #4812 failed an hour before the fix and is not counted (it would fail the verification).
@@ -133,7 +121,7 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     const id = await verifying(store, 'billing/main', new Date(Date.now() - 1000).toISOString());
     jenkins.setPlan('billing/main', { result: 'SUCCESS', buildMs: 1500 });
     await queueBuild(client, 'billing/main');
-    const { output } = recorder();
+    const { output } = verificationRecorder();
     const follower = followerOn(store, output);
     await assertEventually(async () => (await recentBuilds(client, 'billing/main', 1))[0]?.number === 4813);
     assert.equal((await recentBuilds(client, 'billing/main', 1))[0]?.building, true);
@@ -149,7 +137,11 @@ describe('Jenkins build follower: verification without webhooks', { timeout: 60_
     await verifying(store, 'ledger/main', new Date().toISOString());
     jenkins.addFault({ method: 'GET', path: /^\/job\/ledger\/job\/main\/api\/json$/, status: 500 });
     const lines: string[] = [];
-    const follower = followerOn(store, recorder().output, createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }));
+    const follower = followerOn(
+      store,
+      verificationRecorder().output,
+      createLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } }),
+    );
     assert.equal(await follower.round(), 0);
     assert.ok(
       lines.some((l) => /could not read the recent builds of a pipeline from Jenkins/.test(l)),
