@@ -194,7 +194,7 @@ function registryHasNewer(text: string, newest: readonly number[] | undefined): 
 }
 
 const NPM_VERSION_MISSING =
-  /\bETARGET\b|\bENOVERSIONS\b|No valid versions available|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions/i;
+  /\bETARGET\b|\bENOVERSIONS\b|No valid versions available|No matching version found|No compatible version found|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions|\bversion not found: \S+@/i;
 /** A package tarball URL (`…/-/name-1.2.3.tgz`). */
 const NPM_TARBALL = /\/-\/[^\s/"'\\]+\.tgz\b/;
 /**
@@ -934,6 +934,16 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
     details['registry'] ??= npmRegistryFromLine(text);
     details['proxyBase'] ??= goProxyBaseFromLine(text);
     switch (category) {
+      case 'version-not-found': {
+        // A git dependency's ref the repository does not have (yarn 1, old npm).
+        const yarnRef = /Couldn't find match for "([^"]+)" in "[^"]*" for "([^"]+)"/.exec(text);
+        const npmRef = /\bgit rev-list -n1 (\S+): fatal: ambiguous argument/.exec(text);
+        if (yarnRef) {
+          details['gitRef'] ??= yarnRef[1];
+          details['gitRepo'] ??= yarnRef[2];
+        } else if (npmRef) details['gitRef'] ??= npmRef[1];
+        break;
+      }
       case 'invalid-go-mod': {
         // A git clone address where go wants an import path (`go get git@github.com:owner/repo.git`, `https://…`).
         const clone = CLONE_ADDRESS.exec(text);

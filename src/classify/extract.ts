@@ -139,6 +139,7 @@ export function parseNpmSpec(spec: string): ModuleRef | undefined {
 const NPM_SPEC_PATTERNS: RegExp[] = [
   /'((?:@[\w.~-]+\/)?[\w.~-]+@[^'\s]+)' is not in (?:this|the npm) registry/,
   /No matching version found for ((?:@[\w.~-]+\/)?[\w.~-]+@[^\s,]+?)\.?(?:\s|$)/,
+  /\bversion not found: ((?:@[\w.~-]+\/)?[\w.~-]+@\S+)/,
   /Missing: ((?:@[\w.~-]+\/)?[\w.~-]+@\S+) from lock file/,
   /Invalid: lock file's ((?:@[\w.~-]+\/)?[\w.~-]+@\S+) does not satisfy/,
   /Unsupported engine for ((?:@[\w.~-]+\/)?[\w.~-]+@[^\s:]+):/,

@@ -504,6 +504,11 @@ function npmFix(input: FixInput): string {
         `Do not turn off certificate checks (strict-ssl=false, enableStrictSsl: false, NODE_TLS_REJECT_UNAUTHORIZED=0): that disables the check that detects tampering.`
       );
     case 'version-not-found':
+      if (details['gitRef'])
+        return (
+          `A git dependency names ${code(details['gitRef'])}, which ${details['gitRepo'] ? code(details['gitRepo']) : 'its repository'} does not have (a branch deleted or renamed, a tag never pushed, a commit rewritten away). ` +
+          `List what exists with ${code(`git ls-remote ${details['gitRepo'] ?? '<repository URL>'}`)}, point package.json at an existing tag or commit (or at a published version of the package), and regenerate ${lockfileOf(tool)}.`
+        );
       return (
         `${spec ?? 'The requested package'} is not published on ${registry}${whichRegistry}. Check the name and scope for typos, list what exists with ${code(`npm view ${module ?? '<package>'} versions --registry ${registryUrl}`)}, ` +
         `pin an existing version in package.json and regenerate ${lockfileOf(tool)}. ` +

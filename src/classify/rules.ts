@@ -678,6 +678,18 @@ export const RULES: readonly Rule[] = [
 
   // ── 3: surface errors ─────────────────────────────────────────────────────
   {
+    // A git dependency whose branch, tag or commit is not in its repository (deleted or renamed, never pushed,
+    // rewritten): yarn 1's `Couldn't find match for "<ref>" in "<refs>" for "<url>"`, old npm's `git rev-list -n1
+    // <ref>: fatal: ambiguous argument`. The repository answered, so it is neither the network nor credentials.
+    id: 'npm-git-ref-missing',
+    category: 'version-not-found',
+    ecosystem: 'npm',
+    rank: 3,
+    confidence: 0.75,
+    pattern: /Couldn't find match for "[^"]+" in "[^"]*" for "[^"]+"|\bgit rev-list -n1 \S+: fatal: ambiguous argument '[^']+': unknown revision/i,
+    scope: 'local',
+  },
+  {
     id: 'go-unknown-revision',
     category: 'version-not-found',
     ecosystem: 'go',
@@ -865,7 +877,7 @@ export const RULES: readonly Rule[] = [
     rank: 3,
     confidence: 0.7,
     pattern:
-      /\bE404\b|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|\bENOVERSIONS\b|No valid versions available for|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|^npm http 404 |registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
+      /\bE404\b|\bversion not found: \S+@\S+|404 Not Found - GET|404 Not Found: \S+@\S|\.tgz\b.*(?:404 Not Found|: Not found)|is not in (?:this|the npm) registry|\bETARGET\b|\bENOVERSIONS\b|No valid versions available for|No matching version found for|No compatible version found:|ERR_PNPM_FETCH_404|ERR_PNPM_NO_MATCHING_VERSION|Couldn't find any versions for|Couldn't find package|Registry returned 404 for GET|fetch failed with status code 404|\breturned a 404\b|Response Code: 404\b|^npm http 404 |registry\.(?:yarnpkg|npmjs)\.(?:com|org)\/\S+: Not found/i,
     scope: 'local',
   },
 

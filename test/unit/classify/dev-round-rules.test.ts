@@ -1450,3 +1450,34 @@ describe("a registry's own port is not a proxy's", () => {
     assert.equal(result.category, 'corporate-proxy');
   });
 });
+
+describe('development pass after round 2026-12-07.23', () => {
+  it("a git dependency's missing branch, tag or commit is a version that does not exist, with a fix for git dependencies", () => {
+    const yarn = classifyLog(
+      [
+        '$ yarn',
+        'yarn install v1.3.2',
+        '[3/5] Fetching packages...',
+        'error Couldn\'t find match for "5927ccb78aff8a5464663730800503c6de3704e1" in "_c" for "git://github.com/acme/eslint-plugin.git".',
+      ].join('\n'),
+    );
+    assert.equal(yarn.category, 'version-not-found');
+    assert.equal(yarn.ecosystem, 'npm');
+    assert.match(yarn.fix, /`git ls-remote git:\/\/github\.com\/acme\/eslint-plugin\.git`/);
+    assert.doesNotMatch(yarn.fix, /is not published/);
+    const npm = classifyLog(
+      [
+        '71 verbose resolveHead acme/lib#1.5 original treeish: 1.5',
+        "73 error git rev-list -n1 1.5: fatal: ambiguous argument '1.5': unknown revision or path not in the working tree.",
+      ].join('\n'),
+    );
+    assert.equal(npm.category, 'version-not-found');
+    assert.match(npm.fix, /names `1\.5`/);
+  });
+
+  it("old npm's `version not found: name@version` is a version the registry does not list", () => {
+    const result = classifyLog('npm ERR! node v0.12.7\nnpm ERR! npm  v2.11.3\n\nnpm ERR! version not found: request@2.69.1');
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.module, 'request');
+  });
+});

@@ -305,7 +305,12 @@ const SAMPLES: Record<string, string[]> = {
     'npm ERR! 404 no such package available : @acme/eslint-config',
     'error An unexpected error occurred: "http://npm.corp.example/@sailshq%2flodash: no such package available".',
   ],
+  'npm-git-ref-missing': [
+    'error Couldn\'t find match for "5927ccb78aff8a5464663730800503c6de3704e1" in "_c" for "git://github.com/acme/eslint-plugin.git".',
+    "73 error git rev-list -n1 1.5: fatal: ambiguous argument '1.5': unknown revision or path not in the working tree.",
+  ],
   'npm-not-found': [
+    'npm ERR! version not found: request@2.69.1',
     '➤ YN0035: │   Response Code: 404 (Not Found)',
     'Request "https://registry.yarnpkg.com/left-pda" returned a 404',
     'npm WARN retry will retry, error on last attempt: Error: fetch failed with status code 404',
