@@ -773,8 +773,10 @@ function refine(hit: Hit, scan: Scanner, facts: LogFacts): boolean {
     if (hit.module !== undefined && facts.requiredVersionFetch.has(hit.module)) {
       // The module is a requirement at a version (go.mod, go.sum), not a path typed by hand: someone
       // resolved it before, so the repository existed, and go fell back to git because the proxy had
-      // no copy of it. An organisation's non-public module is the likelier cause, a repository deleted or
-      // moved since then nearly as likely (the development part: 3 private, 2 deleted, one of them in 4 logs).
+      // no copy of it: `git ls-remote` for a tag, `git fetch` of every ref for a pseudo-version's commit.
+      // An organisation's non-public module is the likelier cause, a repository deleted or moved since then
+      // less likely (the development part after round 2026-12-07.23: ls-remote 5 private and 2 deleted
+      // repositories, one of them in 4 logs; fetch 7 private, 1 deleted).
       hit.confidence = 0.6;
       hit.alternative = 'version-not-found';
       return true;
@@ -1222,7 +1224,7 @@ function decide(scan: Scanner): Classification {
     npmRangeUnmet: found.some((h) => h.rule.id === 'npm-not-found' && NPM_RANGE_UNMET.test(h.text) && !registryHasNewer(h.text, scan.npmNewestTarget)),
     requiredVersionFetch: new Set(
       found
-        .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git ls-remote/.test(h.text))
+        .filter((h) => h.rule.id === 'go-ls-remote' && h.module && h.version && /@v\S+: invalid version: git (?:ls-remote|fetch)/.test(h.text))
         .map((h) => h.module ?? '')
         .filter((m) => !scan.goGetCommands.some((c) => c.includes(m))),
     ),
