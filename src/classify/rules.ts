@@ -94,10 +94,11 @@ export const RULES: readonly Rule[] = [
     pattern: /\?go-get=1\b/i,
     // A status, not a port or an address octet (`dial tcp 172.217.24.81:443: connectex: …` is the network).
     requires: /x509|tls: |certificate|(?<![:.\w])[45]\d\d(?![.\w])|go-import|meta tag/i,
-    // `go get -v` prints its progress (`Fetching …?go-get=1`, `Parsing meta tags from … (status code 200)`)
-    // before every download, failed or not: only a failed status there (4xx/5xx) names a failure.
+    // `go get -v` prints its progress (`Fetching …?go-get=1`, `Parsing meta tags from … (status code 200)`, and
+    // cmd/go/internal/vcs's `get "…": found meta tag … at //…?go-get=1` once a tag matched) before every download,
+    // failed or not: only a failed status there (4xx/5xx) names a failure.
     exclude:
-      /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority|^\s*(?:Fetching https?:|Parsing meta tags from \S+ \(status code [23]\d\d\))/i,
+      /i\/o timeout|connection refused|no such host|: EOF\b|signed by unknown authority|^\s*(?:Fetching https?:|Parsing meta tags from \S+ \(status code [23]\d\d\)|(?:go: )?get "[^"]+": found meta tag )/i,
     scope: 'local',
   },
   {

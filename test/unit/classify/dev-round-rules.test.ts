@@ -1481,3 +1481,18 @@ describe('development pass after round 2026-12-07.23', () => {
     assert.equal(result.module, 'request');
   });
 });
+
+describe("go get -v's meta-tag progress lines", () => {
+  it('`get "…": found meta tag … ?go-get=1` is progress; the zero pseudo-version after it is the cause', () => {
+    const result = classifyLog(
+      [
+        'get "go.etcd.io/etcd/api/v3": found meta tag get.metaImport{Prefix:"go.etcd.io/etcd", VCS:"git", RepoRoot:"https://github.com/etcd-io/etcd"} at //go.etcd.io/etcd/api/v3?go-get=1',
+        'get "go.etcd.io/etcd/api/v3": verifying non-authoritative meta tag',
+        'go: go.etcd.io/etcd/client/v3@v3.0.0-20201026174226-7da5182f1d02 requires',
+        '\tgo.etcd.io/etcd/api/v3@v3.0.0-00010101000000-000000000000: invalid version: unknown revision 000000000000',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+    assert.deepEqual(result.evidenceLines.slice(-1), [4]);
+  });
+});
