@@ -84,7 +84,8 @@ export const ThresholdsSchema = z.strictObject({
   minFreeInodesPercent: z.number().min(0).max(100).default(5),
 });
 
-const FollowSeconds = z.number().int().min(0).max(3600, 'incidents.verify.followBuildsSeconds is at most 3600');
+/** Seconds between build-follower rounds; the message names the key the user wrote. */
+const followSeconds = (key: string) => z.number().int().min(0).max(3600, `incidents.verify.${key} is at most 3600`);
 
 /** Verification after a fix (docs/operations.md, "Verify after fix"). */
 export const VerifyConfigSchema = z
@@ -98,9 +99,9 @@ export const VerifyConfigSchema = z
      * verified (Jenkins with the Jenkins API set, GitHub with GITHUB_TOKEN, GitLab with GITLAB_TOKEN), so a fix
      * verifies even when no CI webhook arrives; 0: off.
      */
-    followBuildsSeconds: FollowSeconds.optional(),
+    followBuildsSeconds: followSeconds('followBuildsSeconds').optional(),
     /** The earlier name of followBuildsSeconds (when it followed Jenkins only); still read, not shown in the examples. */
-    followJenkinsSeconds: FollowSeconds.optional().meta({ deprecated: true }),
+    followJenkinsSeconds: followSeconds('followJenkinsSeconds').optional().meta({ deprecated: true }),
   })
   .transform(({ followJenkinsSeconds, followBuildsSeconds, ...rest }) => ({
     ...rest,

@@ -91,6 +91,7 @@ describe('incidents.verify config', () => {
     });
     assert.equal(FileConfigSchema.parse({ incidents: { verify: { followBuildsSeconds: 0 } } }).incidents.verify.followBuildsSeconds, 0);
     assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { followBuildsSeconds: 7200 } } }), /followBuildsSeconds is at most 3600/);
+    assert.throws(() => FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 7200 } } }), /followJenkinsSeconds is at most 3600/);
     // The earlier name (when only Jenkins was followed) still works; the new one wins when both are set.
     assert.equal(FileConfigSchema.parse({ incidents: { verify: { followJenkinsSeconds: 30 } } }).incidents.verify.followBuildsSeconds, 30);
     assert.equal(
