@@ -8,7 +8,7 @@
  *
  * 1. the API links of its CI events for that pipeline (GitHub's `logs_url`, GitLab's job trace URL),
  *    which came in authenticated webhooks;
- * 2. the web pages of those events (the run's or pipeline's page);
+ * 2. the web pages of those events (the run's, check run's or pipeline's page on the CI itself);
  * 3. a configured repo (`repos.<name>.github` / `.gitlab`) that builds the same repository.
  *
  * With none of them the pipeline is not followed (never guessed: a token must not go to a host the
@@ -127,7 +127,10 @@ export function githubRepoApiOf(p: GithubPipeline, ctx: PipelineApiContext): URL
     if (m?.[1] && m[2] && sameName(m[2], p.repo)) return new URL(`${u.origin}${m[1]}`);
   }
   for (const u of links.web) {
-    if (!u.pathname.toLowerCase().startsWith(`/${p.repo.toLowerCase()}/`)) continue;
+    // Only GitHub's own run pages (…/actions/runs/N, a check run's …/runs/N): a check's details link may be another CI's site.
+    const path = u.pathname.toLowerCase();
+    const repoPath = `/${p.repo.toLowerCase()}/`;
+    if (!path.startsWith(repoPath) || !/^(?:actions\/)?runs\/\d+(?:\/|$)/.test(path.slice(repoPath.length))) continue;
     return u.hostname === 'github.com' ? new URL(`https://api.github.com/repos/${p.repo}`) : new URL(`${u.origin}/api/v3/repos/${p.repo}`);
   }
   for (const repo of Object.values(ctx.repos)) {
@@ -145,6 +148,14 @@ export function githubWorkflowIdOf(p: GithubPipeline, ctx: PipelineApiContext): 
     if (typeof data.workflowId === 'number' && Number.isSafeInteger(data.workflowId) && data.workflowId > 0) return data.workflowId;
   }
   return undefined;
+}
+
+/**
+ * Whether the pipeline was opened by check_run events (another CI app's check, `github:<repo>:<check name>:<branch>`)
+ * rather than workflow_run: its builds are that check's runs on the branch, not a workflow's runs.
+ */
+export function githubPipelineIsCheck(p: GithubPipeline, ctx: PipelineApiContext): boolean {
+  return pipelineEvents(p.key, 'github', ctx)[0]?.event === 'check_run';
 }
 
 /** `<api base>/projects/<id or url-encoded path>` for the pipeline's project, or undefined. */

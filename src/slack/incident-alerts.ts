@@ -46,7 +46,7 @@ import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/
 import { buildIncidentReport, incidentReportFileName, renderIncidentReport } from '../incidents/render-incident-report.ts';
 import type { Logger } from '../logger.ts';
 import { redactText } from '../util/redact.ts';
-import type { CiEvent } from '../webhooks/ci-event.ts';
+import { verificationNumberOf, type CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
 import {
   alertFactsFrom,
@@ -428,12 +428,13 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   /** A build of a pipeline whose incident is verifying a fix; false when no verification wants it. */
   #verifyBuild(incident: Incident, event: CiEvent): Promise<boolean> {
     const output = this.#verificationOutput();
+    const number = verificationNumberOf(event);
     return this.#verifier.recordBuild(
       incident,
       {
         pipeline: event.pipelineKey,
         label: event.label,
-        ...(event.buildNumber !== undefined ? { number: event.buildNumber } : {}),
+        ...(number !== undefined ? { number } : {}),
         ok: event.outcome === 'success',
         status: event.status,
         ...(event.url ? { url: event.url } : {}),

@@ -124,6 +124,16 @@ export function incidentSource(event: CiEvent): IncidentSource {
   return source;
 }
 
+/**
+ * The number a fix verification counts this build under: the build or run number; a GitHub check run has none, so
+ * its id (the build follower numbers the check runs it reads the same way, and a build is counted once per number).
+ */
+export function verificationNumberOf(event: CiEvent): number | undefined {
+  if (event.buildNumber !== undefined) return event.buildNumber;
+  if (event.eventType !== 'check_run' || !/^\d{1,15}$/.test(event.runId)) return undefined;
+  return Number(event.runId);
+}
+
 /** Data kept with the timeline entry (enough to rebuild the alert). */
 export function timelineData(event: CiEvent): Record<string, unknown> {
   const data: Record<string, unknown> = { source: event.source, event: event.eventType, runId: event.runId, status: event.status };

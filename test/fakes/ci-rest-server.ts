@@ -8,6 +8,10 @@
  * - GitLab: GET /api/v4/projects/{id}/pipelines?ref=&status=&order_by=&sort=&per_page=
  *   → [...] ; PRIVATE-TOKEN required (401 {"message":"401 Unauthorized"}); {id} is the project's
  *   number or its URL-encoded path (`g%2Fp`, known through `gitlabProjectPaths`), as on GitLab.
+ * - GitHub: GET /repos/{owner}/{repo}/commits/{ref}/check-runs?check_name=&filter=latest|all&per_page=
+ *   → { total_count, check_runs: [...] } of the ref's commit (a branch of `githubBranches`, else a
+ *   full SHA; another ref → 422 "No commit found for SHA: …"); `latest` (the default) keeps the newest
+ *   run of each check name; Bearer token required.
  * - GitHub: GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs → { total_count, jobs: [...] },
  *   each job with runner_id, runner_name, runner_group_name (null while queued).
  * - GitLab: GET /api/v4/projects/{id}/pipelines/{pipeline_id}/jobs → [...], each job with
@@ -42,6 +46,18 @@ export interface FakeGithubRun {
   jobs?: Array<{ name: string; runner_name: string | null; conclusion?: 'success' | 'failure' | 'cancelled' | 'skipped' | null }>;
 }
 
+export interface FakeGithubCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: 'completed' | 'in_progress' | 'queued';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'neutral' | 'timed_out' | null;
+  started_at: string;
+  completed_at?: string | null;
+  /** The app that created it (`github-actions` for Actions jobs). */
+  app_slug: string;
+}
+
 export interface FakeGitlabPipeline {
   id: number;
   iid: number;
@@ -56,6 +72,10 @@ export interface FakeGitlabPipeline {
 export interface CiRestFake {
   url: string;
   githubRuns: Map<string, FakeGithubRun[]>;
+  /** Check runs by repository ("o/r"). */
+  githubCheckRuns: Map<string, FakeGithubCheckRun[]>;
+  /** Branch heads: "o/r:main" → commit SHA (what …/commits/main/check-runs resolves). */
+  githubBranches: Map<string, string>;
   gitlabPipelines: Map<number, FakeGitlabPipeline[]>;
   /** Project paths ("g/p") and their ids, for requests that name a project by its URL-encoded path. */
   gitlabProjectPaths: Map<string, number>;
@@ -76,6 +96,8 @@ export function githubExpirationHeader(days: number, now = Date.now()): string {
 
 export async function startCiRestFake(options: { githubToken: string; gitlabToken: string; delayMs?: number }): Promise<CiRestFake> {
   const githubRuns = new Map<string, FakeGithubRun[]>();
+  const githubCheckRuns = new Map<string, FakeGithubCheckRun[]>();
+  const githubBranches = new Map<string, string>();
   const gitlabPipelines = new Map<number, FakeGitlabPipeline[]>();
   const gitlabProjectPaths = new Map<string, number>();
   const requests: CiRestFake['requests'] = [];
@@ -85,6 +107,8 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
   const fake: CiRestFake = {
     url: '',
     githubRuns,
+    githubCheckRuns,
+    githubBranches,
     gitlabPipelines,
     gitlabProjectPaths,
     requests,
@@ -162,6 +186,29 @@ export async function startCiRestFake(options: { githubToken: string; gitlabToke
       return send(200, {
         total_count: runs.length,
         workflow_runs: runs.slice(0, perPage).map(({ jobs: _jobs, ...r }) => ({ ...r, html_url: `${base}/${gh[1]}/actions/runs/${r.id}`, event: 'push' })),
+      });
+    }
+    const ghChecks = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/]+)\/check-runs$/.exec(url.pathname);
+    if (ghChecks?.[1] && ghChecks[2]) {
+      if (req.headers.authorization !== `Bearer ${options.githubToken}`)
+        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const repo = ghChecks[1];
+      const ref = decodeURIComponent(ghChecks[2]);
+      const sha = githubBranches.get(`${repo}:${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+      if (!sha) return send(422, { message: `No commit found for SHA: ${ref}`, documentation_url: 'https://docs.github.com/rest' });
+      const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+      const name = url.searchParams.get('check_name');
+      let runs = [...(githubCheckRuns.get(repo) ?? [])].sort((a, b) => b.id - a.id).filter((r) => r.head_sha === sha && (name ? r.name === name : true));
+      if ((url.searchParams.get('filter') ?? 'latest') === 'latest') runs = runs.filter((r, i) => runs.findIndex((x) => x.name === r.name) === i);
+      return send(200, {
+        total_count: runs.length,
+        check_runs: runs.slice(0, perPage).map(({ app_slug, ...r }) => ({
+          ...r,
+          completed_at: r.completed_at ?? null,
+          html_url: `${base}/${repo}/runs/${r.id}`,
+          details_url: `https://ci.example.org/${repo}/builds/${r.id}`,
+          app: { id: 1, slug: app_slug, name: app_slug },
+        })),
       });
     }
     const ghJobs = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/jobs$/.exec(url.pathname);

@@ -160,6 +160,75 @@ describe('build follower: GitHub and GitLab verification without webhooks', { ti
     assert.ok(ci.requests.some((r) => r.path === `/api/v3/repos/${repo}/actions/workflows/42/runs`));
   });
 
+  it("GitHub check_run pipelines (another CI app's check): that check's runs on the branch's newest commit; Actions' check runs and other checks do not count, nor does a run its webhook already brought", async () => {
+    const repo = 'acme/checks';
+    const pipeline = `github:${repo}:buildkite/payments:main`;
+    const head = 'e'.repeat(40);
+    ci.githubBranches.set(`${repo}:main`, head);
+    // The check_run webhook that opened the incident: its page on GitHub (details_url would be the other CI's site).
+    const id = await verifying(pipeline, 'github', { event: 'check_run', runId: '5000', url: `${ci.url}/${repo}/runs/5000`, pipeline }, iso(10 * MINUTE), 2);
+    const check = (n: number, startedMsAgo: number, extra: Partial<Parameters<typeof ci.githubCheckRuns.set>[1][number]> = {}) => ({
+      id: 5000 + n,
+      name: 'buildkite/payments',
+      head_sha: head,
+      status: 'completed' as const,
+      conclusion: 'success' as const,
+      started_at: iso(startedMsAgo),
+      completed_at: iso(startedMsAgo - 30_000),
+      app_slug: 'buildkite',
+      ...extra,
+    });
+    ci.githubCheckRuns.set(repo, [
+      check(0, 60 * MINUTE, { conclusion: 'failure' }), // the failure that opened the incident
+      check(1, 5 * MINUTE, { name: 'buildkite/lint' }), // another check
+      check(2, 5 * MINUTE, { app_slug: 'github-actions', name: 'buildkite/payments' }), // an Actions job of the same name
+      check(3, 4 * MINUTE, { conclusion: 'neutral' }), // says nothing
+      check(4, 3 * MINUTE), // green, and its webhook came first
+      check(5, 2 * MINUTE, { head_sha: 'f'.repeat(40) }), // an older commit's
+      check(6, 1 * MINUTE, { status: 'in_progress', conclusion: null }), // a re-run still going
+    ]);
+    const { said, output } = verificationRecorder();
+    const current = await store.get(id);
+    assert.ok(current);
+    await new FixVerifier({ store, config, logger }).recordBuild(
+      current,
+      { pipeline, label: `${repo} buildkite/payments on main`, number: 5004, ok: true, status: 'success', at: iso(0), via: 'webhook' },
+      output,
+    );
+    const f = follower([github()], output);
+    assert.equal(await f.round(), 0, 'run 5004 was counted by its webhook; 5006 is still going');
+    assert.equal((await store.get(id))?.verification?.state, 'waiting');
+    // Known only by its page on a host that is not github.com: GitHub Enterprise Server's API under /api/v3.
+    const asked = ci.requests.filter((r) => r.path === `/api/v3/repos/${repo}/commits/main/check-runs`);
+    assert.ok(asked.length > 0 && asked.every((r) => /check_name=buildkite%2Fpayments/.test(r.query) && /filter=all/.test(r.query)), JSON.stringify(asked));
+    assert.ok(!ci.requests.some((r) => r.path.startsWith(`/api/v3/repos/${repo}/actions/`)), 'a check is not looked for among workflow runs');
+
+    const rerun = ci.githubCheckRuns.get(repo)?.find((r) => r.id === 5006);
+    assert.ok(rerun);
+    rerun.status = 'completed';
+    rerun.conclusion = 'success';
+    assert.equal(await f.round(), 1);
+    const incident = await store.get(id);
+    assert.equal(incident?.verification?.state, 'verified');
+    assert.deepEqual(
+      incident?.verification?.builds.map((b) => [b.label, b.number, b.via, b.url]),
+      [
+        [`${repo} buildkite/payments on main`, 5004, 'webhook', undefined],
+        [`${repo} buildkite/payments on main`, 5006, 'github', `${ci.url}/${repo}/runs/5006`],
+      ],
+    );
+    assert.equal(said.filter((s) => s.startsWith('OFFER')).length, 1);
+  });
+
+  it("a check's details link on another CI's site is not taken for GitHub: no token goes there", async () => {
+    const repo = 'acme/elsewhere';
+    const pipeline = `github:${repo}:circleci/build:main`;
+    // The same path as the repository on the other CI's host, but not one of GitHub's run pages.
+    await verifying(pipeline, 'github', { event: 'check_run', runId: '1', url: `${ci.url}/${repo}/builds/1`, pipeline }, iso(10 * MINUTE));
+    assert.equal(await follower([github()], verificationRecorder().output).round(), 0);
+    assert.ok(!ci.requests.some((r) => r.path.includes(repo)), JSON.stringify(ci.requests.filter((r) => r.path.includes('elsewhere'))));
+  });
+
   it('GitLab: a pipeline read through the project named in the job trace link; one still running waits for the next round', async () => {
     const fixAt = iso(10 * MINUTE);
     const pipeline = 'gitlab:platform/ledger:main';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FileConfigSchema } from '../../../src/config/schema.ts';
 import {
+  githubPipelineIsCheck,
   githubRepoApiOf,
   githubWorkflowIdOf,
   gitlabProjectApiOf,
@@ -68,6 +69,9 @@ describe('where a GitHub pipeline is read', () => {
     assert.equal(on('https://github.com/acme/api/actions/runs/9'), 'https://api.github.com/repos/acme/api');
     assert.equal(on('https://ghe.corp.example/acme/api/actions/runs/9'), 'https://ghe.corp.example/api/v3/repos/acme/api');
     assert.equal(on('https://github.com/someone-else/api/actions/runs/9'), undefined, 'a page of another repository');
+    assert.equal(on('https://github.com/acme/api/runs/31'), 'https://api.github.com/repos/acme/api', "a check run's page");
+    assert.equal(on('https://ci.example.org/acme/api/builds/9'), undefined, "another CI's page (a check's details link), even with the same path");
+    assert.equal(on('https://ghe.corp.example/acme/api/pull/4'), undefined, 'not a run page');
   });
 
   it('never sends the token in clear text to another host, nor to a link of another repository', () => {
@@ -94,6 +98,18 @@ describe('where a GitHub pipeline is read', () => {
     };
     assert.equal(githubWorkflowIdOf(p, ctx), 11);
     assert.equal(githubWorkflowIdOf(p, { ...ctx, timeline: [event({ source: 'github', pipeline: key, workflowId: '11' })] }), undefined);
+  });
+
+  it("tells a check_run pipeline (another CI app's check) from a workflow's by its newest event", () => {
+    const ctx = (...events: Array<Record<string, unknown>>): PipelineApiContext => ({
+      incident: incident(key, { ci: 'github' }),
+      timeline: events.map((d) => event({ source: 'github', pipeline: key, ...d })),
+      repos: {},
+    });
+    assert.equal(githubPipelineIsCheck(p, ctx({ event: 'check_run' })), true);
+    assert.equal(githubPipelineIsCheck(p, ctx({ event: 'workflow_run', workflowId: 3 })), false);
+    assert.equal(githubPipelineIsCheck(p, ctx()), false, 'nothing says so: a workflow');
+    assert.equal(githubPipelineIsCheck(p, ctx({ event: 'workflow_run' }, { event: 'check_run' })), true, 'the newest event decides');
   });
 
   it('falls back on a configured repo that builds the same repository; otherwise nothing', () => {

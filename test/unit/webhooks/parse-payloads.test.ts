@@ -1,7 +1,7 @@
 /** The three parsers on the real payload shapes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { incidentSource, incidentTitle, timelineText, type CiEvent } from '../../../src/webhooks/ci-event.ts';
+import { incidentSource, incidentTitle, timelineText, verificationNumberOf, type CiEvent } from '../../../src/webhooks/ci-event.ts';
 import { parseGithubEvent } from '../../../src/webhooks/parse-github-event.ts';
 import { parseGitlabPipeline } from '../../../src/webhooks/parse-gitlab-pipeline.ts';
 import { jenkinsFullName, parseJenkinsNotification } from '../../../src/webhooks/parse-jenkins-notification.ts';
@@ -137,6 +137,8 @@ describe('GitHub payloads', () => {
     assert.equal(e.eventType, 'check_run');
     assert.equal(e.firstErrorLine, 'Lint failed');
     assert.equal(e.url, 'https://github.com/Codertocat/Hello-World/runs/128620228');
+    assert.equal(e.buildNumber, undefined, 'a check run has no run number');
+    assert.equal(verificationNumberOf(e), 128620228, 'a fix verification counts it under its id, as the build follower does');
     const actions = parseGithubEvent('check_run', checkRun({ appSlug: 'github-actions' }), undefined, undefined);
     assert.equal(actions.kind, 'ignored');
     assert.match((actions as { reason: string }).reason, /covered by workflow_run/);
