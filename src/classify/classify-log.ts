@@ -972,7 +972,7 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         // Messages only Go before 1.21 prints: it does not know the toolchain directive, rejects a three-part go line
         // (`invalid go version '1.21.0': must match format 1.23`), or reports a too-new module only after a failed compile.
         if (
-          /unknown directive: toolchain\b|unexpected (?:token|directive) 'toolchain'|note: module requires Go \d/i.test(text) ||
+          /unknown directive: toolchain\b|unexpected (?:token|directive) 'toolchain'|(?:note|^go build \S+): module requires Go \d/i.test(text) ||
           /invalid go version '\d+\.\d+\.\d+': must match format/.test(text)
         )
           details['goOld'] ??= 'yes';

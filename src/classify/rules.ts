@@ -342,7 +342,9 @@ export const RULES: readonly Rule[] = [
     rank: 1,
     confidence: 0.92,
     pattern:
-      /requires go >= ?\d[\w.]*|note: module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|unexpected (?:token|directive) '(?:toolchain|godebug|tool|ignore)'|does not match go tool version/i,
+      /requires go >= ?\d[\w.]*|(?:note|^go build \S+): module requires Go \d|but maximum (?:version supported by tidy|supported version) is|invalid go version '|unknown directive: (?:toolchain|godebug|tool)\b|unexpected (?:token|directive) '(?:toolchain|godebug|tool|ignore)'|does not match go tool version/i,
+    // `note: module requires Go 1.22` follows a failed compile of a package whose module needs a newer go (Go 1.13 to
+    // 1.20, cmd/go/internal/work); Go 1.12 printed it as `go build <package>: module requires Go 1.13`.
     // `…requires go >= 1.24.0; switching to go1.24.1` is go announcing an automatic switch, not a
     // failure: if the switch fails, the next line says why.
     exclude: /; switching to go\d/i,

@@ -1026,6 +1026,8 @@ describe('single real error lines', () => {
     ['go: inconsistent vendoring in /src:', 'vendor-inconsistent'],
     ['cmd/main.go:4:2: cannot find module providing package github.com/x/y: module lookup disabled by GOPROXY=off', 'proxy-disabled'],
     ['# example.com/app\n./main.go:5:9: undefined: slices.Concat\nnote: module requires Go 1.22', 'toolchain-mismatch'],
+    // Go 1.12's form of the same note: `go build <package>: module requires Go <version>`.
+    ['go build github.com/labstack/gommon/random: module requires Go 1.13', 'toolchain-mismatch'],
     ['go: downloading go1.22.3 (linux/amd64)\ngo: download go1.22.3 for linux/amd64: toolchain not available', 'toolchain-unavailable'],
     ['go.mod:5: unknown directive: toolchain', 'toolchain-mismatch'],
     ['write /root/go/pkg/mod/cache/download/github.com/x/y/@v/v1.0.0.zip: no space left on device', 'disk-full'],

@@ -48,6 +48,7 @@ const SAMPLES: Record<string, string[]> = {
   'go-toolchain': [
     'go: go.mod requires go >= 1.22.0 (running go 1.19.8; GOTOOLCHAIN=local)',
     'note: module requires Go 1.22',
+    'go build github.com/labstack/gommon/random: module requires Go 1.13',
     "go.mod:3: invalid go version '1.22.0': must match format 1.23",
     'go.mod:5: unknown directive: toolchain',
     'compile: version "go1.22.0" does not match go tool version "go1.21.5"',
