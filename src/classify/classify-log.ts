@@ -944,6 +944,9 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
           details['gitRef'] ??= yarnRef[1];
           details['gitRepo'] ??= yarnRef[2];
         } else if (npmRef) details['gitRef'] ??= npmRef[1];
+        // go's `unknown revision` with no proxy in the line (`reading https://…/@v/…`, a proxy's `server response:`): go
+        // asked the repository itself (GOPROXY=direct or off for this path, GOPRIVATE/GONOPROXY, a Go before 1.13).
+        if (/\bunknown revision\b/.test(text) && !/\/@v\/|server response|proxy\.golang\.org|goproxy/i.test(text)) details['askedRepository'] ??= 'yes';
         break;
       }
       case 'invalid-go-mod': {

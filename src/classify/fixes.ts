@@ -20,7 +20,8 @@ export interface FixInput {
   /**
    * Facts pulled from the evidence lines: host, declared, target, path, goRequired, goRunning, nodeWanted, nodeCurrent,
    * and pnpm's engine block (engineTool, enginePackage, engineWanted, engineCurrent); jsTool (a JsTool) for npm-family
-   * logs; goSuggestion, the repair command go printed; goproxyNoEntries when go found no GOPROXY entry at all.
+   * logs; goSuggestion, the repair command go printed; goproxyNoEntries when go found no GOPROXY entry at all;
+   * askedRepository when go's `unknown revision` came from the repository itself, not a proxy.
    */
   details: Record<string, string | undefined>;
 }
@@ -133,7 +134,7 @@ function goFix(input: FixInput): string {
       );
     case 'version-not-found': {
       const m = module ?? '<module>';
-      const onProxy = host ? ` on ${host}` : '';
+      const onProxy = host ? ` on ${host}` : details['askedRepository'] ? ' in its repository' : '';
       return (
         `${mv ?? 'The required module version'} does not exist${onProxy}. Check the module path for typos or a moved repository (case matters: github.com/Foo is not github.com/foo), ` +
         `list the published versions with ${code(`go list -m -versions ${m}`)} (or ${code(`curl https://proxy.golang.org/${module ? proxyEscape(module) : m}/@v/list`)}), ` +
@@ -141,6 +142,9 @@ function goFix(input: FixInput): string {
         `If the repository moved, add ${code(`replace ${m} => <new path> <version>`)}.` +
         (host && PUBLIC_GO_PROXIES.has(host)
           ? ` If the tag was pushed only minutes ago, ${host} can still answer from a "not found" it cached before: wait a little and retry before changing anything.`
+          : '') +
+        (details['askedRepository'] && !host
+          ? ` Here go asked the repository itself (GOPROXY=direct or off, a GOPRIVATE/GONOPROXY pattern that covers ${m}, or a Go before 1.13): a public module's tag or commit deleted or moved since it was published may still be served by proxy.golang.org (it keeps what it fetched once), so try ${code('GOPROXY=https://proxy.golang.org,direct')} before changing go.mod.`
           : '')
       );
     }
@@ -320,7 +324,7 @@ function goFix(input: FixInput): string {
       if (details['installAtVersion'])
         return (
           `${code(`go install ${module ?? '<module>'}@${version ?? '<version>'}`)} builds the module as a dependency, and go refuses any go.mod with replace or exclude directives there (they would change what it means). ` +
-          `Install from a checkout instead (${code('git clone … && cd … && go install ./cmd/…')}), pin a release of ${module ?? 'the module'} whose go.mod has no replace, or ask upstream to drop the replace before tagging.`
+          `Install from a checkout instead (${code('git clone … && cd … && go install ./cmd/…')}), pin a release of ${module ?? 'the module'} whose go.mod has none, or ask upstream to drop them before tagging.`
         );
       const target = details['target'];
       if (target && !/^[./]/.test(target) && !/^[A-Za-z]:\\/.test(target)) {

@@ -421,3 +421,46 @@ describe('proxy and checksum-DB URLs in fix texts', () => {
     assert.match(result.fix, /`go list -m -versions github\.com\/Azure\/go-autorest`/);
   });
 });
+
+describe('a version go could not find says where go looked', () => {
+  it('`unknown revision` from the repository itself (GOPROXY=direct) points at the public proxy, which keeps deleted tags', () => {
+    const result = classifyLog(
+      [
+        'go build -mod=mod ./cmd/agent',
+        'go: example.org/net/wire@v0.0.0-20200205215550-e35592f146e4 requires',
+        '\texample.org/net/core@v0.0.20200121: reading example.org/net/core/go.mod at revision v0.0.20200121: unknown revision v0.0.20200121',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.match(result.fix, /go asked the repository itself/);
+    assert.match(result.fix, /GOPROXY=https:\/\/proxy\.golang\.org,direct/);
+  });
+
+  it("the same words in a proxy's answer are not told to try the proxy", () => {
+    const result = classifyLog(
+      [
+        'go: example.org/net/core@v1.4.0: reading https://proxy.golang.org/example.org/net/core/@v/v1.4.0.mod: 404 Not Found',
+        '\tserver response: not found: example.org/net/core@v1.4.0: invalid version: unknown revision v1.4.0',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.doesNotMatch(result.fix, /asked the repository itself/);
+  });
+});
+
+describe('go install refusing a go.mod names both directives it refuses', () => {
+  it('exclude directives get the same advice as replace directives', () => {
+    const result = classifyLog(
+      [
+        '$ go install example.org/tools/cmd/gen@v4.0.1',
+        'go: example.org/tools/cmd/gen@v4.0.1 (in example.org/tools@v4.0.1):',
+        '\tThe go.mod file for the module providing named packages contains one or',
+        '\tmore exclude directives. It must not contain directives that would cause',
+        '\tit to be interpreted differently than if it were the main module.',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'replace-directive');
+    assert.match(result.fix, /replace or exclude directives/);
+    assert.doesNotMatch(result.fix, /has no replace\b/);
+  });
+});
