@@ -539,12 +539,6 @@ function npmFix(input: FixInput): string {
         `if the registry really serves different content, find out why it changed before regenerating the lockfile entry from a trusted registry.`
       );
     case 'missing-go-sum': {
-      if (input.ruleId === 'pnpm-lockfile-version')
-        return (
-          `pnpm-lock.yaml was written by another pnpm major than the one on the agent (its ${code('lockfileVersion')} is one this pnpm does not read), so a frozen install refuses it. ` +
-          `Run the pnpm the lockfile was made with (the ${code('packageManager')} field corepack reads, pnpm/action-setup's ${code('version:')}, the pnpm in the build image), ` +
-          `or regenerate the lockfile with the pnpm CI runs (${code('pnpm install')} locally with that version) and commit it.`
-        );
       const lock = lockfileOf(tool);
       const strict =
         tool === 'pnpm'
@@ -566,6 +560,13 @@ function npmFix(input: FixInput): string {
         `Allow the network for this step or restore a complete cache before it.`
       );
     case 'toolchain-mismatch': {
+      if (input.ruleId === 'pnpm-lockfile-version')
+        return (
+          `pnpm-lock.yaml was written by another pnpm major than the one on the agent (its ${code('lockfileVersion')} is one this pnpm does not read), so a frozen install refuses it. ` +
+          `Check which side moved: run ${code('pnpm --version')} in the failing step and compare it with the lockfile's ${code('lockfileVersion')} and the ${code('packageManager')} field. ` +
+          `If the agent's pnpm changed (a new build image, corepack or ${code('npx pnpm')} picking the latest major), pin it (${code('packageManager')}, pnpm/action-setup's ${code('version:')}, the image's pnpm); ` +
+          `if the lockfile was left behind, regenerate it with the pnpm CI runs (${code('pnpm install')} locally with that version) and commit it.`
+        );
       if (input.ruleId === 'npm-without-scopes')
         return (
           `The npm on the agent is older than 2.0 and does not know scoped packages: it asked the registry for ${module ? code(module) : 'a scope name without its @'} instead of the ${code('@scope/name')} package.json lists. ` +

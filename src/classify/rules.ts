@@ -583,14 +583,18 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
-    // pnpm refusing a lockfile written by another pnpm major (its lockfileVersion): the project files and the
-    // tool that reads them disagree, as with an out-of-date lockfile; the pnpm version is the lever.
+    // pnpm refusing a lockfile written by another pnpm major (its lockfileVersion; pnpm 9+ says
+    // ERR_PNPM_LOCKFILE_BREAKING_CHANGE): the pnpm on the agent and the one that wrote the lockfile differ. Threads
+    // settle it as the agent's pnpm having changed (a CI image, corepack or `npx pnpm` on a new major) or as the
+    // lockfile left behind (development part after round 2026-12-07.29: 3 and 1), so it names both.
     id: 'pnpm-lockfile-version',
-    category: 'missing-go-sum',
+    category: 'toolchain-mismatch',
     ecosystem: 'npm',
     rank: 2,
-    confidence: 0.9,
-    pattern: /ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE|lockfile is incompatible with this version of pnpm/i,
+    confidence: 0.7,
+    pattern:
+      /ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE|ERR_PNPM_LOCKFILE_BREAKING_CHANGE|lockfile is incompatible with this version of pnpm|not compatible with current pnpm/i,
+    alternative: 'missing-go-sum',
     scope: 'local',
   },
   {

@@ -1282,14 +1282,23 @@ describe("go.work's stale go line in every form go prints (errWorkTooOld)", () =
 });
 
 describe('pnpm refusing a lockfile of another pnpm major', () => {
-  it('is the project files and the tool disagreeing, with the pnpm version as the fix', () => {
-    const c = classifyLog(
-      ' ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the version of the lockfile is incompatible with this version of pnpm',
-    );
-    assert.equal(c.category, 'missing-go-sum');
-    assert.match(c.fix, /packageManager/);
-    assert.match(c.fix, /lockfileVersion/);
-  });
+  // Threads settle it either way: the agent's pnpm moved to a new major (a CI image, corepack, `npx pnpm`), or the
+  // lockfile was left behind. The answer names both, the pnpm version first, and says how to tell.
+  for (const line of [
+    ' ERR_PNPM_FROZEN_LOCKFILE_WITH_OUTDATED_LOCKFILE  Cannot perform a frozen installation because the version of the lockfile is incompatible with this version of pnpm',
+    ' ERR_PNPM_LOCKFILE_BREAKING_CHANGE  Lockfile /src/app/pnpm-lock.yaml not compatible with current pnpm',
+  ]) {
+    it(line.trim().split(/\s+/)[0] ?? line, () => {
+      const c = classifyLog(line);
+      assert.equal(c.category, 'toolchain-mismatch');
+      assert.ok(c.confidence < 0.8, 'not sure: the other reading is named');
+      assert.equal(c.candidates?.[1]?.category, 'missing-go-sum');
+      assert.match(c.fix, /pnpm --version/);
+      assert.match(c.fix, /packageManager/);
+      assert.match(c.fix, /lockfileVersion/);
+      assert.match(c.otherFix ?? '', /lockfile is out of sync/);
+    });
+  }
 });
 
 describe("go's vendoring detail lines without the `inconsistent vendoring` header", () => {
