@@ -45,6 +45,7 @@ import type { IncidentStore } from '../incidents/incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/incident-types.ts';
 import { buildIncidentReport, incidentReportFileName, renderIncidentReport } from '../incidents/render-incident-report.ts';
 import type { Logger } from '../logger.ts';
+import { abortableSleep } from '../util/abortable-sleep.ts';
 import { redactText } from '../util/redact.ts';
 import { verificationNumberOf, type CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
@@ -79,6 +80,11 @@ export interface SlackIncidentAlertsOptions {
 /** metadata.event_type of an incident's alert; event_payload.incident is the incident's id. */
 export const INCIDENT_ALERT_EVENT = 'buildfix_incident';
 
+/** The work-in-flight key of "this replica is posting incident N's alert" (SlackStateStore.markInFlight). */
+function alertPostingKey(id: number): string {
+  return `alert-posting:${id}`;
+}
+
 /** Edits of one alert in a row before giving up on a store that keeps changing (the next change starts a new loop). */
 const MAX_EDIT_ROUNDS = 10;
 
@@ -104,6 +110,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   readonly #verifier: FixVerifier;
   #follower: BuildFollower | undefined;
   #warnedNoChannel = false;
+  /** Aborted by close(): stops waiting for other replicas' alerts. */
+  readonly #closing = new AbortController();
 
   constructor(options: SlackIncidentAlertsOptions) {
     this.#outbox =
@@ -279,45 +287,53 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (event.firstErrorLine) facts.firstErrorLine = event.firstErrorLine;
     if (event.logUrl) facts.logUrl = event.logUrl;
     const diagnose = this.#diagnoseCommand(incident);
-    // An alert must not be lost: a permanent refusal gives up at once, transient failures are retried up to
-    // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
-    const delivery = (async () => {
-      const res = await this.#outbox.deliver(
-        {
-          channel,
-          message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
-          // What a serve restarted after Slack took the alert but before its ts was saved finds it by (recoverAlerts).
-          metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
-        },
-        { what: `alert of incident #${incident.id}`, incident: incident.id },
-      );
-      if (!res.posted) {
-        const u = res.undelivered;
-        await this.#store
-          .appendTimeline(incident.id, {
-            by: ACTOR_BUILDFIX,
-            kind: 'alert',
-            text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
-            data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
-          })
-          .catch((err: unknown) => this.#log.warn({ err, incident: incident.id }, 'could not record the undelivered alert in the timeline'));
-      }
-      return res;
-    })();
-    // close() waits for it: on shutdown a delivery still retrying gives up (the outbox closes) and records that.
-    this.#delivering.add(delivery);
-    const res = await delivery.finally(() => this.#delivering.delete(delivery));
-    if (!res.posted) return;
-    const posted: PostedMessage = res.posted;
-    // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
+    // A replica starting while this one is still retrying (a Slack outage) waits for it (recoverAlerts).
+    const release = await this.#markPosting(incident.id);
+    let posted: PostedMessage;
+    let attached: Incident;
+    try {
+      // An alert must not be lost: a permanent refusal gives up at once, transient failures are retried up to
+      // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
+      const delivery = (async () => {
+        const res = await this.#outbox.deliver(
+          {
+            channel,
+            message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
+            // What a serve restarted after Slack took the alert but before its ts was saved finds it by (recoverAlerts).
+            metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+          },
+          { what: `alert of incident #${incident.id}`, incident: incident.id },
+        );
+        if (!res.posted) {
+          const u = res.undelivered;
+          await this.#store
+            .appendTimeline(incident.id, {
+              by: ACTOR_BUILDFIX,
+              kind: 'alert',
+              text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
+              data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
+            })
+            .catch((err: unknown) => this.#log.warn({ err, incident: incident.id }, 'could not record the undelivered alert in the timeline'));
+        }
+        return res;
+      })();
+      // close() waits for it: on shutdown a delivery still retrying gives up (the outbox closes) and records that.
+      this.#delivering.add(delivery);
+      const res = await delivery.finally(() => this.#delivering.delete(delivery));
+      if (!res.posted) return;
+      posted = res.posted;
+      // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
+      attached = await this.#store.attachThread(incident.id, posted.channel, posted.ts);
+      await this.#store.appendTimeline(incident.id, {
+        by: ACTOR_BUILDFIX,
+        kind: 'alert',
+        text: `alert posted in <#${posted.channel}>`,
+        data: { channel: posted.channel, ts: posted.ts },
+      });
+    } finally {
+      await release();
+    }
     const channelId = posted.channel;
-    const attached = await this.#store.attachThread(incident.id, channelId, posted.ts);
-    await this.#store.appendTimeline(incident.id, {
-      by: ACTOR_BUILDFIX,
-      kind: 'alert',
-      text: `alert posted in <#${channelId}>`,
-      data: { channel: channelId, ts: posted.ts },
-    });
     this.#log.info(
       { incident: incident.id, channel: channelId, pipeline: incident.pipelineKey && redactText(incident.pipelineKey) },
       'CI failure alert posted',
@@ -339,42 +355,118 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
    * id in its metadata (conversations.history, include_all_metadata). Found → it becomes the incident's
    * thread, nothing is posted; not found → the alert is posted now; the channel cannot be read → nothing
    * is posted (a duplicate alert cannot be taken back) and that is logged at error. `claim` keeps it to one
-   * replica per incident.
+   * replica per incident. An alert another live replica is still posting (retrying through a Slack outage)
+   * is left to it: this replica waits until that one has posted it or given up, and takes over only if that
+   * replica dies first (its lease lapses).
    */
-  async recoverAlerts(claim: (key: string, ttlSeconds: number) => Promise<boolean>): Promise<void> {
+  async recoverAlerts(claim: (key: string, ttlSeconds: number) => Promise<boolean>, waitEveryMs = 2000): Promise<void> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) return;
+    const waiting = new Map<number, string>();
     for (const incident of await this.#store.listOpen()) {
-      if (incident.source.ci === 'manual' || incident.threadTs !== undefined) continue;
-      const opened = Date.parse(incident.createdAt);
-      if (!(Date.now() - opened <= this.#config.slack.postGiveUpAfter)) continue;
-      const timeline = await this.#store.timeline(incident.id);
-      if (timeline.some((e) => e.kind === 'alert')) continue;
-      if (!(await claim(`alert-recovery:${incident.id}`, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) continue;
-      let found: PostedMessage | undefined;
-      try {
-        found = await this.#outbox.api.findMarkedPost(channel, INCIDENT_ALERT_EVENT, incident.id, opened - 10_000);
-      } catch (err) {
-        this.#log.error(
-          { err, incident: incident.id, channel },
-          `alert of incident #${incident.id}: serve stopped while posting it and ${channel} cannot be searched for it; not posted again (it may be there)`,
+      const timeline = await this.#alertMissing(incident);
+      if (!timeline) continue;
+      const owner = await this.#postingElsewhere(incident.id);
+      if (owner) {
+        this.#log.info(
+          { incident: incident.id, replica: owner },
+          `alert of incident #${incident.id} is being posted by replica ${owner}: leaving it to that replica`,
         );
+        waiting.set(incident.id, owner);
         continue;
       }
-      if (found) {
-        await this.#store.attachThread(incident.id, found.channel, found.ts);
-        await this.#store.appendTimeline(incident.id, {
-          by: ACTOR_BUILDFIX,
-          kind: 'alert',
-          text: `alert posted in <#${found.channel}> (found after a restart)`,
-          data: { channel: found.channel, ts: found.ts },
-        });
-        this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
-        await this.updateAlert(incident.id);
-        continue;
+      await this.#recoverAlert(incident, timeline, channel, claim);
+    }
+    while (waiting.size > 0 && !this.#closing.signal.aborted) {
+      await abortableSleep(waitEveryMs, this.#closing.signal);
+      for (const [id, owner] of waiting) {
+        if (this.#closing.signal.aborted) return;
+        const incident = await this.#store.get(id);
+        const timeline = incident && (await this.#alertMissing(incident, true));
+        if (!incident || !timeline) {
+          waiting.delete(id);
+          continue;
+        }
+        if (await this.#postingElsewhere(id)) continue;
+        waiting.delete(id);
+        this.#log.warn({ incident: id, replica: owner }, `replica ${owner} stopped while posting the alert of incident #${id}: taking it over`);
+        await this.#recoverAlert(incident, timeline, channel, claim);
       }
-      this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
+    }
+  }
+
+  /** The timeline of an open CI incident whose alert is neither posted nor given up on (within the give-up window unless `late`). */
+  async #alertMissing(incident: Incident, late = false): Promise<TimelineEntry[] | undefined> {
+    if (incident.status === 'resolved' || incident.source.ci === 'manual' || incident.threadTs !== undefined) return undefined;
+    if (!late && !(Date.now() - Date.parse(incident.createdAt) <= this.#config.slack.postGiveUpAfter)) return undefined;
+    const timeline = await this.#store.timeline(incident.id);
+    return timeline.some((e) => e.kind === 'alert') ? undefined : timeline;
+  }
+
+  /** The other live replica posting this incident's alert now, if any (unknown when the store cannot say: then none). */
+  async #postingElsewhere(id: number): Promise<string | undefined> {
+    const front = this.#front;
+    if (!front) return undefined;
+    try {
+      const owner = await front.store.inFlightOwner(alertPostingKey(id));
+      return owner === front.replicaId ? undefined : owner;
+    } catch (err) {
+      this.#log.warn({ err, incident: id }, 'could not read which replica is posting the alert; recovering it here');
+      return undefined;
+    }
+  }
+
+  /** Records that this replica is posting the incident's alert; returns what forgets it. */
+  async #markPosting(id: number): Promise<() => Promise<void>> {
+    const front = this.#front;
+    if (!front) return async () => undefined;
+    const key = alertPostingKey(id);
+    try {
+      await front.store.markInFlight(key, front.replicaId, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60);
+    } catch (err) {
+      this.#log.warn({ err, incident: id }, 'could not record that this replica is posting the alert: a replica starting meanwhile may post it too');
+      return async () => undefined;
+    }
+    return () =>
+      front.store.clearInFlight(key, front.replicaId).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not clear the alert-posting mark'));
+  }
+
+  async #recoverAlert(
+    incident: Incident,
+    timeline: TimelineEntry[],
+    channel: string,
+    claim: (key: string, ttlSeconds: number) => Promise<boolean>,
+  ): Promise<void> {
+    const opened = Date.parse(incident.createdAt);
+    if (!(await claim(`alert-recovery:${incident.id}`, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) return;
+    let found: PostedMessage | undefined;
+    try {
+      found = await this.#outbox.api.findMarkedPost(channel, INCIDENT_ALERT_EVENT, incident.id, opened - 10_000);
+    } catch (err) {
+      this.#log.error(
+        { err, incident: incident.id, channel },
+        `alert of incident #${incident.id}: serve stopped while posting it and ${channel} cannot be searched for it; not posted again (it may be there)`,
+      );
+      return;
+    }
+    if (found) {
+      await this.#store.attachThread(incident.id, found.channel, found.ts);
+      await this.#store.appendTimeline(incident.id, {
+        by: ACTOR_BUILDFIX,
+        kind: 'alert',
+        text: `alert posted in <#${found.channel}> (found after a restart)`,
+        data: { channel: found.channel, ts: found.ts },
+      });
+      this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
+      await this.updateAlert(incident.id);
+      return;
+    }
+    this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
+    const release = await this.#markPosting(incident.id);
+    try {
       await this.#alertFromStore(incident, timeline);
+    } finally {
+      await release();
     }
   }
 
@@ -705,6 +797,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort();
     await this.#follower?.stop();
     await Promise.allSettled([...this.#delivering]);
     await Promise.allSettled([...this.#edits.values()].map((e) => e.done));

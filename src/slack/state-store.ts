@@ -6,7 +6,10 @@
  *   and makes every result post exactly-once;
  * - pending replies: which job's result belongs in which thread, owned by a
  *   replica that renews a lease; when a replica dies, another one adopts its
- *   jobs and posts their results.
+ *   jobs and posts their results;
+ * - work in flight: "replica X is posting this now", so a replica that starts
+ *   meanwhile waits for X instead of doing it too, and takes over only when
+ *   X's lease lapses.
  * Redis when REDIS_URL is set; in memory otherwise (one process, no replicas).
  */
 import type { Redis } from 'ioredis';
@@ -48,6 +51,12 @@ export interface SlackStateStore {
   adopt(reply: PendingReply, owner: string): Promise<boolean>;
   renewLease(owner: string, ttlMs: number): Promise<void>;
   releaseLease(owner: string): Promise<void>;
+  /** Records that replica `owner` is doing the work named `key` (until cleared, at most ttl). */
+  markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void>;
+  /** The replica doing that work while its lease is current; undefined when nobody is, or when its owner died. */
+  inFlightOwner(key: string): Promise<string | undefined>;
+  /** Forgets the mark, if `owner` still holds it. */
+  clearInFlight(key: string, owner: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +66,7 @@ const PENDING_MAX_AGE_MS = 24 * 3600 * 1000;
 export class MemoryStateStore implements SlackStateStore {
   readonly kind = 'memory' as const;
   #claims = new Map<string, number>();
+  #inFlight = new Map<string, { owner: string; until: number }>();
   #pending = new Map<string, PendingReply>();
   #leases = new Map<string, number>();
 
@@ -97,6 +107,20 @@ export class MemoryStateStore implements SlackStateStore {
     this.#leases.delete(owner);
   }
 
+  // One process, no replicas: the owner of a mark is this process, alive while the mark lasts.
+  async markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void> {
+    this.#inFlight.set(key, { owner, until: Date.now() + ttlSeconds * 1000 });
+  }
+
+  async inFlightOwner(key: string): Promise<string | undefined> {
+    const mark = this.#inFlight.get(key);
+    return mark && mark.until > Date.now() ? mark.owner : undefined;
+  }
+
+  async clearInFlight(key: string, owner: string): Promise<void> {
+    if (this.#inFlight.get(key)?.owner === owner) this.#inFlight.delete(key);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -109,6 +133,12 @@ if rec.owner ~= ARGV[2] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
+`;
+
+// Deletes a work-in-flight mark only if the given replica still holds it.
+const CLEAR_IN_FLIGHT_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 export interface RedisStateStoreOptions {
@@ -226,6 +256,22 @@ export class RedisStateStore implements SlackStateStore {
 
   async releaseLease(owner: string): Promise<void> {
     await this.redis.del(this.key('replica', owner)).catch(() => undefined);
+  }
+
+  async markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void> {
+    await this.#ready();
+    await this.redis.set(this.key('inflight', key), owner, 'EX', Math.max(1, Math.round(ttlSeconds)));
+  }
+
+  async inFlightOwner(key: string): Promise<string | undefined> {
+    await this.#ready();
+    const owner = await this.redis.get(this.key('inflight', key));
+    if (owner === null) return undefined;
+    return (await this.redis.exists(this.key('replica', owner))) === 1 ? owner : undefined;
+  }
+
+  async clearInFlight(key: string, owner: string): Promise<void> {
+    await this.redis.eval(CLEAR_IN_FLIGHT_SCRIPT, 1, this.key('inflight', key), owner);
   }
 
   async close(): Promise<void> {

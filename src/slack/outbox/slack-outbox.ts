@@ -23,6 +23,7 @@ import { MemoryUndeliveredLog, type UndeliveredLog, type UndeliveredPost } from 
 import { EditScheduler, type EditKind } from './edit-scheduler.ts';
 import { fitMessage, minimalMessage, MIN_BUDGET, type FittedMessage } from './message-budget.ts';
 import { PostQueue, type PostLane } from './post-queue.ts';
+import { abortableSleep } from '../../util/abortable-sleep.ts';
 
 /** Slack's answers that mean "this message, as built, is not acceptable": smaller may go through. */
 /** How long giving up waits for the undelivered log (Redis, the state file) before it returns anyway. */
@@ -408,17 +409,4 @@ export class SlackOutbox {
     this.edits.close();
     this.posts.close();
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

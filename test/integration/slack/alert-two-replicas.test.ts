@@ -1,0 +1,104 @@
+/**
+ * Two `buildfix serve` replicas on real Redis and the strict Slack fake, during a Slack outage: replica A
+ * opened an incident and is still retrying its alert when replica B starts. B's start-up recovery (an open
+ * CI incident with no alert yet) must leave the alert to A while A lives, so Slack gets it once; and when A
+ * dies while still retrying, B takes it over once A's lease lapses, so the alert is not lost either.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
+import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
+import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
+import { freePort } from '../../helpers/jobs-harness.ts';
+import { startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
+import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
+
+/** Replicas renew their lease every 2 s / 3; one silent for 2 s is presumed dead. */
+const REPLICA_ARGS = ['--grace-ms', '500', '--lease-ms', '2000'];
+
+describe('an alert one replica is still retrying is not posted by a replica that starts meanwhile', { timeout: 120_000 }, () => {
+  let slack: SlackApiFake;
+  let a: ServeHandle | undefined;
+  let b: ServeHandle | undefined;
+  let work: string;
+  let store: RedisIncidentStore;
+  let redis: Redis;
+  let env: Record<string, string>;
+  const prefix = uniquePrefix();
+
+  const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
+  const alertPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL && !c.args.thread_ts);
+  const replica = async () => startServe(env, await freePort(), REPLICA_ARGS);
+  const outage = (failures: number) =>
+    slack.fail('chat.postMessage', ...Array.from({ length: failures }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
+
+  before(async () => {
+    slack = await startSlackApiFake();
+    // Retries 1.25 s, 2.5 s, then every 5 s; given up on after 20 s.
+    const config = 'slack:\n  postGiveUpAfter: 20s\nincidents:\n  autoDiagnose: false\n  groupWindow: "off"\n';
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'alert-replicas', config, prefix, slack }));
+  });
+
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
+  });
+
+  it('the live replica posts it once; the new one waits and posts nothing', async () => {
+    a = await replica();
+    outage(4);
+    const body = workflowRun({ id: 9201, runNumber: 1, workflow: 'outage' });
+    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
+    assert.equal(reply.body.result, 'opened');
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+
+    b = await replica();
+    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
+    const incident = await eventually(
+      'replica A to post the alert once Slack is back',
+      async () => {
+        const i = await store.get(id);
+        return i?.threadTs ? i : undefined;
+      },
+      30_000,
+    );
+    await sleep(3000);
+    assert.equal(alerts().length, 1, 'one alert in the channel');
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    assert.ok(alertPosts().length >= 5, 'replica A retried through the outage');
+    assert.doesNotMatch(b.output(), /alert not in the channel after a restart: posting it/, 'replica B never posted it');
+    await Promise.all([a.stop(), b.stop()]);
+    a = b = undefined;
+  });
+
+  it('the replica that was posting dies: the waiting one takes it over and posts it once', async () => {
+    slack.reset();
+    a = await replica();
+    outage(50);
+    const body = workflowRun({ id: 9202, runNumber: 2, workflow: 'outage-dies' });
+    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+
+    b = await replica();
+    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
+    a.kill();
+    await eventually('replica A to die', () => a?.exited);
+    slack.clearFailures();
+    const incident = await eventually(
+      'replica B to take the alert over',
+      async () => {
+        const i = await store.get(id);
+        return i?.threadTs ? i : undefined;
+      },
+      20_000,
+    );
+    assert.match(b.output(), /stopped while posting the alert of incident #\d+: taking it over/);
+    await sleep(1000);
+    assert.equal(alerts().length, 1, 'posted once');
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    assert.ok((await store.timeline(id)).some((e) => e.kind === 'alert' && /alert posted in/.test(e.text)));
+  });
+});
