@@ -5,14 +5,17 @@
  * event_payload.incident); the fake stores it and holds its answer back, serve
  * is killed (SIGKILL); the next serve finds it with conversations.history
  * (include_all_metadata) and makes it the incident's thread without posting
- * again. An incident whose alert never reached Slack gets it posted after the restart.
+ * again. An incident whose alert never reached Slack gets it posted after the restart. The killed serve had
+ * marked the alert as being posted: the next serve takes it over once the killed one's replica lease lapses
+ * (2 s here, `--lease-ms`; 30 s by default).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { startServeOnFreePort, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { freePort } from '../../helpers/jobs-harness.ts';
+import { startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
 import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
 
@@ -26,6 +29,13 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
   const prefix = uniquePrefix();
 
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
+  /** Every serve started, so a failed test leaves none running (a live child would keep the test process alive). */
+  const started: ServeHandle[] = [];
+  const startServeOnFreePort = async (e: Record<string, string>) => {
+    const handle = await startServe(e, await freePort(), ['--grace-ms', '500', '--lease-ms', '2000']);
+    started.push(handle);
+    return handle;
+  };
 
   before(async () => {
     slack = await startSlackApiFake();
@@ -35,6 +45,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   after(async () => {
     const code = await serve?.stop();
+    await Promise.all(started.map((s) => s.stop()));
     await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0, 'the last serve exits 0 on SIGTERM');
   });

@@ -29,7 +29,13 @@ describe('an alert one replica is still retrying is not posted by a replica that
 
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
   const alertPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL && !c.args.thread_ts);
-  const replica = async () => startServe(env, await freePort(), REPLICA_ARGS);
+  /** Every serve started, so a failed test leaves none running (a live child would keep the test process alive). */
+  const started: ServeHandle[] = [];
+  const replica = async () => {
+    const handle = await startServe(env, await freePort(), REPLICA_ARGS);
+    started.push(handle);
+    return handle;
+  };
   const outage = (failures: number) =>
     slack.fail('chat.postMessage', ...Array.from({ length: failures }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
 
@@ -41,7 +47,7 @@ describe('an alert one replica is still retrying is not posted by a replica that
   });
 
   after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all(started.map((s) => s.stop()));
     await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
   });
 
