@@ -1027,6 +1027,11 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
       case 'replace-directive': {
         const target = /\(replaced by ([^)]+)\)/.exec(text) ?? /replacement directory (\S+)/.exec(text);
         if (target) details['target'] ??= target[1];
+        // v0.0.0 and the zero pseudo-version name no commit: only a replace directive in the requiring module's go.mod resolves them.
+        const placeholder = /@(v\d+\.0\.0-00010101000000-000000000000)\b/.exec(text) ?? /(?:unknown revision|at revision) (v0\.0\.0)\b(?!-[1-9])/i.exec(text);
+        if (placeholder) details['placeholder'] ??= placeholder[1];
+        else if (/(?:unknown revision|at revision) 0{12}\b/i.test(text)) details['placeholder'] ??= 'the zero pseudo-version';
+        details['placeholder'] ??= 'yes';
         // `go install m@v` / `go run m@v` builds m as a dependency and refuses a go.mod with replace or exclude
         // directives (modload.checkReplaceAndExclude); goreleaser's gomod.proxy does the same through the proxy.
         if (/more replace directives\. It must not contain|must not contain directives that would cause/i.test(text)) details['installAtVersion'] = 'yes';

@@ -336,6 +336,16 @@ function goFix(input: FixInput): string {
           `fix the version in the replace line (${code(`replace ${module ?? '<module>'} => ${targetModule ?? '<module>'} <existing version>`)}) or remove the replace, then run ${code('go mod tidy')}.`
         );
       }
+      const placeholder = details['placeholder'];
+      if (placeholder && !target) {
+        const kubernetes = module?.startsWith('k8s.io/') === true;
+        return (
+          `${module ?? 'A module'} is required at ${code(placeholder)}, a placeholder version no repository has: it resolves only through a replace directive in the go.mod of the module that requires it, and go applies the main module's replace directives only. ` +
+          `When a dependency requires it (${kubernetes ? 'importing k8s.io/kubernetes' : 'a library whose own go.mod replaces it, a monorepo sub-module'}), copy that dependency's replace lines into your go.mod with published versions (${code(`replace ${module ?? '<module>'} => ${module ?? '<module>'} <version>`)}` +
+          `${kubernetes ? ': every k8s.io staging module, at the v0.x of the Kubernetes release' : ''}) or depend on the published modules instead; ` +
+          `in your own repository, add the missing replace (to a local directory that exists in the CI checkout) or require a published version, then run ${code('go mod tidy')}.`
+        );
+      }
       return (
         `A replace directive in go.mod points ${module ?? 'a module'} at a local directory that is not there${target ? `: ${target}` : ''}. ` +
         `The path must exist inside the CI checkout: check out the sibling repository or submodule at ${target ?? 'that path'}, ` +

@@ -1121,6 +1121,31 @@ describe('single real error lines', () => {
   }
 });
 
+describe('a placeholder version without its replace', () => {
+  it('v0.0.0 of a Kubernetes staging module: the fix says to copy the replaces, not to look for a local directory', () => {
+    const text = [
+      'go get: k8s.io/kubernetes@v1.15.0-alpha.0 updating to',
+      '        k8s.io/kubernetes@v1.21.1 requires',
+      '        k8s.io/api@v0.0.0: reading k8s.io/api/go.mod at revision v0.0.0: unknown revision v0.0.0',
+    ].join('\n');
+    const result = classifyLog(text);
+    assert.equal(result.category, 'replace-directive');
+    assert.match(result.fix, /k8s\.io\/api is required at `v0\.0\.0`, a placeholder version/);
+    assert.match(result.fix, /every k8s\.io staging module/);
+    assert.doesNotMatch(result.fix, /local directory that is not there/);
+  });
+
+  it('the zero pseudo-version names the full placeholder, and a replace to a missing directory keeps its own fix', () => {
+    const zero = classifyLog('go: go.etcd.io/etcd/api/v3@v3.0.0-00010101000000-000000000000: invalid version: unknown revision 000000000000');
+    assert.match(zero.fix, /is required at `v3\.0\.0-00010101000000-000000000000`/);
+    assert.doesNotMatch(zero.fix, /k8s\.io/);
+    const missingDir = classifyLog(
+      'go: github.com/x/y@v0.0.0-00010101000000-000000000000 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory',
+    );
+    assert.match(missingDir.fix, /local directory that is not there: \.\.\/y/);
+  });
+});
+
 describe('result shape', () => {
   it('returns a known category, confidence in 0..1 and a non-empty fix for every fixture', () => {
     for (const file of listLogs()) {
