@@ -1031,7 +1031,6 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         const placeholder = /@(v\d+\.0\.0-00010101000000-000000000000)\b/.exec(text) ?? /(?:unknown revision|at revision) (v0\.0\.0)\b(?!-[1-9])/i.exec(text);
         if (placeholder) details['placeholder'] ??= placeholder[1];
         else if (/(?:unknown revision|at revision) 0{12}\b/i.test(text)) details['placeholder'] ??= 'the zero pseudo-version';
-        details['placeholder'] ??= 'yes';
         // `go install m@v` / `go run m@v` builds m as a dependency and refuses a go.mod with replace or exclude
         // directives (modload.checkReplaceAndExclude); goreleaser's gomod.proxy does the same through the proxy.
         if (/more replace directives\. It must not contain|must not contain directives that would cause/i.test(text)) details['installAtVersion'] = 'yes';

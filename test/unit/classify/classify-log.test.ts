@@ -1143,6 +1143,12 @@ describe('a placeholder version without its replace', () => {
       'go: github.com/x/y@v0.0.0-00010101000000-000000000000 (replaced by ../y): reading ../y/go.mod: open /src/y/go.mod: no such file or directory',
     );
     assert.match(missingDir.fix, /local directory that is not there: \.\.\/y/);
+    const noReplacedBy = classifyLog(
+      'go: github.com/x/y@v0.0.0-20191004100518-02424e2e10ea: parsing ../y-fork/go.mod: open /home/u/src/y-fork/go.mod: no such file or directory',
+    );
+    assert.equal(noReplacedBy.category, 'replace-directive');
+    assert.match(noReplacedBy.fix, /local directory that is not there/);
+    assert.doesNotMatch(noReplacedBy.fix, /placeholder/);
   });
 });
 
