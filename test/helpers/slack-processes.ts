@@ -90,6 +90,27 @@ export async function startServeOnFreePort(env: Record<string, string>): Promise
   return startServe(env, await freePort(), ['--grace-ms', '500']);
 }
 
+/** Serves started on free ports with the same extra arguments, remembered so that a test stops every one it started. */
+export interface ServeFleet {
+  start(env: Record<string, string>): Promise<ServeHandle>;
+  /** Stops every serve started (a live child would keep the test process alive after a failed test). */
+  stopAll(): Promise<void>;
+}
+
+export function serveFleet(extraArgs: string[]): ServeFleet {
+  const started: ServeHandle[] = [];
+  return {
+    async start(env) {
+      const handle = await startServe(env, await freePort(), extraArgs);
+      started.push(handle);
+      return handle;
+    },
+    async stopAll() {
+      await Promise.all(started.map((s) => s.stop()));
+    },
+  };
+}
+
 /** The Slack part of a serve's environment: a bot token, the secret the tests sign with, and the fake Web API. */
 export function slackEnv(slack: { apiUrl: string }): Record<string, string> {
   return { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl };

@@ -14,8 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { freePort } from '../../helpers/jobs-harness.ts';
-import { startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { serveFleet, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
 import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
 
@@ -29,13 +28,9 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
   const prefix = uniquePrefix();
 
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
-  /** Every serve started, so a failed test leaves none running (a live child would keep the test process alive). */
-  const started: ServeHandle[] = [];
-  const startServeOnFreePort = async (e: Record<string, string>) => {
-    const handle = await startServe(e, await freePort(), ['--grace-ms', '500', '--lease-ms', '2000']);
-    started.push(handle);
-    return handle;
-  };
+  /** Replicas renew their lease every 2 s / 3: the next serve takes over a killed one's alert within about 2 s. */
+  const serves = serveFleet(['--grace-ms', '500', '--lease-ms', '2000']);
+  const startServeOnFreePort = (e: Record<string, string>) => serves.start(e);
 
   before(async () => {
     slack = await startSlackApiFake();
@@ -45,7 +40,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   after(async () => {
     const code = await serve?.stop();
-    await Promise.all(started.map((s) => s.stop()));
+    await serves.stopAll();
     await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
     assert.equal(code, 0, 'the last serve exits 0 on SIGTERM');
   });

@@ -9,8 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
-import { freePort } from '../../helpers/jobs-harness.ts';
-import { startServe, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
+import { serveFleet, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
 import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
 import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
 
@@ -29,13 +28,8 @@ describe('an alert one replica is still retrying is not posted by a replica that
 
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
   const alertPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL && !c.args.thread_ts);
-  /** Every serve started, so a failed test leaves none running (a live child would keep the test process alive). */
-  const started: ServeHandle[] = [];
-  const replica = async () => {
-    const handle = await startServe(env, await freePort(), REPLICA_ARGS);
-    started.push(handle);
-    return handle;
-  };
+  const serves = serveFleet(REPLICA_ARGS);
+  const replica = () => serves.start(env);
   const outage = (failures: number) =>
     slack.fail('chat.postMessage', ...Array.from({ length: failures }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
 
@@ -47,7 +41,7 @@ describe('an alert one replica is still retrying is not posted by a replica that
   });
 
   after(async () => {
-    await Promise.all(started.map((s) => s.stop()));
+    await serves.stopAll();
     await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
   });
 
