@@ -137,6 +137,17 @@ const PROXY_CONFIG = /\b(?:https?[-_]proxy|proxy)\b["']?\s*(?:[=:]|\s)\s*["']?ht
 const PROXY_PORT = /:(?:3128|3129|8080|8081|8888|9090|9400)\b/;
 /** The URL a package manager says it requested (`request to <url> failed`, `GET <url>`): its port is the server's. */
 const REQUESTED_URL = /\b(?:request to|GET|fetch failed) https?:\/\/\S+/gi;
+
+/**
+ * A proxy's usual port outside the URL asked for: npm dialled a proxy. Node names the server it could not reach
+ * (`getaddrinfo ENOTFOUND repo.corp repo.corp:8081`): when that is the requested URL's own host:port, it is the registry.
+ */
+function dialsProxyPort(text: string): boolean {
+  const asked = [...text.matchAll(REQUESTED_URL)].map((m) => /https?:\/\/([^/\s]+)/i.exec(m[0])?.[1]).filter((hp) => hp !== undefined);
+  let rest = text.replace(REQUESTED_URL, '');
+  for (const hostPort of asked) rest = rest.split(hostPort).join('');
+  return PROXY_PORT.test(rest);
+}
 /** GOPROXY set to a mirror that is not the public default. */
 const MIRROR_CONFIG = /GOPROXY\s*[=:]\s*["']?(?!https:\/\/proxy\.golang\.org|direct|off)https?:\/\/\S+/i;
 // A proxy's checksum-DB pass-through sits under the GOPROXY URL, which may have a path (Artifactory's
@@ -1216,7 +1227,7 @@ function decide(scan: Scanner): Classification {
           // A request for a remote registry URL that dialled this machine's loopback address went to a
           // proxy configured on it (CNTLM, a debugging proxy), as go's `proxyconnect tcp: dial tcp 127.0.0.1:…`.
           // The port of the URL asked for is the registry's (Nexus listens on 8081, Artifactory on 8081/8082), not a proxy's.
-          (PROXY_PORT.test(h.text.replace(REQUESTED_URL, '')) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
+          (dialsProxyPort(h.text) || /\bproxy\b/i.test(h.text) || (LOOPBACK_DIAL.test(h.text) && REMOTE_URL.test(h.text))),
       ),
     npmPublicForbidden: found.some((h) => h.rule.id === 'npm-auth' && /\b(?:E?403)\b|FETCH_403/.test(h.text) && PUBLIC_NPM_UNSCOPED.test(h.text)),
     npmTarball404: found.some(

@@ -1121,6 +1121,17 @@ describe('single real error lines', () => {
   }
 });
 
+describe("npm: a proxy's port is a proxy only when it is not the registry's own", () => {
+  it("getaddrinfo naming the registry URL's own host:port (Artifactory on 8081) is the registry unreachable, not a proxy", () => {
+    const own = classifyLog(
+      'npm ERR! network request to http://repo.corp.example.com:8081/artifactory/api/npm/npm/x/-/x-1.0.0.tgz failed, reason: getaddrinfo ENOTFOUND repo.corp.example.com repo.corp.example.com:8081',
+    );
+    assert.equal(own.category, 'proxy-unreachable');
+    const proxy = classifyLog('npm ERR! network request to https://registry.npmjs.org/x failed, reason: connect ETIMEDOUT 10.0.0.5:8080');
+    assert.equal(proxy.category, 'corporate-proxy', 'another host on a proxy port is the proxy npm dialled');
+  });
+});
+
 describe('a placeholder version without its replace', () => {
   it('v0.0.0 of a Kubernetes staging module: the fix says to copy the replaces, not to look for a local directory', () => {
     const text = [
