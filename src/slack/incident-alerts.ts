@@ -796,6 +796,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return res.posted;
   }
 
+  /** Shutdown begins: stop waiting for other replicas' alerts at once, so the handlers drain without it. */
+  stopWaiting(): void {
+    this.#closing.abort();
+  }
+
   async close(): Promise<void> {
     this.#closing.abort();
     await this.#follower?.stop();

@@ -38,6 +38,8 @@ export class IncidentTaskSink extends InlineTaskSink {
 
   override async close(graceMs: number): Promise<void> {
     this.#webhooks.close();
+    // An alert another replica is posting is its own business: waiting for it must not hold the drain.
+    this.#alerts.stopWaiting();
     await super.close(graceMs);
     await this.#alerts.close();
     if (this.#redis) await closeRedisConnection(this.#redis);

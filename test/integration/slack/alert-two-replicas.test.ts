@@ -29,6 +29,8 @@ describe('an alert one replica is still retrying is not posted by a replica that
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
   const alertPosts = () => slack.callsTo('chat.postMessage').filter((c) => c.args.channel === INCIDENT_CHANNEL && !c.args.thread_ts);
   const serves = serveFleet(REPLICA_ARGS);
+  /** Shut down with serve's default 10 s grace for running handlers. */
+  const patientServes = serveFleet(['--grace-ms', '10000', '--lease-ms', '2000']);
   const replica = () => serves.start(env);
   const outage = (failures: number) =>
     slack.fail('chat.postMessage', ...Array.from({ length: failures }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
@@ -41,7 +43,7 @@ describe('an alert one replica is still retrying is not posted by a replica that
   });
 
   after(async () => {
-    await serves.stopAll();
+    await Promise.all([serves.stopAll(), patientServes.stopAll()]);
     await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
   });
 
@@ -100,5 +102,33 @@ describe('an alert one replica is still retrying is not posted by a replica that
     assert.equal(alerts().length, 1, 'posted once');
     assert.equal(alerts()[0]?.ts, incident.threadTs);
     assert.ok((await store.timeline(id)).some((e) => e.kind === 'alert' && /alert posted in/.test(e.text)));
+  });
+  it('a replica shutting down while it waits stops waiting at once (the wait does not hold its drain)', async () => {
+    slack.reset();
+    a = await replica();
+    outage(50);
+    const body = workflowRun({ id: 9203, runNumber: 3, workflow: 'outage-shutdown' });
+    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+
+    b = await patientServes.start(env);
+    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
+    const started = Date.now();
+    assert.equal(await b.stop(), 0);
+    assert.ok(Date.now() - started < 5000, `replica B stopped in ${Date.now() - started} ms, not after its 10 s grace`);
+
+    slack.clearFailures();
+    const incident = await eventually(
+      'replica A to post the alert',
+      async () => {
+        const i = await store.get(id);
+        return i?.threadTs ? i : undefined;
+      },
+      30_000,
+    );
+    await sleep(1000);
+    assert.equal(alerts().length, 1);
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
   });
 });
