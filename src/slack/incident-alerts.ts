@@ -45,7 +45,6 @@ import type { IncidentStore } from '../incidents/incident-store.ts';
 import { ACTOR_BUILDFIX, type Incident, type TimelineEntry } from '../incidents/incident-types.ts';
 import { buildIncidentReport, incidentReportFileName, renderIncidentReport } from '../incidents/render-incident-report.ts';
 import type { Logger } from '../logger.ts';
-import { abortableSleep } from '../util/abortable-sleep.ts';
 import { redactText } from '../util/redact.ts';
 import { verificationNumberOf, type CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
@@ -85,6 +84,9 @@ function alertPostingKey(id: number): string {
   return `alert-posting:${id}`;
 }
 
+/** An incident this recent is being alerted by the replica that opened it: recovery rounds leave it alone. */
+const RECENT_ALERT_MS = 10_000;
+
 /** Edits of one alert in a row before giving up on a store that keeps changing (the next change starts a new loop). */
 const MAX_EDIT_ROUNDS = 10;
 
@@ -110,6 +112,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   readonly #verifier: FixVerifier;
   #follower: BuildFollower | undefined;
   #warnedNoChannel = false;
+  /** Incidents whose alert this replica saw another one posting (recovery rounds), with that replica's id. */
+  readonly #leftTo = new Map<number, string>();
+  #recovering: Promise<void> | undefined;
   /** Aborted by close(): stops waiting for other replicas' alerts. */
   readonly #closing = new AbortController();
 
@@ -287,8 +292,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (event.firstErrorLine) facts.firstErrorLine = event.firstErrorLine;
     if (event.logUrl) facts.logUrl = event.logUrl;
     const diagnose = this.#diagnoseCommand(incident);
-    // A replica starting while this one is still retrying (a Slack outage) waits for it (recoverAlerts).
-    const release = await this.#markPosting(incident.id);
+    // Other replicas leave an alert this one is posting alone (startAlertRecovery), and take it over if this one stops.
+    const release = await this.#takePosting(incident.id);
+    if (!release) {
+      this.#log.info({ incident: incident.id }, `alert of incident #${incident.id} is already being posted by another replica`);
+      return;
+    }
     let posted: PostedMessage;
     let attached: Incident;
     try {
@@ -301,10 +310,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
             message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
             // What a serve restarted after Slack took the alert but before its ts was saved finds it by (recoverAlerts).
             metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+            resumedAfterRestart: this.#handsOverOnStop,
           },
           { what: `alert of incident #${incident.id}`, incident: incident.id },
         );
-        if (!res.posted) {
+        if (!res.posted && !res.stopped) {
           const u = res.undelivered;
           await this.#store
             .appendTimeline(incident.id, {
@@ -317,7 +327,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         }
         return res;
       })();
-      // close() waits for it: on shutdown a delivery still retrying gives up (the outbox closes) and records that.
+      // close() waits for it: on shutdown a delivery still retrying stops (the outbox closes). With Redis it is left to
+      // the other replicas' recovery (or the next start): no timeline entry, so they take it; without, it is given up on.
       this.#delivering.add(delivery);
       const res = await delivery.finally(() => this.#delivering.delete(delivery));
       if (!res.posted) return;
@@ -349,49 +360,64 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   /**
-   * After a restart: an open CI incident with no thread and no alert entry in its timeline is one whose
-   * alert was being posted when serve stopped (within slack.postGiveUpAfter of its opening). Slack may
-   * have taken it before its ts was saved: the channel is searched for a message carrying the incident's
-   * id in its metadata (conversations.history, include_all_metadata). Found → it becomes the incident's
-   * thread, nothing is posted; not found → the alert is posted now; the channel cannot be read → nothing
-   * is posted (a duplicate alert cannot be taken back) and that is logged at error. `claim` keeps it to one
-   * replica per incident. An alert another live replica is still posting (retrying through a Slack outage)
-   * is left to it: this replica waits until that one has posted it or given up, and takes over only if that
-   * replica dies first (its lease lapses).
+   * Alerts no live replica is posting: an open CI incident with no thread and no alert entry in its timeline,
+   * opened within slack.postGiveUpAfter, whose poster stopped (killed, or shut down while Slack kept failing).
+   * Run at start and then every `everyMs` by every serve replica. Slack may have taken it before its ts was
+   * saved: the channel is searched for a message carrying the incident's id in its metadata
+   * (conversations.history, include_all_metadata). Found → it becomes the incident's thread, nothing is
+   * posted; not found → the alert is posted now; the channel cannot be read → nothing is posted (a duplicate
+   * alert cannot be taken back) and that is logged at error. One replica takes an alert at a time (its
+   * in-flight mark); an alert another live replica is posting is left to it, and taken over only if that
+   * replica stops first. Incidents opened in the last RECENT_ALERT_MS are left to the replica opening them.
    */
-  async recoverAlerts(claim: (key: string, ttlSeconds: number) => Promise<boolean>, waitEveryMs = 2000): Promise<void> {
+  startAlertRecovery(everyMs: number): void {
+    const round = (): Promise<void> =>
+      (this.#recovering ??= this.#recoveryRound()
+        .catch((err: unknown) => this.#log.warn({ err }, 'alert recovery round failed'))
+        .finally(() => {
+          this.#recovering = undefined;
+        }));
+    void round();
+    const timer = setInterval(() => void round(), everyMs);
+    timer.unref();
+    this.#closing.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  }
+
+  /** One recovery round (startAlertRecovery). */
+  async recoverAlerts(): Promise<void> {
+    await this.#recoveryRound();
+  }
+
+  async #recoveryRound(): Promise<void> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) return;
-    const waiting = new Map<number, string>();
     for (const incident of await this.#store.listOpen()) {
-      const timeline = await this.#alertMissing(incident);
-      if (!timeline) continue;
-      const owner = await this.#postingElsewhere(incident.id);
-      if (owner) {
-        this.#log.info(
-          { incident: incident.id, replica: owner },
-          `alert of incident #${incident.id} is being posted by replica ${owner}: leaving it to that replica`,
-        );
-        waiting.set(incident.id, owner);
+      if (this.#closing.signal.aborted) return;
+      if (Date.now() - Date.parse(incident.createdAt) < RECENT_ALERT_MS) continue;
+      // One this replica saw another replica posting is still recovered past the window if that replica stops.
+      const timeline = await this.#alertMissing(incident, this.#leftTo.has(incident.id));
+      if (!timeline) {
+        this.#leftTo.delete(incident.id);
         continue;
       }
-      await this.#recoverAlert(incident, timeline, channel, claim);
-    }
-    while (waiting.size > 0 && !this.#closing.signal.aborted) {
-      await abortableSleep(waitEveryMs, this.#closing.signal);
-      for (const [id, owner] of waiting) {
-        if (this.#closing.signal.aborted) return;
-        const incident = await this.#store.get(id);
-        const timeline = incident && (await this.#alertMissing(incident, true));
-        if (!incident || !timeline) {
-          waiting.delete(id);
-          continue;
-        }
-        if (await this.#postingElsewhere(id)) continue;
-        waiting.delete(id);
-        this.#log.warn({ incident: id, replica: owner }, `replica ${owner} stopped while posting the alert of incident #${id}: taking it over`);
-        await this.#recoverAlert(incident, timeline, channel, claim);
+      const owner = await this.#postingElsewhere(incident.id);
+      if (owner) {
+        if (this.#leftTo.get(incident.id) !== owner)
+          this.#log.info(
+            { incident: incident.id, replica: owner },
+            `alert of incident #${incident.id} is being posted by replica ${owner}: leaving it to that replica`,
+          );
+        this.#leftTo.set(incident.id, owner);
+        continue;
       }
+      const before = this.#leftTo.get(incident.id);
+      this.#leftTo.delete(incident.id);
+      if (before)
+        this.#log.warn(
+          { incident: incident.id, replica: before },
+          `replica ${before} stopped while posting the alert of incident #${incident.id}: taking it over`,
+        );
+      await this.#recoverAlert(incident, timeline, channel);
     }
   }
 
@@ -416,54 +442,64 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     }
   }
 
-  /** Records that this replica is posting the incident's alert; returns what forgets it. */
-  async #markPosting(id: number): Promise<() => Promise<void>> {
+  /**
+   * Takes the incident's alert for this replica (no live replica holds it); returns what gives it back, or
+   * undefined when another live replica holds it. Without a front (no replicas) or when the store cannot
+   * answer, it is taken.
+   */
+  async #takePosting(id: number): Promise<(() => Promise<void>) | undefined> {
     const front = this.#front;
     if (!front) return async () => undefined;
     const key = alertPostingKey(id);
     try {
-      await front.store.markInFlight(key, front.replicaId, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60);
+      if (!(await front.store.takeInFlight(key, front.replicaId, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) return undefined;
     } catch (err) {
-      this.#log.warn({ err, incident: id }, 'could not record that this replica is posting the alert: a replica starting meanwhile may post it too');
+      this.#log.warn({ err, incident: id }, 'could not record that this replica is posting the alert: another replica may post it too');
       return async () => undefined;
     }
     return () =>
       front.store.clearInFlight(key, front.replicaId).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not clear the alert-posting mark'));
   }
 
-  async #recoverAlert(
-    incident: Incident,
-    timeline: TimelineEntry[],
-    channel: string,
-    claim: (key: string, ttlSeconds: number) => Promise<boolean>,
-  ): Promise<void> {
-    const opened = Date.parse(incident.createdAt);
-    if (!(await claim(`alert-recovery:${incident.id}`, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) return;
-    let found: PostedMessage | undefined;
+  /** Redis mode: a delivery stopped by shutdown is left for recovery (another replica, or the next start), not given up on. */
+  get #handsOverOnStop(): boolean {
+    return this.#front?.store.kind === 'redis';
+  }
+
+  async #recoverAlert(incident: Incident, timeline: TimelineEntry[], channel: string): Promise<void> {
+    const release = await this.#takePosting(incident.id);
+    if (!release) return;
     try {
-      found = await this.#outbox.api.findMarkedPost(channel, INCIDENT_ALERT_EVENT, incident.id, opened - 10_000);
-    } catch (err) {
-      this.#log.error(
-        { err, incident: incident.id, channel },
-        `alert of incident #${incident.id}: serve stopped while posting it and ${channel} cannot be searched for it; not posted again (it may be there)`,
-      );
-      return;
-    }
-    if (found) {
-      await this.#store.attachThread(incident.id, found.channel, found.ts);
-      await this.#store.appendTimeline(incident.id, {
-        by: ACTOR_BUILDFIX,
-        kind: 'alert',
-        text: `alert posted in <#${found.channel}> (found after a restart)`,
-        data: { channel: found.channel, ts: found.ts },
-      });
-      this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
-      await this.updateAlert(incident.id);
-      return;
-    }
-    this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
-    const release = await this.#markPosting(incident.id);
-    try {
+      const opened = Date.parse(incident.createdAt);
+      let found: PostedMessage | undefined;
+      try {
+        found = await this.#outbox.api.findMarkedPost(channel, INCIDENT_ALERT_EVENT, incident.id, opened - 10_000);
+      } catch (err) {
+        this.#log.error(
+          { err, incident: incident.id, channel },
+          `alert of incident #${incident.id}: its poster stopped while posting it and ${channel} cannot be searched for it; not posted again (it may be there)`,
+        );
+        await this.#store.appendTimeline(incident.id, {
+          by: ACTOR_BUILDFIX,
+          kind: 'alert',
+          text: `alert not delivered to Slack: its poster stopped and ${channel} could not be searched for it (it may be there)`,
+          data: { undelivered: true, channel },
+        });
+        return;
+      }
+      if (found) {
+        await this.#store.attachThread(incident.id, found.channel, found.ts);
+        await this.#store.appendTimeline(incident.id, {
+          by: ACTOR_BUILDFIX,
+          kind: 'alert',
+          text: `alert posted in <#${found.channel}> (found after a restart)`,
+          data: { channel: found.channel, ts: found.ts },
+        });
+        this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
+        await this.updateAlert(incident.id);
+        return;
+      }
+      this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
       await this.#alertFromStore(incident, timeline);
     } finally {
       await release();
@@ -480,9 +516,11 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         channel,
         message: renderIncidentAlert(incident, alertFactsFrom(timeline), diagnose ? { diagnose } : {}),
         metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+        resumedAfterRestart: this.#handsOverOnStop,
       },
       { what: `alert of incident #${incident.id}`, incident: incident.id },
     );
+    if (res.stopped) return;
     if (!res.posted) {
       const u = res.undelivered;
       await this.#store.appendTimeline(incident.id, {
@@ -803,6 +841,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
 
   async close(): Promise<void> {
     this.#closing.abort();
+    await this.#recovering;
     await this.#follower?.stop();
     await Promise.allSettled([...this.#delivering]);
     await Promise.allSettled([...this.#edits.values()].map((e) => e.done));

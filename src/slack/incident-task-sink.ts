@@ -21,19 +21,22 @@ export class IncidentTaskSink extends InlineTaskSink {
   readonly #webhooks: WebhookReceiver;
   readonly #alerts: SlackIncidentAlerts;
   readonly #redis: Redis | undefined;
+  /** Replicas' lease: alert recovery rounds run as often. */
+  readonly #leaseMs: number;
 
   constructor(options: IncidentTaskSinkOptions) {
     super(options);
     this.#webhooks = options.webhooks;
     this.#alerts = options.alerts;
     this.#redis = options.redis;
+    this.#leaseMs = options.leaseMs ?? 30_000;
   }
 
   override start(): void {
     super.start();
     this.#webhooks.start();
-    // Alerts a stopped serve was posting: found in the channel by their metadata, or posted now.
-    this.front.background('alert recovery', () => this.#alerts.recoverAlerts((key, ttl) => this.front.store.claim(key, ttl)));
+    // Alerts a stopped serve (or replica) was posting: found in the channel by their metadata, or posted now; at start, then every lease.
+    this.#alerts.startAlertRecovery(this.#leaseMs);
   }
 
   override async close(graceMs: number): Promise<void> {

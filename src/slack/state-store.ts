@@ -51,8 +51,11 @@ export interface SlackStateStore {
   adopt(reply: PendingReply, owner: string): Promise<boolean>;
   renewLease(owner: string, ttlMs: number): Promise<void>;
   releaseLease(owner: string): Promise<void>;
-  /** Records that replica `owner` is doing the work named `key` (until cleared, at most ttl). */
-  markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Takes the work named `key` for replica `owner` (until cleared, at most ttl): true when nobody held it or its
+   * holder's lease has lapsed (it died); false while a live replica holds it, `owner` itself included.
+   */
+  takeInFlight(key: string, owner: string, ttlSeconds: number): Promise<boolean>;
   /** The replica doing that work while its lease is current; undefined when nobody is, or when its owner died. */
   inFlightOwner(key: string): Promise<string | undefined>;
   /** Forgets the mark, if `owner` still holds it. */
@@ -108,8 +111,10 @@ export class MemoryStateStore implements SlackStateStore {
   }
 
   // One process, no replicas: the owner of a mark is this process, alive while the mark lasts.
-  async markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void> {
+  async takeInFlight(key: string, owner: string, ttlSeconds: number): Promise<boolean> {
+    if ((await this.inFlightOwner(key)) !== undefined) return false;
     this.#inFlight.set(key, { owner, until: Date.now() + ttlSeconds * 1000 });
+    return true;
   }
 
   async inFlightOwner(key: string): Promise<string | undefined> {
@@ -132,6 +137,14 @@ local rec = cjson.decode(cur)
 if rec.owner ~= ARGV[2] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`;
+
+// Sets a work-in-flight mark to ARGV[2] only if it still holds ARGV[1] ('' = absent).
+const TAKE_IN_FLIGHT_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if (cur or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
 return 1
 `;
 
@@ -258,9 +271,14 @@ export class RedisStateStore implements SlackStateStore {
     await this.redis.del(this.key('replica', owner)).catch(() => undefined);
   }
 
-  async markInFlight(key: string, owner: string, ttlSeconds: number): Promise<void> {
+  async takeInFlight(key: string, owner: string, ttlSeconds: number): Promise<boolean> {
     await this.#ready();
-    await this.redis.set(this.key('inflight', key), owner, 'EX', Math.max(1, Math.round(ttlSeconds)));
+    const mark = this.key('inflight', key);
+    const held = await this.redis.get(mark);
+    if (held !== null && (await this.redis.exists(this.key('replica', held))) === 1) return false;
+    // Set only if the mark is still what was read (another replica may have taken it meanwhile).
+    const taken = await this.redis.eval(TAKE_IN_FLIGHT_SCRIPT, 1, mark, held ?? '', owner, String(Math.max(1, Math.round(ttlSeconds))));
+    return taken === 1;
   }
 
   async inFlightOwner(key: string): Promise<string | undefined> {

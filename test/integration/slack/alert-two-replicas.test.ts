@@ -131,4 +131,32 @@ describe('an alert one replica is still retrying is not posted by a replica that
     assert.equal(alerts().length, 1);
     assert.equal(alerts()[0]?.ts, incident.threadTs);
   });
+  it('the posting replica shuts down while Slack still fails: a replica already running posts the alert once Slack is back', async () => {
+    // Only these two replicas run (earlier tests' serves would recover the alert too).
+    await Promise.all([serves.stopAll(), patientServes.stopAll()]);
+    slack.reset();
+    b = await replica();
+    a = await replica();
+    outage(50);
+    const body = workflowRun({ id: 9204, runNumber: 4, workflow: 'outage-rolling' });
+    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+    assert.equal(await a.stop(), 0, 'replica A shuts down while it is still retrying');
+    assert.ok(!(await store.timeline(id)).some((e) => e.kind === 'alert'), 'not given up on: left to the other replicas');
+
+    slack.clearFailures();
+    const incident = await eventually(
+      'replica B to post the alert',
+      async () => {
+        const i = await store.get(id);
+        return i?.threadTs ? i : undefined;
+      },
+      30_000,
+    );
+    await sleep(1000);
+    assert.equal(alerts().length, 1, 'posted once');
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    assert.match(b.output(), /alert not in the channel after a restart: posting it/);
+  });
 });
