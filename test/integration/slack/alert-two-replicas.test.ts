@@ -35,6 +35,32 @@ describe('an alert one replica is still retrying is not posted by a replica that
   const outage = (failures: number) =>
     slack.fail('chat.postMessage', ...Array.from({ length: failures }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
 
+  /** Slack fails `failures` times; a GitHub failure webhook reaches `serve`, which opens an incident and starts retrying its alert. */
+  const openDuringOutage = async (serve: ServeHandle, run: number, failures: number): Promise<number> => {
+    outage(failures);
+    const body = workflowRun({ id: 9200 + run, runNumber: run, workflow: `outage-${run}` });
+    const reply = await postRaw(serve.url, '/webhooks/github', body, githubHeaders(body));
+    assert.equal(reply.body.result, 'opened');
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+    return Number(reply.body.incident);
+  };
+  const leftToTheOther = (serve: ServeHandle) =>
+    eventually('the replica to leave the alert to the one posting it', () => /being posted by replica .*: leaving it to that replica/.test(serve.output()));
+  /** The incident once its alert is its thread; then, a second later, the channel holds that one alert only. */
+  const postedOnce = async (id: number, what: string) => {
+    const incident = await eventually(
+      what,
+      async () => {
+        const i = await store.get(id);
+        return i?.threadTs ? i : undefined;
+      },
+      30_000,
+    );
+    await sleep(1000);
+    assert.equal(alerts().length, 1, 'one alert in the channel');
+    assert.equal(alerts()[0]?.ts, incident.threadTs);
+  };
+
   before(async () => {
     slack = await startSlackApiFake();
     // Retries 1.25 s, 2.5 s, then every 5 s; given up on after 20 s.
@@ -49,26 +75,12 @@ describe('an alert one replica is still retrying is not posted by a replica that
 
   it('the live replica posts it once; the new one waits and posts nothing', async () => {
     a = await replica();
-    outage(4);
-    const body = workflowRun({ id: 9201, runNumber: 1, workflow: 'outage' });
-    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
-    assert.equal(reply.body.result, 'opened');
-    const id = Number(reply.body.incident);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
-
+    const id = await openDuringOutage(a, 1, 4);
     b = await replica();
-    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
-    const incident = await eventually(
-      'replica A to post the alert once Slack is back',
-      async () => {
-        const i = await store.get(id);
-        return i?.threadTs ? i : undefined;
-      },
-      30_000,
-    );
-    await sleep(3000);
-    assert.equal(alerts().length, 1, 'one alert in the channel');
-    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    await leftToTheOther(b);
+    await postedOnce(id, 'replica A to post the alert once Slack is back');
+    await sleep(2000);
+    assert.equal(alerts().length, 1, 'still one alert');
     assert.ok(alertPosts().length >= 5, 'replica A retried through the outage');
     assert.doesNotMatch(b.output(), /alert not in the channel after a restart: posting it/, 'replica B never posted it');
     await Promise.all([a.stop(), b.stop()]);
@@ -78,85 +90,41 @@ describe('an alert one replica is still retrying is not posted by a replica that
   it('the replica that was posting dies: the waiting one takes it over and posts it once', async () => {
     slack.reset();
     a = await replica();
-    outage(50);
-    const body = workflowRun({ id: 9202, runNumber: 2, workflow: 'outage-dies' });
-    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
-    const id = Number(reply.body.incident);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
-
+    const id = await openDuringOutage(a, 2, 50);
     b = await replica();
-    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
+    await leftToTheOther(b);
     a.kill();
     await eventually('replica A to die', () => a?.exited);
     slack.clearFailures();
-    const incident = await eventually(
-      'replica B to take the alert over',
-      async () => {
-        const i = await store.get(id);
-        return i?.threadTs ? i : undefined;
-      },
-      20_000,
-    );
+    await postedOnce(id, 'replica B to take the alert over');
     assert.match(b.output(), /stopped while posting the alert of incident #\d+: taking it over/);
-    await sleep(1000);
-    assert.equal(alerts().length, 1, 'posted once');
-    assert.equal(alerts()[0]?.ts, incident.threadTs);
     assert.ok((await store.timeline(id)).some((e) => e.kind === 'alert' && /alert posted in/.test(e.text)));
   });
+
   it('a replica shutting down while it waits stops waiting at once (the wait does not hold its drain)', async () => {
     slack.reset();
     a = await replica();
-    outage(50);
-    const body = workflowRun({ id: 9203, runNumber: 3, workflow: 'outage-shutdown' });
-    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
-    const id = Number(reply.body.incident);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
-
+    const id = await openDuringOutage(a, 3, 50);
     b = await patientServes.start(env);
-    await eventually('replica B to leave the alert to replica A', () => /being posted by replica .*: leaving it to that replica/.test(b?.output() ?? ''));
+    await leftToTheOther(b);
     const started = Date.now();
     assert.equal(await b.stop(), 0);
     assert.ok(Date.now() - started < 5000, `replica B stopped in ${Date.now() - started} ms, not after its 10 s grace`);
-
     slack.clearFailures();
-    const incident = await eventually(
-      'replica A to post the alert',
-      async () => {
-        const i = await store.get(id);
-        return i?.threadTs ? i : undefined;
-      },
-      30_000,
-    );
-    await sleep(1000);
-    assert.equal(alerts().length, 1);
-    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    await postedOnce(id, 'replica A to post the alert');
   });
+
   it('the posting replica shuts down while Slack still fails: a replica already running posts the alert once Slack is back', async () => {
     // Only these two replicas run (earlier tests' serves would recover the alert too).
     await Promise.all([serves.stopAll(), patientServes.stopAll()]);
     slack.reset();
     b = await replica();
     a = await replica();
-    outage(50);
-    const body = workflowRun({ id: 9204, runNumber: 4, workflow: 'outage-rolling' });
-    const reply = await postRaw(a.url, '/webhooks/github', body, githubHeaders(body));
-    const id = Number(reply.body.incident);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+    const id = await openDuringOutage(a, 4, 50);
     assert.equal(await a.stop(), 0, 'replica A shuts down while it is still retrying');
     assert.ok(!(await store.timeline(id)).some((e) => e.kind === 'alert'), 'not given up on: left to the other replicas');
-
     slack.clearFailures();
-    const incident = await eventually(
-      'replica B to post the alert',
-      async () => {
-        const i = await store.get(id);
-        return i?.threadTs ? i : undefined;
-      },
-      30_000,
-    );
-    await sleep(1000);
-    assert.equal(alerts().length, 1, 'posted once');
-    assert.equal(alerts()[0]?.ts, incident.threadTs);
+    await postedOnce(id, 'replica B to post the alert');
     assert.match(b.output(), /alert not in the channel after a restart: posting it/);
   });
 });
