@@ -383,11 +383,6 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     this.#closing.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
-  /** One recovery round (startAlertRecovery). */
-  async recoverAlerts(): Promise<void> {
-    await this.#recoveryRound();
-  }
-
   async #recoveryRound(): Promise<void> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) return;
