@@ -308,7 +308,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
           {
             channel,
             message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
-            // What a serve restarted after Slack took the alert but before its ts was saved finds it by (recoverAlerts).
+            // What a serve restarted after Slack took the alert but before its ts was saved finds it by (startAlertRecovery).
             metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
             resumedAfterRestart: this.#handsOverOnStop,
           },
