@@ -48,6 +48,7 @@ import type { Logger } from '../logger.ts';
 import { redactText } from '../util/redact.ts';
 import { verificationNumberOf, type CiEvent } from '../webhooks/ci-event.ts';
 import type { WebhookOutcome } from '../webhooks/handle-webhook.ts';
+import { storedCiEvent } from '../webhooks/stored-ci-event.ts';
 import {
   alertFactsFrom,
   renderCommanderAsk,
@@ -464,6 +465,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   async #recoverAlert(incident: Incident, timeline: TimelineEntry[], channel: string): Promise<void> {
     const release = await this.#takePosting(incident.id);
     if (!release) return;
+    let thread: Incident | undefined;
     try {
       const opened = Date.parse(incident.createdAt);
       let found: PostedMessage | undefined;
@@ -483,7 +485,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         return;
       }
       if (found) {
-        await this.#store.attachThread(incident.id, found.channel, found.ts);
+        thread = await this.#store.attachThread(incident.id, found.channel, found.ts);
         await this.#store.appendTimeline(incident.id, {
           by: ACTOR_BUILDFIX,
           kind: 'alert',
@@ -492,19 +494,46 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         });
         this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
         await this.updateAlert(incident.id);
-        return;
+      } else {
+        this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
+        thread = await this.#alertFromStore(incident, timeline);
       }
-      this.#log.info({ incident: incident.id }, 'alert not in the channel after a restart: posting it');
-      await this.#alertFromStore(incident, timeline);
     } finally {
       await release();
     }
+    // The replica that stopped never got as far as its automatic diagnosis (it runs once the alert's ts is saved).
+    if (thread) this.#diagnoseRecovered(thread, timeline);
   }
 
-  /** The alert of an incident posted from what the store knows (no webhook event at hand: no automatic diagnosis). */
-  async #alertFromStore(incident: Incident, timeline: TimelineEntry[]): Promise<void> {
+  /**
+   * The automatic diagnosis of an alert posted (or found) by recovery, from the event kept in the incident's
+   * timeline: run like a webhook's (drained on shutdown), so the recovery round goes on to the next alert.
+   */
+  #diagnoseRecovered(incident: Incident, timeline: readonly TimelineEntry[]): void {
+    const front = this.#front;
+    if (!this.#config.incidents.autoDiagnose || !front || !hasAlert(incident) || this.#closing.signal.aborted) return;
+    if (timeline.some((e) => e.kind === 'job-result' && e.data?.classified === true)) return;
+    const event = storedCiEvent(incident, timeline);
+    const { channel, threadTs } = incident;
+    front.background(`diagnosis of recovered alert #${incident.id}`, async () => {
+      if (event) {
+        await this.#autoDiagnose(incident, event, channel, threadTs);
+        return;
+      }
+      // Opened by a buildfix that did not keep the event: say so rather than stay silent.
+      this.#log.info({ incident: incident.id }, 'recovered alert: the incident holds no CI event to diagnose from');
+      const diagnose = this.#diagnoseCommand(incident);
+      await this.postInThread(
+        incident,
+        `This alert was posted after the serve that received the failure stopped, and the failure's CI event was not kept, so nothing was diagnosed automatically: ${diagnose ? `\`/buildfix diagnose ${diagnose.repo}\` runs the diagnosis.` : 'map this pipeline to a repo in the buildfix config, then `/buildfix diagnose <repo>`.'}`,
+      );
+    });
+  }
+
+  /** The alert of an incident posted from what the store knows (no webhook event at hand); the incident with its thread once posted. */
+  async #alertFromStore(incident: Incident, timeline: TimelineEntry[]): Promise<Incident | undefined> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
-    if (!channel) return;
+    if (!channel) return undefined;
     const diagnose = this.#diagnoseCommand(incident);
     const res = await this.#outbox.deliver(
       {
@@ -515,7 +544,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       },
       { what: `alert of incident #${incident.id}`, incident: incident.id },
     );
-    if (res.stopped) return;
+    if (res.stopped) return undefined;
     if (!res.posted) {
       const u = res.undelivered;
       await this.#store.appendTimeline(incident.id, {
@@ -524,9 +553,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
         data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
       });
-      return;
+      return undefined;
     }
-    await this.#store.attachThread(incident.id, res.posted.channel, res.posted.ts);
+    const attached = await this.#store.attachThread(incident.id, res.posted.channel, res.posted.ts);
     await this.#store.appendTimeline(incident.id, {
       by: ACTOR_BUILDFIX,
       kind: 'alert',
@@ -534,6 +563,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       data: { channel: res.posted.channel, ts: res.posted.ts },
     });
     await this.updateAlert(incident.id);
+    return attached;
   }
 
   async #recovered(incident: Incident, event: CiEvent): Promise<void> {

@@ -134,9 +134,32 @@ export function verificationNumberOf(event: CiEvent): number | undefined {
   return Number(event.runId);
 }
 
-/** Data kept with the timeline entry (enough to rebuild the alert). */
+/** Failed jobs kept with a timeline entry: the log sources read at most three of them. */
+export const MAX_STORED_FAILED_JOBS = 10;
+
+/**
+ * Data kept with the timeline entry: enough to rebuild the alert, and the event itself (storedCiEvent in
+ * stored-ci-event.ts), so a replica that posts an alert another one could not still reads the build's log.
+ */
 export function timelineData(event: CiEvent): Record<string, unknown> {
-  const data: Record<string, unknown> = { source: event.source, event: event.eventType, runId: event.runId, status: event.status };
+  const data: Record<string, unknown> = {
+    source: event.source,
+    event: event.eventType,
+    runId: event.runId,
+    status: event.status,
+    outcome: event.outcome,
+    job: event.job,
+    label: event.label,
+    eventKey: event.eventKey,
+  };
+  // `repo` is the configured repo of a cause-grouped failure (groupingData): the event's own is `scmRepo`.
+  if (event.repo) data.scmRepo = event.repo;
+  if (event.workflow) data.workflow = event.workflow;
+  if (event.branch) data.branch = event.branch;
+  if (event.defaultBranch) data.defaultBranch = event.defaultBranch;
+  if (event.jobsUrl) data.jobsUrl = event.jobsUrl;
+  if (event.phase) data.phase = event.phase;
+  if (event.failedJobs?.length) data.failedJobs = event.failedJobs.slice(0, MAX_STORED_FAILED_JOBS);
   if (event.buildNumber !== undefined) data.buildNumber = event.buildNumber;
   if (event.attempt !== undefined) data.attempt = event.attempt;
   if (event.workflowId !== undefined) data.workflowId = event.workflowId;

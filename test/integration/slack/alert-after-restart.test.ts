@@ -7,19 +7,26 @@
  * (include_all_metadata) and makes it the incident's thread without posting
  * again. An incident whose alert never reached Slack gets it posted after the restart. The killed serve had
  * marked the alert as being posted: the next serve takes it over once the killed one's replica lease lapses
- * (2 s here, `--lease-ms`; 30 s by default).
+ * (2 s here, `--lease-ms`; 30 s by default). A recovered alert gets the automatic diagnosis the killed serve
+ * never ran: the build's log, read from the CI with the event kept in the incident's timeline, classified in the
+ * alert's thread, and the alert led by the root cause.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import type { RedisIncidentStore } from '../../../src/incidents/redis-incident-store.ts';
+import { startJenkinsFake, type JenkinsFake } from '../../fakes/jenkins-server.ts';
 import { startSlackApiFake, type SlackApiFake } from '../../fakes/slack-api.ts';
 import { serveFleet, uniquePrefix, type ServeHandle } from '../../helpers/slack-processes.ts';
-import { githubHeaders, workflowRun } from '../../unit/webhooks/payloads.ts';
-import { eventually, INCIDENT_CHANNEL, postRaw, releaseIncidentTest, setUpIncidentServe, sleep } from '../incident-flow/harness.ts';
+import { githubHeaders, jenkinsNotification, workflowRun } from '../../unit/webhooks/payloads.ts';
+import { eventually, INCIDENT_CHANNEL, postJenkins, postRaw, releaseIncidentTest, setUpIncidentServe, shownText, sleep } from '../incident-flow/harness.ts';
+
+const LOG = new URL('../../fixtures/logs/go/version-not-found.requires-chain.jenkins.log', import.meta.url);
 
 describe('an alert Slack took just before serve died is not posted twice', { timeout: 120_000 }, () => {
   let slack: SlackApiFake;
+  let jenkins: JenkinsFake;
   let serve: ServeHandle | undefined;
   let work: string;
   let store: RedisIncidentStore;
@@ -34,14 +41,16 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
 
   before(async () => {
     slack = await startSlackApiFake();
-    const config = 'incidents:\n  autoDiagnose: false\n  groupWindow: "off"\n';
-    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'alert-restart', config, prefix, slack }));
+    const console = await readFile(LOG, 'utf8');
+    jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 5120, result: 'FAILURE', console }] }] });
+    const config = 'incidents:\n  autoDiagnose: true\n  groupWindow: "off"\n';
+    ({ work, store, redis, env } = await setUpIncidentServe({ label: 'alert-restart', config, prefix, slack, jenkins }));
   });
 
   after(async () => {
     const code = await serve?.stop();
     await serves.stopAll();
-    await releaseIncidentTest({ redis, prefix, work, fakes: [slack] });
+    await releaseIncidentTest({ redis, prefix, work, fakes: [slack, jenkins] });
     assert.equal(code, 0, 'the last serve exits 0 on SIGTERM');
   });
 
@@ -96,5 +105,46 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     await sleep(1000);
     assert.equal(alerts().length, 1, 'posted once');
     assert.equal(alerts()[0]?.ts, incident.threadTs);
+  });
+  it('recovered after the restart: the diagnosis the killed serve never ran reads the build log and leads the alert', async () => {
+    slack.reset();
+    serve = await startServeOnFreePort(env);
+    slack.fail('chat.postMessage', ...Array.from({ length: 20 }, () => ({ error: 'service_unavailable', channel: INCIDENT_CHANNEL })));
+    const reply = await postJenkins(serve, jenkinsNotification({ number: 5120 }));
+    assert.equal(reply.body.result, 'opened');
+    const id = Number(reply.body.incident);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
+    serve.kill();
+    await eventually('serve to die', () => serve?.exited);
+    slack.clearFailures();
+    assert.equal(jenkins.requests.filter((r) => /consoleText$/.test(r.path)).length, 0, 'the killed serve never read the log');
+
+    serve = await startServeOnFreePort(env);
+    const incident = await eventually('the alert to be posted after the restart', async () => {
+      const i = await store.get(id);
+      return i?.threadTs ? i : undefined;
+    });
+    const threadTs = incident.threadTs ?? '';
+    const explained = await eventually('the classification in the recovered alert thread', () =>
+      slack.thread(INCIDENT_CHANNEL, threadTs).find((m) => m.ts !== threadTs && /Root cause: version-not-found/.test(m.text)),
+    );
+    assert.match(shownText(explained), /github\.com\/acme\/money/);
+    assert.ok(
+      jenkins.requests.some((r) => r.method === 'GET' && /payments\/job\/main\/5120\/consoleText$/.test(r.path)),
+      'the console log of the build the stored event names was read',
+    );
+    const led = await eventually('the alert led by the root cause', () => {
+      const update = slack
+        .okCalls('chat.update')
+        .filter((c) => c.args.ts === threadTs)
+        .at(-1);
+      return update && /^🔴 Root cause: version-not-found/.test(String(update.args.text)) ? update : undefined;
+    });
+    assert.ok(led);
+    assert.equal((await store.get(id))?.rootCause?.category, 'version-not-found');
+    await sleep(500);
+    assert.equal(alerts().filter((m) => /payments\/main/.test(m.text)).length, 1, 'posted once');
+    const replies = slack.thread(INCIDENT_CHANNEL, threadTs).filter((m) => m.ts !== threadTs);
+    assert.equal(replies.filter((m) => /Root cause: version-not-found/.test(m.text)).length, 1, 'diagnosed once');
   });
 });
