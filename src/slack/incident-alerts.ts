@@ -6,7 +6,9 @@
  *                first error line; Diagnose and Take commander); it becomes
  *                the incident's thread. Then, when incidents.autoDiagnose is
  *                on (default), the build's log is read and classified and the
- *                repo's diagnosis job runs, all posted in that thread.
+ *                repo's diagnosis job runs, all posted in that thread. An
+ *                alert or a diagnosis whose replica stopped half-way is taken
+ *                over by the others (startAlertRecovery).
  *   grouped    → the alert's counter and blast radius (pipelines, repos, the
  *                one agent or proxy they share, when failures are grouped by
  *                cause) are updated in place (chat.update; bursts are
@@ -83,6 +85,22 @@ export const INCIDENT_ALERT_EVENT = 'buildfix_incident';
 /** The work-in-flight key of "this replica is posting incident N's alert" (SlackStateStore.markInFlight). */
 function alertPostingKey(id: number): string {
   return `alert-posting:${id}`;
+}
+
+/** The work-in-flight key of "this replica is running incident N's automatic diagnosis". */
+function alertDiagnosingKey(id: number): string {
+  return `alert-diagnosing:${id}`;
+}
+
+/** Gives an in-flight mark back. */
+type ReleaseMark = () => Promise<void>;
+
+/**
+ * Whether the automatic diagnosis got as far as the build log: its classification, or why the log could not be
+ * classified, is in the timeline (`classified` true or false). Until then a stopped diagnosis is recovered.
+ */
+function diagnosisRecorded(timeline: readonly TimelineEntry[]): boolean {
+  return timeline.some((e) => e.kind === 'job-result' && typeof e.data?.classified === 'boolean');
 }
 
 /** An incident this recent is being alerted by the replica that opened it: recovery rounds leave it alone. */
@@ -294,13 +312,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     if (event.logUrl) facts.logUrl = event.logUrl;
     const diagnose = this.#diagnoseCommand(incident);
     // Other replicas leave an alert this one is posting alone (startAlertRecovery), and take it over if this one stops.
-    const release = await this.#takePosting(incident.id);
+    const release = await this.#takeMark(alertPostingKey(incident.id), incident.id, 'posting the alert');
     if (!release) {
       this.#log.info({ incident: incident.id }, `alert of incident #${incident.id} is already being posted by another replica`);
       return;
     }
     let posted: PostedMessage;
     let attached: Incident;
+    let diagnosing: ReleaseMark | undefined;
     try {
       // An alert must not be lost: a permanent refusal gives up at once, transient failures are retried up to
       // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
@@ -334,6 +353,8 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       const res = await delivery.finally(() => this.#delivering.delete(delivery));
       if (!res.posted) return;
       posted = res.posted;
+      // Held from before the thread exists until the diagnosis ends: other replicas recover a diagnosis only when no live replica runs it.
+      if (this.#config.incidents.autoDiagnose) diagnosing = await this.#takeMark(alertDiagnosingKey(incident.id), incident.id, 'diagnosing the alert');
       // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
       attached = await this.#store.attachThread(incident.id, posted.channel, posted.ts);
       await this.#store.appendTimeline(incident.id, {
@@ -342,6 +363,9 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         text: `alert posted in <#${posted.channel}>`,
         data: { channel: posted.channel, ts: posted.ts },
       });
+    } catch (err) {
+      await diagnosing?.();
+      throw err;
     } finally {
       await release();
     }
@@ -357,7 +381,31 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       attached.lastRecoveryAt !== incident.lastRecoveryAt
     )
       await this.updateAlert(incident.id);
-    if (this.#config.incidents.autoDiagnose) await this.#autoDiagnose(attached, event, channelId, posted.ts, log);
+    if (!this.#config.incidents.autoDiagnose) return;
+    if (!diagnosing) {
+      this.#log.info({ incident: incident.id }, `incident #${incident.id} is already being diagnosed by another replica`);
+      return;
+    }
+    await this.#diagnoseHolding(attached, event, channelId, posted.ts, diagnosing, log);
+  }
+
+  /** The automatic diagnosis, then the mark given back; a diagnosis that fails before the log is classified says so in the timeline. */
+  async #diagnoseHolding(incident: Incident, event: CiEvent, channel: string, threadTs: string, mark: ReleaseMark, log?: BuildLog): Promise<void> {
+    try {
+      await this.#autoDiagnose(incident, event, channel, threadTs, log);
+    } catch (err) {
+      // Recorded, so recovery rounds do not run a failing diagnosis again and again.
+      if (!diagnosisRecorded(await this.#store.timeline(incident.id)))
+        await this.#store.appendTimeline(incident.id, {
+          by: ACTOR_BUILDFIX,
+          kind: 'job-result',
+          text: `automatic diagnosis failed: ${redactText(err instanceof Error ? err.message : String(err))}`,
+          data: { classified: false },
+        });
+      throw err;
+    } finally {
+      await mark();
+    }
   }
 
   /**
@@ -394,6 +442,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
       const timeline = await this.#alertMissing(incident, this.#leftTo.has(incident.id));
       if (!timeline) {
         this.#leftTo.delete(incident.id);
+        await this.#recoverDiagnosis(incident);
         continue;
       }
       const owner = await this.#postingElsewhere(incident.id);
@@ -425,6 +474,27 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     return timeline.some((e) => e.kind === 'alert') ? undefined : timeline;
   }
 
+  /**
+   * An alert whose poster stopped after posting it but before its automatic diagnosis read the build log (killed,
+   * or shut down mid-way): diagnosed here, unless a live replica (this one included) is diagnosing it. Only within
+   * slack.postGiveUpAfter of the incident's opening, like alerts.
+   */
+  async #recoverDiagnosis(incident: Incident): Promise<void> {
+    const front = this.#front;
+    if (!front || !this.#config.incidents.autoDiagnose || !hasAlert(incident)) return;
+    if (incident.status === 'resolved' || !(Date.now() - Date.parse(incident.createdAt) <= this.#config.slack.postGiveUpAfter)) return;
+    const timeline = await this.#store.timeline(incident.id);
+    if (!timeline.some((e) => e.kind === 'alert' && e.data?.undelivered !== true) || diagnosisRecorded(timeline)) return;
+    try {
+      if ((await front.store.inFlightOwner(alertDiagnosingKey(incident.id))) !== undefined) return;
+    } catch (err) {
+      this.#log.warn({ err, incident: incident.id }, 'could not read which replica is diagnosing the alert; leaving it for the next round');
+      return;
+    }
+    this.#log.warn({ incident: incident.id }, `the replica diagnosing incident #${incident.id} stopped before reading its build log: diagnosing it here`);
+    this.#diagnoseRecovered(incident, timeline);
+  }
+
   /** The other live replica posting this incident's alert now, if any (unknown when the store cannot say: then none). */
   async #postingElsewhere(id: number): Promise<string | undefined> {
     const front = this.#front;
@@ -439,22 +509,21 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   /**
-   * Takes the incident's alert for this replica (no live replica holds it); returns what gives it back, or
-   * undefined when another live replica holds it. Without a front (no replicas) or when the store cannot
-   * answer, it is taken.
+   * Takes the work `key` names (posting or diagnosing incident `id`'s alert) for this replica when no live replica
+   * holds it; returns what gives it back, or undefined when another live replica (or this one) holds it. Without a
+   * front (no replicas) or when the store cannot answer, it is taken.
    */
-  async #takePosting(id: number): Promise<(() => Promise<void>) | undefined> {
+  async #takeMark(key: string, id: number, what: string): Promise<ReleaseMark | undefined> {
     const front = this.#front;
     if (!front) return async () => undefined;
-    const key = alertPostingKey(id);
     try {
       if (!(await front.store.takeInFlight(key, front.replicaId, Math.ceil(this.#config.slack.postGiveUpAfter / 1000) + 60))) return undefined;
     } catch (err) {
-      this.#log.warn({ err, incident: id }, 'could not record that this replica is posting the alert: another replica may post it too');
+      this.#log.warn({ err, incident: id }, `could not record that this replica is ${what}: another replica may do it too`);
       return async () => undefined;
     }
     return () =>
-      front.store.clearInFlight(key, front.replicaId).catch((err: unknown) => this.#log.warn({ err, incident: id }, 'could not clear the alert-posting mark'));
+      front.store.clearInFlight(key, front.replicaId).catch((err: unknown) => this.#log.warn({ err, incident: id, key }, 'could not clear an in-flight mark'));
   }
 
   /** Redis mode: a delivery stopped by shutdown is left for recovery (another replica, or the next start), not given up on. */
@@ -463,7 +532,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   }
 
   async #recoverAlert(incident: Incident, timeline: TimelineEntry[], channel: string): Promise<void> {
-    const release = await this.#takePosting(incident.id);
+    const release = await this.#takeMark(alertPostingKey(incident.id), incident.id, 'posting the alert');
     if (!release) return;
     let thread: Incident | undefined;
     try {
@@ -512,21 +581,42 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
   #diagnoseRecovered(incident: Incident, timeline: readonly TimelineEntry[]): void {
     const front = this.#front;
     if (!this.#config.incidents.autoDiagnose || !front || !hasAlert(incident) || this.#closing.signal.aborted) return;
-    if (timeline.some((e) => e.kind === 'job-result' && e.data?.classified === true)) return;
-    const event = storedCiEvent(incident, timeline);
+    if (diagnosisRecorded(timeline)) return;
     const { channel, threadTs } = incident;
     front.background(`diagnosis of recovered alert #${incident.id}`, async () => {
-      if (event) {
-        await this.#autoDiagnose(incident, event, channel, threadTs);
+      const mark = await this.#takeMark(alertDiagnosingKey(incident.id), incident.id, 'diagnosing the alert');
+      if (!mark) return;
+      // Another replica may have finished it between the round's look and the mark.
+      const current = await this.#store.timeline(incident.id).catch(async (err: unknown) => {
+        await mark();
+        throw err;
+      });
+      if (diagnosisRecorded(current)) {
+        await mark();
         return;
       }
-      // Opened by a buildfix that did not keep the event: say so rather than stay silent.
-      this.#log.info({ incident: incident.id }, 'recovered alert: the incident holds no CI event to diagnose from');
-      const diagnose = this.#diagnoseCommand(incident);
-      await this.postInThread(
-        incident,
-        `This alert was posted after the serve that received the failure stopped, and the failure's CI event was not kept, so nothing was diagnosed automatically: ${diagnose ? `\`/buildfix diagnose ${diagnose.repo}\` runs the diagnosis.` : 'map this pipeline to a repo in the buildfix config, then `/buildfix diagnose <repo>`.'}`,
-      );
+      const event = storedCiEvent(incident, current);
+      if (event) {
+        await this.#diagnoseHolding(incident, event, channel, threadTs, mark);
+        return;
+      }
+      try {
+        // Opened by a buildfix that did not keep the event: say so rather than stay silent, once.
+        this.#log.info({ incident: incident.id }, 'recovered alert: the incident holds no CI event to diagnose from');
+        const diagnose = this.#diagnoseCommand(incident);
+        await this.#store.appendTimeline(incident.id, {
+          by: ACTOR_BUILDFIX,
+          kind: 'job-result',
+          text: 'automatic diagnosis not run: the serve that received the failure stopped first, and its CI event was not kept',
+          data: { classified: false },
+        });
+        await this.postInThread(
+          incident,
+          `The serve that received this failure stopped before diagnosing it, and the failure's CI event was not kept, so nothing was diagnosed automatically: ${diagnose ? `\`/buildfix diagnose ${diagnose.repo}\` runs the diagnosis.` : 'map this pipeline to a repo in the buildfix config, then `/buildfix diagnose <repo>`.'}`,
+        );
+      } finally {
+        await mark();
+      }
     });
   }
 
@@ -653,6 +743,14 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         checks = liveChecksFor(classification);
         classifiedAs = namedCause(classification);
       }
+    } else {
+      // Recorded, so a replica recovering a stopped diagnosis knows this one got past the log.
+      await this.#store.appendTimeline(incident.id, {
+        by: ACTOR_BUILDFIX,
+        kind: 'job-result',
+        text: `build log not classified: ${redactText(log.note ?? `nothing to read from ${log.origin}`)}`,
+        data: { classified: false },
+      });
     }
     // A checksum error in the log (or a checksum classification) runs the diagnosis with --deep: zips, go.sum and the checksum DB.
     const deep = checks.some((c) => c.kind === 'diagnose' && c.deep) || CHECKSUM_ERROR_IN_LOG.test(log.text ?? '');

@@ -9,7 +9,8 @@
  * marked the alert as being posted: the next serve takes it over once the killed one's replica lease lapses
  * (2 s here, `--lease-ms`; 30 s by default). A recovered alert gets the automatic diagnosis the killed serve
  * never ran: the build's log, read from the CI with the event kept in the incident's timeline, classified in the
- * alert's thread, and the alert led by the root cause.
+ * alert's thread, and the alert led by the root cause. So does an alert whose poster was killed while its diagnosis
+ * was reading the log; a diagnosis that got past the log (here: no token to read a GitHub log) is not run again.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -33,6 +34,8 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
   let redis: Redis;
   let env: Record<string, string>;
   const prefix = uniquePrefix();
+  /** The incidents of the GitHub cases: their diagnosis (no GITHUB_TOKEN, so no log) is recorded, and later serves leave them alone. */
+  const githubIncidents: number[] = [];
 
   const alerts = () => slack.messages.filter((m) => m.channel === INCIDENT_CHANNEL && !m.threadTs);
   /** Replicas renew their lease every 2 s / 3: the next serve takes over a killed one's alert within about 2 s. */
@@ -42,7 +45,12 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
   before(async () => {
     slack = await startSlackApiFake();
     const console = await readFile(LOG, 'utf8');
-    jenkins = await startJenkinsFake({ jobs: [{ name: 'payments/main', builds: [{ number: 5120, result: 'FAILURE', console }] }] });
+    jenkins = await startJenkinsFake({
+      jobs: [
+        { name: 'payments/main', builds: [{ number: 5120, result: 'FAILURE', console }] },
+        { name: 'ledger/main', builds: [{ number: 5121, result: 'FAILURE', console }] },
+      ],
+    });
     const config = 'incidents:\n  autoDiagnose: true\n  groupWindow: "off"\n';
     ({ work, store, redis, env } = await setUpIncidentServe({ label: 'alert-restart', config, prefix, slack, jenkins }));
   });
@@ -62,6 +70,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     const reply = await postRaw(serve.url, '/webhooks/github', body, githubHeaders(body));
     assert.equal(reply.body.result, 'opened');
     const id = Number(reply.body.incident);
+    githubIncidents.push(id);
     const stored = await eventually('Slack to store the alert', () => alerts()[0]);
     assert.deepEqual(stored.metadata, { event_type: 'buildfix_incident', event_payload: { incident: id, id: stored.metadata?.event_payload?.id } });
     serve.kill();
@@ -91,6 +100,7 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     const body = workflowRun({ id: 9102, runNumber: 2, workflow: 'never-posted' });
     const reply = await postRaw(serve.url, '/webhooks/github', body, githubHeaders(body));
     const id = Number(reply.body.incident);
+    githubIncidents.push(id);
     await slack.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === INCIDENT_CHANNEL && !c.ok);
     serve.kill();
     await eventually('serve to die', () => serve?.exited);
@@ -146,5 +156,39 @@ describe('an alert Slack took just before serve died is not posted twice', { tim
     assert.equal(alerts().filter((m) => /payments\/main/.test(m.text)).length, 1, 'posted once');
     const replies = slack.thread(INCIDENT_CHANNEL, threadTs).filter((m) => m.ts !== threadTs);
     assert.equal(replies.filter((m) => /Root cause: version-not-found/.test(m.text)).length, 1, 'diagnosed once');
+  });
+  it('killed while reading the build log: the next serve runs the diagnosis, once, and leaves diagnosed incidents alone', async () => {
+    slack.reset();
+    // The first serve's read of the console log hangs until it is killed.
+    jenkins.addFault({ method: 'GET', path: /\/5121\/consoleText$/, delayMs: 60_000, times: 1 });
+    serve = await startServeOnFreePort(env);
+    const reply = await postJenkins(serve, jenkinsNotification({ folder: 'ledger', number: 5121 }));
+    assert.equal(reply.body.result, 'opened');
+    const id = Number(reply.body.incident);
+    const alert = await eventually('the alert', () => alerts().find((m) => /ledger\/main #5121/.test(m.text)));
+    await eventually('the diagnosis to start reading the log', () => jenkins.requests.some((r) => /\/5121\/consoleText$/.test(r.path)));
+    serve.kill();
+    await eventually('serve to die', () => serve?.exited);
+    const replies = () => slack.thread(INCIDENT_CHANNEL, alert.ts).filter((m) => m.ts !== alert.ts);
+    assert.equal(replies().filter((m) => /Root cause/.test(m.text)).length, 0, 'nothing classified before the kill');
+
+    serve = await startServeOnFreePort(env);
+    const explained = await eventually('the classification in the thread', () => replies().find((m) => /Root cause: version-not-found/.test(m.text)), 30_000);
+    assert.match(shownText(explained), /github\.com\/acme\/money/);
+    assert.equal((await eventually('the root cause recorded', async () => (await store.get(id))?.rootCause))?.category, 'version-not-found');
+    await sleep(3000);
+    assert.equal(replies().filter((m) => /Root cause: version-not-found/.test(m.text)).length, 1, 'diagnosed once');
+    assert.equal(alerts().filter((m) => /ledger\/main #5121/.test(m.text)).length, 1, 'the alert was not posted again');
+    assert.equal(jenkins.requests.filter((r) => /\/5121\/consoleText$/.test(r.path)).length, 2, 'the log was read again by the new serve');
+
+    // The GitHub incidents' diagnoses ran once (no token: the log could not be read, which is recorded): not again at each start.
+    assert.equal(githubIncidents.length, 2);
+    for (const gid of githubIncidents) {
+      const results = (await store.timeline(gid)).filter((e) => e.kind === 'job-result' && e.data?.classified === false);
+      assert.equal(results.length, 1, `incident #${gid}: one record that its log was not classified`);
+      const thread = (await store.get(gid))?.threadTs;
+      assert.ok(thread);
+      assert.equal(slack.okCalls('chat.postMessage').filter((c) => c.args.thread_ts === thread).length, 0, `incident #${gid} was not diagnosed again`);
+    }
   });
 });
