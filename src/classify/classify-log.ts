@@ -958,6 +958,12 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         // go's `unknown revision` with no proxy in the line (`reading https://…/@v/…`, a proxy's `server response:`): go
         // asked the repository itself (GOPROXY=direct or off for this path, GOPRIVATE/GONOPROXY, a Go before 1.13).
         if (/\bunknown revision\b/.test(text) && !/\/@v\/|server response|proxy\.golang\.org|goproxy/i.test(text)) details['askedRepository'] ??= 'yes';
+        // gopkg.in's own answer: the GitHub repository behind gopkg.in/…vN has no branch or tag for that major.
+        const gopkgIn = /GitHub repository at (https:\/\/github\.com\/[^\s]+) has no branch or tag "(v\d+)"/.exec(text);
+        if (gopkgIn) {
+          details['gopkgInRepository'] ??= gopkgIn[1];
+          details['gopkgInMajor'] ??= gopkgIn[2];
+        }
         break;
       }
       case 'invalid-go-mod': {
@@ -968,6 +974,9 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         break;
       }
       case 'toolchain-mismatch': {
+        // An old go's `stat <repository path>.go: no such file or directory` (the argument taken for a source file).
+        const dotGo = /^\s*stat ((?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s:]+\.go): no such file or directory/i.exec(text);
+        if (dotGo) details['dotGoPath'] ??= dotGo[1];
         const std = newerStdPackageIn(text);
         if (std) {
           details['stdPackage'] ??= std.pkg;

@@ -133,6 +133,15 @@ function goFix(input: FixInput): string {
         `Do not work around it with GOINSECURE or GOSUMDB=off: they turn off the checks that detect tampering.`
       );
     case 'version-not-found': {
+      if (input.ruleId === 'gopkg-in-no-major') {
+        const repo = details['gopkgInRepository'] ?? 'the GitHub repository';
+        const major = details['gopkgInMajor'];
+        return (
+          `gopkg.in serves ${code('gopkg.in/<pkg>.vN')} from the branch or tag vN (vN.x, vN.x.y) of ${repo}, and it has none for ${major ?? 'the major asked for'}: ` +
+          `that major version was never published (often a README or an import with the wrong ${code('.vN')}). ` +
+          `List what it has with ${code(`git ls-remote --heads --tags ${repo}`)}, change the import (and go.mod) to a major that exists, then run ${code('go mod tidy')} and commit go.mod and go.sum.`
+        );
+      }
       const m = module ?? '<module>';
       const onProxy = host ? ` on ${host}` : details['askedRepository'] ? ' in its repository' : '';
       return (
@@ -278,6 +287,14 @@ function goFix(input: FixInput): string {
       const needs = required ? `Go ${required}` : 'a newer Go';
       const runs = running ? `Go ${running}` : 'an older Go';
       const who = mv ?? 'go.mod';
+      if (input.ruleId === 'go-get-dot-go-path') {
+        const path = details['dotGoPath'] ?? '<repository>.go';
+        return (
+          `This go takes a ${code('go get')} argument ending in ${code('.go')} for a Go source file and looks for a file named ${code(path)} instead of fetching the repository ` +
+          `(fixed in later Go releases, golang.org/issue/34653; reporters confirm Go 1.13.6). Upgrade Go in the CI image or setup step; ` +
+          `with this Go in module mode, naming a version (${code(`go get ${path}@latest`)} or a tag) fetches it (a trailing slash did not help every reporter).`
+        );
+      }
       if (details['stdPackage']) {
         const pkg = details['stdPackage'];
         return (

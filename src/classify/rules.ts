@@ -377,6 +377,29 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // Go before the fix for golang.org/issue/34653 takes a `go get` argument ending in `.go` for a source file and
+    // stats it, even when it names a repository (github.com/nats-io/nats.go, stan.go): `stat github.com/nats-io/nats.go:
+    // no such file or directory`. A Go with the fix fetches it (reporters: 1.13.6); so does a trailing slash or @version.
+    id: 'go-get-dot-go-path',
+    category: 'toolchain-mismatch',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.85,
+    pattern: /^\s*stat (?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s:]+\.go: no such file or directory/i,
+    scope: 'local',
+  },
+  {
+    // gopkg.in serves gopkg.in/pkg.vN (or gopkg.in/user/pkg.vN) from the GitHub repository's branch or tag vN, vN.x or
+    // vN.x.y; this is its own answer when the repository has none for that major: the version asked for does not exist.
+    id: 'gopkg-in-no-major',
+    category: 'version-not-found',
+    ecosystem: 'go',
+    rank: 2,
+    confidence: 0.9,
+    pattern: /GitHub repository at https:\/\/github\.com\/[^\s]+ has no branch or tag "v\d+"/i,
+    scope: 'local',
+  },
+  {
     // pnpm older than Node's URLSearchParams change (Node 20): every registry request fails with
     // ERR_INVALID_THIS, whatever the package. The package manager is too old for the Node it runs on.
     id: 'pnpm-node-too-new',

@@ -1505,3 +1505,34 @@ describe("go get -v's meta-tag progress lines", () => {
     assert.deepEqual(result.evidenceLines.slice(-1), [4]);
   });
 });
+
+describe('development pass after round 2026-12-08.34', () => {
+  it("an old go's `stat <repository>.go: no such file or directory` is the go command, fixed by a newer Go or a version", () => {
+    const result = classifyLog(['$ go get github.com/example/client.go', 'stat github.com/example/client.go: no such file or directory'].join('\n'));
+    assert.equal(result.category, 'toolchain-mismatch');
+    assert.equal(result.rule, 'go-get-dot-go-path');
+    assert.deepEqual(result.evidenceLines, [2]);
+    assert.match(result.fix, /`go get github\.com\/example\/client\.go@latest`/);
+    assert.match(result.fix, /34653/);
+    assert.doesNotMatch(result.fix, /GOTOOLCHAIN/);
+  });
+
+  it('a local file that is not there (`go run main.go`) is not that bug', () => {
+    for (const line of ['stat cmd/server/main.go: no such file or directory', 'stat gorecon.go: no such file or directory']) {
+      assert.notEqual(classifyLog(line).rule, 'go-get-dot-go-path', line);
+    }
+  });
+
+  it('gopkg.in\'s own `has no branch or tag "vN"` is a major version that was never published, with the repository to list', () => {
+    const result = classifyLog(
+      ['$ go get gopkg.in/example/widget.v3', 'GitHub repository at https://github.com/example/widget has no branch or tag "v3", "v3.N" or "v3.N.M"'].join(
+        '\n',
+      ),
+    );
+    assert.equal(result.category, 'version-not-found');
+    assert.equal(result.rule, 'gopkg-in-no-major');
+    assert.deepEqual(result.evidenceLines, [2]);
+    assert.match(result.fix, /has none for v3/);
+    assert.match(result.fix, /`git ls-remote --heads --tags https:\/\/github\.com\/example\/widget`/);
+  });
+});

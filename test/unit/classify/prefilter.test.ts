@@ -105,6 +105,8 @@ const SAMPLES: Record<string, string[]> = {
     'package context: unrecognized import path "context" (import path does not begin with hostname)',
     'build x: cannot load embed: malformed module path "embed": missing dot in first path element',
   ],
+  'go-get-dot-go-path': ['stat github.com/nats-io/nats.go: no such file or directory'],
+  'gopkg-in-no-major': ['GitHub repository at https://github.com/tucnak/telebot has no branch or tag "v0", "v0.N" or "v0.N.M"'],
   'go-replace-placeholder': [
     'go: k8s.io/api@v0.0.0: reading k8s.io/api/go.mod at revision v0.0.0: unknown revision v0.0.0',
     'go: x.org/y@v0.0.0-00010101000000-000000000000: invalid version: unknown revision 000000000000',
