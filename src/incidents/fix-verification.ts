@@ -450,8 +450,9 @@ export function affectedPipelines(incident: Incident, timeline: readonly Timelin
   if (incident.pipelineKey && CI_PIPELINE.test(incident.pipelineKey)) keys.add(incident.pipelineKey);
   // One incident per cause: every pipeline grouped into it (its blast radius) must pass.
   for (const key of incident.blast?.pipelines ?? []) if (CI_PIPELINE.test(key)) keys.add(key);
+  // Beyond the blast radius's cap of names, the pipelines of the failures grouped in (their timeline entries' `pipeline`).
   for (const e of timeline) {
-    const key = e.kind === 'ci-event' ? e.data?.pipelineKey : undefined;
+    const key = e.kind === 'ci-event' ? e.data?.pipeline : undefined;
     if (typeof key === 'string' && CI_PIPELINE.test(key)) keys.add(key);
   }
   if ((trigger.kind === 'rebuild' || trigger.kind === 'rollback') && trigger.job) keys.add(`jenkins:${trigger.job}`);

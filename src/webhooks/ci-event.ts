@@ -137,6 +137,23 @@ export function verificationNumberOf(event: CiEvent): number | undefined {
 /** Failed jobs kept with a timeline entry: the log sources read at most three of them. */
 export const MAX_STORED_FAILED_JOBS = 10;
 
+/** The event's optional fields a timeline entry keeps under their own names (storedCiEvent reads the same list back). */
+export const STORED_EVENT_FIELDS = [
+  'workflow',
+  'workflowId',
+  'branch',
+  'defaultBranch',
+  'commit',
+  'buildNumber',
+  'attempt',
+  'url',
+  'logUrl',
+  'jobsUrl',
+  'phase',
+  'firstErrorLine',
+  'deliveryId',
+] as const satisfies ReadonlyArray<keyof CiEvent>;
+
 /**
  * Data kept with the timeline entry: enough to rebuild the alert, and the event itself (storedCiEvent in
  * stored-ci-event.ts), so a replica that posts an alert another one could not still reads the build's log.
@@ -152,22 +169,10 @@ export function timelineData(event: CiEvent): Record<string, unknown> {
     label: event.label,
     eventKey: event.eventKey,
   };
+  for (const field of STORED_EVENT_FIELDS) if (event[field] !== undefined && event[field] !== '') data[field] = event[field];
   // `repo` is the configured repo of a cause-grouped failure (groupingData): the event's own is `scmRepo`.
   if (event.repo) data.scmRepo = event.repo;
-  if (event.workflow) data.workflow = event.workflow;
-  if (event.branch) data.branch = event.branch;
-  if (event.defaultBranch) data.defaultBranch = event.defaultBranch;
-  if (event.jobsUrl) data.jobsUrl = event.jobsUrl;
-  if (event.phase) data.phase = event.phase;
   if (event.failedJobs?.length) data.failedJobs = event.failedJobs.slice(0, MAX_STORED_FAILED_JOBS);
-  if (event.buildNumber !== undefined) data.buildNumber = event.buildNumber;
-  if (event.attempt !== undefined) data.attempt = event.attempt;
-  if (event.workflowId !== undefined) data.workflowId = event.workflowId;
-  if (event.url) data.url = event.url;
-  if (event.logUrl) data.logUrl = event.logUrl;
-  if (event.commit) data.commit = event.commit;
-  if (event.firstErrorLine) data.firstErrorLine = event.firstErrorLine;
-  if (event.deliveryId) data.deliveryId = event.deliveryId;
   return data;
 }
 

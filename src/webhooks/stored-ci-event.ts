@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import type { Incident, TimelineEntry } from '../incidents/incident-types.ts';
-import { CI_EVENT_SOURCES, MAX_STORED_FAILED_JOBS, type CiEvent, type CiFailedJob } from './ci-event.ts';
+import { CI_EVENT_SOURCES, MAX_STORED_FAILED_JOBS, STORED_EVENT_FIELDS, type CiEvent, type CiFailedJob } from './ci-event.ts';
 
 const text = (max: number) => z.string().min(1).max(max);
 /** Bounds well above what the webhook parsers let in (names 500, URLs 2000, each a few joined): they only keep a damaged entry out. */
@@ -73,20 +73,12 @@ export function storedCiEvent(incident: Pick<Incident, 'pipelineKey' | 'source'>
     eventKey: d.eventKey,
     label: d.label,
   };
+  const fields: Partial<Record<(typeof STORED_EVENT_FIELDS)[number], string | number>> = event;
+  for (const field of STORED_EVENT_FIELDS) {
+    const value = d[field];
+    if (value !== undefined) fields[field] = value;
+  }
   if (d.scmRepo) event.repo = d.scmRepo;
-  if (d.workflow) event.workflow = d.workflow;
-  if (d.workflowId !== undefined) event.workflowId = d.workflowId;
-  if (d.branch) event.branch = d.branch;
-  if (d.defaultBranch) event.defaultBranch = d.defaultBranch;
-  if (d.commit) event.commit = d.commit;
-  if (d.buildNumber !== undefined) event.buildNumber = d.buildNumber;
-  if (d.attempt !== undefined) event.attempt = d.attempt;
-  if (d.url) event.url = d.url;
-  if (d.firstErrorLine) event.firstErrorLine = d.firstErrorLine;
-  if (d.logUrl) event.logUrl = d.logUrl;
-  if (d.jobsUrl) event.jobsUrl = d.jobsUrl;
-  if (d.phase) event.phase = d.phase;
-  if (d.deliveryId) event.deliveryId = d.deliveryId;
   if (d.failedJobs) event.failedJobs = d.failedJobs.map(failedJob);
   return event;
 }

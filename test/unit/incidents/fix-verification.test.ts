@@ -83,6 +83,18 @@ describe('what a fix is verified with', () => {
     assert.deepEqual(affectedPipelines({ ...base, pipelineKey: 'buildfix:diagnose:payments' }, [], restart), []);
   });
 
+  it('counts a grouped failure whose pipeline the blast radius no longer names (past its cap of names)', () => {
+    const failure = (pipeline: string, failureCount: number): TimelineEntry => ({
+      at: '2026-12-08T02:00:00.000Z',
+      by: 'ci',
+      kind: 'ci-event',
+      text: pipeline,
+      data: { pipeline, failureCount },
+    });
+    const timeline = [failure('jenkins:payments/main', 1), failure('gitlab:g/billing:main', 2)];
+    assert.deepEqual(affectedPipelines(base, timeline, restart), ['jenkins:payments/main', 'gitlab:g/billing:main']);
+  });
+
   it('judges re-checks: a blocking finding fails, failed host checks fail, a job error is an error', () => {
     const diagnose: Command = { kind: 'diagnose', repo: 'payments' };
     const finding = { category: 'version-not-found', severity: 'error', message: 'v1.9.9 does not exist', module: 'example.com/ledger', version: 'v1.9.9' };
@@ -187,9 +199,14 @@ describe('FixVerifier with the memory store', () => {
       title: 'example.com/ledger v1.9.9 missing',
       source: { ci: 'jenkins', job: 'payments/main' },
       text: 'payments/main #4812 FAILURE',
-      data: { pipelineKey: 'jenkins:payments/main' },
+      data: { pipeline: 'jenkins:payments/main' },
     });
-    await store.appendTimeline(incident.id, { by: 'ci', kind: 'ci-event', text: 'billing/main #90 FAILURE', data: { pipelineKey: 'jenkins:billing/main' } });
+    await store.appendTimeline(incident.id, {
+      by: 'ci',
+      kind: 'ci-event',
+      text: 'billing/main #90 FAILURE',
+      data: { pipeline: 'jenkins:billing/main', failureCount: 2 },
+    });
     const config = { repos: {}, incidents: { verify: { greenBuilds: 2, autoResolve: false } } } as never;
     const verifier = new FixVerifier({ store, config, logger });
     const out = recorder();
