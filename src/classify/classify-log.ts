@@ -973,6 +973,11 @@ function detailsFor(category: Category, lines: string[]): Record<string, string 
         if (/invalid pseudo-version|\/@v\/v\S+[-.]\d{14}-[0-9a-f]+(?:\+incompatible)?\.(?:info|mod|zip)\b/.test(text)) details['pseudoVersion'] ??= 'invalid';
         break;
       }
+      case 'vendor-inconsistent': {
+        const missing = /cannot load (\S+): open \S*\/vendor\/\S+: no such file or directory/i.exec(text);
+        if (missing) details['vendorMissing'] ??= missing[1];
+        break;
+      }
       case 'toolchain-mismatch': {
         // An old go's `stat <repository path>.go: no such file or directory` (the argument taken for a source file).
         const dotGo = /^\s*stat ((?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s:]+\.go): no such file or directory/i.exec(text);

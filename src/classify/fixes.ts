@@ -370,6 +370,15 @@ function goFix(input: FixInput): string {
       );
     }
     case 'vendor-inconsistent':
+      if (input.ruleId === 'go-vendor-package-missing') {
+        const pkg = details['vendorMissing'];
+        return (
+          `The build reads packages from vendor/ (-mod=vendor) and ${pkg ? code(`vendor/${pkg}`) : 'a package it needs'} is not there: the vendor directory was committed incomplete. ` +
+          `Run ${code('go mod vendor')} with the same Go version as CI and commit the whole vendor/ directory; if the package is still missing from the commit, ` +
+          `a .gitignore pattern is dropping it (a rule such as ${code('target/')}, ${code('bin/')} or ${code('build/')} also matches vendored packages of that name): ` +
+          `${code('git check-ignore -v vendor/<path>')} names the rule, and ${code('git add -f')} or a ${code('!vendor/**')} exception keeps it.`
+        );
+      }
       return (
         `The build uses the vendor directory (-mod=vendor, the default when vendor/ exists) and vendor/modules.txt no longer matches go.mod${mv ? ` (${mv})` : ''}: ` +
         `a requirement was added, removed or bumped without re-vendoring, or the vendored path differs in letter case. ` +

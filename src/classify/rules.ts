@@ -178,6 +178,17 @@ export const RULES: readonly Rule[] = [
     scope: 'local',
   },
   {
+    // A -mod=vendor build (Go before 1.14 printed it this way) needing a package that vendor/ lacks: the vendor directory
+    // was committed incomplete (a .gitignore pattern such as `target/` or `bin/` also drops vendored packages of that name).
+    id: 'go-vendor-package-missing',
+    category: 'vendor-inconsistent',
+    ecosystem: 'go',
+    rank: 1,
+    confidence: 0.9,
+    pattern: /cannot load \S+: open \S*\/vendor\/\S+: no such file or directory/i,
+    scope: 'local',
+  },
+  {
     // go's own parse errors for GOPROXY and GOSUMDB (cmd/go/internal/modfetch proxy.go, sumdb.go): the
     // agent's configuration is malformed and go stops before any network request.
     id: 'go-env-invalid',

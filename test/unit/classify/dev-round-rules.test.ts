@@ -1536,3 +1536,25 @@ describe('development pass after round 2026-12-08.34', () => {
     assert.match(result.fix, /`git ls-remote --heads --tags https:\/\/github\.com\/example\/widget`/);
   });
 });
+
+describe('development pass after round 2026-12-08.35', () => {
+  it('a -mod=vendor build missing a package under vendor/ is an incomplete vendor directory, with the .gitignore check', () => {
+    const result = classifyLog(
+      [
+        '$ go install -mod=vendor ./cmd/app',
+        'build example.com/app/cmd/app: cannot load github.com/example/dep/target: open /work/app/vendor/github.com/example/dep/target: no such file or directory',
+      ].join('\n'),
+    );
+    assert.equal(result.category, 'vendor-inconsistent');
+    assert.equal(result.rule, 'go-vendor-package-missing');
+    assert.deepEqual(result.evidenceLines, [2]);
+    assert.match(result.fix, /`vendor\/github\.com\/example\/dep\/target` is not there/);
+    assert.match(result.fix, /git check-ignore -v/);
+    assert.doesNotMatch(result.fix, /modules\.txt/);
+  });
+
+  it('a missing package outside vendor/ is not that', () => {
+    const result = classifyLog('build example.com/app: cannot load example.com/lib: open /home/ci/go/src/example.com/lib: no such file or directory');
+    assert.notEqual(result.rule, 'go-vendor-package-missing');
+  });
+});

@@ -105,6 +105,9 @@ const SAMPLES: Record<string, string[]> = {
     'package context: unrecognized import path "context" (import path does not begin with hostname)',
     'build x: cannot load embed: malformed module path "embed": missing dot in first path element',
   ],
+  'go-vendor-package-missing': [
+    'build github.com/example/app: cannot load github.com/example/dep/target: open /src/app/vendor/github.com/example/dep/target: no such file or directory',
+  ],
   'go-get-dot-go-path': ['stat github.com/nats-io/nats.go: no such file or directory'],
   'gopkg-in-no-major': ['GitHub repository at https://github.com/tucnak/telebot has no branch or tag "v0", "v0.N" or "v0.N.M"'],
   'go-replace-placeholder': [
