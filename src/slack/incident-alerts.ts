@@ -61,7 +61,7 @@ import {
   type AlertFacts,
 } from './blocks/incident-blocks.ts';
 import type { SlackMessage } from './blocks/slack-message.ts';
-import { SlackOutbox, type DeliveryLabel } from './outbox/slack-outbox.ts';
+import { SlackOutbox, type DeliverResult, type DeliveryLabel } from './outbox/slack-outbox.ts';
 import type { PostedMessage, SlackApi } from './slack-api.ts';
 import type { SlackFront } from './slack-front.ts';
 
@@ -321,48 +321,12 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     let attached: Incident;
     let diagnosing: ReleaseMark | undefined;
     try {
-      // An alert must not be lost: a permanent refusal gives up at once, transient failures are retried up to
-      // slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the timeline.
-      const delivery = (async () => {
-        const res = await this.#outbox.deliver(
-          {
-            channel,
-            message: renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}),
-            // What a serve restarted after Slack took the alert but before its ts was saved finds it by (startAlertRecovery).
-            metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
-            resumedAfterRestart: this.#handsOverOnStop,
-          },
-          { what: `alert of incident #${incident.id}`, incident: incident.id },
-        );
-        if (!res.posted && !res.stopped) {
-          const u = res.undelivered;
-          await this.#store
-            .appendTimeline(incident.id, {
-              by: ACTOR_BUILDFIX,
-              kind: 'alert',
-              text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
-              data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
-            })
-            .catch((err: unknown) => this.#log.warn({ err, incident: incident.id }, 'could not record the undelivered alert in the timeline'));
-        }
-        return res;
-      })();
-      // close() waits for it: on shutdown a delivery still retrying stops (the outbox closes). With Redis it is left to
-      // the other replicas' recovery (or the next start): no timeline entry, so they take it; without, it is given up on.
-      this.#delivering.add(delivery);
-      const res = await delivery.finally(() => this.#delivering.delete(delivery));
+      const res = await this.#deliverAlert(incident, channel, renderIncidentAlert(incident, facts, diagnose ? { diagnose } : {}));
       if (!res.posted) return;
       posted = res.posted;
       // Held from before the thread exists until the diagnosis ends: other replicas recover a diagnosis only when no live replica runs it.
       if (this.#config.incidents.autoDiagnose) diagnosing = await this.#takeMark(alertDiagnosingKey(incident.id), incident.id, 'diagnosing the alert');
-      // Slack answers with the channel's id, which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
-      attached = await this.#store.attachThread(incident.id, posted.channel, posted.ts);
-      await this.#store.appendTimeline(incident.id, {
-        by: ACTOR_BUILDFIX,
-        kind: 'alert',
-        text: `alert posted in <#${posted.channel}>`,
-        data: { channel: posted.channel, ts: posted.ts },
-      });
+      attached = await this.#attachAlert(incident.id, posted);
     } catch (err) {
       await diagnosing?.();
       throw err;
@@ -554,13 +518,7 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
         return;
       }
       if (found) {
-        thread = await this.#store.attachThread(incident.id, found.channel, found.ts);
-        await this.#store.appendTimeline(incident.id, {
-          by: ACTOR_BUILDFIX,
-          kind: 'alert',
-          text: `alert posted in <#${found.channel}> (found after a restart)`,
-          data: { channel: found.channel, ts: found.ts },
-        });
+        thread = await this.#attachAlert(incident.id, found, ' (found after a restart)');
         this.#log.info({ incident: incident.id, channel: found.channel, ts: found.ts }, 'alert found in the channel after a restart: not posted again');
         await this.updateAlert(incident.id);
       } else {
@@ -620,38 +578,65 @@ export class SlackIncidentAlerts implements IncidentAnnouncer {
     });
   }
 
+  /**
+   * Posts an incident's alert. It must not be lost: a permanent refusal gives up at once, transient failures are retried
+   * up to slack.postGiveUpAfter; giving up is logged at error, counted, listed by `buildfix status` and put in the
+   * timeline. The message carries the incident's id in its metadata: what a serve restarted after Slack took the alert
+   * but before its ts was saved finds it by (startAlertRecovery). close() waits for it: on shutdown a delivery still
+   * retrying stops (the outbox closes); with Redis it is left to the other replicas' recovery (or the next start): no
+   * timeline entry, so they take it; without, it is given up on.
+   */
+  async #deliverAlert(incident: Incident, channel: string, message: SlackMessage): Promise<DeliverResult> {
+    const delivery = (async () => {
+      const res = await this.#outbox.deliver(
+        {
+          channel,
+          message,
+          metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
+          resumedAfterRestart: this.#handsOverOnStop,
+        },
+        { what: `alert of incident #${incident.id}`, incident: incident.id },
+      );
+      if (!res.posted && !res.stopped) {
+        const u = res.undelivered;
+        await this.#store
+          .appendTimeline(incident.id, {
+            by: ACTOR_BUILDFIX,
+            kind: 'alert',
+            text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
+            data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
+          })
+          .catch((err: unknown) => this.#log.warn({ err, incident: incident.id }, 'could not record the undelivered alert in the timeline'));
+      }
+      return res;
+    })();
+    this.#delivering.add(delivery);
+    return delivery.finally(() => this.#delivering.delete(delivery));
+  }
+
+  /**
+   * The posted alert becomes the incident's thread, and the timeline says where. Slack answers with the channel's id,
+   * which is what threads and button presses carry (INCIDENT_CHANNEL may be a name).
+   */
+  async #attachAlert(id: number, posted: PostedMessage, how = ''): Promise<Incident> {
+    const attached = await this.#store.attachThread(id, posted.channel, posted.ts);
+    await this.#store.appendTimeline(id, {
+      by: ACTOR_BUILDFIX,
+      kind: 'alert',
+      text: `alert posted in <#${posted.channel}>${how}`,
+      data: { channel: posted.channel, ts: posted.ts },
+    });
+    return attached;
+  }
+
   /** The alert of an incident posted from what the store knows (no webhook event at hand); the incident with its thread once posted. */
   async #alertFromStore(incident: Incident, timeline: TimelineEntry[]): Promise<Incident | undefined> {
     const channel = this.#config.env.INCIDENT_CHANNEL;
     if (!channel) return undefined;
     const diagnose = this.#diagnoseCommand(incident);
-    const res = await this.#outbox.deliver(
-      {
-        channel,
-        message: renderIncidentAlert(incident, alertFactsFrom(timeline), diagnose ? { diagnose } : {}),
-        metadata: { event_type: INCIDENT_ALERT_EVENT, event_payload: { incident: incident.id } },
-        resumedAfterRestart: this.#handsOverOnStop,
-      },
-      { what: `alert of incident #${incident.id}`, incident: incident.id },
-    );
-    if (res.stopped) return undefined;
-    if (!res.posted) {
-      const u = res.undelivered;
-      await this.#store.appendTimeline(incident.id, {
-        by: ACTOR_BUILDFIX,
-        kind: 'alert',
-        text: `alert not delivered to Slack: ${u?.reason ?? 'unknown error'}${u ? ` (${u.action})` : ''}`,
-        data: { undelivered: true, channel, ...(u ? { reason: u.reason, permanent: u.permanent, attempts: u.attempts } : {}) },
-      });
-      return undefined;
-    }
-    const attached = await this.#store.attachThread(incident.id, res.posted.channel, res.posted.ts);
-    await this.#store.appendTimeline(incident.id, {
-      by: ACTOR_BUILDFIX,
-      kind: 'alert',
-      text: `alert posted in <#${res.posted.channel}>`,
-      data: { channel: res.posted.channel, ts: res.posted.ts },
-    });
+    const res = await this.#deliverAlert(incident, channel, renderIncidentAlert(incident, alertFactsFrom(timeline), diagnose ? { diagnose } : {}));
+    if (!res.posted) return undefined;
+    const attached = await this.#attachAlert(incident.id, res.posted);
     await this.updateAlert(incident.id);
     return attached;
   }
